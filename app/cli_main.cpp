@@ -1,0 +1,13 @@
+// pipecut-cli: the headless twin of the explorer. All logic lives in
+// core/cli so that tests can drive it without spawning processes.
+#include "core/cli/cli.h"
+
+#include <cstdio>
+#include <iostream>
+
+int main(int argc, char **argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    pipecut::CliStreams streams{std::cout, std::cerr};
+    return pipecut::runCli(args, streams);
+}

@@ -1,0 +1,202 @@
+#pragma once
+// The operator graph of SPEC 1: a DAG whose nodes carry work, output size,
+// parameter size, an optional colocation group, an op type and a scope path.
+//
+// A Graph is immutable once built (GraphBuilder validates everything up front),
+// stores adjacency in CSR form and hot per-node numbers in flat arrays so that
+// cost evaluation over a million nodes streams through memory. Cost *parameters*
+// (bandwidth, memory limit, overflow term) live in CostParams, not here; the
+// graph only remembers the defaults its file declared.
+
+#include "core/util/ids.h"
+#include "core/util/result.h"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace pipecut {
+
+struct Units {
+    std::string time = "ms";
+    std::string size = "bytes";
+};
+
+// What a reader knows about one node before validation.
+struct NodeSpec {
+    std::string id;
+    std::string op;
+    std::string scope;
+    std::string group; // empty: no group
+    double work = 0.0;
+    double out = 0.0;
+    double param = 0.0;
+    int32_t line = 0; // source line for messages, 0 when unknown
+};
+
+class GraphBuilder;
+
+class Graph {
+public:
+    Graph() = default;
+    Graph(const Graph &other);
+    Graph &operator=(const Graph &other);
+    Graph(Graph &&) noexcept = default;
+    Graph &operator=(Graph &&) noexcept = default;
+
+    // --- size and identity
+    int32_t nodeCount() const { return static_cast<int32_t>(m_work.size()); }
+    int64_t edgeCount() const { return static_cast<int64_t>(m_edges.size()); }
+    const std::string &name() const { return m_name; }
+    const std::string &sourcePath() const { return m_sourcePath; }
+    const std::string &format() const { return m_format; }
+
+    // --- file-declared cost defaults
+    double bandwidth() const { return m_bandwidth; }
+    std::optional<double> memoryLimit() const { return m_memoryLimit; }
+    const Units &units() const { return m_units; }
+    int suggestedK() const { return m_suggestedK; } // 0 when the file does not suggest one
+    // Things a reader wants the user to know (assumptions, ignored fields).
+    const std::vector<std::string> &notes() const { return m_notes; }
+
+    // --- nodes
+    const std::string &id(NodeId v) const { return m_ids[index(v)]; }
+    const std::string &op(NodeId v) const { return m_ops[index(v)]; }
+    const std::string &scope(NodeId v) const { return m_scopes[index(v)]; }
+    double work(NodeId v) const { return m_work[index(v)]; }
+    double out(NodeId v) const { return m_out[index(v)]; }
+    double param(NodeId v) const { return m_param[index(v)]; }
+    GroupId group(NodeId v) const { return m_group[index(v)]; }
+    std::optional<NodeId> find(std::string_view id) const;
+
+    // Flat arrays indexed by node index, for algorithms.
+    std::span<const double> works() const { return m_work; }
+    std::span<const double> outs() const { return m_out; }
+    std::span<const double> params() const { return m_param; }
+    std::span<const GroupId> groups() const { return m_group; }
+
+    // --- groups (colocation constraints)
+    int32_t groupCount() const { return static_cast<int32_t>(m_groupNames.size()); }
+    const std::string &groupName(GroupId g) const { return m_groupNames[index(g)]; }
+    std::span<const NodeId> groupMembers(GroupId g) const;
+
+    // --- adjacency (deduplicated, no self-loops)
+    std::span<const NodeId> successors(NodeId v) const;
+    std::span<const NodeId> predecessors(NodeId v) const;
+    int32_t outDegree(NodeId v) const { return m_succOffset[index(v) + 1] - m_succOffset[index(v)]; }
+    int32_t inDegree(NodeId v) const { return m_predOffset[index(v) + 1] - m_predOffset[index(v)]; }
+    const std::vector<std::pair<NodeId, NodeId>> &edges() const { return m_edges; }
+    // CSR offsets, for algorithms that want raw access: successors of v are
+    // successorArray()[succOffsets()[v] .. succOffsets()[v+1]).
+    std::span<const int32_t> succOffsets() const { return m_succOffset; }
+    std::span<const NodeId> successorArray() const { return m_succ; }
+    std::span<const int32_t> predOffsets() const { return m_predOffset; }
+    std::span<const NodeId> predecessorArray() const { return m_pred; }
+
+    // A deterministic topological order (Kahn's algorithm, smallest index first
+    // among ready nodes) and each node's position in it.
+    std::span<const NodeId> topologicalOrder() const { return m_topo; }
+    int32_t topoPosition(NodeId v) const { return m_topoPos[index(v)]; }
+
+    // --- totals (computed once at build)
+    double totalWork() const { return m_totalWork; }
+    double maxWork() const { return m_maxWork; }
+    double totalOut() const { return m_totalOut; }
+    double totalParam() const { return m_totalParam; }
+
+    // Replace the file-declared defaults (used by the CLI's --bandwidth etc.
+    // when writing a converted file, and by readers after building).
+    void setBandwidth(double b) { m_bandwidth = b; }
+    void setMemoryLimit(std::optional<double> m) { m_memoryLimit = m; }
+    void setName(std::string name) { m_name = std::move(name); }
+    void setSuggestedK(int k) { m_suggestedK = k; }
+    void addNote(std::string note) { m_notes.push_back(std::move(note)); }
+    void setUnits(Units units) { m_units = std::move(units); }
+    void setSource(std::string path, std::string format) { m_sourcePath = std::move(path); m_format = std::move(format); }
+
+private:
+    friend class GraphBuilder;
+    void rebuildIndex();
+
+    std::string m_name;
+    std::string m_sourcePath;
+    std::string m_format;
+    double m_bandwidth = 1.0;
+    std::optional<double> m_memoryLimit;
+    Units m_units;
+    int m_suggestedK = 0;
+    std::vector<std::string> m_notes;
+
+    std::vector<std::string> m_ids, m_ops, m_scopes;
+    std::vector<double> m_work, m_out, m_param;
+    std::vector<GroupId> m_group;
+    std::unordered_map<std::string_view, int32_t> m_index; // views into m_ids
+
+    std::vector<std::string> m_groupNames;
+    std::vector<int32_t> m_groupOffset;
+    std::vector<NodeId> m_groupMember;
+
+    std::vector<std::pair<NodeId, NodeId>> m_edges;
+    std::vector<int32_t> m_succOffset, m_predOffset;
+    std::vector<NodeId> m_succ, m_pred;
+    std::vector<NodeId> m_topo;
+    std::vector<int32_t> m_topoPos;
+
+    double m_totalWork = 0, m_maxWork = 0, m_totalOut = 0, m_totalParam = 0;
+};
+
+// Collects nodes and edges from a reader, then validates and freezes them.
+// Every error names the context (usually the file) and the place.
+class GraphBuilder {
+public:
+    explicit GraphBuilder(std::string context = {}) : m_context(std::move(context)) {}
+
+    void reserve(size_t nodes, size_t edges);
+    // Returns the index the node will have.
+    int32_t addNode(NodeSpec spec);
+    void addEdge(std::string from, std::string to, int32_t line = 0);
+    void addEdge(int32_t from, int32_t to, int32_t line = 0); // by index returned from addNode
+
+    void setName(std::string name) { m_name = std::move(name); }
+    void setBandwidth(double b) { m_bandwidth = b; }
+    void setMemoryLimit(std::optional<double> m) { m_memoryLimit = m; }
+    void setUnits(Units units) { m_units = std::move(units); }
+    void setSuggestedK(int k) { m_suggestedK = k; }
+    void addNote(std::string note) { m_notes.push_back(std::move(note)); }
+    void setFormat(std::string format) { m_format = std::move(format); }
+    int32_t nodeCount() const { return static_cast<int32_t>(m_nodes.size()); }
+
+    // Validates: non-empty, unique ids, finite non-negative costs, known edge
+    // endpoints, no self-loops, acyclic (naming one cycle), positive bandwidth.
+    Result<Graph> build();
+
+private:
+    std::string where(int32_t line) const;
+
+    struct PendingEdge {
+        std::string from, to; // by id when fromIndex < 0
+        int32_t fromIndex = -1, toIndex = -1;
+        int32_t line = 0;
+    };
+
+    std::string m_context;
+    std::string m_name;
+    std::string m_format;
+    double m_bandwidth = 1.0;
+    std::optional<double> m_memoryLimit;
+    Units m_units;
+    int m_suggestedK = 0;
+    std::vector<std::string> m_notes;
+    std::vector<NodeSpec> m_nodes;
+    std::vector<PendingEdge> m_edges;
+};
+
+// Formats a number for messages and reports without trailing noise.
+std::string formatNumber(double value);
+
+} // namespace pipecut

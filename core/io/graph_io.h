@@ -1,0 +1,59 @@
+#pragma once
+// Reading and writing graphs and partitions (SPEC 3 and 4).
+//
+// Formats are detected by content first (the extension only breaks ties), so a
+// Microsoft dnn-partitioning file named model.json is not mistaken for pipecut
+// JSON. Every error names the file and the place (line, or node/edge index).
+
+#include "core/cost/partition.h"
+#include "core/graph/graph.h"
+#include "core/util/result.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pipecut {
+
+enum class GraphFormat { Auto, PipecutJson, DnnPartitioning, PipeDream, Piper, Dot, Onnx };
+
+const char *formatName(GraphFormat format); // "pipecut-json", "dnn-partitioning", ...
+std::optional<GraphFormat> parseFormatName(std::string_view name);
+
+struct LoadOptions {
+    GraphFormat format = GraphFormat::Auto;
+    // Resource limits, stated in the error when exceeded.
+    int64_t maxNodes = 5'000'000;
+    int64_t maxEdges = 50'000'000;
+    int64_t maxFileBytes = int64_t(4) << 30; // 4 GiB (ONNX weights are never read whole)
+    // ONNX and PipeDream: which device profile turns FLOPs/bytes into time
+    // (empty: the reader's documented default), and values for symbolic dims.
+    std::string device;
+    std::map<std::string, int64_t> dims;
+};
+
+// Detects the format from the first bytes of the file (and its name as a tie-break).
+GraphFormat detectFormat(std::string_view head, std::string_view path);
+
+Result<Graph> loadGraph(const std::string &path, const LoadOptions &options = {});
+// Parse from memory; `name` is used in messages in place of a file name.
+Result<Graph> parseGraph(std::string_view content, const std::string &name, const LoadOptions &options = {});
+
+// pipecut JSON (SPEC 3), round-trips every field the model holds.
+std::string graphToJson(const Graph &graph);
+// Graphviz DOT with work/out/param/group/op/scope attributes; with a partition,
+// nodes are filled with their stage colour and carry a `stage` attribute.
+std::string graphToDot(const Graph &graph, const Partition *partition = nullptr);
+
+// Partition JSON (SPEC 4). Reading checks every node is named exactly once.
+std::string partitionToJson(const Graph &graph, const Partition &partition);
+Result<Partition> parsePartition(std::string_view content, const std::string &name, const Graph &graph);
+Result<Partition> loadPartition(const std::string &path, const Graph &graph);
+
+// Writes atomically (temporary file + rename) so a crash never leaves half a file.
+Status writeFileAtomically(const std::string &path, std::string_view content);
+Result<std::string> readFile(const std::string &path, int64_t maxBytes = int64_t(4) << 30);
+
+} // namespace pipecut

@@ -1,0 +1,51 @@
+#pragma once
+// The one interface behind every partitioner of SPEC 2 (slice, slicegraph,
+// ideal-dp, mip, refine, balanced-work, uniform, auto). The GUI calls
+// runPartitioner() off its thread; the CLI calls it directly.
+
+#include "core/cost/cost_params.h"
+#include "core/cost/partition.h"
+#include "core/graph/graph.h"
+#include "core/util/progress.h"
+#include "core/util/result.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pipecut {
+
+// Parameters, validated once up front (mt-kahypar's Context).
+struct PartitionOptions {
+    int k = 4;
+    std::string method = "auto";
+    uint64_t seed = 1;
+    int population = 0;  // slicegraph; 0 = the method's default
+    int generations = 0; // slicegraph; 0 = the method's default
+    double timeLimit = 0.0; // seconds of wall time; 0 = the method's default
+    int threads = 0;        // 0 = all cores
+    // A starting partition (refine, and warm starts of mip/slicegraph).
+    std::optional<Partition> start;
+
+    Status validate() const;
+};
+
+struct PartitionResult {
+    Partition partition;
+    double bottleneck = 0.0;
+    bool optimal = false;     // proven optimal by the method itself
+    double lowerBound = 0.0;  // the best bound the method proved on the way (0 if none)
+    double seconds = 0.0;
+    std::string method;       // the method that produced the partition (for auto: e.g. "auto(ideal-dp)")
+    std::vector<std::string> notes; // e.g. "ideal-dp refused: 2.1M ideals > cap 1M; used slicegraph"
+};
+
+// Names accepted by runPartitioner, in the order the GUI lists them.
+const std::vector<std::string> &partitionMethods();
+
+Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &params,
+                                       const PartitionOptions &options, const StopToken &stop = {},
+                                       const ProgressFn &progress = {});
+
+} // namespace pipecut

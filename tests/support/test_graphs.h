@@ -1,0 +1,52 @@
+#pragma once
+// Test support: tiny hand-made graphs, random small graphs (with groups and
+// memory limits), and a brute-force optimum to check methods and bounds against.
+
+#include "core/cost/cost_params.h"
+#include "core/cost/partition.h"
+#include "core/graph/graph.h"
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+
+namespace pipecut::test {
+
+// SPEC 1's worked example: a(2,1) b(3,2) c(4,2) d(1,0); a->b, a->c, b->d, c->d.
+Graph specExample();
+
+struct RandomGraphOptions {
+    int minNodes = 1;
+    int maxNodes = 9;
+    double edgeProbability = 0.3;
+    double groupProbability = 0.2;  // chance that a node joins a group with another
+    double memoryLimitProbability = 0.3;
+    double zeroCostProbability = 0.1;
+    bool integerCosts = false;
+};
+
+// A random DAG (edges go from lower to higher index, then ids are shuffled so
+// that index order is not a topological hint) with costs, optional groups and an
+// optional memory limit stored as the graph's default.
+Graph randomGraph(std::mt19937_64 &rng, const RandomGraphOptions &options = {});
+
+// The exact optimum by enumerating every valid partition (n <= ~10).
+struct BruteForce {
+    bool feasible = false;
+    double optimum = 0.0;
+    Partition best;
+};
+BruteForce bruteForceOptimum(const Graph &graph, const CostParams &params, int k);
+
+// The best cut of a fixed order into <= k contiguous segments, by enumeration.
+BruteForce bruteForceSliceOf(const Graph &graph, const CostParams &params, int k,
+                             const std::vector<NodeId> &order);
+
+// The instance as text (pipecut JSON), for failure messages.
+std::string describe(const Graph &graph, const CostParams &params, int k);
+
+// Path of a corpus file (../shared/corpus relative to the source tree).
+std::string corpusPath(const std::string &relative);
+
+} // namespace pipecut::test
