@@ -1,0 +1,28 @@
+#pragma once
+// Device profiles: a FLOP rate, a memory bandwidth and a link bandwidth that
+// turn FLOP and byte estimates (ONNX) or bytes (PipeDream activations) into time.
+// Built-ins carry public peak figures (see device_profile.cpp for sources and
+// precision); users add their own in JSON.
+
+#include "core/util/result.h"
+
+#include <string>
+#include <vector>
+
+namespace pipecut {
+
+struct DeviceProfile {
+    std::string name;            // e.g. "a100-fp16"
+    std::string description;     // what the figures are, with precision
+    double flopsPerSecond = 0;   // peak FLOP/s
+    double memoryBytesPerSecond = 0; // device memory bandwidth, B/s
+    double linkBytesPerSecond = 0;   // stage-to-stage link bandwidth, B/s
+    double memoryBytes = 0;      // device memory capacity (for a memory limit), 0 = unknown
+};
+
+const std::vector<DeviceProfile> &builtinDeviceProfiles();
+const DeviceProfile &defaultDeviceProfile();
+// A built-in by name, or a user profile from a JSON file path.
+Result<DeviceProfile> findDeviceProfile(const std::string &nameOrPath);
+
+} // namespace pipecut
