@@ -1,92 +1,32 @@
 #include "core/bounds/block_model.h"
 
+#include "core/graph/topology.h"
+
 #include <algorithm>
 #include <numeric>
 
 namespace pipecut::bounds {
 
-namespace {
-
-struct UnionFind {
-    std::vector<int32_t> parent;
-    explicit UnionFind(int32_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-    int32_t find(int32_t a)
-    {
-        while (parent[a] != a)
-            a = parent[a] = parent[parent[a]];
-        return a;
-    }
-    bool unite(int32_t a, int32_t b)
-    {
-        a = find(a);
-        b = find(b);
-        if (a == b)
-            return false;
-        parent[std::max(a, b)] = std::min(a, b);
-        return true;
-    }
-};
-
-// Marks every node reachable from `seeds` along successors (forward) or predecessors.
-void reach(const Graph &g, const std::vector<int32_t> &seeds, bool forward, std::vector<int32_t> &mark, int32_t stamp)
-{
-    std::vector<int32_t> stack(seeds.begin(), seeds.end());
-    for (int32_t s : seeds)
-        mark[s] = stamp;
-    while (!stack.empty()) {
-        const int32_t u = stack.back();
-        stack.pop_back();
-        for (NodeId w : forward ? g.successors(nodeId(u)) : g.predecessors(nodeId(u)))
-            if (mark[index(w)] != stamp) {
-                mark[index(w)] = stamp;
-                stack.push_back(index(w));
-            }
-    }
-}
-
-} // namespace
-
 NodeClasses buildClasses(const Graph &g)
 {
+    // contractGroups closes groups under paths between members and merges the
+    // strongly connected components of the quotient, so classes form a DAG.
     const int32_t n = g.nodeCount();
-    UnionFind uf(n);
-    for (int32_t gr = 0; gr < g.groupCount(); ++gr) {
-        auto members = g.groupMembers(groupId(gr));
-        for (size_t i = 1; i < members.size(); ++i)
-            uf.unite(index(members[0]), index(members[i]));
-    }
-    // Close every multi-node class under paths between its members, until stable.
-    std::vector<int32_t> fwd(n, -1), bwd(n, -1);
-    int32_t stamp = 0;
-    for (bool changed = true; changed;) {
-        changed = false;
-        std::vector<std::vector<int32_t>> byRoot(n);
-        for (int32_t v = 0; v < n; ++v)
-            byRoot[uf.find(v)].push_back(v);
-        for (const auto &set : byRoot) {
-            if (set.size() < 2)
-                continue;
-            ++stamp;
-            reach(g, set, true, fwd, stamp);
-            reach(g, set, false, bwd, stamp);
-            for (int32_t v = 0; v < n; ++v)
-                if (fwd[v] == stamp && bwd[v] == stamp && uf.unite(set[0], v))
-                    changed = true;
-        }
-    }
     NodeClasses c;
-    c.classOf.assign(n, -1);
-    std::vector<int32_t> rootClass(n, -1);
+    auto contraction = contractGroups(g);
+    if (contraction.ok()) {
+        c.classOf = contraction->nodeToContracted;
+        c.count = contraction->graph.nodeCount();
+    } else { // cannot happen for a valid graph; fall back to one class per node
+        c.classOf.resize(n);
+        std::iota(c.classOf.begin(), c.classOf.end(), 0);
+        c.count = n;
+    }
+    c.members.resize(c.count);
+    c.work.assign(c.count, 0.0);
+    c.param.assign(c.count, 0.0);
     for (int32_t v = 0; v < n; ++v) {
-        const int32_t r = uf.find(v);
-        if (rootClass[r] < 0) {
-            rootClass[r] = c.count++;
-            c.members.emplace_back();
-            c.work.push_back(0);
-            c.param.push_back(0);
-        }
-        const int32_t k = rootClass[r];
-        c.classOf[v] = k;
+        const int32_t k = c.classOf[v];
         c.members[k].push_back(v);
         c.work[k] += g.work(nodeId(v));
         c.param[k] += g.param(nodeId(v));

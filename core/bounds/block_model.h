@@ -9,10 +9,10 @@
 // s = x - y, linearises the "once per consuming stage" rule exactly at integer
 // points, and is the strongest of the textbook forms at fractional ones.
 //
-// Classes: group members share a stage and so does every node on a path
-// between two members (closure repeated until stable). One class = one
-// variable per ideal, so group constraints cost nothing in the model.
-// Complexity: classes O(groups * (n + m)) per closure round; each block adds
+// Classes: the nodes of one contracted node of contractGroups (group members,
+// the nodes on paths between them, merged cycles). One class = one variable
+// per ideal, so group constraints cost nothing in the model.
+// Complexity: classes O(n + m); each block adds
 // O(n) binaries, O(tensors) continuous columns and O(m) rows.
 // Deterministic. Reference: SPEC 2 (exact MIP, relaxations).
 // Example: a -> b with out(a) = 2: the block {b} reads a (cost 2/B), {a} writes
