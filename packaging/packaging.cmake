@@ -65,16 +65,16 @@ if(PIPECUT_BUILD_UI)
     set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins")
 endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-dejavu-core")
-# Debian's extended description: one space indents continuation lines, " ." is a blank line.
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
- pipecut loads the operator graph of a deep neural network (ONNX, pipecut JSON,
- Graphviz DOT, PipeDream, Piper or Microsoft dnn-partitioning files) and cuts it
- into k pipeline stages for pipelined inference, minimising the bottleneck stage
- time including communication between stages.
- .
- The explorer draws the graph with each stage in its own colour, lets you drag
- operators between stages, and shows the bottleneck next to a proven lower bound
- computed with mixed-integer programming (COIN-OR CBC). pipecut-cli runs the
- same engine headless and exports stage boundaries for PyTorch pipelining,
- DeepSpeed, dnn-partitioning, CSV and Google's Model Explorer.")
+# The extended description; CPack puts the summary first, indents every line
+# and turns the empty line into " .".
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "pipecut loads the operator graph of a deep neural network (ONNX, pipecut JSON,
+Graphviz DOT, PipeDream, Piper or Microsoft dnn-partitioning files) and cuts it
+into k pipeline stages for pipelined inference, minimising the bottleneck stage
+time including communication between stages.
+
+The explorer draws the graph with each stage in its own colour, lets you drag
+operators between stages, and shows the bottleneck next to a proven lower bound
+computed with mixed-integer programming (COIN-OR CBC). pipecut-cli runs the
+same engine headless and exports stage boundaries for PyTorch pipelining,
+DeepSpeed, dnn-partitioning, CSV and Google's Model Explorer.")
 include(CPack)
