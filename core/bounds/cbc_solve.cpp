@@ -12,6 +12,7 @@
 #include <coin/CglKnapsackCover.hpp>
 #include <coin/CglMixedIntegerRounding2.hpp>
 #include <coin/CglProbing.hpp>
+#include <coin/ClpEventHandler.hpp>
 #include <coin/CoinPackedMatrix.hpp>
 #include <coin/OsiClpSolverInterface.hpp>
 
@@ -65,8 +66,32 @@ struct Watch {
     bool hasDeadline = false;
     double stopAtOrBelow = -std::numeric_limits<double>::infinity();
     bool stoppedEarly = false;
+    bool lpInterrupted = false; // an LP was cut short: CBC's tree bound is not trusted
     std::function<void(double, double)> progress;
     std::chrono::steady_clock::time_point lastReport{};
+};
+
+bool timeUp(const Watch &w)
+{
+    return w.stop.stopRequested() || (w.hasDeadline && std::chrono::steady_clock::now() >= w.deadline);
+}
+
+// Interrupts a long LP (CBC only looks at its own handler between nodes and
+// cut passes, and one root LP of a large model can take longer than a second).
+class LpWatch : public ClpEventHandler {
+public:
+    explicit LpWatch(std::shared_ptr<Watch> watch) : m_watch(std::move(watch)) {}
+    ClpEventHandler *clone() const override { return new LpWatch(*this); }
+    int event(Event which) override
+    {
+        if (which != endOfIteration || !timeUp(*m_watch))
+            return -1;
+        m_watch->lpInterrupted = true;
+        return 0;
+    }
+
+private:
+    std::shared_ptr<Watch> m_watch;
 };
 
 class WatchHandler : public CbcEventHandler {
@@ -78,7 +103,7 @@ public:
     {
         Watch &w = *m_watch;
         const auto now = std::chrono::steady_clock::now();
-        if (w.stop.stopRequested() || (w.hasDeadline && now >= w.deadline))
+        if (timeUp(w))
             return stop;
         const double incumbent = model_ ? model_->getMinimizationObjValue() : 1e100;
         if ((which == solution || which == heuristicSolution) && incumbent <= w.stopAtOrBelow) {
@@ -135,6 +160,8 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     OsiClpSolverInterface solver;
     solver.messageHandler()->setLogLevel(0);
     solver.getModelPtr()->setLogLevel(0);
+    LpWatch lpWatch(watch);
+    solver.getModelPtr()->passInEventHandler(&lpWatch);
     solver.loadProblem(matrix, colLo.data(), colUp.data(), m.m_obj.data(), rowLo.data(), rowUp.data());
     bool anyInteger = false;
     for (int c = 0; c < ncols; ++c)
@@ -143,6 +170,8 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
             anyInteger = true;
         }
     solver.initialSolve();
+    if (watch->lpInterrupted)
+        return out; // no bound, no solution
     if (solver.isProvenPrimalInfeasible()) {
         out.status = SolveOutcome::Status::Infeasible;
         return out;
@@ -227,12 +256,15 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
         out.objective = model.getMinimizationObjValue();
         out.solution.assign(model.bestSolution(), model.bestSolution() + ncols);
     }
-    if (model.isProvenInfeasible() && !model.bestSolution()) {
+    if (!watch->lpInterrupted && model.isProvenInfeasible() && !model.bestSolution()) {
         out.status = SolveOutcome::Status::Infeasible;
         return out;
     }
     double bound = lpBound;
-    if (model.isProvenOptimal() && model.bestSolution()) {
+    if (watch->lpInterrupted) {
+        // An LP stopped mid-way may have been taken for an infeasible node;
+        // only the root relaxation solved before the search is a safe bound.
+    } else if (model.isProvenOptimal() && model.bestSolution()) {
         out.status = SolveOutcome::Status::Optimal;
         bound = std::max(bound, out.objective);
     } else {

@@ -10,6 +10,8 @@ namespace pipecut::bounds {
 
 namespace {
 
+constexpr int64_t kSymmetryRowLimit = 2000;
+
 // Stage per class of a valid partition with its empty stages moved last.
 std::vector<int> classStages(const BoundContext &ctx, const Partition &p)
 {
@@ -48,6 +50,10 @@ BoundResult exactMipBound(const BoundContext &ctx)
         builder.addNested(z[b - 1], z[b]);
     }
     const int t = model.addColumn(floor / scale, mip::MipModel::kInf, 1.0, false);
+    // The symmetry rows are dense (one term per class) and slow the LP down
+    // several times on large models, where the search never gets deep enough
+    // for symmetry to matter; they pay off on small ones.
+    const bool symmetryRows = k > 1 && static_cast<int64_t>(cls.count) * k <= kSymmetryRowLimit;
     std::vector<Lin> stageCost(k + 1);
     std::vector<int> used(k + 1, -1);
     for (int b = 1; b <= k; ++b) {
@@ -56,7 +62,7 @@ BoundResult exactMipBound(const BoundContext &ctx)
         row.add(t, -1.0);
         addLessEqual(model, row, 0.0);
         // Empty stages last.
-        if (k > 1) {
+        if (symmetryRows) {
             used[b] = model.addColumn(0.0, 1.0, 0.0, false);
             Lin count;
             for (int32_t c = 0; c < cls.count; ++c) {

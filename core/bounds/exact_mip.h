@@ -5,7 +5,8 @@
 // block I_b \ I_{b-1}, whose cost f_b is built as in every relaxation (one read
 // and one write variable per tensor and stage). Minimise T >= f_b for all b.
 // Empty stages last (a continuous "used_b" per stage: used_b <= |S_b|,
-// |S_{b+1}| <= n used_{b+1}, used_{b+1} <= used_b). Valid cuts: kT >= W,
+// |S_{b+1}| <= n used_{b+1}, used_{b+1} <= used_b), on models of at most 2000
+// class-stage pairs (the dense rows slow large LPs several times). Valid cuts: kT >= W,
 // T >= the heaviest class and T >= the best bound already known (the anchor
 // bound, when runBound computed it). Groups share their variables; the memory
 // limit is one row per stage. Warm-started with the best known partition

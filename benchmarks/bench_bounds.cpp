@@ -1,0 +1,302 @@
+// Lower bounds as a fraction of the best partition found (issue 4's table,
+// after Archer et al., arXiv 2311.03703, Table 2): for each corpus graph and k,
+// every bound method runs with the per-instance time limit; the best
+// partition is the best of runPartitioner("auto"), the exact MIP's incumbent
+// and ideal-dp's optimum when it finishes. Prints geometric means of LB/UB per
+// k and method, and the factor by which a method closes the combinatorial gap,
+// (1 - comb/UB) / (1 - LB/UB) in geometric means. "best-idp" is best with
+// --exclude ideal-dp (what the MIP bounds prove on their own); "best" uses
+// everything. Then wide generated graphs (no exact method finishes there) with
+// UB/LB.
+//
+// Usage: bench_bounds [--time-limit S] [--ub-time S] [--k 2,4,8] [--graphs sub1,sub2]
+//                     [--no-corpus] [--generated] [--gen-nodes N] [--families f1,f2]
+// Defaults: 60 s per bound run, 60 s for the partitioner, k in {2,4,...,64},
+// every corpus graph, generated graphs off.
+
+#include "core/bounds/bound.h"
+#include "core/bounds/bound_cache.h"
+#include "core/cost/evaluate.h"
+#include "core/gen/generator.h"
+#include "core/io/graph_io.h"
+#include "core/partition/partitioner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace pipecut;
+
+namespace {
+
+struct Args {
+    double timeLimit = 60;
+    double ubTime = 60;
+    std::vector<int> ks{2, 4, 8, 16, 32, 64};
+    std::vector<std::string> graphs; // substrings; empty = all
+    bool corpus = true;
+    bool generated = false;
+    int64_t genNodes = 400;
+    std::vector<std::string> families{"inception", "unet", "random"};
+};
+
+std::vector<std::string> split(const std::string &s)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+        size_t end = s.find(',', start);
+        if (end == std::string::npos)
+            end = s.size();
+        if (end > start)
+            out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+const std::vector<std::string> kMethods{"combinatorial", "anchor", "bottleneck", "guess", "mip", "best-idp", "best"};
+
+struct Row {
+    std::string graph;
+    int k = 0;
+    double ub = 0;
+    std::map<std::string, double> lb;
+    std::map<std::string, double> seconds;
+    std::string provenBy;
+};
+
+double seconds(std::chrono::steady_clock::time_point t0)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+Row runInstance(const std::string &name, const Graph &g, int k, const Args &args, bool withExact)
+{
+    const CostParams params = CostParams::fromGraph(g);
+    Row row;
+    row.graph = name;
+    row.k = k;
+    row.ub = std::numeric_limits<double>::infinity();
+    std::optional<Partition> incumbent;
+
+    PartitionOptions po;
+    po.k = k;
+    po.method = "auto";
+    po.timeLimit = args.ubTime;
+    po.threads = 1;
+    auto t0 = std::chrono::steady_clock::now();
+    if (auto p = runPartitioner(g, params, po); p.ok()) {
+        row.ub = p->bottleneck;
+        incumbent = p->partition;
+    }
+    row.seconds["ub"] = seconds(t0);
+
+    for (const std::string &m : kMethods) {
+        if (!withExact && m == "best")
+            continue;
+        BoundOptions o;
+        o.k = k;
+        o.method = m.rfind("best", 0) == 0 ? "best" : m;
+        if (m == "best-idp" || !withExact)
+            o.exclude = {"ideal-dp"};
+        o.timeLimit = args.timeLimit;
+        o.incumbent = incumbent;
+        t0 = std::chrono::steady_clock::now();
+        auto r = runBound(g, params, o);
+        row.seconds[m] = seconds(t0);
+        if (!r.ok() || r->infeasible) {
+            row.lb[m] = std::nan("");
+            continue;
+        }
+        row.lb[m] = r->lowerBound;
+        if (r->partition && r->upperBound < row.ub) {
+            row.ub = r->upperBound;
+            incumbent = r->partition;
+        }
+        if (m == "best")
+            row.provenBy = r->provenBy;
+    }
+    if (!withExact)
+        row.lb["best"] = row.lb["best-idp"];
+    return row;
+}
+
+void printRow(const Row &r)
+{
+    std::printf("%-58s k=%-3d UB=%-11.5g", r.graph.c_str(), r.k, r.ub);
+    for (const auto &m : kMethods) {
+        auto it = r.lb.find(m);
+        if (it != r.lb.end())
+            std::printf(" %s=%.4f(%.0fs)", m.c_str(), it->second / r.ub, r.seconds.at(m));
+    }
+    std::printf(" by=%s\n", r.provenBy.c_str());
+    std::fflush(stdout);
+}
+
+// Geometric mean over rows with a finite positive ratio.
+double geoMean(const std::vector<double> &values)
+{
+    double s = 0;
+    int n = 0;
+    for (double v : values)
+        if (std::isfinite(v) && v > 0) {
+            s += std::log(v);
+            ++n;
+        }
+    return n ? std::exp(s / n) : std::nan("");
+}
+
+void printTable(const std::vector<Row> &rows, const std::vector<int> &ks, const char *title)
+{
+    std::printf("\n%s\n%-5s %5s", title, "k", "n");
+    for (const auto &m : kMethods)
+        std::printf(" %13s", m.c_str());
+    std::printf(" %10s %10s\n", "close-idp", "close-all");
+    for (int k : ks) {
+        std::map<std::string, std::vector<double>> ratio;
+        int n = 0;
+        for (const Row &r : rows) {
+            if (r.k != k || !std::isfinite(r.ub) || r.ub <= 0)
+                continue;
+            ++n;
+            for (const auto &m : kMethods)
+                ratio[m].push_back(r.lb.count(m) ? r.lb.at(m) / r.ub : std::nan(""));
+        }
+        if (!n)
+            continue;
+        std::printf("%-5d %5d", k, n);
+        std::map<std::string, double> g;
+        for (const auto &m : kMethods) {
+            g[m] = geoMean(ratio[m]);
+            std::printf(" %13.4f", g[m]);
+        }
+        auto closing = [&](const std::string &m) { return (1 - g["combinatorial"]) / std::max(1e-12, 1 - g[m]); };
+        std::printf(" %9.3fx %9.3fx\n", closing("best-idp"), closing("best"));
+    }
+}
+
+void printGapTable(const std::vector<Row> &rows, const std::vector<int> &ks, const char *title)
+{
+    std::printf("\n%s\n%-5s %5s %12s %12s %12s\n", title, "k", "n", "UB/LB(best)", "UB/LB(comb)", "UB/LB(anchor)");
+    for (int k : ks) {
+        std::vector<double> best, comb, anchor;
+        for (const Row &r : rows)
+            if (r.k == k && std::isfinite(r.ub)) {
+                best.push_back(r.ub / r.lb.at("best-idp"));
+                comb.push_back(r.ub / r.lb.at("combinatorial"));
+                anchor.push_back(r.ub / r.lb.at("anchor"));
+            }
+        if (!best.empty())
+            std::printf("%-5d %5zu %12.4f %12.4f %12.4f\n", k, best.size(), geoMean(best), geoMean(comb),
+                        geoMean(anchor));
+    }
+}
+
+std::vector<std::string> corpusFiles(const Args &args)
+{
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    const fs::path root(PIPECUT_CORPUS_DIR);
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); ++it) {
+        if (!it->is_regular_file())
+            continue;
+        const std::string rel = fs::relative(it->path(), root).string();
+        const std::string ext = it->path().extension().string();
+        if ((ext != ".json" && ext != ".txt") || rel.find("LICENSE") != std::string::npos ||
+            rel.find("SOURCE_COMMIT") != std::string::npos || rel.find("human-experts") != std::string::npos)
+            continue;
+        bool wanted = args.graphs.empty();
+        for (const auto &s : args.graphs)
+            wanted = wanted || rel.find(s) != std::string::npos;
+        if (wanted)
+            files.push_back(rel);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    Args args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "missing value after %s\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--time-limit")
+            args.timeLimit = std::atof(next().c_str());
+        else if (a == "--ub-time")
+            args.ubTime = std::atof(next().c_str());
+        else if (a == "--k") {
+            args.ks.clear();
+            for (const auto &s : split(next()))
+                args.ks.push_back(std::atoi(s.c_str()));
+        } else if (a == "--graphs")
+            args.graphs = split(next());
+        else if (a == "--no-corpus")
+            args.corpus = false;
+        else if (a == "--generated")
+            args.generated = true;
+        else if (a == "--gen-nodes")
+            args.genNodes = std::atoll(next().c_str());
+        else if (a == "--families")
+            args.families = split(next());
+        else {
+            std::fprintf(stderr, "usage: bench_bounds [--time-limit S] [--ub-time S] [--k 2,4] [--graphs a,b] "
+                                 "[--no-corpus] [--generated] [--gen-nodes N] [--families f1,f2]\n");
+            return 2;
+        }
+    }
+    std::printf("bench_bounds: time limit %.0f s per bound run, %.0f s for the partitioner\n", args.timeLimit,
+                args.ubTime);
+
+    std::vector<Row> corpusRows, genRows;
+    if (args.corpus) {
+        for (const std::string &rel : corpusFiles(args)) {
+            auto g = loadGraph(std::string(PIPECUT_CORPUS_DIR) + "/" + rel);
+            if (!g.ok()) {
+                std::printf("skip %s: %s\n", rel.c_str(), g.error().c_str());
+                continue;
+            }
+            if (g->nodeCount() < 3)
+                continue;
+            for (int k : args.ks) {
+                corpusRows.push_back(runInstance(rel, *g, k, args, true));
+                printRow(corpusRows.back());
+            }
+        }
+        printTable(corpusRows, args.ks, "Corpus: lower bound / best partition found (geometric means)");
+    }
+    if (args.generated) {
+        for (const std::string &family : args.families)
+            for (uint64_t seed : {1, 2}) {
+                auto g = generateGraph({family, args.genNodes, seed});
+                if (!g.ok()) {
+                    std::printf("skip %s: %s\n", family.c_str(), g.error().c_str());
+                    continue;
+                }
+                const std::string name = family + "-" + std::to_string(args.genNodes) + "-s" + std::to_string(seed);
+                for (int k : args.ks) {
+                    genRows.push_back(runInstance(name, *g, k, args, false));
+                    printRow(genRows.back());
+                }
+            }
+        printTable(genRows, args.ks, "Generated wide graphs: lower bound / best partition found (no ideal-dp)");
+        printGapTable(genRows, args.ks, "Generated wide graphs: UB/LB (geometric means)");
+    }
+    return 0;
+}
