@@ -52,9 +52,7 @@ AnchorOutcome anchorBound(const BoundContext &ctx)
         mip::MipModel model = base;
         model.setBounds(x[c], 1.0, 1.0);
         model.setBounds(y[c], 0.0, 0.0);
-        mip::SolveOptions o;
-        o.seconds = ctx.solveSeconds();
-        o.stop = ctx.stop;
+        mip::SolveOptions o = ctx.solveOptions();
         o.stopAtOrBelow = best / scale * (1 + 1e-9) - cost.constant;
         const mip::SolveOutcome out = mip::solve(model, o);
         ++solved;

@@ -21,9 +21,7 @@ BoundResult bottleneckBound(const BoundContext &ctx)
         model.addObjective(col, v);
     addGreaterEqual(model, builder.blockWork(x, y), ctx.graph.totalWork() / ctx.k / scale * (1 - 1e-12));
 
-    mip::SolveOptions o;
-    o.seconds = ctx.solveSeconds();
-    o.stop = ctx.stop;
+    mip::SolveOptions o = ctx.solveOptions();
     o.stopAtOrBelow = ctx.known / scale * (1 + 1e-9) - cost.constant;
     o.progress = [&](double inc, double bound) {
         ctx.report(ctx.upper, std::max(ctx.known, (bound + cost.constant) * scale), "bottleneck");

@@ -9,8 +9,14 @@
 #include "core/bounds/guess.h"
 #include "core/cost/evaluate.h"
 
+#include "core/partition/partitioner.h"
+
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <mutex>
+#include <thread>
 
 namespace pipecut {
 
@@ -84,9 +90,15 @@ public:
         } else if (method == "mip") {
             if (maxSingleton() > m_ctx.known)
                 raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
+            quickIncumbent();
             raise(exactMipBound(m_ctx));
+        } else if (method == "ideal-dp") {
+            raise(idealDp(m_ctx.stop));
         } else if (method == "best") {
-            best();
+            if (excluded("ideal-dp"))
+                best();
+            else
+                bestWithIdealDp();
         }
         m_result.seconds = m_ctx.clock.elapsed();
         if (m_result.infeasible) {
@@ -151,6 +163,76 @@ private:
         return a;
     }
 
+    // A warm start for the exact MIP when the caller gave none: slicegraph's
+    // smallest budget (brkga-100) within a tenth of the remaining time.
+    void quickIncumbent()
+    {
+        if (m_ctx.incumbent || m_ctx.stopped())
+            return;
+        PartitionOptions po;
+        po.k = m_options.k;
+        po.method = "slicegraph";
+        po.population = 10;
+        po.generations = 10;
+        po.threads = 1;
+        po.timeLimit = std::max(0.05, 0.1 * m_ctx.remaining());
+        auto p = runPartitioner(m_ctx.graph, m_ctx.params, po, m_ctx.stop);
+        if (!p.ok())
+            return;
+        BoundResult r;
+        r.provenBy = "slicegraph";
+        r.partition = p->partition;
+        r.upperBound = p->bottleneck;
+        raise(r);
+    }
+
+    // ideal-dp (helper partition's exact DP): its optimum proves itself; a
+    // refusal (too many ideals) or a time-out proves nothing here.
+    BoundResult idealDp(const StopToken &stop) const
+    {
+        BoundResult r;
+        r.provenBy = "ideal-dp";
+        PartitionOptions po;
+        po.k = m_options.k;
+        po.method = "ideal-dp";
+        po.threads = 1;
+        po.timeLimit = std::max(0.01, m_ctx.remaining());
+        if (m_ctx.incumbent)
+            po.start = *m_ctx.incumbent;
+        auto p = runPartitioner(m_ctx.graph, m_ctx.params, po, stop);
+        if (!p.ok())
+            return r;
+        r.lowerBound = p->optimal ? p->bottleneck : p->lowerBound;
+        r.partition = p->partition;
+        r.upperBound = p->bottleneck;
+        return r;
+    }
+
+    // ideal-dp in a second thread next to the CBC methods (which hold the CBC
+    // mutex, so two cores are used); whichever proves the optimum first stops
+    // the other.
+    void bestWithIdealDp()
+    {
+        StopToken dpStop;
+        std::atomic<bool> dpDone{false};
+        BoundResult dp;
+        const StopToken cancel = m_ctx.cancel;
+        std::thread worker([&] {
+            dp = idealDp(dpStop);
+            if (dp.partition && dp.lowerBound >= dp.upperBound * (1 - kOptimalityTolerance))
+                cancel.requestStop();
+            dpDone = true;
+        });
+        best();
+        while (!dpDone) {
+            if (m_ctx.stop.stopRequested() || m_ctx.remaining() <= 0)
+                dpStop.requestStop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        worker.join();
+        raise(dp);
+    }
+
     void best()
     {
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
@@ -172,8 +254,11 @@ private:
             }
         }
         const int64_t binaries = static_cast<int64_t>(m_ctx.classes.count) * (m_options.k - 1);
-        if (!excluded("mip") && !done() && binaries <= kMipBinaryLimit)
-            raise(exactMipBound(m_ctx));
+        if (!excluded("mip") && !done() && binaries <= kMipBinaryLimit) {
+            quickIncumbent();
+            if (!done())
+                raise(exactMipBound(m_ctx));
+        }
     }
 
     const BoundOptions &m_options;
@@ -202,8 +287,6 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
         if (auto s = validatePartition(graph, params, *options.incumbent); !s)
             return makeError("incumbent partition: " + s.error());
     }
-    if (options.method == "ideal-dp")
-        return makeError("bound method 'ideal-dp' is not available in this build yet");
 
     const double timeLimit = options.timeLimit > 0 ? options.timeLimit : kDefaultTimeLimit;
     BoundKey key;

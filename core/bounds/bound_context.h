@@ -21,7 +21,8 @@ struct BoundContext {
     const NodeClasses &classes;
     Deadline clock = Deadline(); // started with the run: elapsed time for progress reports
     double limit = 0; // seconds since the clock started at which to stop; <= 0: none
-    StopToken stop;
+    StopToken stop;   // the caller's
+    StopToken cancel; // internal: e.g. ideal-dp proved the optimum first
     ProgressFn progress;
     double known = 0.0;                   // best proven bound so far (graph units)
     double upper = mip::MipModel::kInf;   // best known partition's bottleneck
@@ -31,12 +32,16 @@ struct BoundContext {
     {
         return limit > 0 ? limit - clock.elapsed() : std::numeric_limits<double>::infinity();
     }
-    bool stopped() const { return stop.stopRequested() || remaining() <= 0; }
-    // CBC's time limit for the next solve (0 = none).
-    double solveSeconds() const
+    bool stopped() const { return stop.stopRequested() || cancel.stopRequested() || remaining() <= 0; }
+    // Time limit and stop requests for the next CBC solve.
+    mip::SolveOptions solveOptions() const
     {
+        mip::SolveOptions o;
         const double r = remaining();
-        return std::isinf(r) ? 0.0 : std::max(0.01, r);
+        o.seconds = std::isinf(r) ? 0.0 : std::max(0.01, r);
+        o.stop = stop;
+        o.cancel = cancel;
+        return o;
     }
     // The same context limited to `seconds` more (never beyond its own limit).
     BoundContext withBudget(double seconds) const

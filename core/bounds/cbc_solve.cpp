@@ -61,7 +61,7 @@ std::mutex &cbcMutex()
 
 // Shared between the handler CBC clones and the caller.
 struct Watch {
-    StopToken stop;
+    StopToken stop, cancel;
     std::chrono::steady_clock::time_point deadline;
     bool hasDeadline = false;
     double stopAtOrBelow = -std::numeric_limits<double>::infinity();
@@ -73,7 +73,7 @@ struct Watch {
 
 bool timeUp(const Watch &w)
 {
-    return w.stop.stopRequested() || (w.hasDeadline && std::chrono::steady_clock::now() >= w.deadline);
+    return w.stop.stopRequested() || w.cancel.stopRequested() || (w.hasDeadline && std::chrono::steady_clock::now() >= w.deadline);
 }
 
 // Interrupts a long LP (CBC only looks at its own handler between nodes and
@@ -147,6 +147,7 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
 
     auto watch = std::make_shared<Watch>();
     watch->stop = o.stop;
+    watch->cancel = o.cancel;
     const auto started = std::chrono::steady_clock::now();
     if (o.seconds > 0) {
         watch->hasDeadline = true;

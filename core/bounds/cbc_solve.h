@@ -61,7 +61,8 @@ private:
 
 struct SolveOptions {
     double seconds = 0.0;                  // wall-time limit; <= 0: none
-    StopToken stop;                        // polled in CBC's event handler
+    StopToken stop;                        // polled in CBC's and Clp's event handlers
+    StopToken cancel;                      // a second, internal stop request
     // Stop as soon as a solution with objective <= this is known (the caller
     // only needs to know that the optimum is at most this much).
     double stopAtOrBelow = -std::numeric_limits<double>::infinity();

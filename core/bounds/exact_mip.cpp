@@ -98,9 +98,7 @@ BoundResult exactMipBound(const BoundContext &ctx)
         start[t] = top;
     }
 
-    mip::SolveOptions o;
-    o.seconds = ctx.solveSeconds();
-    o.stop = ctx.stop;
+    mip::SolveOptions o = ctx.solveOptions();
     o.start = start;
     o.progress = [&](double inc, double bound) {
         ctx.report(std::min(ctx.upper, inc * scale), std::max(ctx.known, bound * scale), "mip");

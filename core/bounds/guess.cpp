@@ -49,9 +49,7 @@ Position solvePosition(const BoundContext &ctx, int b, int32_t anchor, double fl
         suffix.add(t, -(k - b));
         addLessEqual(model, suffix, 0.0);
     }
-    mip::SolveOptions o;
-    o.seconds = ctx.solveSeconds();
-    o.stop = ctx.stop;
+    mip::SolveOptions o = ctx.solveOptions();
     o.stopAtOrBelow = floor / scale * (1 + 1e-9);
     p.outcome = mip::solve(model, o);
     if (p.outcome.status == mip::SolveOutcome::Status::Infeasible) {
