@@ -50,6 +50,10 @@ constexpr double kDefaultTimeLimit = 60.0;
 // The exact MIP is skipped by "best" past this many binaries: CBC would not
 // finish even the root LP within typical limits, and the relaxations do better.
 constexpr int64_t kMipBinaryLimit = 60000;
+// Up to this many binaries "best" runs the exact MIP right after the anchor
+// bound: on such models CBC usually proves the optimum faster than the
+// relaxations narrow the gap.
+constexpr int64_t kEarlyMipBinaries = 6000;
 
 class Runner {
 public:
@@ -63,6 +67,7 @@ public:
         m_key.graph = graphFingerprint(g);
         m_key.k = o.k;
         m_key.params = params;
+        m_key.exclude = o.exclude;
     }
 
     void setIncumbent(const Partition *p)
@@ -76,6 +81,12 @@ public:
     {
         m_result = combinatorialBound(m_ctx);
         m_ctx.known = m_result.lowerBound;
+        if (method == "best" && m_options.useCache)
+            if (auto cached = BoundCache::global().strongest(m_key); cached && cached->lowerBound > m_ctx.known) {
+                // Seeded by an earlier proof for this instance (never by an excluded method).
+                m_result.lowerBound = m_ctx.known = cached->lowerBound;
+                m_result.provenBy = cached->provenBy;
+            }
         const std::string reason = memoryInfeasibility(m_ctx.graph, m_ctx.params, m_ctx.classes, m_options.k);
         if (!reason.empty()) {
             m_result.infeasible = true;
@@ -91,7 +102,8 @@ public:
             if (maxSingleton() > m_ctx.known)
                 raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
             quickIncumbent();
-            raise(exactMipBound(m_ctx));
+            if (!done())
+                raise(exactMipBound(m_ctx));
         } else if (method == "ideal-dp") {
             raise(idealDp(m_ctx.stop));
         } else if (method == "best") {
@@ -101,6 +113,7 @@ public:
                 bestWithIdealDp();
         }
         m_result.seconds = m_ctx.clock.elapsed();
+        m_ctx.report(m_ctx.upper, m_result.infeasible ? 0.0 : m_result.lowerBound, "done");
         if (m_result.infeasible) {
             m_result.lowerBound = 0;
             m_result.optimal = false;
@@ -233,6 +246,11 @@ private:
         raise(dp);
     }
 
+    // Cheapest first: combinatorial (already in), anchor (k-independent, cached),
+    // the position guesses (exact for k <= 3, strong for small k), on small
+    // models the exact MIP (it often closes the gap outright), anchored
+    // guesses, the single-block relaxation, and on larger models the exact MIP
+    // with what time is left.
     void best()
     {
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
@@ -241,20 +259,26 @@ private:
             m_anchorValues = a.anchors;
             raise(a.result);
         }
-        if (!excluded("bottleneck") && !done())
-            raise(bottleneckBound(share(0.15)));
-        if (!excluded("guess") && !done()) {
+        if (!excluded("guess") && !done())
             raise(guessBound(share(0.4)));
-            if (!m_anchorValues.empty() && !done()) {
-                std::vector<int32_t> top;
-                for (const auto &[value, c] : m_anchorValues)
-                    if (top.size() < 8)
-                        top.push_back(c);
-                raise(anchoredGuessBound(share(0.4), top));
-            }
-        }
         const int64_t binaries = static_cast<int64_t>(m_ctx.classes.count) * (m_options.k - 1);
-        if (!excluded("mip") && !done() && binaries <= kMipBinaryLimit) {
+        const bool mipAllowed = !excluded("mip") && binaries <= kMipBinaryLimit;
+        const bool mipEarly = mipAllowed && binaries <= kEarlyMipBinaries;
+        if (mipEarly && !done()) {
+            quickIncumbent();
+            if (!done())
+                raise(exactMipBound(share(0.7)));
+        }
+        if (!excluded("guess") && !m_anchorValues.empty() && !done()) {
+            std::vector<int32_t> top;
+            for (const auto &[value, c] : m_anchorValues)
+                if (top.size() < 8)
+                    top.push_back(c);
+            raise(anchoredGuessBound(share(0.5), top));
+        }
+        if (!excluded("bottleneck") && !done())
+            raise(bottleneckBound(share(mipAllowed && !mipEarly ? 0.3 : 1.0)));
+        if (mipAllowed && !mipEarly && !done()) {
             quickIncumbent();
             if (!done())
                 raise(exactMipBound(m_ctx));

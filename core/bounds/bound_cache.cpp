@@ -75,9 +75,41 @@ std::optional<BoundResult> BoundCache::find(const BoundKey &key, double timeLimi
     return it->second.result;
 }
 
+namespace {
+std::string instanceText(const BoundKey &key)
+{
+    BoundKey k = key;
+    k.method.clear();
+    k.exclude.clear();
+    return k.text();
+}
+} // namespace
+
+std::optional<BoundResult> BoundCache::strongest(const BoundKey &key) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_strongest.find(instanceText(key));
+    if (it == m_strongest.end())
+        return std::nullopt;
+    std::optional<BoundResult> best;
+    for (const auto &[method, result] : it->second) {
+        if (std::find(key.exclude.begin(), key.exclude.end(), method) != key.exclude.end())
+            continue;
+        if (!best || result.lowerBound > best->lowerBound)
+            best = result;
+    }
+    return best;
+}
+
 void BoundCache::store(const BoundKey &key, const BoundResult &result, double timeLimit, bool final)
 {
     std::lock_guard lock(m_mutex);
+    if (!result.infeasible) {
+        auto &byMethod = m_strongest[instanceText(key)];
+        auto [it, inserted] = byMethod.try_emplace(result.provenBy, result);
+        if (!inserted && result.lowerBound > it->second.lowerBound)
+            it->second = result;
+    }
     Entry &e = m_entries[key.text()];
     if (e.final && !final)
         return;
@@ -121,6 +153,7 @@ void BoundCache::clear()
     std::lock_guard lock(m_mutex);
     m_entries.clear();
     m_anchors.clear();
+    m_strongest.clear();
 }
 
 size_t BoundCache::size() const

@@ -38,6 +38,9 @@ public:
 
     std::optional<BoundResult> find(const BoundKey &key, double timeLimit) const;
     void store(const BoundKey &key, const BoundResult &result, double timeLimit, bool final);
+    // The strongest feasible bound cached for key's graph, k and cost
+    // parameters (a proof stays a proof), proven by a method not in key.exclude.
+    std::optional<BoundResult> strongest(const BoundKey &key) const;
 
     // The k-independent anchor relaxation (key.k and key.method are ignored).
     std::optional<bounds::AnchorOutcome> findAnchor(const BoundKey &key, double timeLimit) const;
@@ -58,6 +61,8 @@ private:
     };
     mutable std::mutex m_mutex;
     std::map<std::string, Entry> m_entries;
+    // instance (method-free key) -> proving method -> its strongest result
+    std::map<std::string, std::map<std::string, BoundResult>> m_strongest;
     std::map<std::string, AnchorEntry> m_anchors;
 };
 

@@ -83,10 +83,15 @@ BoundResult guessBound(const BoundContext &ctx)
     const double comb = combinatorialBound(ctx).lowerBound;
     const double scale = comb > 0 ? comb : 1.0;
     double best = std::max(ctx.known, comb);
-    for (int b : positionOrder(ctx.k)) {
+    const std::vector<int> order = positionOrder(ctx.k);
+    for (size_t i = 0; i < order.size(); ++i) {
+        const int b = order[i];
         if (ctx.stopped())
             break;
-        const Position p = solvePosition(ctx, b, -1, best, scale);
+        // An equal share of the time left, so that one hard position cannot
+        // starve the others (time a position does not use passes on).
+        const BoundContext share = ctx.withBudget(ctx.remaining() / static_cast<double>(order.size() - i));
+        const Position p = solvePosition(share, b, -1, best, scale);
         if (p.infeasible) {
             r.infeasible = true;
             r.reason = "no partition into " + std::to_string(ctx.k) + " stages satisfies the memory limit (stage " +
@@ -130,6 +135,11 @@ BoundResult anchoredGuessBound(const BoundContext &ctx, const std::vector<int32_
                 break;
             }
             const Position p = solvePosition(ctx, b, a, best, scale);
+            if (p.outcome.status == mip::SolveOutcome::Status::Limit && !p.outcome.stoppedEarly && ctx.stopped()) {
+                dropped = true; // cut by the time limit: this position's bound is partial
+                lowest = std::min(lowest, p.lower);
+                break;
+            }
             if (p.infeasible)
                 continue; // the anchor cannot sit at position b
             lowest = std::min(lowest, p.lower);
