@@ -4,6 +4,7 @@
 // and benchmarks/bench_onnx. Header-only so the benchmark needs no test library.
 
 #include "core/cost/cost_params.h"
+#include "core/bounds/bound.h"
 #include "core/cost/evaluate.h"
 #include "core/graph/graph.h"
 
@@ -68,9 +69,11 @@ struct RealModelPartition {
 };
 
 // Optimal cut of the graph's default topological order into <= k segments
-// (SPEC 2 "slice", O(k n^2 + n m)), and the combinatorial bound
-// max(W / k, max work). Stand-in until runPartitioner/runBound are in main.
-inline RealModelPartition partitionRealModel(const Graph &g, const CostParams &params, int k)
+// (SPEC 2 "slice", O(k n^2 + n m); a stand-in until runPartitioner is in main),
+// then runBound("best") within boundSeconds, warm-started with that partition
+// (when the MIP finds a better partition on the way, it is kept).
+inline RealModelPartition partitionRealModel(const Graph &g, const CostParams &params, int k,
+                                             double boundSeconds = 10.0)
 {
     const int32_t n = g.nodeCount();
     const auto order = g.topologicalOrder();
@@ -133,9 +136,24 @@ inline RealModelPartition partitionRealModel(const Graph &g, const CostParams &p
     }
     r.partition = Partition(std::move(stage), k);
     r.bottleneck = evaluate(g, params, r.partition).bottleneck;
-    r.lowerBound = std::max(g.totalWork() / k, g.maxWork());
     r.method = "slice(default order)";
+    r.lowerBound = std::max(g.totalWork() / k, g.maxWork());
     r.boundMethod = "combinatorial";
+    BoundOptions bo;
+    bo.k = k;
+    bo.timeLimit = boundSeconds;
+    bo.incumbent = r.partition;
+    bo.useCache = false;
+    Result<BoundResult> b = runBound(g, params, bo);
+    if (b && b->lowerBound > r.lowerBound) {
+        r.lowerBound = b->lowerBound;
+        r.boundMethod = b->provenBy;
+    }
+    if (b && b->partition && b->upperBound < r.bottleneck) {
+        r.partition = *b->partition;
+        r.bottleneck = evaluate(g, params, r.partition).bottleneck;
+        r.method = "bound search (" + b->provenBy + ")";
+    }
     return r;
 }
 
