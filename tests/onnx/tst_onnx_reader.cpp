@@ -437,6 +437,30 @@ private slots:
         QCOMPARE(ge->op(*ge->find("target")), std::string("MatMul (estimated)"));
     }
 
+    // Reshape targets computed at run time (opset 11: ONNX 1.12 does not
+    // propagate these values itself) are resolved so the MatMul after them is exact.
+    void reshapeFromShapeArithmetic()
+    {
+        OnnxModelBuilder m(11);
+        m.input("x", {"2", "3", "4"});
+        m.init("zero", {}, T::INT64, {0});
+        m.init("minus1", {1}, T::INT64, {-1});
+        m.init("w", {12, 5});
+        m.node("Shape", {"x"}, {"s"});
+        m.node("Gather", {"s", "zero"}, {"g"});
+        auto &u = m.node("Unsqueeze", {"g"}, {"u"});
+        test::setInts(u, "axes", {0});
+        auto &c = m.node("Concat", {"u", "minus1"}, {"c"});
+        test::setInt(c, "axis", 0);
+        m.node("Reshape", {"x", "c"}, {"y"}, "reshape");
+        m.node("MatMul", {"y", "w"}, {"z"}, "target");
+        m.output("z");
+        const OnnxAnalysis a = analyze(m, "reshape.onnx");
+        QCOMPARE(findNode(a, "reshape")->out, 96.0);          // y [2, 12]
+        QCOMPARE(findNode(a, "target")->flops, 2.0 * 10 * 12); // z [2, 5], K = 12
+        QCOMPARE(a.estimatedNodes, 0);
+    }
+
     // If: the heavier branch; branch constants are params; outer values are inputs.
     void ifSubgraph()
     {
