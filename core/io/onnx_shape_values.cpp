@@ -145,12 +145,10 @@ std::optional<std::vector<int64_t>> reshape(const std::vector<int64_t> &in, cons
     return out;
 }
 
-} // namespace
-
-int propagateShapeValues(onnx::GraphProto &g, int64_t opset)
+// Scopes are copied into subgraphs: they see the enclosing graph's values.
+int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string, std::vector<int64_t>> dims,
+              std::unordered_map<std::string, int32_t> elemType, std::unordered_map<std::string, Value> values)
 {
-    std::unordered_map<std::string, std::vector<int64_t>> dims;
-    std::unordered_map<std::string, int32_t> elemType;
     std::unordered_map<std::string, onnx::ValueInfoProto *> info;
     for (auto *list : {g.mutable_input(), g.mutable_output(), g.mutable_value_info()})
         for (onnx::ValueInfoProto &v : *list) {
@@ -160,7 +158,6 @@ int propagateShapeValues(onnx::GraphProto &g, int64_t opset)
             if (auto d = knownDims(v.type()))
                 dims[v.name()] = *d;
         }
-    std::unordered_map<std::string, Value> values;
     for (const onnx::TensorProto &t : g.initializer()) {
         dims[t.name()].assign(t.dims().begin(), t.dims().end());
         elemType[t.name()] = t.data_type();
@@ -176,7 +173,31 @@ int propagateShapeValues(onnx::GraphProto &g, int64_t opset)
     };
 
     int resolved = 0;
-    for (const onnx::NodeProto &n : g.node()) {
+    // A resolved output shape goes into value_info for the next inference run.
+    auto record = [&](const onnx::NodeProto &n, const std::vector<int64_t> &shape) {
+        const std::string &out = n.output(0);
+        if (!dims.count(out)) {
+            onnx::ValueInfoProto *vi = info.count(out) ? info[out] : g.add_value_info();
+            vi->set_name(out);
+            auto *tt = vi->mutable_type()->mutable_tensor_type();
+            if (!tt->has_elem_type() && elemType.count(n.input(0)))
+                tt->set_elem_type(elemType[n.input(0)]);
+            auto *dimsProto = tt->mutable_shape();
+            dimsProto->clear_dim();
+            for (int64_t d : shape)
+                dimsProto->add_dim()->set_dim_value(d);
+            info[out] = vi;
+            ++resolved;
+        }
+        dims[out] = shape;
+    };
+    for (onnx::NodeProto &n : *g.mutable_node()) {
+        for (onnx::AttributeProto &a : *n.mutable_attribute()) {
+            if (a.has_g())
+                resolved += propagate(*a.mutable_g(), opset, dims, elemType, values);
+            for (onnx::GraphProto &sub : *a.mutable_graphs())
+                resolved += propagate(sub, opset, dims, elemType, values);
+        }
         if (n.output_size() == 0 || n.output(0).empty())
             continue;
         const std::string &op = n.op_type();
@@ -279,28 +300,34 @@ int propagateShapeValues(onnx::GraphProto &g, int64_t opset)
             auto in = dims.find(n.input(0));
             if (target && !target->scalar && in != dims.end()) {
                 const onnx::AttributeProto *allowZero = attr(n, "allowzero");
-                if (auto shaped = reshape(in->second, target->v, allowZero && allowZero->i() != 0)) {
-                    if (!dims.count(out)) {
-                        onnx::ValueInfoProto *vi = info.count(out) ? info[out] : g.add_value_info();
-                        vi->set_name(out);
-                        auto *tt = vi->mutable_type()->mutable_tensor_type();
-                        if (!tt->has_elem_type() && elemType.count(n.input(0)))
-                            tt->set_elem_type(elemType[n.input(0)]);
-                        auto *shape = tt->mutable_shape();
-                        shape->clear_dim();
-                        for (int64_t d : *shaped)
-                            shape->add_dim()->set_dim_value(d);
-                        info[out] = vi;
-                        ++resolved;
-                    }
-                    dims[out] = *shaped;
-                }
+                if (auto shaped = reshape(in->second, target->v, allowZero && allowZero->i() != 0))
+                    record(n, *shaped);
+            }
+        } else if (op == "Pad" && n.input_size() < 4) { // (opset 18's axes input: not handled)
+            const Value *padsValue = value(n, 1);
+            const std::vector<int64_t> pads = opset < 11 ? intsAttr(n, "pads")
+                                              : padsValue ? padsValue->v : std::vector<int64_t>{};
+            auto in = dims.find(n.input(0));
+            if (in != dims.end() && pads.size() == 2 * in->second.size()) {
+                std::vector<int64_t> padded = in->second;
+                const size_t r = padded.size();
+                for (size_t i = 0; i < r; ++i)
+                    padded[i] += pads[i] + pads[i + r];
+                if (std::all_of(padded.begin(), padded.end(), [](int64_t d) { return d >= 0; }))
+                    record(n, padded);
             }
         }
         if (result && result->v.size() <= size_t(kMaxValueElements))
             values[out] = std::move(*result);
     }
     return resolved;
+}
+
+} // namespace
+
+int propagateShapeValues(onnx::GraphProto &graph, int64_t opset)
+{
+    return propagate(graph, opset, {}, {}, {});
 }
 
 } // namespace pipecut::onnxcost

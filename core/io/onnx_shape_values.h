@@ -9,8 +9,8 @@
 //
 // Problem: constant-fold 0/1-D integer tensors (at most kMaxValueElements)
 // through Shape, Size, Constant, Cast, Identity, Gather, Slice, Squeeze,
-// Unsqueeze, Concat, Add, Sub, Mul, Div, Equal... and resolve Reshape (0 copies a
-// dimension, -1 is inferred).
+// Unsqueeze, Concat, Add, Sub, Mul, Div, and resolve the output shapes of
+// Reshape (0 copies a dimension, -1 is inferred) and Pad (run-time pads).
 // Complexity: O(nodes x kMaxValueElements) per pass. Deterministic.
 // Reference: ONNX operator specs (Reshape semantics); the same idea as ONNX's
 // own data propagation (onnx/defs/shape_inference.h, DataPropagationContext).
@@ -25,8 +25,9 @@ namespace pipecut::onnxcost {
 
 inline constexpr int64_t kMaxValueElements = 64;
 
-// One pass over the top-level graph; returns how many Reshape outputs got a
-// shape they did not have (0: nothing new, stop iterating). `opset` is the
+// One pass over the graph and its subgraphs (which see the enclosing values);
+// returns how many Reshape outputs got a
+// shape they did not have (0: nothing new, stop iterating); Pad outputs count too. `opset` is the
 // model's default-domain opset (Slice and Squeeze changed their signature).
 int propagateShapeValues(onnx::GraphProto &graph, int64_t opset);
 

@@ -461,6 +461,25 @@ private slots:
         QCOMPARE(a.estimatedNodes, 0);
     }
 
+    // Pad with run-time pads (opset 11): resolved the same way.
+    void padFromShapeArithmetic()
+    {
+        OnnxModelBuilder m(11);
+        m.input("x", {"1", "4"});
+        m.init("p0", {2}, T::INT64, {0, 1});
+        m.init("p1", {2}, T::INT64, {0, 2});
+        m.init("w", {7, 3});
+        auto &c = m.node("Concat", {"p0", "p1"}, {"pads"});
+        test::setInt(c, "axis", 0);
+        m.node("Pad", {"x", "pads"}, {"y"}, "pad");
+        m.node("MatMul", {"y", "w"}, {"z"}, "target");
+        m.output("z");
+        const OnnxAnalysis a = analyze(m, "pad.onnx");
+        QCOMPARE(findNode(a, "pad")->out, 28.0);             // y [1, 7]
+        QCOMPARE(findNode(a, "target")->flops, 2.0 * 3 * 7); // z [1, 3], K = 7
+        QCOMPARE(a.estimatedNodes, 0);
+    }
+
     // If: the heavier branch; branch constants are params; outer values are inputs.
     void ifSubgraph()
     {
