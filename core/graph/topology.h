@@ -1,52 +1,147 @@
 #pragma once
-// Topology utilities over a Graph: reachability, width, group contraction.
+// Topology utilities over a Graph: group contraction, reachability queries,
+// forced moves for the editor, and the width (largest antichain).
+//
+// Everything here is deterministic: the same graph gives the same contraction,
+// the same labels and the same answers (randomised labels use a fixed seed).
 
 #include "core/graph/graph.h"
+#include "core/util/result.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace pipecut {
 
-// Answers "is there a path u ->* v?" quickly on graphs of 100k+ nodes:
-// topological-position and interval-label pruning, then a pruned search.
+// ---------------------------------------------------------------------------
+// Group contraction
+//
+// Problem: find the coarsest DAG whose monotone maps are exactly the valid
+// partitions (SPEC 1, constraints 1 and 2) of the graph. Build the quotient Q
+// of the graph by its groups (ungrouped nodes are singletons). A partition is
+// valid iff it is constant on groups and monotone on edges, i.e. iff it is a
+// monotone map on Q. A monotone map is constant around every cycle of Q, so it
+// is constant on Q's strongly connected components; conversely any monotone
+// map on the condensation of Q is one on Q. The condensation is acyclic, so a
+// single pass is stable: there is nothing left to repeat. This also closes
+// groups under paths: a node x on a path a ->* x ->* b between members a, b of
+// one group lies on a cycle of Q through that group, so x joins it.
+//
+// Complexity: O(n + m) for the quotient and Tarjan's SCC (iterative), plus
+// O(m log m) for GraphBuilder to sort the contracted edges.
+// Deterministic: contracted nodes are numbered by their smallest original node
+// index, so a graph without groups contracts to itself with the same indices.
+// Reference: Tarjan, "Depth-first search and linear graph algorithms" (1972);
+// the contracted DAG is what Tarnawski et al. (NeurIPS 2020) run ideals on.
+//
+// Example: a -> x -> b with a, b in group "g" and c -> b: the contracted DAG
+// has nodes "g" = {a, x, b} and "c", and the edge c -> g.
+//
+// A contracted node's id is the name of its first group (smallest group index)
+// or, when it holds one ungrouped node, that node's id; a clash with another
+// contracted id gets the suffix "~1", "~2", ... Its work and param are sums;
+// its out is the sum of out over members with a successor outside it; its op is
+// the member's op (or "group"); its scope is the members' longest common scope
+// prefix. The cost of a contracted partition equals that of the expanded one
+// only when no two members' tensors go to the same stage twice: use the
+// contraction for ideals and structure, and evaluate costs on the original.
+struct Contraction {
+    Graph graph;                           // the contracted DAG, no groups
+    std::vector<int32_t> nodeToContracted; // original node index -> contracted node index
+    // Original node indices per contracted node (CSR: members of c are
+    // memberArray[memberOffset[c] .. memberOffset[c + 1]), in increasing index).
+    std::vector<int32_t> memberOffset;
+    std::vector<NodeId> memberArray;
+
+    std::span<const NodeId> members(int32_t contracted) const
+    {
+        return std::span<const NodeId>(memberArray)
+            .subspan(memberOffset[contracted], memberOffset[contracted + 1] - memberOffset[contracted]);
+    }
+};
+Result<Contraction> contractGroups(const Graph &graph);
+
+// ---------------------------------------------------------------------------
+// Reachability
+//
+// Problem: answer "is there a path u ->* v?" on graphs of 100k..1M nodes
+// without a transitive closure. Filters, in order:
+//   1. u == v: true; topological position pos(u) >= pos(v): false;
+//   2. GRAIL interval labels (Yildirim, Chaoji, Zaki, "GRAIL: scalable
+//      reachability index for large graphs", VLDB 2010): for each of
+//      `labellings` randomised DFS traversals, post(v) is the post-order rank
+//      and low(v) the smallest post rank reachable from v; u ->* v implies
+//      [low(v), post(v)] inside [low(u), post(u)] in every labelling, so one
+//      non-containment is a fast "no";
+//   3. tree intervals of the first traversal: v inside u's DFS subtree is a
+//      fast "yes";
+//   4. otherwise a DFS from u that skips every node failing filters 1-2
+//      against v, with a visited stamp (no clearing between queries).
+// Build O(labellings * (n + m)); a query is O(labellings) when filtered and
+// at worst O(n + m). Deterministic (fixed seeds). Memory about
+// 4 * (2 * labellings + 3) bytes per node.
+// A query mutates the visited stamp: one Reachability per thread.
+//
+// Example: a -> b -> c, a -> d: reaches(a, c) is true (tree interval),
+// reaches(d, c) is false (d has no successors, so its interval is a point).
 class Reachability {
 public:
-    explicit Reachability(const Graph &graph);
+    explicit Reachability(const Graph &graph, int labellings = 3);
     bool reaches(NodeId from, NodeId to) const; // true when from == to
+    int labellings() const { return m_labellings; }
+
 private:
+    bool contains(int32_t u, int32_t v) const; // label containment in every labelling
     const Graph *m_graph;
-    struct Impl;
-    std::vector<int32_t> m_post, m_low; // interval labels (see the .cpp)
+    int m_labellings;
+    std::vector<int32_t> m_post, m_low;   // [labelling * n + v]
+    std::vector<int32_t> m_treeLow;       // first labelling: smallest post in v's DFS subtree
     mutable std::vector<int32_t> m_visited;
+    mutable std::vector<int32_t> m_stack;
     mutable int32_t m_stamp = 0;
 };
 
-// The width (size of a largest antichain). Exact (Dilworth via bipartite
-// matching on the transitive closure) when the graph has at most exactLimit
-// nodes; otherwise a documented lower estimate (the largest level of the
-// longest-path layering), flagged by `exact`.
+// ---------------------------------------------------------------------------
+// Forced moves (for the editor's drag and drop)
+//
+// Problem: `moving` nodes go to `targetStage`; which other nodes must go there
+// too so that the partition stays valid (edges forward, groups whole)? Moving
+// later pushes every descendant with a smaller stage to the target; moving
+// earlier pulls every ancestor with a larger stage; a forced node's group
+// comes along; repeat until stable (a worklist, each node forced once:
+// O(n + m)). Nodes already at the target are never forced. The answer is
+// minimal in the sense that each forced node is forced by a chain of edges or
+// groups from a moving node: leaving any one of them out leaves a backward
+// edge or a split group. Only edges touched by the moves are examined: a
+// violation elsewhere in `stage` is left alone.
+// Deterministic: the result is sorted by node index and excludes `moving`.
+//
+// Example: a -> b -> c with stages 0, 1, 1; moving a to stage 2 forces b and
+// c to stage 2.
+std::vector<NodeId> forcedMoves(const Graph &graph, std::span<const int32_t> stage,
+                                std::span<const NodeId> moving, int32_t targetStage);
+
+// ---------------------------------------------------------------------------
+// Width
+//
+// Problem: the size of a largest antichain (a set of pairwise unreachable
+// nodes); the ideal DP is exponential in it. Exact by Dilworth's theorem when
+// the graph has at most exactLimit nodes: width = n - maximum matching in the
+// bipartite graph {(u, v) : u ->+ v} of the transitive closure (bitset
+// closure O(n * m / 64), Hopcroft-Karp O(E sqrt n) with E <= n^2 / 2).
+// Beyond exactLimit: the largest level of the longest-path layering from the
+// sources and of the one from the sinks (a level is an antichain because a
+// path strictly increases the level), so the estimate is a lower bound on the
+// width, flagged exact = false. O(n + m).
+// Deterministic. Reference: Dilworth (1950); Fulkerson (1956) for the
+// matching reduction; Hopcroft and Karp (1973).
+//
+// Example: SPEC 1's a -> {b, c} -> d has width 2 ({b, c}).
 struct Width {
     int64_t value = 0;
     bool exact = false;
 };
 Width graphWidth(const Graph &graph, int32_t exactLimit = 2000);
-
-// The group-contracted DAG: each group becomes one node, with edges between
-// contracted nodes. Groups are closed first: a node on a path between two
-// members must share their stage (a -> x -> b with a, b grouped forces x), and
-// groups whose contraction would form a cycle must share a stage too, so the
-// contraction merges strongly connected components of the quotient graph; the
-// result is always a DAG and every valid partition of the original graph is a
-// partition of it. A contracted node's work and param are sums; its out is the
-// sum of out over members with a successor outside the contracted node (the
-// cost of a contracted partition equals that of the expanded one only when
-// no two members' tensors go to the same stage twice: use it for ideals and
-// structure, and evaluate costs on the original graph).
-struct Contraction {
-    Graph graph;                        // contracted graph (ids: group name or node id)
-    std::vector<int32_t> nodeToContracted; // original node index -> contracted node index
-};
-Result<Contraction> contractGroups(const Graph &graph);
 
 } // namespace pipecut

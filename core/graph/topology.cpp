@@ -1,0 +1,212 @@
+// Group contraction: quotient by groups, then Tarjan's SCC on the quotient.
+// See topology.h for why one pass is enough.
+#include "core/graph/topology.h"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
+
+namespace pipecut {
+
+namespace {
+
+// The quotient graph in CSR form: one class per group, one per ungrouped node.
+struct Quotient {
+    int32_t classes = 0;
+    std::vector<int32_t> classOf; // node index -> class
+    std::vector<int32_t> offset;  // CSR over classes
+    std::vector<int32_t> target;  // may hold duplicates; Tarjan does not mind
+};
+
+Quotient buildQuotient(const Graph &graph)
+{
+    const int32_t n = graph.nodeCount();
+    Quotient q;
+    q.classOf.resize(n);
+    int32_t next = graph.groupCount();
+    for (int32_t v = 0; v < n; ++v) {
+        const GroupId g = graph.group(nodeId(v));
+        q.classOf[v] = g == kNoGroup ? next++ : index(g);
+    }
+    q.classes = next;
+    q.offset.assign(static_cast<size_t>(q.classes) + 1, 0);
+    for (auto [a, b] : graph.edges()) {
+        const int32_t ca = q.classOf[index(a)], cb = q.classOf[index(b)];
+        if (ca != cb)
+            ++q.offset[ca + 1];
+    }
+    for (int32_t c = 0; c < q.classes; ++c)
+        q.offset[c + 1] += q.offset[c];
+    q.target.resize(q.offset[q.classes]);
+    std::vector<int32_t> fill(q.offset.begin(), q.offset.end() - 1);
+    for (auto [a, b] : graph.edges()) {
+        const int32_t ca = q.classOf[index(a)], cb = q.classOf[index(b)];
+        if (ca != cb)
+            q.target[fill[ca]++] = cb;
+    }
+    return q;
+}
+
+// Iterative Tarjan: component id per class (ids in reverse topological order
+// of the condensation, which callers renumber anyway).
+std::vector<int32_t> stronglyConnectedComponents(const Quotient &q)
+{
+    const int32_t n = q.classes;
+    std::vector<int32_t> order(n, -1), low(n, 0), comp(n, -1);
+    std::vector<int32_t> stack;       // Tarjan's node stack
+    std::vector<int32_t> callNode;    // explicit recursion: node
+    std::vector<int32_t> callEdge;    // explicit recursion: next edge to look at
+    int32_t counter = 0, comps = 0;
+    for (int32_t root = 0; root < n; ++root) {
+        if (order[root] >= 0)
+            continue;
+        order[root] = low[root] = counter++;
+        stack.push_back(root);
+        callNode.push_back(root);
+        callEdge.push_back(q.offset[root]);
+        while (!callNode.empty()) {
+            const int32_t v = callNode.back();
+            int32_t &e = callEdge.back();
+            if (e < q.offset[v + 1]) {
+                const int32_t w = q.target[e++];
+                if (order[w] < 0) {
+                    order[w] = low[w] = counter++;
+                    stack.push_back(w);
+                    callNode.push_back(w);
+                    callEdge.push_back(q.offset[w]);
+                } else if (comp[w] < 0) {
+                    low[v] = std::min(low[v], order[w]);
+                }
+                continue;
+            }
+            callNode.pop_back();
+            callEdge.pop_back();
+            if (!callNode.empty())
+                low[callNode.back()] = std::min(low[callNode.back()], low[v]);
+            if (low[v] == order[v]) {
+                int32_t w;
+                do {
+                    w = stack.back();
+                    stack.pop_back();
+                    comp[w] = comps;
+                } while (w != v);
+                ++comps;
+            }
+        }
+    }
+    return comp;
+}
+
+// Longest common prefix of two scopes that ends on a '/' boundary.
+std::string_view commonScope(std::string_view a, std::string_view b)
+{
+    size_t i = 0;
+    const size_t limit = std::min(a.size(), b.size());
+    while (i < limit && a[i] == b[i])
+        ++i;
+    if (i == a.size() && (i == b.size() || b[i] == '/'))
+        return a;
+    if (i == b.size() && a[i] == '/')
+        return b;
+    const size_t slash = a.substr(0, i).rfind('/');
+    return slash == std::string_view::npos ? std::string_view() : a.substr(0, slash);
+}
+
+} // namespace
+
+Result<Contraction> contractGroups(const Graph &graph)
+{
+    const int32_t n = graph.nodeCount();
+    const Quotient q = buildQuotient(graph);
+    const std::vector<int32_t> comp = stronglyConnectedComponents(q);
+
+    // Number contracted nodes by their smallest original node index.
+    Contraction result;
+    result.nodeToContracted.resize(n);
+    std::vector<int32_t> renumber(q.classes, -1);
+    int32_t count = 0;
+    for (int32_t v = 0; v < n; ++v) {
+        int32_t &r = renumber[comp[q.classOf[v]]];
+        if (r < 0)
+            r = count++;
+        result.nodeToContracted[v] = r;
+    }
+
+    result.memberOffset.assign(static_cast<size_t>(count) + 1, 0);
+    for (int32_t v = 0; v < n; ++v)
+        ++result.memberOffset[result.nodeToContracted[v] + 1];
+    for (int32_t c = 0; c < count; ++c)
+        result.memberOffset[c + 1] += result.memberOffset[c];
+    result.memberArray.resize(n);
+    {
+        std::vector<int32_t> fill(result.memberOffset.begin(), result.memberOffset.end() - 1);
+        for (int32_t v = 0; v < n; ++v)
+            result.memberArray[fill[result.nodeToContracted[v]]++] = nodeId(v);
+    }
+
+    const std::string context = (graph.sourcePath().empty() ? graph.name() : graph.sourcePath()) + " (contracted)";
+    GraphBuilder builder(context);
+    builder.setName(graph.name());
+    builder.setBandwidth(graph.bandwidth());
+    builder.setMemoryLimit(graph.memoryLimit());
+    builder.setUnits(graph.units());
+    builder.setSuggestedK(graph.suggestedK());
+    builder.setFormat(graph.format());
+    builder.reserve(count, graph.edges().size());
+
+    std::unordered_set<std::string> used;
+    used.reserve(static_cast<size_t>(count) * 2);
+    for (int32_t c = 0; c < count; ++c) {
+        const auto members = result.members(c);
+        NodeSpec spec;
+        GroupId firstGroup = kNoGroup;
+        std::string_view scope = graph.scope(members[0]);
+        for (NodeId v : members) {
+            spec.work += graph.work(v);
+            spec.param += graph.param(v);
+            const GroupId g = graph.group(v);
+            if (g != kNoGroup && (firstGroup == kNoGroup || index(g) < index(firstGroup)))
+                firstGroup = g;
+            scope = commonScope(scope, graph.scope(v));
+            for (NodeId w : graph.successors(v))
+                if (result.nodeToContracted[index(w)] != c) {
+                    spec.out += graph.out(v);
+                    break;
+                }
+        }
+        spec.scope = std::string(scope);
+        spec.op = members.size() == 1 ? graph.op(members[0]) : std::string("group");
+        std::string name = firstGroup != kNoGroup ? graph.groupName(firstGroup) : graph.id(members[0]);
+        if (used.count(name)) {
+            for (int suffix = 1;; ++suffix) {
+                std::string candidate = name + "~" + std::to_string(suffix);
+                if (!used.count(candidate)) {
+                    name = std::move(candidate);
+                    break;
+                }
+            }
+        }
+        used.insert(name);
+        spec.id = std::move(name);
+        builder.addNode(std::move(spec));
+    }
+    // Contracted edges, deduplicated in O(m) with a last-source marker (the
+    // builder would merge duplicates too, but would note it to the user).
+    std::vector<int32_t> lastSource(count, -1);
+    for (int32_t c = 0; c < count; ++c)
+        for (NodeId v : result.members(c))
+            for (NodeId w : graph.successors(v)) {
+                const int32_t cw = result.nodeToContracted[index(w)];
+                if (cw != c && lastSource[cw] != c) {
+                    lastSource[cw] = c;
+                    builder.addEdge(c, cw);
+                }
+            }
+    auto built = builder.build();
+    if (!built.ok())
+        return makeError(built.error());
+    result.graph = std::move(built).value();
+    return result;
+}
+
+} // namespace pipecut
