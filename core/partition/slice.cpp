@@ -260,11 +260,12 @@ private:
             while (e < eEnd && s.m_events[e].pos <= l)
                 c -= s.m_events[e++].drop;
             const int32_t r = e < eEnd ? std::min(s.m_events[e].pos - 1, jmax) : jmax;
-            const double thr = base + c * invB;
+            // Reached and forbidden ends hold +inf in the tree; keep the threshold finite.
             const double slack = kSlack * (std::abs(T) + s.m_W[i] + s.m_A[i] * invB + std::abs(c) * invB);
+            const double thr = std::min(base + c * invB + slack, std::numeric_limits<double>::max());
             int32_t from = l;
             while (from <= r) {
-                const int32_t j = findFirst(from, r, thr + slack);
+                const int32_t j = findFirst(from, r, thr);
                 if (j < 0)
                     break;
                 setLeaf(j, kInf);
@@ -451,6 +452,28 @@ Result<SliceOutcome> sliceOrder(const Graph &graph, const CostParams &params, st
         order = graph.topologicalOrder();
     OrderSlicer slicer(graph, params, order);
     return slicer.solve(k, stop);
+}
+
+} // namespace pipecut
+
+// --- the "slice" method -----------------------------------------------------
+
+#include "core/partition/methods.h"
+
+namespace pipecut {
+
+Result<PartitionResult> runSliceMethod(const MethodContext &ctx)
+{
+    OrderSlicer slicer(ctx.graph, ctx.params, ctx.order());
+    auto cut = slicer.solve(ctx.options.k, &ctx.stop);
+    if (!cut)
+        return makeError("slice: " + cut.error());
+    PartitionResult r;
+    r.partition = std::move(cut->partition);
+    r.method = "slice";
+    r.notes.push_back("optimal for the " + std::string(ctx.options.order ? "given" : "default") +
+                      " topological order (" + std::to_string(cut->thresholdsTried) + " thresholds tested)");
+    return r;
 }
 
 } // namespace pipecut
