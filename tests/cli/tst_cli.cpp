@@ -75,7 +75,8 @@ private slots:
         QCOMPARE(stages.size(), 2);
         QCOMPARE(stages[0].toObject()["nodes"].toArray().size(), 2);
         QCOMPARE(stages[0].toObject()["cost"].toDouble(), 8.0);
-        QCOMPARE(stages[1].toObject()["comm_in"].toDouble(), 1.0);
+        QCOMPARE(stages[0].toObject()["comm_out"].toDouble(), 3.0); // a (1) and b (2) leave stage 1
+        QCOMPARE(stages[1].toObject()["comm_in"].toDouble(), 3.0);
         QCOMPARE(stages[1].toObject()["comm_out"].toDouble(), 0.0);
         // evaluate agrees with what partition reported.
         Run e = cli({"evaluate", m_example, out, "--json"});
