@@ -80,23 +80,41 @@ Result<Contraction> contractGroups(const Graph &graph);
 //      against v, with a visited stamp (no clearing between queries).
 // Build O(labellings * (n + m)); a query is O(labellings) when filtered and
 // at worst O(n + m). Deterministic (fixed seeds). Memory about
-// 4 * (2 * labellings + 3) bytes per node.
+// 4 * (2 * labellings + 2) bytes per node
+// plus the graph.
 // A query mutates the visited stamp: one Reachability per thread.
 //
 // Example: a -> b -> c, a -> d: reaches(a, c) is true (tree interval),
 // reaches(d, c) is false (d has no successors, so its interval is a point).
 class Reachability {
 public:
+    // labellings is clamped to 1..8.
     explicit Reachability(const Graph &graph, int labellings = 3);
     bool reaches(NodeId from, NodeId to) const; // true when from == to
     int labellings() const { return m_labellings; }
 
 private:
-    bool contains(int32_t u, int32_t v) const; // label containment in every labelling
+    // Label containment of v's intervals in u's, in every labelling.
+    bool contains(int32_t u, int32_t v) const
+    {
+        const int32_t *a = &m_labels[size_t(u) * 2 * m_labellings];
+        const int32_t *b = &m_labels[size_t(v) * 2 * m_labellings];
+        for (int i = 0; i < 2 * m_labellings; i += 2)
+            if (b[i] < a[i] || b[i + 1] > a[i + 1])
+                return false;
+        return true;
+    }
+    // v in u's subtree of the first traversal (implies u ->* v).
+    bool treeContains(int32_t u, int32_t v) const
+    {
+        const int32_t post = m_labels[size_t(v) * 2 * m_labellings + 1];
+        return m_treeLow[u] <= post && post <= m_labels[size_t(u) * 2 * m_labellings + 1];
+    }
+
     const Graph *m_graph;
     int m_labellings;
-    std::vector<int32_t> m_post, m_low;   // [labelling * n + v]
-    std::vector<int32_t> m_treeLow;       // first labelling: smallest post in v's DFS subtree
+    std::vector<int32_t> m_labels;  // per node: (low, post) for each labelling
+    std::vector<int32_t> m_treeLow; // first labelling: smallest post in v's DFS subtree
     mutable std::vector<int32_t> m_visited;
     mutable std::vector<int32_t> m_stack;
     mutable int32_t m_stamp = 0;
