@@ -7,8 +7,8 @@
 // topological position), so its split points are always defined; whether the
 // framework's own execution order places each stage contiguously is the
 // framework's order, which pipecut cannot see (docs/exports.md says more).
+#include "core/io/export_json.h"
 #include "core/io/exports.h"
-#include "core/util/json_writer.h"
 
 #include <vector>
 
@@ -16,12 +16,10 @@ namespace pipecut {
 
 namespace {
 
-void writeHeader(JsonWriter &w, const char *format, const Graph &graph, const Partition &partition)
+std::string header(const char *format, const Graph &graph, const Partition &partition)
 {
-    w.key("format").value(format);
-    w.key("version").value(1);
-    w.key("graph").value(graph.name());
-    w.key("k").value(partition.k());
+    return std::string("{\n  \"format\": ") + io::jsonQuote(format) + ",\n  \"version\": 1,\n  \"graph\": " +
+           io::jsonQuote(graph.name()) + ",\n  \"k\": " + std::to_string(partition.k()) + ",\n";
 }
 
 } // namespace
@@ -44,21 +42,14 @@ std::string exportPyTorchSplitPoints(const Graph &graph, const Partition &partit
         if (nonEmpty++ > 0)
             splits.push_back(nodeId(first[s]));
     }
-
-    JsonWriter w(true);
-    w.beginObject();
-    writeHeader(w, "pipecut-pytorch-split-points", graph, partition);
-    w.key("num_stages").value(nonEmpty);
-    w.key("split_points").beginArray();
-    for (NodeId v : splits)
-        w.value(graph.id(v));
-    w.endArray();
-    w.key("split_spec").beginObject();
-    for (NodeId v : splits)
-        w.key(graph.id(v)).value("BEGINNING");
-    w.endObject();
-    w.endObject();
-    return w.str() + "\n";
+    const auto quotedId = [&](NodeId v) { return io::jsonQuote(graph.id(v)); };
+    std::string spec = "{";
+    for (size_t j = 0; j < splits.size(); ++j)
+        spec += (j ? ", " : "") + quotedId(splits[j]) + ": \"BEGINNING\"";
+    spec += '}';
+    return header("pipecut-pytorch-split-points", graph, partition) + "  \"num_stages\": " +
+           std::to_string(nonEmpty) + ",\n  \"split_points\": " + io::jsonInlineArray(splits, quotedId) +
+           ",\n  \"split_spec\": " + spec + "\n}\n";
 }
 
 Result<std::string> exportLayerBoundaries(const Graph &graph, const Partition &partition)
@@ -80,27 +71,14 @@ Result<std::string> exportLayerBoundaries(const Graph &graph, const Partition &p
     std::vector<int32_t> perStage(static_cast<size_t>(k), 0);
     for (int32_t s : partition.stages())
         ++perStage[s];
-
-    JsonWriter w(true);
-    w.beginObject();
-    writeHeader(w, "pipecut-layer-boundaries", graph, partition);
-    w.key("num_layers").value(graph.nodeCount());
-    w.key("parts").beginArray();
-    int32_t boundary = 0;
-    w.value(boundary);
+    std::vector<int32_t> parts{0};
     for (int32_t count : perStage)
-        w.value(boundary += count);
-    w.endArray();
-    w.key("layers_per_stage").beginArray();
-    for (int32_t count : perStage)
-        w.value(count);
-    w.endArray();
-    w.key("order").beginArray();
-    for (NodeId v : order)
-        w.value(graph.id(v));
-    w.endArray();
-    w.endObject();
-    return w.str() + "\n";
+        parts.push_back(parts.back() + count);
+    const auto integer = [](int32_t x) { return std::to_string(x); };
+    return header("pipecut-layer-boundaries", graph, partition) + "  \"num_layers\": " +
+           std::to_string(graph.nodeCount()) + ",\n  \"parts\": " + io::jsonInlineArray(parts, integer) +
+           ",\n  \"layers_per_stage\": " + io::jsonInlineArray(perStage, integer) + ",\n  \"order\": " +
+           io::jsonBlockArray(order, [&](NodeId v) { return io::jsonQuote(graph.id(v)); }, 4) + "\n}\n";
 }
 
 } // namespace pipecut

@@ -6,8 +6,8 @@
 // values from the minimum (stop 0) to the maximum (stop 1); a per-node
 // "bgColor" overrides it. "name" labels the run in the viewer.
 #include "core/cost/evaluate.h"
+#include "core/io/export_json.h"
 #include "core/io/exports.h"
-#include "core/util/json_writer.h"
 
 #include <cmath>
 #include <cstdio>
@@ -41,50 +41,38 @@ std::string exportModelExplorerOverlay(const Graph &graph, const CostParams &par
                                        OverlayMetric metric)
 {
     const Evaluation ev = evaluate(graph, params, partition);
-    JsonWriter w(true);
-    w.beginObject();
-    std::string name = "pipecut " + std::string(overlayMetricName(metric)) + " (k=" + std::to_string(partition.k()) +
-                       ", bottleneck " + formatNumber(ev.bottleneck) + " in stage " +
-                       std::to_string(ev.bottleneckStage + 1) + ")";
-    w.key("name").value(name);
-    w.key("results").beginObject();
-    for (int32_t i = 0; i < graph.nodeCount(); ++i) {
-        const NodeId v = nodeId(i);
+    const std::string name = "pipecut " + std::string(overlayMetricName(metric)) +
+                             " (k=" + std::to_string(partition.k()) + ", bottleneck " + formatNumber(ev.bottleneck) +
+                             " in stage " + std::to_string(ev.bottleneckStage + 1) + ")";
+    const auto result = [&](NodeId v) {
         const int s = index(partition.stage(v));
-        w.key(graph.id(v)).beginObject();
+        std::string entry = io::jsonQuote(graph.id(v)) + ": {\"value\": ";
         switch (metric) {
         case OverlayMetric::Stage:
-            w.key("value").value(s + 1);
-            w.key("bgColor").value(overlayStageColour(s));
-            break;
+            return entry + std::to_string(s + 1) + ", \"bgColor\": " + io::jsonQuote(overlayStageColour(s)) + "}";
         case OverlayMetric::StageCost:
-            w.key("value").value(ev.stages[s].cost);
-            break;
+            return entry + io::exactNumber(ev.stages[s].cost) + "}";
         case OverlayMetric::Work:
-            w.key("value").value(graph.work(v));
             break;
         }
-        w.endObject();
+        return entry + io::exactNumber(graph.work(v)) + "}";
+    };
+    std::string out = "{\n  \"name\": " + io::jsonQuote(name) + ",\n  \"results\": {";
+    bool first = true;
+    for (int32_t i = 0; i < graph.nodeCount(); ++i) {
+        out += first ? "\n    " : ",\n    ";
+        first = false;
+        out += result(nodeId(i));
     }
-    w.endObject();
+    out += first ? "}" : "\n  }";
     if (metric != OverlayMetric::Stage) {
         // ColorBrewer OrRd: pale for cheap, dark red (with white labels) for the most expensive.
-        const char *background[] = {"#fff7ec", "#fc8d59", "#b30000"};
-        const char *text[] = {"#000000", "#000000", "#ffffff"};
-        w.key("gradient").beginArray();
-        for (int j = 0; j < 3; ++j)
-            w.beginObject()
-                .key("stop")
-                .value(j * 0.5)
-                .key("bgColor")
-                .value(background[j])
-                .key("textColor")
-                .value(text[j])
-                .endObject();
-        w.endArray();
+        out += ",\n  \"gradient\": [\n"
+               "    {\"stop\": 0, \"bgColor\": \"#fff7ec\", \"textColor\": \"#000000\"},\n"
+               "    {\"stop\": 0.5, \"bgColor\": \"#fc8d59\", \"textColor\": \"#000000\"},\n"
+               "    {\"stop\": 1, \"bgColor\": \"#b30000\", \"textColor\": \"#ffffff\"}\n  ]";
     }
-    w.endObject();
-    return w.str() + "\n";
+    return out + "\n}\n";
 }
 
 } // namespace pipecut

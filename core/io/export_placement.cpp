@@ -3,10 +3,11 @@
 // stage's cost as "load" and its nodes by number, one empty CPU, and the
 // bottleneck as "maxLoad" (the expert files write -1 where pipecut has costs).
 #include "core/cost/evaluate.h"
+#include "core/io/export_json.h"
 #include "core/io/exports.h"
-#include "core/util/json_writer.h"
 
 #include <charconv>
+#include <vector>
 
 namespace pipecut {
 
@@ -73,25 +74,17 @@ std::string exportDnnPartitioningPlacement(const Graph &graph, const CostParams 
     const PlacementNumbering numbering = placementNumbering(graph);
     const Evaluation ev = evaluate(graph, params, partition);
     const auto members = partition.members();
-    JsonWriter w(true);
-    w.beginObject();
-    w.key("cpus").beginArray();
-    w.beginObject().key("load").value(0.0).key("nodes").beginArray().endArray().endObject();
-    w.endArray();
-    w.key("fpgas").beginArray();
-    for (int s = 0; s < partition.k(); ++s) {
-        w.beginObject();
-        w.key("load").value(ev.stages[s].cost);
-        w.key("nodes").beginArray();
-        for (NodeId v : members[s])
-            w.value(static_cast<long long>(placementNumber(graph, numbering, v)));
-        w.endArray();
-        w.endObject();
-    }
-    w.endArray();
-    w.key("maxLoad").value(ev.bottleneck);
-    w.endObject();
-    return w.str() + "\n";
+    std::vector<int> stages(static_cast<size_t>(partition.k()));
+    for (int s = 0; s < partition.k(); ++s)
+        stages[s] = s;
+    const auto fpga = [&](int s) {
+        return "{\"load\": " + io::exactNumber(ev.stages[s].cost) + ", \"nodes\": " +
+               io::jsonInlineArray(members[s],
+                                   [&](NodeId v) { return std::to_string(placementNumber(graph, numbering, v)); }) +
+               "}";
+    };
+    return "{\n  \"cpus\": [{\"load\": 0, \"nodes\": []}],\n  \"fpgas\": " + io::jsonBlockArray(stages, fpga, 4) +
+           ",\n  \"maxLoad\": " + io::exactNumber(ev.bottleneck) + "\n}\n";
 }
 
 } // namespace pipecut

@@ -1,7 +1,7 @@
 // The stage table as CSV (RFC 4180) for spreadsheets.
 #include "core/cost/evaluate.h"
 #include "core/io/exports.h"
-#include "core/util/json_writer.h"
+#include "core/io/readers.h"
 
 namespace pipecut {
 
@@ -38,9 +38,9 @@ std::string exportStageCsv(const Graph &graph, const CostParams &params, const P
                 ids += ' ';
             ids += graph.id(v);
         }
-        out += std::to_string(s + 1) + ',' + std::to_string(c.nodes) + ',' + JsonWriter::number(c.work) + ',' +
-               JsonWriter::number(c.commIn) + ',' + JsonWriter::number(c.commOut) + ',' +
-               JsonWriter::number(c.param) + ',' + JsonWriter::number(c.cost) + ',' + csvField(ids) + "\r\n";
+        out += std::to_string(s + 1) + ',' + std::to_string(c.nodes) + ',' + io::exactNumber(c.work) + ',' +
+               io::exactNumber(c.commIn) + ',' + io::exactNumber(c.commOut) + ',' +
+               io::exactNumber(c.param) + ',' + io::exactNumber(c.cost) + ',' + csvField(ids) + "\r\n";
     }
     return out;
 }
