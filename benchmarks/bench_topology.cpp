@@ -1,6 +1,8 @@
 // Figures for the topology layer and the generator: generation time per family
 // and size, reachability build and query times, group contraction and width
 // estimate times. Every figure is the median of --runs runs (default 5).
+// Times are process CPU seconds (what the code costs, robust on a shared
+// machine) and, for generation and contraction, wall seconds too.
 //
 // Usage: bench_topology [--runs N] [--max-nodes N]
 #include "core/gen/generator.h"
@@ -11,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <string>
 #include <vector>
@@ -21,10 +24,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds(Clock::time_point since)
+double cpuNow()
 {
-    return std::chrono::duration<double>(Clock::now() - since).count();
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
 }
+
+// Wall and CPU seconds since construction.
+struct Stopwatch {
+    Clock::time_point wall0 = Clock::now();
+    double cpu0 = cpuNow();
+    double wall() const { return std::chrono::duration<double>(Clock::now() - wall0).count(); }
+    double cpu() const { return cpuNow() - cpu0; }
+};
 
 double median(std::vector<double> v)
 {
@@ -94,26 +107,30 @@ int main(int argc, char **argv)
         if (n <= maxNodes)
             sizes.push_back(n);
 
-    std::printf("bench_topology: median of %d runs; wall-clock seconds unless stated\n\n", runs);
-    std::printf("## generateGraph (seconds; nodes/edges of the graph)\n\n");
-    std::printf("| family      |    nodes |    edges | seconds |\n|---|---:|---:|---:|\n");
+    std::printf("bench_topology: median of %d runs; cpu = process CPU seconds, wall = elapsed seconds\n\n", runs);
+    std::printf("## generateGraph (including freeing the graph)\n\n");
+    std::printf("| family      |    nodes |    edges | cpu s | wall s |\n|---|---:|---:|---:|---:|\n");
     for (const std::string &family : generatorFamilies())
         for (int64_t n : sizes) {
-            std::vector<double> t;
+            std::vector<double> cpu, wall;
             int64_t edges = 0;
             int32_t nodes = 0;
             for (int r = 0; r < runs; ++r) {
-                const auto start = Clock::now();
-                const Graph g = generateOrDie(family, n, 1);
-                t.push_back(seconds(start));
-                edges = g.edgeCount();
-                nodes = g.nodeCount();
+                const Stopwatch watch;
+                {
+                    const Graph g = generateOrDie(family, n, 1);
+                    edges = g.edgeCount();
+                    nodes = g.nodeCount();
+                } // freeing the graph is part of the cost
+                cpu.push_back(watch.cpu());
+                wall.push_back(watch.wall());
             }
-            std::printf("| %-11s | %8d | %8lld | %7.3f |\n", family.c_str(), nodes, (long long)edges, median(t));
+            std::printf("| %-11s | %8d | %8lld | %5.2f | %6.2f |\n", family.c_str(), nodes, (long long)edges, median(cpu),
+                        median(wall));
             std::fflush(stdout);
         }
 
-    std::printf("\n## Reachability (3 labellings): build seconds, ns per query (share of reachable pairs)\n");
+    std::printf("\n## Reachability (3 labellings): build cpu seconds, cpu ns per query (share of reachable pairs)\n");
     std::printf("random: uniform node pairs; ordered: pos(u) < pos(v) in the topological order; near: ordered with\n"
                 "pos(v) - pos(u) <= 64 (parallel branches: the negatives the order cannot rule out)\n\n");
     std::printf("| family      |    nodes | build s | random ns (yes) | ordered ns (yes) | near ns (yes) |\n");
@@ -131,9 +148,9 @@ int main(int argc, char **argv)
             std::vector<double> ns[3];
             double yes[3] = {0, 0, 0};
             for (int r = 0; r < runs; ++r) {
-                auto start = Clock::now();
+                const Stopwatch buildWatch;
                 Reachability reach(g);
-                build.push_back(seconds(start));
+                build.push_back(buildWatch.cpu());
                 Pairs pairs;
                 pairs.s += uint64_t(r) * 0x9e3779b97f4a7c15ULL;
                 std::vector<std::pair<NodeId, NodeId>> sets[3];
@@ -149,10 +166,10 @@ int main(int argc, char **argv)
                 }
                 for (int k = 0; k < 3; ++k) {
                     int64_t hits = 0;
-                    start = Clock::now();
+                    const Stopwatch watch;
                     for (const auto &[u, v] : sets[k])
                         hits += reach.reaches(u, v);
-                    ns[k].push_back(seconds(start) * 1e9 / queries);
+                    ns[k].push_back(watch.cpu() * 1e9 / queries);
                     yes[k] = double(hits) / queries;
                 }
             }
@@ -162,30 +179,31 @@ int main(int argc, char **argv)
             std::fflush(stdout);
         }
 
-    std::printf("\n## contractGroups (MatMul/Conv/Gemm grouped by scope) and graphWidth estimate, seconds\n\n");
-    std::printf("| family      |    nodes | groups | contracted nodes | contract s | width estimate | width s |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("\n## contractGroups (MatMul/Conv/Gemm grouped by scope) and graphWidth estimate\n\n");
+    std::printf("| family      |    nodes | groups | contracted | contract cpu s | wall s | width estimate | width cpu s |\n");
+    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (const std::string &family : generatorFamilies())
         for (int64_t n : sizes) {
             const Graph g = withScopeGroups(generateOrDie(family, n, 1));
-            std::vector<double> contract, width;
+            std::vector<double> contract, contractWall, width;
             int32_t contracted = 0;
             int64_t w = 0;
             for (int r = 0; r < runs; ++r) {
-                auto start = Clock::now();
+                const Stopwatch watch;
                 auto c = contractGroups(g);
-                contract.push_back(seconds(start));
+                contract.push_back(watch.cpu());
+                contractWall.push_back(watch.wall());
                 if (!c.ok()) {
                     std::fprintf(stderr, "error: %s\n", c.error().c_str());
                     return 1;
                 }
                 contracted = c->graph.nodeCount();
-                start = Clock::now();
+                const Stopwatch widthWatch;
                 w = graphWidth(g, 0).value;
-                width.push_back(seconds(start));
+                width.push_back(widthWatch.cpu());
             }
-            std::printf("| %-11s | %8d | %6d | %16d | %10.3f | %14lld | %7.3f |\n", family.c_str(), g.nodeCount(),
-                        g.groupCount(), contracted, median(contract), (long long)w, median(width));
+            std::printf("| %-11s | %8d | %6d | %10d | %14.3f | %6.2f | %14lld | %11.3f |\n", family.c_str(), g.nodeCount(),
+                        g.groupCount(), contracted, median(contract), median(contractWall), (long long)w, median(width));
             std::fflush(stdout);
         }
     return 0;

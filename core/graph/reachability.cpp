@@ -3,6 +3,7 @@
 #include "core/graph/topology.h"
 
 #include <algorithm>
+#include <cassert>
 #include <climits>
 
 namespace pipecut {
@@ -131,6 +132,7 @@ std::vector<NodeId> forcedMoves(const Graph &graph, std::span<const int32_t> sta
                                 int32_t targetStage)
 {
     const int32_t n = graph.nodeCount();
+    assert(stage.size() == size_t(n));
     std::vector<char> atTarget(n, 0);
     std::vector<int32_t> work;
     std::vector<NodeId> forced;

@@ -85,7 +85,7 @@ Result<Contraction> contractGroups(const Graph &graph);
 //      clearing between queries).
 // Build O(labellings * (n + m) + m log m); a query is O(labellings) when
 // filtered and at worst O(n + m). Deterministic (no random state). Memory
-// 12 * labellings + 8 bytes per node plus the graph.
+// 12 * labellings + 4 bytes per node plus the graph.
 // A query mutates the visited stamp: one Reachability per thread.
 //
 // Example: a -> b -> c, a -> d: reaches(a, c) is true (tree interval),
@@ -155,7 +155,9 @@ std::vector<NodeId> forcedMoves(const Graph &graph, std::span<const int32_t> sta
 // nodes); the ideal DP is exponential in it. Exact by Dilworth's theorem when
 // the graph has at most exactLimit nodes: width = n - maximum matching in the
 // bipartite graph {(u, v) : u ->+ v} of the transitive closure (bitset
-// closure O(n * m / 64), Hopcroft-Karp O(E sqrt n) with E <= n^2 / 2).
+// closure O(n * m / 64) time and n^2 / 8 bytes, Hopcroft-Karp O(E sqrt n)
+// with E <= n^2 / 2 pairs; under 0.1 s and 15 MB at the default 2000 on
+// generated models).
 // Beyond exactLimit: the largest level of the longest-path layering from the
 // sources and of the one from the sinks (a level is an antichain because a
 // path strictly increases the level), so the estimate is a lower bound on the

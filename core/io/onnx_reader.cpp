@@ -1,6 +1,7 @@
 #include "core/io/onnx_reader.h"
 
 #include "core/io/onnx_flops.h"
+#include "core/io/onnx_shape_values.h"
 
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
@@ -625,17 +626,40 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
     onnx::GraphProto &mg = *model.mutable_graph();
     // Weights are not needed past their dims: drop large payloads before shape
     // inference copies anything (small ones stay for data propagation).
-    for (onnx::TensorProto &t : *mg.mutable_initializer())
-        if (t.raw_data().size() > (size_t(1) << 16))
+    for (onnx::TensorProto &t : *mg.mutable_initializer()) {
+        if (t.data_type() != onnx::TensorProto::STRING && tensorOf(t).bytes() > double(1 << 16)) {
             t.clear_raw_data();
+            t.clear_float_data();
+            t.clear_double_data();
+            t.clear_int32_data();
+            t.clear_int64_data();
+            t.clear_uint64_data();
+        }
+    }
     applyDims(mg, options.dims, a.symbolicDims);
     const onnx::ShapeInferenceOptions inference(/*check_type=*/false, /*error_mode=*/0, /*data_prop=*/true);
+    bool inferred = true;
     try {
         google::protobuf::LogSilencer quiet;
         onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
     } catch (const std::exception &e) {
+        inferred = false;
         a.notes.push_back(std::string("ONNX shape inference stopped (") + e.what() +
                           "); shapes come from the file's value_info where it has them");
+    }
+    // Reshape targets computed at run time: resolve them and infer again, a few
+    // rounds at most (each round can unlock the next block's arithmetic).
+    for (int round = 0; inferred && round < 8; ++round) {
+        onnx::GraphProto before = model.graph();
+        if (onnxcost::propagateShapeValues(*model.mutable_graph(), a.opset) == 0)
+            break;
+        try {
+            google::protobuf::LogSilencer quiet;
+            onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
+        } catch (const std::exception &) {
+            *model.mutable_graph() = std::move(before); // keep the last consistent shapes
+            break;
+        }
     }
 
     const onnx::GraphProto &g = model.graph();

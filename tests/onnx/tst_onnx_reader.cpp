@@ -437,6 +437,49 @@ private slots:
         QCOMPARE(ge->op(*ge->find("target")), std::string("MatMul (estimated)"));
     }
 
+    // Reshape targets computed at run time (opset 11: ONNX 1.12 does not
+    // propagate these values itself) are resolved so the MatMul after them is exact.
+    void reshapeFromShapeArithmetic()
+    {
+        OnnxModelBuilder m(11);
+        m.input("x", {"2", "3", "4"});
+        m.init("zero", {}, T::INT64, {0});
+        m.init("minus1", {1}, T::INT64, {-1});
+        m.init("w", {12, 5});
+        m.node("Shape", {"x"}, {"s"});
+        m.node("Gather", {"s", "zero"}, {"g"});
+        auto &u = m.node("Unsqueeze", {"g"}, {"u"});
+        test::setInts(u, "axes", {0});
+        auto &c = m.node("Concat", {"u", "minus1"}, {"c"});
+        test::setInt(c, "axis", 0);
+        m.node("Reshape", {"x", "c"}, {"y"}, "reshape");
+        m.node("MatMul", {"y", "w"}, {"z"}, "target");
+        m.output("z");
+        const OnnxAnalysis a = analyze(m, "reshape.onnx");
+        QCOMPARE(findNode(a, "reshape")->out, 96.0);          // y [2, 12]
+        QCOMPARE(findNode(a, "target")->flops, 2.0 * 10 * 12); // z [2, 5], K = 12
+        QCOMPARE(a.estimatedNodes, 0);
+    }
+
+    // Pad with run-time pads (opset 11): resolved the same way.
+    void padFromShapeArithmetic()
+    {
+        OnnxModelBuilder m(11);
+        m.input("x", {"1", "4"});
+        m.init("p0", {2}, T::INT64, {0, 1});
+        m.init("p1", {2}, T::INT64, {0, 2});
+        m.init("w", {7, 3});
+        auto &c = m.node("Concat", {"p0", "p1"}, {"pads"});
+        test::setInt(c, "axis", 0);
+        m.node("Pad", {"x", "pads"}, {"y"}, "pad");
+        m.node("MatMul", {"y", "w"}, {"z"}, "target");
+        m.output("z");
+        const OnnxAnalysis a = analyze(m, "pad.onnx");
+        QCOMPARE(findNode(a, "pad")->out, 28.0);             // y [1, 7]
+        QCOMPARE(findNode(a, "target")->flops, 2.0 * 3 * 7); // z [1, 3], K = 7
+        QCOMPARE(a.estimatedNodes, 0);
+    }
+
     // If: the heavier branch; branch constants are params; outer values are inputs.
     void ifSubgraph()
     {
