@@ -60,7 +60,7 @@ int main(int argc, char **argv)
         set = realOnnxModels(realOnnxModelCache(defaultCache()));
         if (set.empty()) {
             std::fprintf(stderr, "no models given and none in %s: run tests/onnx/fetch_models.sh first\n",
-                         realOnnxModelCache(defaultCache()).c_str());
+                realOnnxModelCache(defaultCache()).c_str());
             return 2;
         }
         for (RealOnnxModel &m : set)
@@ -68,13 +68,13 @@ int main(int argc, char **argv)
                 m.dims[k] = v;
     } else {
         for (const std::string &m : models)
-            set.push_back({m, m, "", options.dims});
+            set.push_back({ m, m, "", options.dims });
     }
 
     std::printf("device: %s; %d loads per model (median); machine: see report\n",
-                options.device.empty() ? defaultDeviceProfile().name.c_str() : options.device.c_str(), runs);
-    std::printf("%-28s %6s %10s %12s %9s %12s %12s %8s %s\n", "model", "nodes", "GFLOPs", "param_bytes",
-                "load_ms", "T(k=4)_ms", "LB_ms", "gap", "method / bound");
+        options.device.empty() ? defaultDeviceProfile().name.c_str() : options.device.c_str(), runs);
+    std::printf("%-28s %6s %10s %12s %9s %12s %12s %8s %s\n", "model", "nodes", "GFLOPs", "param_bytes", "load_ms",
+        "T(k=4)_ms", "LB_ms", "gap", "method / bound");
     for (const RealOnnxModel &m : set) {
         LoadOptions o = options;
         o.dims = m.dims;
@@ -85,8 +85,8 @@ int main(int argc, char **argv)
             const auto t0 = std::chrono::steady_clock::now();
             analysis = analyzeOnnxModel(m.path, o);
             if (analysis) {
-                Result<DeviceProfile> device = o.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile())
-                                                                : findDeviceProfile(o.device);
+                Result<DeviceProfile> device
+                    = o.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(o.device);
                 graph = device ? onnxGraphFor(*analysis, *device) : Result<Graph>(makeError(device.error()));
             }
             ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -100,16 +100,16 @@ int main(int argc, char **argv)
         std::sort(ms.begin(), ms.end());
         const CostParams params = CostParams::fromGraph(*graph);
         const RealModelPartition p = partitionRealModel(*graph, params, 4);
-        std::printf("%-28s %6d %10.3f %12.0f %9.1f %12.6g %12.6g %7.2f%% %s / %s\n", m.name.c_str(),
-                    graph->nodeCount(), analysis->totalFlops / 1e9, analysis->totalParam, ms[ms.size() / 2],
-                    p.bottleneck, p.lowerBound, 100.0 * p.gap(), p.method.c_str(), p.boundMethod.c_str());
+        std::printf("%-28s %6d %10.3f %12.0f %9.1f %12.6g %12.6g %7.2f%% %s / %s\n", m.name.c_str(), graph->nodeCount(),
+            analysis->totalFlops / 1e9, analysis->totalParam, ms[ms.size() / 2], p.bottleneck, p.lowerBound,
+            100.0 * p.gap(), p.method.c_str(), p.boundMethod.c_str());
         for (const std::string &note : graph->notes())
             std::printf("    note: %s\n", note.c_str());
         if (verbose)
             for (const OnnxNodeCost &n : analysis->nodes)
                 std::printf("    %-40s %-22s flops %-12.6g bytes %-12.6g out %-10.6g param %-10.6g%s  [%s]\n",
-                            n.id.c_str(), n.op.c_str(), n.flops, n.bytesMoved, n.out, n.param,
-                            n.estimated ? " EST" : "", n.scope.c_str());
+                    n.id.c_str(), n.op.c_str(), n.flops, n.bytesMoved, n.out, n.param, n.estimated ? " EST" : "",
+                    n.scope.c_str());
     }
     return 0;
 }
