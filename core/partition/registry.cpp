@@ -3,6 +3,7 @@
 // it, dispatches by name, then re-evaluates and re-validates the result with
 // core/cost/evaluate.h so that every method reports the same cost model.
 
+#include "core/bounds/exact_mip.h"
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
 
@@ -32,6 +33,7 @@ const std::vector<MethodEntry> &entries()
         {"slice", runSliceMethod},
         {"slicegraph", runSliceGraph},
         {"ideal-dp", runIdealDp},
+        {"mip", [](const MethodContext &c) { return runMipPartitioner(c.graph, c.params, c.options, c.stop, c.progress); }},
         {"refine", runRefineMethod},
         {"balanced-work", runBalancedWork},
         {"uniform", runUniform},
