@@ -28,6 +28,8 @@ bool waitUntilIdle(MainWindow &window, double seconds)
         QApplication::processEvents(QEventLoop::AllEvents, 50);
         if (window.document()->hasGraph() && window.graphView()->hasPicture() && !window.isBusy())
             return true;
+        if (!window.document()->hasGraph() && !window.isBusy())
+            return false; // the model could not be opened
         QThread::msleep(20);
     }
     return false;
@@ -54,7 +56,8 @@ int takeScreenshot(const QString &output, const QString &model)
     const auto members = window.document()->partition().members();
     const int b = window.document()->bottleneckStage();
     if (b >= 0 && !members[b].empty()) {
-        window.graphView()->fitAll();
+        // Close enough to read the labels, centred where the bottleneck stage begins.
+        window.graphView()->setTransform(QTransform::fromScale(0.8, 0.8));
         window.graphView()->centerOn(window.graphView()->nodeItem(members[b].front()));
     }
     for (int i = 0; i < 10; ++i) {

@@ -43,7 +43,8 @@ GraphView::GraphView(Document *document, MoveController *moves, QWidget *parent)
 
 GraphView::~GraphView()
 {
-    // Items point into m_context: delete them first.
+    // Items point into m_context: delete them first, telling no one.
+    m_scene->blockSignals(true);
     m_scene->clear();
 }
 
@@ -414,7 +415,9 @@ bool GraphView::exportPicture(const QString &path, bool visibleOnly, QString *er
         return painter.end();
     }
     // Raster: as sharp as possible within a sane image size.
-    const double scale = std::min(2.0, 16000.0 / std::max(source.width(), source.height()));
+    // 8,000 px on the long side keeps the file readable by common viewers (and
+    // under Qt's default 256 MB image allocation limit).
+    const double scale = std::min(2.0, 8000.0 / std::max(source.width(), source.height()));
     QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::white);
     {

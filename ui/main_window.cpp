@@ -46,6 +46,13 @@
 #include <map>
 #include <mutex>
 
+// The resources are compiled into the static pipecut_ui library, whose
+// registration object the linker may drop: register them explicitly.
+static void initResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
+
 namespace pipecut::ui {
 
 namespace {
@@ -65,6 +72,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_document(new Document(this)), m_moves(new MoveController(m_document, this)),
       m_jobs(new JobRunner(this))
 {
+    initResources();
     setWindowTitle(tr("pipecut"));
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks);
@@ -427,10 +435,17 @@ void MainWindow::updateInspector()
     m_inspector->setHtml(html);
 }
 
+void MainWindow::note(const QString &text)
+{
+    m_previewInfo->setStyleSheet(QString());
+    m_previewInfo->setText(text);
+}
+
 void MainWindow::showError(const QString &title, const QString &message)
 {
     m_lastError = message;
-    statusBar()->showMessage(message, 10000);
+    note(message);
+    m_previewInfo->setStyleSheet(QStringLiteral("color: #B2182B;"));
     if (m_interactive)
         QMessageBox::warning(this, title, message);
 }
@@ -446,7 +461,7 @@ bool MainWindow::isBusy() const
 void MainWindow::openFile(const QString &path, int autoK)
 {
     m_loading = true;
-    statusBar()->showMessage(tr("Loading %1\u2026").arg(path));
+    note(tr("Loading %1\u2026").arg(path));
     const std::string file = path.toStdString();
     m_jobs->start<Result<Graph>>(
         this, [file](const StopToken &) { return loadGraph(file); },
@@ -492,8 +507,8 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
         m_boundStop->requestStop();
     m_search->clear();
     m_previewInfo->clear();
-    for (const std::string &note : graph.notes())
-        statusBar()->showMessage(QString::fromStdString(note), 8000);
+    for (const std::string &text : graph.notes())
+        note(QString::fromStdString(text));
     m_document->setGraph(std::move(graph), path, 1);
     m_kSpin->setValue(k);
     updateSelectionStatus();
@@ -612,7 +627,7 @@ void MainWindow::requestBound()
             m_bounding = false;
             m_document->setBoundRunning(false);
             if (!result.ok()) {
-                statusBar()->showMessage(tr("lower bound: %1").arg(QString::fromStdString(result.error())), 10000);
+                note(tr("lower bound: %1").arg(QString::fromStdString(result.error())));
             } else if (result->infeasible) {
                 showError(tr("No valid partition"), QString::fromStdString(result->reason));
             } else {
@@ -711,7 +726,7 @@ void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool
             const bool cancelled = m_solveStop && m_solveStop->stopRequested();
             if (!result.ok()) {
                 if (cancelled)
-                    statusBar()->showMessage(tr("partitioning cancelled"), 8000);
+                    note(tr("partitioning cancelled"));
                 else
                     showError(tr("Partitioning failed"), QString::fromStdString(result.error()));
                 emit solveFinished(false);
@@ -741,7 +756,7 @@ void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool
                 message += tr(" \u2014 stopped early");
             for (const std::string &note : r.notes)
                 message += QStringLiteral("; ") + QString::fromStdString(note);
-            statusBar()->showMessage(message, 15000);
+            note(message);
             emit solveFinished(true);
             requestBound();
         });
@@ -868,7 +883,7 @@ void MainWindow::exportDialog(bool visibleOnly)
     if (!exportView(path, visibleOnly, &error))
         showError(tr("Export failed"), error);
     else
-        statusBar()->showMessage(tr("exported %1").arg(path), 5000);
+        note(tr("exported %1").arg(path));
 }
 
 void MainWindow::exportChartsDialog()

@@ -89,6 +89,7 @@ private:
     void updateSelectionStatus();
     void updateTitle();
     void showError(const QString &title, const QString &message);
+    void note(const QString &text); // neutral message in the status bar
 
     void adoptGraph(Graph graph, const QString &path, int autoK);
     void startLayout();

@@ -56,6 +56,19 @@ void styleAxes(QCustomPlot *plot)
     plot->legend->setBorderPen(QPen(QColor(200, 200, 200)));
     plot->legend->setRowSpacing(-3);
 }
+
+// One row of legend entries under the plot, so it never hides a bar.
+void moveLegendBelow(QCustomPlot *plot)
+{
+    plot->legend->setVisible(true);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->plotLayout()->addElement(plot->plotLayout()->rowCount(), 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(plot->plotLayout()->rowCount() - 1, 0.001);
+    plot->legend->setMargins(QMargins(4, 0, 4, 2));
+}
 } // namespace
 
 MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent), m_document(document)
@@ -97,8 +110,7 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     in->moveAbove(work);
     out->moveAbove(in);
     overflow->moveAbove(out);
-    m_stageChart->legend->setVisible(true);
-    m_stageChart->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    moveLegendBelow(m_stageChart);
     m_stageChart->xAxis->setLabel(tr("stage"));
     m_stageChart->plotLayout()->insertRow(0);
     m_stageChart->plotLayout()->addElement(0, 0, new QCPTextElement(m_stageChart, tr("Cost per stage"),
@@ -111,17 +123,21 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     m_history->setObjectName("historyChart");
     m_history->setMinimumHeight(160);
     styleAxes(m_history);
+    // LB first so that T is drawn over it when they meet (proven optimal).
+    QCPGraph *lb = m_history->addGraph();
+    lb->setName(tr("lower bound LB"));
+    lb->setPen(QPen(kBound, 3.5, Qt::DashLine));
+    lb->setLineStyle(QCPGraph::lsStepLeft);
     QCPGraph *t = m_history->addGraph();
     t->setName(tr("bottleneck T"));
     t->setPen(QPen(kWork, 2));
     t->setLineStyle(QCPGraph::lsStepLeft);
-    t->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
-    QCPGraph *lb = m_history->addGraph();
-    lb->setName(tr("lower bound LB"));
-    lb->setPen(QPen(kBound, 2, Qt::DashLine));
-    lb->setLineStyle(QCPGraph::lsStepLeft);
-    m_history->legend->setVisible(true);
-    m_history->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    t->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    moveLegendBelow(m_history);
+    QSharedPointer<QCPAxisTickerFixed> steps(new QCPAxisTickerFixed);
+    steps->setTickStep(1);
+    steps->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    m_history->xAxis->setTicker(steps);
     m_history->xAxis->setLabel(tr("edits and solver steps"));
     m_history->plotLayout()->insertRow(0);
     m_history->plotLayout()->addElement(0, 0, new QCPTextElement(m_history, tr("History"),
@@ -219,7 +235,8 @@ void MetricsPanel::refreshStageChart()
         auto *bars = static_cast<QCPBars *>(m_stageChart->plottable(i));
         bars->setData(keys, i == 0 ? work : i == 1 ? in : i == 2 ? out : overflow);
     }
-    const bool anyOverflow = std::any_of(overflow.begin(), overflow.end(), [](double v) { return v > 0; });
+    const bool anyOverflow =
+        std::any_of(overflow.begin(), overflow.end(), [top](double v) { return v > 1e-9 * std::max(1.0, top); });
     m_stageChart->plottable(3)->removeFromLegend();
     if (anyOverflow)
         m_stageChart->plottable(3)->addToLegend();
@@ -282,8 +299,8 @@ void MetricsPanel::refreshHistory()
             hi = std::max(hi, points[i].lowerBound);
         }
     }
-    m_history->graph(0)->setData(x, t);
-    m_history->graph(1)->setData(lbX, lb);
+    m_history->graph(1)->setData(x, t);
+    m_history->graph(0)->setData(lbX, lb);
     if (!points.empty()) {
         const double pad = std::max((hi - lo) * 0.1, hi * 0.02 + 1e-12);
         m_history->yAxis->setRange(std::max(0.0, lo - pad), hi + pad);
@@ -307,7 +324,7 @@ std::vector<double> MetricsPanel::chartStageTotals() const
 
 double MetricsPanel::chartLowerBound() const { return m_lbDrawn; }
 
-int MetricsPanel::historyPoints() const { return m_history->graph(0)->data()->size(); }
+int MetricsPanel::historyPoints() const { return m_history->graph(1)->data()->size(); }
 
 bool MetricsPanel::exportCharts(const QString &path, QString *error) const
 {

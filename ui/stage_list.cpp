@@ -30,6 +30,7 @@ StageList::StageList(Document *document, MoveController *moves, QWidget *parent)
 {
     setColumnCount(4);
     setHeaderLabels({tr("Stage"), tr("Cost"), tr("Nodes"), QString()});
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setRootIsDecorated(false);
     setUniformRowHeights(true);
     setSelectionMode(NoSelection);
@@ -63,7 +64,7 @@ void StageList::refresh()
         const int s = topLevelItemCount() - 1;
         item->setData(0, Qt::UserRole, s);
         item->setIcon(0, swatch(s));
-        item->setText(0, tr("Stage %1").arg(s + 1));
+        item->setText(0, QString::number(s + 1));
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
     }
