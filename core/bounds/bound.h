@@ -2,6 +2,11 @@
 // The one interface behind every lower bound of SPEC 2 (combinatorial, anchor,
 // bottleneck, guess, mip, ideal-dp, best). Every bound is a proof: it never
 // exceeds the optimum bottleneck of the instance (graph, k, cost parameters).
+// Methods: combinatorial (combinatorial.h), anchor (anchor.h), bottleneck
+// (bottleneck.h), guess (guess.h), mip (exact_mip.h), ideal-dp (helper
+// partition's exact dynamic programme; its optimum proves itself) and best: the
+// strongest proof within the time limit, cheapest first, stopping once the
+// bound meets the incumbent. Results are cached (bound_cache.h).
 
 #include "core/cost/cost_params.h"
 #include "core/cost/partition.h"
@@ -22,6 +27,7 @@ struct BoundOptions {
     double timeLimit = 0.0;           // seconds of wall time; 0 = the method's default
     // The best known partition (warm start for mip; an upper bound for pruning).
     std::optional<Partition> incumbent;
+    bool useCache = true; // consult and fill BoundCache::global()
 
     Status validate() const;
 };

@@ -7,6 +7,7 @@
 #include "core/util/result.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pipecut {
@@ -24,5 +25,16 @@ const std::vector<DeviceProfile> &builtinDeviceProfiles();
 const DeviceProfile &defaultDeviceProfile();
 // A built-in by name, or a user profile from a JSON file path.
 Result<DeviceProfile> findDeviceProfile(const std::string &nameOrPath);
+
+// A user-defined profile (rates per second, sizes in bytes):
+//   {"format": "pipecut-device", "version": 1, "name": "my-npu",
+//    "description": "vendor sheet, FP16 dense",
+//    "flops_per_second": 1.0e14, "memory_bytes_per_second": 8.0e11,
+//    "link_bytes_per_second": 2.5e10, "memory_bytes": 3.2e10}
+// "format", "version", "description" and "memory_bytes" are optional; the three
+// rates are required and must be positive. Errors name the file and the field.
+Result<DeviceProfile> parseDeviceProfile(std::string_view json, const std::string &name);
+Result<DeviceProfile> loadDeviceProfile(const std::string &path);
+std::string deviceProfileToJson(const DeviceProfile &profile);
 
 } // namespace pipecut

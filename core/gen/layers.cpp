@@ -3,6 +3,7 @@
 #include "core/gen/families.h"
 
 #include <algorithm>
+#include <map>
 
 namespace pipecut::gen {
 
@@ -35,13 +36,19 @@ int64_t largestFitting(Size size, int64_t lowest, int64_t target)
 void emitFitted(Emitter &e, const std::vector<Construction> &candidates, int64_t target, int64_t minRepeats)
 {
     for (const Construction &build : candidates) {
-        if (dryRunSize(build, 1, 0) > target)
+        // Dry runs are as long as the real one: remember their sizes.
+        std::map<std::pair<int64_t, int64_t>, int64_t> sizes;
+        auto size = [&](int64_t repeats, int64_t extra) {
+            auto [it, inserted] = sizes.try_emplace({repeats, extra}, 0);
+            if (inserted)
+                it->second = dryRunSize(build, repeats, extra);
+            return it->second;
+        };
+        if (size(1, 0) > target)
             continue;
-        const int64_t repeats =
-            largestFitting([&](int64_t r) { return dryRunSize(build, r, 0); }, 1, target);
-        const int64_t extra =
-            largestFitting([&](int64_t x) { return dryRunSize(build, repeats, x); }, 0, target);
-        build(e, repeats, extra, target - dryRunSize(build, repeats, extra));
+        const int64_t repeats = largestFitting([&](int64_t r) { return size(r, 0); }, 1, target);
+        const int64_t extra = largestFitting([&](int64_t x) { return size(repeats, x); }, 0, target);
+        build(e, repeats, extra, target - size(repeats, extra));
         return;
     }
     const Construction &smallest = candidates.back();

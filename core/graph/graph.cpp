@@ -12,7 +12,8 @@ Graph::Graph(const Graph &other)
       m_bandwidth(other.m_bandwidth), m_memoryLimit(other.m_memoryLimit), m_units(other.m_units),
       m_suggestedK(other.m_suggestedK), m_notes(other.m_notes), m_ids(other.m_ids),
       m_ops(other.m_ops), m_scopes(other.m_scopes), m_work(other.m_work), m_out(other.m_out),
-      m_param(other.m_param), m_group(other.m_group), m_groupNames(other.m_groupNames),
+      m_param(other.m_param), m_group(other.m_group), m_numbers(other.m_numbers),
+      m_numberIndex(other.m_numberIndex), m_groupNames(other.m_groupNames),
       m_groupOffset(other.m_groupOffset), m_groupMember(other.m_groupMember),
       m_edges(other.m_edges), m_succOffset(other.m_succOffset),
       m_predOffset(other.m_predOffset), m_succ(other.m_succ), m_pred(other.m_pred),
@@ -43,6 +44,14 @@ std::optional<NodeId> Graph::find(std::string_view id) const
 {
     auto it = m_index.find(id);
     if (it == m_index.end())
+        return std::nullopt;
+    return nodeId(it->second);
+}
+
+std::optional<NodeId> Graph::findNumber(int64_t number) const
+{
+    auto it = m_numberIndex.find(number);
+    if (it == m_numberIndex.end())
         return std::nullopt;
     return nodeId(it->second);
 }
@@ -158,6 +167,9 @@ Result<Graph> GraphBuilder::build()
     g.m_group.reserve(n);
     std::unordered_map<std::string, int32_t> groupIndex;
     std::vector<int32_t> groupSize;
+    const bool numbered = std::any_of(m_nodes.begin(), m_nodes.end(), [](const NodeSpec &s) { return s.number >= 0; });
+    if (numbered)
+        g.m_numbers.reserve(n);
     for (int32_t i = 0; i < n; ++i) {
         NodeSpec &s = m_nodes[i];
         if (s.id.empty())
@@ -182,6 +194,12 @@ Result<Graph> GraphBuilder::build()
         g.m_out.push_back(s.out);
         g.m_param.push_back(s.param);
         g.m_group.push_back(gid);
+        if (numbered) {
+            g.m_numbers.push_back(s.number);
+            if (s.number >= 0 && !g.m_numberIndex.emplace(s.number, i).second)
+                return makeError(where(s.line) + ": node '" + g.m_ids.back() + "' repeats node number " +
+                                 std::to_string(s.number));
+        }
         g.m_totalWork += s.work;
         g.m_maxWork = std::max(g.m_maxWork, s.work);
         g.m_totalOut += s.out;

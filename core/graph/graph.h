@@ -37,6 +37,10 @@ struct NodeSpec {
     double out = 0.0;
     double param = 0.0;
     int32_t line = 0; // source line for messages, 0 when unknown
+    // The number the source file gave the node when it numbers nodes
+    // (dnn-partitioning, Piper), so that files naming nodes by number (the
+    // Microsoft expert placements) can be mapped; -1 when none.
+    int64_t number = -1;
 };
 
 class GraphBuilder;
@@ -73,6 +77,10 @@ public:
     double param(NodeId v) const { return m_param[index(v)]; }
     GroupId group(NodeId v) const { return m_group[index(v)]; }
     std::optional<NodeId> find(std::string_view id) const;
+    // The source file's node number (NodeSpec::number), -1 when none.
+    int64_t number(NodeId v) const { return m_numbers.empty() ? -1 : m_numbers[index(v)]; }
+    bool hasNumbers() const { return !m_numbers.empty(); }
+    std::optional<NodeId> findNumber(int64_t number) const;
 
     // Flat arrays indexed by node index, for algorithms.
     std::span<const double> works() const { return m_work; }
@@ -136,6 +144,8 @@ private:
     std::vector<double> m_work, m_out, m_param;
     std::vector<GroupId> m_group;
     std::unordered_map<std::string_view, int32_t> m_index; // views into m_ids
+    std::vector<int64_t> m_numbers; // empty when no node has a number
+    std::unordered_map<int64_t, int32_t> m_numberIndex;
 
     std::vector<std::string> m_groupNames;
     std::vector<int32_t> m_groupOffset;

@@ -149,7 +149,7 @@ private slots:
         QTest::newRow("cnn") << std::string("cnn") << qint64(217) << 0.81859207608653228 << 99210144.0 << 72944592.0;
         QTest::newRow("unet") << std::string("unet") << qint64(231) << 100.62526631005183 << 15034482688.0 << 392936966.0;
         QTest::newRow("inception") << std::string("inception") << qint64(231) << 2.283560430611645 << 444332976.0 << 74116208.0;
-        QTest::newRow("random") << std::string("random") << qint64(377) << 20.001422288504923 << 4840226816.0 << 150874112.0;
+        QTest::newRow("random") << std::string("random") << qint64(428) << 30.892102326359606 << 4970250240.0 << 283522560.0;
     }
 
     void pinnedFingerprints()

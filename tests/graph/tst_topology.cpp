@@ -1,11 +1,13 @@
 // Topology utilities: contraction, reachability, forced moves, width; each
 // checked against brute force on small random graphs.
+#include "core/gen/generator.h"
 #include "core/graph/topology.h"
 #include "tests/support/test_graphs.h"
 
 #include <QTest>
 
 #include <algorithm>
+#include <bit>
 #include <random>
 #include <string>
 
@@ -70,6 +72,35 @@ std::vector<std::vector<bool>> transitiveClosure(const Graph &g)
                     r[v][x] = true;
     }
     return r;
+}
+
+// Largest antichain by enumerating subsets (n <= 12).
+int64_t bruteForceWidth(const Graph &g)
+{
+    const int32_t n = g.nodeCount();
+    const auto r = transitiveClosure(g);
+    int64_t best = 0;
+    for (uint32_t mask = 1; mask < (1u << n); ++mask) {
+        bool antichain = true;
+        for (int32_t a = 0; a < n && antichain; ++a)
+            for (int32_t b = 0; b < n && antichain; ++b)
+                if (a != b && (mask >> a & 1) && (mask >> b & 1) && r[a][b])
+                    antichain = false;
+        if (antichain)
+            best = std::max<int64_t>(best, std::popcount(mask));
+    }
+    return best;
+}
+
+// Moves `moving` plus `extra` to target, others unchanged.
+std::vector<int32_t> applyMove(std::vector<int32_t> stage, const std::vector<NodeId> &moving,
+                               const std::vector<NodeId> &extra, int32_t target)
+{
+    for (NodeId v : moving)
+        stage[index(v)] = target;
+    for (NodeId v : extra)
+        stage[index(v)] = target;
+    return stage;
 }
 
 } // namespace
@@ -208,6 +239,192 @@ private slots:
                 QFAIL(qPrintable(QString::fromStdString(test::describe(g, CostParams{}, k))));
         }
         QVERIFY(checked > 10000);
+    }
+
+    void reachabilityHandExample()
+    {
+        // a -> b -> c, a -> d, e isolated.
+        Graph g = buildGraph({{.id = "a"}, {.id = "b"}, {.id = "c"}, {.id = "d"}, {.id = "e"}},
+                             {{"a", "b"}, {"b", "c"}, {"a", "d"}});
+        Reachability r(g);
+        auto id = [&](const char *name) { return *g.find(name); };
+        QVERIFY(r.reaches(id("a"), id("c")));
+        QVERIFY(r.reaches(id("a"), id("a")));
+        QVERIFY(r.reaches(id("b"), id("c")));
+        QVERIFY(!r.reaches(id("c"), id("a")));
+        QVERIFY(!r.reaches(id("d"), id("c")));
+        QVERIFY(!r.reaches(id("b"), id("d")));
+        QVERIFY(!r.reaches(id("e"), id("c")));
+        QVERIFY(!r.reaches(id("a"), id("e")));
+    }
+
+    // Every pair against the transitive closure, on random graphs of several
+    // densities and with 1..4 labellings (fewer labels: more searches).
+    void reachabilityMatchesClosure()
+    {
+        std::mt19937_64 rng(7);
+        test::RandomGraphOptions options;
+        for (int round = 0; round < 120; ++round) {
+            options.minNodes = 20;
+            options.maxNodes = 90;
+            options.edgeProbability = 0.01 + 0.02 * (round % 8);
+            Graph g = test::randomGraph(rng, options);
+            const auto closure = transitiveClosure(g);
+            Reachability r(g, 1 + round % 4);
+            for (int32_t a = 0; a < g.nodeCount(); ++a)
+                for (int32_t b = 0; b < g.nodeCount(); ++b)
+                    if (r.reaches(nodeId(a), nodeId(b)) != bool(closure[a][b]))
+                        QFAIL(qPrintable(QString("%1 -> %2 wrong (closure says %3) in\n%4")
+                                             .arg(QString::fromStdString(g.id(nodeId(a))))
+                                             .arg(QString::fromStdString(g.id(nodeId(b))))
+                                             .arg(bool(closure[a][b]))
+                                             .arg(QString::fromStdString(test::describe(g, CostParams{}, 1)))));
+        }
+    }
+
+    // Random pairs on generated model graphs (long skips, wide levels).
+    void reachabilityOnGeneratedGraphs()
+    {
+        for (const char *family : {"unet", "inception", "random", "transformer"}) {
+            auto g = generateGraph({family, 1500, 11});
+            QVERIFY(g.ok());
+            const auto closure = transitiveClosure(*g);
+            Reachability r(*g);
+            std::mt19937_64 rng(3);
+            std::uniform_int_distribution<int32_t> node(0, g->nodeCount() - 1);
+            int positives = 0;
+            for (int q = 0; q < 20000; ++q) {
+                const int32_t a = node(rng), b = node(rng);
+                const bool expected = closure[a][b];
+                positives += expected;
+                QCOMPARE(r.reaches(nodeId(a), nodeId(b)), expected);
+            }
+            QVERIFY(positives > 100); // both answers exercised
+        }
+    }
+
+    void forcedMovesHandExample()
+    {
+        // a -> b -> c with stages 0, 1, 1: a to stage 2 drags b and c.
+        Graph g = buildGraph({{.id = "a"}, {.id = "b"}, {.id = "c"}, {.id = "d", .group = "g"}, {.id = "e", .group = "g"}},
+                             {{"a", "b"}, {"b", "c"}, {"d", "c"}});
+        const std::vector<int32_t> stage{0, 1, 1, 0, 0};
+        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId>{nodeId(0)}, 2), (std::vector<NodeId>{nodeId(1), nodeId(2)}));
+        // c back to stage 0 pulls b and a... a is already 0; b must come.
+        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId>{nodeId(2)}, 0), (std::vector<NodeId>{nodeId(1)}));
+        // d to stage 2: c must follow, and d's group mate e; then b stays (1 <= 2).
+        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId>{nodeId(3)}, 2), (std::vector<NodeId>{nodeId(2), nodeId(4)}));
+        // Nothing to do.
+        QVERIFY(forcedMoves(g, stage, std::vector<NodeId>{nodeId(1)}, 1).empty());
+    }
+
+    // Against brute force: among all sets F of other nodes such that moving
+    // plus F at the target (others unchanged) is valid, the answer is the
+    // unique smallest (every valid F contains it), and removing any forced
+    // node breaks validity.
+    void forcedMovesMatchBruteForce()
+    {
+        std::mt19937_64 rng(99);
+        test::RandomGraphOptions options;
+        options.maxNodes = 8;
+        options.groupProbability = 0.25;
+        int cases = 0;
+        for (int round = 0; round < 600; ++round) {
+            options.edgeProbability = 0.2 + 0.1 * (round % 4);
+            Graph g = test::randomGraph(rng, options);
+            const int32_t n = g.nodeCount();
+            const int k = 3;
+            // A random valid partition: cut the contracted DAG's topological order.
+            auto c = contractGroups(g);
+            QVERIFY(c.ok());
+            std::vector<int32_t> cutStage(c->graph.nodeCount());
+            {
+                std::vector<int32_t> cuts{int32_t(rng() % (c->graph.nodeCount() + 1)), int32_t(rng() % (c->graph.nodeCount() + 1))};
+                std::sort(cuts.begin(), cuts.end());
+                for (int32_t p = 0; p < c->graph.nodeCount(); ++p)
+                    cutStage[index(c->graph.topologicalOrder()[p])] = (p >= cuts[0]) + (p >= cuts[1]);
+            }
+            std::vector<int32_t> stage(n);
+            for (int32_t v = 0; v < n; ++v)
+                stage[v] = cutStage[c->nodeToContracted[v]];
+            QVERIFY(structurallyValid(g, stage));
+            std::vector<NodeId> moving{nodeId(int32_t(rng() % n))};
+            if (n > 1 && rng() % 3 == 0) {
+                const NodeId second = nodeId(int32_t(rng() % n));
+                if (second != moving[0])
+                    moving.push_back(second);
+            }
+            const int32_t target = int32_t(rng() % k);
+            const std::vector<NodeId> forced = forcedMoves(g, stage, moving, target);
+            QVERIFY(std::is_sorted(forced.begin(), forced.end()));
+            for (NodeId f : forced)
+                QVERIFY(std::find(moving.begin(), moving.end(), f) == moving.end());
+            QVERIFY2(structurallyValid(g, applyMove(stage, moving, forced, target)),
+                     test::describe(g, CostParams{}, k).c_str());
+            for (size_t drop = 0; drop < forced.size(); ++drop) {
+                std::vector<NodeId> fewer = forced;
+                fewer.erase(fewer.begin() + drop);
+                QVERIFY(!structurallyValid(g, applyMove(stage, moving, fewer, target)));
+            }
+            // Every valid set contains the answer.
+            std::vector<NodeId> others;
+            for (int32_t v = 0; v < n; ++v)
+                if (std::find(moving.begin(), moving.end(), nodeId(v)) == moving.end())
+                    others.push_back(nodeId(v));
+            for (uint32_t mask = 0; mask < (1u << others.size()); ++mask) {
+                std::vector<NodeId> extra;
+                for (size_t i = 0; i < others.size(); ++i)
+                    if (mask >> i & 1)
+                        extra.push_back(others[i]);
+                if (structurallyValid(g, applyMove(stage, moving, extra, target)))
+                    for (NodeId f : forced)
+                        QVERIFY2(std::find(extra.begin(), extra.end(), f) != extra.end() || stage[index(f)] == target,
+                                 test::describe(g, CostParams{}, k).c_str());
+            }
+            cases += !forced.empty();
+        }
+        QVERIFY(cases > 100); // the non-trivial case is exercised
+    }
+
+    void widthSpecExample()
+    {
+        const Width w = graphWidth(test::specExample());
+        QCOMPARE(w.value, int64_t(2));
+        QVERIFY(w.exact);
+    }
+
+    void widthMatchesBruteForce()
+    {
+        std::mt19937_64 rng(5);
+        test::RandomGraphOptions options;
+        options.maxNodes = 12;
+        for (int round = 0; round < 300; ++round) {
+            options.edgeProbability = 0.05 + 0.05 * (round % 10);
+            Graph g = test::randomGraph(rng, options);
+            const int64_t expected = bruteForceWidth(g);
+            const Width exact = graphWidth(g);
+            QVERIFY(exact.exact);
+            QVERIFY2(exact.value == expected, test::describe(g, CostParams{}, 1).c_str());
+            // The estimate is a lower bound (an antichain it found).
+            const Width estimate = graphWidth(g, 0);
+            QVERIFY(!estimate.exact);
+            QVERIFY(estimate.value >= 1 && estimate.value <= expected);
+        }
+    }
+
+    // On generated graphs of 1500 nodes the level estimate never exceeds the
+    // exact width.
+    void widthExactVersusEstimate()
+    {
+        for (const char *family : {"unet", "inception", "random"}) {
+            auto g = generateGraph({family, 1500, 2});
+            QVERIFY(g.ok());
+            const Width exact = graphWidth(*g, 2000);
+            const Width estimate = graphWidth(*g, 100);
+            QVERIFY(exact.exact && !estimate.exact);
+            QVERIFY2(estimate.value <= exact.value, family);
+            QVERIFY(exact.value >= 2);
+        }
     }
 };
 

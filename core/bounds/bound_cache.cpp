@@ -1,0 +1,132 @@
+#include "core/bounds/bound_cache.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+namespace pipecut {
+
+namespace {
+
+struct Fnv {
+    uint64_t h = 1469598103934665603ull;
+    void bytes(const void *data, size_t size)
+    {
+        const auto *p = static_cast<const unsigned char *>(data);
+        for (size_t i = 0; i < size; ++i) {
+            h ^= p[i];
+            h *= 1099511628211ull;
+        }
+    }
+    template <typename T>
+    void value(const T &v) { bytes(&v, sizeof v); }
+};
+
+std::string paramsText(const CostParams &p)
+{
+    std::ostringstream s;
+    s.precision(17);
+    s << p.bandwidth << '|' << (p.memoryLimit ? *p.memoryLimit : -1.0) << '|' << p.overflow << '|' << p.fastMemory
+      << '|' << p.slowBandwidth;
+    return s.str();
+}
+
+} // namespace
+
+uint64_t graphFingerprint(const Graph &g)
+{
+    Fnv f;
+    const int32_t n = g.nodeCount();
+    f.value(n);
+    f.bytes(g.works().data(), g.works().size_bytes());
+    f.bytes(g.outs().data(), g.outs().size_bytes());
+    f.bytes(g.params().data(), g.params().size_bytes());
+    f.bytes(g.groups().data(), g.groups().size_bytes());
+    for (const auto &[u, v] : g.edges()) {
+        f.value(index(u));
+        f.value(index(v));
+    }
+    return f.h;
+}
+
+std::string BoundKey::text() const
+{
+    std::ostringstream s;
+    s << std::hex << graph << std::dec << '|' << k << '|' << paramsText(params) << '|' << method;
+    for (const auto &e : exclude)
+        s << '|' << e;
+    return s.str();
+}
+
+BoundCache &BoundCache::global()
+{
+    static BoundCache cache;
+    return cache;
+}
+
+std::optional<BoundResult> BoundCache::find(const BoundKey &key, double timeLimit) const
+{
+    std::lock_guard lock(m_mutex);
+    auto it = m_entries.find(key.text());
+    if (it == m_entries.end())
+        return std::nullopt;
+    if (!it->second.final && timeLimit > it->second.timeLimit)
+        return std::nullopt;
+    return it->second.result;
+}
+
+void BoundCache::store(const BoundKey &key, const BoundResult &result, double timeLimit, bool final)
+{
+    std::lock_guard lock(m_mutex);
+    Entry &e = m_entries[key.text()];
+    if (e.final && !final)
+        return;
+    if (!final && e.timeLimit > 0 && e.result.lowerBound > result.lowerBound)
+        return;
+    e = Entry{result, timeLimit, final};
+}
+
+std::optional<bounds::AnchorOutcome> BoundCache::findAnchor(const BoundKey &key, double timeLimit) const
+{
+    BoundKey k = key;
+    k.k = 0;
+    k.method = "anchor-values";
+    k.exclude.clear();
+    std::lock_guard lock(m_mutex);
+    auto it = m_anchors.find(k.text());
+    if (it == m_anchors.end())
+        return std::nullopt;
+    if (!it->second.outcome.complete && timeLimit > it->second.timeLimit)
+        return std::nullopt;
+    return it->second.outcome;
+}
+
+void BoundCache::storeAnchor(const BoundKey &key, const bounds::AnchorOutcome &outcome, double timeLimit)
+{
+    BoundKey k = key;
+    k.k = 0;
+    k.method = "anchor-values";
+    k.exclude.clear();
+    std::lock_guard lock(m_mutex);
+    AnchorEntry &e = m_anchors[k.text()];
+    if (e.outcome.complete && !outcome.complete)
+        return;
+    if (!outcome.complete && e.outcome.result.lowerBound > outcome.result.lowerBound)
+        return;
+    e = AnchorEntry{outcome, timeLimit};
+}
+
+void BoundCache::clear()
+{
+    std::lock_guard lock(m_mutex);
+    m_entries.clear();
+    m_anchors.clear();
+}
+
+size_t BoundCache::size() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_entries.size() + m_anchors.size();
+}
+
+} // namespace pipecut

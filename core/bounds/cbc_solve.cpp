@@ -1,0 +1,255 @@
+#include "core/bounds/cbc_solve.h"
+
+#include <coin/CbcEventHandler.hpp>
+#include <coin/CbcHeuristic.hpp>
+#include <coin/CbcHeuristicFPump.hpp>
+#include <coin/CbcHeuristicLocal.hpp>
+#include <coin/CbcHeuristicRINS.hpp>
+#include <coin/CbcModel.hpp>
+#include <coin/CglClique.hpp>
+#include <coin/CglFlowCover.hpp>
+#include <coin/CglGomory.hpp>
+#include <coin/CglKnapsackCover.hpp>
+#include <coin/CglMixedIntegerRounding2.hpp>
+#include <coin/CglProbing.hpp>
+#include <coin/CoinPackedMatrix.hpp>
+#include <coin/OsiClpSolverInterface.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <mutex>
+
+namespace pipecut::mip {
+
+int MipModel::addColumn(double lo, double up, double objective, bool integer)
+{
+    m_colLo.push_back(lo);
+    m_colUp.push_back(up);
+    m_obj.push_back(objective);
+    m_integer.push_back(integer ? 1 : 0);
+    return columnCount() - 1;
+}
+
+void MipModel::addRow(std::vector<Term> terms, double lo, double up)
+{
+    std::sort(terms.begin(), terms.end());
+    for (size_t i = 0; i < terms.size();) {
+        double sum = 0;
+        const int col = terms[i].first;
+        for (; i < terms.size() && terms[i].first == col; ++i)
+            sum += terms[i].second;
+        if (sum != 0.0) {
+            m_rowIndex.push_back(col);
+            m_rowValue.push_back(sum);
+        }
+    }
+    m_rowStart.push_back(static_cast<int>(m_rowIndex.size()));
+    m_rowLo.push_back(lo);
+    m_rowUp.push_back(up);
+}
+
+namespace {
+
+std::mutex &cbcMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+// Shared between the handler CBC clones and the caller.
+struct Watch {
+    StopToken stop;
+    std::chrono::steady_clock::time_point deadline;
+    bool hasDeadline = false;
+    double stopAtOrBelow = -std::numeric_limits<double>::infinity();
+    bool stoppedEarly = false;
+    std::function<void(double, double)> progress;
+    std::chrono::steady_clock::time_point lastReport{};
+};
+
+class WatchHandler : public CbcEventHandler {
+public:
+    explicit WatchHandler(std::shared_ptr<Watch> watch) : m_watch(std::move(watch)) {}
+    CbcEventHandler *clone() const override { return new WatchHandler(*this); }
+
+    CbcAction event(CbcEvent which) override
+    {
+        Watch &w = *m_watch;
+        const auto now = std::chrono::steady_clock::now();
+        if (w.stop.stopRequested() || (w.hasDeadline && now >= w.deadline))
+            return stop;
+        const double incumbent = model_ ? model_->getMinimizationObjValue() : 1e100;
+        if ((which == solution || which == heuristicSolution) && incumbent <= w.stopAtOrBelow) {
+            w.stoppedEarly = true;
+            return stop;
+        }
+        if (w.progress && model_ && now - w.lastReport > std::chrono::milliseconds(250)) {
+            w.lastReport = now;
+            w.progress(incumbent < 1e50 ? incumbent : std::numeric_limits<double>::infinity(),
+                       model_->getBestPossibleObjValue());
+        }
+        return noAction;
+    }
+
+private:
+    std::shared_ptr<Watch> m_watch;
+};
+
+} // namespace
+
+struct Solver {
+    static SolveOutcome run(const MipModel &m, const SolveOptions &o);
+};
+
+SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
+{
+    SolveOutcome out;
+    const int ncols = m.columnCount();
+    const int nrows = m.rowCount();
+    auto finite = [](double v) { return std::isinf(v) ? (v > 0 ? COIN_DBL_MAX : -COIN_DBL_MAX) : v; };
+    std::vector<double> colLo(ncols), colUp(ncols), rowLo(nrows), rowUp(nrows);
+    std::transform(m.m_colLo.begin(), m.m_colLo.end(), colLo.begin(), finite);
+    std::transform(m.m_colUp.begin(), m.m_colUp.end(), colUp.begin(), finite);
+    std::transform(m.m_rowLo.begin(), m.m_rowLo.end(), rowLo.begin(), finite);
+    std::transform(m.m_rowUp.begin(), m.m_rowUp.end(), rowUp.begin(), finite);
+    std::vector<int> lengths(nrows);
+    for (int r = 0; r < nrows; ++r)
+        lengths[r] = m.m_rowStart[r + 1] - m.m_rowStart[r];
+    CoinPackedMatrix matrix(false, ncols, nrows, static_cast<CoinBigIndex>(m.m_rowIndex.size()),
+                            m.m_rowValue.data(), m.m_rowIndex.data(), m.m_rowStart.data(), lengths.data());
+
+    auto watch = std::make_shared<Watch>();
+    watch->stop = o.stop;
+    const auto started = std::chrono::steady_clock::now();
+    if (o.seconds > 0) {
+        watch->hasDeadline = true;
+        watch->deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(o.seconds));
+    }
+    watch->stopAtOrBelow = o.stopAtOrBelow;
+    watch->progress = o.progress;
+
+    std::lock_guard lock(cbcMutex());
+    OsiClpSolverInterface solver;
+    solver.messageHandler()->setLogLevel(0);
+    solver.getModelPtr()->setLogLevel(0);
+    solver.loadProblem(matrix, colLo.data(), colUp.data(), m.m_obj.data(), rowLo.data(), rowUp.data());
+    bool anyInteger = false;
+    for (int c = 0; c < ncols; ++c)
+        if (m.m_integer[c]) {
+            solver.setInteger(c);
+            anyInteger = true;
+        }
+    solver.initialSolve();
+    if (solver.isProvenPrimalInfeasible()) {
+        out.status = SolveOutcome::Status::Infeasible;
+        return out;
+    }
+    double lpBound = -std::numeric_limits<double>::infinity();
+    if (solver.isProvenOptimal())
+        lpBound = solver.getObjValue();
+    if (!anyInteger) {
+        if (solver.isProvenOptimal()) {
+            out.status = SolveOutcome::Status::Optimal;
+            out.objective = lpBound;
+            out.bound = lpBound - 1e-7 * std::max(1e-9, std::abs(lpBound));
+            out.solution.assign(solver.getColSolution(), solver.getColSolution() + ncols);
+        }
+        return out;
+    }
+
+    CbcModel model(solver);
+    model.setLogLevel(0);
+    model.messageHandler()->setLogLevel(0);
+    model.solver()->messageHandler()->setLogLevel(0);
+    model.setUseElapsedTime(true);
+    if (o.seconds > 0)
+        model.setMaximumSeconds(std::max(0.01, o.seconds - std::chrono::duration<double>(
+                                                           std::chrono::steady_clock::now() - started).count()));
+    model.setAllowableGap(1e-10);
+    model.setAllowableFractionGap(1e-9);
+    model.setCutoffIncrement(1e-9);
+    model.setNumberThreads(0);
+
+    CglProbing probing;
+    probing.setUsingObjective(1);
+    probing.setMaxPass(1);
+    probing.setMaxPassRoot(3);
+    probing.setMaxProbe(10);
+    probing.setMaxProbeRoot(50);
+    probing.setMaxLook(10);
+    probing.setMaxLookRoot(50);
+    probing.setRowCuts(3);
+    CglGomory gomory;
+    gomory.setLimit(300);
+    CglKnapsackCover knapsack;
+    CglClique clique;
+    clique.setStarCliqueReport(false);
+    clique.setRowCliqueReport(false);
+    CglMixedIntegerRounding2 mir;
+    CglFlowCover flow;
+    model.addCutGenerator(&probing, -1, "Probing");
+    model.addCutGenerator(&gomory, -1, "Gomory");
+    model.addCutGenerator(&knapsack, -1, "Knapsack");
+    model.addCutGenerator(&clique, -1, "Clique");
+    model.addCutGenerator(&mir, -1, "MIR2");
+    model.addCutGenerator(&flow, -1, "FlowCover");
+    CbcRounding rounding(model);
+    CbcHeuristicFPump pump(model);
+    CbcHeuristicLocal local(model);
+    CbcHeuristicRINS rins(model);
+    model.addHeuristic(&rounding);
+    model.addHeuristic(&pump);
+    model.addHeuristic(&local);
+    model.addHeuristic(&rins);
+
+    if (!o.start.empty() && static_cast<int>(o.start.size()) == ncols) {
+        double obj = 0;
+        for (int c = 0; c < ncols; ++c)
+            obj += m.m_obj[c] * o.start[c];
+        model.setBestSolution(o.start.data(), ncols, obj, true);
+    }
+    WatchHandler handler(watch);
+    model.passInEventHandler(&handler);
+    if (model.getMinimizationObjValue() <= o.stopAtOrBelow) {
+        out.stoppedEarly = true;
+        out.objective = model.getMinimizationObjValue();
+        out.solution.assign(model.bestSolution(), model.bestSolution() + ncols);
+        out.bound = lpBound;
+        return out;
+    }
+    model.branchAndBound();
+
+    out.stoppedEarly = watch->stoppedEarly;
+    if (model.bestSolution()) {
+        out.objective = model.getMinimizationObjValue();
+        out.solution.assign(model.bestSolution(), model.bestSolution() + ncols);
+    }
+    if (model.isProvenInfeasible() && !model.bestSolution()) {
+        out.status = SolveOutcome::Status::Infeasible;
+        return out;
+    }
+    double bound = lpBound;
+    if (model.isProvenOptimal() && model.bestSolution()) {
+        out.status = SolveOutcome::Status::Optimal;
+        bound = std::max(bound, out.objective);
+    } else {
+        const double possible = model.getBestPossibleObjValue();
+        // CBC reports min(best possible, incumbent); when the search was cut
+        // before its tree existed that is the incumbent, which proves nothing.
+        if (std::isfinite(possible) && std::abs(possible) < 1e50 &&
+            (!model.bestSolution() || possible < out.objective - 1e-9 * std::max(1.0, std::abs(out.objective))))
+            bound = std::max(bound, possible);
+    }
+    out.bound = bound - 1e-7 * std::max(1e-9, std::abs(bound));
+    return out;
+}
+
+SolveOutcome solve(const MipModel &model, const SolveOptions &options)
+{
+    return Solver::run(model, options);
+}
+
+} // namespace pipecut::mip

@@ -1,0 +1,38 @@
+#pragma once
+// The exact MIP of SPEC 2, solved by CBC. Per class c (group closure) and stage
+// boundary b = 1..k-1 a binary z_cb = "c is in stages 1..b" (prefix form: the
+// ideals I_1 subset ... subset I_{k-1}; z_c0 = 0, z_ck = 1); stage b is the
+// block I_b \ I_{b-1}, whose cost f_b is built as in every relaxation (one read
+// and one write variable per tensor and stage). Minimise T >= f_b for all b.
+// Empty stages last (a continuous "used_b" per stage: used_b <= |S_b|,
+// |S_{b+1}| <= n used_{b+1}, used_{b+1} <= used_b). Valid cuts: kT >= W,
+// T >= the heaviest class and T >= the best bound already known (the anchor
+// bound, when runBound computed it). Groups share their variables; the memory
+// limit is one row per stage. Warm-started with the best known partition
+// (empty stages moved last). At the time limit CBC's best possible value is a
+// valid lower bound and its incumbent a valid partition.
+// Complexity: (k - 1) x classes binaries, O(k (n + m)) rows; branch and cut.
+// Deterministic (CBC single-threaded) unless the time limit cuts it.
+// Reference: SPEC 2; Archer et al., arXiv 2311.03703.
+// Example: SPEC 1's graph, k = 3: optimum 7 ({a} | {c} | {b, d}), proven.
+
+#include "core/bounds/bound_context.h"
+#include "core/partition/partitioner.h"
+
+namespace pipecut::bounds {
+
+// Bound and incumbent (result.partition / upperBound / optimal) of the exact MIP.
+BoundResult exactMipBound(const BoundContext &ctx);
+
+} // namespace pipecut::bounds
+
+namespace pipecut {
+
+// The exact MIP as a partitioner (method "mip" of runPartitioner): the best
+// partition CBC finds within the time limit (default 60 s), warm-started with
+// options.start when given, and whether it is proven optimal.
+Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &params,
+                                          const PartitionOptions &options, const StopToken &stop = {},
+                                          const ProgressFn &progress = {});
+
+} // namespace pipecut

@@ -1,0 +1,253 @@
+// Lower bounds of SPEC 2: every bound is checked never to exceed the
+// brute-force optimum on random graphs (groups, memory limits, overflow), the
+// exact MIP must equal it whenever CBC proves optimality, and infeasible
+// instances are reported as such with a reason.
+#include "core/bounds/bound.h"
+#include "core/bounds/bound_cache.h"
+#include "core/bounds/exact_mip.h"
+#include "core/cost/evaluate.h"
+#include "tests/support/test_graphs.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <random>
+
+using namespace pipecut;
+
+namespace {
+
+BoundResult bound(const Graph &g, const CostParams &params, int k, const std::string &method,
+                  std::vector<std::string> exclude = {})
+{
+    BoundOptions o;
+    o.k = k;
+    o.method = method;
+    o.exclude = std::move(exclude);
+    o.timeLimit = 20;
+    o.useCache = false;
+    auto r = runBound(g, params, o);
+    if (!r)
+        qFatal("runBound(%s) failed: %s", method.c_str(), r.error().c_str());
+    return *r;
+}
+
+bool atMost(double bound, double optimum) { return bound <= optimum * (1 + 1e-6) + 1e-9; }
+bool same(double a, double b) { return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b)); }
+
+Graph chain(const std::vector<double> &params, std::optional<double> memory)
+{
+    GraphBuilder b("chain");
+    for (size_t i = 0; i < params.size(); ++i) {
+        NodeSpec s;
+        s.id = "n" + std::to_string(i);
+        s.work = 1;
+        s.out = 1;
+        s.param = params[i];
+        b.addNode(s);
+        if (i > 0)
+            b.addEdge(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
+    }
+    b.setMemoryLimit(memory);
+    return std::move(b.build()).value();
+}
+
+} // namespace
+
+class TestBounds : public QObject {
+    Q_OBJECT
+private slots:
+    void specExample_data()
+    {
+        QTest::addColumn<int>("k");
+        QTest::addColumn<double>("optimum");
+        QTest::addColumn<double>("combinatorial");
+        QTest::newRow("k=1") << 1 << 10.0 << 10.0;
+        QTest::newRow("k=2") << 2 << 8.0 << 5.0;
+        QTest::newRow("k=3") << 3 << 7.0 << 4.0;
+    }
+    void specExample()
+    {
+        QFETCH(int, k);
+        QFETCH(double, optimum);
+        QFETCH(double, combinatorial);
+        const Graph g = test::specExample();
+        const CostParams p = CostParams::fromGraph(g);
+        QCOMPARE(bound(g, p, k, "combinatorial").lowerBound, combinatorial);
+        for (const char *m : {"anchor", "bottleneck", "guess"})
+            QVERIFY2(atMost(bound(g, p, k, m).lowerBound, optimum), m);
+        const BoundResult mip = bound(g, p, k, "mip");
+        QVERIFY(mip.optimal);
+        QVERIFY(same(mip.lowerBound, optimum));
+        QVERIFY(mip.partition.has_value());
+        QVERIFY(same(mip.upperBound, optimum));
+        QVERIFY(validatePartition(g, p, *mip.partition).ok());
+        const BoundResult best = bound(g, p, k, "best");
+        QVERIFY(same(best.lowerBound, optimum));
+        QCOMPARE(best.provenBy.empty(), false);
+        // Guess is exact for k <= 3 (SPEC 2 note in guess.h).
+        QVERIFY(same(bound(g, p, k, "guess").lowerBound, optimum));
+    }
+
+    void randomGraphsNeverExceedOptimum()
+    {
+        std::mt19937_64 rng(20261128);
+        test::RandomGraphOptions go;
+        go.minNodes = 2;
+        go.maxNodes = 9;
+        int proven = 0, infeasible = 0, checked = 0;
+        for (int trial = 0; trial < 240; ++trial) {
+            go.edgeProbability = trial % 3 == 0 ? 0.15 : 0.35;
+            const Graph g = test::randomGraph(rng, go);
+            CostParams p = CostParams::fromGraph(g);
+            if (trial % 7 == 3) {
+                p.overflow = true;
+                p.fastMemory = 2.0;
+                p.slowBandwidth = 0.7;
+            }
+            const int k = 1 + static_cast<int>(rng() % 5);
+            const test::BruteForce brute = test::bruteForceOptimum(g, p, k);
+            const std::string instance = test::describe(g, p, k);
+            for (const std::string m : {"combinatorial", "anchor", "bottleneck", "guess", "mip", "best"}) {
+                const BoundResult r = bound(g, p, k, m);
+                ++checked;
+                if (!brute.feasible) {
+                    if (m == "mip" || m == "best")
+                        QVERIFY2(r.infeasible, (m + " missed infeasibility\n" + instance).c_str());
+                    continue;
+                }
+                QVERIFY2(!r.infeasible, (m + " claims infeasible: " + r.reason + "\n" + instance).c_str());
+                QVERIFY2(atMost(r.lowerBound, brute.optimum),
+                         (m + " bound " + std::to_string(r.lowerBound) + " > optimum " +
+                          std::to_string(brute.optimum) + "\n" + instance)
+                             .c_str());
+                if (r.partition) {
+                    QVERIFY2(validatePartition(g, p, *r.partition).ok(), instance.c_str());
+                    QVERIFY(same(r.upperBound, bottleneckOf(g, p, r.partition->stages(), k)));
+                    QVERIFY(r.upperBound >= brute.optimum * (1 - 1e-9));
+                }
+                if (m == "mip") {
+                    QVERIFY2(r.optimal, ("mip not proven on a tiny graph\n" + instance).c_str());
+                    QVERIFY2(same(r.lowerBound, brute.optimum),
+                             ("mip " + std::to_string(r.lowerBound) + " != optimum " +
+                              std::to_string(brute.optimum) + "\n" + instance)
+                                 .c_str());
+                    QVERIFY(same(r.upperBound, brute.optimum));
+                    ++proven;
+                }
+            }
+            infeasible += brute.feasible ? 0 : 1;
+        }
+        qInfo("checked %d bounds; mip proven optimal %d times; %d infeasible instances", checked, proven,
+              infeasible);
+        QVERIFY(proven > 150);
+        QVERIFY(infeasible > 0);
+    }
+
+    void infeasibleInstances_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("reason"); // substring of the reason
+        QTest::newRow("node over limit") << "node"
+                                         << "node 'n1' has parameters 5 > memory limit 3";
+        QTest::newRow("group over limit") << "group"
+                                          << "must share a stage";
+        QTest::newRow("total over k x limit") << "total"
+                                              << "exceed k x memory limit";
+        QTest::newRow("needs a third stage") << "packing"
+                                             << "memory limit";
+    }
+    void infeasibleInstances()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, reason);
+        Graph g;
+        if (kind == "node") {
+            g = chain({1, 5, 1}, 3.0);
+        } else if (kind == "group") {
+            GraphBuilder b("group");
+            for (int i = 0; i < 3; ++i) {
+                NodeSpec s;
+                s.id = "n" + std::to_string(i);
+                s.work = 1;
+                s.param = 2;
+                s.group = i == 1 ? "" : "g"; // n1 lies on the path n0 -> n1 -> n2
+                b.addNode(s);
+            }
+            b.addEdge(0, 1);
+            b.addEdge(1, 2);
+            b.setMemoryLimit(5.0);
+            g = std::move(b.build()).value();
+        } else if (kind == "total") {
+            g = chain({2, 2, 2, 2}, 3.0);
+        } else {
+            g = chain({2, 2, 2}, 3.0); // each fits, 6 <= 2 x 3, yet two stages cannot hold three
+        }
+        const CostParams p = CostParams::fromGraph(g);
+        const int k = 2;
+        QVERIFY(!test::bruteForceOptimum(g, p, k).feasible);
+        for (const char *m : {"best", "mip"}) {
+            const BoundResult r = bound(g, p, k, m);
+            QVERIFY2(r.infeasible, m);
+            QVERIFY2(QString::fromStdString(r.reason).contains(reason), r.reason.c_str());
+        }
+        PartitionOptions po;
+        po.k = k;
+        po.timeLimit = 10;
+        auto part = runMipPartitioner(g, p, po);
+        QVERIFY(!part.ok());
+        QVERIFY(QString::fromStdString(part.error()).contains("no valid partition"));
+    }
+
+    void mipPartitionerWarmStart()
+    {
+        std::mt19937_64 rng(7);
+        for (int trial = 0; trial < 20; ++trial) {
+            const Graph g = test::randomGraph(rng);
+            const CostParams p = CostParams::fromGraph(g);
+            const int k = 3;
+            const auto brute = test::bruteForceOptimum(g, p, k);
+            if (!brute.feasible)
+                continue;
+            PartitionOptions po;
+            po.k = k;
+            po.timeLimit = 10;
+            po.start = brute.best; // an optimal warm start must survive as the answer
+            int reports = 0;
+            auto r = runMipPartitioner(g, p, po, {}, [&](const Progress &) { ++reports; });
+            QVERIFY2(r.ok(), r.ok() ? "" : r.error().c_str());
+            QVERIFY(r->optimal);
+            QVERIFY(same(r->bottleneck, brute.optimum));
+            QVERIFY(validatePartition(g, p, r->partition).ok());
+            QVERIFY(reports > 0);
+        }
+    }
+
+    void cacheAndStop()
+    {
+        const Graph g = test::specExample();
+        const CostParams p = CostParams::fromGraph(g);
+        BoundCache::global().clear();
+        BoundOptions o;
+        o.k = 2;
+        o.timeLimit = 10;
+        auto first = runBound(g, p, o);
+        QVERIFY(first.ok());
+        QCOMPARE(BoundCache::global().size() > 0, true);
+        auto second = runBound(g, p, o);
+        QVERIFY(second.ok());
+        QCOMPARE(second->lowerBound, first->lowerBound);
+        QCOMPARE(second->provenBy, first->provenBy);
+        // A stop requested up front still yields a valid (weaker or equal) bound.
+        StopToken stop;
+        stop.requestStop();
+        o.useCache = false;
+        auto stopped = runBound(g, p, o, stop);
+        QVERIFY(stopped.ok());
+        QVERIFY(atMost(stopped->lowerBound, 8.0));
+        QVERIFY(stopped->lowerBound >= 5.0); // the combinatorial bound needs no solver
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBounds)
+#include "tst_bounds.moc"
