@@ -28,18 +28,21 @@ namespace pipecut {
 const std::vector<DeviceProfile> &builtinDeviceProfiles()
 {
     static const std::vector<DeviceProfile> profiles = {
-        {"a100-fp16", "NVIDIA A100 SXM4 80GB: 312 TFLOP/s dense FP16/BF16 tensor, 2039 GB/s HBM2e, "
-                      "NVLink 3 300 GB/s per direction",
-         312e12, 2039e9, 300e9, 80e9},
-        {"v100-fp16", "NVIDIA V100 SXM2 32GB: 125 TFLOP/s FP16 tensor, 900 GB/s HBM2, NVLink 2 150 GB/s per direction",
-         125e12, 900e9, 150e9, 32e9},
-        {"h100-fp16", "NVIDIA H100 SXM5 80GB: 989 TFLOP/s dense FP16/BF16 tensor, 3350 GB/s HBM3, "
-                      "NVLink 4 450 GB/s per direction",
-         989e12, 3350e9, 450e9, 80e9},
-        {"l4-fp16", "NVIDIA L4 24GB: 121 TFLOP/s dense FP16 tensor, 300 GB/s GDDR6, PCIe 4.0 x16 32 GB/s per direction",
-         121e12, 300e9, 32e9, 24e9},
-        {"t4-fp16", "NVIDIA T4: 65 TFLOP/s FP16 tensor, 320 GB/s GDDR6, PCIe 3.0 x16 ~16 GB/s per direction",
-         65e12, 320e9, 16e9, 16e9},
+        { "a100-fp16",
+            "NVIDIA A100 SXM4 80GB: 312 TFLOP/s dense FP16/BF16 tensor, 2039 GB/s HBM2e, "
+            "NVLink 3 300 GB/s per direction",
+            312e12, 2039e9, 300e9, 80e9 },
+        { "v100-fp16", "NVIDIA V100 SXM2 32GB: 125 TFLOP/s FP16 tensor, 900 GB/s HBM2, NVLink 2 150 GB/s per direction",
+            125e12, 900e9, 150e9, 32e9 },
+        { "h100-fp16",
+            "NVIDIA H100 SXM5 80GB: 989 TFLOP/s dense FP16/BF16 tensor, 3350 GB/s HBM3, "
+            "NVLink 4 450 GB/s per direction",
+            989e12, 3350e9, 450e9, 80e9 },
+        { "l4-fp16",
+            "NVIDIA L4 24GB: 121 TFLOP/s dense FP16 tensor, 300 GB/s GDDR6, PCIe 4.0 x16 32 GB/s per direction", 121e12,
+            300e9, 32e9, 24e9 },
+        { "t4-fp16", "NVIDIA T4: 65 TFLOP/s FP16 tensor, 320 GB/s GDDR6, PCIe 3.0 x16 ~16 GB/s per direction", 65e12,
+            320e9, 16e9, 16e9 },
     };
     return profiles;
 }
@@ -75,7 +78,7 @@ Result<DeviceProfile> parseDeviceProfile(std::string_view json, const std::strin
         if (object[field].get(e) != simdjson::SUCCESS) {
             if (required)
                 return makeError(name + ": field '" + field + "' (a positive number) is missing");
-            return Ok{};
+            return Ok {};
         }
         double v = 0;
         if (e.get(v) != simdjson::SUCCESS) {
@@ -91,12 +94,12 @@ Result<DeviceProfile> parseDeviceProfile(std::string_view json, const std::strin
         if (!std::isfinite(v) || v < 0 || (required && v == 0))
             return makeError(name + ": field '" + field + "' must be " + (required ? "positive" : "non-negative"));
         out = v;
-        return Ok{};
+        return Ok {};
     };
-    for (auto [field, required, out] : {std::tuple{"flops_per_second", true, &p.flopsPerSecond},
-                                        std::tuple{"memory_bytes_per_second", true, &p.memoryBytesPerSecond},
-                                        std::tuple{"link_bytes_per_second", true, &p.linkBytesPerSecond},
-                                        std::tuple{"memory_bytes", false, &p.memoryBytes}}) {
+    for (auto [field, required, out] : { std::tuple { "flops_per_second", true, &p.flopsPerSecond },
+             std::tuple { "memory_bytes_per_second", true, &p.memoryBytesPerSecond },
+             std::tuple { "link_bytes_per_second", true, &p.linkBytesPerSecond },
+             std::tuple { "memory_bytes", false, &p.memoryBytes } }) {
         Status s = number(field, required, *out);
         if (!s)
             return makeError(s.error());
@@ -135,11 +138,10 @@ std::string deviceProfileToJson(const DeviceProfile &p)
         }
         return out + "\"";
     };
-    return "{\"format\": \"pipecut-device\", \"version\": 1, \"name\": " + str(p.name) +
-           ", \"description\": " + str(p.description) + ", \"flops_per_second\": " + num(p.flopsPerSecond) +
-           ", \"memory_bytes_per_second\": " + num(p.memoryBytesPerSecond) +
-           ", \"link_bytes_per_second\": " + num(p.linkBytesPerSecond) + ", \"memory_bytes\": " +
-           num(p.memoryBytes) + "}\n";
+    return "{\"format\": \"pipecut-device\", \"version\": 1, \"name\": " + str(p.name)
+        + ", \"description\": " + str(p.description) + ", \"flops_per_second\": " + num(p.flopsPerSecond)
+        + ", \"memory_bytes_per_second\": " + num(p.memoryBytesPerSecond) + ", \"link_bytes_per_second\": "
+        + num(p.linkBytesPerSecond) + ", \"memory_bytes\": " + num(p.memoryBytes) + "}\n";
 }
 
 Result<DeviceProfile> findDeviceProfile(const std::string &nameOrPath)
@@ -153,8 +155,8 @@ Result<DeviceProfile> findDeviceProfile(const std::string &nameOrPath)
     std::string names;
     for (const DeviceProfile &p : builtinDeviceProfiles())
         names += (names.empty() ? "" : ", ") + p.name;
-    return makeError("unknown device profile '" + nameOrPath + "' (built-in: " + names +
-                     "; or the path of a JSON profile)");
+    return makeError(
+        "unknown device profile '" + nameOrPath + "' (built-in: " + names + "; or the path of a JSON profile)");
 }
 
 } // namespace pipecut

@@ -13,12 +13,12 @@
 namespace pipecut {
 
 struct DeviceProfile {
-    std::string name;            // e.g. "a100-fp16"
-    std::string description;     // what the figures are, with precision
-    double flopsPerSecond = 0;   // peak FLOP/s
+    std::string name; // e.g. "a100-fp16"
+    std::string description; // what the figures are, with precision
+    double flopsPerSecond = 0; // peak FLOP/s
     double memoryBytesPerSecond = 0; // device memory bandwidth, B/s
-    double linkBytesPerSecond = 0;   // stage-to-stage link bandwidth, B/s
-    double memoryBytes = 0;      // device memory capacity (for a memory limit), 0 = unknown
+    double linkBytesPerSecond = 0; // stage-to-stage link bandwidth, B/s
+    double memoryBytes = 0; // device memory capacity (for a memory limit), 0 = unknown
 };
 
 const std::vector<DeviceProfile> &builtinDeviceProfiles();

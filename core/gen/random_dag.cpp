@@ -13,19 +13,19 @@ namespace pipecut::gen {
 
 void emitRandom(Emitter &e, Rng &rng, int64_t target)
 {
-    static const int64_t widths[] = {256, 512, 1024, 2048, 4096};
-    static const int64_t tokenCounts[] = {512, 2048, 8192};
+    static const int64_t widths[] = { 256, 512, 1024, 2048, 4096 };
+    static const int64_t tokenCounts[] = { 512, 2048, 8192 };
     const int64_t maxWidth = rng.between(2, 24);
     const double tokens = double(rng.pick(tokenCounts));
     struct Op {
         const char *name;
         double flopsPerElement; // element-wise ops
-        bool weights;           // MatMul / Conv: flops from the weight matrix
+        bool weights; // MatMul / Conv: flops from the weight matrix
     };
-    static const Op ops[] = {{"MatMul", 0, true}, {"Conv", 0, true},  {"Add", 1, false},    {"Relu", 1, false},
-                             {"LayerNormalization", 8, false}, {"Softmax", 5, false}, {"Concat", 0, false}};
+    static const Op ops[] = { { "MatMul", 0, true }, { "Conv", 0, true }, { "Add", 1, false }, { "Relu", 1, false },
+        { "LayerNormalization", 8, false }, { "Softmax", 5, false }, { "Concat", 0, false } };
 
-    std::vector<int64_t> layerStart{0};
+    std::vector<int64_t> layerStart { 0 };
     std::vector<int32_t> inputs, previous;
     int64_t layer = 0;
     while (e.count() < target) {
@@ -63,7 +63,7 @@ void emitRandom(Emitter &e, Rng &rng, int64_t target)
                     addInput(layerStart[layerStart.size() - 1 - back], begin);
                 }
             }
-            const Op &op = layer == 0 ? Op{"Input", 0, false} : rng.pick(ops);
+            const Op &op = layer == 0 ? Op { "Input", 0, false } : rng.pick(ops);
             const double outWidth = double(rng.pick(widths));
             const double outBytes = tokens * outWidth * kElementBytes;
             double flops = op.flopsPerElement * tokens * outWidth, param = 0;

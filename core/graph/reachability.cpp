@@ -23,7 +23,8 @@ uint32_t mix(uint32_t v, uint32_t labelling)
 } // namespace
 
 Reachability::Reachability(const Graph &graph, int labellings)
-    : m_graph(&graph), m_labellings(std::clamp(labellings, 1, 8))
+    : m_graph(&graph)
+    , m_labellings(std::clamp(labellings, 1, 8))
 {
     const int32_t n = graph.nodeCount();
     const int L = m_labellings;
@@ -35,7 +36,7 @@ Reachability::Reachability(const Graph &graph, int labellings)
     std::vector<NodeId> nearest(graph.successorArray().begin(), graph.successorArray().end());
     for (int32_t v = 0; v < n; ++v)
         std::sort(nearest.begin() + offsets[v], nearest.begin() + offsets[v + 1],
-                  [&](NodeId a, NodeId b) { return graph.topoPosition(a) < graph.topoPosition(b); });
+            [&](NodeId a, NodeId b) { return graph.topoPosition(a) < graph.topoPosition(b); });
 
     std::vector<char> seen(n);
     std::vector<int32_t> callNode, callStep;
@@ -128,8 +129,8 @@ bool Reachability::reaches(NodeId from, NodeId to) const
     return false;
 }
 
-std::vector<NodeId> forcedMoves(const Graph &graph, std::span<const int32_t> stage, std::span<const NodeId> moving,
-                                int32_t targetStage)
+std::vector<NodeId> forcedMoves(
+    const Graph &graph, std::span<const int32_t> stage, std::span<const NodeId> moving, int32_t targetStage)
 {
     const int32_t n = graph.nodeCount();
     assert(stage.size() == size_t(n));

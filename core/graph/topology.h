@@ -47,7 +47,7 @@ namespace pipecut {
 // only when no two members' tensors go to the same stage twice: use the
 // contraction for ideals and structure, and evaluate costs on the original.
 struct Contraction {
-    Graph graph;                           // the contracted DAG, no groups
+    Graph graph; // the contracted DAG, no groups
     std::vector<int32_t> nodeToContracted; // original node index -> contracted node index
     // Original node indices per contracted node (CSR: members of c are
     // memberArray[memberOffset[c] .. memberOffset[c + 1]), in increasing index).
@@ -145,8 +145,8 @@ private:
 //
 // Example: a -> b -> c with stages 0, 1, 1; moving a to stage 2 forces b and
 // c to stage 2.
-std::vector<NodeId> forcedMoves(const Graph &graph, std::span<const int32_t> stage,
-                                std::span<const NodeId> moving, int32_t targetStage);
+std::vector<NodeId> forcedMoves(
+    const Graph &graph, std::span<const int32_t> stage, std::span<const NodeId> moving, int32_t targetStage);
 
 // ---------------------------------------------------------------------------
 // Width

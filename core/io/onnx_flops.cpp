@@ -30,12 +30,28 @@ double elementBytes(int32_t dataType)
 {
     using T = onnx::TensorProto;
     switch (dataType) {
-    case T::FLOAT: case T::INT32: case T::UINT32: return 4;
-    case T::UINT8: case T::INT8: case T::BOOL: return 1;
-    case T::UINT16: case T::INT16: case T::FLOAT16: case T::BFLOAT16: return 2;
-    case T::INT64: case T::UINT64: case T::DOUBLE: case T::COMPLEX64: return 8;
-    case T::COMPLEX128: return 16;
-    default: return 0;
+    case T::FLOAT:
+    case T::INT32:
+    case T::UINT32:
+        return 4;
+    case T::UINT8:
+    case T::INT8:
+    case T::BOOL:
+        return 1;
+    case T::UINT16:
+    case T::INT16:
+    case T::FLOAT16:
+    case T::BFLOAT16:
+        return 2;
+    case T::INT64:
+    case T::UINT64:
+    case T::DOUBLE:
+    case T::COMPLEX64:
+        return 8;
+    case T::COMPLEX128:
+        return 16;
+    default:
+        return 0;
     }
 }
 
@@ -71,7 +87,7 @@ std::vector<int64_t> intsAttr(const onnx::NodeProto &node, std::string_view name
     const onnx::AttributeProto *a = attribute(node, name);
     if (!a)
         return {};
-    return {a->ints().begin(), a->ints().end()};
+    return { a->ints().begin(), a->ints().end() };
 }
 
 const TensorShape &at(std::span<const TensorShape> v, size_t i)
@@ -190,19 +206,17 @@ double resizeFlops(const onnx::NodeProto &node, const TensorShape &x, const Tens
 
 bool isDataMovementOp(std::string_view op)
 {
-    static const std::unordered_set<std::string_view> ops = {
-        "Reshape", "Transpose", "Concat", "Split", "SplitToSequence", "Slice", "Gather",
-        "GatherElements", "GatherND", "Scatter", "ScatterElements", "ScatterND", "Expand",
-        "Tile", "Pad", "Cast", "CastLike", "Squeeze", "Unsqueeze", "Flatten", "Identity",
-        "Dropout", "Shape", "Size", "DepthToSpace", "SpaceToDepth", "Range", "ConstantOfShape",
-        "OneHot", "NonZero", "Compress", "ReverseSequence", "Trilu", "EyeLike",
-        "SequenceConstruct", "SequenceAt", "SequenceInsert", "SequenceEmpty", "SequenceLength",
-        "ConcatFromSequence", "Optional", "OptionalGetElement", "OptionalHasElement"};
+    static const std::unordered_set<std::string_view> ops = { "Reshape", "Transpose", "Concat", "Split",
+        "SplitToSequence", "Slice", "Gather", "GatherElements", "GatherND", "Scatter", "ScatterElements", "ScatterND",
+        "Expand", "Tile", "Pad", "Cast", "CastLike", "Squeeze", "Unsqueeze", "Flatten", "Identity", "Dropout", "Shape",
+        "Size", "DepthToSpace", "SpaceToDepth", "Range", "ConstantOfShape", "OneHot", "NonZero", "Compress",
+        "ReverseSequence", "Trilu", "EyeLike", "SequenceConstruct", "SequenceAt", "SequenceInsert", "SequenceEmpty",
+        "SequenceLength", "ConcatFromSequence", "Optional", "OptionalGetElement", "OptionalHasElement" };
     return ops.count(op) > 0;
 }
 
-OpEstimate estimateFlops(const onnx::NodeProto &node, std::span<const TensorShape> inputs,
-                         std::span<const TensorShape> outputs)
+OpEstimate estimateFlops(
+    const onnx::NodeProto &node, std::span<const TensorShape> inputs, std::span<const TensorShape> outputs)
 {
     const std::string_view op = node.op_type();
     const TensorShape &x = at(inputs, 0);
@@ -212,10 +226,10 @@ OpEstimate estimateFlops(const onnx::NodeProto &node, std::span<const TensorShap
     OpEstimate r;
 
     if (isDataMovementOp(op)) {
-        r.readsInputs = !in(op, {"Shape", "Size"});
+        r.readsInputs = !in(op, { "Shape", "Size" });
         return r;
     }
-    if (in(op, {"Conv", "ConvInteger", "QLinearConv", "FusedConv"})) {
+    if (in(op, { "Conv", "ConvInteger", "QLinearConv", "FusedConv" })) {
         const TensorShape &w = at(inputs, op == "QLinearConv" ? 3 : 1);
         const TensorShape &bias = at(inputs, op == "QLinearConv" ? 8 : 2);
         const double cinPerGroup = static_cast<double>(w.dim(1));
@@ -223,7 +237,7 @@ OpEstimate estimateFlops(const onnx::NodeProto &node, std::span<const TensorShap
     } else if (op == "ConvTranspose") {
         const TensorShape &w = at(inputs, 1); // [C_in, C_out/group, k...]
         r.flops = 2.0 * ex * static_cast<double>(w.dim(1)) * kernelSize(node, w) + (at(inputs, 2).present ? ey : 0.0);
-    } else if (in(op, {"MatMul", "MatMulInteger", "QLinearMatMul", "FusedMatMul"})) {
+    } else if (in(op, { "MatMul", "MatMulInteger", "QLinearMatMul", "FusedMatMul" })) {
         const TensorShape &a = x;
         const bool transA = op == "FusedMatMul" && intAttr(node, "transA", 0) != 0;
         const double k = static_cast<double>(a.rank() >= 2 && transA ? a.dim(-2) : a.dim(-1));
@@ -239,44 +253,46 @@ OpEstimate estimateFlops(const onnx::NodeProto &node, std::span<const TensorShap
         r.flops = attentionFlops(node, inputs, false);
     } else if (op == "BatchNormalization") {
         r.flops = 2.0 * ex;
-    } else if (in(op, {"LayerNormalization", "InstanceNormalization", "GroupNormalization",
-                       "MeanVarianceNormalization"})) {
+    } else if (in(op,
+                   { "LayerNormalization", "InstanceNormalization", "GroupNormalization",
+                       "MeanVarianceNormalization" })) {
         r.flops = 8.0 * ex;
     } else if (op == "SkipLayerNormalization") {
         r.flops = 9.0 * ex;
-    } else if (in(op, {"SimplifiedLayerNormalization", "SkipSimplifiedLayerNormalization", "RMSNormalization"})) {
+    } else if (in(op, { "SimplifiedLayerNormalization", "SkipSimplifiedLayerNormalization", "RMSNormalization" })) {
         r.flops = 6.0 * ex;
     } else if (op == "LpNormalization") {
         r.flops = 3.0 * ex;
     } else if (op == "LRN") {
         r.flops = (static_cast<double>(intAttr(node, "size", 1)) + 3.0) * ex;
-    } else if (in(op, {"MaxPool", "AveragePool", "LpPool"})) {
+    } else if (in(op, { "MaxPool", "AveragePool", "LpPool" })) {
         r.flops = ey * product(intsAttr(node, "kernel_shape"));
-    } else if (in(op, {"GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool"})) {
+    } else if (in(op, { "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool" })) {
         r.flops = ex;
-    } else if (in(op, {"Sum", "Max", "Min", "Mean"})) {
+    } else if (in(op, { "Sum", "Max", "Min", "Mean" })) {
         r.flops = std::max<double>(1.0, static_cast<double>(node.input_size()) - 1.0) * ey;
-    } else if (in(op, {"Add", "Sub", "Mul", "Div", "Mod", "Neg", "Abs", "Relu", "LeakyRelu", "PRelu",
-                       "Clip", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or",
-                       "Xor", "Not", "Where", "Sign", "Floor", "Ceil", "Round", "Reciprocal", "Sqrt",
-                       "ThresholdedRelu", "Shrink", "IsNaN", "IsInf", "BitShift", "BitwiseAnd",
-                       "BitwiseOr", "BitwiseXor", "BitwiseNot", "BiasAdd"})) {
+    } else if (in(op,
+                   { "Add", "Sub", "Mul", "Div", "Mod", "Neg", "Abs", "Relu", "LeakyRelu", "PRelu", "Clip", "Equal",
+                       "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Not", "Where", "Sign",
+                       "Floor", "Ceil", "Round", "Reciprocal", "Sqrt", "ThresholdedRelu", "Shrink", "IsNaN", "IsInf",
+                       "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot", "BiasAdd" })) {
         r.flops = ey;
-    } else if (in(op, {"Exp", "Log", "Sigmoid", "Tanh", "Erf", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan",
-                       "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Softplus", "Softsign", "Elu", "Selu",
-                       "Celu", "HardSigmoid", "HardSwish", "Mish", "Gelu", "FastGelu", "BiasGelu",
-                       "QuickGelu", "Pow"})) {
+    } else if (in(op,
+                   { "Exp", "Log", "Sigmoid", "Tanh", "Erf", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh",
+                       "Cosh", "Asinh", "Acosh", "Atanh", "Softplus", "Softsign", "Elu", "Selu", "Celu", "HardSigmoid",
+                       "HardSwish", "Mish", "Gelu", "FastGelu", "BiasGelu", "QuickGelu", "Pow" })) {
         r.flops = kTranscendentalFlops * ey;
-    } else if (in(op, {"QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear"})) {
+    } else if (in(op, { "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear" })) {
         r.flops = 2.0 * ey;
-    } else if (in(op, {"Softmax", "LogSoftmax", "Hardmax"})) {
+    } else if (in(op, { "Softmax", "LogSoftmax", "Hardmax" })) {
         r.flops = 5.0 * ex;
-    } else if (in(op, {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",
-                       "ArgMax", "ArgMin", "CumSum", "TopK"})) {
+    } else if (in(op,
+                   { "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ArgMax", "ArgMin",
+                       "CumSum", "TopK" })) {
         r.flops = ex;
-    } else if (in(op, {"ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"})) {
+    } else if (in(op, { "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp" })) {
         r.flops = 2.0 * ex;
-    } else if (in(op, {"Resize", "Upsample"})) {
+    } else if (in(op, { "Resize", "Upsample" })) {
         r.flops = resizeFlops(node, x, y);
     } else if (op == "LSTM") {
         r.flops = recurrentFlops(node, inputs, 4);

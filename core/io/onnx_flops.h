@@ -71,7 +71,7 @@ inline constexpr double kTranscendentalFlops = 4.0;
 struct TensorShape {
     std::vector<int64_t> dims;
     double elemBytes = 4;
-    bool present = false;   // false: an optional input left empty
+    bool present = false; // false: an optional input left empty
     bool estimated = false; // some dimension or the rank is a guess
 
     double elements() const;
@@ -83,7 +83,7 @@ struct TensorShape {
 
 struct OpEstimate {
     double flops = 0.0;
-    bool knownOp = true;     // false: the default rule was used
+    bool knownOp = true; // false: the default rule was used
     bool readsInputs = true; // false for Shape/Size (metadata only)
 };
 
@@ -94,7 +94,7 @@ double elementBytes(int32_t dataType);
 // True for operators that only move or reinterpret data (0 FLOPs).
 bool isDataMovementOp(std::string_view op);
 
-OpEstimate estimateFlops(const onnx::NodeProto &node, std::span<const TensorShape> inputs,
-                         std::span<const TensorShape> outputs);
+OpEstimate estimateFlops(
+    const onnx::NodeProto &node, std::span<const TensorShape> inputs, std::span<const TensorShape> outputs);
 
 } // namespace pipecut::onnxcost

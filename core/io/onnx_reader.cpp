@@ -34,7 +34,7 @@ namespace fs = std::filesystem;
 
 std::string formatBytes(double bytes)
 {
-    const char *unit[] = {"bytes", "KB", "MB", "GB", "TB"};
+    const char *unit[] = { "bytes", "KB", "MB", "GB", "TB" };
     int u = 0;
     while (bytes >= 1000.0 && u < 4) {
         bytes /= 1000.0;
@@ -57,14 +57,14 @@ Result<onnx::ModelProto> parseModelFile(const std::string &path, int64_t maxByte
     if (ec)
         return makeError(path + ": cannot read: " + ec.message());
     if (size > maxBytes)
-        return makeError(path + ": file is " + formatBytes(double(size)) + ", over the limit of " +
-                         formatBytes(double(maxBytes)));
+        return makeError(
+            path + ": file is " + formatBytes(double(size)) + ", over the limit of " + formatBytes(double(maxBytes)));
     // Protobuf cannot parse one message over 2 GiB; ONNX stores such weights as
     // external data, which this reader never needs to open.
     if (size > INT_MAX)
-        return makeError(path + ": file is " + formatBytes(double(size)) +
-                         "; protobuf cannot parse a message over 2 GiB: save the weights as external data "
-                         "(onnx.save_model(..., save_as_external_data=True))");
+        return makeError(path + ": file is " + formatBytes(double(size))
+            + "; protobuf cannot parse a message over 2 GiB: save the weights as external data "
+              "(onnx.save_model(..., save_as_external_data=True))");
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return makeError(path + ": cannot open: " + std::strerror(errno));
@@ -79,8 +79,9 @@ Result<onnx::ModelProto> parseModelFile(const std::string &path, int64_t maxByte
         parsed = model.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
     }
     if (!parsed)
-        return makeError(path + ": not a valid ONNX model: the protobuf data does not parse "
-                                "(the file is truncated, corrupt or not ONNX)");
+        return makeError(path
+            + ": not a valid ONNX model: the protobuf data does not parse "
+              "(the file is truncated, corrupt or not ONNX)");
     if (model.ir_version() <= 0)
         return makeError(path + ": not an ONNX model: no IR version (is this an ONNX file?)");
     if (!model.has_graph() || model.graph().node_size() == 0)
@@ -99,10 +100,9 @@ Result<int64_t> checkOpset(const onnx::ModelProto &model, const std::string &pat
     if (!opset)
         return makeError(path + ": the model declares no opset for the ONNX domain (opset_import)");
     if (*opset < range.first || *opset > range.second)
-        return makeError(path + ": the model uses opset " + std::to_string(*opset) +
-                         " of the ONNX domain; this build's ONNX library knows opsets " +
-                         std::to_string(range.first) + " to " + std::to_string(range.second) +
-                         " (convert the model with onnx.version_converter)");
+        return makeError(path + ": the model uses opset " + std::to_string(*opset)
+            + " of the ONNX domain; this build's ONNX library knows opsets " + std::to_string(range.first) + " to "
+            + std::to_string(range.second) + " (convert the model with onnx.version_converter)");
     return *opset;
 }
 
@@ -124,7 +124,7 @@ TensorShape tensorOf(const onnx::TensorProto &t)
         double bytes = 0;
         for (const std::string &str : t.string_data())
             bytes += double(str.size());
-        s.dims = {static_cast<int64_t>(bytes)};
+        s.dims = { static_cast<int64_t>(bytes) };
         s.elemBytes = 1;
     } else if (s.elemBytes == 0) {
         s.elemBytes = 4;
@@ -144,26 +144,26 @@ TensorShape constantShape(const onnx::NodeProto &node)
         if (a.name() == "sparse_value") {
             TensorShape v = tensorOf(a.sparse_tensor().values());
             TensorShape i = tensorOf(a.sparse_tensor().indices());
-            s.dims = {static_cast<int64_t>(v.bytes() + i.bytes())};
+            s.dims = { static_cast<int64_t>(v.bytes() + i.bytes()) };
             s.elemBytes = 1;
         } else if (a.name() == "value_float") {
             s.elemBytes = 4;
         } else if (a.name() == "value_int") {
             s.elemBytes = 8;
         } else if (a.name() == "value_floats") {
-            s.dims = {a.floats_size()};
+            s.dims = { a.floats_size() };
             s.elemBytes = 4;
         } else if (a.name() == "value_ints") {
-            s.dims = {a.ints_size()};
+            s.dims = { a.ints_size() };
             s.elemBytes = 8;
         } else if (a.name() == "value_string") {
-            s.dims = {static_cast<int64_t>(a.s().size())};
+            s.dims = { static_cast<int64_t>(a.s().size()) };
             s.elemBytes = 1;
         } else if (a.name() == "value_strings") {
             int64_t n = 0;
             for (const std::string &str : a.strings())
                 n += static_cast<int64_t>(str.size());
-            s.dims = {n};
+            s.dims = { n };
             s.elemBytes = 1;
         }
     }
@@ -201,7 +201,10 @@ std::optional<int64_t> scalarInt(const onnx::TensorProto &t)
 // Values visible in one graph (subgraphs see their parent's).
 class ShapeScope {
 public:
-    explicit ShapeScope(const ShapeScope *parent = nullptr) : m_parent(parent) {}
+    explicit ShapeScope(const ShapeScope *parent = nullptr)
+        : m_parent(parent)
+    {
+    }
 
     // The innermost entry of known rank, else the innermost entry at all.
     const ShapeEntry *find(const std::string &name) const
@@ -222,8 +225,8 @@ public:
     void setIfBetter(const std::string &name, ShapeEntry entry)
     {
         auto it = m_shapes.find(name);
-        if (it == m_shapes.end() || (!it->second.rankKnown && entry.rankKnown) ||
-            (it->second.shape.estimated && !entry.shape.estimated && entry.rankKnown))
+        if (it == m_shapes.end() || (!it->second.rankKnown && entry.rankKnown)
+            || (it->second.shape.estimated && !entry.shape.estimated && entry.rankKnown))
             m_shapes[name] = std::move(entry);
     }
     std::optional<int64_t> constantInt(const std::string &name) const
@@ -287,12 +290,12 @@ ShapeEntry entryOf(const onnx::TypeProto &type, const Context &ctx)
 void addValueInfos(const onnx::GraphProto &g, ShapeScope &scope, const Context &ctx)
 {
     // value_info first so that inputs and outputs (declared by the author) win.
-    for (const auto *list : {&g.value_info(), &g.output(), &g.input()})
+    for (const auto *list : { &g.value_info(), &g.output(), &g.input() })
         for (const onnx::ValueInfoProto &v : *list)
             if (v.has_type())
                 scope.setIfBetter(v.name(), entryOf(v.type(), ctx));
     for (const onnx::TensorProto &t : g.initializer()) {
-        scope.set(t.name(), {tensorOf(t), true});
+        scope.set(t.name(), { tensorOf(t), true });
         if (auto v = scalarInt(t))
             scope.setConstantInt(t.name(), *v);
     }
@@ -301,14 +304,14 @@ void addValueInfos(const onnx::GraphProto &g, ShapeScope &scope, const Context &
         s.present = true;
         s.dims.assign(t.dims().begin(), t.dims().end());
         s.elemBytes = onnxcost::elementBytes(t.values().data_type());
-        scope.set(t.values().name(), {s, true});
+        scope.set(t.values().name(), { s, true });
     }
 }
 
 // Substitutes user values (--dim) into symbolic dimensions before shape
 // inference, and records every symbol seen on the graph's inputs.
 void applyDims(onnx::GraphProto &g, const std::map<std::string, int64_t> &dims,
-               std::map<std::string, std::optional<int64_t>> &seen)
+    std::map<std::string, std::optional<int64_t>> &seen)
 {
     auto apply = [&](onnx::ValueInfoProto &v, bool record) {
         if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape())
@@ -321,8 +324,7 @@ void applyDims(onnx::GraphProto &g, const std::map<std::string, int64_t> &dims,
             // An anonymous dynamic dimension of a graph input is named INPUT:AXIS.
             if (!d.has_dim_param() && !record)
                 continue;
-            const std::string symbol =
-                d.has_dim_param() ? d.dim_param() : v.name() + ":" + std::to_string(thisAxis);
+            const std::string symbol = d.has_dim_param() ? d.dim_param() : v.name() + ":" + std::to_string(thisAxis);
             auto it = dims.find(symbol);
             if (record)
                 seen[symbol] = it != dims.end() ? std::optional<int64_t>(it->second) : std::nullopt;
@@ -376,7 +378,7 @@ bool isConstantNode(const onnx::NodeProto &node)
 // Resolves the shapes a node reads and writes; unknown-rank outputs take the
 // shape of the node's largest input (then are stored so consumers see them).
 void resolveShapes(const onnx::NodeProto &node, ShapeScope &scope, std::vector<TensorShape> &ins,
-                   std::vector<TensorShape> &outs, bool &estimated)
+    std::vector<TensorShape> &outs, bool &estimated)
 {
     // An unknown-rank tensor becomes `guess` (dims) and is marked estimated.
     auto resolve = [&](const std::string &name, const TensorShape *guess) {
@@ -407,7 +409,7 @@ void resolveShapes(const onnx::NodeProto &node, ShapeScope &scope, std::vector<T
     for (const std::string &name : node.output()) {
         outs.push_back(resolve(name, largest));
         if (outs.back().present && outs.back().estimated)
-            scope.set(name, {outs.back(), true}); // consumers see the same guess
+            scope.set(name, { outs.back(), true }); // consumers see the same guess
     }
 }
 
@@ -455,14 +457,15 @@ Estimate costNode(const onnx::NodeProto &node, ShapeScope &scope, Context &ctx)
     if (op == "If") {
         Estimate branches[2];
         int n = 0;
-        for (const char *name : {"then_branch", "else_branch"})
+        for (const char *name : { "then_branch", "else_branch" })
             if (const onnx::GraphProto *g = graphAttr(node, name))
                 branches[n++] = costGraph(*g, scope, ctx);
-        const Estimate &heavy = (n == 2 && (branches[1].flops > branches[0].flops ||
-                                            (branches[1].flops == branches[0].flops &&
-                                             branches[1].bytes > branches[0].bytes)))
-                                    ? branches[1]
-                                    : branches[0];
+        const Estimate &heavy
+            = (n == 2
+                  && (branches[1].flops > branches[0].flops
+                      || (branches[1].flops == branches[0].flops && branches[1].bytes > branches[0].bytes)))
+            ? branches[1]
+            : branches[0];
         e.flops = heavy.flops;
         e.bytes = heavy.bytes + inBytes;
         e.params = branches[0].params + branches[1].params; // both branches stay resident
@@ -471,7 +474,7 @@ Estimate costNode(const onnx::NodeProto &node, ShapeScope &scope, Context &ctx)
     }
     if (op == "Loop" || op == "Scan") {
         const onnx::GraphProto *body = graphAttr(node, "body");
-        Estimate b = body ? costGraph(*body, scope, ctx) : Estimate{};
+        Estimate b = body ? costGraph(*body, scope, ctx) : Estimate {};
         std::optional<int64_t> trips;
         if (op == "Loop") {
             if (node.input_size() > 0 && !node.input(0).empty())
@@ -518,7 +521,7 @@ Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context 
             const TensorShape s = constantShape(node);
             total.params += s.bytes();
             if (node.output_size() > 0) {
-                scope.set(node.output(0), {s, true});
+                scope.set(node.output(0), { s, true });
                 for (const onnx::AttributeProto &a : node.attribute())
                     if (a.name() == "value")
                         if (auto v = scalarInt(a.t()))
@@ -588,7 +591,7 @@ std::vector<std::string> missingExternalFiles(const onnx::GraphProto &g, const f
                 missing.insert(kv.value());
         }
     }
-    return {missing.begin(), missing.end()};
+    return { missing.begin(), missing.end() };
 }
 
 std::string joinFirst(const std::vector<std::string> &items, size_t limit)
@@ -613,8 +616,8 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
     if (!opset)
         return makeError(opset.error());
     if (model.graph().node_size() > options.maxNodes)
-        return makeError(path + ": the model has " + std::to_string(model.graph().node_size()) +
-                         " nodes, over the limit of " + std::to_string(options.maxNodes));
+        return makeError(path + ": the model has " + std::to_string(model.graph().node_size())
+            + " nodes, over the limit of " + std::to_string(options.maxNodes));
 
     OnnxAnalysis a;
     a.path = path;
@@ -644,8 +647,8 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
         onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
     } catch (const std::exception &e) {
         inferred = false;
-        a.notes.push_back(std::string("ONNX shape inference stopped (") + e.what() +
-                          "); shapes come from the file's value_info where it has them");
+        a.notes.push_back(std::string("ONNX shape inference stopped (") + e.what()
+            + "); shapes come from the file's value_info where it has them");
     }
     // Reshape targets computed at run time: resolve them and infer again, a few
     // rounds at most (each round can unlock the next block's arithmetic).
@@ -677,7 +680,7 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
             continue;
         const TensorShape s = constantShape(node);
         constantBytes[node.output(0)] = s.bytes();
-        top.set(node.output(0), {s, true});
+        top.set(node.output(0), { s, true });
         for (const onnx::AttributeProto &attr : node.attribute())
             if (attr.name() == "value")
                 if (auto v = scalarInt(attr.t()))
@@ -727,8 +730,8 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
                 continue;
             auto [it, fresh] = producer.emplace(o, index);
             if (!fresh || constantBytes.count(o))
-                return makeError(path + ": tensor '" + o + "' is produced twice (node '" + n.id +
-                                 "' and an earlier node, initializer or input)");
+                return makeError(path + ": tensor '" + o + "' is produced twice (node '" + n.id
+                    + "' and an earlier node, initializer or input)");
         }
         opNodes.push_back(&node);
         a.nodes.push_back(std::move(n));
@@ -762,8 +765,8 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
                 if (p->second != v)
                     preds.insert(p->second);
             } else {
-                return makeError(path + ": node '" + a.nodes[v].id + "' (" + node.op_type() + ") reads '" +
-                                 name + "', which no node, initializer or graph input produces");
+                return makeError(path + ": node '" + a.nodes[v].id + "' (" + node.op_type() + ") reads '" + name
+                    + "', which no node, initializer or graph input produces");
             }
         }
         for (int32_t u : preds) {
@@ -801,7 +804,7 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
             const ShapeEntry *e = top.find(sourceTensor[v]);
             n.estimated = !e || !e->rankKnown || e->shape.estimated;
             if (!e || !e->rankKnown) // unknown rank: a scalar of 4 bytes, marked
-                top.set(sourceTensor[v], {TensorShape{{}, e ? e->shape.elemBytes : 4, true, true}, true});
+                top.set(sourceTensor[v], { TensorShape { {}, e ? e->shape.elemBytes : 4, true, true }, true });
         } else {
             const onnx::NodeProto &node = *opNodes[v - sources];
             const Estimate e = costNode(node, top, ctx);
@@ -842,24 +845,22 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
 
     // The load report.
     a.notes.insert(a.notes.begin(),
-                   "ONNX model '" + a.name + "' (opset " + std::to_string(a.opset) + "): " +
-                       std::to_string(opNodes.size()) + " operators, " + std::to_string(sources) +
-                       " graph inputs; " + formatNumber(std::round(a.totalFlops / 1e6) / 1e3) +
-                       " GFLOPs; parameters " + formatBytes(a.totalParam) +
-                       " (initializers and Constant nodes folded into their consumers)");
+        "ONNX model '" + a.name + "' (opset " + std::to_string(a.opset) + "): " + std::to_string(opNodes.size())
+            + " operators, " + std::to_string(sources) + " graph inputs; "
+            + formatNumber(std::round(a.totalFlops / 1e6) / 1e3) + " GFLOPs; parameters " + formatBytes(a.totalParam)
+            + " (initializers and Constant nodes folded into their consumers)");
     if (a.estimatedNodes > 0) {
         std::vector<std::string> unresolved;
         for (const auto &[sym, value] : a.symbolicDims)
             if (!value)
                 unresolved.push_back(sym);
-        std::string why = unresolved.empty()
-                              ? std::string()
-                              : " unresolved symbolic dimensions " + joinFirst(unresolved, 10) +
-                                    " count as " + std::to_string(kUnknownDim) + " (set them with --dim NAME=VALUE);";
-        a.notes.push_back(std::to_string(a.estimatedNodes) + " of " + std::to_string(a.nodes.size()) +
-                          " nodes have ESTIMATED costs (some shape unknown):" + why +
-                          " unknown-rank tensors take the shape of their node's largest input. Nodes: " +
-                          joinFirst(estimatedIds, 12));
+        std::string why = unresolved.empty() ? std::string()
+                                             : " unresolved symbolic dimensions " + joinFirst(unresolved, 10)
+                + " count as " + std::to_string(kUnknownDim) + " (set them with --dim NAME=VALUE);";
+        a.notes.push_back(std::to_string(a.estimatedNodes) + " of " + std::to_string(a.nodes.size())
+            + " nodes have ESTIMATED costs (some shape unknown):" + why
+            + " unknown-rank tensors take the shape of their node's largest input. Nodes: "
+            + joinFirst(estimatedIds, 12));
     }
     if (!ctx.unknownOps.empty()) {
         std::vector<std::string> ops;
@@ -868,33 +869,32 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
             ops.push_back(op + " x" + std::to_string(n));
             count += n;
         }
-        a.notes.push_back(std::to_string(count) + " operators have no FLOP rule and are costed at " +
-                          formatNumber(onnxcost::kDefaultFlopsPerElement) +
-                          " FLOP per output element: " + joinFirst(ops, 20));
+        a.notes.push_back(std::to_string(count) + " operators have no FLOP rule and are costed at "
+            + formatNumber(onnxcost::kDefaultFlopsPerElement) + " FLOP per output element: " + joinFirst(ops, 20));
     }
     if (ctx.defaultTrips > 0)
-        a.notes.push_back(std::to_string(ctx.defaultTrips) +
-                          " Loop/Scan bodies have no known trip count and are costed for " +
-                          std::to_string(kDefaultTripCount) + " iterations");
+        a.notes.push_back(std::to_string(ctx.defaultTrips)
+            + " Loop/Scan bodies have no known trip count and are costed for " + std::to_string(kDefaultTripCount)
+            + " iterations");
     if (a.sharedParam > 0)
-        a.notes.push_back("constants read by several operators are charged to each of them: " +
-                          formatBytes(a.sharedParam) + " of parameters are counted more than once");
+        a.notes.push_back("constants read by several operators are charged to each of them: "
+            + formatBytes(a.sharedParam) + " of parameters are counted more than once");
     const std::vector<std::string> missing = missingExternalFiles(g, fs::path(path).parent_path());
     if (!missing.empty())
-        a.notes.push_back("external data files not found (not needed for costs, which use tensor dims): " +
-                          joinFirst(missing, 5));
+        a.notes.push_back(
+            "external data files not found (not needed for costs, which use tensor dims): " + joinFirst(missing, 5));
     return a;
 }
 
 Result<Graph> onnxGraphFor(const OnnxAnalysis &analysis, const DeviceProfile &device)
 {
     if (!(device.flopsPerSecond > 0) || !(device.memoryBytesPerSecond > 0) || !(device.linkBytesPerSecond > 0))
-        return makeError(analysis.path + ": device profile '" + device.name +
-                         "' needs positive FLOP rate, memory bandwidth and link bandwidth");
+        return makeError(analysis.path + ": device profile '" + device.name
+            + "' needs positive FLOP rate, memory bandwidth and link bandwidth");
     GraphBuilder builder(analysis.path);
     builder.setName(analysis.name);
     builder.setFormat("onnx");
-    builder.setUnits({"ms", "bytes"});
+    builder.setUnits({ "ms", "bytes" });
     builder.setBandwidth(device.linkBytesPerSecond / 1000.0); // bytes per ms
     builder.reserve(analysis.nodes.size(), analysis.edges.size());
     for (const OnnxNodeCost &n : analysis.nodes) {
@@ -911,17 +911,17 @@ Result<Graph> onnxGraphFor(const OnnxAnalysis &analysis, const DeviceProfile &de
         builder.addEdge(u, v);
     for (const std::string &note : analysis.notes)
         builder.addNote(note);
-    builder.addNote("work = 1000 x max(FLOPs / " + formatNumber(device.flopsPerSecond) + " FLOP/s, bytes moved / " +
-                    formatNumber(device.memoryBytesPerSecond) + " B/s) ms on device '" + device.name +
-                    "'; bandwidth = link " + formatNumber(device.linkBytesPerSecond) + " B/s = " +
-                    formatNumber(device.linkBytesPerSecond / 1000.0) + " bytes/ms");
+    builder.addNote("work = 1000 x max(FLOPs / " + formatNumber(device.flopsPerSecond) + " FLOP/s, bytes moved / "
+        + formatNumber(device.memoryBytesPerSecond) + " B/s) ms on device '" + device.name + "'; bandwidth = link "
+        + formatNumber(device.linkBytesPerSecond) + " B/s = " + formatNumber(device.linkBytesPerSecond / 1000.0)
+        + " bytes/ms");
     return builder.build();
 }
 
 Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options)
 {
-    Result<DeviceProfile> device =
-        options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
+    Result<DeviceProfile> device
+        = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
     if (!device)
         return makeError(path + ": " + device.error());
     Result<OnnxAnalysis> analysis = analyzeOnnxModel(path, options);

@@ -72,11 +72,11 @@ inline constexpr int64_t kDefaultTripCount = 10;
 // Device-independent costs of one graph node.
 struct OnnxNodeCost {
     std::string id;
-    std::string op;     // ONNX op type ("Input" for graph inputs)
+    std::string op; // ONNX op type ("Input" for graph inputs)
     std::string scope;
     double flops = 0.0;
     double bytesMoved = 0.0;
-    double out = 0.0;   // bytes
+    double out = 0.0; // bytes
     double param = 0.0; // bytes
     bool estimated = false; // some shape it depends on is a documented guess
 };
@@ -89,7 +89,7 @@ struct OnnxAnalysis {
     int64_t opset = 0;
     std::vector<OnnxNodeCost> nodes;
     std::vector<std::pair<int32_t, int32_t>> edges; // node indices
-    std::vector<std::string> notes;                 // the load report
+    std::vector<std::string> notes; // the load report
     // Dynamic dimensions of the graph inputs, with the value used (from
     // LoadOptions::dims) or nullopt when kUnknownDim was used. A named one is
     // keyed by its dim_param; an anonymous one by INPUT:AXIS (e.g. "input:1"),

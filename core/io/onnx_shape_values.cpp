@@ -62,7 +62,7 @@ const onnx::AttributeProto *attr(const onnx::NodeProto &n, const char *name)
 std::vector<int64_t> intsAttr(const onnx::NodeProto &n, const char *name)
 {
     const onnx::AttributeProto *a = attr(n, name);
-    return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : std::vector<int64_t>{};
+    return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : std::vector<int64_t> {};
 }
 
 std::optional<std::vector<int64_t>> knownDims(const onnx::TypeProto &t)
@@ -110,8 +110,8 @@ std::optional<Value> binary(const std::string &op, const Value &a, const Value &
 }
 
 // Reshape semantics: 0 copies the input dimension (unless allowzero), -1 is inferred.
-std::optional<std::vector<int64_t>> reshape(const std::vector<int64_t> &in, const std::vector<int64_t> &target,
-                                            bool allowZero)
+std::optional<std::vector<int64_t>> reshape(
+    const std::vector<int64_t> &in, const std::vector<int64_t> &target, bool allowZero)
 {
     int64_t total = 1;
     for (int64_t d : in)
@@ -147,10 +147,10 @@ std::optional<std::vector<int64_t>> reshape(const std::vector<int64_t> &in, cons
 
 // Scopes are copied into subgraphs: they see the enclosing graph's values.
 int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string, std::vector<int64_t>> dims,
-              std::unordered_map<std::string, int32_t> elemType, std::unordered_map<std::string, Value> values)
+    std::unordered_map<std::string, int32_t> elemType, std::unordered_map<std::string, Value> values)
 {
     std::unordered_map<std::string, onnx::ValueInfoProto *> info;
-    for (auto *list : {g.mutable_input(), g.mutable_output(), g.mutable_value_info()})
+    for (auto *list : { g.mutable_input(), g.mutable_output(), g.mutable_value_info() })
         for (onnx::ValueInfoProto &v : *list) {
             info.emplace(v.name(), &v);
             if (v.type().has_tensor_type())
@@ -207,9 +207,9 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
             if (const onnx::AttributeProto *a = attr(n, "value"))
                 result = valueOf(a->t());
             else if (const onnx::AttributeProto *a = attr(n, "value_ints"))
-                result = Value{{a->ints().begin(), a->ints().end()}, false};
+                result = Value { { a->ints().begin(), a->ints().end() }, false };
             else if (const onnx::AttributeProto *a = attr(n, "value_int"))
-                result = Value{{a->i()}, true};
+                result = Value { { a->i() }, true };
         } else if (op == "Shape") {
             auto it = n.input_size() > 0 ? dims.find(n.input(0)) : dims.end();
             if (it != dims.end()) {
@@ -230,7 +230,7 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
                 int64_t p = 1;
                 for (int64_t d : it->second)
                     p *= d;
-                result = Value{{p}, true};
+                result = Value { { p }, true };
             }
         } else if (op == "Cast" || op == "Identity") {
             if (const Value *a = value(n, 0))
@@ -255,10 +255,10 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
             }
         } else if (op == "Unsqueeze") {
             if (const Value *a = value(n, 0); a && a->scalar)
-                result = Value{a->v, false};
+                result = Value { a->v, false };
         } else if (op == "Squeeze") {
             if (const Value *a = value(n, 0); a && a->v.size() == 1)
-                result = Value{a->v, true};
+                result = Value { a->v, true };
         } else if (op == "Concat") {
             Value v;
             bool all = true;
@@ -282,8 +282,8 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
                 if (const Value *st = value(n, 4))
                     steps = st->v;
             }
-            if (data && !data->scalar && starts.size() == 1 && ends.size() == 1 &&
-                (steps.empty() || (steps.size() == 1 && steps[0] == 1))) {
+            if (data && !data->scalar && starts.size() == 1 && ends.size() == 1
+                && (steps.empty() || (steps.size() == 1 && steps[0] == 1))) {
                 const int64_t size = static_cast<int64_t>(data->v.size());
                 const int64_t b = clampIndex(starts[0], size), e = clampIndex(std::min(ends[0], size), size);
                 Value v;
@@ -306,7 +306,8 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
         } else if (op == "Pad" && n.input_size() < 4) { // (opset 18's axes input: not handled)
             const Value *padsValue = value(n, 1);
             const std::vector<int64_t> pads = opset < 11 ? intsAttr(n, "pads")
-                                              : padsValue ? padsValue->v : std::vector<int64_t>{};
+                : padsValue                              ? padsValue->v
+                                                         : std::vector<int64_t> {};
             auto in = dims.find(n.input(0));
             if (in != dims.end() && pads.size() == 2 * in->second.size()) {
                 std::vector<int64_t> padded = in->second;

@@ -32,17 +32,19 @@ inline void setShape(onnx::TypeProto *type, int32_t elemType, const std::vector<
 
 class OnnxGraphBuilder {
 public:
-    explicit OnnxGraphBuilder(onnx::GraphProto *g) : m_g(g) {}
+    explicit OnnxGraphBuilder(onnx::GraphProto *g)
+        : m_g(g)
+    {
+    }
 
-    void input(const std::string &name, const std::vector<std::string> &dims,
-               int32_t type = onnx::TensorProto::FLOAT)
+    void input(const std::string &name, const std::vector<std::string> &dims, int32_t type = onnx::TensorProto::FLOAT)
     {
         auto *v = m_g->add_input();
         v->set_name(name);
         setShape(v->mutable_type(), type, dims);
     }
     void output(const std::string &name, const std::vector<std::string> &dims = {},
-                int32_t type = onnx::TensorProto::FLOAT, bool typed = false)
+        int32_t type = onnx::TensorProto::FLOAT, bool typed = false)
     {
         auto *v = m_g->add_output();
         v->set_name(name);
@@ -52,7 +54,7 @@ public:
     // An initializer filled with 0.5 (float) or the given int64 values; tensors
     // over 64K elements get no data (tests set external data on them).
     onnx::TensorProto &init(const std::string &name, const std::vector<int64_t> &dims,
-                            int32_t type = onnx::TensorProto::FLOAT, const std::vector<int64_t> &ints = {})
+        int32_t type = onnx::TensorProto::FLOAT, const std::vector<int64_t> &ints = {})
     {
         auto *t = m_g->add_initializer();
         t->set_name(name);
@@ -74,8 +76,7 @@ public:
         return *t;
     }
     onnx::NodeProto &node(const std::string &op, std::initializer_list<std::string> inputs,
-                          std::initializer_list<std::string> outputs, const std::string &name = {},
-                          const std::string &domain = {})
+        std::initializer_list<std::string> outputs, const std::string &name = {}, const std::string &domain = {})
     {
         auto *n = m_g->add_node();
         n->set_op_type(op);
@@ -134,7 +135,8 @@ struct ModelHolder {
 // the model exists before the graph builder points into it; copies re-point.
 class OnnxModelBuilder : private ModelHolder, public OnnxGraphBuilder {
 public:
-    explicit OnnxModelBuilder(int64_t opset = 13) : OnnxGraphBuilder(m_model.mutable_graph())
+    explicit OnnxModelBuilder(int64_t opset = 13)
+        : OnnxGraphBuilder(m_model.mutable_graph())
     {
         m_model.set_ir_version(8);
         m_model.set_producer_name("pipecut-tests");
@@ -144,7 +146,10 @@ public:
         m_model.mutable_graph()->set_name("test");
     }
     OnnxModelBuilder(const OnnxModelBuilder &other)
-        : ModelHolder(other), OnnxGraphBuilder(m_model.mutable_graph()) {}
+        : ModelHolder(other)
+        , OnnxGraphBuilder(m_model.mutable_graph())
+    {
+    }
     OnnxModelBuilder &operator=(const OnnxModelBuilder &) = delete;
 
     void addOpset(const std::string &domain, int64_t version)

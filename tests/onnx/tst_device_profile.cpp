@@ -37,7 +37,7 @@ private slots:
 
     void jsonRoundTripAndFile()
     {
-        DeviceProfile d{"my-npu", "a \"quoted\" test", 1.5e14, 8e11, 2.5e10, 3.2e10};
+        DeviceProfile d { "my-npu", "a \"quoted\" test", 1.5e14, 8e11, 2.5e10, 3.2e10 };
         Result<DeviceProfile> back = parseDeviceProfile(deviceProfileToJson(d), "mem");
         QVERIFY2(back, back ? "" : back.error().c_str());
         QCOMPARE(back->name, d.name);
@@ -54,17 +54,21 @@ private slots:
         Result<DeviceProfile> loaded = findDeviceProfile(path);
         QVERIFY2(loaded, loaded ? "" : loaded.error().c_str());
         QCOMPARE(loaded->flopsPerSecond, 100.0); // integers are accepted
-        QCOMPARE(loaded->memoryBytes, 0.0);      // optional
+        QCOMPARE(loaded->memoryBytes, 0.0); // optional
     }
 
     void badProfiles_data()
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("not json") << "{name" << "p.json: not valid JSON";
-        QTest::newRow("array") << "[1]" << "must be a JSON object";
-        QTest::newRow("no name") << R"({"flops_per_second": 1})" << "field 'name'";
-        QTest::newRow("wrong format") << R"({"format": "pipecut-graph", "name": "x"})" << "expected 'pipecut-device'";
+        QTest::newRow("not json") << "{name"
+                                  << "p.json: not valid JSON";
+        QTest::newRow("array") << "[1]"
+                               << "must be a JSON object";
+        QTest::newRow("no name") << R"({"flops_per_second": 1})"
+                                 << "field 'name'";
+        QTest::newRow("wrong format") << R"({"format": "pipecut-graph", "name": "x"})"
+                                      << "expected 'pipecut-device'";
         QTest::newRow("missing rate") << R"({"name": "x", "flops_per_second": 1, "memory_bytes_per_second": 1})"
                                       << "field 'link_bytes_per_second'";
         QTest::newRow("zero rate") << R"({"name": "x", "flops_per_second": 0, "memory_bytes_per_second": 1,

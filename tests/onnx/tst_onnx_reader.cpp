@@ -593,6 +593,7 @@ private slots:
         QTest::newRow("missing input") << "missinginput" << "reads 'nowhere', which no node";
         QTest::newRow("cycle") << "cycle" << "cycle";
         QTest::newRow("produced twice") << "twice" << "produced twice";
+        QTest::newRow("over 2 GiB") << "huge" << "protobuf cannot parse a message over 2 GiB";
     }
     void badFiles()
     {
@@ -643,6 +644,9 @@ private slots:
             m.node("Relu", {"b"}, {"c"}, "second");
             m.output("c");
             QVERIFY(m.save(file));
+        } else if (k == "huge") { // sparse: no disk used, never read
+            std::ofstream(file, std::ios::binary) << good().bytes();
+            std::filesystem::resize_file(file, uintmax_t(3) << 30);
         } else if (k == "twice") {
             OnnxModelBuilder m = good();
             m.node("Relu", {"x"}, {"h"});

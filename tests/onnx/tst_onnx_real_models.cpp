@@ -29,7 +29,7 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("PIPECUT_MODEL_CACHE", QString::fromStdString(m_cache));
         fetch.setProcessEnvironment(env);
-        fetch.start("bash", {PIPECUT_SOURCE_DIR "/tests/onnx/fetch_models.sh"});
+        fetch.start("bash", { PIPECUT_SOURCE_DIR "/tests/onnx/fetch_models.sh" });
         QVERIFY2(fetch.waitForFinished(600'000), "fetch_models.sh did not finish in 10 minutes");
         const QByteArray err = fetch.readAllStandardError();
         if (fetch.exitCode() == 3)
@@ -61,8 +61,8 @@ private slots:
         QFETCH(double, maxGflops);
         QFETCH(int, maxEstimated);
         const auto models = realOnnxModels(m_cache);
-        auto it = std::find_if(models.begin(), models.end(),
-                               [&](const RealOnnxModel &m) { return m.name == name.toStdString(); });
+        auto it = std::find_if(
+            models.begin(), models.end(), [&](const RealOnnxModel &m) { return m.name == name.toStdString(); });
         QVERIFY(it != models.end());
         LoadOptions options;
         options.dims = it->dims;
@@ -77,7 +77,7 @@ private slots:
         // Weights dominate these files: folded parameters are 90-100% of the bytes.
         const double fileBytes = double(std::filesystem::file_size(it->path));
         QVERIFY2(a->totalParam > 0.9 * fileBytes && a->totalParam <= fileBytes,
-                 (std::to_string(a->totalParam) + " of " + std::to_string(fileBytes)).c_str());
+            (std::to_string(a->totalParam) + " of " + std::to_string(fileBytes)).c_str());
         QVERIFY(a->unknownOps.empty());
         QVERIFY2(a->estimatedNodes <= maxEstimated, std::to_string(a->estimatedNodes).c_str());
         // Every dynamic input dimension the test sets is used.
@@ -89,12 +89,12 @@ private slots:
         QVERIFY(validatePartition(*g, params, p.partition));
         QVERIFY(p.lowerBound > 0);
         QVERIFY2(p.lowerBound <= p.bottleneck * (1 + 1e-9),
-                 (std::to_string(p.lowerBound) + " > " + std::to_string(p.bottleneck)).c_str());
+            (std::to_string(p.lowerBound) + " > " + std::to_string(p.bottleneck)).c_str());
         QVERIFY(p.bottleneck <= g->totalWork() * (1 + 1e-9)); // never worse than one stage
         qInfo("%s: %d nodes, %.3f GFLOPs, %.0f param bytes, %d estimated; k=4: T=%.6g ms (%s), LB=%.6g ms (%s), "
               "gap %.2f%%",
-              name.toUtf8().constData(), g->nodeCount(), gflops, a->totalParam, a->estimatedNodes, p.bottleneck,
-              p.method.c_str(), p.lowerBound, p.boundMethod.c_str(), 100 * p.gap());
+            name.toUtf8().constData(), g->nodeCount(), gflops, a->totalParam, a->estimatedNodes, p.bottleneck,
+            p.method.c_str(), p.lowerBound, p.boundMethod.c_str(), 100 * p.gap());
     }
 };
 
