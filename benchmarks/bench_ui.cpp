@@ -159,9 +159,15 @@ int main(int argc, char **argv)
     QApplication::setApplicationName("pipecut-bench");
     const QString bert = QStringLiteral(PIPECUT_CORPUS_DIR) +
                          "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json";
-    std::printf("== BERT-L12 training (%s)\n", qPrintable(bert));
-    timeToPicture(bert, 5);
-    std::printf("== move update\n");
-    moveUpdate(10000, 8, 40);
+    const QString only = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString(); // "picture" or "move"
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    if (only.isEmpty() || only == "picture") {
+        std::printf("== BERT-L12 training (%s)\n", qPrintable(bert));
+        timeToPicture(bert, 5);
+    }
+    if (only.isEmpty() || only == "move") {
+        std::printf("== move update\n");
+        moveUpdate(10000, 8, 40);
+    }
     return 0;
 }
