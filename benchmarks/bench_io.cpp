@@ -3,6 +3,10 @@
 // and a DOT round of the 100k graph. Median of 5 runs each, printed as a table.
 //
 // Usage: bench_io [runs]   (default 5). Files go to $TMPDIR/pipecut_bench_io.
+// Wall-clock medians plus the median process CPU time, since the machine is
+// usually shared. Memory touching dominates on virtual machines where page
+// faults are dear; GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (transparent huge
+// pages for malloc) shows how much.
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
 
@@ -10,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -22,25 +27,37 @@ namespace {
 
 struct Timing {
     double median = 0, min = 0, max = 0;
+    double cpuMedian = 0; // process CPU time (user + system): the machine is shared
 };
+
+double processCpuSeconds()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
 
 Timing timeRuns(int runs, const std::function<void()> &work)
 {
-    std::vector<double> seconds;
+    std::vector<double> seconds, cpu;
     for (int r = 0; r < runs; ++r) {
+        const double cpuStart = processCpuSeconds();
         const auto start = std::chrono::steady_clock::now();
         work();
         seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        cpu.push_back(processCpuSeconds() - cpuStart);
     }
     std::sort(seconds.begin(), seconds.end());
-    return {seconds[seconds.size() / 2], seconds.front(), seconds.back()};
+    std::sort(cpu.begin(), cpu.end());
+    return {seconds[seconds.size() / 2], seconds.front(), seconds.back(), cpu[cpu.size() / 2]};
 }
 
 void row(const std::string &what, const std::string &format, int64_t nodes, int64_t edges, double megabytes,
          const Timing &t)
 {
-    std::printf("%-44s %-17s %9lld %9lld %9.1f %9.3f %9.3f %9.3f\n", what.c_str(), format.c_str(),
-                static_cast<long long>(nodes), static_cast<long long>(edges), megabytes, t.median, t.min, t.max);
+    std::printf("%-44s %-17s %9lld %9lld %9.1f %9.3f %9.3f %9.3f %9.3f\n", what.c_str(), format.c_str(),
+                static_cast<long long>(nodes), static_cast<long long>(edges), megabytes, t.median, t.min, t.max,
+                t.cpuMedian);
     std::fflush(stdout);
 }
 
@@ -72,8 +89,8 @@ int main(int argc, char **argv)
     const std::string corpus = PIPECUT_CORPUS_DIR;
 
     std::printf("bench_io: median/min/max of %d runs, seconds (wall clock)\n", runs);
-    std::printf("%-44s %-17s %9s %9s %9s %9s %9s %9s\n", "graph", "format", "nodes", "edges", "MB", "median", "min",
-                "max");
+    std::printf("%-44s %-17s %9s %9s %9s %9s %9s %9s %9s\n", "graph", "format", "nodes", "edges", "MB", "median", "min",
+                "max", "cpu med");
     int failures = 0;
     // The largest corpus graphs of each format (by nodes).
     failures += loadRow("dnn bert_L-12_training (corpus)",

@@ -65,7 +65,7 @@ Graph awkwardGraph()
     b.setMemoryLimit(1e300);
     b.setUnits(Units{"s", "MiB"});
     b.setSuggestedK(7);
-    b.addNode({.id = "a", .op = "MatMul", .scope = "enc/layer_0/attn", .group = "g1", .work = 0.7, .out = 2048, .param = 1.0 / 3});
+    b.addNode({.id = "a", .op = "MatMul", .scope = "enc/layer_0/attn\nline two", .group = "g1", .work = 0.7, .out = 2048, .param = 1.0 / 3});
     b.addNode({.id = "b \"q\"", .op = "", .work = 5e-324, .out = 1.7976931348623157e308, .param = 0});
     b.addNode({.id = "ünï\tcode", .scope = "enc", .group = "g1", .work = 123456789.123456789, .out = 0.1 + 0.2});
     b.addNode({.id = "d", .work = 2, .out = 1e-7, .param = 4});
