@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pipecut {
@@ -27,6 +29,19 @@ struct PartitionOptions {
     int threads = 0;        // 0 = all cores
     // A starting partition (refine, and warm starts of mip/slicegraph).
     std::optional<Partition> start;
+    // slice, balanced-work, uniform: the topological order to cut (default:
+    // the graph's deterministic order). Must be a topological order of all nodes.
+    std::optional<std::vector<NodeId>> order;
+
+    // slicegraph (Goncalves & Resende 2011 BRKGA parameters).
+    double eliteFraction = 0.2;
+    double mutantFraction = 0.15;
+    double crossoverBias = 0.7; // chance that a child takes the elite parent's key
+    // Run refine on the method's result (auto always does when not proven optimal).
+    bool refineAfter = false;
+    // ideal-dp: refuse past this many ideals of the group-contracted graph
+    // (0 = the default cap, sized to stay far below the machine's memory).
+    int64_t idealCap = 0;
 
     Status validate() const;
 };
@@ -40,6 +55,9 @@ struct PartitionResult {
     std::string method;       // the method that produced the partition (for auto: e.g. "auto(ideal-dp)")
     std::vector<std::string> notes; // e.g. "ideal-dp refused: 2.1M ideals > cap 1M; used slicegraph"
 };
+
+// Parses a slicegraph budget "POPxGEN" (e.g. "10x10", "100x100").
+Result<std::pair<int, int>> parseBudget(std::string_view text);
 
 // Names accepted by runPartitioner, in the order the GUI lists them.
 const std::vector<std::string> &partitionMethods();

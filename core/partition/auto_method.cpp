@@ -1,0 +1,56 @@
+// auto (the default method): exact when the graph is narrow enough, a good
+// heuristic otherwise, and always honest about which.
+//
+// 1. Contract groups and count the ideals of the contracted graph, stopping at
+//    kAutoIdealCap (cheap: O(cap * degree)).
+// 2. At most that many: ideal-dp (proven optimum), within the time limit; if
+//    the limit cuts it short, its incumbent (slicegraph 10x10 + refine) is
+//    returned as not proven.
+// 3. Otherwise: slicegraph at its default budget followed by refine, not proven.
+// The default time limit is kAutoSeconds. Deterministic for a seed unless the
+// time limit intervenes. Example: the SPEC 1 graph has 6 ideals -> ideal-dp.
+
+#include "core/partition/ideal_dp.h"
+#include "core/partition/methods.h"
+#include "core/partition/refine.h"
+#include "core/partition/slicegraph.h"
+
+namespace pipecut {
+
+namespace {
+constexpr int64_t kAutoIdealCap = 100'000;
+constexpr double kAutoSeconds = 12.0;
+} // namespace
+
+Result<PartitionResult> runAuto(const MethodContext &outer)
+{
+    const MethodContext ctx{outer.graph, outer.params, outer.options, outer.stop, outer.progress,
+                            Deadline(outer.options.timeLimit > 0 ? outer.options.timeLimit : kAutoSeconds)};
+    auto contraction = contractGroups(ctx.graph);
+    if (!contraction)
+        return makeError("auto: " + contraction.error());
+    const int64_t cap = ctx.options.idealCap > 0 ? std::min(ctx.options.idealCap, kAutoIdealCap) : kAutoIdealCap;
+    const IdealCount count = countIdeals(contraction->graph, cap, &ctx.stop);
+    if (!count.exceeded && !count.stopped) {
+        auto r = runIdealDp(ctx);
+        if (r) {
+            r->method = "auto(ideal-dp)";
+            r->notes.insert(r->notes.begin(), "auto: " + std::to_string(count.count) + " ideals <= " +
+                                                  std::to_string(cap) + ", exact dynamic programme");
+            return r;
+        }
+        // A refusal or stop falls through to the heuristic.
+    }
+    auto r = runSliceGraph(ctx);
+    if (!r)
+        return r;
+    RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);
+    r->partition = std::move(ref.partition);
+    r->method = "auto(slicegraph+refine)";
+    r->optimal = false;
+    r->notes.insert(r->notes.begin(), "auto: more than " + std::to_string(cap) +
+                                          " ideals, heuristic (not proven optimal)");
+    return r;
+}
+
+} // namespace pipecut

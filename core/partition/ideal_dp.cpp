@@ -1,0 +1,522 @@
+#include "core/partition/ideal_dp.h"
+
+#include "core/cost/evaluate.h"
+#include "core/partition/methods.h"
+#include "core/partition/refine.h"
+#include "core/partition/slicegraph.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace pipecut {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Enumerates the ideals that extend a base ideal, each exactly once: a DFS
+// over a list of ready units where a branch may only add units listed after
+// the last one added (units readied by an addition are appended), so every
+// extension has one canonical insertion sequence. Iterative (graphs can be
+// deep chains). Callbacks: add(x) -> false to prune x (and its supersets),
+// remove(x), visit() -> false to stop.
+class IdealWalker {
+public:
+    explicit IdealWalker(const Graph &dag) : m_dag(dag), m_need(dag.nodeCount()) {}
+
+    // Base ideal given by a membership predicate.
+    template <typename InBase>
+    void setBase(InBase inBase)
+    {
+        const int32_t n = m_dag.nodeCount();
+        m_cand.clear();
+        for (int32_t x = 0; x < n; ++x) {
+            int32_t need = 0;
+            for (NodeId u : m_dag.predecessors(nodeId(x)))
+                need += inBase(index(u)) ? 0 : 1;
+            m_need[x] = need;
+            if (need == 0 && !inBase(x))
+                m_cand.push_back(x);
+        }
+    }
+
+    template <typename Add, typename Remove, typename Visit>
+    bool walk(Add add, Remove remove, Visit visit)
+    {
+        m_stack.clear();
+        size_t pos = 0;
+        bool stopped = false;
+        while (true) {
+            if (!stopped && pos < m_cand.size()) {
+                const int32_t x = m_cand[pos];
+                if (!add(x)) {
+                    remove(x);
+                    ++pos;
+                    continue;
+                }
+                int32_t appended = 0;
+                for (NodeId y : m_dag.successors(nodeId(x)))
+                    if (--m_need[index(y)] == 0) {
+                        m_cand.push_back(index(y));
+                        ++appended;
+                    }
+                m_stack.push_back({pos, appended});
+                pos = pos + 1;
+                if (!visit())
+                    stopped = true;
+            } else {
+                if (m_stack.empty())
+                    break;
+                const Frame f = m_stack.back();
+                m_stack.pop_back();
+                const int32_t x = m_cand[f.idx];
+                m_cand.resize(m_cand.size() - f.appended);
+                for (NodeId y : m_dag.successors(nodeId(x)))
+                    ++m_need[index(y)];
+                remove(x);
+                pos = f.idx + 1;
+            }
+        }
+        return !stopped;
+    }
+
+private:
+    struct Frame {
+        size_t idx;      // position of the added unit in m_cand
+        int32_t appended; // units it made ready (at the end of m_cand)
+    };
+    const Graph &m_dag;
+    std::vector<int32_t> m_need;
+    std::vector<int32_t> m_cand;
+    std::vector<Frame> m_stack;
+};
+
+// Cost of the block S = I \ J on the original graph, maintained as units are
+// added to / removed from S (J fixed). in(S) only grows as S grows, so
+// work + in/B (+ overflow) is a monotone lower bound used for pruning.
+class BlockCost {
+public:
+    BlockCost(const Graph &g, const CostParams &params, const Contraction &units)
+        : m_g(g), m_params(params), m_units(units), m_where(g.nodeCount(), 0), m_read(g.nodeCount(), 0),
+          m_outside(g.nodeCount(), 0)
+    {
+    }
+
+    void setBase(int32_t unit, bool inBase)
+    {
+        for (NodeId v : m_units.members(unit))
+            m_where[index(v)] = inBase ? 1 : 0;
+    }
+
+    void add(int32_t x)
+    {
+        const auto members = m_units.members(x);
+        for (NodeId v : members) {
+            m_where[index(v)] = 2;
+            m_work += m_g.work(v);
+            m_param += m_g.param(v);
+        }
+        for (NodeId v : members) {
+            int32_t outside = 0;
+            for (NodeId w : m_g.successors(v))
+                outside += m_where[index(w)] != 2;
+            m_outside[index(v)] = outside;
+            if (outside > 0)
+                m_outw += m_g.out(v);
+            for (NodeId u : m_g.predecessors(v)) {
+                const int32_t ui = index(u);
+                if (m_where[ui] == 1) {
+                    if (m_read[ui]++ == 0)
+                        m_in += m_g.out(u);
+                } else if (m_where[ui] == 2 && m_units.nodeToContracted[ui] != x && --m_outside[ui] == 0) {
+                    m_outw -= m_g.out(u);
+                }
+            }
+        }
+    }
+
+    void remove(int32_t x)
+    {
+        const auto members = m_units.members(x);
+        for (NodeId v : members) {
+            for (NodeId u : m_g.predecessors(v)) {
+                const int32_t ui = index(u);
+                if (m_where[ui] == 1) {
+                    if (--m_read[ui] == 0)
+                        m_in -= m_g.out(u);
+                } else if (m_where[ui] == 2 && m_units.nodeToContracted[ui] != x && m_outside[ui]++ == 0) {
+                    m_outw += m_g.out(u);
+                }
+            }
+            if (m_outside[index(v)] > 0)
+                m_outw -= m_g.out(v);
+        }
+        for (NodeId v : members) {
+            m_where[index(v)] = 0;
+            m_work -= m_g.work(v);
+            m_param -= m_g.param(v);
+        }
+    }
+
+    double cost() const { return m_params.stageCost(m_work, std::max(0.0, m_in), std::max(0.0, m_outw), m_param); }
+    double lower() const { return m_params.stageCost(m_work, std::max(0.0, m_in), 0.0, m_param); }
+    double work() const { return m_work; }
+    double param() const { return m_param; }
+    double outw() const { return std::max(0.0, m_outw); }
+    bool fits() const { return m_params.fitsMemory(m_param); }
+    // Exact zeros when S is empty, to stop drift from accumulating across bases.
+    void clearSums() { m_work = m_param = m_in = m_outw = 0; }
+
+private:
+    const Graph &m_g;
+    const CostParams &m_params;
+    const Contraction &m_units;
+    std::vector<uint8_t> m_where; // 0 outside, 1 base J, 2 block S
+    std::vector<int32_t> m_read, m_outside;
+    double m_work = 0, m_param = 0, m_in = 0, m_outw = 0;
+};
+
+uint64_t mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+} // namespace
+
+IdealCount countIdeals(const Graph &dag, int64_t cap, const StopToken *stop)
+{
+    IdealCount r;
+    r.count = 1; // the empty ideal
+    IdealWalker walker(dag);
+    walker.setBase([](int32_t) { return false; });
+    walker.walk([](int32_t) { return true; }, [](int32_t) {},
+                [&] {
+                    if (++r.count > cap) {
+                        r.exceeded = true;
+                        return false;
+                    }
+                    if ((r.count & 0xffff) == 0 && stop && stop->stopRequested()) {
+                        r.stopped = true;
+                        return false;
+                    }
+                    return true;
+                });
+    return r;
+}
+
+Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params, const Contraction &units, int k,
+                                    int64_t cap, const Partition *incumbent, const StopToken &stop,
+                                    const Deadline &deadline)
+{
+    const Graph &dag = units.graph;
+    const int32_t nu = dag.nodeCount();
+    const int K = std::max(1, std::min(k, nu)); // more stages than units never help
+    auto shouldStop = [&] { return stop.stopRequested() || deadline.expired(); };
+    const double W = graph.totalWork(), Ptot = graph.totalParam();
+
+    // Zobrist keys per unit (two independent 64-bit hashes).
+    std::vector<uint64_t> z1(nu), z2(nu);
+    for (int32_t x = 0; x < nu; ++x) {
+        z1[x] = mix(0x9e3779b97f4a7c15ULL * (2 * uint64_t(x) + 1));
+        z2[x] = mix(0xc2b2ae3d27d4eb4fULL * (2 * uint64_t(x) + 2) + 0x165667b19e3779f9ULL);
+    }
+
+    // (1) Enumerate all ideals with their sums.
+    std::vector<int32_t> parent{-1}, added{-1}, size{0};
+    std::vector<uint64_t> h1{0}, h2{0};
+    std::vector<double> iwork{0.0}, iparam{0.0}, ioutw{0.0}, icost{0.0};
+    {
+        BlockCost block(graph, params, units);
+        IdealWalker walker(dag);
+        walker.setBase([](int32_t) { return false; });
+        std::vector<int32_t> path{0}; // ideal index along the DFS
+        uint64_t a = 0, b = 0;
+        bool over = false, stopped = false;
+        walker.walk(
+            [&](int32_t x) {
+                block.add(x);
+                a ^= z1[x];
+                b ^= z2[x];
+                const int32_t idx = static_cast<int32_t>(parent.size());
+                parent.push_back(path.back());
+                added.push_back(x);
+                size.push_back(size[path.back()] + 1);
+                h1.push_back(a);
+                h2.push_back(b);
+                iwork.push_back(block.work());
+                iparam.push_back(block.param());
+                ioutw.push_back(block.outw());
+                icost.push_back(block.fits() ? block.cost() : kInf);
+                path.push_back(idx);
+                return true;
+            },
+            [&](int32_t x) {
+                block.remove(x);
+                a ^= z1[x];
+                b ^= z2[x];
+                path.pop_back();
+            },
+            [&] {
+                if (static_cast<int64_t>(parent.size()) > cap) {
+                    over = true;
+                    return false;
+                }
+                if ((parent.size() & 0x3fff) == 0 && shouldStop()) {
+                    stopped = true;
+                    return false;
+                }
+                return true;
+            });
+        if (over)
+            return makeError("ideal-dp refused: the group-contracted graph (" + std::to_string(nu) +
+                             " units) has more than " + std::to_string(cap) +
+                             " ideals (the cap); use slicegraph, or raise the cap");
+        if (stopped)
+            return makeError("ideal-dp stopped while enumerating ideals (" + std::to_string(parent.size()) +
+                             " so far)");
+    }
+    const int32_t N = static_cast<int32_t>(parent.size());
+    const int levels = K - 1; // dp levels 1..K-1 stored; level K only for V
+    const double bytes = double(N) * levels * 12.0;
+    if (bytes > 6e9)
+        return makeError("ideal-dp refused: " + std::to_string(N) + " ideals at k = " + std::to_string(K) +
+                         " need " + formatNumber(bytes / 1e9) + " GB of tables (limit 6 GB)");
+
+    IdealDpOutcome out;
+    out.ideals = N;
+    double U = kInf;
+    if (incumbent)
+        U = bottleneckOf(graph, params, incumbent->stages(), incumbent->k());
+    const double U0 = U;
+
+    // Hash index: h1 -> ideal, verified on h2.
+    size_t capSlots = 1;
+    while (capSlots < 2 * size_t(N))
+        capSlots <<= 1;
+    std::vector<int32_t> slots(capSlots, -1);
+    const size_t mask = capSlots - 1;
+    for (int32_t i = 0; i < N; ++i) {
+        size_t s = h1[i] & mask;
+        while (slots[s] >= 0)
+            s = (s + 1) & mask;
+        slots[s] = i;
+    }
+    auto lookup = [&](uint64_t a, uint64_t b) -> int32_t {
+        for (size_t s = a & mask;; s = (s + 1) & mask) {
+            const int32_t i = slots[s];
+            if (i < 0)
+                return -1;
+            if (h1[i] == a && h2[i] == b)
+                return i;
+        }
+    };
+
+    // dp[b][I] for b = 1..K-1, "at most b stages": starts at f(I) (one block).
+    std::vector<double> dp(size_t(N) * std::max(levels, 1), kInf);
+    std::vector<int32_t> arg(size_t(N) * std::max(levels, 1), 0);
+    auto at = [&](int32_t I, int b) { return size_t(I) * levels + (b - 1); };
+    for (int32_t I = 0; I < N; ++I)
+        for (int b = 1; b <= levels; ++b)
+            dp[at(I, b)] = icost[I];
+
+    // Order ideals by size (a linear extension of inclusion).
+    std::vector<int32_t> bySize(N);
+    {
+        std::vector<int32_t> count(nu + 2, 0);
+        for (int32_t I = 0; I < N; ++I)
+            ++count[size[I] + 1];
+        for (int32_t s = 0; s <= nu; ++s)
+            count[s + 1] += count[s];
+        for (int32_t I = 0; I < N; ++I)
+            bySize[count[size[I]]++] = I;
+    }
+    const int32_t full = bySize[N - 1]; // V: the only ideal of size nu
+
+    double best = kInf;
+    int32_t bestJ = -1;
+    if (K == 1) {
+        best = params.fitsMemory(Ptot) ? icost[full] : kInf;
+        bestJ = full;
+    }
+
+    BlockCost block(graph, params, units);
+    IdealWalker walker(dag);
+    std::vector<char> inJ(nu, 0);
+    std::vector<int32_t> jUnits;
+    int64_t steps = 0;
+    bool stopped = false;
+    for (int32_t J : bySize) {
+        if (K == 1 || stopped)
+            break;
+        const double prev = dp[at(J, levels)];
+        if (!(prev < U))
+            continue;
+        // Last stage: V \ J, whose inputs are exactly J's outgoing tensors.
+        if (params.fitsMemory(Ptot - iparam[J])) {
+            const double last = params.stageCost(std::max(0.0, W - iwork[J]), ioutw[J], 0.0, Ptot - iparam[J]);
+            const double v = std::max(prev, last);
+            ++out.pairs;
+            if (v < best) {
+                best = v;
+                bestJ = J;
+                U = std::min(U, best);
+            }
+        }
+        if (levels < 2 || J == full)
+            continue;
+        int b0 = 2;
+        while (b0 <= levels && !(dp[at(J, b0 - 1)] < U))
+            ++b0;
+        if (b0 > levels)
+            continue;
+        // Intermediate stages b0..K-1: extensions I = J + S with f(S) < U.
+        jUnits.clear();
+        for (int32_t I = J; I > 0; I = parent[I])
+            jUnits.push_back(added[I]);
+        for (int32_t x : jUnits) {
+            inJ[x] = 1;
+            block.setBase(x, true);
+        }
+        walker.setBase([&](int32_t x) { return inJ[x] != 0; });
+        block.clearSums();
+        uint64_t a = h1[J], bb = h2[J];
+        const double *dpJ = &dp[at(J, 1)];
+        walker.walk(
+            [&](int32_t x) {
+                block.add(x);
+                a ^= z1[x];
+                bb ^= z2[x];
+                return block.lower() < U && block.fits();
+            },
+            [&](int32_t x) {
+                block.remove(x);
+                a ^= z1[x];
+                bb ^= z2[x];
+            },
+            [&] {
+                if ((++steps & 0xfff) == 0 && shouldStop()) {
+                    stopped = true;
+                    return false;
+                }
+                const double c = block.cost();
+                if (!(c < U))
+                    return true;
+                ++out.pairs;
+                const int32_t I = lookup(a, bb);
+                assert(I >= 0);
+                double *dpI = &dp[at(I, 1)];
+                int32_t *argI = &arg[at(I, 1)];
+                for (int b = b0; b <= levels; ++b) {
+                    const double v = std::max(dpJ[b - 2], c);
+                    if (v < dpI[b - 1]) {
+                        dpI[b - 1] = v;
+                        argI[b - 1] = J;
+                    }
+                }
+                return true;
+            });
+        for (int32_t x : jUnits) {
+            inJ[x] = 0;
+            block.setBase(x, false);
+        }
+    }
+
+    if (stopped) {
+        if (!incumbent)
+            return makeError("ideal-dp stopped before finishing and had no incumbent partition");
+        out.partition = *incumbent;
+        out.bottleneck = U0;
+        out.optimal = false;
+        return out;
+    }
+    if (!(best < U0)) {
+        if (!incumbent)
+            return makeError("no partition into at most " + std::to_string(k) +
+                             " stages satisfies the memory limit and the groups");
+        out.partition = *incumbent;
+        out.bottleneck = U0;
+        out.optimal = true; // nothing beats the incumbent
+        return out;
+    }
+    // Reconstruct the chain J_1 <= ... <= J_{K-1} = bestJ <= V.
+    std::vector<int32_t> chain(K, 0); // chain[b] = J_b for b = 1..K-1
+    if (K >= 2) {
+        chain[K - 1] = bestJ;
+        for (int b = K - 1; b >= 2; --b)
+            chain[b - 1] = arg[at(chain[b], b)];
+    }
+    std::vector<int32_t> unitStage(nu, -1);
+    for (int b = 1; b <= K - 1; ++b)
+        for (int32_t I = chain[b]; I > 0; I = parent[I])
+            if (unitStage[added[I]] < 0)
+                unitStage[added[I]] = b - 1;
+    std::vector<int32_t> stage(graph.nodeCount());
+    for (int32_t v = 0; v < graph.nodeCount(); ++v) {
+        const int32_t s = unitStage[units.nodeToContracted[v]];
+        stage[v] = s < 0 ? K - 1 : s;
+    }
+    out.partition = Partition(std::move(stage), k);
+    out.bottleneck = bottleneckOf(graph, params, out.partition.stages(), k);
+    out.optimal = true;
+    if (incumbent && out.bottleneck > U0) { // rounding: keep the incumbent when it is no worse
+        out.partition = *incumbent;
+        out.bottleneck = U0;
+    }
+    return out;
+}
+
+Result<PartitionResult> runIdealDp(const MethodContext &ctx)
+{
+    auto contraction = contractGroups(ctx.graph);
+    if (!contraction)
+        return makeError("ideal-dp: " + contraction.error());
+    const int64_t cap = ctx.options.idealCap > 0 ? ctx.options.idealCap : kDefaultIdealCap;
+    // Count first: a refusal must be quick and must not run the heuristic.
+    const IdealCount count = countIdeals(contraction->graph, cap, &ctx.stop);
+    if (count.exceeded)
+        return makeError("ideal-dp refused: the group-contracted graph (" + std::to_string(contraction->graph.nodeCount()) +
+                         " units) has more than " + std::to_string(cap) + " ideals (the cap)");
+    // Incumbent: slicegraph 10x10 + refine (and the given start, when better).
+    std::optional<Partition> incumbent;
+    double incumbentCost = kInf;
+    {
+        SliceGraphOptions o;
+        o.k = ctx.options.k;
+        o.population = 10;
+        o.generations = 10;
+        o.seed = ctx.options.seed;
+        o.threads = ctx.options.threads;
+        auto h = runBrkga(ctx.graph, ctx.params, *contraction, o, ctx.stop, ctx.deadline);
+        if (h) {
+            RefineOutcome ref = refinePartition(ctx.graph, ctx.params, h->partition, ctx.stop, ctx.deadline,
+                                                &*contraction);
+            incumbent = std::move(ref.partition);
+            incumbentCost = ref.bottleneck;
+        }
+        if (ctx.options.start && validatePartition(ctx.graph, ctx.params, *ctx.options.start).ok()) {
+            const double c = bottleneckOf(ctx.graph, ctx.params, ctx.options.start->stages(), ctx.options.k);
+            if (c < incumbentCost) {
+                incumbent = *ctx.options.start;
+                incumbentCost = c;
+            }
+        }
+    }
+    ctx.report(incumbentCost, 0.0, "ideal-dp: " + std::to_string(count.count) + " ideals");
+    auto dp = solveIdealDp(ctx.graph, ctx.params, *contraction, ctx.options.k, cap,
+                           incumbent ? &*incumbent : nullptr, ctx.stop, ctx.deadline);
+    if (!dp)
+        return makeError(dp.error());
+    PartitionResult r;
+    r.partition = std::move(dp->partition);
+    r.optimal = dp->optimal;
+    r.lowerBound = dp->optimal ? dp->bottleneck : 0.0;
+    r.method = "ideal-dp";
+    r.notes.push_back(std::to_string(dp->ideals) + " ideals, " + std::to_string(dp->pairs) + " blocks costed" +
+                      (dp->optimal ? "" : "; stopped early: the result is the heuristic incumbent"));
+    return r;
+}
+
+} // namespace pipecut

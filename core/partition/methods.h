@@ -1,0 +1,50 @@
+#pragma once
+// Internal: what every partitioning method receives, and the methods that
+// registry.cpp dispatches to by name (one file each). Not for the GUI or CLI:
+// they call runPartitioner() in partitioner.h.
+
+#include "core/partition/partitioner.h"
+
+#include <string>
+
+namespace pipecut {
+
+struct MethodContext {
+    const Graph &graph;
+    const CostParams &params;
+    const PartitionOptions &options;
+    const StopToken &stop;
+    const ProgressFn &progress;
+    Deadline deadline;
+
+    bool shouldStop() const { return stop.stopRequested() || deadline.expired(); }
+    void report(double incumbent, double bound, std::string stage, double fraction = -1.0) const
+    {
+        if (!progress)
+            return;
+        Progress p;
+        p.incumbent = incumbent;
+        p.bound = bound;
+        p.seconds = deadline.elapsed();
+        p.fraction = fraction;
+        p.stage = std::move(stage);
+        progress(p);
+    }
+    // The order the slice-based methods cut: options.order or the graph's own.
+    std::span<const NodeId> order() const
+    {
+        return options.order ? std::span<const NodeId>(*options.order) : graph.topologicalOrder();
+    }
+};
+
+// Each returns a feasible partition (method, optimal, lowerBound and notes
+// filled in); the registry evaluates it, validates it and times it.
+Result<PartitionResult> runSliceMethod(const MethodContext &ctx);
+Result<PartitionResult> runBalancedWork(const MethodContext &ctx);
+Result<PartitionResult> runUniform(const MethodContext &ctx);
+Result<PartitionResult> runSliceGraph(const MethodContext &ctx);
+Result<PartitionResult> runIdealDp(const MethodContext &ctx);
+Result<PartitionResult> runRefineMethod(const MethodContext &ctx);
+Result<PartitionResult> runAuto(const MethodContext &ctx);
+
+} // namespace pipecut

@@ -1,0 +1,243 @@
+#include "core/partition/refine.h"
+
+#include "core/cost/evaluate.h"
+#include "core/partition/methods.h"
+#include "core/partition/slice.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pipecut {
+
+namespace {
+
+class Refiner {
+public:
+    Refiner(const Graph &g, const CostParams &params, const Partition &start, const Contraction &units)
+        : m_g(g), m_params(params), m_units(units), m_stage(start.stages().begin(), start.stages().end()),
+          m_k(start.k()), m_mark(g.nodeCount(), 0), m_inX(g.nodeCount(), 0)
+    {
+        resum();
+    }
+
+    double bottleneck() const { return *std::max_element(m_cost.begin(), m_cost.end()); }
+    Partition partition() const { return Partition(m_stage, m_k); }
+
+    // One improving move; false when none exists.
+    bool step()
+    {
+        const double T = bottleneck();
+        const double eps = 1e-12 * std::max(T, 1e-300);
+        for (int s = 0; s < m_k; ++s) {
+            if (m_cost[s] < T - eps)
+                continue;
+            double bestScore = T - eps;
+            int32_t bestUnit = -1;
+            int bestTarget = -1;
+            const int32_t units = static_cast<int32_t>(m_units.memberOffset.size()) - 1;
+            for (int32_t x = 0; x < units; ++x) {
+                const auto members = m_units.members(x);
+                if (m_stage[index(members[0])] != s)
+                    continue;
+                for (int t : {s - 1, s + 1}) {
+                    if (t < 0 || t >= m_k || !movable(members, s, t))
+                        continue;
+                    const double score = scoreMove(members, s, t);
+                    if (score < bestScore) {
+                        bestScore = score;
+                        bestUnit = x;
+                        bestTarget = t;
+                    }
+                }
+            }
+            if (bestUnit >= 0) {
+                apply(m_units.members(bestUnit), s, bestTarget);
+                if (++m_moves % 1024 == 0)
+                    resum();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int64_t moves() const { return m_moves; }
+
+private:
+    bool movable(std::span<const NodeId> members, int s, int t)
+    {
+        ++m_stampX;
+        double param = 0;
+        for (NodeId v : members) {
+            m_inX[index(v)] = m_stampX;
+            param += m_g.param(v);
+        }
+        if (!m_params.fitsMemory(m_param[t] + param))
+            return false;
+        for (NodeId v : members) {
+            if (t > s) {
+                for (NodeId w : m_g.successors(v))
+                    if (m_inX[index(w)] != m_stampX && m_stage[index(w)] < t)
+                        return false;
+            } else {
+                for (NodeId u : m_g.predecessors(v))
+                    if (m_inX[index(u)] != m_stampX && m_stage[index(u)] > t)
+                        return false;
+            }
+        }
+        return true;
+    }
+
+    // Change of the communication of stages s and t when X (marked in m_inX
+    // by movable()) moves from s to t; visits each affected tensor once.
+    void commDelta(std::span<const NodeId> members, int s, int t, double &dS, double &dT)
+    {
+        dS = dT = 0;
+        ++m_stampT;
+        auto tensor = [&](NodeId u) {
+            if (m_mark[index(u)] == m_stampT)
+                return;
+            m_mark[index(u)] = m_stampT;
+            const bool uInX = m_inX[index(u)] == m_stampX;
+            const int before = m_stage[index(u)];
+            const int after = uInX ? t : before;
+            bool bS = false, bT = false, bOther = false, aS = false, aT = false, aOther = false;
+            for (NodeId w : m_g.successors(u)) {
+                const int sb = m_stage[index(w)];
+                const int sa = m_inX[index(w)] == m_stampX ? t : sb;
+                bS |= sb == s;
+                bT |= sb == t;
+                bOther |= sb != before;
+                aS |= sa == s;
+                aT |= sa == t;
+                aOther |= sa != after;
+            }
+            auto paid = [](int q, int home, bool inQ, bool leaves) {
+                return (home != q && inQ ? 1 : 0) + (home == q && leaves ? 1 : 0);
+            };
+            const double o = m_g.out(u);
+            dS += o * (paid(s, after, aS, aOther) - paid(s, before, bS, bOther));
+            dT += o * (paid(t, after, aT, aOther) - paid(t, before, bT, bOther));
+        };
+        for (NodeId v : members) {
+            tensor(v);
+            for (NodeId u : m_g.predecessors(v))
+                tensor(u);
+        }
+    }
+
+    double scoreMove(std::span<const NodeId> members, int s, int t)
+    {
+        double dS, dT, w = 0, p = 0;
+        commDelta(members, s, t, dS, dT);
+        for (NodeId v : members) {
+            w += m_g.work(v);
+            p += m_g.param(v);
+        }
+        const double cs = m_params.stageCost(m_work[s] - w, std::max(0.0, m_comm[s] + dS), 0, m_param[s] - p);
+        const double ct = m_params.stageCost(m_work[t] + w, std::max(0.0, m_comm[t] + dT), 0, m_param[t] + p);
+        return std::max(cs, ct);
+    }
+
+    void apply(std::span<const NodeId> members, int s, int t)
+    {
+        movable(members, s, t); // re-mark X
+        double dS, dT, w = 0, p = 0;
+        commDelta(members, s, t, dS, dT);
+        for (NodeId v : members) {
+            w += m_g.work(v);
+            p += m_g.param(v);
+            m_stage[index(v)] = t;
+        }
+        m_work[s] -= w;
+        m_work[t] += w;
+        m_param[s] -= p;
+        m_param[t] += p;
+        m_comm[s] += dS;
+        m_comm[t] += dT;
+        for (int q : {s, t})
+            m_cost[q] = m_params.stageCost(m_work[q], std::max(0.0, m_comm[q]), 0, m_param[q]);
+    }
+
+    void resum()
+    {
+        const Evaluation ev = evaluate(m_g, m_params, Partition(m_stage, m_k));
+        m_work.resize(m_k);
+        m_param.resize(m_k);
+        m_comm.resize(m_k);
+        m_cost.resize(m_k);
+        for (int b = 0; b < m_k; ++b) {
+            m_work[b] = ev.stages[b].work;
+            m_param[b] = ev.stages[b].param;
+            m_comm[b] = ev.stages[b].commIn + ev.stages[b].commOut;
+            m_cost[b] = ev.stages[b].cost;
+        }
+    }
+
+    const Graph &m_g;
+    const CostParams &m_params;
+    const Contraction &m_units;
+    std::vector<int32_t> m_stage;
+    int m_k;
+    std::vector<double> m_work, m_param, m_comm, m_cost;
+    std::vector<int64_t> m_mark, m_inX;
+    int64_t m_stampT = 0, m_stampX = 0;
+    int64_t m_moves = 0;
+};
+
+} // namespace
+
+RefineOutcome refinePartition(const Graph &graph, const CostParams &params, const Partition &start,
+                              const StopToken &stop, const Deadline &deadline, const Contraction *units)
+{
+    Contraction own;
+    if (!units) {
+        auto c = contractGroups(graph);
+        assert(c.ok());
+        own = std::move(c).value();
+        units = &own;
+    }
+    RefineOutcome out;
+    const double before = bottleneckOf(graph, params, start.stages(), start.k());
+    Refiner r(graph, params, start, *units);
+    const int64_t maxRounds = 20 * int64_t(graph.nodeCount()) + 100;
+    for (int64_t round = 0; round < maxRounds; ++round) {
+        if ((round & 15) == 0 && (stop.stopRequested() || deadline.expired()))
+            break;
+        if (!r.step())
+            break;
+    }
+    out.partition = r.partition();
+    out.bottleneck = bottleneckOf(graph, params, out.partition.stages(), out.partition.k());
+    out.moves = r.moves();
+    if (out.bottleneck > before) { // drift safety: never return something worse
+        out.partition = start;
+        out.bottleneck = before;
+    }
+    return out;
+}
+
+Result<PartitionResult> runRefineMethod(const MethodContext &ctx)
+{
+    Partition start;
+    std::string from;
+    if (ctx.options.start) {
+        if (auto s = validatePartition(ctx.graph, ctx.params, *ctx.options.start); !s)
+            return makeError("refine needs a feasible starting partition: " + s.error());
+        start = *ctx.options.start;
+        from = "the given partition";
+    } else {
+        auto sliced = sliceOrder(ctx.graph, ctx.params, ctx.order(), ctx.options.k, &ctx.stop);
+        if (!sliced)
+            return makeError("refine: " + sliced.error());
+        start = std::move(sliced->partition);
+        from = "the slice of the default order";
+    }
+    RefineOutcome o = refinePartition(ctx.graph, ctx.params, start, ctx.stop, ctx.deadline);
+    PartitionResult r;
+    r.partition = std::move(o.partition);
+    r.method = "refine";
+    r.notes.push_back("refine started from " + from + " and made " + std::to_string(o.moves) + " moves");
+    return r;
+}
+
+} // namespace pipecut

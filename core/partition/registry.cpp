@@ -1,0 +1,184 @@
+// runPartitioner(): validates the options once, rejects instances no method can
+// satisfy (a node or group heavier than the memory limit) with a message naming
+// it, dispatches by name, then re-evaluates and re-validates the result with
+// core/cost/evaluate.h so that every method reports the same cost model.
+
+#include "core/partition/methods.h"
+#include "core/partition/refine.h"
+
+#include "core/cost/evaluate.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace pipecut {
+
+namespace {
+
+using MethodFn = Result<PartitionResult> (*)(const MethodContext &);
+
+struct MethodEntry {
+    const char *name;
+    MethodFn run;
+};
+
+// The registry, in the order the GUI lists the methods.
+// "mip" (the exact MIP solved by CBC) belongs to helper "bounds": it is added
+// here as {"mip", runMip} with its declaration in core/bounds/exact_mip.h.
+const std::vector<MethodEntry> &entries()
+{
+    static const std::vector<MethodEntry> table = {
+        {"auto", runAuto},
+        {"slice", runSliceMethod},
+        {"slicegraph", runSliceGraph},
+        {"ideal-dp", runIdealDp},
+        {"refine", runRefineMethod},
+        {"balanced-work", runBalancedWork},
+        {"uniform", runUniform},
+    };
+    return table;
+}
+
+const MethodEntry *findMethod(const std::string &name)
+{
+    for (const MethodEntry &e : entries())
+        if (name == e.name)
+            return &e;
+    return nullptr;
+}
+
+// A single node (or a group's members together) over the memory limit makes
+// every partition infeasible; say which.
+Status checkMemoryFits(const Graph &g, const CostParams &params)
+{
+    if (!params.memoryLimit)
+        return Ok{};
+    for (int32_t v = 0; v < g.nodeCount(); ++v)
+        if (!params.fitsMemory(g.params()[v]))
+            return makeError("node '" + g.id(nodeId(v)) + "' has " + formatNumber(g.params()[v]) +
+                             " of parameters, over the memory limit " + formatNumber(*params.memoryLimit) +
+                             ": no stage can hold it");
+    for (int32_t gi = 0; gi < g.groupCount(); ++gi) {
+        double sum = 0;
+        for (NodeId v : g.groupMembers(groupId(gi)))
+            sum += g.param(v);
+        if (!params.fitsMemory(sum))
+            return makeError("group '" + g.groupName(groupId(gi)) + "' has " + formatNumber(sum) +
+                             " of parameters, over the memory limit " + formatNumber(*params.memoryLimit) +
+                             ": no stage can hold it");
+    }
+    return Ok{};
+}
+
+} // namespace
+
+Status PartitionOptions::validate() const
+{
+    if (k < 1)
+        return makeError("k must be at least 1, not " + std::to_string(k));
+    if (k > 100000)
+        return makeError("k must be at most 100000, not " + std::to_string(k));
+    if (!findMethod(method)) {
+        std::string known;
+        for (const std::string &m : partitionMethods())
+            known += (known.empty() ? "" : ", ") + m;
+        if (method == "mip")
+            return makeError("method 'mip' is not available in this build (known: " + known + ")");
+        return makeError("unknown partition method '" + method + "' (known: " + known + ")");
+    }
+    if (population < 0 || generations < 0)
+        return makeError("a slicegraph budget must be positive, not " + std::to_string(population) + "x" +
+                         std::to_string(generations));
+    if (!(timeLimit >= 0))
+        return makeError("the time limit must be a non-negative number of seconds");
+    if (threads < 0)
+        return makeError("threads must be non-negative (0 = all cores), not " + std::to_string(threads));
+    auto fraction = [](double x) { return x >= 0 && x <= 1; };
+    if (!fraction(eliteFraction) || !fraction(mutantFraction) || eliteFraction + mutantFraction > 1)
+        return makeError("slicegraph elite and mutant fractions must lie in [0, 1] and sum to at most 1");
+    if (!fraction(crossoverBias))
+        return makeError("slicegraph crossover bias must lie in [0, 1]");
+    if (idealCap < 0)
+        return makeError("the ideal cap must be non-negative (0 = default)");
+    if (start && start->k() != k)
+        return makeError("the starting partition has " + std::to_string(start->k()) + " stages but k is " +
+                         std::to_string(k));
+    return Ok{};
+}
+
+Result<std::pair<int, int>> parseBudget(std::string_view text)
+{
+    const size_t x = text.find_first_of("xX");
+    auto number = [](std::string_view s, int &out) {
+        auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+        return ec == std::errc() && ptr == s.data() + s.size() && out > 0;
+    };
+    int pop = 0, gen = 0;
+    if (x == std::string_view::npos || !number(text.substr(0, x), pop) || !number(text.substr(x + 1), gen))
+        return makeError("budget '" + std::string(text) + "' is not POPxGEN with positive integers (e.g. 10x10)");
+    return std::pair<int, int>{pop, gen};
+}
+
+const std::vector<std::string> &partitionMethods()
+{
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> v;
+        for (const MethodEntry &e : entries())
+            v.emplace_back(e.name);
+        return v;
+    }();
+    return names;
+}
+
+Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &params, const PartitionOptions &options,
+                                       const StopToken &stop, const ProgressFn &progress)
+{
+    if (auto s = params.validate(); !s)
+        return makeError(s.error());
+    if (auto s = options.validate(); !s)
+        return makeError(s.error());
+    if (options.order) {
+        std::vector<char> seen(graph.nodeCount(), 0);
+        std::vector<int32_t> pos(graph.nodeCount(), -1);
+        if (static_cast<int32_t>(options.order->size()) != graph.nodeCount())
+            return makeError("the order lists " + std::to_string(options.order->size()) + " nodes but the graph has " +
+                             std::to_string(graph.nodeCount()));
+        for (size_t p = 0; p < options.order->size(); ++p) {
+            const int32_t v = index((*options.order)[p]);
+            if (v < 0 || v >= graph.nodeCount() || seen[v])
+                return makeError("the order repeats or misses a node (position " + std::to_string(p + 1) + ")");
+            seen[v] = 1;
+            pos[v] = static_cast<int32_t>(p);
+        }
+        for (auto [u, v] : graph.edges())
+            if (pos[index(u)] > pos[index(v)])
+                return makeError("the order is not topological: '" + graph.id(v) + "' comes before its input '" +
+                                 graph.id(u) + "'");
+    }
+    if (auto s = checkMemoryFits(graph, params); !s)
+        return makeError(s.error());
+
+    const MethodEntry *entry = findMethod(options.method);
+    MethodContext ctx{graph, params, options, stop, progress, Deadline(options.timeLimit)};
+    auto result = entry->run(ctx);
+    if (!result)
+        return result;
+    PartitionResult r = std::move(result).value();
+    if (options.refineAfter && !r.optimal && options.method != "refine" && !stop.stopRequested()) {
+        auto refined = refinePartition(graph, params, r.partition, ctx.stop, ctx.deadline);
+        if (refined.bottleneck < bottleneckOf(graph, params, r.partition.stages(), r.partition.k())) {
+            r.partition = std::move(refined.partition);
+            r.method += "+refine";
+        }
+    }
+    if (auto s = validatePartition(graph, params, r.partition); !s)
+        return makeError("internal error: method '" + options.method + "' produced an invalid partition: " + s.error());
+    r.bottleneck = bottleneckOf(graph, params, r.partition.stages(), r.partition.k());
+    r.lowerBound = std::min(r.lowerBound, r.bottleneck);
+    r.seconds = ctx.deadline.elapsed();
+    if (r.method.empty())
+        r.method = options.method;
+    return r;
+}
+
+} // namespace pipecut
