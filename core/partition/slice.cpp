@@ -338,12 +338,19 @@ private:
     int64_t m_stamp = 0;
 };
 
-Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance) const
+Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance, double cutoff) const
 {
     assert(k >= 1);
     const Graph &g = *m_graph;
     Search search(*this);
-    if (!search.feasible(kInf, k)) {
+    if (std::isfinite(cutoff) && !search.feasible(cutoff, k)) {
+        SliceOutcome above;
+        above.aboveCutoff = true;
+        above.bottleneck = kInf;
+        above.thresholdsTried = 1;
+        return above;
+    }
+    if (!std::isfinite(cutoff) && !search.feasible(kInf, k)) {
         std::string why = "no cut of the order into at most " + std::to_string(k) + " stages";
         if (m_params.memoryLimit)
             why += " keeps every stage within the memory limit " + formatNumber(*m_params.memoryLimit);
