@@ -1,23 +1,48 @@
 #include "core/cost/device_profile.h"
 
+#include <simdjson.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
 namespace pipecut {
 
-// Peak figures from the vendors' public data sheets. Dense (no sparsity) tensor
-// throughput at the stated precision; link = one direction of the device's
-// scale-up interconnect.
+// Peak figures from the vendors' public data sheets, checked against them:
+//   A100: "NVIDIA A100 Tensor Core GPU" data sheet (A100 80GB SXM column):
+//         FP16/BF16 Tensor Core 312 TFLOPS (624 with sparsity), 2,039 GB/s,
+//         NVLink 600 GB/s (both directions together).
+//   V100: "NVIDIA Tesla V100" data sheet (SXM2): Tensor 125 TFLOPS, HBM2 900 GB/s,
+//         NVLink 300 GB/s (both directions).
+//   H100: "NVIDIA H100 Tensor Core GPU" data sheet (SXM): FP16/BF16 Tensor Core
+//         1,979 TFLOPS with sparsity = 989 dense, 3.35 TB/s, NVLink 900 GB/s.
+//   L4:   "NVIDIA L4" data sheet: FP16 Tensor Core 242 TFLOPS with sparsity = 121
+//         dense, 300 GB/s, PCIe Gen4 x16 64 GB/s (both directions).
+//   T4:   "NVIDIA T4" data sheet: mixed-precision FP16/FP32 65 TFLOPS, 320 GB/s,
+//         PCIe Gen3 x16 (~15.75 GB/s per direction).
+// Dense (no sparsity) tensor throughput at the stated precision; link = one
+// direction of the device's scale-up interconnect, since a stage boundary
+// streams activations one way.
 const std::vector<DeviceProfile> &builtinDeviceProfiles()
 {
     static const std::vector<DeviceProfile> profiles = {
-        {"a100-fp16", "NVIDIA A100 SXM4 80GB: 312 TFLOP/s dense FP16/BF16 tensor, 2039 GB/s HBM2e, "
-                      "NVLink 3 300 GB/s per direction",
-         312e12, 2039e9, 300e9, 80e9},
-        {"v100-fp16", "NVIDIA V100 SXM2 32GB: 125 TFLOP/s FP16 tensor, 900 GB/s HBM2, NVLink 2 150 GB/s per direction",
-         125e12, 900e9, 150e9, 32e9},
-        {"h100-fp16", "NVIDIA H100 SXM5 80GB: 989 TFLOP/s dense FP16/BF16 tensor, 3350 GB/s HBM3, "
-                      "NVLink 4 450 GB/s per direction",
-         989e12, 3350e9, 450e9, 80e9},
-        {"t4-fp16", "NVIDIA T4: 65 TFLOP/s FP16 tensor, 320 GB/s GDDR6, PCIe 3.0 x16 ~16 GB/s per direction",
-         65e12, 320e9, 16e9, 16e9},
+        { "a100-fp16",
+            "NVIDIA A100 SXM4 80GB: 312 TFLOP/s dense FP16/BF16 tensor, 2039 GB/s HBM2e, "
+            "NVLink 3 300 GB/s per direction",
+            312e12, 2039e9, 300e9, 80e9 },
+        { "v100-fp16", "NVIDIA V100 SXM2 32GB: 125 TFLOP/s FP16 tensor, 900 GB/s HBM2, NVLink 2 150 GB/s per direction",
+            125e12, 900e9, 150e9, 32e9 },
+        { "h100-fp16",
+            "NVIDIA H100 SXM5 80GB: 989 TFLOP/s dense FP16/BF16 tensor, 3350 GB/s HBM3, "
+            "NVLink 4 450 GB/s per direction",
+            989e12, 3350e9, 450e9, 80e9 },
+        { "l4-fp16",
+            "NVIDIA L4 24GB: 121 TFLOP/s dense FP16 tensor, 300 GB/s GDDR6, PCIe 4.0 x16 32 GB/s per direction", 121e12,
+            300e9, 32e9, 24e9 },
+        { "t4-fp16", "NVIDIA T4: 65 TFLOP/s FP16 tensor, 320 GB/s GDDR6, PCIe 3.0 x16 ~16 GB/s per direction", 65e12,
+            320e9, 16e9, 16e9 },
     };
     return profiles;
 }
@@ -27,15 +52,111 @@ const DeviceProfile &defaultDeviceProfile()
     return builtinDeviceProfiles().front();
 }
 
+Result<DeviceProfile> parseDeviceProfile(std::string_view json, const std::string &name)
+{
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(json);
+    simdjson::dom::element root;
+    if (auto error = parser.parse(padded).get(root))
+        return makeError(name + ": not valid JSON (" + simdjson::error_message(error) + ")");
+    simdjson::dom::object object;
+    if (root.get(object))
+        return makeError(name + ": a device profile must be a JSON object");
+
+    DeviceProfile p;
+    std::string_view text;
+    if (object["format"].get(text) == simdjson::SUCCESS && text != "pipecut-device")
+        return makeError(name + ": field 'format' is '" + std::string(text) + "', expected 'pipecut-device'");
+    if (object["name"].get(text) != simdjson::SUCCESS || text.empty())
+        return makeError(name + ": field 'name' (a non-empty string) is missing");
+    p.name = std::string(text);
+    if (object["description"].get(text) == simdjson::SUCCESS)
+        p.description = std::string(text);
+
+    auto number = [&](const char *field, bool required, double &out) -> Status {
+        simdjson::dom::element e;
+        if (object[field].get(e) != simdjson::SUCCESS) {
+            if (required)
+                return makeError(name + ": field '" + field + "' (a positive number) is missing");
+            return Ok {};
+        }
+        double v = 0;
+        if (e.get(v) != simdjson::SUCCESS) {
+            int64_t i = 0;
+            uint64_t u = 0;
+            if (e.get(i) == simdjson::SUCCESS)
+                v = static_cast<double>(i);
+            else if (e.get(u) == simdjson::SUCCESS)
+                v = static_cast<double>(u);
+            else
+                return makeError(name + ": field '" + field + "' must be a number");
+        }
+        if (!std::isfinite(v) || v < 0 || (required && v == 0))
+            return makeError(name + ": field '" + field + "' must be " + (required ? "positive" : "non-negative"));
+        out = v;
+        return Ok {};
+    };
+    for (auto [field, required, out] : { std::tuple { "flops_per_second", true, &p.flopsPerSecond },
+             std::tuple { "memory_bytes_per_second", true, &p.memoryBytesPerSecond },
+             std::tuple { "link_bytes_per_second", true, &p.linkBytesPerSecond },
+             std::tuple { "memory_bytes", false, &p.memoryBytes } }) {
+        Status s = number(field, required, *out);
+        if (!s)
+            return makeError(s.error());
+    }
+    return p;
+}
+
+Result<DeviceProfile> loadDeviceProfile(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return makeError(path + ": cannot open device profile");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().size() > (1u << 20))
+        return makeError(path + ": a device profile is a small JSON file; this one is over 1 MiB");
+    return parseDeviceProfile(text.str(), path);
+}
+
+std::string deviceProfileToJson(const DeviceProfile &p)
+{
+    auto num = [](double v) {
+        std::ostringstream s;
+        s.precision(17);
+        s << v;
+        return s.str();
+    };
+    auto str = [](const std::string &v) {
+        std::string out = "\"";
+        for (char c : v) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            if (static_cast<unsigned char>(c) < 0x20)
+                continue;
+            out += c;
+        }
+        return out + "\"";
+    };
+    return "{\"format\": \"pipecut-device\", \"version\": 1, \"name\": " + str(p.name)
+        + ", \"description\": " + str(p.description) + ", \"flops_per_second\": " + num(p.flopsPerSecond)
+        + ", \"memory_bytes_per_second\": " + num(p.memoryBytesPerSecond) + ", \"link_bytes_per_second\": "
+        + num(p.linkBytesPerSecond) + ", \"memory_bytes\": " + num(p.memoryBytes) + "}\n";
+}
+
 Result<DeviceProfile> findDeviceProfile(const std::string &nameOrPath)
 {
     for (const DeviceProfile &p : builtinDeviceProfiles())
         if (p.name == nameOrPath)
             return p;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(nameOrPath, ec))
+        return loadDeviceProfile(nameOrPath);
     std::string names;
     for (const DeviceProfile &p : builtinDeviceProfiles())
         names += (names.empty() ? "" : ", ") + p.name;
-    return makeError("unknown device profile '" + nameOrPath + "' (built-in: " + names + ")");
+    return makeError(
+        "unknown device profile '" + nameOrPath + "' (built-in: " + names + "; or the path of a JSON profile)");
 }
 
 } // namespace pipecut

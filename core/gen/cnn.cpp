@@ -13,21 +13,21 @@ namespace pipecut::gen {
 namespace {
 
 struct CnnShape {
-    std::array<int64_t, 4> blocks{2, 2, 2, 2}; // per stage, times the repeat count
+    std::array<int64_t, 4> blocks { 2, 2, 2, 2 }; // per stage, times the repeat count
     bool bottleneck = false;
     int64_t batch = 8, resolution = 224, width = 64, classes = 1000;
 };
 
 Image convBn(Emitter &e, const std::string &scope, int index, const Image &in, int64_t channels, int64_t kernel,
-             int64_t stride, bool relu)
+    int64_t stride, bool relu)
 {
     Image x = conv(e, scope, scopeIndex("conv", index), in, channels, kernel, kernel, stride);
     x = pointwise(e, "BatchNormalization", scope, scopeIndex("bn", index), x, 2, 4);
     return relu ? pointwise(e, "Relu", scope, scopeIndex("relu", index), x, 1) : x;
 }
 
-Image residualBlock(Emitter &e, const std::string &scope, const Image &in, int64_t channels, int64_t stride,
-                    bool bottleneck)
+Image residualBlock(
+    Emitter &e, const std::string &scope, const Image &in, int64_t channels, int64_t stride, bool bottleneck)
 {
     const int64_t outChannels = bottleneck ? 4 * channels : channels;
     Image x;
@@ -73,11 +73,11 @@ void emitCnn(Emitter &e, Rng &rng, int64_t target)
         std::array<int64_t, 4> blocks;
         bool bottleneck;
     };
-    static const Preset presets[] = {{{2, 2, 2, 2}, false}, {{3, 4, 6, 3}, false}, {{3, 4, 6, 3}, true},
-                                     {{3, 4, 23, 3}, true}, {{3, 8, 36, 3}, true}};
-    static const int64_t batches[] = {1, 8, 32};
-    static const int64_t resolutions[] = {224, 256, 320};
-    static const int64_t widths[] = {64, 64, 128};
+    static const Preset presets[] = { { { 2, 2, 2, 2 }, false }, { { 3, 4, 6, 3 }, false }, { { 3, 4, 6, 3 }, true },
+        { { 3, 4, 23, 3 }, true }, { { 3, 8, 36, 3 }, true } };
+    static const int64_t batches[] = { 1, 8, 32 };
+    static const int64_t resolutions[] = { 224, 256, 320 };
+    static const int64_t widths[] = { 64, 64, 128 };
     const Preset &preset = rng.pick(presets);
     CnnShape shape;
     shape.blocks = preset.blocks;
@@ -87,13 +87,12 @@ void emitCnn(Emitter &e, Rng &rng, int64_t target)
     shape.width = rng.pick(widths);
     // Smaller depth patterns for small targets.
     std::vector<Construction> candidates;
-    for (const std::array<int64_t, 4> &blocks : {preset.blocks, std::array<int64_t, 4>{1, 1, 1, 1},
-                                                 std::array<int64_t, 4>{1, 1, 0, 0}, std::array<int64_t, 4>{1, 0, 0, 0}}) {
+    for (const std::array<int64_t, 4> &blocks : { preset.blocks, std::array<int64_t, 4> { 1, 1, 1, 1 },
+             std::array<int64_t, 4> { 1, 1, 0, 0 }, std::array<int64_t, 4> { 1, 0, 0, 0 } }) {
         CnnShape s = shape;
         s.blocks = blocks;
-        candidates.push_back([s](Emitter &out, int64_t repeats, int64_t extra, int64_t pad) {
-            buildCnn(out, s, repeats, extra, pad);
-        });
+        candidates.push_back(
+            [s](Emitter &out, int64_t repeats, int64_t extra, int64_t pad) { buildCnn(out, s, repeats, extra, pad); });
     }
     emitFitted(e, candidates, target);
 }

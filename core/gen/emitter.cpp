@@ -5,7 +5,8 @@
 namespace pipecut::gen {
 
 Emitter::Emitter(Rng *rng, const std::string &name, int64_t reserveNodes)
-    : m_rng(rng), m_builder("generated " + name)
+    : m_rng(rng)
+    , m_builder("generated " + name)
 {
     if (!counting()) {
         m_builder.setName(name);
@@ -15,13 +16,13 @@ Emitter::Emitter(Rng *rng, const std::string &name, int64_t reserveNodes)
 }
 
 int32_t Emitter::add(std::string_view op, const std::string &scope, std::string_view name, double flops,
-                     double outBytes, double paramBytes, std::initializer_list<int32_t> inputs)
+    double outBytes, double paramBytes, std::initializer_list<int32_t> inputs)
 {
     return add(op, scope, name, flops, outBytes, paramBytes, std::span(inputs.begin(), inputs.size()));
 }
 
 int32_t Emitter::add(std::string_view op, const std::string &scope, std::string_view name, double flops,
-                     double outBytes, double paramBytes, std::span<const int32_t> inputs)
+    double outBytes, double paramBytes, std::span<const int32_t> inputs)
 {
     if (counting())
         return static_cast<int32_t>(m_count++);
@@ -31,8 +32,8 @@ int32_t Emitter::add(std::string_view op, const std::string &scope, std::string_
     return store(op, scope, std::move(id), flops, outBytes, paramBytes, inputs);
 }
 
-int32_t Emitter::store(std::string_view op, const std::string &scope, std::string id, double flops,
-                       double outBytes, double paramBytes, std::span<const int32_t> inputs)
+int32_t Emitter::store(std::string_view op, const std::string &scope, std::string id, double flops, double outBytes,
+    double paramBytes, std::span<const int32_t> inputs)
 {
     const int32_t self = static_cast<int32_t>(m_count++);
     double bytes = outBytes + paramBytes;
@@ -60,7 +61,7 @@ Result<Graph> Emitter::build(const std::vector<std::string> &notes)
 {
     m_builder.setFormat("generated");
     m_builder.setBandwidth(kLinkBytesPerMs);
-    m_builder.setUnits(Units{"ms", "bytes"});
+    m_builder.setUnits(Units { "ms", "bytes" });
     for (const std::string &note : notes)
         m_builder.addNote(note);
     m_out = {};

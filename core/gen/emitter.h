@@ -26,11 +26,11 @@
 
 namespace pipecut::gen {
 
-inline constexpr double kFlopsPerMs = 1e11;     // 100 TFLOP/s
+inline constexpr double kFlopsPerMs = 1e11; // 100 TFLOP/s
 inline constexpr double kMemoryBytesPerMs = 1.5e9; // 1.5 TB/s
 inline constexpr double kLaunchMs = 0.003;
-inline constexpr double kLinkBytesPerMs = 5e7;  // 50 GB/s
-inline constexpr double kElementBytes = 2;      // fp16
+inline constexpr double kLinkBytesPerMs = 5e7; // 50 GB/s
+inline constexpr double kElementBytes = 2; // fp16
 
 class Emitter {
 public:
@@ -44,19 +44,19 @@ public:
     // Adds a node with id scope + "/" + name (names are unique per scope by
     // construction) and edges from every input >= 0. `flops` and the bytes
     // touched (inputs' outputs + own output + params) give the work.
-    int32_t add(std::string_view op, const std::string &scope, std::string_view name, double flops,
-                double outBytes, double paramBytes, std::initializer_list<int32_t> inputs);
+    int32_t add(std::string_view op, const std::string &scope, std::string_view name, double flops, double outBytes,
+        double paramBytes, std::initializer_list<int32_t> inputs);
     // The same with any number of inputs (Concat, random DAGs).
-    int32_t add(std::string_view op, const std::string &scope, std::string_view name, double flops,
-                double outBytes, double paramBytes, std::span<const int32_t> inputs);
+    int32_t add(std::string_view op, const std::string &scope, std::string_view name, double flops, double outBytes,
+        double paramBytes, std::span<const int32_t> inputs);
     // Output bytes of a node (0 in counting mode).
     double out(int32_t node) const { return counting() || node < 0 ? 0.0 : m_out[node]; }
 
     Result<Graph> build(const std::vector<std::string> &notes);
 
 private:
-    int32_t store(std::string_view op, const std::string &scope, std::string id, double flops,
-                  double outBytes, double paramBytes, std::span<const int32_t> inputs);
+    int32_t store(std::string_view op, const std::string &scope, std::string id, double flops, double outBytes,
+        double paramBytes, std::span<const int32_t> inputs);
     Rng *m_rng;
     int64_t m_count = 0;
     GraphBuilder m_builder;

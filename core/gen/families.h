@@ -42,13 +42,13 @@ struct Image {
 Image inputImage(Emitter &e, const std::string &scope, int64_t batch, int64_t channels, int64_t size);
 // Convolution (with bias); `op` lets callers name ConvTranspose.
 Image conv(Emitter &e, const std::string &scope, std::string_view name, const Image &in, int64_t outChannels,
-           int64_t kh, int64_t kw, int64_t stride, std::string_view op = "Conv");
+    int64_t kh, int64_t kw, int64_t stride, std::string_view op = "Conv");
 // Same-shape operator costing flopsPerElement per output element, with
 // optional per-channel parameters (norms).
 Image pointwise(Emitter &e, std::string_view op, const std::string &scope, std::string_view name, const Image &in,
-                double flopsPerElement, double paramsPerChannel = 0);
+    double flopsPerElement, double paramsPerChannel = 0);
 Image pool(Emitter &e, std::string_view op, const std::string &scope, std::string_view name, const Image &in,
-           int64_t kernel, int64_t stride);
+    int64_t kernel, int64_t stride);
 Image add(Emitter &e, const std::string &scope, std::string_view name, const Image &a, const Image &b);
 Image concat(Emitter &e, const std::string &scope, std::string_view name, const std::vector<Image> &parts);
 // GlobalAveragePool, Flatten, Gemm to `classes`, Softmax.

@@ -8,7 +8,7 @@ namespace pipecut {
 
 const std::vector<std::string> &generatorFamilies()
 {
-    static const std::vector<std::string> families{"transformer", "cnn", "unet", "inception", "random"};
+    static const std::vector<std::string> families { "transformer", "cnn", "unet", "inception", "random" };
     return families;
 }
 
@@ -16,18 +16,19 @@ Result<Graph> generateGraph(const GeneratorOptions &options)
 {
     const auto &families = generatorFamilies();
     if (std::find(families.begin(), families.end(), options.family) == families.end())
-        return makeError("generate: unknown family '" + options.family +
-                         "' (known: transformer, cnn, unet, inception, random)");
+        return makeError(
+            "generate: unknown family '" + options.family + "' (known: transformer, cnn, unet, inception, random)");
     if (options.nodes < kMinGeneratedNodes || options.nodes > kMaxGeneratedNodes)
-        return makeError("generate: --nodes must be between " + std::to_string(kMinGeneratedNodes) + " and " +
-                         std::to_string(kMaxGeneratedNodes) + ", not " + std::to_string(options.nodes));
+        return makeError("generate: --nodes must be between " + std::to_string(kMinGeneratedNodes) + " and "
+            + std::to_string(kMaxGeneratedNodes) + ", not " + std::to_string(options.nodes));
     // The seed is mixed with the family so that one seed gives unrelated
     // streams to different families.
     uint64_t mix = options.seed;
     for (char c : options.family)
         mix = mix * 0x100000001b3ULL ^ static_cast<unsigned char>(c);
     gen::Rng rng(mix);
-    const std::string name = options.family + "-" + std::to_string(options.nodes) + "-seed" + std::to_string(options.seed);
+    const std::string name
+        = options.family + "-" + std::to_string(options.nodes) + "-seed" + std::to_string(options.seed);
     gen::Emitter emitter(&rng, name, options.nodes);
     if (options.family == "transformer")
         gen::emitTransformer(emitter, rng, options.nodes);
@@ -39,8 +40,8 @@ Result<Graph> generateGraph(const GeneratorOptions &options)
         gen::emitInception(emitter, rng, options.nodes);
     else
         gen::emitRandom(emitter, rng, options.nodes);
-    return emitter.build({"synthetic " + options.family + " graph (seed " + std::to_string(options.seed) + ")",
-                                gen::costModelNote()});
+    return emitter.build(
+        { "synthetic " + options.family + " graph (seed " + std::to_string(options.seed) + ")", gen::costModelNote() });
 }
 
 } // namespace pipecut

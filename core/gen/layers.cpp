@@ -3,6 +3,7 @@
 #include "core/gen/families.h"
 
 #include <algorithm>
+#include <map>
 
 namespace pipecut::gen {
 
@@ -17,8 +18,7 @@ int64_t dryRunSize(const Construction &build, int64_t repeats, int64_t extra)
 
 // The largest x >= lowest with size(x) <= target, for size affine in x
 // (the loop only guards that assumption); size(lowest) <= target.
-template <typename Size>
-int64_t largestFitting(Size size, int64_t lowest, int64_t target)
+template <typename Size> int64_t largestFitting(Size size, int64_t lowest, int64_t target)
 {
     const int64_t base = size(lowest);
     const int64_t step = size(lowest + 1) - base;
@@ -35,13 +35,19 @@ int64_t largestFitting(Size size, int64_t lowest, int64_t target)
 void emitFitted(Emitter &e, const std::vector<Construction> &candidates, int64_t target, int64_t minRepeats)
 {
     for (const Construction &build : candidates) {
-        if (dryRunSize(build, 1, 0) > target)
+        // Dry runs are as long as the real one: remember their sizes.
+        std::map<std::pair<int64_t, int64_t>, int64_t> sizes;
+        auto size = [&](int64_t repeats, int64_t extra) {
+            auto [it, inserted] = sizes.try_emplace({ repeats, extra }, 0);
+            if (inserted)
+                it->second = dryRunSize(build, repeats, extra);
+            return it->second;
+        };
+        if (size(1, 0) > target)
             continue;
-        const int64_t repeats =
-            largestFitting([&](int64_t r) { return dryRunSize(build, r, 0); }, 1, target);
-        const int64_t extra =
-            largestFitting([&](int64_t x) { return dryRunSize(build, repeats, x); }, 0, target);
-        build(e, repeats, extra, target - dryRunSize(build, repeats, extra));
+        const int64_t repeats = largestFitting([&](int64_t r) { return size(r, 0); }, 1, target);
+        const int64_t extra = largestFitting([&](int64_t x) { return size(repeats, x); }, 0, target);
+        build(e, repeats, extra, target - size(repeats, extra));
         return;
     }
     const Construction &smallest = candidates.back();
@@ -57,13 +63,13 @@ std::string scopeIndex(std::string_view prefix, int64_t index)
 
 Image inputImage(Emitter &e, const std::string &scope, int64_t batch, int64_t channels, int64_t size)
 {
-    Image img{-1, batch, channels, size, size};
+    Image img { -1, batch, channels, size, size };
     img.node = e.add("Input", scope, "image", 0, img.bytes(), 0, {});
     return img;
 }
 
 Image conv(Emitter &e, const std::string &scope, std::string_view name, const Image &in, int64_t outChannels,
-           int64_t kh, int64_t kw, int64_t stride, std::string_view op)
+    int64_t kh, int64_t kw, int64_t stride, std::string_view op)
 {
     Image out = in;
     out.channels = outChannels;
@@ -76,33 +82,33 @@ Image conv(Emitter &e, const std::string &scope, std::string_view name, const Im
     }
     const double weights = double(outChannels) * double(in.channels) * double(kh) * double(kw);
     const double flops = 2.0 * double(out.batch) * double(out.height) * double(out.width) * weights;
-    out.node = e.add(op, scope, name, flops, out.bytes(), (weights + double(outChannels)) * kElementBytes, {in.node});
+    out.node = e.add(op, scope, name, flops, out.bytes(), (weights + double(outChannels)) * kElementBytes, { in.node });
     return out;
 }
 
 Image pointwise(Emitter &e, std::string_view op, const std::string &scope, std::string_view name, const Image &in,
-                double flopsPerElement, double paramsPerChannel)
+    double flopsPerElement, double paramsPerChannel)
 {
     Image out = in;
     out.node = e.add(op, scope, name, flopsPerElement * in.elements(), in.bytes(),
-                     paramsPerChannel * double(in.channels) * kElementBytes, {in.node});
+        paramsPerChannel * double(in.channels) * kElementBytes, { in.node });
     return out;
 }
 
 Image pool(Emitter &e, std::string_view op, const std::string &scope, std::string_view name, const Image &in,
-           int64_t kernel, int64_t stride)
+    int64_t kernel, int64_t stride)
 {
     Image out = in;
     out.height = (in.height + stride - 1) / stride;
     out.width = (in.width + stride - 1) / stride;
-    out.node = e.add(op, scope, name, out.elements() * double(kernel * kernel), out.bytes(), 0, {in.node});
+    out.node = e.add(op, scope, name, out.elements() * double(kernel * kernel), out.bytes(), 0, { in.node });
     return out;
 }
 
 Image add(Emitter &e, const std::string &scope, std::string_view name, const Image &a, const Image &b)
 {
     Image out = a;
-    out.node = e.add("Add", scope, name, a.elements(), a.bytes(), 0, {a.node, b.node});
+    out.node = e.add("Add", scope, name, a.elements(), a.bytes(), 0, { a.node, b.node });
     return out;
 }
 
@@ -125,11 +131,11 @@ int32_t classifierHead(Emitter &e, const std::string &scope, const Image &in, in
     const Image pooled = pool(e, "GlobalAveragePool", scope, "avgpool", in, in.height, in.height);
     const double features = double(in.channels) * double(pooled.height) * double(pooled.width);
     const double batch = double(in.batch);
-    const int32_t flat = e.add("Flatten", scope, "flatten", 0, batch * features * kElementBytes, 0, {pooled.node});
+    const int32_t flat = e.add("Flatten", scope, "flatten", 0, batch * features * kElementBytes, 0, { pooled.node });
     const double logits = batch * double(classes) * kElementBytes;
     const int32_t fc = e.add("Gemm", scope, "fc", 2.0 * batch * features * double(classes), logits,
-                             (features + 1) * double(classes) * kElementBytes, {flat});
-    return e.add("Softmax", scope, "softmax", 5.0 * batch * double(classes), logits, 0, {fc});
+        (features + 1) * double(classes) * kElementBytes, { flat });
+    return e.add("Softmax", scope, "softmax", 5.0 * batch * double(classes), logits, 0, { fc });
 }
 
 Image imageNeck(Emitter &e, Image in, int64_t count)

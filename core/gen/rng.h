@@ -44,8 +44,10 @@ public:
         return lo + static_cast<int64_t>(((next() >> 32) * span) >> 32);
     }
     bool chance(double p) { return uniform() < p; }
-    template <typename T, std::size_t N>
-    const T &pick(const T (&items)[N]) { return items[between(0, static_cast<int64_t>(N) - 1)]; }
+    template <typename T, std::size_t N> const T &pick(const T (&items)[N])
+    {
+        return items[between(0, static_cast<int64_t>(N) - 1)];
+    }
 
     static uint64_t splitmix64(uint64_t &x)
     {

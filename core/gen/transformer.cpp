@@ -26,39 +26,46 @@ struct Tokens {
 
 class TransformerBuilder {
 public:
-    TransformerBuilder(Emitter &e, const TransformerShape &s) : m_e(e), m_s(s), m_rows(double(s.batch) * double(s.seq)) {}
+    TransformerBuilder(Emitter &e, const TransformerShape &s)
+        : m_e(e)
+        , m_s(s)
+        , m_rows(double(s.batch) * double(s.seq))
+    {
+    }
 
     Tokens embeddings(const std::string &scope)
     {
         const int32_t ids = m_e.add("Input", scope, "input_ids", 0, m_rows * 8, 0, {});
         const double d = double(m_s.hidden);
-        Tokens t{-1, m_rows, d};
-        const int32_t tok = m_e.add("Gather", scope, "token_embedding", m_rows * d, t.bytes(),
-                                    double(m_s.vocab) * d * kElementBytes, {ids});
-        t.node = m_e.add("Add", scope, "position_add", m_rows * d, t.bytes(), double(m_s.seq) * d * kElementBytes, {tok});
+        Tokens t { -1, m_rows, d };
+        const int32_t tok = m_e.add(
+            "Gather", scope, "token_embedding", m_rows * d, t.bytes(), double(m_s.vocab) * d * kElementBytes, { ids });
+        t.node = m_e.add(
+            "Add", scope, "position_add", m_rows * d, t.bytes(), double(m_s.seq) * d * kElementBytes, { tok });
         return t;
     }
 
     Tokens layerNorm(const std::string &scope, std::string_view name, const Tokens &x)
     {
         Tokens y = x;
-        y.node = m_e.add("LayerNormalization", scope, name, 8 * x.rows * x.width, x.bytes(), 2 * x.width * kElementBytes, {x.node});
+        y.node = m_e.add("LayerNormalization", scope, name, 8 * x.rows * x.width, x.bytes(),
+            2 * x.width * kElementBytes, { x.node });
         return y;
     }
 
     Tokens linear(const std::string &scope, std::string_view name, const Tokens &x, double outWidth)
     {
-        Tokens y{-1, x.rows, outWidth};
+        Tokens y { -1, x.rows, outWidth };
         y.node = m_e.add("MatMul", scope, name, 2 * x.rows * x.width * outWidth, y.bytes(),
-                         (x.width + 1) * outWidth * kElementBytes, {x.node});
+            (x.width + 1) * outWidth * kElementBytes, { x.node });
         return y;
     }
 
-    Tokens same(std::string_view op, const std::string &scope, std::string_view name, const Tokens &x, double flopsPerElement,
-                int32_t other = -1)
+    Tokens same(std::string_view op, const std::string &scope, std::string_view name, const Tokens &x,
+        double flopsPerElement, int32_t other = -1)
     {
         Tokens y = x;
-        y.node = m_e.add(op, scope, name, flopsPerElement * x.rows * x.width, x.bytes(), 0, {x.node, other});
+        y.node = m_e.add(op, scope, name, flopsPerElement * x.rows * x.width, x.bytes(), 0, { x.node, other });
         return y;
     }
 
@@ -74,14 +81,15 @@ public:
         const Tokens kt = same("Transpose", scope, "k_transpose", k, 0);
         // Scores: batch * heads * seq * seq elements.
         const double seq = double(m_s.seq);
-        Tokens scores{-1, m_rows, double(m_s.heads) * seq};
-        scores.node = m_e.add("MatMul", scope, "scores", 2 * m_rows * seq * d, scores.bytes(), 0, {q.node, kt.node});
+        Tokens scores { -1, m_rows, double(m_s.heads) * seq };
+        scores.node = m_e.add("MatMul", scope, "scores", 2 * m_rows * seq * d, scores.bytes(), 0, { q.node, kt.node });
         scores = same("Div", scope, "scale", scores, 1);
         if (causal)
             scores = same("Add", scope, "causal_mask", scores, 1);
         const Tokens probs = same("Softmax", scope, "softmax", scores, 5);
-        Tokens context{-1, m_rows, d};
-        context.node = m_e.add("MatMul", scope, "context", 2 * m_rows * seq * d, context.bytes(), 0, {probs.node, v.node});
+        Tokens context { -1, m_rows, d };
+        context.node
+            = m_e.add("MatMul", scope, "context", 2 * m_rows * seq * d, context.bytes(), 0, { probs.node, v.node });
         const Tokens merged = same("Reshape", scope, "merge_heads", context, 0);
         const Tokens proj = linear(scope, "out_proj", merged, d);
         return same("Add", scope, "residual", proj, 1, x.node);
@@ -148,10 +156,10 @@ private:
 
 void emitTransformer(Emitter &e, Rng &rng, int64_t target)
 {
-    static const int64_t hiddens[] = {512, 768, 1024, 1280, 2048, 4096};
-    static const int64_t seqs[] = {128, 256, 512, 1024, 2048};
-    static const int64_t batches[] = {1, 4, 8, 16};
-    static const int64_t vocabs[] = {32000, 50257, 32128};
+    static const int64_t hiddens[] = { 512, 768, 1024, 1280, 2048, 4096 };
+    static const int64_t seqs[] = { 128, 256, 512, 1024, 2048 };
+    static const int64_t batches[] = { 1, 4, 8, 16 };
+    static const int64_t vocabs[] = { 32000, 50257, 32128 };
     TransformerShape shape;
     shape.hidden = rng.pick(hiddens);
     shape.heads = shape.hidden / 64;
@@ -166,7 +174,7 @@ void emitTransformer(Emitter &e, Rng &rng, int64_t target)
             TransformerBuilder(out, s).build(layers, extra, pad);
         };
     };
-    emitFitted(e, {construction(shape), construction(encoderOnly)}, target);
+    emitFitted(e, { construction(shape), construction(encoderOnly) }, target);
 }
 
 } // namespace pipecut::gen

@@ -57,14 +57,14 @@ Image spatialAttention(Emitter &e, const std::string &scope, const Image &in)
     const double rows = double(in.batch) * tokens, c = double(in.channels);
     const Image norm = pointwise(e, "GroupNormalization", scope, "norm", in, 8, 2);
     auto proj = [&](std::string_view name, int32_t from) {
-        return e.add("MatMul", scope, name, 2 * rows * c * c, in.bytes(), (c + 1) * c * kElementBytes, {from});
+        return e.add("MatMul", scope, name, 2 * rows * c * c, in.bytes(), (c + 1) * c * kElementBytes, { from });
     };
     const int32_t q = proj("q_proj", norm.node), k = proj("k_proj", norm.node), v = proj("v_proj", norm.node);
-    const int32_t kt = e.add("Transpose", scope, "k_transpose", 0, in.bytes(), 0, {k});
+    const int32_t kt = e.add("Transpose", scope, "k_transpose", 0, in.bytes(), 0, { k });
     const double scoreBytes = rows * tokens * kElementBytes;
-    const int32_t scores = e.add("MatMul", scope, "scores", 2 * rows * tokens * c, scoreBytes, 0, {q, kt});
-    const int32_t probs = e.add("Softmax", scope, "softmax", 5 * rows * tokens, scoreBytes, 0, {scores});
-    const int32_t context = e.add("MatMul", scope, "context", 2 * rows * tokens * c, in.bytes(), 0, {probs, v});
+    const int32_t scores = e.add("MatMul", scope, "scores", 2 * rows * tokens * c, scoreBytes, 0, { q, kt });
+    const int32_t probs = e.add("Softmax", scope, "softmax", 5 * rows * tokens, scoreBytes, 0, { scores });
+    const int32_t context = e.add("MatMul", scope, "context", 2 * rows * tokens * c, in.bytes(), 0, { probs, v });
     Image out = in;
     out.node = proj("out_proj", context);
     return add(e, scope, "residual", out, in);
@@ -98,14 +98,14 @@ void buildUnet(Emitter &e, const UnetShape &s, int64_t repeats, int64_t extra, i
             Image up = x;
             up.height *= 2;
             up.width *= 2;
-            up.node = e.add("Resize", level, "upsample", up.elements(), up.bytes(), 0, {x.node});
+            up.node = e.add("Resize", level, "upsample", up.elements(), up.bytes(), 0, { x.node });
             x = conv(e, level, "upsample_conv", up, channels(l), 3, 3, 1);
         } else {
             x = conv(e, level, "upsample", x, channels(l), 2, 2, 2, "ConvTranspose");
         }
         for (int64_t r = 0; r < blocks(l); ++r) {
             const std::string scope = level + scopeIndex("/block_", r);
-            x = concat(e, scope, "concat", {x, skips.back()});
+            x = concat(e, scope, "concat", { x, skips.back() });
             skips.pop_back();
             x = unetBlock(e, scope, x, channels(l), s.block);
         }
@@ -125,11 +125,11 @@ void buildUnet(Emitter &e, const UnetShape &s, int64_t repeats, int64_t extra, i
 
 void emitUnet(Emitter &e, Rng &rng, int64_t target)
 {
-    static const int levels[] = {4, 5};
-    static const int64_t batches[] = {1, 2, 4};
-    static const int64_t resolutions[] = {128, 256, 512};
-    static const int64_t bases[] = {32, 64, 128};
-    static const int64_t outs[] = {1, 3, 4};
+    static const int levels[] = { 4, 5 };
+    static const int64_t batches[] = { 1, 2, 4 };
+    static const int64_t resolutions[] = { 128, 256, 512 };
+    static const int64_t bases[] = { 32, 64, 128 };
+    static const int64_t outs[] = { 1, 3, 4 };
     UnetShape shape;
     shape.levels = rng.pick(levels);
     shape.block = rng.chance(0.6) ? UnetBlock::Residual : UnetBlock::DoubleConv;
@@ -143,9 +143,8 @@ void emitUnet(Emitter &e, Rng &rng, int64_t target)
         UnetShape s = shape;
         s.levels = levelCount;
         s.block = block;
-        candidates.push_back([s](Emitter &out, int64_t repeats, int64_t extra, int64_t pad) {
-            buildUnet(out, s, repeats, extra, pad);
-        });
+        candidates.push_back(
+            [s](Emitter &out, int64_t repeats, int64_t extra, int64_t pad) { buildUnet(out, s, repeats, extra, pad); });
     };
     add(shape.levels, shape.block);
     add(3, shape.block);

@@ -3,6 +3,7 @@
 #include "core/graph/topology.h"
 
 #include <algorithm>
+#include <cassert>
 #include <climits>
 
 namespace pipecut {
@@ -22,22 +23,32 @@ uint32_t mix(uint32_t v, uint32_t labelling)
 } // namespace
 
 Reachability::Reachability(const Graph &graph, int labellings)
-    : m_graph(&graph), m_labellings(std::clamp(labellings, 1, 8))
+    : m_graph(&graph)
+    , m_labellings(std::clamp(labellings, 1, 8))
 {
     const int32_t n = graph.nodeCount();
     const int L = m_labellings;
-    m_labels.assign(size_t(n) * 2 * L, 0);
-    m_treeLow.assign(n, 0);
+    m_labels.assign(size_t(n) * 3 * L, 0);
     m_visited.assign(n, 0);
     const auto offsets = graph.succOffsets();
-    const auto succ = graph.successorArray();
     const auto topo = graph.topologicalOrder();
+    // Successors sorted by topological position, for the first traversal.
+    std::vector<NodeId> nearest(graph.successorArray().begin(), graph.successorArray().end());
+    for (int32_t v = 0; v < n; ++v)
+        std::sort(nearest.begin() + offsets[v], nearest.begin() + offsets[v + 1],
+            [&](NodeId a, NodeId b) { return graph.topoPosition(a) < graph.topoPosition(b); });
 
     std::vector<char> seen(n);
     std::vector<int32_t> callNode, callStep;
     for (int i = 0; i < L; ++i) {
         std::fill(seen.begin(), seen.end(), 0);
         int32_t counter = 0;
+        auto enter = [&](int32_t v) {
+            seen[v] = 1;
+            m_labels[size_t(v) * 3 * L + 3 * i + 1] = counter; // treeLow
+            callNode.push_back(v);
+            callStep.push_back(0);
+        };
         // Roots in topological order (forwards: every root is a source) for
         // even labellings, backwards for odd ones, to vary the intervals. Any
         // root order is correct: a node's low label is taken over all its
@@ -46,35 +57,29 @@ Reachability::Reachability(const Graph &graph, int labellings)
             const int32_t root = index(topo[i % 2 == 0 ? r : n - 1 - r]);
             if (seen[root])
                 continue;
-            seen[root] = 1;
-            if (i == 0)
-                m_treeLow[root] = counter;
-            callNode.push_back(root);
-            callStep.push_back(0);
+            enter(root);
             while (!callNode.empty()) {
                 const int32_t v = callNode.back();
                 const int32_t deg = offsets[v + 1] - offsets[v];
                 int32_t &step = callStep.back();
                 if (step < deg) {
-                    const int32_t rot = int32_t(mix(uint32_t(v), uint32_t(i)) % uint32_t(deg));
-                    const int32_t k = (rot + step) % deg;
-                    const int32_t w = index(succ[offsets[v] + (i % 2 == 0 ? k : deg - 1 - k)]);
-                    ++step;
-                    if (!seen[w]) {
-                        seen[w] = 1;
-                        if (i == 0)
-                            m_treeLow[w] = counter;
-                        callNode.push_back(w);
-                        callStep.push_back(0);
+                    int32_t k = step++;
+                    if (i > 0) {
+                        k = int32_t((mix(uint32_t(v), uint32_t(i)) + uint32_t(k)) % uint32_t(deg));
+                        if (i % 2 == 1)
+                            k = deg - 1 - k;
                     }
+                    const int32_t w = index(nearest[offsets[v] + k]);
+                    if (!seen[w])
+                        enter(w);
                     continue;
                 }
                 // Finished: children are all finished (no back edges in a DAG).
-                int32_t *label = &m_labels[size_t(v) * 2 * L + 2 * i];
-                label[1] = counter++;
-                int32_t low = label[1];
+                int32_t *label = &m_labels[size_t(v) * 3 * L + 3 * i];
+                label[2] = counter++;
+                int32_t low = label[2];
                 for (int32_t e = offsets[v]; e < offsets[v + 1]; ++e)
-                    low = std::min(low, m_labels[size_t(index(succ[e])) * 2 * L + 2 * i]);
+                    low = std::min(low, m_labels[size_t(index(nearest[e])) * 3 * L + 3 * i]);
                 label[0] = low;
                 callNode.pop_back();
                 callStep.pop_back();
@@ -124,10 +129,11 @@ bool Reachability::reaches(NodeId from, NodeId to) const
     return false;
 }
 
-std::vector<NodeId> forcedMoves(const Graph &graph, std::span<const int32_t> stage, std::span<const NodeId> moving,
-                                int32_t targetStage)
+std::vector<NodeId> forcedMoves(
+    const Graph &graph, std::span<const int32_t> stage, std::span<const NodeId> moving, int32_t targetStage)
 {
     const int32_t n = graph.nodeCount();
+    assert(stage.size() == size_t(n));
     std::vector<char> atTarget(n, 0);
     std::vector<int32_t> work;
     std::vector<NodeId> forced;

@@ -14,8 +14,8 @@ namespace {
 struct Quotient {
     int32_t classes = 0;
     std::vector<int32_t> classOf; // node index -> class
-    std::vector<int32_t> offset;  // CSR over classes
-    std::vector<int32_t> target;  // may hold duplicates; Tarjan does not mind
+    std::vector<int32_t> offset; // CSR over classes
+    std::vector<int32_t> target; // may hold duplicates; Tarjan does not mind
 };
 
 Quotient buildQuotient(const Graph &graph)
@@ -53,9 +53,9 @@ std::vector<int32_t> stronglyConnectedComponents(const Quotient &q)
 {
     const int32_t n = q.classes;
     std::vector<int32_t> order(n, -1), low(n, 0), comp(n, -1);
-    std::vector<int32_t> stack;       // Tarjan's node stack
-    std::vector<int32_t> callNode;    // explicit recursion: node
-    std::vector<int32_t> callEdge;    // explicit recursion: next edge to look at
+    std::vector<int32_t> stack; // Tarjan's node stack
+    std::vector<int32_t> callNode; // explicit recursion: node
+    std::vector<int32_t> callEdge; // explicit recursion: next edge to look at
     int32_t counter = 0, comps = 0;
     for (int32_t root = 0; root < n; ++root) {
         if (order[root] >= 0)

@@ -14,7 +14,10 @@ namespace {
 // nonempty path), built in reverse topological order.
 class Closure {
 public:
-    explicit Closure(const Graph &g) : m_n(g.nodeCount()), m_words((m_n + 63) / 64), m_bits(size_t(m_n) * m_words, 0)
+    explicit Closure(const Graph &g)
+        : m_n(g.nodeCount())
+        , m_words((m_n + 63) / 64)
+        , m_bits(size_t(m_n) * m_words, 0)
     {
         const auto topo = g.topologicalOrder();
         for (int32_t p = m_n - 1; p >= 0; --p) {
@@ -29,8 +32,7 @@ public:
         }
     }
     // Calls f(w) for each w reachable from v.
-    template <typename F>
-    void forEach(int32_t v, F f) const
+    template <typename F> void forEach(int32_t v, F f) const
     {
         const uint64_t *row = &m_bits[size_t(v) * m_words];
         for (int32_t k = 0; k < m_words; ++k)
@@ -128,7 +130,7 @@ Width graphWidth(const Graph &graph, int32_t exactLimit)
     const int32_t n = graph.nodeCount();
     if (n <= exactLimit) {
         const Closure closure(graph);
-        return Width{n - maximumMatching(closure, n), true};
+        return Width { n - maximumMatching(closure, n), true };
     }
     // Longest-path levels from the sources and from the sinks; each level is
     // an antichain, so the largest is a lower bound on the width.
@@ -145,7 +147,7 @@ Width graphWidth(const Graph &graph, int32_t exactLimit)
             best = std::max<int64_t>(best, ++count[level[index(v)]]);
         }
     }
-    return Width{best, false};
+    return Width { best, false };
 }
 
 } // namespace pipecut

@@ -44,8 +44,7 @@ bool structurallyValid(const Graph &g, const std::vector<int32_t> &stage)
 }
 
 // Calls visit(stage) for each of the k^n assignments.
-template <typename Visit>
-void forEachAssignment(int32_t n, int k, Visit visit)
+template <typename Visit> void forEachAssignment(int32_t n, int k, Visit visit)
 {
     std::vector<int32_t> stage(n, 0);
     while (true) {
@@ -93,8 +92,8 @@ int64_t bruteForceWidth(const Graph &g)
 }
 
 // Moves `moving` plus `extra` to target, others unchanged.
-std::vector<int32_t> applyMove(std::vector<int32_t> stage, const std::vector<NodeId> &moving,
-                               const std::vector<NodeId> &extra, int32_t target)
+std::vector<int32_t> applyMove(
+    std::vector<int32_t> stage, const std::vector<NodeId> &moving, const std::vector<NodeId> &extra, int32_t target)
 {
     for (NodeId v : moving)
         stage[index(v)] = target;
@@ -111,18 +110,17 @@ private slots:
     void contractionClosesPathsBetweenMembers()
     {
         // a -> x -> b with a, b in g: x is forced into g; c -> b stays outside.
-        Graph g = buildGraph({{.id = "a", .group = "g", .work = 1, .out = 5, .param = 2},
-                              {.id = "x", .work = 2, .out = 7},
-                              {.id = "b", .group = "g", .work = 3, .out = 11, .param = 1},
-                              {.id = "c", .work = 4, .out = 13},
-                              {.id = "d", .work = 5}},
-                             {{"a", "x"}, {"x", "b"}, {"c", "b"}, {"b", "d"}, {"a", "d"}});
+        Graph g = buildGraph(
+            { { .id = "a", .group = "g", .work = 1, .out = 5, .param = 2 }, { .id = "x", .work = 2, .out = 7 },
+                { .id = "b", .group = "g", .work = 3, .out = 11, .param = 1 }, { .id = "c", .work = 4, .out = 13 },
+                { .id = "d", .work = 5 } },
+            { { "a", "x" }, { "x", "b" }, { "c", "b" }, { "b", "d" }, { "a", "d" } });
         auto r = contractGroups(g);
         QVERIFY2(r.ok(), r.ok() ? "" : r.error().c_str());
         const Graph &c = r->graph;
         QCOMPARE(c.nodeCount(), 3);
         QCOMPARE(c.groupCount(), 0);
-        QCOMPARE(r->nodeToContracted, (std::vector<int32_t>{0, 0, 0, 1, 2}));
+        QCOMPARE(r->nodeToContracted, (std::vector<int32_t> { 0, 0, 0, 1, 2 }));
         QCOMPARE(c.id(nodeId(0)), std::string("g"));
         QCOMPARE(c.id(nodeId(1)), std::string("c"));
         QCOMPARE(c.id(nodeId(2)), std::string("d"));
@@ -131,7 +129,7 @@ private slots:
         QCOMPARE(c.out(nodeId(0)), 16.0); // a (-> d) and b (-> d); x only feeds b
         QCOMPARE(c.out(nodeId(1)), 13.0);
         QCOMPARE(c.edgeCount(), int64_t(2)); // c -> g, g -> d (a -> d and b -> d merged)
-        QVERIFY(c.notes().empty());          // no "duplicate edges merged" note
+        QVERIFY(c.notes().empty()); // no "duplicate edges merged" note
         QCOMPARE(c.op(nodeId(0)), std::string("group"));
         QCOMPARE(r->members(0).size(), size_t(3));
     }
@@ -139,24 +137,24 @@ private slots:
     void contractionMergesCyclicGroups()
     {
         // g1 = {a, d}, g2 = {b, c}; a -> b and c -> d make g1 -> g2 -> g1.
-        Graph g = buildGraph({{.id = "a", .scope = "m/x/p", .group = "g1"},
-                              {.id = "b", .scope = "m/x/q", .group = "g2"},
-                              {.id = "c", .scope = "m/xy", .group = "g2"},
-                              {.id = "d", .scope = "m/x", .group = "g1"},
-                              {.id = "e"}},
-                             {{"a", "b"}, {"c", "d"}, {"d", "e"}});
+        Graph g = buildGraph(
+            { { .id = "a", .scope = "m/x/p", .group = "g1" }, { .id = "b", .scope = "m/x/q", .group = "g2" },
+                { .id = "c", .scope = "m/xy", .group = "g2" }, { .id = "d", .scope = "m/x", .group = "g1" },
+                { .id = "e" } },
+            { { "a", "b" }, { "c", "d" }, { "d", "e" } });
         auto r = contractGroups(g);
         QVERIFY(r.ok());
         QCOMPARE(r->graph.nodeCount(), 2);
         QCOMPARE(r->graph.id(nodeId(0)), std::string("g1"));
         QCOMPARE(r->graph.scope(nodeId(0)), std::string("m"));
-        QCOMPARE(r->nodeToContracted, (std::vector<int32_t>{0, 0, 0, 0, 1}));
+        QCOMPARE(r->nodeToContracted, (std::vector<int32_t> { 0, 0, 0, 0, 1 }));
     }
 
     void contractionNamesAreUnique()
     {
         // The ungrouped node "c" comes first, so group "c" gets a suffix.
-        Graph g = buildGraph({{.id = "c"}, {.id = "a", .group = "c"}, {.id = "b", .group = "c"}}, {{"c", "a"}});
+        Graph g
+            = buildGraph({ { .id = "c" }, { .id = "a", .group = "c" }, { .id = "b", .group = "c" } }, { { "c", "a" } });
         auto r = contractGroups(g);
         QVERIFY(r.ok());
         QCOMPARE(r->graph.id(nodeId(0)), std::string("c"));
@@ -184,7 +182,7 @@ private slots:
         const int32_t n = 300000;
         GraphBuilder b("chain");
         for (int32_t i = 0; i < n; ++i)
-            b.addNode({.id = "v" + std::to_string(i), .group = (i == 0 || i == n - 2) ? "ends" : "", .work = 1});
+            b.addNode({ .id = "v" + std::to_string(i), .group = (i == 0 || i == n - 2) ? "ends" : "", .work = 1 });
         for (int32_t i = 0; i + 1 < n; ++i)
             b.addEdge(i, i + 1);
         auto g = b.build();
@@ -236,7 +234,7 @@ private slots:
                 ++checked;
             });
             if (mismatch)
-                QFAIL(qPrintable(QString::fromStdString(test::describe(g, CostParams{}, k))));
+                QFAIL(qPrintable(QString::fromStdString(test::describe(g, CostParams {}, k))));
         }
         QVERIFY(checked > 10000);
     }
@@ -244,8 +242,8 @@ private slots:
     void reachabilityHandExample()
     {
         // a -> b -> c, a -> d, e isolated.
-        Graph g = buildGraph({{.id = "a"}, {.id = "b"}, {.id = "c"}, {.id = "d"}, {.id = "e"}},
-                             {{"a", "b"}, {"b", "c"}, {"a", "d"}});
+        Graph g = buildGraph({ { .id = "a" }, { .id = "b" }, { .id = "c" }, { .id = "d" }, { .id = "e" } },
+            { { "a", "b" }, { "b", "c" }, { "a", "d" } });
         Reachability r(g);
         auto id = [&](const char *name) { return *g.find(name); };
         QVERIFY(r.reaches(id("a"), id("c")));
@@ -278,15 +276,15 @@ private slots:
                                              .arg(QString::fromStdString(g.id(nodeId(a))))
                                              .arg(QString::fromStdString(g.id(nodeId(b))))
                                              .arg(bool(closure[a][b]))
-                                             .arg(QString::fromStdString(test::describe(g, CostParams{}, 1)))));
+                                             .arg(QString::fromStdString(test::describe(g, CostParams {}, 1)))));
         }
     }
 
     // Random pairs on generated model graphs (long skips, wide levels).
     void reachabilityOnGeneratedGraphs()
     {
-        for (const char *family : {"unet", "inception", "random", "transformer"}) {
-            auto g = generateGraph({family, 1500, 11});
+        for (const char *family : { "unet", "inception", "random", "transformer" }) {
+            auto g = generateGraph({ family, 1500, 11 });
             QVERIFY(g.ok());
             const auto closure = transitiveClosure(*g);
             Reachability r(*g);
@@ -306,16 +304,19 @@ private slots:
     void forcedMovesHandExample()
     {
         // a -> b -> c with stages 0, 1, 1: a to stage 2 drags b and c.
-        Graph g = buildGraph({{.id = "a"}, {.id = "b"}, {.id = "c"}, {.id = "d", .group = "g"}, {.id = "e", .group = "g"}},
-                             {{"a", "b"}, {"b", "c"}, {"d", "c"}});
-        const std::vector<int32_t> stage{0, 1, 1, 0, 0};
-        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId>{nodeId(0)}, 2), (std::vector<NodeId>{nodeId(1), nodeId(2)}));
+        Graph g = buildGraph(
+            { { .id = "a" }, { .id = "b" }, { .id = "c" }, { .id = "d", .group = "g" }, { .id = "e", .group = "g" } },
+            { { "a", "b" }, { "b", "c" }, { "d", "c" } });
+        const std::vector<int32_t> stage { 0, 1, 1, 0, 0 };
+        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId> { nodeId(0) }, 2),
+            (std::vector<NodeId> { nodeId(1), nodeId(2) }));
         // c back to stage 0 pulls b and a... a is already 0; b must come.
-        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId>{nodeId(2)}, 0), (std::vector<NodeId>{nodeId(1)}));
+        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId> { nodeId(2) }, 0), (std::vector<NodeId> { nodeId(1) }));
         // d to stage 2: c must follow, and d's group mate e; then b stays (1 <= 2).
-        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId>{nodeId(3)}, 2), (std::vector<NodeId>{nodeId(2), nodeId(4)}));
+        QCOMPARE(forcedMoves(g, stage, std::vector<NodeId> { nodeId(3) }, 2),
+            (std::vector<NodeId> { nodeId(2), nodeId(4) }));
         // Nothing to do.
-        QVERIFY(forcedMoves(g, stage, std::vector<NodeId>{nodeId(1)}, 1).empty());
+        QVERIFY(forcedMoves(g, stage, std::vector<NodeId> { nodeId(1) }, 1).empty());
     }
 
     // Against brute force: among all sets F of other nodes such that moving
@@ -339,7 +340,8 @@ private slots:
             QVERIFY(c.ok());
             std::vector<int32_t> cutStage(c->graph.nodeCount());
             {
-                std::vector<int32_t> cuts{int32_t(rng() % (c->graph.nodeCount() + 1)), int32_t(rng() % (c->graph.nodeCount() + 1))};
+                std::vector<int32_t> cuts { int32_t(rng() % (c->graph.nodeCount() + 1)),
+                    int32_t(rng() % (c->graph.nodeCount() + 1)) };
                 std::sort(cuts.begin(), cuts.end());
                 for (int32_t p = 0; p < c->graph.nodeCount(); ++p)
                     cutStage[index(c->graph.topologicalOrder()[p])] = (p >= cuts[0]) + (p >= cuts[1]);
@@ -348,7 +350,7 @@ private slots:
             for (int32_t v = 0; v < n; ++v)
                 stage[v] = cutStage[c->nodeToContracted[v]];
             QVERIFY(structurallyValid(g, stage));
-            std::vector<NodeId> moving{nodeId(int32_t(rng() % n))};
+            std::vector<NodeId> moving { nodeId(int32_t(rng() % n)) };
             if (n > 1 && rng() % 3 == 0) {
                 const NodeId second = nodeId(int32_t(rng() % n));
                 if (second != moving[0])
@@ -360,7 +362,7 @@ private slots:
             for (NodeId f : forced)
                 QVERIFY(std::find(moving.begin(), moving.end(), f) == moving.end());
             QVERIFY2(structurallyValid(g, applyMove(stage, moving, forced, target)),
-                     test::describe(g, CostParams{}, k).c_str());
+                test::describe(g, CostParams {}, k).c_str());
             for (size_t drop = 0; drop < forced.size(); ++drop) {
                 std::vector<NodeId> fewer = forced;
                 fewer.erase(fewer.begin() + drop);
@@ -379,7 +381,7 @@ private slots:
                 if (structurallyValid(g, applyMove(stage, moving, extra, target)))
                     for (NodeId f : forced)
                         QVERIFY2(std::find(extra.begin(), extra.end(), f) != extra.end() || stage[index(f)] == target,
-                                 test::describe(g, CostParams{}, k).c_str());
+                            test::describe(g, CostParams {}, k).c_str());
             }
             cases += !forced.empty();
         }
@@ -404,7 +406,7 @@ private slots:
             const int64_t expected = bruteForceWidth(g);
             const Width exact = graphWidth(g);
             QVERIFY(exact.exact);
-            QVERIFY2(exact.value == expected, test::describe(g, CostParams{}, 1).c_str());
+            QVERIFY2(exact.value == expected, test::describe(g, CostParams {}, 1).c_str());
             // The estimate is a lower bound (an antichain it found).
             const Width estimate = graphWidth(g, 0);
             QVERIFY(!estimate.exact);
@@ -416,8 +418,8 @@ private slots:
     // exact width.
     void widthExactVersusEstimate()
     {
-        for (const char *family : {"unet", "inception", "random"}) {
-            auto g = generateGraph({family, 1500, 2});
+        for (const char *family : { "unet", "inception", "random" }) {
+            auto g = generateGraph({ family, 1500, 2 });
             QVERIFY(g.ok());
             const Width exact = graphWidth(*g, 2000);
             const Width estimate = graphWidth(*g, 100);

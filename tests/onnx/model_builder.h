@@ -1,0 +1,172 @@
+#pragma once
+// Builds small ONNX models with the ONNX C++ protobuf API for the import tests.
+
+#include "onnx/onnx_pb.h"
+
+#include <cctype>
+#include <cstdint>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace pipecut::test {
+
+// Dimensions as text: "4" is a value, "?" an anonymous dynamic dim, anything
+// else a symbolic dim_param.
+inline void setShape(onnx::TypeProto *type, int32_t elemType, const std::vector<std::string> &dims)
+{
+    auto *tt = type->mutable_tensor_type();
+    tt->set_elem_type(elemType);
+    auto *shape = tt->mutable_shape();
+    for (const std::string &d : dims) {
+        auto *dim = shape->add_dim();
+        if (d == "?")
+            continue;
+        if (!d.empty() && (std::isdigit(static_cast<unsigned char>(d[0]))))
+            dim->set_dim_value(std::stoll(d));
+        else
+            dim->set_dim_param(d);
+    }
+}
+
+class OnnxGraphBuilder {
+public:
+    explicit OnnxGraphBuilder(onnx::GraphProto *g)
+        : m_g(g)
+    {
+    }
+
+    void input(const std::string &name, const std::vector<std::string> &dims, int32_t type = onnx::TensorProto::FLOAT)
+    {
+        auto *v = m_g->add_input();
+        v->set_name(name);
+        setShape(v->mutable_type(), type, dims);
+    }
+    void output(const std::string &name, const std::vector<std::string> &dims = {},
+        int32_t type = onnx::TensorProto::FLOAT, bool typed = false)
+    {
+        auto *v = m_g->add_output();
+        v->set_name(name);
+        if (typed || !dims.empty())
+            setShape(v->mutable_type(), type, dims);
+    }
+    // An initializer filled with 0.5 (float) or the given int64 values; tensors
+    // over 64K elements get no data (tests set external data on them).
+    onnx::TensorProto &init(const std::string &name, const std::vector<int64_t> &dims,
+        int32_t type = onnx::TensorProto::FLOAT, const std::vector<int64_t> &ints = {})
+    {
+        auto *t = m_g->add_initializer();
+        t->set_name(name);
+        t->set_data_type(type);
+        int64_t n = 1;
+        for (int64_t d : dims) {
+            t->add_dims(d);
+            n *= d;
+        }
+        if (n > (int64_t(1) << 16))
+            return *t;
+        if (type == onnx::TensorProto::INT64) {
+            for (int64_t i = 0; i < n; ++i)
+                t->add_int64_data(i < static_cast<int64_t>(ints.size()) ? ints[i] : 0);
+        } else if (type == onnx::TensorProto::FLOAT) {
+            for (int64_t i = 0; i < n; ++i)
+                t->add_float_data(0.5f);
+        }
+        return *t;
+    }
+    onnx::NodeProto &node(const std::string &op, std::initializer_list<std::string> inputs,
+        std::initializer_list<std::string> outputs, const std::string &name = {}, const std::string &domain = {})
+    {
+        auto *n = m_g->add_node();
+        n->set_op_type(op);
+        if (!name.empty())
+            n->set_name(name);
+        if (!domain.empty())
+            n->set_domain(domain);
+        for (const std::string &i : inputs)
+            n->add_input(i);
+        for (const std::string &o : outputs)
+            n->add_output(o);
+        return *n;
+    }
+    onnx::GraphProto &graph() { return *m_g; }
+
+private:
+    onnx::GraphProto *m_g;
+};
+
+inline void setInts(onnx::NodeProto &n, const std::string &name, std::initializer_list<int64_t> values)
+{
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t v : values)
+        a->add_ints(v);
+}
+inline void setInt(onnx::NodeProto &n, const std::string &name, int64_t value)
+{
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(value);
+}
+inline void setString(onnx::NodeProto &n, const std::string &name, const std::string &value)
+{
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(value);
+}
+inline onnx::GraphProto *setGraph(onnx::NodeProto &n, const std::string &name)
+{
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::GRAPH);
+    a->mutable_g()->set_name(name);
+    return a->mutable_g();
+}
+
+struct ModelHolder {
+    onnx::ModelProto m_model;
+};
+
+// A whole model (IR 8, one default-domain opset). The holder base comes first so
+// the model exists before the graph builder points into it; copies re-point.
+class OnnxModelBuilder : private ModelHolder, public OnnxGraphBuilder {
+public:
+    explicit OnnxModelBuilder(int64_t opset = 13)
+        : OnnxGraphBuilder(m_model.mutable_graph())
+    {
+        m_model.set_ir_version(8);
+        m_model.set_producer_name("pipecut-tests");
+        auto *o = m_model.add_opset_import();
+        o->set_domain("");
+        o->set_version(opset);
+        m_model.mutable_graph()->set_name("test");
+    }
+    OnnxModelBuilder(const OnnxModelBuilder &other)
+        : ModelHolder(other)
+        , OnnxGraphBuilder(m_model.mutable_graph())
+    {
+    }
+    OnnxModelBuilder &operator=(const OnnxModelBuilder &) = delete;
+
+    void addOpset(const std::string &domain, int64_t version)
+    {
+        auto *o = m_model.add_opset_import();
+        o->set_domain(domain);
+        o->set_version(version);
+    }
+    onnx::ModelProto &model() { return m_model; }
+    std::string bytes() const { return m_model.SerializeAsString(); }
+    bool save(const std::string &path) const
+    {
+        std::ofstream out(path, std::ios::binary);
+        const std::string b = bytes();
+        out.write(b.data(), static_cast<std::streamsize>(b.size()));
+        return static_cast<bool>(out);
+    }
+};
+
+} // namespace pipecut::test
