@@ -366,6 +366,19 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
     best.bottleneck = bottleneckOf(g, m_params, best.partition.stages(), k);
     best.thresholdsTried = 1;
 
+    // A cheap good start: the cut balancing work alone (O(k log n) per probe)
+    // usually lands within tens of percent of the optimum, saving bisection steps.
+    if (!std::isfinite(cutoff)) {
+        std::vector<double> work(m_n);
+        for (int32_t p = 0; p < m_n; ++p)
+            work[p] = m_W[p + 1] - m_W[p];
+        if (auto balanced = solveByWeight(work, k, 1e-6); balanced && balanced->bottleneck < best.bottleneck) {
+            best.bottleneck = balanced->bottleneck;
+            best.cuts = std::move(balanced->cuts);
+            best.partition = std::move(balanced->partition);
+        }
+    }
+
     // Every stage costs at least its work, so T >= W/k and T >= max work.
     double lo = std::max(m_W[m_n] / k, g.maxWork()) * (1 - 1e-12);
     double hi = best.bottleneck;
