@@ -54,7 +54,7 @@ Status Args::parse(const std::vector<std::string> &args)
             if (opt->isFlag) {
                 if (hasValue)
                     return makeError("option '" + name + "' takes no value");
-                m_values[name] = "1";
+                m_values[name].push_back("1");
                 continue;
             }
             if (!hasValue) {
@@ -62,7 +62,7 @@ Status Args::parse(const std::vector<std::string> &args)
                     return makeError("option '" + name + "' needs a value (" + opt->valueName + ")");
                 value = args[++i];
             }
-            m_values[name] = value;
+            m_values[name].push_back(value);
             continue;
         }
         m_positionals.push_back(a);
@@ -99,7 +99,13 @@ bool Args::has(const std::string &name) const
 std::string Args::get(const std::string &name, const std::string &fallback) const
 {
     auto it = m_values.find(name);
-    return it == m_values.end() ? fallback : it->second;
+    return it == m_values.end() ? fallback : it->second.back();
+}
+
+std::vector<std::string> Args::getAll(const std::string &name) const
+{
+    auto it = m_values.find(name);
+    return it == m_values.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::optional<std::string> Args::positionalValue(size_t i) const
@@ -114,12 +120,12 @@ Result<double> Args::getDouble(const std::string &name, double fallback) const
     auto it = m_values.find(name);
     if (it == m_values.end())
         return fallback;
-    const char *s = it->second.c_str();
+    const char *s = it->second.back().c_str();
     char *end = nullptr;
     errno = 0;
     double v = std::strtod(s, &end);
     if (end == s || *end != '\0' || errno == ERANGE || !std::isfinite(v))
-        return makeError("option '" + name + "' needs a number, not '" + it->second + "'");
+        return makeError("option '" + name + "' needs a number, not '" + it->second.back() + "'");
     return v;
 }
 
@@ -128,12 +134,12 @@ Result<long long> Args::getInt(const std::string &name, long long fallback) cons
     auto it = m_values.find(name);
     if (it == m_values.end())
         return fallback;
-    const char *s = it->second.c_str();
+    const char *s = it->second.back().c_str();
     char *end = nullptr;
     errno = 0;
     long long v = std::strtoll(s, &end, 10);
     if (end == s || *end != '\0' || errno == ERANGE)
-        return makeError("option '" + name + "' needs a whole number, not '" + it->second + "'");
+        return makeError("option '" + name + "' needs a whole number, not '" + it->second.back() + "'");
     return v;
 }
 

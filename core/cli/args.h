@@ -27,6 +27,8 @@ public:
 
     bool has(const std::string &name) const;
     std::string get(const std::string &name, const std::string &fallback = {}) const;
+    // Every value given for a repeatable option, in order.
+    std::vector<std::string> getAll(const std::string &name) const;
     std::optional<std::string> positionalValue(size_t i) const;
 
     // Typed accessors: usage errors name the option and the bad value.
@@ -42,7 +44,7 @@ private:
     std::vector<Opt> m_options;
     std::vector<std::pair<std::string, std::string>> m_positionalHelp;
     size_t m_requiredPositionals = 0;
-    std::map<std::string, std::string> m_values;
+    std::map<std::string, std::vector<std::string>> m_values;
     std::vector<std::string> m_positionals;
     bool m_help = false;
 };

@@ -1,5 +1,7 @@
 #include "core/cli/cli.h"
 
+#include "core/cli/commands.h"
+
 #include <functional>
 #include <map>
 
@@ -21,6 +23,13 @@ struct Entry {
 const std::vector<Entry> &commands()
 {
     static const std::vector<Entry> table = {
+        {"info", "sizes, totals and width of a graph", cli::runInfo},
+        {"partition", "cut a graph into k pipeline stages", cli::runPartition},
+        {"bound", "a proven lower bound on the best bottleneck", cli::runBound},
+        {"evaluate", "stage costs of a partition, or what it violates", cli::runEvaluate},
+        {"export", "write a partition for a pipeline framework or viewer", cli::runExport},
+        {"convert", "write a graph as pipecut JSON or DOT", cli::runConvert},
+        {"generate", "synthetic model-shaped graphs for scale tests", cli::runGenerate},
     };
     return table;
 }

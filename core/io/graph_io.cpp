@@ -3,6 +3,7 @@
 #include "core/io/graph_io.h"
 
 #include "core/io/onnx_reader.h"
+#include "core/io/json_support.h"
 #include "core/io/readers.h"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -115,6 +117,44 @@ std::string fileStem(const std::string &path)
     return std::filesystem::path(path).stem().string();
 }
 
+// A read-only mapping of a regular file whose last page leaves room for the
+// JSON parser's padding (the bytes past the end of a mapped file are zeros up
+// to the page boundary). Anything else (small files, pipes, errors) is !ok()
+// and read the ordinary way.
+class MappedFile {
+public:
+    explicit MappedFile(const std::string &path)
+    {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return;
+        struct stat st {};
+        const long page = ::sysconf(_SC_PAGESIZE);
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (1 << 20) && page > 0 &&
+            static_cast<size_t>(st.st_size % page) + io::kJsonPadding <= static_cast<size_t>(page)) {
+            void *p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+            if (p != MAP_FAILED) {
+                m_data = static_cast<const char *>(p);
+                m_size = static_cast<size_t>(st.st_size);
+            }
+        }
+        ::close(fd);
+    }
+    ~MappedFile()
+    {
+        if (m_data)
+            ::munmap(const_cast<char *>(m_data), m_size);
+    }
+    MappedFile(const MappedFile &) = delete;
+    MappedFile &operator=(const MappedFile &) = delete;
+    bool ok() const { return m_data != nullptr; }
+    std::string_view text() const { return {m_data, m_size}; }
+
+private:
+    const char *m_data = nullptr;
+    size_t m_size = 0;
+};
+
 } // namespace
 
 const char *formatName(GraphFormat format)
@@ -203,7 +243,10 @@ std::string exactNumber(double value)
 
 } // namespace io
 
-Result<Graph> parseGraph(std::string_view content, const std::string &name, const LoadOptions &options)
+namespace {
+
+// `content` is followed by io::kJsonPadding readable bytes.
+Result<Graph> parsePadded(std::string_view content, const std::string &name, const LoadOptions &options)
 {
     if (static_cast<int64_t>(content.size()) > options.maxFileBytes)
         return makeError(name + ": " + std::to_string(content.size()) + " bytes exceed the limit of " +
@@ -233,6 +276,13 @@ Result<Graph> parseGraph(std::string_view content, const std::string &name, cons
         graph->setSource(name, formatName(format));
     }
     return graph;
+}
+
+} // namespace
+
+Result<Graph> parseGraph(std::string_view content, const std::string &name, const LoadOptions &options)
+{
+    return parsePadded(io::paddedCopy(content), name, options);
 }
 
 Result<Graph> loadGraph(const std::string &path, const LoadOptions &options)
@@ -268,10 +318,20 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options)
             return graph;
         }
     }
+    // Large regular files are mapped rather than copied (a quarter of the load
+    // time of a million-node file went to copying and zeroing its buffer).
+    if (MappedFile mapped(path); mapped.ok()) {
+        if (static_cast<int64_t>(mapped.text().size()) > options.maxFileBytes)
+            return makeError(path + ": the file has " + std::to_string(mapped.text().size()) +
+                             " bytes, over the limit of " + std::to_string(options.maxFileBytes) + " bytes");
+        return parsePadded(mapped.text(), path, options);
+    }
     Result<std::string> content = readFile(path, options.maxFileBytes);
     if (!content.ok())
         return makeError(content.error());
-    return parseGraph(*content, path, options);
+    if (content->capacity() < content->size() + io::kJsonPadding)
+        content->reserve(content->size() + io::kJsonPadding);
+    return parsePadded(*content, path, options);
 }
 
 Result<std::string> readFile(const std::string &path, int64_t maxBytes)
@@ -295,11 +355,15 @@ Result<std::string> readFile(const std::string &path, int64_t maxBytes)
                          std::to_string(maxBytes) + " bytes");
     }
     std::string data;
-    if (S_ISREG(st.st_mode))
-        data.reserve(static_cast<size_t>(st.st_size) + 64); // simdjson reads a little past the end
+    if (S_ISREG(st.st_mode)) {
+        // One read into a buffer with room for the parser's padding.
+        data.reserve(static_cast<size_t>(st.st_size) + io::kJsonPadding);
+        data.resize(static_cast<size_t>(st.st_size));
+        data.resize(std::fread(data.data(), 1, data.size(), f));
+    }
     char buf[1 << 16];
     size_t got;
-    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) { // pipes, or a file that grew
         data.append(buf, got);
         if (static_cast<int64_t>(data.size()) > maxBytes) {
             std::fclose(f);

@@ -39,18 +39,15 @@ void appendJsonString(std::string &out, std::string_view text)
 
 namespace {
 
-// DOT quoted strings only escape the double quote; a backslash before the
-// closing quote or a newline would be misread, so backslashes are doubled
-// (cgraph keeps "\\" as is in attribute values, and ids never need escapes in
-// practice).
+// DOT quoted strings escape only the double quote (cgraph keeps every other
+// backslash and accepts raw newlines), so text round-trips except for a value
+// ending in a backslash, which DOT cannot express.
 void appendDotString(std::string &out, std::string_view text)
 {
     out += '"';
     for (const char c : text) {
         if (c == '"')
             out += "\\\"";
-        else if (c == '\n')
-            out += "\\n";
         else
             out += c;
     }

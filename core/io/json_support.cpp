@@ -262,19 +262,25 @@ std::optional<JsonProblem> locateJsonError(std::string_view content, size_t maxD
 Result<simdjson::dom::element> parseJson(simdjson::dom::parser &parser, std::string_view content,
                                          const std::string &name)
 {
-    // Our own depth limit is far below simdjson's, so check it first on deep
-    // input; the scan is cheap compared with the parse only when it fails, so run
-    // it after simdjson for valid documents.
-    if (parser.max_depth() != kMaxJsonDepth + 1)
-        if (auto error = parser.allocate(std::max<size_t>(content.size(), 64), kMaxJsonDepth + 1))
-            return makeError(name + ": cannot allocate the JSON parser (" + simdjson::error_message(error) + ")");
+    // The locating scan runs only after simdjson has failed, so valid documents
+    // are read once.
+    if (auto error = parser.allocate(std::max<size_t>(content.size(), 64), kMaxJsonDepth + 1))
+        return makeError(name + ": cannot allocate the JSON parser (" + simdjson::error_message(error) + ")");
     simdjson::dom::element root;
-    const auto error = parser.parse(content.data(), content.size(), true).get(root);
+    const auto error = parser.parse(content.data(), content.size(), false).get(root);
     if (!error)
         return root;
     if (auto problem = locateJsonError(content))
         return makeError(name + ": " + lineColumn(content, problem->offset) + ": " + problem->message);
     return makeError(name + ": malformed JSON (" + simdjson::error_message(error) + ")");
+}
+
+std::string paddedCopy(std::string_view text)
+{
+    std::string copy;
+    copy.reserve(text.size() + kJsonPadding);
+    copy.assign(text);
+    return copy;
 }
 
 const char *jsonTypeName(simdjson::dom::element_type type)

@@ -20,6 +20,11 @@ namespace pipecut::io {
 // Nesting deeper than this is refused (the formats need depth 4).
 inline constexpr size_t kMaxJsonDepth = 256;
 
+inline constexpr size_t kJsonPadding = simdjson::SIMDJSON_PADDING;
+
+// `text` in a string with kJsonPadding spare capacity.
+std::string paddedCopy(std::string_view text);
+
 struct JsonProblem {
     size_t offset = 0;
     std::string message;
@@ -30,7 +35,8 @@ struct JsonProblem {
 std::optional<JsonProblem> locateJsonError(std::string_view content, size_t maxDepth = kMaxJsonDepth);
 
 // Parses `content` into `parser`'s document; errors read
-// "name: line 3, column 7: invalid literal 'NaN'".
+// "name: line 3, column 7: invalid literal 'NaN'". `content` must be followed
+// by kJsonPadding readable bytes (see paddedCopy), so the text is never copied.
 Result<simdjson::dom::element> parseJson(simdjson::dom::parser &parser, std::string_view content,
                                          const std::string &name);
 

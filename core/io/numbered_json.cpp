@@ -4,6 +4,7 @@
 #include "core/io/readers.h"
 
 #include <algorithm>
+#include <limits>
 #include <unordered_set>
 
 namespace pipecut::io {
@@ -80,7 +81,7 @@ Result<NumberedEdges> readNumberedEdges(simdjson::dom::array edges, const std::s
                                         const char *costKey)
 {
     NumberedEdges result;
-    result.out.assign(nodeCount, -1.0);
+    result.out.assign(nodeCount, -std::numeric_limits<double>::infinity());
     result.pairs.reserve(edges.size());
     size_t e = 0;
     for (simdjson::dom::element item : edges) {
@@ -108,7 +109,7 @@ Result<NumberedEdges> readNumberedEdges(simdjson::dom::array edges, const std::s
         if (!cost)
             return makeError(place() + ": \"" + costKey + "\" " + jsonTypeMismatch("a number", value));
         double &o = result.out[ends[0]];
-        if (o >= 0 && o != *cost)
+        if (o != -std::numeric_limits<double>::infinity() && o != *cost)
             ++result.differing;
         o = std::max(o, *cost);
         result.pairs.emplace_back(ends[0], ends[1]);
@@ -129,7 +130,7 @@ bool addNumberedGraph(GraphBuilder &builder, std::vector<NodeSpec> specs, const 
     builder.reserve(specs.size(), edges.pairs.size());
     for (size_t i = 0; i < specs.size(); ++i) {
         NodeSpec &s = specs[i];
-        s.out = std::max(0.0, edges.out[i]);
+        s.out = edges.out[i] == -std::numeric_limits<double>::infinity() ? 0.0 : edges.out[i];
         if (useNames) {
             s.id = std::move(s.op);
             s.op.clear();

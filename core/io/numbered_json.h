@@ -37,7 +37,7 @@ Result<simdjson::dom::object> readNumberedNode(simdjson::dom::element item, size
 
 struct NumberedEdges {
     std::vector<std::pair<int32_t, int32_t>> pairs; // by index into the node list
-    std::vector<double> out;                        // per node: the largest cost on its out-edges, -1 if none
+    std::vector<double> out;                        // per node: the largest cost on its out-edges, -inf if none
     int64_t differing = 0;                          // out-edges whose cost differs from an earlier one
 };
 Result<NumberedEdges> readNumberedEdges(simdjson::dom::array edges, const std::string &name,

@@ -130,7 +130,8 @@ std::string partitionToJson(const Graph &graph, const Partition &partition)
 Result<Partition> parsePartition(std::string_view content, const std::string &name, const Graph &graph)
 {
     simdjson::dom::parser parser;
-    auto parsedRoot = io::parseJsonObject(parser, content, name);
+    const std::string padded = io::paddedCopy(content);
+    auto parsedRoot = io::parseJsonObject(parser, padded, name);
     if (!parsedRoot.ok())
         return makeError(parsedRoot.error());
     simdjson::dom::object root = *parsedRoot;

@@ -13,6 +13,9 @@
 namespace pipecut::io {
 
 Result<Graph> readPipecutJson(std::string_view content, const std::string &name, const LoadOptions &options);
+// pipecut JSON without the fast pass: a DOM read that names every problem's place
+// (readPipecutJson falls back to it; exposed so tests can compare the two).
+Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string &name, const LoadOptions &options);
 Result<Graph> readDnnPartitioning(std::string_view content, const std::string &name, const LoadOptions &options);
 Result<Graph> readPipeDream(std::string_view content, const std::string &name, const LoadOptions &options);
 Result<Graph> readPiper(std::string_view content, const std::string &name, const LoadOptions &options);

@@ -2,6 +2,8 @@
 // counts counted independently (python/jq over the JSON arrays; node lines and
 // tab-indented edge lines for PipeDream), format detection, and round trips.
 #include "core/io/graph_io.h"
+#include "core/io/json_support.h"
+#include "core/io/readers.h"
 #include "tests/support/test_graphs.h"
 
 #include <QCoreApplication>
@@ -63,7 +65,7 @@ Graph awkwardGraph()
     b.setMemoryLimit(1e300);
     b.setUnits(Units{"s", "MiB"});
     b.setSuggestedK(7);
-    b.addNode({.id = "a", .op = "MatMul", .scope = "enc/layer_0/attn", .group = "g1", .work = 0.7, .out = 2048, .param = 1.0 / 3});
+    b.addNode({.id = "a", .op = "MatMul", .scope = "enc/layer_0/attn\nline two", .group = "g1", .work = 0.7, .out = 2048, .param = 1.0 / 3});
     b.addNode({.id = "b \"q\"", .op = "", .work = 5e-324, .out = 1.7976931348623157e308, .param = 0});
     b.addNode({.id = "ünï\tcode", .scope = "enc", .group = "g1", .work = 123456789.123456789, .out = 0.1 + 0.2});
     b.addNode({.id = "d", .work = 2, .out = 1e-7, .param = 4});
@@ -278,6 +280,30 @@ private slots:
             const Graph back = mustParse(text, "random.json");
             compareGraphs(g, back);
             QCOMPARE(graphToJson(back), text);
+        }
+    }
+
+    // pipecut JSON is read by a fast On-Demand pass that falls back to the
+    // checking DOM pass on anything unexpected: both must build the same graph.
+    void fastAndCheckedPassesAgree()
+    {
+        std::mt19937_64 rng(17);
+        std::vector<std::string> texts = {graphToJson(awkwardGraph())};
+        for (int t = 0; t < 50; ++t) {
+            test::RandomGraphOptions o;
+            o.maxNodes = 30;
+            texts.push_back(graphToJson(test::randomGraph(rng, o)));
+        }
+        // Key order, integers written as doubles, escapes, edges before nodes.
+        texts.push_back(R"({"edges": [["a\u00e9", "b"]], "version": 1.0, "name": "k", "nodes": [{"out": 1, "work": 2, "id": "a\u00e9"},
+                           {"id": "b", "work": 1e0, "out": 0, "op": null}], "format": "pipecut-graph"})");
+        for (const std::string &text : texts) {
+            auto fast = parseGraph(text, "t.json");
+            auto checked = io::readPipecutJsonChecked(io::paddedCopy(text), "t.json", {});
+            QVERIFY2(fast.ok() && checked.ok(), text.c_str());
+            QCOMPARE(fast->format(), std::string("pipecut-json"));
+            compareGraphs(*fast, *checked);
+            QVERIFY(fast->notes() == checked->notes());
         }
     }
 

@@ -5,6 +5,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <random>
 
 using namespace pipecut;
@@ -128,6 +129,8 @@ private slots:
         QVERIFY(e.bottleneck > 0);
         QVERIFY(e.bottleneck >= g->totalWork() / 6 - 1e-9);
         QVERIFY(e.bottleneck <= e.sumOfCosts());
+        qInfo("%s: k = 6, expert bottleneck %.6g, total work %.6g, combinatorial bound %.6g", qPrintable(expert),
+              e.bottleneck, g->totalWork(), std::max(g->totalWork() / 6, g->maxWork()));
         // Converting the graph keeps the node numbers, so the placement still maps.
         auto converted = parseGraph(graphToJson(*g), "converted.json");
         QVERIFY(converted.ok());

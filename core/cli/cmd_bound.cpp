@@ -1,0 +1,106 @@
+#include "core/bounds/bound.h"
+#include "core/cli/commands.h"
+#include "core/cli/common.h"
+#include "core/util/json_writer.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace pipecut::cli {
+
+int runBound(const std::vector<std::string> &argv, CliStreams s)
+{
+    std::string methods;
+    for (const std::string &m : boundMethods())
+        methods += (methods.empty() ? "" : "|") + m;
+    Args args("bound", "bound GRAPH -k K [options]",
+              "A proven lower bound on the best bottleneck of any partition of GRAPH into at most K stages.");
+    args.positional("GRAPH", "graph file (any supported format)");
+    args.option("-k", "K", "number of stages (default: the file's suggestion, else 4)");
+    args.option("--method", "METHOD", methods + " (default best)");
+    args.option("--exclude", "M1,M2", "methods 'best' must not use, e.g. ideal-dp");
+    args.option("--time-limit", "SECONDS", "wall-clock limit (default: the method's)");
+    args.option("-p", "PARTITION.json", "best known partition (warm start, and the gap is reported)");
+    args.flag("--progress", "report progress on stderr");
+    addCommonOptions(args);
+    int code = 0;
+    if (!parseOrExit(args, argv, s, code))
+        return code;
+    auto lg = loadWithOptions(args, *args.positionalValue(0), s, code);
+    if (!lg)
+        return code;
+    const Graph &g = lg->graph;
+    BoundOptions o;
+    auto k = args.getInt("-k", g.suggestedK() > 0 ? g.suggestedK() : 4);
+    if (!k)
+        return usageError(s, k.error());
+    auto limit = args.getDouble("--time-limit", 0);
+    if (!limit)
+        return usageError(s, limit.error());
+    if (*k < 1 || *k > 100000)
+        return usageError(s, "-k must be between 1 and 100000, not " + std::to_string(*k));
+    o.k = static_cast<int>(*k);
+    o.method = args.get("--method", "best");
+    o.timeLimit = *limit;
+    {
+        std::stringstream list(args.get("--exclude"));
+        for (std::string item; std::getline(list, item, ',');)
+            if (!item.empty())
+                o.exclude.push_back(item);
+    }
+    if (args.has("-p")) {
+        auto p = loadPartition(args.get("-p"), g);
+        if (!p)
+            return inputError(s, p.error());
+        if (Status st = validatePartition(g, lg->params, *p); !st)
+            return inputError(s, args.get("-p") + ": " + st.error());
+        o.incumbent = std::move(p).value();
+    }
+    if (Status st = o.validate(); !st)
+        return usageError(s, st.error());
+    ProgressFn progress;
+    if (args.has("--progress"))
+        progress = [&s](const Progress &p) {
+            char buf[256];
+            std::snprintf(buf, sizeof buf, "[%7.2fs] %s bound %.10g\n", p.seconds, p.stage.c_str(), p.bound);
+            s.err << buf << std::flush;
+        };
+    auto r = runBound(g, lg->params, o, StopToken{}, progress);
+    if (!r)
+        return failure(s, *args.positionalValue(0) + ": " + r.error());
+    if (r->infeasible)
+        return inputError(s, *args.positionalValue(0) + ": no valid partition into " + std::to_string(o.k) +
+                                 " stages: " + r->reason);
+    double upper = 0;
+    if (o.incumbent)
+        upper = evaluate(g, lg->params, *o.incumbent).bottleneck;
+    else if (r->partition)
+        upper = r->upperBound;
+    if (args.has("--json")) {
+        JsonWriter w(true);
+        w.beginObject();
+        w.key("k").value(o.k);
+        w.key("method").value(o.method);
+        w.key("lower_bound").value(r->lowerBound);
+        w.key("seconds").value(r->seconds);
+        w.key("proven_by").value(r->provenBy);
+        w.key("optimal").value(r->optimal);
+        if (upper > 0) {
+            w.key("upper_bound").value(upper);
+            w.key("gap").value((upper - r->lowerBound) / upper);
+        }
+        w.endObject();
+        s.out << w.str() << "\n";
+        return kExitOk;
+    }
+    s.out << "lower bound " << formatNumber(r->lowerBound) << " " << g.units().time << " (k " << o.k << ", proven by "
+          << r->provenBy << ", " << formatNumber(r->seconds) << " s" << (r->optimal ? ", optimal" : "") << ")\n";
+    if (upper > 0) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "best partition %.10g, gap %.3f%%\n", upper, 100 * (upper - r->lowerBound) / upper);
+        s.out << buf;
+    }
+    return kExitOk;
+}
+
+} // namespace pipecut::cli

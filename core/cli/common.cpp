@@ -1,0 +1,146 @@
+#include "core/cli/common.h"
+
+#include "core/util/json_writer.h"
+
+#include <cstdio>
+
+namespace pipecut::cli {
+
+void addCommonOptions(Args &args)
+{
+    args.option("--bandwidth", "B", "link bandwidth, size per time unit (overrides the file)");
+    args.option("--memory-limit", "M", "per-stage limit on parameter size (overrides the file; 'none' removes it)");
+    args.option("--device", "PROFILE", "device profile for ONNX and PipeDream costs (name or JSON file)");
+    args.option("--dim", "NAME=VALUE", "value of a symbolic ONNX dimension (repeatable)");
+    args.option("--format", "FORMAT", "input format: pipecut-json, dnn-partitioning, pipedream, piper, dot, onnx");
+    args.flag("--json", "machine-readable JSON on stdout");
+}
+
+int usageError(CliStreams s, const std::string &message)
+{
+    s.err << "error: " << message << "\n";
+    return kExitUsage;
+}
+
+int inputError(CliStreams s, const std::string &message)
+{
+    s.err << "error: " << message << "\n";
+    return kExitBadInput;
+}
+
+int failure(CliStreams s, const std::string &message)
+{
+    s.err << "error: " << message << "\n";
+    return kExitFailure;
+}
+
+bool parseOrExit(Args &args, const std::vector<std::string> &argv, CliStreams s, int &exitCode)
+{
+    Status st = args.parse(argv);
+    if (!st) {
+        exitCode = usageError(s, st.error());
+        return false;
+    }
+    if (args.helpRequested()) {
+        s.out << args.help();
+        exitCode = kExitOk;
+        return false;
+    }
+    return true;
+}
+
+std::optional<LoadedGraph> loadWithOptions(const Args &args, const std::string &path, CliStreams s, int &exitCode)
+{
+    LoadOptions options;
+    if (args.has("--format")) {
+        auto f = parseFormatName(args.get("--format"));
+        if (!f) {
+            exitCode = usageError(s, "unknown format '" + args.get("--format") + "'");
+            return std::nullopt;
+        }
+        options.format = *f;
+    }
+    options.device = args.get("--device");
+    for (const std::string &d : args.getAll("--dim")) {
+        const auto eq = d.find('=');
+        char *end = nullptr;
+        const long long v = eq == std::string::npos ? 0 : std::strtoll(d.c_str() + eq + 1, &end, 10);
+        if (eq == std::string::npos || eq == 0 || !end || *end != '\0' || v <= 0) {
+            exitCode = usageError(s, "--dim needs NAME=VALUE with a positive whole VALUE, not '" + d + "'");
+            return std::nullopt;
+        }
+        options.dims[d.substr(0, eq)] = v;
+    }
+    auto g = loadGraph(path, options);
+    if (!g) {
+        exitCode = inputError(s, g.error());
+        return std::nullopt;
+    }
+    LoadedGraph lg{std::move(g).value(), {}};
+    lg.params = CostParams::fromGraph(lg.graph);
+    auto bw = args.getDouble("--bandwidth", lg.params.bandwidth);
+    if (!bw) {
+        exitCode = usageError(s, bw.error());
+        return std::nullopt;
+    }
+    lg.params.bandwidth = *bw;
+    if (args.has("--memory-limit")) {
+        if (args.get("--memory-limit") == "none") {
+            lg.params.memoryLimit.reset();
+        } else {
+            auto m = args.getDouble("--memory-limit", 0);
+            if (!m) {
+                exitCode = usageError(s, m.error());
+                return std::nullopt;
+            }
+            lg.params.memoryLimit = *m;
+        }
+    }
+    if (Status st = lg.params.validate(); !st) {
+        exitCode = usageError(s, st.error());
+        return std::nullopt;
+    }
+    return lg;
+}
+
+void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev)
+{
+    const auto members = partition.members();
+    w.key("stages").beginArray();
+    for (int b = 0; b < partition.k(); ++b) {
+        const StageCost &c = ev.stages[b];
+        w.beginObject();
+        w.key("nodes").beginArray();
+        for (NodeId v : members[b])
+            w.value(graph.id(v));
+        w.endArray();
+        w.key("cost").value(c.cost);
+        w.key("work").value(c.work);
+        w.key("comm_in").value(c.commIn);
+        w.key("comm_out").value(c.commOut);
+        w.key("param").value(c.param);
+        w.endObject();
+    }
+    w.endArray();
+}
+
+std::string stageTableText(const Graph &graph, const Partition &partition, const Evaluation &ev)
+{
+    std::string t;
+    char line[256];
+    std::snprintf(line, sizeof line, "%6s %8s %14s %14s %14s %14s %14s\n", "stage", "nodes", "cost", "work",
+                  "comm in", "comm out", "param");
+    t += line;
+    for (int b = 0; b < partition.k(); ++b) {
+        const StageCost &c = ev.stages[b];
+        std::snprintf(line, sizeof line, "%5d%c %8d %14.6g %14.6g %14.6g %14.6g %14.6g\n", b + 1,
+                      b == ev.bottleneckStage ? '*' : ' ', c.nodes, c.cost, c.work, c.commIn, c.commOut, c.param);
+        t += line;
+    }
+    std::snprintf(line, sizeof line, "bottleneck %.10g (stage %d, marked *), units: time %s, size %s\n",
+                  ev.bottleneck, ev.bottleneckStage + 1, graph.units().time.c_str(), graph.units().size.c_str());
+    t += line;
+    return t;
+}
+
+} // namespace pipecut::cli
