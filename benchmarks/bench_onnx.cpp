@@ -159,13 +159,14 @@ int main(int argc, char **argv)
             continue;
         }
         std::sort(ms.begin(), ms.end());
-        if (graph->nodeCount() > 4000) { // the stand-in slice DP is O(n^2) in memory
-            std::printf("%-28s %6d %10.3f %12.0f %9.1f %12s %12s %8s %s\n", m.name.c_str(), graph->nodeCount(),
-                analysis->totalFlops / 1e9, analysis->totalParam, ms[ms.size() / 2], "-", "-", "-", "(load only)");
+        const CostParams params = CostParams::fromGraph(*graph);
+        const Result<RealModelPartition> result = partitionRealModel(*graph, params, 4);
+        if (!result) {
+            std::printf("%-28s %6d %10.3f %12.0f %9.1f partition error: %s\n", m.name.c_str(), graph->nodeCount(),
+                        analysis->totalFlops / 1e9, analysis->totalParam, ms[ms.size() / 2], result.error().c_str());
             continue;
         }
-        const CostParams params = CostParams::fromGraph(*graph);
-        const RealModelPartition p = partitionRealModel(*graph, params, 4);
+        const RealModelPartition &p = *result;
         std::printf("%-28s %6d %10.3f %12.0f %9.1f %12.6g %12.6g %7.2f%% %s / %s\n", m.name.c_str(), graph->nodeCount(),
             analysis->totalFlops / 1e9, analysis->totalParam, ms[ms.size() / 2], p.bottleneck, p.lowerBound,
             100.0 * p.gap(), p.method.c_str(), p.boundMethod.c_str());

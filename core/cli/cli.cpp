@@ -27,6 +27,7 @@ const std::vector<Entry> &commands()
         {"partition", "cut a graph into k pipeline stages", cli::runPartition},
         {"bound", "a proven lower bound on the best bottleneck", cli::runBound},
         {"evaluate", "stage costs of a partition, or what it violates", cli::runEvaluate},
+        {"export", "write a partition for a pipeline framework or viewer", cli::runExport},
         {"convert", "write a graph as pipecut JSON or DOT", cli::runConvert},
         {"generate", "synthetic model-shaped graphs for scale tests", cli::runGenerate},
     };

@@ -14,5 +14,6 @@ int runBound(const std::vector<std::string> &args, CliStreams s);
 int runEvaluate(const std::vector<std::string> &args, CliStreams s);
 int runConvert(const std::vector<std::string> &args, CliStreams s);
 int runGenerate(const std::vector<std::string> &args, CliStreams s);
+int runExport(const std::vector<std::string> &args, CliStreams s);
 
 } // namespace pipecut::cli

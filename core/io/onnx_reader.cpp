@@ -776,6 +776,10 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
         }
     }
 
+    if (static_cast<int64_t>(a.edges.size()) > options.maxEdges)
+        return makeError(path + ": the model has " + std::to_string(a.edges.size()) + " edges, over the limit of " +
+                         std::to_string(options.maxEdges));
+
     // Cost in topological order so that guessed shapes flow downstream; a
     // cyclic remainder is costed in file order and reported by GraphBuilder.
     std::vector<int32_t> order;
@@ -915,6 +919,9 @@ Result<Graph> onnxGraphFor(const OnnxAnalysis &analysis, const DeviceProfile &de
         + formatNumber(device.memoryBytesPerSecond) + " B/s) ms on device '" + device.name + "'; bandwidth = link "
         + formatNumber(device.linkBytesPerSecond) + " B/s = " + formatNumber(device.linkBytesPerSecond / 1000.0)
         + " bytes/ms");
+    if (device.memoryBytes > 0)
+        builder.addNote("the device holds " + formatBytes(device.memoryBytes) +
+                        " of memory; no memory limit is set from it (use --memory-limit)");
     return builder.build();
 }
 

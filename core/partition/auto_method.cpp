@@ -39,7 +39,10 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
                                                   std::to_string(cap) + ", exact dynamic programme");
             return r;
         }
-        // A refusal or stop falls through to the heuristic.
+        // A refusal or a stop falls through to the heuristic; anything else is
+        // a proof that no partition exists.
+        if (r.error().find("refused") == std::string::npos && r.error().find("stopped") == std::string::npos)
+            return r;
     }
     auto r = runSliceGraph(ctx);
     if (!r)

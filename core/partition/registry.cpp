@@ -51,10 +51,14 @@ const MethodEntry *findMethod(const std::string &name)
 
 // A single node (or a group's members together) over the memory limit makes
 // every partition infeasible; say which.
-Status checkMemoryFits(const Graph &g, const CostParams &params)
+Status checkMemoryFits(const Graph &g, const CostParams &params, int k)
 {
     if (!params.memoryLimit)
         return Ok{};
+    if (!params.fitsMemory(g.totalParam() / k))
+        return makeError("the parameters total " + formatNumber(g.totalParam()) + ", more than k = " + std::to_string(k) +
+                         " stages can hold under the memory limit " + formatNumber(*params.memoryLimit) +
+                         ": no partition exists");
     for (int32_t v = 0; v < g.nodeCount(); ++v)
         if (!params.fitsMemory(g.params()[v]))
             return makeError("node '" + g.id(nodeId(v)) + "' has " + formatNumber(g.params()[v]) +
@@ -157,7 +161,7 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
                 return makeError("the order is not topological: '" + graph.id(v) + "' comes before its input '" +
                                  graph.id(u) + "'");
     }
-    if (auto s = checkMemoryFits(graph, params); !s)
+    if (auto s = checkMemoryFits(graph, params, options.k); !s)
         return makeError(s.error());
 
     const MethodEntry *entry = findMethod(options.method);

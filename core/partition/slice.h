@@ -51,6 +51,7 @@
 #include "core/util/result.h"
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -61,6 +62,7 @@ struct SliceOutcome {
     std::vector<int32_t> cuts; // segment b covers positions [cuts[b], cuts[b+1])
     double bottleneck = 0.0;   // by evaluate()'s rules
     int thresholdsTried = 0;
+    bool aboveCutoff = false; // solve() with a cutoff: the optimum exceeds it (no partition)
 };
 
 class OrderSlicer {
@@ -78,7 +80,11 @@ public:
 
     // The optimal cut into at most k segments, or an error when no cut of this
     // order fits the memory limit. `stop` is polled between bisection steps.
-    Result<SliceOutcome> solve(int k, const StopToken *stop = nullptr, double tolerance = 1e-10) const;
+    // With a finite `cutoff`, an order whose optimum exceeds it costs one
+    // threshold test and returns aboveCutoff (slicegraph only needs exact
+    // values for orders that could become elite).
+    Result<SliceOutcome> solve(int k, const StopToken *stop = nullptr, double tolerance = 1e-10,
+                               double cutoff = std::numeric_limits<double>::infinity()) const;
 
     // The baselines: minimise the largest sum of `weight` (one value >= 0 per
     // position) over cuts into <= k segments, with the same group and memory

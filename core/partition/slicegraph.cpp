@@ -92,12 +92,16 @@ public:
         return out;
     }
 
-    void evaluate(const Keys &keys, Evaluated &e) const
+    // Exact fitness when it is <= cutoff; otherwise just "above the cutoff"
+    // (ranked after every exact value, ties by index).
+    void evaluate(const Keys &keys, Evaluated &e, double cutoff) const
     {
         const std::vector<NodeId> ord = order(keys);
         OrderSlicer slicer(m_g, m_params, ord);
-        auto r = slicer.solve(m_k);
-        if (r) {
+        auto r = slicer.solve(m_k, nullptr, 1e-10, cutoff);
+        if (r && r->aboveCutoff) {
+            e.fitness = std::nextafter(cutoff, kInf);
+        } else if (r) {
             e.fitness = r->bottleneck;
             e.stages.assign(r->partition.stages().begin(), r->partition.stages().end());
         } else {
@@ -166,13 +170,13 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
     }
 
     // Evaluates the listed chromosomes on `threads` workers; results land by index.
-    auto evaluateAll = [&](const std::vector<int> &which) {
+    auto evaluateAll = [&](const std::vector<int> &which, double cutoff) {
         std::atomic<size_t> next{0};
         auto work = [&] {
             for (size_t i; (i = next.fetch_add(1)) < which.size();) {
                 if (shouldStop() && !(which[i] == 0 && !eval[0].done))
                     continue; // always finish the default order so that there is an answer
-                decoder.evaluate(pop[which[i]], eval[which[i]]);
+                decoder.evaluate(pop[which[i]], eval[which[i]], cutoff);
             }
         };
         const int t = std::min<int>(threads, static_cast<int>(which.size()));
@@ -207,7 +211,7 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
 
     std::vector<int> all(P);
     std::iota(all.begin(), all.end(), 0);
-    evaluateAll(all);
+    evaluateAll(all, kInf);
     collect(all);
     out.generationsRun = 1;
     if (onGeneration)
@@ -217,6 +221,8 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
     for (int gen = 1; gen < G && !shouldStop(); ++gen) {
         std::iota(rank.begin(), rank.end(), 0);
         std::stable_sort(rank.begin(), rank.end(), [&](int a, int b) { return eval[a].fitness < eval[b].fitness; });
+        // Children worse than the current worst elite cannot become elite.
+        const double cutoff = eval[rank[elites - 1]].fitness;
         std::vector<Keys> nextPop(P);
         std::vector<Evaluated> nextEval(P);
         for (int e = 0; e < elites; ++e) {
@@ -240,7 +246,7 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
         eval = std::move(nextEval);
         std::vector<int> fresh(P - elites);
         std::iota(fresh.begin(), fresh.end(), elites);
-        evaluateAll(fresh);
+        evaluateAll(fresh, cutoff);
         bool complete = std::all_of(fresh.begin(), fresh.end(), [&](int i) { return eval[i].done; });
         collect(fresh);
         for (int i : fresh)

@@ -2,6 +2,7 @@
 // the dnn-partitioning placement through pipecut's own partition reader, the
 // CSV through a small RFC 4180 reader here. Hand-made cases pin exact outputs;
 // random graphs and partitions check the round trips.
+#include "core/cli/cli.h"
 #include "core/cost/evaluate.h"
 #include "core/io/exports.h"
 #include "core/io/graph_io.h"
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -148,6 +150,15 @@ bool readCsv(const std::string &text, std::vector<std::vector<std::string>> &rec
     return record.empty() && field.empty(); // the last record ends with CRLF
 }
 
+int runCliCapture(const std::vector<std::string> &args, std::string &out, std::string &err)
+{
+    std::ostringstream o, e;
+    const int code = runCli(args, {o, e});
+    out = o.str();
+    err = e.str();
+    return code;
+}
+
 } // namespace
 
 class TestExports : public QObject {
@@ -166,6 +177,7 @@ private slots:
     void csvQuotingAndRandom();
     void modelExplorerOverlay();
     void stageColoursDistinct();
+    void cliExport();
 };
 
 void TestExports::formatNames()
@@ -508,6 +520,62 @@ void TestExports::stageColoursDistinct()
         seen.insert(c);
     }
     QCOMPARE(seen.size(), size_t(64));
+}
+
+void TestExports::cliExport()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const std::string base = dir.path().toStdString() + "/";
+    const Graph g = test::specExample();
+    QVERIFY(writeFileAtomically(base + "g.json", graphToJson(g)).ok());
+    QVERIFY(writeFileAtomically(base + "p.json", partitionToJson(g, Partition(std::vector<int32_t>{0, 0, 1, 1}, 2)))
+                .ok());
+    QVERIFY(writeFileAtomically(base + "q.json", partitionToJson(g, Partition(std::vector<int32_t>{0, 1, 0, 1}, 2)))
+                .ok());
+    QVERIFY(writeFileAtomically(base + "bad.json", partitionToJson(g, Partition(std::vector<int32_t>{1, 0, 1, 1}, 2)))
+                .ok());
+    std::string out, err;
+
+    // Every format, to a file and to standard output, equal to the library's text.
+    const CostParams params = CostParams::fromGraph(g);
+    for (const char *to : {"pytorch", "deepspeed", "dnn-partitioning", "csv", "model-explorer"}) {
+        const std::string file = base + "out." + to;
+        QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", to, "-o", file}, out, err),
+                 0);
+        auto written = readFile(file);
+        QVERIFY(written.ok());
+        auto expected = exportPartition(*parseExportFormat(to), g, params,
+                                        Partition(std::vector<int32_t>{0, 0, 1, 1}, 2));
+        QVERIFY(expected.ok());
+        QCOMPARE(*written, *expected);
+        QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", to}, out, err), 0);
+        QCOMPARE(out, *expected);
+    }
+    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", "model-explorer", "--metric",
+                            "stage-cost"},
+                           out, err),
+             0);
+    QVERIFY(out.find("\"gradient\"") != std::string::npos);
+
+    // Usage errors: exit 2.
+    QCOMPARE(runCliCapture({"export", base + "g.json", "--to", "csv"}, out, err), 2);
+    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json"}, out, err), 2);
+    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", "onnx"}, out, err), 2);
+    QVERIFY(err.find("unknown export format 'onnx'") != std::string::npos);
+    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", "csv", "--metric", "work"},
+                           out, err),
+             2);
+
+    // Bad input: exit 3 with one line naming the file.
+    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "q.json", "--to", "deepspeed"}, out, err), 3);
+    QVERIFY2(err.rfind("error: " + base + "q.json: the partition is not contiguous", 0) == 0, err.c_str());
+    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "bad.json", "--to", "csv"}, out, err), 3);
+    QVERIFY2(err.find("runs backwards") != std::string::npos, err.c_str());
+    QCOMPARE(runCliCapture({"export", base + "missing.json", "-p", base + "p.json", "--to", "csv"}, out, err), 3);
+
+    QCOMPARE(runCliCapture({"export", "--help"}, out, err), 0);
+    QVERIFY(out.find("model-explorer") != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestExports)

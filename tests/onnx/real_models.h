@@ -7,6 +7,7 @@
 #include "core/cost/cost_params.h"
 #include "core/cost/evaluate.h"
 #include "core/graph/graph.h"
+#include "core/partition/partitioner.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -68,88 +69,38 @@ struct RealModelPartition {
     double gap() const { return bottleneck > 0 ? (bottleneck - lowerBound) / bottleneck : 0.0; }
 };
 
-// Optimal cut of the graph's default topological order into <= k segments
-// (SPEC 2 "slice", O(k n^2 + n m); a stand-in until runPartitioner is in main),
-// then runBound("best") within boundSeconds, warm-started with that partition
-// (when the MIP finds a better partition on the way, it is kept).
-inline RealModelPartition partitionRealModel(
-    const Graph &g, const CostParams &params, int k, double boundSeconds = 10.0)
+// runPartitioner("auto") within partitionSeconds, then runBound("best") within
+// boundSeconds warm-started with that partition (when a bound method finds a
+// better partition on the way, it is kept).
+inline Result<RealModelPartition> partitionRealModel(const Graph &g, const CostParams &params, int k,
+                                                     double partitionSeconds = 10.0, double boundSeconds = 10.0)
 {
-    const int32_t n = g.nodeCount();
-    const auto order = g.topologicalOrder();
-    std::vector<int32_t> lastUse(n, -1); // position of the last successor of the node at position p
-    for (int32_t p = 0; p < n; ++p)
-        for (NodeId s : g.successors(order[p]))
-            lastUse[p] = std::max(lastUse[p], g.topoPosition(s));
-    // cost[i][j]: segment of positions i..j (inclusive), stored for j >= i.
-    std::vector<std::vector<double>> cost(n);
-    std::vector<int32_t> stamp(n, -1);
-    std::vector<std::vector<int32_t>> expiring(n); // positions whose last use is j
-    for (int32_t i = 0; i < n; ++i) {
-        cost[i].resize(n - i);
-        double work = 0, in = 0, out = 0, param = 0;
-        for (int32_t j = i; j < n; ++j) {
-            const NodeId v = order[j];
-            work += g.work(v);
-            param += g.param(v);
-            for (NodeId u : g.predecessors(v)) {
-                const int32_t pu = g.topoPosition(u);
-                if (pu < i && stamp[pu] != i) {
-                    stamp[pu] = i;
-                    in += g.out(u);
-                }
-            }
-            if (lastUse[j] > j) {
-                out += g.out(v);
-                expiring[lastUse[j]].push_back(j);
-            }
-            for (int32_t p : expiring[j])
-                out -= g.out(order[p]);
-            expiring[j].clear();
-            cost[i][j - i] = params.stageCost(work, in, out, param);
-        }
-    }
-    const double inf = std::numeric_limits<double>::infinity();
-    // best[b][j]: best bottleneck of the first j positions in b segments.
-    std::vector<std::vector<double>> best(k + 1, std::vector<double>(n + 1, inf));
-    std::vector<std::vector<int32_t>> cut(k + 1, std::vector<int32_t>(n + 1, 0));
-    best[0][0] = 0;
-    for (int b = 1; b <= k; ++b)
-        for (int32_t j = 0; j <= n; ++j) {
-            best[b][j] = best[b - 1][j]; // empty segment
-            cut[b][j] = j;
-            for (int32_t i = 0; i < j; ++i) {
-                const double c = std::max(best[b - 1][i], cost[i][j - 1 - i]);
-                if (c < best[b][j]) {
-                    best[b][j] = c;
-                    cut[b][j] = i;
-                }
-            }
-        }
+    PartitionOptions po;
+    po.k = k;
+    po.method = "auto";
+    po.timeLimit = partitionSeconds;
+    Result<PartitionResult> part = runPartitioner(g, params, po);
+    if (!part)
+        return makeError(part.error());
     RealModelPartition r;
-    std::vector<int32_t> stage(n, 0);
-    for (int b = k, j = n; b >= 1; --b) {
-        const int32_t i = cut[b][j];
-        for (int32_t p = i; p < j; ++p)
-            stage[index(order[p])] = b - 1;
-        j = i;
-    }
-    r.partition = Partition(std::move(stage), k);
+    r.partition = part->partition;
     r.bottleneck = evaluate(g, params, r.partition).bottleneck;
-    r.method = "slice(default order)";
-    r.lowerBound = std::max(g.totalWork() / k, g.maxWork());
-    r.boundMethod = "combinatorial";
+    r.method = part->method;
+    r.lowerBound = std::max(part->lowerBound, std::max(g.totalWork() / k, g.maxWork()));
+    r.boundMethod = part->lowerBound >= std::max(g.totalWork() / k, g.maxWork()) ? part->method : "combinatorial";
     BoundOptions bo;
     bo.k = k;
     bo.timeLimit = boundSeconds;
     bo.incumbent = r.partition;
     bo.useCache = false;
     Result<BoundResult> b = runBound(g, params, bo);
-    if (b && b->lowerBound > r.lowerBound) {
+    if (!b)
+        return makeError(b.error());
+    if (b->lowerBound > r.lowerBound) {
         r.lowerBound = b->lowerBound;
         r.boundMethod = b->provenBy;
     }
-    if (b && b->partition && b->upperBound < r.bottleneck) {
+    if (b->partition && b->upperBound < r.bottleneck) {
         r.partition = *b->partition;
         r.bottleneck = evaluate(g, params, r.partition).bottleneck;
         r.method = "bound search (" + b->provenBy + ")";

@@ -85,7 +85,9 @@ private slots:
             QVERIFY2(value.has_value(), symbol.c_str());
 
         const CostParams params = CostParams::fromGraph(*g);
-        const RealModelPartition p = partitionRealModel(*g, params, 4);
+        const Result<RealModelPartition> result = partitionRealModel(*g, params, 4);
+        QVERIFY2(result, result ? "" : result.error().c_str());
+        const RealModelPartition &p = *result;
         QVERIFY(validatePartition(*g, params, p.partition));
         QVERIFY(p.lowerBound > 0);
         QVERIFY2(p.lowerBound <= p.bottleneck * (1 + 1e-9),

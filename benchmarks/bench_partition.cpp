@@ -1,0 +1,359 @@
+// Figures for the partitioners (issue 3). Prints, never asserts.
+//
+//   bench_partition [table] [slice] [ideals] [options]
+//     table   cost and seconds per method over the corpus graphs and k, ratio to
+//             the combinatorial lower bound max(W/k, max work), geometric means
+//             per k, balanced-work as the baseline; slicegraph's gap to proven
+//             optima (ideal-dp) per k.
+//     slice   slice timings (median of --runs) at k = 16 on a 2,000-node graph
+//             (corpus bert_L-12_training and a generated transformer) and a
+//             100,000-node generated transformer.
+//     ideals  the number of ideals of every corpus graph's contracted DAG.
+//   Options: --graphs SUBSTR (only files containing it), --k 2,4,...,
+//            --methods balanced-work,slice,..., --time-limit S (per run),
+//            --budget POPxGEN (slicegraph), --runs N, --threads N.
+//   With no part named, runs all three.
+
+#include "core/cost/evaluate.h"
+#include "core/gen/generator.h"
+#include "core/graph/topology.h"
+#include "core/io/graph_io.h"
+#include "core/partition/ideal_dp.h"
+#include "core/partition/partitioner.h"
+#include "core/partition/slice.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace pipecut;
+
+namespace {
+
+struct Args {
+    bool table = false, slice = false, ideals = false;
+    std::string graphs;
+    std::vector<int> ks = {2, 4, 8, 16, 32, 64};
+    std::vector<std::string> methods = {"balanced-work", "uniform", "slice", "slicegraph", "refine", "ideal-dp", "auto"};
+    double timeLimit = 0.0;
+    int population = 0, generations = 0;
+    int runs = 5;
+    int threads = 0;
+};
+
+std::vector<std::string> split(const std::string &s)
+{
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    for (std::string item; std::getline(ss, item, ',');)
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
+std::vector<std::string> corpusGraphs(const std::string &filter)
+{
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    const fs::path root(PIPECUT_CORPUS_DIR);
+    for (const auto &e : fs::recursive_directory_iterator(root)) {
+        if (!e.is_regular_file())
+            continue;
+        const std::string rel = fs::relative(e.path(), root).generic_string();
+        const bool json = e.path().extension() == ".json" && rel.find("human-experts") == std::string::npos;
+        const bool profile = e.path().extension() == ".txt" &&
+                             (e.path().filename() == "graph.txt" || rel.find("test_graphs/") != std::string::npos);
+        if ((json || profile) && rel.find(filter) != std::string::npos)
+            files.push_back(rel);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU time of this process: on a shared machine it tells what the algorithm
+// costs when it has a core to itself (single-threaded parts only).
+double cpuNow()
+{
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::string shortName(const std::string &rel)
+{
+    std::string s = rel;
+    const std::pair<const char *, const char *> rules[] = {
+        {"dnn-partitioning/", ""}, {"profiler/image_classification/profiles/", ""}, {"profiler/translation/profiles/", ""},
+        {"graph/test_graphs/", "test/"}, {"throughput-inputs/", "thr/"}, {"latency-inputs/", "lat/"},
+        {"OperatorGraphs/", "op/"}, {"LayerGraphs/", "layer/"}, {"/graph.txt", ""}, {"inputs/", ""}, {".json", ""}};
+    for (auto [from, to] : rules)
+        if (auto i = s.find(from); i != std::string::npos)
+            s.replace(i, std::strlen(from), to);
+    return s;
+}
+
+struct Cell {
+    bool ok = false;
+    double cost = 0, seconds = 0;
+    bool optimal = false;
+};
+
+void runTable(const Args &a)
+{
+    const auto files = corpusGraphs(a.graphs);
+    // ratio[method][k] -> list of cost / LB; vsBase[method][k] -> cost / balanced-work
+    std::map<std::string, std::map<int, std::vector<double>>> ratio, vsBase, gapOpt;
+    std::map<std::string, std::map<int, double>> worstGap, maxSeconds;
+    std::map<std::string, std::map<int, int>> failures;
+    std::printf("# table: cost (seconds) per method; LB = max(W/k, max work); * = proven optimal\n");
+    for (const std::string &file : files) {
+        auto g = loadGraph(std::string(PIPECUT_CORPUS_DIR) + "/" + file);
+        if (!g.ok()) {
+            std::printf("%s: cannot load: %s\n", file.c_str(), g.error().c_str());
+            continue;
+        }
+        const CostParams params = CostParams::fromGraph(*g);
+        auto c = contractGroups(*g);
+        const IdealCount ic = c.ok() ? countIdeals(c->graph, 1'000'000) : IdealCount{};
+        std::printf("\n## %s  n=%d m=%lld units=%d ideals=%s\n", shortName(file).c_str(), g->nodeCount(),
+                    static_cast<long long>(g->edgeCount()), c.ok() ? c->graph.nodeCount() : -1,
+                    ic.exceeded ? ">1e6" : std::to_string(ic.count).c_str());
+        std::printf("%4s %12s", "k", "LB");
+        for (const std::string &m : a.methods)
+            std::printf(" %24s", m.c_str());
+        std::printf("\n");
+        for (int k : a.ks) {
+            const double lb = std::max(g->totalWork() / k, g->maxWork());
+            std::map<std::string, Cell> row;
+            for (const std::string &m : a.methods) {
+                PartitionOptions o;
+                o.k = k;
+                o.method = m;
+                o.timeLimit = a.timeLimit;
+                o.population = a.population;
+                o.generations = a.generations;
+                o.threads = a.threads;
+                const double t0 = now();
+                auto r = runPartitioner(*g, params, o);
+                Cell cell;
+                cell.seconds = now() - t0;
+                if (r.ok()) {
+                    cell.ok = true;
+                    cell.cost = r->bottleneck;
+                    cell.optimal = r->optimal;
+                }
+                row[m] = cell;
+            }
+            std::printf("%4d %12.6g", k, lb);
+            for (const std::string &m : a.methods) {
+                const Cell &cell = row[m];
+                char buf[64];
+                if (cell.ok)
+                    std::snprintf(buf, sizeof buf, "%.6g%s (%.3fs)", cell.cost, cell.optimal ? "*" : "", cell.seconds);
+                else
+                    std::snprintf(buf, sizeof buf, "-- (%.3fs)", cell.seconds);
+                std::printf(" %24s", buf);
+                maxSeconds[m][k] = std::max(maxSeconds[m][k], cell.seconds);
+                if (!cell.ok) {
+                    ++failures[m][k];
+                    continue;
+                }
+                if (lb > 0)
+                    ratio[m][k].push_back(cell.cost / lb);
+                if (row["balanced-work"].ok && row["balanced-work"].cost > 0)
+                    vsBase[m][k].push_back(cell.cost / row["balanced-work"].cost);
+            }
+            std::printf("\n");
+            // Gap to the proven optimum, wherever some method proved one.
+            double opt = -1;
+            for (auto &[m, cell] : row)
+                if (cell.ok && cell.optimal)
+                    opt = cell.cost;
+            if (opt > 0)
+                for (auto &[m, cell] : row)
+                    if (cell.ok) {
+                        gapOpt[m][k].push_back(cell.cost / opt);
+                        worstGap[m][k] = std::max(worstGap[m][k], cell.cost / opt);
+                    }
+            std::fflush(stdout);
+        }
+    }
+    auto geo = [](const std::vector<double> &v) {
+        double s = 0;
+        for (double x : v)
+            s += std::log(x);
+        return v.empty() ? 0.0 : std::exp(s / v.size());
+    };
+    auto summary = [&](const char *title, std::map<std::string, std::map<int, std::vector<double>>> &data) {
+        std::printf("\n# %s (geometric mean; count)\n%-14s", title, "method");
+        for (int k : a.ks)
+            std::printf(" %16d", k);
+        std::printf("\n");
+        for (const std::string &m : a.methods) {
+            std::printf("%-14s", m.c_str());
+            for (int k : a.ks) {
+                char buf[48];
+                std::snprintf(buf, sizeof buf, "%.4f (%zu)", geo(data[m][k]), data[m][k].size());
+                std::printf(" %16s", buf);
+            }
+            std::printf("\n");
+        }
+    };
+    summary("cost / combinatorial lower bound", ratio);
+    summary("cost / balanced-work cost", vsBase);
+    summary("cost / proven optimum (graphs where ideal-dp or auto proved it)", gapOpt);
+    std::printf("\n# worst cost / proven optimum, and max seconds, per k\n%-14s", "method");
+    for (int k : a.ks)
+        std::printf(" %22d", k);
+    std::printf("\n");
+    for (const std::string &m : a.methods) {
+        std::printf("%-14s", m.c_str());
+        for (int k : a.ks) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.4f / %.2fs%s", worstGap[m][k], maxSeconds[m][k],
+                          failures[m][k] ? (" F" + std::to_string(failures[m][k])).c_str() : "");
+            std::printf(" %22s", buf);
+        }
+        std::printf("\n");
+    }
+}
+
+void timeSlice(const char *label, const Graph &g, int runs)
+{
+    const CostParams params = CostParams::fromGraph(g);
+    std::vector<double> build, solve, total, cpu;
+    double cost = 0;
+    int thresholds = 0;
+    for (int r = 0; r < runs; ++r) {
+        const double c0 = cpuNow();
+        const double t0 = now();
+        OrderSlicer slicer(g, params, g.topologicalOrder());
+        const double t1 = now();
+        auto out = slicer.solve(16);
+        const double t2 = now();
+        cpu.push_back(cpuNow() - c0);
+        build.push_back(t1 - t0);
+        solve.push_back(t2 - t1);
+        total.push_back(t2 - t0);
+        if (out.ok()) {
+            cost = out->bottleneck;
+            thresholds = out->thresholdsTried;
+        }
+    }
+    std::printf("%-34s n=%7d m=%7lld k=16 median wall %9.3f ms, cpu %9.3f ms (precompute %8.3f, search %8.3f wall; "
+                "%d thresholds) T=%.6g\n",
+                label, g.nodeCount(), static_cast<long long>(g.edgeCount()), 1e3 * median(total), 1e3 * median(cpu),
+                1e3 * median(build), 1e3 * median(solve), thresholds, cost);
+    std::fflush(stdout);
+}
+
+void runSlice(const Args &a)
+{
+    std::printf("# slice timings at k = 16 (median of %d runs; precompute = events, search = bisection + BFS)\n", a.runs);
+    auto bert = loadGraph(std::string(PIPECUT_CORPUS_DIR) + "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json");
+    if (bert.ok())
+        timeSlice("corpus bert_L-12_training", *bert, a.runs);
+    for (const char *family : {"transformer", "cnn", "unet", "inception", "random"}) {
+        for (int64_t nodes : {int64_t(2000), int64_t(100000)}) {
+            GeneratorOptions o;
+            o.family = family;
+            o.nodes = nodes;
+            o.seed = 1;
+            auto g = generateGraph(o);
+            if (!g.ok()) {
+                std::printf("generate %s %lld: %s\n", family, static_cast<long long>(nodes), g.error().c_str());
+                continue;
+            }
+            timeSlice((std::string("generated ") + family + " " + std::to_string(nodes)).c_str(), *g, a.runs);
+        }
+    }
+}
+
+void runIdeals(const Args &a)
+{
+    std::printf("# ideals of the group-contracted DAG (counted up to 10,000,000)\n");
+    for (const std::string &file : corpusGraphs(a.graphs)) {
+        auto g = loadGraph(std::string(PIPECUT_CORPUS_DIR) + "/" + file);
+        if (!g.ok())
+            continue;
+        auto c = contractGroups(*g);
+        if (!c.ok())
+            continue;
+        const double t0 = now();
+        const IdealCount ic = countIdeals(c->graph, 10'000'000);
+        std::printf("%-50s n=%5d units=%5d ideals=%10s  (%.2fs)\n", shortName(file).c_str(), g->nodeCount(),
+                    c->graph.nodeCount(), ic.exceeded ? ">1e7" : std::to_string(ic.count).c_str(), now() - t0);
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string s = argv[i];
+        auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
+        if (s == "table")
+            a.table = true;
+        else if (s == "slice")
+            a.slice = true;
+        else if (s == "ideals")
+            a.ideals = true;
+        else if (s == "--graphs")
+            a.graphs = next();
+        else if (s == "--k") {
+            a.ks.clear();
+            for (const std::string &k : split(next()))
+                a.ks.push_back(std::stoi(k));
+        } else if (s == "--methods")
+            a.methods = split(next());
+        else if (s == "--time-limit")
+            a.timeLimit = std::stod(next());
+        else if (s == "--budget") {
+            auto b = parseBudget(next());
+            if (!b.ok()) {
+                std::fprintf(stderr, "%s\n", b.error().c_str());
+                return 2;
+            }
+            a.population = b->first;
+            a.generations = b->second;
+        } else if (s == "--runs")
+            a.runs = std::max(1, std::stoi(next()));
+        else if (s == "--threads")
+            a.threads = std::stoi(next());
+        else {
+            std::fprintf(stderr, "usage: %s [table] [slice] [ideals] [--graphs S] [--k 2,4] [--methods a,b] "
+                                 "[--time-limit S] [--budget PxG] [--runs N] [--threads N]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (!a.table && !a.slice && !a.ideals)
+        a.table = a.slice = a.ideals = true;
+    if (a.ideals)
+        runIdeals(a);
+    if (a.slice)
+        runSlice(a);
+    if (a.table)
+        runTable(a);
+    return 0;
+}
