@@ -1,7 +1,7 @@
 # Sourced by run.sh and test.sh: installs the Debian 12 packages pipecut needs,
 # only when some are missing (so a second run costs nothing).
 PIPECUT_DEBIAN_PACKAGES=(
-    build-essential cmake ninja-build pkg-config
+    build-essential cmake ninja-build pkg-config ccache
     qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6
     libgraphviz-dev coinor-libcbc-dev libsimdjson-dev
     libonnx-dev libprotobuf-dev protobuf-compiler

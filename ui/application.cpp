@@ -1,18 +1,117 @@
 #include "ui/application.h"
 
+#include "ui/document.h"
+#include "ui/graph_view.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QSettings>
+#include <QThread>
+#include <QTimer>
+
+#include <cstdio>
 
 namespace pipecut::ui {
+
+namespace {
+
+// Waits (processing events) until the window has a model, a picture and no
+// background work, or `seconds` pass. Returns whether it became idle.
+bool waitUntilIdle(MainWindow &window, double seconds)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < seconds * 1000) {
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+        if (window.document()->hasGraph() && window.graphView()->hasPicture() && !window.isBusy())
+            return true;
+        if (!window.document()->hasGraph() && !window.isBusy())
+            return false; // the model could not be opened
+        QThread::msleep(20);
+    }
+    return false;
+}
+
+int takeScreenshot(const QString &output, const QString &model)
+{
+    MainWindow window;
+    window.setInteractive(false);
+    window.resize(1720, 1020);
+    window.show();
+    if (model.isEmpty())
+        window.openBundledExample();
+    else
+        window.openFile(model);
+    const bool idle = waitUntilIdle(window, 180);
+    if (!window.document()->hasGraph()) {
+        std::fprintf(stderr, "error: %s\n", qPrintable(window.lastError()));
+        return 3;
+    }
+    if (!idle)
+        std::fprintf(stderr, "warning: background work still running; capturing anyway\n");
+    // Show a readable part of the graph around the bottleneck stage's first node.
+    const auto members = window.document()->partition().members();
+    const int b = window.document()->bottleneckStage();
+    if (b >= 0 && !members[b].empty()) {
+        // Close enough to read the labels, centred where the bottleneck stage begins.
+        window.graphView()->setTransform(QTransform::fromScale(0.8, 0.8));
+        window.graphView()->centerOn(window.graphView()->nodeItem(members[b].front()));
+    }
+    for (int i = 0; i < 10; ++i) {
+        QApplication::processEvents();
+        QThread::msleep(30);
+    }
+    if (!window.grab().save(output)) {
+        std::fprintf(stderr, "error: cannot write %s\n", qPrintable(output));
+        return 1;
+    }
+    std::printf("wrote %s\n", qPrintable(output));
+    return 0;
+}
+
+} // namespace
 
 int runApplication(int argc, char **argv)
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName("pipecut");
     QApplication::setOrganizationName("pipecut");
+    QApplication::setApplicationVersion(QStringLiteral(PIPECUT_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Explore pipeline partitions of a DNN operator graph."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption screenshot("screenshot",
+                                  QApplication::translate("main", "Render the window to FILE (PNG) and exit."),
+                                  "FILE");
+    parser.addOption(screenshot);
+    parser.addPositionalArgument("model", QApplication::translate("main", "Model file to open."), "[MODEL]");
+    parser.process(app);
+    const QStringList args = parser.positionalArguments();
+    const QString model = args.isEmpty() ? QString() : args.front();
+
+    if (parser.isSet(screenshot)) {
+        // A fixed look, independent of the user's saved window state.
+        QApplication::setApplicationName("pipecut-screenshot");
+        return takeScreenshot(parser.value(screenshot), model);
+    }
+
     MainWindow window;
     window.show();
+    QSettings settings;
+    const QStringList recent = settings.value("recentFiles").toStringList();
+    if (!model.isEmpty())
+        window.openFile(model);
+    else if (settings.value("started").toBool() && !recent.isEmpty() && QFileInfo::exists(recent.front()))
+        window.openFile(recent.front());
+    else
+        window.openBundledExample();
+    settings.setValue("started", true);
     return app.exec();
 }
 

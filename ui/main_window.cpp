@@ -1,11 +1,922 @@
 #include "ui/main_window.h"
 
+#include "core/bounds/bound.h"
+#include "core/cost/evaluate.h"
+#include "core/io/graph_io.h"
+#include "core/partition/partitioner.h"
+#include "ui/background.h"
+#include "ui/commands.h"
+#include "ui/document.h"
+#include "ui/format.h"
+#include "ui/graph_view.h"
+#include "ui/metrics_panel.h"
+#include "ui/move_controller.h"
+#include "ui/stage_list.h"
+#include "ui/stage_palette.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTextBrowser>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <QPointer>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+
+// The resources are compiled into the static pipecut_ui library, whose
+// registration object the linker may drop: register them explicitly.
+static void initResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
+
 namespace pipecut::ui {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+namespace {
+constexpr int kMaxRecent = 8;
+const char *kExampleResource = ":/examples/bert_l-3_inference.json";
+
+QString fileFilter()
 {
-    setWindowTitle("pipecut");
-    resize(1400, 900);
+    return QObject::tr("Models (*.json *.txt *.dot *.gv *.onnx);;pipecut or Microsoft JSON (*.json);;"
+                       "PipeDream profile (*.txt);;Graphviz (*.dot *.gv);;ONNX (*.onnx);;All files (*)");
+}
+
+QString escape(const std::string &s) { return QString::fromStdString(s).toHtmlEscaped(); }
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_document(new Document(this)), m_moves(new MoveController(m_document, this)),
+      m_jobs(new JobRunner(this))
+{
+    initResources();
+    setWindowTitle(tr("pipecut"));
+    setAcceptDrops(true);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks);
+    m_view = new GraphView(m_document, m_moves, this);
+    m_view->clearPicture(tr("Open a model (File \u203A Open, or drop a file here)"));
+    setCentralWidget(m_view);
+    createActions();
+    createToolBar();
+    createDocks();
+    createStatusBar();
+
+    connect(m_document, &Document::changed, this, [this](const DocumentChange &c) {
+        if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Partition))
+            updateInspector();
+        if (c.has(DocumentChange::Graph))
+            updateTitle();
+        updateActions();
+    });
+    connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(m_view, &GraphView::nodeSelectionChanged, this, [this] {
+        updateInspector();
+        updateSelectionStatus();
+    });
+    connect(m_moves, &MoveController::previewChanged, this, [this](const QString &text, bool valid) {
+        m_previewInfo->setStyleSheet(valid ? QString() : QStringLiteral("color: #B2182B;"));
+        m_previewInfo->setText(text);
+    });
+    connect(m_moves, &MoveController::refused, this, [this](const QString &reason) {
+        m_previewInfo->setStyleSheet(QStringLiteral("color: #B2182B; font-weight: bold;"));
+        m_previewInfo->setText(reason);
+        m_lastError = reason;
+    });
+    connect(m_stages, &StageList::stageActivated, this, [this](int stage) {
+        m_view->selectNodes(m_document->partition().members()[stage], true);
+    });
+    connect(m_metrics, &MetricsPanel::stageClicked, this, [this](int stage) {
+        if (m_document->hasGraph() && stage >= 0 && stage < m_document->k())
+            m_view->selectNodes(m_document->partition().members()[stage], false);
+    });
+
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    m_layoutOptions.direction = settings.value("view/leftToRight", false).toBool() ? LayoutDirection::LeftToRight
+                                                                                    : LayoutDirection::TopToBottom;
+    m_directionAction->setChecked(m_layoutOptions.direction == LayoutDirection::LeftToRight);
+    m_timeLimit->setValue(settings.value("solve/timeLimit", 10.0).toDouble());
+    m_boundTime->setValue(settings.value("solve/boundTimeLimit", 20.0).toDouble());
+    rebuildRecentMenu();
+    updateActions();
+}
+
+MainWindow::~MainWindow()
+{
+    m_jobs->stopAll();
+}
+
+// ---------------------------------------------------------------------------
+// Construction
+
+void MainWindow::createActions()
+{
+    QStyle *s = style();
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_openAction = file->addAction(s->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Model\u2026"), this,
+                                   &MainWindow::openDialog);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Open &Example"), this, &MainWindow::openBundledExample);
+    file->addSeparator();
+    m_openPartitionAction = file->addAction(tr("Open &Partition\u2026"), this, &MainWindow::openPartitionDialog);
+    m_savePartitionAction = file->addAction(s->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Partition\u2026"),
+                                            this, &MainWindow::savePartitionDialog);
+    m_savePartitionAction->setShortcut(QKeySequence::Save);
+    m_saveGraphAction = file->addAction(tr("Save &Graph as pipecut JSON\u2026"), this, &MainWindow::saveGraphDialog);
+    file->addSeparator();
+    m_exportAction = file->addAction(tr("&Export Whole Graph\u2026"), this, [this] { exportDialog(false); });
+    m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
+    m_exportVisibleAction = file->addAction(tr("Export &Visible Part\u2026"), this, [this] { exportDialog(true); });
+    m_exportChartsAction = file->addAction(tr("Export &Charts\u2026"), this, &MainWindow::exportChartsDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    m_undoAction->setShortcuts({QKeySequence(tr("Ctrl+Z"))});
+    m_undoAction->setIcon(s->standardIcon(QStyle::SP_ArrowBack));
+    m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
+    m_redoAction->setIcon(s->standardIcon(QStyle::SP_ArrowForward));
+    edit->addAction(m_undoAction);
+    edit->addAction(m_redoAction);
+    edit->addSeparator();
+    m_prevStageAction = edit->addAction(tr("Move Selection to &Previous Stage"), this, [this] { moveSelectionBy(-1); });
+    m_prevStageAction->setShortcuts({QKeySequence(Qt::Key_BracketLeft), QKeySequence(tr("Alt+Left"))});
+    m_nextStageAction = edit->addAction(tr("Move Selection to &Next Stage"), this, [this] { moveSelectionBy(+1); });
+    m_nextStageAction->setShortcuts({QKeySequence(Qt::Key_BracketRight), QKeySequence(tr("Alt+Right"))});
+    m_prevForcedAction = edit->addAction(tr("Move to Previous Stage with Forced Nodes"), this,
+                                         [this] { moveSelectionBy(-1, true); });
+    m_prevForcedAction->setShortcuts({QKeySequence(Qt::Key_BraceLeft), QKeySequence(tr("Shift+Alt+Left"))});
+    m_nextForcedAction = edit->addAction(tr("Move to Next Stage with Forced Nodes"), this,
+                                         [this] { moveSelectionBy(+1, true); });
+    m_nextForcedAction->setShortcuts({QKeySequence(Qt::Key_BraceRight), QKeySequence(tr("Shift+Alt+Right"))});
+    edit->addSeparator();
+    edit->addAction(tr("&Find Nodes\u2026"), QKeySequence::Find, this, [this] {
+        m_search->setFocus();
+        m_search->selectAll();
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_fitAction = view->addAction(tr("&Fit to Window"), this, [this] { m_view->fitAll(); });
+    m_fitAction->setShortcuts({QKeySequence(tr("Ctrl+0")), QKeySequence(Qt::Key_F)});
+    m_zoomInAction = view->addAction(tr("Zoom &In"), this, [this] { m_view->zoomBy(1.25); });
+    m_zoomInAction->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus)});
+    m_zoomOutAction = view->addAction(tr("Zoom &Out"), this, [this] { m_view->zoomBy(0.8); });
+    m_zoomOutAction->setShortcuts({QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)});
+    m_directionAction = view->addAction(tr("&Left to Right"));
+    m_directionAction->setCheckable(true);
+    connect(m_directionAction, &QAction::toggled, this, [this](bool lr) {
+        const auto direction = lr ? LayoutDirection::LeftToRight : LayoutDirection::TopToBottom;
+        if (direction == m_layoutOptions.direction)
+            return;
+        m_layoutOptions.direction = direction;
+        QSettings().setValue("view/leftToRight", lr);
+        startLayout();
+    });
+    view->addSeparator();
+
+    QMenu *solve = menuBar()->addMenu(tr("&Solve"));
+    m_runAction = solve->addAction(s->standardIcon(QStyle::SP_MediaPlay), tr("&Run Partitioner"), this,
+                                   &MainWindow::runSolve);
+    m_runAction->setShortcut(QKeySequence(tr("Ctrl+R")));
+    m_cancelAction = solve->addAction(s->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this,
+                                      &MainWindow::cancelSolve);
+    m_cancelAction->setShortcut(QKeySequence(tr("Ctrl+.")));
+    m_boundAction = solve->addAction(tr("Recompute &Lower Bound"), this, [this] {
+        if (m_boundStop)
+            m_boundStop->requestStop();
+        m_bounding = false;
+        m_document->forgetBound(); // with the (possibly raised) time limit
+        requestBound();
+    });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About pipecut"), this, [this] {
+        QMessageBox::about(this, tr("About pipecut"),
+                           tr("<b>pipecut %1</b><p>Cut a DNN operator graph into pipeline stages, edit the "
+                              "partition by drag and drop, and compare its bottleneck with a proven lower "
+                              "bound.</p><p>Method: Archer, Fahrbach, Liu, Prabhu, arXiv 2311.03703.</p>")
+                               .arg(QStringLiteral(PIPECUT_VERSION)));
+    });
+    m_viewMenu = view;
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName("mainToolBar");
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_openAction);
+    bar->addAction(m_savePartitionAction);
+    bar->addSeparator();
+    bar->addWidget(new QLabel(tr(" k ")));
+    m_kSpin = new QSpinBox;
+    m_kSpin->setRange(1, 512);
+    m_kSpin->setValue(4);
+    m_kSpin->setToolTip(tr("Number of pipeline stages for the next run"));
+    bar->addWidget(m_kSpin);
+    bar->addWidget(new QLabel(tr("  Method ")));
+    m_method = new QComboBox;
+    for (const std::string &m : partitionMethods())
+        m_method->addItem(QString::fromStdString(m));
+    m_method->setCurrentText(QStringLiteral("auto"));
+    m_method->setToolTip(tr("Partitioning method (refine starts from the current partition)"));
+    bar->addWidget(m_method);
+    bar->addWidget(new QLabel(tr("  Time ")));
+    m_timeLimit = new QDoubleSpinBox;
+    m_timeLimit->setRange(0.1, 3600);
+    m_timeLimit->setDecimals(1);
+    m_timeLimit->setSuffix(tr(" s"));
+    m_timeLimit->setToolTip(tr("Wall-time limit of the partitioner"));
+    bar->addWidget(m_timeLimit);
+    bar->addSeparator();
+    bar->addAction(m_runAction);
+    bar->addAction(m_cancelAction);
+    m_progress = new QProgressBar;
+    m_progress->setMaximumWidth(220);
+    m_progress->setMinimumWidth(160);
+    m_progress->setRange(0, 100);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(true);
+    m_progress->setFormat(tr("idle"));
+    bar->addWidget(m_progress);
+    bar->addSeparator();
+    bar->addAction(m_undoAction);
+    bar->addAction(m_redoAction);
+}
+
+void MainWindow::createDocks()
+{
+    // Left: stages (legend and drop targets), search, inspector.
+    auto *left = new QWidget;
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(4, 4, 4, 4);
+    auto *stagesTitle = new QLabel(tr("<b>Stages</b> \u2014 drop nodes here"));
+    leftLayout->addWidget(stagesTitle);
+    m_stages = new StageList(m_document, m_moves);
+    m_stages->setObjectName("stageList");
+    leftLayout->addWidget(m_stages, 3);
+    leftLayout->addWidget(new QLabel(tr("<b>Search</b> (regular expression on name, op, scope)")));
+    m_search = new QLineEdit;
+    m_search->setObjectName("searchEdit");
+    m_search->setPlaceholderText(tr("e.g. attention|layer\\.2\\."));
+    m_search->setClearButtonEnabled(true);
+    leftLayout->addWidget(m_search);
+    m_searchInfo = new QLabel;
+    leftLayout->addWidget(m_searchInfo);
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { search(m_search->text()); });
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (m_document->hasGraph() && m_document->graph().nodeCount() <= 20000)
+            search(text); // live while typing on graphs where it stays instant
+    });
+    leftLayout->addWidget(new QLabel(tr("<b>Inspector</b>")));
+    m_inspector = new QTextBrowser;
+    m_inspector->setObjectName("inspector");
+    m_inspector->setOpenLinks(false);
+    leftLayout->addWidget(m_inspector, 2);
+    auto *leftDock = new QDockWidget(tr("Stages, Search, Inspector"), this);
+    leftDock->setObjectName("leftDock");
+    leftDock->setWidget(left);
+    addDockWidget(Qt::LeftDockWidgetArea, leftDock);
+
+    // Right: metrics and charts.
+    m_metrics = new MetricsPanel(m_document);
+    m_metrics->setObjectName("metricsPanel");
+    auto *rightDock = new QDockWidget(tr("Bottleneck against the bound"), this);
+    rightDock->setObjectName("rightDock");
+    rightDock->setWidget(m_metrics);
+    addDockWidget(Qt::RightDockWidgetArea, rightDock);
+
+    // Bound time limit lives with the metrics it feeds.
+    m_boundTime = new QDoubleSpinBox;
+    m_boundTime->setRange(1, 3600);
+    m_boundTime->setDecimals(0);
+    m_boundTime->setSuffix(tr(" s"));
+    m_boundTime->setPrefix(tr("bound time limit "));
+    m_boundTime->setToolTip(tr("Time limit of the background lower-bound computation"));
+    static_cast<QVBoxLayout *>(m_metrics->layout())->insertWidget(1, m_boundTime);
+
+    m_viewMenu->addAction(leftDock->toggleViewAction());
+    m_viewMenu->addAction(rightDock->toggleViewAction());
+    resizeDocks({leftDock, rightDock}, {300, 380}, Qt::Horizontal);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_layoutInfo = new QLabel(tr("no model"));
+    m_countInfo = new QLabel;
+    m_previewInfo = new QLabel;
+    m_previewInfo->setObjectName("previewInfo");
+    m_previewInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(m_layoutInfo);
+    statusBar()->addWidget(m_countInfo);
+    statusBar()->addWidget(m_previewInfo, 1);
+}
+
+// ---------------------------------------------------------------------------
+// State shown around the view
+
+void MainWindow::updateActions()
+{
+    const bool has = m_document->hasGraph();
+    for (QAction *a : {m_savePartitionAction, m_openPartitionAction, m_saveGraphAction, m_exportAction,
+                       m_exportVisibleAction, m_exportChartsAction, m_prevStageAction, m_nextStageAction,
+                       m_prevForcedAction, m_nextForcedAction, m_boundAction})
+        a->setEnabled(has);
+    m_runAction->setEnabled(has && !m_solving);
+    m_cancelAction->setEnabled(m_solving);
+}
+
+void MainWindow::updateTitle()
+{
+    QString name = m_document->hasGraph() ? QFileInfo(m_document->filePath()).fileName() : tr("no model");
+    setWindowTitle(tr("%1%2 \u2014 pipecut").arg(name, m_document->undoStack()->isClean() ? "" : " *"));
+}
+
+void MainWindow::updateSelectionStatus()
+{
+    if (!m_document->hasGraph()) {
+        m_countInfo->clear();
+        return;
+    }
+    const Graph &g = m_document->graph();
+    m_countInfo->setText(tr("%L1 nodes, %L2 edges, %L3 selected")
+                             .arg(g.nodeCount())
+                             .arg(g.edgeCount())
+                             .arg(m_view->selectedNodes().size()));
+}
+
+QString MainWindow::previewText() const { return m_previewInfo->text(); }
+
+QString MainWindow::inspectorText() const { return m_inspector->toPlainText(); }
+
+void MainWindow::updateInspector()
+{
+    if (!m_document->hasGraph() || !m_view->hasPicture()) {
+        m_inspector->clear();
+        return;
+    }
+    const Graph &g = m_document->graph();
+    const Partition &p = m_document->partition();
+    const auto nodes = m_view->selectedNodes();
+    const QString unit = m_document->timeUnit();
+    QString html;
+    auto row = [&](const QString &k, const QString &v) {
+        html += QStringLiteral("<tr><td style='color:#555;padding-right:8px'>%1</td><td>%2</td></tr>").arg(k, v);
+    };
+    if (nodes.empty()) {
+        html = tr("<p style='color:#777'>Select nodes to inspect them: click, drag a rubber band, search, or "
+                  "double-click a stage.</p><p style='color:#777'>Drag a selection onto a stage, or onto a node "
+                  "of another stage, to move it; hold Shift to bring along the nodes that must follow.</p>");
+    } else if (nodes.size() == 1) {
+        const NodeId v = nodes.front();
+        const int s = index(p.stage(v));
+        html = "<table>";
+        row(tr("node"), QStringLiteral("<b>%1</b>").arg(escape(g.id(v))));
+        row(tr("op"), g.op(v).empty() ? QStringLiteral("\u2014") : escape(g.op(v)));
+        row(tr("scope"), g.scope(v).empty() ? QStringLiteral("\u2014") : escape(g.scope(v)));
+        row(tr("stage"), QStringLiteral("<span style='background:%1'>&nbsp;&nbsp;&nbsp;</span> %2")
+                             .arg(stageColor(s).name())
+                             .arg(s + 1));
+        row(tr("work"), formatCost(g.work(v), unit));
+        row(tr("out"), QString::number(g.out(v), 'g', 6) + " " + QString::fromStdString(g.units().size));
+        row(tr("param"), QString::number(g.param(v), 'g', 6) + " " + QString::fromStdString(g.units().size));
+        if (g.group(v) != kNoGroup)
+            row(tr("group"), escape(g.groupName(g.group(v))));
+        row(tr("in / out edges"), QStringLiteral("%1 / %2").arg(g.inDegree(v)).arg(g.outDegree(v)));
+        html += "</table>";
+    } else {
+        double work = 0, out = 0, param = 0;
+        std::map<int, int> perStage;
+        for (NodeId v : nodes) {
+            work += g.work(v);
+            out += g.out(v);
+            param += g.param(v);
+            ++perStage[index(p.stage(v))];
+        }
+        QStringList stages;
+        for (auto [s, c] : perStage)
+            stages << tr("%1\u00D7 stage %2").arg(c).arg(s + 1);
+        html = "<table>";
+        row(tr("nodes"), QString::number(nodes.size()));
+        row(tr("work"), formatCost(work, unit));
+        row(tr("out"), QString::number(out, 'g', 6));
+        row(tr("param"), QString::number(param, 'g', 6));
+        row(tr("stages"), stages.join(", "));
+        html += "</table>";
+    }
+    m_inspector->setHtml(html);
+}
+
+void MainWindow::note(const QString &text)
+{
+    m_previewInfo->setStyleSheet(QString());
+    m_previewInfo->setText(text);
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    m_lastError = message;
+    note(message);
+    m_previewInfo->setStyleSheet(QStringLiteral("color: #B2182B;"));
+    if (m_interactive)
+        QMessageBox::warning(this, title, message);
+}
+
+bool MainWindow::isBusy() const
+{
+    return m_loading || m_layingOut || m_solving || m_bounding;
+}
+
+// ---------------------------------------------------------------------------
+// Opening models
+
+void MainWindow::openFile(const QString &path, int autoK)
+{
+    m_loading = true;
+    note(tr("Loading %1\u2026").arg(path));
+    const std::string file = path.toStdString();
+    m_jobs->start<Result<Graph>>(
+        this, [file](const StopToken &) { return loadGraph(file); },
+        [this, path, autoK](Result<Graph> graph) {
+            m_loading = false;
+            if (!graph.ok()) {
+                showError(tr("Cannot open model"), QString::fromStdString(graph.error()));
+                return;
+            }
+            addRecent(QFileInfo(path).absoluteFilePath());
+            adoptGraph(std::move(graph).value(), QFileInfo(path).absoluteFilePath(), autoK);
+        });
+}
+
+void MainWindow::openBundledExample()
+{
+    QFile file(QString::fromLatin1(kExampleResource));
+    if (!file.open(QIODevice::ReadOnly)) {
+        showError(tr("Cannot open example"), tr("the bundled example %1 is missing").arg(kExampleResource));
+        return;
+    }
+    const std::string content = file.readAll().toStdString();
+    m_loading = true;
+    m_jobs->start<Result<Graph>>(
+        this,
+        [content](const StopToken &) { return parseGraph(content, "bert_l-3_inference.json (bundled example)"); },
+        [this](Result<Graph> graph) {
+            m_loading = false;
+            if (!graph.ok()) {
+                showError(tr("Cannot open example"), QString::fromStdString(graph.error()));
+                return;
+            }
+            adoptGraph(std::move(graph).value(), QStringLiteral("bert_l-3_inference.json"), -1);
+        });
+}
+
+void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
+{
+    int k = autoK > 0 ? autoK : (graph.suggestedK() > 0 ? graph.suggestedK() : m_kSpin->value());
+    if (m_solveStop)
+        m_solveStop->requestStop();
+    if (m_boundStop)
+        m_boundStop->requestStop();
+    m_search->clear();
+    m_previewInfo->clear();
+    for (const std::string &text : graph.notes())
+        note(QString::fromStdString(text));
+    m_document->setGraph(std::move(graph), path, 1);
+    m_kSpin->setValue(k);
+    updateSelectionStatus();
+    emit modelLoaded();
+    startLayout();
+    startSolve(k, QStringLiteral("auto"), m_timeLimit->value(), true);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile()) {
+            openFile(url.toLocalFile());
+            event->acceptProposedAction();
+            return;
+        }
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value("recentFiles").toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue("recentFiles", recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value("recentFiles").toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::openDialog()
+{
+    const QString dir = QSettings().value("lastDir").toString();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Model"), dir, fileFilter());
+    if (path.isEmpty())
+        return;
+    QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
+    openFile(path);
+}
+
+// ---------------------------------------------------------------------------
+// Layout, bounds, solving
+
+void MainWindow::startLayout()
+{
+    if (!m_document->hasGraph())
+        return;
+    if (m_layoutStop)
+        m_layoutStop->requestStop();
+    const int generation = ++m_layoutGeneration;
+    const auto graph = m_document->sharedGraph();
+    const LayoutOptions options = m_layoutOptions;
+    m_layingOut = true;
+    m_layoutInfo->setText(tr("laying out %L1 nodes\u2026").arg(graph->nodeCount()));
+    m_view->clearPicture(tr("Laying out\u2026"));
+    m_layoutStop = m_jobs->start<Layout>(
+        this, [graph, options](const StopToken &stop) { return computeLayout(*graph, options, stop); },
+        [this, generation, graph, options](Layout layout) {
+            if (generation != m_layoutGeneration || graph != m_document->sharedGraph())
+                return; // a newer layout or another graph replaced this one
+            m_layingOut = false;
+            m_view->showLayout(layout, options);
+            QString info = tr("%1 layout %2 s").arg(QString::fromStdString(layout.engine)).arg(layout.seconds, 0, 'f', 2);
+            if (!layout.notes.empty()) {
+                m_layoutInfo->setToolTip(QString::fromStdString(layout.notes.front()));
+                info += tr(" (%1)").arg(QString::fromStdString(layout.notes.front()));
+            }
+            m_layoutInfo->setText(info);
+            updateSelectionStatus();
+            updateInspector();
+            emit layoutReady();
+        });
+}
+
+void MainWindow::requestBound()
+{
+    if (!m_document->hasGraph() || m_document->bound())
+        return;
+    const int k = m_document->k();
+    const CostParams params = m_document->params();
+    const QString key = QStringLiteral("%1").arg(k);
+    if (m_bounding && m_boundKeyRunning == key)
+        return;
+    if (m_boundStop)
+        m_boundStop->requestStop();
+    const auto graph = m_document->sharedGraph();
+    BoundOptions options;
+    options.k = k;
+    options.method = "best";
+    options.timeLimit = m_boundTime->value();
+    options.incumbent = m_document->partition();
+    m_bounding = true;
+    m_boundKeyRunning = key;
+    m_document->setBoundRunning(true);
+    m_boundStop = m_jobs->start<Result<BoundResult>>(
+        this,
+        [graph, params, options](const StopToken &stop) { return runBound(*graph, params, options, stop); },
+        [this, graph, k, params](Result<BoundResult> result) {
+            if (graph != m_document->sharedGraph())
+                return;
+            m_bounding = false;
+            m_document->setBoundRunning(false);
+            if (!result.ok()) {
+                note(tr("lower bound: %1").arg(QString::fromStdString(result.error())));
+            } else if (result->infeasible) {
+                showError(tr("No valid partition"), QString::fromStdString(result->reason));
+            } else {
+                m_document->setBound(k, params, result->lowerBound, QString::fromStdString(result->provenBy),
+                                     result->seconds);
+            }
+            emit boundFinished();
+            requestBound(); // k may have changed meanwhile
+        });
+}
+
+void MainWindow::runSolve()
+{
+    if (!m_document->hasGraph())
+        return;
+    startSolve(m_kSpin->value(), m_method->currentText(), m_timeLimit->value(), false);
+}
+
+void MainWindow::cancelSolve()
+{
+    if (m_solveStop && m_solving) {
+        m_solveStop->requestStop();
+        m_progress->setFormat(tr("cancelling\u2026"));
+    }
+}
+
+void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool firstPartition)
+{
+    if (m_solving || !m_document->hasGraph())
+        return;
+    PartitionOptions options;
+    options.k = k;
+    options.method = method.toStdString();
+    options.timeLimit = timeLimit;
+    if (!firstPartition && k == m_document->k())
+        options.start = m_document->partition();
+    const auto graph = m_document->sharedGraph();
+    const CostParams params = m_document->params();
+    m_solving = true;
+    m_lastIncumbent = std::numeric_limits<double>::infinity();
+    m_progress->setRange(0, 0);
+    m_progress->setFormat(tr("%1\u2026").arg(method));
+    updateActions();
+
+    // Progress comes from solver threads: keep the latest report, post at most ~10 per second.
+    struct Throttle {
+        std::mutex mutex;
+        std::chrono::steady_clock::time_point last{};
+    };
+    auto throttle = std::make_shared<Throttle>();
+    QPointer<MainWindow> self(this);
+    ProgressFn progress = [self, throttle](const Progress &p) {
+        {
+            std::lock_guard lock(throttle->mutex);
+            const auto now = std::chrono::steady_clock::now();
+            if (now - throttle->last < std::chrono::milliseconds(100))
+                return;
+            throttle->last = now;
+        }
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, p] {
+                if (!self || !self->m_solving)
+                    return;
+                if (p.fraction >= 0) {
+                    self->m_progress->setRange(0, 100);
+                    self->m_progress->setValue(int(p.fraction * 100));
+                }
+                QString text = QString::fromStdString(p.stage);
+                if (std::isfinite(p.incumbent)) {
+                    text += tr(" T=%1").arg(formatCost(p.incumbent));
+                    if (p.incumbent < self->m_lastIncumbent - 1e-12) {
+                        self->m_lastIncumbent = p.incumbent;
+                        const BoundInfo *b = self->m_document->bound();
+                        self->m_document->addHistory(p.incumbent, std::max(p.bound, b ? b->lowerBound : 0.0),
+                                                     tr("solver incumbent"));
+                    }
+                }
+                self->m_progress->setFormat(text);
+            },
+            Qt::QueuedConnection);
+    };
+    m_solveStop = m_jobs->start<Result<PartitionResult>>(
+        this,
+        [graph, params, options, progress](const StopToken &stop) {
+            return runPartitioner(*graph, params, options, stop, progress);
+        },
+        [this, graph, params, k, firstPartition](Result<PartitionResult> result) {
+            m_solving = false;
+            m_progress->setRange(0, 100);
+            m_progress->setValue(0);
+            m_progress->setFormat(tr("idle"));
+            updateActions();
+            if (graph != m_document->sharedGraph())
+                return;
+            const bool cancelled = m_solveStop && m_solveStop->stopRequested();
+            if (!result.ok()) {
+                if (cancelled)
+                    note(tr("partitioning cancelled"));
+                else
+                    showError(tr("Partitioning failed"), QString::fromStdString(result.error()));
+                emit solveFinished(false);
+                return;
+            }
+            const PartitionResult &r = *result;
+            const double before = m_document->bottleneck();
+            const bool better = r.partition.k() != m_document->k() || r.bottleneck < before - 1e-12;
+            if (firstPartition) {
+                m_document->applyPartition(r.partition);
+                m_document->recordPoint(tr("%1 (k=%2)").arg(QString::fromStdString(r.method)).arg(k));
+            } else if (!cancelled || better) {
+                m_document->undoStack()->push(new SetPartitionCommand(
+                    m_document, r.partition, tr("apply %1 (k=%2)").arg(QString::fromStdString(r.method)).arg(k)));
+            }
+            if (r.optimal)
+                m_document->setBound(k, params, r.bottleneck, QString::fromStdString(r.method), r.seconds);
+            else if (r.lowerBound > 0)
+                m_document->setBound(k, params, r.lowerBound, QString::fromStdString(r.method), r.seconds);
+            QString message = tr("%1: T = %2 in %3 s%4")
+                                  .arg(QString::fromStdString(r.method), formatCost(r.bottleneck, m_document->timeUnit()))
+                                  .arg(r.seconds, 0, 'f', 2)
+                                  .arg(r.optimal ? tr(", proven optimal") : QString());
+            if (!firstPartition)
+                message += tr(" (was %1)").arg(formatCost(before));
+            if (cancelled)
+                message += tr(" \u2014 stopped early");
+            for (const std::string &note : r.notes)
+                message += QStringLiteral("; ") + QString::fromStdString(note);
+            note(message);
+            emit solveFinished(true);
+            requestBound();
+        });
+}
+
+// ---------------------------------------------------------------------------
+// Editing
+
+void MainWindow::moveSelectionBy(int delta, bool withForced)
+{
+    if (!m_document->hasGraph())
+        return;
+    const auto nodes = m_view->selectedNodes();
+    if (nodes.empty()) {
+        emit m_moves->refused(tr("select nodes first"));
+        return;
+    }
+    int lo = m_document->k(), hi = -1;
+    for (NodeId v : nodes) {
+        const int s = index(m_document->partition().stage(v));
+        lo = std::min(lo, s);
+        hi = std::max(hi, s);
+    }
+    const int target = delta < 0 ? lo - 1 : hi + 1;
+    if (target < 0 || target >= m_document->k()) {
+        emit m_moves->refused(tr("there is no stage %1 (k = %2)").arg(target + 1).arg(m_document->k()));
+        return;
+    }
+    m_moves->commit(nodes, stageId(target), withForced);
+}
+
+int MainWindow::search(const QString &pattern)
+{
+    if (!m_document->hasGraph() || !m_view->hasPicture())
+        return 0;
+    if (pattern.isEmpty()) {
+        m_searchInfo->clear();
+        return 0;
+    }
+    const QRegularExpression re(pattern, QRegularExpression::CaseInsensitiveOption);
+    if (!re.isValid()) {
+        m_searchInfo->setText(tr("<span style='color:#B2182B'>invalid: %1</span>").arg(re.errorString()));
+        return -1;
+    }
+    const Graph &g = m_document->graph();
+    std::vector<NodeId> matches;
+    for (int32_t v = 0; v < g.nodeCount(); ++v) {
+        const NodeId id = nodeId(v);
+        if (re.match(QString::fromStdString(g.id(id))).hasMatch() || re.match(QString::fromStdString(g.op(id))).hasMatch() ||
+            re.match(QString::fromStdString(g.scope(id))).hasMatch())
+            matches.push_back(id);
+    }
+    m_view->selectNodes(matches, true);
+    m_searchInfo->setText(tr("%n match(es)", nullptr, int(matches.size())));
+    return int(matches.size());
+}
+
+// ---------------------------------------------------------------------------
+// Files
+
+void MainWindow::savePartitionDialog()
+{
+    if (!m_document->hasGraph())
+        return;
+    const QString suggested = QFileInfo(m_document->filePath()).completeBaseName() + ".partition.json";
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Partition"), suggested, tr("Partition (*.json)"));
+    if (path.isEmpty())
+        return;
+    const Status st = writeFileAtomically(path.toStdString(), partitionToJson(m_document->graph(), m_document->partition()));
+    if (!st.ok())
+        showError(tr("Cannot save partition"), QString::fromStdString(st.error()));
+    else
+        m_document->undoStack()->setClean();
+}
+
+void MainWindow::openPartitionDialog()
+{
+    if (!m_document->hasGraph())
+        return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Partition"), QString(), tr("Partition (*.json)"));
+    if (path.isEmpty())
+        return;
+    auto partition = loadPartition(path.toStdString(), m_document->graph());
+    if (!partition.ok()) {
+        showError(tr("Cannot open partition"), QString::fromStdString(partition.error()));
+        return;
+    }
+    const Status valid = validatePartition(m_document->graph(), m_document->params(), *partition);
+    if (!valid.ok()) {
+        showError(tr("Invalid partition"), tr("%1: %2").arg(path, QString::fromStdString(valid.error())));
+        return;
+    }
+    m_document->undoStack()->push(
+        new SetPartitionCommand(m_document, *partition, tr("open partition %1").arg(QFileInfo(path).fileName())));
+    m_kSpin->setValue(m_document->k());
+    requestBound();
+}
+
+void MainWindow::saveGraphDialog()
+{
+    if (!m_document->hasGraph())
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Graph"), QFileInfo(m_document->filePath()).completeBaseName() + ".pipecut.json",
+                                                      tr("pipecut JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    const Status st = writeFileAtomically(path.toStdString(), graphToJson(m_document->graph()));
+    if (!st.ok())
+        showError(tr("Cannot save graph"), QString::fromStdString(st.error()));
+}
+
+bool MainWindow::exportView(const QString &path, bool visibleOnly, QString *error)
+{
+    return m_view->exportPicture(path, visibleOnly, error);
+}
+
+void MainWindow::exportDialog(bool visibleOnly)
+{
+    const QString path = QFileDialog::getSaveFileName(this, visibleOnly ? tr("Export Visible Part") : tr("Export Graph"),
+                                                      QString(), tr("PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportView(path, visibleOnly, &error))
+        showError(tr("Export failed"), error);
+    else
+        note(tr("exported %1").arg(path));
+}
+
+void MainWindow::exportChartsDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Charts"), QString(),
+                                                      tr("PNG image (*.png);;PDF (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_metrics->exportCharts(path, &error))
+        showError(tr("Export failed"), error);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_interactive && m_document->hasGraph() && !m_document->undoStack()->isClean()) {
+        const auto answer = QMessageBox::question(this, tr("Unsaved partition"),
+                                                  tr("The partition has unsaved edits. Save it before closing?"),
+                                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+        if (answer == QMessageBox::Cancel) {
+            event->ignore();
+            return;
+        }
+        if (answer == QMessageBox::Save)
+            savePartitionDialog();
+    }
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    settings.setValue("solve/timeLimit", m_timeLimit->value());
+    settings.setValue("solve/boundTimeLimit", m_boundTime->value());
+    m_jobs->stopAll();
+    event->accept();
 }
 
 } // namespace pipecut::ui

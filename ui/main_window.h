@@ -1,13 +1,144 @@
 #pragma once
+// The explorer window (UI.md): toolbar, stage list / search / inspector on the
+// left, the graph view in the centre, metrics and charts on the right, and a
+// status bar for background work and move previews. It wires the Document to
+// the views and runs loading, layout, partitioning and bounds off the GUI thread.
+
+#include "core/layout/layout.h"
+#include "core/util/progress.h"
 
 #include <QMainWindow>
+#include <QStringList>
+
+#include <optional>
+
+class QAction;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QSpinBox;
+class QTextBrowser;
+
+namespace pipecut {
+class Graph;
+}
 
 namespace pipecut::ui {
+
+class Document;
+class GraphView;
+class JobRunner;
+class MetricsPanel;
+class MoveController;
+class StageList;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Errors go to dialogs when interactive (default), else only to lastError().
+    void setInteractive(bool interactive) { m_interactive = interactive; }
+    QString lastError() const { return m_lastError; }
+
+    // Opens a model file in the background; `autoK` > 0 partitions it with
+    // the auto method at that k once loaded (-1: the file's suggested k or 4).
+    void openFile(const QString &path, int autoK = 0);
+    void openBundledExample();
+    void runSolve();
+    void cancelSolve();
+    bool isSolving() const { return m_solving; }
+    bool isBusy() const; // loading, laying out, solving or bounding
+    void moveSelectionBy(int delta, bool withForced = false);
+    int search(const QString &pattern); // selects and centres the matches; returns their count
+    bool exportView(const QString &path, bool visibleOnly, QString *error);
+
+    Document *document() const { return m_document; }
+    GraphView *graphView() const { return m_view; }
+    StageList *stageList() const { return m_stages; }
+    MetricsPanel *metrics() const { return m_metrics; }
+    MoveController *moveController() const { return m_moves; }
+    QSpinBox *kSpinBox() const { return m_kSpin; }
+    QComboBox *methodBox() const { return m_method; }
+    QDoubleSpinBox *timeLimitBox() const { return m_timeLimit; }
+    QString previewText() const;
+    QString inspectorText() const;
+
+signals:
+    void modelLoaded();
+    void layoutReady();
+    void solveFinished(bool ok);
+    void boundFinished();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createActions();
+    void createToolBar();
+    void createDocks();
+    void createStatusBar();
+    void updateActions();
+    void updateInspector();
+    void updateSelectionStatus();
+    void updateTitle();
+    void showError(const QString &title, const QString &message);
+    void note(const QString &text); // neutral message in the status bar
+
+    void adoptGraph(Graph graph, const QString &path, int autoK);
+    void startLayout();
+    void requestBound();
+    void startSolve(int k, const QString &method, double timeLimit, bool firstPartition);
+
+    void openDialog();
+    void savePartitionDialog();
+    void openPartitionDialog();
+    void saveGraphDialog();
+    void exportDialog(bool visibleOnly);
+    void exportChartsDialog();
+    void addRecent(const QString &path);
+    void rebuildRecentMenu();
+
+    Document *m_document;
+    MoveController *m_moves;
+    JobRunner *m_jobs;
+    GraphView *m_view;
+    StageList *m_stages;
+    MetricsPanel *m_metrics;
+    QLineEdit *m_search;
+    QLabel *m_searchInfo;
+    QTextBrowser *m_inspector;
+
+    QSpinBox *m_kSpin;
+    QComboBox *m_method;
+    QDoubleSpinBox *m_timeLimit;
+    QDoubleSpinBox *m_boundTime;
+    QProgressBar *m_progress;
+    QLabel *m_layoutInfo, *m_countInfo, *m_previewInfo;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+
+    QAction *m_openAction, *m_savePartitionAction, *m_openPartitionAction, *m_saveGraphAction;
+    QAction *m_exportAction, *m_exportVisibleAction, *m_exportChartsAction;
+    QAction *m_undoAction, *m_redoAction, *m_runAction, *m_cancelAction, *m_boundAction;
+    QAction *m_prevStageAction, *m_nextStageAction, *m_prevForcedAction, *m_nextForcedAction;
+    QAction *m_fitAction, *m_zoomInAction, *m_zoomOutAction, *m_directionAction;
+
+    LayoutOptions m_layoutOptions;
+    int m_layoutGeneration = 0;
+    bool m_loading = false, m_layingOut = false, m_solving = false, m_bounding = false;
+    std::optional<StopToken> m_solveStop, m_boundStop, m_layoutStop;
+    QString m_boundKeyRunning;
+    double m_lastIncumbent = 0;
+    bool m_interactive = true;
+    QString m_lastError;
+    QString m_pendingPreview;
 };
 
 } // namespace pipecut::ui

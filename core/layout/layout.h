@@ -29,7 +29,7 @@ struct LayoutOptions {
     double rankGap = 40.0;     // free space between consecutive layers
     double nodeGap = 16.0;     // free space between neighbours in one layer
     double budgetSeconds = 3.0; // dot's wall-time budget
-    int dotNodeLimit = 2500;    // Auto: larger graphs go straight to the layered layout
+    int dotNodeLimit = 1500;    // Auto: larger graphs go straight to the layered layout
     int sweeps = 8;             // layered: barycentric down+up sweep pairs
 };
 

@@ -1,0 +1,372 @@
+// The explorer window with real widgets (offscreen): open the bundled example,
+// partition it, move nodes by dropping on the view and on the stage list,
+// refuse invalid moves with their reason, undo/redo, search, export, and
+// cancel a long solve while the window keeps answering.
+#include "core/cost/evaluate.h"
+#include "core/io/graph_io.h"
+#include "core/partition/partitioner.h"
+#include "tests/support/test_graphs.h"
+#include "ui/document.h"
+#include "ui/format.h"
+#include "ui/graph_view.h"
+#include "ui/main_window.h"
+#include "ui/metrics_panel.h"
+#include "ui/move_controller.h"
+#include "ui/stage_list.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QImage>
+#include <QImageReader>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <random>
+
+using namespace pipecut;
+using namespace pipecut::ui;
+
+namespace {
+
+// Waits until the model is loaded, drawn and partitioned (bounds may still run).
+bool waitForModel(MainWindow &w, int timeoutMs = 120000)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeoutMs) {
+        QTest::qWait(20);
+        if (w.document()->hasGraph() && w.graphView()->hasPicture() && !w.isSolving())
+            return true;
+    }
+    return false;
+}
+
+// Sends a complete drag-enter / drag-move / drop sequence to `target` at `pos`.
+bool dropNodes(QWidget *target, QPoint pos, const std::vector<NodeId> &nodes, Qt::KeyboardModifiers mods)
+{
+    std::unique_ptr<QMimeData> mime(MoveController::makeMimeData(nodes));
+    QDragEnterEvent enter(pos, Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
+    QApplication::sendEvent(target, &enter);
+    QDragMoveEvent move(pos, Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
+    QApplication::sendEvent(target, &move);
+    QDropEvent drop(QPointF(pos), Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
+    QApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
+}
+
+QPoint viewPointOf(GraphView *view, NodeId v)
+{
+    view->centerOn(view->nodeItem(v));
+    return view->mapFromScene(view->nodeItem(v)->scenePos());
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setApplicationName("pipecut-tests");
+    }
+
+    void init()
+    {
+        m_window = std::make_unique<MainWindow>();
+        m_window->setInteractive(false);
+        m_window->resize(1400, 900);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void cleanup() { m_window.reset(); }
+
+    void opensAndPartitionsTheExample()
+    {
+        MainWindow &w = *m_window;
+        QSignalSpy solved(&w, &MainWindow::solveFinished);
+        w.openBundledExample();
+        QVERIFY(waitForModel(w));
+        QCOMPARE(solved.count(), 1);
+        QCOMPARE(solved.first().first().toBool(), true);
+        const Document &doc = *w.document();
+        QCOMPARE(doc.graph().nodeCount(), 235);
+        const int k = doc.graph().suggestedK() > 0 ? doc.graph().suggestedK() : 4;
+        QCOMPARE(doc.k(), k);
+        QVERIFY(validatePartition(doc.graph(), doc.params(), doc.partition()).ok());
+        // Every figure agrees with a fresh evaluation.
+        const Evaluation eval = evaluate(doc.graph(), doc.params(), doc.partition());
+        QVERIFY(std::abs(doc.bottleneck() - eval.bottleneck) <= 1e-9 * std::max(1.0, eval.bottleneck));
+        QCOMPARE(w.metrics()->bottleneckText(), formatCost(eval.bottleneck, doc.timeUnit()));
+        QCOMPARE(w.stageList()->topLevelItemCount(), k);
+        const auto totals = w.metrics()->chartStageTotals();
+        QCOMPARE(int(totals.size()), k);
+        for (int s = 0; s < k; ++s)
+            QVERIFY(std::abs(totals[s] - eval.stages[s].cost) <= 1e-9 * std::max(1.0, eval.stages[s].cost));
+        // Partitioning with the engine directly gives the same bottleneck.
+        PartitionOptions options;
+        options.k = k;
+        options.method = "auto";
+        options.timeLimit = w.timeLimitBox()->value();
+        auto direct = runPartitioner(doc.graph(), doc.params(), options);
+        QVERIFY(direct.ok());
+        QVERIFY(std::abs(direct->bottleneck - doc.bottleneck()) <= 1e-9 * std::max(1.0, doc.bottleneck()));
+    }
+
+    void dropOnANodeMovesItAndUndoRedo()
+    {
+        MainWindow &w = *m_window;
+        w.openBundledExample();
+        QVERIFY(waitForModel(w));
+        Document &doc = *w.document();
+        GraphView *view = w.graphView();
+        // Find a node (with its colocation group) whose move to a neighbouring
+        // stage is valid on its own, and a node of that stage to drop on.
+        const Graph &g = doc.graph();
+        const auto members = doc.partition().members();
+        std::vector<NodeId> moving;
+        NodeId target{};
+        StageId to{};
+        for (int32_t v = 0; v < g.nodeCount() && moving.empty(); ++v) {
+            std::vector<NodeId> set{nodeId(v)};
+            if (g.group(nodeId(v)) != kNoGroup) {
+                auto group = g.groupMembers(g.group(nodeId(v)));
+                set.assign(group.begin(), group.end());
+            }
+            const int s = index(doc.partition().stage(nodeId(v)));
+            for (int t : {s + 1, s - 1}) {
+                if (t < 0 || t >= doc.k() || members[t].empty())
+                    continue;
+                MovePlan plan = doc.planMove(set, stageId(t), false);
+                if (plan.valid) {
+                    moving = set;
+                    to = stageId(t);
+                    target = members[t].front();
+                    break;
+                }
+            }
+        }
+        QVERIFY2(!moving.empty(), "no node or group can move to a neighbouring stage in this partition");
+        std::sort(moving.begin(), moving.end());
+        const StageId from = doc.partition().stage(moving.front());
+        const double expected = doc.planMove(moving, to, false).after;
+
+        // Select with a real click (Ctrl-click for the rest of a group), then drop on the target node.
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, viewPointOf(view, moving.front()));
+        for (size_t i = 1; i < moving.size(); ++i)
+            QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, viewPointOf(view, moving[i]));
+        QCOMPARE(view->selectedNodes(), moving);
+        if (moving.size() == 1)
+            QVERIFY(w.inspectorText().contains(QString::fromStdString(g.id(moving.front()))));
+        QVERIFY2(dropNodes(view->viewport(), viewPointOf(view, target), view->selectedNodes(), {}),
+                 qPrintable(w.previewText()));
+
+        for (NodeId v : moving)
+            QCOMPARE(doc.partition().stage(v), to);
+        QVERIFY(std::abs(doc.bottleneck() - expected) <= 1e-9 * std::max(1.0, expected));
+        const Evaluation eval = evaluate(doc.graph(), doc.params(), doc.partition());
+        QCOMPARE(w.metrics()->bottleneckText(), formatCost(eval.bottleneck, doc.timeUnit()));
+        const auto totals = w.metrics()->chartStageTotals();
+        for (int s = 0; s < doc.k(); ++s)
+            QVERIFY(std::abs(totals[s] - eval.stages[s].cost) <= 1e-9 * std::max(1.0, eval.stages[s].cost));
+        QCOMPARE(doc.undoStack()->count(), 1);
+
+        // Ctrl+Z / Ctrl+Shift+Z through the window's shortcuts.
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(doc.partition().stage(moving.front()), from);
+        QCOMPARE(w.metrics()->bottleneckText(),
+                 formatCost(evaluate(doc.graph(), doc.params(), doc.partition()).bottleneck, doc.timeUnit()));
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(doc.partition().stage(moving.front()), to);
+
+        // Keyboard: back where it came from with '[' or ']'.
+        view->selectNodes(moving, false);
+        view->setFocus();
+        QTest::keyClick(view, index(to) > index(from) ? Qt::Key_BracketLeft : Qt::Key_BracketRight);
+        QVERIFY2(doc.partition().stage(moving.front()) == from, qPrintable(w.previewText()));
+    }
+
+    void invalidDropIsRefusedWithItsReason()
+    {
+        MainWindow &w = *m_window;
+        w.openBundledExample();
+        QVERIFY(waitForModel(w));
+        Document &doc = *w.document();
+        // A node with a neighbour in its own stage cannot move alone (that edge
+        // would run backwards); with its forced nodes it can, memory permitting.
+        const Graph &g = doc.graph();
+        NodeId moving{};
+        StageId from{}, to{};
+        bool found = false;
+        for (int32_t v = 0; v < g.nodeCount() && !found; ++v) {
+            const int s = index(doc.partition().stage(nodeId(v)));
+            for (int t : {s + 1, s - 1}) {
+                if (t < 0 || t >= doc.k())
+                    continue;
+                const MovePlan alone = doc.planMove({nodeId(v)}, stageId(t), false);
+                if (!alone.valid && alone.reason.contains("runs backwards") &&
+                    doc.planMove({nodeId(v)}, stageId(t), true).valid) {
+                    moving = nodeId(v);
+                    from = stageId(s);
+                    to = stageId(t);
+                    found = true;
+                    break;
+                }
+            }
+        }
+        QVERIFY(found);
+        const Partition before = doc.partition();
+
+        StageList *list = w.stageList();
+        const QPoint row = list->stageRect(index(to)).center();
+        QVERIFY(!dropNodes(list->viewport(), row, {moving}, {}));
+        QCOMPARE(doc.partition(), before);
+        QVERIFY2(w.previewText().contains("runs backwards"), qPrintable(w.previewText()));
+        QCOMPARE(doc.undoStack()->count(), 0);
+
+        // With Shift the nodes that must follow come along, as one undoable command.
+        QVERIFY2(dropNodes(list->viewport(), row, {moving}, Qt::ShiftModifier), qPrintable(w.previewText()));
+        QCOMPARE(doc.partition().stage(moving), to);
+        QVERIFY(validatePartition(g, doc.params(), doc.partition()).ok());
+        QCOMPARE(doc.undoStack()->count(), 1);
+        doc.undoStack()->undo();
+        QCOMPARE(doc.partition(), before);
+        QCOMPARE(doc.partition().stage(moving), from);
+    }
+
+    void searchSelectsTheMatches()
+    {
+        MainWindow &w = *m_window;
+        w.openBundledExample();
+        QVERIFY(waitForModel(w));
+        const Graph &g = w.document()->graph();
+        const QString pattern = "layer\\.1\\..*attention";
+        const QRegularExpression re(pattern, QRegularExpression::CaseInsensitiveOption);
+        std::vector<NodeId> expected;
+        for (int32_t v = 0; v < g.nodeCount(); ++v)
+            if (re.match(QString::fromStdString(g.id(nodeId(v)))).hasMatch() ||
+                re.match(QString::fromStdString(g.op(nodeId(v)))).hasMatch() ||
+                re.match(QString::fromStdString(g.scope(nodeId(v)))).hasMatch())
+                expected.push_back(nodeId(v));
+        QVERIFY(!expected.empty());
+        QVERIFY(int(expected.size()) < g.nodeCount());
+        auto *edit = w.findChild<QLineEdit *>("searchEdit");
+        QVERIFY(edit);
+        edit->clear();
+        QTest::keyClicks(edit, pattern);
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(w.graphView()->selectedNodes(), expected);
+        QCOMPARE(w.search("(unclosed"), -1); // invalid pattern: reported, selection kept
+        QCOMPARE(w.graphView()->selectedNodes(), expected);
+    }
+
+    void exportsPngAndSvg()
+    {
+        MainWindow &w = *m_window;
+        w.openBundledExample();
+        QVERIFY(waitForModel(w));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QString error;
+        const QString png = dir.filePath("view.png"), svg = dir.filePath("view.svg"), pdf = dir.filePath("view.pdf");
+        QVERIFY2(w.exportView(png, false, &error), qPrintable(error));
+        QVERIFY2(w.exportView(svg, true, &error), qPrintable(error));
+        QVERIFY2(w.exportView(pdf, false, &error), qPrintable(error));
+        QImageReader reader(png);
+        const QImage image = reader.read();
+        QVERIFY2(!image.isNull(), qPrintable(reader.errorString() + " " + QString::number(QFileInfo(png).size())));
+        QVERIFY(image.width() > 100 && image.height() > 100);
+        // Not blank: some pixels carry a stage colour.
+        int coloured = 0;
+        for (int y = 0; y < image.height(); y += 7)
+            for (int x = 0; x < image.width(); x += 7)
+                coloured += QColor(image.pixel(x, y)).saturation() > 60;
+        QVERIFY(coloured > 20);
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray content = file.readAll();
+        QVERIFY(content.contains("<svg"));
+        QVERIFY(content.size() > 1000);
+        QVERIFY(QFileInfo(pdf).size() > 500);
+        QVERIFY(!w.exportView(dir.filePath("nowhere/x.png"), false, &error));
+    }
+
+    void openErrorKeepsTheModel()
+    {
+        MainWindow &w = *m_window;
+        w.openBundledExample();
+        QVERIFY(waitForModel(w));
+        QTemporaryDir dir;
+        const QString bad = dir.filePath("broken.json");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"format\": \"pipecut-graph\", \"version\": 1, \"nodes\": [{\"id\": \"a\", \"work\": -1, \"out\": 0}]}");
+        f.close();
+        w.openFile(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.lastError().isEmpty(), 10000);
+        QVERIFY2(w.lastError().contains("broken.json"), qPrintable(w.lastError()));
+        QCOMPARE(w.document()->graph().nodeCount(), 235);
+    }
+
+    void longSolveCanBeCancelled()
+    {
+        MainWindow &w = *m_window;
+        // A graph large enough that an exact method runs for minutes.
+        std::mt19937_64 rng(5);
+        GraphBuilder b("big");
+        const int n = 3000;
+        std::uniform_real_distribution<double> u(0.1, 2.0);
+        for (int i = 0; i < n; ++i)
+            b.addNode({.id = "n" + std::to_string(i), .work = u(rng), .out = u(rng)});
+        for (int i = 1; i < n; ++i) {
+            b.addEdge(i - 1, i);
+            if (i > 5 && u(rng) < 0.6)
+                b.addEdge(i - 1 - int(u(rng) * 2), i);
+        }
+        auto g = b.build();
+        QVERIFY(g.ok());
+        QTemporaryDir dir;
+        const QString path = dir.filePath("big.json");
+        QVERIFY(writeFileAtomically(path.toStdString(), graphToJson(*g)).ok());
+        w.openFile(path, 4);
+        QVERIFY(waitForModel(w));
+
+        w.kSpinBox()->setValue(16);
+        const int mip = w.methodBox()->findText("mip");
+        w.methodBox()->setCurrentIndex(mip >= 0 ? mip : w.methodBox()->findText("slicegraph"));
+        w.timeLimitBox()->setValue(3600);
+        QSignalSpy finished(&w, &MainWindow::solveFinished);
+        w.runSolve();
+        QVERIFY(w.isSolving());
+        // The window keeps answering while the solver runs: edits and searches work.
+        QTest::qWait(300);
+        QVERIFY(w.isSolving());
+        QVERIFY(w.search("^n1$") == 1);
+        QElapsedTimer clock;
+        clock.start();
+        w.cancelSolve();
+        QVERIFY(finished.wait(10000) || finished.count() == 1);
+        QVERIFY(!w.isSolving());
+        qInfo("solve stopped %lld ms after cancel", static_cast<long long>(clock.elapsed()));
+        QVERIFY(validatePartition(w.document()->graph(), w.document()->params(), w.document()->partition()).ok());
+    }
+
+private:
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

@@ -1,0 +1,183 @@
+#include "ui/document.h"
+
+#include "core/cost/evaluate.h"
+#include "core/graph/topology.h"
+
+#include <algorithm>
+
+namespace pipecut::ui {
+
+Document::Document(QObject *parent) : QObject(parent) {}
+
+Document::~Document() = default;
+
+QString Document::timeUnit() const
+{
+    return hasGraph() ? QString::fromStdString(m_graph->units().time) : QString();
+}
+
+void Document::notify(DocumentChange change)
+{
+    emit changed(change);
+}
+
+QString Document::boundKey(int k, const CostParams &p) const
+{
+    return QStringLiteral("%1|%2|%3|%4|%5|%6")
+        .arg(k)
+        .arg(p.bandwidth, 0, 'g', 17)
+        .arg(p.memoryLimit ? *p.memoryLimit : -1.0, 0, 'g', 17)
+        .arg(p.overflow)
+        .arg(p.fastMemory, 0, 'g', 17)
+        .arg(p.slowBandwidth, 0, 'g', 17);
+}
+
+const BoundInfo *Document::bound() const
+{
+    if (!hasGraph())
+        return nullptr;
+    auto it = m_bounds.find(boundKey(k(), m_params));
+    return it == m_bounds.end() ? nullptr : &it->second;
+}
+
+bool Document::provenOptimal() const
+{
+    const BoundInfo *b = bound();
+    return b && bottleneck() <= b->lowerBound * (1 + 1e-9) + 1e-12;
+}
+
+void Document::setGraph(Graph graph, const QString &filePath, int k)
+{
+    m_undo.clear();
+    m_evaluator.reset();
+    m_graph = std::make_shared<const Graph>(std::move(graph));
+    m_filePath = filePath;
+    m_params = CostParams::fromGraph(*m_graph);
+    m_bounds.clear();
+    m_history.clear();
+    m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params,
+                                                         Partition(m_graph->nodeCount(), std::max(1, k)));
+    notify({DocumentChange::Graph | DocumentChange::Partition | DocumentChange::Bound | DocumentChange::Params, {}});
+}
+
+void Document::setParams(const CostParams &params)
+{
+    if (!hasGraph() || params == m_params)
+        return;
+    m_params = params;
+    m_evaluator->setParams(params);
+    notify({DocumentChange::Params | DocumentChange::Bound, {}});
+}
+
+void Document::setBound(int k, const CostParams &params, double lowerBound, const QString &provenBy, double seconds)
+{
+    if (!hasGraph())
+        return;
+    BoundInfo &b = m_bounds[boundKey(k, params)];
+    if (!b.provenBy.isEmpty() && b.lowerBound >= lowerBound)
+        return; // keep the stronger proof
+    b.lowerBound = lowerBound;
+    b.provenBy = provenBy;
+    b.seconds = seconds;
+    if (k == this->k() && params == m_params) {
+        notify({DocumentChange::Bound, {}});
+        addHistory(bottleneck(), lowerBound, QStringLiteral("bound (%1)").arg(provenBy));
+    }
+}
+
+void Document::setBoundRunning(bool running)
+{
+    if (m_boundRunning == running)
+        return;
+    m_boundRunning = running;
+    notify({DocumentChange::Bound, {}});
+}
+
+void Document::forgetBound()
+{
+    if (hasGraph() && m_bounds.erase(boundKey(k(), m_params)) > 0)
+        notify({DocumentChange::Bound, {}});
+}
+
+void Document::addHistory(double t, double lb, const QString &what)
+{
+    m_history.push_back({t, lb, what});
+    notify({DocumentChange::History, {}});
+}
+
+void Document::recordPoint(const QString &what)
+{
+    const BoundInfo *b = bound();
+    addHistory(bottleneck(), b ? b->lowerBound : 0.0, what);
+}
+
+MovePlan Document::planMove(std::vector<NodeId> nodes, StageId target, bool withForced)
+{
+    MovePlan plan;
+    plan.target = target;
+    if (!hasGraph())
+        return plan;
+    const Partition &current = partition();
+    plan.before = bottleneck();
+    plan.after = plan.before;
+    std::erase_if(nodes, [&](NodeId v) { return current.stage(v) == target; });
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    if (index(target) < 0 || index(target) >= k()) {
+        plan.reason = tr("there is no stage %1").arg(index(target) + 1);
+        return plan;
+    }
+    if (nodes.empty()) {
+        plan.reason = tr("the nodes are already in stage %1").arg(index(target) + 1);
+        return plan;
+    }
+    const auto forced = forcedMoves(*m_graph, current.stages(), nodes, index(target));
+    if (withForced) {
+        plan.forced = forced;
+        nodes.insert(nodes.end(), forced.begin(), forced.end());
+    }
+    plan.nodes = nodes;
+
+    Partition trial = current;
+    for (NodeId v : nodes)
+        trial.setStage(v, target);
+    auto violations = checkFeasibility(*m_graph, m_params, trial, 1);
+    if (!violations.empty()) {
+        plan.reason = QString::fromStdString(violations.front().message);
+        if (!withForced && !forced.empty())
+            plan.reason += tr(" (hold Shift to bring along %n more node(s))", nullptr, int(forced.size()));
+        return plan;
+    }
+    plan.valid = true;
+    plan.after = m_evaluator->bottleneckIfMoved(nodes, target);
+    return plan;
+}
+
+void Document::applyMove(std::span<const NodeId> nodes, StageId target)
+{
+    m_evaluator->move(nodes, target);
+    notify({DocumentChange::Partition, std::vector<NodeId>(nodes.begin(), nodes.end())});
+}
+
+void Document::applyStages(std::span<const NodeId> nodes, std::span<const int32_t> stages)
+{
+    // Group by target stage so that each evaluator move is one batch.
+    std::map<int32_t, std::vector<NodeId>> byStage;
+    for (size_t i = 0; i < nodes.size(); ++i)
+        byStage[stages[i]].push_back(nodes[i]);
+    for (const auto &[s, members] : byStage)
+        m_evaluator->move(members, stageId(s));
+    notify({DocumentChange::Partition, std::vector<NodeId>(nodes.begin(), nodes.end())});
+}
+
+void Document::applyPartition(const Partition &partition)
+{
+    if (partition.k() == k()) {
+        m_evaluator->assign(partition);
+    } else {
+        m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, partition);
+    }
+    notify({DocumentChange::Partition | DocumentChange::Bound, {}});
+}
+
+} // namespace pipecut::ui

@@ -1,0 +1,434 @@
+#include "ui/graph_view.h"
+
+#include "ui/move_controller.h"
+
+#include <QApplication>
+#include <QDrag>
+#include <QDragEnterEvent>
+#include <QFileInfo>
+#include <QGraphicsScene>
+#include <QImage>
+#include <QKeyEvent>
+#include <QMimeData>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QScrollBar>
+#include <QSvgGenerator>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace pipecut::ui {
+
+GraphView::GraphView(Document *document, MoveController *moves, QWidget *parent)
+    : QGraphicsView(parent), m_document(document), m_moves(moves), m_scene(new QGraphicsScene(this))
+{
+    m_context.document = document;
+    setScene(m_scene);
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    setDragMode(RubberBandDrag);
+    setTransformationAnchor(AnchorUnderMouse);
+    setResizeAnchor(AnchorViewCenter);
+    setViewportUpdateMode(SmartViewportUpdate);
+    setOptimizationFlags(DontSavePainterState);
+    setAcceptDrops(true);
+    setBackgroundBrush(QColor(0xFA, 0xFA, 0xF8));
+    setFocusPolicy(Qt::StrongFocus);
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, &GraphView::nodeSelectionChanged);
+    connect(document, &Document::changed, this, &GraphView::onDocumentChanged);
+    connect(moves, &MoveController::markedChanged, this, &GraphView::setMarked);
+}
+
+GraphView::~GraphView()
+{
+    // Items point into m_context: delete them first, telling no one.
+    m_scene->blockSignals(true);
+    m_scene->clear();
+}
+
+void GraphView::clearPicture(const QString &message)
+{
+    m_scene->clearSelection();
+    m_scene->clear();
+    m_nodes.clear();
+    m_edges.clear();
+    m_incident.clear();
+    m_incidentOffset.clear();
+    m_markedNodes.clear();
+    m_context.marked.clear();
+    m_message = message;
+    m_scene->setSceneRect(QRectF());
+    viewport()->update();
+}
+
+void GraphView::showLayout(const Layout &layout, const LayoutOptions &options)
+{
+    clearPicture(QString());
+    if (!m_document->hasGraph())
+        return;
+    const Graph &graph = m_document->graph();
+    if (layout.centres.size() != size_t(graph.nodeCount()))
+        return;
+    m_context.nodeSize = QSizeF(options.nodeWidth, options.nodeHeight);
+    m_context.vertical = options.direction == LayoutDirection::TopToBottom;
+    m_context.maxOut = 0.0;
+    for (const auto &[u, v] : graph.edges())
+        m_context.maxOut = std::max(m_context.maxOut, graph.out(u));
+    m_context.marked.assign(size_t(graph.nodeCount()), 0);
+
+    const int32_t n = graph.nodeCount();
+    m_nodes.resize(size_t(n));
+    for (int32_t v = 0; v < n; ++v) {
+        auto *item = new NodeItem(&m_context, nodeId(v));
+        item->setPos(layout.centres[v].x, layout.centres[v].y);
+        m_nodes[v] = item;
+        m_scene->addItem(item);
+    }
+    const double halfW = options.nodeWidth / 2, halfH = options.nodeHeight / 2;
+    const auto &edges = graph.edges();
+    m_edges.reserve(edges.size());
+    m_incidentOffset.assign(size_t(n) + 1, 0);
+    for (const auto &[u, v] : edges) {
+        const auto &a = layout.centres[index(u)], &b = layout.centres[index(v)];
+        QPointF start = m_context.vertical ? QPointF(a.x, a.y + halfH) : QPointF(a.x + halfW, a.y);
+        QPointF end = m_context.vertical ? QPointF(b.x, b.y - halfH) : QPointF(b.x - halfW, b.y);
+        auto *item = new EdgeItem(&m_context, u, v, start, end);
+        m_edges.push_back(item);
+        m_scene->addItem(item);
+        ++m_incidentOffset[index(u) + 1];
+        ++m_incidentOffset[index(v) + 1];
+    }
+    for (int32_t v = 0; v < n; ++v)
+        m_incidentOffset[v + 1] += m_incidentOffset[v];
+    m_incident.assign(size_t(m_incidentOffset[n]), 0);
+    std::vector<int32_t> fill(m_incidentOffset.begin(), m_incidentOffset.end() - 1);
+    for (size_t e = 0; e < edges.size(); ++e) {
+        m_incident[fill[index(edges[e].first)]++] = int32_t(e);
+        m_incident[fill[index(edges[e].second)]++] = int32_t(e);
+    }
+    m_paintedBottleneck = m_document->bottleneckStage();
+    m_scene->setSceneRect(QRectF(0, 0, layout.width, layout.height).adjusted(-40, -40, 40, 40));
+    fitAll();
+}
+
+void GraphView::onDocumentChanged(const DocumentChange &change)
+{
+    if (change.has(DocumentChange::Graph)) {
+        clearPicture(tr("Laying out\u2026"));
+        return;
+    }
+    if (m_nodes.empty() || !(change.has(DocumentChange::Partition) || change.has(DocumentChange::Params)))
+        return;
+    const int bottleneck = m_document->bottleneckStage();
+    if (change.nodes.empty() || change.has(DocumentChange::Params)) {
+        viewport()->update();
+    } else {
+        // Only the moved nodes, their edges and (if it moved) the bottleneck outline change.
+        for (NodeId v : change.nodes) {
+            m_nodes[index(v)]->update();
+            for (int32_t i = m_incidentOffset[index(v)]; i < m_incidentOffset[index(v) + 1]; ++i)
+                m_edges[m_incident[i]]->update();
+        }
+        if (bottleneck != m_paintedBottleneck) {
+            const Partition &p = m_document->partition();
+            for (int32_t v = 0; v < int32_t(m_nodes.size()); ++v) {
+                const int s = index(p.stage(nodeId(v)));
+                if (s == bottleneck || s == m_paintedBottleneck)
+                    m_nodes[v]->update();
+            }
+        }
+    }
+    m_paintedBottleneck = bottleneck;
+}
+
+void GraphView::setMarked(const std::vector<NodeId> &nodes)
+{
+    for (NodeId v : m_markedNodes)
+        if (index(v) < int32_t(m_nodes.size())) {
+            m_context.marked[index(v)] = 0;
+            m_nodes[index(v)]->update();
+        }
+    m_markedNodes.clear();
+    if (m_nodes.empty())
+        return;
+    m_markedNodes = nodes;
+    for (NodeId v : m_markedNodes) {
+        m_context.marked[index(v)] = 1;
+        m_nodes[index(v)]->update();
+    }
+}
+
+std::vector<NodeId> GraphView::selectedNodes() const
+{
+    std::vector<NodeId> nodes;
+    for (QGraphicsItem *item : m_scene->selectedItems())
+        if (item->type() == NodeItem::Type)
+            nodes.push_back(static_cast<NodeItem *>(item)->node());
+    std::sort(nodes.begin(), nodes.end());
+    return nodes;
+}
+
+void GraphView::selectNodes(const std::vector<NodeId> &nodes, bool centre)
+{
+    if (m_nodes.empty())
+        return;
+    const QSignalBlocker block(m_scene);
+    m_scene->clearSelection();
+    QRectF box;
+    for (NodeId v : nodes) {
+        m_nodes[index(v)]->setSelected(true);
+        box |= m_nodes[index(v)]->sceneBoundingRect();
+    }
+    emit nodeSelectionChanged();
+    if (centre && !nodes.empty()) {
+        const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+        if (box.width() <= visible.width() && box.height() <= visible.height())
+            centerOn(box.center());
+        else
+            fitInView(box.adjusted(-60, -60, 60, 60), Qt::KeepAspectRatio);
+    }
+}
+
+void GraphView::fitAll()
+{
+    if (m_nodes.empty())
+        return;
+    const QRectF rect = m_scene->sceneRect();
+    fitInView(rect, Qt::KeepAspectRatio);
+    // A tall thin graph fitted whole is unreadable: never zoom out below the
+    // scale at which boxes are still distinguishable; the scroll bars take over.
+    const double minScale = 0.12;
+    if (transform().m11() < minScale) {
+        setTransform(QTransform::fromScale(minScale, minScale));
+        centerOn(rect.center().x(), rect.top());
+    }
+}
+
+void GraphView::zoomBy(double factor)
+{
+    const double current = transform().m11();
+    const double next = std::clamp(current * factor, 0.01, 8.0);
+    scale(next / current, next / current);
+}
+
+void GraphView::wheelEvent(QWheelEvent *event)
+{
+    if (event->modifiers() & Qt::ShiftModifier) { // Shift+wheel scrolls, as in most viewers
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    zoomBy(std::pow(1.0015, event->angleDelta().y()));
+    event->accept();
+}
+
+NodeItem *GraphView::nodeAt(QPoint viewPos) const
+{
+    for (QGraphicsItem *item : items(viewPos))
+        if (item->type() == NodeItem::Type)
+            return static_cast<NodeItem *>(item);
+    return nullptr;
+}
+
+void GraphView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
+        m_panning = true;
+        m_panLast = event->pos();
+        viewport()->setCursor(Qt::ClosedHandCursor);
+        event->accept();
+        return;
+    }
+    m_pressNode = event->button() == Qt::LeftButton ? nodeAt(event->pos()) : nullptr;
+    m_pressPos = event->pos();
+    QGraphicsView::mousePressEvent(event);
+}
+
+void GraphView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_panning) {
+        const QPoint delta = event->pos() - m_panLast;
+        m_panLast = event->pos();
+        horizontalScrollBar()->setValue(horizontalScrollBar()->value() - delta.x());
+        verticalScrollBar()->setValue(verticalScrollBar()->value() - delta.y());
+        return;
+    }
+    if (m_pressNode && m_pressNode->isSelected() && (event->buttons() & Qt::LeftButton) &&
+        (event->pos() - m_pressPos).manhattanLength() >= QApplication::startDragDistance()) {
+        m_pressNode = nullptr;
+        startNodeDrag();
+        return;
+    }
+    QGraphicsView::mouseMoveEvent(event);
+}
+
+void GraphView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_panning) {
+        m_panning = false;
+        viewport()->setCursor(m_spaceHeld ? Qt::OpenHandCursor : Qt::ArrowCursor);
+        return;
+    }
+    m_pressNode = nullptr;
+    QGraphicsView::mouseReleaseEvent(event);
+}
+
+void GraphView::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = true;
+        viewport()->setCursor(Qt::OpenHandCursor);
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+void GraphView::keyReleaseEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
+        m_spaceHeld = false;
+        viewport()->setCursor(Qt::ArrowCursor);
+        return;
+    }
+    QGraphicsView::keyReleaseEvent(event);
+}
+
+void GraphView::startNodeDrag()
+{
+    const std::vector<NodeId> nodes = selectedNodes();
+    if (nodes.empty())
+        return;
+    auto *drag = new QDrag(this);
+    drag->setMimeData(MoveController::makeMimeData(nodes));
+    drag->exec(Qt::MoveAction);
+    m_moves->leave();
+}
+
+void GraphView::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasFormat(MoveController::mimeType()))
+        event->acceptProposedAction();
+    else
+        event->ignore(); // files: the main window opens them
+}
+
+bool GraphView::dropTarget(const QDropEvent *event, std::vector<NodeId> &nodes, StageId &stage) const
+{
+    nodes = MoveController::nodesFromMimeData(event->mimeData());
+    NodeItem *target = nodes.empty() ? nullptr : nodeAt(event->position().toPoint());
+    if (!target)
+        return false;
+    stage = m_document->partition().stage(target->node());
+    return true;
+}
+
+void GraphView::dragMoveEvent(QDragMoveEvent *event)
+{
+    std::vector<NodeId> nodes;
+    StageId stage;
+    if (!dropTarget(event, nodes, stage)) {
+        m_moves->leave();
+        event->ignore();
+        return;
+    }
+    if (m_moves->hover(nodes, stage, event->modifiers() & Qt::ShiftModifier).valid)
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void GraphView::dragLeaveEvent(QDragLeaveEvent *event)
+{
+    m_moves->leave();
+    event->accept();
+}
+
+void GraphView::dropEvent(QDropEvent *event)
+{
+    std::vector<NodeId> nodes;
+    StageId stage;
+    if (!dropTarget(event, nodes, stage)) {
+        m_moves->leave();
+        event->ignore();
+    } else if (m_moves->commit(nodes, stage, event->modifiers() & Qt::ShiftModifier)) {
+        event->acceptProposedAction();
+    } else {
+        event->ignore(); // commit() reported the reason
+    }
+}
+
+void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QGraphicsView::drawForeground(painter, rect);
+    if (m_message.isEmpty())
+        return;
+    painter->save();
+    painter->resetTransform();
+    painter->setPen(QColor(110, 110, 110));
+    QFont font = painter->font();
+    font.setPointSizeF(font.pointSizeF() * 1.4);
+    painter->setFont(font);
+    painter->drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap, m_message);
+    painter->restore();
+}
+
+bool GraphView::exportPicture(const QString &path, bool visibleOnly, QString *error)
+{
+    if (m_nodes.empty()) {
+        *error = tr("there is no picture to export");
+        return false;
+    }
+    const QRectF source = visibleOnly ? mapToScene(viewport()->rect()).boundingRect() : m_scene->sceneRect();
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    auto paint = [&](QPainter &painter, const QRectF &target) {
+        painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+        painter.fillRect(target, Qt::white);
+        m_scene->render(&painter, target, source);
+    };
+    if (suffix == "svg") {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(source.size().toSize());
+        svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
+        svg.setTitle(QString::fromStdString(m_document->graph().name()));
+        svg.setDescription(tr("pipecut partition view"));
+        QPainter painter;
+        if (!painter.begin(&svg)) {
+            *error = tr("cannot write %1").arg(path);
+            return false;
+        }
+        paint(painter, QRectF(QPointF(0, 0), source.size()));
+        return painter.end();
+    }
+    if (suffix == "pdf") {
+        QPdfWriter pdf(path);
+        pdf.setPageSize(QPageSize(source.size(), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setResolution(72);
+        QPainter painter;
+        if (!painter.begin(&pdf)) {
+            *error = tr("cannot write %1").arg(path);
+            return false;
+        }
+        paint(painter, QRectF(QPointF(0, 0), source.size()));
+        return painter.end();
+    }
+    // Raster: as sharp as possible within a sane image size.
+    // 8,000 px on the long side keeps the file readable by common viewers (and
+    // under Qt's default 256 MB image allocation limit).
+    const double scale = std::min(2.0, 8000.0 / std::max(source.width(), source.height()));
+    QImage image((source.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        paint(painter, QRectF(QPointF(0, 0), QSizeF(image.size())));
+    }
+    if (!image.save(path)) {
+        *error = tr("cannot write %1 (unknown image format or unwritable place)").arg(path);
+        return false;
+    }
+    return true;
+}
+
+} // namespace pipecut::ui

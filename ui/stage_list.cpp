@@ -1,0 +1,141 @@
+#include "ui/stage_list.h"
+
+#include "ui/format.h"
+#include "ui/move_controller.h"
+#include "ui/stage_palette.h"
+
+#include <QDragEnterEvent>
+#include <QHeaderView>
+#include <QMimeData>
+#include <QPainter>
+
+namespace pipecut::ui {
+
+namespace {
+QIcon swatch(int stage)
+{
+    QPixmap pixmap(14, 14);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QColor(80, 80, 80));
+    p.setBrush(stageColor(stage));
+    p.drawRoundedRect(QRectF(0.5, 0.5, 13, 13), 3, 3);
+    return QIcon(pixmap);
+}
+} // namespace
+
+StageList::StageList(Document *document, MoveController *moves, QWidget *parent)
+    : QTreeWidget(parent), m_document(document), m_moves(moves)
+{
+    setColumnCount(4);
+    setHeaderLabels({tr("Stage"), tr("Cost"), tr("Nodes"), QString()});
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setRootIsDecorated(false);
+    setUniformRowHeights(true);
+    setSelectionMode(NoSelection);
+    setAcceptDrops(true);
+    viewport()->setAcceptDrops(true);
+    setDropIndicatorShown(false);
+    header()->setStretchLastSection(true);
+    header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    setToolTip(tr("Drop selected nodes on a stage to move them there (Shift: bring along the nodes that "
+                  "must follow). Double-click a stage to select its nodes."));
+    connect(document, &Document::changed, this, [this](const DocumentChange &c) {
+        if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Partition) || c.has(DocumentChange::Params))
+            refresh();
+    });
+    connect(this, &QTreeWidget::itemDoubleClicked, this,
+            [this](QTreeWidgetItem *item) { emit stageActivated(item->data(0, Qt::UserRole).toInt()); });
+}
+
+void StageList::refresh()
+{
+    if (!m_document->hasGraph()) {
+        clear();
+        return;
+    }
+    const auto &eval = m_document->evaluator();
+    const int k = eval.k();
+    while (topLevelItemCount() > k)
+        delete takeTopLevelItem(topLevelItemCount() - 1);
+    while (topLevelItemCount() < k) {
+        auto *item = new QTreeWidgetItem(this);
+        const int s = topLevelItemCount() - 1;
+        item->setData(0, Qt::UserRole, s);
+        item->setIcon(0, swatch(s));
+        item->setText(0, QString::number(s + 1));
+        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+        item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
+    }
+    const int bottleneck = eval.bottleneckStage();
+    const QString unit = m_document->timeUnit();
+    for (int s = 0; s < k; ++s) {
+        QTreeWidgetItem *item = topLevelItem(s);
+        const StageCost &c = eval.stage(stageId(s));
+        item->setText(1, formatCost(c.cost, unit));
+        item->setText(2, QString::number(c.nodes));
+        const bool isBottleneck = s == bottleneck;
+        item->setText(3, isBottleneck ? tr("\u25C0 bottleneck") : QString());
+        QFont font = item->font(0);
+        font.setBold(isBottleneck);
+        for (int col = 0; col < 4; ++col)
+            item->setFont(col, font);
+        item->setToolTip(0, tr("work %1, comm in %2, comm out %3, param %4")
+                                .arg(c.work, 0, 'g', 6)
+                                .arg(c.commIn, 0, 'g', 6)
+                                .arg(c.commOut, 0, 'g', 6)
+                                .arg(c.param, 0, 'g', 6));
+    }
+}
+
+int StageList::stageAt(QPoint pos) const
+{
+    QTreeWidgetItem *item = itemAt(pos);
+    return item ? item->data(0, Qt::UserRole).toInt() : -1;
+}
+
+QRect StageList::stageRect(int stage) const
+{
+    QTreeWidgetItem *item = topLevelItem(stage);
+    return item ? visualItemRect(item) : QRect();
+}
+
+void StageList::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasFormat(MoveController::mimeType()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void StageList::dragMoveEvent(QDragMoveEvent *event)
+{
+    const auto nodes = MoveController::nodesFromMimeData(event->mimeData());
+    const int stage = nodes.empty() ? -1 : stageAt(event->position().toPoint());
+    if (stage >= 0 && m_moves->hover(nodes, stageId(stage), event->modifiers() & Qt::ShiftModifier).valid) {
+        event->acceptProposedAction();
+        return;
+    }
+    if (stage < 0)
+        m_moves->leave();
+    event->ignore();
+}
+
+void StageList::dragLeaveEvent(QDragLeaveEvent *event)
+{
+    m_moves->leave();
+    event->accept();
+}
+
+void StageList::dropEvent(QDropEvent *event)
+{
+    const auto nodes = MoveController::nodesFromMimeData(event->mimeData());
+    const int stage = nodes.empty() ? -1 : stageAt(event->position().toPoint());
+    if (stage >= 0 && m_moves->commit(nodes, stageId(stage), event->modifiers() & Qt::ShiftModifier))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+} // namespace pipecut::ui

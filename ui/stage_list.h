@@ -1,0 +1,38 @@
+#pragma once
+// The stage list: legend (colour, stage number, cost, node count, bottleneck
+// marker) and drop target for moves. Double-clicking a stage selects its nodes.
+
+#include "ui/document.h"
+
+#include <QTreeWidget>
+
+namespace pipecut::ui {
+
+class MoveController;
+
+class StageList : public QTreeWidget {
+    Q_OBJECT
+public:
+    StageList(Document *document, MoveController *moves, QWidget *parent = nullptr);
+
+    // The rectangle of a stage's row in viewport coordinates (for tests and drops).
+    QRect stageRect(int stage) const;
+
+signals:
+    void stageActivated(int stage);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dragLeaveEvent(QDragLeaveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void refresh();
+    int stageAt(QPoint pos) const;
+
+    Document *m_document;
+    MoveController *m_moves;
+};
+
+} // namespace pipecut::ui
