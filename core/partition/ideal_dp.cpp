@@ -351,11 +351,12 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     for (int32_t J : bySize) {
         if (K == 1 || stopped)
             break;
+        // dp[levels][J] is not necessarily the smallest level value (updates
+        // that cannot lead to a complete chain are skipped), so it only gates
+        // the last stage; the intermediate levels check their own values.
         const double prev = dp[at(J, levels)];
-        if (!(prev < U))
-            continue;
         // Last stage: V \ J, whose inputs are exactly J's outgoing tensors.
-        if (params.fitsMemory(Ptot - iparam[J])) {
+        if (prev < U && params.fitsMemory(Ptot - iparam[J])) {
             const double last = params.stageCost(std::max(0.0, W - iwork[J]), ioutw[J], 0.0, Ptot - iparam[J]);
             const double v = std::max(prev, last);
             ++out.pairs;

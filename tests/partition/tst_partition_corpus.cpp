@@ -73,6 +73,7 @@ void TestPartitionCorpus::everyGraphEveryMethod()
         auto proof = runPartitioner(g, params, exact);
         const bool refused = !proof.ok() && proof.error().find("refused") != std::string::npos;
         const bool infeasible = !proof.ok() && !refused;
+        const double optimum = proof.ok() && proof->optimal ? proof->bottleneck : 0.0;
         for (const std::string &method : partitionMethods()) {
             if (method == "mip")
                 continue; // CBC runs have their own tests (tests/bounds); seconds each would swamp this suite
@@ -106,6 +107,7 @@ void TestPartitionCorpus::everyGraphEveryMethod()
             // Never below the combinatorial bound, nor below a proven optimum.
             const double lb = std::max(g.totalWork() / k, g.maxWork());
             QVERIFY2(r->bottleneck >= lb * (1 - 1e-9), where.c_str());
+            QVERIFY2(r->bottleneck >= optimum * (1 - 1e-9), (where + ": below ideal-dp's proven optimum").c_str());
         }
     }
 }
