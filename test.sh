@@ -26,3 +26,6 @@ cmake --preset release "${launcher[@]}" >/dev/null
 cmake --build --preset release -j"$jobs"
 # The engine's suites ran above; here only what needs the widgets.
 ctest --preset release -j"$jobs" -R "^ui_"
+
+# 3. The Debian package: build it, unpack it into a scratch root, run the installed CLI.
+packaging/test_package.sh build/release
