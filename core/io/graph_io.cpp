@@ -234,13 +234,6 @@ std::string lineColumn(std::string_view content, size_t offset)
     return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-std::string exactNumber(double value)
-{
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, value);
-    return std::string(buf, r.ptr);
-}
-
 } // namespace io
 
 namespace {

@@ -1,4 +1,5 @@
 #pragma once
+#include "core/util/json_writer.h"
 // Internal to core/io: one reader per format, dispatched by graph_io.cpp.
 // Each takes the whole file content and the name used in messages, and builds
 // the graph through GraphBuilder so that validation (cycles, duplicates, costs)
@@ -27,10 +28,8 @@ Status checkCounts(const std::string &name, int64_t nodes, int64_t edges, const 
 // "line 3, column 7" for a byte offset (1-based line and column).
 std::string lineColumn(std::string_view content, size_t offset);
 
-// Appends `text` as a JSON string literal (quotes and escapes).
-void appendJsonString(std::string &out, std::string_view text);
-
-// The shortest decimal text that reads back as exactly the same double.
-std::string exactNumber(double value);
+// JSON text pieces shared with the CLI's writer (core/util/json_writer.h).
+using pipecut::appendJsonString;
+using pipecut::exactNumber;
 
 } // namespace pipecut::io

@@ -1,48 +1,53 @@
 #include "core/util/json_writer.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 namespace pipecut {
 
-std::string JsonWriter::quote(std::string_view s)
+void appendJsonString(std::string &out, std::string_view text)
 {
-    std::string out;
-    out.reserve(s.size() + 2);
     out += '"';
-    for (unsigned char c : s) {
+    for (const char ch : text) {
+        const unsigned char c = static_cast<unsigned char>(ch);
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
         case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '\r': out += "\\r"; break;
         default:
             if (c < 0x20) {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "\\u%04x", c);
                 out += buf;
             } else {
-                out += static_cast<char>(c);
+                out += ch;
             }
         }
     }
     out += '"';
+}
+
+std::string exactNumber(double value)
+{
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, value);
+    return std::string(buf, r.ptr);
+}
+
+std::string JsonWriter::quote(std::string_view s)
+{
+    std::string out;
+    appendJsonString(out, s);
     return out;
 }
 
 std::string JsonWriter::number(double x)
 {
-    if (!std::isfinite(x))
-        return "null";
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.15g", x);
-    if (std::strtod(buf, nullptr) != x)
-        std::snprintf(buf, sizeof buf, "%.17g", x);
-    return buf;
+    return std::isfinite(x) ? exactNumber(x) : std::string("null");
 }
 
 void JsonWriter::newline()

@@ -1,13 +1,17 @@
 #pragma once
-// A minimal streaming JSON writer: correct string escaping, numbers that
-// round-trip (shortest of %.15g / %.17g that reads back exactly), non-finite
-// numbers as null. Used for CLI output and reports.
+// A minimal streaming JSON writer: correct string escaping, numbers in their
+// shortest exact form (std::to_chars), non-finite numbers as null. Used for CLI output and reports.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace pipecut {
+
+// Appends `text` as a JSON string literal (quotes and escapes).
+void appendJsonString(std::string &out, std::string_view text);
+// The shortest decimal text that reads back as exactly the same double (finite values).
+std::string exactNumber(double value);
 
 class JsonWriter {
 public:
