@@ -204,7 +204,9 @@ double fittingScale(double width, double height, double requested)
     if (width * height * s * s > kMaxImagePixels)
         s = std::sqrt(kMaxImagePixels / (width * height));
     // Whole pixels must still fit after rounding up.
-    while ((std::ceil(width * s) > kMaxImageSide || std::ceil(height * s) > kMaxImageSide) && s > 0)
+    while ((std::ceil(width * s) > kMaxImageSide || std::ceil(height * s) > kMaxImageSide ||
+            std::ceil(width * s) * std::ceil(height * s) > kMaxImagePixels) &&
+           s > 0)
         s *= 0.999;
     return s;
 }

@@ -286,10 +286,11 @@ private:
             m_p.setPen(ui::stageTextColor(st));
             const int size = m_d.drawing.sizes[b];
             if (size > 1) {
-                // Scope paths keep their deepest part; chunks ("first id ...") their start.
+                // Scope paths keep their deepest part; ranges ("a ... b", "first id ...") both ends.
                 setFont(14 * s, true);
                 text(r.adjusted(4 * s, 2 * s, -4 * s, -bh / 2), Qt::AlignHCenter | Qt::AlignBottom,
-                     q(m_d.drawing.labels[b]), m_d.drawing.scopeDepth > 0 ? Qt::ElideLeft : Qt::ElideMiddle);
+                     q(m_d.drawing.labels[b]),
+                     m_d.drawing.scopeDepth > 0 && !m_d.drawing.mergedScopes ? Qt::ElideLeft : Qt::ElideMiddle);
                 setFont(12 * s);
                 text(r.adjusted(4 * s, bh / 2, -4 * s, -2 * s), Qt::AlignHCenter | Qt::AlignTop,
                      QStringLiteral("%1 ops \u00b7 stage %2").arg(size).arg(st + 1));

@@ -8,6 +8,7 @@
 #include <QBuffer>
 #include <QDateTime>
 #include <QFontDatabase>
+#include <QHashFunctions>
 #include <QGuiApplication>
 #include <QImage>
 #include <QImageWriter>
@@ -171,6 +172,23 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::WriteOnly);
         {
+            // QPdfEngine writes its embedded fonts in QHash order, which follows
+            // the process's random hash seed: with regular and bold, two runs
+            // would order them differently. Seed deterministically while the
+            // PDF engine exists (unless the user fixed QT_HASH_SEED).
+            struct DeterministicHash {
+                const bool active = !qEnvironmentVariableIsSet("QT_HASH_SEED");
+                DeterministicHash()
+                {
+                    if (active)
+                        QHashSeed::setDeterministicGlobalSeed();
+                }
+                ~DeterministicHash()
+                {
+                    if (active)
+                        QHashSeed::resetRandomGlobalSeed();
+                }
+            } deterministicHash;
             QPdfWriter pdf(&buffer);
             pdf.setResolution(72); // one report unit = one point
             pdf.setPageSize(QPageSize(page, QPageSize::Point, QStringLiteral("report"), QPageSize::ExactMatch));

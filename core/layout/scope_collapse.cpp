@@ -68,11 +68,13 @@ std::vector<int32_t> scopeRuns(const Graph &graph, const Ordering &o, int depth)
     return starts;
 }
 
-// Every stage run cut into chunks of consecutive nodes, about maxBoxes in all.
-std::vector<int32_t> chunkRuns(const Ordering &o, int maxBoxes)
+// Every stage run cut into chunks of consecutive units (positions in
+// `unitStarts` begin a unit), about maxBoxes chunks in all, sized by node count.
+std::vector<int32_t> chunkRuns(const Ordering &o, const std::vector<int32_t> &unitStarts, int maxBoxes)
 {
     const int64_t n = static_cast<int64_t>(o.order.size());
     std::vector<int32_t> starts;
+    size_t u = 0; // next unit
     int64_t begin = 0;
     while (begin < n) {
         int64_t end = begin + 1;
@@ -80,8 +82,17 @@ std::vector<int32_t> chunkRuns(const Ordering &o, int maxBoxes)
             ++end;
         const int64_t length = end - begin;
         const int64_t chunks = std::clamp<int64_t>(length * maxBoxes / n, 1, length);
-        for (int64_t c = 0; c < chunks; ++c)
-            starts.push_back(static_cast<int32_t>(begin + length * c / chunks));
+        const double target = static_cast<double>(length) / static_cast<double>(chunks);
+        // Units never cross a stage break (they are runs within one stage tuple).
+        int64_t chunkBegin = begin;
+        starts.push_back(static_cast<int32_t>(begin));
+        while (u < unitStarts.size() && unitStarts[u] < end) {
+            if (unitStarts[u] > chunkBegin && static_cast<double>(unitStarts[u] - chunkBegin) >= target) {
+                starts.push_back(unitStarts[u]);
+                chunkBegin = unitStarts[u];
+            }
+            ++u;
+        }
         begin = end;
     }
     return starts;
@@ -113,11 +124,19 @@ Result<CollapsedGraph> collapseForDrawing(const Graph &graph, std::span<const Pa
             }
         }
         c.collapsed = true;
-        if (c.scopeDepth == 0) {
-            starts = chunkRuns(o, maxBoxes);
+        if (c.scopeDepth == 0 && maxDepth > 0) {
+            // Too many top-level scopes (e.g. 150 layers): merge consecutive ones.
+            starts = chunkRuns(o, scopeRuns(graph, o, 1), maxBoxes);
+            c.scopeDepth = 1;
+            c.mergedScopes = true;
+            c.how = "collapsed by scope (depth 1, consecutive scopes merged): " + std::to_string(starts.size()) +
+                    " boxes for " + std::to_string(n) + " nodes";
+        } else if (c.scopeDepth == 0) {
+            std::vector<int32_t> every(static_cast<size_t>(n));
+            std::iota(every.begin(), every.end(), 0);
+            starts = chunkRuns(o, every, maxBoxes);
             c.how = "collapsed into runs of consecutive operators: " + std::to_string(starts.size()) +
-                    " boxes for " + std::to_string(n) + " nodes" +
-                    (maxDepth == 0 ? " (the graph has no scopes)" : " (too many scopes)");
+                    " boxes for " + std::to_string(n) + " nodes (the graph has no scopes)";
         } else {
             c.how = "collapsed by scope (depth " + std::to_string(c.scopeDepth) + "): " +
                     std::to_string(starts.size()) + " boxes for " + std::to_string(n) + " nodes";
@@ -141,10 +160,13 @@ Result<CollapsedGraph> collapseForDrawing(const Graph &graph, std::span<const Pa
         for (size_t p = 0; p < partitions.size(); ++p)
             c.stages[p][b] = partitions[p].stages()[index(first)];
         const std::string &scope = graph.scope(first);
+        const std::string &lastScope = graph.scope(o.order[end - 1]);
+        const std::string prefix = scope.substr(0, prefixLength(scope, c.scopeDepth));
+        const std::string lastPrefix = lastScope.substr(0, prefixLength(lastScope, c.scopeDepth));
         if (c.sizes[b] == 1)
             c.labels.push_back(graph.id(first));
         else if (c.scopeDepth > 0 && !scope.empty())
-            c.labels.push_back(scope.substr(0, prefixLength(scope, c.scopeDepth)));
+            c.labels.push_back(prefix == lastPrefix ? prefix : prefix + " \u2026 " + lastPrefix);
         else
             c.labels.push_back(graph.id(first) + " \u2026");
     }

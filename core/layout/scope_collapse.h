@@ -12,9 +12,10 @@
 // order that share their stages and the first d components of their `scope`
 // path; d is the deepest level giving at most `maxBoxes` boxes. Runs of a
 // topological order can only have edges from earlier to later runs, so the box
-// graph is acyclic. When even d = 1 gives too many boxes, or the graph has no
-// scopes, each stage run is cut into chunks of consecutive nodes instead,
-// about maxBoxes in all, labelled by their first node.
+// graph is acyclic. When even d = 1 gives too many boxes, consecutive d = 1
+// runs of a stage share boxes ("layer_0 ... layer_3"), about maxBoxes in all,
+// sized by node count; a graph without scopes is cut the same way into runs of
+// consecutive nodes, labelled by their first node.
 // Complexity: O(n log n + m + n * D) with D the deepest scope path.
 // Deterministic: yes.
 // Example: a chain a -> b -> c -> d with scopes enc/l0, enc/l0, enc/l1, dec and
@@ -40,6 +41,7 @@ struct CollapsedGraph {
     std::vector<std::vector<int32_t>> stages; // stages[partition][box]
     bool collapsed = false;        // false: one box per node
     int scopeDepth = 0;            // the d used (0 when chunked or not collapsed)
+    bool mergedScopes = false;     // d = 1 had too many runs: consecutive ones share boxes ("a ... b")
     std::string how;               // e.g. "collapsed by scope (depth 2): 57 boxes for 2,012 nodes"
 };
 

@@ -4,6 +4,7 @@
 // the comparison report, and `pipecut-cli report` run as a process.
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
+#include "core/partition/partitioner.h"
 #include "report/report.h"
 #include "tests/support/test_graphs.h"
 
@@ -156,10 +157,12 @@ private slots:
         QFETCH(QString, suffix);
         auto g = loadGraph(PIPECUT_SOURCE_DIR "/resources/examples/bert_l-3_inference.json");
         QVERIFY(g.ok());
-        std::vector<int32_t> stage(static_cast<size_t>(g->nodeCount()));
-        for (NodeId v : g->topologicalOrder())
-            stage[index(v)] = g->topoPosition(v) * 4 / g->nodeCount();
-        const std::vector<Partition> parts{Partition(std::move(stage), 4)};
+        PartitionOptions po; // keeps the file's groups together, within its memory limit
+        po.k = 4;
+        po.method = "auto";
+        auto p = runPartitioner(*g, CostParams::fromGraph(*g), po);
+        QVERIFY(p.ok());
+        const std::vector<Partition> parts{p->partition};
         const QString a = m_dir.filePath("same1." + suffix), b = m_dir.filePath("same2." + suffix);
         QVERIFY(writeReport(build(*g, parts), a.toStdString()).ok());
         QTest::qWait(1100); // a different second: the PDF's own clock must not leak in

@@ -46,13 +46,13 @@ private slots:
         QVERIFY(dir.isValid());
         qputenv("SOURCE_DATE_EPOCH", "1798416000");
 
-        // The bundled example (235 nodes: the drawing is collapsed) cut by slice at k = 4.
+        // The bundled example (235 nodes: the drawing is collapsed) cut by auto at k = 4.
         const std::string graphPath = PIPECUT_SOURCE_DIR "/resources/examples/bert_l-3_inference.json";
         auto g = loadGraph(graphPath);
         QVERIFY(g.ok());
         PartitionOptions po;
         po.k = 4;
-        po.method = "slice";
+        po.method = "auto";
         auto p = runPartitioner(*g, CostParams::fromGraph(*g), po);
         QVERIFY(p.ok());
         const QString partPath = dir.filePath("p4.json");
