@@ -4,8 +4,10 @@
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
 #include "ui/document.h"
+#include "ui/main_window.h"
 #include "ui/report_export.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QFile>
 #include <QImage>
@@ -84,6 +86,23 @@ private slots:
                                         .arg(b.size())));
         if (suffix == "png")
             QCOMPARE(QImage(guiPath), QImage(cliPath));
+    }
+
+    // File > Export Report exists and follows whether a model is open.
+    void menuActionFollowsTheDocument()
+    {
+        ui::MainWindow window;
+        window.setInteractive(false);
+        QAction *action = nullptr;
+        for (QAction *a : window.findChildren<QAction *>())
+            if (a->text().startsWith(QStringLiteral("Export &Report")))
+                action = a;
+        QVERIFY(action);
+        QVERIFY(!action->isEnabled());
+        auto g = loadGraph(PIPECUT_SOURCE_DIR "/resources/examples/bert_l-3_inference.json");
+        QVERIFY(g.ok());
+        window.document()->setGraph(*g, QStringLiteral("bert.json"), 4);
+        QVERIFY(action->isEnabled());
     }
 };
 
