@@ -128,7 +128,13 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // Background jobs first (their results would arrive at a dying window),
+    // then every connection from the document to this window: QObject's
+    // destructor deletes the children after ~MainWindow has run, and a signal
+    // they emit on the way must not reach a MainWindow slot.
     m_jobs->stopAll();
+    m_document->undoStack()->disconnect(this);
+    m_document->disconnect(this);
 }
 
 // ---------------------------------------------------------------------------
