@@ -37,7 +37,13 @@ bool ensureGuiApplication(std::unique_ptr<QGuiApplication> &app, std::string &er
         error = "drawing a report needs a QGuiApplication, and this process already has a QCoreApplication";
         return false;
     }
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    // Nothing is shown, so offscreen unless the user chose a platform; a chosen
+    // X11 or Wayland platform without its display would abort in Qt, so it is
+    // replaced by offscreen too.
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    const bool noDisplay = (platform.startsWith("xcb") && qEnvironmentVariableIsEmpty("DISPLAY")) ||
+                           (platform.startsWith("wayland") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"));
+    if (platform.isEmpty() || noDisplay)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     static int argc = 1;
     static char name[] = "pipecut-cli";
