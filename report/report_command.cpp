@@ -41,13 +41,13 @@ bool ensureGuiApplication(std::unique_ptr<QGuiApplication> &app, std::string &er
     // X11 or Wayland platform without its display would abort in Qt, so it is
     // replaced by offscreen too.
     const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
-    const bool noDisplay = (platform.startsWith("xcb") && qEnvironmentVariableIsEmpty("DISPLAY")) ||
-                           (platform.startsWith("wayland") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"));
+    const bool noDisplay = (platform.startsWith("xcb") && qEnvironmentVariableIsEmpty("DISPLAY"))
+        || (platform.startsWith("wayland") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"));
     if (platform.isEmpty() || noDisplay)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     static int argc = 1;
     static char name[] = "pipecut-cli";
-    static char *argv[] = {name, nullptr};
+    static char *argv[] = { name, nullptr };
     previousHandler = qInstallMessageHandler(quietHandler);
     app = std::make_unique<QGuiApplication>(argc, argv);
     return true;
@@ -63,10 +63,10 @@ std::string baseName(const std::string &path)
 int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
 {
     Args args("report", "report GRAPH [-p PARTITION.json] [-k K] -o OUT.(png|svg|pdf) [options]",
-              "Render a report of a partition: the model, the cost parameters, the graph in stage colours, the "
-              "stage table, per-stage bars against the proven lower bound, the gap, throughput and latency. "
-              "With --compare, two partitions side by side with their per-stage differences. Runs headless. "
-              "The date printed comes from SOURCE_DATE_EPOCH when set.");
+        "Render a report of a partition: the model, the cost parameters, the graph in stage colours, the "
+        "stage table, per-stage bars against the proven lower bound, the gap, throughput and latency. "
+        "With --compare, two partitions side by side with their per-stage differences. Runs headless. "
+        "The date printed comes from SOURCE_DATE_EPOCH when set.");
     args.positional("GRAPH", "graph file (any supported format)");
     args.option("-p", "PARTITION.json", "the partition to report (default: partition with --method)");
     args.option("-k", "K", "number of stages (default: the partition's, else the file's suggestion, else 4)");
@@ -92,7 +92,7 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     auto scale = args.getDouble("--scale", 1.0);
     auto partLimit = args.getDouble("--time-limit", 0.0);
     auto seed = args.getInt("--seed", 1);
-    for (const auto *r : {&boundLimit, &scale, &partLimit})
+    for (const auto *r : { &boundLimit, &scale, &partLimit })
         if (!*r)
             return usageError(s, r->error());
     if (!seed)
@@ -108,7 +108,7 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     std::vector<Partition> partitions;
     ReportOptions options;
     options.boundTimeLimit = *boundLimit;
-    for (const char *option : {"-p", "--compare"}) {
+    for (const char *option : { "-p", "--compare" }) {
         if (!args.has(option))
             continue;
         auto p = loadPartition(args.get(option), g);
@@ -125,8 +125,9 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
         return usageError(s, "-k must be between 1 and 100000, not " + std::to_string(*k));
     for (size_t i = 0; i < partitions.size(); ++i)
         if (partitions[i].k() != *k)
-            return inputError(s, options.labels[i] + ": the partition has " + std::to_string(partitions[i].k()) +
-                                     " stages but -k is " + std::to_string(*k));
+            return inputError(s,
+                options.labels[i] + ": the partition has " + std::to_string(partitions[i].k()) + " stages but -k is "
+                    + std::to_string(*k));
     if (!args.has("-p")) {
         PartitionOptions po;
         po.k = static_cast<int>(*k);
@@ -166,16 +167,16 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     char line[256];
     if (written->pixelWidth > 0)
         std::snprintf(line, sizeof line, "wrote %s (%d x %d pixels, scale %.4g)\n", out.c_str(), written->pixelWidth,
-                      written->pixelHeight, written->scale);
+            written->pixelHeight, written->scale);
     else
-        std::snprintf(line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written->width,
-                      written->height);
+        std::snprintf(
+            line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written->width, written->height);
     s.out << line;
     for (const ReportSide &side : data->sides) {
         const double T = side.evaluation.bottleneck;
         std::snprintf(line, sizeof line, "%s: bottleneck %.10g, lower bound %.10g (%s), gap %.3f%%\n",
-                      side.label.c_str(), T, data->lowerBound, data->provenBy.c_str(),
-                      T > 0 ? 100 * (T - data->lowerBound) / T : 0.0);
+            side.label.c_str(), T, data->lowerBound, data->provenBy.c_str(),
+            T > 0 ? 100 * (T - data->lowerBound) / T : 0.0);
         s.out << line;
     }
     return kExitOk;
