@@ -1,5 +1,6 @@
 #include "report/report_command.h"
 
+#include "core/bounds/bound.h"
 #include "core/cli/common.h"
 #include "core/partition/partitioner.h"
 #include "report/report.h"
@@ -76,6 +77,7 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     args.option("--time-limit", "SECONDS", "partitioner time limit when -p is not given");
     args.option("--seed", "S", "partitioner seed (default 1)");
     args.option("--bound-time-limit", "SECONDS", "time limit of the lower bound (default 10)");
+    args.option("--bound-method", "METHOD", "lower-bound method, as for 'bound --method' (default best)");
     args.option("--scale", "F", "PNG pixels per report unit (default 1; reduced to stay within 32,767 pixels)");
     args.option("--data", "FILE.json", "also write every figure of the report as JSON");
     addCommonOptions(args);
@@ -108,6 +110,13 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     std::vector<Partition> partitions;
     ReportOptions options;
     options.boundTimeLimit = *boundLimit;
+    options.boundMethod = args.get("--bound-method", "best");
+    {
+        BoundOptions check;
+        check.method = options.boundMethod;
+        if (Status st = check.validate(); !st)
+            return usageError(s, st.error());
+    }
     for (const char *option : { "-p", "--compare" }) {
         if (!args.has(option))
             continue;

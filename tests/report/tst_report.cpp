@@ -340,6 +340,11 @@ private slots:
         QCOMPARE(run({ "report", graph, "-p", part, "-o", m_dir.filePath("x.gif") }), 2);
         QCOMPARE(run({ "report", graph, "-p", part, "-k", "3", "-o", svg }), 3);
         QCOMPARE(run({ "report", m_dir.filePath("missing.json"), "-o", svg }), 3);
+        QCOMPARE(run({ "report", graph, "-p", part, "-o", svg, "--bound-method", "magic" }), 2);
+        QCOMPARE(run({ "report", graph, "-p", part, "-o", m_dir.filePath("comb.svg"), "--bound-method", "combinatorial",
+                     "--data", data }),
+            0);
+        QCOMPARE(QJsonDocument::fromJson(readAll(data)).object()["proven_by"].toString(), QString("combinatorial"));
         // Without -p it partitions with auto; --compare adds the second column.
         const QString png = m_dir.filePath("cli.png");
         QCOMPARE(run({ "report", graph, "-k", "2", "-o", png, "--compare", part, "--json" }, &out), 0);
