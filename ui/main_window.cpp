@@ -11,6 +11,7 @@
 #include "ui/graph_view.h"
 #include "ui/metrics_panel.h"
 #include "ui/move_controller.h"
+#include "ui/scope_collapse.h"
 #include "ui/report_export.h"
 #include "ui/stage_list.h"
 #include "ui/stage_palette.h"
@@ -58,6 +59,10 @@ namespace pipecut::ui {
 
 namespace {
 constexpr int kMaxRecent = 8;
+// Graphs larger than this open collapsed by scope (when they have scopes), at
+// the deepest level that draws at most kCollapsedElements boxes.
+constexpr int kAutoCollapseNodes = 4000;
+constexpr int kCollapsedElements = 1500;
 const char *kExampleResource = ":/examples/bert_l-3_inference.json";
 
 QString fileFilter()
@@ -93,6 +98,13 @@ MainWindow::MainWindow(QWidget *parent)
         updateActions();
     });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    m_view->setMinimapEnabled(m_minimapAction->isChecked());
+    connect(m_view, &GraphView::expandRequested, this, [this](const QString &scope) {
+        if (m_document->hasGraph())
+            setCollapsedScopes(expandScope(m_document->graph(), m_collapsed, scope.toStdString()));
+    });
+    connect(m_view, &GraphView::collapseRequested, this,
+            [this](const QString &scope) { setCollapsedScopes(collapseScope(m_collapsed, scope.toStdString())); });
     connect(m_view, &GraphView::nodeSelectionChanged, this, [this] {
         updateInspector();
         updateSelectionStatus();
@@ -214,6 +226,20 @@ void MainWindow::createActions()
         m_layoutOptions.direction = direction;
         QSettings().setValue("view/leftToRight", lr);
         startLayout();
+    });
+    view->addSeparator();
+    m_collapseAllAction = view->addAction(tr("&Collapse by Scope"), this, &MainWindow::collapseAllByScope);
+    m_collapseAllAction->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
+    m_collapseAllAction->setToolTip(tr("Draw each module (scope) as one box showing its stage mix; "
+                                       "double-click a box to expand it"));
+    m_expandAllAction = view->addAction(tr("&Expand All"), this, [this] { setCollapsedScopes({}); });
+    m_expandAllAction->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+    m_minimapAction = view->addAction(tr("&Minimap"));
+    m_minimapAction->setCheckable(true);
+    m_minimapAction->setChecked(QSettings().value("view/minimap", true).toBool());
+    connect(m_minimapAction, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue("view/minimap", on);
+        m_view->setMinimapEnabled(on);
     });
     view->addSeparator();
 
@@ -364,7 +390,8 @@ void MainWindow::updateActions()
     const bool has = m_document->hasGraph();
     for (QAction *a : {m_savePartitionAction, m_openPartitionAction, m_saveGraphAction, m_exportAction,
                        m_exportVisibleAction, m_exportChartsAction, m_prevStageAction, m_nextStageAction,
-                       m_prevForcedAction, m_nextForcedAction, m_boundAction})
+                       m_prevForcedAction, m_nextForcedAction, m_boundAction, m_collapseAllAction,
+                       m_expandAllAction})
         a->setEnabled(has);
     m_runAction->setEnabled(has && !m_solving);
     m_cancelAction->setEnabled(m_solving);
@@ -525,6 +552,10 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
     m_previewInfo->clear();
     for (const std::string &text : graph.notes())
         note(QString::fromStdString(text));
+    m_collapsed.clear();
+    if (graph.nodeCount() > kAutoCollapseNodes)
+        if (const int depth = collapseDepthFor(graph, kCollapsedElements); depth > 0)
+            m_collapsed = scopesAtDepth(graph, depth);
     m_document->setGraph(std::move(graph), path, 1);
     m_kSpin->setValue(k);
     updateSelectionStatus();
@@ -583,6 +614,26 @@ void MainWindow::openDialog()
 // ---------------------------------------------------------------------------
 // Layout, bounds, solving
 
+void MainWindow::setCollapsedScopes(std::set<std::string> scopes)
+{
+    if (scopes == m_collapsed)
+        return;
+    m_collapsed = std::move(scopes);
+    startLayout();
+}
+
+void MainWindow::collapseAllByScope()
+{
+    if (!m_document->hasGraph())
+        return;
+    const int depth = collapseDepthFor(m_document->graph(), kCollapsedElements);
+    if (depth == 0) {
+        note(tr("the graph has no scopes to collapse"));
+        return;
+    }
+    setCollapsedScopes(scopesAtDepth(m_document->graph(), depth));
+}
+
 void MainWindow::startLayout()
 {
     if (!m_document->hasGraph())
@@ -592,17 +643,31 @@ void MainWindow::startLayout()
     const int generation = ++m_layoutGeneration;
     const auto graph = m_document->sharedGraph();
     const LayoutOptions options = m_layoutOptions;
+    const std::set<std::string> collapsed = m_collapsed;
     m_layingOut = true;
     m_layoutInfo->setText(tr("laying out %L1 nodes\u2026").arg(graph->nodeCount()));
     m_view->clearPicture(tr("Laying out\u2026"));
-    m_layoutStop = m_jobs->start<Layout>(
-        this, [graph, options](const StopToken &stop) { return computeLayout(*graph, options, stop); },
-        [this, generation, graph, options](Layout layout) {
+    struct Drawing {
+        std::shared_ptr<const CollapsedGraph> collapsed;
+        Layout layout;
+    };
+    m_layoutStop = m_jobs->start<Drawing>(
+        this,
+        [graph, options, collapsed](const StopToken &stop) {
+            auto view = std::make_shared<CollapsedGraph>(collapseByScope(*graph, collapsed));
+            Layout layout = computeLayout(view->layoutGraph, options, stop);
+            return Drawing{std::move(view), std::move(layout)};
+        },
+        [this, generation, graph, options](Drawing drawing) {
             if (generation != m_layoutGeneration || graph != m_document->sharedGraph())
                 return; // a newer layout or another graph replaced this one
             m_layingOut = false;
-            m_view->showLayout(layout, options);
+            const Layout &layout = drawing.layout;
+            const int32_t groups = drawing.collapsed->groupCount();
+            m_view->showLayout(layout, options, std::move(drawing.collapsed));
             QString info = tr("%1 layout %2 s").arg(QString::fromStdString(layout.engine)).arg(layout.seconds, 0, 'f', 2);
+            if (groups > 0)
+                info += tr(", %n scope(s) collapsed", nullptr, groups);
             if (!layout.notes.empty()) {
                 m_layoutInfo->setToolTip(QString::fromStdString(layout.notes.front()));
                 info += tr(" (%1)").arg(QString::fromStdString(layout.notes.front()));
@@ -610,6 +675,7 @@ void MainWindow::startLayout()
             m_layoutInfo->setText(info);
             updateSelectionStatus();
             updateInspector();
+            updateActions();
             emit layoutReady();
         });
 }

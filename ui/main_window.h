@@ -11,6 +11,8 @@
 #include <QStringList>
 
 #include <optional>
+#include <set>
+#include <string>
 
 class QAction;
 class QComboBox;
@@ -56,6 +58,11 @@ public:
     void moveSelectionBy(int delta, bool withForced = false);
     int search(const QString &pattern); // selects and centres the matches; returns their count
     bool exportView(const QString &path, bool visibleOnly, QString *error);
+    // Collapse by scope: the collapsed scope prefixes (ui/scope_collapse.h);
+    // setting them lays the drawing out again.
+    const std::set<std::string> &collapsedScopes() const { return m_collapsed; }
+    void setCollapsedScopes(std::set<std::string> scopes);
+    void collapseAllByScope(); // the deepest depth that keeps the drawing readable
 
     Document *document() const { return m_document; }
     GraphView *graphView() const { return m_view; }
@@ -129,8 +136,10 @@ private:
     QAction *m_undoAction, *m_redoAction, *m_runAction, *m_cancelAction, *m_boundAction;
     QAction *m_prevStageAction, *m_nextStageAction, *m_prevForcedAction, *m_nextForcedAction;
     QAction *m_fitAction, *m_zoomInAction, *m_zoomOutAction, *m_directionAction;
+    QAction *m_collapseAllAction, *m_expandAllAction, *m_minimapAction;
 
     LayoutOptions m_layoutOptions;
+    std::set<std::string> m_collapsed;
     int m_layoutGeneration = 0;
     bool m_loading = false, m_layingOut = false, m_solving = false, m_bounding = false;
     std::optional<StopToken> m_solveStop, m_boundStop, m_layoutStop;
