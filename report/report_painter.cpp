@@ -50,13 +50,47 @@ QString qnum(double x)
     return q(num(x));
 }
 
+// One table row: a stage, or a run of at least three stages that are empty in
+// every partition shown (one row "6\u201364" instead of 59 rows of zeros).
+struct StageRow {
+    int first = 0, last = 0;
+};
+
+std::vector<StageRow> stageRows(const ReportData &d)
+{
+    auto empty = [&](int b) {
+        return std::all_of(d.sides.begin(), d.sides.end(),
+                           [b](const ReportSide &s) { return s.evaluation.stages[b].nodes == 0; });
+    };
+    std::vector<StageRow> rows;
+    for (int b = 0; b < d.k;) {
+        int e = b;
+        while (empty(b) && e + 1 < d.k && empty(e + 1))
+            ++e;
+        if (e - b + 1 >= 3) {
+            rows.push_back({b, e});
+            b = e + 1;
+        } else {
+            rows.push_back({b, b});
+            ++b;
+        }
+    }
+    return rows;
+}
+
+QString rowLabel(const StageRow &r)
+{
+    return r.first == r.last ? QString::number(r.first + 1)
+                             : QStringLiteral("%1\u2013%2").arg(r.first + 1).arg(r.last + 1);
+}
+
 struct Geometry {
     int columns = 1;
     double graphScale = 1;
     double graphHeight = 0;
     int legendRows = 0;
-    int tableRows = 0;   // drawn stage rows
-    bool tableMore = false;
+    std::vector<StageRow> rows; // drawn table rows (at most kMaxTableRows)
+    int hiddenRows = 0;         // rows past kMaxTableRows
     double headerHeight = 0;
     double columnHeight = 0;
     double diffHeight = 0;
@@ -69,10 +103,13 @@ struct Geometry {
         graphHeight = std::max(d.layout.height, 1.0) * graphScale;
         const int perRow = static_cast<int>(kColumn / kSwatch);
         legendRows = (std::min(d.k, kMaxLegend) + perRow - 1) / perRow;
-        tableRows = std::min(d.k, kMaxTableRows);
-        tableMore = d.k > kMaxTableRows;
+        rows = stageRows(d);
+        if (static_cast<int>(rows.size()) > kMaxTableRows) {
+            hiddenRows = static_cast<int>(rows.size()) - kMaxTableRows;
+            rows.resize(kMaxTableRows);
+        }
         headerHeight = 40 + 3 * kLine + kSectionGap;
-        const double table = kHeading + kRow + (tableRows + (tableMore ? 1 : 0)) * kRow + kSectionGap;
+        const double table = kHeading + kRow + (static_cast<double>(rows.size()) + (hiddenRows > 0 ? 1 : 0)) * kRow + kSectionGap;
         columnHeight = (columns > 1 ? kHeading : 0) + kCards + kSectionGap + kHeading + graphHeight + 8 + kLine +
                        legendRows * kLine + kSectionGap + table + kHeading + kChart + kSectionGap;
         diffHeight = columns > 1 ? table + kLine + kSectionGap : 0;
@@ -356,9 +393,9 @@ private:
 
     QString moreRows() const
     {
-        return m_g.tableMore ? QStringLiteral("\u2026 %1 more stages (all are in the JSON sidecar, --data)")
-                                   .arg(m_d.k - m_g.tableRows)
-                             : QString();
+        return m_g.hiddenRows > 0 ? QStringLiteral("\u2026 %1 more rows (every stage is in the JSON sidecar, --data)")
+                                        .arg(m_g.hiddenRows)
+                                  : QString();
     }
 
     double stageTable(double x, double y, const ReportSide &side)
@@ -373,10 +410,10 @@ private:
                                   QStringLiteral("cost (%1)").arg(unitTime())};
         std::vector<QStringList> rows;
         std::vector<bool> bold;
-        for (int b = 0; b < m_g.tableRows; ++b) {
-            const StageCost &c = ev.stages[b];
-            const bool isBottleneck = b == ev.bottleneckStage;
-            rows.push_back({QString::number(b + 1) + (isBottleneck ? QStringLiteral("*") : QStringLiteral(" ")),
+        for (const StageRow &r : m_g.rows) {
+            const StageCost &c = ev.stages[r.first]; // a range is all zeros
+            const bool isBottleneck = r.first == ev.bottleneckStage;
+            rows.push_back({rowLabel(r) + (isBottleneck ? QStringLiteral("*") : QStringLiteral(" ")),
                             QString::number(c.nodes), qnum(c.work), qnum(c.commIn), qnum(c.commOut), qnum(c.param),
                             qnum(c.cost)});
             bold.push_back(isBottleneck);
@@ -384,10 +421,13 @@ private:
         const std::vector<double> widths = {90, 110, 180, 180, 180, 180, 180};
         const double below = table(x, y, head, widths, rows, bold, moreRows());
         // Colour chips before the stage numbers.
-        for (int b = 0; b < m_g.tableRows; ++b) {
+        for (size_t i = 0; i < m_g.rows.size(); ++i) {
+            if (m_g.rows[i].first != m_g.rows[i].last)
+                continue;
+            const int b = m_g.rows[i].first;
             m_p.setPen(QPen(ui::stageColor(b).darker(150), 1));
             m_p.setBrush(ui::stageColor(b));
-            m_p.drawRect(QRectF(x + 4, y + kRow * (b + 1) + 5, 12, 10));
+            m_p.drawRect(QRectF(x + 4, y + kRow * static_cast<double>(i + 1) + 5, 12, 10));
         }
         m_p.setBrush(Qt::NoBrush);
         return below;
@@ -518,9 +558,10 @@ private:
         std::vector<QStringList> rows;
         std::vector<bool> bold;
         auto signedNum = [](double v) { return (v > 0 ? QStringLiteral("+") : QString()) + qnum(v); };
-        for (int s = 0; s < m_g.tableRows; ++s) {
+        for (const StageRow &r : m_g.rows) {
+            const int s = r.first;
             const StageCost &ca = a.evaluation.stages[s], &cb = b.evaluation.stages[s];
-            rows.push_back({QString::number(s + 1), QString::number(ca.nodes), QString::number(cb.nodes),
+            rows.push_back({rowLabel(r), QString::number(ca.nodes), QString::number(cb.nodes),
                             signedNum(cb.nodes - ca.nodes), qnum(ca.cost), qnum(cb.cost), signedNum(cb.cost - ca.cost),
                             signedNum(cb.work - ca.work), signedNum(cb.commIn - ca.commIn),
                             signedNum(cb.commOut - ca.commOut)});

@@ -271,6 +271,19 @@ private slots:
         QVERIFY(!buildReport(g, CostParams::fromGraph(g), {specSplit(), Partition({0, 0, 1, 2}, 3)}, o).ok());
     }
 
+    // Empty stages in a row share one table line; the chart still has every bar.
+    void emptyStagesShareARow()
+    {
+        const Graph g = test::specExample();
+        const ReportData d = build(g, {Partition({0, 0, 1, 1}, 10)});
+        const QString svgPath = m_dir.filePath("empty.svg");
+        QVERIFY(writeReport(d, svgPath.toStdString()).ok());
+        const QStringList texts = svgTexts(readAll(svgPath));
+        const qsizetype range = texts.indexOf(QStringLiteral("3\u201310"));
+        QVERIFY2(range >= 0, qPrintable(texts.join(" | ")));
+        QCOMPARE(texts.mid(range, 7), (QStringList{QStringLiteral("3\u201310"), "0", "0", "0", "0", "0", "0"}));
+    }
+
     void invalidPartitionIsRefused()
     {
         const Graph g = test::specExample();
