@@ -98,7 +98,7 @@ void timeToPicture(const QString &path, int runs)
         }
         picture.push_back(tPicture);
         partitioned.push_back(tPartition);
-        const CollapsedGraph *c = w.graphView()->collapsedGraph();
+        const ScopeView *c = w.graphView()->scopeView();
         std::printf("  run %d: picture %.3f s, first partitioning done %.3f s (%d nodes drawn as %d boxes, %d of them "
                     "scope groups; k=%d)\n",
                     r + 1, tPicture, tPartition, w.document()->graph().nodeCount(), c ? c->elementCount() : 0,
@@ -134,7 +134,7 @@ void moveUpdate(int nodes, int k, int moves)
     GraphView &view = *w.graphView();
     const int32_t n = doc.graph().nodeCount();
     std::printf("%d-node generated transformer (%lld edges), k=%d, drawn as %d boxes\n", n,
-                static_cast<long long>(doc.graph().edgeCount()), doc.k(), view.collapsedGraph()->elementCount());
+                static_cast<long long>(doc.graph().edgeCount()), doc.k(), view.scopeView()->elementCount());
 
     // Nodes that can move to a neighbouring stage alone (spread over the graph).
     std::vector<std::pair<NodeId, StageId>> candidates;

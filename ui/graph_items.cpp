@@ -227,7 +227,7 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
 {
     const Document &doc = *m_context->document;
     const Partition &p = doc.partition();
-    const CollapsedGraph &view = *m_context->collapsed;
+    const ScopeView &view = *m_context->collapsed;
     // The largest tensor that crosses stages on any graph edge this item stands for.
     double out = -1.0;
     for (int32_t i = view.edgeOffset[size_t(m_edge)]; i < view.edgeOffset[size_t(m_edge) + 1]; ++i) {

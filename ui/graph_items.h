@@ -12,7 +12,7 @@
 namespace pipecut::ui {
 
 class Document;
-struct CollapsedGraph;
+struct ScopeView;
 
 // What every item of one scene shares (owned by the GraphView).
 struct SceneContext {
@@ -21,7 +21,7 @@ struct SceneContext {
     bool vertical = true;       // edges run downwards (else rightwards)
     double maxOut = 1.0;        // largest tensor crossing any edge, for edge widths
     std::vector<uint8_t> marked; // per node: 1 = would be moved along (forced-move preview)
-    const CollapsedGraph *collapsed = nullptr; // the elements drawn (nodes and scope groups)
+    const ScopeView *collapsed = nullptr; // the elements drawn (nodes and scope groups)
 };
 
 class NodeItem : public QGraphicsItem {
@@ -83,7 +83,7 @@ public:
 
 private:
     const SceneContext *m_context;
-    int32_t m_edge; // index into CollapsedGraph::edges
+    int32_t m_edge; // index into ScopeView::edges
     QPainterPath m_path;
     // Long edges (a skip connection across a tall drawing) are drawn only
     // where they cross the exposed rect: stroking a path of 100,000 pixels to

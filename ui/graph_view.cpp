@@ -71,7 +71,7 @@ void GraphView::clearPicture(const QString &message)
 }
 
 void GraphView::showLayout(const Layout &layout, const LayoutOptions &options,
-                           std::shared_ptr<const CollapsedGraph> collapsed)
+                           std::shared_ptr<const ScopeView> collapsed)
 {
     clearPicture(QString());
     if (!m_document->hasGraph() || !collapsed)
@@ -81,7 +81,7 @@ void GraphView::showLayout(const Layout &layout, const LayoutOptions &options,
         collapsed->elementOf.size() != size_t(graph.nodeCount()))
         return;
     m_collapsed = std::move(collapsed);
-    const CollapsedGraph &view = *m_collapsed;
+    const ScopeView &view = *m_collapsed;
     m_context.collapsed = m_collapsed.get();
     m_context.nodeSize = QSizeF(options.nodeWidth, options.nodeHeight);
     m_context.vertical = options.direction == LayoutDirection::TopToBottom;

@@ -33,11 +33,11 @@ public:
     // Builds the items for the document's graph: one per element of
     // `collapsed`, at the layout's positions (one centre per element).
     void showLayout(const Layout &layout, const LayoutOptions &options,
-                    std::shared_ptr<const CollapsedGraph> collapsed);
+                    std::shared_ptr<const ScopeView> collapsed);
     // No picture (yet): draws `message` in the middle of the view.
     void clearPicture(const QString &message);
     bool hasPicture() const { return !m_elements.empty(); }
-    const CollapsedGraph *collapsedGraph() const { return m_collapsed.get(); }
+    const ScopeView *scopeView() const { return m_collapsed.get(); }
 
     // The item of a node drawn alone (nullptr when it is inside a collapsed group).
     NodeItem *nodeItem(NodeId v) const { return m_nodes[index(v)]; }
@@ -90,7 +90,7 @@ private:
     MoveController *m_moves;
     QGraphicsScene *m_scene;
     SceneContext m_context;
-    std::shared_ptr<const CollapsedGraph> m_collapsed;
+    std::shared_ptr<const ScopeView> m_collapsed;
     std::vector<NodeItem *> m_nodes;          // per node; nullptr inside a collapsed group
     std::vector<QGraphicsItem *> m_elements;  // per element: NodeItem or GroupItem
     std::vector<EdgeItem *> m_edges;          // per element edge

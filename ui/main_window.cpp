@@ -12,6 +12,7 @@
 #include "ui/metrics_panel.h"
 #include "ui/move_controller.h"
 #include "ui/scope_collapse.h"
+#include "ui/solve_panel.h"
 #include "ui/report_export.h"
 #include "ui/stage_list.h"
 #include "ui/stage_palette.h"
@@ -95,8 +96,16 @@ MainWindow::MainWindow(QWidget *parent)
             updateInspector();
         if (c.has(DocumentChange::Graph))
             updateTitle();
+        if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params))
+            m_solvePanel->showParams(m_document->params(), modelUsesDevice(), m_device);
         updateActions();
     });
+    connect(m_solvePanel, &SolvePanel::applyResultClicked, this, &MainWindow::applyPendingResult);
+    connect(m_solvePanel, &SolvePanel::discardResultClicked, this, &MainWindow::discardPendingResult);
+    connect(m_solvePanel, &SolvePanel::paramsApplied, this, &MainWindow::applyParams);
+    connect(m_solvePanel, &SolvePanel::deviceChosen, this, &MainWindow::chooseDevice);
+    connect(m_solvePanel, &SolvePanel::failed, this,
+            [this](const QString &message) { showError(tr("Invalid value"), message); });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     m_view->setMinimapEnabled(m_minimapAction->isChecked());
     connect(m_view, &GraphView::expandRequested, this, [this](const QString &scope) {
@@ -133,6 +142,7 @@ MainWindow::MainWindow(QWidget *parent)
                                                                                     : LayoutDirection::TopToBottom;
     m_directionAction->setChecked(m_layoutOptions.direction == LayoutDirection::LeftToRight);
     m_timeLimit->setValue(settings.value("solve/timeLimit", 10.0).toDouble());
+    m_device = settings.value("model/device").toString();
     m_boundTime->setValue(settings.value("solve/boundTimeLimit", 20.0).toDouble());
     rebuildRecentMenu();
     updateActions();
@@ -365,7 +375,18 @@ void MainWindow::createDocks()
     m_boundTime->setToolTip(tr("Time limit of the background lower-bound computation"));
     static_cast<QVBoxLayout *>(m_metrics->layout())->insertWidget(1, m_boundTime);
 
+    // Solver settings, run comparison and cost model: a tab next to the stages.
+    m_solvePanel = new SolvePanel;
+    m_solvePanel->setObjectName("solvePanel");
+    auto *solveDock = new QDockWidget(tr("Solver and Costs"), this);
+    solveDock->setObjectName("solveDock");
+    solveDock->setWidget(m_solvePanel);
+    addDockWidget(Qt::LeftDockWidgetArea, solveDock);
+    tabifyDockWidget(leftDock, solveDock);
+    leftDock->raise();
+
     m_viewMenu->addAction(leftDock->toggleViewAction());
+    m_viewMenu->addAction(solveDock->toggleViewAction());
     m_viewMenu->addAction(rightDock->toggleViewAction());
     resizeDocks({leftDock, rightDock}, {300, 380}, Qt::Horizontal);
 }
@@ -507,7 +528,7 @@ void MainWindow::openFile(const QString &path, int autoK)
     note(tr("Loading %1\u2026").arg(path));
     const std::string file = path.toStdString();
     m_jobs->start<Result<Graph>>(
-        this, [file](const StopToken &) { return loadGraph(file); },
+        this, [file, options = loadOptions()](const StopToken &) { return loadGraph(file, options); },
         [this, path, autoK](Result<Graph> graph) {
             m_loading = false;
             if (!graph.ok()) {
@@ -550,6 +571,7 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
         m_boundStop->requestStop();
     m_search->clear();
     m_previewInfo->clear();
+    discardPendingResult();
     for (const std::string &text : graph.notes())
         note(QString::fromStdString(text));
     m_collapsed.clear();
@@ -648,13 +670,13 @@ void MainWindow::startLayout()
     m_layoutInfo->setText(tr("laying out %L1 nodes\u2026").arg(graph->nodeCount()));
     m_view->clearPicture(tr("Laying out\u2026"));
     struct Drawing {
-        std::shared_ptr<const CollapsedGraph> collapsed;
+        std::shared_ptr<const ScopeView> collapsed;
         Layout layout;
     };
     m_layoutStop = m_jobs->start<Drawing>(
         this,
         [graph, options, collapsed](const StopToken &stop) {
-            auto view = std::make_shared<CollapsedGraph>(collapseByScope(*graph, collapsed));
+            auto view = std::make_shared<ScopeView>(collapseByScope(*graph, collapsed));
             Layout layout = computeLayout(view->layoutGraph, options, stop);
             return Drawing{std::move(view), std::move(layout)};
         },
@@ -686,7 +708,7 @@ void MainWindow::requestBound()
         return;
     const int k = m_document->k();
     const CostParams params = m_document->params();
-    const QString key = QStringLiteral("%1").arg(k);
+    const QString key = Document::boundKey(k, params);
     if (m_bounding && m_boundKeyRunning == key)
         return;
     if (m_boundStop)
@@ -744,6 +766,16 @@ void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool
     options.k = k;
     options.method = method.toStdString();
     options.timeLimit = timeLimit;
+    options.seed = m_solvePanel->seed();
+    if (const QString budget = m_solvePanel->budget(); !budget.isEmpty()) {
+        auto parsed = parseBudget(budget.toStdString());
+        if (!parsed.ok()) {
+            showError(tr("Invalid budget"), QString::fromStdString(parsed.error()));
+            return;
+        }
+        options.population = parsed->first;
+        options.generations = parsed->second;
+    }
     if (!firstPartition && k == m_document->k())
         options.start = m_document->partition();
     const auto graph = m_document->sharedGraph();
@@ -820,6 +852,10 @@ void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool
             if (firstPartition) {
                 m_document->applyPartition(r.partition);
                 m_document->recordPoint(tr("%1 (k=%2)").arg(QString::fromStdString(r.method)).arg(k));
+            } else if (m_solvePanel->compareFirst()) {
+                const QString method = QString::fromStdString(r.method);
+                m_solvePanel->showComparison(comparison(r.partition, method));
+                m_pending = PendingResult{r.partition, method};
             } else if (!cancelled || better) {
                 m_document->undoStack()->push(new SetPartitionCommand(
                     m_document, r.partition, tr("apply %1 (k=%2)").arg(QString::fromStdString(r.method)).arg(k)));
@@ -841,6 +877,130 @@ void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool
             note(message);
             emit solveFinished(true);
             requestBound();
+        });
+}
+
+QString MainWindow::comparison(const Partition &result, const QString &method) const
+{
+    const Graph &g = m_document->graph();
+    const Evaluation now = evaluate(g, m_document->params(), m_document->partition());
+    const Evaluation next = evaluate(g, m_document->params(), result);
+    const QString unit = m_document->timeUnit();
+    int moved = 0;
+    if (result.k() == m_document->k())
+        for (int32_t v = 0; v < g.nodeCount(); ++v)
+            moved += result.stage(nodeId(v)) != m_document->partition().stage(nodeId(v));
+    const double change = now.bottleneck > 0 ? (next.bottleneck - now.bottleneck) / now.bottleneck * 100 : 0.0;
+    const QString colour = change < -1e-9 ? "#117733" : change > 1e-9 ? "#B2182B" : "#555";
+    QString text = tr("<b>%1</b>, k = %2: T = <b>%3</b><br>current (k = %4): T = %5<br>"
+                      "<span style='color:%6'>%7%8 %</span>")
+                       .arg(method.toHtmlEscaped())
+                       .arg(result.k())
+                       .arg(formatCost(next.bottleneck, unit))
+                       .arg(m_document->k())
+                       .arg(formatCost(now.bottleneck, unit))
+                       .arg(colour)
+                       .arg(change > 0 ? "+" : "")
+                       .arg(change, 0, 'f', 2);
+    if (result.k() == m_document->k())
+        text += tr("<br>%n node(s) change stage", nullptr, moved);
+    QStringList stages;
+    for (const auto &s : next.stages)
+        stages << formatCost(s.cost);
+    text += tr("<br>stage costs: %1").arg(stages.join(QStringLiteral(" | ")));
+    return text;
+}
+
+void MainWindow::applyPendingResult()
+{
+    if (!m_pending)
+        return;
+    const PendingResult pending = std::move(*m_pending);
+    discardPendingResult();
+    m_document->undoStack()->push(new SetPartitionCommand(
+        m_document, pending.partition, tr("apply %1 (k=%2)").arg(pending.method).arg(pending.partition.k())));
+    m_kSpin->setValue(m_document->k());
+    requestBound();
+}
+
+void MainWindow::discardPendingResult()
+{
+    m_pending.reset();
+    m_solvePanel->showComparison(QString());
+}
+
+bool MainWindow::applyParams(const CostParams &params)
+{
+    if (!m_document->hasGraph())
+        return false;
+    const Status valid = params.validate();
+    if (!valid.ok()) {
+        showError(tr("Invalid cost parameters"), QString::fromStdString(valid.error()));
+        return false;
+    }
+    if (params == m_document->params())
+        return true;
+    m_document->setParams(params);
+    m_document->recordPoint(tr("cost parameters"));
+    const auto violations = checkFeasibility(m_document->graph(), params, m_document->partition(), 1);
+    if (!violations.empty())
+        showError(tr("Partition over the limits"),
+                  tr("With these parameters the current partition is invalid (%1); Run to find a valid one.")
+                      .arg(QString::fromStdString(violations.front().message)));
+    else
+        note(tr("cost parameters applied; the lower bound is being recomputed"));
+    requestBound();
+    return true;
+}
+
+LoadOptions MainWindow::loadOptions() const
+{
+    LoadOptions options;
+    options.device = m_device.toStdString();
+    options.dims = m_dims;
+    return options;
+}
+
+bool MainWindow::modelUsesDevice() const
+{
+    if (!m_document->hasGraph())
+        return false;
+    const std::string &format = m_document->graph().format();
+    return format == "onnx" || format == "pipedream";
+}
+
+void MainWindow::chooseDevice(const QString &device)
+{
+    m_device = device;
+    QSettings().setValue("model/device", device);
+    if (!modelUsesDevice())
+        return;
+    const LoadOptions options = loadOptions();
+    const std::string file = m_document->filePath().toStdString();
+    const auto before = m_document->sharedGraph();
+    m_loading = true;
+    note(tr("re-costing the model for %1\u2026").arg(device));
+    m_jobs->start<Result<Graph>>(
+        this, [file, options](const StopToken &) { return loadGraph(file, options); },
+        [this, before, device](Result<Graph> graph) {
+            m_loading = false;
+            if (before != m_document->sharedGraph())
+                return; // another model was opened meanwhile
+            if (!graph.ok()) {
+                showError(tr("Cannot re-cost the model"), QString::fromStdString(graph.error()));
+                emit recosted(false);
+                return;
+            }
+            if (!m_document->recost(std::move(graph).value())) {
+                showError(tr("Cannot re-cost the model"),
+                          tr("%1 changed on disk: its nodes are not the ones drawn").arg(m_document->filePath()));
+                emit recosted(false);
+                return;
+            }
+            m_document->recordPoint(tr("device %1").arg(device));
+            note(tr("re-costed for device %1").arg(device));
+            requestBound();
+            emit recosted(true);
         });
 }
 

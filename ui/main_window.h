@@ -4,12 +4,16 @@
 // status bar for background work and move previews. It wires the Document to
 // the views and runs loading, layout, partitioning and bounds off the GUI thread.
 
+#include "core/cost/cost_params.h"
+#include "core/cost/partition.h"
+#include "core/io/graph_io.h"
 #include "core/layout/layout.h"
 #include "core/util/progress.h"
 
 #include <QMainWindow>
 #include <QStringList>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,6 +39,7 @@ class GraphView;
 class JobRunner;
 class MetricsPanel;
 class MoveController;
+class SolvePanel;
 class StageList;
 
 class MainWindow : public QMainWindow {
@@ -72,7 +77,21 @@ public:
     QSpinBox *kSpinBox() const { return m_kSpin; }
     QComboBox *methodBox() const { return m_method; }
     QDoubleSpinBox *timeLimitBox() const { return m_timeLimit; }
+    SolvePanel *solvePanel() const { return m_solvePanel; }
     QString previewText() const;
+
+    // A finished run waiting next to the current partition ("Compare before
+    // applying"): apply it as one undoable command, or drop it.
+    bool hasPendingResult() const { return m_pending.has_value(); }
+    void applyPendingResult();
+    void discardPendingResult();
+    // Cost parameters edited in the window: re-cost the partition and
+    // recompute the bound in the background. False (and a message) when invalid.
+    bool applyParams(const CostParams &params);
+    // ONNX and PipeDream models: reload the costs under another device
+    // profile (a built-in name or a JSON path) off the GUI thread.
+    void chooseDevice(const QString &device);
+    QString device() const { return m_device; }
     QString inspectorText() const;
 
 signals:
@@ -80,6 +99,7 @@ signals:
     void layoutReady();
     void solveFinished(bool ok);
     void boundFinished();
+    void recosted(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -102,6 +122,9 @@ private:
     void startLayout();
     void requestBound();
     void startSolve(int k, const QString &method, double timeLimit, bool firstPartition);
+    QString comparison(const Partition &result, const QString &method) const;
+    bool modelUsesDevice() const;
+    LoadOptions loadOptions() const; // the device and symbolic dimensions chosen in the window
 
     void openDialog();
     void savePartitionDialog();
@@ -118,6 +141,7 @@ private:
     GraphView *m_view;
     StageList *m_stages;
     MetricsPanel *m_metrics;
+    SolvePanel *m_solvePanel;
     QLineEdit *m_search;
     QLabel *m_searchInfo;
     QTextBrowser *m_inspector;
@@ -140,6 +164,13 @@ private:
 
     LayoutOptions m_layoutOptions;
     std::set<std::string> m_collapsed;
+    QString m_device; // device profile for ONNX / PipeDream costs ("" = the default)
+    std::map<std::string, int64_t> m_dims; // ONNX symbolic dimensions
+    struct PendingResult {
+        Partition partition;
+        QString method;
+    };
+    std::optional<PendingResult> m_pending;
     int m_layoutGeneration = 0;
     bool m_loading = false, m_layingOut = false, m_solving = false, m_bounding = false;
     std::optional<StopToken> m_solveStop, m_boundStop, m_layoutStop;

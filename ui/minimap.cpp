@@ -42,7 +42,7 @@ void Minimap::rebuild()
 {
     m_timer.stop();
     const QRectF scene = m_view->sceneRect();
-    const CollapsedGraph *collapsed = m_view->collapsedGraph();
+    const ScopeView *collapsed = m_view->scopeView();
     if (!collapsed || scene.isEmpty()) {
         m_picture = QImage();
         hide();

@@ -36,7 +36,7 @@ const std::string *collapsedPrefix(const std::string &scope, const std::set<std:
 
 } // namespace
 
-int32_t CollapsedGraph::groupCount() const
+int32_t ScopeView::groupCount() const
 {
     return int32_t(std::count_if(scope.begin(), scope.end(), [](const std::string &s) { return !s.empty(); }));
 }
@@ -103,9 +103,9 @@ std::set<std::string> collapseScope(std::set<std::string> collapsed, const std::
     return collapsed;
 }
 
-CollapsedGraph collapseByScope(const Graph &graph, const std::set<std::string> &collapsed)
+ScopeView collapseByScope(const Graph &graph, const std::set<std::string> &collapsed)
 {
-    CollapsedGraph out;
+    ScopeView out;
     const int32_t n = graph.nodeCount();
     out.elementOf.assign(size_t(n), -1);
     std::map<std::string, int32_t> groupElement;

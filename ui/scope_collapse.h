@@ -25,7 +25,7 @@
 
 namespace pipecut::ui {
 
-struct CollapsedGraph {
+struct ScopeView {
     std::vector<int32_t> elementOf;                 // node index -> element
     std::vector<std::vector<NodeId>> members;       // element -> its nodes (one for a plain node)
     std::vector<std::string> scope;                 // element -> collapsed prefix ("" = plain node)
@@ -41,7 +41,7 @@ struct CollapsedGraph {
 
 // `collapsed` holds scope prefixes; a node belongs to the group of the shortest
 // collapsed prefix of its scope (prefixes end at a '/'), else it is drawn alone.
-CollapsedGraph collapseByScope(const Graph &graph, const std::set<std::string> &collapsed);
+ScopeView collapseByScope(const Graph &graph, const std::set<std::string> &collapsed);
 
 // The first `depth` components of a scope ("a/b/c", 2 -> "a/b"; shorter scopes whole).
 std::string scopePrefix(const std::string &scope, int depth);

@@ -53,19 +53,12 @@ QPoint viewPointOf(GraphView *view, NodeId v)
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setApplicationName("pipecut-tests");
-    }
+    void initTestCase() { useTestSettings(); }
 
     void init()
     {
-        m_window = std::make_unique<MainWindow>();
-        m_window->setInteractive(false);
-        m_window->resize(1400, 900);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window = makeWindow();
+        QVERIFY(m_window);
     }
 
     void cleanup() { m_window.reset(); }

@@ -66,11 +66,8 @@ QString writeGenerated(const QTemporaryDir &dir, int nodes)
 // A window on a generated transformer of `nodes` nodes, partitioned into k stages.
 std::unique_ptr<MainWindow> openGenerated(const QTemporaryDir &dir, int nodes, int k)
 {
-    auto w = std::make_unique<MainWindow>();
-    w->setInteractive(false);
-    w->resize(1400, 900);
-    w->show();
-    if (!QTest::qWaitForWindowExposed(w.get()))
+    auto w = makeWindow();
+    if (!w)
         return nullptr;
     w->timeLimitBox()->setValue(1);
     const QString path = writeGenerated(dir, nodes);
@@ -85,17 +82,13 @@ std::unique_ptr<MainWindow> openGenerated(const QTemporaryDir &dir, int nodes, i
 class TestScopeCollapse : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setApplicationName("pipecut-tests");
-    }
+    void initTestCase() { useTestSettings(); }
 
     void headerExample()
     {
         // a->b->c->d, a and b in enc/l0, c in enc/l1, d unscoped.
         const Graph g = scoped({{"a", "enc/l0"}, {"b", "enc/l0"}, {"c", "enc/l1"}, {"d", ""}}, {{0, 1}, {1, 2}, {2, 3}});
-        const CollapsedGraph c = collapseByScope(g, {"enc/l0"});
+        const ScopeView c = collapseByScope(g, {"enc/l0"});
         QCOMPARE(c.elementCount(), 3);
         QCOMPARE(c.groupCount(), 1);
         QCOMPARE(c.scope[0], std::string("enc/l0"));
@@ -104,7 +97,7 @@ private slots:
         QCOMPARE(c.edges, (std::vector<std::pair<int32_t, int32_t>>{{0, 1}, {1, 2}}));
         QCOMPARE(c.layoutGraph.nodeCount(), 3);
         // Nothing collapsed: the graph itself.
-        const CollapsedGraph none = collapseByScope(g, {});
+        const ScopeView none = collapseByScope(g, {});
         QCOMPARE(none.elementCount(), 4);
         QCOMPARE(none.groupCount(), 0);
         QCOMPARE(int64_t(none.edges.size()), g.edgeCount());
@@ -117,7 +110,7 @@ private slots:
     {
         // x1 -> y1 -> x2: groups x and y form a cycle; the layout graph must not.
         const Graph g = scoped({{"x1", "x"}, {"y1", "y"}, {"x2", "x"}, {"y2", "y"}}, {{0, 1}, {1, 2}, {2, 3}});
-        const CollapsedGraph c = collapseByScope(g, {"x", "y"});
+        const ScopeView c = collapseByScope(g, {"x", "y"});
         QCOMPARE(c.elementCount(), 2);
         // Real directions are kept (x->y twice, y->x once), aggregated per pair.
         QCOMPARE(c.edges, (std::vector<std::pair<int32_t, int32_t>>{{0, 1}, {1, 0}}));
@@ -139,7 +132,7 @@ private slots:
         // Expanding m: its deeper members group by the next component; d (scope m) stands alone.
         const auto expanded = expandScope(g, {"m", "n"}, "m");
         QCOMPARE(expanded, (std::set<std::string>{"m/p", "m/s", "n"}));
-        const CollapsedGraph c = collapseByScope(g, expanded);
+        const ScopeView c = collapseByScope(g, expanded);
         QCOMPARE(c.elementCount(), 4); // m/p {a, b}, c (a group of one), d, e (a group of one)
         QCOMPARE(c.groupCount(), 1);
         // Collapsing m again merges the groups inside it.
@@ -154,7 +147,7 @@ private slots:
         MainWindow &w = *window;
         GraphView *view = w.graphView();
         const Document &doc = *w.document();
-        const CollapsedGraph *c = view->collapsedGraph();
+        const ScopeView *c = view->scopeView();
         QVERIFY(c);
         QVERIFY2(c->groupCount() > 10, "a 5,000-node graph with scopes opens collapsed");
         QVERIFY(c->elementCount() <= 1500);
@@ -219,7 +212,7 @@ private slots:
         view->centerOn(group);
         QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(group->scenePos()));
         QVERIFY(waitForLayout(w));
-        QVERIFY(view->collapsedGraph()->elementCount() > before);
+        QVERIFY(view->scopeView()->elementCount() > before);
         QVERIFY(!view->groupItem(scope));
         for (NodeId v : members)
             QVERIFY(view->elementItem(v)->type() != GroupItem::Type ||
@@ -228,11 +221,11 @@ private slots:
         // Expand all draws every node; collapse by scope brings the groups back.
         w.setCollapsedScopes({});
         QVERIFY(waitForLayout(w));
-        QCOMPARE(view->collapsedGraph()->elementCount(), doc.graph().nodeCount());
+        QCOMPARE(view->scopeView()->elementCount(), doc.graph().nodeCount());
         QVERIFY(view->nodeItem(members.front()));
         w.collapseAllByScope();
         QVERIFY(waitForLayout(w));
-        QVERIFY(view->collapsedGraph()->groupCount() > 10);
+        QVERIFY(view->scopeView()->groupCount() > 10);
     }
 
     void dropOnAGroupPicksTheStageUnderTheCursor()
@@ -245,7 +238,7 @@ private slots:
         QVERIFY(waitForLayout(w));
         GraphView *view = w.graphView();
         Document &doc = *w.document();
-        const CollapsedGraph *c = view->collapsedGraph();
+        const ScopeView *c = view->scopeView();
         QVERIFY(c->groupCount() > 0);
         // A node drawn alone or in a one-stage group, moved onto a group of the
         // next stage (dropping on its stripe).

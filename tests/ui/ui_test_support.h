@@ -10,12 +10,31 @@
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QMimeData>
+#include <QStandardPaths>
 #include <QTest>
 
 #include <memory>
 #include <vector>
 
 namespace pipecut::ui::testing {
+
+// Test-mode settings (never the user's) under one application name.
+inline void useTestSettings()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setApplicationName("pipecut-tests");
+}
+
+// A shown, non-interactive window (errors go to lastError(), not dialogs);
+// nullptr when it could not be exposed.
+inline std::unique_ptr<MainWindow> makeWindow()
+{
+    auto w = std::make_unique<MainWindow>();
+    w->setInteractive(false);
+    w->resize(1400, 900);
+    w->show();
+    return QTest::qWaitForWindowExposed(w.get()) ? std::move(w) : nullptr;
+}
 
 // Waits until the model is loaded, drawn and partitioned (bounds may still run).
 inline bool waitForModel(MainWindow &w, int timeoutMs = 120000)
