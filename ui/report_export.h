@@ -20,7 +20,7 @@ class Document;
 QString exportReportDialog(QWidget *parent, const Document &document);
 
 // The same without dialogs; blocks until the bound is done (tests, scripts).
-Result<report::WrittenReport> exportReport(const Document &document, const QString &path,
-                                           const report::ReportOptions &options = {});
+Result<report::WrittenReport> exportReport(
+    const Document &document, const QString &path, const report::ReportOptions &options = {});
 
 } // namespace pipecut::ui

@@ -67,9 +67,12 @@ struct SliceOutcome {
 
 class OrderSlicer {
 public:
-    // `order` must be a topological order of all nodes of `graph`.
+    // `order` must be a topological order of all nodes of `graph`. With k > 0
+    // (the k that solve() will get), segments are costed whichever way is
+    // cheaper for that k (see sweepIsCheaper); else by events unless they would
+    // be too many, or by the sweep when forced.
     OrderSlicer(const Graph &graph, const CostParams &params, std::span<const NodeId> order,
-                bool forceSweep = false);
+                bool forceSweep = false, int k = 0);
 
     int32_t size() const { return m_n; }
     // f of the segment of positions [i, j), 0 <= i < j <= n.
@@ -104,6 +107,7 @@ private:
     friend class Search;
 
     Partition toPartition(const std::vector<int32_t> &cuts, int k) const;
+    static bool sweepIsCheaper(int32_t n, int64_t totalLive, int k);
 
     const Graph *m_graph;
     CostParams m_params;
