@@ -15,21 +15,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kSlack = 1e-11;
 } // namespace
 
-// Which way of costing segments is cheaper for one solve at this k. Events
-// cost about L log(L / n) to build and little per tested T; the sweep builds
-// nothing but rescans each window (about n / k positions, for about n starts)
-// at every tested T, of which a solve needs about 8 with the probes below the
-// incumbent (many fewer for slicegraph's cutoff tests). Operator graphs, where
-// a few tensors (masks, embeddings) live across the whole order, have L / n in
-// the hundreds and slice 10 to 80 times faster by sweeping; layer graphs and
-// large chains (L / n below 10) are faster with events.
-bool OrderSlicer::sweepIsCheaper(int32_t n, int64_t totalLive, int k)
-{
-    const double sweep = 2.0 * static_cast<double>(n) * static_cast<double>(n) / k;
-    const double events = static_cast<double>(totalLive) * std::log2(2.0 + static_cast<double>(totalLive) / std::max(n, 1));
-    return sweep < events;
-}
-
 OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span<const NodeId> order,
                          bool forceSweep, int k)
     : m_graph(&graph), m_params(params), m_n(static_cast<int32_t>(order.size())),
@@ -54,22 +39,15 @@ OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span
         m_P[p + 1] = static_cast<double>(pr);
     }
 
-    // Successor positions per position, sorted; last consumer; live tensors per cut.
-    std::vector<int32_t> succOff(n + 1, 0);
-    for (int32_t p = 0; p < n; ++p)
-        succOff[p + 1] = succOff[p] + graph.outDegree(order[p]);
-    std::vector<int32_t> succPos(succOff[n]);
+    // Last consumer per position; live tensors per cut.
     m_last.assign(n, -1);
     std::vector<long double> diff(n + 2, 0.0L);
     std::vector<int64_t> liveCount(n + 2, 0);
     for (int32_t p = 0; p < n; ++p) {
-        int32_t *dst = succPos.data() + succOff[p];
-        int32_t d = 0;
+        int32_t q = -1;
         for (NodeId s : graph.successors(order[p]))
-            dst[d++] = m_pos[index(s)];
-        std::sort(dst, dst + d);
-        if (d > 0) {
-            const int32_t q = dst[d - 1];
+            q = std::max(q, m_pos[index(s)]);
+        if (q >= 0) {
             assert(q > p && "order is not topological");
             m_last[p] = q;
             diff[p + 1] += outs[index(order[p])];
@@ -81,12 +59,10 @@ OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span
     m_A.assign(n + 1, 0.0);
     long double a = 0;
     int64_t live = 0, totalLive = 0;
-    std::vector<int32_t> liveAt(n + 1, 0);
     for (int32_t c = 0; c <= n; ++c) {
         a += diff[c];
         live += liveCount[c];
         m_A[c] = c == 0 || c == n ? 0.0 : std::max(0.0, static_cast<double>(a));
-        liveAt[c] = static_cast<int32_t>(live);
         totalLive += live;
     }
 
@@ -115,35 +91,64 @@ OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span
         if (m_allowed[c])
             m_beta[c] = m_W[c] + m_A[c] / m_params.bandwidth;
 
-    m_sweep = forceSweep || params.overflow || totalLive > kMaxLiveEntries ||
-              (k > 0 && sweepIsCheaper(n, totalLive, k));
-    if (m_sweep)
+    m_totalLive = totalLive;
+    if (forceSweep || params.overflow || totalLive > kMaxLiveEntries) {
+        m_sweep = true;
         return;
+    }
+    if (k > 0) {
+        // Start by sweeping and build the events only once the sweep has cost
+        // more than building them would (see solve()).
+        m_sweep = true;
+        m_adaptive = true;
+        return;
+    }
+    buildEvents();
+}
 
-    // Two events per tensor live at each start i: its first consumer at or
-    // after i (then it is read), and its last consumer (then it is not written).
+// Two events per tensor live at each start i: its first consumer at or after i
+// (then it is read), and its last consumer (then it is not written).
+void OrderSlicer::buildEvents() const
+{
+    const int32_t n = m_n;
+    const Graph &graph = *m_graph;
+    const auto outs = graph.outs();
+    std::vector<int32_t> liveAt(n + 1, 0);
+    for (int32_t p = 0; p < n; ++p)
+        if (m_last[p] >= 0) {
+            liveAt[p + 1] += 1;
+            if (m_last[p] + 1 <= n)
+                liveAt[m_last[p] + 1] -= 1;
+        }
+    for (int32_t c = 1; c <= n; ++c)
+        liveAt[c] += liveAt[c - 1];
     m_eventOffset.assign(n + 1, 0);
     for (int32_t i = 0; i < n; ++i)
         m_eventOffset[i + 1] = m_eventOffset[i] + 2 * int64_t(liveAt[i]);
     m_events.resize(m_eventOffset[n]);
     std::vector<int64_t> fill(m_eventOffset.begin(), m_eventOffset.end() - 1);
+    std::vector<int32_t> succPos;
     for (int32_t p = 0; p < n; ++p) {
         const int32_t q = m_last[p];
         if (q < 0)
             continue;
-        const double o = outs[index(order[p])];
-        const int32_t *s = succPos.data() + succOff[p];
-        int32_t t = 0;
+        const double o = outs[index(m_order[p])];
+        succPos.clear();
+        for (NodeId v : graph.successors(m_order[p]))
+            succPos.push_back(m_pos[index(v)]);
+        std::sort(succPos.begin(), succPos.end());
+        size_t t = 0;
         for (int32_t c = p + 1; c <= q; ++c) {
-            while (s[t] < c)
+            while (succPos[t] < c)
                 ++t;
-            m_events[fill[c]++] = Event{s[t] + 1, o};
+            m_events[fill[c]++] = Event{succPos[t] + 1, o};
             m_events[fill[c]++] = Event{q + 1, o};
         }
     }
     for (int32_t i = 0; i < n; ++i)
         std::sort(m_events.begin() + m_eventOffset[i], m_events.begin() + m_eventOffset[i + 1],
                   [](const Event &x, const Event &y) { return x.pos < y.pos; });
+    m_sweep = false;
 }
 
 double OrderSlicer::segmentCost(int32_t i, int32_t j) const
@@ -234,6 +239,8 @@ public:
         return false;
     }
 
+    int64_t sweepWork() const { return m_sweepWork; }
+
     std::vector<int32_t> cuts() const
     {
         std::vector<int32_t> c;
@@ -311,9 +318,11 @@ private:
         const Graph &g = *s.m_graph;
         ++m_stamp;
         double in = 0, outw = 0;
+        m_sweepWork += jmax - i;
         for (int32_t j = i + 1; j <= jmax; ++j) {
             const int32_t p = j - 1;
             const NodeId v = s.m_order[p];
+            m_sweepWork += g.inDegree(v);
             for (NodeId u : g.predecessors(v)) {
                 const int32_t pu = s.m_pos[index(u)];
                 if (pu < i) {
@@ -362,6 +371,7 @@ private:
     std::vector<char> m_reached;
     std::vector<int32_t> m_frontier, m_next;
     int32_t m_minEnd = 1; // ends before this cannot finish within the stages left
+    int64_t m_sweepWork = 0; // positions and edges the sweeps have scanned
     std::vector<int64_t> m_readMark;
     int64_t m_stamp = 0;
 };
@@ -371,14 +381,24 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
     assert(k >= 1);
     const Graph &g = *m_graph;
     Search search(*this);
-    if (std::isfinite(cutoff) && !search.feasible(cutoff, k)) {
+    // Adaptive costing: sweep while that is cheap; once the sweeps have
+    // scanned more than about what building the events costs (operator graphs
+    // whose default order keeps a few tensors live throughout sweep 10 to 80
+    // times faster; long orders with large windows need the events), switch.
+    const auto feasible = [&](double T) {
+        const bool ok = search.feasible(T, k);
+        if (m_adaptive && m_sweep && search.sweepWork() > kSweepBudget * (m_totalLive + m_n))
+            buildEvents();
+        return ok;
+    };
+    if (std::isfinite(cutoff) && !feasible(cutoff)) {
         SliceOutcome above;
         above.aboveCutoff = true;
         above.bottleneck = kInf;
         above.thresholdsTried = 1;
         return above;
     }
-    if (!std::isfinite(cutoff) && !search.feasible(kInf, k)) {
+    if (!std::isfinite(cutoff) && !feasible(kInf)) {
         std::string why = "no cut of the order into at most " + std::to_string(k) + " stages";
         if (m_params.memoryLimit)
             why += " keeps every stage within the memory limit " + formatNumber(*m_params.memoryLimit);
@@ -426,7 +446,7 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
         const double mid = below ? justBelow : lo + (hi - lo) / 2;
         ++best.thresholdsTried;
         probeBelow = !below;
-        if (search.feasible(mid, k)) {
+        if (feasible(mid)) {
             std::vector<int32_t> cuts = search.cuts();
             Partition p = toPartition(cuts, k);
             const double cost = bottleneckOf(g, m_params, p.stages(), k);
