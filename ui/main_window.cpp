@@ -3,9 +3,12 @@
 #include "core/bounds/bound.h"
 #include "core/cost/evaluate.h"
 #include "core/io/graph_io.h"
+#include "core/io/onnx_reader.h"
 #include "core/partition/partitioner.h"
+#include "ui/autosave.h"
 #include "ui/background.h"
 #include "ui/commands.h"
+#include "ui/dims_dialog.h"
 #include "ui/document.h"
 #include "ui/format.h"
 #include "ui/graph_view.h"
@@ -77,7 +80,7 @@ QString escape(const std::string &s) { return QString::fromStdString(s).toHtmlEs
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_document(new Document(this)), m_moves(new MoveController(m_document, this)),
-      m_jobs(new JobRunner(this))
+      m_jobs(new JobRunner(this)), m_autosave(new Autosave(m_document, this))
 {
     initResources();
     setWindowTitle(tr("pipecut"));
@@ -99,6 +102,10 @@ MainWindow::MainWindow(QWidget *parent)
         if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params))
             m_solvePanel->showParams(m_document->params(), modelUsesDevice(), m_device);
         updateActions();
+    });
+    connect(m_autosave, &Autosave::failed, this, [this](const QString &message) {
+        note(message);
+        m_autosave->setInterval(60000); // keep trying, quietly
     });
     connect(m_solvePanel, &SolvePanel::applyResultClicked, this, &MainWindow::applyPendingResult);
     connect(m_solvePanel, &SolvePanel::discardResultClicked, this, &MainWindow::discardPendingResult);
@@ -143,6 +150,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_directionAction->setChecked(m_layoutOptions.direction == LayoutDirection::LeftToRight);
     m_timeLimit->setValue(settings.value("solve/timeLimit", 10.0).toDouble());
     m_device = settings.value("model/device").toString();
+    m_dims = DimsDialog::remembered();
     m_boundTime->setValue(settings.value("solve/boundTimeLimit", 20.0).toDouble());
     rebuildRecentMenu();
     updateActions();
@@ -527,16 +535,53 @@ void MainWindow::openFile(const QString &path, int autoK)
     m_loading = true;
     note(tr("Loading %1\u2026").arg(path));
     const std::string file = path.toStdString();
-    m_jobs->start<Result<Graph>>(
-        this, [file, options = loadOptions()](const StopToken &) { return loadGraph(file, options); },
-        [this, path, autoK](Result<Graph> graph) {
+    const bool onnx = QFileInfo(path).suffix().compare(QLatin1String("onnx"), Qt::CaseInsensitive) == 0;
+    // ONNX: the analysis also says which dimensions are symbolic (for the dialog).
+    struct Loaded {
+        Result<Graph> graph;
+        std::map<std::string, std::optional<int64_t>> dims;
+    };
+    m_jobs->start<Loaded>(
+        this,
+        [file, onnx, options = loadOptions()](const StopToken &) -> Loaded {
+            if (!onnx)
+                return {loadGraph(file, options), {}};
+            auto analysis = analyzeOnnxModel(file, options);
+            if (!analysis.ok())
+                return {makeError(analysis.error()), {}};
+            auto device = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile())
+                                                 : findDeviceProfile(options.device);
+            if (!device.ok())
+                return {makeError(device.error()), {}};
+            return {onnxGraphFor(*analysis, *device), analysis->symbolicDims};
+        },
+        [this, path, autoK](Loaded loaded) {
             m_loading = false;
-            if (!graph.ok()) {
-                showError(tr("Cannot open model"), QString::fromStdString(graph.error()));
+            if (!loaded.graph.ok()) {
+                showError(tr("Cannot open model"), QString::fromStdString(loaded.graph.error()));
                 return;
             }
+            if (!loaded.dims.empty() && m_interactive && !m_dimsConfirmed) {
+                DimsDialog dialog(path, loaded.dims, this);
+                if (dialog.exec() == QDialog::Accepted) {
+                    const auto values = dialog.values();
+                    DimsDialog::remember(values);
+                    bool changed = false;
+                    for (const auto &[name, value] : values) {
+                        const auto &used = loaded.dims[name];
+                        changed = changed || !used || *used != value;
+                        m_dims[name] = value;
+                    }
+                    if (changed) { // load again with the values given
+                        m_dimsConfirmed = true;
+                        openFile(path, autoK);
+                        return;
+                    }
+                }
+            }
+            m_dimsConfirmed = false;
             addRecent(QFileInfo(path).absoluteFilePath());
-            adoptGraph(std::move(graph).value(), QFileInfo(path).absoluteFilePath(), autoK);
+            adoptGraph(std::move(loaded.graph).value(), QFileInfo(path).absoluteFilePath(), autoK);
         });
 }
 
@@ -580,10 +625,37 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
             m_collapsed = scopesAtDepth(graph, depth);
     m_document->setGraph(std::move(graph), path, 1);
     m_kSpin->setValue(k);
+    const bool recovered = offerRecovery();
     updateSelectionStatus();
     emit modelLoaded();
     startLayout();
-    startSolve(k, QStringLiteral("auto"), m_timeLimit->value(), true);
+    if (recovered)
+        requestBound();
+    else
+        startSolve(k, QStringLiteral("auto"), m_timeLimit->value(), true);
+}
+
+bool MainWindow::offerRecovery()
+{
+    auto recovered = Autosave::find(m_document->filePath(), m_document->graph());
+    if (!recovered)
+        return false;
+    const QString when = QLocale().toString(recovered->saved.toLocalTime(), QLocale::ShortFormat);
+    if (m_interactive &&
+        QMessageBox::question(this, tr("Restore unsaved edits?"),
+                              tr("pipecut did not close normally while the partition of %1 had unsaved edits "
+                                 "(autosaved %2). Restore them?")
+                                  .arg(QFileInfo(m_document->filePath()).fileName(), when),
+                              QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) != QMessageBox::Yes) {
+        QFile::remove(recovered->file);
+        return false;
+    }
+    // One undoable command, left unsaved: the user decides whether to keep it.
+    m_document->undoStack()->push(
+        new SetPartitionCommand(m_document, recovered->partition, tr("restore autosaved edits")));
+    m_kSpin->setValue(m_document->k());
+    note(tr("restored the edits autosaved %1").arg(when));
+    return true;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
@@ -1158,6 +1230,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue("solve/timeLimit", m_timeLimit->value());
     settings.setValue("solve/boundTimeLimit", m_boundTime->value());
     m_jobs->stopAll();
+    m_autosave->remove(); // a normal end: saved, or discarded on purpose
     event->accept();
 }
 

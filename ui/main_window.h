@@ -34,6 +34,7 @@ class Graph;
 
 namespace pipecut::ui {
 
+class Autosave;
 class Document;
 class GraphView;
 class JobRunner;
@@ -78,6 +79,7 @@ public:
     QComboBox *methodBox() const { return m_method; }
     QDoubleSpinBox *timeLimitBox() const { return m_timeLimit; }
     SolvePanel *solvePanel() const { return m_solvePanel; }
+    Autosave *autosave() const { return m_autosave; }
     QString previewText() const;
 
     // A finished run waiting next to the current partition ("Compare before
@@ -119,6 +121,7 @@ private:
     void note(const QString &text); // neutral message in the status bar
 
     void adoptGraph(Graph graph, const QString &path, int autoK);
+    bool offerRecovery(); // restores autosaved edits of the model just adopted
     void startLayout();
     void requestBound();
     void startSolve(int k, const QString &method, double timeLimit, bool firstPartition);
@@ -138,6 +141,7 @@ private:
     Document *m_document;
     MoveController *m_moves;
     JobRunner *m_jobs;
+    Autosave *m_autosave;
     GraphView *m_view;
     StageList *m_stages;
     MetricsPanel *m_metrics;
@@ -165,7 +169,8 @@ private:
     LayoutOptions m_layoutOptions;
     std::set<std::string> m_collapsed;
     QString m_device; // device profile for ONNX / PipeDream costs ("" = the default)
-    std::map<std::string, int64_t> m_dims; // ONNX symbolic dimensions
+    std::map<std::string, int64_t> m_dims; // ONNX symbolic dimensions (remembered, DimsDialog)
+    bool m_dimsConfirmed = false;          // the reload after the dialog does not ask again
     struct PendingResult {
         Partition partition;
         QString method;
