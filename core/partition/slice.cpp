@@ -205,6 +205,11 @@ public:
         }
     }
 
+    // With a budget, the sweeps give up once they have scanned that much
+    // (overBudget()), so that the caller can build the events and retry.
+    void setSweepBudget(int64_t budget) { m_budget = budget; }
+    bool overBudget() const { return m_budget >= 0 && m_sweepWork > m_budget; }
+
     // True when the order can be cut into <= k segments of cost <= T.
     bool feasible(double T, int k)
     {
@@ -320,6 +325,8 @@ private:
         double in = 0, outw = 0;
         m_sweepWork += jmax - i;
         for (int32_t j = i + 1; j <= jmax; ++j) {
+            if ((j & 1023) == 0 && overBudget())
+                return true; // abandons the test: feasible() is repeated with events
             const int32_t p = j - 1;
             const NodeId v = s.m_order[p];
             m_sweepWork += g.inDegree(v);
@@ -372,6 +379,7 @@ private:
     std::vector<int32_t> m_frontier, m_next;
     int32_t m_minEnd = 1; // ends before this cannot finish within the stages left
     int64_t m_sweepWork = 0; // positions and edges the sweeps have scanned
+    int64_t m_budget = -1;   // sweep work allowed before switching to events
     std::vector<int64_t> m_readMark;
     int64_t m_stamp = 0;
 };
@@ -385,10 +393,15 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
     // scanned more than about what building the events costs (operator graphs
     // whose default order keeps a few tensors live throughout sweep 10 to 80
     // times faster; long orders with large windows need the events), switch.
+    if (m_adaptive && m_sweep)
+        search.setSweepBudget(kSweepBudget * (m_totalLive + m_n));
     const auto feasible = [&](double T) {
-        const bool ok = search.feasible(T, k);
-        if (m_adaptive && m_sweep && search.sweepWork() > kSweepBudget * (m_totalLive + m_n))
+        bool ok = search.feasible(T, k);
+        if (m_adaptive && m_sweep && search.overBudget()) {
             buildEvents();
+            search.setSweepBudget(-1);
+            ok = search.feasible(T, k);
+        }
         return ok;
     };
     if (std::isfinite(cutoff) && !feasible(cutoff)) {
