@@ -1,10 +1,10 @@
 #pragma once
-// File > Export Report: the report of the current partition (report/report.h),
+// File > Export Report: the report of the current partition (ui/report/report.h),
 // identical to `pipecut-cli report GRAPH -p PARTITION -o OUT` for the same graph,
 // cost parameters and partition (same defaults: bound time limit, layout).
 
 #include "core/util/result.h"
-#include "report/report.h"
+#include "ui/report/report.h"
 
 #include <QString>
 

@@ -5,7 +5,7 @@
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
-#include "report/report.h"
+#include "ui/report/report.h"
 #include "tests/support/test_graphs.h"
 
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "report/report_painter.h"
+#include "ui/report/report_painter.h"
 
 #include "ui/stage_palette.h"
 

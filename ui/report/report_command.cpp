@@ -1,9 +1,9 @@
-#include "report/report_command.h"
+#include "ui/report/report_command.h"
 
 #include "core/bounds/bound.h"
 #include "core/cli/common.h"
 #include "core/partition/partitioner.h"
-#include "report/report.h"
+#include "ui/report/report.h"
 
 #include <QFileInfo>
 #include <QGuiApplication>

@@ -1,5 +1,5 @@
 // buildReport(): every figure of the report, computed once for both front ends.
-#include "report/report.h"
+#include "ui/report/report.h"
 
 #include "core/bounds/bound.h"
 #include "core/util/json_writer.h"

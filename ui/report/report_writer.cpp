@@ -1,7 +1,7 @@
 // writeReport(): PNG (QImage), SVG (QSvgGenerator) and PDF (QPdfWriter, vector)
 // from the one painting in report_painter.cpp, with the bundled font.
-#include "report/report.h"
-#include "report/report_painter.h"
+#include "ui/report/report.h"
+#include "ui/report/report_painter.h"
 
 #include "core/io/graph_io.h"
 
