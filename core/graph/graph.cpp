@@ -174,6 +174,9 @@ Result<Graph> GraphBuilder::build()
         NodeSpec &s = m_nodes[i];
         if (s.id.empty())
             return makeError(where(s.line) + ": node #" + std::to_string(i + 1) + " has an empty id");
+        // A NUL cannot pass through C strings (cgraph, the DOT writer's readers).
+        if (s.id.find('\0') != std::string::npos)
+            return makeError(where(s.line) + ": node #" + std::to_string(i + 1) + " has a NUL character in its id");
         if (const char *field = badCostField(s))
             return makeError(where(s.line) + ": node '" + s.id + "' has invalid " + field + " " +
                              formatNumber(fieldValue(s, field)) + " (costs must be finite and >= 0)");
@@ -205,6 +208,12 @@ Result<Graph> GraphBuilder::build()
         g.m_totalOut += s.out;
         g.m_totalParam += s.param;
     }
+    // Each cost is finite, but 1e308 + 1e308 is not: stage costs would be infinite.
+    for (const auto &[total, name] : {std::pair{g.m_totalWork, "work"}, std::pair{g.m_totalOut, "out"},
+                                      std::pair{g.m_totalParam, "param"}})
+        if (!std::isfinite(total))
+            return makeError(where(0) + ": the nodes' " + name +
+                             " values add up to more than the largest double (1.8e308); scale the costs down");
     g.rebuildIndex();
     if (g.m_index.size() != static_cast<size_t>(n)) {
         // Find the first duplicate to name it with both places.
