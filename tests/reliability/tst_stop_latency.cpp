@@ -9,6 +9,7 @@
 #include "core/gen/generator.h"
 #include "core/layout/layout.h"
 #include "core/partition/partitioner.h"
+#include "tests/support/sanitizer.h"
 
 #include <QTest>
 
@@ -22,17 +23,7 @@ using namespace pipecut;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr double kSlack = 4.0;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr double kSlack = 4.0;
-#else
-constexpr double kSlack = 1.0;
-#endif
-#else
-constexpr double kSlack = 1.0;
-#endif
+constexpr double kSlack = test::kUnderSanitizer ? 4.0 : 1.0;
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
