@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Debian package, checks its metadata, unpacks it into a scratch root
-# and runs the installed pipecut-cli: --version and one partition of the
-# installed example model. With --install (root only, e.g. on a throwaway CI
-# machine) it installs the package with apt (resolving its dependencies), runs
-# /usr/bin/pipecut-cli the same way, then removes the package again.
+# and runs the installed pipecut-cli: --version, one partition of the installed
+# example model and, in the UI build, one report of it (PDF and PNG, headless).
+# With --install (root only, e.g. on a throwaway CI machine) it installs the
+# package with apt (resolving its dependencies), runs /usr/bin/pipecut-cli the
+# same way, then removes the package again.
 #
 # usage: packaging/test_package.sh [--install] [BUILD_DIR]
 #   BUILD_DIR defaults to build/release; when it has not been configured yet it
@@ -16,7 +17,7 @@ build=build/release
 for arg in "$@"; do
     case "$arg" in
     --install) install=1 ;;
-    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
     -*) echo "test_package.sh: unknown option $arg" >&2; exit 2 ;;
     *) build=$arg ;;
     esac
@@ -54,7 +55,13 @@ done
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
 expect=(./usr/bin/pipecut-cli ./usr/share/man/man1/pipecut-cli.1.gz
         ./usr/share/pipecut/examples/bert_l-3_inference.json ./usr/share/doc/pipecut/copyright)
+with_report=0
 if grep -qx './usr/bin/pipecut' <<<"$contents"; then
+    # The UI build also gives pipecut-cli its report command (QtGui + QtSvg).
+    with_report=1
+    for pkg in libqt6gui6 libqt6svg6; do
+        grep -qxF "$pkg" <<<"$dep_names" || fail "Depends lacks $pkg (pipecut-cli report needs it)"
+    done
     expect+=(./usr/share/applications/io.github.pipecut.pipecut.desktop
              ./usr/share/metainfo/io.github.pipecut.pipecut.metainfo.xml
              ./usr/share/icons/hicolor/scalable/apps/io.github.pipecut.pipecut.svg
@@ -66,7 +73,8 @@ done
 
 # 3. Unpack into a scratch root and check what was unpacked.
 root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+scratch=$(mktemp -d)
+trap 'rm -rf "$root" "$scratch"' EXIT
 dpkg-deb -x "$deb" "$root"
 for exe in "$root"/usr/bin/*; do
     if ldd "$exe" | grep -q 'not found'; then
@@ -113,6 +121,20 @@ run_cli() { # PREFIX: the root the package's /usr lives under
     grep -q '"bottleneck"' <<<"$out" || fail "partition printed no bottleneck: $out"
     grep -q '"stages"' <<<"$out" || fail "partition printed no stage table: $out"
     echo "partition of the installed example, k = 4: $(grep -o '"bottleneck": *[0-9.e+-]*' <<<"$out" | head -n 1)"
+    if [ "$with_report" = 1 ]; then
+        # Headless: with QT_QPA_PLATFORM unset the command picks the offscreen platform itself.
+        local pdf="$scratch/report.pdf" png="$scratch/report.png"
+        env -u QT_QPA_PLATFORM -u DISPLAY -u WAYLAND_DISPLAY "$cli" report "$example" -k 4 -o "$pdf" \
+            --bound-time-limit 5 >/dev/null || fail "$cli report -o report.pdf failed"
+        head -c 5 "$pdf" | grep -q '%PDF-' || fail "report.pdf is not a PDF"
+        env -u QT_QPA_PLATFORM -u DISPLAY -u WAYLAND_DISPLAY "$cli" report "$example" -k 4 -o "$png" \
+            --bound-time-limit 5 >/dev/null || fail "$cli report -o report.png failed"
+        head -c 8 "$png" | od -An -c | grep -q 'P   N   G' || fail "report.png is not a PNG"
+        echo "report of the installed example: $(du -h "$pdf" | cut -f1) PDF, $(du -h "$png" | cut -f1) PNG"
+    else
+        out=$("$cli" report "$example" -o "$scratch/r.png" 2>&1) && fail "report worked in a build without it"
+        grep -q 'not available in this build' <<<"$out" || fail "report without the UI says: $out"
+    fi
 }
 step "running the unpacked pipecut-cli"
 run_cli "$root"

@@ -9,7 +9,14 @@ namespace pipecut::ui {
 
 Document::Document(QObject *parent) : QObject(parent) {}
 
-Document::~Document() = default;
+Document::~Document()
+{
+    // QUndoStack::~QUndoStack clears the stack and, when it was not clean,
+    // emits cleanChanged(): the receivers (the main window's title) may be
+    // half destroyed by now. A dying document tells no one.
+    m_undo.blockSignals(true);
+    blockSignals(true);
+}
 
 QString Document::timeUnit() const
 {

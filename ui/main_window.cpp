@@ -11,6 +11,7 @@
 #include "ui/graph_view.h"
 #include "ui/metrics_panel.h"
 #include "ui/move_controller.h"
+#include "ui/report_export.h"
 #include "ui/stage_list.h"
 #include "ui/stage_palette.h"
 
@@ -127,7 +128,13 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // Background jobs first (their results would arrive at a dying window),
+    // then every connection from the document to this window: QObject's
+    // destructor deletes the children after ~MainWindow has run, and a signal
+    // they emit on the way must not reach a MainWindow slot.
     m_jobs->stopAll();
+    m_document->undoStack()->disconnect(this);
+    m_document->disconnect(this);
 }
 
 // ---------------------------------------------------------------------------
@@ -153,6 +160,15 @@ void MainWindow::createActions()
     m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
     m_exportVisibleAction = file->addAction(tr("Export &Visible Part\u2026"), this, [this] { exportDialog(true); });
     m_exportChartsAction = file->addAction(tr("Export &Charts\u2026"), this, &MainWindow::exportChartsDialog);
+    // The same report as `pipecut-cli report` (ui/report_export.h).
+    QAction *exportReportAction = file->addAction(tr("Export &Report\u2026"), this, [this] {
+        const QString path = exportReportDialog(this, *m_document);
+        if (!path.isEmpty())
+            note(tr("exported report %1").arg(path));
+    });
+    exportReportAction->setEnabled(false);
+    connect(m_document, &Document::changed, exportReportAction,
+            [this, exportReportAction] { exportReportAction->setEnabled(m_document->hasGraph()); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

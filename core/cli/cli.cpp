@@ -9,7 +9,7 @@ namespace pipecut {
 
 namespace cli {
 // One function per subcommand, each in its own file (cmd_*.cpp).
-using Command = std::function<int(const std::vector<std::string> &, CliStreams)>;
+using Command = CliCommand;
 } // namespace cli
 
 namespace {
@@ -30,8 +30,15 @@ const std::vector<Entry> &commands()
         {"export", "write a partition for a pipeline framework or viewer", cli::runExport},
         {"convert", "write a graph as pipecut JSON or DOT", cli::runConvert},
         {"generate", "synthetic model-shaped graphs for scale tests", cli::runGenerate},
+        {"report", "render a partition's report as PNG, SVG or PDF", nullptr}, // registered by the app
     };
     return table;
+}
+
+std::map<std::string, cli::Command> &registeredCommands()
+{
+    static std::map<std::string, cli::Command> registered;
+    return registered;
 }
 
 void printUsage(std::ostream &os)
@@ -45,6 +52,11 @@ void printUsage(std::ostream &os)
 }
 
 } // namespace
+
+void registerCliCommand(const std::string &name, CliCommand run)
+{
+    registeredCommands()[name] = std::move(run);
+}
 
 int runCli(const std::vector<std::string> &args, CliStreams s)
 {
@@ -61,9 +73,19 @@ int runCli(const std::vector<std::string> &args, CliStreams s)
         s.out << "pipecut-cli " << PIPECUT_VERSION << "\n";
         return kExitOk;
     }
-    for (const Entry &e : commands())
-        if (cmd == e.name)
-            return e.run(std::vector<std::string>(args.begin() + 1, args.end()), s);
+    for (const Entry &e : commands()) {
+        if (cmd != e.name)
+            continue;
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (e.run)
+            return e.run(rest, s);
+        const auto it = registeredCommands().find(cmd);
+        if (it != registeredCommands().end() && it->second)
+            return it->second(rest, s);
+        s.err << "error: '" << cmd << "' is not available in this build of pipecut-cli (it needs the Qt GUI "
+                 "libraries; configure with -DPIPECUT_BUILD_UI=ON)\n";
+        return kExitFailure;
+    }
     s.err << "error: unknown command '" << cmd << "' (see pipecut-cli --help)\n";
     return kExitUsage;
 }

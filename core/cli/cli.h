@@ -5,6 +5,7 @@
 // Exit status: 0 success; 2 bad usage; 3 bad input (one line "error: ..." on
 // stderr naming the file and the place); 1 any other failure.
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -19,5 +20,12 @@ struct CliStreams {
 enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitBadInput = 3 };
 
 int runCli(const std::vector<std::string> &args, CliStreams streams);
+
+// Commands that need more than core/ (`report` draws with QtGui) are supplied
+// by the executable: pipecut-cli's main() registers them before runCli() when
+// they are built. Without a registration runCli() says the command is not
+// available in this build (exit 1), so the core-only build stays honest.
+using CliCommand = std::function<int(const std::vector<std::string> &, CliStreams)>;
+void registerCliCommand(const std::string &name, CliCommand run);
 
 } // namespace pipecut

@@ -1,51 +1,22 @@
 #include "core/graph/graph.h"
 
+#include "core/util/huge_pages.h"
+
 #include <algorithm>
+#include <cassert>
 #include <cmath>
+#include <unordered_map>
 #include <cstdio>
 #include <queue>
 
 namespace pipecut {
 
-Graph::Graph(const Graph &other)
-    : m_name(other.m_name), m_sourcePath(other.m_sourcePath), m_format(other.m_format),
-      m_bandwidth(other.m_bandwidth), m_memoryLimit(other.m_memoryLimit), m_units(other.m_units),
-      m_suggestedK(other.m_suggestedK), m_notes(other.m_notes), m_ids(other.m_ids),
-      m_ops(other.m_ops), m_scopes(other.m_scopes), m_work(other.m_work), m_out(other.m_out),
-      m_param(other.m_param), m_group(other.m_group), m_numbers(other.m_numbers),
-      m_numberIndex(other.m_numberIndex), m_groupNames(other.m_groupNames),
-      m_groupOffset(other.m_groupOffset), m_groupMember(other.m_groupMember),
-      m_edges(other.m_edges), m_succOffset(other.m_succOffset),
-      m_predOffset(other.m_predOffset), m_succ(other.m_succ), m_pred(other.m_pred),
-      m_topo(other.m_topo), m_topoPos(other.m_topoPos), m_totalWork(other.m_totalWork),
-      m_maxWork(other.m_maxWork), m_totalOut(other.m_totalOut), m_totalParam(other.m_totalParam)
-{
-    rebuildIndex();
-}
-
-Graph &Graph::operator=(const Graph &other)
-{
-    if (this != &other) {
-        Graph copy(other);
-        *this = std::move(copy);
-    }
-    return *this;
-}
-
-void Graph::rebuildIndex()
-{
-    m_index.clear();
-    m_index.reserve(m_ids.size());
-    for (int32_t i = 0; i < static_cast<int32_t>(m_ids.size()); ++i)
-        m_index.emplace(std::string_view(m_ids[i]), i);
-}
-
 std::optional<NodeId> Graph::find(std::string_view id) const
 {
-    auto it = m_index.find(id);
-    if (it == m_index.end())
+    const int32_t i = m_index.find(id, m_ids);
+    if (i < 0)
         return std::nullopt;
-    return nodeId(it->second);
+    return nodeId(i);
 }
 
 std::optional<NodeId> Graph::findNumber(int64_t number) const
@@ -85,24 +56,50 @@ std::string formatNumber(double value)
 
 void GraphBuilder::reserve(size_t nodes, size_t edges)
 {
-    m_nodes.reserve(nodes);
-    m_edges.reserve(edges);
+    for (auto *column : {&m_ids, &m_ops, &m_scopes, &m_groups})
+        reserveHuge(*column, nodes);
+    for (auto *column : {&m_work, &m_out, &m_param})
+        reserveHuge(*column, nodes);
+    reserveHuge(m_lines, nodes);
+    reserveHuge(m_indexEdges, edges);
 }
 
 int32_t GraphBuilder::addNode(NodeSpec spec)
 {
-    m_nodes.push_back(std::move(spec));
-    return static_cast<int32_t>(m_nodes.size() - 1);
+    m_ids.push_back(std::move(spec.id));
+    m_ops.push_back(std::move(spec.op));
+    m_scopes.push_back(std::move(spec.scope));
+    m_groups.push_back(std::move(spec.group));
+    m_work.push_back(spec.work);
+    m_out.push_back(spec.out);
+    m_param.push_back(spec.param);
+    m_lines.push_back(spec.line);
+    if (spec.number >= 0 && !m_numbered) {
+        m_numbered = true;
+        m_numbers.assign(m_ids.size() - 1, -1);
+    }
+    if (m_numbered)
+        m_numbers.push_back(spec.number);
+    return static_cast<int32_t>(m_ids.size() - 1);
 }
 
 void GraphBuilder::addEdge(std::string from, std::string to, int32_t line)
 {
-    m_edges.push_back(PendingEdge{std::move(from), std::move(to), -1, -1, line});
+    m_namedEdges.push_back(NamedEdge{std::move(from), std::move(to), line});
 }
 
 void GraphBuilder::addEdge(int32_t from, int32_t to, int32_t line)
 {
-    m_edges.push_back(PendingEdge{{}, {}, from, to, line});
+    m_indexEdges.push_back(IndexEdge{from, to, line});
+}
+
+int32_t GraphBuilder::findNode(std::string_view id)
+{
+    if (m_indexed != m_ids.size()) {
+        m_duplicate = m_index.build(m_ids);
+        m_indexed = m_ids.size();
+    }
+    return m_index.find(id, m_ids);
 }
 
 std::string GraphBuilder::where(int32_t line) const
@@ -113,121 +110,68 @@ std::string GraphBuilder::where(int32_t line) const
     return w;
 }
 
-namespace {
-
-const char *badCostField(const NodeSpec &n)
-{
-    auto bad = [](double x) { return !std::isfinite(x) || x < 0; };
-    if (bad(n.work))
-        return "work";
-    if (bad(n.out))
-        return "out";
-    if (bad(n.param))
-        return "param";
-    return nullptr;
-}
-
-double fieldValue(const NodeSpec &n, const char *field)
-{
-    std::string_view f(field);
-    return f == "work" ? n.work : f == "out" ? n.out : n.param;
-}
-
-} // namespace
-
 Result<Graph> GraphBuilder::build()
 {
     const std::string ctx = m_context.empty() ? std::string("graph") : m_context;
-    if (m_nodes.empty())
+    const size_t nodes = m_ids.size();
+    if (nodes == 0)
         return makeError(ctx + ": the graph has no nodes");
-    if (m_nodes.size() > static_cast<size_t>(INT32_MAX / 2))
-        return makeError(ctx + ": too many nodes (" + std::to_string(m_nodes.size()) + ")");
+    if (nodes > static_cast<size_t>(INT32_MAX / 2))
+        return makeError(ctx + ": too many nodes (" + std::to_string(nodes) + ")");
     if (!std::isfinite(m_bandwidth) || m_bandwidth <= 0)
         return makeError(ctx + ": bandwidth must be a positive finite number, not " + formatNumber(m_bandwidth));
     if (m_memoryLimit && (!std::isfinite(*m_memoryLimit) || *m_memoryLimit < 0))
         return makeError(ctx + ": memory_limit must be a non-negative finite number, not " + formatNumber(*m_memoryLimit));
 
-    Graph g;
-    g.m_name = m_name;
-    g.m_format = m_format;
-    g.m_sourcePath = m_context;
-    g.m_bandwidth = m_bandwidth;
-    g.m_memoryLimit = m_memoryLimit;
-    g.m_units = m_units;
-    g.m_suggestedK = m_suggestedK;
-    g.m_notes = m_notes;
-
-    const int32_t n = static_cast<int32_t>(m_nodes.size());
-    g.m_ids.reserve(n);
-    g.m_ops.reserve(n);
-    g.m_scopes.reserve(n);
-    g.m_work.reserve(n);
-    g.m_out.reserve(n);
-    g.m_param.reserve(n);
-    g.m_group.reserve(n);
-    std::unordered_map<std::string, int32_t> groupIndex;
-    std::vector<int32_t> groupSize;
-    const bool numbered = std::any_of(m_nodes.begin(), m_nodes.end(), [](const NodeSpec &s) { return s.number >= 0; });
-    if (numbered)
-        g.m_numbers.reserve(n);
+    const int32_t n = static_cast<int32_t>(nodes);
+    const auto bad = [](double x) { return !std::isfinite(x) || x < 0; };
     for (int32_t i = 0; i < n; ++i) {
-        NodeSpec &s = m_nodes[i];
-        if (s.id.empty())
-            return makeError(where(s.line) + ": node #" + std::to_string(i + 1) + " has an empty id");
-        // A NUL cannot pass through C strings (cgraph, the DOT writer's readers).
-        if (s.id.find('\0') != std::string::npos)
-            return makeError(where(s.line) + ": node #" + std::to_string(i + 1) + " has a NUL character in its id");
-        if (const char *field = badCostField(s))
-            return makeError(where(s.line) + ": node '" + s.id + "' has invalid " + field + " " +
-                             formatNumber(fieldValue(s, field)) + " (costs must be finite and >= 0)");
-        GroupId gid = kNoGroup;
-        if (!s.group.empty()) {
-            auto [it, inserted] = groupIndex.emplace(s.group, static_cast<int32_t>(g.m_groupNames.size()));
-            if (inserted) {
-                g.m_groupNames.push_back(s.group);
-                groupSize.push_back(0);
-            }
-            gid = groupId(it->second);
-            ++groupSize[it->second];
-        }
-        g.m_ids.push_back(std::move(s.id));
-        g.m_ops.push_back(std::move(s.op));
-        g.m_scopes.push_back(std::move(s.scope));
-        g.m_work.push_back(s.work);
-        g.m_out.push_back(s.out);
-        g.m_param.push_back(s.param);
-        g.m_group.push_back(gid);
-        if (numbered) {
-            g.m_numbers.push_back(s.number);
-            if (s.number >= 0 && !g.m_numberIndex.emplace(s.number, i).second)
-                return makeError(where(s.line) + ": node '" + g.m_ids.back() + "' repeats node number " +
-                                 std::to_string(s.number));
-        }
-        g.m_totalWork += s.work;
-        g.m_maxWork = std::max(g.m_maxWork, s.work);
-        g.m_totalOut += s.out;
-        g.m_totalParam += s.param;
-    }
-    // Each cost is finite, but 1e308 + 1e308 is not: stage costs would be infinite.
-    for (const auto &[total, name] : {std::pair{g.m_totalWork, "work"}, std::pair{g.m_totalOut, "out"},
-                                      std::pair{g.m_totalParam, "param"}})
-        if (!std::isfinite(total))
-            return makeError(where(0) + ": the nodes' " + name +
-                             " values add up to more than the largest double (1.8e308); scale the costs down");
-    g.rebuildIndex();
-    if (g.m_index.size() != static_cast<size_t>(n)) {
-        // Find the first duplicate to name it with both places.
-        std::unordered_map<std::string_view, int32_t> seen;
-        for (int32_t i = 0; i < n; ++i) {
-            auto [it, inserted] = seen.emplace(g.m_ids[i], i);
-            if (!inserted)
-                return makeError(where(m_nodes[i].line) + ": duplicate node id '" + g.m_ids[i] +
-                                 "' (nodes #" + std::to_string(it->second + 1) + " and #" +
-                                 std::to_string(i + 1) + ")");
+        if (m_ids[i].empty())
+            return makeError(where(m_lines[i]) + ": node #" + std::to_string(i + 1) + " has an empty id");
+        // A NUL cannot pass through C strings (cgraph, the readers of the DOT writer's output).
+        if (m_ids[i].find('\0') != std::string::npos)
+            return makeError(where(m_lines[i]) + ": node #" + std::to_string(i + 1) + " has a NUL character in its id");
+        const char *field = bad(m_work[i]) ? "work" : bad(m_out[i]) ? "out" : bad(m_param[i]) ? "param" : nullptr;
+        if (field) {
+            const double value = field[0] == 'w' ? m_work[i] : field[0] == 'o' ? m_out[i] : m_param[i];
+            return makeError(where(m_lines[i]) + ": node '" + m_ids[i] + "' has invalid " + field + " " +
+                             formatNumber(value) + " (costs must be finite and >= 0)");
         }
     }
 
-    // Groups in CSR form.
+    if (m_indexed != nodes) {
+        m_duplicate = m_index.build(m_ids);
+        m_indexed = nodes;
+    }
+    if (const auto duplicate = m_duplicate)
+        return makeError(where(m_lines[duplicate->second]) + ": duplicate node id '" + m_ids[duplicate->second] +
+                         "' (nodes #" + std::to_string(duplicate->first + 1) + " and #" +
+                         std::to_string(duplicate->second + 1) + ")");
+    Graph g;
+    g.m_index = std::move(m_index);
+    if (m_numbered) {
+        g.m_numberIndex.reserve(nodes);
+        for (int32_t i = 0; i < n; ++i)
+            if (m_numbers[i] >= 0 && !g.m_numberIndex.emplace(m_numbers[i], i).second)
+                return makeError(where(m_lines[i]) + ": node '" + m_ids[i] + "' repeats node number " +
+                                 std::to_string(m_numbers[i]));
+    }
+
+    // Groups: names in order of first appearance, members in CSR form.
+    std::unordered_map<std::string_view, int32_t> groupIndex;
+    std::vector<int32_t> groupSize;
+    g.m_group.assign(nodes, kNoGroup);
+    for (int32_t i = 0; i < n; ++i) {
+        if (m_groups[i].empty())
+            continue;
+        auto [it, inserted] = groupIndex.emplace(m_groups[i], static_cast<int32_t>(g.m_groupNames.size()));
+        if (inserted) {
+            g.m_groupNames.push_back(m_groups[i]);
+            groupSize.push_back(0);
+        }
+        g.m_group[i] = groupId(it->second);
+        ++groupSize[it->second];
+    }
     const int32_t groups = static_cast<int32_t>(g.m_groupNames.size());
     g.m_groupOffset.assign(groups + 1, 0);
     for (int32_t k = 0; k < groups; ++k)
@@ -240,36 +184,56 @@ Result<Graph> GraphBuilder::build()
                 g.m_groupMember[fill[index(g.m_group[i])]++] = nodeId(i);
     }
 
-    // Resolve edges.
+    // Resolve edges: by index as given, by id through the index.
     std::vector<std::pair<int32_t, int32_t>> edges;
-    edges.reserve(m_edges.size());
-    for (size_t e = 0; e < m_edges.size(); ++e) {
-        const PendingEdge &pe = m_edges[e];
-        int32_t a = pe.fromIndex, b = pe.toIndex;
-        if (a < 0) {
-            auto fa = g.find(pe.from);
-            if (!fa)
-                return makeError(where(pe.line) + ": edge " + pe.from + " -> " + pe.to + " names unknown node '" + pe.from + "'");
-            auto fb = g.find(pe.to);
-            if (!fb)
-                return makeError(where(pe.line) + ": edge " + pe.from + " -> " + pe.to + " names unknown node '" + pe.to + "'");
-            a = index(*fa);
-            b = index(*fb);
-        }
-        assert(a >= 0 && a < n && b >= 0 && b < n);
+    reserveHuge(edges, m_indexEdges.size() + m_namedEdges.size());
+    for (const IndexEdge &e : m_indexEdges) {
+        assert(e.from >= 0 && e.from < n && e.to >= 0 && e.to < n);
+        if (e.from == e.to)
+            return makeError(where(e.line) + ": self-loop on node '" + m_ids[e.from] + "'");
+        edges.emplace_back(e.from, e.to);
+    }
+    for (const NamedEdge &e : m_namedEdges) {
+        const int32_t a = g.m_index.find(e.from, m_ids);
+        if (a < 0)
+            return makeError(where(e.line) + ": edge " + e.from + " -> " + e.to + " names unknown node '" + e.from + "'");
+        const int32_t b = g.m_index.find(e.to, m_ids);
+        if (b < 0)
+            return makeError(where(e.line) + ": edge " + e.from + " -> " + e.to + " names unknown node '" + e.to + "'");
         if (a == b)
-            return makeError(where(pe.line) + ": self-loop on node '" + g.m_ids[a] + "'");
+            return makeError(where(e.line) + ": self-loop on node '" + m_ids[a] + "'");
         edges.emplace_back(a, b);
     }
     std::sort(edges.begin(), edges.end());
     const size_t before = edges.size();
     edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+
+    g.m_name = m_name;
+    g.m_format = m_format;
+    g.m_sourcePath = m_context;
+    g.m_bandwidth = m_bandwidth;
+    g.m_memoryLimit = m_memoryLimit;
+    g.m_units = m_units;
+    g.m_suggestedK = m_suggestedK;
+    g.m_notes = m_notes;
     if (edges.size() != before)
         g.m_notes.push_back(std::to_string(before - edges.size()) + " duplicate edge(s) merged");
     if (edges.size() > static_cast<size_t>(INT32_MAX / 2))
         return makeError(ctx + ": too many edges (" + std::to_string(edges.size()) + ")");
+    for (int32_t i = 0; i < n; ++i) {
+        g.m_totalWork += m_work[i];
+        g.m_maxWork = std::max(g.m_maxWork, m_work[i]);
+        g.m_totalOut += m_out[i];
+        g.m_totalParam += m_param[i];
+    }
+    // Each cost is finite, but 1e308 + 1e308 is not: stage costs would be infinite.
+    for (const auto &[total, name] : {std::pair{g.m_totalWork, "work"}, std::pair{g.m_totalOut, "out"},
+                                      std::pair{g.m_totalParam, "param"}})
+        if (!std::isfinite(total))
+            return makeError(ctx + ": the nodes' " + name +
+                             " values add up to more than the largest double (1.8e308); scale the costs down");
 
-    g.m_edges.reserve(edges.size());
+    reserveHuge(g.m_edges, edges.size());
     g.m_succOffset.assign(n + 1, 0);
     g.m_predOffset.assign(n + 1, 0);
     for (auto [a, b] : edges) {
@@ -336,16 +300,23 @@ Result<Graph> GraphBuilder::build()
         std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
         std::string text;
         for (int32_t c : cycle)
-            text += "'" + g.m_ids[c] + "' -> ";
-        text += "'" + g.m_ids[cycle.front()] + "'";
+            text += "'" + m_ids[c] + "' -> ";
+        text += "'" + m_ids[cycle.front()] + "'";
         return makeError(ctx + ": the graph has a cycle: " + text);
     }
     g.m_topoPos.resize(n);
     for (int32_t p = 0; p < n; ++p)
         g.m_topoPos[index(g.m_topo[p])] = p;
 
-    m_nodes.clear();
-    m_edges.clear();
+    g.m_ids = std::move(m_ids);
+    g.m_ops = std::move(m_ops);
+    g.m_scopes = std::move(m_scopes);
+    g.m_work = std::move(m_work);
+    g.m_out = std::move(m_out);
+    g.m_param = std::move(m_param);
+    if (m_numbered)
+        g.m_numbers = std::move(m_numbers);
+    *this = GraphBuilder(m_context);
     return g;
 }
 

@@ -8,6 +8,7 @@
 // (bandwidth, memory limit, overflow term) live in CostParams, not here; the
 // graph only remembers the defaults its file declared.
 
+#include "core/graph/id_index.h"
 #include "core/util/ids.h"
 #include "core/util/result.h"
 
@@ -48,8 +49,8 @@ class GraphBuilder;
 class Graph {
 public:
     Graph() = default;
-    Graph(const Graph &other);
-    Graph &operator=(const Graph &other);
+    Graph(const Graph &other) = default;
+    Graph &operator=(const Graph &other) = default;
     Graph(Graph &&) noexcept = default;
     Graph &operator=(Graph &&) noexcept = default;
 
@@ -129,7 +130,6 @@ public:
 
 private:
     friend class GraphBuilder;
-    void rebuildIndex();
 
     std::string m_name;
     std::string m_sourcePath;
@@ -143,7 +143,7 @@ private:
     std::vector<std::string> m_ids, m_ops, m_scopes;
     std::vector<double> m_work, m_out, m_param;
     std::vector<GroupId> m_group;
-    std::unordered_map<std::string_view, int32_t> m_index; // views into m_ids
+    IdIndex m_index; // id -> node index
     std::vector<int64_t> m_numbers; // empty when no node has a number
     std::unordered_map<int64_t, int32_t> m_numberIndex;
 
@@ -171,6 +171,10 @@ public:
     int32_t addNode(NodeSpec spec);
     void addEdge(std::string from, std::string to, int32_t line = 0);
     void addEdge(int32_t from, int32_t to, int32_t line = 0); // by index returned from addNode
+    // The index of the node added with this id, or -1: lets a reader add edges
+    // by index. Indexes the nodes added so far (once, unless more are added);
+    // build() reuses that index.
+    int32_t findNode(std::string_view id);
 
     void setName(std::string name) { m_name = std::move(name); }
     void setBandwidth(double b) { m_bandwidth = b; }
@@ -179,7 +183,7 @@ public:
     void setSuggestedK(int k) { m_suggestedK = k; }
     void addNote(std::string note) { m_notes.push_back(std::move(note)); }
     void setFormat(std::string format) { m_format = std::move(format); }
-    int32_t nodeCount() const { return static_cast<int32_t>(m_nodes.size()); }
+    int32_t nodeCount() const { return static_cast<int32_t>(m_ids.size()); }
 
     // Validates: non-empty, unique ids, finite non-negative costs, known edge
     // endpoints, no self-loops, acyclic (naming one cycle), positive bandwidth.
@@ -188,10 +192,12 @@ public:
 private:
     std::string where(int32_t line) const;
 
-    struct PendingEdge {
-        std::string from, to; // by id when fromIndex < 0
-        int32_t fromIndex = -1, toIndex = -1;
-        int32_t line = 0;
+    struct IndexEdge {
+        int32_t from, to, line;
+    };
+    struct NamedEdge {
+        std::string from, to;
+        int32_t line;
     };
 
     std::string m_context;
@@ -202,8 +208,17 @@ private:
     Units m_units;
     int m_suggestedK = 0;
     std::vector<std::string> m_notes;
-    std::vector<NodeSpec> m_nodes;
-    std::vector<PendingEdge> m_edges;
+    // Nodes by column, so that build() moves whole arrays into the Graph.
+    std::vector<std::string> m_ids, m_ops, m_scopes, m_groups;
+    std::vector<double> m_work, m_out, m_param;
+    std::vector<int32_t> m_lines;
+    std::vector<int64_t> m_numbers;
+    bool m_numbered = false;
+    IdIndex m_index;
+    size_t m_indexed = 0; // nodes covered by m_index
+    std::optional<std::pair<int32_t, int32_t>> m_duplicate; // found while indexing
+    std::vector<IndexEdge> m_indexEdges;
+    std::vector<NamedEdge> m_namedEdges;
 };
 
 // Formats a number for messages and reports without trailing noise.

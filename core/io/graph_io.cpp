@@ -117,10 +117,11 @@ std::string fileStem(const std::string &path)
     return std::filesystem::path(path).stem().string();
 }
 
-// A read-only mapping of a regular file whose last page leaves room for the
-// JSON parser's padding (the bytes past the end of a mapped file are zeros up
-// to the page boundary). Anything else (small files, pipes, errors) is !ok()
-// and read the ordinary way.
+// A read-only mapping of a regular file followed by at least the JSON
+// parser's padding of readable zeros: the file is mapped over the start of an
+// anonymous mapping one page longer (the bytes past the end of a mapped file
+// are zeros up to its page boundary, then the anonymous page follows).
+// Anything else (small files, pipes, errors) is !ok() and read the ordinary way.
 class MappedFile {
 public:
     explicit MappedFile(const std::string &path)
@@ -131,11 +132,20 @@ public:
         struct stat st {};
         const long page = ::sysconf(_SC_PAGESIZE);
         if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (1 << 20) && page > 0 &&
-            static_cast<size_t>(st.st_size % page) + io::kJsonPadding <= static_cast<size_t>(page)) {
-            void *p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-            if (p != MAP_FAILED) {
-                m_data = static_cast<const char *>(p);
-                m_size = static_cast<size_t>(st.st_size);
+            io::kJsonPadding <= static_cast<size_t>(page)) {
+            const size_t size = static_cast<size_t>(st.st_size);
+            const size_t span = (size + static_cast<size_t>(page) - 1) / static_cast<size_t>(page) * static_cast<size_t>(page) +
+                                static_cast<size_t>(page);
+            void *area = ::mmap(nullptr, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (area != MAP_FAILED) {
+                void *p = ::mmap(area, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+                if (p == area) {
+                    m_data = static_cast<const char *>(p);
+                    m_size = size;
+                    m_span = span;
+                } else {
+                    ::munmap(area, span);
+                }
             }
         }
         ::close(fd);
@@ -143,7 +153,7 @@ public:
     ~MappedFile()
     {
         if (m_data)
-            ::munmap(const_cast<char *>(m_data), m_size);
+            ::munmap(const_cast<char *>(m_data), m_span);
     }
     MappedFile(const MappedFile &) = delete;
     MappedFile &operator=(const MappedFile &) = delete;
@@ -153,6 +163,7 @@ public:
 private:
     const char *m_data = nullptr;
     size_t m_size = 0;
+    size_t m_span = 0;
 };
 
 } // namespace

@@ -67,6 +67,22 @@ std::string *textField(NodeSpec &spec, NodeKey key)
     return key == NodeKey::Op ? &spec.op : key == NodeKey::Scope ? &spec.scope : key == NodeKey::Group ? &spec.group : nullptr;
 }
 
+// A string token's text straight from the input, sparing its copy into the
+// parser's string buffer (on a million-node file a fifth of the pages the load
+// touched). False for a string with escapes: the fast pass then gives up and
+// the checking pass, which unescapes, reads the file.
+bool plainText(simdjson::ondemand::raw_json_string raw, std::string_view &text)
+{
+    const char *begin = raw.raw();
+    const char *end = begin;
+    while (*end != '"' && *end != '\\')
+        ++end;
+    if (*end == '\\')
+        return false;
+    text = std::string_view(begin, static_cast<size_t>(end - begin));
+    return true;
+}
+
 // The fast pass: nothing when anything is unexpected (the checking pass then
 // explains it), else the built graph or the builder's validation error.
 std::optional<Result<Graph>> readFast(std::string_view content, const std::string &name, const LoadOptions &options)
@@ -82,17 +98,6 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
     GraphBuilder builder(name);
     builder.setFormat("pipecut-json");
     bool hasNodes = false;
-    // Ids as views into the parser's string buffer (alive until we return).
-    // Edges written in node order mostly name the previous edge's source, or
-    // the node after the previous target: checking those guesses first spares
-    // most of the hash lookups that dominate building a large graph.
-    std::vector<std::string_view> ids;
-    const auto guess = [&ids](std::string_view id, int32_t first, int32_t second) -> int32_t {
-        for (const int32_t g : {first, second})
-            if (g >= 0 && g < static_cast<int32_t>(ids.size()) && ids[g] == id)
-                return g;
-        return -1;
-    };
     for (auto field : root) {
         std::string_view key, text;
         od::value value;
@@ -106,7 +111,6 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
             if (count > static_cast<size_t>(options.maxNodes))
                 return std::nullopt; // the checking pass states the limit
             builder.reserve(count, 0);
-            ids.reserve(count);
             for (auto item : nodes) {
                 od::object node;
                 if (item.get_object().get(node))
@@ -115,15 +119,15 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
                 int seen = 0; // bits: id, work, out
                 for (auto nf : node) {
                     std::string_view nkey;
+                    od::raw_json_string rawKey, rawText;
                     od::value nvalue;
-                    if (nf.unescaped_key().get(nkey) || nf.value().get(nvalue))
+                    if (nf.key().get(rawKey) || !plainText(rawKey, nkey) || nf.value().get(nvalue))
                         return std::nullopt;
                     const NodeKey k = nodeKey(nkey);
                     if (k == NodeKey::Id) {
-                        if (nvalue.get_string().get(text))
+                        if (nvalue.get_raw_json_string().get(rawText) || !plainText(rawText, text))
                             return std::nullopt;
                         spec.id = std::string(text);
-                        ids.push_back(text);
                         seen |= 1;
                     } else if (double *target = numberField(spec, k)) {
                         if (nvalue.get_double().get(*target))
@@ -134,7 +138,7 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
                         if (nvalue.is_null().get(null))
                             return std::nullopt;
                         if (!null) {
-                            if (nvalue.get_string().get(text))
+                            if (nvalue.get_raw_json_string().get(rawText) || !plainText(rawText, text))
                                 return std::nullopt;
                             *target = std::string(text);
                         }
@@ -158,7 +162,6 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
             if (count > static_cast<size_t>(options.maxEdges))
                 return std::nullopt;
             builder.reserve(static_cast<size_t>(builder.nodeCount()), count);
-            int32_t lastFrom = -1, lastTo = -1;
             for (auto item : edges) {
                 od::array pair;
                 if (item.get_array().get(pair))
@@ -166,21 +169,20 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
                 std::string_view ends[2];
                 int n = 0;
                 for (auto end : pair) {
-                    if (n == 2 || end.get_string().get(ends[n]))
+                    od::raw_json_string raw;
+                    if (n == 2 || end.get_raw_json_string().get(raw) || !plainText(raw, ends[n]))
                         return std::nullopt;
                     ++n;
                 }
                 if (n != 2)
                     return std::nullopt;
-                const int32_t from = guess(ends[0], lastFrom, lastFrom + 1);
-                const int32_t to = from < 0 ? -1 : guess(ends[1], lastTo + 1, from + 1);
-                if (to >= 0) {
+                // By index when the nodes came first (as pipecut writes them).
+                const int32_t from = builder.findNode(ends[0]);
+                const int32_t to = from < 0 ? -1 : builder.findNode(ends[1]);
+                if (to >= 0)
                     builder.addEdge(from, to);
-                    lastFrom = from;
-                    lastTo = to;
-                } else {
+                else
                     builder.addEdge(std::string(ends[0]), std::string(ends[1]));
-                }
             }
         } else if (key == "format") {
             if (value.get_string().get(text) || text != "pipecut-graph")

@@ -94,6 +94,50 @@ private slots:
         QCOMPARE(r->notes().size(), size_t(1));
     }
 
+    // The open-addressing id index: every id found at its index after copies
+    // and moves, absent ids (including near misses) not found, edges added by
+    // index and by id agree, and the first duplicate is named wherever it is.
+    void idIndexOnManyIds()
+    {
+        const int n = 5000;
+        GraphBuilder b("ids");
+        for (int i = 0; i < n; ++i)
+            b.addNode({.id = "layer" + std::to_string(i) + "/MatMul"});
+        for (int i = 1; i < n; i += 2) {
+            const int32_t from = b.findNode("layer" + std::to_string(i - 1) + "/MatMul");
+            const int32_t to = b.findNode("layer" + std::to_string(i) + "/MatMul");
+            QCOMPARE(from, i - 1);
+            QCOMPARE(to, i);
+            b.addEdge(from, to);
+            if (i + 1 < n)
+                b.addEdge("layer" + std::to_string(i) + "/MatMul", "layer" + std::to_string(i + 1) + "/MatMul");
+        }
+        QCOMPARE(b.findNode("layer5000/MatMul"), -1);
+        auto r = b.build();
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().c_str());
+        const Graph moved = std::move(*r);
+        const Graph copy = moved;
+        for (int i = 0; i < n; i += 7) {
+            const std::string id = "layer" + std::to_string(i) + "/MatMul";
+            QCOMPARE(index(copy.find(id).value()), i);
+            QCOMPARE(index(moved.find(id).value()), i);
+        }
+        QVERIFY(!copy.find("layer5000/MatMul"));
+        QVERIFY(!copy.find("layer1/MatMu"));
+        QVERIFY(!copy.find(""));
+        QCOMPARE(copy.edgeCount(), int64_t(n - 1));
+
+        for (const int dupAt : {1, 2500, n - 1}) {
+            GraphBuilder d("dups.json");
+            for (int i = 0; i < n; ++i)
+                d.addNode({.id = "n" + std::to_string(i == dupAt ? 0 : i), .line = i + 1});
+            auto e = d.build();
+            QVERIFY(!e.ok());
+            QCOMPARE(QString::fromStdString(e.error()),
+                     QString("dups.json:%1: duplicate node id 'n0' (nodes #1 and #%1)").arg(dupAt + 1));
+        }
+    }
+
     void groupsAreListed()
     {
         GraphBuilder b("x");

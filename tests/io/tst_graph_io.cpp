@@ -1,6 +1,7 @@
 // Graph readers and writers: every corpus file loads with the node and edge
 // counts counted independently (python/jq over the JSON arrays; node lines and
 // tab-indented edge lines for PipeDream), format detection, and round trips.
+#include "core/gen/generator.h"
 #include "core/io/graph_io.h"
 #include "core/io/json_support.h"
 #include "core/io/readers.h"
@@ -447,6 +448,33 @@ private slots:
         QVERIFY(text.ok());
         QCOMPARE(*text, graphToJson(g));
         QVERIFY(!writeFileAtomically(dir.toStdString() + "/missing/dir/x.json", "x").ok());
+        QDir(dir).removeRecursively();
+    }
+
+    // Files of a MiB and more are mapped, with the parser's padding after the
+    // end: whatever the size modulo the page, they load as when parsed from
+    // memory (the padding falls in the file's last page or the page after it).
+    void largeFilesAreMappedAtEverySizeModuloThePage()
+    {
+        GeneratorOptions go;
+        go.family = "transformer";
+        go.nodes = 20000;
+        auto g = generateGraph(go);
+        QVERIFY(g.ok());
+        const std::string text = graphToJson(*g);
+        QVERIFY(text.size() > (2u << 20));
+        const QString dir = QDir::tempPath() + "/pipecut_map_test_" + QString::number(QCoreApplication::applicationPid());
+        QDir().mkpath(dir);
+        const std::string path = (dir + "/big.json").toStdString();
+        const size_t page = 4096;
+        for (const size_t remainder : {size_t(0), size_t(1), page - 64, page - 1}) {
+            const std::string padded = text + std::string((remainder + page - text.size() % page) % page, ' ');
+            QCOMPARE(padded.size() % page, remainder);
+            QVERIFY(writeFileAtomically(path, padded).ok());
+            auto back = loadGraph(path);
+            QVERIFY2(back.ok(), back.ok() ? "" : back.error().c_str());
+            compareGraphs(*g, *back);
+        }
         QDir(dir).removeRecursively();
     }
 };

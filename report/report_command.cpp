@@ -1,0 +1,183 @@
+#include "report/report_command.h"
+
+#include "core/cli/common.h"
+#include "core/partition/partitioner.h"
+#include "report/report.h"
+
+#include <QFileInfo>
+#include <QGuiApplication>
+
+#include <cstdio>
+#include <memory>
+
+namespace pipecut::report {
+
+namespace {
+
+using namespace pipecut::cli;
+
+QtMessageHandler previousHandler = nullptr;
+
+// Headless runs have no XDG_RUNTIME_DIR; Qt's warning about it is noise here.
+void quietHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set")))
+        return;
+    if (previousHandler)
+        previousHandler(type, context, message);
+}
+
+// The report draws text, which needs a QGuiApplication; pipecut-cli has none,
+// so one is made for the command's duration (destroyed before static objects).
+bool ensureGuiApplication(std::unique_ptr<QGuiApplication> &app, std::string &error)
+{
+    if (QCoreApplication *existing = QCoreApplication::instance()) {
+        if (qobject_cast<QGuiApplication *>(existing))
+            return true;
+        error = "drawing a report needs a QGuiApplication, and this process already has a QCoreApplication";
+        return false;
+    }
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "pipecut-cli";
+    static char *argv[] = {name, nullptr};
+    previousHandler = qInstallMessageHandler(quietHandler);
+    app = std::make_unique<QGuiApplication>(argc, argv);
+    return true;
+}
+
+std::string baseName(const std::string &path)
+{
+    return QFileInfo(QString::fromStdString(path)).fileName().toStdString();
+}
+
+} // namespace
+
+int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
+{
+    Args args("report", "report GRAPH [-p PARTITION.json] [-k K] -o OUT.(png|svg|pdf) [options]",
+              "Render a report of a partition: the model, the cost parameters, the graph in stage colours, the "
+              "stage table, per-stage bars against the proven lower bound, the gap, throughput and latency. "
+              "With --compare, two partitions side by side with their per-stage differences. Runs headless. "
+              "The date printed comes from SOURCE_DATE_EPOCH when set.");
+    args.positional("GRAPH", "graph file (any supported format)");
+    args.option("-p", "PARTITION.json", "the partition to report (default: partition with --method)");
+    args.option("-k", "K", "number of stages (default: the partition's, else the file's suggestion, else 4)");
+    args.option("-o", "OUT", "output file: .png, .svg or .pdf (vector)");
+    args.option("--compare", "PARTITION.json", "a second partition, shown side by side with the differences");
+    args.option("--method", "METHOD", "partitioner when -p is not given (default auto)");
+    args.option("--time-limit", "SECONDS", "partitioner time limit when -p is not given");
+    args.option("--seed", "S", "partitioner seed (default 1)");
+    args.option("--bound-time-limit", "SECONDS", "time limit of the lower bound (default 10)");
+    args.option("--scale", "F", "PNG pixels per report unit (default 1; reduced to stay within 32,767 pixels)");
+    args.option("--data", "FILE.json", "also write every figure of the report as JSON");
+    addCommonOptions(args);
+    int code = 0;
+    if (!parseOrExit(args, argv, s, code))
+        return code;
+    if (!args.has("-o"))
+        return usageError(s, "report needs -o OUT.png, OUT.svg or OUT.pdf");
+    const std::string out = args.get("-o");
+    const QString suffix = QFileInfo(QString::fromStdString(out)).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
+        return usageError(s, "-o must end in .png, .svg or .pdf, not '" + out + "'");
+    auto boundLimit = args.getDouble("--bound-time-limit", 10.0);
+    auto scale = args.getDouble("--scale", 1.0);
+    auto partLimit = args.getDouble("--time-limit", 0.0);
+    auto seed = args.getInt("--seed", 1);
+    for (const auto *r : {&boundLimit, &scale, &partLimit})
+        if (!*r)
+            return usageError(s, r->error());
+    if (!seed)
+        return usageError(s, seed.error());
+    if (*scale <= 0 || *boundLimit < 0)
+        return usageError(s, "--scale must be positive and --bound-time-limit not negative");
+
+    auto lg = loadWithOptions(args, *args.positionalValue(0), s, code);
+    if (!lg)
+        return code;
+    const Graph &g = lg->graph;
+
+    std::vector<Partition> partitions;
+    ReportOptions options;
+    options.boundTimeLimit = *boundLimit;
+    for (const char *option : {"-p", "--compare"}) {
+        if (!args.has(option))
+            continue;
+        auto p = loadPartition(args.get(option), g);
+        if (!p)
+            return inputError(s, p.error());
+        partitions.push_back(std::move(p).value());
+        options.labels.push_back(baseName(args.get(option)));
+    }
+    const int fileK = partitions.empty() ? (g.suggestedK() > 0 ? g.suggestedK() : 4) : partitions.front().k();
+    auto k = args.getInt("-k", fileK);
+    if (!k)
+        return usageError(s, k.error());
+    if (*k < 1 || *k > 100000)
+        return usageError(s, "-k must be between 1 and 100000, not " + std::to_string(*k));
+    for (size_t i = 0; i < partitions.size(); ++i)
+        if (partitions[i].k() != *k)
+            return inputError(s, options.labels[i] + ": the partition has " + std::to_string(partitions[i].k()) +
+                                     " stages but -k is " + std::to_string(*k));
+    if (!args.has("-p")) {
+        PartitionOptions po;
+        po.k = static_cast<int>(*k);
+        po.method = args.get("--method", "auto");
+        po.seed = static_cast<uint64_t>(*seed);
+        po.timeLimit = *partLimit;
+        if (Status st = po.validate(); !st)
+            return usageError(s, st.error());
+        auto r = runPartitioner(g, lg->params, po);
+        if (!r)
+            return inputError(s, *args.positionalValue(0) + ": " + r.error());
+        partitions.insert(partitions.begin(), r->partition);
+        options.labels.insert(options.labels.begin(), r->method);
+    }
+
+    auto data = buildReport(g, lg->params, partitions, options);
+    if (!data)
+        return inputError(s, *args.positionalValue(0) + ": " + data.error());
+    std::string error;
+    std::unique_ptr<QGuiApplication> app;
+    if (!ensureGuiApplication(app, error))
+        return failure(s, error);
+    WriteOptions wo;
+    wo.scale = *scale;
+    auto written = writeReport(*data, out, wo);
+    if (!written)
+        return failure(s, written.error());
+    const std::string json = reportJson(*data);
+    if (args.has("--data")) {
+        if (Status st = writeFileAtomically(args.get("--data"), json); !st)
+            return failure(s, st.error());
+    }
+    if (args.has("--json")) {
+        s.out << json;
+        return kExitOk;
+    }
+    char line[256];
+    if (written->pixelWidth > 0)
+        std::snprintf(line, sizeof line, "wrote %s (%d x %d pixels, scale %.4g)\n", out.c_str(), written->pixelWidth,
+                      written->pixelHeight, written->scale);
+    else
+        std::snprintf(line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written->width,
+                      written->height);
+    s.out << line;
+    for (const ReportSide &side : data->sides) {
+        const double T = side.evaluation.bottleneck;
+        std::snprintf(line, sizeof line, "%s: bottleneck %.10g, lower bound %.10g (%s), gap %.3f%%\n",
+                      side.label.c_str(), T, data->lowerBound, data->provenBy.c_str(),
+                      T > 0 ? 100 * (T - data->lowerBound) / T : 0.0);
+        s.out << line;
+    }
+    return kExitOk;
+}
+
+void registerReportCommand()
+{
+    registerCliCommand("report", runReportCommand);
+}
+
+} // namespace pipecut::report

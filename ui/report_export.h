@@ -1,0 +1,26 @@
+#pragma once
+// File > Export Report: the report of the current partition (report/report.h),
+// identical to `pipecut-cli report GRAPH -p PARTITION -o OUT` for the same graph,
+// cost parameters and partition (same defaults: bound time limit, layout).
+
+#include "core/util/result.h"
+#include "report/report.h"
+
+#include <QString>
+
+class QWidget;
+
+namespace pipecut::ui {
+
+class Document;
+
+// Asks for a file (PNG, SVG or PDF), computes the bound in the background with
+// a cancellable progress dialog, then writes the report. Returns the path
+// written, or an empty string (cancelled or failed; failures are shown).
+QString exportReportDialog(QWidget *parent, const Document &document);
+
+// The same without dialogs; blocks until the bound is done (tests, scripts).
+Result<report::WrittenReport> exportReport(const Document &document, const QString &path,
+                                           const report::ReportOptions &options = {});
+
+} // namespace pipecut::ui
