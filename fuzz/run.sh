@@ -17,7 +17,8 @@ if [ ! -f build/fuzz/build.ninja ]; then
     command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
     cmake --preset fuzz "${launcher[@]}" >/dev/null
 fi
-cmake --build build/fuzz -j"${PIPECUT_FUZZ_JOBS:-2}" --target "fuzz_$target"
+# PIPECUT_FUZZ_NO_BUILD=1 runs the binary as built (e.g. while sources change).
+[ -n "${PIPECUT_FUZZ_NO_BUILD:-}" ] || cmake --build build/fuzz -j"${PIPECUT_FUZZ_JOBS:-2}" --target "fuzz_$target"
 
 corpus=build/fuzz/corpus/$target
 artifacts=build/fuzz/artifacts/$target

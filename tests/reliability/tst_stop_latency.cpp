@@ -135,7 +135,7 @@ class TestStopLatency : public QObject {
         QTest::addColumn<Runner>("run");
         const Graph &big = transformer(20000);
         const Graph &mid = transformer(3000);
-        static const Graph ideals = chains(3, 150);
+        static const Graph ideals = chains(3, 100); // ~1.03 million ideals
         QTest::newRow("partition slicegraph") << partitioner(big, 16, "slicegraph", timeLimit);
         QTest::newRow("partition ideal-dp") << partitioner(ideals, 16, "ideal-dp", timeLimit);
         QTest::newRow("partition refine") << partitioner(big, 16, "refine", timeLimit);
