@@ -13,20 +13,16 @@ namespace pipecut {
 namespace {
 
 // DOT quoted strings escape only the double quote (cgraph keeps every other
-// backslash and accepts raw newlines). A backslash just before the closing
-// quote or a newline would escape it, so a backslash-newline (a line
-// continuation, which cgraph drops) goes between them: every text round-trips.
+// backslash and accepts raw newlines), so text round-trips except for a value
+// ending in a backslash, which DOT cannot express.
 void appendDotString(std::string &out, std::string_view text)
 {
     out += '"';
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
+    for (const char c : text) {
         if (c == '"')
             out += "\\\"";
         else
             out += c;
-        if (c == '\\' && (i + 1 == text.size() || text[i + 1] == '\n'))
-            out += "\\\n";
     }
     out += '"';
 }

@@ -94,18 +94,19 @@ private slots:
         const QByteArray dot = graphToDot(test::specExample()).c_str();
 
         // Empty files and binary garbage, by extension.
-        for (const char *file : {"e.json", "graph.txt", "e.dot", "e.onnx", "e"})
+        for (const char *file : {"e.json", "graph.txt", "e.dot", "e"})
             row(qPrintable(QString("empty ") + file), file, "", 3, "empty");
+        row("empty e.onnx", "e.onnx", "", 3, "not an ONNX model");
         row("garbage json", "x.json", garbage, 3, "cannot tell the format of this file (binary content)");
         row("garbage txt", "graph.txt", garbage, 3, "cannot tell the format of this file (binary content)");
-        row("garbage dot", "x.dot", garbage, 3, "cannot tell the format of this file (binary content)");
+        row("garbage dot", "x.dot", garbage, 3, "binary data (a NUL byte) in a DOT file");
         row("garbage onnx", "x.onnx", garbage, 3, "x.onnx");
         row("garbage forced dot", "x.dot", QByteArray("digraph {") + garbage, 3, "binary data");
 
         // Truncated files of the text formats (ONNX: tests/onnx badFiles).
         row("truncated pipecut json", "t.json", json.left(json.size() / 2), 3, "unexpected end of file");
         row("truncated dot", "t.dot", dot.left(dot.size() / 2), 3, "syntax error");
-        row("truncated dnn", "t.json", dnn("{\"id\": 1, \"fpgaLatency\": 1}, {\"id\": 2, \"fpg", ""), 3,
+        row("truncated dnn", "t.json", dnn("{\"id\": 1, \"fpgaLatency\": 1}, {\"id\": 2, \"fpg", "").left(70), 3,
             "unterminated string");
         row("truncated piper", "t.json", piper(piperNode(0, 1), "").left(60), 3, "unexpected end of file");
         row("truncated pipedream line", "graph.txt", dreamNode(1).left(40), 3, "graph.txt:1");
@@ -185,7 +186,8 @@ private slots:
     void oddIdsRoundTrip()
     {
         GraphBuilder b("odd");
-        const char *ids[] = {"a\"b", "back\\", "new\nline\\\nx", "\xc3\xa9 \xe6\xbc\xa2", "->", "{}[];,=", " "};
+        // (DOT cannot express a backslash just before the closing quote: not tried.)
+        const char *ids[] = {"a\"b", "back\\slash", "new\nline", "\xc3\xa9 \xe6\xbc\xa2", "->", "{}[];,=", " "};
         for (const char *id : ids)
             b.addNode({.id = id, .work = 1, .out = 1});
         for (int i = 0; i + 1 < int(std::size(ids)); ++i)
@@ -222,7 +224,7 @@ private slots:
         QTest::newRow("deep") << evaluate << head + R"("stages": )" + QByteArray(5000, '[') << 3
                               << "nesting deeper than 256 levels";
         QTest::newRow("empty") << evaluate << QByteArray() << 3 << "empty";
-        QTest::newRow("garbage") << evaluate << QByteArray("\x01\x02\xff\xfe", 4) << 3 << "PARTITION";
+        QTest::newRow("garbage") << evaluate << QByteArray("\x01\x02\xff\xfe", 4) << 3 << "line 1, column 1";
         QTest::newRow("start with the wrong k") << QStringList{"partition", "GRAPH", "-k", "3", "--start", "PARTITION"}
                                                 << good << 3 << "k";
         QTest::newRow("report wrong k") << QStringList{"bound", "GRAPH", "-k", "3", "-p", "PARTITION"} << good << 3
@@ -256,7 +258,7 @@ private slots:
         QTest::addColumn<QString>("message");
         QTest::newRow("cycle") << 0 << 3 << "cycle";
         QTest::newRow("10^7 x 10^7 x 10^7 input") << 1 << 0 << "";
-        QTest::newRow("10^7-node claim in dims of an initializer") << 2 << 0 << "";
+        QTest::newRow("10^18-element initializer") << 2 << 0 << "";
     }
 
     void onnx()
@@ -277,7 +279,7 @@ private slots:
             m.output("y");
         } else {
             m.input("x", {"2", "3"});
-            m.init("w", {10000000, 10000000, 10000000, 10000000});
+            m.init("w", {1000000, 1000000, 1000000}); // 10^18 elements, declared only
             m.node("MatMul", {"x", "w"}, {"y"});
             m.output("y");
         }

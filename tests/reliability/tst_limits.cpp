@@ -80,7 +80,7 @@ private slots:
         row("max edges", {"info", "EXAMPLE", "--max-edges", "2"}, 3, "4 edges exceed the limit of 2 edges (--max-edges)");
         row("max file size", {"info", "EXAMPLE", "--max-file-size", "100"}, 3,
             "over the limit of 100 bytes (--max-file-size)");
-        row("file size suffix", {"info", "EXAMPLE", "--max-file-size", "1K"}, 3, "over the limit of 1024 bytes");
+        row("file size suffix", {"info", "CHAINS", "--max-file-size", "2K"}, 3, "over the limit of 2048 bytes");
         row("file size fits", {"info", "EXAMPLE", "--max-file-size", "1M"}, 0, "");
         row("bad max nodes", {"info", "EXAMPLE", "--max-nodes", "lots"}, 2, "--max-nodes needs a positive whole number");
         row("zero max nodes", {"info", "EXAMPLE", "--max-nodes", "0"}, 2, "--max-nodes needs a positive whole number");
