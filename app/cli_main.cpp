@@ -2,7 +2,7 @@
 // core/cli so that tests can drive it without spawning processes.
 #include "core/cli/cli.h"
 #ifdef PIPECUT_HAVE_REPORT
-#include "report/report_command.h"
+#include "ui/report/report_command.h"
 #endif
 
 #include <cstdio>

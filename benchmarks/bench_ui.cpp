@@ -1,12 +1,18 @@
 // Figures of the explorer window (run offscreen: QT_QPA_PLATFORM=offscreen):
-//  1. time to a usable picture of the 2,012-node BERT-L12 training operator
-//     graph: from File > Open to the first painted frame of the laid-out graph,
-//     and to the partitioned picture (auto method at the file's suggested k);
-//  2. view update time after a move on a generated 10,000-node graph: pushing
-//     the MoveNodesCommand (evaluator update, item invalidation, stage list,
-//     metrics) then a synchronous repaint of the view and the queued chart
-//     replots, at a readable zoom and fitted (every item visible).
+//  1. picture: time to a usable picture of the 2,012-node BERT-L12 training
+//     operator graph, from File > Open to the first painted frame of the
+//     laid-out graph (and to the end of the first partitioning);
+//  2. collapsed: the same for a generated 20,000-node transformer, which opens
+//     collapsed by scope;
+//  3. move: view update after a move on a generated 10,000-node transformer,
+//     drawn node by node (every scope expanded): pushing the MoveNodesCommand
+//     (evaluator, item invalidation, stage list, metrics), then the event loop
+//     until the view has painted its changed region and the charts replotted
+//     (the path an edit takes in the window), at a readable zoom and fitted
+//     (every item visible). A forced repaint of the whole viewport is printed
+//     too, as the worst case (scrolling to a new place costs that).
 // Prints medians (and 90th percentiles) over several runs.
+// Usage: bench_ui [picture|collapsed|move]
 #include "core/cost/evaluate.h"
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
@@ -40,6 +46,32 @@ double percentile90(std::vector<double> v)
     return v.empty() ? 0 : v[std::min(v.size() - 1, v.size() * 9 / 10)];
 }
 
+// Counts the paint events a widget receives.
+class PaintCounter : public QObject {
+public:
+    int paints = 0;
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        paints += event->type() == QEvent::Paint;
+        return false;
+    }
+};
+
+QString generatedFile(const QTemporaryDir &dir, int nodes)
+{
+    GeneratorOptions gen;
+    gen.family = "transformer";
+    gen.nodes = nodes;
+    gen.seed = 3;
+    auto graph = generateGraph(gen);
+    const QString path = dir.filePath(QStringLiteral("transformer_%1.json").arg(nodes));
+    if (!graph.ok() || !writeFileAtomically(path.toStdString(), graphToJson(*graph)).ok()) {
+        std::printf("cannot generate %d nodes\n", nodes);
+        return {};
+    }
+    return path;
+}
+
 void timeToPicture(const QString &path, int runs)
 {
     std::vector<double> picture, partitioned;
@@ -60,35 +92,28 @@ void timeToPicture(const QString &path, int runs)
                 tPicture = clock.nsecsElapsed() / 1e9;
             }
             if (tPicture >= 0 && w.document()->hasGraph() && !w.isSolving()) {
-                w.graphView()->viewport()->repaint();
                 tPartition = clock.nsecsElapsed() / 1e9;
                 break;
             }
         }
         picture.push_back(tPicture);
         partitioned.push_back(tPartition);
-        std::printf("  run %d: picture %.3f s, partitioned picture %.3f s (%d nodes, k=%d, T=%g)\n", r + 1, tPicture,
-                    tPartition, w.document()->graph().nodeCount(), w.document()->k(), w.document()->bottleneck());
+        const ScopeView *c = w.graphView()->scopeView();
+        std::printf("  run %d: picture %.3f s, first partitioning done %.3f s (%d nodes drawn as %d boxes, %d of them "
+                    "scope groups; k=%d)\n",
+                    r + 1, tPicture, tPartition, w.document()->graph().nodeCount(), c ? c->elementCount() : 0,
+                    c ? c->groupCount() : 0, w.document()->k());
     }
     std::printf("time to usable picture (open -> first painted frame): median %.3f s over %d runs\n",
                 median(picture), runs);
-    std::printf("time to partitioned picture (auto partition applied):  median %.3f s\n", median(partitioned));
+    std::printf("time to the end of the first partitioning:           median %.3f s\n", median(partitioned));
 }
 
 void moveUpdate(int nodes, int k, int moves)
 {
-    GeneratorOptions gen;
-    gen.family = "transformer";
-    gen.nodes = nodes;
-    gen.seed = 3;
-    auto graph = generateGraph(gen);
-    if (!graph.ok()) {
-        std::printf("generateGraph failed: %s\n", graph.error().c_str());
-        return;
-    }
     QTemporaryDir dir;
-    const QString path = dir.filePath("generated.json");
-    if (!writeFileAtomically(path.toStdString(), graphToJson(*graph)).ok())
+    const QString path = generatedFile(dir, nodes);
+    if (path.isEmpty())
         return;
     MainWindow w;
     w.setInteractive(false);
@@ -97,24 +122,19 @@ void moveUpdate(int nodes, int k, int moves)
     QElapsedTimer openClock;
     openClock.start();
     w.openFile(path, k);
-    double tPicture = -1;
-    while (openClock.elapsed() < 300000) {
+    while (openClock.elapsed() < 300000 && !(w.graphView()->hasPicture() && !w.isSolving()))
         QApplication::processEvents(QEventLoop::AllEvents, 5);
-        if (tPicture < 0 && w.graphView()->hasPicture())
-            tPicture = openClock.nsecsElapsed() / 1e9;
-        if (tPicture >= 0 && !w.isSolving())
-            break;
-    }
-    const double tPartitioned = openClock.nsecsElapsed() / 1e9;
-    // Let the background lower bound finish too, so that the figures below
-    // measure the window and not a CBC run competing for the two cores.
-    while (w.isBusy() && openClock.elapsed() < 300000)
+    // Draw every node (the graph opened collapsed by scope).
+    w.setCollapsedScopes({});
+    // Let the layout and the background lower bound finish too, so that the
+    // figures below measure the window and not CBC competing for the cores.
+    while ((w.isBusy() || !w.graphView()->hasPicture()) && openClock.elapsed() < 300000)
         QApplication::processEvents(QEventLoop::AllEvents, 20);
     Document &doc = *w.document();
     GraphView &view = *w.graphView();
     const int32_t n = doc.graph().nodeCount();
-    std::printf("%d-node generated transformer (%lld edges): picture after %.3f s, partitioned (k=%d) after %.3f s\n",
-                n, static_cast<long long>(doc.graph().edgeCount()), tPicture, doc.k(), tPartitioned);
+    std::printf("%d-node generated transformer (%lld edges), k=%d, drawn as %d boxes\n", n,
+                static_cast<long long>(doc.graph().edgeCount()), doc.k(), view.scopeView()->elementCount());
 
     // Nodes that can move to a neighbouring stage alone (spread over the graph).
     std::vector<std::pair<NodeId, StageId>> candidates;
@@ -127,34 +147,44 @@ void moveUpdate(int nodes, int k, int moves)
                 break;
             }
     }
+    PaintCounter counter;
+    view.viewport()->installEventFilter(&counter);
     for (const char *zoom : {"readable (1:1)", "fitted (all visible)"}) {
         if (zoom[0] == 'r')
             view.setTransform(QTransform());
         else
             view.fitInView(view.sceneRect(), Qt::KeepAspectRatio);
-        std::vector<double> model, paint, events, total;
+        std::vector<double> model, update, full;
+        int bottleneckChanges = 0;
         for (auto [v, to] : candidates) {
             if (zoom[0] == 'r')
                 view.centerOn(view.nodeItem(v));
-            QApplication::processEvents();
+            for (int i = 0; i < 3; ++i)
+                QApplication::processEvents();
+            const int bottleneckBefore = doc.bottleneckStage();
             QElapsedTimer clock;
             clock.start();
             doc.undoStack()->push(new MoveNodesCommand(&doc, {v}, to, "move"));
-            const double tModel = clock.nsecsElapsed() / 1e6;
+            model.push_back(clock.nsecsElapsed() / 1e6);
+            // The event loop until the view has painted (dirty items are
+            // processed in a queued call, which then schedules the paint).
+            const int paintsBefore = counter.paints;
+            for (int i = 0; i < 20 && counter.paints == paintsBefore; ++i)
+                QApplication::processEvents();
+            QApplication::processEvents(); // whatever else was queued (chart replots)
+            update.push_back(clock.nsecsElapsed() / 1e6);
+            bottleneckChanges += doc.bottleneckStage() != bottleneckBefore;
+            clock.restart();
             view.viewport()->repaint();
-            const double tPaint = clock.nsecsElapsed() / 1e6;
-            QApplication::processEvents(); // stage list, metrics and queued chart replots
-            total.push_back(clock.nsecsElapsed() / 1e6);
-            model.push_back(tModel);
-            paint.push_back(tPaint - tModel);
-            events.push_back(total.back() - tPaint);
+            full.push_back(clock.nsecsElapsed() / 1e6);
             doc.undoStack()->undo();
             QApplication::processEvents();
         }
-        std::printf("move update, %s: model + signals median %.3f ms, view repaint %.3f ms, queued events "
-                    "(chart replots) %.3f ms; whole window median %.2f ms, p90 %.2f ms (%zu moves)\n",
-                    zoom, median(model), median(paint), median(events), median(total), percentile90(total),
-                    total.size());
+        std::printf("move update, %s: model + signals median %.3f ms; until painted (changed region, charts) "
+                    "median %.2f ms, p90 %.2f ms; forced full viewport repaint median %.2f ms (%zu moves, %d "
+                    "changed the bottleneck stage)\n",
+                    zoom, median(model), median(update), percentile90(update), median(full), update.size(),
+                    bottleneckChanges);
     }
 }
 
@@ -168,11 +198,18 @@ int main(int argc, char **argv)
     QApplication::setApplicationName("pipecut-bench");
     const QString bert = QStringLiteral(PIPECUT_CORPUS_DIR) +
                          "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json";
-    const QString only = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString(); // "picture" or "move"
+    const QString only = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     if (only.isEmpty() || only == "picture") {
         std::printf("== BERT-L12 training (%s)\n", qPrintable(bert));
         timeToPicture(bert, 5);
+    }
+    if (only.isEmpty() || only == "collapsed") {
+        QTemporaryDir dir;
+        const QString path = generatedFile(dir, 20000);
+        std::printf("== generated 20,000-node transformer\n");
+        if (!path.isEmpty())
+            timeToPicture(path, 5);
     }
     if (only.isEmpty() || only == "move") {
         std::printf("== move update\n");

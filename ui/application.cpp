@@ -58,7 +58,7 @@ int takeScreenshot(const QString &output, const QString &model)
     if (b >= 0 && !members[b].empty()) {
         // Close enough to read the labels, centred where the bottleneck stage begins.
         window.graphView()->setTransform(QTransform::fromScale(0.8, 0.8));
-        window.graphView()->centerOn(window.graphView()->nodeItem(members[b].front()));
+        window.graphView()->centerOn(window.graphView()->elementItem(members[b].front()));
     }
     for (int i = 0; i < 10; ++i) {
         QApplication::processEvents();

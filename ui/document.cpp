@@ -28,7 +28,7 @@ void Document::notify(DocumentChange change)
     emit changed(change);
 }
 
-QString Document::boundKey(int k, const CostParams &p) const
+QString Document::boundKey(int k, const CostParams &p)
 {
     return QStringLiteral("%1|%2|%3|%4|%5|%6")
         .arg(k)
@@ -74,6 +74,22 @@ void Document::setParams(const CostParams &params)
     m_params = params;
     m_evaluator->setParams(params);
     notify({DocumentChange::Params | DocumentChange::Bound, {}});
+}
+
+bool Document::recost(Graph graph)
+{
+    if (!hasGraph() || graph.nodeCount() != m_graph->nodeCount() || graph.edges() != m_graph->edges())
+        return false;
+    for (int32_t v = 0; v < graph.nodeCount(); ++v)
+        if (graph.id(nodeId(v)) != m_graph->id(nodeId(v)))
+            return false;
+    const Partition keep = partition();
+    m_graph = std::make_shared<const Graph>(std::move(graph));
+    m_params = CostParams::fromGraph(*m_graph);
+    m_bounds.clear(); // every bound was for the old costs
+    m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, keep);
+    notify({DocumentChange::Params | DocumentChange::Partition | DocumentChange::Bound, {}});
+    return true;
 }
 
 void Document::setBound(int k, const CostParams &params, double lowerBound, const QString &provenBy, double seconds)

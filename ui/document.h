@@ -82,6 +82,8 @@ public:
     QString timeUnit() const;
     QUndoStack *undoStack() { return &m_undo; }
 
+    // The key bounds are cached under (k and every cost parameter).
+    static QString boundKey(int k, const CostParams &params);
     // The best bound proven for the current (graph, k, params), if any.
     const BoundInfo *bound() const;
     bool provenOptimal() const;
@@ -90,6 +92,11 @@ public:
     // Replaces the model: every node in stage 0 of k stages (k >= 1), empty undo stack.
     void setGraph(Graph graph, const QString &filePath, int k);
     void setParams(const CostParams &params);
+    // The same graph with other costs (e.g. an ONNX model under another device
+    // profile): same nodes and edges, new work/out/param and parameters from
+    // the graph; the partition and the undo stack stay. Returns false (and
+    // changes nothing) when the structure differs.
+    bool recost(Graph graph);
 
     // Called by background jobs when they finish (ignored if the key no longer matches).
     void setBound(int k, const CostParams &params, double lowerBound, const QString &provenBy, double seconds);
@@ -115,7 +122,6 @@ signals:
 
 private:
     void notify(DocumentChange change);
-    QString boundKey(int k, const CostParams &params) const;
 
     std::shared_ptr<const Graph> m_graph;
     QString m_filePath;

@@ -1,11 +1,13 @@
 #include "ui/graph_items.h"
 
 #include "ui/document.h"
+#include "ui/scope_collapse.h"
 #include "ui/stage_palette.h"
 
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
+#include <algorithm>
 #include <cmath>
 
 namespace pipecut::ui {
@@ -13,8 +15,19 @@ namespace pipecut::ui {
 namespace {
 constexpr double kMaxEdgeWidth = 7.0;
 constexpr double kOutlineRoom = 4.0;
+constexpr double kLongEdge = 1500.0; // scene units; longer edges are culled per segment
 const QColor kSelection(0x00, 0x72, 0xB2); // Okabe-Ito blue: distinct from every stage fill
 const QColor kMarked(0xCC, 0x33, 0x99);
+
+const QFont &labelFont()
+{
+    static const QFont font = [] {
+        QFont f;
+        f.setPointSizeF(7.5);
+        return f;
+    }();
+    return font;
+}
 } // namespace
 
 NodeItem::NodeItem(const SceneContext *context, NodeId node) : m_context(context), m_node(node)
@@ -50,8 +63,11 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         pen = QPen(kMarked, 3.0, Qt::DashLine);
     painter->setPen(pen);
     painter->setBrush(stageColor(stage));
-    if (lod < 0.25) { // far away: plain boxes are all one can see
+    if (lod < 0.25) { // far away: plain boxes are all one can see, and antialiasing them costs
+        const bool aa = painter->testRenderHint(QPainter::Antialiasing);
+        painter->setRenderHint(QPainter::Antialiasing, false);
         painter->drawRect(box);
+        painter->setRenderHint(QPainter::Antialiasing, aa);
         return;
     }
     painter->drawRoundedRect(box, 5, 5);
@@ -59,8 +75,7 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         return;
     const Graph &graph = doc.graph();
     painter->setPen(stageTextColor(stage));
-    QFont font = painter->font();
-    font.setPointSizeF(7.5);
+    QFont font = labelFont();
     painter->setFont(font);
     const QRectF text = box.adjusted(5, 2, -5, -2);
     const QString id = QString::fromStdString(graph.id(m_node));
@@ -76,40 +91,202 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     painter->drawText(text, Qt::AlignHCenter | Qt::AlignBottom, fm.elidedText(op, Qt::ElideRight, text.width()));
 }
 
-EdgeItem::EdgeItem(const SceneContext *context, NodeId from, NodeId to, QPointF start, QPointF end)
-    : m_context(context), m_from(from), m_to(to)
+GroupItem::GroupItem(const SceneContext *context, int32_t element) : m_context(context), m_element(element)
 {
-    m_path.moveTo(start);
-    if (context->vertical) {
-        const double dy = (end.y() - start.y()) * 0.5;
-        m_path.cubicTo(start + QPointF(0, dy), end - QPointF(0, dy), end);
-    } else {
-        const double dx = (end.x() - start.x()) * 0.5;
-        m_path.cubicTo(start + QPointF(dx, 0), end - QPointF(dx, 0), end);
+    const QSizeF s = context->nodeSize;
+    m_rect = QRectF(-s.width() / 2, -s.height() / 2, s.width(), s.height())
+                 .adjusted(-kOutlineRoom - 3, -kOutlineRoom - 3, kOutlineRoom + 3, kOutlineRoom + 3);
+    setFlag(ItemIsSelectable);
+    setZValue(1);
+    setToolTip(QObject::tr("%1 — %n node(s); double-click to expand", nullptr, int(members().size()))
+                   .arg(scope()));
+}
+
+const std::vector<NodeId> &GroupItem::members() const
+{
+    return m_context->collapsed->members[size_t(m_element)];
+}
+
+QString GroupItem::scope() const
+{
+    return QString::fromStdString(m_context->collapsed->scope[size_t(m_element)]);
+}
+
+QRectF GroupItem::box() const
+{
+    const QSizeF s = m_context->nodeSize;
+    return QRectF(-s.width() / 2, -s.height() / 2, s.width(), s.height());
+}
+
+QPainterPath GroupItem::shape() const
+{
+    QPainterPath path;
+    path.addRect(box().adjusted(-3, -3, 3, 3));
+    return path;
+}
+
+std::vector<int32_t> GroupItem::stageCounts() const
+{
+    const Partition &p = m_context->document->partition();
+    std::vector<int32_t> counts(size_t(std::max(1, p.k())), 0);
+    for (NodeId v : members())
+        ++counts[size_t(index(p.stage(v)))];
+    return counts;
+}
+
+int GroupItem::stageAt(QPointF localPos) const
+{
+    const auto counts = stageCounts();
+    const QRectF b = box();
+    const double total = double(members().size());
+    const double x = std::clamp((localPos.x() - b.left()) / b.width(), 0.0, 1.0) * total;
+    double acc = 0;
+    int last = 0;
+    for (size_t s = 0; s < counts.size(); ++s) {
+        if (counts[s] == 0)
+            continue;
+        last = int(s);
+        acc += counts[s];
+        if (x <= acc)
+            return int(s);
     }
+    return last;
+}
+
+void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
+{
+    const QRectF b = box();
+    const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    const auto counts = stageCounts();
+    const double total = double(members().size());
+    // A stack of two boxes says "many nodes"; the stripe of stage colours
+    // across the whole box is the stage mix (width proportional to the count).
+    painter->setPen(QPen(QColor(90, 90, 90), 0.8));
+    painter->setBrush(QColor(0xF4, 0xF4, 0xF0));
+    painter->drawRect(b.translated(3, -3));
+    const double stripeH = lod < 0.45 ? b.height() : b.height() * 0.42;
+    const QRectF stripe(b.left(), b.bottom() - stripeH, b.width(), stripeH);
+    double x = stripe.left();
+    painter->setPen(Qt::NoPen);
+    for (size_t s = 0; s < counts.size(); ++s) {
+        if (counts[s] == 0)
+            continue;
+        const double w = stripe.width() * counts[s] / total;
+        painter->setBrush(stageColor(int(s)));
+        painter->drawRect(QRectF(x, stripe.top(), w, stripe.height()));
+        x += w;
+    }
+    if (lod >= 0.45) {
+        painter->setBrush(Qt::white);
+        painter->drawRect(QRectF(b.left(), b.top(), b.width(), b.height() - stripeH));
+    }
+    painter->setBrush(Qt::NoBrush);
+    painter->setPen(isSelected() ? QPen(kSelection, 4.0) : QPen(QColor(60, 60, 60), 1.4));
+    painter->drawRect(b);
+    if (lod < 0.45)
+        return;
+    QFont font = labelFont();
+    font.setBold(true);
+    painter->setFont(font);
+    painter->setPen(Qt::black);
+    QFontMetricsF fm(font);
+    const QRectF text(b.left() + 5, b.top() + 1, b.width() - 10, b.height() - stripeH - 2);
+    const QString label = QStringLiteral("%1 (%2)").arg(scope()).arg(members().size());
+    painter->drawText(text, Qt::AlignCenter, fm.elidedText(label, Qt::ElideLeft, text.width()));
+}
+
+EdgeItem::EdgeItem(const SceneContext *context, int32_t edge, QPointF start, QPointF end)
+    : m_context(context), m_edge(edge)
+{
+    const QPointF half = context->vertical ? QPointF(0, (end.y() - start.y()) * 0.5)
+                                           : QPointF((end.x() - start.x()) * 0.5, 0);
+    const QPointF c1 = start + half, c2 = end - half;
+    m_path.moveTo(start);
+    m_path.cubicTo(c1, c2, end);
     m_rect = m_path.boundingRect().adjusted(-kMaxEdgeWidth, -kMaxEdgeWidth, kMaxEdgeWidth, kMaxEdgeWidth);
     setAcceptedMouseButtons(Qt::NoButton);
     setZValue(0);
+    if (std::max(m_rect.width(), m_rect.height()) > kLongEdge) {
+        m_long = true;
+        m_bezier[0] = start;
+        m_bezier[1] = c1;
+        m_bezier[2] = c2;
+        m_bezier[3] = end;
+        setFlag(ItemUsesExtendedStyleOption); // for option->exposedRect
+    }
 }
 
-void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+QPointF EdgeItem::pointAt(double t) const
+{
+    const double u = 1 - t;
+    return u * u * u * m_bezier[0] + 3 * u * u * t * m_bezier[1] + 3 * u * t * t * m_bezier[2] +
+           t * t * t * m_bezier[3];
+}
+
+void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
     const Document &doc = *m_context->document;
     const Partition &p = doc.partition();
-    const bool crossing = p.stage(m_from) != p.stage(m_to);
+    const ScopeView &view = *m_context->collapsed;
+    // The largest tensor that crosses stages on any graph edge this item stands for.
+    double out = -1.0;
+    for (int32_t i = view.edgeOffset[size_t(m_edge)]; i < view.edgeOffset[size_t(m_edge) + 1]; ++i) {
+        const auto [u, v] = view.edgeMembers[size_t(i)];
+        if (p.stage(u) != p.stage(v))
+            out = std::max(out, doc.graph().out(u));
+    }
     painter->setBrush(Qt::NoBrush);
-    if (!crossing) {
-        QPen pen(QColor(120, 120, 120, 150), 1.0);
+    if (out < 0) {
+        // Opaque: alpha blending thousands of paths is what makes a fitted view slow.
+        QPen pen(QColor(178, 178, 178), 1.0);
         pen.setCosmetic(true);
         painter->setPen(pen);
     } else {
         // Communication is what the partition pays for: width grows with the tensor size.
-        const double out = doc.graph().out(m_from);
         const double share = m_context->maxOut > 0 ? std::sqrt(out / m_context->maxOut) : 0.0;
-        painter->setPen(QPen(QColor(35, 35, 35, 220), 1.6 + (kMaxEdgeWidth - 1.6) * share, Qt::SolidLine,
-                             Qt::RoundCap));
+        painter->setPen(QPen(QColor(45, 45, 45), 1.6 + (kMaxEdgeWidth - 1.6) * share, Qt::SolidLine, Qt::RoundCap));
     }
-    painter->drawPath(m_path);
+    if (!m_long || option->exposedRect.contains(m_rect)) {
+        painter->drawPath(m_path);
+        return;
+    }
+    // Both coordinates of the curve are monotone in t (its control points are
+    // ordered along x and along y), so the points inside the exposed rect form
+    // one parameter interval: the intersection of the x band's and the y band's.
+    const QRectF exposed = option->exposedRect.adjusted(-kMaxEdgeWidth, -kMaxEdgeWidth, kMaxEdgeWidth, kMaxEdgeWidth);
+    auto band = [this](double lo, double hi, auto coordinate) {
+        const bool increasing = coordinate(m_bezier[3]) >= coordinate(m_bezier[0]);
+        auto firstPast = [&](double value) { // the first t whose coordinate passes value
+            double a = 0, b = 1;
+            for (int i = 0; i < 40; ++i) {
+                const double mid = (a + b) / 2;
+                const double c = coordinate(pointAt(mid));
+                ((increasing ? c < value : c > value) ? a : b) = mid;
+            }
+            return a;
+        };
+        const double a = firstPast(increasing ? lo : hi), b = firstPast(increasing ? hi : lo);
+        return std::pair(std::min(a, b), std::max(a, b));
+    };
+    const auto [x0, x1] = band(exposed.left(), exposed.right(), [](QPointF p) { return p.x(); });
+    const auto [y0, y1] = band(exposed.top(), exposed.bottom(), [](QPointF p) { return p.y(); });
+    const double t0 = std::max(x0, y0), t1 = std::min(x1, y1);
+    if (t1 <= t0)
+        return;
+    const QPointF p0 = pointAt(t0), p1 = pointAt(t1);
+    // About one segment per 8 device pixels of the visible stretch.
+    const double scale = painter->worldTransform().m11() + painter->worldTransform().m12();
+    const double length = std::hypot(p1.x() - p0.x(), p1.y() - p0.y()) * std::max(std::abs(scale), 1e-3);
+    const int segments = std::clamp(int(length / 8), 4, 4000);
+    QPolygonF polyline;
+    polyline.reserve(segments + 1);
+    for (int i = 0; i <= segments; ++i)
+        polyline << pointAt(t0 + (t1 - t0) * i / segments);
+    // Without antialiasing: a third of the cost, and long curves hide their steps.
+    const bool aa = painter->testRenderHint(QPainter::Antialiasing);
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->drawPolyline(polyline);
+    painter->setRenderHint(QPainter::Antialiasing, aa);
 }
 
 } // namespace pipecut::ui

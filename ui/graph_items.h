@@ -12,6 +12,7 @@
 namespace pipecut::ui {
 
 class Document;
+struct ScopeView;
 
 // What every item of one scene shares (owned by the GraphView).
 struct SceneContext {
@@ -20,6 +21,7 @@ struct SceneContext {
     bool vertical = true;       // edges run downwards (else rightwards)
     double maxOut = 1.0;        // largest tensor crossing any edge, for edge widths
     std::vector<uint8_t> marked; // per node: 1 = would be moved along (forced-move preview)
+    const ScopeView *collapsed = nullptr; // the elements drawn (nodes and scope groups)
 };
 
 class NodeItem : public QGraphicsItem {
@@ -39,21 +41,58 @@ private:
     QRectF m_rect; // cached: the node box plus room for the thickest outline
 };
 
+// A collapsed scope: one box for all its members, with a stripe showing how
+// many of them each stage holds (its stage mix). Double-click expands it.
+class GroupItem : public QGraphicsItem {
+public:
+    enum { Type = UserType + 3 };
+    GroupItem(const SceneContext *context, int32_t element);
+
+    int type() const override { return Type; }
+    int32_t element() const { return m_element; }
+    const std::vector<NodeId> &members() const;
+    QString scope() const;
+    // The stage whose stripe segment lies under `localPos` (drops on a group).
+    int stageAt(QPointF localPos) const;
+    QRectF boundingRect() const override { return m_rect; }
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    // Per stage, how many members it holds (k entries).
+    std::vector<int32_t> stageCounts() const;
+    QRectF box() const;
+
+    const SceneContext *m_context;
+    int32_t m_element;
+    QRectF m_rect;
+};
+
+// An edge between two drawn elements: one graph edge, or all the graph edges
+// between two elements when a side is collapsed. Drawn as crossing stages when
+// any of its graph edges does, as wide as the largest such tensor.
 class EdgeItem : public QGraphicsItem {
 public:
     enum { Type = UserType + 2 };
-    EdgeItem(const SceneContext *context, NodeId from, NodeId to, QPointF start, QPointF end);
+    EdgeItem(const SceneContext *context, int32_t edge, QPointF start, QPointF end);
 
     int type() const override { return Type; }
-    NodeId from() const { return m_from; }
-    NodeId to() const { return m_to; }
+    int32_t edge() const { return m_edge; }
     QRectF boundingRect() const override { return m_rect; }
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:
     const SceneContext *m_context;
-    NodeId m_from, m_to;
+    int32_t m_edge; // index into ScopeView::edges
     QPainterPath m_path;
+    // Long edges (a skip connection across a tall drawing) are drawn only
+    // where they cross the exposed rect: stroking a path of 100,000 pixels to
+    // show 200 of them is what made the view slow on large graphs. The curve
+    // is monotone along the layout direction, so the visible parameter range
+    // is found by bisection and sampled there.
+    bool m_long = false;
+    QPointF m_bezier[4];
+    QPointF pointAt(double t) const;
     QRectF m_rect; // cached: the path's box plus the widest pen
 };
 

@@ -1,5 +1,6 @@
 #include "ui/graph_view.h"
 
+#include "ui/minimap.h"
 #include "ui/move_controller.h"
 
 #include <QApplication>
@@ -9,6 +10,7 @@
 #include <QGraphicsScene>
 #include <QImage>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMimeData>
 #include <QPageSize>
 #include <QPainter>
@@ -39,6 +41,7 @@ GraphView::GraphView(Document *document, MoveController *moves, QWidget *parent)
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &GraphView::nodeSelectionChanged);
     connect(document, &Document::changed, this, &GraphView::onDocumentChanged);
     connect(moves, &MoveController::markedChanged, this, &GraphView::setMarked);
+    m_minimap = new Minimap(this, document);
 }
 
 GraphView::~GraphView()
@@ -53,24 +56,33 @@ void GraphView::clearPicture(const QString &message)
     m_scene->clearSelection();
     m_scene->clear();
     m_nodes.clear();
+    m_elements.clear();
     m_edges.clear();
+    m_collapsed.reset();
+    m_context.collapsed = nullptr;
     m_incident.clear();
     m_incidentOffset.clear();
     m_markedNodes.clear();
     m_context.marked.clear();
     m_message = message;
     m_scene->setSceneRect(QRectF());
+    m_minimap->rebuild();
     viewport()->update();
 }
 
-void GraphView::showLayout(const Layout &layout, const LayoutOptions &options)
+void GraphView::showLayout(const Layout &layout, const LayoutOptions &options,
+                           std::shared_ptr<const ScopeView> collapsed)
 {
     clearPicture(QString());
-    if (!m_document->hasGraph())
+    if (!m_document->hasGraph() || !collapsed)
         return;
     const Graph &graph = m_document->graph();
-    if (layout.centres.size() != size_t(graph.nodeCount()))
+    if (layout.centres.size() != size_t(collapsed->elementCount()) ||
+        collapsed->elementOf.size() != size_t(graph.nodeCount()))
         return;
+    m_collapsed = std::move(collapsed);
+    const ScopeView &view = *m_collapsed;
+    m_context.collapsed = m_collapsed.get();
     m_context.nodeSize = QSizeF(options.nodeWidth, options.nodeHeight);
     m_context.vertical = options.direction == LayoutDirection::TopToBottom;
     m_context.maxOut = 0.0;
@@ -78,39 +90,69 @@ void GraphView::showLayout(const Layout &layout, const LayoutOptions &options)
         m_context.maxOut = std::max(m_context.maxOut, graph.out(u));
     m_context.marked.assign(size_t(graph.nodeCount()), 0);
 
-    const int32_t n = graph.nodeCount();
-    m_nodes.resize(size_t(n));
-    for (int32_t v = 0; v < n; ++v) {
-        auto *item = new NodeItem(&m_context, nodeId(v));
-        item->setPos(layout.centres[v].x, layout.centres[v].y);
-        m_nodes[v] = item;
+    const int32_t elements = view.elementCount();
+    m_nodes.assign(size_t(graph.nodeCount()), nullptr);
+    m_elements.resize(size_t(elements));
+    for (int32_t e = 0; e < elements; ++e) {
+        QGraphicsItem *item;
+        if (view.isGroup(e)) {
+            item = new GroupItem(&m_context, e);
+        } else {
+            const NodeId v = view.members[size_t(e)].front();
+            m_nodes[index(v)] = new NodeItem(&m_context, v);
+            item = m_nodes[index(v)];
+        }
+        item->setPos(layout.centres[size_t(e)].x, layout.centres[size_t(e)].y);
+        m_elements[size_t(e)] = item;
         m_scene->addItem(item);
     }
     const double halfW = options.nodeWidth / 2, halfH = options.nodeHeight / 2;
-    const auto &edges = graph.edges();
-    m_edges.reserve(edges.size());
-    m_incidentOffset.assign(size_t(n) + 1, 0);
-    for (const auto &[u, v] : edges) {
-        const auto &a = layout.centres[index(u)], &b = layout.centres[index(v)];
-        QPointF start = m_context.vertical ? QPointF(a.x, a.y + halfH) : QPointF(a.x + halfW, a.y);
-        QPointF end = m_context.vertical ? QPointF(b.x, b.y - halfH) : QPointF(b.x - halfW, b.y);
-        auto *item = new EdgeItem(&m_context, u, v, start, end);
+    m_edges.reserve(view.edges.size());
+    m_incidentOffset.assign(size_t(elements) + 1, 0);
+    for (size_t i = 0; i < view.edges.size(); ++i) {
+        const auto [a, b] = view.edges[i];
+        const auto &p = layout.centres[size_t(a)], &q = layout.centres[size_t(b)];
+        QPointF start = m_context.vertical ? QPointF(p.x, p.y + halfH) : QPointF(p.x + halfW, p.y);
+        QPointF end = m_context.vertical ? QPointF(q.x, q.y - halfH) : QPointF(q.x - halfW, q.y);
+        auto *item = new EdgeItem(&m_context, int32_t(i), start, end);
         m_edges.push_back(item);
         m_scene->addItem(item);
-        ++m_incidentOffset[index(u) + 1];
-        ++m_incidentOffset[index(v) + 1];
+        ++m_incidentOffset[size_t(a) + 1];
+        ++m_incidentOffset[size_t(b) + 1];
     }
-    for (int32_t v = 0; v < n; ++v)
-        m_incidentOffset[v + 1] += m_incidentOffset[v];
-    m_incident.assign(size_t(m_incidentOffset[n]), 0);
+    for (int32_t e = 0; e < elements; ++e)
+        m_incidentOffset[size_t(e) + 1] += m_incidentOffset[size_t(e)];
+    m_incident.assign(size_t(m_incidentOffset[size_t(elements)]), 0);
     std::vector<int32_t> fill(m_incidentOffset.begin(), m_incidentOffset.end() - 1);
-    for (size_t e = 0; e < edges.size(); ++e) {
-        m_incident[fill[index(edges[e].first)]++] = int32_t(e);
-        m_incident[fill[index(edges[e].second)]++] = int32_t(e);
+    for (size_t i = 0; i < view.edges.size(); ++i) {
+        m_incident[size_t(fill[size_t(view.edges[i].first)]++)] = int32_t(i);
+        m_incident[size_t(fill[size_t(view.edges[i].second)]++)] = int32_t(i);
     }
+    m_elementStamp.assign(size_t(elements), 0);
+    m_edgeStamp.assign(view.edges.size(), 0);
     m_paintedBottleneck = m_document->bottleneckStage();
     m_scene->setSceneRect(QRectF(0, 0, layout.width, layout.height).adjusted(-40, -40, 40, 40));
     fitAll();
+    m_minimap->rebuild();
+    placeMinimap();
+}
+
+QGraphicsItem *GraphView::elementItem(NodeId v) const
+{
+    if (!m_collapsed)
+        return nullptr;
+    return m_elements[size_t(m_collapsed->elementOf[size_t(index(v))])];
+}
+
+GroupItem *GraphView::groupItem(const QString &scope) const
+{
+    if (!m_collapsed)
+        return nullptr;
+    const std::string key = scope.toStdString();
+    for (int32_t e = 0; e < m_collapsed->elementCount(); ++e)
+        if (m_collapsed->isGroup(e) && m_collapsed->scope[size_t(e)] == key)
+            return static_cast<GroupItem *>(m_elements[size_t(e)]);
+    return nullptr;
 }
 
 void GraphView::onDocumentChanged(const DocumentChange &change)
@@ -119,28 +161,45 @@ void GraphView::onDocumentChanged(const DocumentChange &change)
         clearPicture(tr("Laying out\u2026"));
         return;
     }
-    if (m_nodes.empty() || !(change.has(DocumentChange::Partition) || change.has(DocumentChange::Params)))
+    if (m_elements.empty() || !(change.has(DocumentChange::Partition) || change.has(DocumentChange::Params)))
         return;
     const int bottleneck = m_document->bottleneckStage();
     if (change.nodes.empty() || change.has(DocumentChange::Params)) {
         viewport()->update();
     } else {
-        // Only the moved nodes, their edges and (if it moved) the bottleneck outline change.
+        // Only the moved nodes' items (or their groups) and the edges touching them change.
+        if (++m_stamp == 0) {
+            std::fill(m_elementStamp.begin(), m_elementStamp.end(), 0);
+            std::fill(m_edgeStamp.begin(), m_edgeStamp.end(), 0);
+            m_stamp = 1;
+        }
         for (NodeId v : change.nodes) {
-            m_nodes[index(v)]->update();
-            for (int32_t i = m_incidentOffset[index(v)]; i < m_incidentOffset[index(v) + 1]; ++i)
-                m_edges[m_incident[i]]->update();
+            const int32_t e = m_collapsed->elementOf[size_t(index(v))];
+            if (m_elementStamp[size_t(e)] == m_stamp)
+                continue;
+            m_elementStamp[size_t(e)] = m_stamp;
+            m_elements[size_t(e)]->update();
+            for (int32_t i = m_incidentOffset[size_t(e)]; i < m_incidentOffset[size_t(e) + 1]; ++i)
+                if (m_edgeStamp[size_t(m_incident[size_t(i)])] != m_stamp) {
+                    m_edgeStamp[size_t(m_incident[size_t(i)])] = m_stamp;
+                    m_edges[size_t(m_incident[size_t(i)])]->update();
+                }
         }
         if (bottleneck != m_paintedBottleneck) {
+            // The outline moves to another stage: only the nodes on screen need
+            // repainting (items are not cached), so ask for exactly those.
+            const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
             const Partition &p = m_document->partition();
-            for (int32_t v = 0; v < int32_t(m_nodes.size()); ++v) {
-                const int s = index(p.stage(nodeId(v)));
-                if (s == bottleneck || s == m_paintedBottleneck)
-                    m_nodes[v]->update();
-            }
+            for (NodeItem *item : m_nodes)
+                if (item) {
+                    const int s = index(p.stage(item->node()));
+                    if ((s == bottleneck || s == m_paintedBottleneck) && visible.intersects(item->sceneBoundingRect()))
+                        item->update();
+                }
         }
     }
     m_paintedBottleneck = bottleneck;
+    m_minimap->scheduleRebuild();
 }
 
 void GraphView::setMarked(const std::vector<NodeId> &nodes)
@@ -148,38 +207,44 @@ void GraphView::setMarked(const std::vector<NodeId> &nodes)
     for (NodeId v : m_markedNodes)
         if (index(v) < int32_t(m_nodes.size())) {
             m_context.marked[index(v)] = 0;
-            m_nodes[index(v)]->update();
+            elementItem(v)->update();
         }
     m_markedNodes.clear();
-    if (m_nodes.empty())
+    if (m_elements.empty())
         return;
     m_markedNodes = nodes;
     for (NodeId v : m_markedNodes) {
         m_context.marked[index(v)] = 1;
-        m_nodes[index(v)]->update();
+        elementItem(v)->update();
     }
 }
 
 std::vector<NodeId> GraphView::selectedNodes() const
 {
     std::vector<NodeId> nodes;
-    for (QGraphicsItem *item : m_scene->selectedItems())
-        if (item->type() == NodeItem::Type)
+    for (QGraphicsItem *item : m_scene->selectedItems()) {
+        if (item->type() == NodeItem::Type) {
             nodes.push_back(static_cast<NodeItem *>(item)->node());
+        } else if (item->type() == GroupItem::Type) {
+            const auto &members = static_cast<GroupItem *>(item)->members();
+            nodes.insert(nodes.end(), members.begin(), members.end());
+        }
+    }
     std::sort(nodes.begin(), nodes.end());
     return nodes;
 }
 
 void GraphView::selectNodes(const std::vector<NodeId> &nodes, bool centre)
 {
-    if (m_nodes.empty())
+    if (m_elements.empty())
         return;
     const QSignalBlocker block(m_scene);
     m_scene->clearSelection();
     QRectF box;
     for (NodeId v : nodes) {
-        m_nodes[index(v)]->setSelected(true);
-        box |= m_nodes[index(v)]->sceneBoundingRect();
+        QGraphicsItem *item = elementItem(v);
+        item->setSelected(true);
+        box |= item->sceneBoundingRect();
     }
     emit nodeSelectionChanged();
     if (centre && !nodes.empty()) {
@@ -193,7 +258,7 @@ void GraphView::selectNodes(const std::vector<NodeId> &nodes, bool centre)
 
 void GraphView::fitAll()
 {
-    if (m_nodes.empty())
+    if (m_elements.empty())
         return;
     const QRectF rect = m_scene->sceneRect();
     fitInView(rect, Qt::KeepAspectRatio);
@@ -211,6 +276,42 @@ void GraphView::zoomBy(double factor)
     const double current = transform().m11();
     const double next = std::clamp(current * factor, 0.01, 8.0);
     scale(next / current, next / current);
+    m_minimap->update();
+    emit viewChanged();
+}
+
+void GraphView::setMinimapEnabled(bool enabled)
+{
+    m_minimapEnabled = enabled;
+    placeMinimap();
+}
+
+void GraphView::placeMinimap()
+{
+    if (!m_minimapEnabled || m_elements.empty()) {
+        m_minimap->hide();
+        return;
+    }
+    const QRect area = viewport()->geometry();
+    m_minimap->move(area.right() - m_minimap->width() - 8, area.bottom() - m_minimap->height() - 8);
+    const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    m_minimap->setVisible(!visible.contains(sceneRect().adjusted(30, 30, -30, -30)));
+    m_minimap->raise();
+    m_minimap->update();
+}
+
+void GraphView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    placeMinimap();
+}
+
+void GraphView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    if (m_minimap->isVisible())
+        m_minimap->update();
+    emit viewChanged();
 }
 
 void GraphView::wheelEvent(QWheelEvent *event)
@@ -223,11 +324,11 @@ void GraphView::wheelEvent(QWheelEvent *event)
     event->accept();
 }
 
-NodeItem *GraphView::nodeAt(QPoint viewPos) const
+QGraphicsItem *GraphView::elementAt(QPoint viewPos) const
 {
     for (QGraphicsItem *item : items(viewPos))
-        if (item->type() == NodeItem::Type)
-            return static_cast<NodeItem *>(item);
+        if (item->type() == NodeItem::Type || item->type() == GroupItem::Type)
+            return item;
     return nullptr;
 }
 
@@ -240,7 +341,7 @@ void GraphView::mousePressEvent(QMouseEvent *event)
         event->accept();
         return;
     }
-    m_pressNode = event->button() == Qt::LeftButton ? nodeAt(event->pos()) : nullptr;
+    m_pressNode = event->button() == Qt::LeftButton ? elementAt(event->pos()) : nullptr;
     m_pressPos = event->pos();
     QGraphicsView::mousePressEvent(event);
 }
@@ -272,6 +373,43 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
     }
     m_pressNode = nullptr;
     QGraphicsView::mouseReleaseEvent(event);
+}
+
+void GraphView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (QGraphicsItem *item = elementAt(event->pos()); item && item->type() == GroupItem::Type) {
+        emit expandRequested(static_cast<GroupItem *>(item)->scope());
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseDoubleClickEvent(event);
+}
+
+void GraphView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QGraphicsItem *item = elementAt(event->pos());
+    if (!item || !m_document->hasGraph())
+        return;
+    QMenu menu(this);
+    std::string scope;
+    if (item->type() == GroupItem::Type) {
+        const QString group = static_cast<GroupItem *>(item)->scope();
+        menu.addAction(tr("Expand %1").arg(group), this, [this, group] { emit expandRequested(group); });
+        scope = group.toStdString();
+        const size_t slash = scope.rfind('/');
+        scope = slash == std::string::npos ? std::string() : scope.substr(0, slash);
+    } else {
+        scope = m_document->graph().scope(static_cast<NodeItem *>(item)->node());
+    }
+    // Collapse the scope of the node, or any scope around it.
+    while (!scope.empty()) {
+        const QString name = QString::fromStdString(scope);
+        menu.addAction(tr("Collapse %1").arg(name), this, [this, name] { emit collapseRequested(name); });
+        const size_t slash = scope.rfind('/');
+        scope = slash == std::string::npos ? std::string() : scope.substr(0, slash);
+    }
+    if (!menu.isEmpty())
+        menu.exec(event->globalPos());
 }
 
 void GraphView::keyPressEvent(QKeyEvent *event)
@@ -316,10 +454,15 @@ void GraphView::dragEnterEvent(QDragEnterEvent *event)
 bool GraphView::dropTarget(const QDropEvent *event, std::vector<NodeId> &nodes, StageId &stage) const
 {
     nodes = MoveController::nodesFromMimeData(event->mimeData());
-    NodeItem *target = nodes.empty() ? nullptr : nodeAt(event->position().toPoint());
+    QGraphicsItem *target = nodes.empty() ? nullptr : elementAt(event->position().toPoint());
     if (!target)
         return false;
-    stage = m_document->partition().stage(target->node());
+    if (target->type() == GroupItem::Type) {
+        const QPointF local = target->mapFromScene(mapToScene(event->position().toPoint()));
+        stage = stageId(static_cast<GroupItem *>(target)->stageAt(local));
+    } else {
+        stage = m_document->partition().stage(static_cast<NodeItem *>(target)->node());
+    }
     return true;
 }
 
@@ -375,7 +518,7 @@ void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
 
 bool GraphView::exportPicture(const QString &path, bool visibleOnly, QString *error)
 {
-    if (m_nodes.empty()) {
+    if (m_elements.empty()) {
         *error = tr("there is no picture to export");
         return false;
     }

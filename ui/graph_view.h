@@ -4,10 +4,15 @@
 // tensor size. Wheel zooms at the cursor, the middle button (or Space + drag)
 // pans, a rubber band selects; dragging a selected node starts a move that can
 // be dropped on any node of the target stage (or on the stage list).
+// With scopes collapsed (ui/scope_collapse.h) a group box stands for its
+// members: dragging it moves them all, dropping on it picks the stage of the
+// stripe segment under the cursor, double-clicking asks to expand it.
+// A minimap in the corner shows the whole graph and the visible part.
 
 #include "core/layout/layout.h"
 #include "ui/document.h"
 #include "ui/graph_items.h"
+#include "ui/scope_collapse.h"
 
 #include <QGraphicsView>
 
@@ -16,6 +21,7 @@
 
 namespace pipecut::ui {
 
+class Minimap;
 class MoveController;
 
 class GraphView : public QGraphicsView {
@@ -24,13 +30,22 @@ public:
     GraphView(Document *document, MoveController *moves, QWidget *parent = nullptr);
     ~GraphView() override;
 
-    // Builds the items for the document's graph at these positions.
-    void showLayout(const Layout &layout, const LayoutOptions &options);
+    // Builds the items for the document's graph: one per element of
+    // `collapsed`, at the layout's positions (one centre per element).
+    void showLayout(const Layout &layout, const LayoutOptions &options,
+                    std::shared_ptr<const ScopeView> collapsed);
     // No picture (yet): draws `message` in the middle of the view.
     void clearPicture(const QString &message);
-    bool hasPicture() const { return !m_nodes.empty(); }
+    bool hasPicture() const { return !m_elements.empty(); }
+    const ScopeView *scopeView() const { return m_collapsed.get(); }
 
+    // The item of a node drawn alone (nullptr when it is inside a collapsed group).
     NodeItem *nodeItem(NodeId v) const { return m_nodes[index(v)]; }
+    // The item that shows node v: its NodeItem or its group's GroupItem.
+    QGraphicsItem *elementItem(NodeId v) const;
+    GroupItem *groupItem(const QString &scope) const;
+    Minimap *minimap() const { return m_minimap; }
+    void setMinimapEnabled(bool enabled);
     std::vector<NodeId> selectedNodes() const;
     void selectNodes(const std::vector<NodeId> &nodes, bool centre);
     void fitAll();
@@ -41,12 +56,19 @@ public:
 
 signals:
     void nodeSelectionChanged();
+    void expandRequested(const QString &scope);
+    void collapseRequested(const QString &scope);
+    void viewChanged(); // scrolled or zoomed
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
     void keyPressEvent(QKeyEvent *event) override;
     void keyReleaseEvent(QKeyEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -58,7 +80,8 @@ protected:
 private:
     void onDocumentChanged(const DocumentChange &change);
     void setMarked(const std::vector<NodeId> &nodes);
-    NodeItem *nodeAt(QPoint viewPos) const;
+    QGraphicsItem *elementAt(QPoint viewPos) const; // a NodeItem or a GroupItem
+    void placeMinimap();
     // The dragged nodes and the stage of the node under the cursor, if any.
     bool dropTarget(const QDropEvent *event, std::vector<NodeId> &nodes, StageId &stage) const;
     void startNodeDrag();
@@ -67,14 +90,20 @@ private:
     MoveController *m_moves;
     QGraphicsScene *m_scene;
     SceneContext m_context;
-    std::vector<NodeItem *> m_nodes;
-    std::vector<EdgeItem *> m_edges;
-    std::vector<int32_t> m_incidentOffset, m_incident; // CSR: node -> edge items touching it
+    std::shared_ptr<const ScopeView> m_collapsed;
+    std::vector<NodeItem *> m_nodes;          // per node; nullptr inside a collapsed group
+    std::vector<QGraphicsItem *> m_elements;  // per element: NodeItem or GroupItem
+    std::vector<EdgeItem *> m_edges;          // per element edge
+    std::vector<int32_t> m_incidentOffset, m_incident; // CSR: element -> edge items touching it
+    std::vector<uint32_t> m_elementStamp, m_edgeStamp; // dedupe per update
+    uint32_t m_stamp = 0;
     std::vector<NodeId> m_markedNodes;
     int m_paintedBottleneck = -1;
     QString m_message;
+    Minimap *m_minimap = nullptr;
+    bool m_minimapEnabled = true;
     // Mouse gestures
-    NodeItem *m_pressNode = nullptr;
+    QGraphicsItem *m_pressNode = nullptr;
     QPoint m_pressPos;
     bool m_panning = false;
     bool m_spaceHeld = false;

@@ -3,14 +3,19 @@
 #include "core/bounds/bound.h"
 #include "core/cost/evaluate.h"
 #include "core/io/graph_io.h"
+#include "core/io/onnx_reader.h"
 #include "core/partition/partitioner.h"
+#include "ui/autosave.h"
 #include "ui/background.h"
 #include "ui/commands.h"
+#include "ui/dims_dialog.h"
 #include "ui/document.h"
 #include "ui/format.h"
 #include "ui/graph_view.h"
 #include "ui/metrics_panel.h"
 #include "ui/move_controller.h"
+#include "ui/scope_collapse.h"
+#include "ui/solve_panel.h"
 #include "ui/report_export.h"
 #include "ui/stage_list.h"
 #include "ui/stage_palette.h"
@@ -58,6 +63,10 @@ namespace pipecut::ui {
 
 namespace {
 constexpr int kMaxRecent = 8;
+// Graphs larger than this open collapsed by scope (when they have scopes), at
+// the deepest level that draws at most kCollapsedElements boxes.
+constexpr int kAutoCollapseNodes = 4000;
+constexpr int kCollapsedElements = 1500;
 const char *kExampleResource = ":/examples/bert_l-3_inference.json";
 
 QString fileFilter()
@@ -71,7 +80,7 @@ QString escape(const std::string &s) { return QString::fromStdString(s).toHtmlEs
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_document(new Document(this)), m_moves(new MoveController(m_document, this)),
-      m_jobs(new JobRunner(this))
+      m_jobs(new JobRunner(this)), m_autosave(new Autosave(m_document, this))
 {
     initResources();
     setWindowTitle(tr("pipecut"));
@@ -90,9 +99,28 @@ MainWindow::MainWindow(QWidget *parent)
             updateInspector();
         if (c.has(DocumentChange::Graph))
             updateTitle();
+        if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params))
+            m_solvePanel->showParams(m_document->params(), modelUsesDevice(), m_device);
         updateActions();
     });
+    connect(m_autosave, &Autosave::failed, this, [this](const QString &message) {
+        note(message);
+        m_autosave->setInterval(60000); // keep trying, quietly
+    });
+    connect(m_solvePanel, &SolvePanel::applyResultClicked, this, &MainWindow::applyPendingResult);
+    connect(m_solvePanel, &SolvePanel::discardResultClicked, this, &MainWindow::discardPendingResult);
+    connect(m_solvePanel, &SolvePanel::paramsApplied, this, &MainWindow::applyParams);
+    connect(m_solvePanel, &SolvePanel::deviceChosen, this, &MainWindow::chooseDevice);
+    connect(m_solvePanel, &SolvePanel::failed, this,
+            [this](const QString &message) { showError(tr("Invalid value"), message); });
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    m_view->setMinimapEnabled(m_minimapAction->isChecked());
+    connect(m_view, &GraphView::expandRequested, this, [this](const QString &scope) {
+        if (m_document->hasGraph())
+            setCollapsedScopes(expandScope(m_document->graph(), m_collapsed, scope.toStdString()));
+    });
+    connect(m_view, &GraphView::collapseRequested, this,
+            [this](const QString &scope) { setCollapsedScopes(collapseScope(m_collapsed, scope.toStdString())); });
     connect(m_view, &GraphView::nodeSelectionChanged, this, [this] {
         updateInspector();
         updateSelectionStatus();
@@ -121,6 +149,8 @@ MainWindow::MainWindow(QWidget *parent)
                                                                                     : LayoutDirection::TopToBottom;
     m_directionAction->setChecked(m_layoutOptions.direction == LayoutDirection::LeftToRight);
     m_timeLimit->setValue(settings.value("solve/timeLimit", 10.0).toDouble());
+    m_device = settings.value("model/device").toString();
+    m_dims = DimsDialog::remembered();
     m_boundTime->setValue(settings.value("solve/boundTimeLimit", 20.0).toDouble());
     rebuildRecentMenu();
     updateActions();
@@ -214,6 +244,20 @@ void MainWindow::createActions()
         m_layoutOptions.direction = direction;
         QSettings().setValue("view/leftToRight", lr);
         startLayout();
+    });
+    view->addSeparator();
+    m_collapseAllAction = view->addAction(tr("&Collapse by Scope"), this, &MainWindow::collapseAllByScope);
+    m_collapseAllAction->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
+    m_collapseAllAction->setToolTip(tr("Draw each module (scope) as one box showing its stage mix; "
+                                       "double-click a box to expand it"));
+    m_expandAllAction = view->addAction(tr("&Expand All"), this, [this] { setCollapsedScopes({}); });
+    m_expandAllAction->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
+    m_minimapAction = view->addAction(tr("&Minimap"));
+    m_minimapAction->setCheckable(true);
+    m_minimapAction->setChecked(QSettings().value("view/minimap", true).toBool());
+    connect(m_minimapAction, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue("view/minimap", on);
+        m_view->setMinimapEnabled(on);
     });
     view->addSeparator();
 
@@ -339,7 +383,18 @@ void MainWindow::createDocks()
     m_boundTime->setToolTip(tr("Time limit of the background lower-bound computation"));
     static_cast<QVBoxLayout *>(m_metrics->layout())->insertWidget(1, m_boundTime);
 
+    // Solver settings, run comparison and cost model: a tab next to the stages.
+    m_solvePanel = new SolvePanel;
+    m_solvePanel->setObjectName("solvePanel");
+    auto *solveDock = new QDockWidget(tr("Solver and Costs"), this);
+    solveDock->setObjectName("solveDock");
+    solveDock->setWidget(m_solvePanel);
+    addDockWidget(Qt::LeftDockWidgetArea, solveDock);
+    tabifyDockWidget(leftDock, solveDock);
+    leftDock->raise();
+
     m_viewMenu->addAction(leftDock->toggleViewAction());
+    m_viewMenu->addAction(solveDock->toggleViewAction());
     m_viewMenu->addAction(rightDock->toggleViewAction());
     resizeDocks({leftDock, rightDock}, {300, 380}, Qt::Horizontal);
 }
@@ -364,7 +419,8 @@ void MainWindow::updateActions()
     const bool has = m_document->hasGraph();
     for (QAction *a : {m_savePartitionAction, m_openPartitionAction, m_saveGraphAction, m_exportAction,
                        m_exportVisibleAction, m_exportChartsAction, m_prevStageAction, m_nextStageAction,
-                       m_prevForcedAction, m_nextForcedAction, m_boundAction})
+                       m_prevForcedAction, m_nextForcedAction, m_boundAction, m_collapseAllAction,
+                       m_expandAllAction})
         a->setEnabled(has);
     m_runAction->setEnabled(has && !m_solving);
     m_cancelAction->setEnabled(m_solving);
@@ -479,16 +535,53 @@ void MainWindow::openFile(const QString &path, int autoK)
     m_loading = true;
     note(tr("Loading %1\u2026").arg(path));
     const std::string file = path.toStdString();
-    m_jobs->start<Result<Graph>>(
-        this, [file](const StopToken &) { return loadGraph(file); },
-        [this, path, autoK](Result<Graph> graph) {
+    const bool onnx = QFileInfo(path).suffix().compare(QLatin1String("onnx"), Qt::CaseInsensitive) == 0;
+    // ONNX: the analysis also says which dimensions are symbolic (for the dialog).
+    struct Loaded {
+        Result<Graph> graph;
+        std::map<std::string, std::optional<int64_t>> dims;
+    };
+    m_jobs->start<Loaded>(
+        this,
+        [file, onnx, options = loadOptions()](const StopToken &) -> Loaded {
+            if (!onnx)
+                return {loadGraph(file, options), {}};
+            auto analysis = analyzeOnnxModel(file, options);
+            if (!analysis.ok())
+                return {makeError(analysis.error()), {}};
+            auto device = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile())
+                                                 : findDeviceProfile(options.device);
+            if (!device.ok())
+                return {makeError(device.error()), {}};
+            return {onnxGraphFor(*analysis, *device), analysis->symbolicDims};
+        },
+        [this, path, autoK](Loaded loaded) {
             m_loading = false;
-            if (!graph.ok()) {
-                showError(tr("Cannot open model"), QString::fromStdString(graph.error()));
+            if (!loaded.graph.ok()) {
+                showError(tr("Cannot open model"), QString::fromStdString(loaded.graph.error()));
                 return;
             }
+            if (!loaded.dims.empty() && m_interactive && !m_dimsConfirmed) {
+                DimsDialog dialog(path, loaded.dims, this);
+                if (dialog.exec() == QDialog::Accepted) {
+                    const auto values = dialog.values();
+                    DimsDialog::remember(values);
+                    bool changed = false;
+                    for (const auto &[name, value] : values) {
+                        const auto &used = loaded.dims[name];
+                        changed = changed || !used || *used != value;
+                        m_dims[name] = value;
+                    }
+                    if (changed) { // load again with the values given
+                        m_dimsConfirmed = true;
+                        openFile(path, autoK);
+                        return;
+                    }
+                }
+            }
+            m_dimsConfirmed = false;
             addRecent(QFileInfo(path).absoluteFilePath());
-            adoptGraph(std::move(graph).value(), QFileInfo(path).absoluteFilePath(), autoK);
+            adoptGraph(std::move(loaded.graph).value(), QFileInfo(path).absoluteFilePath(), autoK);
         });
 }
 
@@ -523,14 +616,46 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
         m_boundStop->requestStop();
     m_search->clear();
     m_previewInfo->clear();
+    discardPendingResult();
     for (const std::string &text : graph.notes())
         note(QString::fromStdString(text));
+    m_collapsed.clear();
+    if (graph.nodeCount() > kAutoCollapseNodes)
+        if (const int depth = collapseDepthFor(graph, kCollapsedElements); depth > 0)
+            m_collapsed = scopesAtDepth(graph, depth);
     m_document->setGraph(std::move(graph), path, 1);
     m_kSpin->setValue(k);
+    const bool recovered = offerRecovery();
     updateSelectionStatus();
     emit modelLoaded();
     startLayout();
-    startSolve(k, QStringLiteral("auto"), m_timeLimit->value(), true);
+    if (recovered)
+        requestBound();
+    else
+        startSolve(k, QStringLiteral("auto"), m_timeLimit->value(), true);
+}
+
+bool MainWindow::offerRecovery()
+{
+    auto recovered = Autosave::find(m_document->filePath(), m_document->graph());
+    if (!recovered)
+        return false;
+    const QString when = QLocale().toString(recovered->saved.toLocalTime(), QLocale::ShortFormat);
+    if (m_interactive &&
+        QMessageBox::question(this, tr("Restore unsaved edits?"),
+                              tr("pipecut did not close normally while the partition of %1 had unsaved edits "
+                                 "(autosaved %2). Restore them?")
+                                  .arg(QFileInfo(m_document->filePath()).fileName(), when),
+                              QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) != QMessageBox::Yes) {
+        QFile::remove(recovered->file);
+        return false;
+    }
+    // One undoable command, left unsaved: the user decides whether to keep it.
+    m_document->undoStack()->push(
+        new SetPartitionCommand(m_document, recovered->partition, tr("restore autosaved edits")));
+    m_kSpin->setValue(m_document->k());
+    note(tr("restored the edits autosaved %1").arg(when));
+    return true;
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
@@ -583,6 +708,26 @@ void MainWindow::openDialog()
 // ---------------------------------------------------------------------------
 // Layout, bounds, solving
 
+void MainWindow::setCollapsedScopes(std::set<std::string> scopes)
+{
+    if (scopes == m_collapsed)
+        return;
+    m_collapsed = std::move(scopes);
+    startLayout();
+}
+
+void MainWindow::collapseAllByScope()
+{
+    if (!m_document->hasGraph())
+        return;
+    const int depth = collapseDepthFor(m_document->graph(), kCollapsedElements);
+    if (depth == 0) {
+        note(tr("the graph has no scopes to collapse"));
+        return;
+    }
+    setCollapsedScopes(scopesAtDepth(m_document->graph(), depth));
+}
+
 void MainWindow::startLayout()
 {
     if (!m_document->hasGraph())
@@ -592,17 +737,31 @@ void MainWindow::startLayout()
     const int generation = ++m_layoutGeneration;
     const auto graph = m_document->sharedGraph();
     const LayoutOptions options = m_layoutOptions;
+    const std::set<std::string> collapsed = m_collapsed;
     m_layingOut = true;
     m_layoutInfo->setText(tr("laying out %L1 nodes\u2026").arg(graph->nodeCount()));
     m_view->clearPicture(tr("Laying out\u2026"));
-    m_layoutStop = m_jobs->start<Layout>(
-        this, [graph, options](const StopToken &stop) { return computeLayout(*graph, options, stop); },
-        [this, generation, graph, options](Layout layout) {
+    struct Drawing {
+        std::shared_ptr<const ScopeView> collapsed;
+        Layout layout;
+    };
+    m_layoutStop = m_jobs->start<Drawing>(
+        this,
+        [graph, options, collapsed](const StopToken &stop) {
+            auto view = std::make_shared<ScopeView>(collapseByScope(*graph, collapsed));
+            Layout layout = computeLayout(view->layoutGraph, options, stop);
+            return Drawing{std::move(view), std::move(layout)};
+        },
+        [this, generation, graph, options](Drawing drawing) {
             if (generation != m_layoutGeneration || graph != m_document->sharedGraph())
                 return; // a newer layout or another graph replaced this one
             m_layingOut = false;
-            m_view->showLayout(layout, options);
+            const Layout &layout = drawing.layout;
+            const int32_t groups = drawing.collapsed->groupCount();
+            m_view->showLayout(layout, options, std::move(drawing.collapsed));
             QString info = tr("%1 layout %2 s").arg(QString::fromStdString(layout.engine)).arg(layout.seconds, 0, 'f', 2);
+            if (groups > 0)
+                info += tr(", %n scope(s) collapsed", nullptr, groups);
             if (!layout.notes.empty()) {
                 m_layoutInfo->setToolTip(QString::fromStdString(layout.notes.front()));
                 info += tr(" (%1)").arg(QString::fromStdString(layout.notes.front()));
@@ -610,6 +769,7 @@ void MainWindow::startLayout()
             m_layoutInfo->setText(info);
             updateSelectionStatus();
             updateInspector();
+            updateActions();
             emit layoutReady();
         });
 }
@@ -620,7 +780,7 @@ void MainWindow::requestBound()
         return;
     const int k = m_document->k();
     const CostParams params = m_document->params();
-    const QString key = QStringLiteral("%1").arg(k);
+    const QString key = Document::boundKey(k, params);
     if (m_bounding && m_boundKeyRunning == key)
         return;
     if (m_boundStop)
@@ -678,6 +838,16 @@ void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool
     options.k = k;
     options.method = method.toStdString();
     options.timeLimit = timeLimit;
+    options.seed = m_solvePanel->seed();
+    if (const QString budget = m_solvePanel->budget(); !budget.isEmpty()) {
+        auto parsed = parseBudget(budget.toStdString());
+        if (!parsed.ok()) {
+            showError(tr("Invalid budget"), QString::fromStdString(parsed.error()));
+            return;
+        }
+        options.population = parsed->first;
+        options.generations = parsed->second;
+    }
     if (!firstPartition && k == m_document->k())
         options.start = m_document->partition();
     const auto graph = m_document->sharedGraph();
@@ -754,6 +924,10 @@ void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool
             if (firstPartition) {
                 m_document->applyPartition(r.partition);
                 m_document->recordPoint(tr("%1 (k=%2)").arg(QString::fromStdString(r.method)).arg(k));
+            } else if (m_solvePanel->compareFirst()) {
+                const QString method = QString::fromStdString(r.method);
+                m_solvePanel->showComparison(comparison(r.partition, method));
+                m_pending = PendingResult{r.partition, method};
             } else if (!cancelled || better) {
                 m_document->undoStack()->push(new SetPartitionCommand(
                     m_document, r.partition, tr("apply %1 (k=%2)").arg(QString::fromStdString(r.method)).arg(k)));
@@ -775,6 +949,130 @@ void MainWindow::startSolve(int k, const QString &method, double timeLimit, bool
             note(message);
             emit solveFinished(true);
             requestBound();
+        });
+}
+
+QString MainWindow::comparison(const Partition &result, const QString &method) const
+{
+    const Graph &g = m_document->graph();
+    const Evaluation now = evaluate(g, m_document->params(), m_document->partition());
+    const Evaluation next = evaluate(g, m_document->params(), result);
+    const QString unit = m_document->timeUnit();
+    int moved = 0;
+    if (result.k() == m_document->k())
+        for (int32_t v = 0; v < g.nodeCount(); ++v)
+            moved += result.stage(nodeId(v)) != m_document->partition().stage(nodeId(v));
+    const double change = now.bottleneck > 0 ? (next.bottleneck - now.bottleneck) / now.bottleneck * 100 : 0.0;
+    const QString colour = change < -1e-9 ? "#117733" : change > 1e-9 ? "#B2182B" : "#555";
+    QString text = tr("<b>%1</b>, k = %2: T = <b>%3</b><br>current (k = %4): T = %5<br>"
+                      "<span style='color:%6'>%7%8 %</span>")
+                       .arg(method.toHtmlEscaped())
+                       .arg(result.k())
+                       .arg(formatCost(next.bottleneck, unit))
+                       .arg(m_document->k())
+                       .arg(formatCost(now.bottleneck, unit))
+                       .arg(colour)
+                       .arg(change > 0 ? "+" : "")
+                       .arg(change, 0, 'f', 2);
+    if (result.k() == m_document->k())
+        text += tr("<br>%n node(s) change stage", nullptr, moved);
+    QStringList stages;
+    for (const auto &s : next.stages)
+        stages << formatCost(s.cost);
+    text += tr("<br>stage costs: %1").arg(stages.join(QStringLiteral(" | ")));
+    return text;
+}
+
+void MainWindow::applyPendingResult()
+{
+    if (!m_pending)
+        return;
+    const PendingResult pending = std::move(*m_pending);
+    discardPendingResult();
+    m_document->undoStack()->push(new SetPartitionCommand(
+        m_document, pending.partition, tr("apply %1 (k=%2)").arg(pending.method).arg(pending.partition.k())));
+    m_kSpin->setValue(m_document->k());
+    requestBound();
+}
+
+void MainWindow::discardPendingResult()
+{
+    m_pending.reset();
+    m_solvePanel->showComparison(QString());
+}
+
+bool MainWindow::applyParams(const CostParams &params)
+{
+    if (!m_document->hasGraph())
+        return false;
+    const Status valid = params.validate();
+    if (!valid.ok()) {
+        showError(tr("Invalid cost parameters"), QString::fromStdString(valid.error()));
+        return false;
+    }
+    if (params == m_document->params())
+        return true;
+    m_document->setParams(params);
+    m_document->recordPoint(tr("cost parameters"));
+    const auto violations = checkFeasibility(m_document->graph(), params, m_document->partition(), 1);
+    if (!violations.empty())
+        showError(tr("Partition over the limits"),
+                  tr("With these parameters the current partition is invalid (%1); Run to find a valid one.")
+                      .arg(QString::fromStdString(violations.front().message)));
+    else
+        note(tr("cost parameters applied; the lower bound is being recomputed"));
+    requestBound();
+    return true;
+}
+
+LoadOptions MainWindow::loadOptions() const
+{
+    LoadOptions options;
+    options.device = m_device.toStdString();
+    options.dims = m_dims;
+    return options;
+}
+
+bool MainWindow::modelUsesDevice() const
+{
+    if (!m_document->hasGraph())
+        return false;
+    const std::string &format = m_document->graph().format();
+    return format == "onnx" || format == "pipedream";
+}
+
+void MainWindow::chooseDevice(const QString &device)
+{
+    m_device = device;
+    QSettings().setValue("model/device", device);
+    if (!modelUsesDevice())
+        return;
+    const LoadOptions options = loadOptions();
+    const std::string file = m_document->filePath().toStdString();
+    const auto before = m_document->sharedGraph();
+    m_loading = true;
+    note(tr("re-costing the model for %1\u2026").arg(device));
+    m_jobs->start<Result<Graph>>(
+        this, [file, options](const StopToken &) { return loadGraph(file, options); },
+        [this, before, device](Result<Graph> graph) {
+            m_loading = false;
+            if (before != m_document->sharedGraph())
+                return; // another model was opened meanwhile
+            if (!graph.ok()) {
+                showError(tr("Cannot re-cost the model"), QString::fromStdString(graph.error()));
+                emit recosted(false);
+                return;
+            }
+            if (!m_document->recost(std::move(graph).value())) {
+                showError(tr("Cannot re-cost the model"),
+                          tr("%1 changed on disk: its nodes are not the ones drawn").arg(m_document->filePath()));
+                emit recosted(false);
+                return;
+            }
+            m_document->recordPoint(tr("device %1").arg(device));
+            note(tr("re-costed for device %1").arg(device));
+            requestBound();
+            emit recosted(true);
         });
 }
 
@@ -932,6 +1230,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue("solve/timeLimit", m_timeLimit->value());
     settings.setValue("solve/boundTimeLimit", m_boundTime->value());
     m_jobs->stopAll();
+    m_autosave->remove(); // a normal end: saved, or discarded on purpose
     event->accept();
 }
 

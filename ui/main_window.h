@@ -4,13 +4,19 @@
 // status bar for background work and move previews. It wires the Document to
 // the views and runs loading, layout, partitioning and bounds off the GUI thread.
 
+#include "core/cost/cost_params.h"
+#include "core/cost/partition.h"
+#include "core/io/graph_io.h"
 #include "core/layout/layout.h"
 #include "core/util/progress.h"
 
 #include <QMainWindow>
 #include <QStringList>
 
+#include <map>
 #include <optional>
+#include <set>
+#include <string>
 
 class QAction;
 class QComboBox;
@@ -28,11 +34,13 @@ class Graph;
 
 namespace pipecut::ui {
 
+class Autosave;
 class Document;
 class GraphView;
 class JobRunner;
 class MetricsPanel;
 class MoveController;
+class SolvePanel;
 class StageList;
 
 class MainWindow : public QMainWindow {
@@ -56,6 +64,11 @@ public:
     void moveSelectionBy(int delta, bool withForced = false);
     int search(const QString &pattern); // selects and centres the matches; returns their count
     bool exportView(const QString &path, bool visibleOnly, QString *error);
+    // Collapse by scope: the collapsed scope prefixes (ui/scope_collapse.h);
+    // setting them lays the drawing out again.
+    const std::set<std::string> &collapsedScopes() const { return m_collapsed; }
+    void setCollapsedScopes(std::set<std::string> scopes);
+    void collapseAllByScope(); // the deepest depth that keeps the drawing readable
 
     Document *document() const { return m_document; }
     GraphView *graphView() const { return m_view; }
@@ -65,7 +78,22 @@ public:
     QSpinBox *kSpinBox() const { return m_kSpin; }
     QComboBox *methodBox() const { return m_method; }
     QDoubleSpinBox *timeLimitBox() const { return m_timeLimit; }
+    SolvePanel *solvePanel() const { return m_solvePanel; }
+    Autosave *autosave() const { return m_autosave; }
     QString previewText() const;
+
+    // A finished run waiting next to the current partition ("Compare before
+    // applying"): apply it as one undoable command, or drop it.
+    bool hasPendingResult() const { return m_pending.has_value(); }
+    void applyPendingResult();
+    void discardPendingResult();
+    // Cost parameters edited in the window: re-cost the partition and
+    // recompute the bound in the background. False (and a message) when invalid.
+    bool applyParams(const CostParams &params);
+    // ONNX and PipeDream models: reload the costs under another device
+    // profile (a built-in name or a JSON path) off the GUI thread.
+    void chooseDevice(const QString &device);
+    QString device() const { return m_device; }
     QString inspectorText() const;
 
 signals:
@@ -73,6 +101,7 @@ signals:
     void layoutReady();
     void solveFinished(bool ok);
     void boundFinished();
+    void recosted(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -92,9 +121,13 @@ private:
     void note(const QString &text); // neutral message in the status bar
 
     void adoptGraph(Graph graph, const QString &path, int autoK);
+    bool offerRecovery(); // restores autosaved edits of the model just adopted
     void startLayout();
     void requestBound();
     void startSolve(int k, const QString &method, double timeLimit, bool firstPartition);
+    QString comparison(const Partition &result, const QString &method) const;
+    bool modelUsesDevice() const;
+    LoadOptions loadOptions() const; // the device and symbolic dimensions chosen in the window
 
     void openDialog();
     void savePartitionDialog();
@@ -108,9 +141,11 @@ private:
     Document *m_document;
     MoveController *m_moves;
     JobRunner *m_jobs;
+    Autosave *m_autosave;
     GraphView *m_view;
     StageList *m_stages;
     MetricsPanel *m_metrics;
+    SolvePanel *m_solvePanel;
     QLineEdit *m_search;
     QLabel *m_searchInfo;
     QTextBrowser *m_inspector;
@@ -129,8 +164,18 @@ private:
     QAction *m_undoAction, *m_redoAction, *m_runAction, *m_cancelAction, *m_boundAction;
     QAction *m_prevStageAction, *m_nextStageAction, *m_prevForcedAction, *m_nextForcedAction;
     QAction *m_fitAction, *m_zoomInAction, *m_zoomOutAction, *m_directionAction;
+    QAction *m_collapseAllAction, *m_expandAllAction, *m_minimapAction;
 
     LayoutOptions m_layoutOptions;
+    std::set<std::string> m_collapsed;
+    QString m_device; // device profile for ONNX / PipeDream costs ("" = the default)
+    std::map<std::string, int64_t> m_dims; // ONNX symbolic dimensions (remembered, DimsDialog)
+    bool m_dimsConfirmed = false;          // the reload after the dialog does not ask again
+    struct PendingResult {
+        Partition partition;
+        QString method;
+    };
+    std::optional<PendingResult> m_pending;
     int m_layoutGeneration = 0;
     bool m_loading = false, m_layingOut = false, m_solving = false, m_bounding = false;
     std::optional<StopToken> m_solveStop, m_boundStop, m_layoutStop;

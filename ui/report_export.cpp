@@ -15,18 +15,18 @@ namespace pipecut::ui {
 
 namespace {
 
-Result<report::ReportData> build(const Document &document, const report::ReportOptions &options,
-                                 const StopToken &stop = {})
+Result<report::ReportData> build(
+    const Document &document, const report::ReportOptions &options, const StopToken &stop = {})
 {
     if (!document.hasGraph())
         return makeError("no model is open");
-    return report::buildReport(document.graph(), document.params(), {document.partition()}, options, stop);
+    return report::buildReport(document.graph(), document.params(), { document.partition() }, options, stop);
 }
 
 } // namespace
 
-Result<report::WrittenReport> exportReport(const Document &document, const QString &path,
-                                           const report::ReportOptions &options)
+Result<report::WrittenReport> exportReport(
+    const Document &document, const QString &path, const report::ReportOptions &options)
 {
     auto data = build(document, options);
     if (!data)
@@ -40,7 +40,7 @@ QString exportReportDialog(QWidget *parent, const Document &document)
         return {};
     const QString suggested = QFileInfo(document.filePath()).completeBaseName() + QStringLiteral(".report.png");
     const QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export Report"), suggested,
-                                                      QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"));
+        QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"));
     if (path.isEmpty())
         return {};
     // The lower bound can take seconds: compute off the GUI thread on copies.
@@ -49,14 +49,13 @@ QString exportReportDialog(QWidget *parent, const Document &document)
     const Partition partition = document.partition();
     StopToken stop;
     std::optional<Result<report::ReportData>> data;
-    QProgressDialog progress(QObject::tr("Computing the lower bound for the report\u2026"), QObject::tr("Cancel"), 0, 0,
-                             parent);
+    QProgressDialog progress(
+        QObject::tr("Computing the lower bound for the report\u2026"), QObject::tr("Cancel"), 0, 0, parent);
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
     QEventLoop loop;
-    QThread *worker = QThread::create([&] {
-        data = report::buildReport(*graph, params, {partition}, report::ReportOptions{}, stop);
-    });
+    QThread *worker = QThread::create(
+        [&] { data = report::buildReport(*graph, params, { partition }, report::ReportOptions {}, stop); });
     QObject::connect(worker, &QThread::finished, &loop, &QEventLoop::quit);
     QObject::connect(&progress, &QProgressDialog::canceled, &loop, [stop] { stop.requestStop(); });
     worker->start();
@@ -68,7 +67,7 @@ QString exportReportDialog(QWidget *parent, const Document &document)
         return {};
     if (!data || !data->ok()) {
         QMessageBox::warning(parent, QObject::tr("Export failed"),
-                             data ? QString::fromStdString(data->error()) : QObject::tr("no report"));
+            data ? QString::fromStdString(data->error()) : QObject::tr("no report"));
         return {};
     }
     auto written = report::writeReport(**data, path.toStdString());

@@ -1,10 +1,10 @@
 #pragma once
-// File > Export Report: the report of the current partition (report/report.h),
+// File > Export Report: the report of the current partition (ui/report/report.h),
 // identical to `pipecut-cli report GRAPH -p PARTITION -o OUT` for the same graph,
 // cost parameters and partition (same defaults: bound time limit, layout).
 
 #include "core/util/result.h"
-#include "report/report.h"
+#include "ui/report/report.h"
 
 #include <QString>
 
@@ -20,7 +20,7 @@ class Document;
 QString exportReportDialog(QWidget *parent, const Document &document);
 
 // The same without dialogs; blocks until the bound is done (tests, scripts).
-Result<report::WrittenReport> exportReport(const Document &document, const QString &path,
-                                           const report::ReportOptions &options = {});
+Result<report::WrittenReport> exportReport(
+    const Document &document, const QString &path, const report::ReportOptions &options = {});
 
 } // namespace pipecut::ui

@@ -27,7 +27,7 @@ int scopeDepth(const std::string &scope)
 }
 
 struct Ordering {
-    std::vector<NodeId> order;   // (stages..., topological position)
+    std::vector<NodeId> order; // (stages..., topological position)
     std::vector<char> stageBreak; // stageBreak[i]: order[i] starts a new stage tuple (i > 0)
 };
 
@@ -129,17 +129,17 @@ Result<CollapsedGraph> collapseForDrawing(const Graph &graph, std::span<const Pa
             starts = chunkRuns(o, scopeRuns(graph, o, 1), maxBoxes);
             c.scopeDepth = 1;
             c.mergedScopes = true;
-            c.how = "collapsed by scope (depth 1, consecutive scopes merged): " + std::to_string(starts.size()) +
-                    " boxes for " + std::to_string(n) + " nodes";
+            c.how = "collapsed by scope (depth 1, consecutive scopes merged): " + std::to_string(starts.size())
+                + " boxes for " + std::to_string(n) + " nodes";
         } else if (c.scopeDepth == 0) {
             std::vector<int32_t> every(static_cast<size_t>(n));
             std::iota(every.begin(), every.end(), 0);
             starts = chunkRuns(o, every, maxBoxes);
-            c.how = "collapsed into runs of consecutive operators: " + std::to_string(starts.size()) +
-                    " boxes for " + std::to_string(n) + " nodes (the graph has no scopes)";
+            c.how = "collapsed into runs of consecutive operators: " + std::to_string(starts.size()) + " boxes for "
+                + std::to_string(n) + " nodes (the graph has no scopes)";
         } else {
-            c.how = "collapsed by scope (depth " + std::to_string(c.scopeDepth) + "): " +
-                    std::to_string(starts.size()) + " boxes for " + std::to_string(n) + " nodes";
+            c.how = "collapsed by scope (depth " + std::to_string(c.scopeDepth) + "): " + std::to_string(starts.size())
+                + " boxes for " + std::to_string(n) + " nodes";
         }
     }
 

@@ -33,16 +33,16 @@
 namespace pipecut {
 
 struct CollapsedGraph {
-    Graph graph;                   // one node per box, ids "b0", "b1", ...; work = the members' sum
-    std::vector<int32_t> boxOf;    // per original node index
+    Graph graph; // one node per box, ids "b0", "b1", ...; work = the members' sum
+    std::vector<int32_t> boxOf; // per original node index
     std::vector<std::string> labels; // per box: the node id, the scope prefix, or "first id ..."
-    std::vector<int32_t> sizes;    // per box: number of member nodes
+    std::vector<int32_t> sizes; // per box: number of member nodes
     // per box and partition: the stage all members share
     std::vector<std::vector<int32_t>> stages; // stages[partition][box]
-    bool collapsed = false;        // false: one box per node
-    int scopeDepth = 0;            // the d used (0 when chunked or not collapsed)
-    bool mergedScopes = false;     // d = 1 had too many runs: consecutive ones share boxes ("a ... b")
-    std::string how;               // e.g. "collapsed by scope (depth 2): 57 boxes for 2,012 nodes"
+    bool collapsed = false; // false: one box per node
+    int scopeDepth = 0; // the d used (0 when chunked or not collapsed)
+    bool mergedScopes = false; // d = 1 had too many runs: consecutive ones share boxes ("a ... b")
+    std::string how; // e.g. "collapsed by scope (depth 2): 57 boxes for 2,012 nodes"
 };
 
 // `partitions` must all have graph.nodeCount() stages in range; maxBoxes >= 1.

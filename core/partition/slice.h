@@ -67,9 +67,13 @@ struct SliceOutcome {
 
 class OrderSlicer {
 public:
-    // `order` must be a topological order of all nodes of `graph`.
+    // `order` must be a topological order of all nodes of `graph`. With k > 0
+    // (the k that solve() will get), solve() sweeps first and builds the
+    // events once the sweeps have cost more than that would (adaptive; the
+    // object is then not safe for concurrent solve() calls); else events unless
+    // they would be too many, or the sweep when forced.
     OrderSlicer(const Graph &graph, const CostParams &params, std::span<const NodeId> order,
-                bool forceSweep = false);
+                bool forceSweep = false, int k = 0);
 
     int32_t size() const { return m_n; }
     // f of the segment of positions [i, j), 0 <= i < j <= n.
@@ -104,19 +108,23 @@ private:
     friend class Search;
 
     Partition toPartition(const std::vector<int32_t> &cuts, int k) const;
+    void buildEvents() const;
+    static constexpr int64_t kSweepBudget = 8;
 
     const Graph *m_graph;
     CostParams m_params;
     int32_t m_n = 0;
-    bool m_sweep = false;
+    mutable bool m_sweep = false;
+    bool m_adaptive = false;
+    int64_t m_totalLive = 0;
     std::vector<NodeId> m_order;
     std::vector<int32_t> m_pos;      // node index -> position
     std::vector<int32_t> m_last;     // position -> last consumer position, -1 if none
     std::vector<double> m_W, m_P, m_A; // prefix work, prefix param, live tensors per cut
     std::vector<char> m_allowed;     // per cut 0..n
     std::vector<double> m_beta;      // W(j) + A(j)/B, +inf where the cut is forbidden
-    std::vector<int64_t> m_eventOffset; // per start position i, CSR into m_events
-    std::vector<Event> m_events;
+    mutable std::vector<int64_t> m_eventOffset; // per start position i, CSR into m_events
+    mutable std::vector<Event> m_events;
 };
 
 // Convenience: slice `order` (the graph's default order when empty).

@@ -97,7 +97,7 @@ public:
     void evaluate(const Keys &keys, Evaluated &e, double cutoff) const
     {
         const std::vector<NodeId> ord = order(keys);
-        OrderSlicer slicer(m_g, m_params, ord);
+        OrderSlicer slicer(m_g, m_params, ord, false, m_k);
         auto r = slicer.solve(m_k, nullptr, 1e-10, cutoff);
         if (r && r->aboveCutoff) {
             e.fitness = std::nextafter(cutoff, kInf);

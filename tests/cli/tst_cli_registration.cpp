@@ -14,10 +14,10 @@ private slots:
     void reportIsListedButUnavailableUntilRegistered()
     {
         std::ostringstream out, err;
-        QCOMPARE(runCli({"--help"}, {out, err}), int(kExitOk));
+        QCOMPARE(runCli({ "--help" }, { out, err }), int(kExitOk));
         QVERIFY(out.str().find("report") != std::string::npos);
         out.str("");
-        QCOMPARE(runCli({"report", "g.json", "-o", "r.png"}, {out, err}), int(kExitFailure));
+        QCOMPARE(runCli({ "report", "g.json", "-o", "r.png" }, { out, err }), int(kExitFailure));
         QVERIFY2(err.str().find("'report' is not available in this build") != std::string::npos, err.str().c_str());
     }
 
@@ -30,12 +30,12 @@ private slots:
             return 0;
         });
         std::ostringstream out, err;
-        QCOMPARE(runCli({"report", "g.json", "-o", "r.png"}, {out, err}), 0);
-        QCOMPARE(seen, (std::vector<std::string>{"g.json", "-o", "r.png"}));
+        QCOMPARE(runCli({ "report", "g.json", "-o", "r.png" }, { out, err }), 0);
+        QCOMPARE(seen, (std::vector<std::string> { "g.json", "-o", "r.png" }));
         QCOMPARE(out.str(), std::string("drawn\n"));
         // Names outside the table stay unknown (usage error), registered or not.
         registerCliCommand("nonsense", [](const std::vector<std::string> &, CliStreams) { return 0; });
-        QCOMPARE(runCli({"nonsense"}, {out, err}), int(kExitUsage));
+        QCOMPARE(runCli({ "nonsense" }, { out, err }), int(kExitUsage));
     }
 };
 

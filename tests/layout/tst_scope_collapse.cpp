@@ -16,7 +16,8 @@ Graph chainWithScopes(const std::vector<std::string> &scopes)
 {
     GraphBuilder b("chain");
     for (size_t i = 0; i < scopes.size(); ++i)
-        b.addNode({.id = "n" + std::to_string(i), .scope = scopes[i], .work = 1.0 + static_cast<double>(i), .out = 1.0});
+        b.addNode(
+            { .id = "n" + std::to_string(i), .scope = scopes[i], .work = 1.0 + static_cast<double>(i), .out = 1.0 });
     for (size_t i = 1; i < scopes.size(); ++i)
         b.addEdge(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
     auto g = b.build();
@@ -27,7 +28,7 @@ Graph chainWithScopes(const std::vector<std::string> &scopes)
 
 // Every box is a set of nodes sharing each partition's stage; the box graph
 // has an edge for every edge between different boxes.
-void checkInvariants(const Graph &g, const std::vector<Partition> &parts, const CollapsedGraph &c)
+void checkInvariants(const Graph &g, const std::vector<Partition> &parts, const ScopeView &c)
 {
     QCOMPARE(c.boxOf.size(), static_cast<size_t>(g.nodeCount()));
     QCOMPARE(static_cast<int32_t>(c.sizes.size()), c.graph.nodeCount());
@@ -56,14 +57,14 @@ class TestScopeCollapse : public QObject {
 private slots:
     void headerExample()
     {
-        const Graph g = chainWithScopes({"enc/l0", "enc/l0", "enc/l1", "dec"});
-        const std::vector<Partition> parts{Partition(4, 1)};
+        const Graph g = chainWithScopes({ "enc/l0", "enc/l0", "enc/l1", "dec" });
+        const std::vector<Partition> parts { Partition(4, 1) };
         auto c = collapseForDrawing(g, parts, 3);
         QVERIFY2(c.ok(), c.ok() ? "" : c.error().c_str());
         QVERIFY(c->collapsed);
         QCOMPARE(c->scopeDepth, 2);
-        QCOMPARE(c->labels, (std::vector<std::string>{"enc/l0", "n2", "n3"}));
-        QCOMPARE(c->sizes, (std::vector<int32_t>{2, 1, 1}));
+        QCOMPARE(c->labels, (std::vector<std::string> { "enc/l0", "n2", "n3" }));
+        QCOMPARE(c->sizes, (std::vector<int32_t> { 2, 1, 1 }));
         QCOMPARE(c->graph.edgeCount(), 2);
         QCOMPARE(c->graph.work(nodeId(0)), 1.0 + 2.0);
         checkInvariants(g, parts, *c);
@@ -71,29 +72,29 @@ private slots:
 
     void shallowerWhenDeepIsTooMany()
     {
-        const Graph g = chainWithScopes({"enc/l0", "enc/l1", "enc/l2", "dec/l0", "dec/l1"});
-        const std::vector<Partition> parts{Partition(5, 1)};
+        const Graph g = chainWithScopes({ "enc/l0", "enc/l1", "enc/l2", "dec/l0", "dec/l1" });
+        const std::vector<Partition> parts { Partition(5, 1) };
         auto c = collapseForDrawing(g, parts, 2);
         QVERIFY(c.ok());
         QCOMPARE(c->scopeDepth, 1);
-        QCOMPARE(c->labels, (std::vector<std::string>{"enc", "dec"}));
+        QCOMPARE(c->labels, (std::vector<std::string> { "enc", "dec" }));
     }
 
     void stagesSplitScopes()
     {
-        const Graph g = chainWithScopes({"enc/l0", "enc/l0", "enc/l0", "enc/l0"});
-        const std::vector<Partition> parts{Partition({0, 0, 1, 1}, 2), Partition({0, 1, 1, 1}, 2)};
+        const Graph g = chainWithScopes({ "enc/l0", "enc/l0", "enc/l0", "enc/l0" });
+        const std::vector<Partition> parts { Partition({ 0, 0, 1, 1 }, 2), Partition({ 0, 1, 1, 1 }, 2) };
         auto c = collapseForDrawing(g, parts, 3);
         QVERIFY(c.ok());
         // (0,0) {n0}, (0,1) {n1}, (1,1) {n2, n3}
-        QCOMPARE(c->sizes, (std::vector<int32_t>{1, 1, 2}));
+        QCOMPARE(c->sizes, (std::vector<int32_t> { 1, 1, 2 }));
         checkInvariants(g, parts, *c);
     }
 
     void smallGraphsAreNotCollapsed()
     {
         const Graph g = test::specExample();
-        const std::vector<Partition> parts{Partition({0, 0, 1, 1}, 2)};
+        const std::vector<Partition> parts { Partition({ 0, 0, 1, 1 }, 2) };
         auto c = collapseForDrawing(g, parts, 80);
         QVERIFY(c.ok());
         QVERIFY(!c->collapsed);
@@ -145,7 +146,7 @@ private slots:
         const int k = 4;
         for (NodeId v : g->topologicalOrder())
             stage[index(v)] = g->topoPosition(v) * k / g->nodeCount();
-        const std::vector<Partition> parts{Partition(std::move(stage), k)};
+        const std::vector<Partition> parts { Partition(std::move(stage), k) };
         auto c = collapseForDrawing(*g, parts, 80);
         QVERIFY(c.ok());
         QVERIFY(c->collapsed);

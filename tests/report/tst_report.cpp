@@ -5,7 +5,7 @@
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
-#include "report/report.h"
+#include "ui/report/report.h"
 #include "tests/support/test_graphs.h"
 
 #include <QFile>
@@ -53,7 +53,7 @@ QStringList svgTexts(const QByteArray &svg)
 // SPEC 1's example at k = 2 with {a, b} | {c, d}: both stages cost 8.
 Partition specSplit()
 {
-    return Partition({0, 0, 1, 1}, 2);
+    return Partition({ 0, 0, 1, 1 }, 2);
 }
 
 ReportOptions fixedOptions()
@@ -81,7 +81,7 @@ private slots:
     void knownSmallGraphFigures()
     {
         const Graph g = test::specExample();
-        const ReportData d = build(g, {specSplit()});
+        const ReportData d = build(g, { specSplit() });
         QCOMPARE(d.sides.front().evaluation.bottleneck, 8.0);
         QCOMPARE(d.lowerBound, 8.0); // the optimum at k = 2 (SPEC 1)
         QVERIFY(d.boundOptimal);
@@ -103,9 +103,9 @@ private slots:
         // The stage table: stage 1 (bottleneck, first) nodes 2, work 5, comm in 0, comm out 3, param 0, cost 8.
         const qsizetype row1 = texts.indexOf("1*");
         QVERIFY2(row1 >= 0, qPrintable(texts.join(" | ")));
-        QCOMPARE(texts.mid(row1, 7), (QStringList{"1*", "2", "5", "0", "3", "0", "8"}));
+        QCOMPARE(texts.mid(row1, 7), (QStringList { "1*", "2", "5", "0", "3", "0", "8" }));
         // Stage 2: nodes 2, work 5, comm in 3, comm out 0, param 0, cost 8.
-        QCOMPARE(texts.mid(row1 + 7, 7), (QStringList{"2", "2", "5", "3", "0", "0", "8"}));
+        QCOMPARE(texts.mid(row1 + 7, 7), (QStringList { "2", "2", "5", "3", "0", "0", "8" }));
         // Header: name and size, cost parameters, version and date.
         const QString all = texts.join("\n");
         QVERIFY(all.contains("4 nodes, 4 edges"));
@@ -135,7 +135,7 @@ private slots:
     void gapOfAWorsePartition()
     {
         const Graph g = test::specExample();
-        const ReportData d = build(g, {Partition({0, 1, 1, 1}, 2)});
+        const ReportData d = build(g, { Partition({ 0, 1, 1, 1 }, 2) });
         const QString svgPath = m_dir.filePath("gap.svg");
         QVERIFY(writeReport(d, svgPath.toStdString()).ok());
         const QStringList texts = svgTexts(readAll(svgPath));
@@ -162,7 +162,7 @@ private slots:
         po.method = "auto";
         auto p = runPartitioner(*g, CostParams::fromGraph(*g), po);
         QVERIFY(p.ok());
-        const std::vector<Partition> parts{p->partition};
+        const std::vector<Partition> parts { p->partition };
         const QString a = m_dir.filePath("same1." + suffix), b = m_dir.filePath("same2." + suffix);
         QVERIFY(writeReport(build(*g, parts), a.toStdString()).ok());
         QTest::qWait(1100); // a different second: the PDF's own clock must not leak in
@@ -174,7 +174,7 @@ private slots:
 
     void pdfIsVector()
     {
-        const ReportData d = build(test::specExample(), {specSplit()});
+        const ReportData d = build(test::specExample(), { specSplit() });
         const QString path = m_dir.filePath("small.pdf");
         auto w = writeReport(d, path.toStdString());
         QVERIFY(w.ok());
@@ -182,8 +182,8 @@ private slots:
         QVERIFY(pdf.startsWith("%PDF-"));
         QVERIFY(pdf.trimmed().endsWith("%%EOF"));
         QVERIFY(pdf.size() > 2000);
-        QVERIFY(pdf.contains("/Font"));                // text stays text
-        QVERIFY(!pdf.contains("/Subtype /Image"));     // no raster anywhere
+        QVERIFY(pdf.contains("/Font")); // text stays text
+        QVERIFY(!pdf.contains("/Subtype /Image")); // no raster anywhere
         QVERIFY(!pdf.contains("/Subtype/Image"));
         // The page is the report's size in points.
         const QRegularExpression box(QStringLiteral("/MediaBox \\[0 0 ([0-9.]+) ([0-9.]+)\\]"));
@@ -208,7 +208,7 @@ private slots:
             stage[index(v)] = g->topoPosition(v) * k / g->nodeCount();
         ReportOptions o = fixedOptions();
         o.boundMethod = "combinatorial"; // the bound is not under test here
-        const ReportData d = build(*g, {Partition(std::move(stage), k)}, o);
+        const ReportData d = build(*g, { Partition(std::move(stage), k) }, o);
         QVERIFY(d.drawing.collapsed);
         QVERIFY(d.drawing.graph.nodeCount() <= o.maxBoxes);
         const QString path = m_dir.filePath("huge.png");
@@ -229,10 +229,10 @@ private slots:
 
     void everyFormatParsesBack()
     {
-        const ReportData d = build(test::specExample(), {specSplit()});
+        const ReportData d = build(test::specExample(), { specSplit() });
         const QString png = m_dir.filePath("back.png"), svg = m_dir.filePath("back.svg"),
                       pdf = m_dir.filePath("back.pdf");
-        for (const QString &p : {png, svg, pdf})
+        for (const QString &p : { png, svg, pdf })
             QVERIFY(writeReport(d, p.toStdString()).ok());
         QImage image(png);
         QVERIFY(!image.isNull());
@@ -253,8 +253,8 @@ private slots:
     {
         const Graph g = test::specExample();
         ReportOptions o = fixedOptions();
-        o.labels = {"solver", "mine"};
-        const ReportData d = build(g, {specSplit(), Partition({0, 1, 1, 1}, 2)}, o);
+        o.labels = { "solver", "mine" };
+        const ReportData d = build(g, { specSplit(), Partition({ 0, 1, 1, 1 }, 2) }, o);
         QVERIFY(d.isComparison());
         const QString svg = m_dir.filePath("compare.svg");
         QVERIFY(writeReport(d, svg.toStdString()).ok());
@@ -268,26 +268,26 @@ private slots:
         QVERIFY(texts.join(" ").contains("2 2 3 +1 8 9 +1"));
         QVERIFY(all.contains("1 of 4 nodes are in a different stage"));
         QVERIFY(all.contains("bottleneck A 8 ms, B 9 ms"));
-        QVERIFY(!buildReport(g, CostParams::fromGraph(g), {specSplit(), Partition({0, 0, 1, 2}, 3)}, o).ok());
+        QVERIFY(!buildReport(g, CostParams::fromGraph(g), { specSplit(), Partition({ 0, 0, 1, 2 }, 3) }, o).ok());
     }
 
     // Empty stages in a row share one table line; the chart still has every bar.
     void emptyStagesShareARow()
     {
         const Graph g = test::specExample();
-        const ReportData d = build(g, {Partition({0, 0, 1, 1}, 10)});
+        const ReportData d = build(g, { Partition({ 0, 0, 1, 1 }, 10) });
         const QString svgPath = m_dir.filePath("empty.svg");
         QVERIFY(writeReport(d, svgPath.toStdString()).ok());
         const QStringList texts = svgTexts(readAll(svgPath));
         const qsizetype range = texts.indexOf(QStringLiteral("3\u201310"));
         QVERIFY2(range >= 0, qPrintable(texts.join(" | ")));
-        QCOMPARE(texts.mid(range, 7), (QStringList{QStringLiteral("3\u201310"), "0", "0", "0", "0", "0", "0"}));
+        QCOMPARE(texts.mid(range, 7), (QStringList { QStringLiteral("3\u201310"), "0", "0", "0", "0", "0", "0" }));
     }
 
     void invalidPartitionIsRefused()
     {
         const Graph g = test::specExample();
-        auto d = buildReport(g, CostParams::fromGraph(g), {Partition({1, 0, 1, 1}, 2)}, fixedOptions());
+        auto d = buildReport(g, CostParams::fromGraph(g), { Partition({ 1, 0, 1, 1 }, 2) }, fixedOptions());
         QVERIFY(!d.ok());
     }
 
@@ -302,11 +302,17 @@ private slots:
         QVERIFY(writeFileAtomically(graph.toStdString(), graphToJson(g)).ok());
         const QString part = m_dir.filePath("spec.partition.json");
         QVERIFY(writeFileAtomically(part.toStdString(), partitionToJson(g, specSplit())).ok());
+        QString platform; // empty: unset, so the command must choose offscreen itself
         auto run = [&](const QStringList &args, QByteArray *out = nullptr) {
             QProcess p;
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
             env.insert("SOURCE_DATE_EPOCH", QString::number(kEpoch));
-            env.remove("QT_QPA_PLATFORM"); // the command must choose offscreen itself
+            env.remove("QT_QPA_PLATFORM");
+            if (!platform.isEmpty()) {
+                env.insert("QT_QPA_PLATFORM", platform);
+                env.remove("DISPLAY");
+                env.remove("WAYLAND_DISPLAY");
+            }
             p.setProcessEnvironment(env);
             p.start(cli, args);
             p.waitForFinished(120000);
@@ -316,31 +322,40 @@ private slots:
         };
         const QString svg = m_dir.filePath("cli.svg"), data = m_dir.filePath("cli.json");
         QByteArray out;
-        QCOMPARE(run({"report", graph, "-p", part, "-o", svg, "--data", data}, &out), 0);
+        QCOMPARE(run({ "report", graph, "-p", part, "-o", svg, "--data", data }, &out), 0);
         QVERIFY2(out.contains("bottleneck 8, lower bound 8"), out.constData());
         // The same report in-process: the same SVG and sidecar (the graph's
         // file name is part of both, so build from the written file).
         auto loaded = loadGraph(graph.toStdString());
         QVERIFY(loaded.ok());
         ReportOptions o = fixedOptions();
-        o.labels = {"spec.partition.json"};
-        const ReportData d = build(*loaded, {specSplit()}, o);
+        o.labels = { "spec.partition.json" };
+        const ReportData d = build(*loaded, { specSplit() }, o);
         const QString mine = m_dir.filePath("inproc.svg");
         QVERIFY(writeReport(d, mine.toStdString()).ok());
         QCOMPARE(readAll(svg), readAll(mine));
         QCOMPARE(readAll(data), QByteArray::fromStdString(reportJson(d)));
         // Usage errors and bad input.
-        QCOMPARE(run({"report", graph, "-p", part}), 2);
-        QCOMPARE(run({"report", graph, "-p", part, "-o", m_dir.filePath("x.gif")}), 2);
-        QCOMPARE(run({"report", graph, "-p", part, "-k", "3", "-o", svg}), 3);
-        QCOMPARE(run({"report", m_dir.filePath("missing.json"), "-o", svg}), 3);
+        QCOMPARE(run({ "report", graph, "-p", part }), 2);
+        QCOMPARE(run({ "report", graph, "-p", part, "-o", m_dir.filePath("x.gif") }), 2);
+        QCOMPARE(run({ "report", graph, "-p", part, "-k", "3", "-o", svg }), 3);
+        QCOMPARE(run({ "report", m_dir.filePath("missing.json"), "-o", svg }), 3);
+        QCOMPARE(run({ "report", graph, "-p", part, "-o", svg, "--bound-method", "magic" }), 2);
+        QCOMPARE(run({ "report", graph, "-p", part, "-o", m_dir.filePath("comb.svg"), "--bound-method", "combinatorial",
+                     "--data", data }),
+            0);
+        QCOMPARE(QJsonDocument::fromJson(readAll(data)).object()["proven_by"].toString(), QString("combinatorial"));
         // Without -p it partitions with auto; --compare adds the second column.
         const QString png = m_dir.filePath("cli.png");
-        QCOMPARE(run({"report", graph, "-k", "2", "-o", png, "--compare", part, "--json"}, &out), 0);
+        QCOMPARE(run({ "report", graph, "-k", "2", "-o", png, "--compare", part, "--json" }, &out), 0);
         const QJsonObject j = QJsonDocument::fromJson(out).object();
         QCOMPARE(j["partitions"].toArray().size(), 2);
         QCOMPARE(j["partitions"].toArray()[0].toObject()["bottleneck"].toDouble(), 8.0);
         QVERIFY(!QImage(png).isNull());
+        // An X11 platform asked for without a display falls back to offscreen instead of aborting.
+        platform = "xcb";
+        QCOMPARE(run({ "report", graph, "-p", part, "-o", m_dir.filePath("xcb.svg") }), 0);
+        QCOMPARE(readAll(m_dir.filePath("xcb.svg")), readAll(svg));
     }
 
 private:

@@ -13,6 +13,7 @@
 #include "ui/metrics_panel.h"
 #include "ui/move_controller.h"
 #include "ui/stage_list.h"
+#include "tests/ui/ui_test_support.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -37,34 +38,9 @@
 
 using namespace pipecut;
 using namespace pipecut::ui;
+using namespace pipecut::ui::testing;
 
 namespace {
-
-// Waits until the model is loaded, drawn and partitioned (bounds may still run).
-bool waitForModel(MainWindow &w, int timeoutMs = 120000)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < timeoutMs) {
-        QTest::qWait(20);
-        if (w.document()->hasGraph() && w.graphView()->hasPicture() && !w.isSolving())
-            return true;
-    }
-    return false;
-}
-
-// Sends a complete drag-enter / drag-move / drop sequence to `target` at `pos`.
-bool dropNodes(QWidget *target, QPoint pos, const std::vector<NodeId> &nodes, Qt::KeyboardModifiers mods)
-{
-    std::unique_ptr<QMimeData> mime(MoveController::makeMimeData(nodes));
-    QDragEnterEvent enter(pos, Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
-    QApplication::sendEvent(target, &enter);
-    QDragMoveEvent move(pos, Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
-    QApplication::sendEvent(target, &move);
-    QDropEvent drop(QPointF(pos), Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
-    QApplication::sendEvent(target, &drop);
-    return drop.isAccepted();
-}
 
 QPoint viewPointOf(GraphView *view, NodeId v)
 {
@@ -77,19 +53,12 @@ QPoint viewPointOf(GraphView *view, NodeId v)
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QApplication::setApplicationName("pipecut-tests");
-    }
+    void initTestCase() { useTestSettings(); }
 
     void init()
     {
-        m_window = std::make_unique<MainWindow>();
-        m_window->setInteractive(false);
-        m_window->resize(1400, 900);
-        m_window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        m_window = makeWindow();
+        QVERIFY(m_window);
     }
 
     void cleanup() { m_window.reset(); }

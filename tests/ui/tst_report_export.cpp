@@ -73,17 +73,18 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove("QT_QPA_PLATFORM");
         proc.setProcessEnvironment(env);
-        proc.start(cli, {"report", QString::fromStdString(graphPath), "-p", partPath, "-o", cliPath});
+        proc.start(cli, { "report", QString::fromStdString(graphPath), "-p", partPath, "-o", cliPath });
         QVERIFY(proc.waitForFinished(120000));
         QVERIFY2(proc.exitCode() == 0, proc.readAllStandardError().constData());
 
         const QByteArray a = readAll(guiPath), b = readAll(cliPath);
         QVERIFY(a.size() > 1000);
-        QVERIFY2(a == b, qPrintable(QStringLiteral("%1 (%2 bytes) and %3 (%4 bytes) differ")
-                                        .arg(guiPath)
-                                        .arg(a.size())
-                                        .arg(cliPath)
-                                        .arg(b.size())));
+        QVERIFY2(a == b,
+            qPrintable(QStringLiteral("%1 (%2 bytes) and %3 (%4 bytes) differ")
+                           .arg(guiPath)
+                           .arg(a.size())
+                           .arg(cliPath)
+                           .arg(b.size())));
         if (suffix == "png")
             QCOMPARE(QImage(guiPath), QImage(cliPath));
     }

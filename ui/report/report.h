@@ -40,7 +40,7 @@ struct ReportOptions {
     // The drawing collapses larger graphs to about this many boxes, and to
     // fewer (down to an eighth) when the boxes would be drawn too small to label.
     int maxBoxes = 48;
-    double layoutBudget = 3.0;    // seconds for Graphviz dot before the layered layout is used
+    double layoutBudget = 3.0; // seconds for Graphviz dot before the layered layout is used
     // Seconds since 1970 for the date printed; unset: SOURCE_DATE_EPOCH, else now.
     std::optional<int64_t> dateEpoch;
     std::vector<std::string> labels; // per partition, e.g. the file name ("A", "B" when empty)
@@ -66,10 +66,10 @@ struct ReportData {
     std::string provenBy;
     bool boundOptimal = false; // the bound equals the optimum
     CollapsedGraph drawing;
-    Layout layout;             // of drawing.graph
+    Layout layout; // of drawing.graph
     LayoutDirection direction = LayoutDirection::TopToBottom;
-    std::string version;       // PIPECUT_VERSION
-    std::string date;          // YYYY-MM-DD (UTC)
+    std::string version; // PIPECUT_VERSION
+    std::string date; // YYYY-MM-DD (UTC)
     bool isComparison() const { return sides.size() == 2; }
 };
 
@@ -84,7 +84,7 @@ constexpr double kLabelScale = 0.45;
 
 // One or two partitions of `graph` with the same k, each valid (checked here).
 Result<ReportData> buildReport(const Graph &graph, const CostParams &params, const std::vector<Partition> &partitions,
-                               const ReportOptions &options, const StopToken &stop = {});
+    const ReportOptions &options, const StopToken &stop = {});
 
 // Every figure of the report as JSON (a sidecar for scripts and tests).
 std::string reportJson(const ReportData &data);
@@ -96,7 +96,7 @@ struct WriteOptions {
 struct WrittenReport {
     double width = 0.0, height = 0.0; // page size in report units (PDF points, SVG user units)
     int pixelWidth = 0, pixelHeight = 0; // PNG only
-    double scale = 0.0;                 // PNG scale actually used
+    double scale = 0.0; // PNG scale actually used
 };
 
 // Writes PNG, SVG or PDF by the file's suffix. Needs a QGuiApplication.

@@ -4,7 +4,7 @@
 // counts and the layout's size, never from measured text), so every output
 // format gets the same page.
 
-#include "report/report.h"
+#include "ui/report/report.h"
 
 #include <QSizeF>
 

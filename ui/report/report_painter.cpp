@@ -1,4 +1,4 @@
-#include "report/report_painter.h"
+#include "ui/report/report_painter.h"
 
 #include "ui/stage_palette.h"
 
@@ -24,7 +24,7 @@ constexpr double kSectionGap = 18;
 constexpr double kCards = 66;
 constexpr double kRow = 20;
 constexpr double kChart = 300;
-constexpr double kSwatch = 92;     // width of one legend entry
+constexpr double kSwatch = 92; // width of one legend entry
 constexpr int kMaxTableRows = 100; // more stages are in the JSON sidecar
 constexpr int kMaxLegend = 64;
 
@@ -59,8 +59,8 @@ struct StageRow {
 std::vector<StageRow> stageRows(const ReportData &d)
 {
     auto empty = [&](int b) {
-        return std::all_of(d.sides.begin(), d.sides.end(),
-                           [b](const ReportSide &s) { return s.evaluation.stages[b].nodes == 0; });
+        return std::all_of(
+            d.sides.begin(), d.sides.end(), [b](const ReportSide &s) { return s.evaluation.stages[b].nodes == 0; });
     };
     std::vector<StageRow> rows;
     for (int b = 0; b < d.k;) {
@@ -68,10 +68,10 @@ std::vector<StageRow> stageRows(const ReportData &d)
         while (empty(b) && e + 1 < d.k && empty(e + 1))
             ++e;
         if (e - b + 1 >= 3) {
-            rows.push_back({b, e});
+            rows.push_back({ b, e });
             b = e + 1;
         } else {
-            rows.push_back({b, b});
+            rows.push_back({ b, b });
             ++b;
         }
     }
@@ -90,7 +90,7 @@ struct Geometry {
     double graphHeight = 0;
     int legendRows = 0;
     std::vector<StageRow> rows; // drawn table rows (at most kMaxTableRows)
-    int hiddenRows = 0;         // rows past kMaxTableRows
+    int hiddenRows = 0; // rows past kMaxTableRows
     double headerHeight = 0;
     double columnHeight = 0;
     double diffHeight = 0;
@@ -109,9 +109,10 @@ struct Geometry {
             rows.resize(kMaxTableRows);
         }
         headerHeight = 40 + 3 * kLine + kSectionGap;
-        const double table = kHeading + kRow + (static_cast<double>(rows.size()) + (hiddenRows > 0 ? 1 : 0)) * kRow + kSectionGap;
-        columnHeight = (columns > 1 ? kHeading : 0) + kCards + kSectionGap + kHeading + graphHeight + 8 + kLine +
-                       legendRows * kLine + kSectionGap + table + kHeading + kChart + kSectionGap;
+        const double table
+            = kHeading + kRow + (static_cast<double>(rows.size()) + (hiddenRows > 0 ? 1 : 0)) * kRow + kSectionGap;
+        columnHeight = (columns > 1 ? kHeading : 0) + kCards + kSectionGap + kHeading + graphHeight + 8 + kLine
+            + legendRows * kLine + kSectionGap + table + kHeading + kChart + kSectionGap;
         diffHeight = columns > 1 ? table + kLine + kSectionGap : 0;
         width = 2 * kMargin + columns * kColumn + (columns - 1) * kColumnGap;
         height = kMargin + headerHeight + columnHeight + diffHeight + kLine + kMargin;
@@ -120,7 +121,13 @@ struct Geometry {
 
 class ReportPainter {
 public:
-    ReportPainter(QPainter &p, const ReportData &d) : m_p(p), m_d(d), m_g(d), m_family(p.font().family()) {}
+    ReportPainter(QPainter &p, const ReportData &d)
+        : m_p(p)
+        , m_d(d)
+        , m_g(d)
+        , m_family(p.font().family())
+    {
+    }
 
     void paint()
     {
@@ -142,8 +149,8 @@ public:
         setFont(11);
         m_p.setPen(kMuted);
         text(QRectF(kMargin, y, m_g.width - 2 * kMargin, kLine), Qt::AlignLeft | Qt::AlignVCenter,
-             QStringLiteral("pipecut %1 \u00b7 %2 \u00b7 drawing: %3, %4 layout")
-                 .arg(q(m_d.version), q(m_d.date), q(m_d.drawing.how), q(m_d.layout.engine)));
+            QStringLiteral("pipecut %1 \u00b7 %2 \u00b7 drawing: %3, %4 layout")
+                .arg(q(m_d.version), q(m_d.date), q(m_d.drawing.how), q(m_d.layout.engine)));
     }
 
 private:
@@ -174,8 +181,8 @@ private:
         setFont(26, true);
         m_p.setPen(kInk);
         text(QRectF(kMargin, y, w, 40), Qt::AlignLeft | Qt::AlignVCenter,
-             (m_d.isComparison() ? QStringLiteral("pipecut comparison: %1") : QStringLiteral("pipecut report: %1"))
-                 .arg(q(m_d.modelName.empty() ? m_d.fileName : m_d.modelName)));
+            (m_d.isComparison() ? QStringLiteral("pipecut comparison: %1") : QStringLiteral("pipecut report: %1"))
+                .arg(q(m_d.modelName.empty() ? m_d.fileName : m_d.modelName)));
         y += 40;
         setFont(13);
         QString line = QStringLiteral("%1 \u00b7 %2 nodes, %3 edges \u00b7 total work %4 %5 \u00b7 total output %6 %7 "
@@ -183,16 +190,17 @@ private:
                            .arg(q(m_d.fileName))
                            .arg(m_d.nodes)
                            .arg(m_d.edges)
-                           .arg(qnum(m_d.totalWork), unitTime(), qnum(m_d.totalOut), unitSize(),
-                                qnum(m_d.totalParam), unitSize());
+                           .arg(qnum(m_d.totalWork), unitTime(), qnum(m_d.totalOut), unitSize(), qnum(m_d.totalParam),
+                               unitSize());
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
         y += kLine;
         const CostParams &cp = m_d.params;
         line = QStringLiteral("cost parameters: k = %1 \u00b7 bandwidth %2 %3 per %4 \u00b7 memory limit %5")
                    .arg(m_d.k)
                    .arg(qnum(cp.bandwidth), unitSize(), unitTime(),
-                        cp.memoryLimit ? qnum(*cp.memoryLimit) + QLatin1Char(' ') + unitSize() + QStringLiteral(" per stage")
-                                       : QStringLiteral("none"));
+                       cp.memoryLimit
+                           ? qnum(*cp.memoryLimit) + QLatin1Char(' ') + unitSize() + QStringLiteral(" per stage")
+                           : QStringLiteral("none"));
         if (cp.overflow)
             line += QStringLiteral(" \u00b7 parameter overflow: fast memory %1 %2, slow bandwidth %3")
                         .arg(qnum(cp.fastMemory), unitSize(), qnum(cp.slowBandwidth));
@@ -201,7 +209,7 @@ private:
         line = QStringLiteral("lower bound on any partition into %1 stages: %2 %3, proven by %4%5")
                    .arg(m_d.k)
                    .arg(qnum(m_d.lowerBound), unitTime(), q(m_d.provenBy),
-                        m_d.boundOptimal ? QStringLiteral(" (the optimum)") : QString());
+                       m_d.boundOptimal ? QStringLiteral(" (the optimum)") : QString());
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
     }
 
@@ -221,7 +229,7 @@ private:
             m_p.setPen(kInk);
             const QChar letter(QLatin1Char(&side == m_d.sides.data() ? 'A' : 'B'));
             text(QRectF(x, y, kColumn, kHeading), Qt::AlignLeft | Qt::AlignVCenter,
-                 QString(letter) + QStringLiteral(": ") + q(side.label));
+                QString(letter) + QStringLiteral(": ") + q(side.label));
             y += kHeading;
         }
         cards(x, y, side);
@@ -253,16 +261,16 @@ private:
             QString title, value, detail;
         };
         const Card cards[] = {
-            {QStringLiteral("bottleneck T"), qnum(T) + QLatin1Char(' ') + unitTime(),
-             QStringLiteral("stage %1").arg(ev.bottleneckStage + 1)},
-            {QStringLiteral("lower bound"), qnum(m_d.lowerBound) + QLatin1Char(' ') + unitTime(),
-             QStringLiteral("proven by ") + q(m_d.provenBy)},
-            {QStringLiteral("gap (T \u2212 LB) / T"), qnum(100 * gap) + QStringLiteral(" %"),
-             gap <= 1e-9 ? QStringLiteral("proven optimal") : QStringLiteral("at most this far from optimal")},
-            {QStringLiteral("throughput 1 / T"), qnum(T > 0 ? 1 / T : 0) + QStringLiteral(" per ") + unitTime(),
-             QStringLiteral("requests per time unit")},
-            {QStringLiteral("latency k \u00b7 T"), qnum(T * m_d.k) + QLatin1Char(' ') + unitTime(),
-             QStringLiteral("sum of stage costs %1").arg(qnum(ev.sumOfCosts()))},
+            { QStringLiteral("bottleneck T"), qnum(T) + QLatin1Char(' ') + unitTime(),
+                QStringLiteral("stage %1").arg(ev.bottleneckStage + 1) },
+            { QStringLiteral("lower bound"), qnum(m_d.lowerBound) + QLatin1Char(' ') + unitTime(),
+                QStringLiteral("proven by ") + q(m_d.provenBy) },
+            { QStringLiteral("gap (T \u2212 LB) / T"), qnum(100 * gap) + QStringLiteral(" %"),
+                gap <= 1e-9 ? QStringLiteral("proven optimal") : QStringLiteral("at most this far from optimal") },
+            { QStringLiteral("throughput 1 / T"), qnum(T > 0 ? 1 / T : 0) + QStringLiteral(" per ") + unitTime(),
+                QStringLiteral("requests per time unit") },
+            { QStringLiteral("latency k \u00b7 T"), qnum(T * m_d.k) + QLatin1Char(' ') + unitTime(),
+                QStringLiteral("sum of stage costs %1").arg(qnum(ev.sumOfCosts())) },
         };
         const int n = static_cast<int>(std::size(cards));
         const double gapX = 12, w = (kColumn - (n - 1) * gapX) / n;
@@ -274,7 +282,7 @@ private:
             m_p.setPen(kMuted);
             setFont(11);
             text(r.adjusted(10, 6, -10, 0).adjusted(0, 0, 0, -(kCards - 22)), Qt::AlignLeft | Qt::AlignVCenter,
-                 cards[i].title);
+                cards[i].title);
             for (double px = 18; px >= 11; px -= 1) { // the largest size that fits
                 setFont(px, true);
                 if (QFontMetricsF(m_p.font()).horizontalAdvance(cards[i].value) <= w - 20)
@@ -326,11 +334,11 @@ private:
                 // Scope paths keep their deepest part; ranges ("a ... b", "first id ...") both ends.
                 setFont(14 * s, true);
                 text(r.adjusted(4 * s, 2 * s, -4 * s, -bh / 2), Qt::AlignHCenter | Qt::AlignBottom,
-                     q(m_d.drawing.labels[b]),
-                     m_d.drawing.scopeDepth > 0 && !m_d.drawing.mergedScopes ? Qt::ElideLeft : Qt::ElideMiddle);
+                    q(m_d.drawing.labels[b]),
+                    m_d.drawing.scopeDepth > 0 && !m_d.drawing.mergedScopes ? Qt::ElideLeft : Qt::ElideMiddle);
                 setFont(12 * s);
                 text(r.adjusted(4 * s, bh / 2, -4 * s, -2 * s), Qt::AlignHCenter | Qt::AlignTop,
-                     QStringLiteral("%1 ops \u00b7 stage %2").arg(size).arg(st + 1));
+                    QStringLiteral("%1 ops \u00b7 stage %2").arg(size).arg(st + 1));
             } else {
                 setFont(14 * s);
                 text(r.adjusted(4 * s, 0, -4 * s, 0), Qt::AlignCenter, q(m_d.drawing.labels[b]), Qt::ElideMiddle);
@@ -351,14 +359,14 @@ private:
             m_p.setPen(kInk);
             const bool last = b == kMaxLegend - 1 && m_d.k > kMaxLegend;
             text(QRectF(sx + 18, sy, kSwatch - 20, kLine), Qt::AlignLeft | Qt::AlignVCenter,
-                 last ? QStringLiteral("\u2026 %1").arg(m_d.k) : QStringLiteral("stage %1").arg(b + 1));
+                last ? QStringLiteral("\u2026 %1").arg(m_d.k) : QStringLiteral("stage %1").arg(b + 1));
         }
         m_p.setBrush(Qt::NoBrush);
     }
 
     // A table with right-aligned numeric columns; returns the y below it.
     double table(double x, double y, const QStringList &head, const std::vector<double> &widths,
-                 const std::vector<QStringList> &rows, const std::vector<bool> &bold, const QString &more)
+        const std::vector<QStringList> &rows, const std::vector<bool> &bold, const QString &more)
     {
         setFont(12, true);
         m_p.setPen(kInk);
@@ -393,32 +401,28 @@ private:
 
     QString moreRows() const
     {
-        return m_g.hiddenRows > 0 ? QStringLiteral("\u2026 %1 more rows (every stage is in the JSON sidecar, --data)")
-                                        .arg(m_g.hiddenRows)
-                                  : QString();
+        return m_g.hiddenRows > 0
+            ? QStringLiteral("\u2026 %1 more rows (every stage is in the JSON sidecar, --data)").arg(m_g.hiddenRows)
+            : QString();
     }
 
     double stageTable(double x, double y, const ReportSide &side)
     {
         const Evaluation &ev = side.evaluation;
-        const QStringList head = {QStringLiteral("stage"),
-                                  QStringLiteral("nodes"),
-                                  QStringLiteral("work (%1)").arg(unitTime()),
-                                  QStringLiteral("comm in (%1)").arg(unitSize()),
-                                  QStringLiteral("comm out (%1)").arg(unitSize()),
-                                  QStringLiteral("param (%1)").arg(unitSize()),
-                                  QStringLiteral("cost (%1)").arg(unitTime())};
+        const QStringList head
+            = { QStringLiteral("stage"), QStringLiteral("nodes"), QStringLiteral("work (%1)").arg(unitTime()),
+                  QStringLiteral("comm in (%1)").arg(unitSize()), QStringLiteral("comm out (%1)").arg(unitSize()),
+                  QStringLiteral("param (%1)").arg(unitSize()), QStringLiteral("cost (%1)").arg(unitTime()) };
         std::vector<QStringList> rows;
         std::vector<bool> bold;
         for (const StageRow &r : m_g.rows) {
             const StageCost &c = ev.stages[r.first]; // a range is all zeros
             const bool isBottleneck = r.first == ev.bottleneckStage;
-            rows.push_back({rowLabel(r) + (isBottleneck ? QStringLiteral("*") : QStringLiteral(" ")),
-                            QString::number(c.nodes), qnum(c.work), qnum(c.commIn), qnum(c.commOut), qnum(c.param),
-                            qnum(c.cost)});
+            rows.push_back({ rowLabel(r) + (isBottleneck ? QStringLiteral("*") : QStringLiteral(" ")),
+                QString::number(c.nodes), qnum(c.work), qnum(c.commIn), qnum(c.commOut), qnum(c.param), qnum(c.cost) });
             bold.push_back(isBottleneck);
         }
-        const std::vector<double> widths = {90, 110, 180, 180, 180, 180, 180};
+        const std::vector<double> widths = { 90, 110, 180, 180, 180, 180, 180 };
         const double below = table(x, y, head, widths, rows, bold, moreRows());
         // Colour chips before the stage numbers.
         for (size_t i = 0; i < m_g.rows.size(); ++i) {
@@ -437,7 +441,7 @@ private:
     {
         const double raw = range / ticks;
         const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-        for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+        for (double m : { 1.0, 2.0, 2.5, 5.0, 10.0 })
             if (raw <= m * mag)
                 return m * mag;
         return 10 * mag;
@@ -469,7 +473,7 @@ private:
         m_p.translate(area.left() + 8, plot.center().y());
         m_p.rotate(-90);
         text(QRectF(-plot.height() / 2, -8, plot.height(), 16), Qt::AlignCenter,
-             QStringLiteral("stage cost (%1)").arg(unitTime()));
+            QStringLiteral("stage cost (%1)").arg(unitTime()));
         m_p.restore();
         m_p.setPen(QPen(kInk, 1));
         m_p.drawLine(plot.bottomLeft(), plot.bottomRight());
@@ -483,8 +487,8 @@ private:
             const double over = std::max(0.0, c.cost - c.work - comm);
             const double bx = plot.left() + b * slot + (slot - barW) / 2;
             double base = 0;
-            const QColor colors[] = {ui::stageColor(b), ui::stageColor(b).darker(140), QColor(0x99, 0x99, 0x99)};
-            const double parts[] = {c.work, comm, over};
+            const QColor colors[] = { ui::stageColor(b), ui::stageColor(b).darker(140), QColor(0x99, 0x99, 0x99) };
+            const double parts[] = { c.work, comm, over };
             for (int i = 0; i < 3; ++i) {
                 if (parts[i] <= 0)
                     continue;
@@ -498,11 +502,11 @@ private:
             m_p.setPen(kMuted);
             if (b % labelEvery == 0)
                 text(QRectF(plot.left() + b * slot - 20 + slot / 2, plot.bottom() + 2, 40, 16), Qt::AlignCenter,
-                     QString::number(b + 1));
+                    QString::number(b + 1));
             if (k <= 16 && c.cost > 0) {
                 m_p.setPen(kInk);
-                text(QRectF(bx - 20, yOf(c.cost) - 17, barW + 40, 16), Qt::AlignHCenter | Qt::AlignBottom,
-                     qnum(c.cost));
+                text(
+                    QRectF(bx - 20, yOf(c.cost) - 17, barW + 40, 16), Qt::AlignHCenter | Qt::AlignBottom, qnum(c.cost));
             }
         }
         // The lower bound line.
@@ -513,7 +517,7 @@ private:
         setFont(11);
         m_p.setPen(kMuted);
         text(QRectF(plot.left(), plot.bottom() + 18, plot.width(), 16), Qt::AlignHCenter | Qt::AlignVCenter,
-             QStringLiteral("stage"));
+            QStringLiteral("stage"));
         double lx = plot.left();
         const double ly = plot.bottom() + 38;
         auto key = [&](const QColor &color, const QString &label, bool line) {
@@ -543,31 +547,24 @@ private:
         const ReportSide &a = m_d.sides[0], &b = m_d.sides[1];
         const double x = kMargin, w = m_g.width - 2 * kMargin;
         heading(x, y, w,
-                QStringLiteral("Differences per stage, \u0394 = B \u2212 A (A: %1, B: %2)").arg(q(a.label), q(b.label)));
+            QStringLiteral("Differences per stage, \u0394 = B \u2212 A (A: %1, B: %2)").arg(q(a.label), q(b.label)));
         y += kHeading;
-        const QStringList head = {QStringLiteral("stage"),
-                                  QStringLiteral("nodes A"),
-                                  QStringLiteral("nodes B"),
-                                  QStringLiteral("\u0394 nodes"),
-                                  QStringLiteral("cost A"),
-                                  QStringLiteral("cost B"),
-                                  QStringLiteral("\u0394 cost"),
-                                  QStringLiteral("\u0394 work"),
-                                  QStringLiteral("\u0394 comm in"),
-                                  QStringLiteral("\u0394 comm out")};
+        const QStringList head = { QStringLiteral("stage"), QStringLiteral("nodes A"), QStringLiteral("nodes B"),
+            QStringLiteral("\u0394 nodes"), QStringLiteral("cost A"), QStringLiteral("cost B"),
+            QStringLiteral("\u0394 cost"), QStringLiteral("\u0394 work"), QStringLiteral("\u0394 comm in"),
+            QStringLiteral("\u0394 comm out") };
         std::vector<QStringList> rows;
         std::vector<bool> bold;
         auto signedNum = [](double v) { return (v > 0 ? QStringLiteral("+") : QString()) + qnum(v); };
         for (const StageRow &r : m_g.rows) {
             const int s = r.first;
             const StageCost &ca = a.evaluation.stages[s], &cb = b.evaluation.stages[s];
-            rows.push_back({rowLabel(r), QString::number(ca.nodes), QString::number(cb.nodes),
-                            signedNum(cb.nodes - ca.nodes), qnum(ca.cost), qnum(cb.cost), signedNum(cb.cost - ca.cost),
-                            signedNum(cb.work - ca.work), signedNum(cb.commIn - ca.commIn),
-                            signedNum(cb.commOut - ca.commOut)});
+            rows.push_back({ rowLabel(r), QString::number(ca.nodes), QString::number(cb.nodes),
+                signedNum(cb.nodes - ca.nodes), qnum(ca.cost), qnum(cb.cost), signedNum(cb.cost - ca.cost),
+                signedNum(cb.work - ca.work), signedNum(cb.commIn - ca.commIn), signedNum(cb.commOut - ca.commOut) });
             bold.push_back(s == a.evaluation.bottleneckStage || s == b.evaluation.bottleneckStage);
         }
-        const std::vector<double> widths = {80, 120, 120, 110, 200, 200, 200, 200, 200, 200};
+        const std::vector<double> widths = { 80, 120, 120, 110, 200, 200, 200, 200, 200, 200 };
         y = table(x, y, head, widths, rows, bold, moreRows());
         int moved = 0;
         for (int32_t v = 0; v < a.partition.nodeCount(); ++v)
@@ -576,11 +573,11 @@ private:
         setFont(13, true);
         m_p.setPen(kInk);
         text(QRectF(x, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter,
-             QStringLiteral("bottleneck A %1 %2, B %3 %2: \u0394 %4 %2 (%5 %); %6 of %7 nodes are in a different stage")
-                 .arg(qnum(ta), unitTime(), qnum(tb), signedNum(tb - ta),
-                      ta > 0 ? signedNum(100 * (tb - ta) / ta) : QStringLiteral("-"))
-                 .arg(moved)
-                 .arg(m_d.nodes));
+            QStringLiteral("bottleneck A %1 %2, B %3 %2: \u0394 %4 %2 (%5 %); %6 of %7 nodes are in a different stage")
+                .arg(qnum(ta), unitTime(), qnum(tb), signedNum(tb - ta),
+                    ta > 0 ? signedNum(100 * (tb - ta) / ta) : QStringLiteral("-"))
+                .arg(moved)
+                .arg(m_d.nodes));
     }
 
     QPainter &m_p;
@@ -594,7 +591,7 @@ private:
 QSizeF reportPageSize(const ReportData &data)
 {
     const Geometry g(data);
-    return {g.width, g.height};
+    return { g.width, g.height };
 }
 
 void paintReport(QPainter &painter, const ReportData &data)

@@ -1,8 +1,9 @@
-#include "report/report_command.h"
+#include "ui/report/report_command.h"
 
+#include "core/bounds/bound.h"
 #include "core/cli/common.h"
 #include "core/partition/partitioner.h"
-#include "report/report.h"
+#include "ui/report/report.h"
 
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -37,11 +38,17 @@ bool ensureGuiApplication(std::unique_ptr<QGuiApplication> &app, std::string &er
         error = "drawing a report needs a QGuiApplication, and this process already has a QCoreApplication";
         return false;
     }
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    // Nothing is shown, so offscreen unless the user chose a platform; a chosen
+    // X11 or Wayland platform without its display would abort in Qt, so it is
+    // replaced by offscreen too.
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    const bool noDisplay = (platform.startsWith("xcb") && qEnvironmentVariableIsEmpty("DISPLAY"))
+        || (platform.startsWith("wayland") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"));
+    if (platform.isEmpty() || noDisplay)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     static int argc = 1;
     static char name[] = "pipecut-cli";
-    static char *argv[] = {name, nullptr};
+    static char *argv[] = { name, nullptr };
     previousHandler = qInstallMessageHandler(quietHandler);
     app = std::make_unique<QGuiApplication>(argc, argv);
     return true;
@@ -57,10 +64,10 @@ std::string baseName(const std::string &path)
 int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
 {
     Args args("report", "report GRAPH [-p PARTITION.json] [-k K] -o OUT.(png|svg|pdf) [options]",
-              "Render a report of a partition: the model, the cost parameters, the graph in stage colours, the "
-              "stage table, per-stage bars against the proven lower bound, the gap, throughput and latency. "
-              "With --compare, two partitions side by side with their per-stage differences. Runs headless. "
-              "The date printed comes from SOURCE_DATE_EPOCH when set.");
+        "Render a report of a partition: the model, the cost parameters, the graph in stage colours, the "
+        "stage table, per-stage bars against the proven lower bound, the gap, throughput and latency. "
+        "With --compare, two partitions side by side with their per-stage differences. Runs headless. "
+        "The date printed comes from SOURCE_DATE_EPOCH when set.");
     args.positional("GRAPH", "graph file (any supported format)");
     args.option("-p", "PARTITION.json", "the partition to report (default: partition with --method)");
     args.option("-k", "K", "number of stages (default: the partition's, else the file's suggestion, else 4)");
@@ -70,6 +77,7 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     args.option("--time-limit", "SECONDS", "partitioner time limit when -p is not given");
     args.option("--seed", "S", "partitioner seed (default 1)");
     args.option("--bound-time-limit", "SECONDS", "time limit of the lower bound (default 10)");
+    args.option("--bound-method", "METHOD", "lower-bound method, as for 'bound --method' (default best)");
     args.option("--scale", "F", "PNG pixels per report unit (default 1; reduced to stay within 32,767 pixels)");
     args.option("--data", "FILE.json", "also write every figure of the report as JSON");
     addCommonOptions(args);
@@ -86,7 +94,7 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     auto scale = args.getDouble("--scale", 1.0);
     auto partLimit = args.getDouble("--time-limit", 0.0);
     auto seed = args.getInt("--seed", 1);
-    for (const auto *r : {&boundLimit, &scale, &partLimit})
+    for (const auto *r : { &boundLimit, &scale, &partLimit })
         if (!*r)
             return usageError(s, r->error());
     if (!seed)
@@ -102,7 +110,14 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     std::vector<Partition> partitions;
     ReportOptions options;
     options.boundTimeLimit = *boundLimit;
-    for (const char *option : {"-p", "--compare"}) {
+    options.boundMethod = args.get("--bound-method", "best");
+    {
+        BoundOptions check;
+        check.method = options.boundMethod;
+        if (Status st = check.validate(); !st)
+            return usageError(s, st.error());
+    }
+    for (const char *option : { "-p", "--compare" }) {
         if (!args.has(option))
             continue;
         auto p = loadPartition(args.get(option), g);
@@ -119,8 +134,9 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
         return usageError(s, "-k must be between 1 and 100000, not " + std::to_string(*k));
     for (size_t i = 0; i < partitions.size(); ++i)
         if (partitions[i].k() != *k)
-            return inputError(s, options.labels[i] + ": the partition has " + std::to_string(partitions[i].k()) +
-                                     " stages but -k is " + std::to_string(*k));
+            return inputError(s,
+                options.labels[i] + ": the partition has " + std::to_string(partitions[i].k()) + " stages but -k is "
+                    + std::to_string(*k));
     if (!args.has("-p")) {
         PartitionOptions po;
         po.k = static_cast<int>(*k);
@@ -160,16 +176,16 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     char line[256];
     if (written->pixelWidth > 0)
         std::snprintf(line, sizeof line, "wrote %s (%d x %d pixels, scale %.4g)\n", out.c_str(), written->pixelWidth,
-                      written->pixelHeight, written->scale);
+            written->pixelHeight, written->scale);
     else
-        std::snprintf(line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written->width,
-                      written->height);
+        std::snprintf(
+            line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written->width, written->height);
     s.out << line;
     for (const ReportSide &side : data->sides) {
         const double T = side.evaluation.bottleneck;
         std::snprintf(line, sizeof line, "%s: bottleneck %.10g, lower bound %.10g (%s), gap %.3f%%\n",
-                      side.label.c_str(), T, data->lowerBound, data->provenBy.c_str(),
-                      T > 0 ? 100 * (T - data->lowerBound) / T : 0.0);
+            side.label.c_str(), T, data->lowerBound, data->provenBy.c_str(),
+            T > 0 ? 100 * (T - data->lowerBound) / T : 0.0);
         s.out << line;
     }
     return kExitOk;

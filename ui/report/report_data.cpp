@@ -1,5 +1,5 @@
 // buildReport(): every figure of the report, computed once for both front ends.
-#include "report/report.h"
+#include "ui/report/report.h"
 
 #include "core/bounds/bound.h"
 #include "core/util/json_writer.h"
@@ -30,7 +30,9 @@ std::string reportDate(const std::optional<int64_t> &epoch)
     } else {
         seconds = QDateTime::currentSecsSinceEpoch();
     }
-    return QDateTime::fromSecsSinceEpoch(seconds, QTimeZone::utc()).toString(QStringLiteral("yyyy-MM-dd")).toStdString();
+    return QDateTime::fromSecsSinceEpoch(seconds, QTimeZone::utc())
+        .toString(QStringLiteral("yyyy-MM-dd"))
+        .toStdString();
 }
 
 std::string sideLabel(const ReportOptions &options, size_t i)
@@ -43,7 +45,7 @@ std::string sideLabel(const ReportOptions &options, size_t i)
 } // namespace
 
 Result<ReportData> buildReport(const Graph &graph, const CostParams &params, const std::vector<Partition> &partitions,
-                               const ReportOptions &options, const StopToken &stop)
+    const ReportOptions &options, const StopToken &stop)
 {
     if (partitions.empty() || partitions.size() > 2)
         return makeError("a report shows one partition, or two to compare");
@@ -51,8 +53,8 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
     for (size_t i = 0; i < partitions.size(); ++i) {
         const std::string label = sideLabel(options, i);
         if (partitions[i].k() != k)
-            return makeError("the partitions to compare have different k (" + std::to_string(k) + " and " +
-                             std::to_string(partitions[i].k()) + ")");
+            return makeError("the partitions to compare have different k (" + std::to_string(k) + " and "
+                + std::to_string(partitions[i].k()) + ")");
         if (Status st = validatePartition(graph, params, partitions[i]); !st)
             return makeError(label + ": " + st.error());
     }
@@ -83,9 +85,8 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
     bo.method = options.boundMethod;
     bo.timeLimit = options.boundTimeLimit;
     // The better partition prunes the bound's search; the bound does not depend on it.
-    const auto best = std::min_element(d.sides.begin(), d.sides.end(), [](const ReportSide &a, const ReportSide &b) {
-        return a.evaluation.bottleneck < b.evaluation.bottleneck;
-    });
+    const auto best = std::min_element(d.sides.begin(), d.sides.end(),
+        [](const ReportSide &a, const ReportSide &b) { return a.evaluation.bottleneck < b.evaluation.bottleneck; });
     bo.incumbent = best->partition;
     if (Status st = bo.validate(); !st)
         return makeError(st.error());
@@ -194,19 +195,20 @@ std::string reportJson(const ReportData &d)
 
 double drawingScale(const Layout &layout)
 {
-    return std::min({1.0, kDrawingWidth / std::max(layout.width, 1.0), kDrawingMaxHeight / std::max(layout.height, 1.0)});
+    return std::min(
+        { 1.0, kDrawingWidth / std::max(layout.width, 1.0), kDrawingMaxHeight / std::max(layout.height, 1.0) });
 }
 
 double fittingScale(double width, double height, double requested)
 {
     double s = requested > 0 ? requested : 1.0;
-    s = std::min({s, kMaxImageSide / width, kMaxImageSide / height});
+    s = std::min({ s, kMaxImageSide / width, kMaxImageSide / height });
     if (width * height * s * s > kMaxImagePixels)
         s = std::sqrt(kMaxImagePixels / (width * height));
     // Whole pixels must still fit after rounding up.
-    while ((std::ceil(width * s) > kMaxImageSide || std::ceil(height * s) > kMaxImageSide ||
-            std::ceil(width * s) * std::ceil(height * s) > kMaxImagePixels) &&
-           s > 0)
+    while ((std::ceil(width * s) > kMaxImageSide || std::ceil(height * s) > kMaxImageSide
+               || std::ceil(width * s) * std::ceil(height * s) > kMaxImagePixels)
+        && s > 0)
         s *= 0.999;
     return s;
 }

@@ -1,15 +1,15 @@
 // writeReport(): PNG (QImage), SVG (QSvgGenerator) and PDF (QPdfWriter, vector)
 // from the one painting in report_painter.cpp, with the bundled font.
-#include "report/report.h"
-#include "report/report_painter.h"
+#include "ui/report/report.h"
+#include "ui/report/report_painter.h"
 
 #include "core/io/graph_io.h"
 
 #include <QBuffer>
 #include <QDateTime>
 #include <QFontDatabase>
-#include <QHashFunctions>
 #include <QGuiApplication>
+#include <QHashFunctions>
 #include <QImage>
 #include <QImageWriter>
 #include <QPageSize>
@@ -65,7 +65,8 @@ QByteArray reproduciblePdf(QByteArray pdf, const std::string &date)
     const QByteArray pdfDate = when.toString(QStringLiteral("yyyyMMddHHmmss")).toLatin1();
     // /CreationDate (D:20261128103900+01'00') and XMP's 2026-11-28T10:39:00+01:00
     static const QRegularExpression infoDate(QStringLiteral("\\(D:(\\d{14})([^)]*)\\)"));
-    static const QRegularExpression xmpDate(QStringLiteral("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)([+-]\\d\\d:\\d\\d|Z)"));
+    static const QRegularExpression xmpDate(
+        QStringLiteral("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)([+-]\\d\\d:\\d\\d|Z)"));
     static const QRegularExpression uuid(
         QStringLiteral("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"));
     static const QRegularExpression hexId(QStringLiteral("/ID \\[\\s*<([0-9a-fA-F]+)>\\s*<([0-9a-fA-F]+)>"));
@@ -98,8 +99,8 @@ QByteArray reproduciblePdf(QByteArray pdf, const std::string &date)
         return QStringLiteral("00000000-0000-4000-8000-") + QString::fromLatin1(pdfDate.right(12));
     });
     replaceAll(hexId, [&](const QRegularExpressionMatch &m) {
-        return QStringLiteral("/ID [<%1> <%2>").arg(QString(m.capturedLength(1), QLatin1Char('0')),
-                                                     QString(m.capturedLength(2), QLatin1Char('0')));
+        return QStringLiteral("/ID [<%1> <%2>")
+            .arg(QString(m.capturedLength(1), QLatin1Char('0')), QString(m.capturedLength(2), QLatin1Char('0')));
     });
     return text.toLatin1();
 }
@@ -121,10 +122,10 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
     if (suffix == QLatin1String("png")) {
         const double s = fittingScale(page.width(), page.height(), options.scale);
         QImage image(static_cast<int>(std::ceil(page.width() * s)), static_cast<int>(std::ceil(page.height() * s)),
-                     QImage::Format_RGB32);
+            QImage::Format_RGB32);
         if (image.isNull())
-            return makeError(path + ": cannot allocate a " + std::to_string(image.width()) + " x " +
-                             std::to_string(image.height()) + " image");
+            return makeError(path + ": cannot allocate a " + std::to_string(image.width()) + " x "
+                + std::to_string(image.height()) + " image");
         image.fill(Qt::white);
         image.setDotsPerMeterX(3780); // 96 dpi, fixed so that the file does not depend on the screen
         image.setDotsPerMeterY(3780);
@@ -155,8 +156,8 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
         svg.setSize(QSize(static_cast<int>(std::ceil(page.width())), static_cast<int>(std::ceil(page.height()))));
         svg.setViewBox(QRectF(QPointF(0, 0), page));
         svg.setTitle(title);
-        svg.setDescription(QStringLiteral("pipecut %1, %2").arg(QString::fromStdString(data.version),
-                                                                 QString::fromStdString(data.date)));
+        svg.setDescription(QStringLiteral("pipecut %1, %2")
+                               .arg(QString::fromStdString(data.version), QString::fromStdString(data.date)));
         {
             QPainter painter;
             if (!painter.begin(&svg))

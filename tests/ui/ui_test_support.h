@@ -1,0 +1,65 @@
+#pragma once
+// Helpers shared by the explorer's GUI tests (offscreen, real widgets).
+
+#include "ui/document.h"
+#include "ui/graph_view.h"
+#include "ui/main_window.h"
+#include "ui/move_controller.h"
+
+#include <QApplication>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QMimeData>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+namespace pipecut::ui::testing {
+
+// Test-mode settings (never the user's) under one application name.
+inline void useTestSettings()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setApplicationName("pipecut-tests");
+}
+
+// A shown, non-interactive window (errors go to lastError(), not dialogs);
+// nullptr when it could not be exposed.
+inline std::unique_ptr<MainWindow> makeWindow()
+{
+    auto w = std::make_unique<MainWindow>();
+    w->setInteractive(false);
+    w->resize(1400, 900);
+    w->show();
+    return QTest::qWaitForWindowExposed(w.get()) ? std::move(w) : nullptr;
+}
+
+// Waits until the model is loaded, drawn and partitioned (bounds may still run).
+inline bool waitForModel(MainWindow &w, int timeoutMs = 120000)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < timeoutMs) {
+        QTest::qWait(20);
+        if (w.document()->hasGraph() && w.graphView()->hasPicture() && !w.isSolving())
+            return true;
+    }
+    return false;
+}
+
+// Sends a complete drag-enter / drag-move / drop sequence to `target` at `pos`.
+inline bool dropNodes(QWidget *target, QPoint pos, const std::vector<NodeId> &nodes, Qt::KeyboardModifiers mods)
+{
+    std::unique_ptr<QMimeData> mime(MoveController::makeMimeData(nodes));
+    QDragEnterEvent enter(pos, Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
+    QApplication::sendEvent(target, &enter);
+    QDragMoveEvent move(pos, Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
+    QApplication::sendEvent(target, &move);
+    QDropEvent drop(QPointF(pos), Qt::MoveAction, mime.get(), Qt::LeftButton, mods);
+    QApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
+}
+
+} // namespace pipecut::ui::testing
