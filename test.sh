@@ -21,11 +21,20 @@ cmake --preset core -DPIPECUT_BUILD_BENCHMARKS=OFF "${launcher[@]}" >/dev/null
 cmake --build --preset core -j"$jobs"
 ctest --preset core -j"$jobs"
 
-# 2. Everything: GUI, CLI, benchmarks (built, not run) and the GUI tests.
+# 2. The engine and its suites again under AddressSanitizer + UndefinedBehaviorSanitizer
+#    (Debug at -O1, no UI, build/asan): memory errors, leaks and undefined behaviour fail.
+cmake --preset asan "${launcher[@]}" >/dev/null
+cmake --build --preset asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0 \
+    ctest --preset asan -j"$jobs"
+
+# 3. Everything: GUI, CLI, benchmarks (built, not run) and the GUI tests.
 cmake --preset release "${launcher[@]}" >/dev/null
 cmake --build --preset release -j"$jobs"
 # The engine's suites ran above; here only what needs the widgets.
 ctest --preset release -j"$jobs" -R "^ui_"
 
-# 3. The Debian package: build it, unpack it into a scratch root, run the installed CLI.
+# 4. The Debian package: build it, unpack it into a scratch root, run the installed CLI.
 packaging/test_package.sh build/release

@@ -61,6 +61,11 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         pen = QPen(kSelection, 4.0);
     else if (m_context->marked.size() > size_t(index(m_node)) && m_context->marked[index(m_node)])
         pen = QPen(kMarked, 3.0, Qt::DashLine);
+    if (lod < 0.1 && !bottleneck && !isSelected() && pen.style() == Qt::SolidLine) {
+        // A few pixels on screen: the fill is all one sees, and fillRect is the fastest path.
+        painter->fillRect(box, stageColor(stage));
+        return;
+    }
     painter->setPen(pen);
     painter->setBrush(stageColor(stage));
     if (lod < 0.25) { // far away: plain boxes are all one can see, and antialiasing them costs
@@ -235,6 +240,9 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         if (p.stage(u) != p.stage(v))
             out = std::max(out, doc.graph().out(u));
     }
+    const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    if (out < 0 && lod < 0.05)
+        return; // the whole graph at a glance: only the edges that cross stages say anything
     painter->setBrush(Qt::NoBrush);
     if (out < 0) {
         // Opaque: alpha blending thousands of paths is what makes a fitted view slow.
@@ -282,7 +290,8 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     polyline.reserve(segments + 1);
     for (int i = 0; i <= segments; ++i)
         polyline << pointAt(t0 + (t1 - t0) * i / segments);
-    // Without antialiasing: a third of the cost, and long curves hide their steps.
+    // Without antialiasing: a third of the cost (a long thick edge may show a
+    // one-pixel step where it is nearly straight).
     const bool aa = painter->testRenderHint(QPainter::Antialiasing);
     painter->setRenderHint(QPainter::Antialiasing, false);
     painter->drawPolyline(polyline);

@@ -10,6 +10,7 @@
 #include "core/cost/evaluate.h"
 
 #include "core/partition/partitioner.h"
+#include "core/util/limits.h"
 
 #include <algorithm>
 #include <atomic>
@@ -39,6 +40,8 @@ Status BoundOptions::validate() const
             return makeError("unknown bound method '" + e + "' in --exclude");
     if (!std::isfinite(timeLimit) || timeLimit < 0)
         return makeError("time limit must be a non-negative number of seconds");
+    if (idealCap < 0 || memoryBudget < 0 || maxMipColumns < 0)
+        return makeError("the ideal cap, memory budget and MIP column limit must be non-negative (0 = default)");
     return Ok{};
 }
 
@@ -210,6 +213,8 @@ private:
         po.method = "ideal-dp";
         po.threads = 1;
         po.timeLimit = std::max(0.01, m_ctx.remaining());
+        po.idealCap = m_options.idealCap;
+        po.memoryBudget = m_options.memoryBudget;
         if (m_ctx.incumbent)
             po.start = *m_ctx.incumbent;
         auto p = runPartitioner(m_ctx.graph, m_ctx.params, po, stop);
@@ -294,6 +299,29 @@ private:
     std::vector<std::pair<double, int32_t>> m_anchorValues;
 };
 
+// Columns of the largest model `method` builds (block_model.h: per block one
+// binary per class and ideal, one read and one write column per tensor), and a
+// refusal when they exceed the column limit or CBC's memory for them the budget.
+std::string mipSizeRefusal(const NodeClasses &classes, const BoundOptions &options, const std::string &method)
+{
+    int64_t tensors = 0;
+    for (const auto &succ : classes.succClasses)
+        tensors += succ.empty() ? 0 : 1;
+    const int64_t k = options.k;
+    const int64_t columns = method == "mip" ? (k - 1) * classes.count + 2 * k * tensors + 2 * k + 1
+                                            : 2 * int64_t(classes.count) + 2 * tensors + 2;
+    const int64_t maxColumns = maxMipColumnsOr(options.maxMipColumns);
+    if (columns > maxColumns)
+        return method + " refused: its MIP has " + std::to_string(columns) + " columns, over the limit of " +
+               std::to_string(maxColumns) + " columns";
+    const double bytes = double(columns) * kCbcBytesPerColumn;
+    const int64_t budget = memoryBudgetOr(options.memoryBudget);
+    if (bytes > double(budget))
+        return method + " refused: its MIP (" + std::to_string(columns) + " columns) needs about " +
+               formatBytes(bytes) + ", over the memory budget of " + formatBytes(double(budget));
+    return {};
+}
+
 } // namespace
 
 Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const BoundOptions &options,
@@ -325,7 +353,18 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
             return *cached;
 
     const NodeClasses classes = buildClasses(graph);
-    Runner runner(graph, params, options, classes, stop, progress, timeLimit);
+    // The MIP methods' model sizes are known before any is built: a method
+    // asked for by name refuses past the limits, "best" leaves it out.
+    BoundOptions limited = options;
+    for (const char *method : {"anchor", "bottleneck", "guess", "mip"}) {
+        const std::string refusal = mipSizeRefusal(classes, options, method);
+        if (refusal.empty())
+            continue;
+        if (options.method == method)
+            return makeError(refusal);
+        limited.exclude.push_back(method);
+    }
+    Runner runner(graph, params, limited, classes, stop, progress, timeLimit);
     runner.setIncumbent(options.incumbent ? &*options.incumbent : nullptr);
     BoundResult result = runner.run(options.method);
     if (options.useCache && !stop.stopRequested())

@@ -28,6 +28,12 @@ struct BoundOptions {
     // The best known partition (warm start for mip; an upper bound for pruning).
     std::optional<Partition> incumbent;
     bool useCache = true; // consult and fill BoundCache::global()
+    // Resource limits (core/util/limits.h; 0 = default): the ideal-dp method's
+    // cap on ideals and memory, and the largest MIP handed to CBC. A method
+    // asked for by name refuses past them; "best" leaves such methods out.
+    int64_t idealCap = 0;
+    int64_t memoryBudget = 0;
+    int64_t maxMipColumns = 0;
 
     Status validate() const;
 };

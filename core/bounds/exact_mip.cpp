@@ -145,6 +145,8 @@ Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &
     b.timeLimit = options.timeLimit;
     b.incumbent = options.start;
     b.useCache = false;
+    b.memoryBudget = options.memoryBudget;
+    b.maxMipColumns = options.maxMipColumns;
     auto r = runBound(graph, params, b, stop, progress);
     if (!r)
         return makeError(r.error());

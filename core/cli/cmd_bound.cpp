@@ -23,6 +23,7 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
     args.option("-p", "PARTITION.json", "best known partition (warm start, and the gap is reported)");
     args.flag("--progress", "report progress on stderr");
     addCommonOptions(args);
+    addSolverLimitOptions(args);
     int code = 0;
     if (!parseOrExit(args, argv, s, code))
         return code;
@@ -37,6 +38,10 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
     auto limit = args.getDouble("--time-limit", 0);
     if (!limit)
         return usageError(s, limit.error());
+    auto limits = solverLimits(args);
+    if (!limits)
+        return usageError(s, limits.error());
+    limits->applyTo(o);
     if (*k < 1 || *k > 100000)
         return usageError(s, "-k must be between 1 and 100000, not " + std::to_string(*k));
     o.k = static_cast<int>(*k);
@@ -52,6 +57,9 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
         auto p = loadPartition(args.get("-p"), g);
         if (!p)
             return inputError(s, p.error());
+        if (p->k() != o.k)
+            return inputError(s, args.get("-p") + ": the partition has " + std::to_string(p->k()) +
+                                     " stages but -k is " + std::to_string(o.k));
         if (Status st = validatePartition(g, lg->params, *p); !st)
             return inputError(s, args.get("-p") + ": " + st.error());
         o.incumbent = std::move(p).value();

@@ -46,6 +46,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
     args.option("-o", "PARTITION.json", "write the partition (SPEC 4 JSON)");
     args.flag("--progress", "report progress on stderr");
     addCommonOptions(args);
+    addSolverLimitOptions(args);
     int code = 0;
     if (!parseOrExit(args, argv, s, code))
         return code;
@@ -64,6 +65,10 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
             return usageError(s, r->error());
     if (!limit)
         return usageError(s, limit.error());
+    auto limits = solverLimits(args);
+    if (!limits)
+        return usageError(s, limits.error());
+    limits->applyTo(o);
     if (*k < 1 || *k > 100000)
         return usageError(s, "-k must be between 1 and 100000, not " + std::to_string(*k));
     o.k = static_cast<int>(*k);

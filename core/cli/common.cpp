@@ -2,7 +2,11 @@
 
 #include "core/util/json_writer.h"
 
+#include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 namespace pipecut::cli {
 
@@ -14,6 +18,60 @@ void addCommonOptions(Args &args)
     args.option("--dim", "NAME=VALUE", "value of a symbolic ONNX dimension (repeatable)");
     args.option("--format", "FORMAT", "input format: pipecut-json, dnn-partitioning, pipedream, piper, dot, onnx");
     args.flag("--json", "machine-readable JSON on stdout");
+    args.option("--max-nodes", "N", "refuse graphs of more nodes (default 5000000)");
+    args.option("--max-edges", "N", "refuse graphs of more edges (default 50000000)");
+    args.option("--max-file-size", "BYTES", "refuse larger graph files (default 4G; suffixes K, M, G)");
+}
+
+void addSolverLimitOptions(Args &args)
+{
+    args.option("--max-ideals", "N", "ideal-dp refuses graphs with more ideals (default 3000000)");
+    args.option("--max-mip-columns", "N", "MIP methods refuse larger models (default 4000000)");
+    args.option("--memory-budget", "BYTES", "ideal-dp tables and MIP models must fit (default 6G; suffixes K, M, G)");
+}
+
+namespace {
+
+// A positive count or byte size: digits with an optional K, M, G or T suffix (powers of 1024).
+Result<int64_t> positiveSize(const Args &args, const std::string &name, int64_t fallback, bool suffixes)
+{
+    if (!args.has(name))
+        return fallback;
+    const std::string text = args.get(name);
+    size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+        ++digits;
+    int shift = 0;
+    const std::string suffix = text.substr(digits);
+    if (suffixes && suffix.size() == 1) {
+        const size_t at = std::string("KMGT").find(char(std::toupper(static_cast<unsigned char>(suffix[0]))));
+        shift = at == std::string::npos ? -1 : 10 * int(at + 1);
+    } else if (!suffix.empty()) {
+        shift = -1;
+    }
+    errno = 0;
+    const long long value = digits == 0 || digits > 18 ? 0 : std::strtoll(text.substr(0, digits).c_str(), nullptr, 10);
+    if (shift < 0 || value <= 0 || errno != 0 || (shift > 0 && value > (std::numeric_limits<int64_t>::max() >> shift)))
+        return makeError(name + " needs a positive whole number" + (suffixes ? std::string(" (K, M, G, T allowed)") : "") +
+                         ", not '" + text + "'");
+    return int64_t(value) << shift;
+}
+
+} // namespace
+
+Result<SolverLimits> solverLimits(const Args &args)
+{
+    SolverLimits l;
+    auto cap = positiveSize(args, "--max-ideals", 0, false);
+    auto budget = positiveSize(args, "--memory-budget", 0, true);
+    auto columns = positiveSize(args, "--max-mip-columns", 0, false);
+    for (const auto *r : {&cap, &budget, &columns})
+        if (!*r)
+            return makeError(r->error());
+    l.idealCap = *cap;
+    l.memoryBudget = *budget;
+    l.maxMipColumns = *columns;
+    return l;
 }
 
 int usageError(CliStreams s, const std::string &message)
@@ -60,6 +118,19 @@ std::optional<LoadedGraph> loadWithOptions(const Args &args, const std::string &
         }
         options.format = *f;
     }
+    {
+        auto nodes = positiveSize(args, "--max-nodes", options.maxNodes, false);
+        auto edges = positiveSize(args, "--max-edges", options.maxEdges, false);
+        auto bytes = positiveSize(args, "--max-file-size", options.maxFileBytes, true);
+        for (const auto *r : {&nodes, &edges, &bytes})
+            if (!*r) {
+                exitCode = usageError(s, r->error());
+                return std::nullopt;
+            }
+        options.maxNodes = *nodes;
+        options.maxEdges = *edges;
+        options.maxFileBytes = *bytes;
+    }
     options.device = args.get("--device");
     for (const std::string &d : args.getAll("--dim")) {
         const auto eq = d.find('=');
@@ -73,7 +144,17 @@ std::optional<LoadedGraph> loadWithOptions(const Args &args, const std::string &
     }
     auto g = loadGraph(path, options);
     if (!g) {
-        exitCode = inputError(s, g.error());
+        // Name the option that raises a limit the file hit.
+        std::string hint;
+        const std::string &e = g.error();
+        const auto has = [&e](const char *text) { return e.find(text) != std::string::npos; };
+        if (has("nodes exceed the limit") || has("nodes, over the limit"))
+            hint = " (--max-nodes)";
+        else if (has("edges exceed the limit") || has("edges, over the limit"))
+            hint = " (--max-edges)";
+        else if (has("bytes exceed the limit") || has("bytes, over the limit") || has(", over the limit of"))
+            hint = " (--max-file-size)";
+        exitCode = inputError(s, e + hint);
         return std::nullopt;
     }
     LoadedGraph lg{std::move(g).value(), {}};

@@ -19,6 +19,21 @@ namespace pipecut::cli {
 // Declares --bandwidth, --memory-limit, --device, --dim, --format, --json.
 void addCommonOptions(Args &args);
 
+// Declares --max-ideals, --max-mip-columns and --memory-budget (partition, bound).
+void addSolverLimitOptions(Args &args);
+struct SolverLimits {
+    int64_t idealCap = 0, memoryBudget = 0, maxMipColumns = 0; // 0 = the defaults
+    // Into PartitionOptions or BoundOptions.
+    template <class Options> void applyTo(Options &o) const
+    {
+        o.idealCap = idealCap;
+        o.memoryBudget = memoryBudget;
+        o.maxMipColumns = maxMipColumns;
+    }
+};
+// Reads them; a usage error message on a malformed value.
+Result<SolverLimits> solverLimits(const Args &args);
+
 // Parses argv for a command; on --help prints help and returns exit 0 through
 // `exitCode`; on a usage error prints "error: ..." and returns 2.
 bool parseOrExit(Args &args, const std::vector<std::string> &argv, CliStreams s, int &exitCode);

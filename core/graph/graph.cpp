@@ -128,6 +128,9 @@ Result<Graph> GraphBuilder::build()
     for (int32_t i = 0; i < n; ++i) {
         if (m_ids[i].empty())
             return makeError(where(m_lines[i]) + ": node #" + std::to_string(i + 1) + " has an empty id");
+        // A NUL cannot pass through C strings (cgraph, the readers of the DOT writer's output).
+        if (m_ids[i].find('\0') != std::string::npos)
+            return makeError(where(m_lines[i]) + ": node #" + std::to_string(i + 1) + " has a NUL character in its id");
         const char *field = bad(m_work[i]) ? "work" : bad(m_out[i]) ? "out" : bad(m_param[i]) ? "param" : nullptr;
         if (field) {
             const double value = field[0] == 'w' ? m_work[i] : field[0] == 'o' ? m_out[i] : m_param[i];
@@ -223,6 +226,12 @@ Result<Graph> GraphBuilder::build()
         g.m_totalOut += m_out[i];
         g.m_totalParam += m_param[i];
     }
+    // Each cost is finite, but 1e308 + 1e308 is not: stage costs would be infinite.
+    for (const auto &[total, name] : {std::pair{g.m_totalWork, "work"}, std::pair{g.m_totalOut, "out"},
+                                      std::pair{g.m_totalParam, "param"}})
+        if (!std::isfinite(total))
+            return makeError(ctx + ": the nodes' " + name +
+                             " values add up to more than the largest double (1.8e308); scale the costs down");
 
     reserveHuge(g.m_edges, edges.size());
     g.m_succOffset.assign(n + 1, 0);

@@ -145,6 +145,8 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
                     } else if (k == NodeKey::Number) {
                         if (nvalue.get_int64().get(spec.number) || spec.number < 0)
                             return std::nullopt;
+                    } else {
+                        return std::nullopt; // On-Demand skips a value unread: the DOM pass validates it
                     }
                 }
                 if (seen != 7)
@@ -237,6 +239,8 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
                     return std::nullopt;
                 builder.addNote(std::string(text));
             }
+        } else {
+            return std::nullopt; // an unknown key's value would be skipped unvalidated
         }
     }
     // At the end of the text current_location() fails; trailing content is unexpected.

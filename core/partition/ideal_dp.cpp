@@ -4,6 +4,7 @@
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
 #include "core/partition/slicegraph.h"
+#include "core/util/limits.h"
 
 #include <algorithm>
 #include <cmath>
@@ -209,7 +210,7 @@ IdealCount countIdeals(const Graph &dag, int64_t cap, const StopToken *stop)
 
 Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params, const Contraction &units, int k,
                                     int64_t cap, const Partition *incumbent, const StopToken &stop,
-                                    const Deadline &deadline)
+                                    const Deadline &deadline, int64_t memoryBudget)
 {
     const Graph &dag = units.graph;
     const int32_t nu = dag.nodeCount();
@@ -280,10 +281,11 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     }
     const int32_t N = static_cast<int32_t>(parent.size());
     const int levels = K - 1; // dp levels 1..K-1 stored; level K only for V
-    const double bytes = double(N) * levels * 12.0;
-    if (bytes > 6e9)
+    const int64_t budget = memoryBudgetOr(memoryBudget);
+    if (const double bytes = idealDpBytes(N, k, nu); bytes > double(budget))
         return makeError("ideal-dp refused: " + std::to_string(N) + " ideals at k = " + std::to_string(K) +
-                         " need " + formatNumber(bytes / 1e9) + " GB of tables (limit 6 GB)");
+                         " need " + formatBytes(bytes) + " of tables, over the memory budget of " +
+                         formatBytes(double(budget)));
 
     IdealDpOutcome out;
     out.ideals = N;
@@ -475,6 +477,14 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     return out;
 }
 
+double idealDpBytes(int64_t ideals, int k, int32_t units)
+{
+    const int levels = std::max(1, std::min(k, std::max(units, 1)) - 1);
+    // parent, added, size, 2 hashes, 4 sums (60 bytes); about 2 hash slots of
+    // 4 bytes; dp (double) and arg (int32) per level.
+    return double(ideals) * (60.0 + 8.0 + 12.0 * levels);
+}
+
 Result<PartitionResult> runIdealDp(const MethodContext &ctx)
 {
     auto contraction = contractGroups(ctx.graph);
@@ -486,6 +496,14 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
     if (count.exceeded)
         return makeError("ideal-dp refused: the group-contracted graph (" + std::to_string(contraction->graph.nodeCount()) +
                          " units) has more than " + std::to_string(cap) + " ideals (the cap)");
+    if (count.stopped)
+        return makeError("ideal-dp stopped while counting ideals");
+    const int64_t budget = memoryBudgetOr(ctx.options.memoryBudget);
+    if (const double bytes = idealDpBytes(count.count, ctx.options.k, contraction->graph.nodeCount());
+        bytes > double(budget))
+        return makeError("ideal-dp refused: " + std::to_string(count.count) + " ideals at k = " +
+                         std::to_string(ctx.options.k) + " need " + formatBytes(bytes) +
+                         " of tables, over the memory budget of " + formatBytes(double(budget)));
     // Incumbent: slicegraph 10x10 + refine (and the given start, when better).
     std::optional<Partition> incumbent;
     double incumbentCost = kInf;
@@ -513,7 +531,7 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
     }
     ctx.report(incumbentCost, 0.0, "ideal-dp: " + std::to_string(count.count) + " ideals");
     auto dp = solveIdealDp(ctx.graph, ctx.params, *contraction, ctx.options.k, cap,
-                           incumbent ? &*incumbent : nullptr, ctx.stop, ctx.deadline);
+                           incumbent ? &*incumbent : nullptr, ctx.stop, ctx.deadline, ctx.options.memoryBudget);
     if (!dp)
         return makeError(dp.error());
     PartitionResult r;

@@ -67,8 +67,14 @@ struct IdealDpOutcome {
 };
 
 // `incumbent`: a feasible partition to prune with (may be empty: no pruning).
+// Refuses when the tables would exceed `memoryBudget` bytes (0: the default of
+// core/util/limits.h).
 Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params, const Contraction &units, int k,
                                     int64_t cap, const Partition *incumbent, const StopToken &stop,
-                                    const Deadline &deadline);
+                                    const Deadline &deadline, int64_t memoryBudget = 0);
+
+// Bytes ideal-dp needs for `ideals` ideals at k stages over `units` units:
+// the per-ideal sums, the hash index and the dp and argmin tables.
+double idealDpBytes(int64_t ideals, int k, int32_t units);
 
 } // namespace pipecut

@@ -42,6 +42,11 @@ struct PartitionOptions {
     // ideal-dp: refuse past this many ideals of the group-contracted graph
     // (0 = the default cap, sized to stay far below the machine's memory).
     int64_t idealCap = 0;
+    // ideal-dp's tables and the mip method's model must fit this many bytes
+    // (0 = kDefaultMemoryBudget, core/util/limits.h); refused before allocating.
+    int64_t memoryBudget = 0;
+    // mip: refuse models of more columns (0 = kDefaultMaxMipColumns).
+    int64_t maxMipColumns = 0;
 
     Status validate() const;
 };

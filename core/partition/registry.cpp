@@ -106,6 +106,8 @@ Status PartitionOptions::validate() const
         return makeError("slicegraph crossover bias must lie in [0, 1]");
     if (idealCap < 0)
         return makeError("the ideal cap must be non-negative (0 = default)");
+    if (memoryBudget < 0 || maxMipColumns < 0)
+        return makeError("the memory budget and the MIP column limit must be non-negative (0 = default)");
     if (start && start->k() != k)
         return makeError("the starting partition has " + std::to_string(start->k()) + " stages but k is " +
                          std::to_string(k));

@@ -3,10 +3,12 @@
 //  - autosave writes the edited partition while it is unsaved; a window that
 //    goes away without closing (what a crash or a kill leaves: the file) makes
 //    the next opening of the model restore the edits, unsaved; saving or a
-//    normal close removes the file;
+//    normal close removes the file. One test kills a real child process
+//    (this test program, running the window) with SIGKILL after its autosave;
 //  - an ONNX model with symbolic dimensions opens with the dialog listing
 //    them; the values given reach the reader and are remembered.
 #include "core/cost/evaluate.h"
+#include "core/io/graph_io.h"
 #include "tests/onnx/model_builder.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/autosave.h"
@@ -16,6 +18,9 @@
 
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -67,7 +72,7 @@ QString writeSymbolicModel(const QTemporaryDir &dir)
 class TestRecovery : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { useTestSettings(); }
+    void initTestCase() { useTestSettings("pipecut-tests-recovery"); }
 
     void editsSurviveAWindowThatDidNotClose()
     {
@@ -107,6 +112,69 @@ private slots:
                     .ok());
         // A normal close ends it: nothing left to recover.
         again->close();
+        QVERIFY(!QFile::exists(file));
+    }
+
+    // Run by killedProcessLeavesItsEditsBehind in a child process: edit, wait
+    // for the autosave, say so, then wait to be killed.
+    void childEditsAndWaits()
+    {
+        if (qEnvironmentVariable("PIPECUT_TEST_CHILD") != "1")
+            QSKIP("runs only as the child of killedProcessLeavesItsEditsBehind");
+        auto w = makeWindow();
+        QVERIFY(w);
+        w->autosave()->setInterval(100);
+        w->openBundledExample();
+        QVERIFY(waitForModel(*w));
+        QFile::remove(Autosave::pathFor(w->document()->filePath()));
+        QVERIFY(makeAnEdit(*w));
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(Autosave::pathFor(w->document()->filePath())), 5000);
+        std::printf("AUTOSAVED\n");
+        std::fflush(stdout);
+        QTest::qWait(120000); // killed long before
+    }
+
+    void killedProcessLeavesItsEditsBehind()
+    {
+        if (qEnvironmentVariable("PIPECUT_TEST_CHILD") == "1")
+            QSKIP("the parent's test");
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("PIPECUT_TEST_CHILD", "1");
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        child.setProcessEnvironment(env);
+        child.start(QCoreApplication::applicationFilePath(), {"childEditsAndWaits"});
+        QVERIFY(child.waitForStarted(10000));
+        QElapsedTimer clock;
+        clock.start();
+        QByteArray out;
+        while (!out.contains("AUTOSAVED") && clock.elapsed() < 120000 && child.state() == QProcess::Running) {
+            child.waitForReadyRead(200);
+            out += child.readAllStandardOutput();
+        }
+        QVERIFY2(out.contains("AUTOSAVED"), out.constData());
+        child.kill(); // SIGKILL: no close event, no destructor
+        QVERIFY(child.waitForFinished(10000));
+        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+
+        auto w = makeWindow();
+        QVERIFY(w);
+        const QString file = Autosave::pathFor(QStringLiteral("bert_l-3_inference.json"));
+        QVERIFY(QFile::exists(file));
+        QFile saved(file);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QByteArray content = saved.readAll();
+        saved.close();
+        w->openBundledExample();
+        QVERIFY(waitForModel(*w));
+        // The partition the child had edited, restored and unsaved.
+        QVERIFY(!w->document()->undoStack()->isClean());
+        auto recovered = parsePartition(
+            QJsonDocument(QJsonDocument::fromJson(content).object()["partition"].toObject()).toJson().toStdString(),
+            "autosave", w->document()->graph());
+        QVERIFY(recovered.ok());
+        QCOMPARE(w->document()->partition(), *recovered);
+        w->close();
         QVERIFY(!QFile::exists(file));
     }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the explorer's GUI tests (offscreen, real widgets).
 
+#include "ui/autosave.h"
 #include "ui/document.h"
 #include "ui/graph_view.h"
 #include "ui/main_window.h"
@@ -18,11 +19,12 @@
 
 namespace pipecut::ui::testing {
 
-// Test-mode settings (never the user's) under one application name.
-inline void useTestSettings()
+// Test-mode settings and data (never the user's) under one application name;
+// suites that leave autosaves behind on purpose use their own.
+inline void useTestSettings(const char *application = "pipecut-tests")
 {
     QStandardPaths::setTestModeEnabled(true);
-    QApplication::setApplicationName("pipecut-tests");
+    QApplication::setApplicationName(QString::fromLatin1(application));
 }
 
 // A shown, non-interactive window (errors go to lastError(), not dialogs);
@@ -31,6 +33,9 @@ inline std::unique_ptr<MainWindow> makeWindow()
 {
     auto w = std::make_unique<MainWindow>();
     w->setInteractive(false);
+    // Windows of a test are destroyed without closing (as after a crash): no
+    // autosave unless a test asks for one, so that no other test restores it.
+    w->autosave()->setInterval(3600 * 1000);
     w->resize(1400, 900);
     w->show();
     return QTest::qWaitForWindowExposed(w.get()) ? std::move(w) : nullptr;
