@@ -33,8 +33,8 @@ LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0 \
 # 3. Everything: GUI, CLI, benchmarks (built, not run) and the GUI tests.
 cmake --preset release "${launcher[@]}" >/dev/null
 cmake --build --preset release -j"$jobs"
-# The engine's suites ran above; here only what needs the widgets.
-ctest --preset release -j"$jobs" -R "^ui_"
+# The engine's suites ran above; here only what needs QtGui or the widgets.
+ctest --preset release -j"$jobs" -R "^(ui|report)_"
 
 # 4. The Debian package: build it, unpack it into a scratch root, run the installed CLI.
 packaging/test_package.sh build/release

@@ -28,7 +28,7 @@ Graph chainWithScopes(const std::vector<std::string> &scopes)
 
 // Every box is a set of nodes sharing each partition's stage; the box graph
 // has an edge for every edge between different boxes.
-void checkInvariants(const Graph &g, const std::vector<Partition> &parts, const ScopeView &c)
+void checkInvariants(const Graph &g, const std::vector<Partition> &parts, const CollapsedGraph &c)
 {
     QCOMPARE(c.boxOf.size(), static_cast<size_t>(g.nodeCount()));
     QCOMPARE(static_cast<int32_t>(c.sizes.size()), c.graph.nodeCount());
