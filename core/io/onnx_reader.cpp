@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <queue>
 #include <set>
 #include <unordered_map>
@@ -606,6 +607,39 @@ std::string joinFirst(const std::vector<std::string> &items, size_t limit)
 
 } // namespace
 
+namespace {
+
+// libonnx's shape inference functions trust the schema: a node lacking a
+// required attribute (a Scan without num_scan_inputs, found by fuzz_onnx) makes
+// them dereference null. Every node, in subgraphs too, is verified against its
+// schema first; Verify throws (onnx::ValidationError) on the first violation.
+void verifyNodes(const onnx::GraphProto &graph, const std::map<std::string, int> &opsets)
+{
+    for (const onnx::NodeProto &node : graph.node()) {
+        const std::string domain = node.domain() == "ai.onnx" ? std::string() : node.domain();
+        const auto opset = opsets.find(domain);
+        if (opset != opsets.end())
+            if (const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(node.op_type(), opset->second, domain))
+                schema->Verify(node);
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            if (attribute.has_g())
+                verifyNodes(attribute.g(), opsets);
+            for (const onnx::GraphProto &g : attribute.graphs())
+                verifyNodes(g, opsets);
+        }
+    }
+}
+
+void verifyAgainstSchemas(const onnx::ModelProto &model)
+{
+    std::map<std::string, int> opsets;
+    for (const auto &o : model.opset_import())
+        opsets[o.domain() == "ai.onnx" ? std::string() : o.domain()] = static_cast<int>(o.version());
+    verifyNodes(model.graph(), opsets);
+}
+
+} // namespace
+
 Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions &options)
 {
     Result<onnx::ModelProto> parsed = parseModelFile(path, options.maxFileBytes);
@@ -644,6 +678,7 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
     bool inferred = true;
     try {
         google::protobuf::LogSilencer quiet;
+        verifyAgainstSchemas(model);
         onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
     } catch (const std::exception &e) {
         inferred = false;
