@@ -24,6 +24,7 @@
 #include "core/partition/ideal_dp.h"
 #include "core/partition/partitioner.h"
 #include "core/partition/slice.h"
+#include "tests/support/corpus_files.h"
 
 #include <algorithm>
 #include <chrono>
@@ -65,21 +66,7 @@ std::vector<std::string> split(const std::string &s)
 
 std::vector<std::string> corpusGraphs(const std::string &filter)
 {
-    namespace fs = std::filesystem;
-    std::vector<std::string> files;
-    const fs::path root(PIPECUT_CORPUS_DIR);
-    for (const auto &e : fs::recursive_directory_iterator(root)) {
-        if (!e.is_regular_file())
-            continue;
-        const std::string rel = fs::relative(e.path(), root).generic_string();
-        const bool json = e.path().extension() == ".json" && rel.find("human-experts") == std::string::npos;
-        const bool profile = e.path().extension() == ".txt" &&
-                             (e.path().filename() == "graph.txt" || rel.find("test_graphs/") != std::string::npos);
-        if ((json || profile) && rel.find(filter) != std::string::npos)
-            files.push_back(rel);
-    }
-    std::sort(files.begin(), files.end());
-    return files;
+    return test::corpusGraphFiles(PIPECUT_CORPUS_DIR, filter);
 }
 
 double now()

@@ -61,9 +61,10 @@ constexpr int64_t kEarlyMipBinaries = 6000;
 class Runner {
 public:
     Runner(const Graph &g, const CostParams &params, const BoundOptions &o, const NodeClasses &cls,
-           const StopToken &stop, const ProgressFn &progress, double timeLimit)
+           const StopToken &stop, const ProgressFn &progress, double timeLimit, const Deadline &clock)
         : m_options(o), m_ctx{g, params, o.k, cls}, m_timeLimit(timeLimit)
     {
+        m_ctx.clock = clock; // started when runBound was called: validation and classes count
         m_ctx.limit = timeLimit;
         m_ctx.stop = stop;
         m_ctx.progress = progress;
@@ -341,6 +342,7 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
     }
 
     const double timeLimit = options.timeLimit > 0 ? options.timeLimit : kDefaultTimeLimit;
+    const Deadline clock(timeLimit);
     BoundKey key;
     key.graph = graphFingerprint(graph);
     key.k = options.k;
@@ -364,7 +366,7 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
             return makeError(refusal);
         limited.exclude.push_back(method);
     }
-    Runner runner(graph, params, limited, classes, stop, progress, timeLimit);
+    Runner runner(graph, params, limited, classes, stop, progress, timeLimit, clock);
     runner.setIncumbent(options.incumbent ? &*options.incumbent : nullptr);
     BoundResult result = runner.run(options.method);
     if (options.useCache && !stop.stopRequested())

@@ -33,6 +33,13 @@ int MipModel::addColumn(double lo, double up, double objective, bool integer)
     return columnCount() - 1;
 }
 
+void MipModel::setPriority(int column, int priority)
+{
+    if (m_priority.size() < m_obj.size())
+        m_priority.resize(m_obj.size(), kDefaultPriority);
+    m_priority[column] = priority;
+}
+
 void MipModel::addRow(std::vector<Term> terms, double lo, double up)
 {
     std::sort(terms.begin(), terms.end());
@@ -54,6 +61,8 @@ void MipModel::addRow(std::vector<Term> terms, double lo, double up)
 namespace {
 
 constexpr int kPresolveColumnLimit = 20000;
+constexpr double kSearchReserveFraction = 0.1;
+constexpr double kMaxSearchReserve = 0.5; // seconds
 
 std::mutex &cbcMutex()
 {
@@ -64,8 +73,13 @@ std::mutex &cbcMutex()
 // Shared between the handler CBC clones and the caller.
 struct Watch {
     StopToken stop, cancel;
-    std::chrono::steady_clock::time_point deadline;
+    // The caller's limit, and an earlier one for the branch and cut: after a
+    // stop CBC still checks its pending solutions and cleans its tree (each
+    // an LP that the interruption makes cheap but not free), 0.1 to 0.7 s on
+    // the models built here.
+    std::chrono::steady_clock::time_point deadline, searchDeadline;
     bool hasDeadline = false;
+    bool inSearch = false; // branchAndBound() is running: searchDeadline applies
     double stopAtOrBelow = -std::numeric_limits<double>::infinity();
     bool stoppedEarly = false;
     bool lpInterrupted = false; // an LP was cut short: CBC's tree bound is not trusted
@@ -75,7 +89,14 @@ struct Watch {
 
 bool timeUp(const Watch &w)
 {
-    return w.stop.stopRequested() || w.cancel.stopRequested() || (w.hasDeadline && std::chrono::steady_clock::now() >= w.deadline);
+    return w.stop.stopRequested() || w.cancel.stopRequested() ||
+           (w.hasDeadline && std::chrono::steady_clock::now() >= (w.inSearch ? w.searchDeadline : w.deadline));
+}
+
+// What the branch and cut leaves for its wind-down out of a limit of `seconds`.
+double searchReserve(double seconds)
+{
+    return std::min(kMaxSearchReserve, kSearchReserveFraction * seconds);
 }
 
 // Interrupts a long LP (CBC only looks at its own handler between nodes and
@@ -133,6 +154,25 @@ struct Solver {
 SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
 {
     SolveOutcome out;
+    // The clock starts here, so that building the matrix and loading it (each
+    // a few tenths of a second on models with 100,000 columns) count.
+    const auto started = std::chrono::steady_clock::now();
+    auto watch = std::make_shared<Watch>();
+    watch->stop = o.stop;
+    watch->cancel = o.cancel;
+    auto after = [&](double seconds) {
+        return started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                             std::chrono::duration<double>(seconds));
+    };
+    if (o.seconds > 0) {
+        watch->hasDeadline = true;
+        watch->deadline = after(o.seconds);
+        watch->searchDeadline = after(o.seconds - searchReserve(o.seconds));
+    }
+    watch->stopAtOrBelow = o.stopAtOrBelow;
+    watch->progress = o.progress;
+    if (timeUp(*watch))
+        return out;
     const int ncols = m.columnCount();
     const int nrows = m.rowCount();
     auto finite = [](double v) { return std::isinf(v) ? (v > 0 ? COIN_DBL_MAX : -COIN_DBL_MAX) : v; };
@@ -147,19 +187,9 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     CoinPackedMatrix matrix(false, ncols, nrows, static_cast<CoinBigIndex>(m.m_rowIndex.size()),
                             m.m_rowValue.data(), m.m_rowIndex.data(), m.m_rowStart.data(), lengths.data());
 
-    auto watch = std::make_shared<Watch>();
-    watch->stop = o.stop;
-    watch->cancel = o.cancel;
-    const auto started = std::chrono::steady_clock::now();
-    if (o.seconds > 0) {
-        watch->hasDeadline = true;
-        watch->deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                        std::chrono::duration<double>(o.seconds));
-    }
-    watch->stopAtOrBelow = o.stopAtOrBelow;
-    watch->progress = o.progress;
-
     std::lock_guard lock(cbcMutex());
+    if (timeUp(*watch)) // the limit passed or a stop came while building the matrix or queueing
+        return out;
     OsiClpSolverInterface solver;
     solver.messageHandler()->setLogLevel(0);
     solver.getModelPtr()->setLogLevel(0);
@@ -178,6 +208,8 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
             solver.setInteger(c);
             anyInteger = true;
         }
+    if (timeUp(*watch)) // loading takes a while and fires no event
+        return out;
     solver.initialSolve();
     if (watch->lpInterrupted)
         return out; // no bound, no solution
@@ -204,8 +236,9 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     model.solver()->messageHandler()->setLogLevel(0);
     model.setUseElapsedTime(true);
     if (o.seconds > 0)
-        model.setMaximumSeconds(std::max(0.01, o.seconds - std::chrono::duration<double>(
-                                                           std::chrono::steady_clock::now() - started).count()));
+        model.setMaximumSeconds(std::max(0.01, std::chrono::duration<double>(watch->searchDeadline -
+                                                                             std::chrono::steady_clock::now())
+                                                   .count()));
     model.setAllowableGap(1e-10);
     model.setAllowableFractionGap(1e-9);
     model.setCutoffIncrement(1e-9);
@@ -243,6 +276,16 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     model.addHeuristic(&local);
     model.addHeuristic(&rins);
 
+    if (!m.m_priority.empty()) {
+        // CBC takes one priority per integer object, in column order.
+        model.findIntegers(false);
+        std::vector<int> priorities;
+        for (int c = 0; c < ncols; ++c)
+            if (m.m_integer[c])
+                priorities.push_back(c < static_cast<int>(m.m_priority.size()) ? m.m_priority[c]
+                                                                               : MipModel::kDefaultPriority);
+        model.passInPriorities(priorities.data(), false);
+    }
     if (!o.start.empty() && static_cast<int>(o.start.size()) == ncols) {
         double obj = 0;
         for (int c = 0; c < ncols; ++c)
@@ -251,11 +294,17 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     }
     WatchHandler handler(watch);
     model.passInEventHandler(&handler);
-    if (model.getMinimizationObjValue() <= o.stopAtOrBelow) {
-        out.stoppedEarly = true;
-        out.objective = model.getMinimizationObjValue();
-        out.solution.assign(model.bestSolution(), model.bestSolution() + ncols);
-        out.bound = lpBound;
+    const bool goodEnough = model.bestSolution() && model.getMinimizationObjValue() <= o.stopAtOrBelow;
+    watch->inSearch = true;
+    if (goodEnough || timeUp(*watch)) {
+        // Good enough already, or no time left for a search (checking the
+        // start took it): the root LP's bound and the start are the answer.
+        out.stoppedEarly = goodEnough;
+        if (model.bestSolution()) {
+            out.objective = model.getMinimizationObjValue();
+            out.solution.assign(model.bestSolution(), model.bestSolution() + ncols);
+        }
+        out.bound = lpBound - 1e-7 * std::max(1e-9, std::abs(lpBound));
         return out;
     }
     model.branchAndBound();

@@ -24,8 +24,9 @@ constexpr double kAutoSeconds = 12.0;
 
 Result<PartitionResult> runAuto(const MethodContext &outer)
 {
+    // The caller's clock when it has a limit (its checks count), else our default.
     const MethodContext ctx{outer.graph, outer.params, outer.options, outer.stop, outer.progress,
-                            Deadline(outer.options.timeLimit > 0 ? outer.options.timeLimit : kAutoSeconds)};
+                            outer.options.timeLimit > 0 ? outer.deadline : Deadline(kAutoSeconds)};
     auto contraction = contractGroups(ctx.graph);
     if (!contraction)
         return makeError("auto: " + contraction.error());

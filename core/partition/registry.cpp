@@ -23,6 +23,17 @@ struct MethodEntry {
     MethodFn run;
 };
 
+// The exact MIP with the time left of the caller's limit (validation and the
+// memory check have run on the same clock).
+Result<PartitionResult> runMip(const MethodContext &c)
+{
+    if (c.options.timeLimit <= 0)
+        return runMipPartitioner(c.graph, c.params, c.options, c.stop, c.progress);
+    PartitionOptions o = c.options;
+    o.timeLimit = std::max(0.01, c.deadline.remaining());
+    return runMipPartitioner(c.graph, c.params, o, c.stop, c.progress);
+}
+
 // The registry, in the order the GUI lists the methods.
 // "mip" (the exact MIP solved by CBC) belongs to helper "bounds": it is added
 // here as {"mip", runMip} with its declaration in core/bounds/exact_mip.h.
@@ -33,7 +44,7 @@ const std::vector<MethodEntry> &entries()
         {"slice", runSliceMethod},
         {"slicegraph", runSliceGraph},
         {"ideal-dp", runIdealDp},
-        {"mip", [](const MethodContext &c) { return runMipPartitioner(c.graph, c.params, c.options, c.stop, c.progress); }},
+        {"mip", runMip},
         {"refine", runRefineMethod},
         {"balanced-work", runBalancedWork},
         {"uniform", runUniform},
@@ -141,6 +152,7 @@ const std::vector<std::string> &partitionMethods()
 Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &params, const PartitionOptions &options,
                                        const StopToken &stop, const ProgressFn &progress)
 {
+    const Deadline deadline(options.timeLimit); // the checks below count against the limit
     if (auto s = params.validate(); !s)
         return makeError(s.error());
     if (auto s = options.validate(); !s)
@@ -167,7 +179,7 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
         return makeError(s.error());
 
     const MethodEntry *entry = findMethod(options.method);
-    MethodContext ctx{graph, params, options, stop, progress, Deadline(options.timeLimit)};
+    MethodContext ctx{graph, params, options, stop, progress, deadline};
     auto result = entry->run(ctx);
     if (!result)
         return result;

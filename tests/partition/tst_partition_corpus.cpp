@@ -5,6 +5,7 @@
 #include "core/cost/evaluate.h"
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
+#include "tests/support/corpus_files.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/test_graphs.h"
 
@@ -12,32 +13,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 using namespace pipecut;
-
-namespace {
-
-std::vector<std::string> corpusGraphs()
-{
-    namespace fs = std::filesystem;
-    std::vector<std::string> files;
-    const fs::path root(test::corpusPath(""));
-    for (const auto &e : fs::recursive_directory_iterator(root)) {
-        if (!e.is_regular_file())
-            continue;
-        const std::string rel = fs::relative(e.path(), root).generic_string();
-        const bool json = e.path().extension() == ".json" && rel.find("human-experts") == std::string::npos;
-        const bool profile = e.path().extension() == ".txt" &&
-                             (e.path().filename() == "graph.txt" || rel.find("test_graphs/") != std::string::npos);
-        if (json || profile)
-            files.push_back(rel);
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-} // namespace
 
 class TestPartitionCorpus : public QObject {
     Q_OBJECT
@@ -49,7 +26,7 @@ private slots:
 void TestPartitionCorpus::everyGraphEveryMethod_data()
 {
     QTest::addColumn<QString>("file");
-    const auto files = corpusGraphs();
+    const auto files = test::corpusGraphFiles(test::corpusPath(""));
     QVERIFY(files.size() >= 40);
     for (const std::string &f : files)
         QTest::newRow(f.c_str()) << QString::fromStdString(f);

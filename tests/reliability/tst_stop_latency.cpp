@@ -6,9 +6,9 @@
 // Under AddressSanitizer everything runs several times slower, so the bounds
 // get generous slack there (still far below "hangs").
 #include "core/bounds/bound.h"
-#include "core/gen/generator.h"
 #include "core/layout/layout.h"
 #include "core/partition/partitioner.h"
+#include "tests/support/limit_instances.h"
 #include "tests/support/sanitizer.h"
 
 #include <QTest>
@@ -33,34 +33,9 @@ const Graph &transformer(int64_t nodes)
 {
     static std::map<int64_t, Graph> cache;
     auto it = cache.find(nodes);
-    if (it == cache.end()) {
-        GeneratorOptions o;
-        o.family = "transformer";
-        o.nodes = nodes;
-        o.seed = 7;
-        it = cache.emplace(nodes, generateGraph(o).value()).first;
-    }
+    if (it == cache.end())
+        it = cache.emplace(nodes, test::generatedGraph("transformer", nodes)).first;
     return it->second;
-}
-
-// w parallel chains of length len between a source and a sink:
-// (len + 1)^w + 2 ideals, so ideal-dp has real work and stays under its cap.
-Graph chains(int w, int len)
-{
-    GraphBuilder b("chains");
-    const int32_t source = b.addNode({.id = "s", .work = 1, .out = 1});
-    const int32_t sink = b.addNode({.id = "t", .work = 1, .out = 1});
-    for (int c = 0; c < w; ++c) {
-        int32_t prev = source;
-        for (int i = 0; i < len; ++i) {
-            const int32_t v = b.addNode({.id = "c" + std::to_string(c) + "_" + std::to_string(i),
-                                         .work = 1.0 + (i * 7 + c * 3) % 5, .out = 1.0 + (i + c) % 3});
-            b.addEdge(prev, v);
-            prev = v;
-        }
-        b.addEdge(prev, sink);
-    }
-    return b.build().value();
 }
 
 // Starts `run`, requests a stop after `wait` seconds and returns (seconds from
@@ -86,38 +61,14 @@ Q_DECLARE_METATYPE(Runner)
 class TestStopLatency : public QObject {
     Q_OBJECT
 
-    static Runner partitioner(const Graph &g, int k, std::string method,
-                                                              double timeLimit)
+    static Runner partitioner(const Graph &g, std::string method, double timeLimit)
     {
-        return [&g, k, method, timeLimit](const StopToken &stop) {
-            PartitionOptions o;
-            o.k = k;
-            o.method = method;
-            o.timeLimit = timeLimit;
-            if (method == "slicegraph")
-                o.population = 100, o.generations = 100000;
-            if (method == "refine") {
-                PartitionOptions u;
-                u.k = k;
-                u.method = "uniform";
-                o.start = runPartitioner(g, CostParams::fromGraph(g), u).value().partition;
-            }
-            if (method == "ideal-dp")
-                o.idealCap = 50'000'000;
-            (void)runPartitioner(g, CostParams::fromGraph(g), o, stop);
-        };
+        return [&g, method, timeLimit](const StopToken &stop) { test::runLimitPartition(g, method, timeLimit, stop); };
     }
 
-    static Runner bound(const Graph &g, int k, std::string method, double timeLimit)
+    static Runner bound(const Graph &g, std::string method, double timeLimit)
     {
-        return [&g, k, method, timeLimit](const StopToken &stop) {
-            BoundOptions o;
-            o.k = k;
-            o.method = method;
-            o.timeLimit = timeLimit;
-            o.useCache = false;
-            (void)runBound(g, CostParams::fromGraph(g), o, stop);
-        };
+        return [&g, method, timeLimit](const StopToken &stop) { test::runLimitBound(g, method, timeLimit, stop); };
     }
 
     static Runner layout(const Graph &g, LayoutOptions::Engine engine)
@@ -136,15 +87,18 @@ class TestStopLatency : public QObject {
         QTest::addColumn<Runner>("run");
         const Graph &big = transformer(20000);
         const Graph &mid = transformer(3000);
-        static const Graph ideals = chains(3, 100); // ~1.03 million ideals
-        QTest::newRow("partition slicegraph") << partitioner(big, 16, "slicegraph", timeLimit);
-        QTest::newRow("partition ideal-dp") << partitioner(ideals, 16, "ideal-dp", timeLimit);
-        QTest::newRow("partition refine") << partitioner(big, 16, "refine", timeLimit);
-        QTest::newRow("partition mip") << partitioner(mid, 16, "mip", timeLimit);
-        QTest::newRow("partition auto") << partitioner(big, 16, "auto", timeLimit);
+        static const Graph ideals = test::parallelChains(3, 100); // ~1.03 million ideals
+        static const Graph wide = test::generatedGraph("random", 20000); // auto: too many ideals
+        QTest::newRow("partition slicegraph") << partitioner(big, "slicegraph", timeLimit);
+        QTest::newRow("partition ideal-dp") << partitioner(ideals, "ideal-dp", timeLimit);
+        QTest::newRow("partition refine") << partitioner(big, "refine", timeLimit);
+        QTest::newRow("partition mip") << partitioner(mid, "mip", timeLimit);
+        QTest::newRow("partition auto") << partitioner(big, "auto", timeLimit);
+        QTest::newRow("partition auto (slicegraph+refine)") << partitioner(wide, "auto", timeLimit);
         for (const char *m : {"anchor", "bottleneck", "guess", "mip", "best"})
-            QTest::newRow(qPrintable(QString("bound ") + m)) << bound(mid, 16, m, timeLimit);
-        QTest::newRow("bound ideal-dp") << bound(ideals, 16, "ideal-dp", timeLimit);
+            QTest::newRow(qPrintable(QString("bound ") + m)) << bound(mid, m, timeLimit);
+        QTest::newRow("bound ideal-dp") << bound(ideals, "ideal-dp", timeLimit);
+        QTest::newRow("bound best (large)") << bound(big, "best", timeLimit); // needs the whole limit
     }
 
 private slots:
@@ -174,20 +128,15 @@ private slots:
 
     void timeLimitWithinTenPercent_data() { addMethods(kLimit); }
 
-    // Known shortfall (issue 8, open): mip (method and bound), ideal-dp
-    // (method and bound), auto and best overshoot a 3 s limit by up to 1.6 s
-    // in Release (mip: model building and CBC's root processing before its
-    // event handler first runs; ideal-dp: its incumbent and table phases); they
-    // are held to 3x here so that a hang still fails, and docs/reliability.md
-    // gives the figures. Everything else meets 10 %.
+    // Every method returns within 10 % of the limit in Release (benchmarks/
+    // bench_limits.cpp gives medians and worst cases at 2 s and 5 s): the
+    // deadline is passed down, checked inside the long loops, and CBC gets an
+    // earlier one that leaves room for its wind-down. Under the sanitizers
+    // the work between two checks is several times longer, hence kSlack.
     void timeLimitWithinTenPercent()
     {
         QFETCH(Runner, run);
-        const QByteArray tag = QTest::currentDataTag();
-        bool known = false;
-        for (const char *m : {" mip", " ideal-dp", " auto", " best"})
-            known = known || tag.endsWith(m);
-        const double allowed = kLimit * (known ? 3.0 : 1.1) * kSlack;
+        const double allowed = kLimit * 1.1 * kSlack;
         const auto start = Clock::now();
         run(StopToken());
         const double seconds = since(start);
