@@ -14,6 +14,11 @@ namespace pipecut::ui {
 class Document;
 struct ScopeView;
 
+// Below this scale a node box is under 8 pixels tall and its bottleneck
+// outline under a pixel wide: it is not drawn, so a change of the bottleneck
+// stage repaints nothing there (the stage list and the chart still mark it).
+constexpr double kBottleneckOutlineMinScale = 0.22;
+
 // What every item of one scene shares (owned by the GraphView).
 struct SceneContext {
     const Document *document = nullptr;
@@ -89,7 +94,7 @@ private:
     // where they cross the exposed rect: stroking a path of 100,000 pixels to
     // show 200 of them is what made the view slow on large graphs. The curve
     // is monotone along the layout direction, so the visible parameter range
-    // is found by bisection and sampled there.
+    // is found by bisection and that piece of the cubic drawn alone.
     bool m_long = false;
     QPointF m_bezier[4];
     QPointF pointAt(double t) const;

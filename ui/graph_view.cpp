@@ -185,9 +185,10 @@ void GraphView::onDocumentChanged(const DocumentChange &change)
                     m_edges[size_t(m_incident[size_t(i)])]->update();
                 }
         }
-        if (bottleneck != m_paintedBottleneck) {
+        if (bottleneck != m_paintedBottleneck && transform().m11() >= kBottleneckOutlineMinScale) {
             // The outline moves to another stage: only the nodes on screen need
             // repainting (items are not cached), so ask for exactly those.
+            // Zoomed further out no outline is drawn (a zoom repaints everything).
             const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
             const Partition &p = m_document->partition();
             for (NodeItem *item : m_nodes)

@@ -300,6 +300,9 @@ void MetricsPanel::refreshHistory()
         }
     }
     m_history->graph(1)->setData(x, t);
+    // A disc per point while they are told apart; past about 60 points they
+    // merge into a line anyway, and drawing hundreds of them each edit costs.
+    m_history->graph(1)->setScatterSkip(int(points.size() / 60));
     m_history->graph(0)->setData(lbX, lb);
     if (!points.empty()) {
         const double pad = std::max((hi - lo) * 0.1, hi * 0.02 + 1e-12);

@@ -38,7 +38,9 @@ StageList::StageList(Document *document, MoveController *moves, QWidget *parent)
     viewport()->setAcceptDrops(true);
     setDropIndicatorShown(false);
     header()->setStretchLastSection(true);
-    header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Columns fit their contents, measured once per refresh (in ResizeToContents
+    // mode every changed cell re-measured all of them).
+    header()->setSectionResizeMode(QHeaderView::Interactive);
     setToolTip(tr("Drop selected nodes on a stage to move them there (Shift: bring along the nodes that "
                   "must follow). Double-click a stage to select its nodes."));
     connect(document, &Document::changed, this, [this](const DocumentChange &c) {
@@ -57,6 +59,7 @@ void StageList::refresh()
     }
     const auto &eval = m_document->evaluator();
     const int k = eval.k();
+    bool changed = topLevelItemCount() != k;
     while (topLevelItemCount() > k)
         delete takeTopLevelItem(topLevelItemCount() - 1);
     while (topLevelItemCount() < k) {
@@ -70,23 +73,38 @@ void StageList::refresh()
     }
     const int bottleneck = eval.bottleneckStage();
     const QString unit = m_document->timeUnit();
+    // A move changes two stages' figures and perhaps the bottleneck marker:
+    // touch only the cells that change (each change re-measures the columns).
+    auto setText = [&changed](QTreeWidgetItem *item, int column, const QString &text) {
+        if (item->text(column) != text) {
+            item->setText(column, text);
+            changed = true;
+        }
+    };
     for (int s = 0; s < k; ++s) {
         QTreeWidgetItem *item = topLevelItem(s);
         const StageCost &c = eval.stage(stageId(s));
-        item->setText(1, formatCost(c.cost, unit));
-        item->setText(2, QString::number(c.nodes));
+        setText(item, 1, formatCost(c.cost, unit));
+        setText(item, 2, QString::number(c.nodes));
         const bool isBottleneck = s == bottleneck;
-        item->setText(3, isBottleneck ? tr("\u25C0 bottleneck") : QString());
-        QFont font = item->font(0);
-        font.setBold(isBottleneck);
-        for (int col = 0; col < 4; ++col)
-            item->setFont(col, font);
-        item->setToolTip(0, tr("work %1, comm in %2, comm out %3, param %4")
+        setText(item, 3, isBottleneck ? tr("\u25C0 bottleneck") : QString());
+        if (item->font(0).bold() != isBottleneck) {
+            QFont font = item->font(0);
+            font.setBold(isBottleneck);
+            for (int col = 0; col < 4; ++col)
+                item->setFont(col, font);
+            changed = true;
+        }
+        const QString tip = tr("work %1, comm in %2, comm out %3, param %4")
                                 .arg(c.work, 0, 'g', 6)
                                 .arg(c.commIn, 0, 'g', 6)
                                 .arg(c.commOut, 0, 'g', 6)
-                                .arg(c.param, 0, 'g', 6));
+                                .arg(c.param, 0, 'g', 6);
+        if (item->toolTip(0) != tip)
+            item->setToolTip(0, tip);
     }
+    if (changed)
+        header()->resizeSections(QHeaderView::ResizeToContents);
 }
 
 int StageList::stageAt(QPoint pos) const
