@@ -49,7 +49,7 @@
 // 15-45 tests at the default relative tolerance 1e-10. The plain incremental
 // sweep (O(sum over the window of in-degrees) per start) needs no
 // precomputation: given k, solve() sweeps first and switches to the intervals
-// once the sweeps have scanned 8 (n + m) positions and edges; forceSweep keeps
+// once the sweeps have scanned 2 (n + m) positions and edges; forceSweep keeps
 // the sweep (the reference the tests compare with).
 //
 // Deterministic: yes (no randomness; ties resolved by the BFS order).
@@ -125,7 +125,7 @@ private:
 
     Partition toPartition(const std::vector<int32_t> &cuts, int k) const;
     void buildIntervals() const;
-    static constexpr int64_t kSweepBudget = 8;
+    static constexpr int64_t kSweepBudget = 2;
 
     const Graph *m_graph;
     CostParams m_params;
