@@ -165,11 +165,45 @@ BlockBuilder::BlockBuilder(mip::MipModel &model, const Graph &graph, const CostP
 {
 }
 
+std::vector<int> bisectionLevels(const Graph &graph, const NodeClasses &classes)
+{
+    std::vector<std::pair<int32_t, int32_t>> byPosition(classes.count); // (first topological position, class)
+    for (int32_t c = 0; c < classes.count; ++c) {
+        int32_t first = std::numeric_limits<int32_t>::max();
+        for (int32_t v : classes.members[c])
+            first = std::min(first, graph.topoPosition(nodeId(v)));
+        byPosition[c] = {first, c};
+    }
+    std::sort(byPosition.begin(), byPosition.end());
+    std::vector<int> level(classes.count, 0);
+    // Midpoint of [lo, hi) at depth d, then both halves at d + 1.
+    struct Range {
+        int32_t lo, hi;
+        int depth;
+    };
+    std::vector<Range> todo{{0, classes.count, 0}};
+    while (!todo.empty()) {
+        const Range r = todo.back();
+        todo.pop_back();
+        if (r.lo >= r.hi)
+            continue;
+        const int32_t mid = r.lo + (r.hi - r.lo) / 2;
+        level[byPosition[mid].second] = std::min(r.depth, kMaxBisectionLevel);
+        todo.push_back({r.lo, mid, r.depth + 1});
+        todo.push_back({mid + 1, r.hi, r.depth + 1});
+    }
+    return level;
+}
+
 std::vector<int> BlockBuilder::addIdeal()
 {
     std::vector<int> vars(m_classes.count);
     for (auto &v : vars)
         v = m_model.addBinary();
+    if (m_branchLevels.empty())
+        m_branchLevels = bisectionLevels(m_graph, m_classes);
+    for (int32_t c = 0; c < m_classes.count; ++c)
+        m_model.setPriority(vars[c], 1 + m_branchLevels[c]);
     for (const auto &[a, b] : m_classes.edges)
         m_model.addLessEqual({{vars[b], 1.0}, {vars[a], -1.0}}, 0.0);
     return vars;

@@ -53,6 +53,13 @@ std::vector<double> singletonCosts(const Graph &graph, const CostParams &params,
 // parameters exceeding k times it. Empty string when none applies.
 std::string memoryInfeasibility(const Graph &graph, const CostParams &params, const NodeClasses &classes, int k);
 
+// Branching order for ideal variables: classes ranked by topological position
+// get the depth of their rank in a balanced bisection (the middle class 0, the
+// quartiles 1, ...; capped at kMaxBisectionLevel). Branching middle-first
+// splits the possible cut positions in halves, as a binary search would.
+inline constexpr int kMaxBisectionLevel = 10;
+std::vector<int> bisectionLevels(const Graph &graph, const NodeClasses &classes);
+
 // A reference to a column, or a constant.
 inline constexpr int kZero = -1;
 inline constexpr int kOne = -2;
@@ -119,6 +126,7 @@ private:
     };
 
     mip::MipModel &m_model;
+    std::vector<int> m_branchLevels; // per class, computed on first use
     std::vector<std::pair<std::vector<int>, std::vector<int>>> m_sets; // (plus, minus)
     std::vector<TensorColumn> m_tensorColumns;
     std::vector<OverflowColumn> m_overflowColumns;

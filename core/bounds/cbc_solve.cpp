@@ -33,6 +33,13 @@ int MipModel::addColumn(double lo, double up, double objective, bool integer)
     return columnCount() - 1;
 }
 
+void MipModel::setPriority(int column, int priority)
+{
+    if (m_priority.size() < m_obj.size())
+        m_priority.resize(m_obj.size(), kDefaultPriority);
+    m_priority[column] = priority;
+}
+
 void MipModel::addRow(std::vector<Term> terms, double lo, double up)
 {
     std::sort(terms.begin(), terms.end());
@@ -269,6 +276,16 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     model.addHeuristic(&local);
     model.addHeuristic(&rins);
 
+    if (!m.m_priority.empty()) {
+        // CBC takes one priority per integer object, in column order.
+        model.findIntegers(false);
+        std::vector<int> priorities;
+        for (int c = 0; c < ncols; ++c)
+            if (m.m_integer[c])
+                priorities.push_back(c < static_cast<int>(m.m_priority.size()) ? m.m_priority[c]
+                                                                               : MipModel::kDefaultPriority);
+        model.passInPriorities(priorities.data(), false);
+    }
     if (!o.start.empty() && static_cast<int>(o.start.size()) == ncols) {
         double obj = 0;
         for (int c = 0; c < ncols; ++c)

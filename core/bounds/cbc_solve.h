@@ -42,6 +42,10 @@ public:
     void setObjective(int column, double value) { m_obj[column] = value; }
     void addObjective(int column, double value) { m_obj[column] += value; }
     void setBounds(int column, double lo, double up) { m_colLo[column] = lo; m_colUp[column] = up; }
+    // Branching priority of an integer column: lower values are branched on
+    // first (CBC's convention); columns without one get kDefaultPriority.
+    void setPriority(int column, int priority);
+    static constexpr int kDefaultPriority = 1000;
 
     int columnCount() const { return static_cast<int>(m_obj.size()); }
     int rowCount() const { return static_cast<int>(m_rowLo.size()); }
@@ -54,6 +58,7 @@ private:
     friend struct Solver;
     std::vector<double> m_colLo, m_colUp, m_obj;
     std::vector<char> m_integer;
+    std::vector<int> m_priority; // empty: none set
     std::vector<int> m_rowStart{0};
     std::vector<int> m_rowIndex;
     std::vector<double> m_rowValue, m_rowLo, m_rowUp;

@@ -16,6 +16,7 @@
 namespace pipecut::gen {
 
 void emitTransformer(Emitter &e, Rng &rng, int64_t target);
+void emitMoe(Emitter &e, Rng &rng, int64_t target);
 void emitCnn(Emitter &e, Rng &rng, int64_t target);
 void emitUnet(Emitter &e, Rng &rng, int64_t target);
 void emitInception(Emitter &e, Rng &rng, int64_t target);

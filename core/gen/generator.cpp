@@ -8,16 +8,19 @@ namespace pipecut {
 
 const std::vector<std::string> &generatorFamilies()
 {
-    static const std::vector<std::string> families { "transformer", "cnn", "unet", "inception", "random" };
+    static const std::vector<std::string> families { "transformer", "moe", "cnn", "unet", "inception", "random" };
     return families;
 }
 
 Result<Graph> generateGraph(const GeneratorOptions &options)
 {
     const auto &families = generatorFamilies();
-    if (std::find(families.begin(), families.end(), options.family) == families.end())
-        return makeError(
-            "generate: unknown family '" + options.family + "' (known: transformer, cnn, unet, inception, random)");
+    if (std::find(families.begin(), families.end(), options.family) == families.end()) {
+        std::string known;
+        for (const auto &f : families)
+            known += (known.empty() ? "" : ", ") + f;
+        return makeError("generate: unknown family '" + options.family + "' (known: " + known + ")");
+    }
     if (options.nodes < kMinGeneratedNodes || options.nodes > kMaxGeneratedNodes)
         return makeError("generate: --nodes must be between " + std::to_string(kMinGeneratedNodes) + " and "
             + std::to_string(kMaxGeneratedNodes) + ", not " + std::to_string(options.nodes));
@@ -32,6 +35,8 @@ Result<Graph> generateGraph(const GeneratorOptions &options)
     gen::Emitter emitter(&rng, name, options.nodes);
     if (options.family == "transformer")
         gen::emitTransformer(emitter, rng, options.nodes);
+    else if (options.family == "moe")
+        gen::emitMoe(emitter, rng, options.nodes);
     else if (options.family == "cnn")
         gen::emitCnn(emitter, rng, options.nodes);
     else if (options.family == "unet")

@@ -36,7 +36,7 @@ inline constexpr int64_t kMinGeneratedNodes = 10;
 inline constexpr int64_t kMaxGeneratedNodes = 1000000;
 
 struct GeneratorOptions {
-    std::string family = "transformer"; // transformer|cnn|unet|inception|random
+    std::string family = "transformer"; // transformer|moe|cnn|unet|inception|random
     int64_t nodes = 1000; // target, kMinGeneratedNodes .. kMaxGeneratedNodes
     uint64_t seed = 1;
 };

@@ -4,6 +4,11 @@
 // Softmax, context MatMul, head merge, output projection, residual Add; then
 // LayerNorm, MLP up MatMul, Gelu, down MatMul, residual Add. Encoder-decoder
 // models add cross-attention whose K/V read the encoder output (long edges).
+// Mixture-of-experts models (family "moe", after Switch/GShard/Mixtral) replace
+// every MLP by a router (MatMul, Softmax, TopK) that dispatches each token to
+// top-k of E experts: per expert a token Gather, up MatMul, Gelu and down
+// MatMul over its share of the rows, then one combine that reads all E outputs.
+// E parallel chains per layer make these graphs as wide as E.
 // Costs from FLOPs and bytes (core/gen/emitter.h).
 #include "core/gen/families.h"
 
@@ -14,6 +19,7 @@ namespace {
 struct TransformerShape {
     int64_t hidden = 768, heads = 12, seq = 512, batch = 8, vocab = 32000;
     bool encoderDecoder = false;
+    int64_t experts = 0, topK = 2; // experts > 0: mixture-of-experts MLPs
 };
 
 // Token activations [batch * seq, width].
@@ -105,6 +111,31 @@ public:
         return same("Add", scope, "residual", down, 1, x.node);
     }
 
+    // Router, E experts over their share of the tokens, weighted combine.
+    Tokens moe(const std::string &scope, const Tokens &x)
+    {
+        const double d = double(m_s.hidden);
+        const double experts = double(m_s.experts);
+        const Tokens ln = layerNorm(scope, "layer_norm", x);
+        const Tokens logits = linear(scope, "router", ln, experts);
+        const Tokens gates = same("Softmax", scope, "router_softmax", logits, 5);
+        Tokens topk { -1, x.rows, double(m_s.topK) };
+        topk.node = m_e.add("TopK", scope, "router_topk", x.rows * experts, 2 * topk.bytes(), 0, { gates.node });
+        std::vector<int32_t> outputs { topk.node, x.node };
+        const double share = x.rows * double(m_s.topK) / experts; // tokens per expert (balanced routing)
+        for (int64_t i = 0; i < m_s.experts; ++i) {
+            const std::string expert = scope + scopeIndex("/expert_", i);
+            Tokens in { -1, share, d };
+            in.node = m_e.add("Gather", expert, "dispatch", share * d, in.bytes(), 0, { ln.node, topk.node });
+            const Tokens up = linear(expert, "fc_in", in, 4 * d);
+            const Tokens act = same("Gelu", expert, "gelu", up, 8);
+            outputs.push_back(linear(expert, "fc_out", act, d).node);
+        }
+        Tokens y = x;
+        y.node = m_e.add("ScatterND", scope, "combine", x.rows * d * double(m_s.topK + 1), x.bytes(), 0, outputs);
+        return y;
+    }
+
     Tokens neck(Tokens x, int64_t count)
     {
         const std::string scope = "neck";
@@ -131,7 +162,7 @@ public:
         for (int64_t l = 0; l < encoderLayers; ++l) {
             const std::string layer = stack + scopeIndex("layer_", l);
             x = attention(layer + "/attention", x, nullptr, false);
-            x = mlp(layer + "/mlp", x);
+            x = m_s.experts > 0 ? moe(layer + "/moe", x) : mlp(layer + "/mlp", x);
         }
         if (m_s.encoderDecoder) {
             const Tokens memory = layerNorm("encoder/final", "layer_norm", x);
@@ -140,7 +171,7 @@ public:
                 const std::string layer = scopeIndex("decoder/layer_", l);
                 x = attention(layer + "/self_attention", x, nullptr, true);
                 x = attention(layer + "/cross_attention", x, &memory, false);
-                x = mlp(layer + "/mlp", x);
+                x = m_s.experts > 0 ? moe(layer + "/moe", x) : mlp(layer + "/mlp", x);
             }
         }
         head(neck(x, pad));
@@ -154,7 +185,7 @@ private:
 
 } // namespace
 
-void emitTransformer(Emitter &e, Rng &rng, int64_t target)
+static void emitTransformerFamily(Emitter &e, Rng &rng, int64_t target, bool mixtureOfExperts)
 {
     static const int64_t hiddens[] = { 512, 768, 1024, 1280, 2048, 4096 };
     static const int64_t seqs[] = { 128, 256, 512, 1024, 2048 };
@@ -167,6 +198,11 @@ void emitTransformer(Emitter &e, Rng &rng, int64_t target)
     shape.batch = rng.pick(batches);
     shape.vocab = rng.pick(vocabs);
     shape.encoderDecoder = rng.chance(0.3);
+    if (mixtureOfExperts) {
+        static const int64_t expertCounts[] = { 8, 16, 32 };
+        shape.experts = rng.pick(expertCounts);
+        shape.topK = rng.chance(0.5) ? 1 : 2;
+    }
     TransformerShape encoderOnly = shape;
     encoderOnly.encoderDecoder = false;
     auto construction = [](const TransformerShape &s) -> Construction {
@@ -175,6 +211,16 @@ void emitTransformer(Emitter &e, Rng &rng, int64_t target)
         };
     };
     emitFitted(e, { construction(shape), construction(encoderOnly) }, target);
+}
+
+void emitTransformer(Emitter &e, Rng &rng, int64_t target)
+{
+    emitTransformerFamily(e, rng, target, false);
+}
+
+void emitMoe(Emitter &e, Rng &rng, int64_t target)
+{
+    emitTransformerFamily(e, rng, target, true);
 }
 
 } // namespace pipecut::gen

@@ -43,7 +43,7 @@ private slots:
     void familiesAreListed()
     {
         QCOMPARE(
-            generatorFamilies(), (std::vector<std::string> { "transformer", "cnn", "unet", "inception", "random" }));
+            generatorFamilies(), (std::vector<std::string> { "transformer", "moe", "cnn", "unet", "inception", "random" }));
     }
 
     void rejectsBadOptions()
@@ -149,6 +149,7 @@ private slots:
         QTest::addColumn<double>("param");
         QTest::newRow("transformer") << std::string("transformer") << qint64(235) << 4.0181801694254435 << 679647232.0
                                      << 635881634.0;
+        QTest::newRow("moe") << std::string("moe") << qint64(271) << 2.1753957227001113 << 182263808.0 << 1072476224.0;
         QTest::newRow("cnn") << std::string("cnn") << qint64(217) << 0.81859207608653228 << 99210144.0 << 72944592.0;
         QTest::newRow("unet") << std::string("unet") << qint64(231) << 100.62526631005183 << 15034482688.0
                               << 392936966.0;
@@ -179,6 +180,8 @@ private slots:
         QTest::addColumn<QStringList>("ops");
         QTest::newRow("transformer") << std::string(
             "transformer") << QStringList { "LayerNormalization", "MatMul", "Softmax", "Gelu", "Add", "Transpose" };
+        QTest::newRow("moe") << std::string("moe")
+                             << QStringList { "MatMul", "Softmax", "TopK", "Gather", "Gelu", "ScatterND" };
         QTest::newRow("cnn") << std::string("cnn")
                              << QStringList { "Conv", "BatchNormalization", "Relu", "Add", "MaxPool", "Gemm" };
         QTest::newRow("unet") << std::string("unet") << QStringList { "Conv", "Concat" };
