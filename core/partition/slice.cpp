@@ -293,10 +293,12 @@ public:
         m_reached.assign(s.m_n + 1, 0);
     }
 
-    // With a budget, the sweeps give up once they have scanned that much
-    // (overBudget()), so that the caller can build the intervals and retry.
+    // With a budget, a test whose sweeps pass it gives up (abandoned()), so
+    // that the caller can build the intervals and repeat it; a test that
+    // completes stands.
     void setSweepBudget(int64_t budget) { m_budget = budget; }
     bool overBudget() const { return m_budget >= 0 && m_sweepWork > m_budget; }
+    bool abandoned() const { return m_abandoned; }
 
     // True when the order can be cut into <= k segments of cost <= T.
     bool feasible(double T, int k)
@@ -306,6 +308,7 @@ public:
         std::fill(m_reached.begin(), m_reached.end(), 0);
         m_reached[0] = 1;
         m_frontier.assign(1, 0);
+        m_abandoned = false;
         for (int level = 0; level < k && !m_frontier.empty(); ++level) {
             m_next.clear();
             // Every stage costs at least its work: an end j after which the
@@ -479,12 +482,18 @@ private:
     {
         const OrderSlicer &s = m_s;
         const Graph &g = *s.m_graph;
+        if (overBudget()) {
+            m_abandoned = true;
+            return true; // feasible() is repeated with intervals
+        }
         ++m_stamp;
         double in = 0, outw = 0;
         m_sweepWork += jmax - i;
         for (int32_t j = i + 1; j <= jmax; ++j) {
-            if ((j & 1023) == 0 && overBudget())
-                return true; // abandons the test: feasible() is repeated with intervals
+            if ((j & 1023) == 0 && overBudget()) {
+                m_abandoned = true;
+                return true;
+            }
             const int32_t p = j - 1;
             const NodeId v = s.m_order[p];
             m_sweepWork += g.inDegree(v);
@@ -520,6 +529,7 @@ private:
     int64_t m_stamp = 0;
     int64_t m_sweepWork = 0; // positions and edges the sweeps have scanned
     int64_t m_budget = -1;   // sweep work allowed before switching to intervals
+    bool m_abandoned = false;
 };
 
 Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance, double cutoff) const
@@ -537,7 +547,8 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
         if (m_adaptive && m_sweep && search.overBudget()) {
             buildIntervals();
             search.setSweepBudget(-1);
-            ok = search.feasible(T, k);
+            if (search.abandoned())
+                ok = search.feasible(T, k);
         }
         return ok;
     };
