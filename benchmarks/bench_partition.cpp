@@ -5,13 +5,16 @@
 //             the combinatorial lower bound max(W/k, max work), geometric means
 //             per k, balanced-work as the baseline; slicegraph's gap to proven
 //             optima (ideal-dp) per k.
-//     slice   slice timings (median of --runs) at k = 16 on a 2,000-node graph
-//             (corpus bert_L-12_training and a generated transformer) and a
-//             100,000-node generated transformer.
+//     slice   slice timings (median of --runs) at k = 16 on corpus BERT-L12
+//             operator graphs and generated graphs of every family with
+//             2,000 and 100,000 nodes (the U-Nets keep skip tensors live
+//             across most of the order); --graphs SUBSTR picks rows by label.
 //     ideals  the number of ideals of every corpus graph's contracted DAG.
 //   Options: --graphs SUBSTR (only files containing it), --k 2,4,...,
 //            --methods balanced-work,slice,..., --time-limit S (per run),
-//            --budget POPxGEN (slicegraph), --runs N, --threads N.
+//            --budget POPxGEN (slicegraph), --runs N, --threads N,
+//            --costing auto|sweep|intervals (slice: segment costs; auto is what
+//            the slice and slicegraph methods use).
 //   With no part named, runs all three.
 
 #include "core/cost/evaluate.h"
@@ -48,6 +51,7 @@ struct Args {
     int population = 0, generations = 0;
     int runs = 5;
     int threads = 0;
+    std::string costing = "auto"; // slice: auto (as the slice method), sweep, intervals
 };
 
 std::vector<std::string> split(const std::string &s)
@@ -224,17 +228,19 @@ void runTable(const Args &a)
     }
 }
 
-void timeSlice(const char *label, const Graph &g, int runs)
+void timeSlice(const char *label, const Graph &g, int runs, const std::string &costing)
 {
     const CostParams params = CostParams::fromGraph(g);
-    std::vector<double> build, solve, total, cpu;
+    std::vector<double> build, solve, total, cpu, buildCpu;
     double cost = 0;
     int thresholds = 0;
+    std::string error;
     for (int r = 0; r < runs; ++r) {
         const double c0 = cpuNow();
         const double t0 = now();
-        OrderSlicer slicer(g, params, g.topologicalOrder(), false, 16); // as the slice method does
+        OrderSlicer slicer(g, params, g.topologicalOrder(), costing == "sweep", costing == "auto" ? 16 : 0);
         const double t1 = now();
+        buildCpu.push_back(cpuNow() - c0);
         auto out = slicer.solve(16);
         const double t2 = now();
         cpu.push_back(cpuNow() - c0);
@@ -244,24 +250,41 @@ void timeSlice(const char *label, const Graph &g, int runs)
         if (out.ok()) {
             cost = out->bottleneck;
             thresholds = out->thresholdsTried;
+        } else {
+            error = out.error();
         }
     }
-    std::printf("%-34s n=%7d m=%7lld k=16 median wall %9.3f ms, cpu %9.3f ms (precompute %8.3f, search %8.3f wall; "
-                "%d thresholds) T=%.6g\n",
+    if (!error.empty()) {
+        std::printf("%-30s n=%7d: %s\n", label, g.nodeCount(), error.c_str());
+        return;
+    }
+    std::printf("%-30s n=%7d m=%7lld k=16 median wall %8.3f ms, cpu %8.3f ms (precompute %7.3f wall %7.3f cpu, "
+                "search %8.3f wall; %d thresholds) T=%.6g\n",
                 label, g.nodeCount(), static_cast<long long>(g.edgeCount()), 1e3 * median(total), 1e3 * median(cpu),
-                1e3 * median(build), 1e3 * median(solve), thresholds, cost);
+                1e3 * median(build), 1e3 * median(buildCpu), 1e3 * median(solve), thresholds, cost);
     std::fflush(stdout);
 }
 
 void runSlice(const Args &a)
 {
-    std::printf("# slice timings at k = 16 (median of %d runs; precompute = prefix sums and live tensors, search =\n"
-                "# bisection + BFS, including the events when the adaptive costing builds them)\n", a.runs);
-    auto bert = loadGraph(std::string(PIPECUT_CORPUS_DIR) + "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json");
-    if (bert.ok())
-        timeSlice("corpus bert_L-12_training", *bert, a.runs);
+    std::printf("# slice timings at k = 16 (median of %d runs; precompute = prefix sums, live tensors and the\n"
+                "# intervals, search = bisection + BFS; cpu = this process's CPU time)\n", a.runs);
+    auto wanted = [&](const std::string &label) { return label.find(a.graphs) != std::string::npos; };
+    // bert_L-12_training's default order cannot be cut at k = 16 within its
+    // memory limit (groups span it); the row says so.
+    for (const char *name : {"bert_L-12_training", "bert_l-12_inference"}) {
+        const std::string label = std::string("corpus ") + name;
+        if (!wanted(label))
+            continue;
+        auto g = loadGraph(std::string(PIPECUT_CORPUS_DIR) + "/dnn-partitioning/throughput-inputs/OperatorGraphs/" + name + ".json");
+        if (g.ok())
+            timeSlice(label.c_str(), *g, a.runs, a.costing);
+    }
     for (const char *family : {"transformer", "cnn", "unet", "inception", "random"}) {
         for (int64_t nodes : {int64_t(2000), int64_t(100000)}) {
+            const std::string label = std::string("generated ") + family + " " + std::to_string(nodes);
+            if (!wanted(label))
+                continue;
             GeneratorOptions o;
             o.family = family;
             o.nodes = nodes;
@@ -271,7 +294,7 @@ void runSlice(const Args &a)
                 std::printf("generate %s %lld: %s\n", family, static_cast<long long>(nodes), g.error().c_str());
                 continue;
             }
-            timeSlice((std::string("generated ") + family + " " + std::to_string(nodes)).c_str(), *g, a.runs);
+            timeSlice(label.c_str(), *g, a.runs, a.costing);
         }
     }
 }
@@ -329,9 +352,11 @@ int main(int argc, char **argv)
             a.runs = std::max(1, std::stoi(next()));
         else if (s == "--threads")
             a.threads = std::stoi(next());
+        else if (s == "--costing")
+            a.costing = next();
         else {
             std::fprintf(stderr, "usage: %s [table] [slice] [ideals] [--graphs S] [--k 2,4] [--methods a,b] "
-                                 "[--time-limit S] [--budget PxG] [--runs N] [--threads N]\n", argv[0]);
+                                 "[--time-limit S] [--budget PxG] [--runs N] [--threads N] [--costing auto|sweep|intervals]\n", argv[0]);
             return 2;
         }
     }

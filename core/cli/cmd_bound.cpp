@@ -15,36 +15,25 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
         methods += (methods.empty() ? "" : "|") + m;
     Args args("bound", "bound GRAPH -k K [options]",
               "A proven lower bound on the best bottleneck of any partition of GRAPH into at most K stages.");
-    args.positional("GRAPH", "graph file (any supported format)");
-    args.option("-k", "K", "number of stages (default: the file's suggestion, else 4)");
+    addGraphAndStages(args);
     args.option("--method", "METHOD", methods + " (default best)");
     args.option("--exclude", "M1,M2", "methods 'best' must not use, e.g. ideal-dp");
     args.option("--time-limit", "SECONDS", "wall-clock limit (default: the method's)");
     args.option("-p", "PARTITION.json", "best known partition (warm start, and the gap is reported)");
-    args.flag("--progress", "report progress on stderr");
-    addCommonOptions(args);
-    addSolverLimitOptions(args);
+    addSolverOptions(args);
     int code = 0;
-    if (!parseOrExit(args, argv, s, code))
-        return code;
-    auto lg = loadWithOptions(args, *args.positionalValue(0), s, code);
+    auto lg = parseAndLoad(args, argv, s, code);
     if (!lg)
         return code;
     const Graph &g = lg->graph;
     BoundOptions o;
-    auto k = args.getInt("-k", g.suggestedK() > 0 ? g.suggestedK() : 4);
-    if (!k)
-        return usageError(s, k.error());
+    auto k = stagesOption(args, defaultStages(g));
     auto limit = args.getDouble("--time-limit", 0);
-    if (!limit)
-        return usageError(s, limit.error());
-    auto limits = solverLimits(args);
-    if (!limits)
-        return usageError(s, limits.error());
-    limits->applyTo(o);
-    if (*k < 1 || *k > 100000)
-        return usageError(s, "-k must be between 1 and 100000, not " + std::to_string(*k));
-    o.k = static_cast<int>(*k);
+    if (auto e = firstError(k, limit))
+        return usageError(s, *e);
+    if (Status st = applySolverLimits(args, o); !st)
+        return usageError(s, st.error());
+    o.k = *k;
     o.method = args.get("--method", "best");
     o.timeLimit = *limit;
     {
@@ -54,25 +43,16 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
                 o.exclude.push_back(item);
     }
     if (args.has("-p")) {
-        auto p = loadPartition(args.get("-p"), g);
+        auto p = loadPartitionFor(args.get("-p"), g, o.k);
         if (!p)
             return inputError(s, p.error());
-        if (p->k() != o.k)
-            return inputError(s, args.get("-p") + ": the partition has " + std::to_string(p->k()) +
-                                     " stages but -k is " + std::to_string(o.k));
         if (Status st = validatePartition(g, lg->params, *p); !st)
             return inputError(s, args.get("-p") + ": " + st.error());
         o.incumbent = std::move(p).value();
     }
     if (Status st = o.validate(); !st)
         return usageError(s, st.error());
-    ProgressFn progress;
-    if (args.has("--progress"))
-        progress = [&s](const Progress &p) {
-            char buf[256];
-            std::snprintf(buf, sizeof buf, "[%7.2fs] %s bound %.10g\n", p.seconds, p.stage.c_str(), p.bound);
-            s.err << buf << std::flush;
-        };
+    const ProgressFn progress = progressReporter(args, s, "bound", &Progress::bound);
     auto r = runBound(g, lg->params, o, StopToken{}, progress);
     if (!r)
         return failure(s, *args.positionalValue(0) + ": " + r.error());

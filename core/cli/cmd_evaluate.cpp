@@ -12,9 +12,7 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
     args.positional("PARTITION", "partition JSON (SPEC 4) or a dnn-partitioning placement");
     addCommonOptions(args);
     int code = 0;
-    if (!parseOrExit(args, argv, s, code))
-        return code;
-    auto lg = loadWithOptions(args, *args.positionalValue(0), s, code);
+    auto lg = parseAndLoad(args, argv, s, code);
     if (!lg)
         return code;
     const std::string partitionPath = *args.positionalValue(1);

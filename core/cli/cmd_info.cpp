@@ -13,9 +13,7 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
     args.positional("GRAPH", "graph file (any supported format)");
     addCommonOptions(args);
     int code = 0;
-    if (!parseOrExit(args, argv, s, code))
-        return code;
-    auto lg = loadWithOptions(args, *args.positionalValue(0), s, code);
+    auto lg = parseAndLoad(args, argv, s, code);
     if (!lg)
         return code;
     const Graph &g = lg->graph;

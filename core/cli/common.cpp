@@ -23,11 +23,24 @@ void addCommonOptions(Args &args)
     args.option("--max-file-size", "BYTES", "refuse larger graph files (default 4G; suffixes K, M, G)");
 }
 
+void addGraphAndStages(Args &args)
+{
+    args.positional("GRAPH", "graph file (any supported format)");
+    args.option("-k", "K", "number of stages (default: the file's suggestion, else 4)");
+}
+
 void addSolverLimitOptions(Args &args)
 {
     args.option("--max-ideals", "N", "ideal-dp refuses graphs with more ideals (default 3000000)");
     args.option("--max-mip-columns", "N", "MIP methods refuse larger models (default 4000000)");
     args.option("--memory-budget", "BYTES", "ideal-dp tables and MIP models must fit (default 6G; suffixes K, M, G)");
+}
+
+void addSolverOptions(Args &args)
+{
+    args.flag("--progress", "report progress on stderr");
+    addCommonOptions(args);
+    addSolverLimitOptions(args);
 }
 
 namespace {
@@ -182,6 +195,51 @@ std::optional<LoadedGraph> loadWithOptions(const Args &args, const std::string &
         return std::nullopt;
     }
     return lg;
+}
+
+std::optional<LoadedGraph> parseAndLoad(Args &args, const std::vector<std::string> &argv, CliStreams s,
+                                        int &exitCode)
+{
+    if (!parseOrExit(args, argv, s, exitCode))
+        return std::nullopt;
+    return loadWithOptions(args, *args.positionalValue(0), s, exitCode);
+}
+
+int defaultStages(const Graph &graph)
+{
+    return graph.suggestedK() > 0 ? graph.suggestedK() : 4;
+}
+
+Result<int> stagesOption(const Args &args, long long fallback)
+{
+    auto k = args.getInt("-k", fallback);
+    if (!k)
+        return makeError(k.error());
+    if (*k < 1 || *k > 100000)
+        return makeError("-k must be between 1 and 100000, not " + std::to_string(*k));
+    return static_cast<int>(*k);
+}
+
+Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, int k)
+{
+    auto p = loadPartition(path, graph);
+    if (!p)
+        return p;
+    if (p->k() != k)
+        return makeError(path + ": the partition has " + std::to_string(p->k()) + " stages but -k is " +
+                         std::to_string(k));
+    return p;
+}
+
+ProgressFn progressReporter(const Args &args, CliStreams s, const char *what, double Progress::*field)
+{
+    if (!args.has("--progress"))
+        return {};
+    return [s, what, field](const Progress &p) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "[%7.2fs] %s %s %.10g\n", p.seconds, p.stage.c_str(), what, p.*field);
+        s.err << buf << std::flush;
+    };
 }
 
 void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev)

@@ -13,6 +13,84 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Relative slack on threshold tests: prefix sums round differently from a
 // direct evaluation, and a segment exactly at T must count as fitting.
 constexpr double kSlack = 1e-11;
+
+// Min over a window [first, last] of positions with range add, point set and
+// "collect every leaf <= thr in [l, r]". Adds stay at the node they were
+// applied to (t[x] = min of the children + add[x]), so nothing is pushed down.
+class WindowTree {
+public:
+    void reset(int32_t first, int32_t last)
+    {
+        m_first = first;
+        m_size = 1;
+        while (m_size < last - first + 1)
+            m_size <<= 1;
+        m_t.assign(2 * static_cast<size_t>(m_size), kInf);
+        m_add.assign(m_size, 0.0);
+    }
+    double &leaf(int32_t j) { return m_t[m_size + j - m_first]; }
+    void build()
+    {
+        for (int32_t x = m_size - 1; x >= 1; --x)
+            m_t[x] = std::min(m_t[2 * x], m_t[2 * x + 1]);
+    }
+    // Adds v to every leaf in [first, r]: one walk up from leaf r, adding to
+    // the left siblings on the way (their whole subtrees lie before r).
+    void addPrefix(int32_t r, double v)
+    {
+        int32_t x = m_size + r - m_first;
+        m_t[x] += v;
+        for (; x > 1; x >>= 1) {
+            if (x & 1)
+                apply(x - 1, v);
+            m_t[x >> 1] = std::min(m_t[x & ~1], m_t[x | 1]) + m_add[x >> 1];
+        }
+    }
+    void set(int32_t j, double v)
+    {
+        const int32_t x = m_size + j - m_first;
+        m_t[x] = v;
+        pull(x);
+    }
+    // Appends, in increasing order, every j in [l, r] whose value is <= thr,
+    // and sets those leaves to +inf (in the same walk).
+    void extract(int32_t l, int32_t r, double thr, std::vector<int32_t> &out)
+    {
+        if (l <= r)
+            extract(1, 0, m_size - 1, l - m_first, r - m_first, thr, 0.0, out);
+    }
+
+private:
+    void apply(int32_t x, double v)
+    {
+        m_t[x] += v;
+        if (x < m_size)
+            m_add[x] += v;
+    }
+    void pull(int32_t x)
+    {
+        for (x >>= 1; x >= 1; x >>= 1)
+            m_t[x] = std::min(m_t[2 * x], m_t[2 * x + 1]) + m_add[x];
+    }
+    void extract(int32_t x, int32_t nl, int32_t nr, int32_t l, int32_t r, double thr, double above,
+                 std::vector<int32_t> &out)
+    {
+        if (nr < l || nl > r || m_t[x] + above > thr)
+            return;
+        if (x >= m_size) {
+            out.push_back(nl + m_first);
+            m_t[x] = kInf;
+            return;
+        }
+        const int32_t mid = (nl + nr) / 2;
+        extract(2 * x, nl, mid, l, r, thr, above + m_add[x], out);
+        extract(2 * x + 1, mid + 1, nr, l, r, thr, above + m_add[x], out);
+        m_t[x] = std::min(m_t[2 * x], m_t[2 * x + 1]) + m_add[x];
+    }
+
+    int32_t m_first = 0, m_size = 1;
+    std::vector<double> m_t, m_add;
+};
 } // namespace
 
 OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span<const NodeId> order,
@@ -42,7 +120,6 @@ OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span
     // Last consumer per position; live tensors per cut.
     m_last.assign(n, -1);
     std::vector<long double> diff(n + 2, 0.0L);
-    std::vector<int64_t> liveCount(n + 2, 0);
     for (int32_t p = 0; p < n; ++p) {
         int32_t q = -1;
         for (NodeId s : graph.successors(order[p]))
@@ -52,18 +129,13 @@ OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span
             m_last[p] = q;
             diff[p + 1] += outs[index(order[p])];
             diff[q + 1] -= outs[index(order[p])];
-            liveCount[p + 1] += 1;
-            liveCount[q + 1] -= 1;
         }
     }
     m_A.assign(n + 1, 0.0);
     long double a = 0;
-    int64_t live = 0, totalLive = 0;
     for (int32_t c = 0; c <= n; ++c) {
         a += diff[c];
-        live += liveCount[c];
         m_A[c] = c == 0 || c == n ? 0.0 : std::max(0.0, static_cast<double>(a));
-        totalLive += live;
     }
 
     // Forbidden cuts: strictly inside the span of a group's positions.
@@ -86,68 +158,89 @@ OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span
         if (open > 0)
             m_allowed[c] = 0;
     }
-    m_beta.assign(n + 1, kInf);
-    for (int32_t c = 1; c <= n; ++c)
-        if (m_allowed[c])
-            m_beta[c] = m_W[c] + m_A[c] / m_params.bandwidth;
 
-    m_totalLive = totalLive;
-    if (forceSweep || params.overflow || totalLive > kMaxLiveEntries) {
+    if (forceSweep) {
         m_sweep = true;
         return;
     }
     if (k > 0) {
-        // Start by sweeping and build the events only once the sweep has cost
-        // more than building them would (see solve()).
+        // Start by sweeping and build the intervals only once the sweeps have
+        // cost more than building them would (see solve()).
         m_sweep = true;
         m_adaptive = true;
         return;
     }
-    buildEvents();
+    buildIntervals();
 }
 
-// Two events per tensor live at each start i: its first consumer at or after i
-// (then it is read), and its last consumer (then it is not written).
-void OrderSlicer::buildEvents() const
+// Per tensor: (p, last) and the gaps between consecutive uses (see the header).
+// The uses of every tensor come out sorted by walking the order once; then a
+// counting pass and a filling pass give the CSR by a and by b, and a
+// difference array gives Lambda.
+void OrderSlicer::buildIntervals() const
 {
     const int32_t n = m_n;
     const Graph &graph = *m_graph;
     const auto outs = graph.outs();
-    std::vector<int32_t> liveAt(n + 1, 0);
-    for (int32_t p = 0; p < n; ++p)
-        if (m_last[p] >= 0) {
-            liveAt[p + 1] += 1;
-            if (m_last[p] + 1 <= n)
-                liveAt[m_last[p] + 1] -= 1;
-        }
-    for (int32_t c = 1; c <= n; ++c)
-        liveAt[c] += liveAt[c - 1];
-    m_eventOffset.assign(n + 1, 0);
-    for (int32_t i = 0; i < n; ++i)
-        m_eventOffset[i + 1] = m_eventOffset[i] + 2 * int64_t(liveAt[i]);
-    m_events.resize(m_eventOffset[n]);
-    std::vector<int64_t> fill(m_eventOffset.begin(), m_eventOffset.end() - 1);
-    std::vector<int32_t> succPos;
+    const auto succOff = graph.succOffsets();
+    // uses[useOff[p] ..) = positions of the consumers of the tensor at p, increasing.
+    std::vector<int32_t> useOff(n + 1, 0), useEnd(n);
     for (int32_t p = 0; p < n; ++p) {
-        const int32_t q = m_last[p];
-        if (q < 0)
-            continue;
-        const double o = outs[index(m_order[p])];
-        succPos.clear();
-        for (NodeId v : graph.successors(m_order[p]))
-            succPos.push_back(m_pos[index(v)]);
-        std::sort(succPos.begin(), succPos.end());
-        size_t t = 0;
-        for (int32_t c = p + 1; c <= q; ++c) {
-            while (succPos[t] < c)
-                ++t;
-            m_events[fill[c]++] = Event{succPos[t] + 1, o};
-            m_events[fill[c]++] = Event{q + 1, o};
-        }
+        const int32_t v = index(m_order[p]);
+        useOff[p + 1] = useOff[p] + (succOff[v + 1] - succOff[v]);
     }
-    for (int32_t i = 0; i < n; ++i)
-        std::sort(m_events.begin() + m_eventOffset[i], m_events.begin() + m_eventOffset[i + 1],
-                  [](const Event &x, const Event &y) { return x.pos < y.pos; });
+    std::copy(useOff.begin(), useOff.end() - 1, useEnd.begin());
+    std::vector<int32_t> uses(useOff[n]);
+    for (int32_t c = 0; c < n; ++c)
+        for (NodeId u : graph.predecessors(m_order[c])) {
+            const int32_t p = m_pos[index(u)];
+            if (useEnd[p] == useOff[p] || uses[useEnd[p] - 1] != c) // parallel edges read once
+                uses[useEnd[p]++] = c;
+        }
+    // Calls f(a, b, bytes) for every interval of the tensor at p.
+    const auto forEachInterval = [&](int32_t p, auto &&f) {
+        const double o = outs[index(m_order[p])];
+        const int32_t first = useOff[p], last = useEnd[p];
+        if (first == last || !(o > 0))
+            return;
+        if (last - first == 1) { // (p, last) is also the only gap
+            f(p, uses[first], 2 * o);
+            return;
+        }
+        f(p, uses[last - 1], o);
+        f(p, uses[first], o);
+        for (int32_t e = first + 1; e < last; ++e)
+            f(uses[e - 1], uses[e], o);
+    };
+    m_ivAOffset.assign(n + 2, 0);
+    m_ivBOffset.assign(n + 2, 0);
+    std::vector<long double> diff(n + 2, 0.0L);
+    for (int32_t p = 0; p < n; ++p)
+        forEachInterval(p, [&](int32_t a, int32_t b, double w) {
+            ++m_ivAOffset[a + 1];
+            ++m_ivBOffset[b + 1];
+            diff[a + 1] += w;
+            diff[b] -= w;
+        });
+    for (int32_t x = 0; x <= n; ++x) {
+        m_ivAOffset[x + 1] += m_ivAOffset[x];
+        m_ivBOffset[x + 1] += m_ivBOffset[x];
+    }
+    m_ivA.resize(m_ivAOffset[n + 1]);
+    m_ivB.resize(m_ivBOffset[n + 1]);
+    std::vector<int32_t> fillA(m_ivAOffset.begin(), m_ivAOffset.end() - 1);
+    std::vector<int32_t> fillB(m_ivBOffset.begin(), m_ivBOffset.end() - 1);
+    for (int32_t p = 0; p < n; ++p)
+        forEachInterval(p, [&](int32_t a, int32_t b, double w) {
+            m_ivA[fillA[a]++] = Interval{b, w};
+            m_ivB[fillB[b]++] = Interval{a, w};
+        });
+    m_lambda.assign(n + 1, 0.0);
+    long double acc = 0;
+    for (int32_t x = 0; x <= n; ++x) {
+        acc += diff[x];
+        m_lambda[x] = std::max(0.0, static_cast<double>(acc));
+    }
     m_sweep = false;
 }
 
@@ -156,10 +249,12 @@ double OrderSlicer::segmentCost(int32_t i, int32_t j) const
     assert(0 <= i && i < j && j <= m_n);
     const Graph &g = *m_graph;
     if (!m_sweep) {
-        double c = 2 * m_A[i];
-        for (int64_t e = m_eventOffset[i]; e < m_eventOffset[i + 1] && m_events[e].pos <= j; ++e)
-            c -= m_events[e].drop;
-        const double comm = std::max(0.0, m_A[i] + m_A[j] - c);
+        // D(i, j) = bytes of the intervals with a < i and b >= j.
+        double d = 0;
+        for (int32_t e = m_ivBOffset[j]; e < m_ivBOffset[m_n + 1]; ++e)
+            if (m_ivB[e].end < i)
+                d += m_ivB[e].bytes;
+        const double comm = std::max(0.0, m_A[i] + m_A[j] - d);
         return m_params.stageCost(m_W[j] - m_W[i], comm, 0.0, m_P[j] - m_P[i]);
     }
     // Direct: tensors read from before i (once each), tensors leaving [i, j).
@@ -194,35 +289,26 @@ class OrderSlicer::Search {
 public:
     explicit Search(const OrderSlicer &s) : m_s(s)
     {
-        m_size = 1;
-        while (m_size < s.m_n + 1)
-            m_size <<= 1;
-        m_tree.assign(2 * m_size, kInf);
         m_parent.assign(s.m_n + 1, -1);
         m_reached.assign(s.m_n + 1, 0);
-        if (s.m_sweep) {
-            m_readMark.assign(s.m_n, -1);
-        }
     }
 
-    // With a budget, the sweeps give up once they have scanned that much
-    // (overBudget()), so that the caller can build the events and retry.
+    // With a budget, a test whose sweeps pass it gives up (abandoned()), so
+    // that the caller can build the intervals and repeat it; a test that
+    // completes stands.
     void setSweepBudget(int64_t budget) { m_budget = budget; }
     bool overBudget() const { return m_budget >= 0 && m_sweepWork > m_budget; }
+    bool abandoned() const { return m_abandoned; }
 
     // True when the order can be cut into <= k segments of cost <= T.
     bool feasible(double T, int k)
     {
-        const int32_t n = m_s.m_n;
+        const OrderSlicer &s = m_s;
+        const int32_t n = s.m_n;
         std::fill(m_reached.begin(), m_reached.end(), 0);
-        if (!m_s.m_sweep) {
-            std::copy(m_s.m_beta.begin(), m_s.m_beta.end(), m_tree.begin() + m_size);
-            std::fill(m_tree.begin() + m_size + n + 1, m_tree.end(), kInf);
-            for (int32_t x = m_size - 1; x >= 1; --x)
-                m_tree[x] = std::min(m_tree[2 * x], m_tree[2 * x + 1]);
-        }
         m_reached[0] = 1;
         m_frontier.assign(1, 0);
+        m_abandoned = false;
         for (int level = 0; level < k && !m_frontier.empty(); ++level) {
             m_next.clear();
             // Every stage costs at least its work: an end j after which the
@@ -232,19 +318,25 @@ public:
             m_minEnd = 1;
             if (std::isfinite(T)) {
                 const double rest = static_cast<double>(k - level - 1) * T;
-                const double need = m_s.m_W[n] - rest - kSlack * (rest + m_s.m_W[n]);
-                m_minEnd = static_cast<int32_t>(std::lower_bound(m_s.m_W.begin(), m_s.m_W.end(), need) - m_s.m_W.begin());
+                const double need = s.m_W[n] - rest - kSlack * (rest + s.m_W[n]);
+                m_minEnd = static_cast<int32_t>(std::lower_bound(s.m_W.begin(), s.m_W.end(), need) - s.m_W.begin());
                 m_minEnd = std::max(m_minEnd, 1);
             }
-            for (int32_t i : m_frontier)
-                if (expand(i, T))
-                    return true;
+            if (s.m_sweep) {
+                if (m_readMark.empty())
+                    m_readMark.assign(n, -1);
+                for (int32_t i : m_frontier) {
+                    const int32_t jmax = windowEnd(i, T);
+                    if (jmax > i && jmax >= m_minEnd && expandSweep(i, jmax, T))
+                        return true;
+                }
+            } else if (expandLevel(T)) {
+                return true;
+            }
             std::swap(m_frontier, m_next);
         }
         return false;
     }
-
-    int64_t sweepWork() const { return m_sweepWork; }
 
     std::vector<int32_t> cuts() const
     {
@@ -257,13 +349,11 @@ public:
     }
 
 private:
-    // Marks every unreached end j reachable from i with one segment of cost <= T.
-    // Returns true once the end of the order is reached.
-    bool expand(int32_t i, double T)
+    // The last end j that work and memory allow after start i (<= i: none).
+    int32_t windowEnd(int32_t i, double T) const
     {
         const OrderSlicer &s = m_s;
-        const int32_t n = s.m_n;
-        int32_t jmax = n;
+        int32_t jmax = s.m_n;
         if (std::isfinite(T)) {
             const double limit = s.m_W[i] + T + kSlack * (T + s.m_W[i]);
             jmax = static_cast<int32_t>(std::upper_bound(s.m_W.begin() + i + 1, s.m_W.end(), limit) - s.m_W.begin()) - 1;
@@ -273,9 +363,7 @@ private:
             const int32_t jm = static_cast<int32_t>(std::upper_bound(s.m_P.begin() + i + 1, s.m_P.end(), limit) - s.m_P.begin()) - 1;
             jmax = std::min(jmax, jm);
         }
-        if (jmax <= i || jmax < m_minEnd)
-            return false;
-        return s.m_sweep ? expandSweep(i, jmax, T) : expandEvents(i, jmax, T);
+        return jmax;
     }
 
     bool reach(int32_t j, int32_t from)
@@ -286,33 +374,106 @@ private:
         return j == m_s.m_n;
     }
 
-    bool expandEvents(int32_t i, int32_t jmax, double T)
+    // One BFS level with the interval trees (see the header).
+    bool expandLevel(double T)
     {
         const OrderSlicer &s = m_s;
         const double invB = 1.0 / s.m_params.bandwidth;
-        const double base = T + s.m_W[i] - s.m_A[i] * invB;
-        double c = 2 * s.m_A[i];
-        int64_t e = s.m_eventOffset[i];
-        const int64_t eEnd = s.m_eventOffset[i + 1];
-        int32_t l = std::max(i + 1, m_minEnd);
-        while (l <= jmax) {
-            while (e < eEnd && s.m_events[e].pos <= l)
-                c -= s.m_events[e++].drop;
-            const int32_t r = e < eEnd ? std::min(s.m_events[e].pos - 1, jmax) : jmax;
-            // Reached and forbidden ends hold +inf in the tree; keep the threshold finite.
-            const double slack = kSlack * (std::abs(T) + s.m_W[i] + s.m_A[i] * invB + std::abs(c) * invB);
-            const double thr = std::min(base + c * invB + slack, std::numeric_limits<double>::max());
-            int32_t from = l;
-            while (from <= r) {
-                const int32_t j = findFirst(from, r, thr);
-                if (j < 0)
-                    break;
-                setLeaf(j, kInf);
+        const bool overflow = s.m_params.overflow;
+        const double invBs = overflow ? 1.0 / s.m_params.slowBandwidth : 0.0;
+        std::sort(m_frontier.begin(), m_frontier.end());
+        // Window ends: windowEnd() is monotone in i, so walk pointers.
+        m_jmax.resize(m_frontier.size());
+        int32_t H = -1;
+        const int32_t n = s.m_n;
+        const double memLimit = s.m_params.memoryLimit ? *s.m_params.memoryLimit * (1 + 1e-12) : kInf;
+        int32_t jw = m_frontier.front(), jm = s.m_params.memoryLimit ? m_frontier.front() : n;
+        for (size_t f = 0; f < m_frontier.size(); ++f) {
+            const int32_t i = m_frontier[f];
+            const double workLimit = s.m_W[i] + T + kSlack * (T + s.m_W[i]);
+            const double paramLimit = s.m_P[i] + memLimit;
+            jw = std::max(jw, i);
+            while (jw < n && s.m_W[jw + 1] <= workLimit)
+                ++jw;
+            jm = std::max(jm, i);
+            while (jm < n && s.m_P[jm + 1] <= paramLimit)
+                ++jm;
+            int32_t jmax = std::min(jw, jm);
+            if (jmax <= i || jmax < m_minEnd)
+                jmax = -1;
+            m_jmax[f] = jmax;
+            H = std::max(H, jmax);
+        }
+        if (H < 0)
+            return false;
+        const int32_t lo = m_frontier.front();
+        const int32_t d0 = std::max(lo + 1, m_minEnd);
+        // Leaves: key(j) = W(j) + A(j)/B - D(lo, j)/B (+ P(j)/B_s in the second tree).
+        m_tree.reset(d0, H);
+        if (overflow)
+            m_tree2.reset(d0, H);
+        double d = s.m_lambda[lo]; // D(lo, j), j = lo + 1 first
+        double scale = d * invB;
+        for (int32_t j = lo + 1; j <= H; ++j) {
+            if (j >= d0 && !m_reached[j] && s.m_allowed[j]) {
+                const double beta = s.m_W[j] + s.m_A[j] * invB;
+                scale = std::max(scale, beta + d * invB);
+                m_tree.leaf(j) = beta - d * invB;
+                if (overflow)
+                    m_tree2.leaf(j) = beta - d * invB + s.m_P[j] * invBs;
+            }
+            for (int32_t e = s.m_ivBOffset[j]; e < s.m_ivBOffset[j + 1]; ++e)
+                if (s.m_ivB[e].end < lo)
+                    d -= s.m_ivB[e].bytes;
+        }
+        m_tree.build();
+        if (overflow)
+            m_tree2.build();
+        double offset = 0; // bytes of the intervals passed that cover the whole window
+        int32_t cursor = lo;
+        for (size_t f = 0; f < m_frontier.size(); ++f) {
+            const int32_t i = m_frontier[f];
+            const int32_t jmax = m_jmax[f];
+            if (jmax < 0)
+                continue;
+            for (; cursor < i; ++cursor)
+                for (int32_t e = s.m_ivAOffset[cursor]; e < s.m_ivAOffset[cursor + 1]; ++e) {
+                    const int32_t b = s.m_ivA[e].end;
+                    const double w = s.m_ivA[e].bytes;
+                    if (b <= i || b < d0) // covers no end this level still tests
+                        continue;
+                    scale += w * invB;
+                    if (b >= H) {
+                        offset += w;
+                    } else {
+                        m_tree.addPrefix(b, -w * invB);
+                        if (overflow)
+                            m_tree2.addPrefix(b, -w * invB);
+                    }
+                }
+            const int32_t from = std::max(i + 1, d0);
+            const double base = T + s.m_W[i] - (s.m_A[i] - offset) * invB;
+            const double slack = kSlack * (std::abs(T) + s.m_W[i] + s.m_A[i] * invB + scale);
+            // Reached and forbidden ends hold +inf; keep the threshold finite.
+            const double thr = std::min(base + slack, std::numeric_limits<double>::max());
+            m_found.clear();
+            if (!overflow) {
+                m_tree.extract(from, jmax, thr, m_found);
+            } else {
+                // Past `split` the stage's param exceeds the fast memory F.
+                const double limit = s.m_P[i] + s.m_params.fastMemory;
+                const int32_t split = static_cast<int32_t>(std::upper_bound(s.m_P.begin() + i + 1, s.m_P.end(), limit) - s.m_P.begin());
+                const double extra = limit * invBs;
+                const double thr2 = std::min(base + extra + slack + kSlack * extra, std::numeric_limits<double>::max());
+                m_tree.extract(from, std::min(jmax, split - 1), thr, m_found);
+                const size_t firstOf2 = m_found.size();
+                m_tree2.extract(std::max(from, split), jmax, thr2, m_found);
+                for (size_t f2 = 0; f2 < m_found.size(); ++f2)
+                    (f2 < firstOf2 ? m_tree2 : m_tree).set(m_found[f2], kInf);
+            }
+            for (int32_t j : m_found)
                 if (reach(j, i))
                     return true;
-                from = j + 1;
-            }
-            l = r + 1;
         }
         return false;
     }
@@ -321,12 +482,18 @@ private:
     {
         const OrderSlicer &s = m_s;
         const Graph &g = *s.m_graph;
+        if (overBudget()) {
+            m_abandoned = true;
+            return true; // feasible() is repeated with intervals
+        }
         ++m_stamp;
         double in = 0, outw = 0;
         m_sweepWork += jmax - i;
         for (int32_t j = i + 1; j <= jmax; ++j) {
-            if ((j & 1023) == 0 && overBudget())
-                return true; // abandons the test: feasible() is repeated with events
+            if ((j & 1023) == 0 && overBudget()) {
+                m_abandoned = true;
+                return true;
+            }
             const int32_t p = j - 1;
             const NodeId v = s.m_order[p];
             m_sweepWork += g.inDegree(v);
@@ -352,36 +519,17 @@ private:
         return false;
     }
 
-    int32_t findFirst(int32_t l, int32_t r, double thr) const { return findFirst(1, 0, m_size - 1, l, r, thr); }
-    int32_t findFirst(int32_t node, int32_t nl, int32_t nr, int32_t l, int32_t r, double thr) const
-    {
-        if (nr < l || nl > r || m_tree[node] > thr)
-            return -1;
-        if (nl == nr)
-            return nl;
-        const int32_t mid = (nl + nr) / 2;
-        const int32_t left = findFirst(2 * node, nl, mid, l, r, thr);
-        return left >= 0 ? left : findFirst(2 * node + 1, mid + 1, nr, l, r, thr);
-    }
-    void setLeaf(int32_t j, double v)
-    {
-        int32_t x = j + m_size;
-        m_tree[x] = v;
-        for (x >>= 1; x >= 1; x >>= 1)
-            m_tree[x] = std::min(m_tree[2 * x], m_tree[2 * x + 1]);
-    }
-
     const OrderSlicer &m_s;
-    int32_t m_size = 1;
-    std::vector<double> m_tree;
     std::vector<int32_t> m_parent;
     std::vector<char> m_reached;
-    std::vector<int32_t> m_frontier, m_next;
+    std::vector<int32_t> m_frontier, m_next, m_jmax, m_found;
     int32_t m_minEnd = 1; // ends before this cannot finish within the stages left
-    int64_t m_sweepWork = 0; // positions and edges the sweeps have scanned
-    int64_t m_budget = -1;   // sweep work allowed before switching to events
+    WindowTree m_tree, m_tree2;
     std::vector<int64_t> m_readMark;
     int64_t m_stamp = 0;
+    int64_t m_sweepWork = 0; // positions and edges the sweeps have scanned
+    int64_t m_budget = -1;   // sweep work allowed before switching to intervals
+    bool m_abandoned = false;
 };
 
 Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance, double cutoff) const
@@ -389,18 +537,18 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
     assert(k >= 1);
     const Graph &g = *m_graph;
     Search search(*this);
-    // Adaptive costing: sweep while that is cheap; once the sweeps have
-    // scanned more than about what building the events costs (operator graphs
-    // whose default order keeps a few tensors live throughout sweep 10 to 80
-    // times faster; long orders with large windows need the events), switch.
+    // Adaptive costing: sweep while that is cheap (operator graphs whose order
+    // keeps few tensors live, small windows); once the sweeps have scanned
+    // more than about what building the intervals costs, switch.
     if (m_adaptive && m_sweep)
-        search.setSweepBudget(kSweepBudget * (m_totalLive + m_n));
+        search.setSweepBudget(kSweepBudget * (int64_t(m_n) + g.edgeCount()));
     const auto feasible = [&](double T) {
         bool ok = search.feasible(T, k);
         if (m_adaptive && m_sweep && search.overBudget()) {
-            buildEvents();
+            buildIntervals();
             search.setSweepBudget(-1);
-            ok = search.feasible(T, k);
+            if (search.abandoned())
+                ok = search.feasible(T, k);
         }
         return ok;
     };

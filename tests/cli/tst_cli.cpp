@@ -2,6 +2,7 @@
 // JSON output of every subcommand, exit statuses, and error lines.
 #include "core/cli/cli.h"
 #include "core/io/graph_io.h"
+#include "tests/support/cli_run.h"
 #include "tests/support/test_graphs.h"
 
 #include <QJsonArray>
@@ -11,25 +12,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sstream>
 
 using namespace pipecut;
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out, err;
-    QJsonObject json() const { return QJsonDocument::fromJson(QByteArray::fromStdString(out)).object(); }
-};
-
-Run cli(std::vector<std::string> args)
-{
-    std::ostringstream out, err;
-    CliStreams s{out, err};
-    int code = runCli(args, s);
-    return {code, out.str(), err.str()};
-}
+using Run = test::CliRun;
+using test::cli;
 
 } // namespace
 

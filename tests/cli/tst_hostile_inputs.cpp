@@ -5,30 +5,20 @@
 #include "core/cli/cli.h"
 #include "core/io/graph_io.h"
 #include "tests/onnx/model_builder.h"
+#include "tests/support/cli_run.h"
 #include "tests/support/test_graphs.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sstream>
 
 using namespace pipecut;
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out, err;
-};
-
-Run cli(const std::vector<std::string> &args)
-{
-    std::ostringstream out, err;
-    CliStreams s{out, err};
-    const int code = runCli(args, s);
-    return {code, out.str(), err.str()};
-}
+using Run = test::CliRun;
+using test::cli;
 
 const char *kNode = "forward_compute_time=1.0, backward_compute_time=0.0, activation_size=4.0, parameter_size=0.0";
 

@@ -22,28 +22,6 @@ namespace {
 
 bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); }
 
-// A uniformly random topological order (Kahn with a random ready node).
-std::vector<NodeId> randomOrder(const Graph &g, std::mt19937_64 &rng)
-{
-    std::vector<int32_t> need(g.nodeCount());
-    std::vector<int32_t> ready;
-    for (int32_t v = 0; v < g.nodeCount(); ++v)
-        if ((need[v] = g.inDegree(nodeId(v))) == 0)
-            ready.push_back(v);
-    std::vector<NodeId> order;
-    while (!ready.empty()) {
-        const size_t i = std::uniform_int_distribution<size_t>(0, ready.size() - 1)(rng);
-        const int32_t v = ready[i];
-        ready[i] = ready.back();
-        ready.pop_back();
-        order.push_back(nodeId(v));
-        for (NodeId w : g.successors(nodeId(v)))
-            if (--need[index(w)] == 0)
-                ready.push_back(index(w));
-    }
-    return order;
-}
-
 std::string stagesText(const Graph &g, const Partition &p)
 {
     std::string s;

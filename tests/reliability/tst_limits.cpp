@@ -7,29 +7,19 @@
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
 #include "core/util/limits.h"
+#include "tests/support/cli_run.h"
 #include "tests/support/test_graphs.h"
 
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <sstream>
 
 using namespace pipecut;
 
 namespace {
 
-struct Run {
-    int code;
-    std::string out, err;
-};
-
-Run cli(const std::vector<std::string> &args)
-{
-    std::ostringstream out, err;
-    CliStreams s{out, err};
-    const int code = runCli(args, s);
-    return {code, out.str(), err.str()};
-}
+using Run = test::CliRun;
+using test::cli;
 
 // Three parallel chains of 12 between a source and a sink: 13^3 + 2 ideals.
 Graph chains()
@@ -109,7 +99,7 @@ private slots:
         std::vector<std::string> a;
         for (const QString &s : args)
             a.push_back(s == "EXAMPLE" ? m_example : s == "CHAINS" ? m_chains : s.toStdString());
-        const Run r = ::cli(a);
+        const Run r = test::cli(a);
         QVERIFY2(r.code == code, qPrintable(QString("exit %1: %2").arg(r.code).arg(r.err.c_str())));
         QVERIFY2(QString::fromStdString(r.err).contains(message), r.err.c_str());
     }

@@ -31,6 +31,9 @@ struct RandomGraphOptions {
 // optional memory limit stored as the graph's default.
 Graph randomGraph(std::mt19937_64 &rng, const RandomGraphOptions &options = {});
 
+// A random topological order (Kahn's algorithm taking a uniformly random ready node).
+std::vector<NodeId> randomOrder(const Graph &graph, std::mt19937_64 &rng);
+
 // The exact optimum by enumerating every valid partition (n <= ~10).
 struct BruteForce {
     bool feasible = false;

@@ -94,11 +94,8 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     auto scale = args.getDouble("--scale", 1.0);
     auto partLimit = args.getDouble("--time-limit", 0.0);
     auto seed = args.getInt("--seed", 1);
-    for (const auto *r : { &boundLimit, &scale, &partLimit })
-        if (!*r)
-            return usageError(s, r->error());
-    if (!seed)
-        return usageError(s, seed.error());
+    if (auto e = firstError(boundLimit, scale, partLimit, seed))
+        return usageError(s, *e);
     if (*scale <= 0 || *boundLimit < 0)
         return usageError(s, "--scale must be positive and --bound-time-limit not negative");
 
@@ -126,12 +123,9 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
         partitions.push_back(std::move(p).value());
         options.labels.push_back(baseName(args.get(option)));
     }
-    const int fileK = partitions.empty() ? (g.suggestedK() > 0 ? g.suggestedK() : 4) : partitions.front().k();
-    auto k = args.getInt("-k", fileK);
+    auto k = stagesOption(args, partitions.empty() ? defaultStages(g) : partitions.front().k());
     if (!k)
         return usageError(s, k.error());
-    if (*k < 1 || *k > 100000)
-        return usageError(s, "-k must be between 1 and 100000, not " + std::to_string(*k));
     for (size_t i = 0; i < partitions.size(); ++i)
         if (partitions[i].k() != *k)
             return inputError(s,
@@ -139,7 +133,7 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
                     + std::to_string(*k));
     if (!args.has("-p")) {
         PartitionOptions po;
-        po.k = static_cast<int>(*k);
+        po.k = *k;
         po.method = args.get("--method", "auto");
         po.seed = static_cast<uint64_t>(*seed);
         po.timeLimit = *partLimit;
