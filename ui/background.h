@@ -3,6 +3,9 @@
 // result comes back to the GUI thread through a queued call on `context`.
 // The runner keeps every live job so that the window can stop them all and
 // wait (within the 1 s stop promise of core/) before it is destroyed.
+// Jobs run at a lower priority than the GUI thread: on a machine with fewer
+// cores than busy threads (a solve, a bound and a layout on two cores) the
+// window must still get a core whenever it has something to do.
 
 #include "core/util/progress.h"
 
@@ -10,12 +13,38 @@
 #include <QPointer>
 #include <QThread>
 
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+#include <algorithm>
+#include <cerrno>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
 
 namespace pipecut::ui {
+
+// Lowers the priority of the calling (background) thread. Qt's
+// QThread::LowPriority is a no-op for Linux's default scheduling policy, but
+// Linux keeps a nice value per thread: 10 more than the process's gives the
+// GUI thread about ten times the CPU share of each job when they compete.
+// Threads the job starts (solver workers, CBC) inherit it.
+inline void lowerCurrentThreadPriority()
+{
+#if defined(__linux__)
+    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        setpriority(PRIO_PROCESS, tid, std::min(19, nice + 10));
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
+}
 
 class JobRunner : public QObject {
     Q_OBJECT
@@ -36,7 +65,10 @@ public:
         StopToken stop;
         auto result = std::make_shared<std::optional<R>>();
         QPointer<QObject> guard(context);
-        QThread *thread = QThread::create([work = std::move(work), stop, result] { result->emplace(work(stop)); });
+        QThread *thread = QThread::create([work = std::move(work), stop, result] {
+            lowerCurrentThreadPriority();
+            result->emplace(work(stop));
+        });
         m_jobs.push_back({thread, stop});
         connect(thread, &QThread::finished, this, [this, thread, guard, result, done = std::move(done)] {
             forget(thread);
@@ -44,7 +76,7 @@ public:
             if (guard && result->has_value())
                 done(std::move(**result));
         });
-        thread->start();
+        thread->start(QThread::LowPriority);
         return stop;
     }
 

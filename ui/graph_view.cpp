@@ -1,11 +1,13 @@
 #include "ui/graph_view.h"
 
+#include "ui/format.h"
 #include "ui/minimap.h"
 #include "ui/move_controller.h"
 
 #include <QApplication>
 #include <QDrag>
 #include <QDragEnterEvent>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QGraphicsScene>
 #include <QImage>
@@ -17,6 +19,7 @@
 #include <QPdfWriter>
 #include <QScrollBar>
 #include <QSvgGenerator>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -41,6 +44,9 @@ GraphView::GraphView(Document *document, MoveController *moves, QWidget *parent)
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &GraphView::nodeSelectionChanged);
     connect(document, &Document::changed, this, &GraphView::onDocumentChanged);
     connect(moves, &MoveController::markedChanged, this, &GraphView::setMarked);
+    m_buildTimer.setSingleShot(true);
+    m_buildTimer.setInterval(0);
+    connect(&m_buildTimer, &QTimer::timeout, this, &GraphView::buildItems);
     m_minimap = new Minimap(this, document);
 }
 
@@ -53,6 +59,8 @@ GraphView::~GraphView()
 
 void GraphView::clearPicture(const QString &message)
 {
+    m_build.reset();
+    m_buildTimer.stop();
     m_scene->clearSelection();
     m_scene->clear();
     m_nodes.clear();
@@ -74,12 +82,12 @@ void GraphView::showLayout(const Layout &layout, const LayoutOptions &options,
                            std::shared_ptr<const ScopeView> collapsed)
 {
     clearPicture(QString());
-    if (!m_document->hasGraph() || !collapsed)
+    if (!m_document->hasGraph() || !collapsed || layout.centres.size() != size_t(collapsed->elementCount()) ||
+        collapsed->elementOf.size() != size_t(m_document->graph().nodeCount())) {
+        emit pictureReady(); // nothing to draw
         return;
+    }
     const Graph &graph = m_document->graph();
-    if (layout.centres.size() != size_t(collapsed->elementCount()) ||
-        collapsed->elementOf.size() != size_t(graph.nodeCount()))
-        return;
     m_collapsed = std::move(collapsed);
     const ScopeView &view = *m_collapsed;
     m_context.collapsed = m_collapsed.get();
@@ -91,32 +99,8 @@ void GraphView::showLayout(const Layout &layout, const LayoutOptions &options,
     m_context.marked.assign(size_t(graph.nodeCount()), 0);
 
     const int32_t elements = view.elementCount();
-    m_nodes.assign(size_t(graph.nodeCount()), nullptr);
-    m_elements.resize(size_t(elements));
-    for (int32_t e = 0; e < elements; ++e) {
-        QGraphicsItem *item;
-        if (view.isGroup(e)) {
-            item = new GroupItem(&m_context, e);
-        } else {
-            const NodeId v = view.members[size_t(e)].front();
-            m_nodes[index(v)] = new NodeItem(&m_context, v);
-            item = m_nodes[index(v)];
-        }
-        item->setPos(layout.centres[size_t(e)].x, layout.centres[size_t(e)].y);
-        m_elements[size_t(e)] = item;
-        m_scene->addItem(item);
-    }
-    const double halfW = options.nodeWidth / 2, halfH = options.nodeHeight / 2;
-    m_edges.reserve(view.edges.size());
     m_incidentOffset.assign(size_t(elements) + 1, 0);
-    for (size_t i = 0; i < view.edges.size(); ++i) {
-        const auto [a, b] = view.edges[i];
-        const auto &p = layout.centres[size_t(a)], &q = layout.centres[size_t(b)];
-        QPointF start = m_context.vertical ? QPointF(p.x, p.y + halfH) : QPointF(p.x + halfW, p.y);
-        QPointF end = m_context.vertical ? QPointF(q.x, q.y - halfH) : QPointF(q.x - halfW, q.y);
-        auto *item = new EdgeItem(&m_context, int32_t(i), start, end);
-        m_edges.push_back(item);
-        m_scene->addItem(item);
+    for (const auto &[a, b] : view.edges) {
         ++m_incidentOffset[size_t(a) + 1];
         ++m_incidentOffset[size_t(b) + 1];
     }
@@ -132,21 +116,105 @@ void GraphView::showLayout(const Layout &layout, const LayoutOptions &options,
     m_edgeStamp.assign(view.edges.size(), 0);
     m_paintedBottleneck = m_document->bottleneckStage();
     m_scene->setSceneRect(QRectF(0, 0, layout.width, layout.height).adjusted(-40, -40, 40, 40));
+    // The scene index grows with the items: a depth fixed for the final count
+    // (the one Qt would pick) keeps it from being rebuilt from scratch as
+    // they arrive.
+    const size_t items = size_t(elements) + view.edges.size();
+    m_scene->setBspTreeDepth(std::max(5, int(std::ceil(std::log2(double(std::max<size_t>(items, 2)))))));
+    m_build = std::make_unique<Build>();
+    m_build->centres.reserve(layout.centres.size());
+    for (const auto &c : layout.centres)
+        m_build->centres.emplace_back(c.x, c.y);
+    m_build->half = QSizeF(options.nodeWidth / 2, options.nodeHeight / 2);
+    m_build->nodes.assign(size_t(graph.nodeCount()), nullptr);
+    m_build->elements.assign(size_t(elements), nullptr);
+    m_build->edges.assign(view.edges.size(), nullptr);
     fitAll();
+    buildItems();
+}
+
+void GraphView::buildItems()
+{
+    // Items are made in slices of a few milliseconds, each followed by a turn
+    // of the event loop: building the 45,000 items of a 20,000-node drawing at
+    // once held the window for seconds. The view draws what exists so far; the
+    // picture counts (hasPicture(), moves, selection) once it is complete.
+    if (!m_build)
+        return;
+    QElapsedTimer clock;
+    clock.start();
+    constexpr qint64 kSliceNs = 6'000'000;
+    constexpr int kBatch = 12; // items between two index updates
+    const ScopeView &view = *m_collapsed;
+    Build &b = *m_build;
+    const int32_t elements = view.elementCount();
+    const QRectF probe(b.centres.front(), QSizeF(1, 1));
+    int made = 0;
+    while (made < b.perSlice && clock.nsecsElapsed() < kSliceNs &&
+           (b.nextElement < elements || b.nextEdge < b.edges.size())) {
+        for (int n = 0; n < kBatch && b.nextElement < elements; ++n, ++made) {
+            const int32_t e = b.nextElement++;
+            QGraphicsItem *item;
+            if (view.isGroup(e)) {
+                item = new GroupItem(&m_context, e);
+            } else {
+                const NodeId v = view.members[size_t(e)].front();
+                b.nodes[index(v)] = new NodeItem(&m_context, v);
+                item = b.nodes[index(v)];
+            }
+            item->setPos(b.centres[size_t(e)]);
+            b.elements[size_t(e)] = item;
+            m_scene->addItem(item);
+        }
+        for (int n = 0; n < kBatch && b.nextElement >= elements && b.nextEdge < b.edges.size(); ++n, ++made) {
+            const size_t i = b.nextEdge++;
+            const auto [from, to] = view.edges[i];
+            const QPointF p = b.centres[size_t(from)], q = b.centres[size_t(to)];
+            const QPointF start = m_context.vertical ? QPointF(p.x(), p.y() + b.half.height())
+                                                     : QPointF(p.x() + b.half.width(), p.y());
+            const QPointF end = m_context.vertical ? QPointF(q.x(), q.y() - b.half.height())
+                                                   : QPointF(q.x() - b.half.width(), q.y());
+            b.edges[i] = new EdgeItem(&m_context, int32_t(i), start, end);
+            m_scene->addItem(b.edges[i]);
+        }
+        // Qt indexes new items at the next query of the scene: do it for each
+        // small batch, inside the time slice (indexing thousands of long edges
+        // at the first paint held the window for half a second).
+        m_scene->items(probe);
+    }
+    // The scene's own processing of the new items (a queued call, about 10 us
+    // an item) belongs to the slice too; the next slice is sized from what
+    // this one cost, whatever the machine.
+    QCoreApplication::sendPostedEvents(m_scene, QEvent::MetaCall);
+    b.perSlice = std::clamp(int(double(b.perSlice) * kSliceNs / std::max<qint64>(clock.nsecsElapsed(), 1)), 12, 4096);
+    if (b.nextElement < elements || b.nextEdge < b.edges.size()) {
+        // A timer, not a queued call: Qt's event loop on Linux (glib) runs
+        // timers only when no posted event is waiting, so a chain of queued
+        // slices would starve every timer of the window until the end.
+        m_buildTimer.start();
+        return;
+    }
+    m_nodes = std::move(b.nodes);
+    m_elements = std::move(b.elements);
+    m_edges = std::move(b.edges);
+    m_build.reset();
+    m_paintedBottleneck = m_document->bottleneckStage();
+    viewport()->update(); // edits made while building
     m_minimap->rebuild();
     placeMinimap();
+    emit pictureReady();
 }
 
 QGraphicsItem *GraphView::elementItem(NodeId v) const
 {
-    if (!m_collapsed)
+    if (!m_collapsed || m_elements.empty())
         return nullptr;
     return m_elements[size_t(m_collapsed->elementOf[size_t(index(v))])];
 }
 
 GroupItem *GraphView::groupItem(const QString &scope) const
 {
-    if (!m_collapsed)
+    if (!m_collapsed || m_elements.empty())
         return nullptr;
     const std::string key = scope.toStdString();
     for (int32_t e = 0; e < m_collapsed->elementCount(); ++e)
@@ -161,8 +229,13 @@ void GraphView::onDocumentChanged(const DocumentChange &change)
         clearPicture(tr("Laying out\u2026"));
         return;
     }
-    if (m_elements.empty() || !(change.has(DocumentChange::Partition) || change.has(DocumentChange::Params)))
+    if (!(change.has(DocumentChange::Partition) || change.has(DocumentChange::Params)))
         return;
+    if (m_elements.empty()) {
+        if (m_build) // the items made so far read the stages when painted
+            viewport()->update();
+        return;
+    }
     const int bottleneck = m_document->bottleneckStage();
     if (change.nodes.empty() || change.has(DocumentChange::Params)) {
         viewport()->update();
@@ -259,7 +332,7 @@ void GraphView::selectNodes(const std::vector<NodeId> &nodes, bool centre)
 
 void GraphView::fitAll()
 {
-    if (m_elements.empty())
+    if (!m_collapsed)
         return;
     const QRectF rect = m_scene->sceneRect();
     fitInView(rect, Qt::KeepAspectRatio);
@@ -500,6 +573,32 @@ void GraphView::dropEvent(QDropEvent *event)
     } else {
         event->ignore(); // commit() reported the reason
     }
+}
+
+bool GraphView::viewportEvent(QEvent *event)
+{
+    // A node's tooltip is made when asked (20,000 stored strings would cost
+    // more than the picture): its work, out, param, op, scope and stage.
+    if (event->type() == QEvent::ToolTip && m_document->hasGraph()) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        if (QGraphicsItem *item = elementAt(help->pos()); item && item->type() == NodeItem::Type) {
+            const Graph &g = m_document->graph();
+            const NodeId v = static_cast<NodeItem *>(item)->node();
+            const QString unit = m_document->timeUnit();
+            QToolTip::showText(help->globalPos(),
+                               tr("<b>%1</b><br>op %2<br>scope %3<br>stage %4<br>work %5, out %6, param %7")
+                                   .arg(QString::fromStdString(g.id(v)).toHtmlEscaped(),
+                                        QString::fromStdString(g.op(v)).toHtmlEscaped(),
+                                        QString::fromStdString(g.scope(v)).toHtmlEscaped())
+                                   .arg(index(m_document->partition().stage(v)) + 1)
+                                   .arg(formatCost(g.work(v), unit))
+                                   .arg(g.out(v), 0, 'g', 6)
+                                   .arg(g.param(v), 0, 'g', 6),
+                               viewport());
+            return true;
+        }
+    }
+    return QGraphicsView::viewportEvent(event);
 }
 
 void GraphView::drawForeground(QPainter *painter, const QRectF &rect)

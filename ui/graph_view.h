@@ -15,6 +15,7 @@
 #include "ui/scope_collapse.h"
 
 #include <QGraphicsView>
+#include <QTimer>
 
 #include <memory>
 #include <vector>
@@ -36,6 +37,8 @@ public:
                     std::shared_ptr<const ScopeView> collapsed);
     // No picture (yet): draws `message` in the middle of the view.
     void clearPicture(const QString &message);
+    // True once every item of the drawing exists (they are made a slice at a
+    // time after showLayout(); pictureReady() says when they all are).
     bool hasPicture() const { return !m_elements.empty(); }
     const ScopeView *scopeView() const { return m_collapsed.get(); }
 
@@ -59,6 +62,7 @@ signals:
     void expandRequested(const QString &scope);
     void collapseRequested(const QString &scope);
     void viewChanged(); // scrolled or zoomed
+    void pictureReady(); // every item of the drawing shown by showLayout() exists
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
@@ -76,12 +80,14 @@ protected:
     void dragLeaveEvent(QDragLeaveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void drawForeground(QPainter *painter, const QRectF &rect) override;
+    bool viewportEvent(QEvent *event) override;
 
 private:
     void onDocumentChanged(const DocumentChange &change);
     void setMarked(const std::vector<NodeId> &nodes);
     QGraphicsItem *elementAt(QPoint viewPos) const; // a NodeItem or a GroupItem
     void placeMinimap();
+    void buildItems(); // one slice of the items of the drawing
     // The dragged nodes and the stage of the node under the cursor, if any.
     bool dropTarget(const QDropEvent *event, std::vector<NodeId> &nodes, StageId &stage) const;
     void startNodeDrag();
@@ -98,6 +104,18 @@ private:
     std::vector<uint32_t> m_elementStamp, m_edgeStamp; // dedupe per update
     uint32_t m_stamp = 0;
     std::vector<NodeId> m_markedNodes;
+    struct Build { // the drawing's items while they are being made
+        std::vector<QPointF> centres;
+        QSizeF half;
+        std::vector<NodeItem *> nodes;
+        std::vector<QGraphicsItem *> elements;
+        std::vector<EdgeItem *> edges;
+        int32_t nextElement = 0;
+        size_t nextEdge = 0;
+        int perSlice = 256; // items made in one slice, adapted to what a slice costs
+    };
+    std::unique_ptr<Build> m_build;
+    QTimer m_buildTimer; // the next slice
     int m_paintedBottleneck = -1;
     QString m_message;
     Minimap *m_minimap = nullptr;

@@ -121,6 +121,14 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_view, &GraphView::collapseRequested, this,
             [this](const QString &scope) { setCollapsedScopes(collapseScope(m_collapsed, scope.toStdString())); });
+    connect(m_view, &GraphView::pictureReady, this, [this] {
+        m_layingOut = false;
+        m_layoutInfo->setText(m_layoutDoneText);
+        updateSelectionStatus();
+        updateInspector();
+        updateActions();
+        emit layoutReady();
+    });
     connect(m_view, &GraphView::nodeSelectionChanged, this, [this] {
         updateInspector();
         updateSelectionStatus();
@@ -268,13 +276,7 @@ void MainWindow::createActions()
     m_cancelAction = solve->addAction(s->standardIcon(QStyle::SP_MediaStop), tr("&Cancel"), this,
                                       &MainWindow::cancelSolve);
     m_cancelAction->setShortcut(QKeySequence(tr("Ctrl+.")));
-    m_boundAction = solve->addAction(tr("Recompute &Lower Bound"), this, [this] {
-        if (m_boundStop)
-            m_boundStop->requestStop();
-        m_bounding = false;
-        m_document->forgetBound(); // with the (possibly raised) time limit
-        requestBound();
-    });
+    m_boundAction = solve->addAction(tr("Recompute &Lower Bound"), this, &MainWindow::recomputeBound);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About pipecut"), this, [this] {
@@ -755,10 +757,8 @@ void MainWindow::startLayout()
         [this, generation, graph, options](Drawing drawing) {
             if (generation != m_layoutGeneration || graph != m_document->sharedGraph())
                 return; // a newer layout or another graph replaced this one
-            m_layingOut = false;
             const Layout &layout = drawing.layout;
             const int32_t groups = drawing.collapsed->groupCount();
-            m_view->showLayout(layout, options, std::move(drawing.collapsed));
             QString info = tr("%1 layout %2 s").arg(QString::fromStdString(layout.engine)).arg(layout.seconds, 0, 'f', 2);
             if (groups > 0)
                 info += tr(", %n scope(s) collapsed", nullptr, groups);
@@ -766,12 +766,29 @@ void MainWindow::startLayout()
                 m_layoutInfo->setToolTip(QString::fromStdString(layout.notes.front()));
                 info += tr(" (%1)").arg(QString::fromStdString(layout.notes.front()));
             }
-            m_layoutInfo->setText(info);
-            updateSelectionStatus();
-            updateInspector();
-            updateActions();
-            emit layoutReady();
+            m_layoutInfo->setText(tr("drawing %L1 items\u2026").arg(layout.centres.size()));
+            m_layoutDoneText = info;
+            // The view makes its items a slice at a time: the layout is done
+            // (layoutReady) when it says the picture is complete.
+            m_view->showLayout(layout, options, std::move(drawing.collapsed));
         });
+}
+
+void MainWindow::recomputeBound()
+{
+    if (m_boundStop)
+        m_boundStop->requestStop();
+    m_bounding = false;
+    m_document->forgetBound(); // with the (possibly raised) time limit
+    requestBound();
+}
+
+void MainWindow::cancelBound()
+{
+    if (m_boundStop && m_bounding) {
+        m_boundCancelled = true; // keep what it proved, do not start it again
+        m_boundStop->requestStop();
+    }
 }
 
 void MainWindow::requestBound()
@@ -792,26 +809,38 @@ void MainWindow::requestBound()
     options.timeLimit = m_boundTime->value();
     options.incumbent = m_document->partition();
     m_bounding = true;
+    m_boundCancelled = false;
     m_boundKeyRunning = key;
     m_document->setBoundRunning(true);
+    const int generation = ++m_boundGeneration;
     m_boundStop = m_jobs->start<Result<BoundResult>>(
         this,
         [graph, params, options](const StopToken &stop) { return runBound(*graph, params, options, stop); },
-        [this, graph, k, params](Result<BoundResult> result) {
+        [this, graph, k, params, generation](Result<BoundResult> result) {
             if (graph != m_document->sharedGraph())
                 return;
-            m_bounding = false;
-            m_document->setBoundRunning(false);
+            // A bound replaced by a newer request still proved something for
+            // its own key; only the current one speaks for the window.
+            const bool current = generation == m_boundGeneration;
+            if (current) {
+                m_bounding = false;
+                m_document->setBoundRunning(false);
+            }
             if (!result.ok()) {
-                note(tr("lower bound: %1").arg(QString::fromStdString(result.error())));
+                if (current)
+                    note(tr("lower bound: %1").arg(QString::fromStdString(result.error())));
             } else if (result->infeasible) {
-                showError(tr("No valid partition"), QString::fromStdString(result->reason));
+                if (current)
+                    showError(tr("No valid partition"), QString::fromStdString(result->reason));
             } else {
                 m_document->setBound(k, params, result->lowerBound, QString::fromStdString(result->provenBy),
                                      result->seconds);
             }
+            if (!current)
+                return;
             emit boundFinished();
-            requestBound(); // k may have changed meanwhile
+            if (!m_boundCancelled)
+                requestBound(); // k may have changed meanwhile
         });
 }
 

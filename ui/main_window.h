@@ -60,6 +60,12 @@ public:
     void runSolve();
     void cancelSolve();
     bool isSolving() const { return m_solving; }
+    // The background lower bound: recompute it (with the current time limit),
+    // or stop it (the figures keep the best bound proven so far, if any).
+    void recomputeBound();
+    void cancelBound();
+    bool isBounding() const { return m_bounding; }
+    bool isLayingOut() const { return m_layingOut; }
     bool isBusy() const; // loading, laying out, solving or bounding
     void moveSelectionBy(int delta, bool withForced = false);
     int search(const QString &pattern); // selects and centres the matches; returns their count
@@ -176,10 +182,12 @@ private:
         QString method;
     };
     std::optional<PendingResult> m_pending;
-    int m_layoutGeneration = 0;
+    int m_layoutGeneration = 0, m_boundGeneration = 0;
     bool m_loading = false, m_layingOut = false, m_solving = false, m_bounding = false;
+    bool m_boundCancelled = false;
     std::optional<StopToken> m_solveStop, m_boundStop, m_layoutStop;
     QString m_boundKeyRunning;
+    QString m_layoutDoneText; // the status of the layout being drawn
     double m_lastIncumbent = 0;
     bool m_interactive = true;
     QString m_lastError;

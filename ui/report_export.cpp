@@ -1,5 +1,6 @@
 #include "ui/report_export.h"
 
+#include "ui/background.h"
 #include "ui/document.h"
 
 #include <QEventLoop>
@@ -55,7 +56,10 @@ QString exportReportDialog(QWidget *parent, const Document &document)
     progress.setMinimumDuration(300);
     QEventLoop loop;
     QThread *worker = QThread::create(
-        [&] { data = report::buildReport(*graph, params, { partition }, report::ReportOptions {}, stop); });
+        [&] {
+            lowerCurrentThreadPriority();
+            data = report::buildReport(*graph, params, { partition }, report::ReportOptions {}, stop);
+        });
     QObject::connect(worker, &QThread::finished, &loop, &QEventLoop::quit);
     QObject::connect(&progress, &QProgressDialog::canceled, &loop, [stop] { stop.requestStop(); });
     worker->start();

@@ -63,6 +63,7 @@ namespace {
 constexpr int kPresolveColumnLimit = 20000;
 constexpr double kSearchReserveFraction = 0.1;
 constexpr double kMaxSearchReserve = 0.5; // seconds
+constexpr double kLpReservePerColumn = 3e-6; // seconds
 
 std::mutex &cbcMutex()
 {
@@ -73,7 +74,8 @@ std::mutex &cbcMutex()
 // Shared between the handler CBC clones and the caller.
 struct Watch {
     StopToken stop, cancel;
-    // The caller's limit, and an earlier one for the branch and cut: after a
+    // The caller's limit less what an LP needs to stop (lpReserve), and an
+    // earlier one for the branch and cut: after a
     // stop CBC still checks its pending solutions and cleans its tree (each
     // an LP that the interruption makes cheap but not free), 0.1 to 0.7 s on
     // the models built here.
@@ -97,6 +99,16 @@ bool timeUp(const Watch &w)
 double searchReserve(double seconds)
 {
     return std::min(kMaxSearchReserve, kSearchReserveFraction * seconds);
+}
+
+// What an LP leaves for its interruption and the teardown: Clp fires no event
+// before its first iteration nor during a refactorisation, and freeing the
+// model takes time too; all grow with the columns (0.25 s past the limit for
+// 80,000 columns). Independent of this solve's budget, which may be the last
+// few tenths of a second of the caller's: an LP that cannot start in it is skipped.
+double lpReserve(int columns)
+{
+    return std::min(kMaxSearchReserve, kLpReservePerColumn * columns);
 }
 
 // Interrupts a long LP (CBC only looks at its own handler between nodes and
@@ -166,8 +178,9 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     };
     if (o.seconds > 0) {
         watch->hasDeadline = true;
-        watch->deadline = after(o.seconds);
-        watch->searchDeadline = after(o.seconds - searchReserve(o.seconds));
+        const double lp = lpReserve(m.columnCount());
+        watch->deadline = after(o.seconds - lp);
+        watch->searchDeadline = after(o.seconds - std::max(lp, searchReserve(o.seconds)));
     }
     watch->stopAtOrBelow = o.stopAtOrBelow;
     watch->progress = o.progress;

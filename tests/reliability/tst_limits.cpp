@@ -83,6 +83,10 @@ private slots:
         row("ideal-dp fits", {"partition", "CHAINS", "-k", "4", "--method", "ideal-dp", "--memory-budget", "1M"}, 0, "");
         row("mip columns", {"partition", "CHAINS", "-k", "4", "--method", "mip", "--max-mip-columns", "50"}, 3,
             "mip refused: its MIP has");
+        row("mip memory", {"partition", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K"}, 3,
+            ", over the memory budget of 10 KiB");
+        row("bound mip memory", {"bound", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K"}, 1,
+            "mip refused: its MIP (");
         row("bound mip columns", {"bound", "CHAINS", "-k", "4", "--method", "mip", "--max-mip-columns", "50"}, 1,
             "over the limit of 50 columns");
         row("bound anchor memory", {"bound", "CHAINS", "-k", "4", "--method", "anchor", "--memory-budget", "10K"}, 1,

@@ -25,7 +25,10 @@ using namespace pipecut;
 
 namespace {
 
-constexpr double kSlack = test::kUnderSanitizer ? 4.0 : 1.0;
+constexpr double kSlack = test::kUnderSanitizer ? 4.0 : 1.0; // stop latency
+// Time limits under the sanitizers: the work between two deadline checks runs
+// 3-5x slower (worst seen: bound anchor, 5.7 s for 3 s, at 0.5 CPU s per s).
+constexpr double kLimitSlack = test::kUnderSanitizer ? 2.5 : 1.0;
 constexpr double kLimit = 3.0; // seconds
 // On top of 10 %: scheduling noise between two deadline checks.
 constexpr double kNoise = 0.5;
@@ -154,7 +157,7 @@ private slots:
     void timeLimitWithinTenPercent()
     {
         QFETCH(Runner, run);
-        const double allowed = (kLimit * 1.1 + kNoise) * kSlack;
+        const double allowed = (kLimit * 1.1 + kNoise) * kLimitSlack;
         const double cpu0 = processCpuSeconds();
         const auto start = Clock::now();
         run(StopToken());
