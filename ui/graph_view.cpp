@@ -1,5 +1,6 @@
 #include "ui/graph_view.h"
 
+#include "ui/format.h"
 #include "ui/minimap.h"
 #include "ui/move_controller.h"
 
@@ -18,6 +19,7 @@
 #include <QPdfWriter>
 #include <QScrollBar>
 #include <QSvgGenerator>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -571,6 +573,32 @@ void GraphView::dropEvent(QDropEvent *event)
     } else {
         event->ignore(); // commit() reported the reason
     }
+}
+
+bool GraphView::viewportEvent(QEvent *event)
+{
+    // A node's tooltip is made when asked (20,000 stored strings would cost
+    // more than the picture): its work, out, param, op, scope and stage.
+    if (event->type() == QEvent::ToolTip && m_document->hasGraph()) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        if (QGraphicsItem *item = elementAt(help->pos()); item && item->type() == NodeItem::Type) {
+            const Graph &g = m_document->graph();
+            const NodeId v = static_cast<NodeItem *>(item)->node();
+            const QString unit = m_document->timeUnit();
+            QToolTip::showText(help->globalPos(),
+                               tr("<b>%1</b><br>op %2<br>scope %3<br>stage %4<br>work %5, out %6, param %7")
+                                   .arg(QString::fromStdString(g.id(v)).toHtmlEscaped(),
+                                        QString::fromStdString(g.op(v)).toHtmlEscaped(),
+                                        QString::fromStdString(g.scope(v)).toHtmlEscaped())
+                                   .arg(index(m_document->partition().stage(v)) + 1)
+                                   .arg(formatCost(g.work(v), unit))
+                                   .arg(g.out(v), 0, 'g', 6)
+                                   .arg(g.param(v), 0, 'g', 6),
+                               viewport());
+            return true;
+        }
+    }
+    return QGraphicsView::viewportEvent(event);
 }
 
 void GraphView::drawForeground(QPainter *painter, const QRectF &rect)

@@ -30,6 +30,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolTip>
 
 #include <algorithm>
 #include <cmath>
@@ -93,6 +94,24 @@ private slots:
         auto direct = runPartitioner(doc.graph(), doc.params(), options);
         QVERIFY(direct.ok());
         QVERIFY(std::abs(direct->bottleneck - doc.bottleneck()) <= 1e-9 * std::max(1.0, doc.bottleneck()));
+    }
+
+    void nodeTooltipShowsItsFigures()
+    {
+        MainWindow &w = *m_window;
+        w.openBundledExample();
+        QVERIFY(waitForModel(w));
+        const Document &doc = *w.document();
+        const NodeId v = nodeId(doc.graph().nodeCount() / 2);
+        GraphView *view = w.graphView();
+        const QPoint at = viewPointOf(view, v);
+        QHelpEvent help(QEvent::ToolTip, at, view->viewport()->mapToGlobal(at));
+        QApplication::sendEvent(view->viewport(), &help);
+        const QString text = QToolTip::text();
+        QVERIFY2(text.contains(QString::fromStdString(doc.graph().id(v)).toHtmlEscaped()), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("stage %1").arg(index(doc.partition().stage(v)) + 1)), qPrintable(text));
+        QVERIFY2(text.contains(formatCost(doc.graph().work(v), doc.timeUnit())), qPrintable(text));
+        QToolTip::hideText();
     }
 
     void dropOnANodeMovesItAndUndoRedo()
