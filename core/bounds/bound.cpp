@@ -9,6 +9,7 @@
 #include "core/bounds/guess.h"
 #include "core/cost/evaluate.h"
 
+#include "core/partition/ideal_dp.h"
 #include "core/partition/partitioner.h"
 #include "core/util/limits.h"
 
@@ -239,8 +240,15 @@ private:
         if (m_ctx.incumbent)
             po.start = *m_ctx.incumbent;
         auto p = runPartitioner(m_ctx.graph, m_ctx.params, po, stop);
-        if (!p.ok())
+        if (!p.ok()) {
+            // The exhausted search is a proof that no partition exists; a
+            // refusal (too many ideals) or a stop proves nothing.
+            if (p.error().find(kIdealDpInfeasible) != std::string::npos) {
+                r.infeasible = true;
+                r.reason = p.error();
+            }
             return r;
+        }
         r.lowerBound = p->optimal ? p->bottleneck : p->lowerBound;
         r.partition = p->partition;
         r.upperBound = p->bottleneck;
@@ -258,7 +266,7 @@ private:
         const StopToken cancel = m_ctx.cancel;
         std::thread worker([&] {
             dp = idealDp(dpStop);
-            if (dp.partition && dp.lowerBound >= dp.upperBound * (1 - kOptimalityTolerance))
+            if (dp.infeasible || (dp.partition && dp.lowerBound >= dp.upperBound * (1 - kOptimalityTolerance)))
                 cancel.requestStop();
             dpDone = true;
         });

@@ -462,7 +462,7 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     }
     if (!(best < U0)) {
         if (!incumbent)
-            return makeError("no partition into at most " + std::to_string(k) +
+            return makeError(std::string(kIdealDpInfeasible) + std::to_string(k) +
                              " stages satisfies the memory limit and the groups");
         out.partition = *incumbent;
         out.bottleneck = U0;

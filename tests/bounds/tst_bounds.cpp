@@ -203,6 +203,23 @@ private slots:
         QVERIFY(QString::fromStdString(part.error()).contains("no valid partition"));
     }
 
+    // ideal-dp's exhausted search proves infeasibility on its own: "best"
+    // left with nothing else says so instead of returning a bound.
+    void idealDpProvesInfeasibility()
+    {
+        const Graph g = chain({2, 2, 2}, 3.0); // two stages cannot hold three nodes of 2 under 3
+        const CostParams p = CostParams::fromGraph(g);
+        QVERIFY(!test::bruteForceOptimum(g, p, 2).feasible);
+        const BoundResult r = bound(g, p, 2, "best", {"anchor", "bottleneck", "guess", "mip"});
+        QVERIFY2(r.infeasible, r.reason.c_str());
+        QVERIFY2(QString::fromStdString(r.reason).contains("no partition into at most 2 stages"), r.reason.c_str());
+        QCOMPARE(r.lowerBound, 0.0);
+        // Feasible at k = 3: a bound, not a verdict.
+        const BoundResult ok = bound(g, p, 3, "best", {"anchor", "bottleneck", "guess", "mip"});
+        QVERIFY(!ok.infeasible);
+        QVERIFY(ok.optimal);
+    }
+
     void mipPartitionerWarmStart()
     {
         std::mt19937_64 rng(7);
