@@ -1,4 +1,5 @@
 #include "ui/application.h"
+#include "ui/atomic_image.h"
 
 #include "ui/document.h"
 #include "ui/graph_view.h"
@@ -64,7 +65,7 @@ int takeScreenshot(const QString &output, const QString &model)
         QApplication::processEvents();
         QThread::msleep(30);
     }
-    if (!window.grab().save(output)) {
+    if (!saveImageAtomically(window.grab(), output)) {
         std::fprintf(stderr, "error: cannot write %s\n", qPrintable(output));
         return 1;
     }

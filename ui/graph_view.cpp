@@ -1,4 +1,5 @@
 #include "ui/graph_view.h"
+#include "ui/atomic_image.h"
 
 #include "ui/format.h"
 #include "ui/minimap.h"
@@ -667,7 +668,7 @@ bool GraphView::exportPicture(const QString &path, bool visibleOnly, QString *er
         QPainter painter(&image);
         paint(painter, QRectF(QPointF(0, 0), QSizeF(image.size())));
     }
-    if (!image.save(path)) {
+    if (!saveImageAtomically(image, path)) {
         *error = tr("cannot write %1 (unknown image format or unwritable place)").arg(path);
         return false;
     }

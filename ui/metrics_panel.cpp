@@ -1,4 +1,5 @@
 #include "ui/metrics_panel.h"
+#include "ui/atomic_image.h"
 
 #include "ui/format.h"
 
@@ -346,7 +347,7 @@ bool MetricsPanel::exportCharts(const QString &path, QString *error) const
         p.drawPixmap(0, 0, a);
         p.drawPixmap(0, a.height(), b);
         p.end();
-        ok = both.save(path);
+        ok = saveImageAtomically(both, path);
     }
     if (!ok)
         *error = tr("cannot write %1").arg(path);
