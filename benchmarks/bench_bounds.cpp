@@ -16,6 +16,7 @@
 // Defaults: 60 s per bound run, 60 s for the partitioner, k in {2,4,...,64},
 // every corpus graph, generated graphs off.
 
+#include "benchmarks/bench_args.h"
 #include "core/bounds/bound.h"
 #include "core/bounds/bound_cache.h"
 #include "core/cost/evaluate.h"
@@ -48,21 +49,6 @@ struct Args {
     std::vector<std::string> families{"inception", "unet", "random"};
     std::vector<std::string> methods; // bound columns to run; empty = all
 };
-
-std::vector<std::string> split(const std::string &s)
-{
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start <= s.size()) {
-        size_t end = s.find(',', start);
-        if (end == std::string::npos)
-            end = s.size();
-        if (end > start)
-            out.push_back(s.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
 
 const std::vector<std::string> kMethods{"combinatorial", "anchor", "bottleneck", "guess", "mip", "best-idp", "best"};
 
@@ -274,10 +260,10 @@ int main(int argc, char **argv)
             args.ubTime = std::atof(next().c_str());
         else if (a == "--k") {
             args.ks.clear();
-            for (const auto &s : split(next()))
+            for (const auto &s : bench::splitList(next()))
                 args.ks.push_back(std::atoi(s.c_str()));
         } else if (a == "--graphs")
-            args.graphs = split(next());
+            args.graphs = bench::splitList(next());
         else if (a == "--no-corpus")
             args.corpus = false;
         else if (a == "--generated")
@@ -285,9 +271,9 @@ int main(int argc, char **argv)
         else if (a == "--gen-nodes")
             args.genNodes = std::atoll(next().c_str());
         else if (a == "--families")
-            args.families = split(next());
+            args.families = bench::splitList(next());
         else if (a == "--methods")
-            args.methods = split(next());
+            args.methods = bench::splitList(next());
         else {
             std::fprintf(stderr, "usage: bench_bounds [--time-limit S] [--ub-time S] [--k 2,4] [--graphs a,b] "
                                  "[--no-corpus] [--generated] [--gen-nodes N] [--families f1,f2] "

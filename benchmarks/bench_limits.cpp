@@ -11,6 +11,7 @@
 //                                       latency from the request to the return instead)
 // Run it under `nice -n -15` on a shared machine.
 
+#include "benchmarks/bench_args.h"
 #include "core/bounds/bound.h"
 #include "core/partition/partitioner.h"
 #include "tests/support/limit_instances.h"
@@ -34,21 +35,6 @@ using Clock = std::chrono::steady_clock;
 using test::generatedGraph;
 using test::parallelChains;
 
-std::vector<std::string> split(const std::string &s, char sep)
-{
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start <= s.size()) {
-        size_t end = s.find(sep, start);
-        if (end == std::string::npos)
-            end = s.size();
-        if (end > start)
-            out.push_back(s.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
-
 struct Case {
     std::string name;
     std::function<void(double limit, const StopToken &, const ProgressFn &)> run;
@@ -69,17 +55,17 @@ int main(int argc, char **argv)
         const std::string a = argv[i];
         if (a == "--limits" && i + 1 < argc) {
             limits.clear();
-            for (const auto &s : split(argv[++i], ','))
+            for (const auto &s : bench::splitList(argv[++i], ','))
                 limits.push_back(std::atof(s.c_str()));
         } else if (a == "--runs" && i + 1 < argc) {
             runs = std::max(1, std::atoi(argv[++i]));
         } else if (a == "--methods" && i + 1 < argc) {
-            only = split(argv[++i], ',');
+            only = bench::splitList(argv[++i], ',');
         } else if (a == "--stop-after" && i + 1 < argc) {
             stopAfter = std::atof(argv[++i]);
             limits = {0.0};
         } else if (a == "--small" && i + 1 < argc) {
-            const auto parts = split(argv[++i], ':');
+            const auto parts = bench::splitList(argv[++i], ':');
             smallFamily = parts.at(0);
             smallNodes = std::atoll(parts.at(1).c_str());
         } else if (a == "--trace") {

@@ -17,6 +17,7 @@
 //            the slice and slicegraph methods use).
 //   With no part named, runs all three.
 
+#include "benchmarks/bench_args.h"
 #include "core/cost/evaluate.h"
 #include "core/gen/generator.h"
 #include "core/graph/topology.h"
@@ -53,16 +54,6 @@ struct Args {
     int threads = 0;
     std::string costing = "auto"; // slice: auto (as the slice method), sweep, intervals
 };
-
-std::vector<std::string> split(const std::string &s)
-{
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    for (std::string item; std::getline(ss, item, ',');)
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
 
 std::vector<std::string> corpusGraphs(const std::string &filter)
 {
@@ -334,10 +325,10 @@ int main(int argc, char **argv)
             a.graphs = next();
         else if (s == "--k") {
             a.ks.clear();
-            for (const std::string &k : split(next()))
+            for (const std::string &k : bench::splitList(next()))
                 a.ks.push_back(std::stoi(k));
         } else if (s == "--methods")
-            a.methods = split(next());
+            a.methods = bench::splitList(next());
         else if (s == "--time-limit")
             a.timeLimit = std::stod(next());
         else if (s == "--budget") {
