@@ -532,7 +532,8 @@ private:
     bool m_abandoned = false;
 };
 
-Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance, double cutoff) const
+Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance, double cutoff,
+                                         const Deadline *deadline) const
 {
     assert(k >= 1);
     const Graph &g = *m_graph;
@@ -600,7 +601,7 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
     double hi = best.bottleneck;
     bool probeBelow = true;
     while (hi - lo > tolerance * hi) {
-        if (stop && stop->stopRequested())
+        if ((stop && stop->stopRequested()) || (deadline && deadline->expired()))
             break;
         const double justBelow = hi * (1 - tolerance);
         const bool below = probeBelow && justBelow > lo;
