@@ -337,8 +337,19 @@ bool MetricsPanel::exportCharts(const QString &path, QString *error) const
     const int h1 = std::max(m_stageChart->height(), 300), h2 = std::max(m_history->height(), 220);
     const QString suffix = QFileInfo(path).suffix().toLower();
     bool ok = false;
+    QString why;
     if (suffix == "pdf") {
-        ok = m_stageChart->savePdf(path, w, h1);
+        // As QCustomPlot::savePdf draws it, but into memory (atomic_image.h).
+        ok = saveVectorAtomically(path, QSizeF(w, h1), tr("pipecut stage costs"), QString(),
+                                  [&](QPaintDevice &device) {
+                                      QCPPainter painter;
+                                      if (!painter.begin(&device))
+                                          return false;
+                                      painter.setMode(QCPPainter::pmVectorized);
+                                      m_stageChart->toPainter(&painter, w, h1);
+                                      return painter.end();
+                                  },
+                                  &why);
     } else {
         QPixmap a = m_stageChart->toPixmap(w, h1, 2.0), b = m_history->toPixmap(w, h2, 2.0);
         QPixmap both(a.width(), a.height() + b.height());
@@ -350,7 +361,7 @@ bool MetricsPanel::exportCharts(const QString &path, QString *error) const
         ok = saveImageAtomically(both, path);
     }
     if (!ok)
-        *error = tr("cannot write %1").arg(path);
+        *error = why.isEmpty() ? tr("cannot write %1").arg(path) : why;
     return ok;
 }
 
