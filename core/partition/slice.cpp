@@ -578,7 +578,8 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
 
     // A cheap good start: the cut balancing work alone (O(k log n) per probe)
     // usually lands within tens of percent of the optimum, saving bisection steps.
-    if (!std::isfinite(cutoff)) {
+    const bool halted = (stop && stop->stopRequested()) || (deadline && deadline->expired());
+    if (!std::isfinite(cutoff) && !halted) {
         std::vector<double> work(m_n);
         for (int32_t p = 0; p < m_n; ++p)
             work[p] = m_W[p + 1] - m_W[p];

@@ -100,11 +100,18 @@ public:
     // about 1.5 ms, and a job thread of the explorer runs at a tenth of the
     // GUI's priority, so on a loaded machine whole evaluations after a Cancel
     // took seconds.
-    void evaluate(const Keys &keys, Evaluated &e, double cutoff, const StopToken &stop,
-                  const Deadline &deadline) const
+    // Unless `mustFinish` (the default order, the run's answer of last
+    // resort), a stop between the phases abandons the evaluation (not done).
+    void evaluate(const Keys &keys, Evaluated &e, double cutoff, const StopToken &stop, const Deadline &deadline,
+                  bool mustFinish) const
     {
+        auto abandon = [&] { return !mustFinish && (stop.stopRequested() || deadline.expired()); };
         const std::vector<NodeId> ord = order(keys);
+        if (abandon())
+            return;
         OrderSlicer slicer(m_g, m_params, ord, false, m_k);
+        if (abandon())
+            return;
         auto r = slicer.solve(m_k, &stop, 1e-10, cutoff, &deadline);
         if (r && r->aboveCutoff) {
             e.fitness = std::nextafter(cutoff, kInf);
@@ -181,9 +188,10 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
         std::atomic<size_t> next{0};
         auto work = [&] {
             for (size_t i; (i = next.fetch_add(1)) < which.size();) {
-                if (shouldStop() && !(which[i] == 0 && !eval[0].done))
+                const bool answer = which[i] == 0 && !eval[0].done;
+                if (shouldStop() && !answer)
                     continue; // always finish the default order so that there is an answer
-                decoder.evaluate(pop[which[i]], eval[which[i]], cutoff, stop, deadline);
+                decoder.evaluate(pop[which[i]], eval[which[i]], cutoff, stop, deadline, answer);
             }
         };
         const int t = std::min<int>(threads, static_cast<int>(which.size()));

@@ -176,12 +176,21 @@ private slots:
               t.cpuAfter);
         if (t.latency == 0.0)
             QSKIP("finished before the stop request: the instance is too small to test stopping here");
-        QVERIFY2(t.latency <= 1.0 * kSlack, qPrintable(QString("took %1 s to stop").arg(t.latency)));
         // The CBC-based methods cannot promise this: after a stop CBC still
         // checks its pending solutions and cleans its tree (cbc_solve.cpp).
-        if (QByteArray(QTest::currentDataTag()).endsWith("(job priority)"))
+        const bool jobPriority = QByteArray(QTest::currentDataTag()).endsWith("(job priority)");
+        if (jobPriority)
             QVERIFY2(t.cpuAfter <= 0.1 * kSlack,
                      qPrintable(QString("used %1 CPU s after the stop request").arg(t.cpuAfter)));
+        // At job priority on a loaded machine (ctest -j2 next to other
+        // builds) the thread may get a few percent of a core: then only the
+        // CPU bound above can be judged.
+        if (jobPriority && t.latency > 1.0 * kSlack && t.cpuAfter / t.latency < kStarved)
+            QSKIP(qPrintable(QString("took %1 s but got only %2 CPU s per s at job priority: the machine is too "
+                                     "loaded to judge the wall time")
+                                 .arg(t.latency)
+                                 .arg(t.cpuAfter / t.latency)));
+        QVERIFY2(t.latency <= 1.0 * kSlack, qPrintable(QString("took %1 s to stop").arg(t.latency)));
     }
 
     void timeLimitWithinTenPercent_data() { addMethods(kLimit); }
