@@ -11,7 +11,11 @@
 //     (the path an edit takes in the window), at a readable zoom and fitted
 //     (every item visible). A forced repaint of the whole viewport is printed
 //     too, as the worst case (scrolling to a new place costs that).
-// Prints medians (and 90th percentiles) over several runs.
+// Prints medians (and 90th percentiles) over several runs. With
+// PIPECUT_BENCH_BREAKDOWN=1 the move figures are followed by where the GUI
+// thread's CPU time went: per receiver class and event type, exclusive of
+// the events handled inside (a paint event of the top-level window paints
+// every dirty widget, each of which gets its own paint event).
 // Usage: bench_ui [picture|collapsed|move [readable|fitted [ROUNDS]]]
 #include "core/cost/evaluate.h"
 #include "core/gen/generator.h"
@@ -23,6 +27,8 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QMetaEnum>
+#include <QTimer>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -30,6 +36,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <map>
 #include <vector>
 
 using namespace pipecut;
@@ -45,6 +52,55 @@ double threadCpuMs()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
+
+// The application, timing the events it delivers while `recording`.
+class ProfilingApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    bool recording = false;
+    std::map<QString, double> selfMs; // "receiver class: event type" -> CPU ms
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (!recording)
+            return QApplication::notify(receiver, event);
+        const QString what = key(receiver, event); // the receiver may be gone afterwards
+        const double start = threadCpuMs();
+        const double outerNested = m_nested;
+        m_nested = 0;
+        const bool result = QApplication::notify(receiver, event);
+        const double total = threadCpuMs() - start;
+        selfMs[what] += total - m_nested;
+        m_nested = outerNested + total;
+        return result;
+    }
+
+    // The costliest entries, per move.
+    void print(int moves) const
+    {
+        std::vector<std::pair<double, QString>> rows;
+        double sum = 0;
+        for (const auto &[what, ms] : selfMs) {
+            rows.emplace_back(ms / moves, what);
+            sum += ms / moves;
+        }
+        std::sort(rows.rbegin(), rows.rend());
+        std::printf("  GUI thread CPU per move in events: %.3f ms, of which\n", sum);
+        for (size_t i = 0; i < rows.size() && i < 16; ++i)
+            std::printf("    %7.3f ms  %s\n", rows[i].first, qPrintable(rows[i].second));
+    }
+
+private:
+    static QString key(QObject *receiver, QEvent *event)
+    {
+        QString name = QString::fromLatin1(receiver->metaObject()->className());
+        if ((qobject_cast<QTimer *>(receiver) || name == QLatin1String("QWidget")) && receiver->parent()) // whose timer or viewport
+            name += QStringLiteral(" in ") + QString::fromLatin1(receiver->parent()->metaObject()->className());
+        const char *type = QMetaEnum::fromType<QEvent::Type>().valueToKey(event->type());
+        return name + QStringLiteral(": ") + (type ? QString::fromLatin1(type) : QString::number(event->type()));
+    }
+    double m_nested = 0; // time of the events handled inside the current one
+};
 
 double median(std::vector<double> v)
 {
@@ -158,6 +214,8 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
                 break;
             }
     }
+    auto *app = static_cast<ProfilingApplication *>(QApplication::instance());
+    const bool breakdown = qEnvironmentVariableIsSet("PIPECUT_BENCH_BREAKDOWN");
     PaintCounter windowPaints, viewPaints;
     QApplication::instance()->installEventFilter(&windowPaints);
     view.viewport()->installEventFilter(&viewPaints);
@@ -189,6 +247,7 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
                         *std::max_element(edgesShown.begin(), edgesShown.end()));
         }
         std::vector<double> model, update, updateCpu, full;
+        app->selfMs.clear();
         int bottleneckChanges = 0, unpainted = 0;
         for (int round = 0; round < rounds; ++round)
             for (auto [v, to] : candidates) {
@@ -203,9 +262,12 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
                 double cpuLast = cpuStart;
                 doc.undoStack()->push(new MoveNodesCommand(&doc, {v}, to, "move"));
                 model.push_back(clock.nsecsElapsed() / 1e6);
-                // The event loop until the window is idle again: dirty items are
-                // processed in a queued call that schedules the paint, the
-                // charts replot in a queued call, the stage list repaints. The
+                if (breakdown)
+                    app->selfMs[QStringLiteral("(push: model and direct slots)")] += threadCpuMs() - cpuStart;
+                app->recording = breakdown;
+                // The event loop until the window is idle again: the view
+                // repaints the region marked dirty, the charts replot in a
+                // queued call, the stage list repaints. The
                 // figure is the end of the last event-loop pass that painted
                 // any widget (so all of that is in it), stopping after five
                 // passes that painted nothing.
@@ -222,6 +284,7 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
                         ++idle;
                     }
                 }
+                app->recording = false;
                 unpainted += viewPaints.paints == viewBefore;
                 update.push_back(last);
                 updateCpu.push_back(cpuLast - cpuStart);
@@ -238,6 +301,8 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
                     "(%zu moves, %d changed the bottleneck stage, %d did not repaint the view; scale %.3f)\n",
                     zoom, median(model), median(update), percentile90(update), median(updateCpu), median(full), update.size(),
                     bottleneckChanges, unpainted, view.transform().m11());
+        if (breakdown)
+            app->print(int(update.size()));
     }
 }
 
@@ -246,7 +311,7 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? "offscreen" : qgetenv("QT_QPA_PLATFORM"));
-    QApplication app(argc, argv);
+    ProfilingApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setApplicationName("pipecut-bench");
     const QString bert = QStringLiteral(PIPECUT_CORPUS_DIR) +

@@ -200,6 +200,20 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     painter->drawText(text, Qt::AlignCenter, fm.elidedText(label, Qt::ElideLeft, text.width()));
 }
 
+double crossingTensor(const SceneContext &context, int32_t edge)
+{
+    const Document &doc = *context.document;
+    const Partition &p = doc.partition();
+    const ScopeView &view = *context.collapsed;
+    double out = -1.0;
+    for (int32_t i = view.edgeOffset[size_t(edge)]; i < view.edgeOffset[size_t(edge) + 1]; ++i) {
+        const auto [u, v] = view.edgeMembers[size_t(i)];
+        if (p.stage(u) != p.stage(v))
+            out = std::max(out, doc.graph().out(u));
+    }
+    return out;
+}
+
 EdgeItem::EdgeItem(const SceneContext *context, int32_t edge, QPointF start, QPointF end)
     : m_context(context), m_edge(edge)
 {
@@ -230,16 +244,7 @@ QPointF EdgeItem::pointAt(double t) const
 
 void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
-    const Document &doc = *m_context->document;
-    const Partition &p = doc.partition();
-    const ScopeView &view = *m_context->collapsed;
-    // The largest tensor that crosses stages on any graph edge this item stands for.
-    double out = -1.0;
-    for (int32_t i = view.edgeOffset[size_t(m_edge)]; i < view.edgeOffset[size_t(m_edge) + 1]; ++i) {
-        const auto [u, v] = view.edgeMembers[size_t(i)];
-        if (p.stage(u) != p.stage(v))
-            out = std::max(out, doc.graph().out(u));
-    }
+    const double out = crossingTensor(*m_context, m_edge);
     const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
     if (out < 0 && lod < 0.05)
         return; // the whole graph at a glance: only the edges that cross stages say anything

@@ -73,6 +73,11 @@ private:
     QRectF m_rect;
 };
 
+// What an edge item looks like under the current partition: the largest
+// tensor crossing stages among the graph edges it stands for, or -1 when none
+// crosses. An edit that leaves it unchanged leaves the edge's pixels alone.
+double crossingTensor(const SceneContext &context, int32_t edge);
+
 // An edge between two drawn elements: one graph edge, or all the graph edges
 // between two elements when a side is collapsed. Drawn as crossing stages when
 // any of its graph edges does, as wide as the largest such tensor.

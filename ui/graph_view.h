@@ -85,6 +85,9 @@ protected:
 private:
     void onDocumentChanged(const DocumentChange &change);
     void setMarked(const std::vector<NodeId> &nodes);
+    // Asks the viewport to repaint where `item` is drawn.
+    void repaintItem(const QGraphicsItem *item);
+    void rememberEdgeLooks(); // all of m_edgeLooks, from the current partition
     QGraphicsItem *elementAt(QPoint viewPos) const; // a NodeItem or a GroupItem
     void placeMinimap();
     void buildItems(); // one slice of the items of the drawing
@@ -101,8 +104,9 @@ private:
     std::vector<QGraphicsItem *> m_elements;  // per element: NodeItem or GroupItem
     std::vector<EdgeItem *> m_edges;          // per element edge
     std::vector<int32_t> m_incidentOffset, m_incident; // CSR: element -> edge items touching it
-    std::vector<uint32_t> m_elementStamp, m_edgeStamp; // dedupe per update
+    std::vector<uint32_t> m_elementStamp; // dedupe per update
     uint32_t m_stamp = 0;
+    std::vector<double> m_edgeLooks; // per edge item: its crossingTensor() as last painted
     std::vector<NodeId> m_markedNodes;
     struct Build { // the drawing's items while they are being made
         std::vector<QPointF> centres;

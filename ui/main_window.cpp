@@ -455,6 +455,7 @@ void MainWindow::updateInspector()
 {
     if (!m_document->hasGraph() || !m_view->hasPicture()) {
         m_inspector->clear();
+        m_inspectorHtml.clear();
         return;
     }
     const Graph &g = m_document->graph();
@@ -506,7 +507,11 @@ void MainWindow::updateInspector()
         row(tr("stages"), stages.join(", "));
         html += "</table>";
     }
-    m_inspector->setHtml(html);
+    // Laying out the same text again is most of what an edit costs here.
+    if (html != m_inspectorHtml) {
+        m_inspectorHtml = html;
+        m_inspector->setHtml(html);
+    }
 }
 
 void MainWindow::note(const QString &text)

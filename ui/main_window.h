@@ -155,6 +155,7 @@ private:
     QLineEdit *m_search;
     QLabel *m_searchInfo;
     QTextBrowser *m_inspector;
+    QString m_inspectorHtml; // what m_inspector shows
 
     QSpinBox *m_kSpin;
     QComboBox *m_method;

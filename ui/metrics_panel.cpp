@@ -11,6 +11,7 @@
 #include <qcustomplot.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace pipecut::ui {
 
@@ -37,11 +38,19 @@ QCPBars *addBars(QCustomPlot *plot, const QString &name, const QColor &color)
     bars->setBrush(color);
     bars->setPen(QPen(color.darker(140), 0.8));
     bars->setWidth(0.7);
+    // Upright rectangles gain nothing from antialiasing but its cost, paid
+    // at every edit's replot.
+    bars->setAntialiased(false);
+    bars->setAntialiasedFill(false);
     return bars;
 }
 
 void styleAxes(QCustomPlot *plot)
 {
+    // A replot marks the chart for the next paint with the rest of the
+    // window instead of painting (and flushing the window) there and then:
+    // an edit replots both charts.
+    plot->setPlottingHint(QCP::phImmediateRefresh, false);
     QFont small = plot->font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     for (QCPAxis *axis : {plot->xAxis, plot->yAxis}) {
@@ -56,6 +65,25 @@ void styleAxes(QCustomPlot *plot)
     plot->legend->setBrush(QColor(255, 255, 255, 200));
     plot->legend->setBorderPen(QPen(QColor(200, 200, 200)));
     plot->legend->setRowSpacing(-3);
+}
+
+// A point of the history as a stamped picture: QCustomPlot strokes and fills
+// an antialiased ellipse per ssDisc point, the costliest part of the history
+// replot every edit asks for. The picture is that same disc (size 5 under
+// the graph's pen), drawn once.
+QCPScatterStyle discStyle(const QColor &color, double penWidth)
+{
+    constexpr double kSize = 5;
+    const int side = int(std::ceil(kSize + penWidth)) + 2;
+    QPixmap disc(side, side);
+    disc.fill(Qt::transparent);
+    QPainter painter(&disc);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(color, penWidth));
+    painter.setBrush(color);
+    painter.drawEllipse(QPointF(side / 2.0, side / 2.0), kSize / 2, kSize / 2);
+    painter.end();
+    return QCPScatterStyle(disc);
 }
 
 // One row of legend entries under the plot, so it never hides a bar.
@@ -85,6 +113,7 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     m_latency = valueLabel("latencyValue");
     m_fill = valueLabel("fillValue");
     m_status = valueLabel("statusValue");
+    m_status->setTextFormat(Qt::PlainText);
     QFont big = m_bottleneck->font();
     big.setPointSizeF(big.pointSizeF() * 1.35);
     big.setBold(true);
@@ -129,11 +158,15 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     lb->setName(tr("lower bound LB"));
     lb->setPen(QPen(kBound, 3.5, Qt::DashLine));
     lb->setLineStyle(QCPGraph::lsStepLeft);
+    // Steps are upright and level lines, sharp without antialiasing, which
+    // would cost more than the rest of the chart once the session is long.
+    lb->setAntialiased(false);
     QCPGraph *t = m_history->addGraph();
     t->setName(tr("bottleneck T"));
     t->setPen(QPen(kWork, 2));
     t->setLineStyle(QCPGraph::lsStepLeft);
-    t->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    t->setAntialiased(false);
+    t->setScatterStyle(discStyle(kWork, 2));
     moveLegendBelow(m_history);
     QSharedPointer<QCPAxisTickerFixed> steps(new QCPAxisTickerFixed);
     steps->setTickStep(1);
@@ -198,9 +231,12 @@ void MetricsPanel::refreshFigures()
         m_provenBy->setText(none);
         m_gap->setText(none);
     }
+    // Plain text (in green and bold when optimal): a rich-text label lays out
+    // a whole text document each time its text changes.
     QString status;
-    if (m_document->provenOptimal())
-        status = tr("<b style='color:#117733'>proven optimal</b>");
+    const bool optimal = m_document->provenOptimal();
+    if (optimal)
+        status = tr("proven optimal");
     else if (b)
         status = tr("feasible; not proven optimal");
     else
@@ -208,6 +244,14 @@ void MetricsPanel::refreshFigures()
     if (m_document->boundRunning())
         status += tr(" \u2014 bound running\u2026");
     m_status->setText(status);
+    if (m_status->font().bold() != optimal) {
+        QFont font = m_status->font();
+        font.setBold(optimal);
+        m_status->setFont(font);
+        QPalette palette = m_status->palette();
+        palette.setColor(QPalette::WindowText, optimal ? QColor(0x11, 0x77, 0x33) : this->palette().color(QPalette::WindowText));
+        m_status->setPalette(palette);
+    }
 }
 
 void MetricsPanel::refreshStageChart()
@@ -234,7 +278,7 @@ void MetricsPanel::refreshStageChart()
     }
     for (int i = 0; i < 4; ++i) {
         auto *bars = static_cast<QCPBars *>(m_stageChart->plottable(i));
-        bars->setData(keys, i == 0 ? work : i == 1 ? in : i == 2 ? out : overflow);
+        bars->setData(keys, i == 0 ? work : i == 1 ? in : i == 2 ? out : overflow, true);
     }
     const bool anyOverflow =
         std::any_of(overflow.begin(), overflow.end(), [top](double v) { return v > 1e-9 * std::max(1.0, top); });
@@ -251,6 +295,7 @@ void MetricsPanel::refreshStageChart()
         band->bottomRight->setCoords(bottleneck + 1 + 0.48, 0);
         band->setBrush(QColor(0xEE, 0x66, 0x77, 45));
         band->setPen(QPen(QColor(0xEE, 0x66, 0x77, 140), 1, Qt::DotLine));
+        band->setAntialiased(false);
         auto *tag = new QCPItemText(m_stageChart);
         tag->position->setCoords(bottleneck + 1, top * 1.06);
         tag->setText(tr("bottleneck"));
@@ -294,17 +339,24 @@ void MetricsPanel::refreshHistory()
         hi = std::max(hi, points[i].bottleneck);
         lo = std::min(lo, points[i].bottleneck);
         if (points[i].lowerBound > 0) {
+            // A step line: a point that repeats both neighbours draws nothing
+            // (the last one stays, for the line to reach the end).
+            if (lb.size() >= 2 && lb[lb.size() - 1] == points[i].lowerBound && lb[lb.size() - 2] == points[i].lowerBound &&
+                lbX.back() == double(i - 1)) {
+                lbX.back() = double(i);
+                continue;
+            }
             lbX << double(i);
             lb << points[i].lowerBound;
             lo = std::min(lo, points[i].lowerBound);
             hi = std::max(hi, points[i].lowerBound);
         }
     }
-    m_history->graph(1)->setData(x, t);
+    m_history->graph(1)->setData(x, t, true);
     // A disc per point while they are told apart; past about 60 points they
     // merge into a line anyway, and drawing hundreds of them each edit costs.
     m_history->graph(1)->setScatterSkip(int(points.size() / 60));
-    m_history->graph(0)->setData(lbX, lb);
+    m_history->graph(0)->setData(lbX, lb, true);
     if (!points.empty()) {
         const double pad = std::max((hi - lo) * 0.1, hi * 0.02 + 1e-12);
         m_history->yAxis->setRange(std::max(0.0, lo - pad), hi + pad);
