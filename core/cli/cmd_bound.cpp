@@ -27,15 +27,9 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
         return code;
     const Graph &g = lg->graph;
     BoundOptions o;
-    auto k = stagesOption(args, defaultStages(g));
-    auto limit = args.getDouble("--time-limit", 0);
-    if (auto e = firstError(k, limit))
-        return usageError(s, *e);
-    if (Status st = applySolverLimits(args, o); !st)
+    if (Status st = readStagesAndLimits(args, g, o); !st)
         return usageError(s, st.error());
-    o.k = *k;
     o.method = args.get("--method", "best");
-    o.timeLimit = *limit;
     {
         std::stringstream list(args.get("--exclude"));
         for (std::string item; std::getline(list, item, ',');)

@@ -39,18 +39,14 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
     const Graph &g = lg->graph;
 
     PartitionOptions o;
-    auto k = stagesOption(args, defaultStages(g));
-    auto seed = args.getInt("--seed", 1);
-    auto limit = args.getDouble("--time-limit", 0);
-    auto threads = args.getInt("--threads", 0);
-    if (auto e = firstError(k, seed, threads, limit))
-        return usageError(s, *e);
-    if (Status st = applySolverLimits(args, o); !st)
+    if (Status st = readStagesAndLimits(args, g, o); !st)
         return usageError(s, st.error());
-    o.k = *k;
+    auto seed = args.getInt("--seed", 1);
+    auto threads = args.getInt("--threads", 0);
+    if (auto e = firstError(seed, threads))
+        return usageError(s, *e);
     o.method = args.get("--method", "auto");
     o.seed = static_cast<uint64_t>(*seed);
-    o.timeLimit = *limit;
     o.threads = static_cast<int>(*threads);
     if (args.has("--budget")) {
         // The core's parser, with slicegraph's smallest population of 2.

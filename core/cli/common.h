@@ -75,6 +75,22 @@ template <class... Values> std::optional<std::string> firstError(const Values &.
     return error;
 }
 
+// What partition and bound read after loading GRAPH: -k (default: the file's
+// suggestion, else 4), --time-limit and the solver limits, into o.k,
+// o.timeLimit and the limit fields. The usage message of the first bad value.
+template <class Options> Status readStagesAndLimits(const Args &args, const Graph &graph, Options &o)
+{
+    auto k = stagesOption(args, defaultStages(graph));
+    auto limit = args.getDouble("--time-limit", 0);
+    if (auto e = firstError(k, limit))
+        return makeError(*e);
+    if (Status st = applySolverLimits(args, o); !st)
+        return st;
+    o.k = *k;
+    o.timeLimit = *limit;
+    return Ok{};
+}
+
 // A partition file for `graph` that must have k stages; the input-error message otherwise.
 Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, int k);
 
