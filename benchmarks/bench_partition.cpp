@@ -10,12 +10,17 @@
 //             2,000 and 100,000 nodes (the U-Nets keep skip tensors live
 //             across most of the order); --graphs SUBSTR picks rows by label.
 //     ideals  the number of ideals of every corpus graph's contracted DAG.
+//     wide    slicegraph on wide, communication-heavy generated graphs
+//             (--families random,moe,inception x --seeds 1,2 x --k 4,16 at
+//             --nodes 300): bottleneck of the plain BRKGA vs the memetic scheme
+//             (plateau descent + depth-first seeds) at equal wall time
+//             (--times 2,10 seconds), median over seeds and --runs.
 //   Options: --graphs SUBSTR (only files containing it), --k 2,4,...,
 //            --methods balanced-work,slice,..., --time-limit S (per run),
 //            --budget POPxGEN (slicegraph), --runs N, --threads N,
 //            --costing auto|sweep|intervals (slice: segment costs; auto is what
 //            the slice and slicegraph methods use).
-//   With no part named, runs all three.
+//   With no part named, runs table, slice and ideals.
 
 #include "benchmarks/bench_args.h"
 #include "core/cost/evaluate.h"
@@ -24,7 +29,9 @@
 #include "core/io/graph_io.h"
 #include "core/partition/ideal_dp.h"
 #include "core/partition/partitioner.h"
+#include "core/partition/refine.h"
 #include "core/partition/slice.h"
+#include "core/partition/slicegraph.h"
 #include "tests/support/corpus_files.h"
 
 #include <algorithm>
@@ -44,7 +51,11 @@ using namespace pipecut;
 namespace {
 
 struct Args {
-    bool table = false, slice = false, ideals = false;
+    bool table = false, slice = false, ideals = false, wide = false;
+    std::vector<std::string> families = {"random", "moe", "inception"};
+    std::vector<int> seeds = {1, 2};
+    std::vector<double> times = {2, 10};
+    int64_t nodes = 300;
     std::string graphs;
     std::vector<int> ks = {2, 4, 8, 16, 32, 64};
     std::vector<std::string> methods = {"balanced-work", "uniform", "slice", "slicegraph", "refine", "ideal-dp", "auto"};
@@ -307,6 +318,83 @@ void runIdeals(const Args &a)
     }
 }
 
+std::pair<int, int> g_budget; // wide: a fixed budget instead of the time limit (--budget)
+
+// One slicegraph run under a wall-clock limit (the budget is effectively unbounded).
+double timedBrkga(const Graph &g, const CostParams &params, const Contraction &units, int k, double seconds,
+                  bool memetic, int threads, uint64_t seed, SliceGraphOutcome *info)
+{
+    SliceGraphOptions o;
+    o.k = k;
+    o.population = g_budget.first > 0 ? g_budget.first : 100;
+    o.generations = g_budget.second > 0 ? g_budget.second : 1'000'000;
+    if (g_budget.second > 0)
+        seconds = 1e9;
+    o.seed = seed;
+    o.threads = threads;
+    if (!memetic) { // the plain BRKGA of Goncalves & Resende
+        o.memetic = 0;
+        o.structuredSeeds = false;
+        o.restartAfter = 0;
+        o.polishIterations = 0;
+    }
+    auto r = runBrkga(g, params, units, o, StopToken(), Deadline(seconds));
+    if (!r.ok())
+        return std::nan("");
+    if (info)
+        *info = *r;
+    return bottleneckOf(g, params, r->partition.stages(), k);
+}
+
+void runWide(const Args &a)
+{
+    std::printf("# wide graphs (%lld nodes): slicegraph population 100 under a wall-clock limit, plain BRKGA vs\n"
+                "# memetic (plateau descent on the best chromosome each generation + depth-first seeds);\n"
+                "# bottleneck, median of --runs %d (BRKGA seed = run), threads %d (0 = all)\n",
+                static_cast<long long>(a.nodes), a.runs, a.threads);
+    std::map<std::pair<int, double>, std::vector<double>> ratios; // (k, seconds) -> new / old
+    std::printf("%-12s %4s %4s %6s %12s %12s %8s %16s\n", "family", "seed", "k", "secs", "plain", "memetic", "ratio",
+                "gens p/m (impr)");
+    for (const std::string &family : a.families)
+        for (int seed : a.seeds) {
+            GeneratorOptions go;
+            go.family = family;
+            go.nodes = a.nodes;
+            go.seed = seed;
+            auto g = generateGraph(go);
+            if (!g.ok()) {
+                std::printf("generate %s: %s\n", family.c_str(), g.error().c_str());
+                continue;
+            }
+            const CostParams params = CostParams::fromGraph(*g);
+            auto units = contractGroups(*g);
+            if (!units.ok())
+                continue;
+            for (int k : a.ks)
+                for (double secs : a.times) {
+                    std::vector<double> plain, mem;
+                    SliceGraphOutcome pi, mi;
+                    for (int r = 0; r < a.runs; ++r) {
+                        plain.push_back(timedBrkga(*g, params, *units, k, secs, false, a.threads, r + 1, &pi));
+                        mem.push_back(timedBrkga(*g, params, *units, k, secs, true, a.threads, r + 1, &mi));
+                    }
+                    const double p = median(plain), m = median(mem);
+                    ratios[{k, secs}].push_back(m / p);
+                    std::printf("%-12s %4d %4d %6.1f %12.6g %12.6g %8.4f %7d/%d (%lld)\n", family.c_str(), seed, k, secs,
+                                p, m, m / p, pi.generationsRun, mi.generationsRun,
+                                static_cast<long long>(mi.memeticImprovements));
+                    std::fflush(stdout);
+                }
+        }
+    std::printf("\n# memetic / plain, geometric mean over families and seeds\n");
+    for (auto &[key, v] : ratios) {
+        double s = 0;
+        for (double x : v)
+            s += std::log(x);
+        std::printf("k=%-3d %5.1fs  %.4f (%zu instances)\n", key.first, key.second, std::exp(s / v.size()), v.size());
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -321,6 +409,22 @@ int main(int argc, char **argv)
             a.slice = true;
         else if (s == "ideals")
             a.ideals = true;
+        else if (s == "wide") {
+            a.wide = true;
+            if (a.ks == Args().ks)
+                a.ks = {4, 16};
+        } else if (s == "--families")
+            a.families = bench::splitList(next());
+        else if (s == "--seeds") {
+            a.seeds.clear();
+            for (const std::string &x : bench::splitList(next()))
+                a.seeds.push_back(std::stoi(x));
+        } else if (s == "--times") {
+            a.times.clear();
+            for (const std::string &x : bench::splitList(next()))
+                a.times.push_back(std::stod(x));
+        } else if (s == "--nodes")
+            a.nodes = std::stoll(next());
         else if (s == "--graphs")
             a.graphs = next();
         else if (s == "--k") {
@@ -347,12 +451,15 @@ int main(int argc, char **argv)
             a.costing = next();
         else {
             std::fprintf(stderr, "usage: %s [table] [slice] [ideals] [--graphs S] [--k 2,4] [--methods a,b] "
-                                 "[--time-limit S] [--budget PxG] [--runs N] [--threads N] [--costing auto|sweep|intervals]\n", argv[0]);
+                                 "[--time-limit S] [--budget PxG] [--runs N] [--threads N] [--costing auto|sweep|intervals] [wide --families a,b --seeds 1,2 --times 2,10 --nodes N]\n", argv[0]);
             return 2;
         }
     }
-    if (!a.table && !a.slice && !a.ideals)
+    if (!a.table && !a.slice && !a.ideals && !a.wide)
         a.table = a.slice = a.ideals = true;
+    g_budget = {a.population, a.generations};
+    if (a.wide)
+        runWide(a);
     if (a.ideals)
         runIdeals(a);
     if (a.slice)

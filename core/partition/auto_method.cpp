@@ -6,7 +6,9 @@
 // 2. At most that many: ideal-dp (proven optimum), within the time limit; if
 //    the limit cuts it short, its incumbent (slicegraph 10x10 + refine) is
 //    returned as not proven.
-// 3. Otherwise: slicegraph at its default budget followed by refine, not proven.
+// 3. Otherwise: slicegraph at its default budget (the memetic scheme of
+//    slicegraph.h, which ends with an iterated plateau descent) followed by
+//    refine, not proven.
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
 // time limit intervenes. Example: the SPEC 1 graph has 6 ideals -> ideal-dp.
 

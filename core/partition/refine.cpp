@@ -1,11 +1,13 @@
 #include "core/partition/refine.h"
 
 #include "core/cost/evaluate.h"
+#include "core/gen/rng.h"
 #include "core/partition/methods.h"
 #include "core/partition/slice.h"
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace pipecut {
 
@@ -62,7 +64,164 @@ public:
 
     int64_t moves() const { return m_moves; }
 
+    // One pass of the plateau descent over the units in `order`: each unit
+    // takes the best stage in its movable range when that lowers the score
+    // (T, stages at T, sum of squared costs) lexicographically. Returns the
+    // number of moves made.
+    int64_t plateauPass(std::span<const int32_t> order, const StopToken &stop, const Deadline &deadline)
+    {
+        int64_t made = 0;
+        int polled = 0;
+        for (int32_t x : order) {
+            if ((++polled & 63) == 0 && (stop.stopRequested() || deadline.expired()))
+                break;
+            const auto members = m_units.members(x);
+            const int s = m_stage[index(members[0])];
+            const auto [lo, hi] = markRange(members);
+            if (lo == hi)
+                continue;
+            const Score now = score();
+            Score best = now;
+            int bestTarget = -1;
+            for (int t = lo; t <= hi; ++t) {
+                if (t == s || !m_params.fitsMemory(m_param[t] + m_xParam))
+                    continue;
+                double cs, ct;
+                newCosts(members, s, t, cs, ct);
+                const Score sc = scoreWith(s, cs, t, ct);
+                if (sc.better(best)) {
+                    best = sc;
+                    bestTarget = t;
+                }
+            }
+            if (bestTarget >= 0) {
+                markRange(members);
+                apply(members, s, bestTarget);
+                ++made;
+                if (++m_moves % 1024 == 0)
+                    resum();
+            }
+        }
+        return made;
+    }
+
+    // Plateau passes until one makes no move (at most maxPasses).
+    void descend(std::span<const int32_t> order, const StopToken &stop, const Deadline &deadline, int maxPasses)
+    {
+        for (int pass = 0; pass < maxPasses && !stop.stopRequested() && !deadline.expired(); ++pass)
+            if (plateauPass(order, stop, deadline) == 0)
+                break;
+    }
+
+    // One random feasible move of a random unit, whatever it costs (the kick
+    // of the iterated search); false when the drawn unit cannot move.
+    bool randomMove(gen::Rng &rng)
+    {
+        const int32_t units = static_cast<int32_t>(m_units.memberOffset.size()) - 1;
+        const int32_t x = static_cast<int32_t>(rng.between(0, units - 1));
+        const auto members = m_units.members(x);
+        const int s = m_stage[index(members[0])];
+        const auto [lo, hi] = markRange(members);
+        if (lo == hi)
+            return false;
+        int t = static_cast<int>(rng.between(lo, hi - 1));
+        t += t >= s ? 1 : 0;
+        if (!m_params.fitsMemory(m_param[t] + m_xParam))
+            return false;
+        apply(members, s, t);
+        if (++m_moves % 1024 == 0)
+            resum();
+        return true;
+    }
+
+    struct Snapshot {
+        std::vector<int32_t> stage;
+        std::vector<double> work, param, comm, cost;
+    };
+    Snapshot save() const { return {m_stage, m_work, m_param, m_comm, m_cost}; }
+    void restore(const Snapshot &s)
+    {
+        m_stage = s.stage;
+        m_work = s.work;
+        m_param = s.param;
+        m_comm = s.comm;
+        m_cost = s.cost;
+    }
+
 private:
+    // Lexicographic score of the plateau descent: the bottleneck, then how
+    // many stages reach it, then the sum of squared stage costs (which rewards
+    // lower communication and balance, so moves can cross plateaus of T).
+    struct Score {
+        double top = 0;
+        int atTop = 0;
+        double squares = 0;
+        bool better(const Score &o) const
+        {
+            const double eps = 1e-12 * std::max(std::abs(o.top), 1e-300);
+            if (top < o.top - eps)
+                return true;
+            if (top > o.top + eps)
+                return false;
+            if (atTop != o.atTop)
+                return atTop < o.atTop;
+            return squares < o.squares - 1e-12 * std::max(o.squares, 1e-300);
+        }
+    };
+
+    Score score() const { return scoreWith(-1, 0, -1, 0); }
+
+    // The score when stages s and t (or none, when -1) cost cs and ct.
+    Score scoreWith(int s, double cs, int t, double ct) const
+    {
+        Score sc;
+        auto cost = [&](int b) { return b == s ? cs : b == t ? ct : m_cost[b]; };
+        for (int b = 0; b < m_k; ++b)
+            sc.top = std::max(sc.top, cost(b));
+        const double eps = 1e-12 * std::max(sc.top, 1e-300);
+        for (int b = 0; b < m_k; ++b) {
+            const double c = cost(b);
+            sc.atTop += c >= sc.top - eps ? 1 : 0;
+            sc.squares += c * c;
+        }
+        return sc;
+    }
+
+    // Marks X in m_inX and returns the stages it may move to: at or after the
+    // stages of its outside inputs, at or before those of its outside consumers.
+    std::pair<int, int> markRange(std::span<const NodeId> members)
+    {
+        ++m_stampX;
+        m_xParam = 0;
+        for (NodeId v : members) {
+            m_inX[index(v)] = m_stampX;
+            m_xParam += m_g.param(v);
+        }
+        int lo = 0, hi = m_k - 1;
+        for (NodeId v : members) {
+            for (NodeId u : m_g.predecessors(v))
+                if (m_inX[index(u)] != m_stampX)
+                    lo = std::max(lo, m_stage[index(u)]);
+            for (NodeId w : m_g.successors(v))
+                if (m_inX[index(w)] != m_stampX)
+                    hi = std::min(hi, m_stage[index(w)]);
+        }
+        return {lo, hi};
+    }
+
+    // The costs of stages s and t after X (marked) moves from s to t.
+    void newCosts(std::span<const NodeId> members, int s, int t, double &cs, double &ct)
+    {
+        double dS, dT, w = 0, p = 0;
+        commDelta(members, s, t, dS, dT);
+        for (NodeId v : members) {
+            w += m_g.work(v);
+            p += m_g.param(v);
+        }
+        cs = m_params.stageCost(m_work[s] - w, std::max(0.0, m_comm[s] + dS), 0, m_param[s] - p);
+        ct = m_params.stageCost(m_work[t] + w, std::max(0.0, m_comm[t] + dT), 0, m_param[t] + p);
+    }
+
     bool movable(std::span<const NodeId> members, int s, int t)
     {
         ++m_stampX;
@@ -127,14 +286,8 @@ private:
 
     double scoreMove(std::span<const NodeId> members, int s, int t)
     {
-        double dS, dT, w = 0, p = 0;
-        commDelta(members, s, t, dS, dT);
-        for (NodeId v : members) {
-            w += m_g.work(v);
-            p += m_g.param(v);
-        }
-        const double cs = m_params.stageCost(m_work[s] - w, std::max(0.0, m_comm[s] + dS), 0, m_param[s] - p);
-        const double ct = m_params.stageCost(m_work[t] + w, std::max(0.0, m_comm[t] + dT), 0, m_param[t] + p);
+        double cs, ct;
+        newCosts(members, s, t, cs, ct);
         return std::max(cs, ct);
     }
 
@@ -182,12 +335,18 @@ private:
     std::vector<int64_t> m_mark, m_inX;
     int64_t m_stampT = 0, m_stampX = 0;
     int64_t m_moves = 0;
+    double m_xParam = 0;
 };
 
 } // namespace
 
-RefineOutcome refinePartition(const Graph &graph, const CostParams &params, const Partition &start,
-                              const StopToken &stop, const Deadline &deadline, const Contraction *units)
+namespace {
+
+// Runs `search` on a Refiner over `start`; never returns anything worse than
+// `start` (costs are re-evaluated from scratch, so drift cannot mislead).
+template <class Search>
+RefineOutcome runRefiner(const Graph &graph, const CostParams &params, const Partition &start,
+                         const Contraction *units, Search search)
 {
     Contraction own;
     if (!units) {
@@ -199,21 +358,76 @@ RefineOutcome refinePartition(const Graph &graph, const CostParams &params, cons
     RefineOutcome out;
     const double before = bottleneckOf(graph, params, start.stages(), start.k());
     Refiner r(graph, params, start, *units);
-    const int64_t maxRounds = 20 * int64_t(graph.nodeCount()) + 100;
-    for (int64_t round = 0; round < maxRounds; ++round) {
-        if ((round & 15) == 0 && (stop.stopRequested() || deadline.expired()))
-            break;
-        if (!r.step())
-            break;
-    }
+    search(r, *units);
     out.partition = r.partition();
     out.bottleneck = bottleneckOf(graph, params, out.partition.stages(), out.partition.k());
     out.moves = r.moves();
-    if (out.bottleneck > before) { // drift safety: never return something worse
+    if (out.bottleneck > before) {
         out.partition = start;
         out.bottleneck = before;
     }
     return out;
+}
+
+} // namespace
+
+RefineOutcome refinePartition(const Graph &graph, const CostParams &params, const Partition &start,
+                              const StopToken &stop, const Deadline &deadline, const Contraction *units)
+{
+    return runRefiner(graph, params, start, units, [&](Refiner &r, const Contraction &) {
+        const int64_t maxRounds = 20 * int64_t(graph.nodeCount()) + 100;
+        for (int64_t round = 0; round < maxRounds; ++round) {
+            if ((round & 15) == 0 && (stop.stopRequested() || deadline.expired()))
+                break;
+            if (!r.step())
+                break;
+        }
+    });
+}
+
+RefineOutcome refineIterated(const Graph &graph, const CostParams &params, const Partition &start,
+                             const StopToken &stop, const Deadline &deadline, const IteratedOptions &options,
+                             const Contraction *units)
+{
+    return runRefiner(graph, params, start, units, [&](Refiner &r, const Contraction &c) {
+        std::vector<int32_t> order(c.graph.nodeCount());
+        std::iota(order.begin(), order.end(), 0);
+        if (order.empty())
+            return;
+        gen::Rng rng(options.seed);
+        r.descend(order, stop, deadline, options.maxPasses);
+        Refiner::Snapshot current = r.save(), best = current;
+        double currentT = r.bottleneck(), bestT = currentT;
+        for (int64_t it = 0; it < options.iterations && !stop.stopRequested() && !deadline.expired(); ++it) {
+            const int kicks = 1 + static_cast<int>(rng.between(0, std::max(1, options.kicks) - 1));
+            for (int j = 0, tries = 0; j < kicks && tries < 8 * kicks; ++tries)
+                j += r.randomMove(rng) ? 1 : 0;
+            r.descend(order, stop, deadline, options.maxPasses);
+            const double t = r.bottleneck();
+            if (t <= currentT * (1 + 1e-12)) { // sideways steps walk the plateau
+                current = r.save();
+                currentT = t;
+                if (t < bestT * (1 - 1e-12)) {
+                    best = current;
+                    bestT = t;
+                }
+            } else {
+                r.restore(current);
+            }
+        }
+        r.restore(best);
+    });
+}
+
+RefineOutcome refinePlateau(const Graph &graph, const CostParams &params, const Partition &start,
+                            const StopToken &stop, const Deadline &deadline, const Contraction *units,
+                            int maxPasses)
+{
+    return runRefiner(graph, params, start, units, [&](Refiner &r, const Contraction &c) {
+        std::vector<int32_t> order(c.graph.nodeCount());
+        std::iota(order.begin(), order.end(), 0);
+        r.descend(order, stop, deadline, maxPasses);
+    });
 }
 
 Result<PartitionResult> runRefineMethod(const MethodContext &ctx)

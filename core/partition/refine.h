@@ -17,10 +17,19 @@
 // its inputs); one round scans the units of one stage. Rounds are capped at
 // 20 n and by the deadline; costs are re-summed from scratch every 1024 moves.
 //
-// Deterministic: yes (scan order by unit index; ties keep the first).
+// Two stronger searches share the move machinery (declared below): the plateau
+// descent (any stage of a unit's movable range, lexicographic score with the
+// sum of squared stage costs, so it also moves off non-bottleneck stages) and
+// the iterated descent (random kicks + descent, sideways acceptance). slicegraph
+// uses them as its memetic step and final polish.
+//
+// Deterministic: yes (scan order by unit index; ties keep the first; the
+// iterated search draws from its own seeded generator).
 // Reference: the "refine" step of SPEC 2; it plays the role of the FM-style
 // boundary refinement of multilevel partitioners (e.g. KaHyPar), restricted to
-// moves that keep stages ordered.
+// moves that keep stages ordered; the iterated descent is iterated local search
+// (Lourenco, Martin, Stutzle, "Iterated local search", Handbook of
+// Metaheuristics, 2003).
 //
 // Example (SPEC 1, B = 1, k = 2): from {a} | {b, c, d} (costs 3 and 9) moving b
 // to stage 1 gives {a, b} | {c, d}, costs 8 and 8: T drops from 9 to 8.
@@ -43,5 +52,34 @@ struct RefineOutcome {
 RefineOutcome refinePartition(const Graph &graph, const CostParams &params, const Partition &start,
                               const StopToken &stop, const Deadline &deadline,
                               const Contraction *units = nullptr);
+
+// The plateau descent: a stronger refine for graphs where communication
+// dominates and single moves off the bottleneck stage stall. Every unit, in
+// index order, moves to the stage of its movable range (any stage between its
+// outside inputs' and its outside consumers' stages, memory permitting) that
+// lowers (T, number of stages at T, sum of squared stage costs)
+// lexicographically; passes repeat until one makes no move, at most
+// `maxPasses` times. The sum of squares lets it cross plateaus of T: moves that
+// shed communication or even out two stages below T prepare later moves off
+// the bottleneck. Complexity per pass: O(sum over units X of (range of X) *
+// (sum of out-degrees over X and its inputs) + k). Deterministic.
+RefineOutcome refinePlateau(const Graph &graph, const CostParams &params, const Partition &start,
+                            const StopToken &stop, const Deadline &deadline,
+                            const Contraction *units = nullptr, int maxPasses = 100);
+
+// Iterated plateau descent: descend, then repeat { a few random feasible
+// moves (1..kicks), descend; keep the result when its bottleneck is not above
+// the current one (sideways steps walk plateaus), else go back }, returning the
+// best seen. Each iteration costs about one descent (a pass or two near a local
+// optimum). Deterministic for a seed unless the deadline or stop cuts it short.
+struct IteratedOptions {
+    int64_t iterations = 1000;
+    int kicks = 3;
+    int maxPasses = 100;
+    uint64_t seed = 1;
+};
+RefineOutcome refineIterated(const Graph &graph, const CostParams &params, const Partition &start,
+                             const StopToken &stop, const Deadline &deadline, const IteratedOptions &options,
+                             const Contraction *units = nullptr);
 
 } // namespace pipecut

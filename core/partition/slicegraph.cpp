@@ -133,6 +133,98 @@ private:
     std::vector<std::vector<NodeId>> m_members;
 };
 
+// Keys that decode to `order` (a topological order of the units): the rank.
+Keys keysOf(std::span<const int32_t> order)
+{
+    const size_t n = order.size();
+    Keys keys(n);
+    for (size_t r = 0; r < n; ++r)
+        keys[order[r]] = (r + 0.5) / n;
+    return keys;
+}
+
+// Depth-first topological orders: Kahn's algorithm with a stack, so that a
+// consumer follows its producer as soon as its last input is placed. With
+// `backward` it runs from the sinks over the predecessors and is reversed
+// (producers placed just before their first consumer); `flip` visits
+// neighbours in decreasing index order.
+std::vector<int32_t> depthFirstOrder(const Graph &c, bool backward, bool flip)
+{
+    const int32_t n = c.nodeCount();
+    std::vector<int32_t> need(n), stack, out;
+    out.reserve(n);
+    auto next = [&](int32_t x) { return backward ? c.predecessors(nodeId(x)) : c.successors(nodeId(x)); };
+    for (int32_t x = n - 1; x >= 0; --x) {
+        need[x] = backward ? c.outDegree(nodeId(x)) : c.inDegree(nodeId(x));
+        if (need[x] == 0)
+            stack.push_back(x);
+    }
+    if (flip)
+        std::reverse(stack.begin(), stack.end());
+    while (!stack.empty()) {
+        const int32_t x = stack.back();
+        stack.pop_back();
+        out.push_back(x);
+        const auto nb = next(x);
+        for (size_t i = 0; i < nb.size(); ++i) {
+            const int32_t y = index(nb[flip ? i : nb.size() - 1 - i]);
+            if (--need[y] == 0)
+                stack.push_back(y);
+        }
+    }
+    if (backward)
+        std::reverse(out.begin(), out.end());
+    return out;
+}
+
+// Reverse postorder of a depth-first search from the sources (children in
+// index order): a topological order that keeps each subtree together.
+std::vector<int32_t> reversePostorder(const Graph &c)
+{
+    const int32_t n = c.nodeCount();
+    std::vector<char> seen(n, 0);
+    std::vector<int32_t> post;
+    post.reserve(n);
+    std::vector<std::pair<int32_t, size_t>> stack;
+    for (int32_t r = 0; r < n; ++r) {
+        if (c.inDegree(nodeId(r)) != 0 || seen[r])
+            continue;
+        seen[r] = 1;
+        stack.push_back({r, 0});
+        while (!stack.empty()) {
+            auto &[x, i] = stack.back();
+            const auto succ = c.successors(nodeId(x));
+            if (i < succ.size()) {
+                const int32_t y = index(succ[i++]);
+                if (!seen[y]) {
+                    seen[y] = 1;
+                    stack.push_back({y, 0});
+                }
+            } else {
+                post.push_back(x);
+                stack.pop_back();
+            }
+        }
+    }
+    std::reverse(post.begin(), post.end());
+    return post;
+}
+
+// The order a partition induces on the units: by (stage, default position).
+// Its optimal slice costs at most the partition's bottleneck.
+std::vector<int32_t> partitionOrder(const Contraction &units, std::span<const int32_t> stages)
+{
+    const Graph &c = units.graph;
+    auto topo = c.topologicalOrder();
+    std::vector<int32_t> order(topo.size());
+    for (size_t p = 0; p < topo.size(); ++p)
+        order[p] = index(topo[p]);
+    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+        return stages[index(units.members(a)[0])] < stages[index(units.members(b)[0])];
+    });
+    return order;
+}
+
 } // namespace
 
 Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params, const Contraction &units,
@@ -147,7 +239,11 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
     const int mutants = std::clamp(static_cast<int>(std::lround(o.mutantFraction * P)), 0, P - elites);
     int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     Decoder decoder(graph, params, units, o.k);
-    auto shouldStop = [&] { return stop.stopRequested() || deadline.expired(); };
+    // Under a time limit the search leaves the last tenth to the final polish.
+    const Deadline searchDeadline = deadline.limit() > 0 && o.polishIterations > 0
+                                        ? Deadline(std::max(1e-3, 0.9 * deadline.remaining()))
+                                        : deadline;
+    auto shouldStop = [&] { return stop.stopRequested() || searchDeadline.expired(); };
 
     std::vector<Keys> pop(P, Keys(n));
     std::vector<Evaluated> eval(P);
@@ -156,29 +252,31 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
             x = rng.unit();
     };
 
-    // First population: the default order, a warm start, then random keys.
+    // First population: the default order, a warm start, the depth-first
+    // orders (structuredSeeds), then random keys.
     {
         Rng rng(generationSeed(o.seed, 0));
-        int filled = 0;
+        std::vector<std::vector<int32_t>> seeds;
         {
             auto topo = c.topologicalOrder();
+            std::vector<int32_t> order(n);
             for (int32_t p = 0; p < n; ++p)
-                pop[filled][index(topo[p])] = (p + 0.5) / n;
-            ++filled;
+                order[p] = index(topo[p]);
+            seeds.push_back(std::move(order));
         }
-        if (o.warmStart && filled < P) {
-            // Units by (stage, default position): an order whose slice can reproduce the start.
-            auto topo = c.topologicalOrder();
-            std::vector<int32_t> rank(n);
-            std::iota(rank.begin(), rank.end(), 0);
-            auto stageOf = [&](int32_t x) { return o.warmStart->stages()[index(units.members(x)[0])]; };
-            std::stable_sort(rank.begin(), rank.end(), [&](int32_t a, int32_t b) {
-                return std::pair(stageOf(index(topo[a])), a) < std::pair(stageOf(index(topo[b])), b);
-            });
-            for (int32_t r = 0; r < n; ++r)
-                pop[filled][index(topo[rank[r]])] = (r + 0.5) / n;
-            ++filled;
+        if (o.warmStart)
+            seeds.push_back(partitionOrder(units, o.warmStart->stages()));
+        if (o.structuredSeeds) {
+            seeds.push_back(depthFirstOrder(c, false, false));
+            seeds.push_back(depthFirstOrder(c, true, false));
+            seeds.push_back(reversePostorder(c));
+            seeds.push_back(depthFirstOrder(c, false, true));
+            seeds.push_back(depthFirstOrder(c, true, true));
         }
+        int filled = 0;
+        for (const auto &order : seeds)
+            if (filled < P)
+                pop[filled++] = keysOf(order);
         for (; filled < P && !shouldStop(); ++filled) // the rest stays unevaluated after a stop
             randomKeys(rng, pop[filled]);
     }
@@ -191,7 +289,7 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
                 const bool answer = which[i] == 0 && !eval[0].done;
                 if (shouldStop() && !answer)
                     continue; // always finish the default order so that there is an answer
-                decoder.evaluate(pop[which[i]], eval[which[i]], cutoff, stop, deadline, answer);
+                decoder.evaluate(pop[which[i]], eval[which[i]], cutoff, stop, searchDeadline, answer);
             }
         };
         const int t = std::min<int>(threads, static_cast<int>(which.size()));
@@ -224,35 +322,75 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
         }
     };
 
+    // Lamarckian step: the best `memetic` chromosomes not yet polished get the
+    // plateau descent (refine.h); an improvement is written back as the keys
+    // of the order it induces, whose slice is at least as good.
+    std::vector<char> polished(P, 0);
+    auto memeticStep = [&] {
+        if (o.memetic <= 0 || shouldStop())
+            return;
+        std::vector<int> order(P);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return eval[a].fitness < eval[b].fitness; });
+        for (int r = 0; r < std::min(o.memetic, P) && !shouldStop(); ++r) {
+            const int i = order[r];
+            if (polished[i] || !eval[i].done || eval[i].stages.empty() || !std::isfinite(eval[i].fitness))
+                continue;
+            polished[i] = 1;
+            RefineOutcome ref = refinePlateau(graph, params, Partition(eval[i].stages, o.k), stop, searchDeadline, &units);
+            if (!(ref.bottleneck < eval[i].fitness))
+                continue;
+            if (ref.bottleneck < best) {
+                best = ref.bottleneck;
+                bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
+            }
+            pop[i] = keysOf(partitionOrder(units, ref.partition.stages()));
+            decoder.evaluate(pop[i], eval[i], kInf, stop, searchDeadline, false); // a stop leaves it as it was
+            collect(std::vector<int>{i});
+            ++out.memeticImprovements;
+        }
+    };
+
     std::vector<int> all(P);
     std::iota(all.begin(), all.end(), 0);
     evaluateAll(all, kInf);
     collect(all);
+    memeticStep();
     out.generationsRun = 1;
     if (onGeneration)
         onGeneration(1, G, best);
 
     std::vector<int> rank(P);
+    int lastImprovement = 0;
+    double bestBefore = best;
     for (int gen = 1; gen < G && !shouldStop(); ++gen) {
         std::iota(rank.begin(), rank.end(), 0);
         std::stable_sort(rank.begin(), rank.end(), [&](int a, int b) { return eval[a].fitness < eval[b].fitness; });
+        // A restart keeps only the best chromosome and draws the rest afresh.
+        const bool restart = o.restartAfter > 0 && gen - lastImprovement >= o.restartAfter;
+        if (restart)
+            lastImprovement = gen;
+        const int kept = restart ? 1 : elites;
+        const int drawn = restart ? P - 1 : mutants;
         // Children worse than the current worst elite cannot become elite.
-        const double cutoff = eval[rank[elites - 1]].fitness;
+        const double cutoff = restart ? kInf : eval[rank[elites - 1]].fitness;
         std::vector<Keys> nextPop(P);
         std::vector<Evaluated> nextEval(P);
-        for (int e = 0; e < elites; ++e) {
+        std::vector<char> nextPolished(P, 0);
+        for (int e = 0; e < kept; ++e) {
             nextPop[e] = std::move(pop[rank[e]]);
             nextEval[e] = std::move(eval[rank[e]]);
+            nextPolished[e] = polished[rank[e]];
         }
         // Drawing the next population (P x n keys, some 10 ms of CPU at
         // 100 x 20,000) polls the stop too; the best so far is kept apart.
         Rng rng(generationSeed(o.seed, gen));
         bool interrupted = false;
-        for (int m = elites; m < elites + mutants && !(interrupted = shouldStop()); ++m) {
+        for (int m = kept; m < kept + drawn && !(interrupted = shouldStop()); ++m) {
             nextPop[m].resize(n);
             randomKeys(rng, nextPop[m]);
         }
-        for (int ch = elites + mutants; ch < P && !interrupted && !(interrupted = shouldStop()); ++ch) {
+        for (int ch = kept + drawn; ch < P && !interrupted && !(interrupted = shouldStop()); ++ch) {
             const Keys &a = nextPop[rng.below(elites)];
             const int nonElite = P - elites; // non-elite parents are still in pop (elites were moved)
             const Keys &b = nonElite > 0 ? pop[rank[elites + static_cast<int>(rng.below(nonElite))]] : a;
@@ -264,8 +402,9 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
             break;
         pop = std::move(nextPop);
         eval = std::move(nextEval);
-        std::vector<int> fresh(P - elites);
-        std::iota(fresh.begin(), fresh.end(), elites);
+        polished = std::move(nextPolished);
+        std::vector<int> fresh(P - kept);
+        std::iota(fresh.begin(), fresh.end(), kept);
         evaluateAll(fresh, cutoff);
         bool complete = std::all_of(fresh.begin(), fresh.end(), [&](int i) { return eval[i].done; });
         collect(fresh);
@@ -274,9 +413,32 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
                 eval[i].fitness = kInf;
         if (!complete)
             break;
+        memeticStep();
+        if (best < bestBefore) {
+            bestBefore = best;
+            lastImprovement = gen;
+        }
         out.generationsRun = gen + 1;
         if (onGeneration)
             onGeneration(gen + 1, G, best);
+    }
+
+    // Final polish: the iterated plateau descent on the best partition, with
+    // a number of iterations that stays small next to the search on big graphs.
+    if (o.polishIterations > 0 && std::isfinite(best) && !stop.stopRequested() && !deadline.expired()) {
+        IteratedOptions io;
+        // When the time limit ended the search, the polish has the reserved
+        // tenth to itself; otherwise a count keeps the run deterministic.
+        const bool timedOut = deadline.limit() > 0 && searchDeadline.expired();
+        io.iterations = timedOut ? std::numeric_limits<int64_t>::max()
+                                 : std::min<int64_t>(o.polishIterations,
+                                                     std::max<int64_t>(5, 2'000'000 / (graph.nodeCount() + graph.edgeCount() + 1)));
+        io.seed = generationSeed(o.seed, -1);
+        RefineOutcome ref = refineIterated(graph, params, Partition(bestStages, o.k), stop, deadline, io, &units);
+        if (ref.bottleneck < best) {
+            best = ref.bottleneck;
+            bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
+        }
     }
 
     if (!std::isfinite(best))
@@ -318,7 +480,7 @@ Result<PartitionResult> runSliceGraph(const MethodContext &ctx, const Contractio
     r.method = "slicegraph";
     r.notes.push_back("budget " + std::to_string(o.population) + "x" + std::to_string(o.generations) + ": " +
                       std::to_string(run->generationsRun) + " generations, " + std::to_string(run->evaluations) +
-                      " evaluations");
+                      " evaluations, " + std::to_string(run->memeticImprovements) + " improved by local search");
     return r;
 }
 
