@@ -11,12 +11,17 @@
 //     (the path an edit takes in the window), at a readable zoom and fitted
 //     (every item visible). A forced repaint of the whole viewport is printed
 //     too, as the worst case (scrolling to a new place costs that).
+//  4. cancel: cancel latency of a running solve on a generated 20,000-node
+//     transformer: Run (slicegraph, no useful time limit), Cancel after
+//     ~300 ms, then the time until the window shows the job stopped (the
+//     solve's result handled: solveFinished emitted, Cancel disabled, status
+//     "idle"), and until the next event-loop pass has painted.
 // Prints medians (and 90th percentiles) over several runs. With
 // PIPECUT_BENCH_BREAKDOWN=1 the move figures are followed by where the GUI
 // thread's CPU time went: per receiver class and event type, exclusive of
 // the events handled inside (a paint event of the top-level window paints
 // every dirty widget, each of which gets its own paint event).
-// Usage: bench_ui [picture|collapsed|move [readable|fitted [ROUNDS]]]
+// Usage: bench_ui [picture|collapsed|move [readable|fitted [ROUNDS]]|cancel [RUNS [METHOD]]]
 #include "core/cost/evaluate.h"
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
@@ -25,7 +30,10 @@
 #include "ui/graph_view.h"
 #include "ui/main_window.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QMetaEnum>
 #include <QTimer>
@@ -35,6 +43,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <ctime>
 #include <map>
 #include <vector>
@@ -139,6 +148,22 @@ QString generatedFile(const QTemporaryDir &dir, int nodes)
     return path;
 }
 
+// A shown, non-interactive window that has opened `path`, partitioned it at
+// k and drawn it (the layout and the lower bound may still run).
+std::unique_ptr<MainWindow> openedWindow(const QString &path, int k)
+{
+    auto w = std::make_unique<MainWindow>();
+    w->setInteractive(false);
+    w->resize(1600, 1000);
+    w->show();
+    QElapsedTimer clock;
+    clock.start();
+    w->openFile(path, k);
+    while (clock.elapsed() < 300000 && !(w->graphView()->hasPicture() && !w->isSolving()))
+        QApplication::processEvents(QEventLoop::AllEvents, 5);
+    return w;
+}
+
 void timeToPicture(const QString &path, int runs)
 {
     std::vector<double> picture, partitioned;
@@ -182,15 +207,10 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
     const QString path = generatedFile(dir, nodes);
     if (path.isEmpty())
         return;
-    MainWindow w;
-    w.setInteractive(false);
-    w.resize(1600, 1000);
-    w.show();
+    const auto window = openedWindow(path, k);
+    MainWindow &w = *window;
     QElapsedTimer openClock;
     openClock.start();
-    w.openFile(path, k);
-    while (openClock.elapsed() < 300000 && !(w.graphView()->hasPicture() && !w.isSolving()))
-        QApplication::processEvents(QEventLoop::AllEvents, 5);
     // Draw every node (the graph opened collapsed by scope).
     w.setCollapsedScopes({});
     // Let the layout and the background lower bound finish too, so that the
@@ -306,6 +326,78 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
     }
 }
 
+void cancelLatency(int runs, const QString &method)
+{
+    QTemporaryDir dir;
+    const QString path = generatedFile(dir, 20000);
+    if (path.isEmpty())
+        return;
+    const auto window = openedWindow(path, 8);
+    MainWindow &w = *window;
+    // Start from a quiet window: no background bound competing for the cores.
+    auto settle = [&] {
+        QElapsedTimer t;
+        t.start();
+        while (w.isBusy() && t.elapsed() < 120000) {
+            if (w.isBounding())
+                w.cancelBound();
+            QApplication::processEvents(QEventLoop::AllEvents, 5);
+        }
+    };
+    settle();
+    std::printf("%d-node generated transformer, k=%d, method %s, cancel ~300 ms after Run\n",
+                w.document()->graph().nodeCount(), w.document()->k(), qPrintable(method));
+    w.methodBox()->setCurrentText(method);
+    w.timeLimitBox()->setValue(3600);
+    QAction *cancel = nullptr;
+    for (QAction *a : w.findChildren<QAction *>())
+        if (a->text() == QStringLiteral("&Cancel"))
+            cancel = a;
+    std::vector<double> disabled, shown, painted;
+    for (int r = 0; r < runs; ++r) {
+        bool finished = false;
+        double tFinished = -1, tDisabled = -1;
+        QElapsedTimer clock;
+        auto connection = QObject::connect(&w, &MainWindow::solveFinished, [&] {
+            finished = true;
+            tFinished = clock.nsecsElapsed() / 1e9;
+        });
+        auto cancelChanged = QObject::connect(cancel, &QAction::changed, [&] {
+            if (clock.isValid() && tDisabled < 0 && !cancel->isEnabled())
+                tDisabled = clock.nsecsElapsed() / 1e9;
+        });
+        w.runSolve();
+        QElapsedTimer running;
+        running.start();
+        while (running.elapsed() < 300)
+            QApplication::processEvents(QEventLoop::AllEvents, 5);
+        if (!w.isSolving()) {
+            std::printf("  run %d: finished before Cancel (instance too small)\n", r + 1);
+            QObject::disconnect(connection);
+            continue;
+        }
+        clock.start();
+        w.cancelSolve();
+        while (!finished && clock.elapsed() < 60000)
+            QApplication::processEvents(QEventLoop::AllEvents, 5);
+        QApplication::processEvents(); // the frame that shows it
+        const double tPainted = clock.nsecsElapsed() / 1e9;
+        QObject::disconnect(connection);
+        QObject::disconnect(cancelChanged);
+        disabled.push_back(tDisabled);
+        shown.push_back(tFinished);
+        painted.push_back(tPainted);
+        std::printf("  run %d: Cancel disabled %.3f s after Cancel, result handled %.3f s, painted %.3f s (%s)\n",
+                    r + 1, tDisabled, tFinished, tPainted, w.isSolving() ? "STILL SOLVING" : "idle");
+        settle();
+    }
+    std::printf("cancel latency: job thread gone (Cancel action disabled) median %.3f s, worst %.3f s; result handled "
+                "(solveFinished) median %.3f s, worst %.3f s over %zu runs; to the painted frame: median %.3f s, worst %.3f s\n",
+                median(disabled), disabled.empty() ? 0.0 : *std::max_element(disabled.begin(), disabled.end()),
+                median(shown), shown.empty() ? 0.0 : *std::max_element(shown.begin(), shown.end()), shown.size(),
+                median(painted), painted.empty() ? 0.0 : *std::max_element(painted.begin(), painted.end()));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -334,5 +426,8 @@ int main(int argc, char **argv)
         moveUpdate(10000, 8, 40, argc > 2 ? QString::fromLocal8Bit(argv[2]) : QString(),
                    argc > 3 ? std::max(1, atoi(argv[3])) : 1);
     }
+    if (only == "cancel")
+        cancelLatency(argc > 2 ? std::max(1, atoi(argv[2])) : 7,
+                      argc > 3 ? QString::fromLocal8Bit(argv[3]) : QStringLiteral("slicegraph"));
     return 0;
 }

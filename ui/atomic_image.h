@@ -3,7 +3,8 @@
 // writeFileAtomically (core/io/graph_io.h: temporary file beside `path`,
 // renamed over it only when complete), so a crash or a full disk during an
 // export never leaves a truncated file or destroys the previous one. The
-// format comes from the file's suffix (png, jpg, bmp, ...).
+// format comes from the file's suffix (png, jpg, bmp, ...; svg and pdf for
+// saveVectorAtomically). Every picture is rendered into memory first.
 
 #include "core/io/graph_io.h"
 
@@ -13,7 +14,11 @@
 #include <QImage>
 #include <QPixmap>
 
+#include <functional>
 #include <string_view>
+
+class QPaintDevice;
+class QSizeF;
 
 namespace pipecut::ui {
 
@@ -31,5 +36,13 @@ bool saveImageAtomically(const Picture &picture, const QString &path)
     return bool(writeFileAtomically(path.toStdString(),
                                     std::string_view(bytes.constData(), static_cast<size_t>(bytes.size()))));
 }
+
+// A vector picture of `size` (points; SVG or PDF by the suffix of `path`, one
+// page): `paint` draws it on the device (a painter begun on it, covering
+// (0, 0, size)) and says whether that worked. False, with the file untouched
+// and a message in *error, when the suffix is neither, painting fails or the
+// file cannot be written.
+bool saveVectorAtomically(const QString &path, const QSizeF &size, const QString &title, const QString &description,
+                          const std::function<bool(QPaintDevice &device)> &paint, QString *error);
 
 } // namespace pipecut::ui

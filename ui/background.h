@@ -3,48 +3,25 @@
 // result comes back to the GUI thread through a queued call on `context`.
 // The runner keeps every live job so that the window can stop them all and
 // wait (within the 1 s stop promise of core/) before it is destroyed.
-// Jobs run at a lower priority than the GUI thread: on a machine with fewer
-// cores than busy threads (a solve, a bound and a layout on two cores) the
-// window must still get a core whenever it has something to do.
+// Jobs run at a lower priority than the GUI thread (core/util/thread_priority.h):
+// on a machine with fewer cores than busy threads (a solve, a bound and a
+// layout on two cores) the window must still get a core whenever it has
+// something to do.
 
 #include "core/util/progress.h"
+#include "core/util/thread_priority.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QThread>
 
-#if defined(__linux__)
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
-
 #include <algorithm>
-#include <cerrno>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
 
 namespace pipecut::ui {
-
-// Lowers the priority of the calling (background) thread. Qt's
-// QThread::LowPriority is a no-op for Linux's default scheduling policy, but
-// Linux keeps a nice value per thread: 10 more than the process's gives the
-// GUI thread about ten times the CPU share of each job when they compete.
-// Threads the job starts (solver workers, CBC) inherit it.
-inline void lowerCurrentThreadPriority()
-{
-#if defined(__linux__)
-    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
-    errno = 0;
-    const int nice = getpriority(PRIO_PROCESS, tid);
-    if (errno == 0)
-        setpriority(PRIO_PROCESS, tid, std::min(19, nice + 10));
-#else
-    QThread::currentThread()->setPriority(QThread::LowPriority);
-#endif
-}
 
 class JobRunner : public QObject {
     Q_OBJECT

@@ -266,12 +266,20 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     // Both coordinates of the curve are monotone in t (its control points are
     // ordered along x and along y), so the points inside the exposed rect form
     // one parameter interval: the intersection of the x band's and the y band's.
-    const QRectF exposed = option->exposedRect.adjusted(-kMaxEdgeWidth, -kMaxEdgeWidth, kMaxEdgeWidth, kMaxEdgeWidth);
-    auto band = [this](double lo, double hi, auto coordinate) {
+    // Two pixels beyond the exposed rect (the painter clips the rest), so that
+    // finding the range to a quarter of a pixel is enough: along either axis
+    // the curve moves at most 1.5 times its extent per unit of t, and each
+    // halving of the interval halves that.
+    const double pad = std::max(kMaxEdgeWidth, 2.0 / std::max(lod, 1e-9));
+    const QRectF exposed = option->exposedRect.adjusted(-pad, -pad, pad, pad);
+    const QPointF extent = m_bezier[3] - m_bezier[0];
+    const double extentPx = std::max(std::abs(extent.x()), std::abs(extent.y())) * lod;
+    const int halvings = std::clamp(int(std::ceil(std::log2(std::max(1.0, 6 * extentPx)))), 4, 40);
+    auto band = [this, halvings](double lo, double hi, auto coordinate) {
         const bool increasing = coordinate(m_bezier[3]) >= coordinate(m_bezier[0]);
         auto firstPast = [&](double value) { // the first t whose coordinate passes value
             double a = 0, b = 1;
-            for (int i = 0; i < 26; ++i) { // to 1.5e-8 of the curve: under a pixel at any zoom
+            for (int i = 0; i < halvings; ++i) {
                 const double mid = (a + b) / 2;
                 const double c = coordinate(pointAt(mid));
                 ((increasing ? c < value : c > value) ? a : b) = mid;

@@ -15,11 +15,8 @@
 #include <QKeyEvent>
 #include <QMenu>
 #include <QMimeData>
-#include <QPageSize>
 #include <QPainter>
-#include <QPdfWriter>
 #include <QScrollBar>
-#include <QSvgGenerator>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -654,34 +651,17 @@ bool GraphView::exportPicture(const QString &path, bool visibleOnly, QString *er
         painter.fillRect(target, Qt::white);
         m_scene->render(&painter, target, source);
     };
-    if (suffix == "svg") {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(source.size().toSize());
-        svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
-        svg.setTitle(QString::fromStdString(m_document->graph().name()));
-        svg.setDescription(tr("pipecut partition view"));
-        QPainter painter;
-        if (!painter.begin(&svg)) {
-            *error = tr("cannot write %1").arg(path);
-            return false;
-        }
-        paint(painter, QRectF(QPointF(0, 0), source.size()));
-        return painter.end();
-    }
-    if (suffix == "pdf") {
-        QPdfWriter pdf(path);
-        pdf.setPageSize(QPageSize(source.size(), QPageSize::Point));
-        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        pdf.setResolution(72);
-        QPainter painter;
-        if (!painter.begin(&pdf)) {
-            *error = tr("cannot write %1").arg(path);
-            return false;
-        }
-        paint(painter, QRectF(QPointF(0, 0), source.size()));
-        return painter.end();
-    }
+    if (suffix == "svg" || suffix == "pdf") // vector, rendered in memory, then written atomically
+        return saveVectorAtomically(path, source.size(), QString::fromStdString(m_document->graph().name()),
+                                    tr("pipecut partition view"),
+                                    [&](QPaintDevice &device) {
+                                        QPainter painter;
+                                        if (!painter.begin(&device))
+                                            return false;
+                                        paint(painter, QRectF(QPointF(0, 0), source.size()));
+                                        return painter.end();
+                                    },
+                                    error);
     // Raster: as sharp as possible within a sane image size.
     // 8,000 px on the long side keeps the file readable by common viewers (and
     // under Qt's default 256 MB image allocation limit).

@@ -42,6 +42,7 @@
 #include <QStyle>
 #include <QTextBrowser>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <QPointer>
@@ -214,9 +215,14 @@ void MainWindow::createActions()
     m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     m_undoAction->setShortcuts({QKeySequence(tr("Ctrl+Z"))});
     m_undoAction->setIcon(s->standardIcon(QStyle::SP_ArrowBack));
+    // The toolbar buttons keep a short name (the menu and the tooltips name
+    // the command): one that grew with every command's text moved the
+    // toolbar and had the window laid out again at every edit.
+    m_undoAction->setIconText(tr("Undo"));
     m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
     m_redoAction->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
     m_redoAction->setIcon(s->standardIcon(QStyle::SP_ArrowForward));
+    m_redoAction->setIconText(tr("Redo"));
     edit->addAction(m_undoAction);
     edit->addAction(m_redoAction);
     edit->addSeparator();
@@ -330,8 +336,21 @@ void MainWindow::createToolBar()
     m_progress->setFormat(tr("idle"));
     bar->addWidget(m_progress);
     bar->addSeparator();
-    bar->addAction(m_undoAction);
-    bar->addAction(m_redoAction);
+    // Undo and redo change at every edit (command text, enabled): a toolbar
+    // lays itself and the window out again whenever one of its actions
+    // changes, so these are buttons of fixed size it holds as widgets; a
+    // change repaints the button and nothing else.
+    for (QAction *action : {m_undoAction, m_redoAction}) {
+        auto *button = new QToolButton;
+        button->setDefaultAction(action);
+        button->setToolButtonStyle(bar->toolButtonStyle());
+        button->setIconSize(bar->iconSize());
+        button->setAutoRaise(true);
+        button->setFocusPolicy(Qt::NoFocus);
+        button->ensurePolished();
+        button->setFixedSize(button->sizeHint());
+        bar->addWidget(button);
+    }
 }
 
 void MainWindow::createDocks()

@@ -5,7 +5,11 @@
 
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QLabel>
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QPainter>
+#include <QStyle>
 #include <QVBoxLayout>
 
 #include <qcustomplot.h>
@@ -15,6 +19,75 @@
 
 namespace pipecut::ui {
 
+// A figure that changes with every edit, drawn as one line of plain text in
+// a box whose size does not depend on it: a new value repaints the box and
+// nothing else, where a QLabel has every layout up to the main window
+// recomputed (each asks its children for their sizes) on every edit.
+// Right-click copies the value; a value too long for the box is elided and
+// shown whole in the tooltip.
+class FigureLabel : public QWidget {
+public:
+    FigureLabel()
+    {
+        setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+        setContextMenuPolicy(Qt::ActionsContextMenu);
+        auto *copy = new QAction(tr("Copy"), this);
+        connect(copy, &QAction::triggered, this, [this] { QGuiApplication::clipboard()->setText(m_text); });
+        addAction(copy);
+    }
+    const QString &text() const { return m_text; }
+    void setText(const QString &text)
+    {
+        if (text == m_text)
+            return;
+        m_text = text;
+        updateToolTip();
+        update();
+    }
+    // Bold in `color` (an invalid colour: plain), without changing the font:
+    // a new font would have the layouts measure the widget again.
+    void setHighlight(const QColor &color)
+    {
+        if (color == m_highlight)
+            return;
+        m_highlight = color;
+        update();
+    }
+    QSize sizeHint() const override
+    {
+        return {fontMetrics().horizontalAdvance(QStringLiteral("000.000 ms")), fontMetrics().height()};
+    }
+    QSize minimumSizeHint() const override
+    {
+        return {fontMetrics().horizontalAdvance(QStringLiteral("0.0\u2026")), fontMetrics().height()};
+    }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter painter(this);
+        QPalette palette = this->palette();
+        if (m_highlight.isValid()) {
+            QFont bold = font();
+            bold.setBold(true);
+            painter.setFont(bold);
+            palette.setColor(QPalette::WindowText, m_highlight);
+        }
+        style()->drawItemText(&painter, rect(), Qt::AlignLeft | Qt::AlignVCenter, palette, isEnabled(),
+                              painter.fontMetrics().elidedText(m_text, Qt::ElideRight, width()), QPalette::WindowText);
+    }
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QWidget::resizeEvent(event);
+        updateToolTip();
+    }
+
+private:
+    void updateToolTip() { setToolTip(fontMetrics().horizontalAdvance(m_text) > width() ? m_text : QString()); }
+    QString m_text;
+    QColor m_highlight;
+};
+
 namespace {
 // Paul Tol "bright": blue, cyan, yellow, purple; red for the bound.
 const QColor kWork(0x44, 0x77, 0xAA);
@@ -23,11 +96,11 @@ const QColor kCommOut(0xCC, 0xBB, 0x44);
 const QColor kOverflow(0xAA, 0x33, 0x77);
 const QColor kBound(0xEE, 0x66, 0x77);
 
-QLabel *valueLabel(const char *name)
+FigureLabel *valueLabel(const char *name)
 {
-    auto *label = new QLabel(QStringLiteral("\u2014"));
+    auto *label = new FigureLabel;
     label->setObjectName(QString::fromLatin1(name));
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setText(QStringLiteral("\u2014"));
     return label;
 }
 
@@ -102,6 +175,8 @@ void moveLegendBelow(QCustomPlot *plot)
 
 MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent), m_document(document)
 {
+    // Opaque: a changed figure repaints its own box, not the dock around it too.
+    setAutoFillBackground(true);
     auto *layout = new QVBoxLayout(this);
     auto *form = new QFormLayout;
     form->setLabelAlignment(Qt::AlignLeft);
@@ -113,7 +188,6 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     m_latency = valueLabel("latencyValue");
     m_fill = valueLabel("fillValue");
     m_status = valueLabel("statusValue");
-    m_status->setTextFormat(Qt::PlainText);
     QFont big = m_bottleneck->font();
     big.setPointSizeF(big.pointSizeF() * 1.35);
     big.setBold(true);
@@ -166,6 +240,10 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     t->setPen(QPen(kWork, 2));
     t->setLineStyle(QCPGraph::lsStepLeft);
     t->setAntialiased(false);
+    // Level and upright segments need no joins: drawn one by one they cost a
+    // fraction of stroking the polyline, whose hundreds of points (two per
+    // edit) made a long session's every edit slower.
+    m_history->setPlottingHint(QCP::phFastPolylines, true);
     t->setScatterStyle(discStyle(kWork, 2));
     moveLegendBelow(m_history);
     QSharedPointer<QCPAxisTickerFixed> steps(new QCPAxisTickerFixed);
@@ -197,7 +275,7 @@ void MetricsPanel::refreshFigures()
 {
     const QString none = QStringLiteral("\u2014");
     if (!m_document->hasGraph()) {
-        for (QLabel *l : {m_bottleneck, m_lowerBound, m_provenBy, m_gap, m_throughput, m_latency, m_fill, m_status})
+        for (FigureLabel *l : {m_bottleneck, m_lowerBound, m_provenBy, m_gap, m_throughput, m_latency, m_fill, m_status})
             l->setText(none);
         return;
     }
@@ -244,14 +322,7 @@ void MetricsPanel::refreshFigures()
     if (m_document->boundRunning())
         status += tr(" \u2014 bound running\u2026");
     m_status->setText(status);
-    if (m_status->font().bold() != optimal) {
-        QFont font = m_status->font();
-        font.setBold(optimal);
-        m_status->setFont(font);
-        QPalette palette = m_status->palette();
-        palette.setColor(QPalette::WindowText, optimal ? QColor(0x11, 0x77, 0x33) : this->palette().color(QPalette::WindowText));
-        m_status->setPalette(palette);
-    }
+    m_status->setHighlight(optimal ? QColor(0x11, 0x77, 0x33) : QColor());
 }
 
 void MetricsPanel::refreshStageChart()
@@ -389,8 +460,19 @@ bool MetricsPanel::exportCharts(const QString &path, QString *error) const
     const int h1 = std::max(m_stageChart->height(), 300), h2 = std::max(m_history->height(), 220);
     const QString suffix = QFileInfo(path).suffix().toLower();
     bool ok = false;
+    QString why;
     if (suffix == "pdf") {
-        ok = m_stageChart->savePdf(path, w, h1);
+        // As QCustomPlot::savePdf draws it, but into memory (atomic_image.h).
+        ok = saveVectorAtomically(path, QSizeF(w, h1), tr("pipecut stage costs"), QString(),
+                                  [&](QPaintDevice &device) {
+                                      QCPPainter painter;
+                                      if (!painter.begin(&device))
+                                          return false;
+                                      painter.setMode(QCPPainter::pmVectorized);
+                                      m_stageChart->toPainter(&painter, w, h1);
+                                      return painter.end();
+                                  },
+                                  &why);
     } else {
         QPixmap a = m_stageChart->toPixmap(w, h1, 2.0), b = m_history->toPixmap(w, h2, 2.0);
         QPixmap both(a.width(), a.height() + b.height());
@@ -402,7 +484,7 @@ bool MetricsPanel::exportCharts(const QString &path, QString *error) const
         ok = saveImageAtomically(both, path);
     }
     if (!ok)
-        *error = tr("cannot write %1").arg(path);
+        *error = why.isEmpty() ? tr("cannot write %1").arg(path) : why;
     return ok;
 }
 

@@ -11,10 +11,11 @@
 
 #include <vector>
 
-class QLabel;
 class QCustomPlot;
 
 namespace pipecut::ui {
+
+class FigureLabel;
 
 class MetricsPanel : public QWidget {
     Q_OBJECT
@@ -39,7 +40,7 @@ private:
     void refreshHistory();
 
     Document *m_document;
-    QLabel *m_bottleneck, *m_lowerBound, *m_provenBy, *m_gap, *m_throughput, *m_latency, *m_fill, *m_status;
+    FigureLabel *m_bottleneck, *m_lowerBound, *m_provenBy, *m_gap, *m_throughput, *m_latency, *m_fill, *m_status;
     QCustomPlot *m_stageChart;
     QCustomPlot *m_history;
     double m_lbDrawn = 0.0;

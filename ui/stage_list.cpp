@@ -45,13 +45,13 @@ StageList::StageList(Document *document, MoveController *moves, QWidget *parent)
                   "must follow). Double-click a stage to select its nodes."));
     connect(document, &Document::changed, this, [this](const DocumentChange &c) {
         if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Partition) || c.has(DocumentChange::Params))
-            refresh();
+            refresh(c.has(DocumentChange::Graph) || c.has(DocumentChange::Params) || c.nodes.empty());
     });
     connect(this, &QTreeWidget::itemDoubleClicked, this,
             [this](QTreeWidgetItem *item) { emit stageActivated(item->data(0, Qt::UserRole).toInt()); });
 }
 
-void StageList::refresh()
+void StageList::refresh(bool remeasure)
 {
     if (!m_document->hasGraph()) {
         clear();
@@ -60,6 +60,7 @@ void StageList::refresh()
     const auto &eval = m_document->evaluator();
     const int k = eval.k();
     bool changed = topLevelItemCount() != k;
+    remeasure = remeasure || changed;
     while (topLevelItemCount() > k)
         delete takeTopLevelItem(topLevelItemCount() - 1);
     while (topLevelItemCount() < k) {
@@ -74,11 +75,15 @@ void StageList::refresh()
     const int bottleneck = eval.bottleneckStage();
     const QString unit = m_document->timeUnit();
     // A move changes two stages' figures and perhaps the bottleneck marker:
-    // touch only the cells that change (each change re-measures the columns).
-    auto setText = [&changed](QTreeWidgetItem *item, int column, const QString &text) {
+    // touch only the cells that change, and measure the columns again only
+    // when a changed cell does not fit (measuring every cell, and the repaint
+    // of the whole list when a column's width changes, cost more than the
+    // rest of an edit's update of the list). The widths only grow on edits.
+    auto setText = [&](QTreeWidgetItem *item, int column, const QString &text) {
         if (item->text(column) != text) {
             item->setText(column, text);
             changed = true;
+            remeasure = remeasure || !fits(item, column);
         }
     };
     for (int s = 0; s < k; ++s) {
@@ -91,8 +96,10 @@ void StageList::refresh()
         if (item->font(0).bold() != isBottleneck) {
             QFont font = item->font(0);
             font.setBold(isBottleneck);
-            for (int col = 0; col < 4; ++col)
+            for (int col = 0; col < 4; ++col) {
                 item->setFont(col, font);
+                remeasure = remeasure || !fits(item, col);
+            }
             changed = true;
         }
         const QString tip = tr("work %1, comm in %2, comm out %3, param %4")
@@ -103,8 +110,17 @@ void StageList::refresh()
         if (item->toolTip(0) != tip)
             item->setToolTip(0, tip);
     }
-    if (changed)
+    if (changed && remeasure)
         header()->resizeSections(QHeaderView::ResizeToContents);
+}
+
+bool StageList::fits(QTreeWidgetItem *item, int column) const
+{
+    if (column == columnCount() - 1)
+        return true; // the last section stretches
+    // What the delegate asks for, as the column's measure would.
+    const int needed = sizeHintForIndex(indexFromItem(item, column)).width();
+    return needed <= header()->sectionSize(column);
 }
 
 int StageList::stageAt(QPoint pos) const

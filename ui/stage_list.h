@@ -28,7 +28,10 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    void refresh();
+    // With `remeasure` the columns fit their contents again; otherwise they
+    // only grow, when a new figure does not fit.
+    void refresh(bool remeasure);
+    bool fits(QTreeWidgetItem *item, int column) const;
     int stageAt(QPoint pos) const;
 
     Document *m_document;

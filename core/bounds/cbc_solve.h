@@ -8,7 +8,10 @@
 // Complexity: that of branch and cut (exponential in the worst case); bounded
 // by the time limit, a stop request (checked in CBC's event handler, so within
 // one node / cut pass, well under a second on the models built here) and an
-// optional "good enough" objective at which the search stops.
+// optional "good enough" objective at which the search stops. A cut pass at
+// the root fires no event (2.3 s on an 80,000-column model), so the branch and
+// cut starts only with at least as much time left as the initial LP took;
+// else the LP bound is the answer.
 // Determinism: CBC runs single-threaded with fixed settings, so the same model
 // gives the same answer unless a wall-clock limit cuts the search.
 // Thread safety: CBC keeps global state in places (message handlers, CoinTime);

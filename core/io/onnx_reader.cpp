@@ -613,14 +613,19 @@ namespace {
 // required attribute (a Scan without num_scan_inputs, found by fuzz_onnx) makes
 // them dereference null. Every node, in subgraphs too, is verified against its
 // schema first; Verify throws (onnx::ValidationError) on the first violation.
+// The schema of a node at the model's opset for its domain; null when unknown.
+const onnx::OpSchema *schemaOf(const onnx::NodeProto &node, const std::map<std::string, int> &opsets)
+{
+    const std::string domain = node.domain() == "ai.onnx" ? std::string() : node.domain();
+    const auto opset = opsets.find(domain);
+    return opset == opsets.end() ? nullptr : onnx::OpSchemaRegistry::Schema(node.op_type(), opset->second, domain);
+}
+
 void verifyNodes(const onnx::GraphProto &graph, const std::map<std::string, int> &opsets)
 {
     for (const onnx::NodeProto &node : graph.node()) {
-        const std::string domain = node.domain() == "ai.onnx" ? std::string() : node.domain();
-        const auto opset = opsets.find(domain);
-        if (opset != opsets.end())
-            if (const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(node.op_type(), opset->second, domain))
-                schema->Verify(node);
+        if (const onnx::OpSchema *schema = schemaOf(node, opsets))
+            schema->Verify(node);
         for (const onnx::AttributeProto &attribute : node.attribute()) {
             if (attribute.has_g())
                 verifyNodes(attribute.g(), opsets);
@@ -630,12 +635,43 @@ void verifyNodes(const onnx::GraphProto &graph, const std::map<std::string, int>
     }
 }
 
-void verifyAgainstSchemas(const onnx::ModelProto &model)
+std::map<std::string, int> opsetsOf(const onnx::ModelProto &model)
 {
     std::map<std::string, int> opsets;
     for (const auto &o : model.opset_import())
         opsets[o.domain() == "ai.onnx" ? std::string() : o.domain()] = static_cast<int>(o.version());
-    verifyNodes(model.graph(), opsets);
+    return opsets;
+}
+
+// libonnx 1.12's partial data propagation (Shape and Size, feeding Reshape
+// targets) dereferences the type of its input when it has none: the output of
+// an operator the registry does not know, or a name nothing defines (found by
+// fuzz_onnx). It runs only when, after a first inference pass without it, every
+// input of every node with a data propagation function has a type. Returns the
+// first such input without one, or an empty string.
+std::string firstUntypedPropagationInput(const onnx::GraphProto &graph, const std::map<std::string, int> &opsets,
+    std::unordered_set<std::string> typed)
+{
+    for (const auto *values : { &graph.input(), &graph.value_info(), &graph.output() })
+        for (const onnx::ValueInfoProto &v : *values)
+            if (v.has_type())
+                typed.insert(v.name());
+    for (const onnx::TensorProto &t : graph.initializer())
+        typed.insert(t.name());
+    for (const onnx::NodeProto &node : graph.node()) {
+        if (const onnx::OpSchema *schema = schemaOf(node, opsets); schema && schema->has_data_propagation_function())
+            for (const std::string &input : node.input())
+                if (!input.empty() && !typed.count(input))
+                    return input;
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            std::string found = attribute.has_g() ? firstUntypedPropagationInput(attribute.g(), opsets, typed) : "";
+            for (int i = 0; found.empty() && i < attribute.graphs_size(); ++i)
+                found = firstUntypedPropagationInput(attribute.graphs(i), opsets, typed);
+            if (!found.empty())
+                return found;
+        }
+    }
+    return {};
 }
 
 } // namespace
@@ -674,12 +710,20 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
         }
     }
     applyDims(mg, options.dims, a.symbolicDims);
-    const onnx::ShapeInferenceOptions inference(/*check_type=*/false, /*error_mode=*/0, /*data_prop=*/true);
+    onnx::ShapeInferenceOptions inference(/*check_type=*/false, /*error_mode=*/0, /*data_prop=*/false);
     bool inferred = true;
     try {
         google::protobuf::LogSilencer quiet;
-        verifyAgainstSchemas(model);
+        const std::map<std::string, int> opsets = opsetsOf(model);
+        verifyNodes(model.graph(), opsets);
         onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
+        if (const std::string untyped = firstUntypedPropagationInput(model.graph(), opsets, {}); untyped.empty()) {
+            inference.enable_data_propagation = true;
+            onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
+        } else {
+            a.notes.push_back("ONNX data propagation skipped: value '" + untyped
+                + "' has no type (an unknown operator's output or an undefined name)");
+        }
     } catch (const std::exception &e) {
         inferred = false;
         a.notes.push_back(std::string("ONNX shape inference stopped (") + e.what()

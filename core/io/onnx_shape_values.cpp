@@ -31,7 +31,8 @@ std::optional<Value> valueOf(const onnx::TensorProto &t)
             out.v.assign(t.int64_data().begin(), t.int64_data().end());
         } else if (t.raw_data().size() == size_t(n) * 8) {
             out.v.resize(static_cast<size_t>(n));
-            std::memcpy(out.v.data(), t.raw_data().data(), t.raw_data().size()); // little-endian
+            if (n > 0) // memcpy with the null data() of an empty vector is undefined (found by fuzz_onnx)
+                std::memcpy(out.v.data(), t.raw_data().data(), t.raw_data().size()); // little-endian
         } else {
             return std::nullopt;
         }
@@ -40,7 +41,8 @@ std::optional<Value> valueOf(const onnx::TensorProto &t)
             out.v.assign(t.int32_data().begin(), t.int32_data().end());
         } else if (t.raw_data().size() == size_t(n) * 4) {
             std::vector<int32_t> tmp(static_cast<size_t>(n));
-            std::memcpy(tmp.data(), t.raw_data().data(), t.raw_data().size());
+            if (n > 0)
+                std::memcpy(tmp.data(), t.raw_data().data(), t.raw_data().size());
             out.v.assign(tmp.begin(), tmp.end());
         } else {
             return std::nullopt;

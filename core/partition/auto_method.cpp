@@ -47,7 +47,7 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         if (r.error().find("refused") == std::string::npos && r.error().find("stopped") == std::string::npos)
             return r;
     }
-    auto r = runSliceGraph(ctx);
+    auto r = runSliceGraph(ctx, *contraction);
     if (!r)
         return r;
     RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);

@@ -276,6 +276,13 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
             return makeError("ideal-dp refused: the group-contracted graph (" + std::to_string(nu) +
                              " units) has more than " + std::to_string(cap) +
                              " ideals (the cap); use slicegraph, or raise the cap");
+        if (stopped && incumbent) { // as a stop in the dp below: the incumbent, not proven
+            IdealDpOutcome out;
+            out.partition = *incumbent;
+            out.bottleneck = bottleneckOf(graph, params, incumbent->stages(), incumbent->k());
+            out.ideals = static_cast<int64_t>(parent.size());
+            return out;
+        }
         if (stopped)
             return makeError("ideal-dp stopped while enumerating ideals (" + std::to_string(parent.size()) +
                              " so far)");

@@ -3,6 +3,7 @@
 // registry.cpp dispatches to by name (one file each). Not for the GUI or CLI:
 // they call runPartitioner() in partitioner.h.
 
+#include "core/graph/topology.h"
 #include "core/partition/partitioner.h"
 
 #include <string>
@@ -43,6 +44,7 @@ Result<PartitionResult> runSliceMethod(const MethodContext &ctx);
 Result<PartitionResult> runBalancedWork(const MethodContext &ctx);
 Result<PartitionResult> runUniform(const MethodContext &ctx);
 Result<PartitionResult> runSliceGraph(const MethodContext &ctx);
+Result<PartitionResult> runSliceGraph(const MethodContext &ctx, const Contraction &units); // groups contracted
 Result<PartitionResult> runIdealDp(const MethodContext &ctx);
 Result<PartitionResult> runRefineMethod(const MethodContext &ctx);
 Result<PartitionResult> runAuto(const MethodContext &ctx);

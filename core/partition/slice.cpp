@@ -532,7 +532,8 @@ private:
     bool m_abandoned = false;
 };
 
-Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance, double cutoff) const
+Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance, double cutoff,
+                                         const Deadline *deadline) const
 {
     assert(k >= 1);
     const Graph &g = *m_graph;
@@ -577,7 +578,8 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
 
     // A cheap good start: the cut balancing work alone (O(k log n) per probe)
     // usually lands within tens of percent of the optimum, saving bisection steps.
-    if (!std::isfinite(cutoff)) {
+    const bool halted = (stop && stop->stopRequested()) || (deadline && deadline->expired());
+    if (!std::isfinite(cutoff) && !halted) {
         std::vector<double> work(m_n);
         for (int32_t p = 0; p < m_n; ++p)
             work[p] = m_W[p + 1] - m_W[p];
@@ -600,7 +602,7 @@ Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tol
     double hi = best.bottleneck;
     bool probeBelow = true;
     while (hi - lo > tolerance * hi) {
-        if (stop && stop->stopRequested())
+        if ((stop && stop->stopRequested()) || (deadline && deadline->expired()))
             break;
         const double justBelow = hi * (1 - tolerance);
         const bool below = probeBelow && justBelow > lo;

@@ -113,12 +113,16 @@ public:
     int64_t intervalCount() const { return static_cast<int64_t>(m_ivA.size()); }
 
     // The optimal cut into at most k segments, or an error when no cut of this
-    // order fits the memory limit. `stop` is polled between bisection steps.
+    // order fits the memory limit. `stop` and `deadline` are polled between
+    // bisection steps (one threshold test, O((n + I) log n), apart): once either
+    // fires, the best cut found so far comes back (a real cut with its exact
+    // cost, possibly not optimal for the order); the first test always runs.
     // With a finite `cutoff`, an order whose optimum exceeds it costs one
     // threshold test and returns aboveCutoff (slicegraph only needs exact
     // values for orders that could become elite).
     Result<SliceOutcome> solve(int k, const StopToken *stop = nullptr, double tolerance = 1e-10,
-                               double cutoff = std::numeric_limits<double>::infinity()) const;
+                               double cutoff = std::numeric_limits<double>::infinity(),
+                               const Deadline *deadline = nullptr) const;
 
     // The baselines: minimise the largest sum of `weight` (one value >= 0 per
     // position) over cuts into <= k segments, with the same group and memory

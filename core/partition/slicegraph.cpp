@@ -93,12 +93,26 @@ public:
     }
 
     // Exact fitness when it is <= cutoff; otherwise just "above the cutoff"
-    // (ranked after every exact value, ties by index).
-    void evaluate(const Keys &keys, Evaluated &e, double cutoff) const
+    // (ranked after every exact value, ties by index). A stop or the deadline
+    // cuts the slice's bisection short (the fitness is then the cost of the
+    // best cut found, still a real partition): one evaluation of a random
+    // order of a 20,000-node graph is some 45 ms of CPU, a threshold test
+    // about 1.5 ms, and a job thread of the explorer runs at a tenth of the
+    // GUI's priority, so on a loaded machine whole evaluations after a Cancel
+    // took seconds.
+    // Unless `mustFinish` (the default order, the run's answer of last
+    // resort), a stop between the phases abandons the evaluation (not done).
+    void evaluate(const Keys &keys, Evaluated &e, double cutoff, const StopToken &stop, const Deadline &deadline,
+                  bool mustFinish) const
     {
+        auto abandon = [&] { return !mustFinish && (stop.stopRequested() || deadline.expired()); };
         const std::vector<NodeId> ord = order(keys);
+        if (abandon())
+            return;
         OrderSlicer slicer(m_g, m_params, ord, false, m_k);
-        auto r = slicer.solve(m_k, nullptr, 1e-10, cutoff);
+        if (abandon())
+            return;
+        auto r = slicer.solve(m_k, &stop, 1e-10, cutoff, &deadline);
         if (r && r->aboveCutoff) {
             e.fitness = std::nextafter(cutoff, kInf);
         } else if (r) {
@@ -263,7 +277,7 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
         for (const auto &order : seeds)
             if (filled < P)
                 pop[filled++] = keysOf(order);
-        for (; filled < P; ++filled)
+        for (; filled < P && !shouldStop(); ++filled) // the rest stays unevaluated after a stop
             randomKeys(rng, pop[filled]);
     }
 
@@ -272,9 +286,10 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
         std::atomic<size_t> next{0};
         auto work = [&] {
             for (size_t i; (i = next.fetch_add(1)) < which.size();) {
-                if (shouldStop() && !(which[i] == 0 && !eval[0].done))
+                const bool answer = which[i] == 0 && !eval[0].done;
+                if (shouldStop() && !answer)
                     continue; // always finish the default order so that there is an answer
-                decoder.evaluate(pop[which[i]], eval[which[i]], cutoff);
+                decoder.evaluate(pop[which[i]], eval[which[i]], cutoff, stop, searchDeadline, answer);
             }
         };
         const int t = std::min<int>(threads, static_cast<int>(which.size()));
@@ -343,7 +358,7 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
                 bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
             }
             pop[i] = keysOf(partitionOrder(units, ref.partition.stages()));
-            decoder.evaluate(pop[i], eval[i], kInf);
+            decoder.evaluate(pop[i], eval[i], kInf, stop, searchDeadline, false); // a stop leaves it as it was
             collect(std::vector<int>{i});
             ++out.memeticImprovements;
         }
@@ -380,12 +395,15 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
             nextEval[e] = std::move(eval[rank[e]]);
             nextPolished[e] = polished[rank[e]];
         }
+        // Drawing the next population (P x n keys, some 10 ms of CPU at
+        // 100 x 20,000) polls the stop too; the best so far is kept apart.
         Rng rng(generationSeed(o.seed, gen));
-        for (int m = kept; m < kept + drawn; ++m) {
+        bool interrupted = false;
+        for (int m = kept; m < kept + drawn && !(interrupted = shouldStop()); ++m) {
             nextPop[m].resize(n);
             randomKeys(rng, nextPop[m]);
         }
-        for (int ch = kept + drawn; ch < P; ++ch) {
+        for (int ch = kept + drawn; ch < P && !interrupted && !(interrupted = shouldStop()); ++ch) {
             const Keys &a = nextPop[rng.below(elites)];
             const int nonElite = P - elites; // non-elite parents are still in pop (elites were moved)
             const Keys &b = nonElite > 0 ? pop[rank[elites + static_cast<int>(rng.below(nonElite))]] : a;
@@ -393,6 +411,8 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
             for (int32_t x = 0; x < n; ++x)
                 nextPop[ch][x] = rng.unit() < o.crossoverBias ? a[x] : b[x];
         }
+        if (interrupted)
+            break;
         pop = std::move(nextPop);
         eval = std::move(nextEval);
         polished = std::move(nextPolished);
@@ -444,6 +464,11 @@ Result<PartitionResult> runSliceGraph(const MethodContext &ctx)
     auto contraction = contractGroups(ctx.graph);
     if (!contraction)
         return makeError("slicegraph: " + contraction.error());
+    return runSliceGraph(ctx, *contraction);
+}
+
+Result<PartitionResult> runSliceGraph(const MethodContext &ctx, const Contraction &units)
+{
     SliceGraphOptions o;
     o.k = ctx.options.k;
     o.population = ctx.options.population > 0 ? ctx.options.population : kDefaultPopulation;
@@ -454,7 +479,7 @@ Result<PartitionResult> runSliceGraph(const MethodContext &ctx)
     o.seed = ctx.options.seed;
     o.threads = ctx.options.threads;
     o.warmStart = ctx.options.start;
-    auto run = runBrkga(ctx.graph, ctx.params, *contraction, o, ctx.stop, ctx.deadline,
+    auto run = runBrkga(ctx.graph, ctx.params, units, o, ctx.stop, ctx.deadline,
                         [&](int gen, int gens, double best) {
                             ctx.report(best, 0.0, "slicegraph generation " + std::to_string(gen) + "/" + std::to_string(gens),
                                        static_cast<double>(gen) / gens);

@@ -49,6 +49,9 @@
 // functions, ties sort by index, and the memetic step and the polish run on
 // the calling thread. Same seed -> same partition for any thread count (a time
 // limit or stop request can of course cut the run short).
+// Stop and deadline are polled between threshold tests of every slice and
+// between chromosomes while a population is drawn, so the work after a stop
+// request is a few ms of CPU (bench_ui cancel measures the explorer's Cancel).
 //
 // Example (SPEC 1, k = 3): the default order a, b, c, d slices to T = 8; the
 // keys (0.1, 0.7, 0.3, 0.9) decode to a, c, b, d which slices to the optimum 7.

@@ -8,6 +8,7 @@
 #include "core/bounds/bound.h"
 #include "core/layout/layout.h"
 #include "core/partition/partitioner.h"
+#include "core/util/thread_priority.h"
 #include "tests/support/limit_instances.h"
 #include "tests/support/sanitizer.h"
 
@@ -59,19 +60,26 @@ const Graph &transformer(int64_t nodes)
     return it->second;
 }
 
-// Starts `run`, requests a stop after `wait` seconds and returns (seconds from
-// the request to the return, seconds the call ran in all).
-std::pair<double, double> stopAfter(const std::function<void(const StopToken &)> &run, double wait)
+struct StopTiming {
+    double latency = 0.0; // seconds from the request to the return (0: it finished first)
+    double total = 0.0;   // seconds the call ran in all
+    double cpuAfter = 0.0; // CPU seconds the process used from the request to the return
+};
+
+// Starts `run` on a fresh thread, requests a stop after `wait` seconds and
+// measures how it winds down.
+StopTiming stopAfter(const std::function<void(const StopToken &)> &run, double wait)
 {
     StopToken stop;
     const auto start = Clock::now();
     auto done = std::async(std::launch::async, [&] { run(stop); });
     if (done.wait_for(std::chrono::duration<double>(wait)) == std::future_status::ready)
-        return {0.0, since(start)};
+        return {0.0, since(start), 0.0};
+    const double cpu = processCpuSeconds();
     const auto request = Clock::now();
     stop.requestStop();
     done.wait();
-    return {since(request), since(start)};
+    return {since(request), since(start), processCpuSeconds() - cpu};
 }
 
 } // namespace
@@ -100,6 +108,18 @@ class TestStopLatency : public QObject {
             o.budgetSeconds = 600;
             o.dotNodeLimit = 1'000'000;
             (void)computeLayout(g, o, stop);
+        };
+    }
+
+    // As the explorer runs its jobs (ui/background.h): on a thread ten nice
+    // levels below the caller, whose work after a stop request stretches by up
+    // to ten times on a loaded machine. (std::async starts a fresh thread per
+    // call, so the priority does not outlive the row.)
+    static Runner atJobPriority(Runner run)
+    {
+        return [run = std::move(run)](const StopToken &stop) {
+            lowerCurrentThreadPriority();
+            run(stop);
         };
     }
 
@@ -132,19 +152,45 @@ private slots:
     {
         addMethods(0.0); // no time limit: only the stop request ends them
         static const Graph &mid = transformer(3000);
-        static const Graph &big = transformer(200000);
+        static const Graph &huge = transformer(200000);
         QTest::newRow("layout dot") << layout(mid, LayoutOptions::Engine::Dot);
-        QTest::newRow("layout layered") << layout(big, LayoutOptions::Engine::Layered);
+        QTest::newRow("layout layered") << layout(huge, LayoutOptions::Engine::Layered);
+        // The explorer's Cancel of a solve on a 20,000-node graph (bench_ui
+        // cancel measures the whole window path).
+        const Graph &big = transformer(20000);
+        static const Graph wide = test::generatedGraph("random", 20000);
+        QTest::newRow("partition slicegraph (job priority)") << atJobPriority(partitioner(big, "slicegraph", 0.0));
+        QTest::newRow("partition auto (job priority)") << atJobPriority(partitioner(wide, "auto", 0.0));
     }
 
+    // The wall-clock latency, and the CPU time spent after the request: the
+    // work between two polls, which a thread at job priority on a loaded
+    // machine stretches by up to ten times. For the solvers the explorer runs
+    // as jobs, its bound (0.1 s, so 1 s at a tenth of a core) is a property
+    // of the polling, not of the machine's speed; the sanitizers get kSlack.
     void stopWithinOneSecond()
     {
         QFETCH(Runner, run);
-        const auto [latency, total] = stopAfter(run, 0.2);
-        qInfo("stopped %.3f s after the request (ran %.3f s)", latency, total);
-        if (latency == 0.0)
+        const StopTiming t = stopAfter(run, 0.2);
+        qInfo("stopped %.3f s after the request (ran %.3f s), %.3f CPU s after the request", t.latency, t.total,
+              t.cpuAfter);
+        if (t.latency == 0.0)
             QSKIP("finished before the stop request: the instance is too small to test stopping here");
-        QVERIFY2(latency <= 1.0 * kSlack, qPrintable(QString("took %1 s to stop").arg(latency)));
+        // The CBC-based methods cannot promise this: after a stop CBC still
+        // checks its pending solutions and cleans its tree (cbc_solve.cpp).
+        const bool jobPriority = QByteArray(QTest::currentDataTag()).endsWith("(job priority)");
+        if (jobPriority)
+            QVERIFY2(t.cpuAfter <= 0.1 * kSlack,
+                     qPrintable(QString("used %1 CPU s after the stop request").arg(t.cpuAfter)));
+        // At job priority on a loaded machine (ctest -j2 next to other
+        // builds) the thread may get a few percent of a core: then only the
+        // CPU bound above can be judged.
+        if (jobPriority && t.latency > 1.0 * kSlack && t.cpuAfter / t.latency < kStarved)
+            QSKIP(qPrintable(QString("took %1 s but got only %2 CPU s per s at job priority: the machine is too "
+                                     "loaded to judge the wall time")
+                                 .arg(t.latency)
+                                 .arg(t.cpuAfter / t.latency)));
+        QVERIFY2(t.latency <= 1.0 * kSlack, qPrintable(QString("took %1 s to stop").arg(t.latency)));
     }
 
     void timeLimitWithinTenPercent_data() { addMethods(kLimit); }

@@ -290,6 +290,30 @@ private slots:
         QVERIFY(content.size() > 1000);
         QVERIFY(QFileInfo(pdf).size() > 500);
         QVERIFY(!w.exportView(dir.filePath("nowhere/x.png"), false, &error));
+        // Exports are atomic: one that fails while writing (the disk is full)
+        // leaves the previous file as it was and no temporary beside it.
+        const QString charts = dir.filePath("charts.pdf");
+        QVERIFY2(w.metrics()->exportCharts(charts, &error), qPrintable(error));
+        QVERIFY(QFileInfo(charts).size() > 500);
+        for (const QString &path : {png, svg, pdf, charts}) {
+            QFile before(path);
+            QVERIFY(before.open(QIODevice::ReadOnly));
+            const QByteArray old = before.readAll();
+            before.close();
+            error.clear();
+            {
+                FileSizeLimit full(200);
+                QVERIFY2(!(path == charts ? w.metrics()->exportCharts(path, &error)
+                                          : w.exportView(path, false, &error)),
+                         qPrintable(path));
+            }
+            QVERIFY2(!error.isEmpty(), qPrintable(path));
+            QFile after(path);
+            QVERIFY(after.open(QIODevice::ReadOnly));
+            QVERIFY2(after.readAll() == old, qPrintable(path + " changed by a failed export"));
+            QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot),
+                     (QStringList{"charts.pdf", "view.pdf", "view.png", "view.svg"}));
+        }
     }
 
     void openErrorKeepsTheModel()

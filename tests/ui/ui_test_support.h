@@ -17,6 +17,9 @@
 #include <memory>
 #include <vector>
 
+#include <csignal>
+#include <sys/resource.h>
+
 namespace pipecut::ui::testing {
 
 // Test-mode settings and data (never the user's) under one application name;
@@ -26,6 +29,32 @@ inline void useTestSettings(const char *application = "pipecut-tests")
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setApplicationName(QString::fromLatin1(application));
 }
+
+// While alive, no file of this process may grow past `bytes` (RLIMIT_FSIZE;
+// the signal that would kill the process is ignored, so writes fail with
+// EFBIG instead): a full disk during a save, even for root.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        getrlimit(RLIMIT_FSIZE, &m_saved);
+        m_handler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limited = m_saved;
+        limited.rlim_cur = bytes;
+        setrlimit(RLIMIT_FSIZE, &limited);
+    }
+    ~FileSizeLimit()
+    {
+        setrlimit(RLIMIT_FSIZE, &m_saved);
+        std::signal(SIGXFSZ, m_handler);
+    }
+    FileSizeLimit(const FileSizeLimit &) = delete;
+    FileSizeLimit &operator=(const FileSizeLimit &) = delete;
+
+private:
+    rlimit m_saved{};
+    void (*m_handler)(int) = nullptr;
+};
 
 // A shown, non-interactive window (errors go to lastError(), not dialogs);
 // nullptr when it could not be exposed.
