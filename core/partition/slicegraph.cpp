@@ -326,6 +326,11 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
     // plateau descent (refine.h); an improvement is written back as the keys
     // of the order it induces, whose slice is at least as good.
     std::vector<char> polished(P, 0);
+    // Iterations of the iterated descent, capped so that each call stays
+    // around 2,000,000 unit and edge visits per pass on big graphs.
+    auto cappedIterations = [&](int64_t wanted) {
+        return std::min<int64_t>(wanted, std::max<int64_t>(5, 2'000'000 / (graph.nodeCount() + graph.edgeCount() + 1)));
+    };
     auto memeticStep = [&] {
         if (o.memetic <= 0 || shouldStop())
             return;
@@ -337,7 +342,15 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
             if (polished[i] || !eval[i].done || eval[i].stages.empty() || !std::isfinite(eval[i].fitness))
                 continue;
             polished[i] = 1;
-            RefineOutcome ref = refinePlateau(graph, params, Partition(eval[i].stages, o.k), stop, searchDeadline, &units);
+            RefineOutcome ref;
+            if (o.memeticIterations > 0) {
+                IteratedOptions io;
+                io.iterations = cappedIterations(o.memeticIterations);
+                io.seed = generationSeed(o.seed, -2 - out.generationsRun);
+                ref = refineIterated(graph, params, Partition(eval[i].stages, o.k), stop, searchDeadline, io, &units);
+            } else {
+                ref = refinePlateau(graph, params, Partition(eval[i].stages, o.k), stop, searchDeadline, &units);
+            }
             if (!(ref.bottleneck < eval[i].fitness))
                 continue;
             if (ref.bottleneck < best) {
@@ -430,9 +443,7 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
         // When the time limit ended the search, the polish has the reserved
         // tenth to itself; otherwise a count keeps the run deterministic.
         const bool timedOut = deadline.limit() > 0 && searchDeadline.expired();
-        io.iterations = timedOut ? std::numeric_limits<int64_t>::max()
-                                 : std::min<int64_t>(o.polishIterations,
-                                                     std::max<int64_t>(5, 2'000'000 / (graph.nodeCount() + graph.edgeCount() + 1)));
+        io.iterations = timedOut ? std::numeric_limits<int64_t>::max() : cappedIterations(o.polishIterations);
         io.seed = generationSeed(o.seed, -1);
         RefineOutcome ref = refineIterated(graph, params, Partition(bestStages, o.k), stop, deadline, io, &units);
         if (ref.bottleneck < best) {

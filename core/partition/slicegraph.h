@@ -22,20 +22,22 @@
 //   from the sinks, both neighbour orders, and a DFS reverse postorder), which
 //   keep producers next to their consumers;
 // - Lamarckian step: after each generation the best chromosome, unless already
-//   polished, gets the plateau descent of refine.h; an improved partition is
+//   polished, gets 100 iterations of the iterated plateau descent of refine.h
+//   (memeticIterations, capped like the final polish; 0 = one plateau
+//   descent); an improved partition is
 //   written back as keys ranking the units by (stage, default position), which
 //   decode to exactly that order, whose optimal slice is at most the polished
 //   bottleneck (the partition is one of its cuts);
-// - restart: after `restartAfter` generations without a better bottleneck the
-//   best chromosome stays and the rest of the population is drawn afresh (the
-//   plain BRKGA converges early on wide graphs);
+// - restart (off by default: it did not help in the measurements): after
+//   `restartAfter` generations without a better bottleneck the best chromosome
+//   stays and the rest of the population is drawn afresh;
 // - final polish: refineIterated (refine.h) on the best partition, capped at
 //   2,000,000 / (n + m) iterations; under a time limit the search stops at 90 %
 //   of the remaining time, and when that stop came before the budget ran out
 //   the polish iterates until the limit.
-// Measured (bench_partition wide, 300-node generated graphs, 2 cores shared):
-// about 3-4 % lower bottlenecks than the plain BRKGA at equal wall time on the
-// random family at k = 16, equal on inception and moe (see README).
+// Measured (bench_partition wide, 300-node generated graphs, 2 cores shared,
+// equal wall time): on the random family at k = 16 bottlenecks 5-14 % lower
+// than the plain BRKGA at 2 s and 10 s; equal on inception and moe (see README).
 //
 // Budgets: population x generations evaluations, named as in Archer et al.
 // (brkga-100 = 10x10, brkga-10000 = 100x100). Complexity: P*G decodes, each
@@ -76,15 +78,18 @@ struct SliceGraphOptions {
     uint64_t seed = 1;
     int threads = 0; // 0 = all cores
     std::optional<Partition> warmStart;
-    // Each generation, the best `memetic` chromosomes not yet polished get the
-    // plateau descent (refinePlateau) and take back the keys of its result
-    // (0 = the plain BRKGA).
+    // Each generation, the best `memetic` chromosomes not yet polished get a
+    // local search and take back the keys of its result (0 = the plain BRKGA).
     int memetic = 1;
+    // The memetic step's search: 0 = the plateau descent, else this many
+    // iterations of refineIterated (the default: on the random 300-node graphs
+    // at k = 16 it found 9.2 where the descent stayed at 10.3).
+    int64_t memeticIterations = 100;
     // Seed the first population with depth-first topological orders.
     bool structuredSeeds = true;
     // After this many generations without a better bottleneck, keep only the
     // best chromosome and draw the rest of the population afresh (0 = never).
-    int restartAfter = 30;
+    int restartAfter = 0;
     // At the end, this many iterations of refineIterated on the best partition
     // (capped at 2,000,000 / (n + m) so that big graphs stay cheap; 0 = none).
     int64_t polishIterations = 1000;
