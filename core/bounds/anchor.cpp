@@ -72,8 +72,12 @@ AnchorOutcome anchorBound(const BoundContext &ctx)
         }
         if (out.status != mip::SolveOutcome::Status::Optimal && !out.stoppedEarly)
             a.complete = false;
-        if (out.status == mip::SolveOutcome::Status::Limit && !std::isfinite(out.bound) && out.solution.empty())
-            break; // the solver had no time for even the LP: so will every later anchor
+        // No bound and no solution in the last half second (the solver keeps
+        // up to that much in reserve for an LP): it had no time for even the
+        // LP, and neither will any later anchor.
+        if (out.status == mip::SolveOutcome::Status::Limit && !std::isfinite(out.bound) && out.solution.empty() &&
+            ctx.remaining() <= 0.5)
+            break;
         const double lower = std::max(0.0, (out.bound + cost.constant) * scale);
         a.anchors.emplace_back(lower, c);
         best = std::max(best, lower);
