@@ -47,14 +47,7 @@ int main(int argc, char **argv)
          }},
         {"constant_shape", [](OnnxModelBuilder &m) {
              m.input("x", {"2", "?", "4"});
-             auto &c = m.node("Constant", {}, {"k"}, "const");
-             auto *a = c.add_attribute();
-             a->set_name("value");
-             a->set_type(onnx::AttributeProto::TENSOR);
-             a->mutable_t()->set_data_type(T::FLOAT);
-             a->mutable_t()->add_dims(4);
-             for (int i = 0; i < 4; ++i)
-                 a->mutable_t()->add_float_data(1.f);
+             pipecut::test::setFloatTensor(m.node("Constant", {}, {"k"}, "const"), "value", {4}, 1.f);
              m.node("Mul", {"x", "k"}, {"m"});
              m.node("Shape", {"m"}, {"s"});
              m.init("idx", {1}, T::INT64, {1});

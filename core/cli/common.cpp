@@ -1,5 +1,6 @@
 #include "core/cli/common.h"
 
+#include "core/cost/stage_json.h"
 #include "core/util/json_writer.h"
 
 #include <cctype>
@@ -253,11 +254,7 @@ void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, 
         for (NodeId v : members[b])
             w.value(graph.id(v));
         w.endArray();
-        w.key("cost").value(c.cost);
-        w.key("work").value(c.work);
-        w.key("comm_in").value(c.commIn);
-        w.key("comm_out").value(c.commOut);
-        w.key("param").value(c.param);
+        writeStageCostFields(w, c);
         w.endObject();
     }
     w.endArray();

@@ -3,6 +3,7 @@
 // and the incremental evaluator against full evaluation after random moves.
 #include "core/cost/evaluate.h"
 #include "core/cost/incremental.h"
+#include "core/cost/stage_json.h"
 #include "tests/support/test_graphs.h"
 
 #include <QTest>
@@ -113,6 +114,16 @@ private slots:
         QCOMPARE(ev.stages[2].commOut, 0.0);
         QCOMPARE(ev.stages[2].nodes, 2);
         QCOMPARE(ev.sumOfCosts(), 17.0);
+        // The JSON fields the CLI and the report both write (core/cost/stage_json.h).
+        JsonWriter w;
+        w.beginObject();
+        writeStageCostFields(w, ev.stages[2]);
+        w.endObject();
+        QCOMPARE(QString::fromStdString(w.str()),
+                 QString("{\"cost\":%1,\"work\":%2,\"comm_in\":3,\"comm_out\":0,\"param\":%3}")
+                     .arg(ev.stages[2].cost, 0, 'g', 17)
+                     .arg(ev.stages[2].work, 0, 'g', 17)
+                     .arg(ev.stages[2].param, 0, 'g', 17));
     }
 
     void bandwidthAndOverflow()

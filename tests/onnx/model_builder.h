@@ -118,6 +118,22 @@ inline void setString(onnx::NodeProto &n, const std::string &name, const std::st
     a->set_type(onnx::AttributeProto::STRING);
     a->set_s(value);
 }
+// A FLOAT tensor attribute (a Constant's "value") of the given dims, every element `fill`.
+inline void setFloatTensor(onnx::NodeProto &n, const std::string &name, std::initializer_list<int64_t> dims,
+                           float fill)
+{
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::TENSOR);
+    a->mutable_t()->set_data_type(onnx::TensorProto::FLOAT);
+    int64_t count = 1;
+    for (int64_t d : dims) {
+        a->mutable_t()->add_dims(d);
+        count *= d;
+    }
+    for (int64_t i = 0; i < count; ++i)
+        a->mutable_t()->add_float_data(fill);
+}
 inline onnx::GraphProto *setGraph(onnx::NodeProto &n, const std::string &name)
 {
     auto *a = n.add_attribute();

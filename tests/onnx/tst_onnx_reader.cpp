@@ -205,14 +205,7 @@ const std::map<std::string, ModelFn> &ruleModels()
          }},
         {"Constant folded", [](OnnxModelBuilder &m) {
              m.input("x", {"4"});
-             auto &c = m.node("Constant", {}, {"c"}, "const");
-             auto *a = c.add_attribute();
-             a->set_name("value");
-             a->set_type(onnx::AttributeProto::TENSOR);
-             a->mutable_t()->set_data_type(T::FLOAT);
-             a->mutable_t()->add_dims(4);
-             for (int i = 0; i < 4; ++i)
-                 a->mutable_t()->add_float_data(1.f);
+             test::setFloatTensor(m.node("Constant", {}, {"c"}, "const"), "value", {4}, 1.f);
              m.node("Add", {"x", "c"}, {"y"}, "target");
              m.output("y");
          }},

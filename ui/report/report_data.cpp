@@ -2,6 +2,7 @@
 #include "ui/report/report.h"
 
 #include "core/bounds/bound.h"
+#include "core/cost/stage_json.h"
 #include "core/util/json_writer.h"
 
 #include <QDateTime>
@@ -178,11 +179,7 @@ std::string reportJson(const ReportData &d)
         for (const StageCost &c : ev.stages) {
             w.beginObject();
             w.key("nodes").value(static_cast<long long>(c.nodes));
-            w.key("work").value(c.work);
-            w.key("comm_in").value(c.commIn);
-            w.key("comm_out").value(c.commOut);
-            w.key("param").value(c.param);
-            w.key("cost").value(c.cost);
+            writeStageCostFields(w, c);
             w.endObject();
         }
         w.endArray();
