@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <queue>
@@ -266,16 +267,18 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
         }
         if (o.warmStart)
             seeds.push_back(partitionOrder(units, o.warmStart->stages()));
-        if (o.structuredSeeds) {
-            seeds.push_back(depthFirstOrder(c, false, false));
-            seeds.push_back(depthFirstOrder(c, true, false));
-            seeds.push_back(reversePostorder(c));
-            seeds.push_back(depthFirstOrder(c, false, true));
-            seeds.push_back(depthFirstOrder(c, true, true));
+        if (o.structuredSeeds) { // after a stop only the default order is evaluated: skip the rest
+            const std::function<std::vector<int32_t>()> structured[] = {
+                [&] { return depthFirstOrder(c, false, false); }, [&] { return depthFirstOrder(c, true, false); },
+                [&] { return reversePostorder(c); }, [&] { return depthFirstOrder(c, false, true); },
+                [&] { return depthFirstOrder(c, true, true); }};
+            for (const auto &make : structured)
+                if (!shouldStop())
+                    seeds.push_back(make());
         }
         int filled = 0;
         for (const auto &order : seeds)
-            if (filled < P)
+            if (filled < P && (filled == 0 || !shouldStop()))
                 pop[filled++] = keysOf(order);
         for (; filled < P && !shouldStop(); ++filled) // the rest stays unevaluated after a stop
             randomKeys(rng, pop[filled]);

@@ -27,6 +27,9 @@ using namespace pipecut;
 namespace {
 
 constexpr double kSlack = test::kUnderSanitizer ? 4.0 : 1.0; // stop latency
+// CPU spent after a stop request: ASan + UBSan multiply it 5 to 10 times, and
+// at 200 ms the instrumented solver is still in its set-up.
+constexpr double kCpuSlack = test::kUnderSanitizer ? 8.0 : 1.0;
 // Time limits under the sanitizers: the work between two deadline checks runs
 // 3-5x slower (worst seen: bound anchor, 5.7 s for 3 s, at 0.5 CPU s per s).
 constexpr double kLimitSlack = test::kUnderSanitizer ? 2.5 : 1.0;
@@ -167,7 +170,7 @@ private slots:
     // work between two polls, which a thread at job priority on a loaded
     // machine stretches by up to ten times. For the solvers the explorer runs
     // as jobs, its bound (0.1 s, so 1 s at a tenth of a core) is a property
-    // of the polling, not of the machine's speed; the sanitizers get kSlack.
+    // of the polling, not of the machine's speed; the sanitizers get kCpuSlack.
     void stopWithinOneSecond()
     {
         QFETCH(Runner, run);
@@ -180,7 +183,7 @@ private slots:
         // checks its pending solutions and cleans its tree (cbc_solve.cpp).
         const bool jobPriority = QByteArray(QTest::currentDataTag()).endsWith("(job priority)");
         if (jobPriority)
-            QVERIFY2(t.cpuAfter <= 0.1 * kSlack,
+            QVERIFY2(t.cpuAfter <= 0.1 * kCpuSlack,
                      qPrintable(QString("used %1 CPU s after the stop request").arg(t.cpuAfter)));
         // At job priority on a loaded machine (ctest -j2 next to other
         // builds) the thread may get a few percent of a core: then only the
