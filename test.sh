@@ -9,7 +9,7 @@ pipecut_install_deps
 export QT_QPA_PLATFORM=offscreen
 jobs=$(nproc)
 stage() { echo "== test.sh: $1 ($(date -u +%H:%M:%S), ${SECONDS} s so far)"; }
-# ccache lets the second configuration below reuse the engine's objects.
+# ccache makes a second run of this script cheap.
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
@@ -17,15 +17,17 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # exit 3 means the registry cannot be reached, and their test then says it skipped.
 bash tests/onnx/fetch_models.sh || [ $? -eq 3 ]
 
-stage "1. engine without widgets"
-# 1. The engine alone, without Qt Widgets, so the core/ui split cannot rot.
-cmake --preset core -DPIPECUT_BUILD_BENCHMARKS=OFF "${launcher[@]}" >/dev/null
-cmake --build --preset core -j"$jobs"
-ctest --preset core -j"$jobs"
+stage "1. release build and every suite"
+# 1. Everything: GUI, CLI, benchmarks (built, not run) and every suite, the engine's,
+#    the window's and the report's. The core/ui split is a suite too (layering_core:
+#    core/ includes and links nothing above QtCore).
+cmake --preset release "${launcher[@]}" >/dev/null
+cmake --build --preset release -j"$jobs"
+ctest --preset release -j"$jobs"
 
 stage "2. everything under ASan + UBSan"
-# 2. Every suite, the window's and the report's included, under AddressSanitizer +
-#    UndefinedBehaviorSanitizer (Debug at -O1, build/asan): memory errors, leaks and
+# 2. Every suite again under AddressSanitizer + UndefinedBehaviorSanitizer (Debug at
+#    -O1 with line tables, no benchmarks, build/asan): memory errors, leaks and
 #    undefined behaviour fail.
 cmake --preset asan "${launcher[@]}" >/dev/null
 cmake --build --preset asan -j"$jobs"
@@ -34,14 +36,7 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0 \
     ctest --preset asan -j"$jobs"
 
-stage "3. release build"
-# 3. Everything: GUI, CLI, benchmarks (built, not run) and the GUI tests.
-cmake --preset release "${launcher[@]}" >/dev/null
-cmake --build --preset release -j"$jobs"
-# The engine's suites ran above; here only what needs QtGui or the widgets.
-ctest --preset release -j"$jobs" -R "^(ui|report)_"
-
-stage "4. package"
-# 4. The Debian package: build it, unpack it into a scratch root, run the installed CLI.
+stage "3. package"
+# 3. The Debian package: build it, unpack it into a scratch root, run the installed CLI.
 packaging/test_package.sh build/release
 stage "done"
