@@ -5,6 +5,7 @@
 #include "core/bounds/bound_cache.h"
 #include "core/bounds/bound_context.h"
 #include "core/bounds/combinatorial.h"
+#include "core/bounds/cover.h"
 #include "core/bounds/exact_mip.h"
 #include "core/bounds/guess.h"
 #include "core/cost/evaluate.h"
@@ -25,7 +26,8 @@ namespace pipecut {
 const std::vector<std::string> &boundMethods()
 {
     static const std::vector<std::string> methods{"best",       "combinatorial", "anchor",  "bottleneck",
-                                                  "guess",      "mip",           "ideal-dp"};
+                                                  "guess",      "mip",           "ideal-dp",
+                                                  "cover"};
     return methods;
 }
 
@@ -60,6 +62,8 @@ constexpr int64_t kMipBinaryLimit = 60000;
 constexpr int64_t kEarlyMipBinaries = 6000;
 
 constexpr double kMipSetupSecondsPerColumn = 5.5e-6;
+// "best" runs the cover bound when the proven bound is below this fraction of the incumbent.
+constexpr double kCoverGapRatio = 0.9;
 
 // Columns of the largest model `method` builds (block_model.h: per block one
 // binary per class and ideal, one read and one write column per tensor).
@@ -122,6 +126,12 @@ public:
             quickIncumbent();
             if (!done())
                 raise(exactMipBound(m_ctx));
+        } else if (method == "cover") {
+            if (maxSingleton() > m_ctx.known)
+                raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
+            quickIncumbent();
+            if (!done())
+                raise(coverBound(m_ctx));
         } else if (method == "ideal-dp") {
             raise(idealDp(m_ctx.stop));
         } else if (method == "best") {
@@ -310,8 +320,14 @@ private:
                     top.push_back(c);
             raise(anchoredGuessBound(share(0.5), top));
         }
+        // The cover bound (column generation, seconds per probe) only where
+        // the cheaper proofs leave a wide gap: communication-heavy wide graphs.
+        const bool coverWanted = !excluded("cover") && m_ctx.upper < mip::MipModel::kInf &&
+                                 m_ctx.known < kCoverGapRatio * m_ctx.upper;
         if (!excluded("bottleneck") && !done())
-            raise(bottleneckBound(share(mipAllowed && !mipEarly ? 0.3 : 1.0)));
+            raise(bottleneckBound(share(mipAllowed && !mipEarly ? 0.3 : coverWanted ? 0.4 : 1.0)));
+        if (coverWanted && !done())
+            raise(coverBound(share(mipAllowed && !mipEarly ? 0.5 : 1.0)));
         if (mipAllowed && !mipEarly && !done() && m_ctx.remaining() >= 2 * mipSetupSeconds()) {
             quickIncumbent();
             if (!done())
@@ -380,7 +396,7 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
     // The MIP methods' model sizes are known before any is built: a method
     // asked for by name refuses past the limits, "best" leaves it out.
     BoundOptions limited = options;
-    for (const char *method : {"anchor", "bottleneck", "guess", "mip"}) {
+    for (const char *method : {"anchor", "bottleneck", "guess", "mip", "cover"}) {
         const std::string refusal = mipSizeRefusal(classes, options, method);
         if (refusal.empty())
             continue;
