@@ -536,7 +536,7 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
         for (int c : s.pendingColumns)
             addToMaster(c);
         s.pendingColumns.clear();
-        lp->primal(1);
+        lp->primal(); // warm: the basis of the last solve, new columns at zero
         const bool optimal = lp->status() == 0;
         p.masterValue = lp->objectiveValue();
         // Duals of covering rows are >= 0; Clp's may be slightly negative.
