@@ -50,7 +50,7 @@ struct Args {
     std::vector<std::string> methods; // bound columns to run; empty = all
 };
 
-const std::vector<std::string> kMethods{"combinatorial", "anchor", "bottleneck", "guess", "mip", "best-idp", "best"};
+const std::vector<std::string> kMethods{"combinatorial", "anchor", "bottleneck", "guess", "mip", "cover", "best-idp", "best"};
 
 struct Row {
     std::string graph;

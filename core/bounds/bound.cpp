@@ -5,6 +5,7 @@
 #include "core/bounds/bound_cache.h"
 #include "core/bounds/bound_context.h"
 #include "core/bounds/combinatorial.h"
+#include "core/bounds/cover.h"
 #include "core/bounds/exact_mip.h"
 #include "core/bounds/guess.h"
 #include "core/cost/evaluate.h"
@@ -25,7 +26,8 @@ namespace pipecut {
 const std::vector<std::string> &boundMethods()
 {
     static const std::vector<std::string> methods{"best",       "combinatorial", "anchor",  "bottleneck",
-                                                  "guess",      "mip",           "ideal-dp"};
+                                                  "guess",      "mip",           "ideal-dp",
+                                                  "cover"};
     return methods;
 }
 
@@ -60,6 +62,10 @@ constexpr int64_t kMipBinaryLimit = 60000;
 constexpr int64_t kEarlyMipBinaries = 6000;
 
 constexpr double kMipSetupSecondsPerColumn = 5.5e-6;
+// "best" runs the cover bound when the proven bound is below this fraction of the incumbent.
+constexpr double kCoverGapRatio = 0.9;
+// From this many stages on, "best" runs the cover bound right after the anchor bound.
+constexpr int kCoverFirstK = 8;
 
 // Columns of the largest model `method` builds (block_model.h: per block one
 // binary per class and ideal, one read and one write column per tensor).
@@ -122,6 +128,12 @@ public:
             quickIncumbent();
             if (!done())
                 raise(exactMipBound(m_ctx));
+        } else if (method == "cover") {
+            if (maxSingleton() > m_ctx.known)
+                raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
+            quickIncumbent();
+            if (!done())
+                raise(coverBound(m_ctx));
         } else if (method == "ideal-dp") {
             raise(idealDp(m_ctx.stop));
         } else if (method == "best") {
@@ -281,10 +293,11 @@ private:
     }
 
     // Cheapest first: combinatorial (already in), anchor (k-independent, cached),
-    // the position guesses (exact for k <= 3, strong for small k), on small
-    // models the exact MIP (it often closes the gap outright), anchored
-    // guesses, the single-block relaxation, and on larger models the exact MIP
-    // with what time is left.
+    // for k >= 8 with a gap over 10% the cover bound, the position guesses
+    // (exact for k <= 3, strong for small k), on small models the exact MIP
+    // (it often closes the gap outright), anchored guesses, the single-block
+    // relaxation, the cover bound on a gap over 10% when it did not run yet,
+    // and on larger models the exact MIP with what time is left.
     void best()
     {
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
@@ -292,6 +305,22 @@ private:
             AnchorOutcome a = anchors(share(0.3));
             m_anchorValues = a.anchors;
             raise(a.result);
+        }
+        // The cover bound (column generation, seconds per probe) only where
+        // the cheaper proofs leave a wide gap: communication-heavy wide graphs.
+        // On many stages the position guesses and the MIPs' relaxations stay
+        // near W/k there, so it goes first.
+        auto coverWanted = [&] {
+            return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf &&
+                   m_ctx.known < kCoverGapRatio * m_ctx.upper;
+        };
+        bool coverDone = false;
+        if (!excluded("cover") && m_options.k >= kCoverFirstK && !done()) {
+            quickIncumbent();
+            if (coverWanted()) {
+                raise(coverBound(share(0.8)));
+                coverDone = true;
+            }
         }
         if (!excluded("guess") && !done())
             raise(guessBound(share(0.4)));
@@ -310,8 +339,11 @@ private:
                     top.push_back(c);
             raise(anchoredGuessBound(share(0.5), top));
         }
+        const bool coverLast = !coverDone && coverWanted();
         if (!excluded("bottleneck") && !done())
-            raise(bottleneckBound(share(mipAllowed && !mipEarly ? 0.3 : 1.0)));
+            raise(bottleneckBound(share(mipAllowed && !mipEarly ? 0.3 : coverLast ? 0.4 : 1.0)));
+        if (coverLast && coverWanted())
+            raise(coverBound(share(mipAllowed && !mipEarly ? 0.5 : 1.0)));
         if (mipAllowed && !mipEarly && !done() && m_ctx.remaining() >= 2 * mipSetupSeconds()) {
             quickIncumbent();
             if (!done())
@@ -380,7 +412,7 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
     // The MIP methods' model sizes are known before any is built: a method
     // asked for by name refuses past the limits, "best" leaves it out.
     BoundOptions limited = options;
-    for (const char *method : {"anchor", "bottleneck", "guess", "mip"}) {
+    for (const char *method : {"anchor", "bottleneck", "guess", "mip", "cover"}) {
         const std::string refusal = mipSizeRefusal(classes, options, method);
         if (refusal.empty())
             continue;

@@ -58,18 +58,18 @@ void MipModel::addRow(std::vector<Term> terms, double lo, double up)
     m_rowUp.push_back(up);
 }
 
+std::mutex &coinMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
 namespace {
 
 constexpr int kPresolveColumnLimit = 20000;
 constexpr double kSearchReserveFraction = 0.1;
 constexpr double kMaxSearchReserve = 0.5; // seconds
 constexpr double kLpReservePerColumn = 3e-6; // seconds
-
-std::mutex &cbcMutex()
-{
-    static std::mutex m;
-    return m;
-}
 
 // Shared between the handler CBC clones and the caller.
 struct Watch {
@@ -200,7 +200,7 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     CoinPackedMatrix matrix(false, ncols, nrows, static_cast<CoinBigIndex>(m.m_rowIndex.size()),
                             m.m_rowValue.data(), m.m_rowIndex.data(), m.m_rowStart.data(), lengths.data());
 
-    std::lock_guard lock(cbcMutex());
+    std::lock_guard lock(coinMutex());
     if (timeUp(*watch)) // the limit passed or a stop came while building the matrix or queueing
         return out;
     OsiClpSolverInterface solver;
@@ -257,6 +257,8 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     model.setAllowableGap(1e-10);
     model.setAllowableFractionGap(1e-9);
     model.setCutoffIncrement(1e-9);
+    if (std::isfinite(o.cutoff))
+        model.setCutoff(o.cutoff);
     model.setNumberThreads(0);
 
     CglProbing probing;

@@ -26,6 +26,7 @@
 
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <span>
 #include <utility>
 #include <vector>
@@ -74,6 +75,10 @@ struct SolveOptions {
     // Stop as soon as a solution with objective <= this is known (the caller
     // only needs to know that the optimum is at most this much).
     double stopAtOrBelow = -std::numeric_limits<double>::infinity();
+    // Only solutions below this objective are of interest: the search prunes
+    // nodes whose bound reaches it. Then the optimum is at least
+    // min(bound, cutoff), and Infeasible means no solution below the cutoff.
+    double cutoff = std::numeric_limits<double>::infinity();
     // A feasible starting point (warm start), checked by CBC before use.
     std::span<const double> start;
     // Called at most every 0.25 s with (incumbent, bound) in model units.
@@ -89,5 +94,9 @@ struct SolveOutcome {
 };
 
 SolveOutcome solve(const MipModel &model, const SolveOptions &options);
+
+// The process-wide lock around CBC and Clp (solve() takes it itself; callers
+// that drive Clp directly hold it while they do).
+std::mutex &coinMutex();
 
 } // namespace pipecut::mip

@@ -1,9 +1,12 @@
 // Lower bounds of SPEC 2: every bound is checked never to exceed the
 // brute-force optimum on random graphs (groups, memory limits, overflow), the
 // exact MIP must equal it whenever CBC proves optimality, and infeasible
-// instances are reported as such with a reason.
+// instances are reported as such with a reason. The cover bound: a probe never
+// proves a threshold at or above the optimum, and on some random graphs it is
+// strictly above the anchor bound.
 #include "core/bounds/bound.h"
 #include "core/bounds/bound_cache.h"
+#include "core/bounds/cover.h"
 #include "core/bounds/exact_mip.h"
 #include "core/cost/evaluate.h"
 #include "tests/support/sanitizer.h"
@@ -15,6 +18,11 @@
 #include <random>
 
 using namespace pipecut;
+using pipecut::bounds::BoundContext;
+using pipecut::bounds::CoverProbe;
+using pipecut::bounds::CoverSolver;
+using pipecut::bounds::NodeClasses;
+using pipecut::bounds::buildClasses;
 
 namespace {
 
@@ -50,6 +58,22 @@ Graph chain(const std::vector<double> &params, std::optional<double> memory)
             b.addEdge(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
     }
     b.setMemoryLimit(memory);
+    return std::move(b.build()).value();
+}
+
+// a -> b -> c, work 1 each, no communication (cover.h's example).
+Graph chain3()
+{
+    GraphBuilder b("chain3");
+    for (const char *id : {"a", "b", "c"}) {
+        NodeSpec s;
+        s.id = id;
+        s.work = 1;
+        s.out = 0;
+        b.addNode(s);
+    }
+    b.addEdge(0, 1);
+    b.addEdge(1, 2);
     return std::move(b.build()).value();
 }
 
@@ -93,23 +117,12 @@ private slots:
     void randomGraphsNeverExceedOptimum()
     {
         std::mt19937_64 rng(20261128);
-        test::RandomGraphOptions go;
-        go.minNodes = 2;
-        go.maxNodes = 9;
         int proven = 0, infeasible = 0, checked = 0;
         // Under the sanitizers (test.sh's asan stage) a quarter of the trials, so
         // that the function stays inside QtTest's 300 s watchdog there.
         const int trials = test::kUnderSanitizer ? 60 : 240;
         for (int trial = 0; trial < trials; ++trial) {
-            go.edgeProbability = trial % 3 == 0 ? 0.15 : 0.35;
-            const Graph g = test::randomGraph(rng, go);
-            CostParams p = CostParams::fromGraph(g);
-            if (trial % 7 == 3) {
-                p.overflow = true;
-                p.fastMemory = 2.0;
-                p.slowBandwidth = 0.7;
-            }
-            const int k = 1 + static_cast<int>(rng() % 5);
+            const auto [g, p, k] = test::randomBoundInstance(rng, trial);
             const test::BruteForce brute = test::bruteForceOptimum(g, p, k);
             const std::string instance = test::describe(g, p, k);
             for (const std::string m : {"combinatorial", "anchor", "bottleneck", "guess", "mip", "best"}) {
@@ -267,6 +280,62 @@ private slots:
         QVERIFY(stopped.ok());
         QVERIFY(atMost(stopped->lowerBound, 8.0));
         QVERIFY(stopped->lowerBound >= 5.0); // the combinatorial bound needs no solver
+    }
+
+    void coverChainExample()
+    {
+        const Graph g = chain3();
+        const CostParams p = CostParams::fromGraph(g);
+        const NodeClasses classes = buildClasses(g);
+        BoundContext ctx{g, p, 2, classes};
+        CoverSolver solver(ctx);
+        const CoverProbe below = solver.probe(1.5, ctx);
+        QVERIFY(below.proven);
+        QVERIFY(below.lowerZ > 2);
+        const CoverProbe at = solver.probe(2.0, ctx);
+        QVERIFY(!at.proven);
+        const BoundResult r = bound(g, p, 2, "cover");
+        QCOMPARE(r.provenBy, std::string("cover"));
+        QVERIFY(r.lowerBound > 1.95 && atMost(r.lowerBound, 2.0));
+    }
+
+    void coverNeverExceedsOptimum()
+    {
+        std::mt19937_64 rng(20261128);
+        const int trials = test::kUnderSanitizer ? 80 : 320;
+        int checked = 0, aboveAnchor = 0, probesRefuted = 0;
+        for (int trial = 0; trial < trials; ++trial) {
+            const auto [g, p, k] = test::randomBoundInstance(rng, trial);
+            const test::BruteForce brute = test::bruteForceOptimum(g, p, k);
+            if (!brute.feasible)
+                continue;
+            const std::string instance = test::describe(g, p, k);
+            // A partition with bottleneck OPT exists: no probe at or above OPT may claim a proof.
+            const NodeClasses classes = buildClasses(g);
+            BoundContext ctx{g, p, k, classes};
+            CoverSolver solver(ctx);
+            for (double factor : {1.0, 1.0 + 1e-9, 1.3}) {
+                const CoverProbe at = solver.probe(brute.optimum * factor, ctx);
+                QVERIFY2(!at.proven, ("probe at " + std::to_string(brute.optimum * factor) + " proven, optimum " +
+                                      std::to_string(brute.optimum) + "\n" + instance)
+                                         .c_str());
+                probesRefuted += at.settled ? 1 : 0;
+            }
+            const BoundResult anchor = bound(g, p, k, "anchor");
+            const BoundResult cover = bound(g, p, k, "cover");
+            ++checked;
+            QVERIFY2(!cover.infeasible, ("cover claims infeasible: " + cover.reason + "\n" + instance).c_str());
+            QVERIFY2(atMost(cover.lowerBound, brute.optimum),
+                     ("cover bound " + std::to_string(cover.lowerBound) + " > optimum " +
+                      std::to_string(brute.optimum) + "\n" + instance)
+                         .c_str());
+            if (cover.provenBy == "cover" && cover.lowerBound > anchor.lowerBound * (1 + 1e-6) + 1e-9)
+                ++aboveAnchor;
+        }
+        qInfo("checked %d instances; cover above anchor on %d; %d probes at or above the optimum settled", checked,
+              aboveAnchor, probesRefuted);
+        QVERIFY(checked > trials / 2);
+        QVERIFY(aboveAnchor > 0);
     }
 };
 

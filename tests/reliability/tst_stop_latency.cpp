@@ -139,7 +139,7 @@ class TestStopLatency : public QObject {
         QTest::newRow("partition mip") << partitioner(mid, "mip", timeLimit);
         QTest::newRow("partition auto") << partitioner(big, "auto", timeLimit);
         QTest::newRow("partition auto (slicegraph+refine)") << partitioner(wide, "auto", timeLimit);
-        for (const char *m : {"anchor", "bottleneck", "guess", "mip", "best"})
+        for (const char *m : {"anchor", "bottleneck", "guess", "mip", "cover", "best"})
             QTest::newRow(qPrintable(QString("bound ") + m)) << bound(mid, m, timeLimit);
         QTest::newRow("bound ideal-dp") << bound(ideals, "ideal-dp", timeLimit);
         QTest::newRow("bound best (large)") << bound(big, "best", timeLimit); // needs the whole limit

@@ -81,6 +81,23 @@ Graph randomGraph(std::mt19937_64 &rng, const RandomGraphOptions &o)
     return std::move(g).value();
 }
 
+BoundInstance randomBoundInstance(std::mt19937_64 &rng, int trial)
+{
+    RandomGraphOptions go;
+    go.minNodes = 2;
+    go.maxNodes = 9;
+    go.edgeProbability = trial % 3 == 0 ? 0.15 : 0.35;
+    Graph g = randomGraph(rng, go);
+    CostParams p = CostParams::fromGraph(g);
+    if (trial % 7 == 3) {
+        p.overflow = true;
+        p.fastMemory = 2.0;
+        p.slowBandwidth = 0.7;
+    }
+    const int k = 1 + static_cast<int>(rng() % 5);
+    return {std::move(g), p, k};
+}
+
 std::vector<NodeId> randomOrder(const Graph &g, std::mt19937_64 &rng)
 {
     std::vector<int32_t> need(g.nodeCount());

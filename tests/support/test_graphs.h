@@ -31,6 +31,15 @@ struct RandomGraphOptions {
 // optional memory limit stored as the graph's default.
 Graph randomGraph(std::mt19937_64 &rng, const RandomGraphOptions &options = {});
 
+// One instance of the bounds' brute-force loops (tests/bounds): 2..9 nodes,
+// sparser every third trial, the overflow term every seventh, k in 1..5.
+struct BoundInstance {
+    Graph graph;
+    CostParams params;
+    int k = 1;
+};
+BoundInstance randomBoundInstance(std::mt19937_64 &rng, int trial);
+
 // A random topological order (Kahn's algorithm taking a uniformly random ready node).
 std::vector<NodeId> randomOrder(const Graph &graph, std::mt19937_64 &rng);
 

@@ -1,0 +1,655 @@
+#include "core/bounds/cover.h"
+
+#include "core/cost/evaluate.h"
+
+#include <coin/ClpSimplex.hpp>
+#include <coin/CoinPackedMatrix.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <mutex>
+#include <numeric>
+#include <queue>
+#include <random>
+#include <unordered_map>
+
+namespace pipecut::bounds {
+
+namespace {
+
+constexpr double kReducedCostTolerance = 1e-7;
+constexpr double kProofTolerance = 1e-6;
+constexpr double kCutoffMargin = 3e-6; // > kProofTolerance: a pricing cutoff proves the claim
+constexpr int kRandomOrders = 6;
+constexpr int kMaxColumnsPerRound = 80;
+constexpr int kImprovedPerRound = 20; // candidates improved by local search per round
+constexpr int kMaxImproveSteps = 400;
+constexpr int32_t kSingletonStarts = 300; // local searches from single classes per round
+// Past this many classes the method refuses: its reachability bitsets take
+// classes^2 / 8 bytes and a sweep O(classes^2).
+constexpr int32_t kMaxClasses = 5000;
+// Probes narrow [proven, partition] to this fraction of the partition's bottleneck.
+constexpr double kBisectionGap = 0.004;
+// Share of the remaining time one probe may use.
+constexpr double kProbeShare = 0.6;
+constexpr double kReportSeconds = 0.25;
+
+uint64_t hashClasses(const std::vector<int32_t> &classes)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int32_t c : classes) {
+        h ^= static_cast<uint64_t>(c) + 0x9e3779b97f4a7c15ull;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+} // namespace
+
+struct CoverSolver::Impl {
+    const Graph &g;
+    const CostParams &params;
+    const NodeClasses &cls;
+    int k;
+    int32_t count;
+    std::vector<std::vector<int32_t>> predNodes; // per class: distinct outside nodes with a successor in it
+    std::vector<int32_t> consumers;              // per node: distinct other classes reading it
+    std::vector<std::vector<int32_t>> succ, pred; // class DAG
+    std::vector<double> topoKey;                 // per class: first topological position of a member
+    std::vector<std::vector<int32_t>> fixedOrders;
+
+    struct Column {
+        std::vector<int32_t> classes;
+        double cost;
+    };
+    std::vector<Column> columns;
+    std::unordered_multimap<uint64_t, int> byHash;
+
+    // Sweep scratch.
+    std::vector<int64_t> inStamp, readStamp;
+    std::vector<int32_t> remaining;
+    int64_t stamp = 0;
+
+    // Strict reachability per class (bitsets of `words` words), for convexity.
+    int32_t words = 0;
+    std::vector<uint64_t> desc, anc;
+    uint64_t *descOf(int32_t c) { return desc.data() + size_t(c) * words; }
+    uint64_t *ancOf(int32_t c) { return anc.data() + size_t(c) * words; }
+
+    // Pricing MIP for one threshold.
+    double pricingThreshold = -1;
+    mip::MipModel pricingModel;
+    std::vector<int> x, y;
+
+    explicit Impl(const BoundContext &ctx)
+        : g(ctx.graph), params(ctx.params), cls(ctx.classes), k(ctx.k), count(ctx.classes.count)
+    {
+        predNodes.resize(count);
+        consumers.assign(g.nodeCount(), 0);
+        for (int32_t u = 0; u < g.nodeCount(); ++u) {
+            consumers[u] = static_cast<int32_t>(cls.succClasses[u].size());
+            for (int32_t c : cls.succClasses[u])
+                predNodes[c].push_back(u);
+        }
+        succ.resize(count);
+        pred.resize(count);
+        for (const auto &[a, b] : cls.edges) {
+            succ[a].push_back(b);
+            pred[b].push_back(a);
+        }
+        topoKey.assign(count, std::numeric_limits<double>::infinity());
+        for (int32_t v = 0; v < g.nodeCount(); ++v)
+            topoKey[cls.classOf[v]] = std::min(topoKey[cls.classOf[v]], double(g.topoPosition(nodeId(v))));
+        inStamp.assign(count, 0);
+        readStamp.assign(g.nodeCount(), 0);
+        remaining.assign(g.nodeCount(), 0);
+
+        fixedOrders.push_back(kahn(topoKey));
+        words = (count + 63) / 64;
+        desc.assign(size_t(count) * words, 0);
+        anc.assign(size_t(count) * words, 0);
+        const auto &topo = fixedOrders.front();
+        for (auto it = topo.rbegin(); it != topo.rend(); ++it)
+            for (int32_t d : succ[*it]) {
+                uint64_t *dc = descOf(*it);
+                const uint64_t *dd = descOf(d);
+                for (int32_t w = 0; w < words; ++w)
+                    dc[w] |= dd[w];
+                dc[d / 64] |= uint64_t(1) << (d % 64);
+            }
+        for (int32_t c : topo)
+            for (int32_t p : pred[c]) {
+                uint64_t *ac = ancOf(c);
+                const uint64_t *ap = ancOf(p);
+                for (int32_t w = 0; w < words; ++w)
+                    ac[w] |= ap[w];
+                ac[p / 64] |= uint64_t(1) << (p % 64);
+            }
+        if (ctx.incumbent) {
+            std::vector<double> key(count);
+            for (int32_t c = 0; c < count; ++c)
+                key[c] = double(index(ctx.incumbent->stage(nodeId(cls.members[c][0])))) * (count + 1) + topoKey[c];
+            fixedOrders.push_back(kahn(key));
+        }
+        for (int s = 0; s < kRandomOrders; ++s) {
+            std::mt19937_64 rng(0x5eed + s);
+            std::uniform_real_distribution<double> u(0, 1);
+            std::vector<double> key(count);
+            for (auto &v : key)
+                v = u(rng);
+            fixedOrders.push_back(kahn(key));
+        }
+    }
+
+    // Kahn's algorithm on the class DAG taking the ready class of smallest key.
+    std::vector<int32_t> kahn(const std::vector<double> &key) const
+    {
+        std::vector<int32_t> indeg(count, 0);
+        for (int32_t c = 0; c < count; ++c)
+            indeg[c] = static_cast<int32_t>(pred[c].size());
+        using Item = std::pair<double, int32_t>;
+        std::priority_queue<Item, std::vector<Item>, std::greater<>> ready;
+        for (int32_t c = 0; c < count; ++c)
+            if (indeg[c] == 0)
+                ready.emplace(key[c], c);
+        std::vector<int32_t> order;
+        order.reserve(count);
+        while (!ready.empty()) {
+            const int32_t c = ready.top().second;
+            ready.pop();
+            order.push_back(c);
+            for (int32_t d : succ[c])
+                if (--indeg[d] == 0)
+                    ready.emplace(key[d], d);
+        }
+        return order;
+    }
+
+    double blockCost(const std::vector<int32_t> &classes, bool *fits) const
+    {
+        std::vector<char> mask(g.nodeCount(), 0);
+        for (int32_t c : classes)
+            for (int32_t v : cls.members[c])
+                mask[v] = 1;
+        const BlockTotals t = blockTotals(g, params, mask);
+        *fits = params.fitsMemory(t.param);
+        return t.cost;
+    }
+
+    // Adds a column unless it is known; returns whether it was new.
+    bool addColumn(std::vector<int32_t> classes, double cost)
+    {
+        std::sort(classes.begin(), classes.end());
+        const uint64_t h = hashClasses(classes);
+        auto [lo, hi] = byHash.equal_range(h);
+        for (auto it = lo; it != hi; ++it)
+            if (columns[it->second].classes == classes)
+                return false;
+        byHash.emplace(h, static_cast<int>(columns.size()));
+        columns.push_back({std::move(classes), cost});
+        return true;
+    }
+
+    struct Candidate {
+        double value;
+        const std::vector<int32_t> *order;
+        int32_t from, to; // positions, inclusive
+        double cost;
+    };
+
+    // For each start position, the admissible segment of largest pi(S) if it exceeds 1.
+    void sweep(const std::vector<int32_t> &order, double threshold, const std::vector<double> &pi,
+               std::vector<Candidate> &out)
+    {
+        const int32_t n = static_cast<int32_t>(order.size());
+        for (int32_t i = 0; i < n; ++i) {
+            ++stamp;
+            double work = 0, param = 0, in = 0, outw = 0, value = 0;
+            Candidate best{1 + kReducedCostTolerance, &order, -1, -1, 0};
+            for (int32_t j = i; j < n; ++j) {
+                const int32_t c = order[j];
+                inStamp[c] = stamp;
+                work += cls.work[c];
+                param += cls.param[c];
+                value += pi[c];
+                if (work > threshold || !params.fitsMemory(param))
+                    break;
+                for (int32_t v : cls.members[c])
+                    if (consumers[v] > 0) {
+                        outw += g.out(nodeId(v));
+                        remaining[v] = consumers[v];
+                    }
+                for (int32_t u : predNodes[c]) {
+                    if (inStamp[cls.classOf[u]] == stamp) {
+                        if (--remaining[u] == 0)
+                            outw -= g.out(nodeId(u));
+                    } else if (readStamp[u] != stamp) {
+                        readStamp[u] = stamp;
+                        in += g.out(nodeId(u));
+                    }
+                }
+                if (value > best.value && params.stageCost(work, in, std::max(0.0, outw), param) <= threshold) {
+                    best.value = value;
+                    best.to = j;
+                    best.from = i;
+                }
+            }
+            if (best.to >= 0)
+                out.push_back(best);
+        }
+    }
+
+    // Local search from an admissible convex set: moves that raise pi(S)
+    // (adding any class, dropping a class without a predecessor or without a
+    // successor inside) while S stays convex and admissible; a move without
+    // gain must lower f(S). Per node u, cnt[u] = consumer classes of u in S:
+    // u outside S is read iff cnt[u] > 0, u inside writes iff cnt[u] < consumers[u],
+    // so a move's effect on f(S) costs O(degree).
+    std::vector<int32_t> cnt;
+    std::vector<char> inSet;
+    std::vector<uint64_t> setBits, D, A;
+
+    struct Totals {
+        double work = 0, param = 0, reads = 0, writes = 0;
+    };
+    Totals addDelta(Totals t, int32_t d) const
+    {
+        t.work += cls.work[d];
+        t.param += cls.param[d];
+        for (int32_t u : predNodes[d]) {
+            if (inSet[cls.classOf[u]]) {
+                if (cnt[u] + 1 == consumers[u])
+                    t.writes -= g.out(nodeId(u));
+            } else if (cnt[u] == 0) {
+                t.reads += g.out(nodeId(u));
+            }
+        }
+        for (int32_t v : cls.members[d]) {
+            if (cnt[v] > 0)
+                t.reads -= g.out(nodeId(v));
+            if (cnt[v] < consumers[v])
+                t.writes += g.out(nodeId(v));
+        }
+        return t;
+    }
+    Totals removeDelta(Totals t, int32_t d) const
+    {
+        t.work -= cls.work[d];
+        t.param -= cls.param[d];
+        for (int32_t v : cls.members[d]) {
+            if (cnt[v] < consumers[v])
+                t.writes -= g.out(nodeId(v));
+            if (cnt[v] > 0)
+                t.reads += g.out(nodeId(v));
+        }
+        for (int32_t u : predNodes[d]) {
+            if (inSet[cls.classOf[u]]) {
+                if (cnt[u] == consumers[u])
+                    t.writes += g.out(nodeId(u));
+            } else if (cnt[u] == 1) {
+                t.reads -= g.out(nodeId(u));
+            }
+        }
+        return t;
+    }
+    double costOf(const Totals &t) const
+    {
+        return params.stageCost(t.work, std::max(0.0, t.reads), std::max(0.0, t.writes), t.param);
+    }
+    void setMember(int32_t d, bool on)
+    {
+        inSet[d] = on;
+        setBits[d / 64] ^= uint64_t(1) << (d % 64);
+        for (int32_t u : predNodes[d])
+            cnt[u] += on ? 1 : -1;
+    }
+    void rebuildReach(const std::vector<int32_t> &list)
+    {
+        std::fill(D.begin(), D.end(), 0);
+        std::fill(A.begin(), A.end(), 0);
+        for (int32_t c : list)
+            for (int32_t w = 0; w < words; ++w) {
+                D[w] |= descOf(c)[w];
+                A[w] |= ancOf(c)[w];
+            }
+    }
+
+    std::vector<int32_t> improve(std::vector<int32_t> list, double threshold, const std::vector<double> &pi)
+    {
+        if (cnt.empty()) {
+            cnt.assign(g.nodeCount(), 0);
+            inSet.assign(count, 0);
+            setBits.assign(words, 0);
+            D.assign(words, 0);
+            A.assign(words, 0);
+        }
+        Totals t;
+        for (int32_t c : list) {
+            t = addDelta(t, c);
+            setMember(c, true);
+        }
+        rebuildReach(list);
+        double currentCost = costOf(t);
+        for (int step = 0; step < kMaxImproveSteps; ++step) {
+            double bestGain = 0, bestCost = currentCost;
+            int32_t bestClass = -1;
+            bool bestAdd = true;
+            Totals bestTotals;
+            auto consider = [&](int32_t d, double gain, const Totals &nt, bool add) {
+                const double cost = costOf(nt);
+                if (cost > threshold || !params.fitsMemory(nt.param))
+                    return;
+                const bool better = gain > bestGain + kReducedCostTolerance ||
+                                    (gain >= bestGain - 1e-12 && cost < bestCost - 1e-9 * threshold);
+                if (better) {
+                    bestGain = gain;
+                    bestCost = cost;
+                    bestClass = d;
+                    bestAdd = add;
+                    bestTotals = nt;
+                }
+            };
+            for (int32_t d = 0; d < count; ++d) {
+                if (inSet[d] || pi[d] < bestGain - 1e-12 || t.work + cls.work[d] > threshold)
+                    continue;
+                bool convex = true;
+                for (int32_t w = 0; w < words && convex; ++w) {
+                    const uint64_t inside = setBits[w] | (w == d / 64 ? uint64_t(1) << (d % 64) : 0);
+                    convex = (((D[w] | descOf(d)[w]) & (A[w] | ancOf(d)[w])) & ~inside) == 0;
+                }
+                if (convex)
+                    consider(d, pi[d], addDelta(t, d), true);
+            }
+            if (list.size() > 1)
+                for (int32_t d : list) {
+                    if (-pi[d] < bestGain - 1e-12)
+                        continue;
+                    bool source = true, sink = true;
+                    for (int32_t p : pred[d])
+                        source = source && !inSet[p];
+                    for (int32_t q : succ[d])
+                        sink = sink && !inSet[q];
+                    if (source || sink)
+                        consider(d, -pi[d], removeDelta(t, d), false);
+                }
+            if (bestClass < 0)
+                break;
+            currentCost = bestCost;
+            t = bestTotals;
+            setMember(bestClass, bestAdd);
+            if (bestAdd) {
+                list.push_back(bestClass);
+                for (int32_t w = 0; w < words; ++w) {
+                    D[w] |= descOf(bestClass)[w];
+                    A[w] |= ancOf(bestClass)[w];
+                }
+            } else {
+                list.erase(std::find(list.begin(), list.end(), bestClass));
+                rebuildReach(list);
+            }
+        }
+        for (int32_t c : list)
+            setMember(c, false);
+        return list;
+    }
+
+    // Heuristic pricing: new columns with reduced cost below zero.
+    int heuristicPricing(double threshold, const std::vector<double> &pi, int round, const BoundContext &ctx)
+    {
+        std::vector<Candidate> found;
+        for (const auto &order : fixedOrders)
+            if (!ctx.stopped())
+                sweep(order, threshold, pi, found);
+        // Dual-guided orders: the classes of large duals early, so that segments gather them.
+        std::vector<double> key(count);
+        std::vector<std::vector<int32_t>> guided;
+        guided.reserve(3);
+        for (int32_t c = 0; c < count; ++c)
+            key[c] = -pi[c];
+        guided.push_back(kahn(key));
+        std::mt19937_64 rng(0xc0fe + round);
+        std::normal_distribution<double> noise(0.0, 1.0);
+        for (int r = 0; r < 2; ++r) {
+            for (int32_t c = 0; c < count; ++c)
+                key[c] = -pi[c] + 0.5 * noise(rng) * (1 + std::abs(pi[c]));
+            guided.push_back(kahn(key));
+        }
+        for (const auto &order : guided)
+            if (!ctx.stopped())
+                sweep(order, threshold, pi, found);
+        std::sort(found.begin(), found.end(), [](const Candidate &a, const Candidate &b) { return a.value > b.value; });
+        int added = 0, improved = 0;
+        for (const Candidate &cand : found) {
+            if (added >= kMaxColumnsPerRound || ctx.stopped())
+                break;
+            std::vector<int32_t> classes(cand.order->begin() + cand.from, cand.order->begin() + cand.to + 1);
+            if (improved < kImprovedPerRound) {
+                ++improved;
+                std::vector<int32_t> better = improve(classes, threshold, pi);
+                bool fits = false;
+                const double cost = blockCost(better, &fits);
+                if (fits && cost <= threshold && addColumn(std::move(better), cost)) {
+                    pendingColumns.push_back(static_cast<int>(columns.size()) - 1);
+                    ++added;
+                }
+            }
+            bool fits = false;
+            const double cost = blockCost(classes, &fits);
+            if (!fits || cost > threshold)
+                continue;
+            if (addColumn(std::move(classes), cost)) {
+                pendingColumns.push_back(static_cast<int>(columns.size()) - 1);
+                ++added;
+            }
+        }
+        // Local search from the classes of largest dual alone (when admissible).
+        if (added == 0) {
+            std::vector<int32_t> byDual(count);
+            std::iota(byDual.begin(), byDual.end(), 0);
+            const int32_t starts = std::min(count, kSingletonStarts);
+            std::partial_sort(byDual.begin(), byDual.begin() + starts, byDual.end(),
+                              [&](int32_t a, int32_t b) { return pi[a] > pi[b] || (pi[a] == pi[b] && a < b); });
+            for (int32_t i = 0; i < starts && added < kMaxColumnsPerRound && !ctx.stopped(); ++i) {
+                const int32_t c = byDual[i];
+                if (pi[c] <= 0)
+                    break;
+                bool alone = false;
+                if (blockCost({c}, &alone) > threshold || !alone)
+                    continue;
+                std::vector<int32_t> better = improve({c}, threshold, pi);
+                double value = 0;
+                for (int32_t d : better)
+                    value += pi[d];
+                if (value <= 1 + kReducedCostTolerance)
+                    continue;
+                bool fits = false;
+                const double cost = blockCost(better, &fits);
+                if (fits && cost <= threshold && addColumn(std::move(better), cost)) {
+                    pendingColumns.push_back(static_cast<int>(columns.size()) - 1);
+                    ++added;
+                }
+            }
+        }
+        return added;
+    }
+
+    void buildPricing(double threshold)
+    {
+        if (pricingThreshold == threshold)
+            return;
+        pricingModel = mip::MipModel();
+        BlockBuilder b(pricingModel, g, params, cls, threshold);
+        x = b.addIdeal();
+        y = b.addIdeal();
+        b.addNested(y, x);
+        const Lin cost = b.blockCost(x, y);
+        addLessEqual(pricingModel, cost, 1.0 + 1e-9);
+        pricingThreshold = threshold;
+    }
+
+    std::vector<int> pendingColumns; // found but not yet in the master
+};
+
+CoverSolver::CoverSolver(const BoundContext &ctx) : m_impl(std::make_unique<Impl>(ctx)) {}
+CoverSolver::~CoverSolver() = default;
+
+CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
+{
+    Impl &s = *m_impl;
+    CoverProbe p;
+    p.threshold = threshold;
+    const int32_t n = s.count;
+    const double artificial = 2.0 * s.k + 1.0;
+    const double target = s.k * (1 + kProofTolerance);
+
+    std::unique_lock lock(mip::coinMutex());
+    auto lp = std::make_unique<ClpSimplex>();
+    lp->setLogLevel(0);
+    lp->messageHandler()->setLogLevel(0);
+    {
+        // Rows: every class covered at least once; one artificial column per row.
+        std::vector<CoinBigIndex> starts(n + 1);
+        std::vector<int> rows(n);
+        std::vector<double> ones(n, 1.0), zeros(n, 0.0), cost(n, artificial), upper(n, COIN_DBL_MAX);
+        std::iota(starts.begin(), starts.end(), 0);
+        std::iota(rows.begin(), rows.end(), 0);
+        CoinPackedMatrix matrix(true, n, n, n, ones.data(), rows.data(), starts.data(), nullptr);
+        lp->loadProblem(matrix, zeros.data(), upper.data(), cost.data(), ones.data(), upper.data());
+    }
+    auto addToMaster = [&](int column) {
+        const auto &c = s.columns[column].classes;
+        std::vector<double> ones(c.size(), 1.0);
+        lp->addColumn(static_cast<int>(c.size()), c.data(), ones.data(), 0.0, COIN_DBL_MAX, 1.0);
+        ++p.columns;
+    };
+    for (int c = 0; c < static_cast<int>(s.columns.size()); ++c)
+        if (s.columns[c].cost <= threshold)
+            addToMaster(c);
+    s.pendingColumns.clear();
+    lock.unlock();
+
+    std::vector<double> pi(n);
+    double lastReport = -kReportSeconds;
+    while (!ctx.stopped()) {
+        lock.lock();
+        for (int c : s.pendingColumns)
+            addToMaster(c);
+        s.pendingColumns.clear();
+        lp->primal(); // warm: the basis of the last solve, new columns at zero
+        const bool optimal = lp->status() == 0;
+        p.masterValue = lp->objectiveValue();
+        // Duals of covering rows are >= 0; Clp's may be slightly negative.
+        for (int32_t c = 0; c < n; ++c)
+            pi[c] = std::max(0.0, lp->dualRowSolution()[c]);
+        lock.unlock();
+        ++p.rounds;
+        if (ctx.clock.elapsed() >= lastReport + kReportSeconds) {
+            lastReport = ctx.clock.elapsed();
+            ctx.report(ctx.upper, ctx.known,
+                   "cover T=" + formatNumber(threshold) + ": master " + formatNumber(p.masterValue) + ", proven >= " +
+                           formatNumber(p.lowerZ) + " stages (" + std::to_string(p.columns) + " blocks)");
+        }
+        if (!optimal)
+            break;
+        if (p.masterValue <= target) {
+            p.settled = true; // the LP optimum is at most k: no proof at this threshold
+            break;
+        }
+        if (s.heuristicPricing(threshold, pi, p.rounds, ctx) > 0)
+            continue;
+        if (ctx.stopped())
+            break;
+        // Exact pricing: max pi(S) over admissible blocks, as min -pi(S).
+        s.buildPricing(threshold);
+        mip::MipModel model = s.pricingModel;
+        for (int32_t c = 0; c < n; ++c) {
+            model.setObjective(s.x[c], -pi[c]);
+            model.setObjective(s.y[c], pi[c]);
+        }
+        mip::SolveOptions o = ctx.solveOptions();
+        // Only a block worth more than sum(pi) / k (with a margin) can defeat
+        // the proof at these duals: CBC prunes the rest and stops at the first.
+        const double sumPi = std::accumulate(pi.begin(), pi.end(), 0.0);
+        o.cutoff = -sumPi / (s.k * (1 + kCutoffMargin));
+        o.stopAtOrBelow = o.cutoff;
+        const mip::SolveOutcome out = mip::solve(model, o);
+        ++p.pricingMips;
+        // An upper bound on max pi(S): the optimum of min -pi(S) is at least
+        // min(bound, cutoff); "infeasible" means nothing below the cutoff.
+        double delta = std::numeric_limits<double>::infinity();
+        if (out.status == mip::SolveOutcome::Status::Infeasible)
+            delta = -o.cutoff;
+        else if (std::isfinite(out.bound))
+            delta = -std::min(out.bound, o.cutoff);
+        if (std::isfinite(delta)) {
+            // Farley: pi / delta is dual feasible, so z*(T) >= sum(pi) / delta.
+            const double z = delta > 0 ? sumPi / delta : (sumPi > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+            p.lowerZ = std::max(p.lowerZ, z);
+            if (p.lowerZ > target) {
+                p.proven = p.settled = true;
+                break;
+            }
+        }
+        bool added = false;
+        if (!out.solution.empty()) {
+            std::vector<int32_t> classes;
+            double value = 0;
+            for (int32_t c = 0; c < n; ++c)
+                if (valueOf(out.solution, s.x[c]) - valueOf(out.solution, s.y[c]) > 0.5) {
+                    classes.push_back(c);
+                    value += pi[c];
+                }
+            bool fits = false;
+            const double cost = s.blockCost(classes, &fits);
+            if (value > 1 + kReducedCostTolerance && fits && cost <= threshold &&
+                s.addColumn(std::move(classes), cost)) {
+                s.pendingColumns.push_back(static_cast<int>(s.columns.size()) - 1);
+                added = true;
+            }
+        }
+        if (!added)
+            break; // converged without a proof, or out of time
+    }
+    lock.lock();
+    lp.reset();
+    return p;
+}
+
+BoundResult coverBound(const BoundContext &ctx)
+{
+    BoundResult r;
+    r.provenBy = "cover";
+    if (ctx.classes.count > kMaxClasses || ctx.classes.count == 0)
+        return r;
+    // The bisection needs an upper end (runBound finds a quick partition first).
+    const double upper = ctx.upper;
+    if (!std::isfinite(upper))
+        return r;
+    double lo = ctx.known, hi = upper;
+    if (!(hi > lo))
+        return r;
+    CoverSolver solver(ctx);
+    // Thresholds just above the proven bound are the easiest to prove (more
+    // blocks are inadmissible) and each proof raises the bound, so probes
+    // gallop up from it (steps of an eighth of the gap, doubling) until one
+    // fails, then bisect. A probe that times out counts as a failure.
+    double step = (hi - lo) / 8;
+    bool bisect = false;
+    while (!ctx.stopped() && hi - lo > kBisectionGap * upper) {
+        const double t = bisect ? lo + 0.5 * (hi - lo) : std::min(lo + step, lo + 0.5 * (hi - lo));
+        const CoverProbe p = solver.probe(t, ctx.withBudget(kProbeShare * ctx.remaining()));
+        if (p.proven) {
+            lo = t;
+            r.lowerBound = t;
+            step *= 2;
+        } else {
+            hi = t;
+            bisect = true;
+        }
+        ctx.report(upper, std::max(lo, ctx.known), "cover");
+    }
+    return r;
+}
+
+} // namespace pipecut::bounds
