@@ -6,7 +6,10 @@
 // built and drawn), then both long jobs are cancelled. No turn may take more
 // than 100 ms. This is a responsiveness test, not a speed test: it asserts
 // that the GUI thread is never blocked, whatever the machine's speed (the
-// background work runs at a lower priority than the GUI thread).
+// background work runs at a lower priority than the GUI thread). Under
+// AddressSanitizer + UBSan (test.sh's second stage) everything on the GUI
+// thread runs several times slower, so the limits get a factor of 3 there;
+// the release stage holds the real 100 ms and 1 s.
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
 #include "tests/support/sanitizer.h"
@@ -38,10 +41,11 @@ using namespace pipecut::ui::testing;
 
 namespace {
 
-constexpr qint64 kMaxBlockMs = 100;
+constexpr qint64 kSlack = pipecut::test::kUnderSanitizer ? 3 : 1;
+constexpr qint64 kMaxBlockMs = 100 * kSlack;
 // A stop request is honoured within one second of the jobs' own running time
-// (issue 8). Under ASan + UBSan the same code runs several times slower.
-constexpr double kMaxStopCpuMs = pipecut::test::kUnderSanitizer ? 3000.0 : 1000.0;
+// (issue 8).
+constexpr double kMaxStopCpuMs = 1000.0 * kSlack;
 
 double cpuMs(int who)
 {
@@ -290,7 +294,7 @@ private slots:
         w.cancelSolve();
         w.cancelBound();
         qint64 solveStopped = -1, boundStopped = -1;
-        const bool stopped = spin(5000, [&] {
+        const bool stopped = spin(5000 * kSlack, [&] {
             if (solveStopped < 0 && !w.isSolving())
                 solveStopped = cancel.elapsed();
             if (boundStopped < 0 && !w.isBounding())
@@ -304,7 +308,7 @@ private slots:
               "CPU",
               solvingAtCancel ? "running" : "done", solveStopped, boundingAtCancel ? "running" : "done", boundStopped,
               jobCpuAfterCancel);
-        QVERIFY2(stopped, "cancelled work did not stop within 5 s");
+        QVERIFY2(stopped, qPrintable(QStringLiteral("cancelled work did not stop within %1 s").arg(5 * kSlack)));
         QVERIFY2(jobCpuAfterCancel <= kMaxStopCpuMs,
                  qPrintable(QStringLiteral("the jobs ran %1 ms of CPU after Cancel (at most %2)")
                                 .arg(jobCpuAfterCancel, 0, 'f', 0)
