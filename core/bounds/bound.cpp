@@ -122,18 +122,14 @@ public:
             raise(bottleneckBound(m_ctx));
         } else if (method == "guess") {
             raise(guessBound(m_ctx));
-        } else if (method == "mip") {
+        } else if (method == "mip" || method == "cover") {
+            // Both start from the anchor bound and need an incumbent (the MIP's
+            // warm start, the cover probes' ceiling).
             if (maxSingleton() > m_ctx.known)
                 raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
             quickIncumbent();
             if (!done())
-                raise(exactMipBound(m_ctx));
-        } else if (method == "cover") {
-            if (maxSingleton() > m_ctx.known)
-                raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
-            quickIncumbent();
-            if (!done())
-                raise(coverBound(m_ctx));
+                raise(method == "mip" ? exactMipBound(m_ctx) : coverBound(m_ctx));
         } else if (method == "ideal-dp") {
             raise(idealDp(m_ctx.stop));
         } else if (method == "best") {
