@@ -17,6 +17,7 @@
 #include <coin/OsiClpSolverInterface.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -83,9 +84,11 @@ struct Watch {
     bool hasDeadline = false;
     bool inSearch = false; // branchAndBound() is running: searchDeadline applies
     double stopAtOrBelow = -std::numeric_limits<double>::infinity();
-    bool stoppedEarly = false;
-    bool lpInterrupted = false; // an LP was cut short: CBC's tree bound is not trusted
+    // Set from CBC's threads when it runs several (SolveOptions::threads).
+    std::atomic<bool> stoppedEarly = false;
+    std::atomic<bool> lpInterrupted = false; // an LP was cut short: CBC's tree bound is not trusted
     std::function<void(double, double)> progress;
+    std::mutex reportMutex; // one report at a time, whichever thread sends it
     std::chrono::steady_clock::time_point lastReport{};
 };
 
@@ -145,7 +148,8 @@ public:
             w.stoppedEarly = true;
             return stop;
         }
-        if (w.progress && model_ && now - w.lastReport > std::chrono::milliseconds(250)) {
+        std::unique_lock report(w.reportMutex, std::defer_lock);
+        if (w.progress && model_ && report.try_lock() && now - w.lastReport > std::chrono::milliseconds(250)) {
             w.lastReport = now;
             w.progress(incumbent < 1e50 ? incumbent : std::numeric_limits<double>::infinity(),
                        model_->getBestPossibleObjValue());
@@ -259,7 +263,9 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     model.setCutoffIncrement(1e-9);
     if (std::isfinite(o.cutoff))
         model.setCutoff(o.cutoff);
-    model.setNumberThreads(0);
+    // CBC's own threads search subtrees in parallel (Debian's CBC is built
+    // with them); each thread's model gets a clone of the handlers below.
+    model.setNumberThreads(o.threads > 1 ? o.threads : 0);
 
     CglProbing probing;
     probing.setUsingObjective(1);

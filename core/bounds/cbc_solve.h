@@ -12,8 +12,9 @@
 // the root fires no event (2.3 s on an 80,000-column model), so the branch and
 // cut starts only with at least as much time left as the initial LP took;
 // else the LP bound is the answer.
-// Determinism: CBC runs single-threaded with fixed settings, so the same model
-// gives the same answer unless a wall-clock limit cuts the search.
+// Determinism: by default CBC runs single-threaded with fixed settings, so the
+// same model gives the same answer unless a wall-clock limit cuts the search;
+// with SolveOptions::threads > 1 only the validity of the bound is kept.
 // Thread safety: CBC keeps global state in places (message handlers, CoinTime);
 // every solve holds one process-wide mutex, so concurrent callers queue.
 // Bound safety: the returned bound is max(LP relaxation, CBC's best possible
@@ -81,6 +82,10 @@ struct SolveOptions {
     double cutoff = std::numeric_limits<double>::infinity();
     // A feasible starting point (warm start), checked by CBC before use.
     std::span<const double> start;
+    // Threads for CBC's branch and cut. More than one searches faster (a
+    // 300-node pricing proof: 24.9 s on one thread, 15.9 s on two) but gives
+    // up determinism: the threads' timing decides which nodes are searched.
+    int threads = 1;
     // Called at most every 0.25 s with (incumbent, bound) in model units.
     std::function<void(double incumbent, double bound)> progress;
 };

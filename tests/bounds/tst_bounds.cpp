@@ -3,9 +3,11 @@
 // exact MIP must equal it whenever CBC proves optimality, and infeasible
 // instances are reported as such with a reason. The cover bound: a probe never
 // proves a threshold at or above the optimum, and on some random graphs it is
-// strictly above the anchor bound.
+// strictly above the anchor bound. CBC run on two threads proves the same
+// optima as on one.
 #include "core/bounds/bound.h"
 #include "core/bounds/bound_cache.h"
+#include "core/bounds/cbc_solve.h"
 #include "core/bounds/cover.h"
 #include "core/bounds/exact_mip.h"
 #include "core/cost/evaluate.h"
@@ -280,6 +282,40 @@ private slots:
         QVERIFY(stopped.ok());
         QVERIFY(atMost(stopped->lowerBound, 8.0));
         QVERIFY(stopped->lowerBound >= 5.0); // the combinatorial bound needs no solver
+    }
+
+    // CBC's own threads (SolveOptions::threads, used by the cover bound's
+    // pricing) give up determinism but not correctness: on random 0-1
+    // knapsacks two threads prove the same optimum as one, and a cutoff at
+    // the optimum proves that nothing is below it.
+    void cbcThreadsAgree()
+    {
+        std::mt19937_64 rng(20261129);
+        std::uniform_int_distribution<int> weightOf(1, 40), valueOf(1, 60);
+        for (int instance = 0; instance < 25; ++instance) {
+            mip::MipModel m;
+            std::vector<mip::Term> weights;
+            int total = 0;
+            for (int i = 0; i < 30; ++i) {
+                const int w = weightOf(rng);
+                weights.emplace_back(m.addBinary(-valueOf(rng)), w);
+                total += w;
+            }
+            m.addLessEqual(weights, total / 3);
+            mip::SolveOptions one, two;
+            two.threads = 2;
+            const mip::SolveOutcome a = mip::solve(m, one);
+            const mip::SolveOutcome b = mip::solve(m, two);
+            QCOMPARE(a.status, mip::SolveOutcome::Status::Optimal);
+            QCOMPARE(b.status, mip::SolveOutcome::Status::Optimal);
+            QVERIFY2(std::abs(a.objective - b.objective) < 1e-6,
+                     qPrintable(QString("instance %1: %2 against %3").arg(instance).arg(a.objective).arg(b.objective)));
+            QVERIFY(b.bound <= b.objective + 1e-9);
+            two.cutoff = a.objective - 1e-6; // strictly better than the optimum: none
+            const mip::SolveOutcome none = mip::solve(m, two);
+            QVERIFY(none.solution.empty());
+            QVERIFY(none.status == mip::SolveOutcome::Status::Infeasible || none.bound >= two.cutoff - 1e-6);
+        }
     }
 
     void coverChainExample()
