@@ -29,8 +29,12 @@
 // Complexity: per probe, rounds of (master LP + sweeps O(orders * n * (n + m))
 // + local searches) plus a CBC MIP with 2 binaries per class when the
 // heuristics find nothing; refused past 5,000 classes (bitsets of
-// classes^2 / 8 bytes). Deterministic for a given incumbent (fixed seeds, CBC
-// single-threaded) unless the time limit cuts a probe.
+// classes^2 / 8 bytes). The pricing MIP runs on CBC's threads (one per core,
+// at most four: a 300-node proof in 15.9 s on two against 24.9 s on one), so
+// which admissible block it returns, and from there the path of the column
+// generation, depends on their timing: the bound is valid on every path but
+// not deterministic (it is, for a given incumbent, on one core and within
+// the time limit; the sweeps and local searches use fixed seeds).
 // Reference: Gilmore and Gomory (1961), column generation for cutting stock;
 // Farley (1990), "A note on bounding a class of linear programming problems,
 // including cutting stock problems", Operations Research 38(5).
