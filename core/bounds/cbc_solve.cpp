@@ -132,6 +132,15 @@ private:
     std::shared_ptr<Watch> m_watch;
 };
 
+// Discards every message. Log level 0 silences the models built here, but
+// the models CBC makes for its own threads printed a solution message
+// ("Cbc0012I ... found by Unknown") now and then; they clone this one.
+class SilentMessages : public CoinMessageHandler {
+public:
+    CoinMessageHandler *clone() const override { return new SilentMessages(*this); }
+    int print() override { return 0; }
+};
+
 class WatchHandler : public CbcEventHandler {
 public:
     explicit WatchHandler(std::shared_ptr<Watch> watch) : m_watch(std::move(watch)) {}
@@ -249,7 +258,10 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
         return out;
     }
 
+    SilentMessages silent; // outlives the model, which does not own it
+    silent.setLogLevel(0);
     CbcModel model(solver);
+    model.passInMessageHandler(&silent);
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
     model.solver()->messageHandler()->setLogLevel(0);

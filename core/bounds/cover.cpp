@@ -35,10 +35,18 @@ constexpr double kBisectionGap = 0.004;
 // CBC threads for the exact pricing, the proof's bottleneck (its result is a
 // bound either way; only the path to it depends on the threads' timing).
 const int kPricingThreads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
-// Share of the remaining time one probe may use: most of it, as a probe cut
-// short proves nothing, and the bisection after a failed probe rarely
-// settles anything in what a smaller share would leave.
-constexpr double kProbeShare = 0.9;
+// ... on models of at most this many columns (a 300-node random wiring's has
+// 1,190). With threads on the 3,000-node transformer's model too, their node
+// LPs ran on past the time limit: 5 s limits ended after up to 5.60 s,
+// against 5.30 s without (bench_limits, both with a probe share of 0.9).
+constexpr int kThreadedPricingColumns = 5000;
+// Share of the remaining time one probe may use. More would suit the wide
+// graphs (0.9: random-300-s1 proved 7.56 in both of two 60 s runs, against
+// 7.56 and 7.28 with 0.6), but the sweeps and master LPs that follow a
+// probe's last MIP do not look at the clock, and on the 3,000-node
+// transformer 0.75 and 0.9 ended 5 s limits after up to 5.36 and 5.30 s
+// (bench_limits, worst of 5; 5.11 s with 0.6).
+constexpr double kProbeShare = 0.6;
 constexpr double kReportSeconds = 0.25;
 
 uint64_t hashClasses(const std::vector<int32_t> &classes)
@@ -579,7 +587,7 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
         const double sumPi = std::accumulate(pi.begin(), pi.end(), 0.0);
         o.cutoff = -sumPi / (s.k * (1 + kCutoffMargin));
         o.stopAtOrBelow = o.cutoff;
-        o.threads = kPricingThreads;
+        o.threads = model.columnCount() <= kThreadedPricingColumns ? kPricingThreads : 1;
         const mip::SolveOutcome out = mip::solve(model, o);
         ++p.pricingMips;
         // An upper bound on max pi(S): the optimum of min -pi(S) is at least
