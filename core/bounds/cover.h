@@ -30,9 +30,10 @@
 // + local searches) plus a CBC MIP with 2 binaries per class when the
 // heuristics find nothing; refused past 5,000 classes (bitsets of
 // classes^2 / 8 bytes). The pricing MIP runs on CBC's threads (one per core,
-// at most four: a 300-node proof in 15.9 s on two against 24.9 s on one), so
-// which admissible block it returns, and from there the path of the column
-// generation, depends on their timing: the bound is valid on every path but
+// at most four, for models of at most 5,000 columns: a 300-node proof in
+// 15.9 s on two against 24.9 s on one), so which admissible block it returns,
+// and from there the path of the column generation, depends on their
+// timing: the bound is valid on every path but
 // not deterministic (it is, for a given incumbent, on one core and within
 // the time limit; the sweeps and local searches use fixed seeds).
 // Reference: Gilmore and Gomory (1961), column generation for cutting stock;
