@@ -85,6 +85,7 @@ struct SolveOptions {
     // Threads for CBC's branch and cut. More than one searches faster (a
     // 300-node pricing proof: 24.9 s on one thread, 15.9 s on two) but gives
     // up determinism: the threads' timing decides which nodes are searched.
+    // Models of more than 5,000 columns run on one thread whatever this says.
     int threads = 1;
     // Called at most every 0.25 s with (incumbent, bound) in model units.
     std::function<void(double incumbent, double bound)> progress;

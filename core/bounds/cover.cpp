@@ -35,11 +35,6 @@ constexpr double kBisectionGap = 0.004;
 // CBC threads for the exact pricing, the proof's bottleneck (its result is a
 // bound either way; only the path to it depends on the threads' timing).
 const int kPricingThreads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
-// ... on models of at most this many columns (a 300-node random wiring's has
-// 1,190). With threads on the 3,000-node transformer's model too, their node
-// LPs ran on past the time limit: 5 s limits ended after up to 5.60 s,
-// against 5.30 s without (bench_limits, both with a probe share of 0.9).
-constexpr int kThreadedPricingColumns = 5000;
 // Share of the remaining time one probe may use. More would suit the wide
 // graphs (0.9: random-300-s1 proved 7.56 in both of two 60 s runs, against
 // 7.56 and 7.28 with 0.6), but the sweeps and master LPs that follow a
@@ -587,7 +582,7 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
         const double sumPi = std::accumulate(pi.begin(), pi.end(), 0.0);
         o.cutoff = -sumPi / (s.k * (1 + kCutoffMargin));
         o.stopAtOrBelow = o.cutoff;
-        o.threads = model.columnCount() <= kThreadedPricingColumns ? kPricingThreads : 1;
+        o.threads = kPricingThreads; // cbc_solve keeps large models on one thread
         const mip::SolveOutcome out = mip::solve(model, o);
         ++p.pricingMips;
         // An upper bound on max pi(S): the optimum of min -pi(S) is at least
