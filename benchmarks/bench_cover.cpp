@@ -57,8 +57,8 @@ int main(int argc, char **argv)
         const auto t0 = std::chrono::steady_clock::now();
         const CoverProbe r = solver.probe(t, c);
         const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::printf("T %.3f proven %d settled %d lowerZ %.4f master %.4f columns %d rounds %d mips %d  %.1f s\n", t,
-                    r.proven, r.settled, r.lowerZ, r.masterValue, r.columns, r.rounds, r.pricingMips, took);
+        std::printf("T %.3f proven %d settled %d lowerZ %.4f master %.4f columns %d rounds %d mips %d cuts %d  %.1f s\n", t,
+                    r.proven, r.settled, r.lowerZ, r.masterValue, r.columns, r.rounds, r.pricingMips, r.cutPricings, took);
         std::fflush(stdout);
     }
     return 0;

@@ -1,5 +1,6 @@
 #include "core/bounds/cover.h"
 
+#include "core/bounds/cut_pricing.h"
 #include "core/cost/evaluate.h"
 
 #include <coin/ClpSimplex.hpp>
@@ -43,6 +44,7 @@ const int kPricingThreads = static_cast<int>(std::clamp(std::thread::hardware_co
 // (bench_limits, worst of 5; 5.11 s with 0.6).
 constexpr double kProbeShare = 0.6;
 constexpr double kReportSeconds = 0.25;
+constexpr int kCutNodeBudget = 500; // search nodes per anchor in the cut pricing
 
 uint64_t hashClasses(const std::vector<int32_t> &classes)
 {
@@ -498,6 +500,41 @@ struct CoverSolver::Impl {
     }
 
     std::vector<int> pendingColumns; // found but not yet in the master
+
+    // Exact pricing by anchored cuts (cut_pricing.h), round robin over the
+    // anchors. Returns an upper bound on max pi(S) over admissible blocks
+    // when every anchor was bounded at these duals (infinity otherwise);
+    // admissible blocks worth more than 1 become pending columns.
+    std::unique_ptr<CutPricing> cuts;
+    int32_t nextAnchor = 0;
+    double cutPricing(double threshold, const std::vector<double> &pi, double target, const BoundContext &ctx,
+                      int *added)
+    {
+        if (!cuts)
+            cuts = std::make_unique<CutPricing>(g, params, cls, fixedOrders.front());
+        double delta = -std::numeric_limits<double>::infinity();
+        const std::function<bool()> stop = [&ctx] { return ctx.stopped(); };
+        *added = 0;
+        for (int32_t i = 0; i < count; ++i) {
+            if (ctx.stopped() || *added >= kMaxColumnsPerRound)
+                return std::numeric_limits<double>::infinity();
+            const int32_t anchor = (nextAnchor + i) % count;
+            CutPricing::Result r =
+                cuts->anchorBound(anchor, threshold, pi, target, 1 + kReducedCostTolerance, kCutNodeBudget, stop);
+            delta = std::max(delta, r.bound);
+            for (auto &block : r.blocks) {
+                bool fits = false;
+                const double cost = blockCost(block, &fits);
+                if (fits && cost <= threshold && addColumn(std::move(block), cost)) {
+                    pendingColumns.push_back(static_cast<int>(columns.size()) - 1);
+                    ++*added;
+                }
+            }
+            if (*added >= kMaxColumnsPerRound)
+                nextAnchor = (anchor + 1) % count;
+        }
+        return delta;
+    }
 };
 
 CoverSolver::CoverSolver(const BoundContext &ctx) : m_impl(std::make_unique<Impl>(ctx)) {}
@@ -569,6 +606,26 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
             continue;
         if (ctx.stopped())
             break;
+        const double sumPi = std::accumulate(pi.begin(), pi.end(), 0.0);
+        {
+            // Exact pricing by anchored cuts; CBC's MIP only when it settles nothing.
+            int added = 0;
+            const double delta = s.cutPricing(threshold, pi, sumPi / (s.k * (1 + kCutoffMargin)), ctx, &added);
+            if (std::isfinite(delta)) {
+                const double z =
+                    delta > 0 ? sumPi / delta : (sumPi > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+                p.lowerZ = std::max(p.lowerZ, z);
+                if (p.lowerZ > target) {
+                    p.proven = p.settled = true;
+                    break;
+                }
+            }
+            ++p.cutPricings;
+            if (added > 0)
+                continue;
+            if (ctx.stopped())
+                break;
+        }
         // Exact pricing: max pi(S) over admissible blocks, as min -pi(S).
         s.buildPricing(threshold);
         mip::MipModel model = s.pricingModel;
@@ -579,7 +636,6 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
         mip::SolveOptions o = ctx.solveOptions();
         // Only a block worth more than sum(pi) / k (with a margin) can defeat
         // the proof at these duals: CBC prunes the rest and stops at the first.
-        const double sumPi = std::accumulate(pi.begin(), pi.end(), 0.0);
         o.cutoff = -sumPi / (s.k * (1 + kCutoffMargin));
         o.stopAtOrBelow = o.cutoff;
         o.threads = kPricingThreads; // cbc_solve keeps large models on one thread

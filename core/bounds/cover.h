@@ -57,7 +57,7 @@ struct CoverProbe {
     double masterValue = std::numeric_limits<double>::infinity(); // last restricted master value
     bool proven = false;  // lowerZ > k: every partition costs more than threshold
     bool settled = false; // proven, or the master fell to k (no proof at this or any larger threshold)
-    int columns = 0, rounds = 0, pricingMips = 0;
+    int columns = 0, rounds = 0, pricingMips = 0, cutPricings = 0;
 };
 
 class CoverSolver {
