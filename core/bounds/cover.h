@@ -13,29 +13,37 @@
 // tensor crossing its boundary, which is what communication-heavy graphs need.
 // Proof without solving the LP: for any duals pi >= 0, if
 // delta >= max { pi(S) : S admissible } and delta > 0, then pi/delta is dual
-// feasible and z*(T) >= sum(pi) / delta (Farley's bound). delta is CBC's best
-// possible value of the pricing MIP (block_model.h with f(S) <= T; never its
-// incumbent), deflated as every CBC bound is (cbc_solve.h); the claim needs
-// sum(pi)/delta > k (1 + 1e-6). The covering form (>= rather than an exact
-// cover) keeps the duals non-negative and stable; it is a relaxation of the
-// exact cover, so the proof stands.
+// feasible and z*(T) >= sum(pi) / delta (Farley's bound). delta comes from
+// the exact pricing: first the anchored cut bound (cut_pricing.h: per first
+// class of a block, a Lagrangian relaxation solved by minimum cuts, refined
+// by branch and bound), and when it settles nothing within its node budget,
+// CBC's best possible value of the pricing MIP (block_model.h with
+// f(S) <= T; never its incumbent), deflated as every CBC bound is
+// (cbc_solve.h); the claim needs sum(pi)/delta > k (1 + 1e-6). The covering
+// form (>= rather than an exact cover) keeps the duals non-negative and
+// stable; it is a relaxation of the exact cover, so the proof stands.
 // Columns come from admissible segments of topological orders (the graph's,
 // the incumbent's, seeded random and dual-guided Kahn orders; an incremental
 // sweep each), improved by a local search (add any class, drop a first or
 // last one, keeping S convex and admissible), and, when those find nothing,
-// from the pricing MIP. The restricted master is Clp with one artificial
-// column of cost 2k + 1 per class; its value bounds the LP from above, so a
-// master at or below k ends a probe (no proof at T, nor at any larger T).
+// from the exact pricing: the cut bound's search returns every admissible
+// block it meets worth more than 1 (up to 80 a round), the MIP one. The
+// restricted master is Clp with one artificial column of cost 2k + 1 per
+// class; its value bounds the LP from above, so a master at or below k ends
+// a probe (no proof at T, nor at any larger T).
 // Complexity: per probe, rounds of (master LP + sweeps O(orders * n * (n + m))
-// + local searches) plus a CBC MIP with 2 binaries per class when the
-// heuristics find nothing; refused past 5,000 classes (bitsets of
-// classes^2 / 8 bytes). The pricing MIP runs on CBC's threads (one per core,
-// at most four, for models of at most 5,000 columns: a 300-node proof in
-// 15.9 s on two against 24.9 s on one), so which admissible block it returns,
+// + local searches), then the cut pricing (windows once per threshold: per
+// anchor a minimum cut per candidate class; then per anchor up to 500 search
+// nodes of a few max flows on its window) and, when that settles nothing, a
+// CBC MIP with 2 binaries per class; refused past 5,000 classes (bitsets of
+// classes^2 / 8 bytes). On random-300-s1 at k = 16 the probe at T = 8.1
+// takes 9.8 s with the cut pricing, where the MIP alone did not settle it in
+// 400 s. The MIP runs on CBC's threads (one per core, at most four, for
+// models of at most 5,000 columns), so which admissible block it returns,
 // and from there the path of the column generation, depends on their
-// timing: the bound is valid on every path but
-// not deterministic (it is, for a given incumbent, on one core and within
-// the time limit; the sweeps and local searches use fixed seeds).
+// timing: the bound is valid on every path but not deterministic (it is,
+// for a given incumbent, on one core and within the time limit; the sweeps,
+// local searches and cut pricing are deterministic).
 // Reference: Gilmore and Gomory (1961), column generation for cutting stock;
 // Farley (1990), "A note on bounding a class of linear programming problems,
 // including cutting stock problems", Operations Research 38(5).

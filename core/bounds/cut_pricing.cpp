@@ -15,6 +15,7 @@ constexpr int kMaxMultipliers = 40;      // flows per relaxation
 // admits blocks up to T (1 + kCostSlack), so that a block of cost exactly T
 // by one summation is never excluded by another.
 constexpr double kCostSlack = 1e-9;
+constexpr int64_t kCachedArcs = int64_t(1) << 21; // about 64 MB of cached networks
 
 } // namespace
 
@@ -217,6 +218,7 @@ const std::vector<int32_t> *CutPricing::window(int32_t anchorPosition, double th
         m_windowKnown.assign(n, 0);
         m_locals.clear();
         m_locals.resize(n);
+        m_cachedArcs = 0;
     }
     std::vector<int32_t> &out = m_windows[anchorPosition];
     if (m_windowKnown[anchorPosition])
@@ -526,11 +528,18 @@ CutPricing::Result CutPricing::anchorBound(int32_t anchorPosition, double thresh
         r.complete = false;
         return r;
     }
-    std::unique_ptr<Local> &local = m_locals[anchorPosition];
+    // Networks are kept per anchor (for warm starts) up to kCachedArcs in all.
+    std::unique_ptr<Local> built;
+    Local *local = m_locals[anchorPosition].get();
     if (!local) {
         std::vector<int32_t> classes{m_order[anchorPosition]};
         classes.insert(classes.end(), w->begin(), w->end());
-        local = buildLocal(std::move(classes));
+        built = buildLocal(std::move(classes));
+        local = built.get();
+        if (m_cachedArcs + local->flow.arcCount() <= kCachedArcs) {
+            m_cachedArcs += local->flow.arcCount();
+            m_locals[anchorPosition] = std::move(built);
+        }
     }
     bind(*local);
     std::vector<signed char> state(local->classes.size(), 0);

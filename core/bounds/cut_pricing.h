@@ -108,6 +108,7 @@ private:
     std::vector<std::vector<int32_t>> m_windows;
     std::vector<char> m_windowKnown;
     std::vector<std::unique_ptr<Local>> m_locals; // per anchor, at m_windowThreshold
+    int64_t m_cachedArcs = 0;
 };
 
 } // namespace pipecut::bounds

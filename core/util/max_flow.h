@@ -34,6 +34,7 @@ public:
     void scaleFlow(double factor);
 
     int32_t nodeCount() const { return static_cast<int32_t>(m_first.size()); }
+    int64_t arcCount() const { return static_cast<int64_t>(m_arcs.size()); }
 
     // After run(): whether v is on the source side of the minimum cut found
     // (reachable from the source in the residual network).
