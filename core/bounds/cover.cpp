@@ -45,6 +45,7 @@ const int kPricingThreads = static_cast<int>(std::clamp(std::thread::hardware_co
 constexpr double kProbeShare = 0.6;
 constexpr double kReportSeconds = 0.25;
 constexpr int kCutNodeBudget = 500; // search nodes per anchor in the cut pricing
+constexpr double kCutShare = 0.5;   // of the probe's remaining time, per cut pricing scan
 
 uint64_t hashClasses(const std::vector<int32_t> &classes)
 {
@@ -513,12 +514,20 @@ struct CoverSolver::Impl {
         if (!cuts)
             cuts = std::make_unique<CutPricing>(g, params, cls, fixedOrders.front());
         double delta = -std::numeric_limits<double>::infinity();
-        const std::function<bool()> stop = [&ctx] { return ctx.stopped(); };
+        // A scan may take half the time left (on the 3,000-node transformer a
+        // full one takes 26 s at T = 10); past that, CBC's MIP gets the rest.
+        // Windows and networks stay cached, so the next scan goes further.
+        const double deadline = ctx.clock.elapsed() + kCutShare * ctx.remaining();
+        const std::function<bool()> stop = [&ctx, deadline] {
+            return ctx.stopped() || ctx.clock.elapsed() > deadline;
+        };
         *added = 0;
         for (int32_t i = 0; i < count; ++i) {
-            if (ctx.stopped() || *added >= kMaxColumnsPerRound)
-                return std::numeric_limits<double>::infinity();
             const int32_t anchor = (nextAnchor + i) % count;
+            if (stop() || *added >= kMaxColumnsPerRound) {
+                nextAnchor = anchor; // the next scan starts where this one stopped
+                return std::numeric_limits<double>::infinity();
+            }
             CutPricing::Result r =
                 cuts->anchorBound(anchor, threshold, pi, target, 1 + kReducedCostTolerance, kCutNodeBudget, stop);
             delta = std::max(delta, r.bound);
@@ -530,8 +539,6 @@ struct CoverSolver::Impl {
                     ++*added;
                 }
             }
-            if (*added >= kMaxColumnsPerRound)
-                nextAnchor = (anchor + 1) % count;
         }
         return delta;
     }

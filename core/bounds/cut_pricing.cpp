@@ -228,11 +228,13 @@ const std::vector<int32_t> *CutPricing::window(int32_t anchorPosition, double th
     // A block holding a and x holds every class on a path between them (its
     // hull); candidates are the classes whose hull's work fits. A convex block
     // holds the hull of a with each of its classes, so it lies in the candidates.
+    // A descendant y of such an x has hull(a, y) containing hull(a, x), so
+    // when x fails every test below, so does y: `dead` skips them.
     auto hullOf = [&](int32_t x, std::vector<int32_t> &hull) {
         hull.assign({a, x});
         double work = m_classes.work[a] + m_classes.work[x];
         if (reaches(a, x))
-            for (int32_t w = 0; w < m_words; ++w) {
+            for (int32_t w = 0; w < m_words && work <= limit; ++w) {
                 uint64_t between = descOf(a)[w] & ancOf(x)[w];
                 while (between) {
                     const int32_t c = w * 64 + __builtin_ctzll(between);
@@ -243,20 +245,34 @@ const std::vector<int32_t> *CutPricing::window(int32_t anchorPosition, double th
             }
         return work;
     };
+    std::vector<uint64_t> &dead = m_dead;
+    dead.assign(m_words, 0);
+    auto kill = [&](int32_t x) {
+        if (reaches(a, x))
+            for (int32_t w = 0; w < m_words; ++w)
+                dead[w] |= descOf(x)[w];
+    };
     // Cheaper test first: the hull's work plus the tensors it reads from
     // classes before a, which no block anchored at a holds.
     std::vector<int32_t> candidates{a}, hull;
     for (int32_t i = anchorPosition + 1; i < n; ++i) {
-        double cost = hullOf(m_order[i], hull);
+        const int32_t x = m_order[i];
+        if ((dead[x / 64] >> (x % 64)) & 1)
+            continue;
+        if (stop && i % 64 == 0 && stop())
+            return nullptr;
+        double cost = hullOf(x, hull);
         ++m_stamp;
-        for (int32_t c : hull)
-            for (int32_t u : m_tensorsOf[c])
+        for (size_t h = 0; h < hull.size() && cost <= limit; ++h)
+            for (int32_t u : m_tensorsOf[hull[h]])
                 if (m_readStamp[u] != m_stamp && m_position[m_classes.classOf[u]] < anchorPosition) {
                     m_readStamp[u] = m_stamp;
                     cost += m_graph.out(nodeId(u)) / m_params.bandwidth;
                 }
         if (cost <= limit)
-            candidates.push_back(m_order[i]);
+            candidates.push_back(x);
+        else
+            kill(x);
     }
     out.clear();
     if (candidates.size() > 1) {
@@ -281,10 +297,14 @@ bool CutPricing::fillWindow(Local &local, int32_t a, double threshold, const std
     std::vector<signed char> state(local.classes.size(), 0);
     std::vector<char> cut;
     std::vector<int32_t> hull;
+    std::vector<uint64_t> &dead = m_dead;
+    dead.assign(m_words, 0);
     for (size_t i = 1; i < local.classes.size(); ++i) {
-        if (stop && i % 16 == 0 && stop())
+        if (stop && stop())
             return false;
         const int32_t x = local.classes[i];
+        if ((dead[x / 64] >> (x % 64)) & 1)
+            continue;
         hull.assign({a, x});
         if (reaches(a, x))
             for (int32_t w = 0; w < m_words; ++w) {
@@ -303,13 +323,16 @@ bool CutPricing::fillWindow(Local &local, int32_t a, double threshold, const std
             state[m_localOf[c]] = 0;
         if (-g <= limit)
             out.push_back(x);
+        else if (reaches(a, x))
+            for (int32_t w = 0; w < m_words; ++w)
+                dead[w] |= descOf(x)[w];
     }
     return true;
 }
 
 double CutPricing::relaxed(Local &local, const std::vector<double> &pi, const std::vector<signed char> &state,
-                           double threshold, double target, std::vector<char> &branchSet,
-                           std::vector<char> &feasibleCut, Result &r)
+                           double threshold, double target, const std::function<bool()> &stop,
+                           std::vector<char> &branchSet, std::vector<char> &feasibleCut, Result &r)
 {
     // Lines pi(S) + lambda (T - f(S)): `left` from a cut with f > T (the
     // bound falls as lambda grows), `right` from one with f <= T.
@@ -330,14 +353,15 @@ double CutPricing::relaxed(Local &local, const std::vector<double> &pi, const st
     double lambda = std::max(target, 1e-12) / threshold;
     at(lambda);
     // Bracket the minimum between a cut on each side of T.
-    for (int i = 0; i < kMaxMultipliers && best > target && (left.lambda < 0 || right.lambda < 0); ++i) {
+    const auto running = [&] { return best > target && !(stop && stop()); };
+    for (int i = 0; i < kMaxMultipliers && running() && (left.lambda < 0 || right.lambda < 0); ++i) {
         lambda = left.lambda < 0 ? right.lambda / 4 : left.lambda * 4;
         if (!(lambda > 1e-300) || !(lambda < 1e300))
             break;
         at(lambda);
     }
     // Intersect the two lines until the envelope's minimum is reached.
-    for (int i = 0; i < kMaxMultipliers && best > target && left.lambda >= 0 && right.lambda >= 0; ++i) {
+    for (int i = 0; i < kMaxMultipliers && running() && left.lambda >= 0 && right.lambda >= 0; ++i) {
         const double next = (left.value - right.value) / (left.cost - right.cost);
         const double floor = left.value + next * (threshold - left.cost);
         if (!(next > 0) || !std::isfinite(next) || best <= floor + 1e-9 * std::abs(floor) + 1e-12)
@@ -442,7 +466,7 @@ double CutPricing::search(Local &local, const std::vector<double> &pi, std::vect
 {
     ++r.nodes;
     std::vector<char> branchSet, feasible;
-    const double g = relaxed(local, pi, state, threshold * (1 + kCostSlack), target, branchSet, feasible, r);
+    const double g = relaxed(local, pi, state, threshold * (1 + kCostSlack), target, stop, branchSet, feasible, r);
     bool beaten = false; // a block worth more than the target: no proof here
     int32_t violator = -1;
     if (!feasible.empty()) {

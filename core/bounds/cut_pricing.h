@@ -80,8 +80,8 @@ private:
     double evaluate(Local &local, double lambda, const std::vector<double> &pi, const std::vector<signed char> &state,
                     double threshold, std::vector<char> &cut, double &costOfCut, double &valueOfCut);
     double relaxed(Local &local, const std::vector<double> &pi, const std::vector<signed char> &state,
-                   double threshold, double target, std::vector<char> &branchSet, std::vector<char> &feasibleCut,
-                   Result &r);
+                   double threshold, double target, const std::function<bool()> &stop, std::vector<char> &branchSet,
+                   std::vector<char> &feasibleCut, Result &r);
     double search(Local &local, const std::vector<double> &pi, std::vector<signed char> &state, double threshold,
                   double target, double useful, int nodeBudget, const std::function<bool()> &stop, Result &r);
     bool setIn(const Local &local, std::vector<signed char> &state, int32_t x) const;
@@ -102,6 +102,7 @@ private:
     std::vector<int32_t> m_localOf;                // class -> local index in the bound network, else -1
     std::vector<int64_t> m_readStamp;              // per node, window scratch
     int64_t m_stamp = 0;
+    std::vector<uint64_t> m_dead; // window scratch: classes ruled out with an ancestor
     int32_t m_words = 0;
     std::vector<uint64_t> m_desc, m_anc; // strict reachability between classes
     double m_windowThreshold = -1;
