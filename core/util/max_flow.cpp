@@ -37,23 +37,48 @@ bool MaxFlow::levels(int32_t source, int32_t sink)
     return m_level[sink] >= 0;
 }
 
-double MaxFlow::push(int32_t v, int32_t sink, double limit)
+double MaxFlow::blockingFlow(int32_t source, int32_t sink)
 {
-    if (v == sink)
-        return limit;
-    for (int32_t &a = m_current[v]; a >= 0; a = m_arcs[a].next) {
-        Arc &arc = m_arcs[a];
-        const double residual = arc.capacity - arc.flow;
-        if (residual <= m_epsilon || m_level[arc.to] != m_level[v] + 1)
+    // Depth first along level-increasing arcs with an explicit path (no
+    // recursion: level graphs can be as deep as the network); a dead end is
+    // left by advancing the parent's arc pointer past the arc into it.
+    m_current = m_first;
+    m_path.clear();
+    double total = 0;
+    int32_t v = source;
+    for (;;) {
+        if (v == sink) {
+            double pushed = std::numeric_limits<double>::infinity();
+            for (int32_t a : m_path)
+                pushed = std::min(pushed, m_arcs[a].capacity - m_arcs[a].flow);
+            if (!std::isfinite(pushed))
+                return pushed; // an uncapacitated path: no finite cut
+            for (int32_t a : m_path) {
+                m_arcs[a].flow += pushed;
+                m_arcs[a ^ 1].flow -= pushed;
+            }
+            total += pushed;
+            m_path.clear();
+            v = source;
             continue;
-        const double pushed = push(arc.to, sink, std::min(limit, residual));
-        if (pushed > 0) {
-            arc.flow += pushed;
-            m_arcs[a ^ 1].flow -= pushed;
-            return pushed;
         }
+        int32_t &a = m_current[v];
+        while (a >= 0 && (m_arcs[a].capacity - m_arcs[a].flow <= m_epsilon ||
+                          m_level[m_arcs[a].to] != m_level[v] + 1))
+            a = m_arcs[a].next;
+        if (a >= 0) {
+            m_path.push_back(a);
+            v = m_arcs[a].to;
+            continue;
+        }
+        if (v == source)
+            return total;
+        m_level[v] = -1; // a dead end for the rest of this phase
+        const int32_t back = m_path.back();
+        m_path.pop_back();
+        v = m_arcs[back ^ 1].to;
+        m_current[v] = m_arcs[back].next;
     }
-    return 0;
 }
 
 void MaxFlow::scaleFlow(double factor)
@@ -83,15 +108,9 @@ double MaxFlow::run(int32_t source, int32_t sink, bool warm)
             arc.flow = 0;
     }
     while (levels(source, sink)) {
-        m_current = m_first;
-        for (;;) {
-            const double pushed = push(source, sink, std::numeric_limits<double>::infinity());
-            if (pushed <= 0)
-                break;
-            total += pushed;
-            if (!std::isfinite(total))
-                return total; // an uncapacitated path: no finite cut
-        }
+        total += blockingFlow(source, sink);
+        if (!std::isfinite(total))
+            return total; // an uncapacitated path: no finite cut
     }
     return total;
 }

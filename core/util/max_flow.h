@@ -1,10 +1,10 @@
 #pragma once
 // Maximum flow (and so minimum s-t cut) with real capacities, by Dinic's
 // algorithm: breadth-first levels, then blocking flows along level-increasing
-// arcs with per-node arc pointers.
+// arcs with per-node arc pointers (an explicit path, no recursion).
 //
 // Complexity: O(V^2 E) in the worst case; a few tens of microseconds on the
-// networks of about a thousand nodes built by core/bounds/enclosure.h.
+// networks of a few hundred nodes built by core/bounds/cut_pricing.h.
 // Deterministic. Reference: E. A. Dinic, "Algorithm for solution of a problem
 // of maximum flow in networks with power estimation", Soviet Math. Doklady 11
 // (1970).
@@ -48,10 +48,10 @@ private:
         double flow;
     };
     bool levels(int32_t source, int32_t sink);
-    double push(int32_t v, int32_t sink, double limit);
+    double blockingFlow(int32_t source, int32_t sink);
 
     std::vector<Arc> m_arcs; // arc i and i ^ 1 are twins
-    std::vector<int32_t> m_first, m_level, m_current, m_queue;
+    std::vector<int32_t> m_first, m_level, m_current, m_queue, m_path;
     double m_epsilon = 0;
 };
 
