@@ -36,6 +36,10 @@ struct CutPricing::Local {
     std::vector<int32_t> workArc, sourceArc;
     MaxFlow flow{2};
     double lastLambda = 0; // multiplier of the flow kept for a warm start (0: none)
+    // The last bound and the duals it holds for: for new duals pi', every
+    // block's value grows by at most the sum of (pi' - pi)^+ over the network.
+    std::vector<double> lastPi;
+    double lastBound = std::numeric_limits<double>::infinity();
     static constexpr int32_t source = 0, sink = 1;
 };
 
@@ -565,11 +569,24 @@ CutPricing::Result CutPricing::anchorBound(int32_t anchorPosition, double thresh
             m_locals[anchorPosition] = std::move(built);
         }
     }
+    if (!local->lastPi.empty()) {
+        double growth = 0;
+        for (size_t i = 0; i < local->classes.size(); ++i)
+            growth += std::max(0.0, pi[local->classes[i]] - local->lastPi[i]);
+        if (local->lastBound + growth <= target) {
+            r.bound = local->lastBound + growth; // no search needed
+            return r;
+        }
+    }
     bind(*local);
     std::vector<signed char> state(local->classes.size(), 0);
     r.bound = setIn(*local, state, 0) ? search(*local, pi, state, threshold, target, useful, nodeBudget, stop, r)
                                       : -kInfinity;
     unbind(*local);
+    local->lastPi.resize(local->classes.size());
+    for (size_t i = 0; i < local->classes.size(); ++i)
+        local->lastPi[i] = pi[local->classes[i]];
+    local->lastBound = r.bound;
     return r;
 }
 

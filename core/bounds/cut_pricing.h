@@ -25,6 +25,10 @@
 // where the two cuts around the minimum disagree: in (with every class on a
 // path between it and the classes already in) or out (with the classes a
 // path through it would need), within a node budget.
+// Between calls at one threshold each anchor keeps its last bound and duals:
+// a block's value grows by at most the sum of the duals' increases over the
+// window, so when the last bound plus that growth is at most the target the
+// anchor is not searched again.
 // Soundness: the value used is the flow, never above the minimum cut, so each
 // bound holds even when rounding stops a flow early (and is deflated by 1e-9);
 // a search cut short returns the bound of its unexplored nodes.

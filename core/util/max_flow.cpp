@@ -26,6 +26,10 @@ bool MaxFlow::levels(int32_t source, int32_t sink)
     m_level[source] = 0;
     for (size_t head = 0; head < m_queue.size(); ++head) {
         const int32_t v = m_queue[head];
+        // Past the sink's level no node is on a shortest path to it. (When
+        // the sink is not reached the search is complete: the source side.)
+        if (m_level[sink] >= 0 && m_level[v] >= m_level[sink])
+            break;
         for (int32_t a = m_first[v]; a >= 0; a = m_arcs[a].next) {
             const Arc &arc = m_arcs[a];
             if (m_level[arc.to] < 0 && arc.capacity - arc.flow > m_epsilon) {
