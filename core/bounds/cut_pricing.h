@@ -22,16 +22,20 @@
 // fraction T / W of every class and pays no communication, a cut is a set:
 // it pays for its boundary, and the window keeps out sets far larger than T.
 // When an anchor's bound is above the target, branch depth first on a class
-// where the two cuts around the minimum disagree: in (with every class on a
-// path between it and the classes already in) or out (with the classes a
-// path through it would need), within a node budget.
+// that breaks the convexity of the cut within T (it lies on a path between
+// two of the cut's classes), else on one where the two cuts around the
+// minimum disagree: in (with every class on a path between it and the
+// classes already in) or out (with the classes a path through it would
+// need), within a node budget. Admissible blocks met on the way are returned.
 // Between calls at one threshold each anchor keeps its last bound and duals:
 // a block's value grows by at most the sum of the duals' increases over the
 // window, so when the last bound plus that growth is at most the target the
 // anchor is not searched again.
 // Soundness: the value used is the flow, never above the minimum cut, so each
 // bound holds even when rounding stops a flow early (and is deflated by 1e-9);
-// a search cut short returns the bound of its unexplored nodes.
+// costs are compared with T (1 + 1e-9), so that a block of cost exactly T
+// summed in another order is never excluded; a search cut short returns the
+// bound of its unexplored nodes.
 // Complexity: windows O(n) minimum cuts per anchor, once per threshold; then
 // per search node a few max flows (Dinic) on the window's classes and tensors.
 // Deterministic. Reference: Fisher (1981), "The Lagrangian relaxation method
