@@ -634,7 +634,8 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
             // Exact pricing by anchored cuts; CBC's MIP only when it settles nothing.
             int added = 0;
             const double delta = s.cutPricing(threshold, pi, sumPi / (s.k * (1 + kCutoffMargin)), ctx, &added);
-            if (std::isfinite(delta)) {
+            // -infinity: no admissible block at all, so no partition either.
+            if (delta < std::numeric_limits<double>::infinity()) {
                 const double z =
                     delta > 0 ? sumPi / delta : (sumPi > 0 ? std::numeric_limits<double>::infinity() : 0.0);
                 p.lowerZ = std::max(p.lowerZ, z);

@@ -457,6 +457,10 @@ private slots:
         QVERIFY(below.lowerZ > 2);
         const CoverProbe at = solver.probe(2.0, ctx);
         QVERIFY(!at.proven);
+        // No block at all fits T = 0.5: the cut pricing proves it without CBC.
+        const CoverProbe none = solver.probe(0.5, ctx);
+        QVERIFY(none.proven);
+        QCOMPARE(none.pricingMips, 0);
         const BoundResult r = bound(g, p, 2, "cover");
         QCOMPARE(r.provenBy, std::string("cover"));
         QVERIFY(r.lowerBound > 1.95 && atMost(r.lowerBound, 2.0));
