@@ -1,6 +1,6 @@
 // Cover bound probes (core/bounds/cover.h) on one graph: for each threshold T,
 // whether z*(T) > k is proven, the proven lower bound on z*(T), the last
-// restricted master value, columns, rounds, pricing MIPs and seconds.
+// restricted master value, columns, rounds, pricing MIPs, cut pricing scans and seconds.
 // Usage: bench_cover GRAPH PARTITION.json K T1,T2,... [SECONDS per probe]
 // (environment COVER_TRACE=1: print the progress reports of each probe).
 // Example: bench_cover r1.json p1.json 16 7.2,7.5 120 (the partition gives the
