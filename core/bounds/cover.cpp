@@ -83,11 +83,13 @@ struct CoverSolver::Impl {
     std::vector<int32_t> remaining;
     int64_t stamp = 0;
 
-    // Strict reachability per class (bitsets of `words` words), for convexity.
+    // The exact pricing by anchored cuts (cut_pricing.h) on the graph's
+    // order; its strict reachability bitsets (`words` words per class) also
+    // serve the local search's convexity tests.
+    std::unique_ptr<CutPricing> cuts;
     int32_t words = 0;
-    std::vector<uint64_t> desc, anc;
-    uint64_t *descOf(int32_t c) { return desc.data() + size_t(c) * words; }
-    uint64_t *ancOf(int32_t c) { return anc.data() + size_t(c) * words; }
+    const uint64_t *descOf(int32_t c) const { return cuts->descendants(c); }
+    const uint64_t *ancOf(int32_t c) const { return cuts->ancestors(c); }
 
     // Pricing MIP for one threshold.
     double pricingThreshold = -1;
@@ -119,25 +121,7 @@ struct CoverSolver::Impl {
 
         fixedOrders.push_back(kahn(topoKey));
         words = (count + 63) / 64;
-        desc.assign(size_t(count) * words, 0);
-        anc.assign(size_t(count) * words, 0);
-        const auto &topo = fixedOrders.front();
-        for (auto it = topo.rbegin(); it != topo.rend(); ++it)
-            for (int32_t d : succ[*it]) {
-                uint64_t *dc = descOf(*it);
-                const uint64_t *dd = descOf(d);
-                for (int32_t w = 0; w < words; ++w)
-                    dc[w] |= dd[w];
-                dc[d / 64] |= uint64_t(1) << (d % 64);
-            }
-        for (int32_t c : topo)
-            for (int32_t p : pred[c]) {
-                uint64_t *ac = ancOf(c);
-                const uint64_t *ap = ancOf(p);
-                for (int32_t w = 0; w < words; ++w)
-                    ac[w] |= ap[w];
-                ac[p / 64] |= uint64_t(1) << (p % 64);
-            }
+        cuts = std::make_unique<CutPricing>(g, params, cls, fixedOrders.front());
         if (ctx.incumbent) {
             std::vector<double> key(count);
             for (int32_t c = 0; c < count; ++c)
@@ -508,13 +492,10 @@ struct CoverSolver::Impl {
     // anchors. Returns an upper bound on max pi(S) over admissible blocks
     // when every anchor was bounded at these duals (infinity otherwise);
     // admissible blocks worth more than 1 become pending columns.
-    std::unique_ptr<CutPricing> cuts;
     int32_t nextAnchor = 0;
     double cutPricing(double threshold, const std::vector<double> &pi, double target, const BoundContext &ctx,
                       int *added)
     {
-        if (!cuts)
-            cuts = std::make_unique<CutPricing>(g, params, cls, fixedOrders.front());
         double delta = -std::numeric_limits<double>::infinity();
         // A scan may take half the time left (on the 3,000-node transformer a
         // full one takes 26 s at T = 10); past that, CBC's MIP gets the rest.

@@ -77,6 +77,10 @@ public:
                        double useful, int nodeBudget, const std::function<bool()> &stop = {});
 
 
+    // Strict reachability between classes, as bitsets of (classes + 63) / 64 words.
+    const uint64_t *descendants(int32_t c) const { return descOf(c); }
+    const uint64_t *ancestors(int32_t c) const { return ancOf(c); }
+
 private:
     struct Local;
     // Classes of the window of order[anchorPosition] at `threshold` (cached;
