@@ -3,7 +3,8 @@
 #   fuzz/run.sh TARGET [SECONDS] [extra libFuzzer options]
 # TARGET: pipecut_json dnn_partitioning pipedream piper dot onnx partition.
 # The working corpus is build/fuzz/corpus/TARGET, seeded from fuzz/seeds/TARGET,
-# tests/regressions/TARGET and the matching files of ../shared/corpus; crashing
+# tests/regressions/TARGET and the matching files of the public corpus
+# (PIPECUT_CORPUS_DIR of the fuzz build, resources/corpus by default); crashing
 # inputs land in build/fuzz/artifacts/TARGET/ (keep each as a regression test in
 # tests/regressions/TARGET/) and the log in build/fuzz/TARGET.log.
 set -euo pipefail
@@ -25,7 +26,8 @@ artifacts=build/fuzz/artifacts/$target
 mkdir -p "$corpus" "$artifacts"
 seeds=(fuzz/seeds/"$target")
 [ -d tests/regressions/"$target" ] && seeds+=(tests/regressions/"$target")
-shared=../shared/corpus
+shared=$(sed -n 's/^PIPECUT_CORPUS_DIR:PATH=//p' build/fuzz/CMakeCache.txt)
+[ -d "$shared" ] || shared=resources/corpus
 case $target in
     dnn_partitioning) find "$shared/dnn-partitioning" -path '*inputs*' -name '*.json' -exec cp -n {} "$corpus" \; ;;
     piper) find "$shared/piper" -name '*.json' -exec cp -n {} "$corpus" \; ;;

@@ -58,7 +58,8 @@ BruteForce bruteForceSliceOf(const Graph &graph, const CostParams &params, int k
 // The instance as text (pipecut JSON), for failure messages.
 std::string describe(const Graph &graph, const CostParams &params, int k);
 
-// Path of a corpus file (../shared/corpus relative to the source tree).
+// Path of a file of the public corpus (the CMake variable PIPECUT_CORPUS_DIR,
+// resources/corpus by default).
 std::string corpusPath(const std::string &relative);
 
 } // namespace pipecut::test
