@@ -23,6 +23,11 @@ QString Document::timeUnit() const
     return hasGraph() ? QString::fromStdString(m_graph->units().time) : QString();
 }
 
+QString Document::sizeUnit() const
+{
+    return hasGraph() ? QString::fromStdString(m_graph->units().size) : QString();
+}
+
 void Document::notify(DocumentChange change)
 {
     emit changed(change);

@@ -80,6 +80,7 @@ public:
     double bottleneck() const { return m_evaluator ? m_evaluator->bottleneck() : 0.0; }
     int bottleneckStage() const { return m_evaluator ? m_evaluator->bottleneckStage() : -1; }
     QString timeUnit() const;
+    QString sizeUnit() const;
     QUndoStack *undoStack() { return &m_undo; }
 
     // The key bounds are cached under (k and every cost parameter).

@@ -1,28 +1,39 @@
 #pragma once
-// How the window prints costs: enough digits to see a move's effect, no noise.
+// How the window prints quantities: Qt wrappers around core/util/quantity.h, the one
+// formatter the report and the CLI text use too.
+
+#include "core/util/quantity.h"
 
 #include <QString>
-
-#include <cmath>
 
 namespace pipecut::ui {
 
 inline QString formatCost(double value)
 {
-    const double a = std::abs(value);
-    if (a == 0.0)
-        return QStringLiteral("0");
-    if (a >= 1000)
-        return QString::number(value, 'f', 1);
-    if (a >= 1)
-        return QString::number(value, 'f', 3);
-    return QString::number(value, 'g', 4);
+    return QString::fromStdString(quantity::number(value));
 }
 
-// "12.300 ms" (the unit is omitted when empty).
-inline QString formatCost(double value, const QString &unit)
+// "12.300 ms".
+inline QString formatCost(double value, const QString &timeUnit)
 {
-    return unit.isEmpty() ? formatCost(value) : formatCost(value) + QLatin1Char(' ') + unit;
+    return QString::fromStdString(quantity::time(value, timeUnit.toStdString()));
+}
+
+// "375.1 MB" for bytes, "12.000 units" otherwise.
+inline QString formatSize(double value, const QString &sizeUnit)
+{
+    return QString::fromStdString(quantity::size(value, sizeUnit.toStdString()));
+}
+
+// Throughput: "3.902 /s", or "0.5 per step" for a time unit that is not one of seconds.
+inline QString formatRate(double perTimeUnit, const QString &timeUnit)
+{
+    return QString::fromStdString(quantity::rate(perTimeUnit, timeUnit.toStdString()));
+}
+
+inline QString formatBandwidth(double sizePerTimeUnit, const QString &sizeUnit, const QString &timeUnit)
+{
+    return QString::fromStdString(quantity::bandwidth(sizePerTimeUnit, sizeUnit.toStdString(), timeUnit.toStdString()));
 }
 
 } // namespace pipecut::ui

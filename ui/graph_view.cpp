@@ -614,8 +614,8 @@ bool GraphView::viewportEvent(QEvent *event)
                                         QString::fromStdString(g.scope(v)).toHtmlEscaped())
                                    .arg(index(m_document->partition().stage(v)) + 1)
                                    .arg(formatCost(g.work(v), unit))
-                                   .arg(g.out(v), 0, 'g', 6)
-                                   .arg(g.param(v), 0, 'g', 6),
+                                   .arg(formatSize(g.out(v), m_document->sizeUnit()),
+                                        formatSize(g.param(v), m_document->sizeUnit())),
                                viewport());
             return true;
         }

@@ -101,7 +101,8 @@ MainWindow::MainWindow(QWidget *parent)
         if (c.has(DocumentChange::Graph))
             updateTitle();
         if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params))
-            m_solvePanel->showParams(m_document->params(), modelUsesDevice(), m_device);
+            m_solvePanel->showParams(m_document->params(), modelUsesDevice(), m_device, m_document->timeUnit(),
+                                     m_document->sizeUnit());
         updateActions();
     });
     connect(m_autosave, &Autosave::failed, this, [this](const QString &message) {
@@ -481,6 +482,7 @@ void MainWindow::updateInspector()
     const Partition &p = m_document->partition();
     const auto nodes = m_view->selectedNodes();
     const QString unit = m_document->timeUnit();
+    const QString sizeUnit = m_document->sizeUnit();
     QString html;
     auto row = [&](const QString &k, const QString &v) {
         html += QStringLiteral("<tr><td style='color:#555;padding-right:8px'>%1</td><td>%2</td></tr>").arg(k, v);
@@ -500,8 +502,8 @@ void MainWindow::updateInspector()
                              .arg(stageColor(s).name())
                              .arg(s + 1));
         row(tr("work"), formatCost(g.work(v), unit));
-        row(tr("out"), QString::number(g.out(v), 'g', 6) + " " + QString::fromStdString(g.units().size));
-        row(tr("param"), QString::number(g.param(v), 'g', 6) + " " + QString::fromStdString(g.units().size));
+        row(tr("out"), formatSize(g.out(v), sizeUnit));
+        row(tr("param"), formatSize(g.param(v), sizeUnit));
         if (g.group(v) != kNoGroup)
             row(tr("group"), escape(g.groupName(g.group(v))));
         row(tr("in / out edges"), QStringLiteral("%1 / %2").arg(g.inDegree(v)).arg(g.outDegree(v)));
@@ -521,8 +523,8 @@ void MainWindow::updateInspector()
         html = "<table>";
         row(tr("nodes"), QString::number(nodes.size()));
         row(tr("work"), formatCost(work, unit));
-        row(tr("out"), QString::number(out, 'g', 6));
-        row(tr("param"), QString::number(param, 'g', 6));
+        row(tr("out"), formatSize(out, sizeUnit));
+        row(tr("param"), formatSize(param, sizeUnit));
         row(tr("stages"), stages.join(", "));
         html += "</table>";
     }

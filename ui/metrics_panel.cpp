@@ -288,16 +288,7 @@ void MetricsPanel::refreshFigures()
         sum += c.cost;
     m_fill->setText(formatCost(sum, unit));
     m_latency->setText(formatCost(k * t, unit));
-    // Throughput per second when the unit is a known time unit.
-    const double perUnit = t > 0 ? 1.0 / t : 0.0;
-    double toSecond = 0;
-    if (unit == "ms") toSecond = 1e3;
-    else if (unit == "s") toSecond = 1;
-    else if (unit == "us" || unit == QStringLiteral("\u00B5s")) toSecond = 1e6;
-    else if (unit == "ns") toSecond = 1e9;
-    m_throughput->setText(t <= 0 ? none
-                          : toSecond > 0 ? tr("%1 /s").arg(formatCost(perUnit * toSecond))
-                                         : tr("%1 per %2").arg(formatCost(perUnit), unit.isEmpty() ? tr("time unit") : unit));
+    m_throughput->setText(t <= 0 ? none : formatRate(1.0 / t, unit));
     const BoundInfo *b = m_document->bound();
     if (b) {
         m_lowerBound->setText(formatCost(b->lowerBound, unit));

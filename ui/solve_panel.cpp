@@ -1,6 +1,7 @@
 #include "ui/solve_panel.h"
 
 #include "core/cost/device_profile.h"
+#include "ui/format.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -31,6 +32,20 @@ QLineEdit *numberEdit(const QString &name, const QString &tip)
     validator->setNotation(QDoubleValidator::ScientificNotation);
     edit->setValidator(validator);
     return edit;
+}
+
+// The field with its unit label to the right, as one form row.
+QWidget *withUnit(QLineEdit *edit, QLabel *&unit, const QString &name)
+{
+    auto *row = new QWidget;
+    auto *h = new QHBoxLayout(row);
+    h->setContentsMargins(0, 0, 0, 0);
+    unit = new QLabel;
+    unit->setObjectName(name);
+    unit->setStyleSheet(QStringLiteral("color: #666;"));
+    h->addWidget(edit, 1);
+    h->addWidget(unit);
+    return row;
 }
 
 QString number(double value) { return QString::number(value, 'g', 10); }
@@ -128,11 +143,11 @@ SolvePanel::SolvePanel(QWidget *parent) : QWidget(parent)
         emit deviceChosen(device);
     });
     m_bandwidth = numberEdit("bandwidthEdit", tr("Link bandwidth B: size units per time unit"));
-    costForm->addRow(tr("Bandwidth"), m_bandwidth);
+    costForm->addRow(tr("Bandwidth"), withUnit(m_bandwidth, m_bandwidthUnit, QStringLiteral("bandwidthUnit")));
     m_memoryOn = new QCheckBox(tr("Memory limit"));
     m_memoryOn->setObjectName("memoryLimitBox");
     m_memory = numberEdit("memoryLimitEdit", tr("Per-stage limit on the sum of parameter sizes (hard)"));
-    costForm->addRow(m_memoryOn, m_memory);
+    costForm->addRow(m_memoryOn, withUnit(m_memory, m_memoryUnit, QStringLiteral("memoryLimitUnit")));
     connect(m_memoryOn, &QCheckBox::toggled, m_memory, &QWidget::setEnabled);
     m_overflowOn = new QCheckBox(tr("Overflow term"));
     m_overflowOn->setObjectName("overflowBox");
@@ -141,8 +156,9 @@ SolvePanel::SolvePanel(QWidget *parent) : QWidget(parent)
     costForm->addRow(m_overflowOn);
     m_fastMemory = numberEdit("fastMemoryEdit", tr("Fast memory F per stage (size units)"));
     m_slowBandwidth = numberEdit("slowBandwidthEdit", tr("Slow-memory bandwidth Bs (size per time unit)"));
-    costForm->addRow(tr("  fast memory F"), m_fastMemory);
-    costForm->addRow(tr("  slow bandwidth Bs"), m_slowBandwidth);
+    costForm->addRow(tr("  fast memory F"), withUnit(m_fastMemory, m_fastMemoryUnit, QStringLiteral("fastMemoryUnit")));
+    costForm->addRow(tr("  slow bandwidth Bs"),
+                     withUnit(m_slowBandwidth, m_slowBandwidthUnit, QStringLiteral("slowBandwidthUnit")));
     connect(m_overflowOn, &QCheckBox::toggled, m_fastMemory, &QWidget::setEnabled);
     connect(m_overflowOn, &QCheckBox::toggled, m_slowBandwidth, &QWidget::setEnabled);
     m_applyParams = new QPushButton(tr("Apply cost parameters"));
@@ -173,9 +189,20 @@ void SolvePanel::showComparison(const QString &text)
     m_compare->setVisible(!text.isEmpty());
 }
 
-void SolvePanel::showParams(const CostParams &params, bool deviceNeeded, const QString &device)
+void SolvePanel::showParams(const CostParams &params, bool deviceNeeded, const QString &device,
+                            const QString &timeUnit, const QString &sizeUnit)
 {
     m_filling = true;
+    const QString perTime = sizeUnit + QLatin1Char('/') + timeUnit;
+    // "bytes/ms = 25 GB/s": the field's unit, and the value in a unit people read.
+    auto rateLabel = [&](double value) {
+        const QString readable = formatBandwidth(value, sizeUnit, timeUnit);
+        return readable.endsWith(perTime) ? perTime : perTime + QStringLiteral(" = ") + readable;
+    };
+    m_bandwidthUnit->setText(rateLabel(params.bandwidth));
+    m_slowBandwidthUnit->setText(rateLabel(params.slowBandwidth));
+    m_memoryUnit->setText(sizeUnit);
+    m_fastMemoryUnit->setText(sizeUnit);
     setEnabled(true);
     m_bandwidth->setText(number(params.bandwidth));
     m_memoryOn->setChecked(params.memoryLimit.has_value());

@@ -32,9 +32,11 @@ public:
     // The comparison of a finished run (hidden when `text` is empty).
     void showComparison(const QString &text);
 
-    // Fills the cost fields; `deviceNeeded`: the model's costs come from a
-    // device profile (ONNX, PipeDream), so choosing one re-costs it.
-    void showParams(const CostParams &params, bool deviceNeeded, const QString &device);
+    // Fills the cost fields and their units (the graph's time and size units);
+    // `deviceNeeded`: the model's costs come from a device profile (ONNX,
+    // PipeDream), so choosing one re-costs it.
+    void showParams(const CostParams &params, bool deviceNeeded, const QString &device, const QString &timeUnit,
+                    const QString &sizeUnit);
     // The cost parameters as edited, or an error naming the field.
     Result<CostParams> editedParams() const;
     QString device() const; // built-in name or JSON path
@@ -68,6 +70,8 @@ private:
     QLabel *m_compareText;
     QPushButton *m_applyResult, *m_discardResult;
     QLineEdit *m_bandwidth, *m_memory, *m_fastMemory, *m_slowBandwidth;
+    // The unit beside each field ("bytes/ms = 25 GB/s", "bytes").
+    QLabel *m_bandwidthUnit, *m_memoryUnit, *m_fastMemoryUnit, *m_slowBandwidthUnit;
     QCheckBox *m_memoryOn, *m_overflowOn;
     QComboBox *m_device;
     QLabel *m_deviceNote;

@@ -74,6 +74,7 @@ void StageList::refresh(bool remeasure)
     }
     const int bottleneck = eval.bottleneckStage();
     const QString unit = m_document->timeUnit();
+    const QString sizeUnit = m_document->sizeUnit();
     // A move changes two stages' figures and perhaps the bottleneck marker:
     // touch only the cells that change, and measure the columns again only
     // when a changed cell does not fit (measuring every cell, and the repaint
@@ -103,10 +104,8 @@ void StageList::refresh(bool remeasure)
             changed = true;
         }
         const QString tip = tr("work %1, comm in %2, comm out %3, param %4")
-                                .arg(c.work, 0, 'g', 6)
-                                .arg(c.commIn, 0, 'g', 6)
-                                .arg(c.commOut, 0, 'g', 6)
-                                .arg(c.param, 0, 'g', 6);
+                                .arg(formatCost(c.work, unit), formatSize(c.commIn, sizeUnit),
+                                     formatSize(c.commOut, sizeUnit), formatSize(c.param, sizeUnit));
         if (item->toolTip(0) != tip)
             item->setToolTip(0, tip);
     }

@@ -2,6 +2,7 @@
 #include "core/cli/commands.h"
 #include "core/cli/common.h"
 #include "core/util/json_writer.h"
+#include "core/util/quantity.h"
 
 #include <cstdio>
 #include <sstream>
@@ -75,12 +76,12 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
         s.out << w.str() << "\n";
         return kExitOk;
     }
-    s.out << "lower bound " << formatNumber(r->lowerBound) << " " << g.units().time << " (k " << o.k << ", proven by "
+    s.out << "lower bound " << quantity::time(r->lowerBound, g.units().time) << " (k " << o.k << ", proven by "
           << r->provenBy << ", " << formatNumber(r->seconds) << " s" << (r->optimal ? ", optimal" : "") << ")\n";
     if (upper > 0) {
-        char buf[128];
-        std::snprintf(buf, sizeof buf, "best partition %.10g, gap %.3f%%\n", upper, 100 * (upper - r->lowerBound) / upper);
-        s.out << buf;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.3f%%", 100 * (upper - r->lowerBound) / upper);
+        s.out << "best partition " << quantity::time(upper, g.units().time) << ", gap " << buf << "\n";
     }
     return kExitOk;
 }

@@ -2,6 +2,7 @@
 #include "core/cli/common.h"
 #include "core/graph/topology.h"
 #include "core/util/json_writer.h"
+#include "core/util/quantity.h"
 
 #include <cstdio>
 
@@ -48,19 +49,17 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
         s.out << w.str() << "\n";
         return kExitOk;
     }
-    char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "name         %s\nformat       %s\nnodes        %d\nedges        %lld\ngroups       %d\n"
-                  "total work   %.10g %s\nmax work     %.10g %s\ntotal out    %.10g %s\ntotal param  %.10g %s\n"
-                  "width        %lld%s\nbandwidth    %.10g %s/%s\n",
-                  g.name().c_str(), g.format().c_str(), g.nodeCount(), static_cast<long long>(g.edgeCount()),
-                  g.groupCount(), g.totalWork(), g.units().time.c_str(), g.maxWork(), g.units().time.c_str(),
-                  g.totalOut(), g.units().size.c_str(), g.totalParam(), g.units().size.c_str(),
-                  static_cast<long long>(width.value), width.exact ? "" : " (estimate: a lower bound)",
-                  lg->params.bandwidth, g.units().size.c_str(), g.units().time.c_str());
-    s.out << buf;
+    const Units &u = g.units();
+    s.out << "name         " << g.name() << "\nformat       " << g.format()
+          << "\nnodes        " << quantity::count(g.nodeCount()) << "\nedges        " << quantity::count(g.edgeCount())
+          << "\ngroups       " << quantity::count(g.groupCount())
+          << "\ntotal work   " << quantity::time(g.totalWork(), u.time) << "\nmax work     "
+          << quantity::time(g.maxWork(), u.time) << "\ntotal out    " << quantity::size(g.totalOut(), u.size)
+          << "\ntotal param  " << quantity::size(g.totalParam(), u.size) << "\nwidth        "
+          << quantity::count(width.value) << (width.exact ? "" : " (estimate: a lower bound)") << "\nbandwidth    "
+          << quantity::bandwidth(lg->params.bandwidth, u.size, u.time) << "\n";
     if (lg->params.memoryLimit)
-        s.out << "memory limit " << formatNumber(*lg->params.memoryLimit) << " " << g.units().size << "\n";
+        s.out << "memory limit " << quantity::size(*lg->params.memoryLimit, u.size) << "\n";
     if (g.suggestedK())
         s.out << "suggested k  " << g.suggestedK() << "\n";
     for (const std::string &n : g.notes())

@@ -2,6 +2,7 @@
 
 #include "core/cost/stage_json.h"
 #include "core/util/json_writer.h"
+#include "core/util/quantity.h"
 
 #include <cctype>
 #include <cerrno>
@@ -262,20 +263,23 @@ void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, 
 
 std::string stageTableText(const Graph &graph, const Partition &partition, const Evaluation &ev)
 {
+    const Units &u = graph.units();
     std::string t;
-    char line[256];
-    std::snprintf(line, sizeof line, "%6s %8s %14s %14s %14s %14s %14s\n", "stage", "nodes", "cost", "work",
+    char line[512];
+    const std::string cost = "cost (" + u.time + ")", work = "work (" + u.time + ")";
+    std::snprintf(line, sizeof line, "%6s %8s %16s %16s %14s %14s %14s\n", "stage", "nodes", cost.c_str(), work.c_str(),
                   "comm in", "comm out", "param");
     t += line;
     for (int b = 0; b < partition.k(); ++b) {
         const StageCost &c = ev.stages[b];
-        std::snprintf(line, sizeof line, "%5d%c %8d %14.6g %14.6g %14.6g %14.6g %14.6g\n", b + 1,
-                      b == ev.bottleneckStage ? '*' : ' ', c.nodes, c.cost, c.work, c.commIn, c.commOut, c.param);
+        std::snprintf(line, sizeof line, "%5d%c %8s %16s %16s %14s %14s %14s\n", b + 1, b == ev.bottleneckStage ? '*' : ' ',
+                      quantity::count(c.nodes).c_str(), quantity::number(c.cost).c_str(),
+                      quantity::number(c.work).c_str(), quantity::size(c.commIn, u.size).c_str(),
+                      quantity::size(c.commOut, u.size).c_str(), quantity::size(c.param, u.size).c_str());
         t += line;
     }
-    std::snprintf(line, sizeof line, "bottleneck %.10g (stage %d, marked *), units: time %s, size %s\n",
-                  ev.bottleneck, ev.bottleneckStage + 1, graph.units().time.c_str(), graph.units().size.c_str());
-    t += line;
+    t += "bottleneck " + quantity::time(ev.bottleneck, u.time) + " (stage " + std::to_string(ev.bottleneckStage + 1) +
+         ", marked *), throughput " + quantity::rate(ev.bottleneck > 0 ? 1 / ev.bottleneck : 0, u.time) + "\n";
     return t;
 }
 

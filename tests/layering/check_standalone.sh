@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The repository stands alone: no tracked file may name the folder beside a checkout
-# ("../shared") or an absolute path of one machine (a home folder, /root, /work, /Users,
+# (the sibling folder named "shared") or an absolute path of one machine (a home folder, /root, /work, /Users,
 # a Windows drive). Run by CTest as `check_standalone.sh SOURCE_DIR`; prints every
 # offending file and line and fails. Outside a git checkout every file is read.
 set -u

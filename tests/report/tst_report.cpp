@@ -110,7 +110,7 @@ private slots:
         const QString all = texts.join("\n");
         QVERIFY(all.contains("4 nodes, 4 edges"));
         QVERIFY(all.contains("k = 2"));
-        QVERIFY(all.contains("bandwidth 1 bytes per ms"));
+        QVERIFY(all.contains("bandwidth 1 kB/s")); // 1 byte per ms
         QVERIFY(all.contains("memory limit none"));
         QVERIFY(all.contains(QStringLiteral("pipecut %1 \u00b7 2026-12-28").arg(PIPECUT_VERSION)));
         QVERIFY(all.contains(QStringLiteral("lower bound 8 (%1)").arg(QString::fromStdString(d.provenBy))));
@@ -323,7 +323,7 @@ private slots:
         const QString svg = m_dir.filePath("cli.svg"), data = m_dir.filePath("cli.json");
         QByteArray out;
         QCOMPARE(run({ "report", graph, "-p", part, "-o", svg, "--data", data }, &out), 0);
-        QVERIFY2(out.contains("bottleneck 8, lower bound 8"), out.constData());
+        QVERIFY2(out.contains("bottleneck 8 ms, lower bound 8 ms"), out.constData());
         // The same report in-process: the same SVG and sidecar (the graph's
         // file name is part of both, so build from the written file).
         auto loaded = loadGraph(graph.toStdString());

@@ -3,6 +3,7 @@
 #include "core/bounds/bound.h"
 #include "core/cli/common.h"
 #include "core/partition/partitioner.h"
+#include "core/util/quantity.h"
 #include "ui/report/report.h"
 
 #include <QFileInfo>
@@ -177,10 +178,10 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     s.out << line;
     for (const ReportSide &side : data->sides) {
         const double T = side.evaluation.bottleneck;
-        std::snprintf(line, sizeof line, "%s: bottleneck %.10g, lower bound %.10g (%s), gap %.3f%%\n",
-            side.label.c_str(), T, data->lowerBound, data->provenBy.c_str(),
-            T > 0 ? 100 * (T - data->lowerBound) / T : 0.0);
-        s.out << line;
+        std::snprintf(line, sizeof line, "%.3f%%", T > 0 ? 100 * (T - data->lowerBound) / T : 0.0);
+        s.out << side.label << ": bottleneck " << quantity::time(T, data->units.time) << ", lower bound "
+              << quantity::time(data->lowerBound, data->units.time) << " (" << data->provenBy << "), gap " << line
+              << "\n";
     }
     return kExitOk;
 }

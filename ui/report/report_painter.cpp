@@ -1,5 +1,6 @@
 #include "ui/report/report_painter.h"
 
+#include "core/util/quantity.h"
 #include "ui/stage_palette.h"
 
 #include <QFontMetricsF>
@@ -33,21 +34,16 @@ const QColor kMuted(0x66, 0x66, 0x66);
 const QColor kRule(0xCC, 0xCC, 0xCC);
 const QColor kBoundColor(0xC0, 0x39, 0x2B);
 
-std::string num(double x)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6g", x);
-    return buf;
-}
 
 QString q(const std::string &s)
 {
     return QString::fromStdString(s);
 }
 
+// Numbers and quantities as the window and the CLI print them (core/util/quantity.h).
 QString qnum(double x)
 {
-    return q(num(x));
+    return q(quantity::number(x));
 }
 
 // One table row: a stage, or a run of at least three stages that are empty in
@@ -174,6 +170,8 @@ private:
 
     QString unitTime() const { return q(m_d.units.time); }
     QString unitSize() const { return q(m_d.units.size); }
+    QString timeQ(double v) const { return q(quantity::time(v, m_d.units.time)); }
+    QString sizeQ(double v) const { return q(quantity::size(v, m_d.units.size)); }
 
     void header(double y)
     {
@@ -185,30 +183,26 @@ private:
                 .arg(q(m_d.modelName.empty() ? m_d.fileName : m_d.modelName)));
         y += 40;
         setFont(13);
-        QString line = QStringLiteral("%1 \u00b7 %2 nodes, %3 edges \u00b7 total work %4 %5 \u00b7 total output %6 %7 "
-                                      "\u00b7 total parameters %8 %9")
-                           .arg(q(m_d.fileName))
-                           .arg(m_d.nodes)
-                           .arg(m_d.edges)
-                           .arg(qnum(m_d.totalWork), unitTime(), qnum(m_d.totalOut), unitSize(), qnum(m_d.totalParam),
-                               unitSize());
+        QString line = QStringLiteral("%1 \u00b7 %2 nodes, %3 edges \u00b7 total work %4 \u00b7 total output %5 "
+                                      "\u00b7 total parameters %6")
+                           .arg(q(m_d.fileName), q(quantity::count(m_d.nodes)), q(quantity::count(m_d.edges)), timeQ(m_d.totalWork),
+                               sizeQ(m_d.totalOut), sizeQ(m_d.totalParam));
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
         y += kLine;
         const CostParams &cp = m_d.params;
-        line = QStringLiteral("cost parameters: k = %1 \u00b7 bandwidth %2 %3 per %4 \u00b7 memory limit %5")
+        const auto bandwidth = [&](double b) { return q(quantity::bandwidth(b, m_d.units.size, m_d.units.time)); };
+        line = QStringLiteral("cost parameters: k = %1 \u00b7 bandwidth %2 \u00b7 memory limit %3")
                    .arg(m_d.k)
-                   .arg(qnum(cp.bandwidth), unitSize(), unitTime(),
-                       cp.memoryLimit
-                           ? qnum(*cp.memoryLimit) + QLatin1Char(' ') + unitSize() + QStringLiteral(" per stage")
-                           : QStringLiteral("none"));
+                   .arg(bandwidth(cp.bandwidth),
+                       cp.memoryLimit ? sizeQ(*cp.memoryLimit) + QStringLiteral(" per stage") : QStringLiteral("none"));
         if (cp.overflow)
-            line += QStringLiteral(" \u00b7 parameter overflow: fast memory %1 %2, slow bandwidth %3")
-                        .arg(qnum(cp.fastMemory), unitSize(), qnum(cp.slowBandwidth));
+            line += QStringLiteral(" \u00b7 parameter overflow: fast memory %1, slow bandwidth %2")
+                        .arg(sizeQ(cp.fastMemory), bandwidth(cp.slowBandwidth));
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
         y += kLine;
-        line = QStringLiteral("lower bound on any partition into %1 stages: %2 %3, proven by %4%5")
+        line = QStringLiteral("lower bound on any partition into %1 stages: %2, proven by %3%4")
                    .arg(m_d.k)
-                   .arg(qnum(m_d.lowerBound), unitTime(), q(m_d.provenBy),
+                   .arg(timeQ(m_d.lowerBound), q(m_d.provenBy),
                        m_d.boundOptimal ? QStringLiteral(" (the optimum)") : QString());
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
     }
@@ -261,16 +255,16 @@ private:
             QString title, value, detail;
         };
         const Card cards[] = {
-            { QStringLiteral("bottleneck T"), qnum(T) + QLatin1Char(' ') + unitTime(),
+            { QStringLiteral("bottleneck T"), timeQ(T),
                 QStringLiteral("stage %1").arg(ev.bottleneckStage + 1) },
-            { QStringLiteral("lower bound"), qnum(m_d.lowerBound) + QLatin1Char(' ') + unitTime(),
+            { QStringLiteral("lower bound"), timeQ(m_d.lowerBound),
                 QStringLiteral("proven by ") + q(m_d.provenBy) },
             { QStringLiteral("gap (T \u2212 LB) / T"), qnum(100 * gap) + QStringLiteral(" %"),
                 gap <= 1e-9 ? QStringLiteral("proven optimal") : QStringLiteral("at most this far from optimal") },
-            { QStringLiteral("throughput 1 / T"), qnum(T > 0 ? 1 / T : 0) + QStringLiteral(" per ") + unitTime(),
-                QStringLiteral("requests per time unit") },
-            { QStringLiteral("latency k \u00b7 T"), qnum(T * m_d.k) + QLatin1Char(' ') + unitTime(),
-                QStringLiteral("sum of stage costs %1").arg(qnum(ev.sumOfCosts())) },
+            { QStringLiteral("throughput 1 / T"), q(quantity::rate(T > 0 ? 1 / T : 0, m_d.units.time)),
+                QStringLiteral("requests") },
+            { QStringLiteral("latency k \u00b7 T"), timeQ(T * m_d.k),
+                QStringLiteral("sum of stage costs %1").arg(timeQ(ev.sumOfCosts())) },
         };
         const int n = static_cast<int>(std::size(cards));
         const double gapX = 12, w = (kColumn - (n - 1) * gapX) / n;
@@ -411,15 +405,15 @@ private:
         const Evaluation &ev = side.evaluation;
         const QStringList head
             = { QStringLiteral("stage"), QStringLiteral("nodes"), QStringLiteral("work (%1)").arg(unitTime()),
-                  QStringLiteral("comm in (%1)").arg(unitSize()), QStringLiteral("comm out (%1)").arg(unitSize()),
-                  QStringLiteral("param (%1)").arg(unitSize()), QStringLiteral("cost (%1)").arg(unitTime()) };
+                  QStringLiteral("comm in"), QStringLiteral("comm out"), QStringLiteral("param"),
+                  QStringLiteral("cost (%1)").arg(unitTime()) };
         std::vector<QStringList> rows;
         std::vector<bool> bold;
         for (const StageRow &r : m_g.rows) {
             const StageCost &c = ev.stages[r.first]; // a range is all zeros
             const bool isBottleneck = r.first == ev.bottleneckStage;
             rows.push_back({ rowLabel(r) + (isBottleneck ? QStringLiteral("*") : QStringLiteral(" ")),
-                QString::number(c.nodes), qnum(c.work), qnum(c.commIn), qnum(c.commOut), qnum(c.param), qnum(c.cost) });
+                QString::number(c.nodes), qnum(c.work), sizeQ(c.commIn), sizeQ(c.commOut), sizeQ(c.param), qnum(c.cost) });
             bold.push_back(isBottleneck);
         }
         const std::vector<double> widths = { 90, 110, 180, 180, 180, 180, 180 };
@@ -556,12 +550,13 @@ private:
         std::vector<QStringList> rows;
         std::vector<bool> bold;
         auto signedNum = [](double v) { return (v > 0 ? QStringLiteral("+") : QString()) + qnum(v); };
+        auto signedSize = [this](double v) { return (v > 0 ? QStringLiteral("+") : QString()) + sizeQ(v); };
         for (const StageRow &r : m_g.rows) {
             const int s = r.first;
             const StageCost &ca = a.evaluation.stages[s], &cb = b.evaluation.stages[s];
             rows.push_back({ rowLabel(r), QString::number(ca.nodes), QString::number(cb.nodes),
                 signedNum(cb.nodes - ca.nodes), qnum(ca.cost), qnum(cb.cost), signedNum(cb.cost - ca.cost),
-                signedNum(cb.work - ca.work), signedNum(cb.commIn - ca.commIn), signedNum(cb.commOut - ca.commOut) });
+                signedNum(cb.work - ca.work), signedSize(cb.commIn - ca.commIn), signedSize(cb.commOut - ca.commOut) });
             bold.push_back(s == a.evaluation.bottleneckStage || s == b.evaluation.bottleneckStage);
         }
         const std::vector<double> widths = { 80, 120, 120, 110, 200, 200, 200, 200, 200, 200 };
