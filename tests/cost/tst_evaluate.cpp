@@ -1,4 +1,4 @@
-// Cost model (SPEC 1): exact stage costs on the worked example, a cross-check
+// Cost model (docs/model.md §1.3): exact stage costs on the worked example, a cross-check
 // against a definition-level reference on random graphs, feasibility messages,
 // and the incremental evaluator against full evaluation after random moves.
 #include "core/cost/evaluate.h"
