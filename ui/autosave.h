@@ -7,7 +7,7 @@
 // next opening of that model offers to restore it.
 //
 // File: {"format": "pipecut-autosave", "version": 1, "model": PATH,
-//        "saved": ISO-8601 time, "partition": <SPEC 4 partition>}
+//        "saved": ISO-8601 time, "partition": <docs/model.md §6 partition>}
 
 #include "core/cost/partition.h"
 #include "core/util/result.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Collapsing the drawing by `scope` (SPEC 3: a '/'-separated module path).
+// Collapsing the drawing by `scope` (docs/model.md §5: a '/'-separated module path).
 //
 // Problem: given a graph and a set of collapsed scope prefixes, map every node
 // to one visible element (itself, or the group of its shortest collapsed

@@ -1,5 +1,5 @@
 #pragma once
-// Anchor relaxation (SPEC 2): every node v lies in some stage, and every stage
+// Anchor relaxation (docs/model.md §4.4): every node v lies in some stage, and every stage
 // is a block S = I' \ I between nested ideals, so
 //     T >= max over v of  min { f(S) : v in S, S a block fitting the memory limit }.
 // Each inner problem is a MIP with 2 binaries per class (x: in I', y: in I).
@@ -12,7 +12,7 @@
 // runBound). Complexity: one CBC solve per anchor that can still raise the
 // bound; in practice a few dozen per graph.
 // Deterministic (CBC single-threaded) unless the time limit cuts it.
-// Reference: SPEC 2; Archer et al., arXiv 2311.03703 (MIP lower bounds).
+// Reference: docs/model.md §4.4; Archer et al., arXiv 2311.03703 (MIP lower bounds).
 // Example: a(1, out 10) -> b(1): {a} writes 10 and {b} reads 10, but {a, b}
 // costs 2, so the anchor bound is 2 although both singletons cost 11.
 

@@ -1,5 +1,5 @@
 #pragma once
-// Building blocks shared by every MIP bound of SPEC 2: a stage (or the block of
+// Building blocks shared by every MIP bound of docs/model.md §4: a stage (or the block of
 // a relaxation) is S = I' \ I for nested ideals I subset of I'. Per "class"
 // (a set of nodes that must share a stage) a binary says "in I'" (x) or "in I"
 // (y); ideals are down-closed, so for an edge (u, v): x_v <= x_u, y_v <= y_u.
@@ -14,7 +14,7 @@
 // per ideal, so group constraints cost nothing in the model.
 // Complexity: classes O(n + m); each block adds
 // O(n) binaries, O(tensors) continuous columns and O(m) rows.
-// Deterministic. Reference: SPEC 2 (exact MIP, relaxations).
+// Deterministic. Reference: docs/model.md §4.2 (blocks), §4.3-§4.6 (exact MIP, relaxations).
 // Example: a -> b with out(a) = 2: the block {b} reads a (cost 2/B), {a} writes
 // it (2/B), {a, b} pays nothing for it.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The one interface behind every lower bound of SPEC 2 (combinatorial, anchor,
+// The one interface behind every lower bound of docs/model.md §4 (combinatorial, anchor,
 // bottleneck, guess, mip, ideal-dp, best). Every bound is a proof: it never
 // exceeds the optimum bottleneck of the instance (graph, k, cost parameters).
 // Methods: combinatorial (combinatorial.h), anchor (anchor.h), bottleneck

@@ -706,7 +706,7 @@ BoundResult coverBound(const BoundContext &ctx)
     // step up from it by an eighth of the initial gap until one fails, then
     // bisect. A probe that times out counts as a failure. The step stays
     // fixed: on 300-node random wirings at k = 16 every proof took 15 to 25 s
-    // whatever T, and doubling it after each (session 5) sent the second or
+    // whatever T, and a step doubled after each proof sent the second or
     // third probe to a threshold it could not settle in the time left.
     const double step = (hi - lo) / 8;
     bool bisect = false;

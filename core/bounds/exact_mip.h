@@ -1,5 +1,5 @@
 #pragma once
-// The exact MIP of SPEC 2, solved by CBC. Per class c (group closure) and stage
+// The exact MIP of docs/model.md §4.3, solved by CBC. Per class c (group closure) and stage
 // boundary b = 1..k-1 a binary z_cb = "c is in stages 1..b" (prefix form: the
 // ideals I_1 subset ... subset I_{k-1}; z_c0 = 0, z_ck = 1); stage b is the
 // block I_b \ I_{b-1}, whose cost f_b is built as in every relaxation (one read
@@ -14,8 +14,8 @@
 // valid lower bound and its incumbent a valid partition.
 // Complexity: (k - 1) x classes binaries, O(k (n + m)) rows; branch and cut.
 // Deterministic (CBC single-threaded) unless the time limit cuts it.
-// Reference: SPEC 2; Archer et al., arXiv 2311.03703.
-// Example: SPEC 1's graph, k = 3: optimum 7 ({a} | {c} | {b, d}), proven.
+// Reference: docs/model.md §4.3; Archer et al., arXiv 2311.03703.
+// Example: the graph of docs/model.md §1.5, k = 3: optimum 7 ({a} | {c} | {b, d}), proven.
 
 #include "core/bounds/bound_context.h"
 #include "core/partition/partitioner.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Position-guess relaxation (SPEC 2). For a position b in 1..k: minimise T
+// Position-guess relaxation (docs/model.md §4.6). For a position b in 1..k: minimise T
 // such that a block S = I' \ I costs <= T, the prefix I fits in (b - 1) T (its
 // work plus one write per tensor leaving it; param <= (b - 1) M) and the
 // suffix V \ I' fits in (k - b) T (its work plus one read per tensor entering
@@ -12,8 +12,8 @@
 // bound is the best bound, and a solve stops as soon as it meets it (and an
 // anchor is dropped as soon as one of its positions does).
 // Complexity: one CBC solve per position (per anchor). Deterministic unless
-// the time limit cuts it. Reference: SPEC 2.
-// Example: SPEC 1's graph, k = 2, b = 1: stage 1 = I', suffix cost = work +
+// the time limit cuts it. Reference: docs/model.md §4.6.
+// Example: the graph of docs/model.md §1.5, k = 2, b = 1: stage 1 = I', suffix cost = work +
 // reads; the minimum is 8, the optimum.
 
 #include "core/bounds/bound_context.h"

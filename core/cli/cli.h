@@ -1,5 +1,5 @@
 #pragma once
-// pipecut-cli (SPEC 5) as a library: the app's main() only forwards argv and
+// pipecut-cli (docs/model.md §7) as a library: the app's main() only forwards argv and
 // the standard streams, so tests run every subcommand in-process.
 //
 // Exit status: 0 success; 2 bad usage; 3 bad input (one line "error: ..." on

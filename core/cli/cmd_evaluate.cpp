@@ -9,7 +9,7 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
     Args args("evaluate", "evaluate GRAPH PARTITION.json [options]",
               "Stage costs of a partition, or the constraints it violates (exit 3).");
     args.positional("GRAPH", "graph file (any supported format)");
-    args.positional("PARTITION", "partition JSON (SPEC 4) or a dnn-partitioning placement");
+    args.positional("PARTITION", "partition JSON (docs/model.md §6) or a dnn-partitioning placement");
     addCommonOptions(args);
     int code = 0;
     auto lg = parseAndLoad(args, argv, s, code);

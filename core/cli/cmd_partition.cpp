@@ -30,7 +30,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
     args.option("--time-limit", "SECONDS", "wall-clock limit for the method");
     args.option("--threads", "N", "worker threads (default: all cores)");
     args.option("--start", "PARTITION.json", "starting partition (refine, warm starts)");
-    args.option("-o", "PARTITION.json", "write the partition (SPEC 4 JSON)");
+    args.option("-o", "PARTITION.json", "write the partition (docs/model.md §6 JSON)");
     addSolverOptions(args);
     int code = 0;
     auto lg = parseAndLoad(args, argv, s, code);

@@ -102,7 +102,7 @@ int usageError(CliStreams s, const std::string &message);
 int inputError(CliStreams s, const std::string &message);
 int failure(CliStreams s, const std::string &message);
 
-// The stage table of SPEC 5: [{"nodes": [...], "cost", "work", "comm_in", "comm_out", "param"}].
+// The stage table of docs/model.md §7: [{"nodes": [...], "cost", "work", "comm_in", "comm_out", "param"}].
 void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev);
 std::string stageTableText(const Graph &graph, const Partition &partition, const Evaluation &ev);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Cost parameters of SPEC 1: the link bandwidth B, the optional hard per-stage
+// Cost parameters of docs/model.md §1.1 and §1.6: the link bandwidth B, the optional hard per-stage
 // memory limit M on parameters, and the optional parameter-overflow term
 // max(0, param(S) - F) / B_s (off by default).
 

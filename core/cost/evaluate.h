@@ -1,5 +1,5 @@
 #pragma once
-// Full evaluation of a partition under the cost model of SPEC 1, in O(n + m):
+// Full evaluation of a partition under the cost model of docs/model.md §1.3, in O(n + m):
 //
 //   f(S) = work(S) + (in(S) + outw(S)) / B  [+ max(0, param(S) - F) / B_s]
 //   in(S)   = sum of out(u), u not in S with a successor in S

@@ -1,6 +1,6 @@
 #pragma once
 // A partition: one stage (0-based internally, shown 1-based to users) per node,
-// and the number of stages k. Stages may be empty (SPEC 1: "at most k stages").
+// and the number of stages k. Stages may be empty (docs/model.md §1.2: at most k stages).
 
 #include "core/util/ids.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The cost fields of one stage in the JSON that pipecut writes (SPEC 5's stage
+// The cost fields of one stage in the JSON that pipecut writes (docs/model.md §7's stage
 // table of the CLI, the report's data file): "cost", "work", "comm_in",
 // "comm_out", "param", in that order. Callers add what identifies the stage
 // (the CLI its node ids, the report a node count). One writer, so that the two

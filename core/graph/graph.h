@@ -1,5 +1,5 @@
 #pragma once
-// The operator graph of SPEC 1: a DAG whose nodes carry work, output size,
+// The operator graph of docs/model.md §1.1: a DAG whose nodes carry work, output size,
 // parameter size, an optional colocation group, an op type and a scope path.
 //
 // A Graph is immutable once built (GraphBuilder validates everything up front),

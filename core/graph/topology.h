@@ -18,7 +18,7 @@ namespace pipecut {
 // Group contraction
 //
 // Problem: find the coarsest DAG whose monotone maps are exactly the valid
-// partitions (SPEC 1, constraints 1 and 2) of the graph. Build the quotient Q
+// partitions (docs/model.md §1.2, rules 1 and 2) of the graph. Build the quotient Q
 // of the graph by its groups (ungrouped nodes are singletons). A partition is
 // valid iff it is constant on groups and monotone on edges, i.e. iff it is a
 // monotone map on Q. A monotone map is constant around every cycle of Q, so it
@@ -165,7 +165,7 @@ std::vector<NodeId> forcedMoves(
 // Deterministic. Reference: Dilworth (1950); Fulkerson (1956) for the
 // matching reduction; Hopcroft and Karp (1973).
 //
-// Example: SPEC 1's a -> {b, c} -> d has width 2 ({b, c}).
+// Example: docs/model.md §1.5's a -> {b, c} -> d has width 2 ({b, c}).
 struct Width {
     int64_t value = 0;
     bool exact = false;

@@ -3,7 +3,7 @@
 //    "nodes": [{"name": "node3", "id": 3, "supportedOnFpga": 1, "cpuLatency": 6.96,
 //               "fpgaLatency": 0.696, "isBackwardNode": 0, "colorClass": 3, "size": 1.3e8}],
 //    "edges": [{"sourceId": 1, "destId": 3, "cost": 0.02, "size": 3072.0}]}
-// Mapping (SPEC 3): fpgaLatency -> work, size -> param, an edge's cost (a time:
+// Mapping (docs/model.md §5): fpgaLatency -> work, size -> param, an edge's cost (a time:
 // the same on all out-edges of a node) -> the source's out with bandwidth 1,
 // maxSizePerFPGA -> memory limit, maxFPGAs -> suggested k. A colorClass shared by
 // several nodes is a colocation group; a colorClass used once is no constraint.

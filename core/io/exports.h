@@ -10,7 +10,7 @@
 // Orders: "the default topological order" is Graph::topologicalOrder() (Kahn,
 // smallest node index first), so it is deterministic for a given graph file.
 //
-// Tiny example (SPEC 1's graph a->b, a->c, b->d, c->d; stages {a,b} | {c,d}):
+// Tiny example (docs/model.md §1.5's graph a->b, a->c, b->d, c->d; stages {a,b} | {c,d}):
 //   pytorch:   split_spec {"c": "BEGINNING"}     (c is the first node of stage 2)
 //   deepspeed: parts [0, 2, 4] over the order a, b, c, d
 //   dnn-partitioning: fpgas [{"load": 8, "nodes": [0, 1]}, {"load": 8, "nodes": [2, 3]}]

@@ -1,5 +1,5 @@
 #pragma once
-// Reading and writing graphs and partitions (SPEC 3 and 4).
+// Reading and writing graphs and partitions (docs/model.md §5 and §6).
 //
 // Formats are detected by content first (the extension only breaks ties), so a
 // Microsoft dnn-partitioning file named model.json is not mistaken for pipecut
@@ -41,13 +41,13 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options = {}
 // Parse from memory; `name` is used in messages in place of a file name.
 Result<Graph> parseGraph(std::string_view content, const std::string &name, const LoadOptions &options = {});
 
-// pipecut JSON (SPEC 3), round-trips every field the model holds.
+// pipecut JSON (docs/model.md §5), round-trips every field the model holds.
 std::string graphToJson(const Graph &graph);
 // Graphviz DOT with work/out/param/group/op/scope attributes; with a partition,
 // nodes are filled with their stage colour and carry a `stage` attribute.
 std::string graphToDot(const Graph &graph, const Partition *partition = nullptr);
 
-// Partition JSON (SPEC 4). Reading checks every node is named exactly once.
+// Partition JSON (docs/model.md §6). Reading checks every node is named exactly once.
 std::string partitionToJson(const Graph &graph, const Partition &partition);
 Result<Partition> parsePartition(std::string_view content, const std::string &name, const Graph &graph);
 Result<Partition> loadPartition(const std::string &path, const Graph &graph);

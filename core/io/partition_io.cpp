@@ -1,5 +1,5 @@
 // Partition files. Two layouts are read:
-//  - pipecut (SPEC 4): {"format": "pipecut-partition", "version": 1, "graph": "...",
+//  - pipecut (docs/model.md §6): {"format": "pipecut-partition", "version": 1, "graph": "...",
 //    "k": 4, "stages": [["n1", "n2"], ["n3"], [], ["n4"]]};
 //  - the Microsoft dnn-partitioning expert placements: {"cpus": [{"nodes": []}],
 //    "fpgas": [{"nodes": [1, 2, 3]}, ...]}, one stage per FPGA in order.

@@ -1,4 +1,4 @@
-// pipecut JSON (SPEC 3), the native format:
+// pipecut JSON (docs/model.md §5), the native format:
 //   {"format": "pipecut-graph", "version": 1, "name": "...", "bandwidth": 1.0,
 //    "memory_limit": null, "units": {"time": "ms", "size": "bytes"},
 //    "nodes": [{"id": "n1", "op": "MatMul", "work": 0.7, "out": 2048, "param": 0,

@@ -10,7 +10,7 @@
 //    slicegraph.h, which ends with an iterated plateau descent) followed by
 //    refine, not proven.
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
-// time limit intervenes. Example: the SPEC 1 graph has 6 ideals -> ideal-dp.
+// time limit intervenes. Example: the graph of docs/model.md §1.5 has 6 ideals -> ideal-dp.
 
 #include "core/partition/ideal_dp.h"
 #include "core/partition/methods.h"

@@ -1,4 +1,4 @@
-// The baselines of SPEC 2 that users would otherwise use, reported honestly:
+// The baselines of docs/model.md §3.6 that users would otherwise use, reported honestly:
 //   balanced-work: cut the default topological order so that the heaviest
 //     stage's *work* is smallest, ignoring communication (DeepSpeed-style
 //     "parameters"/"uniform" splitters balance a per-layer weight the same way);
@@ -6,7 +6,7 @@
 // Both still honour groups (no cut inside a group's span) and the memory limit,
 // and report an error naming the rule when the order cannot satisfy them.
 // Complexity O(n log n * log2(range / tol)) (OrderSlicer::solveByWeight).
-// Deterministic. Example (SPEC 1, k = 2): balanced-work cuts a, b, c, d into
+// Deterministic. Example (docs/model.md §1.5, k = 2): balanced-work cuts a, b, c, d into
 // {a, b} (work 5) | {c, d} (work 5), cost 8; uniform gives the same cut.
 
 #include "core/partition/methods.h"

@@ -1,6 +1,6 @@
 #pragma once
-// ideal-dp: the exact optimum of MTPP (SPEC 1) by dynamic programming over the
-// ideals (down-closed sets) of the group-contracted DAG (SPEC 2).
+// ideal-dp: the exact optimum of MTPP (docs/model.md §1) by dynamic programming over the
+// ideals (down-closed sets) of the group-contracted DAG (docs/model.md §3.3).
 //
 // Problem: a partition is a chain of ideals 0 = I_0 <= I_1 <= ... <= I_k = V,
 // stage b being the block I_b \ I_{b-1}. With dp[b][I] the smallest bottleneck
@@ -29,9 +29,9 @@
 // Deterministic: yes (the incumbent comes from a seeded slicegraph).
 // Reference: Tarnawski, Phanishayee, Devanur, Mahajan, Nina Paravecino,
 // "Efficient algorithms for device placement of DNN graph operators",
-// NeurIPS 2020 (msr-fiddle/dnn-partitioning); SPEC 2.
+// NeurIPS 2020 (msr-fiddle/dnn-partitioning); docs/model.md §3.3.
 //
-// Example (SPEC 1, k = 3): the ideals of a->b, a->c, {b,c}->d are {}, {a},
+// Example (docs/model.md §1.5, k = 3): the ideals of a->b, a->c, {b,c}->d are {}, {a},
 // {a,b}, {a,c}, {a,b,c}, V; the chain {a} < {a,c} < V gives blocks {a}, {c},
 // {b, d} costing 3, 7, 7: T = 7, proven optimal.
 

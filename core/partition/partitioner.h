@@ -1,5 +1,5 @@
 #pragma once
-// The one interface behind every partitioner of SPEC 2 (slice, slicegraph,
+// The one interface behind every partitioner of docs/model.md §3 (slice, slicegraph,
 // ideal-dp, mip, refine, balanced-work, uniform, auto). The GUI calls
 // runPartitioner() off its thread; the CLI calls it directly.
 

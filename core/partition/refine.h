@@ -1,5 +1,5 @@
 #pragma once
-// refine: local search on a feasible partition (SPEC 2), applied after any method.
+// refine: local search on a feasible partition (docs/model.md §3.5), applied after any method.
 //
 // Problem: given a feasible partition, lower (bottleneck T, number of stages
 // costing T) lexicographically by moving units across stage boundaries. A unit
@@ -25,13 +25,13 @@
 //
 // Deterministic: yes (scan order by unit index; ties keep the first; the
 // iterated search draws from its own seeded generator).
-// Reference: the "refine" step of SPEC 2; it plays the role of the FM-style
+// Reference: docs/model.md §3.5; it plays the role of the FM-style
 // boundary refinement of multilevel partitioners (e.g. KaHyPar), restricted to
 // moves that keep stages ordered; the iterated descent is iterated local search
 // (Lourenco, Martin, Stutzle, "Iterated local search", Handbook of
 // Metaheuristics, 2003).
 //
-// Example (SPEC 1, B = 1, k = 2): from {a} | {b, c, d} (costs 3 and 9) moving b
+// Example (docs/model.md §1.5, B = 1, k = 2): from {a} | {b, c, d} (costs 3 and 9) moving b
 // to stage 1 gives {a, b} | {c, d}, costs 8 and 8: T drops from 9 to 8.
 
 #include "core/cost/cost_params.h"

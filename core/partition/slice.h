@@ -1,6 +1,6 @@
 #pragma once
 // slice: the optimal cut of ONE fixed topological order into at most k
-// contiguous segments (SPEC 2), honouring groups and the memory limit.
+// contiguous segments (docs/model.md §3.1), honouring groups and the memory limit.
 //
 // Problem. Positions 0..n-1 of the order; segment [i, j) is a stage. A cut c
 // (between positions c-1 and c) is forbidden when a group has members on both
@@ -66,9 +66,9 @@
 // Deterministic: yes (no randomness; an end goes to the first start, in
 // order, that reaches it at the smallest level).
 // Reference: Archer, Fahrbach, Liu, Prabhu, arXiv 2311.03703, the "slice" step
-// of SliceGraph; SPEC 2.
+// of SliceGraph; docs/model.md §3.1.
 //
-// Example (SPEC 1, B = 1): the order a, b, c, d at k = 2 gives {a, b} | {c, d},
+// Example (docs/model.md §1.5, B = 1): the order a, b, c, d at k = 2 gives {a, b} | {c, d},
 // T = 8. At k = 3 it still gives 8 ({a} | {b} | {c, d} costs 3, 6, 8), while
 // the order a, c, b, d reaches the optimum 7 ({a} | {c} | {b, d}): the order
 // matters, which is what slicegraph searches over.

@@ -1,8 +1,8 @@
 #pragma once
 // slicegraph: a biased random-key genetic algorithm (BRKGA) over topological
-// orders, each decoded by the optimal slice (SPEC 2).
+// orders, each decoded by the optimal slice (docs/model.md §3.2).
 //
-// Problem: MTPP (SPEC 1) heuristically: search the space of topological orders
+// Problem: MTPP (docs/model.md §1) heuristically: search the space of topological orders
 // for one whose optimal cut into <= k segments has the smallest bottleneck.
 //
 // Chromosome: one key in [0, 1) per unit (a node of the group-contracted graph,
@@ -53,7 +53,7 @@
 // between chromosomes while a population is drawn, so the work after a stop
 // request is a few ms of CPU (bench_ui cancel measures the explorer's Cancel).
 //
-// Example (SPEC 1, k = 3): the default order a, b, c, d slices to T = 8; the
+// Example (docs/model.md §1.5, k = 3): the default order a, b, c, d slices to T = 8; the
 // keys (0.1, 0.7, 0.3, 0.9) decode to a, c, b, d which slices to the optimum 7.
 
 #include "core/cost/cost_params.h"

@@ -1,4 +1,4 @@
-// Lower bounds of SPEC 2: every bound is checked never to exceed the
+// Lower bounds of docs/model.md §4: every bound is checked never to exceed the
 // brute-force optimum on random graphs (groups, memory limits, overflow), the
 // exact MIP must equal it whenever CBC proves optimality, and infeasible
 // instances are reported as such with a reason. The cover bound: a probe never
@@ -116,7 +116,7 @@ private slots:
         const BoundResult best = bound(g, p, k, "best");
         QVERIFY(same(best.lowerBound, optimum));
         QCOMPARE(best.provenBy.empty(), false);
-        // Guess is exact for k <= 3 (SPEC 2 note in guess.h).
+        // Guess is exact for k <= 3 (docs/model.md §4.6; the note in guess.h).
         QVERIFY(same(bound(g, p, k, "guess").lowerBound, optimum));
     }
 

@@ -53,7 +53,7 @@ private slots:
 
     void partitionSliceWorkedExample()
     {
-        // The default order a, b, c, d cut optimally at k = 2 is {a, b} | {c, d} = 8 (SPEC 1).
+        // The default order a, b, c, d cut optimally at k = 2 is {a, b} | {c, d} = 8 (docs/model.md §1.5).
         const std::string out = path("p2.json");
         Run r = cli({"partition", m_example, "-k", "2", "--method", "slice", "--json", "-o", out});
         QCOMPARE(r.code, 0);

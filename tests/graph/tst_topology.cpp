@@ -28,7 +28,7 @@ Graph buildGraph(const std::vector<NodeSpec> &nodes, const std::vector<std::pair
     return std::move(g).value();
 }
 
-// Structural validity (SPEC 1 constraints 1 and 2; memory is not topology).
+// Structural validity (docs/model.md §1.2, rules 1 and 2; memory is not topology).
 bool structurallyValid(const Graph &g, const std::vector<int32_t> &stage)
 {
     for (auto [a, b] : g.edges())

@@ -372,7 +372,7 @@ void TestExports::placementNumbers()
     const QJsonArray fpgas = o["fpgas"].toArray();
     QCOMPARE(fpgas[0].toObject()["nodes"].toArray(), (QJsonArray{0, 1}));
     QCOMPARE(fpgas[1].toObject()["nodes"].toArray(), (QJsonArray{2, 3}));
-    QCOMPARE(fpgas[0].toObject()["load"].toDouble(), 8.0); // SPEC 1: both stages cost 8
+    QCOMPARE(fpgas[0].toObject()["load"].toDouble(), 8.0); // docs/model.md §1.5: both stages cost 8
     QCOMPARE(fpgas[1].toObject()["load"].toDouble(), 8.0);
 
     // Integer ids are used as they are (not the index), and read back through the ids.
@@ -476,7 +476,7 @@ void TestExports::csvQuotingAndRandom()
 void TestExports::modelExplorerOverlay()
 {
     const Graph g = test::specExample();
-    const Partition p(std::vector<int32_t>{0, 2, 1, 2}, 3); // {a} | {c} | {b, d}: SPEC 1's k = 3 optimum
+    const Partition p(std::vector<int32_t>{0, 2, 1, 2}, 3); // {a} | {c} | {b, d}: docs/model.md §1.5's k = 3 optimum
     const CostParams params;
 
     QJsonObject o = parseObject(exportModelExplorerOverlay(g, params, p, OverlayMetric::Stage));

@@ -310,7 +310,7 @@ private slots:
 
     void handWrittenJsonReadsAsSpecified()
     {
-        // SPEC 3's example, with only the required fields on the second node.
+        // The pipecut JSON example of docs/model.md §5, with only the required fields on the second node.
         const std::string text = R"({"format": "pipecut-graph", "version": 1, "name": "tiny", "bandwidth": 2.0,
             "memory_limit": null, "units": {"time": "ms", "size": "bytes"},
             "nodes": [{"id": "n1", "op": "MatMul", "work": 0.7, "out": 2048, "param": 0,

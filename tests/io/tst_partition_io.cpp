@@ -1,4 +1,4 @@
-// Partition files (SPEC 4) and the Microsoft expert placements.
+// Partition files (docs/model.md §6) and the Microsoft expert placements.
 #include "core/cost/evaluate.h"
 #include "core/io/graph_io.h"
 #include "tests/support/test_graphs.h"
@@ -54,7 +54,7 @@ private slots:
         QCOMPARE(index(p->stage(*g.find("a"))), 0);
         QCOMPARE(index(p->stage(*g.find("c"))), 1);
         QCOMPARE(index(p->stage(*g.find("d"))), 2);
-        // SPEC 1's k = 3 optimum.
+        // The k = 3 optimum of docs/model.md §1.5.
         QCOMPARE(evaluate(g, CostParams::fromGraph(g), *p).bottleneck, 7.0);
     }
 

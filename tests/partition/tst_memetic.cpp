@@ -59,7 +59,7 @@ private slots:
     void wideGeneratedGraphsValid();
 };
 
-// SPEC 1, k = 3: the optimum 7 ({a} | {c} | {b, d}).
+// docs/model.md §1.5, k = 3: the optimum 7 ({a} | {c} | {b, d}).
 void TestMemetic::specExample()
 {
     const Graph g = pipecut::test::specExample();

@@ -1,5 +1,5 @@
 // Partitioners against brute force on small random graphs (groups, memory
-// limits, zero-cost nodes), the SPEC 1 worked example, infeasible instances and
+// limits, zero-cost nodes), the worked example of docs/model.md §1.5, infeasible instances and
 // determinism. Every failure prints the instance.
 
 #include "core/cost/evaluate.h"

@@ -50,7 +50,7 @@ QStringList svgTexts(const QByteArray &svg)
     return texts;
 }
 
-// SPEC 1's example at k = 2 with {a, b} | {c, d}: both stages cost 8.
+// The example of docs/model.md §1.5 at k = 2 with {a, b} | {c, d}: both stages cost 8.
 Partition specSplit()
 {
     return Partition({ 0, 0, 1, 1 }, 2);
@@ -83,7 +83,7 @@ private slots:
         const Graph g = test::specExample();
         const ReportData d = build(g, { specSplit() });
         QCOMPARE(d.sides.front().evaluation.bottleneck, 8.0);
-        QCOMPARE(d.lowerBound, 8.0); // the optimum at k = 2 (SPEC 1)
+        QCOMPARE(d.lowerBound, 8.0); // the optimum at k = 2 (docs/model.md §1.5)
         QVERIFY(d.boundOptimal);
         QCOMPARE(d.date, std::string("2026-12-28"));
         const QString svgPath = m_dir.filePath("small.svg");

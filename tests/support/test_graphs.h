@@ -13,7 +13,7 @@
 
 namespace pipecut::test {
 
-// SPEC 1's worked example: a(2,1) b(3,2) c(4,2) d(1,0); a->b, a->c, b->d, c->d.
+// The worked example of docs/model.md §1.5: a(2,1) b(3,2) c(4,2) d(1,0); a->b, a->c, b->d, c->d.
 Graph specExample();
 
 struct RandomGraphOptions {
