@@ -1,4 +1,4 @@
-// Figures for the engine foundation (issue 2): full evaluation and incremental
+// Figures for the engine foundation: full evaluation and incremental
 // single-node moves at 10k, 100k and 1M generated nodes, and load times.
 // Prints medians of several runs. Usage: bench_eval [max_nodes] [corpus_file...]
 #include "core/cost/evaluate.h"

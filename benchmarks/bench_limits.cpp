@@ -1,5 +1,5 @@
-// How closely every long method meets its time limit (issue 8: "time limits
-// are met within 10 %"): each partition and bound method runs on an instance
+// How closely every long method meets its time limit (the promise: "time
+// limits are met within 10 %"): each partition and bound method runs on an instance
 // big enough to need the whole limit (the instances of
 // tests/reliability/tst_stop_latency.cpp), several times per limit; prints the
 // median and the worst wall time of the call and their ratio to the limit.

@@ -1,4 +1,4 @@
-// ONNX import figures (issue 6): for each model, node count, total GFLOPs,
+// ONNX import figures: for each model, node count, total GFLOPs,
 // parameter bytes, load time (median of several loads), and the partition at
 // k = 4 with its gap to the best lower bound.
 //

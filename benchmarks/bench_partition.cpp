@@ -1,4 +1,4 @@
-// Figures for the partitioners (issue 3). Prints, never asserts.
+// Figures for the partitioners. Prints, never asserts.
 //
 //   bench_partition [table] [slice] [ideals] [options]
 //     table   cost and seconds per method over the corpus graphs and k, ratio to

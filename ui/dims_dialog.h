@@ -1,5 +1,5 @@
 #pragma once
-// ONNX symbolic dimensions (issue 6): the dialog shown when a model has
+// ONNX symbolic dimensions: the dialog shown when a model has
 // dimensions without a value (batch, sequence length, anonymous INPUT:AXIS),
 // the GUI twin of `--dim NAME=VALUE`. Values are remembered per name
 // (QSettings group "onnx/dims") and offered again for the next model.

@@ -1,5 +1,5 @@
 #pragma once
-// Per-operator FLOP rules for ONNX import (SPEC 3, issue 6).
+// Per-operator FLOP rules for ONNX import (SPEC 3).
 //
 // Problem: estimate the floating-point operations of one ONNX operator at
 // inference time from its attributes and the (fully resolved) shapes of its

@@ -1,5 +1,5 @@
 #pragma once
-// ONNX import (SPEC 3, issue 6): an ONNX model becomes a pipecut graph whose
+// ONNX import (SPEC 3): an ONNX model becomes a pipecut graph whose
 // nodes are the model's operators, costed by FLOP and byte rules under a device
 // profile.
 //

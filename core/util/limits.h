@@ -1,5 +1,5 @@
 #pragma once
-// Resource limits for untrusted files and exhaustive methods (issue 8; README
+// Resource limits for untrusted files and exhaustive methods (README
 // "Untrusted files"). Each is a field of the options struct of the step it
 // bounds, 0 meaning the default below; every refusal names the limit and its
 // value. The CLI sets them with --max-nodes, --max-edges, --max-file-size

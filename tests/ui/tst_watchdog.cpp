@@ -1,5 +1,5 @@
 // The window keeps answering while a solve, a lower bound and a layout run
-// together on a large graph (issue 8): a watchdog on the GUI thread measures
+// together on a large graph: a watchdog on the GUI thread measures
 // the longest time between two turns of the event loop while a generated
 // 20,000-node transformer is partitioned (slicegraph), bounded (best) and laid
 // out again node by node (every scope expanded: 20,000 boxes and their edges
@@ -43,8 +43,7 @@ namespace {
 
 constexpr qint64 kSlack = pipecut::test::kUnderSanitizer ? 3 : 1;
 constexpr qint64 kMaxBlockMs = 100 * kSlack;
-// A stop request is honoured within one second of the jobs' own running time
-// (issue 8).
+// A stop request is honoured within one second of the jobs' own running time.
 constexpr double kMaxStopCpuMs = 1000.0 * kSlack;
 
 double cpuMs(int who)

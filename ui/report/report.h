@@ -1,5 +1,5 @@
 #pragma once
-// The rendered report of a partition (issue 7), the same from the explorer
+// The rendered report of a partition, the same from the explorer
 // (File > Export Report) and from `pipecut-cli report`: the model's name and
 // size, the cost parameters, the graph drawn in stage colours (collapsed by
 // scope when large), the stage table, per-stage bars against the lower-bound
