@@ -1,4 +1,4 @@
-// Lower bounds as a fraction of the best partition found (after
+// Lower bounds as a fraction of the best partition found (the table of
 // Archer et al., arXiv 2311.03703, Table 2): for each corpus graph and k,
 // every bound method runs with the per-instance time limit; the best
 // partition is the best of runPartitioner("auto") (on generated graphs also

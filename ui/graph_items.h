@@ -97,7 +97,7 @@ private:
     QPainterPath m_path;
     // Long edges (a skip connection across a tall drawing) are drawn only
     // where they cross the exposed rect: stroking a path of 100,000 pixels to
-    // show 200 of them is what made the view slow on large graphs. The curve
+    // show 200 of them makes the view slow on large graphs. The curve
     // is monotone along the layout direction, so the visible parameter range
     // is found by bisection and that piece of the cubic drawn alone.
     bool m_long = false;

@@ -242,7 +242,7 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     t->setAntialiased(false);
     // Level and upright segments need no joins: drawn one by one they cost a
     // fraction of stroking the polyline, whose hundreds of points (two per
-    // edit) made a long session's every edit slower.
+    // edit) would make a long session's every edit slower.
     m_history->setPlottingHint(QCP::phFastPolylines, true);
     t->setScatterStyle(discStyle(kWork, 2));
     moveLegendBelow(m_history);

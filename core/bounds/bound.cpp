@@ -232,7 +232,7 @@ private:
         raise(r);
     }
 
-    // ideal-dp (helper partition's exact DP): its optimum proves itself; a
+    // ideal-dp (the exact DP of core/partition/ideal_dp.h): its optimum proves itself; a
     // refusal (too many ideals) or a time-out proves nothing here.
     BoundResult idealDp(const StopToken &stop) const
     {

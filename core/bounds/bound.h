@@ -3,8 +3,8 @@
 // bottleneck, guess, mip, ideal-dp, best). Every bound is a proof: it never
 // exceeds the optimum bottleneck of the instance (graph, k, cost parameters).
 // Methods: combinatorial (combinatorial.h), anchor (anchor.h), bottleneck
-// (bottleneck.h), guess (guess.h), mip (exact_mip.h), ideal-dp (helper
-// partition's exact dynamic programme; its optimum proves itself) and best: the
+// (bottleneck.h), guess (guess.h), mip (exact_mip.h), ideal-dp (the exact
+// dynamic programme of core/partition/ideal_dp.h; its optimum proves itself) and best: the
 // strongest proof within the time limit, cheapest first, stopping once the
 // bound meets the incumbent. Results are cached (bound_cache.h).
 

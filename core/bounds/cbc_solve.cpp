@@ -70,7 +70,7 @@ namespace {
 constexpr int kPresolveColumnLimit = 20000;
 // Threads only for models up to this many columns (a 300-node random wiring's
 // cover pricing has 1,190): on the 3,000-node transformer's, the threads'
-// node LPs ran on past the time limit (bench_limits: 5 s limits ended after
+// node LPs run on past the time limit (bench_limits: 5 s limits end after
 // up to 5.60 s with them, 5.30 s without).
 constexpr int kThreadedColumnLimit = 5000;
 constexpr double kSearchReserveFraction = 0.1;
@@ -227,7 +227,7 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     LpWatch lpWatch(watch);
     solver.getModelPtr()->passInEventHandler(&lpWatch);
     solver.loadProblem(matrix, colLo.data(), colUp.data(), m.m_obj.data(), rowLo.data(), rowUp.data());
-    // Clp's presolve cannot be interrupted (no event fires inside it) and took
+    // Clp's presolve cannot be interrupted (no event fires inside it) and takes
     // 25 s on the 90,000-column anchor model of a 20,000-node graph under a 4 s
     // limit: past a size where it may exceed a second, the simplex (whose
     // iterations LpWatch can stop) starts without it.
@@ -339,8 +339,8 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     watch->inSearch = true;
     // CBC's first cut pass at the root (the generators, above all probing)
     // fires no event: on the 80,000-column anchor model of a 20,000-node
-    // graph it took 2.3 s after a 4.5 s initial LP, and a search started with
-    // 1.3 s left ended 1.8 s past a 7 s limit. Both scale with the model and
+    // graph it takes 2.3 s after a 4.5 s initial LP, so a search started with
+    // 1.3 s left ends 1.8 s past a 7 s limit. Both scale with the model and
     // the machine's load alike, so a search needs at least as long as the
     // initial LP took.
     const bool noTimeForRoot =

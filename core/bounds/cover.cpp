@@ -554,7 +554,7 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
         lp->loadProblem(matrix, zeros.data(), upper.data(), cost.data(), ones.data(), upper.data());
     }
     // Columns go in as one batch: Clp copies its matrix on every addColumn,
-    // which made rounds of 160 columns on 9,000 take 0.3 s (and a stop wait).
+    // so rounds of 160 columns on 9,000 would take 0.3 s (and delay a stop).
     auto addToMaster = [&](const std::vector<int> &batch) {
         std::vector<CoinBigIndex> starts{0};
         std::vector<int> rows;
@@ -705,9 +705,9 @@ BoundResult coverBound(const BoundContext &ctx)
     // blocks are inadmissible) and each proof raises the bound, so probes
     // step up from it by an eighth of the initial gap until one fails, then
     // bisect. A probe that times out counts as a failure. The step stays
-    // fixed: on 300-node random wirings at k = 16 every proof took 15 to 25 s
-    // whatever T, and a step doubled after each proof sent the second or
-    // third probe to a threshold it could not settle in the time left.
+    // fixed: a step that doubles after each proof sends the second or third
+    // probe to a threshold it cannot settle in the time left (on 300-node
+    // random wirings at k = 16 a proof costs about as much whatever T).
     const double step = (hi - lo) / 8;
     bool bisect = false;
     while (!ctx.stopped() && hi - lo > kBisectionGap * upper) {

@@ -36,9 +36,9 @@
 // anchor a minimum cut per candidate class; then per anchor up to 500 search
 // nodes of a few max flows on its window) and, when that settles nothing, a
 // CBC MIP with 2 binaries per class; refused past 5,000 classes (bitsets of
-// classes^2 / 8 bytes). On random-300-s1 at k = 16 the probe at T = 8.1
-// takes 9.8 s with the cut pricing, where the MIP alone did not settle it in
-// 400 s. The MIP runs on CBC's threads (one per core, at most four, for
+// classes^2 / 8 bytes). On random-300-s1 at k = 16 the cut pricing settles
+// in seconds probes the MIP alone does not settle in 400 s
+// (docs/benchmarks.md#bench_cover). The MIP runs on CBC's threads (one per core, at most four, for
 // models of at most 5,000 columns), so which admissible block it returns,
 // and from there the path of the column generation, depends on their
 // timing: the bound is valid on every path but not deterministic (it is,

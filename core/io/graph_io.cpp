@@ -322,8 +322,8 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options)
             return graph;
         }
     }
-    // Large regular files are mapped rather than copied (a quarter of the load
-    // time of a million-node file went to copying and zeroing its buffer).
+    // Large regular files are mapped rather than copied (copying and zeroing
+    // a buffer costs a quarter of the load time of a million-node file).
     if (MappedFile mapped(path); mapped.ok()) {
         if (static_cast<int64_t>(mapped.text().size()) > options.maxFileBytes)
             return makeError(path + ": the file has " + std::to_string(mapped.text().size()) +

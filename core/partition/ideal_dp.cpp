@@ -399,10 +399,10 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
         int b0 = 2;
         while (b0 <= levels && !(dp[at(J, b0 - 1)] < U))
             ++b0;
-        // A work-band pruning (the rest V \ J must fit in the stages after b)
-        // used to stand here; it lost the optimum on small random instances
-        // (a proven 9.37 where 8.27 exists), so every level is kept until it
-        // is re-derived with a test that catches that case.
+        // No work-band pruning here (the rest V \ J must fit in the stages
+        // after b): that pruning loses the optimum on small random instances
+        // (a proven 9.37 where 8.27 exists; tst_ideal_dp_regression), so every
+        // level is kept.
         const int bmax = levels;
         if (b0 > bmax)
             continue;

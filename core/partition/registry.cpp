@@ -35,7 +35,7 @@ Result<PartitionResult> runMip(const MethodContext &c)
 }
 
 // The registry, in the order the GUI lists the methods.
-// "mip" (the exact MIP solved by CBC) belongs to helper "bounds": it is added
+// "mip" (the exact MIP solved by CBC) belongs to core/bounds: it is added
 // here as {"mip", runMip} with its declaration in core/bounds/exact_mip.h.
 const std::vector<MethodEntry> &entries()
 {

@@ -22,9 +22,9 @@
 // nothing of u (comm in is A(i) minus the second kind). So there are at most
 // I <= n + m intervals, however long the tensors stay live: the cost of a
 // 100,000-node U-Net whose skip tensors span most of the order is O(n + m),
-// not O(sum of live lengths). (The earlier scheme stored, per start, the
-// events of every tensor live there: O(sum over cuts of the cut width), 10^8
-// and more on such graphs.)
+// not O(sum of live lengths). (Storing, per start, the events of every
+// tensor live there would cost O(sum over cuts of the cut width), 10^8 and
+// more on such graphs.)
 //
 // Algorithm. Bisection on the bottleneck T, alternating with a probe just
 // below the incumbent. Feasibility of T is a breadth-first search over cut
@@ -54,10 +54,8 @@
 // O(log n) per end reached. Near the optimum the levels are bands of about
 // n/k positions, so a test costs O((n + I) log n) in practice, and
 // O(k (n + I) log n) at worst (levels spanning the whole order); about 15-30
-// tests at the default relative tolerance 1e-10. Memory O(n + I). Measured
-// (bench_partition slice, k = 16, one core): 2,000-node generated U-Net about
-// 4 ms, 100,000-node U-Net about 0.3 s of CPU (the earlier per-start events
-// needed minutes there). The plain incremental sweep (O(sum over the window
+// tests at the default relative tolerance 1e-10. Memory O(n + I). Figures:
+// bench_partition slice (docs/benchmarks.md#bench_partition-slice). The plain incremental sweep (O(sum over the window
 // of in-degrees) per start) needs no precomputation: given k, solve() sweeps
 // first and switches to the intervals once the sweeps have scanned
 // 2 (n + m) positions and edges; forceSweep keeps the sweep (the reference

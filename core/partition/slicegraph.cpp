@@ -100,7 +100,7 @@ public:
     // order of a 20,000-node graph is some 45 ms of CPU, a threshold test
     // about 1.5 ms, and a job thread of the explorer runs at a tenth of the
     // GUI's priority, so on a loaded machine whole evaluations after a Cancel
-    // took seconds.
+    // would take seconds.
     // Unless `mustFinish` (the default order, the run's answer of last
     // resort), a stop between the phases abandons the evaluation (not done).
     void evaluate(const Keys &keys, Evaluated &e, double cutoff, const StopToken &stop, const Deadline &deadline,

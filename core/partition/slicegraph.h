@@ -35,9 +35,9 @@
 //   2,000,000 / (n + m) iterations; under a time limit the search stops at 90 %
 //   of the remaining time, and when that stop came before the budget ran out
 //   the polish iterates until the limit.
-// Measured (bench_partition wide, 300-node generated graphs, 2 cores shared,
-// equal wall time): on the random family at k = 16 bottlenecks 5-14 % lower
-// than the plain BRKGA at 2 s and 10 s; equal on inception and moe (see README).
+// The memetic parts pay off on wide, communication-heavy graphs (the random
+// family) and cost nothing elsewhere: bench_partition wide
+// (docs/benchmarks.md#bench_partition-wide).
 //
 // Budgets: population x generations evaluations, named as in Archer et al.
 // (brkga-100 = 10x10, brkga-10000 = 100x100). Complexity: P*G decodes, each

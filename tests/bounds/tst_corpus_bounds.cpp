@@ -1,4 +1,4 @@
-// On small corpus graphs, the exact MIP (CBC) and ideal-dp (helper partition's
+// On small corpus graphs, the exact MIP (CBC) and ideal-dp (the partitioner's
 // exact DP) must agree wherever both finish, and every relaxation must stay at
 // or below that optimum.
 #include "core/bounds/bound.h"

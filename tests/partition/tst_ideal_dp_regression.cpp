@@ -1,6 +1,6 @@
-// ideal-dp once proved 9.372 optimal on this 9-node instance whose optimum is
-// 8.27 (the heaviest node: no partition can do better, and slicegraph finds it).
-// The cause was a work-band pruning of DP levels; this keeps it from returning.
+// On this 9-node instance the optimum is 8.27 (the heaviest node: no partition
+// can do better, and slicegraph finds it); a work-band pruning of DP levels
+// makes ideal-dp claim 9.372 optimal here, so this keeps such a pruning out.
 #include "core/partition/partitioner.h"
 #include "tests/support/test_graphs.h"
 
