@@ -13,6 +13,7 @@
 #include "core/cost/cost_params.h"
 #include "core/cost/evaluate.h"
 #include "core/io/onnx_reader.h"
+#include "tests/onnx/model_builder.h"
 #include "tests/onnx/real_models.h"
 
 #include "onnx/onnx_pb.h"
@@ -30,53 +31,32 @@ using namespace pipecut;
 
 static std::string writeSynthetic(int blocks)
 {
-    onnx::ModelProto model;
-    model.set_ir_version(8);
-    auto *opset = model.add_opset_import();
-    opset->set_domain("");
-    opset->set_version(13);
-    onnx::GraphProto *g = model.mutable_graph();
-    g->set_name("synthetic-" + std::to_string(blocks));
-    auto *in = g->add_input();
-    in->set_name("x0");
-    auto *shape = in->mutable_type()->mutable_tensor_type();
-    shape->set_elem_type(onnx::TensorProto::FLOAT);
-    for (int64_t d : { 1, 128, 512 })
-        shape->mutable_shape()->add_dim()->set_dim_value(d);
-    auto weight = [&](const std::string &name, std::initializer_list<int64_t> dims) {
-        onnx::TensorProto *t = g->add_initializer();
-        t->set_name(name);
-        t->set_data_type(onnx::TensorProto::FLOAT);
-        for (int64_t d : dims)
-            t->add_dims(d);
-        t->set_data_location(onnx::TensorProto::EXTERNAL);
-        auto *loc = t->add_external_data();
+    test::OnnxModelBuilder m;
+    m.graph().set_name("synthetic-" + std::to_string(blocks));
+    m.input("x0", { "1", "128", "512" });
+    // Weights point to external data that is never read: only their sizes count.
+    auto weight = [&](const std::string &name, const std::vector<int64_t> &dims) {
+        onnx::TensorProto &t = m.init(name, dims);
+        t.clear_float_data();
+        t.set_data_location(onnx::TensorProto::EXTERNAL);
+        auto *loc = t.add_external_data();
         loc->set_key("location");
         loc->set_value("synthetic.bin");
-    };
-    auto node = [&](const char *op, std::vector<std::string> ins, const std::string &out, const std::string &name) {
-        onnx::NodeProto *n = g->add_node();
-        n->set_op_type(op);
-        n->set_name(name);
-        for (const std::string &i : ins)
-            n->add_input(i);
-        n->add_output(out);
     };
     std::string x = "x0";
     for (int b = 0; b < blocks; ++b) {
         const std::string p = "/block." + std::to_string(b) + "/";
         weight(p + "w", { 512, 512 });
         weight(p + "b", { 512 });
-        node("MatMul", { x, p + "w" }, p + "mm", p + "MatMul");
-        node("Add", { p + "mm", p + "b" }, p + "add", p + "Add");
+        m.node("MatMul", { x, p + "w" }, { p + "mm" }, p + "MatMul");
+        m.node("Add", { p + "mm", p + "b" }, { p + "add" }, p + "Add");
         x = p + "relu";
-        node("Relu", { p + "add" }, x, p + "Relu");
+        m.node("Relu", { p + "add" }, { x }, p + "Relu");
     }
-    g->add_output()->set_name(x);
+    m.output(x);
     const std::string path
         = (std::filesystem::temp_directory_path() / ("pipecut-synthetic-" + std::to_string(blocks) + ".onnx")).string();
-    std::ofstream out(path, std::ios::binary);
-    model.SerializeToOstream(&out);
+    m.save(path);
     return path;
 }
 

@@ -50,37 +50,24 @@ BoundResult bound(const Graph &g, const CostParams &params, int k, const std::st
 bool atMost(double bound, double optimum) { return bound <= optimum * (1 + 1e-6) + 1e-9; }
 bool same(double a, double b) { return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b)); }
 
+// n0 -> n1 -> ..., work 1 and out 1 each, the given parameters.
 Graph chain(const std::vector<double> &params, std::optional<double> memory)
 {
-    GraphBuilder b("chain");
+    std::vector<NodeSpec> nodes;
+    test::IndexEdges edges;
     for (size_t i = 0; i < params.size(); ++i) {
-        NodeSpec s;
-        s.id = "n" + std::to_string(i);
-        s.work = 1;
-        s.out = 1;
-        s.param = params[i];
-        b.addNode(s);
+        nodes.push_back({.id = "n" + std::to_string(i), .work = 1, .out = 1, .param = params[i]});
         if (i > 0)
-            b.addEdge(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
+            edges.emplace_back(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
     }
-    b.setMemoryLimit(memory);
-    return std::move(b.build()).value();
+    return test::graphFromEdges("chain", nodes, edges, memory);
 }
 
 // a -> b -> c, work 1 each, no communication (cover.h's example).
 Graph chain3()
 {
-    GraphBuilder b("chain3");
-    for (const char *id : {"a", "b", "c"}) {
-        NodeSpec s;
-        s.id = id;
-        s.work = 1;
-        s.out = 0;
-        b.addNode(s);
-    }
-    b.addEdge(0, 1);
-    b.addEdge(1, 2);
-    return std::move(b.build()).value();
+    return test::graphFromEdges("chain3", {{.id = "a", .work = 1}, {.id = "b", .work = 1}, {.id = "c", .work = 1}},
+                                {{0, 1}, {1, 2}});
 }
 
 } // namespace
@@ -188,19 +175,12 @@ private slots:
         if (kind == "node") {
             g = chain({1, 5, 1}, 3.0);
         } else if (kind == "group") {
-            GraphBuilder b("group");
-            for (int i = 0; i < 3; ++i) {
-                NodeSpec s;
-                s.id = "n" + std::to_string(i);
-                s.work = 1;
-                s.param = 2;
-                s.group = i == 1 ? "" : "g"; // n1 lies on the path n0 -> n1 -> n2
-                b.addNode(s);
-            }
-            b.addEdge(0, 1);
-            b.addEdge(1, 2);
-            b.setMemoryLimit(5.0);
-            g = std::move(b.build()).value();
+            // n1 lies on the path n0 -> n1 -> n2 between the group's members.
+            g = test::graphFromEdges("group",
+                                     {{.id = "n0", .group = "g", .work = 1, .param = 2},
+                                      {.id = "n1", .work = 1, .param = 2},
+                                      {.id = "n2", .group = "g", .work = 1, .param = 2}},
+                                     {{0, 1}, {1, 2}}, 5.0);
         } else if (kind == "total") {
             g = chain({2, 2, 2, 2}, 3.0);
         } else {

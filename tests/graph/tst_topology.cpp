@@ -15,17 +15,9 @@ using namespace pipecut;
 
 namespace {
 
-Graph buildGraph(const std::vector<NodeSpec> &nodes, const std::vector<std::pair<std::string, std::string>> &edges)
+Graph buildGraph(const std::vector<NodeSpec> &nodes, const test::IdEdges &edges)
 {
-    GraphBuilder b("hand-made");
-    for (const NodeSpec &s : nodes)
-        b.addNode(s);
-    for (const auto &[u, v] : edges)
-        b.addEdge(u, v);
-    auto g = b.build();
-    if (!g.ok())
-        qFatal("%s", g.error().c_str());
-    return std::move(g).value();
+    return test::graphFromIdEdges("hand-made", nodes, edges);
 }
 
 // Structural validity (docs/model.md §1.2, rules 1 and 2; memory is not topology).

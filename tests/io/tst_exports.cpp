@@ -85,18 +85,13 @@ std::vector<NodeId> defaultOrder(const Graph &g)
     return {order.begin(), order.end()};
 }
 
-Graph buildGraph(const std::vector<std::string> &ids, const std::vector<std::pair<int, int>> &edges)
+// Node i: work i + 1, out 0.5 (i mod 3), param i.
+Graph buildGraph(const std::vector<std::string> &ids, const test::IndexEdges &edges)
 {
-    GraphBuilder b("test");
-    b.setName("test");
+    std::vector<NodeSpec> nodes;
     for (size_t i = 0; i < ids.size(); ++i)
-        b.addNode({.id = ids[i], .work = double(i + 1), .out = 0.5 * double(i % 3), .param = double(i)});
-    for (auto [u, v] : edges)
-        b.addEdge(u, v);
-    auto g = b.build();
-    if (!g)
-        qFatal("%s", g.error().c_str());
-    return std::move(g).value();
+        nodes.push_back({.id = ids[i], .work = double(i + 1), .out = 0.5 * double(i % 3), .param = double(i)});
+    return test::graphFromEdges("test", nodes, edges);
 }
 
 // RFC 4180 reader: records of fields; quoted fields may hold commas, quotes

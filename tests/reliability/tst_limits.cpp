@@ -24,20 +24,20 @@ using test::cli;
 // Three parallel chains of 12 between a source and a sink: 13^3 + 2 ideals.
 Graph chains()
 {
-    GraphBuilder b("chains");
-    const int32_t source = b.addNode({.id = "s", .work = 1, .out = 1});
-    const int32_t sink = b.addNode({.id = "t", .work = 1, .out = 1});
+    std::vector<NodeSpec> nodes = {{.id = "s", .work = 1, .out = 1}, {.id = "t", .work = 1, .out = 1}};
+    test::IndexEdges edges;
     for (int c = 0; c < 3; ++c) {
-        int32_t prev = source;
+        int32_t prev = 0; // the source
         for (int i = 0; i < 12; ++i) {
-            const int32_t v = b.addNode({.id = "c" + std::to_string(c) + "_" + std::to_string(i),
-                                         .work = 1.0 + (i + c) % 4, .out = 1.0 + i % 3});
-            b.addEdge(prev, v);
+            const auto v = static_cast<int32_t>(nodes.size());
+            nodes.push_back({.id = "c" + std::to_string(c) + "_" + std::to_string(i), .work = 1.0 + (i + c) % 4,
+                             .out = 1.0 + i % 3});
+            edges.emplace_back(prev, v);
             prev = v;
         }
-        b.addEdge(prev, sink);
+        edges.emplace_back(prev, 1); // the sink
     }
-    return b.build().value();
+    return test::graphFromEdges("chains", nodes, edges);
 }
 
 } // namespace

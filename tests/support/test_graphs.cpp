@@ -2,6 +2,8 @@
 
 #include "core/cost/evaluate.h"
 
+#include <QtGlobal>
+
 #include <algorithm>
 #include <functional>
 #include <limits>
@@ -10,20 +12,47 @@
 
 namespace pipecut::test {
 
+namespace {
+
+template <typename Edges>
+Graph buildOrAbort(const std::string &name, const std::vector<NodeSpec> &nodes, const Edges &edges,
+                   std::optional<double> memoryLimit)
+{
+    GraphBuilder b(name);
+    b.setName(name);
+    for (const NodeSpec &s : nodes)
+        b.addNode(s);
+    for (const auto &[u, v] : edges)
+        b.addEdge(u, v);
+    b.setMemoryLimit(memoryLimit);
+    auto g = b.build();
+    if (!g.ok())
+        qFatal("%s: %s", name.c_str(), g.error().c_str());
+    return std::move(g).value();
+}
+
+} // namespace
+
+Graph graphFromEdges(const std::string &name, const std::vector<NodeSpec> &nodes, const IndexEdges &edges,
+                     std::optional<double> memoryLimit)
+{
+    return buildOrAbort(name, nodes, edges, memoryLimit);
+}
+
+Graph graphFromIdEdges(const std::string &name, const std::vector<NodeSpec> &nodes, const IdEdges &edges,
+                       std::optional<double> memoryLimit)
+{
+    return buildOrAbort(name, nodes, edges, memoryLimit);
+}
+
 Graph specExample()
 {
-    GraphBuilder b("spec-example");
-    b.setName("spec-example");
-    b.addNode({.id = "a", .op = "", .scope = "", .group = "", .work = 2, .out = 1});
-    b.addNode({.id = "b", .op = "", .scope = "", .group = "", .work = 3, .out = 2});
-    b.addNode({.id = "c", .op = "", .scope = "", .group = "", .work = 4, .out = 2});
-    b.addNode({.id = "d", .op = "", .scope = "", .group = "", .work = 1, .out = 0});
-    b.addEdge("a", "b");
-    b.addEdge("a", "c");
-    b.addEdge("b", "d");
-    b.addEdge("c", "d");
-    auto g = b.build();
-    return std::move(g).value();
+    return graphFromIdEdges("spec-example",
+                            { { .id = "a", .work = 2, .out = 1 },
+                              { .id = "b", .work = 3, .out = 2 },
+                              { .id = "c", .work = 4, .out = 2 },
+                              { .id = "d", .work = 1, .out = 0 } },
+                            { { "a", "b" }, { "a", "c" }, { "b", "d" }, { "c", "d" } });
 }
 
 Graph randomGraph(std::mt19937_64 &rng, const RandomGraphOptions &o)

@@ -10,8 +10,19 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pipecut::test {
+
+// Hand-made graphs: node specs plus edges, by node index or by id; a builder
+// error aborts the test with its message. `memoryLimit` becomes the graph's default.
+using IndexEdges = std::vector<std::pair<int32_t, int32_t>>;
+using IdEdges = std::vector<std::pair<std::string, std::string>>;
+Graph graphFromEdges(const std::string &name, const std::vector<NodeSpec> &nodes, const IndexEdges &edges,
+                     std::optional<double> memoryLimit = std::nullopt);
+Graph graphFromIdEdges(const std::string &name, const std::vector<NodeSpec> &nodes, const IdEdges &edges,
+                       std::optional<double> memoryLimit = std::nullopt);
 
 // The worked example of docs/model.md §1.5: a(2,1) b(3,2) c(4,2) d(1,0); a->b, a->c, b->d, c->d.
 Graph specExample();
