@@ -33,7 +33,15 @@ void Document::notify(DocumentChange change)
     emit changed(change);
 }
 
-BoundKey Document::boundKey(int k, const CostParams &params) const
+QString Document::boundKey(int k, const CostParams &params)
+{
+    BoundKey key;
+    key.k = k;
+    key.params = params;
+    return QString::fromStdString(key.text());
+}
+
+BoundKey Document::cacheKey(int k, const CostParams &params) const
 {
     BoundKey key;
     key.graph = m_graphFingerprint;
@@ -46,7 +54,7 @@ const BoundInfo *Document::bound() const
 {
     if (!hasGraph())
         return nullptr;
-    const auto proof = m_bounds.proof(boundKey(k(), m_params));
+    const auto proof = m_bounds.proof(cacheKey(k(), m_params));
     if (!proof)
         return nullptr;
     m_bound = BoundInfo{proof->lowerBound, QString::fromStdString(proof->provenBy), proof->seconds};
@@ -105,7 +113,7 @@ void Document::setBound(int k, const CostParams &params, double lowerBound, cons
 {
     if (!hasGraph())
         return;
-    if (!m_bounds.recordProof(boundKey(k, params), {lowerBound, provenBy.toStdString(), seconds}))
+    if (!m_bounds.recordProof(cacheKey(k, params), {lowerBound, provenBy.toStdString(), seconds}))
         return; // keep the stronger proof
     if (k == this->k() && params == m_params) {
         notify({DocumentChange::Bound, {}});
@@ -123,9 +131,9 @@ void Document::setBoundRunning(bool running)
 
 void Document::forgetBound()
 {
-    if (!hasGraph() || !m_bounds.proof(boundKey(k(), m_params)))
+    if (!hasGraph() || !m_bounds.proof(cacheKey(k(), m_params)))
         return;
-    m_bounds.forgetProof(boundKey(k(), m_params));
+    m_bounds.forgetProof(cacheKey(k(), m_params));
     notify({DocumentChange::Bound, {}});
 }
 

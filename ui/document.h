@@ -84,6 +84,8 @@ public:
     QString sizeUnit() const;
     QUndoStack *undoStack() { return &m_undo; }
 
+    // A text naming (k, every cost parameter): equal for the same bound problem on this graph.
+    static QString boundKey(int k, const CostParams &params);
     // The best bound proven for the current (graph, k, params), if any (kept
     // in BoundCache::global(); valid until the next call).
     const BoundInfo *bound() const;
@@ -128,7 +130,7 @@ private:
     QString m_filePath;
     CostParams m_params;
     std::unique_ptr<IncrementalEvaluator> m_evaluator;
-    BoundKey boundKey(int k, const CostParams &params) const;
+    BoundKey cacheKey(int k, const CostParams &params) const;
 
     BoundCache &m_bounds = BoundCache::global(); // proofs under (graph fingerprint, k, params)
     uint64_t m_graphFingerprint = 0;
