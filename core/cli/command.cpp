@@ -30,23 +30,20 @@ constexpr ExitRow kExitTable[] = {
      "or breaks a rule"},
     {ErrorKind::Infeasible, kExitBadInput, "no valid partition exists (memory limit, groups)"},
     {ErrorKind::LimitExceeded, kExitBadInput,
-     "the input is over a resource limit: the graph file, or the model of the method asked for (the message names "
-     "the option that raises it)"},
+     "over a resource limit: a graph file over --max-nodes, --max-edges or --max-file-size, a method asked for "
+     "whose model is over --max-ideals, --max-mip-columns or --memory-budget"},
 };
 
-// The option that raises each resource limit.
+// The option that raises an input limit, which the reader's message cannot
+// name. The solvers' refusals already name their limit (the cap, the budget).
 const char *limitOption(ResourceLimit limit)
 {
     switch (limit) {
-    case ResourceLimit::None: return nullptr;
     case ResourceLimit::Nodes: return "--max-nodes";
     case ResourceLimit::Edges: return "--max-edges";
     case ResourceLimit::FileSize: return "--max-file-size";
-    case ResourceLimit::Ideals: return "--max-ideals";
-    case ResourceLimit::MipColumns: return "--max-mip-columns";
-    case ResourceLimit::MemoryBudget: return "--memory-budget";
+    default: return nullptr;
     }
-    return nullptr;
 }
 
 // A positive count or byte size: digits with an optional K, M, G or T suffix (powers of 1024).
