@@ -33,23 +33,32 @@ void Document::notify(DocumentChange change)
     emit changed(change);
 }
 
-QString Document::boundKey(int k, const CostParams &p)
+QString Document::boundKey(int k, const CostParams &params)
 {
-    return QStringLiteral("%1|%2|%3|%4|%5|%6")
-        .arg(k)
-        .arg(p.bandwidth, 0, 'g', 17)
-        .arg(p.memoryLimit ? *p.memoryLimit : -1.0, 0, 'g', 17)
-        .arg(p.overflow)
-        .arg(p.fastMemory, 0, 'g', 17)
-        .arg(p.slowBandwidth, 0, 'g', 17);
+    BoundKey key;
+    key.k = k;
+    key.params = params;
+    return QString::fromStdString(key.text());
+}
+
+BoundKey Document::cacheKey(int k, const CostParams &params) const
+{
+    BoundKey key;
+    key.graph = m_graphFingerprint;
+    key.k = k;
+    key.params = params;
+    return key;
 }
 
 const BoundInfo *Document::bound() const
 {
     if (!hasGraph())
         return nullptr;
-    auto it = m_bounds.find(boundKey(k(), m_params));
-    return it == m_bounds.end() ? nullptr : &it->second;
+    const auto proof = m_bounds.proof(cacheKey(k(), m_params));
+    if (!proof)
+        return nullptr;
+    m_bound = BoundInfo{proof->lowerBound, QString::fromStdString(proof->provenBy), proof->seconds};
+    return &m_bound;
 }
 
 bool Document::provenOptimal() const
@@ -62,10 +71,12 @@ void Document::setGraph(Graph graph, const QString &filePath, int k)
 {
     m_undo.clear();
     m_evaluator.reset();
+    m_bounds.forgetProofs(m_graphFingerprint);
     m_graph = std::make_shared<const Graph>(std::move(graph));
+    m_graphFingerprint = graphFingerprint(*m_graph);
+    m_bounds.forgetProofs(m_graphFingerprint);
     m_filePath = filePath;
     m_params = CostParams::fromGraph(*m_graph);
-    m_bounds.clear();
     m_history.clear();
     m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params,
                                                          Partition(m_graph->nodeCount(), std::max(1, k)));
@@ -89,9 +100,10 @@ bool Document::recost(Graph graph)
         if (graph.id(nodeId(v)) != m_graph->id(nodeId(v)))
             return false;
     const Partition keep = partition();
+    m_bounds.forgetProofs(m_graphFingerprint); // every bound was for the old costs
     m_graph = std::make_shared<const Graph>(std::move(graph));
+    m_graphFingerprint = graphFingerprint(*m_graph);
     m_params = CostParams::fromGraph(*m_graph);
-    m_bounds.clear(); // every bound was for the old costs
     m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, keep);
     notify({DocumentChange::Params | DocumentChange::Partition | DocumentChange::Bound, {}});
     return true;
@@ -101,12 +113,8 @@ void Document::setBound(int k, const CostParams &params, double lowerBound, cons
 {
     if (!hasGraph())
         return;
-    BoundInfo &b = m_bounds[boundKey(k, params)];
-    if (!b.provenBy.isEmpty() && b.lowerBound >= lowerBound)
+    if (!m_bounds.recordProof(cacheKey(k, params), {lowerBound, provenBy.toStdString(), seconds}))
         return; // keep the stronger proof
-    b.lowerBound = lowerBound;
-    b.provenBy = provenBy;
-    b.seconds = seconds;
     if (k == this->k() && params == m_params) {
         notify({DocumentChange::Bound, {}});
         addHistory(bottleneck(), lowerBound, QStringLiteral("bound (%1)").arg(provenBy));
@@ -123,8 +131,10 @@ void Document::setBoundRunning(bool running)
 
 void Document::forgetBound()
 {
-    if (hasGraph() && m_bounds.erase(boundKey(k(), m_params)) > 0)
-        notify({DocumentChange::Bound, {}});
+    if (!hasGraph() || !m_bounds.proof(cacheKey(k(), m_params)))
+        return;
+    m_bounds.forgetProof(cacheKey(k(), m_params));
+    notify({DocumentChange::Bound, {}});
 }
 
 void Document::addHistory(double t, double lb, const QString &what)

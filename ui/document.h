@@ -7,6 +7,7 @@
 // Every user edit goes through a QUndoCommand (ui/commands.h) which calls the
 // apply*() methods below; nothing else mutates the partition.
 
+#include "core/bounds/bound_cache.h"
 #include "core/cost/cost_params.h"
 #include "core/cost/incremental.h"
 #include "core/cost/partition.h"
@@ -83,9 +84,10 @@ public:
     QString sizeUnit() const;
     QUndoStack *undoStack() { return &m_undo; }
 
-    // The key bounds are cached under (k and every cost parameter).
+    // A text naming (k, every cost parameter): equal for the same bound problem on this graph.
     static QString boundKey(int k, const CostParams &params);
-    // The best bound proven for the current (graph, k, params), if any.
+    // The best bound proven for the current (graph, k, params), if any (kept
+    // in BoundCache::global(); valid until the next call).
     const BoundInfo *bound() const;
     bool provenOptimal() const;
     const std::vector<HistoryPoint> &history() const { return m_history; }
@@ -128,7 +130,11 @@ private:
     QString m_filePath;
     CostParams m_params;
     std::unique_ptr<IncrementalEvaluator> m_evaluator;
-    std::map<QString, BoundInfo> m_bounds; // per (k, params)
+    BoundKey cacheKey(int k, const CostParams &params) const;
+
+    BoundCache &m_bounds = BoundCache::global(); // proofs under (graph fingerprint, k, params)
+    uint64_t m_graphFingerprint = 0;
+    mutable BoundInfo m_bound; // what bound() returns
     bool m_boundRunning = false;
     std::vector<HistoryPoint> m_history;
     QUndoStack m_undo;

@@ -1,5 +1,6 @@
 #include "ui/metrics_panel.h"
 #include "ui/atomic_image.h"
+#include "core/cost/summary.h"
 
 #include "ui/format.h"
 
@@ -281,20 +282,16 @@ void MetricsPanel::refreshFigures()
     }
     const QString unit = m_document->timeUnit();
     const double t = m_document->bottleneck();
-    const int k = m_document->k();
-    m_bottleneck->setText(formatCost(t, unit));
-    double sum = 0.0;
-    for (const StageCost &c : m_document->evaluator().stages())
-        sum += c.cost;
-    m_fill->setText(formatCost(sum, unit));
-    m_latency->setText(formatCost(k * t, unit));
-    m_throughput->setText(t <= 0 ? none : formatRate(1.0 / t, unit));
     const BoundInfo *b = m_document->bound();
+    const Summary sum = summarize(m_document->evaluator().stages(), t, b ? b->lowerBound : 0.0);
+    m_bottleneck->setText(formatCost(t, unit));
+    m_fill->setText(formatCost(sum.fillLatency, unit));
+    m_latency->setText(formatCost(sum.latency, unit));
+    m_throughput->setText(t <= 0 ? none : formatRate(sum.throughput, unit));
     if (b) {
         m_lowerBound->setText(formatCost(b->lowerBound, unit));
         m_provenBy->setText(tr("%1 in %2 s").arg(b->provenBy).arg(b->seconds, 0, 'f', 2));
-        const double gap = t > 0 ? std::max(0.0, (t - b->lowerBound) / t) : 0.0;
-        m_gap->setText(QStringLiteral("%1 %").arg(gap * 100, 0, 'f', 2));
+        m_gap->setText(QStringLiteral("%1 %").arg(sum.gap * 100, 0, 'f', 2));
     } else {
         m_lowerBound->setText(none);
         m_provenBy->setText(none);

@@ -35,16 +35,16 @@ Status BoundOptions::validate() const
 {
     const auto &m = boundMethods();
     if (k < 1)
-        return makeError("k must be at least 1 (got " + std::to_string(k) + ")");
+        return makeError(ErrorKind::Usage, "k must be at least 1 (got " + std::to_string(k) + ")");
     if (std::find(m.begin(), m.end(), method) == m.end())
-        return makeError("unknown bound method '" + method + "'");
+        return makeError(ErrorKind::Usage, "unknown bound method '" + method + "'");
     for (const auto &e : exclude)
         if (std::find(m.begin() + 1, m.end(), e) == m.end())
-            return makeError("unknown bound method '" + e + "' in --exclude");
+            return makeError(ErrorKind::Usage, "unknown bound method '" + e + "' in --exclude");
     if (!std::isfinite(timeLimit) || timeLimit < 0)
-        return makeError("time limit must be a non-negative number of seconds");
+        return makeError(ErrorKind::Usage, "time limit must be a non-negative number of seconds");
     if (idealCap < 0 || memoryBudget < 0 || maxMipColumns < 0)
-        return makeError("the ideal cap, memory budget and MIP column limit must be non-negative (0 = default)");
+        return makeError(ErrorKind::Usage, "the ideal cap, memory budget and MIP column limit must be non-negative (0 = default)");
     return Ok{};
 }
 
@@ -251,7 +251,7 @@ private:
         if (!p.ok()) {
             // The exhausted search is a proof that no partition exists; a
             // refusal (too many ideals) or a stop proves nothing.
-            if (p.error().find(kIdealDpInfeasible) != std::string::npos) {
+            if (p.errorKind() == ErrorKind::Infeasible) {
                 r.infeasible = true;
                 r.reason = p.error();
             }
@@ -358,19 +358,23 @@ private:
 
 // A refusal when the columns of `method`'s model exceed the column limit or
 // CBC's memory for them the budget.
-std::string mipSizeRefusal(const NodeClasses &classes, const BoundOptions &options, const std::string &method)
+Status mipSizeRefusal(const NodeClasses &classes, const BoundOptions &options, const std::string &method)
 {
     const int64_t columns = mipColumns(classes, options.k, method);
     const int64_t maxColumns = maxMipColumnsOr(options.maxMipColumns);
     if (columns > maxColumns)
-        return method + " refused: its MIP has " + std::to_string(columns) + " columns, over the limit of " +
-               std::to_string(maxColumns) + " columns";
+        return makeError(ErrorKind::LimitExceeded,
+                         method + " refused: its MIP has " + std::to_string(columns) + " columns, over the limit of " +
+                             std::to_string(maxColumns) + " columns",
+                         ResourceLimit::MipColumns);
     const double bytes = double(columns) * kCbcBytesPerColumn;
     const int64_t budget = memoryBudgetOr(options.memoryBudget);
     if (bytes > double(budget))
-        return method + " refused: its MIP (" + std::to_string(columns) + " columns) needs about " +
-               formatBytes(bytes) + ", over the memory budget of " + formatBytes(double(budget));
-    return {};
+        return makeError(ErrorKind::LimitExceeded,
+                         method + " refused: its MIP (" + std::to_string(columns) + " columns) needs about " +
+                             formatBytes(bytes) + ", over the memory budget of " + formatBytes(double(budget)),
+                         ResourceLimit::MemoryBudget);
+    return Ok{};
 }
 
 } // namespace
@@ -379,16 +383,16 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
                              const StopToken &stop, const ProgressFn &progress)
 {
     if (auto s = options.validate(); !s)
-        return makeError(s.error());
+        return s.failure();
     if (auto s = params.validate(); !s)
-        return makeError(s.error());
+        return s.failure();
     if (options.incumbent) {
         if (options.incumbent->nodeCount() != graph.nodeCount() || options.incumbent->k() != options.k)
             return makeError("incumbent partition has " + std::to_string(options.incumbent->nodeCount()) +
                              " nodes and k = " + std::to_string(options.incumbent->k()) + ", expected " +
                              std::to_string(graph.nodeCount()) + " and " + std::to_string(options.k));
         if (auto s = validatePartition(graph, params, *options.incumbent); !s)
-            return makeError("incumbent partition: " + s.error());
+            return s.failure().prefixed("incumbent partition: ");
     }
 
     const double timeLimit = options.timeLimit > 0 ? options.timeLimit : kDefaultTimeLimit;
@@ -409,11 +413,11 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
     // asked for by name refuses past the limits, "best" leaves it out.
     BoundOptions limited = options;
     for (const char *method : {"anchor", "bottleneck", "guess", "mip", "cover"}) {
-        const std::string refusal = mipSizeRefusal(classes, options, method);
-        if (refusal.empty())
+        const Status refusal = mipSizeRefusal(classes, options, method);
+        if (refusal.ok())
             continue;
         if (options.method == method)
-            return makeError(refusal);
+            return refusal.failure();
         limited.exclude.push_back(method);
     }
     Runner runner(graph, params, limited, classes, stop, progress, timeLimit, clock);

@@ -148,9 +148,45 @@ void BoundCache::storeAnchor(const BoundKey &key, const bounds::AnchorOutcome &o
     e = AnchorEntry{outcome, timeLimit};
 }
 
+bool BoundCache::recordProof(const BoundKey &key, const Proof &proof)
+{
+    std::lock_guard lock(m_mutex);
+    auto [it, inserted] = m_proofs[key.graph].try_emplace(instanceText(key), proof);
+    if (inserted)
+        return true;
+    if (!it->second.provenBy.empty() && it->second.lowerBound >= proof.lowerBound)
+        return false; // keep the stronger proof
+    it->second = proof;
+    return true;
+}
+
+std::optional<BoundCache::Proof> BoundCache::proof(const BoundKey &key) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto graph = m_proofs.find(key.graph);
+    if (graph == m_proofs.end())
+        return std::nullopt;
+    const auto it = graph->second.find(instanceText(key));
+    return it == graph->second.end() ? std::nullopt : std::optional<Proof>(it->second);
+}
+
+void BoundCache::forgetProof(const BoundKey &key)
+{
+    std::lock_guard lock(m_mutex);
+    if (auto graph = m_proofs.find(key.graph); graph != m_proofs.end())
+        graph->second.erase(instanceText(key));
+}
+
+void BoundCache::forgetProofs(uint64_t graph)
+{
+    std::lock_guard lock(m_mutex);
+    m_proofs.erase(graph);
+}
+
 void BoundCache::clear()
 {
     std::lock_guard lock(m_mutex);
+    m_proofs.clear();
     m_entries.clear();
     m_anchors.clear();
     m_strongest.clear();

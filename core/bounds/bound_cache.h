@@ -9,6 +9,11 @@
 // recomputes and replaces it when stronger). Thread-safe (one mutex).
 // The graph is identified by a 64-bit fingerprint of its numbers, edges and
 // groups (FNV-1a over the raw values), not by its name or file.
+// Apart from runBound()'s results, it keeps the strongest proof shown for
+// each (graph, k, cost parameters), whatever proved it (a bound job, an exact
+// partitioner): the window reads its lower bound from there. Those proofs do
+// not feed runBound(), so a bound computed in the window is the one the CLI
+// computes.
 
 #include "core/bounds/anchor.h"
 #include "core/bounds/bound.h"
@@ -46,6 +51,19 @@ public:
     std::optional<bounds::AnchorOutcome> findAnchor(const BoundKey &key, double timeLimit) const;
     void storeAnchor(const BoundKey &key, const bounds::AnchorOutcome &outcome, double timeLimit);
 
+    struct Proof {
+        double lowerBound = 0.0;
+        std::string provenBy;
+        double seconds = 0.0;
+    };
+    // Keeps the stronger of `proof` and the proof known for key's graph, k and
+    // cost parameters (method and exclusions are ignored); true when `proof` is stronger.
+    bool recordProof(const BoundKey &key, const Proof &proof);
+    std::optional<Proof> proof(const BoundKey &key) const;
+    void forgetProof(const BoundKey &key);
+    // Every proof for `graph` (a fingerprint), at any k and cost parameters.
+    void forgetProofs(uint64_t graph);
+
     void clear();
     size_t size() const;
 
@@ -64,6 +82,7 @@ private:
     // instance (method-free key) -> proving method -> its strongest result
     std::map<std::string, std::map<std::string, BoundResult>> m_strongest;
     std::map<std::string, AnchorEntry> m_anchors;
+    std::map<uint64_t, std::map<std::string, Proof>> m_proofs; // graph -> instance -> proof
 };
 
 } // namespace pipecut

@@ -158,9 +158,9 @@ Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &
     b.maxMipColumns = options.maxMipColumns;
     auto r = runBound(graph, params, b, stop, progress);
     if (!r)
-        return makeError(r.error());
+        return r.failure();
     if (r->infeasible)
-        return makeError("no valid partition into " + std::to_string(options.k) + " stages: " + r->reason);
+        return makeError(ErrorKind::Infeasible, "no valid partition into " + std::to_string(options.k) + " stages: " + r->reason);
     PartitionResult p;
     p.method = "mip";
     p.lowerBound = r->lowerBound;
@@ -173,7 +173,7 @@ Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &
         p.bottleneck = bottleneckOf(graph, params, options.start->stages(), options.k);
         p.notes.push_back("CBC found no better partition than the start within the time limit");
     } else {
-        return makeError("mip found no partition within the time limit (" +
+        return makeError(ErrorKind::Stopped, "mip found no partition within the time limit (" +
                          formatNumber(r->seconds) + " s); try a longer --time-limit or another method");
     }
     p.optimal = p.lowerBound >= p.bottleneck * (1 - bounds::kOptimalityTolerance);

@@ -50,16 +50,16 @@ Status Args::parse(const std::vector<std::string> &args)
                 if (o.name == name)
                     opt = &o;
             if (!opt)
-                return makeError("unknown option '" + name + "' for '" + m_command + "' (see --help)");
+                return makeError(ErrorKind::Usage, "unknown option '" + name + "' for '" + m_command + "' (see --help)");
             if (opt->isFlag) {
                 if (hasValue)
-                    return makeError("option '" + name + "' takes no value");
+                    return makeError(ErrorKind::Usage, "option '" + name + "' takes no value");
                 m_values[name].push_back("1");
                 continue;
             }
             if (!hasValue) {
                 if (i + 1 >= args.size())
-                    return makeError("option '" + name + "' needs a value (" + opt->valueName + ")");
+                    return makeError(ErrorKind::Usage, "option '" + name + "' needs a value (" + opt->valueName + ")");
                 value = args[++i];
             }
             m_values[name].push_back(value);
@@ -68,9 +68,9 @@ Status Args::parse(const std::vector<std::string> &args)
         m_positionals.push_back(a);
     }
     if (m_positionals.size() < m_requiredPositionals)
-        return makeError("'" + m_command + "' needs " + m_positionalHelp[m_positionals.size()].first + " (see --help)");
+        return makeError(ErrorKind::Usage, "'" + m_command + "' needs " + m_positionalHelp[m_positionals.size()].first + " (see --help)");
     if (m_positionals.size() > m_positionalHelp.size())
-        return makeError("unexpected argument '" + m_positionals[m_positionalHelp.size()] + "' for '" + m_command + "'");
+        return makeError(ErrorKind::Usage, "unexpected argument '" + m_positionals[m_positionalHelp.size()] + "' for '" + m_command + "'");
     return Ok{};
 }
 
@@ -94,6 +94,14 @@ std::string Args::help() const
 bool Args::has(const std::string &name) const
 {
     return m_values.count(name) > 0;
+}
+
+bool Args::declares(const std::string &name) const
+{
+    for (const Opt &o : m_options)
+        if (o.name == name)
+            return true;
+    return false;
 }
 
 std::string Args::get(const std::string &name, const std::string &fallback) const
@@ -125,7 +133,7 @@ Result<double> Args::getDouble(const std::string &name, double fallback) const
     errno = 0;
     double v = std::strtod(s, &end);
     if (end == s || *end != '\0' || errno == ERANGE || !std::isfinite(v))
-        return makeError("option '" + name + "' needs a number, not '" + it->second.back() + "'");
+        return makeError(ErrorKind::Usage, "option '" + name + "' needs a number, not '" + it->second.back() + "'");
     return v;
 }
 
@@ -139,7 +147,7 @@ Result<long long> Args::getInt(const std::string &name, long long fallback) cons
     errno = 0;
     long long v = std::strtoll(s, &end, 10);
     if (end == s || *end != '\0' || errno == ERANGE)
-        return makeError("option '" + name + "' needs a whole number, not '" + it->second.back() + "'");
+        return makeError(ErrorKind::Usage, "option '" + name + "' needs a whole number, not '" + it->second.back() + "'");
     return v;
 }
 

@@ -26,6 +26,8 @@ public:
     std::string help() const;
 
     bool has(const std::string &name) const;
+    // Whether the command takes option `name`.
+    bool declares(const std::string &name) const;
     std::string get(const std::string &name, const std::string &fallback = {}) const;
     // Every value given for a repeatable option, in order.
     std::vector<std::string> getAll(const std::string &name) const;

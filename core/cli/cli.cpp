@@ -1,5 +1,6 @@
 #include "core/cli/cli.h"
 
+#include "core/cli/command.h"
 #include "core/cli/commands.h"
 
 #include <functional>
@@ -7,17 +8,12 @@
 
 namespace pipecut {
 
-namespace cli {
-// One function per subcommand, each in its own file (cmd_*.cpp).
-using Command = CliCommand;
-} // namespace cli
-
 namespace {
 
 struct Entry {
     const char *name;
     const char *summary;
-    cli::Command run;
+    CliCommand run;
 };
 
 const std::vector<Entry> &commands()
@@ -35,9 +31,9 @@ const std::vector<Entry> &commands()
     return table;
 }
 
-std::map<std::string, cli::Command> &registeredCommands()
+std::map<std::string, CliCommand> &registeredCommands()
 {
-    static std::map<std::string, cli::Command> registered;
+    static std::map<std::string, CliCommand> registered;
     return registered;
 }
 
@@ -48,7 +44,8 @@ void printUsage(std::ostream &os)
           "including communication, and prove lower bounds on it.\n\ncommands:\n";
     for (const Entry &e : commands())
         os << "  " << e.name << std::string(12 - std::string(e.name).size(), ' ') << e.summary << "\n";
-    os << "\n'pipecut-cli COMMAND --help' describes a command. --version prints the version.\n";
+    os << "\n'pipecut-cli COMMAND --help' describes a command. --version prints the version.\n\n"
+       << cli::exitStatusHelp();
 }
 
 } // namespace
@@ -82,12 +79,11 @@ int runCli(const std::vector<std::string> &args, CliStreams s)
         const auto it = registeredCommands().find(cmd);
         if (it != registeredCommands().end() && it->second)
             return it->second(rest, s);
-        s.err << "error: '" << cmd << "' is not available in this build of pipecut-cli (it needs the Qt GUI "
-                 "libraries; configure with -DPIPECUT_BUILD_UI=ON)\n";
-        return kExitFailure;
+        return cli::reportError(s, makeError(ErrorKind::Internal,
+                                             "'" + cmd + "' is not available in this build of pipecut-cli (it needs "
+                                                         "the Qt GUI libraries; configure with -DPIPECUT_BUILD_UI=ON)"));
     }
-    s.err << "error: unknown command '" << cmd << "' (see pipecut-cli --help)\n";
-    return kExitUsage;
+    return cli::reportError(s, cli::usageError("unknown command '" + cmd + "' (see pipecut-cli --help)"));
 }
 
 } // namespace pipecut

@@ -2,8 +2,10 @@
 // pipecut-cli (docs/model.md §7) as a library: the app's main() only forwards argv and
 // the standard streams, so tests run every subcommand in-process.
 //
-// Exit status: 0 success; 2 bad usage; 3 bad input (one line "error: ..." on
-// stderr naming the file and the place); 1 any other failure.
+// Exit status: 0 success; 2 bad usage; 3 bad input, no valid partition, or over
+// a resource limit (one line "error: ..." on stderr naming the file and the
+// place); 1 any other failure. The table from error kind to status is
+// cli::exitStatus() (core/cli/command.h).
 
 #include <functional>
 #include <ostream>

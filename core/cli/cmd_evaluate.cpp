@@ -1,51 +1,62 @@
 #include "core/cli/commands.h"
 #include "core/cli/common.h"
+#include "core/cost/summary.h"
 #include "core/util/json_writer.h"
 
 namespace pipecut::cli {
 
+namespace {
+
+// The first violation, then one "also:" line per further one.
+Error violationsError(const std::string &partitionPath, const std::vector<Violation> &violations)
+{
+    std::string message = partitionPath + ": " + violations.front().message;
+    if (violations.size() > 1)
+        message += " (and " + std::to_string(violations.size() - 1) + (violations.size() == 20 ? "+" : "") + " more)";
+    for (size_t i = 1; i < violations.size(); ++i)
+        message += "\n  also: " + violations[i].message;
+    return makeError(ErrorKind::BadInput, message);
+}
+
+} // namespace
+
 int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
 {
-    Args args("evaluate", "evaluate GRAPH PARTITION.json [options]",
+    Command c(s, "evaluate", "evaluate GRAPH PARTITION.json [options]",
               "Stage costs of a partition, or the constraints it violates (exit 3).");
-    args.positional("GRAPH", "graph file (any supported format)");
-    args.positional("PARTITION", "partition JSON (docs/model.md §6) or a dnn-partitioning placement");
-    addCommonOptions(args);
-    int code = 0;
-    auto lg = parseAndLoad(args, argv, s, code);
-    if (!lg)
-        return code;
-    const std::string partitionPath = *args.positionalValue(1);
-    auto p = loadPartition(partitionPath, lg->graph);
-    if (!p)
-        return inputError(s, p.error());
-    const auto violations = checkFeasibility(lg->graph, lg->params, *p, 20);
-    if (!violations.empty()) {
-        s.err << "error: " << partitionPath << ": " << violations.front().message;
-        if (violations.size() > 1)
-            s.err << " (and " << violations.size() - 1 << (violations.size() == 20 ? "+" : "") << " more)";
-        s.err << "\n";
-        for (size_t i = 1; i < violations.size(); ++i)
-            s.err << "  also: " << violations[i].message << "\n";
-        return kExitBadInput;
-    }
-    const Evaluation ev = evaluate(lg->graph, lg->params, *p);
-    if (args.has("--json")) {
+    c.args.positional("GRAPH", "graph file (any supported format)");
+    c.args.positional("PARTITION", "partition JSON (docs/model.md §6) or a dnn-partitioning placement");
+    addCommonOptions(c.args);
+    return c.run(argv, [&]() -> Status {
+        if (Status st = c.load(); !st)
+            return st;
+        const Graph &g = c.graph();
+        const std::string partitionPath = *c.args.positionalValue(1);
+        auto p = loadPartition(partitionPath, g);
+        if (!p)
+            return p.failure();
+        const auto violations = checkFeasibility(g, c.params(), *p, 20);
+        if (!violations.empty())
+            return violationsError(partitionPath, violations);
+        const Evaluation ev = evaluate(g, c.params(), *p);
+        if (!c.json()) {
+            c.out() << stageTableText(g, *p, ev);
+            return Ok{};
+        }
+        const Summary sum = summarize(ev, p->k());
         JsonWriter w(true);
         w.beginObject();
         w.key("k").value(p->k());
-        w.key("bottleneck").value(ev.bottleneck);
+        w.key("bottleneck").value(sum.bottleneck);
         w.key("bottleneck_stage").value(ev.bottleneckStage + 1);
-        w.key("throughput").value(ev.bottleneck > 0 ? 1.0 / ev.bottleneck : 0.0);
-        w.key("latency").value(ev.bottleneck * p->k());
-        w.key("fill_latency").value(ev.sumOfCosts());
-        writeStages(w, lg->graph, *p, ev);
+        w.key("throughput").value(sum.throughput);
+        w.key("latency").value(sum.latency);
+        w.key("fill_latency").value(sum.fillLatency);
+        writeStages(w, g, *p, ev);
         w.endObject();
-        s.out << w.str() << "\n";
-        return kExitOk;
-    }
-    s.out << stageTableText(lg->graph, *p, ev);
-    return kExitOk;
+        c.out() << w.str() << "\n";
+        return Ok{};
+    });
 }
 
 } // namespace pipecut::cli

@@ -4,11 +4,7 @@
 #include "core/util/json_writer.h"
 #include "core/util/quantity.h"
 
-#include <cctype>
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <limits>
 
 namespace pipecut::cli {
 
@@ -45,181 +41,20 @@ void addSolverOptions(Args &args)
     addSolverLimitOptions(args);
 }
 
-namespace {
-
-// A positive count or byte size: digits with an optional K, M, G or T suffix (powers of 1024).
-Result<int64_t> positiveSize(const Args &args, const std::string &name, int64_t fallback, bool suffixes)
+std::string joinChoices(const std::vector<std::string> &names)
 {
-    if (!args.has(name))
-        return fallback;
-    const std::string text = args.get(name);
-    size_t digits = 0;
-    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
-        ++digits;
-    int shift = 0;
-    const std::string suffix = text.substr(digits);
-    if (suffixes && suffix.size() == 1) {
-        const size_t at = std::string("KMGT").find(char(std::toupper(static_cast<unsigned char>(suffix[0]))));
-        shift = at == std::string::npos ? -1 : 10 * int(at + 1);
-    } else if (!suffix.empty()) {
-        shift = -1;
-    }
-    errno = 0;
-    const long long value = digits == 0 || digits > 18 ? 0 : std::strtoll(text.substr(0, digits).c_str(), nullptr, 10);
-    if (shift < 0 || value <= 0 || errno != 0 || (shift > 0 && value > (std::numeric_limits<int64_t>::max() >> shift)))
-        return makeError(name + " needs a positive whole number" + (suffixes ? std::string(" (K, M, G, T allowed)") : "") +
-                         ", not '" + text + "'");
-    return int64_t(value) << shift;
+    std::string list;
+    for (const std::string &n : names)
+        list += (list.empty() ? "" : "|") + n;
+    return list;
 }
 
-} // namespace
-
-Result<SolverLimits> solverLimits(const Args &args)
+Status checkStages(const std::string &name, const Partition &partition, int k)
 {
-    SolverLimits l;
-    auto cap = positiveSize(args, "--max-ideals", 0, false);
-    auto budget = positiveSize(args, "--memory-budget", 0, true);
-    auto columns = positiveSize(args, "--max-mip-columns", 0, false);
-    for (const auto *r : {&cap, &budget, &columns})
-        if (!*r)
-            return makeError(r->error());
-    l.idealCap = *cap;
-    l.memoryBudget = *budget;
-    l.maxMipColumns = *columns;
-    return l;
-}
-
-int usageError(CliStreams s, const std::string &message)
-{
-    s.err << "error: " << message << "\n";
-    return kExitUsage;
-}
-
-int inputError(CliStreams s, const std::string &message)
-{
-    s.err << "error: " << message << "\n";
-    return kExitBadInput;
-}
-
-int failure(CliStreams s, const std::string &message)
-{
-    s.err << "error: " << message << "\n";
-    return kExitFailure;
-}
-
-bool parseOrExit(Args &args, const std::vector<std::string> &argv, CliStreams s, int &exitCode)
-{
-    Status st = args.parse(argv);
-    if (!st) {
-        exitCode = usageError(s, st.error());
-        return false;
-    }
-    if (args.helpRequested()) {
-        s.out << args.help();
-        exitCode = kExitOk;
-        return false;
-    }
-    return true;
-}
-
-std::optional<LoadedGraph> loadWithOptions(const Args &args, const std::string &path, CliStreams s, int &exitCode)
-{
-    LoadOptions options;
-    if (args.has("--format")) {
-        auto f = parseFormatName(args.get("--format"));
-        if (!f) {
-            exitCode = usageError(s, "unknown format '" + args.get("--format") + "'");
-            return std::nullopt;
-        }
-        options.format = *f;
-    }
-    {
-        auto nodes = positiveSize(args, "--max-nodes", options.maxNodes, false);
-        auto edges = positiveSize(args, "--max-edges", options.maxEdges, false);
-        auto bytes = positiveSize(args, "--max-file-size", options.maxFileBytes, true);
-        for (const auto *r : {&nodes, &edges, &bytes})
-            if (!*r) {
-                exitCode = usageError(s, r->error());
-                return std::nullopt;
-            }
-        options.maxNodes = *nodes;
-        options.maxEdges = *edges;
-        options.maxFileBytes = *bytes;
-    }
-    options.device = args.get("--device");
-    for (const std::string &d : args.getAll("--dim")) {
-        const auto eq = d.find('=');
-        char *end = nullptr;
-        const long long v = eq == std::string::npos ? 0 : std::strtoll(d.c_str() + eq + 1, &end, 10);
-        if (eq == std::string::npos || eq == 0 || !end || *end != '\0' || v <= 0) {
-            exitCode = usageError(s, "--dim needs NAME=VALUE with a positive whole VALUE, not '" + d + "'");
-            return std::nullopt;
-        }
-        options.dims[d.substr(0, eq)] = v;
-    }
-    auto g = loadGraph(path, options);
-    if (!g) {
-        // Name the option that raises a limit the file hit.
-        std::string hint;
-        const std::string &e = g.error();
-        const auto has = [&e](const char *text) { return e.find(text) != std::string::npos; };
-        if (has("nodes exceed the limit") || has("nodes, over the limit"))
-            hint = " (--max-nodes)";
-        else if (has("edges exceed the limit") || has("edges, over the limit"))
-            hint = " (--max-edges)";
-        else if (has("bytes exceed the limit") || has("bytes, over the limit") || has(", over the limit of"))
-            hint = " (--max-file-size)";
-        exitCode = inputError(s, e + hint);
-        return std::nullopt;
-    }
-    LoadedGraph lg{std::move(g).value(), {}};
-    lg.params = CostParams::fromGraph(lg.graph);
-    auto bw = args.getDouble("--bandwidth", lg.params.bandwidth);
-    if (!bw) {
-        exitCode = usageError(s, bw.error());
-        return std::nullopt;
-    }
-    lg.params.bandwidth = *bw;
-    if (args.has("--memory-limit")) {
-        if (args.get("--memory-limit") == "none") {
-            lg.params.memoryLimit.reset();
-        } else {
-            auto m = args.getDouble("--memory-limit", 0);
-            if (!m) {
-                exitCode = usageError(s, m.error());
-                return std::nullopt;
-            }
-            lg.params.memoryLimit = *m;
-        }
-    }
-    if (Status st = lg.params.validate(); !st) {
-        exitCode = usageError(s, st.error());
-        return std::nullopt;
-    }
-    return lg;
-}
-
-std::optional<LoadedGraph> parseAndLoad(Args &args, const std::vector<std::string> &argv, CliStreams s,
-                                        int &exitCode)
-{
-    if (!parseOrExit(args, argv, s, exitCode))
-        return std::nullopt;
-    return loadWithOptions(args, *args.positionalValue(0), s, exitCode);
-}
-
-int defaultStages(const Graph &graph)
-{
-    return graph.suggestedK() > 0 ? graph.suggestedK() : 4;
-}
-
-Result<int> stagesOption(const Args &args, long long fallback)
-{
-    auto k = args.getInt("-k", fallback);
-    if (!k)
-        return makeError(k.error());
-    if (*k < 1 || *k > 100000)
-        return makeError("-k must be between 1 and 100000, not " + std::to_string(*k));
-    return static_cast<int>(*k);
+    if (partition.k() != k)
+        return makeError(name + ": the partition has " + std::to_string(partition.k()) + " stages but -k is " +
+                         std::to_string(k));
+    return Ok{};
 }
 
 Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, int k)
@@ -227,21 +62,9 @@ Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, 
     auto p = loadPartition(path, graph);
     if (!p)
         return p;
-    if (p->k() != k)
-        return makeError(path + ": the partition has " + std::to_string(p->k()) + " stages but -k is " +
-                         std::to_string(k));
+    if (Status st = checkStages(path, *p, k); !st)
+        return st.failure();
     return p;
-}
-
-ProgressFn progressReporter(const Args &args, CliStreams s, const char *what, double Progress::*field)
-{
-    if (!args.has("--progress"))
-        return {};
-    return [s, what, field](const Progress &p) {
-        char buf[256];
-        std::snprintf(buf, sizeof buf, "[%7.2fs] %s %s %.10g\n", p.seconds, p.stage.c_str(), what, p.*field);
-        s.err << buf << std::flush;
-    };
 }
 
 void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev)

@@ -102,7 +102,7 @@ Result<DeviceProfile> parseDeviceProfile(std::string_view json, const std::strin
              std::tuple { "memory_bytes", false, &p.memoryBytes } }) {
         Status s = number(field, required, *out);
         if (!s)
-            return makeError(s.error());
+            return s.failure();
     }
     return p;
 }

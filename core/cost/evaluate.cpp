@@ -1,15 +1,14 @@
 #include "core/cost/evaluate.h"
 
+#include "core/cost/summary.h"
+
 #include <algorithm>
 
 namespace pipecut {
 
 double Evaluation::sumOfCosts() const
 {
-    double s = 0;
-    for (const StageCost &c : stages)
-        s += c.cost;
-    return s;
+    return summarize(stages, bottleneck).fillLatency;
 }
 
 namespace {

@@ -19,10 +19,10 @@ Result<Graph> generateGraph(const GeneratorOptions &options)
         std::string known;
         for (const auto &f : families)
             known += (known.empty() ? "" : ", ") + f;
-        return makeError("generate: unknown family '" + options.family + "' (known: " + known + ")");
+        return makeError(ErrorKind::Usage, "generate: unknown family '" + options.family + "' (known: " + known + ")");
     }
     if (options.nodes < kMinGeneratedNodes || options.nodes > kMaxGeneratedNodes)
-        return makeError("generate: --nodes must be between " + std::to_string(kMinGeneratedNodes) + " and "
+        return makeError(ErrorKind::Usage, "generate: --nodes must be between " + std::to_string(kMinGeneratedNodes) + " and "
             + std::to_string(kMaxGeneratedNodes) + ", not " + std::to_string(options.nodes));
     // The seed is mixed with the family so that one seed gives unrelated
     // streams to different families.

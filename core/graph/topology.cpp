@@ -204,7 +204,7 @@ Result<Contraction> contractGroups(const Graph &graph)
             }
     auto built = builder.build();
     if (!built.ok())
-        return makeError(built.error());
+        return built.failure();
     result.graph = std::move(built).value();
     return result;
 }

@@ -32,14 +32,14 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
     simdjson::dom::parser parser;
     auto root = parseJsonObject(parser, content, name);
     if (!root.ok())
-        return makeError(root.error());
+        return root.failure();
     GraphBuilder builder(name);
     builder.setFormat("dnn-partitioning");
     builder.setBandwidth(1.0);
     builder.setUnits(Units{"ms", "ms"});
     auto top = readNumberedTop(*root, builder, name, options, "maxSizePerFPGA", "maxFPGAs");
     if (!top.ok())
-        return makeError(top.error());
+        return top.failure();
 
     std::vector<NodeSpec> specs;
     specs.reserve(top->nodes.size());
@@ -52,7 +52,7 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
         NodeSpec spec;
         auto node = readNumberedNode(item, i, name, spec, byNumber);
         if (!node.ok())
-            return makeError(node.error());
+            return node.failure();
         const simdjson::dom::object obj = *node;
         const auto place = [&] { return numberedPlace(name, i, spec.number); };
         if (obj["fpgaLatency"].get(value))
@@ -91,7 +91,7 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
     }
     auto edges = readNumberedEdges(top->edges, name, byNumber, specs.size(), "cost");
     if (!edges.ok())
-        return makeError(edges.error());
+        return edges.failure();
 
     int64_t groupedNodes = 0;
     for (size_t i = 0; i < specs.size(); ++i)

@@ -94,7 +94,7 @@ Result<Graph> readDot(std::string_view content, const std::string &name, const L
     if (!agisdirected(g.get()))
         return makeError(name + ": the DOT graph is undirected (use 'digraph' and '->')");
     if (auto limits = checkCounts(name, agnnodes(g.get()), agnedges(g.get()), options); !limits.ok())
-        return makeError(limits.error());
+        return limits.failure();
 
     GraphBuilder builder(name);
     builder.setFormat("dot");
@@ -116,7 +116,7 @@ Result<Graph> readDot(std::string_view content, const std::string &name, const L
                          builder.setSuggestedK(k >= 0 && k <= 1e6 ? static_cast<int>(k) : -1);
                      })})
         if (!s.ok())
-            return makeError(s.error());
+            return s.failure();
     Units units;
     if (auto t = attribute(g.get(), "units_time"))
         units.time = std::string(*t);

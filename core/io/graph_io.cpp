@@ -227,11 +227,15 @@ namespace io {
 Status checkCounts(const std::string &name, int64_t nodes, int64_t edges, const LoadOptions &options)
 {
     if (nodes > options.maxNodes)
-        return makeError(name + ": " + std::to_string(nodes) + " nodes exceed the limit of " +
-                         std::to_string(options.maxNodes) + " nodes");
+        return makeError(ErrorKind::LimitExceeded,
+                         name + ": " + std::to_string(nodes) + " nodes exceed the limit of " +
+                             std::to_string(options.maxNodes) + " nodes",
+                         ResourceLimit::Nodes);
     if (edges > options.maxEdges)
-        return makeError(name + ": " + std::to_string(edges) + " edges exceed the limit of " +
-                         std::to_string(options.maxEdges) + " edges");
+        return makeError(ErrorKind::LimitExceeded,
+                         name + ": " + std::to_string(edges) + " edges exceed the limit of " +
+                             std::to_string(options.maxEdges) + " edges",
+                         ResourceLimit::Edges);
     return Ok{};
 }
 
@@ -253,8 +257,10 @@ namespace {
 Result<Graph> parsePadded(std::string_view content, const std::string &name, const LoadOptions &options)
 {
     if (static_cast<int64_t>(content.size()) > options.maxFileBytes)
-        return makeError(name + ": " + std::to_string(content.size()) + " bytes exceed the limit of " +
-                         std::to_string(options.maxFileBytes) + " bytes");
+        return makeError(ErrorKind::LimitExceeded,
+                         name + ": " + std::to_string(content.size()) + " bytes exceed the limit of " +
+                             std::to_string(options.maxFileBytes) + " bytes",
+                         ResourceLimit::FileSize);
     if (content.find_first_not_of(" \t\r\n") == std::string_view::npos)
         return makeError(name + (content.empty() ? ": the file is empty" : ": the file holds only white space"));
     GraphFormat format = options.format;
@@ -326,13 +332,15 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options)
     // a buffer costs a quarter of the load time of a million-node file).
     if (MappedFile mapped(path); mapped.ok()) {
         if (static_cast<int64_t>(mapped.text().size()) > options.maxFileBytes)
-            return makeError(path + ": the file has " + std::to_string(mapped.text().size()) +
-                             " bytes, over the limit of " + std::to_string(options.maxFileBytes) + " bytes");
+            return makeError(ErrorKind::LimitExceeded,
+                             path + ": the file has " + std::to_string(mapped.text().size()) +
+                                 " bytes, over the limit of " + std::to_string(options.maxFileBytes) + " bytes",
+                             ResourceLimit::FileSize);
         return parsePadded(mapped.text(), path, options);
     }
     Result<std::string> content = readFile(path, options.maxFileBytes);
     if (!content.ok())
-        return makeError(content.error());
+        return content.failure();
     if (content->capacity() < content->size() + io::kJsonPadding)
         content->reserve(content->size() + io::kJsonPadding);
     return parsePadded(*content, path, options);
@@ -355,8 +363,10 @@ Result<std::string> readFile(const std::string &path, int64_t maxBytes)
     }
     if (S_ISREG(st.st_mode) && st.st_size > maxBytes) {
         std::fclose(f);
-        return makeError(path + ": the file has " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                         std::to_string(maxBytes) + " bytes");
+        return makeError(ErrorKind::LimitExceeded,
+                         path + ": the file has " + std::to_string(st.st_size) + " bytes, over the limit of " +
+                             std::to_string(maxBytes) + " bytes",
+                         ResourceLimit::FileSize);
     }
     std::string data;
     if (S_ISREG(st.st_mode)) {
@@ -371,7 +381,8 @@ Result<std::string> readFile(const std::string &path, int64_t maxBytes)
         data.append(buf, got);
         if (static_cast<int64_t>(data.size()) > maxBytes) {
             std::fclose(f);
-            return makeError(path + ": more than " + std::to_string(maxBytes) + " bytes, over the limit");
+            return makeError(ErrorKind::LimitExceeded, path + ": more than " + std::to_string(maxBytes) +
+                             " bytes, over the limit", ResourceLimit::FileSize);
         }
     }
     const bool bad = std::ferror(f);
@@ -389,7 +400,7 @@ Status writeFileAtomically(const std::string &path, std::string_view content)
     std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     const int fd = mkstemp(tmpl.data());
     if (fd < 0)
-        return makeError(path + ": cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
+        return makeError(ErrorKind::Internal, path + ": cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
     // Keep the mode of a file being replaced; new files get rw-r--r--.
     struct stat st {};
     fchmod(fd, stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644);
@@ -403,7 +414,7 @@ Status writeFileAtomically(const std::string &path, std::string_view content)
             const int err = errno;
             ::close(fd);
             ::unlink(tmpl.c_str());
-            return makeError(path + ": write failed: " + std::strerror(err));
+            return makeError(ErrorKind::Internal, path + ": write failed: " + std::strerror(err));
         }
         p += n;
         left -= static_cast<size_t>(n);
@@ -411,12 +422,12 @@ Status writeFileAtomically(const std::string &path, std::string_view content)
     if (::fsync(fd) != 0 || ::close(fd) != 0) {
         const int err = errno;
         ::unlink(tmpl.c_str());
-        return makeError(path + ": write failed: " + std::strerror(err));
+        return makeError(ErrorKind::Internal, path + ": write failed: " + std::strerror(err));
     }
     if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
         const int err = errno;
         ::unlink(tmpl.c_str());
-        return makeError(path + ": cannot replace the file: " + std::strerror(err));
+        return makeError(ErrorKind::Internal, path + ": cannot replace the file: " + std::strerror(err));
     }
     return Ok{};
 }

@@ -14,7 +14,7 @@ Result<simdjson::dom::object> parseJsonObject(simdjson::dom::parser &parser, std
 {
     auto parsed = parseJson(parser, content, name);
     if (!parsed.ok())
-        return makeError(parsed.error());
+        return parsed.failure();
     simdjson::dom::object root;
     if (parsed->get_object().get(root))
         return makeError(name + ": the top level " + jsonTypeMismatch("an object", *parsed));
@@ -43,7 +43,7 @@ Result<NumberedTop> readNumberedTop(simdjson::dom::object root, GraphBuilder &bu
     if (root["edges"].get(value) || value.get_array().get(top.edges))
         return makeError(name + ": \"edges\" is missing or not an array");
     if (auto limits = checkCounts(name, top.nodes.size(), top.edges.size(), options); !limits.ok())
-        return makeError(limits.error());
+        return limits.failure();
     return top;
 }
 

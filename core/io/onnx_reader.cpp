@@ -58,8 +58,9 @@ Result<onnx::ModelProto> parseModelFile(const std::string &path, int64_t maxByte
     if (ec)
         return makeError(path + ": cannot read: " + ec.message());
     if (size > maxBytes)
-        return makeError(
-            path + ": file is " + formatBytes(double(size)) + ", over the limit of " + formatBytes(double(maxBytes)));
+        return makeError(ErrorKind::LimitExceeded,
+            path + ": file is " + formatBytes(double(size)) + ", over the limit of " + formatBytes(double(maxBytes)),
+            ResourceLimit::FileSize);
     // Protobuf cannot parse one message over 2 GiB; ONNX stores such weights as
     // external data, which this reader never needs to open.
     if (size > INT_MAX)
@@ -680,14 +681,16 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
 {
     Result<onnx::ModelProto> parsed = parseModelFile(path, options.maxFileBytes);
     if (!parsed)
-        return makeError(parsed.error());
+        return parsed.failure();
     onnx::ModelProto &model = *parsed;
     Result<int64_t> opset = checkOpset(model, path);
     if (!opset)
-        return makeError(opset.error());
+        return opset.failure();
     if (model.graph().node_size() > options.maxNodes)
-        return makeError(path + ": the model has " + std::to_string(model.graph().node_size())
-            + " nodes, over the limit of " + std::to_string(options.maxNodes));
+        return makeError(ErrorKind::LimitExceeded,
+            path + ": the model has " + std::to_string(model.graph().node_size()) + " nodes, over the limit of "
+                + std::to_string(options.maxNodes),
+            ResourceLimit::Nodes);
 
     OnnxAnalysis a;
     a.path = path;
@@ -856,8 +859,10 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
     }
 
     if (static_cast<int64_t>(a.edges.size()) > options.maxEdges)
-        return makeError(path + ": the model has " + std::to_string(a.edges.size()) + " edges, over the limit of " +
-                         std::to_string(options.maxEdges));
+        return makeError(ErrorKind::LimitExceeded,
+                         path + ": the model has " + std::to_string(a.edges.size()) + " edges, over the limit of " +
+                             std::to_string(options.maxEdges),
+                         ResourceLimit::Edges);
 
     // Cost in topological order so that guessed shapes flow downstream; a
     // cyclic remainder is costed in file order and reported by GraphBuilder.
@@ -1012,7 +1017,7 @@ Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options)
         return makeError(path + ": " + device.error());
     Result<OnnxAnalysis> analysis = analyzeOnnxModel(path, options);
     if (!analysis)
-        return makeError(analysis.error());
+        return analysis.failure();
     return onnxGraphFor(*analysis, *device);
 }
 

@@ -133,7 +133,7 @@ Result<Partition> parsePartition(std::string_view content, const std::string &na
     const std::string padded = io::paddedCopy(content);
     auto parsedRoot = io::parseJsonObject(parser, padded, name);
     if (!parsedRoot.ok())
-        return makeError(parsedRoot.error());
+        return parsedRoot.failure();
     simdjson::dom::object root = *parsedRoot;
     element value;
 
@@ -141,13 +141,13 @@ Result<Partition> parsePartition(std::string_view content, const std::string &na
     if (root["format"].get(value) && !root["fpgas"].get(value)) {
         auto fpgas = nodeLists(value, name, "fpgas", true);
         if (!fpgas.ok())
-            return makeError(fpgas.error());
+            return fpgas.failure();
         if (fpgas->empty())
             return makeError(name + ": \"fpgas\" is empty (no stage)");
         if (!root["cpus"].get(value)) {
             auto cpus = nodeLists(value, name, "cpus", true);
             if (!cpus.ok())
-                return makeError(cpus.error());
+                return cpus.failure();
             for (const auto &cpu : *cpus)
                 if (cpu.size() > 0)
                     return makeError(name + ": " + std::to_string(cpu.size()) +
@@ -171,7 +171,7 @@ Result<Partition> parsePartition(std::string_view content, const std::string &na
         return makeError(name + ": missing \"stages\" (an array of node id lists)");
     auto stages = nodeLists(value, name, "stages", false);
     if (!stages.ok())
-        return makeError(stages.error());
+        return stages.failure();
     if (stages->empty())
         return makeError(name + ": \"stages\" is empty (k must be at least 1)");
     if (!root["k"].get(value)) {
@@ -189,7 +189,7 @@ Result<Partition> loadPartition(const std::string &path, const Graph &graph)
 {
     Result<std::string> content = readFile(path, int64_t(1) << 30);
     if (!content.ok())
-        return makeError(content.error());
+        return content.failure();
     if (content->find_first_not_of(" \t\r\n") == std::string::npos)
         return makeError(path + ": the file is empty");
     return parsePartition(*content, path, graph);

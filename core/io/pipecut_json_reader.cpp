@@ -264,7 +264,7 @@ Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string
     simdjson::dom::parser parser;
     auto parsedRoot = parseJsonObject(parser, content, name);
     if (!parsedRoot.ok())
-        return makeError(parsedRoot.error());
+        return parsedRoot.failure();
     simdjson::dom::object root = *parsedRoot;
 
     GraphBuilder builder(name);
@@ -353,7 +353,7 @@ Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string
     const size_t nodeCount = nodes.size();
     const size_t edgeCount = hasEdges ? edges.size() : 0;
     if (auto limits = checkCounts(name, static_cast<int64_t>(nodeCount), static_cast<int64_t>(edgeCount), options); !limits.ok())
-        return makeError(limits.error());
+        return limits.failure();
     builder.reserve(nodeCount, edgeCount);
 
     size_t i = 0;

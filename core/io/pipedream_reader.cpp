@@ -111,7 +111,7 @@ Result<Graph> readPipeDream(std::string_view content, const std::string &name, c
             if (from.empty() || to.empty() || to.find(" -- ") != std::string_view::npos)
                 return makeError(place + ": an edge line must read 'nodeA -- nodeB'");
             if (++edges > options.maxEdges)
-                return makeError(checkCounts(name, nodes, edges, options).error());
+                return checkCounts(name, nodes, edges, options).failure();
             builder.addEdge(std::string(from), std::string(to), lineNo);
             continue;
         }
@@ -162,7 +162,7 @@ Result<Graph> readPipeDream(std::string_view content, const std::string &name, c
             spec.work = 0;
         }
         if (++nodes > options.maxNodes)
-            return makeError(checkCounts(name, nodes, edges, options).error());
+            return checkCounts(name, nodes, edges, options).failure();
         builder.addNode(std::move(spec));
     }
     if (builder.nodeCount() == 0)

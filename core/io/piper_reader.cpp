@@ -27,7 +27,7 @@ Result<Graph> readPiper(std::string_view content, const std::string &name, const
     simdjson::dom::parser parser;
     auto root = parseJsonObject(parser, content, name);
     if (!root.ok())
-        return makeError(root.error());
+        return root.failure();
     GraphBuilder builder(name);
     builder.setFormat("piper");
     builder.setUnits(Units{"ms", "bytes"});
@@ -40,7 +40,7 @@ Result<Graph> readPiper(std::string_view content, const std::string &name, const
     builder.setBandwidth(*bandwidth / 1000.0);
     auto top = readNumberedTop(*root, builder, name, options, "maxMemoryPerDevice", "maxDevices");
     if (!top.ok())
-        return makeError(top.error());
+        return top.failure();
 
     std::vector<NodeSpec> specs;
     specs.reserve(top->nodes.size());
@@ -50,7 +50,7 @@ Result<Graph> readPiper(std::string_view content, const std::string &name, const
         NodeSpec spec;
         auto node = readNumberedNode(item, i, name, spec, byNumber);
         if (!node.ok())
-            return makeError(node.error());
+            return node.failure();
         const simdjson::dom::object obj = *node;
         const auto place = [&] { return numberedPlace(name, i, spec.number); };
         simdjson::dom::array configs;
@@ -77,7 +77,7 @@ Result<Graph> readPiper(std::string_view content, const std::string &name, const
     }
     auto edges = readNumberedEdges(top->edges, name, byNumber, specs.size(), "communicationCost");
     if (!edges.ok())
-        return makeError(edges.error());
+        return edges.failure();
 
     builder.addNote("piper: work = timePerSample of TMPCs[\"1\"] \"vanilla\", param = parameterSize, out = largest "
                     "communicationCost over the node's out-edges (bytes); memory limit = maxMemoryPerDevice, "

@@ -106,13 +106,16 @@ Result<Layout> dotLayout(const Graph &graph, const LayoutOptions &options, const
     const size_t wanted = xy.size() * sizeof(double);
     size_t got = 0;
     std::string failure;
+    ErrorKind failureKind = ErrorKind::Internal;
     while (true) {
         if (stop.stopRequested()) {
             failure = "dot layout cancelled";
+            failureKind = ErrorKind::Stopped;
             break;
         }
         if (deadline.expired()) {
             failure = "dot exceeded its " + formatSeconds(options.budgetSeconds) + " s budget";
+            failureKind = ErrorKind::Stopped;
             break;
         }
         pollfd p{fd, POLLIN, 0};
@@ -137,7 +140,7 @@ Result<Layout> dotLayout(const Graph &graph, const LayoutOptions &options, const
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (!failure.empty())
-        return makeError(failure);
+        return makeError(failureKind, failure);
     if (got != wanted || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return makeError("Graphviz dot failed to lay the graph out");
 

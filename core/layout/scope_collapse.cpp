@@ -194,7 +194,7 @@ Result<CollapsedGraph> collapseForDrawing(const Graph &graph, std::span<const Pa
         builder.addEdge(a, b);
     auto built = builder.build();
     if (!built)
-        return makeError(built.error());
+        return built.failure();
     c.graph = std::move(built).value();
     return c;
 }

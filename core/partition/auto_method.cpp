@@ -31,7 +31,7 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
                             outer.options.timeLimit > 0 ? outer.deadline : Deadline(kAutoSeconds)};
     auto contraction = contractGroups(ctx.graph);
     if (!contraction)
-        return makeError("auto: " + contraction.error());
+        return contraction.failure().prefixed("auto: ");
     const int64_t cap = ctx.options.idealCap > 0 ? std::min(ctx.options.idealCap, kAutoIdealCap) : kAutoIdealCap;
     const IdealCount count = countIdeals(contraction->graph, cap, &ctx.stop);
     if (!count.exceeded && !count.stopped) {
@@ -44,7 +44,7 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         }
         // A refusal or a stop falls through to the heuristic; anything else is
         // a proof that no partition exists.
-        if (r.error().find("refused") == std::string::npos && r.error().find("stopped") == std::string::npos)
+        if (r.errorKind() != ErrorKind::LimitExceeded && r.errorKind() != ErrorKind::Stopped)
             return r;
     }
     auto r = runSliceGraph(ctx, *contraction);

@@ -273,9 +273,11 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
                 return true;
             });
         if (over)
-            return makeError("ideal-dp refused: the group-contracted graph (" + std::to_string(nu) +
-                             " units) has more than " + std::to_string(cap) +
-                             " ideals (the cap); use slicegraph, or raise the cap");
+            return makeError(ErrorKind::LimitExceeded,
+                             "ideal-dp refused: the group-contracted graph (" + std::to_string(nu) +
+                                 " units) has more than " + std::to_string(cap) +
+                                 " ideals (the cap); use slicegraph, or raise the cap",
+                             ResourceLimit::Ideals);
         if (stopped && incumbent) { // as a stop in the dp below: the incumbent, not proven
             IdealDpOutcome out;
             out.partition = *incumbent;
@@ -284,16 +286,18 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
             return out;
         }
         if (stopped)
-            return makeError("ideal-dp stopped while enumerating ideals (" + std::to_string(parent.size()) +
+            return makeError(ErrorKind::Stopped, "ideal-dp stopped while enumerating ideals (" + std::to_string(parent.size()) +
                              " so far)");
     }
     const int32_t N = static_cast<int32_t>(parent.size());
     const int levels = K - 1; // dp levels 1..K-1 stored; level K only for V
     const int64_t budget = memoryBudgetOr(memoryBudget);
     if (const double bytes = idealDpBytes(N, k, nu); bytes > double(budget))
-        return makeError("ideal-dp refused: " + std::to_string(N) + " ideals at k = " + std::to_string(K) +
-                         " need " + formatBytes(bytes) + " of tables, over the memory budget of " +
-                         formatBytes(double(budget)));
+        return makeError(ErrorKind::LimitExceeded,
+                         "ideal-dp refused: " + std::to_string(N) + " ideals at k = " + std::to_string(K) + " need " +
+                             formatBytes(bytes) + " of tables, over the memory budget of " +
+                             formatBytes(double(budget)),
+                         ResourceLimit::MemoryBudget);
 
     IdealDpOutcome out;
     out.ideals = N;
@@ -461,7 +465,7 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
 
     if (stopped) {
         if (!incumbent)
-            return makeError("ideal-dp stopped before finishing and had no incumbent partition");
+            return makeError(ErrorKind::Stopped, "ideal-dp stopped before finishing and had no incumbent partition");
         out.partition = *incumbent;
         out.bottleneck = U0;
         out.optimal = false;
@@ -469,8 +473,8 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     }
     if (!(best < U0)) {
         if (!incumbent)
-            return makeError(std::string(kIdealDpInfeasible) + std::to_string(k) +
-                             " stages satisfies the memory limit and the groups");
+            return makeError(ErrorKind::Infeasible, "no partition into at most " + std::to_string(k) +
+                                                        " stages satisfies the memory limit and the groups");
         out.partition = *incumbent;
         out.bottleneck = U0;
         out.optimal = true; // nothing beats the incumbent
@@ -515,21 +519,26 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
 {
     auto contraction = contractGroups(ctx.graph);
     if (!contraction)
-        return makeError("ideal-dp: " + contraction.error());
+        return contraction.failure().prefixed("ideal-dp: ");
     const int64_t cap = ctx.options.idealCap > 0 ? ctx.options.idealCap : kDefaultIdealCap;
     // Count first: a refusal must be quick and must not run the heuristic.
     const IdealCount count = countIdeals(contraction->graph, cap, &ctx.stop);
     if (count.exceeded)
-        return makeError("ideal-dp refused: the group-contracted graph (" + std::to_string(contraction->graph.nodeCount()) +
-                         " units) has more than " + std::to_string(cap) + " ideals (the cap)");
+        return makeError(ErrorKind::LimitExceeded,
+                         "ideal-dp refused: the group-contracted graph (" +
+                             std::to_string(contraction->graph.nodeCount()) + " units) has more than " +
+                             std::to_string(cap) + " ideals (the cap)",
+                         ResourceLimit::Ideals);
     if (count.stopped)
-        return makeError("ideal-dp stopped while counting ideals");
+        return makeError(ErrorKind::Stopped, "ideal-dp stopped while counting ideals");
     const int64_t budget = memoryBudgetOr(ctx.options.memoryBudget);
     if (const double bytes = idealDpBytes(count.count, ctx.options.k, contraction->graph.nodeCount());
         bytes > double(budget))
-        return makeError("ideal-dp refused: " + std::to_string(count.count) + " ideals at k = " +
-                         std::to_string(ctx.options.k) + " need " + formatBytes(bytes) +
-                         " of tables, over the memory budget of " + formatBytes(double(budget)));
+        return makeError(ErrorKind::LimitExceeded,
+                         "ideal-dp refused: " + std::to_string(count.count) + " ideals at k = " +
+                             std::to_string(ctx.options.k) + " need " + formatBytes(bytes) +
+                             " of tables, over the memory budget of " + formatBytes(double(budget)),
+                         ResourceLimit::MemoryBudget);
     // Incumbent: slicegraph 10x10 + refine (and the given start, when better).
     std::optional<Partition> incumbent;
     double incumbentCost = kInf;
@@ -559,7 +568,7 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
     auto dp = solveIdealDp(ctx.graph, ctx.params, *contraction, ctx.options.k, cap,
                            incumbent ? &*incumbent : nullptr, ctx.stop, ctx.deadline, ctx.options.memoryBudget);
     if (!dp)
-        return makeError(dp.error());
+        return dp.failure();
     PartitionResult r;
     r.partition = std::move(dp->partition);
     r.optimal = dp->optimal;

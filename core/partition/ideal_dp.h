@@ -49,10 +49,6 @@ namespace pipecut {
 
 // Default refusal threshold: about 2.5 GB of DP tables at k = 64.
 inline constexpr int64_t kDefaultIdealCap = 3'000'000;
-// Start of the error solveIdealDp returns when it has proven that no partition
-// exists (memory limit and groups); callers that turn it into an
-// "infeasible" verdict match this prefix.
-inline constexpr std::string_view kIdealDpInfeasible = "no partition into at most ";
 
 // Counts the ideals of `dag` (a DAG without groups), stopping at cap + 1.
 // O(count * (1 + degree)).

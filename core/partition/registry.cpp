@@ -67,12 +67,12 @@ Status checkMemoryFits(const Graph &g, const CostParams &params, int k)
     if (!params.memoryLimit)
         return Ok{};
     if (!params.fitsMemory(g.totalParam() / k))
-        return makeError("the parameters total " + formatNumber(g.totalParam()) + ", more than k = " + std::to_string(k) +
+        return makeError(ErrorKind::Infeasible, "the parameters total " + formatNumber(g.totalParam()) + ", more than k = " + std::to_string(k) +
                          " stages can hold under the memory limit " + formatNumber(*params.memoryLimit) +
                          ": no partition exists");
     for (int32_t v = 0; v < g.nodeCount(); ++v)
         if (!params.fitsMemory(g.params()[v]))
-            return makeError("node '" + g.id(nodeId(v)) + "' has " + formatNumber(g.params()[v]) +
+            return makeError(ErrorKind::Infeasible, "node '" + g.id(nodeId(v)) + "' has " + formatNumber(g.params()[v]) +
                              " of parameters, over the memory limit " + formatNumber(*params.memoryLimit) +
                              ": no stage can hold it");
     for (int32_t gi = 0; gi < g.groupCount(); ++gi) {
@@ -80,7 +80,7 @@ Status checkMemoryFits(const Graph &g, const CostParams &params, int k)
         for (NodeId v : g.groupMembers(groupId(gi)))
             sum += g.param(v);
         if (!params.fitsMemory(sum))
-            return makeError("group '" + g.groupName(groupId(gi)) + "' has " + formatNumber(sum) +
+            return makeError(ErrorKind::Infeasible, "group '" + g.groupName(groupId(gi)) + "' has " + formatNumber(sum) +
                              " of parameters, over the memory limit " + formatNumber(*params.memoryLimit) +
                              ": no stage can hold it");
     }
@@ -92,35 +92,35 @@ Status checkMemoryFits(const Graph &g, const CostParams &params, int k)
 Status PartitionOptions::validate() const
 {
     if (k < 1)
-        return makeError("k must be at least 1, not " + std::to_string(k));
+        return makeError(ErrorKind::Usage, "k must be at least 1, not " + std::to_string(k));
     if (k > 100000)
-        return makeError("k must be at most 100000, not " + std::to_string(k));
+        return makeError(ErrorKind::Usage, "k must be at most 100000, not " + std::to_string(k));
     if (!findMethod(method)) {
         std::string known;
         for (const std::string &m : partitionMethods())
             known += (known.empty() ? "" : ", ") + m;
         if (method == "mip")
-            return makeError("method 'mip' is not available in this build (known: " + known + ")");
-        return makeError("unknown partition method '" + method + "' (known: " + known + ")");
+            return makeError(ErrorKind::Usage, "method 'mip' is not available in this build (known: " + known + ")");
+        return makeError(ErrorKind::Usage, "unknown partition method '" + method + "' (known: " + known + ")");
     }
     if (population < 0 || generations < 0)
-        return makeError("a slicegraph budget must be positive, not " + std::to_string(population) + "x" +
+        return makeError(ErrorKind::Usage, "a slicegraph budget must be positive, not " + std::to_string(population) + "x" +
                          std::to_string(generations));
     if (!(timeLimit >= 0))
-        return makeError("the time limit must be a non-negative number of seconds");
+        return makeError(ErrorKind::Usage, "the time limit must be a non-negative number of seconds");
     if (threads < 0)
-        return makeError("threads must be non-negative (0 = all cores), not " + std::to_string(threads));
+        return makeError(ErrorKind::Usage, "threads must be non-negative (0 = all cores), not " + std::to_string(threads));
     auto fraction = [](double x) { return x >= 0 && x <= 1; };
     if (!fraction(eliteFraction) || !fraction(mutantFraction) || eliteFraction + mutantFraction > 1)
-        return makeError("slicegraph elite and mutant fractions must lie in [0, 1] and sum to at most 1");
+        return makeError(ErrorKind::Usage, "slicegraph elite and mutant fractions must lie in [0, 1] and sum to at most 1");
     if (!fraction(crossoverBias))
-        return makeError("slicegraph crossover bias must lie in [0, 1]");
+        return makeError(ErrorKind::Usage, "slicegraph crossover bias must lie in [0, 1]");
     if (idealCap < 0)
-        return makeError("the ideal cap must be non-negative (0 = default)");
+        return makeError(ErrorKind::Usage, "the ideal cap must be non-negative (0 = default)");
     if (memoryBudget < 0 || maxMipColumns < 0)
-        return makeError("the memory budget and the MIP column limit must be non-negative (0 = default)");
+        return makeError(ErrorKind::Usage, "the memory budget and the MIP column limit must be non-negative (0 = default)");
     if (start && start->k() != k)
-        return makeError("the starting partition has " + std::to_string(start->k()) + " stages but k is " +
+        return makeError(ErrorKind::Usage, "the starting partition has " + std::to_string(start->k()) + " stages but k is " +
                          std::to_string(k));
     return Ok{};
 }
@@ -154,9 +154,9 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
 {
     const Deadline deadline(options.timeLimit); // the checks below count against the limit
     if (auto s = params.validate(); !s)
-        return makeError(s.error());
+        return s.failure();
     if (auto s = options.validate(); !s)
-        return makeError(s.error());
+        return s.failure();
     if (options.order) {
         std::vector<char> seen(graph.nodeCount(), 0);
         std::vector<int32_t> pos(graph.nodeCount(), -1);
@@ -176,7 +176,7 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
                                  graph.id(u) + "'");
     }
     if (auto s = checkMemoryFits(graph, params, options.k); !s)
-        return makeError(s.error());
+        return s.failure();
 
     const MethodEntry *entry = findMethod(options.method);
     MethodContext ctx{graph, params, options, stop, progress, deadline};
@@ -192,7 +192,7 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
         }
     }
     if (auto s = validatePartition(graph, params, r.partition); !s)
-        return makeError("internal error: method '" + options.method + "' produced an invalid partition: " + s.error());
+        return makeError(ErrorKind::Internal, "internal error: method '" + options.method + "' produced an invalid partition: " + s.error());
     r.bottleneck = bottleneckOf(graph, params, r.partition.stages(), r.partition.k());
     r.lowerBound = std::min(r.lowerBound, r.bottleneck);
     r.seconds = ctx.deadline.elapsed();

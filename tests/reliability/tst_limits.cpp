@@ -85,11 +85,11 @@ private slots:
             "mip refused: its MIP has");
         row("mip memory", {"partition", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K"}, 3,
             ", over the memory budget of 10 KiB");
-        row("bound mip memory", {"bound", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K"}, 1,
+        row("bound mip memory", {"bound", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K"}, 3,
             "mip refused: its MIP (");
-        row("bound mip columns", {"bound", "CHAINS", "-k", "4", "--method", "mip", "--max-mip-columns", "50"}, 1,
+        row("bound mip columns", {"bound", "CHAINS", "-k", "4", "--method", "mip", "--max-mip-columns", "50"}, 3,
             "over the limit of 50 columns");
-        row("bound anchor memory", {"bound", "CHAINS", "-k", "4", "--method", "anchor", "--memory-budget", "10K"}, 1,
+        row("bound anchor memory", {"bound", "CHAINS", "-k", "4", "--method", "anchor", "--memory-budget", "10K"}, 3,
             "anchor refused: its MIP (");
         row("bound ideal-dp budget", {"bound", "CHAINS", "-k", "4", "--method", "ideal-dp", "--memory-budget", "10K"}, 0,
             "");

@@ -2,6 +2,7 @@
 
 #include "core/bounds/bound.h"
 #include "core/cli/common.h"
+#include "core/cost/summary.h"
 #include "core/partition/partitioner.h"
 #include "core/util/quantity.h"
 #include "ui/report/report.h"
@@ -60,15 +61,35 @@ std::string baseName(const std::string &path)
     return QFileInfo(QString::fromStdString(path)).fileName().toStdString();
 }
 
+// What was written, and each side's bottleneck, bound and gap.
+void printSummary(std::ostream &os, const ReportData &data, const std::string &out, const WrittenReport &written)
+{
+    char line[256];
+    if (written.pixelWidth > 0)
+        std::snprintf(line, sizeof line, "wrote %s (%d x %d pixels, scale %.4g)\n", out.c_str(), written.pixelWidth,
+            written.pixelHeight, written.scale);
+    else
+        std::snprintf(
+            line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written.width, written.height);
+    os << line;
+    for (const ReportSide &side : data.sides) {
+        const Summary sum = summarize(side.evaluation, data.k, data.lowerBound);
+        std::snprintf(line, sizeof line, "%.3f%%", 100 * sum.gap);
+        os << side.label << ": bottleneck " << quantity::time(sum.bottleneck, data.units.time) << ", lower bound "
+           << quantity::time(data.lowerBound, data.units.time) << " (" << data.provenBy << "), gap " << line << "\n";
+    }
+}
+
 } // namespace
 
 int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
 {
-    Args args("report", "report GRAPH [-p PARTITION.json] [-k K] -o OUT.(png|svg|pdf) [options]",
+    Command c(s, "report", "report GRAPH [-p PARTITION.json] [-k K] -o OUT.(png|svg|pdf) [options]",
         "Render a report of a partition: the model, the cost parameters, the graph in stage colours, the "
         "stage table, per-stage bars against the proven lower bound, the gap, throughput and latency. "
         "With --compare, two partitions side by side with their per-stage differences. Runs headless. "
         "The date printed comes from SOURCE_DATE_EPOCH when set.");
+    Args &args = c.args;
     args.positional("GRAPH", "graph file (any supported format)");
     args.option("-p", "PARTITION.json", "the partition to report (default: partition with --method)");
     args.option("-k", "K", "number of stages (default: the partition's, else the file's suggestion, else 4)");
@@ -82,108 +103,83 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
     args.option("--scale", "F", "PNG pixels per report unit (default 1; reduced to stay within 32,767 pixels)");
     args.option("--data", "FILE.json", "also write every figure of the report as JSON");
     addCommonOptions(args);
-    int code = 0;
-    if (!parseOrExit(args, argv, s, code))
-        return code;
-    if (!args.has("-o"))
-        return usageError(s, "report needs -o OUT.png, OUT.svg or OUT.pdf");
-    const std::string out = args.get("-o");
-    const QString suffix = QFileInfo(QString::fromStdString(out)).suffix().toLower();
-    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
-        return usageError(s, "-o must end in .png, .svg or .pdf, not '" + out + "'");
-    auto boundLimit = args.getDouble("--bound-time-limit", 10.0);
-    auto scale = args.getDouble("--scale", 1.0);
-    auto partLimit = args.getDouble("--time-limit", 0.0);
-    auto seed = args.getInt("--seed", 1);
-    if (auto e = firstError(boundLimit, scale, partLimit, seed))
-        return usageError(s, *e);
-    if (*scale <= 0 || *boundLimit < 0)
-        return usageError(s, "--scale must be positive and --bound-time-limit not negative");
+    return c.run(argv, [&]() -> Status {
+        if (!args.has("-o"))
+            return usageError("report needs -o OUT.png, OUT.svg or OUT.pdf");
+        const std::string out = args.get("-o");
+        const QString suffix = QFileInfo(QString::fromStdString(out)).suffix().toLower();
+        if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
+            return usageError("-o must end in .png, .svg or .pdf, not '" + out + "'");
+        auto boundLimit = args.getDouble("--bound-time-limit", 10.0);
+        auto scale = args.getDouble("--scale", 1.0);
+        if (Status st = firstError(boundLimit, scale, args.getDouble("--time-limit", 0.0), args.getInt("--seed", 1));
+            !st)
+            return st;
+        if (*scale <= 0 || *boundLimit < 0)
+            return usageError("--scale must be positive and --bound-time-limit not negative");
 
-    auto lg = loadWithOptions(args, *args.positionalValue(0), s, code);
-    if (!lg)
-        return code;
-    const Graph &g = lg->graph;
+        if (Status st = c.load(); !st)
+            return st;
+        const Graph &g = c.graph();
 
-    std::vector<Partition> partitions;
-    ReportOptions options;
-    options.boundTimeLimit = *boundLimit;
-    options.boundMethod = args.get("--bound-method", "best");
-    {
-        BoundOptions check;
-        check.method = options.boundMethod;
-        if (Status st = check.validate(); !st)
-            return usageError(s, st.error());
-    }
-    for (const char *option : { "-p", "--compare" }) {
-        if (!args.has(option))
-            continue;
-        auto p = loadPartition(args.get(option), g);
-        if (!p)
-            return inputError(s, p.error());
-        partitions.push_back(std::move(p).value());
-        options.labels.push_back(baseName(args.get(option)));
-    }
-    auto k = stagesOption(args, partitions.empty() ? defaultStages(g) : partitions.front().k());
-    if (!k)
-        return usageError(s, k.error());
-    for (size_t i = 0; i < partitions.size(); ++i)
-        if (partitions[i].k() != *k)
-            return inputError(s,
-                options.labels[i] + ": the partition has " + std::to_string(partitions[i].k()) + " stages but -k is "
-                    + std::to_string(*k));
-    if (!args.has("-p")) {
-        PartitionOptions po;
-        po.k = *k;
-        po.method = args.get("--method", "auto");
-        po.seed = static_cast<uint64_t>(*seed);
-        po.timeLimit = *partLimit;
-        if (Status st = po.validate(); !st)
-            return usageError(s, st.error());
-        auto r = runPartitioner(g, lg->params, po);
-        if (!r)
-            return inputError(s, *args.positionalValue(0) + ": " + r.error());
-        partitions.insert(partitions.begin(), r->partition);
-        options.labels.insert(options.labels.begin(), r->method);
-    }
+        std::vector<Partition> partitions;
+        ReportOptions options;
+        options.boundTimeLimit = *boundLimit;
+        options.boundMethod = args.get("--bound-method", "best");
+        {
+            BoundOptions check;
+            check.method = options.boundMethod;
+            if (Status st = check.validate(); !st)
+                return st;
+        }
+        for (const char *option : { "-p", "--compare" }) {
+            if (!args.has(option))
+                continue;
+            auto p = loadPartition(args.get(option), g);
+            if (!p)
+                return p.failure();
+            partitions.push_back(std::move(p).value());
+            options.labels.push_back(baseName(args.get(option)));
+        }
+        if (Status st = c.readStages(partitions.empty() ? c.defaultStages() : partitions.front().k()); !st)
+            return st;
+        for (size_t i = 0; i < partitions.size(); ++i)
+            if (Status st = checkStages(options.labels[i], partitions[i], c.k()); !st)
+                return st;
+        if (!args.has("-p")) {
+            PartitionOptions po;
+            if (Status st = c.readPartitionOptions(po); !st)
+                return st;
+            auto r = runPartitioner(g, c.params(), po);
+            if (!r)
+                return r.failure().prefixed(c.graphPath() + ": ");
+            partitions.insert(partitions.begin(), r->partition);
+            options.labels.insert(options.labels.begin(), r->method);
+        }
 
-    auto data = buildReport(g, lg->params, partitions, options);
-    if (!data)
-        return inputError(s, *args.positionalValue(0) + ": " + data.error());
-    std::string error;
-    std::unique_ptr<QGuiApplication> app;
-    if (!ensureGuiApplication(app, error))
-        return failure(s, error);
-    WriteOptions wo;
-    wo.scale = *scale;
-    auto written = writeReport(*data, out, wo);
-    if (!written)
-        return failure(s, written.error());
-    const std::string json = reportJson(*data);
-    if (args.has("--data")) {
-        if (Status st = writeFileAtomically(args.get("--data"), json); !st)
-            return failure(s, st.error());
-    }
-    if (args.has("--json")) {
-        s.out << json;
-        return kExitOk;
-    }
-    char line[256];
-    if (written->pixelWidth > 0)
-        std::snprintf(line, sizeof line, "wrote %s (%d x %d pixels, scale %.4g)\n", out.c_str(), written->pixelWidth,
-            written->pixelHeight, written->scale);
-    else
-        std::snprintf(
-            line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written->width, written->height);
-    s.out << line;
-    for (const ReportSide &side : data->sides) {
-        const double T = side.evaluation.bottleneck;
-        std::snprintf(line, sizeof line, "%.3f%%", T > 0 ? 100 * (T - data->lowerBound) / T : 0.0);
-        s.out << side.label << ": bottleneck " << quantity::time(T, data->units.time) << ", lower bound "
-              << quantity::time(data->lowerBound, data->units.time) << " (" << data->provenBy << "), gap " << line
-              << "\n";
-    }
-    return kExitOk;
+        auto data = buildReport(g, c.params(), partitions, options);
+        if (!data)
+            return data.failure().prefixed(c.graphPath() + ": ");
+        std::string error;
+        std::unique_ptr<QGuiApplication> app;
+        if (!ensureGuiApplication(app, error))
+            return makeError(ErrorKind::Internal, error);
+        WriteOptions wo;
+        wo.scale = *scale;
+        auto written = writeReport(*data, out, wo);
+        if (!written)
+            return written.failure();
+        const std::string json = reportJson(*data);
+        if (args.has("--data"))
+            if (Status st = writeFileAtomically(args.get("--data"), json); !st)
+                return st;
+        if (c.json()) {
+            c.out() << json;
+            return Ok{};
+        }
+        printSummary(c.out(), *data, out, *written);
+        return Ok{};
+    });
 }
 
 void registerReportCommand()

@@ -3,6 +3,7 @@
 
 #include "core/bounds/bound.h"
 #include "core/cost/stage_json.h"
+#include "core/cost/summary.h"
 #include "core/util/json_writer.h"
 
 #include <QDateTime>
@@ -57,7 +58,7 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
             return makeError("the partitions to compare have different k (" + std::to_string(k) + " and "
                 + std::to_string(partitions[i].k()) + ")");
         if (Status st = validatePartition(graph, params, partitions[i]); !st)
-            return makeError(label + ": " + st.error());
+            return st.failure().prefixed(label + ": ");
     }
 
     ReportData d;
@@ -90,12 +91,12 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
         [](const ReportSide &a, const ReportSide &b) { return a.evaluation.bottleneck < b.evaluation.bottleneck; });
     bo.incumbent = best->partition;
     if (Status st = bo.validate(); !st)
-        return makeError(st.error());
+        return st.failure();
     auto bound = runBound(graph, params, bo, stop);
     if (!bound)
-        return makeError("lower bound: " + bound.error());
+        return bound.failure().prefixed("lower bound: ");
     if (bound->infeasible)
-        return makeError("no valid partition into " + std::to_string(k) + " stages: " + bound->reason);
+        return makeError(ErrorKind::Infeasible, "no valid partition into " + std::to_string(k) + " stages: " + bound->reason);
     d.lowerBound = bound->lowerBound;
     d.provenBy = bound->provenBy;
     d.boundOptimal = bound->optimal;
@@ -112,7 +113,7 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
     for (int boxes = std::max(1, options.maxBoxes);; boxes /= 2) {
         auto drawing = collapseForDrawing(graph, partitions, boxes);
         if (!drawing)
-            return makeError(drawing.error());
+            return drawing.failure();
         d.drawing = std::move(drawing).value();
         lo.direction = LayoutDirection::TopToBottom;
         d.layout = computeLayout(d.drawing.graph, lo, stop);
@@ -126,7 +127,7 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
             }
         }
         if (stop.stopRequested())
-            return makeError("cancelled");
+            return makeError(ErrorKind::Stopped, "cancelled");
         if (drawingScale(d.layout) >= kLabelScale || boxes / 2 < fewest || d.drawing.graph.nodeCount() <= fewest)
             break;
     }
@@ -167,14 +168,15 @@ std::string reportJson(const ReportData &d)
     w.key("partitions").beginArray();
     for (const ReportSide &s : d.sides) {
         const Evaluation &ev = s.evaluation;
+        const Summary sum = summarize(ev, d.k, d.lowerBound);
         w.beginObject();
         w.key("label").value(s.label);
-        w.key("bottleneck").value(ev.bottleneck);
+        w.key("bottleneck").value(sum.bottleneck);
         w.key("bottleneck_stage").value(ev.bottleneckStage + 1);
-        w.key("gap").value(ev.bottleneck > 0 ? (ev.bottleneck - d.lowerBound) / ev.bottleneck : 0.0);
-        w.key("throughput").value(ev.bottleneck > 0 ? 1.0 / ev.bottleneck : 0.0);
-        w.key("latency").value(ev.bottleneck * d.k);
-        w.key("fill_latency").value(ev.sumOfCosts());
+        w.key("gap").value(sum.gap);
+        w.key("throughput").value(sum.throughput);
+        w.key("latency").value(sum.latency);
+        w.key("fill_latency").value(sum.fillLatency);
         w.key("stages").beginArray();
         for (const StageCost &c : ev.stages) {
             w.beginObject();

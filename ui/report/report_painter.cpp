@@ -1,5 +1,6 @@
 #include "ui/report/report_painter.h"
 
+#include "core/cost/summary.h"
 #include "core/util/quantity.h"
 #include "ui/stage_palette.h"
 
@@ -249,8 +250,9 @@ private:
     void cards(double x, double y, const ReportSide &side)
     {
         const Evaluation &ev = side.evaluation;
-        const double T = ev.bottleneck;
-        const double gap = T > 0 ? (T - m_d.lowerBound) / T : 0.0;
+        const Summary sum = summarize(ev, m_d.k, m_d.lowerBound);
+        const double T = sum.bottleneck;
+        const double gap = sum.gap;
         struct Card {
             QString title, value, detail;
         };
@@ -261,10 +263,10 @@ private:
                 QStringLiteral("proven by ") + q(m_d.provenBy) },
             { QStringLiteral("gap (T \u2212 LB) / T"), qnum(100 * gap) + QStringLiteral(" %"),
                 gap <= 1e-9 ? QStringLiteral("proven optimal") : QStringLiteral("at most this far from optimal") },
-            { QStringLiteral("throughput 1 / T"), q(quantity::rate(T > 0 ? 1 / T : 0, m_d.units.time)),
+            { QStringLiteral("throughput 1 / T"), q(quantity::rate(sum.throughput, m_d.units.time)),
                 QStringLiteral("requests") },
-            { QStringLiteral("latency k \u00b7 T"), timeQ(T * m_d.k),
-                QStringLiteral("sum of stage costs %1").arg(timeQ(ev.sumOfCosts())) },
+            { QStringLiteral("latency k \u00b7 T"), timeQ(sum.latency),
+                QStringLiteral("sum of stage costs %1").arg(timeQ(sum.fillLatency)) },
         };
         const int n = static_cast<int>(std::size(cards));
         const double gapX = 12, w = (kColumn - (n - 1) * gapX) / n;

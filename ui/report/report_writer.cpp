@@ -110,7 +110,7 @@ QByteArray reproduciblePdf(QByteArray pdf, const std::string &date)
 Result<WrittenReport> writeReport(const ReportData &data, const std::string &path, const WriteOptions &options)
 {
     if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
-        return makeError("drawing a report needs a QGuiApplication");
+        return makeError(ErrorKind::Internal, "drawing a report needs a QGuiApplication");
     const QString qpath = QString::fromStdString(path);
     const QString suffix = qpath.section(QLatin1Char('.'), -1).toLower();
     const QSizeF page = reportPageSize(data);
@@ -124,7 +124,7 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
         QImage image(static_cast<int>(std::ceil(page.width() * s)), static_cast<int>(std::ceil(page.height() * s)),
             QImage::Format_RGB32);
         if (image.isNull())
-            return makeError(path + ": cannot allocate a " + std::to_string(image.width()) + " x "
+            return makeError(ErrorKind::Internal, path + ": cannot allocate a " + std::to_string(image.width()) + " x "
                 + std::to_string(image.height()) + " image");
         image.fill(Qt::white);
         image.setDotsPerMeterX(3780); // 96 dpi, fixed so that the file does not depend on the screen
@@ -139,9 +139,9 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
         buffer.open(QIODevice::WriteOnly);
         QImageWriter writer(&buffer, "png");
         if (!writer.write(image))
-            return makeError(path + ": " + writer.errorString().toStdString());
+            return makeError(ErrorKind::Internal, path + ": " + writer.errorString().toStdString());
         if (Status st = writeBytes(path, bytes); !st)
-            return makeError(st.error());
+            return st.failure();
         written.pixelWidth = image.width();
         written.pixelHeight = image.height();
         written.scale = s;
@@ -161,11 +161,11 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
         {
             QPainter painter;
             if (!painter.begin(&svg))
-                return makeError(path + ": cannot start the SVG");
+                return makeError(ErrorKind::Internal, path + ": cannot start the SVG");
             paintWithFont(painter, data);
         }
         if (Status st = writeBytes(path, bytes); !st)
-            return makeError(st.error());
+            return st.failure();
         return written;
     }
     if (suffix == QLatin1String("pdf")) {
@@ -198,14 +198,14 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
             pdf.setCreator(QStringLiteral("pipecut ") + QString::fromStdString(data.version));
             QPainter painter;
             if (!painter.begin(&pdf))
-                return makeError(path + ": cannot start the PDF");
+                return makeError(ErrorKind::Internal, path + ": cannot start the PDF");
             paintWithFont(painter, data);
         }
         if (Status st = writeBytes(path, reproduciblePdf(bytes, data.date)); !st)
-            return makeError(st.error());
+            return st.failure();
         return written;
     }
-    return makeError(path + ": unknown report format '" + suffix.toStdString() + "' (use .png, .svg or .pdf)");
+    return makeError(ErrorKind::Usage, path + ": unknown report format '" + suffix.toStdString() + "' (use .png, .svg or .pdf)");
 }
 
 } // namespace pipecut::report

@@ -1,0 +1,246 @@
+#include "core/cli/command.h"
+
+#include "core/cli/common.h"
+#include "core/io/graph_io.h"
+#include "core/partition/partitioner.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <tuple>
+
+namespace pipecut::cli {
+
+namespace {
+
+// Error kind -> exit status; the CLI help and docs/model.md §7 list this table.
+struct ExitRow {
+    ErrorKind kind;
+    int status;
+    const char *meaning;
+};
+constexpr ExitRow kExitTable[] = {
+    {ErrorKind::Stopped, kExitFailure, "stopped by the time limit before there was a result"},
+    {ErrorKind::Internal, kExitFailure, "any other failure: an output that cannot be written, a command not in this build"},
+    {ErrorKind::Usage, kExitUsage, "bad usage: an unknown command or option, a malformed or invalid value"},
+    {ErrorKind::BadInput, kExitBadInput,
+     "bad input: an unreadable, malformed or cyclic graph, invalid costs, a partition that does not match the graph "
+     "or breaks a rule"},
+    {ErrorKind::Infeasible, kExitBadInput, "no valid partition exists (memory limit, groups)"},
+    {ErrorKind::LimitExceeded, kExitBadInput,
+     "over a resource limit: a graph file over --max-nodes, --max-edges or --max-file-size, a method asked for "
+     "whose model is over --max-ideals, --max-mip-columns or --memory-budget"},
+};
+
+// The option that raises an input limit, which the reader's message cannot
+// name. The solvers' refusals already name their limit (the cap, the budget).
+const char *limitOption(ResourceLimit limit)
+{
+    switch (limit) {
+    case ResourceLimit::Nodes: return "--max-nodes";
+    case ResourceLimit::Edges: return "--max-edges";
+    case ResourceLimit::FileSize: return "--max-file-size";
+    default: return nullptr;
+    }
+}
+
+// A positive count or byte size: digits with an optional K, M, G or T suffix (powers of 1024).
+Result<int64_t> positiveSize(const Args &args, const std::string &name, int64_t fallback, bool suffixes)
+{
+    if (!args.has(name))
+        return fallback;
+    const std::string text = args.get(name);
+    size_t digits = 0;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+        ++digits;
+    int shift = 0;
+    const std::string suffix = text.substr(digits);
+    if (suffixes && suffix.size() == 1) {
+        const size_t at = std::string("KMGT").find(char(std::toupper(static_cast<unsigned char>(suffix[0]))));
+        shift = at == std::string::npos ? -1 : 10 * int(at + 1);
+    } else if (!suffix.empty()) {
+        shift = -1;
+    }
+    errno = 0;
+    const long long value = digits == 0 || digits > 18 ? 0 : std::strtoll(text.substr(0, digits).c_str(), nullptr, 10);
+    if (shift < 0 || value <= 0 || errno != 0 || (shift > 0 && value > (std::numeric_limits<int64_t>::max() >> shift)))
+        return usageError(name + " needs a positive whole number" +
+                          (suffixes ? std::string(" (K, M, G, T allowed)") : "") + ", not '" + text + "'");
+    return int64_t(value) << shift;
+}
+
+// --max-nodes, --max-edges, --max-file-size, --format, --device and --dim.
+Status readLoadOptions(const Args &args, LoadOptions &options)
+{
+    if (args.has("--format")) {
+        auto f = parseFormatName(args.get("--format"));
+        if (!f)
+            return usageError("unknown format '" + args.get("--format") + "'");
+        options.format = *f;
+    }
+    auto nodes = positiveSize(args, "--max-nodes", options.maxNodes, false);
+    auto edges = positiveSize(args, "--max-edges", options.maxEdges, false);
+    auto bytes = positiveSize(args, "--max-file-size", options.maxFileBytes, true);
+    for (const auto *r : {&nodes, &edges, &bytes})
+        if (!*r)
+            return r->failure();
+    options.maxNodes = *nodes;
+    options.maxEdges = *edges;
+    options.maxFileBytes = *bytes;
+    options.device = args.get("--device");
+    for (const std::string &d : args.getAll("--dim")) {
+        const auto eq = d.find('=');
+        char *end = nullptr;
+        const long long v = eq == std::string::npos ? 0 : std::strtoll(d.c_str() + eq + 1, &end, 10);
+        if (eq == std::string::npos || eq == 0 || !end || *end != '\0' || v <= 0)
+            return usageError("--dim needs NAME=VALUE with a positive whole VALUE, not '" + d + "'");
+        options.dims[d.substr(0, eq)] = v;
+    }
+    return Ok{};
+}
+
+} // namespace
+
+int exitStatus(ErrorKind kind)
+{
+    for (const ExitRow &row : kExitTable)
+        if (row.kind == kind)
+            return row.status;
+    return kExitFailure;
+}
+
+std::string exitStatusHelp()
+{
+    std::string text = "exit status:\n  0  success (also after --help)\n";
+    for (const int status : {kExitFailure, kExitUsage, kExitBadInput})
+        for (const ExitRow &row : kExitTable)
+            if (row.status == status)
+                text += "  " + std::to_string(status) + "  " + row.meaning + "\n";
+    return text;
+}
+
+int reportError(CliStreams s, const Error &error, const Args *args)
+{
+    s.err << "error: " << error.message;
+    if (const char *option = limitOption(error.limit); option && args && args->declares(option))
+        s.err << " (" << option << ")";
+    s.err << "\n";
+    return exitStatus(error.kind);
+}
+
+Command::Command(CliStreams streams, std::string name, std::string synopsis, std::string description)
+    : args(std::move(name), std::move(synopsis), std::move(description)), m_streams(streams)
+{
+}
+
+int Command::run(const std::vector<std::string> &argv, const std::function<Status()> &body)
+{
+    if (Status st = args.parse(argv); !st)
+        return reportError(m_streams, st.failure(), &args);
+    if (args.helpRequested()) {
+        out() << args.help();
+        return kExitOk;
+    }
+    const Status st = body();
+    return st ? kExitOk : reportError(m_streams, st.failure(), &args);
+}
+
+Status Command::load(size_t index)
+{
+    LoadOptions options;
+    if (Status st = readLoadOptions(args, options); !st)
+        return st;
+    m_graphPath = *args.positionalValue(index);
+    auto g = loadGraph(m_graphPath, options);
+    if (!g)
+        return g.failure();
+    m_graph = std::move(g).value();
+    m_params = CostParams::fromGraph(*m_graph);
+    auto bw = args.getDouble("--bandwidth", m_params.bandwidth);
+    if (!bw)
+        return bw.failure();
+    m_params.bandwidth = *bw;
+    if (args.has("--memory-limit")) {
+        if (args.get("--memory-limit") == "none") {
+            m_params.memoryLimit.reset();
+        } else {
+            auto m = args.getDouble("--memory-limit", 0);
+            if (!m)
+                return m.failure();
+            m_params.memoryLimit = *m;
+        }
+    }
+    return m_params.validate();
+}
+
+int Command::defaultStages() const
+{
+    return m_graph && m_graph->suggestedK() > 0 ? m_graph->suggestedK() : 4;
+}
+
+Status Command::readStages(long long fallback)
+{
+    auto k = args.getInt("-k", fallback);
+    if (!k)
+        return k.failure();
+    if (*k < 1 || *k > 100000)
+        return usageError("-k must be between 1 and 100000, not " + std::to_string(*k));
+    m_k = static_cast<int>(*k);
+    return Ok{};
+}
+
+Status Command::readLimits()
+{
+    auto cap = positiveSize(args, "--max-ideals", 0, false);
+    auto budget = positiveSize(args, "--memory-budget", 0, true);
+    auto columns = positiveSize(args, "--max-mip-columns", 0, false);
+    for (const auto *r : {&cap, &budget, &columns})
+        if (!*r)
+            return r->failure();
+    m_limits = SolverLimits{*cap, *budget, *columns};
+    return Ok{};
+}
+
+Status Command::readPartitionOptions(PartitionOptions &o)
+{
+    if (Status st = readStagesAndLimits(o); !st)
+        return st;
+    auto seed = args.getInt("--seed", 1);
+    auto threads = args.getInt("--threads", 0);
+    if (!seed)
+        return seed.failure();
+    if (!threads)
+        return threads.failure();
+    o.method = args.get("--method", "auto");
+    o.seed = static_cast<uint64_t>(*seed);
+    o.threads = static_cast<int>(*threads);
+    if (args.has("--budget")) {
+        // The core's parser, with slicegraph's smallest population of 2.
+        auto budget = parseBudget(args.get("--budget"));
+        if (!budget || budget->first < 2)
+            return usageError("--budget needs POPxGEN like 10x10, not '" + args.get("--budget") + "'");
+        std::tie(o.population, o.generations) = *budget;
+    }
+    if (args.has("--start")) {
+        auto p = loadPartitionFor(args.get("--start"), graph(), o.k);
+        if (!p)
+            return p.failure();
+        o.start = std::move(p).value();
+    }
+    return o.validate();
+}
+
+ProgressFn Command::progress(const char *what, double Progress::*field) const
+{
+    if (!args.has("--progress"))
+        return {};
+    return [s = m_streams, what, field](const Progress &p) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "[%7.2fs] %s %s %.10g\n", p.seconds, p.stage.c_str(), what, p.*field);
+        s.err << buf << std::flush;
+    };
+}
+
+} // namespace pipecut::cli
