@@ -2,46 +2,50 @@
 // The explorer window (UI.md): toolbar, stage list / search / inspector on the
 // left, the graph view in the centre, metrics and charts on the right, and a
 // status bar for background work and move previews. It wires the Document to
-// the views and runs loading, layout, partitioning and bounds off the GUI thread.
+// the views, the panels and the background jobs of ui/jobs/ (loading, layout,
+// partitioning and bounds), and shows what they report.
 
 #include "core/cost/cost_params.h"
 #include "core/cost/partition.h"
-#include "core/io/graph_io.h"
 #include "core/layout/layout.h"
-#include "core/util/progress.h"
+#include "ui/actions.h"
 
 #include <QMainWindow>
 #include <QStringList>
 
-#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
-class QAction;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
-class QMenu;
-class QProgressBar;
 class QSpinBox;
-class QTextBrowser;
 
 namespace pipecut {
 class Graph;
+struct PartitionResult;
 }
 
 namespace pipecut::ui {
 
 class Autosave;
+class BoundJob;
 class Document;
+class FileActions;
 class GraphView;
 class JobRunner;
+class LayoutJob;
 class MetricsPanel;
+class ModelLoader;
 class MoveController;
+class RecentFiles;
+class SelectionPanel;
+class SolveJob;
 class SolvePanel;
 class StageList;
+struct SolveRun;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -50,7 +54,7 @@ public:
     ~MainWindow() override;
 
     // Errors go to dialogs when interactive (default), else only to lastError().
-    void setInteractive(bool interactive) { m_interactive = interactive; }
+    void setInteractive(bool interactive);
     QString lastError() const { return m_lastError; }
 
     // Opens a model file in the background; `autoK` > 0 partitions it with
@@ -59,31 +63,33 @@ public:
     void openBundledExample();
     void runSolve();
     void cancelSolve();
-    bool isSolving() const { return m_solving; }
+    bool isSolving() const;
     // The background lower bound: recompute it (with the current time limit),
     // or stop it (the figures keep the best bound proven so far, if any).
     void recomputeBound();
     void cancelBound();
-    bool isBounding() const { return m_bounding; }
-    bool isLayingOut() const { return m_layingOut; }
+    bool isBounding() const;
+    bool isLayingOut() const;
     bool isBusy() const; // loading, laying out, solving or bounding
     void moveSelectionBy(int delta, bool withForced = false);
     int search(const QString &pattern); // selects and centres the matches; returns their count
     bool exportView(const QString &path, bool visibleOnly, QString *error);
-    // Collapse by scope: the collapsed scope prefixes (ui/scope_collapse.h);
+    // Collapse by scope: the collapsed scope prefixes (ui/views/scope_collapse.h);
     // setting them lays the drawing out again.
     const std::set<std::string> &collapsedScopes() const { return m_collapsed; }
     void setCollapsedScopes(std::set<std::string> scopes);
     void collapseAllByScope(); // the deepest depth that keeps the drawing readable
+    void setLeftToRight(bool leftToRight); // the drawing's direction (remembered)
+    void focusSearch();
 
     Document *document() const { return m_document; }
     GraphView *graphView() const { return m_view; }
-    StageList *stageList() const { return m_stages; }
+    StageList *stageList() const;
     MetricsPanel *metrics() const { return m_metrics; }
     MoveController *moveController() const { return m_moves; }
-    QSpinBox *kSpinBox() const { return m_kSpin; }
-    QComboBox *methodBox() const { return m_method; }
-    QDoubleSpinBox *timeLimitBox() const { return m_timeLimit; }
+    QSpinBox *kSpinBox() const { return m_actions.kSpin; }
+    QComboBox *methodBox() const { return m_actions.method; }
+    QDoubleSpinBox *timeLimitBox() const { return m_actions.timeLimit; }
     SolvePanel *solvePanel() const { return m_solvePanel; }
     Autosave *autosave() const { return m_autosave; }
     QString previewText() const;
@@ -99,7 +105,7 @@ public:
     // ONNX and PipeDream models: reload the costs under another device
     // profile (a built-in name or a JSON path) off the GUI thread.
     void chooseDevice(const QString &device);
-    QString device() const { return m_device; }
+    QString device() const;
     QString inspectorText() const;
 
 signals:
@@ -115,12 +121,11 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    void createActions();
-    void createToolBar();
     void createDocks();
     void createStatusBar();
+    void connectJobs();
+    void connectViews();
     void updateActions();
-    void updateInspector();
     void updateSelectionStatus();
     void updateTitle();
     void showError(const QString &title, const QString &message);
@@ -131,68 +136,38 @@ private:
     void startLayout();
     void requestBound();
     void startSolve(int k, const QString &method, double timeLimit, bool firstPartition);
-    QString comparison(const Partition &result, const QString &method) const;
+    void showSolveProgress(double fraction, const QString &text);
+    void solveStopped();
+    void adoptSolveResult(const PartitionResult &result, const SolveRun &run, bool cancelled);
     bool modelUsesDevice() const;
-    LoadOptions loadOptions() const; // the device and symbolic dimensions chosen in the window
-
-    void openDialog();
-    void savePartitionDialog();
-    void openPartitionDialog();
-    void saveGraphDialog();
-    void exportDialog(bool visibleOnly);
-    void exportChartsDialog();
-    void addRecent(const QString &path);
-    void rebuildRecentMenu();
 
     Document *m_document;
     MoveController *m_moves;
     JobRunner *m_jobs;
     Autosave *m_autosave;
+    ModelLoader *m_loader;
+    LayoutJob *m_layout = nullptr;
+    BoundJob *m_bound = nullptr;
+    SolveJob *m_solve = nullptr;
+    FileActions *m_files = nullptr;
+    RecentFiles *m_recent = nullptr;
     GraphView *m_view;
-    StageList *m_stages;
-    MetricsPanel *m_metrics;
-    SolvePanel *m_solvePanel;
-    QLineEdit *m_search;
-    QLabel *m_searchInfo;
-    QTextBrowser *m_inspector;
-    QString m_inspectorHtml; // what m_inspector shows
-
-    QSpinBox *m_kSpin;
-    QComboBox *m_method;
-    QDoubleSpinBox *m_timeLimit;
-    QDoubleSpinBox *m_boundTime;
-    QProgressBar *m_progress;
-    QLabel *m_layoutInfo, *m_countInfo, *m_previewInfo;
-    QMenu *m_recentMenu = nullptr;
-    QMenu *m_viewMenu = nullptr;
-
-    QAction *m_openAction, *m_savePartitionAction, *m_openPartitionAction, *m_saveGraphAction;
-    QAction *m_exportAction, *m_exportVisibleAction, *m_exportChartsAction;
-    QAction *m_undoAction, *m_redoAction, *m_runAction, *m_cancelAction, *m_boundAction;
-    QAction *m_prevStageAction, *m_nextStageAction, *m_prevForcedAction, *m_nextForcedAction;
-    QAction *m_fitAction, *m_zoomInAction, *m_zoomOutAction, *m_directionAction;
-    QAction *m_collapseAllAction, *m_expandAllAction, *m_minimapAction;
+    SelectionPanel *m_selection = nullptr;
+    MetricsPanel *m_metrics = nullptr;
+    SolvePanel *m_solvePanel = nullptr;
+    Actions m_actions{};
+    QDoubleSpinBox *m_boundTime = nullptr;
+    QLabel *m_layoutInfo = nullptr, *m_countInfo = nullptr, *m_previewInfo = nullptr;
 
     LayoutOptions m_layoutOptions;
     std::set<std::string> m_collapsed;
-    QString m_device; // device profile for ONNX / PipeDream costs ("" = the default)
-    std::map<std::string, int64_t> m_dims; // ONNX symbolic dimensions (remembered, DimsDialog)
-    bool m_dimsConfirmed = false;          // the reload after the dialog does not ask again
     struct PendingResult {
         Partition partition;
         QString method;
     };
     std::optional<PendingResult> m_pending;
-    int m_layoutGeneration = 0, m_boundGeneration = 0;
-    bool m_loading = false, m_layingOut = false, m_solving = false, m_bounding = false;
-    bool m_boundCancelled = false;
-    std::optional<StopToken> m_solveStop, m_boundStop, m_layoutStop;
-    QString m_boundKeyRunning;
-    QString m_layoutDoneText; // the status of the layout being drawn
-    double m_lastIncumbent = 0;
     bool m_interactive = true;
     QString m_lastError;
-    QString m_pendingPreview;
 };
 
 } // namespace pipecut::ui

@@ -1,6 +1,6 @@
-#include "ui/move_controller.h"
+#include "ui/document/move_controller.h"
 
-#include "ui/commands.h"
+#include "ui/document/commands.h"
 #include "ui/format.h"
 
 #include <QDataStream>

@@ -4,7 +4,7 @@
 // while hovering, pushes the command on drop, and explains refusals. The graph
 // view and the stage list both drop through it, so both behave the same.
 
-#include "ui/document.h"
+#include "ui/document/document.h"
 
 #include <QObject>
 
