@@ -170,6 +170,28 @@ void Actions::update(bool hasGraph, bool solving) const
     cancel->setEnabled(solving);
 }
 
+void Actions::showSolveStarted(const QString &method) const
+{
+    progress->setRange(0, 0);
+    progress->setFormat(tr("%1\u2026").arg(method));
+}
+
+void Actions::showSolveProgress(double fraction, const QString &text) const
+{
+    if (fraction >= 0) {
+        progress->setRange(0, 100);
+        progress->setValue(int(fraction * 100));
+    }
+    progress->setFormat(text);
+}
+
+void Actions::showSolveIdle() const
+{
+    progress->setRange(0, 100);
+    progress->setValue(0);
+    progress->setFormat(tr("idle"));
+}
+
 Actions createActions(MainWindow *window, FileActions *files)
 {
     Actions a;

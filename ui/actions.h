@@ -3,6 +3,8 @@
 // command it runs, and the toolbar's solve inputs (k, method, time limit) and
 // progress bar.
 
+#include <QString>
+
 class QAction;
 class QComboBox;
 class QDoubleSpinBox;
@@ -32,6 +34,10 @@ struct Actions {
 
     // Enables what needs a model, and Run / Cancel by whether a run is going on.
     void update(bool hasGraph, bool solving) const;
+    // The progress bar of a run: busy, its reports (`fraction` < 0: unknown), idle.
+    void showSolveStarted(const QString &method) const;
+    void showSolveProgress(double fraction, const QString &text) const;
+    void showSolveIdle() const;
 };
 
 // Fills the menu bar of `window`; file commands go to `files`.

@@ -6,26 +6,20 @@
 // partitioning and bounds), and shows what they report.
 
 #include "core/cost/cost_params.h"
-#include "core/cost/partition.h"
-#include "core/layout/layout.h"
 #include "ui/actions.h"
 
 #include <QMainWindow>
 #include <QStringList>
 
-#include <memory>
-#include <optional>
 #include <set>
 #include <string>
 
 class QComboBox;
 class QDoubleSpinBox;
-class QLabel;
 class QSpinBox;
 
 namespace pipecut {
 class Graph;
-struct PartitionResult;
 }
 
 namespace pipecut::ui {
@@ -43,9 +37,10 @@ class MoveController;
 class RecentFiles;
 class SelectionPanel;
 class SolveJob;
+class SolveResults;
+class StatusLine;
 class SolvePanel;
 class StageList;
-struct SolveRun;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -76,7 +71,7 @@ public:
     bool exportView(const QString &path, bool visibleOnly, QString *error);
     // Collapse by scope: the collapsed scope prefixes (ui/views/scope_collapse.h);
     // setting them lays the drawing out again.
-    const std::set<std::string> &collapsedScopes() const { return m_collapsed; }
+    const std::set<std::string> &collapsedScopes() const;
     void setCollapsedScopes(std::set<std::string> scopes);
     void collapseAllByScope(); // the deepest depth that keeps the drawing readable
     void setLeftToRight(bool leftToRight); // the drawing's direction (remembered)
@@ -96,7 +91,7 @@ public:
 
     // A finished run waiting next to the current partition ("Compare before
     // applying"): apply it as one undoable command, or drop it.
-    bool hasPendingResult() const { return m_pending.has_value(); }
+    bool hasPendingResult() const;
     void applyPendingResult();
     void discardPendingResult();
     // Cost parameters edited in the window: re-cost the partition and
@@ -121,51 +116,37 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    void createDocks();
-    void createStatusBar();
     void connectJobs();
+    void connectFiles();
     void connectViews();
     void updateActions();
-    void updateSelectionStatus();
     void updateTitle();
     void showError(const QString &title, const QString &message);
     void note(const QString &text); // neutral message in the status bar
 
     void adoptGraph(Graph graph, const QString &path, int autoK);
-    bool offerRecovery(); // restores autosaved edits of the model just adopted
-    void startLayout();
+    void partitionReplaced(); // k follows the document, and its bound is computed
     void requestBound();
     void startSolve(int k, const QString &method, double timeLimit, bool firstPartition);
-    void showSolveProgress(double fraction, const QString &text);
-    void solveStopped();
-    void adoptSolveResult(const PartitionResult &result, const SolveRun &run, bool cancelled);
-    bool modelUsesDevice() const;
 
     Document *m_document;
     MoveController *m_moves;
     JobRunner *m_jobs;
     Autosave *m_autosave;
     ModelLoader *m_loader;
-    LayoutJob *m_layout = nullptr;
-    BoundJob *m_bound = nullptr;
-    SolveJob *m_solve = nullptr;
-    FileActions *m_files = nullptr;
-    RecentFiles *m_recent = nullptr;
     GraphView *m_view;
-    SelectionPanel *m_selection = nullptr;
-    MetricsPanel *m_metrics = nullptr;
-    SolvePanel *m_solvePanel = nullptr;
-    Actions m_actions{};
-    QDoubleSpinBox *m_boundTime = nullptr;
-    QLabel *m_layoutInfo = nullptr, *m_countInfo = nullptr, *m_previewInfo = nullptr;
-
-    LayoutOptions m_layoutOptions;
-    std::set<std::string> m_collapsed;
-    struct PendingResult {
-        Partition partition;
-        QString method;
-    };
-    std::optional<PendingResult> m_pending;
+    MetricsPanel *m_metrics;
+    SolvePanel *m_solvePanel;
+    SelectionPanel *m_selection;
+    FileActions *m_files;
+    Actions m_actions;
+    QDoubleSpinBox *m_boundTime;
+    StatusLine *m_status;
+    RecentFiles *m_recent;
+    LayoutJob *m_layout;
+    BoundJob *m_bound;
+    SolveJob *m_solve;
+    SolveResults *m_results;
     bool m_interactive = true;
     QString m_lastError;
 };

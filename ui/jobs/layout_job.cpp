@@ -4,8 +4,16 @@
 #include "ui/jobs/job_runner.h"
 #include "ui/views/graph_view.h"
 #include "ui/views/scope_collapse.h"
+#include "ui/window_settings.h"
 
 namespace pipecut::ui {
+
+namespace {
+// Graphs larger than this open collapsed by scope (when they have scopes), at
+// the deepest level that draws at most kCollapsedElements boxes.
+constexpr int kAutoCollapseNodes = 4000;
+constexpr int kCollapsedElements = 1500;
+} // namespace
 
 LayoutJob::LayoutJob(Document *document, GraphView *view, JobRunner *jobs, QObject *parent)
     : QObject(parent), m_document(document), m_view(view), m_jobs(jobs)
@@ -17,10 +25,47 @@ LayoutJob::LayoutJob(Document *document, GraphView *view, JobRunner *jobs, QObje
     });
 }
 
-void LayoutJob::start(const LayoutOptions &options, const std::set<std::string> &collapsed)
+void LayoutJob::setCollapsed(std::set<std::string> scopes)
+{
+    if (scopes == m_collapsed)
+        return;
+    m_collapsed = std::move(scopes);
+    start();
+}
+
+bool LayoutJob::collapseAll()
+{
+    const int depth = collapseDepthFor(m_document->graph(), kCollapsedElements);
+    if (depth == 0)
+        return false;
+    setCollapsed(scopesAtDepth(m_document->graph(), depth));
+    return true;
+}
+
+void LayoutJob::collapseForLargeGraph(const Graph &graph)
+{
+    m_collapsed.clear();
+    if (graph.nodeCount() > kAutoCollapseNodes)
+        if (const int depth = collapseDepthFor(graph, kCollapsedElements); depth > 0)
+            m_collapsed = scopesAtDepth(graph, depth);
+}
+
+void LayoutJob::setLeftToRight(bool leftToRight)
+{
+    const auto direction = leftToRight ? LayoutDirection::LeftToRight : LayoutDirection::TopToBottom;
+    if (direction == m_options.direction)
+        return;
+    m_options.direction = direction;
+    WindowSettings::saveLeftToRight(leftToRight);
+    start();
+}
+
+void LayoutJob::start()
 {
     if (!m_document->hasGraph())
         return;
+    const LayoutOptions options = m_options;
+    const std::set<std::string> collapsed = m_collapsed;
     if (m_stop)
         m_stop->requestStop();
     const int generation = ++m_generation;

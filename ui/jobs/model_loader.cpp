@@ -115,15 +115,20 @@ void ModelLoader::openExample()
         });
 }
 
-void ModelLoader::setDevice(const QString &device)
+bool ModelLoader::modelUsesDevice() const
+{
+    if (!m_document->hasGraph())
+        return false;
+    const std::string &format = m_document->graph().format();
+    return format == "onnx" || format == "pipedream";
+}
+
+void ModelLoader::chooseDevice(const QString &device)
 {
     m_device = device;
     QSettings().setValue("model/device", device);
-}
-
-void ModelLoader::recost()
-{
-    const QString device = m_device;
+    if (!modelUsesDevice())
+        return;
     const LoadOptions options = this->options();
     const std::string file = m_document->filePath().toStdString();
     const auto before = m_document->sharedGraph();
@@ -137,16 +142,18 @@ void ModelLoader::recost()
                 return; // another model was opened meanwhile
             if (!graph.ok()) {
                 emit failed(tr("Cannot re-cost the model"), QString::fromStdString(graph.error()));
-                emit recosted(false, device);
+                emit recosted(false);
                 return;
             }
             if (!m_document->recost(std::move(graph).value())) {
                 emit failed(tr("Cannot re-cost the model"),
                             tr("%1 changed on disk: its nodes are not the ones drawn").arg(m_document->filePath()));
-                emit recosted(false, device);
+                emit recosted(false);
                 return;
             }
-            emit recosted(true, device);
+            m_document->recordPoint(tr("device %1").arg(device));
+            emit status(tr("re-costed for device %1").arg(device));
+            emit recosted(true);
         });
 }
 

@@ -34,18 +34,18 @@ public:
     // `autoK` is handed back with the graph (see MainWindow::openFile).
     void openFile(const QString &path, int autoK);
     void openExample();
-    // Reloads the document's file under the chosen device and re-costs the document with it.
-    void recost();
-
+    // Remembers the device; the document's model, when its costs come from a
+    // device (ONNX, PipeDream), is loaded again under it and re-costed.
+    void chooseDevice(const QString &device);
+    bool modelUsesDevice() const;
     QString device() const { return m_device; }
-    void setDevice(const QString &device); // remembered in the settings
     LoadOptions options() const; // the device and symbolic dimensions chosen in the window
 
 signals:
     // A graph ready to adopt; `path` is absolute for files.
     void loaded(std::shared_ptr<pipecut::Graph> graph, const QString &path, int autoK);
     void fileOpened(const QString &absolutePath); // before loaded(), for the recent files
-    void recosted(bool ok, const QString &device);
+    void recosted(bool ok);
     void failed(const QString &title, const QString &message);
     void status(const QString &text);
 
