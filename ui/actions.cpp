@@ -22,34 +22,38 @@
 namespace pipecut::ui {
 
 namespace {
-QString tr(const char *text) { return MainWindow::tr(text); }
+QString tr(const char *text)
+{
+    return MainWindow::tr(text);
+}
 
 void addFileMenu(MainWindow *w, FileActions *files, Actions &a)
 {
     QStyle *s = w->style();
     QMenu *file = w->menuBar()->addMenu(tr("&File"));
-    a.open = file->addAction(s->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Model\u2026"), files,
-                             &FileActions::openModel);
+    a.open = file->addAction(
+        s->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Model\u2026"), files, &FileActions::openModel);
     a.open->setShortcut(QKeySequence::Open);
     a.recentMenu = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("Open &Example"), w, &MainWindow::openBundledExample);
     file->addSeparator();
     a.openPartition = file->addAction(tr("Open &Partition\u2026"), files, &FileActions::openPartition);
-    a.savePartition = file->addAction(s->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Partition\u2026"),
-                                      files, &FileActions::savePartition);
+    a.savePartition = file->addAction(
+        s->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Partition\u2026"), files, &FileActions::savePartition);
     a.savePartition->setShortcut(QKeySequence::Save);
     a.saveGraph = file->addAction(tr("Save &Graph as pipecut JSON\u2026"), files, &FileActions::saveGraph);
     file->addSeparator();
     a.exportView = file->addAction(tr("&Export Whole Graph\u2026"), files, [files] { files->exportViewDialog(false); });
     a.exportView->setShortcut(QKeySequence(tr("Ctrl+E")));
-    a.exportVisible = file->addAction(tr("Export &Visible Part\u2026"), files, [files] { files->exportViewDialog(true); });
+    a.exportVisible
+        = file->addAction(tr("Export &Visible Part\u2026"), files, [files] { files->exportViewDialog(true); });
     a.exportCharts = file->addAction(tr("Export &Charts\u2026"), files, &FileActions::exportCharts);
     // The same report as `pipecut-cli report` (ui/report_export.h).
     a.exportReport = file->addAction(tr("Export &Report\u2026"), files, &FileActions::exportReport);
     a.exportReport->setEnabled(false);
     QAction *exportReport = a.exportReport;
     QObject::connect(w->document(), &Document::changed, exportReport,
-                     [w, exportReport] { exportReport->setEnabled(w->document()->hasGraph()); });
+        [w, exportReport] { exportReport->setEnabled(w->document()->hasGraph()); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, w, &QWidget::close);
 }
@@ -59,29 +63,29 @@ void addEditMenu(MainWindow *w, Actions &a)
     QStyle *s = w->style();
     QMenu *edit = w->menuBar()->addMenu(tr("&Edit"));
     a.undo = w->document()->undoStack()->createUndoAction(w, tr("&Undo"));
-    a.undo->setShortcuts({QKeySequence(tr("Ctrl+Z"))});
+    a.undo->setShortcuts({ QKeySequence(tr("Ctrl+Z")) });
     a.undo->setIcon(s->standardIcon(QStyle::SP_ArrowBack));
     // The toolbar buttons keep a short name (the menu and the tooltips name
     // the command): one that grew with every command's text moved the
     // toolbar and had the window laid out again at every edit.
     a.undo->setIconText(tr("Undo"));
     a.redo = w->document()->undoStack()->createRedoAction(w, tr("&Redo"));
-    a.redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
+    a.redo->setShortcuts({ QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y")) });
     a.redo->setIcon(s->standardIcon(QStyle::SP_ArrowForward));
     a.redo->setIconText(tr("Redo"));
     edit->addAction(a.undo);
     edit->addAction(a.redo);
     edit->addSeparator();
     a.prevStage = edit->addAction(tr("Move Selection to &Previous Stage"), w, [w] { w->moveSelectionBy(-1); });
-    a.prevStage->setShortcuts({QKeySequence(Qt::Key_BracketLeft), QKeySequence(tr("Alt+Left"))});
+    a.prevStage->setShortcuts({ QKeySequence(Qt::Key_BracketLeft), QKeySequence(tr("Alt+Left")) });
     a.nextStage = edit->addAction(tr("Move Selection to &Next Stage"), w, [w] { w->moveSelectionBy(+1); });
-    a.nextStage->setShortcuts({QKeySequence(Qt::Key_BracketRight), QKeySequence(tr("Alt+Right"))});
-    a.prevForced = edit->addAction(tr("Move to Previous Stage with Forced Nodes"), w,
-                                   [w] { w->moveSelectionBy(-1, true); });
-    a.prevForced->setShortcuts({QKeySequence(Qt::Key_BraceLeft), QKeySequence(tr("Shift+Alt+Left"))});
-    a.nextForced = edit->addAction(tr("Move to Next Stage with Forced Nodes"), w,
-                                   [w] { w->moveSelectionBy(+1, true); });
-    a.nextForced->setShortcuts({QKeySequence(Qt::Key_BraceRight), QKeySequence(tr("Shift+Alt+Right"))});
+    a.nextStage->setShortcuts({ QKeySequence(Qt::Key_BracketRight), QKeySequence(tr("Alt+Right")) });
+    a.prevForced
+        = edit->addAction(tr("Move to Previous Stage with Forced Nodes"), w, [w] { w->moveSelectionBy(-1, true); });
+    a.prevForced->setShortcuts({ QKeySequence(Qt::Key_BraceLeft), QKeySequence(tr("Shift+Alt+Left")) });
+    a.nextForced
+        = edit->addAction(tr("Move to Next Stage with Forced Nodes"), w, [w] { w->moveSelectionBy(+1, true); });
+    a.nextForced->setShortcuts({ QKeySequence(Qt::Key_BraceRight), QKeySequence(tr("Shift+Alt+Right")) });
     edit->addSeparator();
     edit->addAction(tr("&Find Nodes\u2026"), QKeySequence::Find, w, &MainWindow::focusSearch);
 }
@@ -90,11 +94,11 @@ void addViewMenu(MainWindow *w, Actions &a)
 {
     QMenu *view = w->menuBar()->addMenu(tr("&View"));
     a.fit = view->addAction(tr("&Fit to Window"), w, [w] { w->graphView()->fitAll(); });
-    a.fit->setShortcuts({QKeySequence(tr("Ctrl+0")), QKeySequence(Qt::Key_F)});
+    a.fit->setShortcuts({ QKeySequence(tr("Ctrl+0")), QKeySequence(Qt::Key_F) });
     a.zoomIn = view->addAction(tr("Zoom &In"), w, [w] { w->graphView()->zoomBy(1.25); });
-    a.zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus)});
+    a.zoomIn->setShortcuts({ QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus) });
     a.zoomOut = view->addAction(tr("Zoom &Out"), w, [w] { w->graphView()->zoomBy(0.8); });
-    a.zoomOut->setShortcuts({QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)});
+    a.zoomOut->setShortcuts({ QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus) });
     a.direction = view->addAction(tr("&Left to Right"));
     a.direction->setCheckable(true);
     QObject::connect(a.direction, &QAction::toggled, w, &MainWindow::setLeftToRight);
@@ -129,10 +133,10 @@ void addSolveAndHelpMenus(MainWindow *w, Actions &a)
     QMenu *help = w->menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About pipecut"), w, [w] {
         QMessageBox::about(w, tr("About pipecut"),
-                           tr("<b>pipecut %1</b><p>Cut a DNN operator graph into pipeline stages, edit the "
-                              "partition by drag and drop, and compare its bottleneck with a proven lower "
-                              "bound.</p><p>Method: Archer, Fahrbach, Liu, Prabhu, arXiv 2311.03703.</p>")
-                               .arg(QStringLiteral(PIPECUT_VERSION)));
+            tr("<b>pipecut %1</b><p>Cut a DNN operator graph into pipeline stages, edit the "
+               "partition by drag and drop, and compare its bottleneck with a proven lower "
+               "bound.</p><p>Method: Archer, Fahrbach, Liu, Prabhu, arXiv 2311.03703.</p>")
+                .arg(QStringLiteral(PIPECUT_VERSION)));
     });
 }
 
@@ -163,8 +167,8 @@ void addSolveInputs(QToolBar *bar, Actions &a)
 
 void Actions::update(bool hasGraph, bool solving) const
 {
-    for (QAction *action : {savePartition, openPartition, saveGraph, exportView, exportVisible, exportCharts,
-                            prevStage, nextStage, prevForced, nextForced, bound, collapseAll, expandAll})
+    for (QAction *action : { savePartition, openPartition, saveGraph, exportView, exportVisible, exportCharts,
+             prevStage, nextStage, prevForced, nextForced, bound, collapseAll, expandAll })
         action->setEnabled(hasGraph);
     run->setEnabled(hasGraph && !solving);
     cancel->setEnabled(solving);
@@ -228,7 +232,7 @@ void createToolBar(MainWindow *window, Actions &a)
     // lays itself and the window out again whenever one of its actions
     // changes, so these are buttons of fixed size it holds as widgets; a
     // change repaints the button and nothing else.
-    for (QAction *action : {a.undo, a.redo}) {
+    for (QAction *action : { a.undo, a.redo }) {
         auto *button = new QToolButton;
         button->setDefaultAction(action);
         button->setToolButtonStyle(bar->toolButtonStyle());

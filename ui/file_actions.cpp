@@ -24,7 +24,11 @@ QString fileFilter()
 } // namespace
 
 FileActions::FileActions(Document *document, GraphView *view, MetricsPanel *metrics, QWidget *parent)
-    : QObject(parent), m_document(document), m_view(view), m_metrics(metrics), m_parent(parent)
+    : QObject(parent)
+    , m_document(document)
+    , m_view(view)
+    , m_metrics(metrics)
+    , m_parent(parent)
 {
 }
 
@@ -43,12 +47,12 @@ void FileActions::savePartition()
     if (!m_document->hasGraph())
         return;
     const QString suggested = QFileInfo(m_document->filePath()).completeBaseName() + ".partition.json";
-    const QString path =
-        QFileDialog::getSaveFileName(m_parent, tr("Save Partition"), suggested, tr("Partition (*.json)"));
+    const QString path
+        = QFileDialog::getSaveFileName(m_parent, tr("Save Partition"), suggested, tr("Partition (*.json)"));
     if (path.isEmpty())
         return;
-    const Status st =
-        writeFileAtomically(path.toStdString(), partitionToJson(m_document->graph(), m_document->partition()));
+    const Status st
+        = writeFileAtomically(path.toStdString(), partitionToJson(m_document->graph(), m_document->partition()));
     if (!st.ok())
         emit failed(tr("Cannot save partition"), QString::fromStdString(st.error()));
     else
@@ -59,8 +63,8 @@ void FileActions::openPartition()
 {
     if (!m_document->hasGraph())
         return;
-    const QString path =
-        QFileDialog::getOpenFileName(m_parent, tr("Open Partition"), QString(), tr("Partition (*.json)"));
+    const QString path
+        = QFileDialog::getOpenFileName(m_parent, tr("Open Partition"), QString(), tr("Partition (*.json)"));
     if (path.isEmpty())
         return;
     auto partition = loadPartition(path.toStdString(), m_document->graph());
@@ -82,9 +86,8 @@ void FileActions::saveGraph()
 {
     if (!m_document->hasGraph())
         return;
-    const QString path = QFileDialog::getSaveFileName(
-        m_parent, tr("Save Graph"), QFileInfo(m_document->filePath()).completeBaseName() + ".pipecut.json",
-        tr("pipecut JSON (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(m_parent, tr("Save Graph"),
+        QFileInfo(m_document->filePath()).completeBaseName() + ".pipecut.json", tr("pipecut JSON (*.json)"));
     if (path.isEmpty())
         return;
     const Status st = writeFileAtomically(path.toStdString(), graphToJson(m_document->graph()));
@@ -99,9 +102,9 @@ bool FileActions::exportView(const QString &path, bool visibleOnly, QString *err
 
 void FileActions::exportViewDialog(bool visibleOnly)
 {
-    const QString path =
-        QFileDialog::getSaveFileName(m_parent, visibleOnly ? tr("Export Visible Part") : tr("Export Graph"),
-                                     QString(), tr("PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"));
+    const QString path
+        = QFileDialog::getSaveFileName(m_parent, visibleOnly ? tr("Export Visible Part") : tr("Export Graph"),
+            QString(), tr("PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -113,8 +116,8 @@ void FileActions::exportViewDialog(bool visibleOnly)
 
 void FileActions::exportCharts()
 {
-    const QString path =
-        QFileDialog::getSaveFileName(m_parent, tr("Export Charts"), QString(), tr("PNG image (*.png);;PDF (*.pdf)"));
+    const QString path
+        = QFileDialog::getSaveFileName(m_parent, tr("Export Charts"), QString(), tr("PNG image (*.png);;PDF (*.pdf)"));
     if (path.isEmpty())
         return;
     QString error;

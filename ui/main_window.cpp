@@ -4,21 +4,13 @@
 #include "ui/document/autosave.h"
 #include "ui/document/document.h"
 #include "ui/document/move_controller.h"
-#include "ui/file_actions.h"
-#include "ui/jobs/bound_job.h"
 #include "ui/jobs/job_runner.h"
-#include "ui/jobs/layout_job.h"
-#include "ui/jobs/model_loader.h"
-#include "ui/jobs/solve_job.h"
 #include "ui/panels/docks.h"
 #include "ui/panels/metrics_panel.h"
 #include "ui/panels/recovery_prompt.h"
-#include "ui/panels/selection_panel.h"
 #include "ui/panels/solve_panel.h"
 #include "ui/panels/stage_list.h"
-#include "ui/panels/status_line.h"
 #include "ui/recent_files.h"
-#include "ui/solve_results.h"
 #include "ui/views/graph_view.h"
 #include "ui/window_settings.h"
 
@@ -43,9 +35,12 @@ static void initResources()
 namespace pipecut::ui {
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_document(new Document(this)), m_moves(new MoveController(m_document, this)),
-      m_jobs(new JobRunner(this)), m_autosave(new Autosave(m_document, this)),
-      m_loader(new ModelLoader(m_document, m_jobs, this))
+    : QMainWindow(parent)
+    , m_document(new Document(this))
+    , m_moves(new MoveController(m_document, this))
+    , m_jobs(new JobRunner(this))
+    , m_autosave(new Autosave(m_document, this))
+    , m_loader(new ModelLoader(m_document, m_jobs, this))
 {
     initResources();
     setWindowTitle(tr("pipecut"));
@@ -64,7 +59,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_status = new StatusLine(statusBar(), m_document, m_view);
     m_recent = new RecentFiles(m_actions.recentMenu, this);
     m_layout = new LayoutJob(m_document, m_view, m_jobs, this);
-    m_bound = new BoundJob(m_document, m_jobs, [this] { return m_boundTime->value(); }, this);
+    m_bound = new BoundJob(
+        m_document, m_jobs, [this] { return m_boundTime->value(); }, this);
     m_solve = new SolveJob(m_document, m_jobs, this);
     m_results = new SolveResults(m_document, m_solvePanel, this);
     connectJobs();
@@ -97,9 +93,9 @@ void MainWindow::connectJobs()
     connect(m_loader, &ModelLoader::failed, this, &MainWindow::showError);
     connect(m_loader, &ModelLoader::fileOpened, m_recent, &RecentFiles::add);
     connect(m_loader, &ModelLoader::loaded, this,
-            [this](const std::shared_ptr<Graph> &graph, const QString &path, int autoK) {
-                adoptGraph(std::move(*graph), path, autoK);
-            });
+        [this](const std::shared_ptr<Graph> &graph, const QString &path, int autoK) {
+            adoptGraph(std::move(*graph), path, autoK);
+        });
     connect(m_loader, &ModelLoader::recosted, this, [this](bool ok) {
         if (ok)
             requestBound();
@@ -114,10 +110,10 @@ void MainWindow::connectJobs()
     });
     connect(m_bound, &BoundJob::failed, this, &MainWindow::note);
     connect(m_bound, &BoundJob::infeasible, this,
-            [this](const QString &reason) { showError(tr("No valid partition"), reason); });
+        [this](const QString &reason) { showError(tr("No valid partition"), reason); });
     connect(m_bound, &BoundJob::finished, this, &MainWindow::boundFinished);
     connect(m_solve, &SolveJob::progressed, this,
-            [this](double fraction, const QString &text) { m_actions.showSolveProgress(fraction, text); });
+        [this](double fraction, const QString &text) { m_actions.showSolveProgress(fraction, text); });
     connect(m_solve, &SolveJob::stopped, this, [this] {
         m_actions.showSolveIdle();
         updateActions();
@@ -160,8 +156,8 @@ void MainWindow::connectViews()
         if (c.has(DocumentChange::Graph))
             updateTitle();
         if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params))
-            m_solvePanel->showParams(m_document->params(), m_loader->modelUsesDevice(), device(), m_document->timeUnit(),
-                                     m_document->sizeUnit());
+            m_solvePanel->showParams(m_document->params(), m_loader->modelUsesDevice(), device(),
+                m_document->timeUnit(), m_document->sizeUnit());
         updateActions();
     });
     connect(m_solvePanel, &SolvePanel::applyResultClicked, this, &MainWindow::applyPendingResult);
@@ -169,15 +165,14 @@ void MainWindow::connectViews()
     connect(m_solvePanel, &SolvePanel::paramsApplied, this, &MainWindow::applyParams);
     connect(m_solvePanel, &SolvePanel::deviceChosen, this, &MainWindow::chooseDevice);
     connect(m_solvePanel, &SolvePanel::failed, this,
-            [this](const QString &message) { showError(tr("Invalid value"), message); });
+        [this](const QString &message) { showError(tr("Invalid value"), message); });
     m_view->setMinimapEnabled(m_actions.minimap->isChecked());
     connect(m_view, &GraphView::expandRequested, this, [this](const QString &scope) {
         if (m_document->hasGraph())
             setCollapsedScopes(expandScope(m_document->graph(), collapsedScopes(), scope.toStdString()));
     });
-    connect(m_view, &GraphView::collapseRequested, this, [this](const QString &scope) {
-        setCollapsedScopes(collapseScope(collapsedScopes(), scope.toStdString()));
-    });
+    connect(m_view, &GraphView::collapseRequested, this,
+        [this](const QString &scope) { setCollapsedScopes(collapseScope(collapsedScopes(), scope.toStdString())); });
     connect(m_view, &GraphView::nodeSelectionChanged, this, [this] {
         m_selection->updateInspector();
         m_status->updateCounts();
@@ -187,16 +182,18 @@ void MainWindow::connectViews()
         m_status->refused(reason);
         m_lastError = reason;
     });
-    connect(stageList(), &StageList::stageActivated, this, [this](int stage) {
-        m_view->selectNodes(m_document->partition().members()[stage], true);
-    });
+    connect(stageList(), &StageList::stageActivated, this,
+        [this](int stage) { m_view->selectNodes(m_document->partition().members()[stage], true); });
     connect(m_metrics, &MetricsPanel::stageClicked, this, [this](int stage) {
         if (m_document->hasGraph() && stage >= 0 && stage < m_document->k())
             m_view->selectNodes(m_document->partition().members()[stage], false);
     });
 }
 
-void MainWindow::updateActions() { m_actions.update(m_document->hasGraph(), isSolving()); }
+void MainWindow::updateActions()
+{
+    m_actions.update(m_document->hasGraph(), isSolving());
+}
 
 void MainWindow::updateTitle()
 {
@@ -204,7 +201,10 @@ void MainWindow::updateTitle()
     setWindowTitle(tr("%1%2 \u2014 pipecut").arg(name, m_document->undoStack()->isClean() ? "" : " *"));
 }
 
-void MainWindow::note(const QString &text) { m_status->note(text); }
+void MainWindow::note(const QString &text)
+{
+    m_status->note(text);
+}
 
 void MainWindow::showError(const QString &title, const QString &message)
 {
@@ -219,33 +219,6 @@ void MainWindow::setInteractive(bool interactive)
     m_interactive = interactive;
     m_loader->setInteractive(interactive);
 }
-
-// Test hooks and commands the panels run.
-QString MainWindow::previewText() const { return m_status->message(); }
-QString MainWindow::inspectorText() const { return m_selection->inspectorText(); }
-StageList *MainWindow::stageList() const { return m_selection->stageList(); }
-QString MainWindow::device() const { return m_loader->device(); }
-int MainWindow::search(const QString &pattern) { return m_selection->search(pattern); }
-void MainWindow::focusSearch() { m_selection->focusSearch(); }
-bool MainWindow::exportView(const QString &path, bool visibleOnly, QString *error)
-{
-    return m_files->exportView(path, visibleOnly, error);
-}
-bool MainWindow::isSolving() const { return m_solve->isRunning(); }
-bool MainWindow::isBounding() const { return m_bound->isRunning(); }
-bool MainWindow::isLayingOut() const { return m_layout->isRunning(); }
-bool MainWindow::isBusy() const { return m_loader->isLoading() || isLayingOut() || isSolving() || isBounding(); }
-void MainWindow::openFile(const QString &path, int autoK) { m_loader->openFile(path, autoK); }
-void MainWindow::openBundledExample() { m_loader->openExample(); }
-const std::set<std::string> &MainWindow::collapsedScopes() const { return m_layout->collapsed(); }
-void MainWindow::setCollapsedScopes(std::set<std::string> scopes) { m_layout->setCollapsed(std::move(scopes)); }
-void MainWindow::setLeftToRight(bool leftToRight) { m_layout->setLeftToRight(leftToRight); }
-void MainWindow::requestBound() { m_bound->request(); }
-void MainWindow::recomputeBound() { m_bound->recompute(); }
-void MainWindow::cancelBound() { m_bound->cancel(); }
-bool MainWindow::hasPendingResult() const { return m_results->hasPending(); }
-void MainWindow::applyPendingResult() { m_results->applyPending(); }
-void MainWindow::discardPendingResult() { m_results->discardPending(); }
 
 void MainWindow::collapseAllByScope()
 {
@@ -360,22 +333,25 @@ bool MainWindow::applyParams(const CostParams &params)
     const auto violations = checkFeasibility(m_document->graph(), params, m_document->partition(), 1);
     if (!violations.empty())
         showError(tr("Partition over the limits"),
-                  tr("With these parameters the current partition is invalid (%1); Run to find a valid one.")
-                      .arg(QString::fromStdString(violations.front().message)));
+            tr("With these parameters the current partition is invalid (%1); Run to find a valid one.")
+                .arg(QString::fromStdString(violations.front().message)));
     else
         note(tr("cost parameters applied; the lower bound is being recomputed"));
     requestBound();
     return true;
 }
 
-void MainWindow::chooseDevice(const QString &device) { m_loader->chooseDevice(device); }
+void MainWindow::chooseDevice(const QString &device)
+{
+    m_loader->chooseDevice(device);
+}
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_interactive && m_document->hasGraph() && !m_document->undoStack()->isClean()) {
         const auto answer = QMessageBox::question(this, tr("Unsaved partition"),
-                                                  tr("The partition has unsaved edits. Save it before closing?"),
-                                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+            tr("The partition has unsaved edits. Save it before closing?"),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
         if (answer == QMessageBox::Cancel) {
             event->ignore();
             return;
@@ -383,7 +359,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         if (answer == QMessageBox::Save)
             m_files->savePartition();
     }
-    WindowSettings{saveGeometry(), saveState(), false, m_actions.timeLimit->value(), m_boundTime->value()}.save();
+    WindowSettings { saveGeometry(), saveState(), false, m_actions.timeLimit->value(), m_boundTime->value() }.save();
     m_jobs->stopAll();
     m_autosave->remove(); // a normal end: saved, or discarded on purpose
     event->accept();

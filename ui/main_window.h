@@ -7,6 +7,14 @@
 
 #include "core/cost/cost_params.h"
 #include "ui/actions.h"
+#include "ui/file_actions.h"
+#include "ui/jobs/bound_job.h"
+#include "ui/jobs/layout_job.h"
+#include "ui/jobs/model_loader.h"
+#include "ui/jobs/solve_job.h"
+#include "ui/panels/selection_panel.h"
+#include "ui/panels/status_line.h"
+#include "ui/solve_results.h"
 
 #include <QMainWindow>
 #include <QStringList>
@@ -25,20 +33,12 @@ class Graph;
 namespace pipecut::ui {
 
 class Autosave;
-class BoundJob;
 class Document;
-class FileActions;
 class GraphView;
 class JobRunner;
-class LayoutJob;
 class MetricsPanel;
-class ModelLoader;
 class MoveController;
 class RecentFiles;
-class SelectionPanel;
-class SolveJob;
-class SolveResults;
-class StatusLine;
 class SolvePanel;
 class StageList;
 
@@ -54,32 +54,38 @@ public:
 
     // Opens a model file in the background; `autoK` > 0 partitions it with
     // the auto method at that k once loaded (-1: the file's suggested k or 4).
-    void openFile(const QString &path, int autoK = 0);
-    void openBundledExample();
+    void openFile(const QString &path, int autoK = 0) { m_loader->openFile(path, autoK); }
+    void openBundledExample() { m_loader->openExample(); }
     void runSolve();
     void cancelSolve();
-    bool isSolving() const;
+    bool isSolving() const { return m_solve->isRunning(); }
     // The background lower bound: recompute it (with the current time limit),
     // or stop it (the figures keep the best bound proven so far, if any).
-    void recomputeBound();
-    void cancelBound();
-    bool isBounding() const;
-    bool isLayingOut() const;
-    bool isBusy() const; // loading, laying out, solving or bounding
+    void recomputeBound() { m_bound->recompute(); }
+    void cancelBound() { m_bound->cancel(); }
+    bool isBounding() const { return m_bound->isRunning(); }
+    bool isLayingOut() const { return m_layout->isRunning(); }
+    // Loading, laying out, solving or bounding.
+    bool isBusy() const { return m_loader->isLoading() || isLayingOut() || isSolving() || isBounding(); }
     void moveSelectionBy(int delta, bool withForced = false);
-    int search(const QString &pattern); // selects and centres the matches; returns their count
-    bool exportView(const QString &path, bool visibleOnly, QString *error);
+    // Selects and centres the matches; returns their count.
+    int search(const QString &pattern) { return m_selection->search(pattern); }
+    bool exportView(const QString &path, bool visibleOnly, QString *error)
+    {
+        return m_files->exportView(path, visibleOnly, error);
+    }
     // Collapse by scope: the collapsed scope prefixes (ui/views/scope_collapse.h);
     // setting them lays the drawing out again.
-    const std::set<std::string> &collapsedScopes() const;
-    void setCollapsedScopes(std::set<std::string> scopes);
+    const std::set<std::string> &collapsedScopes() const { return m_layout->collapsed(); }
+    void setCollapsedScopes(std::set<std::string> scopes) { m_layout->setCollapsed(std::move(scopes)); }
     void collapseAllByScope(); // the deepest depth that keeps the drawing readable
-    void setLeftToRight(bool leftToRight); // the drawing's direction (remembered)
-    void focusSearch();
+    // The drawing's direction (remembered).
+    void setLeftToRight(bool leftToRight) { m_layout->setLeftToRight(leftToRight); }
+    void focusSearch() { m_selection->focusSearch(); }
 
     Document *document() const { return m_document; }
     GraphView *graphView() const { return m_view; }
-    StageList *stageList() const;
+    StageList *stageList() const { return m_selection->stageList(); }
     MetricsPanel *metrics() const { return m_metrics; }
     MoveController *moveController() const { return m_moves; }
     QSpinBox *kSpinBox() const { return m_actions.kSpin; }
@@ -87,21 +93,21 @@ public:
     QDoubleSpinBox *timeLimitBox() const { return m_actions.timeLimit; }
     SolvePanel *solvePanel() const { return m_solvePanel; }
     Autosave *autosave() const { return m_autosave; }
-    QString previewText() const;
+    QString previewText() const { return m_status->message(); }
 
     // A finished run waiting next to the current partition ("Compare before
     // applying"): apply it as one undoable command, or drop it.
-    bool hasPendingResult() const;
-    void applyPendingResult();
-    void discardPendingResult();
+    bool hasPendingResult() const { return m_results->hasPending(); }
+    void applyPendingResult() { m_results->applyPending(); }
+    void discardPendingResult() { m_results->discardPending(); }
     // Cost parameters edited in the window: re-cost the partition and
     // recompute the bound in the background. False (and a message) when invalid.
     bool applyParams(const CostParams &params);
     // ONNX and PipeDream models: reload the costs under another device
     // profile (a built-in name or a JSON path) off the GUI thread.
     void chooseDevice(const QString &device);
-    QString device() const;
-    QString inspectorText() const;
+    QString device() const { return m_loader->device(); }
+    QString inspectorText() const { return m_selection->inspectorText(); }
 
 signals:
     void modelLoaded();
@@ -126,7 +132,7 @@ private:
 
     void adoptGraph(Graph graph, const QString &path, int autoK);
     void partitionReplaced(); // k follows the document, and its bound is computed
-    void requestBound();
+    void requestBound() { m_bound->request(); }
     void startSolve(int k, const QString &method, double timeLimit, bool firstPartition);
 
     Document *m_document;

@@ -10,7 +10,12 @@ namespace {
 constexpr int kMaxRecent = 8;
 }
 
-RecentFiles::RecentFiles(QMenu *menu, QObject *parent) : QObject(parent), m_menu(menu) { rebuildMenu(); }
+RecentFiles::RecentFiles(QMenu *menu, QObject *parent)
+    : QObject(parent)
+    , m_menu(menu)
+{
+    rebuildMenu();
+}
 
 void RecentFiles::add(const QString &path)
 {

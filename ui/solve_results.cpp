@@ -9,7 +9,9 @@
 namespace pipecut::ui {
 
 SolveResults::SolveResults(Document *document, SolvePanel *panel, QObject *parent)
-    : QObject(parent), m_document(document), m_panel(panel)
+    : QObject(parent)
+    , m_document(document)
+    , m_panel(panel)
 {
 }
 
@@ -23,7 +25,7 @@ void SolveResults::adopt(const PartitionResult &r, const SolveRun &run, bool can
         m_document->recordPoint(tr("%1 (k=%2)").arg(method).arg(run.k));
     } else if (m_panel->compareFirst()) {
         m_panel->showComparison(comparisonHtml(*m_document, r.partition, method));
-        m_pending = Pending{r.partition, method};
+        m_pending = Pending { r.partition, method };
     } else if (!cancelled || better) {
         m_document->undoStack()->push(
             new SetPartitionCommand(m_document, r.partition, tr("apply %1 (k=%2)").arg(method).arg(run.k)));

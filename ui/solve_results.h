@@ -34,7 +34,7 @@ public:
 
 signals:
     void noted(const QString &text); // the summary of a run
-    void applied();                  // a pending result became the document's partition
+    void applied(); // a pending result became the document's partition
 
 private:
     Document *m_document;

@@ -25,6 +25,9 @@ void WindowSettings::save() const
     settings.setValue("solve/boundTimeLimit", boundTimeLimit);
 }
 
-void WindowSettings::saveLeftToRight(bool leftToRight) { QSettings().setValue("view/leftToRight", leftToRight); }
+void WindowSettings::saveLeftToRight(bool leftToRight)
+{
+    QSettings().setValue("view/leftToRight", leftToRight);
+}
 
 } // namespace pipecut::ui

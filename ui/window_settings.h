@@ -13,7 +13,7 @@ namespace pipecut::ui {
 struct WindowSettings {
     QByteArray geometry, state;
     bool leftToRight = false;
-    double timeLimit = 10.0;      // of the partitioner (s)
+    double timeLimit = 10.0; // of the partitioner (s)
     double boundTimeLimit = 20.0; // of the background lower bound (s)
 
     static WindowSettings load();

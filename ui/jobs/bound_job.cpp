@@ -7,7 +7,10 @@
 namespace pipecut::ui {
 
 BoundJob::BoundJob(Document *document, JobRunner *jobs, std::function<double()> timeLimit, QObject *parent)
-    : QObject(parent), m_document(document), m_jobs(jobs), m_timeLimit(std::move(timeLimit))
+    : QObject(parent)
+    , m_document(document)
+    , m_jobs(jobs)
+    , m_timeLimit(std::move(timeLimit))
 {
 }
 
@@ -73,8 +76,8 @@ void BoundJob::request()
                 if (current)
                     emit infeasible(QString::fromStdString(result->reason));
             } else {
-                m_document->setBound(k, params, result->lowerBound, QString::fromStdString(result->provenBy),
-                                     result->seconds);
+                m_document->setBound(
+                    k, params, result->lowerBound, QString::fromStdString(result->provenBy), result->seconds);
             }
             if (!current)
                 return;

@@ -23,10 +23,10 @@ public:
     // `timeLimit` gives the time limit (seconds) of the next bound.
     BoundJob(Document *document, JobRunner *jobs, std::function<double()> timeLimit, QObject *parent);
 
-    void request();   // unless the document has its bound, or it is being computed
+    void request(); // unless the document has its bound, or it is being computed
     void recompute(); // forgets the document's bound (the time limit may have been raised)
-    void cancel();    // keeps what it proved, does not start again
-    void stop();      // another graph: the result will not be used
+    void cancel(); // keeps what it proved, does not start again
+    void stop(); // another graph: the result will not be used
     bool isRunning() const { return m_running; }
 
 signals:

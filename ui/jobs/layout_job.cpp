@@ -16,7 +16,10 @@ constexpr int kCollapsedElements = 1500;
 } // namespace
 
 LayoutJob::LayoutJob(Document *document, GraphView *view, JobRunner *jobs, QObject *parent)
-    : QObject(parent), m_document(document), m_view(view), m_jobs(jobs)
+    : QObject(parent)
+    , m_document(document)
+    , m_view(view)
+    , m_jobs(jobs)
 {
     connect(m_view, &GraphView::pictureReady, this, [this] {
         m_running = false;
@@ -82,14 +85,15 @@ void LayoutJob::start()
         [graph, options, collapsed](const StopToken &stop) {
             auto view = std::make_shared<ScopeView>(collapseByScope(*graph, collapsed));
             Layout layout = computeLayout(view->layoutGraph, options, stop);
-            return Drawing{std::move(view), std::move(layout)};
+            return Drawing { std::move(view), std::move(layout) };
         },
         [this, generation, graph, options](Drawing drawing) {
             if (generation != m_generation || graph != m_document->sharedGraph())
                 return; // a newer layout or another graph replaced this one
             const Layout &layout = drawing.layout;
             const int32_t groups = drawing.collapsed->groupCount();
-            QString info = tr("%1 layout %2 s").arg(QString::fromStdString(layout.engine)).arg(layout.seconds, 0, 'f', 2);
+            QString info
+                = tr("%1 layout %2 s").arg(QString::fromStdString(layout.engine)).arg(layout.seconds, 0, 'f', 2);
             if (groups > 0)
                 info += tr(", %n scope(s) collapsed", nullptr, groups);
             QString toolTip;

@@ -38,7 +38,7 @@ public:
     void setCollapsed(std::set<std::string> scopes);
     bool collapseAll(); // the deepest depth that keeps the drawing readable; false without scopes
     void collapseForLargeGraph(const Graph &graph); // a graph about to be opened; no layout yet
-    void setLeftToRight(bool leftToRight);          // remembered in the settings
+    void setLeftToRight(bool leftToRight); // remembered in the settings
 
 signals:
     // What the status bar says about the layout; `toolTip` is empty when unchanged.

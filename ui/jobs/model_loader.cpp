@@ -24,21 +24,25 @@ struct Loaded {
 Loaded loadModel(const std::string &file, bool onnx, const LoadOptions &options)
 {
     if (!onnx)
-        return {loadGraph(file, options), {}};
+        return { loadGraph(file, options), {} };
     auto analysis = analyzeOnnxModel(file, options);
     if (!analysis.ok())
-        return {makeError(analysis.error()), {}};
-    auto device = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile())
-                                         : findDeviceProfile(options.device);
+        return { makeError(analysis.error()), {} };
+    auto device
+        = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
     if (!device.ok())
-        return {makeError(device.error()), {}};
-    return {onnxGraphFor(*analysis, *device), analysis->symbolicDims};
+        return { makeError(device.error()), {} };
+    return { onnxGraphFor(*analysis, *device), analysis->symbolicDims };
 }
 } // namespace
 
 ModelLoader::ModelLoader(Document *document, JobRunner *jobs, QWidget *dialogParent)
-    : QObject(dialogParent), m_document(document), m_jobs(jobs), m_dialogParent(dialogParent),
-      m_device(QSettings().value("model/device").toString()), m_dims(DimsDialog::remembered())
+    : QObject(dialogParent)
+    , m_document(document)
+    , m_jobs(jobs)
+    , m_dialogParent(dialogParent)
+    , m_device(QSettings().value("model/device").toString())
+    , m_dims(DimsDialog::remembered())
 {
 }
 
@@ -102,16 +106,15 @@ void ModelLoader::openExample()
     const std::string content = file.readAll().toStdString();
     m_loading = true;
     m_jobs->start<Result<Graph>>(
-        this,
-        [content](const StopToken &) { return parseGraph(content, "bert_l-3_inference.json (bundled example)"); },
+        this, [content](const StopToken &) { return parseGraph(content, "bert_l-3_inference.json (bundled example)"); },
         [this](Result<Graph> graph) {
             m_loading = false;
             if (!graph.ok()) {
                 emit failed(tr("Cannot open example"), QString::fromStdString(graph.error()));
                 return;
             }
-            emit loaded(std::make_shared<Graph>(std::move(graph).value()), QStringLiteral("bert_l-3_inference.json"),
-                        -1);
+            emit loaded(
+                std::make_shared<Graph>(std::move(graph).value()), QStringLiteral("bert_l-3_inference.json"), -1);
         });
 }
 
@@ -147,7 +150,7 @@ void ModelLoader::chooseDevice(const QString &device)
             }
             if (!m_document->recost(std::move(graph).value())) {
                 emit failed(tr("Cannot re-cost the model"),
-                            tr("%1 changed on disk: its nodes are not the ones drawn").arg(m_document->filePath()));
+                    tr("%1 changed on disk: its nodes are not the ones drawn").arg(m_document->filePath()));
                 emit recosted(false);
                 return;
             }

@@ -58,7 +58,7 @@ private:
     QWidget *m_dialogParent;
     QString m_device; // device profile for ONNX / PipeDream costs ("" = the default)
     std::map<std::string, int64_t> m_dims; // ONNX symbolic dimensions (remembered, DimsDialog)
-    bool m_dimsConfirmed = false;          // the reload after the dialog does not ask again
+    bool m_dimsConfirmed = false; // the reload after the dialog does not ask again
     bool m_loading = false;
     bool m_interactive = true;
 };

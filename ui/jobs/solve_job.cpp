@@ -13,8 +13,8 @@
 
 namespace pipecut::ui {
 
-Result<PartitionOptions> solveOptions(int k, const QString &method, double timeLimit, uint64_t seed,
-                                      const QString &budget)
+Result<PartitionOptions> solveOptions(
+    int k, const QString &method, double timeLimit, uint64_t seed, const QString &budget)
 {
     PartitionOptions options;
     options.k = k;
@@ -31,8 +31,8 @@ Result<PartitionOptions> solveOptions(int k, const QString &method, double timeL
     return options;
 }
 
-QString solveSummary(const PartitionResult &r, const QString &timeUnit, bool firstPartition, double before,
-                     bool cancelled)
+QString solveSummary(
+    const PartitionResult &r, const QString &timeUnit, bool firstPartition, double before, bool cancelled)
 {
     QString message = QObject::tr("%1: T = %2 in %3 s%4")
                           .arg(QString::fromStdString(r.method), formatCost(r.bottleneck, timeUnit))
@@ -48,7 +48,9 @@ QString solveSummary(const PartitionResult &r, const QString &timeUnit, bool fir
 }
 
 SolveJob::SolveJob(Document *document, JobRunner *jobs, QObject *parent)
-    : QObject(parent), m_document(document), m_jobs(jobs)
+    : QObject(parent)
+    , m_document(document)
+    , m_jobs(jobs)
 {
 }
 
@@ -87,7 +89,7 @@ ProgressFn SolveJob::throttledProgress()
     // Progress comes from solver threads: keep the latest report, post at most ~10 per second.
     struct Throttle {
         std::mutex mutex;
-        std::chrono::steady_clock::time_point last{};
+        std::chrono::steady_clock::time_point last {};
     };
     auto throttle = std::make_shared<Throttle>();
     QPointer<SolveJob> self(this);
@@ -114,14 +116,13 @@ bool SolveJob::start(const PartitionOptions &options, bool firstPartition)
     if (m_running || !m_document->hasGraph())
         return false;
     const auto graph = m_document->sharedGraph();
-    const SolveRun run{options.k, m_document->params(), firstPartition};
+    const SolveRun run { options.k, m_document->params(), firstPartition };
     m_running = true;
     m_lastIncumbent = std::numeric_limits<double>::infinity();
     m_stop = m_jobs->start<Result<PartitionResult>>(
         this,
-        [graph, params = run.params, options, progress = throttledProgress()](const StopToken &stop) {
-            return runPartitioner(*graph, params, options, stop, progress);
-        },
+        [graph, params = run.params, options, progress = throttledProgress()](
+            const StopToken &stop) { return runPartitioner(*graph, params, options, stop, progress); },
         [this, graph, run](Result<PartitionResult> result) {
             m_running = false;
             emit stopped();

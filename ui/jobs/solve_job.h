@@ -26,11 +26,11 @@ struct SolveRun {
 };
 
 // The options of a run from what the window shows; an error for an invalid budget.
-Result<PartitionOptions> solveOptions(int k, const QString &method, double timeLimit, uint64_t seed,
-                                      const QString &budget);
+Result<PartitionOptions> solveOptions(
+    int k, const QString &method, double timeLimit, uint64_t seed, const QString &budget);
 // The status-bar line of a finished run; `before` is the bottleneck it replaces.
-QString solveSummary(const PartitionResult &result, const QString &timeUnit, bool firstPartition, double before,
-                     bool cancelled);
+QString solveSummary(
+    const PartitionResult &result, const QString &timeUnit, bool firstPartition, double before, bool cancelled);
 
 class SolveJob : public QObject {
     Q_OBJECT
@@ -40,7 +40,7 @@ public:
     // False when a run is going on or there is no graph.
     bool start(const PartitionOptions &options, bool firstPartition);
     bool cancel(); // true when a running job was asked to stop
-    void stop();   // another graph: the result will not be used
+    void stop(); // another graph: the result will not be used
     bool isRunning() const { return m_running; }
 
 signals:

@@ -12,8 +12,8 @@
 
 namespace pipecut::ui {
 
-QDoubleSpinBox *addDocks(QMainWindow *window, SelectionPanel *selection, MetricsPanel *metrics, SolvePanel *solve,
-                         QMenu *viewMenu)
+QDoubleSpinBox *addDocks(
+    QMainWindow *window, SelectionPanel *selection, MetricsPanel *metrics, SolvePanel *solve, QMenu *viewMenu)
 {
     auto *leftDock = new QDockWidget(QObject::tr("Stages, Search, Inspector"), window);
     leftDock->setObjectName("leftDock");
@@ -47,7 +47,7 @@ QDoubleSpinBox *addDocks(QMainWindow *window, SelectionPanel *selection, Metrics
     viewMenu->addAction(leftDock->toggleViewAction());
     viewMenu->addAction(solveDock->toggleViewAction());
     viewMenu->addAction(rightDock->toggleViewAction());
-    window->resizeDocks({leftDock, rightDock}, {300, 380}, Qt::Horizontal);
+    window->resizeDocks({ leftDock, rightDock }, { 300, 380 }, Qt::Horizontal);
     return boundTime;
 }
 

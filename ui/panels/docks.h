@@ -14,7 +14,7 @@ class SelectionPanel;
 class SolvePanel;
 
 // Adds the docks and their toggles to `viewMenu`; returns the bound time-limit box.
-QDoubleSpinBox *addDocks(QMainWindow *window, SelectionPanel *selection, MetricsPanel *metrics, SolvePanel *solve,
-                         QMenu *viewMenu);
+QDoubleSpinBox *addDocks(
+    QMainWindow *window, SelectionPanel *selection, MetricsPanel *metrics, SolvePanel *solve, QMenu *viewMenu);
 
 } // namespace pipecut::ui

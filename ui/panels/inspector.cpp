@@ -18,7 +18,10 @@ QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
     return QObject::tr(text, disambiguation, n);
 }
 
-QString escape(const std::string &s) { return QString::fromStdString(s).toHtmlEscaped(); }
+QString escape(const std::string &s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
 
 QString row(const QString &key, const QString &value)
 {
@@ -34,9 +37,10 @@ QString nodeHtml(const Document &document, NodeId v)
     html += row(tr("node"), QStringLiteral("<b>%1</b>").arg(escape(g.id(v))));
     html += row(tr("op"), g.op(v).empty() ? QStringLiteral("\u2014") : escape(g.op(v)));
     html += row(tr("scope"), g.scope(v).empty() ? QStringLiteral("\u2014") : escape(g.scope(v)));
-    html += row(tr("stage"), QStringLiteral("<span style='background:%1'>&nbsp;&nbsp;&nbsp;</span> %2")
-                                 .arg(stageColor(s).name())
-                                 .arg(s + 1));
+    html += row(tr("stage"),
+        QStringLiteral("<span style='background:%1'>&nbsp;&nbsp;&nbsp;</span> %2")
+            .arg(stageColor(s).name())
+            .arg(s + 1));
     html += row(tr("work"), formatCost(g.work(v), document.timeUnit()));
     html += row(tr("out"), formatSize(g.out(v), sizeUnit));
     html += row(tr("param"), formatSize(g.param(v), sizeUnit));

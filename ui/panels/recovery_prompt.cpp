@@ -17,12 +17,13 @@ std::optional<QString> offerRecovery(QWidget *parent, Document *document, bool a
     if (!recovered)
         return std::nullopt;
     const QString when = QLocale().toString(recovered->saved.toLocalTime(), QLocale::ShortFormat);
-    if (ask &&
-        QMessageBox::question(parent, QObject::tr("Restore unsaved edits?"),
-                              QObject::tr("pipecut did not close normally while the partition of %1 had unsaved "
-                                          "edits (autosaved %2). Restore them?")
-                                  .arg(QFileInfo(document->filePath()).fileName(), when),
-                              QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) != QMessageBox::Yes) {
+    if (ask
+        && QMessageBox::question(parent, QObject::tr("Restore unsaved edits?"),
+               QObject::tr("pipecut did not close normally while the partition of %1 had unsaved "
+                           "edits (autosaved %2). Restore them?")
+                   .arg(QFileInfo(document->filePath()).fileName(), when),
+               QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes)
+            != QMessageBox::Yes) {
         QFile::remove(recovered->file);
         return std::nullopt;
     }

@@ -14,7 +14,9 @@
 namespace pipecut::ui {
 
 SelectionPanel::SelectionPanel(Document *document, MoveController *moves, GraphView *view, QWidget *parent)
-    : QWidget(parent), m_document(document), m_view(view)
+    : QWidget(parent)
+    , m_document(document)
+    , m_view(view)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -42,7 +44,10 @@ SelectionPanel::SelectionPanel(Document *document, MoveController *moves, GraphV
     layout->addWidget(m_inspector, 2);
 }
 
-void SelectionPanel::clearSearch() { m_search->clear(); }
+void SelectionPanel::clearSearch()
+{
+    m_search->clear();
+}
 
 void SelectionPanel::focusSearch()
 {
@@ -67,8 +72,9 @@ int SelectionPanel::search(const QString &pattern)
     std::vector<NodeId> matches;
     for (int32_t v = 0; v < g.nodeCount(); ++v) {
         const NodeId id = nodeId(v);
-        if (re.match(QString::fromStdString(g.id(id))).hasMatch() || re.match(QString::fromStdString(g.op(id))).hasMatch() ||
-            re.match(QString::fromStdString(g.scope(id))).hasMatch())
+        if (re.match(QString::fromStdString(g.id(id))).hasMatch()
+            || re.match(QString::fromStdString(g.op(id))).hasMatch()
+            || re.match(QString::fromStdString(g.scope(id))).hasMatch())
             matches.push_back(id);
     }
     m_view->selectNodes(matches, true);
@@ -76,7 +82,10 @@ int SelectionPanel::search(const QString &pattern)
     return int(matches.size());
 }
 
-QString SelectionPanel::inspectorText() const { return m_inspector->toPlainText(); }
+QString SelectionPanel::inspectorText() const
+{
+    return m_inspector->toPlainText();
+}
 
 void SelectionPanel::updateInspector()
 {

@@ -13,7 +13,9 @@ const QString kRed = QStringLiteral("color: #B2182B;");
 }
 
 StatusLine::StatusLine(QStatusBar *bar, Document *document, GraphView *view)
-    : QObject(bar), m_document(document), m_view(view)
+    : QObject(bar)
+    , m_document(document)
+    , m_view(view)
 {
     m_layoutInfo = new QLabel(tr("no model"));
     m_countInfo = new QLabel;
@@ -49,9 +51,15 @@ void StatusLine::refused(const QString &reason)
     m_previewInfo->setText(reason);
 }
 
-void StatusLine::clearMessage() { m_previewInfo->clear(); }
+void StatusLine::clearMessage()
+{
+    m_previewInfo->clear();
+}
 
-QString StatusLine::message() const { return m_previewInfo->text(); }
+QString StatusLine::message() const
+{
+    return m_previewInfo->text();
+}
 
 void StatusLine::showLayout(const QString &text, const QString &toolTip)
 {

@@ -18,7 +18,7 @@ class StatusLine : public QObject {
 public:
     StatusLine(QStatusBar *bar, Document *document, GraphView *view);
 
-    void note(const QString &text);  // neutral
+    void note(const QString &text); // neutral
     void error(const QString &text); // in red
     void preview(const QString &text, bool valid);
     void refused(const QString &reason); // in bold red
