@@ -25,9 +25,9 @@
 #include "core/cost/evaluate.h"
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
-#include "ui/commands.h"
-#include "ui/document.h"
-#include "ui/graph_view.h"
+#include "ui/document/commands.h"
+#include "ui/document/document.h"
+#include "ui/views/graph_view.h"
 #include "ui/main_window.h"
 
 #include <QAction>

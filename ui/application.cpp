@@ -1,8 +1,8 @@
 #include "ui/application.h"
 #include "ui/atomic_image.h"
 
-#include "ui/document.h"
-#include "ui/graph_view.h"
+#include "ui/document/document.h"
+#include "ui/views/graph_view.h"
 #include "ui/main_window.h"
 
 #include <QApplication>

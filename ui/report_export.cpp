@@ -1,7 +1,7 @@
 #include "ui/report_export.h"
 
-#include "ui/background.h"
-#include "ui/document.h"
+#include "ui/jobs/job_runner.h"
+#include "ui/document/document.h"
 
 #include <QEventLoop>
 #include <QFileDialog>

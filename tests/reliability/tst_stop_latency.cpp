@@ -114,7 +114,7 @@ class TestStopLatency : public QObject {
         };
     }
 
-    // As the explorer runs its jobs (ui/background.h): on a thread ten nice
+    // As the explorer runs its jobs (ui/jobs/job_runner.h): on a thread ten nice
     // levels below the caller, whose work after a stop request stretches by up
     // to ten times on a loaded machine. (std::async starts a fresh thread per
     // call, so the priority does not outlive the row.)

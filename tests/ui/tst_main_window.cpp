@@ -6,13 +6,13 @@
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
 #include "tests/support/test_graphs.h"
-#include "ui/document.h"
+#include "ui/document/document.h"
 #include "ui/format.h"
-#include "ui/graph_view.h"
+#include "ui/views/graph_view.h"
 #include "ui/main_window.h"
-#include "ui/metrics_panel.h"
-#include "ui/move_controller.h"
-#include "ui/stage_list.h"
+#include "ui/panels/metrics_panel.h"
+#include "ui/document/move_controller.h"
+#include "ui/panels/stage_list.h"
 #include "tests/ui/ui_test_support.h"
 
 #include <QApplication>

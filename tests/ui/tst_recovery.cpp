@@ -11,9 +11,9 @@
 #include "core/io/graph_io.h"
 #include "tests/onnx/model_builder.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/autosave.h"
-#include "ui/dims_dialog.h"
-#include "ui/document.h"
+#include "ui/document/autosave.h"
+#include "ui/panels/dims_dialog.h"
+#include "ui/document/document.h"
 #include "ui/main_window.h"
 
 #include <QDialogButtonBox>

@@ -3,7 +3,7 @@
 // are byte-identical (PNG, SVG and PDF), both rendered offscreen here.
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
-#include "ui/document.h"
+#include "ui/document/document.h"
 #include "ui/main_window.h"
 #include "ui/report_export.h"
 

@@ -1,4 +1,4 @@
-// Collapse and expand by scope: the element model (ui/scope_collapse.h) on
+// Collapse and expand by scope: the element model (ui/views/scope_collapse.h) on
 // hand-made graphs, and the window driving it with real widgets (offscreen):
 // large graphs open collapsed, a group shows its stage mix, dropping on a group
 // picks the stage under the cursor, a group moves as one, double-click expands,
@@ -6,12 +6,12 @@
 #include "core/cost/evaluate.h"
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
-#include "ui/document.h"
-#include "ui/graph_view.h"
+#include "ui/document/document.h"
+#include "ui/views/graph_view.h"
 #include "ui/main_window.h"
-#include "ui/minimap.h"
-#include "ui/move_controller.h"
-#include "ui/scope_collapse.h"
+#include "ui/views/minimap.h"
+#include "ui/document/move_controller.h"
+#include "ui/views/scope_collapse.h"
 #include "tests/ui/ui_test_support.h"
 
 #include <QApplication>

@@ -8,9 +8,9 @@
 #include "core/partition/partitioner.h"
 #include "tests/support/test_graphs.h"
 #include "tests/ui/ui_test_support.h"
-#include "ui/document.h"
+#include "ui/document/document.h"
 #include "ui/main_window.h"
-#include "ui/solve_panel.h"
+#include "ui/panels/solve_panel.h"
 
 #include <QCheckBox>
 #include <QComboBox>

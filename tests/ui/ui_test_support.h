@@ -1,11 +1,11 @@
 #pragma once
 // Helpers shared by the explorer's GUI tests (offscreen, real widgets).
 
-#include "ui/autosave.h"
-#include "ui/document.h"
-#include "ui/graph_view.h"
+#include "ui/document/autosave.h"
+#include "ui/document/document.h"
+#include "ui/views/graph_view.h"
 #include "ui/main_window.h"
-#include "ui/move_controller.h"
+#include "ui/document/move_controller.h"
 
 #include <QApplication>
 #include <QDropEvent>

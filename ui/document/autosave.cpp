@@ -1,7 +1,7 @@
-#include "ui/autosave.h"
+#include "ui/document/autosave.h"
 
 #include "core/io/graph_io.h"
-#include "ui/document.h"
+#include "ui/document/document.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,7 +1,7 @@
-#include "ui/stage_list.h"
+#include "ui/panels/stage_list.h"
 
 #include "ui/format.h"
-#include "ui/move_controller.h"
+#include "ui/document/move_controller.h"
 #include "ui/stage_palette.h"
 
 #include <QDragEnterEvent>

@@ -4,7 +4,7 @@
 // the best proven lower bound for (graph, k, parameters), the session history
 // of T and LB, and the undo stack. Views re-read it when `changed` fires.
 //
-// Every user edit goes through a QUndoCommand (ui/commands.h) which calls the
+// Every user edit goes through a QUndoCommand (ui/document/commands.h) which calls the
 // apply*() methods below; nothing else mutates the partition.
 
 #include "core/bounds/bound_cache.h"

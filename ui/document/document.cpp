@@ -1,4 +1,4 @@
-#include "ui/document.h"
+#include "ui/document/document.h"
 
 #include "core/cost/evaluate.h"
 #include "core/graph/topology.h"

@@ -1,4 +1,4 @@
-#include "ui/dims_dialog.h"
+#include "ui/panels/dims_dialog.h"
 
 #include <QDialogButtonBox>
 #include <QFileInfo>

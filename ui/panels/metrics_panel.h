@@ -5,7 +5,7 @@
 // comm in, comm out, with LB as a line) and the session history of T and LB.
 // QCustomPlot stays inside metrics_panel.cpp.
 
-#include "ui/document.h"
+#include "ui/document/document.h"
 
 #include <QWidget>
 

@@ -1,9 +1,9 @@
-#include "ui/graph_view.h"
+#include "ui/views/graph_view.h"
 #include "ui/atomic_image.h"
 
 #include "ui/format.h"
-#include "ui/minimap.h"
-#include "ui/move_controller.h"
+#include "ui/views/minimap.h"
+#include "ui/document/move_controller.h"
 
 #include <QApplication>
 #include <QDrag>

@@ -1,7 +1,7 @@
-#include "ui/graph_items.h"
+#include "ui/views/graph_items.h"
 
-#include "ui/document.h"
-#include "ui/scope_collapse.h"
+#include "ui/document/document.h"
+#include "ui/views/scope_collapse.h"
 #include "ui/stage_palette.h"
 
 #include <QPainter>

@@ -1,4 +1,4 @@
-#include "ui/solve_panel.h"
+#include "ui/panels/solve_panel.h"
 
 #include "core/cost/device_profile.h"
 #include "ui/format.h"

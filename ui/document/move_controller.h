@@ -4,7 +4,7 @@
 // while hovering, pushes the command on drop, and explains refusals. The graph
 // view and the stage list both drop through it, so both behave the same.
 
-#include "ui/document.h"
+#include "ui/document/document.h"
 
 #include <QObject>
 
@@ -27,6 +27,9 @@ public:
     void leave();
     // Drop or keyboard move: pushes one command when valid, otherwise emits refused().
     bool commit(const std::vector<NodeId> &nodes, StageId target, bool withForced);
+    // Keyboard move: to the stage before the first (delta < 0) or after the
+    // last (delta > 0) stage of the nodes.
+    bool moveBy(const std::vector<NodeId> &nodes, int delta, bool withForced);
 
     QString describe(const MovePlan &plan) const;
 

@@ -1,4 +1,4 @@
-#include "ui/scope_collapse.h"
+#include "ui/views/scope_collapse.h"
 
 #include <algorithm>
 #include <map>

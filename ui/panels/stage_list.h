@@ -2,7 +2,7 @@
 // The stage list: legend (colour, stage number, cost, node count, bottleneck
 // marker) and drop target for moves. Double-clicking a stage selects its nodes.
 
-#include "ui/document.h"
+#include "ui/document/document.h"
 
 #include <QTreeWidget>
 

@@ -4,15 +4,15 @@
 // tensor size. Wheel zooms at the cursor, the middle button (or Space + drag)
 // pans, a rubber band selects; dragging a selected node starts a move that can
 // be dropped on any node of the target stage (or on the stage list).
-// With scopes collapsed (ui/scope_collapse.h) a group box stands for its
+// With scopes collapsed (ui/views/scope_collapse.h) a group box stands for its
 // members: dragging it moves them all, dropping on it picks the stage of the
 // stripe segment under the cursor, double-clicking asks to expand it.
 // A minimap in the corner shows the whole graph and the visible part.
 
 #include "core/layout/layout.h"
-#include "ui/document.h"
-#include "ui/graph_items.h"
-#include "ui/scope_collapse.h"
+#include "ui/document/document.h"
+#include "ui/views/graph_items.h"
+#include "ui/views/scope_collapse.h"
 
 #include <QGraphicsView>
 #include <QTimer>

@@ -1,7 +1,7 @@
-#include "ui/minimap.h"
+#include "ui/views/minimap.h"
 
-#include "ui/document.h"
-#include "ui/graph_view.h"
+#include "ui/document/document.h"
+#include "ui/views/graph_view.h"
 #include "ui/stage_palette.h"
 
 #include <QMouseEvent>

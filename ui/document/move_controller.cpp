@@ -1,6 +1,6 @@
-#include "ui/move_controller.h"
+#include "ui/document/move_controller.h"
 
-#include "ui/commands.h"
+#include "ui/document/commands.h"
 #include "ui/format.h"
 
 #include <QDataStream>
@@ -91,6 +91,26 @@ bool MoveController::commit(const std::vector<NodeId> &nodes, StageId target, bo
     const QString text = tr("move %n node(s) to stage %1", nullptr, int(plan.nodes.size())).arg(index(target) + 1);
     m_document->undoStack()->push(new MoveNodesCommand(m_document, plan.nodes, target, text));
     return true;
+}
+
+bool MoveController::moveBy(const std::vector<NodeId> &nodes, int delta, bool withForced)
+{
+    if (nodes.empty()) {
+        emit refused(tr("select nodes first"));
+        return false;
+    }
+    int lo = m_document->k(), hi = -1;
+    for (NodeId v : nodes) {
+        const int s = index(m_document->partition().stage(v));
+        lo = std::min(lo, s);
+        hi = std::max(hi, s);
+    }
+    const int target = delta < 0 ? lo - 1 : hi + 1;
+    if (target < 0 || target >= m_document->k()) {
+        emit refused(tr("there is no stage %1 (k = %2)").arg(target + 1).arg(m_document->k()));
+        return false;
+    }
+    return commit(nodes, stageId(target), withForced);
 }
 
 } // namespace pipecut::ui

@@ -1,4 +1,4 @@
-#include "ui/metrics_panel.h"
+#include "ui/panels/metrics_panel.h"
 #include "ui/atomic_image.h"
 #include "core/cost/summary.h"
 

@@ -1,6 +1,6 @@
-#include "ui/commands.h"
+#include "ui/document/commands.h"
 
-#include "ui/document.h"
+#include "ui/document/document.h"
 
 namespace pipecut::ui {
 

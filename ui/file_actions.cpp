@@ -1,0 +1,135 @@
+#include "ui/file_actions.h"
+
+#include "core/cost/evaluate.h"
+#include "core/io/graph_io.h"
+#include "ui/document/commands.h"
+#include "ui/document/document.h"
+#include "ui/panels/metrics_panel.h"
+#include "ui/report_export.h"
+#include "ui/views/graph_view.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QSettings>
+#include <QWidget>
+
+namespace pipecut::ui {
+
+namespace {
+QString fileFilter()
+{
+    return QObject::tr("Models (*.json *.txt *.dot *.gv *.onnx);;pipecut or Microsoft JSON (*.json);;"
+                       "PipeDream profile (*.txt);;Graphviz (*.dot *.gv);;ONNX (*.onnx);;All files (*)");
+}
+} // namespace
+
+FileActions::FileActions(Document *document, GraphView *view, MetricsPanel *metrics, QWidget *parent)
+    : QObject(parent)
+    , m_document(document)
+    , m_view(view)
+    , m_metrics(metrics)
+    , m_parent(parent)
+{
+}
+
+void FileActions::openModel()
+{
+    const QString dir = QSettings().value("lastDir").toString();
+    const QString path = QFileDialog::getOpenFileName(m_parent, tr("Open Model"), dir, fileFilter());
+    if (path.isEmpty())
+        return;
+    QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
+    emit openRequested(path);
+}
+
+void FileActions::savePartition()
+{
+    if (!m_document->hasGraph())
+        return;
+    const QString suggested = QFileInfo(m_document->filePath()).completeBaseName() + ".partition.json";
+    const QString path
+        = QFileDialog::getSaveFileName(m_parent, tr("Save Partition"), suggested, tr("Partition (*.json)"));
+    if (path.isEmpty())
+        return;
+    const Status st
+        = writeFileAtomically(path.toStdString(), partitionToJson(m_document->graph(), m_document->partition()));
+    if (!st.ok())
+        emit failed(tr("Cannot save partition"), QString::fromStdString(st.error()));
+    else
+        m_document->undoStack()->setClean();
+}
+
+void FileActions::openPartition()
+{
+    if (!m_document->hasGraph())
+        return;
+    const QString path
+        = QFileDialog::getOpenFileName(m_parent, tr("Open Partition"), QString(), tr("Partition (*.json)"));
+    if (path.isEmpty())
+        return;
+    auto partition = loadPartition(path.toStdString(), m_document->graph());
+    if (!partition.ok()) {
+        emit failed(tr("Cannot open partition"), QString::fromStdString(partition.error()));
+        return;
+    }
+    const Status valid = validatePartition(m_document->graph(), m_document->params(), *partition);
+    if (!valid.ok()) {
+        emit failed(tr("Invalid partition"), tr("%1: %2").arg(path, QString::fromStdString(valid.error())));
+        return;
+    }
+    m_document->undoStack()->push(
+        new SetPartitionCommand(m_document, *partition, tr("open partition %1").arg(QFileInfo(path).fileName())));
+    emit partitionOpened();
+}
+
+void FileActions::saveGraph()
+{
+    if (!m_document->hasGraph())
+        return;
+    const QString path = QFileDialog::getSaveFileName(m_parent, tr("Save Graph"),
+        QFileInfo(m_document->filePath()).completeBaseName() + ".pipecut.json", tr("pipecut JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    const Status st = writeFileAtomically(path.toStdString(), graphToJson(m_document->graph()));
+    if (!st.ok())
+        emit failed(tr("Cannot save graph"), QString::fromStdString(st.error()));
+}
+
+bool FileActions::exportView(const QString &path, bool visibleOnly, QString *error)
+{
+    return m_view->exportPicture(path, visibleOnly, error);
+}
+
+void FileActions::exportViewDialog(bool visibleOnly)
+{
+    const QString path
+        = QFileDialog::getSaveFileName(m_parent, visibleOnly ? tr("Export Visible Part") : tr("Export Graph"),
+            QString(), tr("PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportView(path, visibleOnly, &error))
+        emit failed(tr("Export failed"), error);
+    else
+        emit noted(tr("exported %1").arg(path));
+}
+
+void FileActions::exportCharts()
+{
+    const QString path
+        = QFileDialog::getSaveFileName(m_parent, tr("Export Charts"), QString(), tr("PNG image (*.png);;PDF (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_metrics->exportCharts(path, &error))
+        emit failed(tr("Export failed"), error);
+}
+
+void FileActions::exportReport()
+{
+    const QString path = exportReportDialog(m_parent, *m_document);
+    if (!path.isEmpty())
+        emit noted(tr("exported report %1").arg(path));
+}
+
+} // namespace pipecut::ui

@@ -1,0 +1,163 @@
+#include "ui/jobs/model_loader.h"
+
+#include "core/io/onnx_reader.h"
+#include "ui/document/document.h"
+#include "ui/jobs/job_runner.h"
+#include "ui/panels/dims_dialog.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSettings>
+
+namespace pipecut::ui {
+
+namespace {
+const char *kExampleResource = ":/examples/bert_l-3_inference.json";
+
+struct Loaded {
+    Result<Graph> graph;
+    std::map<std::string, std::optional<int64_t>> dims; // ONNX: the symbolic dimensions and their values
+};
+
+// ONNX goes through the analysis (rather than loadOnnxGraph) because the
+// dimension dialog needs its symbolic dimensions.
+Loaded loadModel(const std::string &file, bool onnx, const LoadOptions &options)
+{
+    if (!onnx)
+        return { loadGraph(file, options), {} };
+    auto analysis = analyzeOnnxModel(file, options);
+    if (!analysis.ok())
+        return { makeError(analysis.error()), {} };
+    auto device
+        = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
+    if (!device.ok())
+        return { makeError(device.error()), {} };
+    return { onnxGraphFor(*analysis, *device), analysis->symbolicDims };
+}
+} // namespace
+
+ModelLoader::ModelLoader(Document *document, JobRunner *jobs, QWidget *dialogParent)
+    : QObject(dialogParent)
+    , m_document(document)
+    , m_jobs(jobs)
+    , m_dialogParent(dialogParent)
+    , m_device(QSettings().value("model/device").toString())
+    , m_dims(DimsDialog::remembered())
+{
+}
+
+LoadOptions ModelLoader::options() const
+{
+    LoadOptions options;
+    options.device = m_device.toStdString();
+    options.dims = m_dims;
+    return options;
+}
+
+void ModelLoader::openFile(const QString &path, int autoK)
+{
+    m_loading = true;
+    emit status(tr("Loading %1\u2026").arg(path));
+    const std::string file = path.toStdString();
+    const bool onnx = QFileInfo(path).suffix().compare(QLatin1String("onnx"), Qt::CaseInsensitive) == 0;
+    m_jobs->start<Loaded>(
+        this, [file, onnx, options = options()](const StopToken &) { return loadModel(file, onnx, options); },
+        [this, path, autoK](Loaded result) {
+            m_loading = false;
+            if (!result.graph.ok()) {
+                emit failed(tr("Cannot open model"), QString::fromStdString(result.graph.error()));
+                return;
+            }
+            if (!result.dims.empty() && m_interactive && !m_dimsConfirmed && askDims(path, result.dims)) {
+                m_dimsConfirmed = true;
+                openFile(path, autoK); // load again with the values given
+                return;
+            }
+            m_dimsConfirmed = false;
+            const QString absolute = QFileInfo(path).absoluteFilePath();
+            emit fileOpened(absolute);
+            emit loaded(std::make_shared<Graph>(std::move(result.graph).value()), absolute, autoK);
+        });
+}
+
+bool ModelLoader::askDims(const QString &path, const std::map<std::string, std::optional<int64_t>> &used)
+{
+    DimsDialog dialog(path, used, m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted)
+        return false;
+    const auto values = dialog.values();
+    DimsDialog::remember(values);
+    bool changed = false;
+    for (const auto &[name, value] : values) {
+        const auto it = used.find(name);
+        changed = changed || it == used.end() || !it->second || *it->second != value;
+        m_dims[name] = value;
+    }
+    return changed;
+}
+
+void ModelLoader::openExample()
+{
+    QFile file(QString::fromLatin1(kExampleResource));
+    if (!file.open(QIODevice::ReadOnly)) {
+        emit failed(tr("Cannot open example"), tr("the bundled example %1 is missing").arg(kExampleResource));
+        return;
+    }
+    const std::string content = file.readAll().toStdString();
+    m_loading = true;
+    m_jobs->start<Result<Graph>>(
+        this, [content](const StopToken &) { return parseGraph(content, "bert_l-3_inference.json (bundled example)"); },
+        [this](Result<Graph> graph) {
+            m_loading = false;
+            if (!graph.ok()) {
+                emit failed(tr("Cannot open example"), QString::fromStdString(graph.error()));
+                return;
+            }
+            emit loaded(
+                std::make_shared<Graph>(std::move(graph).value()), QStringLiteral("bert_l-3_inference.json"), -1);
+        });
+}
+
+bool ModelLoader::modelUsesDevice() const
+{
+    if (!m_document->hasGraph())
+        return false;
+    const std::string &format = m_document->graph().format();
+    return format == "onnx" || format == "pipedream";
+}
+
+void ModelLoader::chooseDevice(const QString &device)
+{
+    m_device = device;
+    QSettings().setValue("model/device", device);
+    if (!modelUsesDevice())
+        return;
+    const LoadOptions options = this->options();
+    const std::string file = m_document->filePath().toStdString();
+    const auto before = m_document->sharedGraph();
+    m_loading = true;
+    emit status(tr("re-costing the model for %1\u2026").arg(device));
+    m_jobs->start<Result<Graph>>(
+        this, [file, options](const StopToken &) { return loadGraph(file, options); },
+        [this, before, device](Result<Graph> graph) {
+            m_loading = false;
+            if (before != m_document->sharedGraph())
+                return; // another model was opened meanwhile
+            if (!graph.ok()) {
+                emit failed(tr("Cannot re-cost the model"), QString::fromStdString(graph.error()));
+                emit recosted(false);
+                return;
+            }
+            if (!m_document->recost(std::move(graph).value())) {
+                emit failed(tr("Cannot re-cost the model"),
+                    tr("%1 changed on disk: its nodes are not the ones drawn").arg(m_document->filePath()));
+                emit recosted(false);
+                return;
+            }
+            m_document->recordPoint(tr("device %1").arg(device));
+            emit status(tr("re-costed for device %1").arg(device));
+            emit recosted(true);
+        });
+}
+
+} // namespace pipecut::ui

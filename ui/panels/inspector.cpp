@@ -1,0 +1,120 @@
+#include "ui/panels/inspector.h"
+
+#include "core/cost/evaluate.h"
+#include "ui/document/document.h"
+#include "ui/format.h"
+#include "ui/stage_palette.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <map>
+
+namespace pipecut::ui {
+
+namespace {
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+{
+    return QObject::tr(text, disambiguation, n);
+}
+
+QString escape(const std::string &s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
+
+QString row(const QString &key, const QString &value)
+{
+    return QStringLiteral("<tr><td style='color:#555;padding-right:8px'>%1</td><td>%2</td></tr>").arg(key, value);
+}
+
+QString nodeHtml(const Document &document, NodeId v)
+{
+    const Graph &g = document.graph();
+    const QString sizeUnit = document.sizeUnit();
+    const int s = index(document.partition().stage(v));
+    QString html = "<table>";
+    html += row(tr("node"), QStringLiteral("<b>%1</b>").arg(escape(g.id(v))));
+    html += row(tr("op"), g.op(v).empty() ? QStringLiteral("\u2014") : escape(g.op(v)));
+    html += row(tr("scope"), g.scope(v).empty() ? QStringLiteral("\u2014") : escape(g.scope(v)));
+    html += row(tr("stage"),
+        QStringLiteral("<span style='background:%1'>&nbsp;&nbsp;&nbsp;</span> %2")
+            .arg(stageColor(s).name())
+            .arg(s + 1));
+    html += row(tr("work"), formatCost(g.work(v), document.timeUnit()));
+    html += row(tr("out"), formatSize(g.out(v), sizeUnit));
+    html += row(tr("param"), formatSize(g.param(v), sizeUnit));
+    if (g.group(v) != kNoGroup)
+        html += row(tr("group"), escape(g.groupName(g.group(v))));
+    html += row(tr("in / out edges"), QStringLiteral("%1 / %2").arg(g.inDegree(v)).arg(g.outDegree(v)));
+    return html + "</table>";
+}
+
+QString totalsHtml(const Document &document, const std::vector<NodeId> &nodes)
+{
+    const Graph &g = document.graph();
+    const QString sizeUnit = document.sizeUnit();
+    double work = 0, out = 0, param = 0;
+    std::map<int, int> perStage;
+    for (NodeId v : nodes) {
+        work += g.work(v);
+        out += g.out(v);
+        param += g.param(v);
+        ++perStage[index(document.partition().stage(v))];
+    }
+    QStringList stages;
+    for (auto [s, c] : perStage)
+        stages << tr("%1\u00D7 stage %2").arg(c).arg(s + 1);
+    QString html = "<table>";
+    html += row(tr("nodes"), QString::number(nodes.size()));
+    html += row(tr("work"), formatCost(work, document.timeUnit()));
+    html += row(tr("out"), formatSize(out, sizeUnit));
+    html += row(tr("param"), formatSize(param, sizeUnit));
+    html += row(tr("stages"), stages.join(", "));
+    return html + "</table>";
+}
+} // namespace
+
+QString inspectorHtml(const Document &document, const std::vector<NodeId> &nodes)
+{
+    if (nodes.empty())
+        return tr("<p style='color:#777'>Select nodes to inspect them: click, drag a rubber band, search, or "
+                  "double-click a stage.</p><p style='color:#777'>Drag a selection onto a stage, or onto a node "
+                  "of another stage, to move it; hold Shift to bring along the nodes that must follow.</p>");
+    if (nodes.size() == 1)
+        return nodeHtml(document, nodes.front());
+    return totalsHtml(document, nodes);
+}
+
+QString comparisonHtml(const Document &document, const Partition &result, const QString &method)
+{
+    const Graph &g = document.graph();
+    const Evaluation now = evaluate(g, document.params(), document.partition());
+    const Evaluation next = evaluate(g, document.params(), result);
+    const QString unit = document.timeUnit();
+    int moved = 0;
+    if (result.k() == document.k())
+        for (int32_t v = 0; v < g.nodeCount(); ++v)
+            moved += result.stage(nodeId(v)) != document.partition().stage(nodeId(v));
+    const double change = now.bottleneck > 0 ? (next.bottleneck - now.bottleneck) / now.bottleneck * 100 : 0.0;
+    const QString colour = change < -1e-9 ? "#117733" : change > 1e-9 ? "#B2182B" : "#555";
+    QString text = tr("<b>%1</b>, k = %2: T = <b>%3</b><br>current (k = %4): T = %5<br>"
+                      "<span style='color:%6'>%7%8 %</span>")
+                       .arg(method.toHtmlEscaped())
+                       .arg(result.k())
+                       .arg(formatCost(next.bottleneck, unit))
+                       .arg(document.k())
+                       .arg(formatCost(now.bottleneck, unit))
+                       .arg(colour)
+                       .arg(change > 0 ? "+" : "")
+                       .arg(change, 0, 'f', 2);
+    if (result.k() == document.k())
+        text += tr("<br>%n node(s) change stage", nullptr, moved);
+    QStringList stages;
+    for (const auto &s : next.stages)
+        stages << formatCost(s.cost);
+    text += tr("<br>stage costs: %1").arg(stages.join(QStringLiteral(" | ")));
+    return text;
+}
+
+} // namespace pipecut::ui

@@ -1,0 +1,84 @@
+#include "ui/panels/status_line.h"
+
+#include "ui/document/document.h"
+#include "ui/views/graph_view.h"
+
+#include <QLabel>
+#include <QStatusBar>
+
+namespace pipecut::ui {
+
+namespace {
+const QString kRed = QStringLiteral("color: #B2182B;");
+}
+
+StatusLine::StatusLine(QStatusBar *bar, Document *document, GraphView *view)
+    : QObject(bar)
+    , m_document(document)
+    , m_view(view)
+{
+    m_layoutInfo = new QLabel(tr("no model"));
+    m_countInfo = new QLabel;
+    m_previewInfo = new QLabel;
+    m_previewInfo->setObjectName("previewInfo");
+    m_previewInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bar->addWidget(m_layoutInfo);
+    bar->addWidget(m_countInfo);
+    bar->addWidget(m_previewInfo, 1);
+}
+
+void StatusLine::note(const QString &text)
+{
+    m_previewInfo->setStyleSheet(QString());
+    m_previewInfo->setText(text);
+}
+
+void StatusLine::error(const QString &text)
+{
+    note(text);
+    m_previewInfo->setStyleSheet(kRed);
+}
+
+void StatusLine::preview(const QString &text, bool valid)
+{
+    m_previewInfo->setStyleSheet(valid ? QString() : kRed);
+    m_previewInfo->setText(text);
+}
+
+void StatusLine::refused(const QString &reason)
+{
+    m_previewInfo->setStyleSheet(QStringLiteral("color: #B2182B; font-weight: bold;"));
+    m_previewInfo->setText(reason);
+}
+
+void StatusLine::clearMessage()
+{
+    m_previewInfo->clear();
+}
+
+QString StatusLine::message() const
+{
+    return m_previewInfo->text();
+}
+
+void StatusLine::showLayout(const QString &text, const QString &toolTip)
+{
+    if (!toolTip.isEmpty())
+        m_layoutInfo->setToolTip(toolTip);
+    m_layoutInfo->setText(text);
+}
+
+void StatusLine::updateCounts()
+{
+    if (!m_document->hasGraph()) {
+        m_countInfo->clear();
+        return;
+    }
+    const Graph &g = m_document->graph();
+    m_countInfo->setText(tr("%L1 nodes, %L2 edges, %L3 selected")
+                             .arg(g.nodeCount())
+                             .arg(g.edgeCount())
+                             .arg(m_view->selectedNodes().size()));
+}
+
+} // namespace pipecut::ui

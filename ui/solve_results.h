@@ -1,0 +1,49 @@
+#pragma once
+// What the window does with a finished run (Solve panel, "what to do with a
+// result"): the first partition of a model is applied as is; otherwise the
+// result is applied as one undoable command, or, with "Compare before
+// applying", set next to the current partition until applied or discarded.
+// A bound the run proved is recorded for its k and parameters.
+
+#include "core/cost/partition.h"
+
+#include <QObject>
+#include <QString>
+
+#include <optional>
+
+namespace pipecut {
+struct PartitionResult;
+}
+
+namespace pipecut::ui {
+
+class Document;
+class SolvePanel;
+struct SolveRun;
+
+class SolveResults : public QObject {
+    Q_OBJECT
+public:
+    SolveResults(Document *document, SolvePanel *panel, QObject *parent);
+
+    void adopt(const PartitionResult &result, const SolveRun &run, bool cancelled);
+    bool hasPending() const { return m_pending.has_value(); }
+    void applyPending();
+    void discardPending();
+
+signals:
+    void noted(const QString &text); // the summary of a run
+    void applied(); // a pending result became the document's partition
+
+private:
+    Document *m_document;
+    SolvePanel *m_panel;
+    struct Pending {
+        Partition partition;
+        QString method;
+    };
+    std::optional<Pending> m_pending;
+};
+
+} // namespace pipecut::ui
