@@ -78,8 +78,8 @@ int takeScreenshot(const QString &output, const QString &model)
 int runApplication(int argc, char **argv)
 {
     QApplication app(argc, argv);
-    QApplication::setApplicationName("pipecut");
-    QApplication::setOrganizationName("pipecut");
+    QApplication::setApplicationName(QStringLiteral("pipecut"));
+    QApplication::setOrganizationName(QStringLiteral("pipecut"));
     QApplication::setApplicationVersion(QStringLiteral(PIPECUT_VERSION));
 
     QCommandLineParser parser;
@@ -87,18 +87,19 @@ int runApplication(int argc, char **argv)
         QApplication::translate("main", "Explore pipeline partitions of a DNN operator graph."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption screenshot("screenshot",
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QApplication::translate("main", "Render the window to FILE (PNG) and exit."),
-                                  "FILE");
+                                  QStringLiteral("FILE"));
     parser.addOption(screenshot);
-    parser.addPositionalArgument("model", QApplication::translate("main", "Model file to open."), "[MODEL]");
+    parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "Model file to open."),
+                                 QStringLiteral("[MODEL]"));
     parser.process(app);
     const QStringList args = parser.positionalArguments();
     const QString model = args.isEmpty() ? QString() : args.front();
 
     if (parser.isSet(screenshot)) {
         // A fixed look, independent of the user's saved window state.
-        QApplication::setApplicationName("pipecut-screenshot");
+        QApplication::setApplicationName(QStringLiteral("pipecut-screenshot"));
         return takeScreenshot(parser.value(screenshot), model);
     }
 

@@ -29,7 +29,7 @@ bool saveVectorAtomically(const QString &path, const QSizeF &size, const QString
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
     bool painted = false;
-    if (suffix == "svg") {
+    if (suffix == QLatin1String("svg")) {
         QSvgGenerator svg;
         svg.setOutputDevice(&buffer);
         svg.setSize(size.toSize());
@@ -37,7 +37,7 @@ bool saveVectorAtomically(const QString &path, const QSizeF &size, const QString
         svg.setTitle(title);
         svg.setDescription(description);
         painted = paint(svg);
-    } else if (suffix == "pdf") {
+    } else if (suffix == QLatin1String("pdf")) {
         QPdfWriter pdf(&buffer);
         pdf.setTitle(title);
         pdf.setPageSize(QPageSize(size, QPageSize::Point));

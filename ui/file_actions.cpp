@@ -46,7 +46,7 @@ void FileActions::savePartition()
 {
     if (!m_document->hasGraph())
         return;
-    const QString suggested = QFileInfo(m_document->filePath()).completeBaseName() + ".partition.json";
+    const QString suggested = QFileInfo(m_document->filePath()).completeBaseName() + QStringLiteral(".partition.json");
     const QString path
         = QFileDialog::getSaveFileName(m_parent, tr("Save Partition"), suggested, tr("Partition (*.json)"));
     if (path.isEmpty())
@@ -87,7 +87,7 @@ void FileActions::saveGraph()
     if (!m_document->hasGraph())
         return;
     const QString path = QFileDialog::getSaveFileName(m_parent, tr("Save Graph"),
-        QFileInfo(m_document->filePath()).completeBaseName() + ".pipecut.json", tr("pipecut JSON (*.json)"));
+        QFileInfo(m_document->filePath()).completeBaseName() + QStringLiteral(".pipecut.json"), tr("pipecut JSON (*.json)"));
     if (path.isEmpty())
         return;
     const Status st = writeFileAtomically(path.toStdString(), graphToJson(m_document->graph()));

@@ -37,9 +37,9 @@ Autosave::Autosave(Document *document, QObject *parent) : QObject(parent), m_doc
 
 QString Autosave::pathFor(const QString &model)
 {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/autosave";
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave");
     const QByteArray key = QCryptographicHash::hash(model.toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
-    return dir + "/" + QString::fromLatin1(key) + ".json";
+    return dir + QLatin1Char('/') + QString::fromLatin1(key) + QStringLiteral(".json");
 }
 
 Status Autosave::saveNow()
@@ -50,17 +50,18 @@ Status Autosave::saveNow()
     const QString path = pathFor(m_document->filePath());
     QDir().mkpath(QFileInfo(path).absolutePath());
     QJsonObject root;
-    root["format"] = "pipecut-autosave";
-    root["version"] = 1;
-    root["model"] = m_document->filePath();
-    root["saved"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    root["partition"] =
+    root[QStringLiteral("format")] = QStringLiteral("pipecut-autosave");
+    root[QStringLiteral("version")] = 1;
+    root[QStringLiteral("model")] = m_document->filePath();
+    root[QStringLiteral("saved")] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    root[QStringLiteral("partition")] =
         QJsonDocument::fromJson(QByteArray::fromStdString(partitionToJson(m_document->graph(), m_document->partition())))
             .object();
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Compact)) < 0 ||
         !file.commit())
-        return makeError(("cannot write the autosave " + path + ": " + file.errorString()).toStdString());
+        return makeError(ErrorKind::Internal,
+                         "cannot write the autosave " + path.toStdString() + ": " + file.errorString().toStdString());
     m_writtenIndex = m_document->undoStack()->index();
     m_writtenFor = m_document->filePath();
     return Ok{};
@@ -81,17 +82,18 @@ std::optional<Recovered> Autosave::find(const QString &model, const Graph &graph
         return std::nullopt;
     const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
     file.close();
-    if (root["format"].toString() != "pipecut-autosave" || root["model"].toString() != model) {
+    if (root[QStringLiteral("format")].toString() != QLatin1String("pipecut-autosave") ||
+        root[QStringLiteral("model")].toString() != model) {
         QFile::remove(path);
         return std::nullopt;
     }
-    const QByteArray json = QJsonDocument(root["partition"].toObject()).toJson(QJsonDocument::Compact);
+    const QByteArray json = QJsonDocument(root[QStringLiteral("partition")].toObject()).toJson(QJsonDocument::Compact);
     auto partition = parsePartition(json.toStdString(), path.toStdString(), graph);
     if (!partition.ok()) { // the model changed since: the edits no longer apply
         QFile::remove(path);
         return std::nullopt;
     }
-    return Recovered{std::move(partition).value(), QDateTime::fromString(root["saved"].toString(), Qt::ISODate),
+    return Recovered{std::move(partition).value(), QDateTime::fromString(root[QStringLiteral("saved")].toString(), Qt::ISODate),
                      path};
 }
 

@@ -33,7 +33,7 @@ QString nodeHtml(const Document &document, NodeId v)
     const Graph &g = document.graph();
     const QString sizeUnit = document.sizeUnit();
     const int s = index(document.partition().stage(v));
-    QString html = "<table>";
+    QString html = QStringLiteral("<table>");
     html += row(tr("node"), QStringLiteral("<b>%1</b>").arg(escape(g.id(v))));
     html += row(tr("op"), g.op(v).empty() ? QStringLiteral("\u2014") : escape(g.op(v)));
     html += row(tr("scope"), g.scope(v).empty() ? QStringLiteral("\u2014") : escape(g.scope(v)));
@@ -47,7 +47,7 @@ QString nodeHtml(const Document &document, NodeId v)
     if (g.group(v) != kNoGroup)
         html += row(tr("group"), escape(g.groupName(g.group(v))));
     html += row(tr("in / out edges"), QStringLiteral("%1 / %2").arg(g.inDegree(v)).arg(g.outDegree(v)));
-    return html + "</table>";
+    return html + QStringLiteral("</table>");
 }
 
 QString totalsHtml(const Document &document, const std::vector<NodeId> &nodes)
@@ -65,13 +65,13 @@ QString totalsHtml(const Document &document, const std::vector<NodeId> &nodes)
     QStringList stages;
     for (auto [s, c] : perStage)
         stages << tr("%1\u00D7 stage %2").arg(c).arg(s + 1);
-    QString html = "<table>";
+    QString html = QStringLiteral("<table>");
     html += row(tr("nodes"), QString::number(nodes.size()));
     html += row(tr("work"), formatCost(work, document.timeUnit()));
     html += row(tr("out"), formatSize(out, sizeUnit));
     html += row(tr("param"), formatSize(param, sizeUnit));
-    html += row(tr("stages"), stages.join(", "));
-    return html + "</table>";
+    html += row(tr("stages"), stages.join(QStringLiteral(", ")));
+    return html + QStringLiteral("</table>");
 }
 } // namespace
 
@@ -97,7 +97,7 @@ QString comparisonHtml(const Document &document, const Partition &result, const 
         for (int32_t v = 0; v < g.nodeCount(); ++v)
             moved += result.stage(nodeId(v)) != document.partition().stage(nodeId(v));
     const double change = now.bottleneck > 0 ? (next.bottleneck - now.bottleneck) / now.bottleneck * 100 : 0.0;
-    const QString colour = change < -1e-9 ? "#117733" : change > 1e-9 ? "#B2182B" : "#555";
+    const QString colour = QLatin1String(change < -1e-9 ? "#117733" : change > 1e-9 ? "#B2182B" : "#555");
     QString text = tr("<b>%1</b>, k = %2: T = <b>%3</b><br>current (k = %4): T = %5<br>"
                       "<span style='color:%6'>%7%8 %</span>")
                        .arg(method.toHtmlEscaped())
@@ -106,7 +106,7 @@ QString comparisonHtml(const Document &document, const Partition &result, const 
                        .arg(document.k())
                        .arg(formatCost(now.bottleneck, unit))
                        .arg(colour)
-                       .arg(change > 0 ? "+" : "")
+                       .arg(change > 0 ? QStringLiteral("+") : QString())
                        .arg(change, 0, 'f', 2);
     if (result.k() == document.k())
         text += tr("<br>%n node(s) change stage", nullptr, moved);

@@ -349,7 +349,7 @@ void MetricsPanel::refreshStageChart()
     if (bottleneck >= 0) {
         // The bottleneck stage: a band behind its bar.
         auto *band = new QCPItemRect(m_stageChart);
-        band->setLayer("grid");
+        band->setLayer(QStringLiteral("grid"));
         band->topLeft->setCoords(bottleneck + 1 - 0.48, top * 1.12);
         band->bottomRight->setCoords(bottleneck + 1 + 0.48, 0);
         band->setBrush(QColor(0xEE, 0x66, 0x77, 45));
@@ -449,7 +449,7 @@ bool MetricsPanel::exportCharts(const QString &path, QString *error) const
     const QString suffix = QFileInfo(path).suffix().toLower();
     bool ok = false;
     QString why;
-    if (suffix == "pdf") {
+    if (suffix == QLatin1String("pdf")) {
         // As QCustomPlot::savePdf draws it, but into memory (atomic_image.h).
         ok = saveVectorAtomically(path, QSizeF(w, h1), tr("pipecut stage costs"), QString(),
                                   [&](QPaintDevice &device) {

@@ -22,7 +22,7 @@
 namespace pipecut::ui {
 
 namespace {
-QLineEdit *numberEdit(const QString &name, const QString &tip)
+QLineEdit *numberEdit(const char *name, const QString &tip)
 {
     auto *edit = new QLineEdit;
     edit->setObjectName(name);

@@ -651,7 +651,7 @@ bool GraphView::exportPicture(const QString &path, bool visibleOnly, QString *er
         painter.fillRect(target, Qt::white);
         m_scene->render(&painter, target, source);
     };
-    if (suffix == "svg" || suffix == "pdf") // vector, rendered in memory, then written atomically
+    if (suffix == QLatin1String("svg") || suffix == QLatin1String("pdf")) // vector, rendered in memory, then written atomically
         return saveVectorAtomically(path, source.size(), QString::fromStdString(m_document->graph().name()),
                                     tr("pipecut partition view"),
                                     [&](QPaintDevice &device) {
