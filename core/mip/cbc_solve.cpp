@@ -1,4 +1,4 @@
-#include "core/bounds/cbc_solve.h"
+#include "core/mip/cbc_solve.h"
 
 #include <coin/CbcEventHandler.hpp>
 #include <coin/CbcHeuristic.hpp>
