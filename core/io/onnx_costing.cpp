@@ -422,6 +422,8 @@ Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context 
     return total;
 }
 
+void namesRead(const onnx::NodeProto &node, std::set<std::string> &out);
+
 // Names a subgraph reads from enclosing graphs (implicit inputs of its node).
 void freeVariables(const onnx::GraphProto &g, std::set<std::string> &out)
 {
@@ -436,20 +438,26 @@ void freeVariables(const onnx::GraphProto &g, std::set<std::string> &out)
         for (const std::string &o : n.output())
             defined.insert(o);
     std::set<std::string> used;
-    for (const auto &n : g.node()) {
-        for (const std::string &i : n.input())
-            if (!i.empty())
-                used.insert(i);
-        for (const onnx::AttributeProto &a : n.attribute()) {
-            if (a.has_g())
-                freeVariables(a.g(), used);
-            for (const onnx::GraphProto &sub : a.graphs())
-                freeVariables(sub, used);
-        }
-    }
+    for (const auto &n : g.node())
+        namesRead(n, used);
     for (const std::string &u : used)
         if (!defined.count(u))
             out.insert(u);
+}
+
+// The names a node reads: its inputs, and what its subgraphs read from
+// enclosing graphs.
+void namesRead(const onnx::NodeProto &node, std::set<std::string> &out)
+{
+    for (const std::string &i : node.input())
+        if (!i.empty())
+            out.insert(i);
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+        if (attr.has_g())
+            freeVariables(attr.g(), out);
+        for (const onnx::GraphProto &sub : attr.graphs())
+            freeVariables(sub, out);
+    }
 }
 
 std::string scopeOf(const std::string &nodeName)
@@ -586,15 +594,7 @@ Status connectNodes(const std::string &path, NodeTable &t, OnnxAnalysis &a)
         const onnx::NodeProto &node = *t.opNodes[k];
         const int32_t v = t.sources + static_cast<int32_t>(k);
         std::set<std::string> names;
-        for (const std::string &i : node.input())
-            if (!i.empty())
-                names.insert(i);
-        for (const onnx::AttributeProto &attr : node.attribute()) {
-            if (attr.has_g())
-                freeVariables(attr.g(), names);
-            for (const onnx::GraphProto &sub : attr.graphs())
-                freeVariables(sub, names);
-        }
+        namesRead(node, names);
         std::set<int32_t> preds;
         for (const std::string &name : names) {
             if (auto c = t.constantBytes.find(name); c != t.constantBytes.end()) {
