@@ -31,7 +31,7 @@ Result<report::WrittenReport> exportReport(
 {
     auto data = build(document, options);
     if (!data)
-        return makeError(data.error());
+        return data.failure();
     return report::writeReport(*data, path.toStdString());
 }
 

@@ -6,8 +6,8 @@
 #include "core/bounds/bound_context.h"
 #include "core/bounds/combinatorial.h"
 #include "core/bounds/cover.h"
-#include "core/bounds/exact_mip.h"
 #include "core/bounds/guess.h"
+#include "core/bounds/mip_bound.h"
 #include "core/cost/evaluate.h"
 
 #include "core/partition/ideal_dp.h"

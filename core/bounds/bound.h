@@ -3,7 +3,7 @@
 // bottleneck, guess, mip, ideal-dp, best). Every bound is a proof: it never
 // exceeds the optimum bottleneck of the instance (graph, k, cost parameters).
 // Methods: combinatorial (combinatorial.h), anchor (anchor.h), bottleneck
-// (bottleneck.h), guess (guess.h), mip (exact_mip.h), ideal-dp (the exact
+// (bottleneck.h), guess (guess.h), mip (mip_bound.h), ideal-dp (the exact
 // dynamic programme of core/partition/ideal_dp.h; its optimum proves itself) and best: the
 // strongest proof within the time limit, cheapest first, stopping once the
 // bound meets the incumbent. Results are cached (bound_cache.h).

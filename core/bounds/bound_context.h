@@ -3,8 +3,9 @@
 // the time limit, the stop token, the progress callback and the strongest
 // bound already proven (methods skip work that cannot beat it).
 
-#include "core/bounds/block_model.h"
 #include "core/bounds/bound.h"
+#include "core/mip/block_model.h"
+#include "core/mip/exact_mip.h"
 #include "core/util/progress.h"
 
 #include <algorithm>
@@ -13,6 +14,23 @@
 #include <string>
 
 namespace pipecut::bounds {
+
+// The block model of core/mip, used by every bound method.
+using mip::addGreaterEqual;
+using mip::addLessEqual;
+using mip::bisectionLevels;
+using mip::BlockBuilder;
+using mip::blockTotals;
+using mip::BlockTotals;
+using mip::buildClasses;
+using mip::kMaxBisectionLevel;
+using mip::kOne;
+using mip::kZero;
+using mip::Lin;
+using mip::memoryInfeasibility;
+using mip::NodeClasses;
+using mip::singletonCosts;
+using mip::valueOf;
 
 struct BoundContext {
     const Graph &graph;
@@ -64,7 +82,6 @@ struct BoundContext {
     }
 };
 
-// Relative tolerance under which a bound and an incumbent count as equal.
-inline constexpr double kOptimalityTolerance = 1e-6;
+using mip::kOptimalityTolerance;
 
 } // namespace pipecut::bounds

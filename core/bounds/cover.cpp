@@ -525,6 +525,104 @@ struct CoverSolver::Impl {
         }
         return delta;
     }
+
+    // The master LP: every class covered at least once; one artificial column
+    // per row.
+    std::unique_ptr<ClpSimplex> makeMaster(double artificial) const
+    {
+        const int32_t n = count;
+        auto lp = std::make_unique<ClpSimplex>();
+        lp->setLogLevel(0);
+        lp->messageHandler()->setLogLevel(0);
+        {
+            // Rows: every class covered at least once; one artificial column per row.
+            std::vector<CoinBigIndex> starts(n + 1);
+            std::vector<int> rows(n);
+            std::vector<double> ones(n, 1.0), zeros(n, 0.0), cost(n, artificial), upper(n, COIN_DBL_MAX);
+            std::iota(starts.begin(), starts.end(), 0);
+            std::iota(rows.begin(), rows.end(), 0);
+            CoinPackedMatrix matrix(true, n, n, n, ones.data(), rows.data(), starts.data(), nullptr);
+            lp->loadProblem(matrix, zeros.data(), upper.data(), cost.data(), ones.data(), upper.data());
+        }
+        return lp;
+    }
+
+    // Columns go in as one batch: Clp copies its matrix on every addColumn,
+    // so rounds of 160 columns on 9,000 would take 0.3 s (and delay a stop).
+    // Returns the number of columns added.
+    int addToMaster(ClpSimplex &lp, const std::vector<int> &batch) const
+    {
+        std::vector<CoinBigIndex> starts{0};
+        std::vector<int> rows;
+        for (int column : batch) {
+            const auto &c = columns[column].classes;
+            rows.insert(rows.end(), c.begin(), c.end());
+            starts.push_back(static_cast<CoinBigIndex>(rows.size()));
+        }
+        const std::vector<double> ones(rows.size(), 1.0), lower(batch.size(), 0.0),
+            upper(batch.size(), COIN_DBL_MAX), cost(batch.size(), 1.0);
+        if (!batch.empty())
+            lp.addColumns(static_cast<int>(batch.size()), lower.data(), upper.data(), cost.data(), starts.data(),
+                          rows.data(), ones.data());
+        return static_cast<int>(batch.size());
+    }
+
+    // Exact pricing: max pi(S) over admissible blocks, as min -pi(S), by CBC.
+    // Raises p.lowerZ and queues the block found. False when the probe ends:
+    // proven, converged without a proof, or out of time.
+    bool exactPricing(double threshold, const std::vector<double> &pi, double sumPi, double target,
+        const BoundContext &ctx, CoverProbe &p)
+    {
+        const int32_t n = count;
+        buildPricing(threshold);
+        mip::MipModel model = pricingModel;
+        for (int32_t c = 0; c < n; ++c) {
+            model.setObjective(x[c], -pi[c]);
+            model.setObjective(y[c], pi[c]);
+        }
+        mip::SolveOptions o = ctx.solveOptions();
+        // Only a block worth more than sum(pi) / k (with a margin) can defeat
+        // the proof at these duals: CBC prunes the rest and stops at the first.
+        o.cutoff = -sumPi / (k * (1 + kCutoffMargin));
+        o.stopAtOrBelow = o.cutoff;
+        o.threads = kPricingThreads; // cbc_solve keeps large models on one thread
+        const mip::SolveOutcome out = mip::solve(model, o);
+        ++p.pricingMips;
+        // An upper bound on max pi(S): the optimum of min -pi(S) is at least
+        // min(bound, cutoff); "infeasible" means nothing below the cutoff.
+        double delta = std::numeric_limits<double>::infinity();
+        if (out.status == mip::SolveOutcome::Status::Infeasible)
+            delta = -o.cutoff;
+        else if (std::isfinite(out.bound))
+            delta = -std::min(out.bound, o.cutoff);
+        if (std::isfinite(delta)) {
+            // Farley: pi / delta is dual feasible, so z*(T) >= sum(pi) / delta.
+            const double z = delta > 0 ? sumPi / delta : (sumPi > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+            p.lowerZ = std::max(p.lowerZ, z);
+            if (p.lowerZ > target) {
+                p.proven = p.settled = true;
+                return false;
+            }
+        }
+        bool added = false;
+        if (!out.solution.empty()) {
+            std::vector<int32_t> classes;
+            double value = 0;
+            for (int32_t c = 0; c < n; ++c)
+                if (valueOf(out.solution, x[c]) - valueOf(out.solution, y[c]) > 0.5) {
+                    classes.push_back(c);
+                    value += pi[c];
+                }
+            bool fits = false;
+            const double cost = blockCost(classes, &fits);
+            if (value > 1 + kReducedCostTolerance && fits && cost <= threshold &&
+                addColumn(std::move(classes), cost)) {
+                pendingColumns.push_back(static_cast<int>(columns.size()) - 1);
+                added = true;
+            }
+        }
+        return added;
+    }
 };
 
 CoverSolver::CoverSolver(const BoundContext &ctx) : m_impl(std::make_unique<Impl>(ctx)) {}
@@ -540,42 +638,13 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
     const double target = s.k * (1 + kProofTolerance);
 
     std::unique_lock lock(mip::coinMutex());
-    auto lp = std::make_unique<ClpSimplex>();
-    lp->setLogLevel(0);
-    lp->messageHandler()->setLogLevel(0);
-    {
-        // Rows: every class covered at least once; one artificial column per row.
-        std::vector<CoinBigIndex> starts(n + 1);
-        std::vector<int> rows(n);
-        std::vector<double> ones(n, 1.0), zeros(n, 0.0), cost(n, artificial), upper(n, COIN_DBL_MAX);
-        std::iota(starts.begin(), starts.end(), 0);
-        std::iota(rows.begin(), rows.end(), 0);
-        CoinPackedMatrix matrix(true, n, n, n, ones.data(), rows.data(), starts.data(), nullptr);
-        lp->loadProblem(matrix, zeros.data(), upper.data(), cost.data(), ones.data(), upper.data());
-    }
-    // Columns go in as one batch: Clp copies its matrix on every addColumn,
-    // so rounds of 160 columns on 9,000 would take 0.3 s (and delay a stop).
-    auto addToMaster = [&](const std::vector<int> &batch) {
-        std::vector<CoinBigIndex> starts{0};
-        std::vector<int> rows;
-        for (int column : batch) {
-            const auto &c = s.columns[column].classes;
-            rows.insert(rows.end(), c.begin(), c.end());
-            starts.push_back(static_cast<CoinBigIndex>(rows.size()));
-        }
-        const std::vector<double> ones(rows.size(), 1.0), lower(batch.size(), 0.0),
-            upper(batch.size(), COIN_DBL_MAX), cost(batch.size(), 1.0);
-        if (!batch.empty())
-            lp->addColumns(static_cast<int>(batch.size()), lower.data(), upper.data(), cost.data(), starts.data(),
-                           rows.data(), ones.data());
-        p.columns += static_cast<int>(batch.size());
-    };
+    auto lp = s.makeMaster(artificial);
     {
         std::vector<int> admissible;
         for (int c = 0; c < static_cast<int>(s.columns.size()); ++c)
             if (s.columns[c].cost <= threshold)
                 admissible.push_back(c);
-        addToMaster(admissible);
+        p.columns += s.addToMaster(*lp, admissible);
     }
     s.pendingColumns.clear();
     lock.unlock();
@@ -584,7 +653,7 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
     double lastReport = -kReportSeconds;
     while (!ctx.stopped()) {
         lock.lock();
-        addToMaster(s.pendingColumns);
+        p.columns += s.addToMaster(*lp, s.pendingColumns);
         s.pendingColumns.clear();
         lp->primal(); // warm: the basis of the last solve, new columns at zero
         const bool optimal = lp->status() == 0;
@@ -631,56 +700,8 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
             if (ctx.stopped())
                 break;
         }
-        // Exact pricing: max pi(S) over admissible blocks, as min -pi(S).
-        s.buildPricing(threshold);
-        mip::MipModel model = s.pricingModel;
-        for (int32_t c = 0; c < n; ++c) {
-            model.setObjective(s.x[c], -pi[c]);
-            model.setObjective(s.y[c], pi[c]);
-        }
-        mip::SolveOptions o = ctx.solveOptions();
-        // Only a block worth more than sum(pi) / k (with a margin) can defeat
-        // the proof at these duals: CBC prunes the rest and stops at the first.
-        o.cutoff = -sumPi / (s.k * (1 + kCutoffMargin));
-        o.stopAtOrBelow = o.cutoff;
-        o.threads = kPricingThreads; // cbc_solve keeps large models on one thread
-        const mip::SolveOutcome out = mip::solve(model, o);
-        ++p.pricingMips;
-        // An upper bound on max pi(S): the optimum of min -pi(S) is at least
-        // min(bound, cutoff); "infeasible" means nothing below the cutoff.
-        double delta = std::numeric_limits<double>::infinity();
-        if (out.status == mip::SolveOutcome::Status::Infeasible)
-            delta = -o.cutoff;
-        else if (std::isfinite(out.bound))
-            delta = -std::min(out.bound, o.cutoff);
-        if (std::isfinite(delta)) {
-            // Farley: pi / delta is dual feasible, so z*(T) >= sum(pi) / delta.
-            const double z = delta > 0 ? sumPi / delta : (sumPi > 0 ? std::numeric_limits<double>::infinity() : 0.0);
-            p.lowerZ = std::max(p.lowerZ, z);
-            if (p.lowerZ > target) {
-                p.proven = p.settled = true;
-                break;
-            }
-        }
-        bool added = false;
-        if (!out.solution.empty()) {
-            std::vector<int32_t> classes;
-            double value = 0;
-            for (int32_t c = 0; c < n; ++c)
-                if (valueOf(out.solution, s.x[c]) - valueOf(out.solution, s.y[c]) > 0.5) {
-                    classes.push_back(c);
-                    value += pi[c];
-                }
-            bool fits = false;
-            const double cost = s.blockCost(classes, &fits);
-            if (value > 1 + kReducedCostTolerance && fits && cost <= threshold &&
-                s.addColumn(std::move(classes), cost)) {
-                s.pendingColumns.push_back(static_cast<int>(s.columns.size()) - 1);
-                added = true;
-            }
-        }
-        if (!added)
-            break; // converged without a proof, or out of time
+        if (!s.exactPricing(threshold, pi, sumPi, target, ctx, p))
+            break; // proven, converged without a proof, or out of time
     }
     lock.lock();
     lp.reset();

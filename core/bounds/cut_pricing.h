@@ -44,7 +44,7 @@
 // pi = (1, 1, 1): a's window is empty ({a, b} costs 2), so blocks anchored at
 // a are worth at most 1.
 
-#include "core/bounds/block_model.h"
+#include "core/bounds/bound_context.h"
 #include "core/util/max_flow.h"
 
 #include <cstdint>

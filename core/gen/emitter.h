@@ -13,7 +13,7 @@
 // construction in counting mode to choose a repeat count that fits the target
 // size, then once for real.
 
-#include "core/gen/rng.h"
+#include "core/util/rng.h"
 #include "core/graph/graph.h"
 #include "core/util/result.h"
 

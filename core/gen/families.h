@@ -5,7 +5,7 @@
 // small remainder with a "neck" chain before the head, and emits for real.
 
 #include "core/gen/emitter.h"
-#include "core/gen/rng.h"
+#include "core/util/rng.h"
 
 #include <cstdint>
 #include <functional>

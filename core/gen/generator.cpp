@@ -29,7 +29,7 @@ Result<Graph> generateGraph(const GeneratorOptions &options)
     uint64_t mix = options.seed;
     for (char c : options.family)
         mix = mix * 0x100000001b3ULL ^ static_cast<unsigned char>(c);
-    gen::Rng rng(mix);
+    Rng rng(mix);
     const std::string name
         = options.family + "-" + std::to_string(options.nodes) + "-seed" + std::to_string(options.seed);
     gen::Emitter emitter(&rng, name, options.nodes);

@@ -14,7 +14,7 @@
 // documents the cost model; the graph's notes repeat it).
 // Complexity: O(nodes) time and memory (a million nodes in a few seconds).
 // Deterministic: the same options give the same graph on every platform (a
-// built-in xoshiro256** generator, core/gen/rng.h); the seed picks the shape
+// built-in xoshiro256** generator, core/util/rng.h); the seed picks the shape
 // (widths, depth pattern, batch, resolution) and the per-operator jitter.
 // References: Vaswani et al. 2017; He et al. 2016; Ronneberger et al. 2015;
 // Szegedy et al. 2016.

@@ -110,6 +110,135 @@ std::string GraphBuilder::where(int32_t line) const
     return w;
 }
 
+// Groups: names in order of first appearance, members in CSR form.
+void GraphBuilder::buildGroups(Graph &g) const
+{
+    const int32_t n = static_cast<int32_t>(m_ids.size());
+    std::unordered_map<std::string_view, int32_t> groupIndex;
+    std::vector<int32_t> groupSize;
+    g.m_group.assign(m_ids.size(), kNoGroup);
+    for (int32_t i = 0; i < n; ++i) {
+        if (m_groups[i].empty())
+            continue;
+        auto [it, inserted] = groupIndex.emplace(m_groups[i], static_cast<int32_t>(g.m_groupNames.size()));
+        if (inserted) {
+            g.m_groupNames.push_back(m_groups[i]);
+            groupSize.push_back(0);
+        }
+        g.m_group[i] = groupId(it->second);
+        ++groupSize[it->second];
+    }
+    const int32_t groups = static_cast<int32_t>(g.m_groupNames.size());
+    g.m_groupOffset.assign(groups + 1, 0);
+    for (int32_t k = 0; k < groups; ++k)
+        g.m_groupOffset[k + 1] = g.m_groupOffset[k] + groupSize[k];
+    g.m_groupMember.resize(g.m_groupOffset[groups]);
+    {
+        std::vector<int32_t> fill(g.m_groupOffset.begin(), g.m_groupOffset.end() - 1);
+        for (int32_t i = 0; i < n; ++i)
+            if (g.m_group[i] != kNoGroup)
+                g.m_groupMember[fill[index(g.m_group[i])]++] = nodeId(i);
+    }
+}
+
+void GraphBuilder::sumCosts(Graph &g) const
+{
+    const int32_t n = static_cast<int32_t>(m_ids.size());
+    for (int32_t i = 0; i < n; ++i) {
+        g.m_totalWork += m_work[i];
+        g.m_maxWork = std::max(g.m_maxWork, m_work[i]);
+        g.m_totalOut += m_out[i];
+        g.m_totalParam += m_param[i];
+    }
+}
+
+// Successor and predecessor lists in CSR form, from the sorted distinct edges.
+void GraphBuilder::buildAdjacency(Graph &g, const std::vector<std::pair<int32_t, int32_t>> &edges) const
+{
+    const int32_t n = static_cast<int32_t>(m_ids.size());
+    reserveHuge(g.m_edges, edges.size());
+    g.m_succOffset.assign(n + 1, 0);
+    g.m_predOffset.assign(n + 1, 0);
+    for (auto [a, b] : edges) {
+        g.m_edges.emplace_back(nodeId(a), nodeId(b));
+        ++g.m_succOffset[a + 1];
+        ++g.m_predOffset[b + 1];
+    }
+    for (int32_t i = 0; i < n; ++i) {
+        g.m_succOffset[i + 1] += g.m_succOffset[i];
+        g.m_predOffset[i + 1] += g.m_predOffset[i];
+    }
+    g.m_succ.resize(edges.size());
+    g.m_pred.resize(edges.size());
+    {
+        std::vector<int32_t> fs(g.m_succOffset.begin(), g.m_succOffset.end() - 1);
+        std::vector<int32_t> fp(g.m_predOffset.begin(), g.m_predOffset.end() - 1);
+        for (auto [a, b] : edges) { // sorted by (a, b): successor lists come out sorted
+            g.m_succ[fs[a]++] = nodeId(b);
+            g.m_pred[fp[b]++] = nodeId(a);
+        }
+    }
+}
+
+// Kahn's algorithm, smallest index first: deterministic. Returns the
+// in-degrees left, positive on the nodes of a cycle or after one.
+std::vector<int32_t> GraphBuilder::buildTopologicalOrder(Graph &g)
+{
+    const int32_t n = static_cast<int32_t>(g.m_predOffset.size()) - 1;
+    std::vector<int32_t> indeg(n);
+    for (int32_t i = 0; i < n; ++i)
+        indeg[i] = g.m_predOffset[i + 1] - g.m_predOffset[i];
+    std::priority_queue<int32_t, std::vector<int32_t>, std::greater<>> ready;
+    for (int32_t i = 0; i < n; ++i)
+        if (indeg[i] == 0)
+            ready.push(i);
+    g.m_topo.reserve(n);
+    while (!ready.empty()) {
+        const int32_t v = ready.top();
+        ready.pop();
+        g.m_topo.push_back(nodeId(v));
+        for (int32_t e = g.m_succOffset[v]; e < g.m_succOffset[v + 1]; ++e)
+            if (--indeg[index(g.m_succ[e])] == 0)
+                ready.push(index(g.m_succ[e]));
+    }
+    return indeg;
+}
+
+// Names one cycle: "'a' -> 'b' -> 'a'".
+std::string GraphBuilder::cycleText(const Graph &g, const std::vector<int32_t> &indeg) const
+{
+    const int32_t n = static_cast<int32_t>(indeg.size());
+    // Every node left has indeg > 0 among the leftovers: walk predecessors
+    // until a node repeats to name one cycle.
+    int32_t start = -1;
+    for (int32_t i = 0; i < n && start < 0; ++i)
+        if (indeg[i] > 0)
+            start = i;
+    std::vector<int32_t> seenAt(n, -1);
+    std::vector<int32_t> path;
+    int32_t v = start;
+    while (seenAt[v] < 0) {
+        seenAt[v] = static_cast<int32_t>(path.size());
+        path.push_back(v);
+        int32_t next = -1;
+        for (int32_t e = g.m_predOffset[v]; e < g.m_predOffset[v + 1]; ++e)
+            if (indeg[index(g.m_pred[e])] > 0) {
+                next = index(g.m_pred[e]);
+                break;
+            }
+        assert(next >= 0);
+        v = next;
+    }
+    std::vector<int32_t> cycle(path.begin() + seenAt[v], path.end());
+    std::reverse(cycle.begin(), cycle.end()); // predecessor walk: reverse into edge order
+    std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+    std::string text;
+    for (int32_t c : cycle)
+        text += "'" + m_ids[c] + "' -> ";
+    text += "'" + m_ids[cycle.front()] + "'";
+    return text;
+}
+
 Result<Graph> GraphBuilder::build()
 {
     const std::string ctx = m_context.empty() ? std::string("graph") : m_context;
@@ -157,32 +286,7 @@ Result<Graph> GraphBuilder::build()
                                  std::to_string(m_numbers[i]));
     }
 
-    // Groups: names in order of first appearance, members in CSR form.
-    std::unordered_map<std::string_view, int32_t> groupIndex;
-    std::vector<int32_t> groupSize;
-    g.m_group.assign(nodes, kNoGroup);
-    for (int32_t i = 0; i < n; ++i) {
-        if (m_groups[i].empty())
-            continue;
-        auto [it, inserted] = groupIndex.emplace(m_groups[i], static_cast<int32_t>(g.m_groupNames.size()));
-        if (inserted) {
-            g.m_groupNames.push_back(m_groups[i]);
-            groupSize.push_back(0);
-        }
-        g.m_group[i] = groupId(it->second);
-        ++groupSize[it->second];
-    }
-    const int32_t groups = static_cast<int32_t>(g.m_groupNames.size());
-    g.m_groupOffset.assign(groups + 1, 0);
-    for (int32_t k = 0; k < groups; ++k)
-        g.m_groupOffset[k + 1] = g.m_groupOffset[k] + groupSize[k];
-    g.m_groupMember.resize(g.m_groupOffset[groups]);
-    {
-        std::vector<int32_t> fill(g.m_groupOffset.begin(), g.m_groupOffset.end() - 1);
-        for (int32_t i = 0; i < n; ++i)
-            if (g.m_group[i] != kNoGroup)
-                g.m_groupMember[fill[index(g.m_group[i])]++] = nodeId(i);
-    }
+    buildGroups(g);
 
     // Resolve edges: by index as given, by id through the index.
     std::vector<std::pair<int32_t, int32_t>> edges;
@@ -220,12 +324,7 @@ Result<Graph> GraphBuilder::build()
         g.m_notes.push_back(std::to_string(before - edges.size()) + " duplicate edge(s) merged");
     if (edges.size() > static_cast<size_t>(INT32_MAX / 2))
         return makeError(ctx + ": too many edges (" + std::to_string(edges.size()) + ")");
-    for (int32_t i = 0; i < n; ++i) {
-        g.m_totalWork += m_work[i];
-        g.m_maxWork = std::max(g.m_maxWork, m_work[i]);
-        g.m_totalOut += m_out[i];
-        g.m_totalParam += m_param[i];
-    }
+    sumCosts(g);
     // Each cost is finite, but 1e308 + 1e308 is not: stage costs would be infinite.
     for (const auto &[total, name] : {std::pair{g.m_totalWork, "work"}, std::pair{g.m_totalOut, "out"},
                                       std::pair{g.m_totalParam, "param"}})
@@ -233,75 +332,11 @@ Result<Graph> GraphBuilder::build()
             return makeError(ctx + ": the nodes' " + name +
                              " values add up to more than the largest double (1.8e308); scale the costs down");
 
-    reserveHuge(g.m_edges, edges.size());
-    g.m_succOffset.assign(n + 1, 0);
-    g.m_predOffset.assign(n + 1, 0);
-    for (auto [a, b] : edges) {
-        g.m_edges.emplace_back(nodeId(a), nodeId(b));
-        ++g.m_succOffset[a + 1];
-        ++g.m_predOffset[b + 1];
-    }
-    for (int32_t i = 0; i < n; ++i) {
-        g.m_succOffset[i + 1] += g.m_succOffset[i];
-        g.m_predOffset[i + 1] += g.m_predOffset[i];
-    }
-    g.m_succ.resize(edges.size());
-    g.m_pred.resize(edges.size());
-    {
-        std::vector<int32_t> fs(g.m_succOffset.begin(), g.m_succOffset.end() - 1);
-        std::vector<int32_t> fp(g.m_predOffset.begin(), g.m_predOffset.end() - 1);
-        for (auto [a, b] : edges) { // sorted by (a, b): successor lists come out sorted
-            g.m_succ[fs[a]++] = nodeId(b);
-            g.m_pred[fp[b]++] = nodeId(a);
-        }
-    }
+    buildAdjacency(g, edges);
 
-    // Kahn's algorithm, smallest index first: deterministic.
-    std::vector<int32_t> indeg(n);
-    for (int32_t i = 0; i < n; ++i)
-        indeg[i] = g.m_predOffset[i + 1] - g.m_predOffset[i];
-    std::priority_queue<int32_t, std::vector<int32_t>, std::greater<>> ready;
-    for (int32_t i = 0; i < n; ++i)
-        if (indeg[i] == 0)
-            ready.push(i);
-    g.m_topo.reserve(n);
-    while (!ready.empty()) {
-        const int32_t v = ready.top();
-        ready.pop();
-        g.m_topo.push_back(nodeId(v));
-        for (int32_t e = g.m_succOffset[v]; e < g.m_succOffset[v + 1]; ++e)
-            if (--indeg[index(g.m_succ[e])] == 0)
-                ready.push(index(g.m_succ[e]));
-    }
+    const std::vector<int32_t> indeg = buildTopologicalOrder(g);
     if (static_cast<int32_t>(g.m_topo.size()) != n) {
-        // Every node left has indeg > 0 among the leftovers: walk predecessors
-        // until a node repeats to name one cycle.
-        int32_t start = -1;
-        for (int32_t i = 0; i < n && start < 0; ++i)
-            if (indeg[i] > 0)
-                start = i;
-        std::vector<int32_t> seenAt(n, -1);
-        std::vector<int32_t> path;
-        int32_t v = start;
-        while (seenAt[v] < 0) {
-            seenAt[v] = static_cast<int32_t>(path.size());
-            path.push_back(v);
-            int32_t next = -1;
-            for (int32_t e = g.m_predOffset[v]; e < g.m_predOffset[v + 1]; ++e)
-                if (indeg[index(g.m_pred[e])] > 0) {
-                    next = index(g.m_pred[e]);
-                    break;
-                }
-            assert(next >= 0);
-            v = next;
-        }
-        std::vector<int32_t> cycle(path.begin() + seenAt[v], path.end());
-        std::reverse(cycle.begin(), cycle.end()); // predecessor walk: reverse into edge order
-        std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
-        std::string text;
-        for (int32_t c : cycle)
-            text += "'" + m_ids[c] + "' -> ";
-        text += "'" + m_ids[cycle.front()] + "'";
+        const std::string text = cycleText(g, indeg);
         return makeError(ctx + ": the graph has a cycle: " + text);
     }
     g.m_topoPos.resize(n);

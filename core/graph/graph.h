@@ -191,6 +191,12 @@ public:
 
 private:
     std::string where(int32_t line) const;
+    // Phases of build().
+    void buildGroups(Graph &g) const;
+    void sumCosts(Graph &g) const;
+    void buildAdjacency(Graph &g, const std::vector<std::pair<int32_t, int32_t>> &edges) const;
+    static std::vector<int32_t> buildTopologicalOrder(Graph &g);
+    std::string cycleText(const Graph &g, const std::vector<int32_t> &indeg) const;
 
     struct IndexEdge {
         int32_t from, to, line;

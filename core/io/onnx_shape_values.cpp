@@ -147,36 +147,45 @@ std::optional<std::vector<int64_t>> reshape(
     return out;
 }
 
-// Scopes are copied into subgraphs: they see the enclosing graph's values.
-int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string, std::vector<int64_t>> dims,
-    std::unordered_map<std::string, int32_t> elemType, std::unordered_map<std::string, Value> values)
-{
-    std::unordered_map<std::string, onnx::ValueInfoProto *> info;
-    for (auto *list : { g.mutable_input(), g.mutable_output(), g.mutable_value_info() })
-        for (onnx::ValueInfoProto &v : *list) {
-            info.emplace(v.name(), &v);
-            if (v.type().has_tensor_type())
-                elemType[v.name()] = v.type().tensor_type().elem_type();
-            if (auto d = knownDims(v.type()))
-                dims[v.name()] = *d;
+// What one graph knows while values propagate: dims, element types and small
+// integer values by name. Scopes are copied into subgraphs: they see the
+// enclosing graph's values.
+struct ValueScope {
+    ValueScope(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string, std::vector<int64_t>> dims,
+        std::unordered_map<std::string, int32_t> elemType, std::unordered_map<std::string, Value> values)
+        : g(g)
+        , opset(opset)
+        , dims(std::move(dims))
+        , elemType(std::move(elemType))
+        , values(std::move(values))
+    {
+        for (auto *list : { g.mutable_input(), g.mutable_output(), g.mutable_value_info() })
+            for (onnx::ValueInfoProto &v : *list) {
+                info.emplace(v.name(), &v);
+                if (v.type().has_tensor_type())
+                    this->elemType[v.name()] = v.type().tensor_type().elem_type();
+                if (auto d = knownDims(v.type()))
+                    this->dims[v.name()] = *d;
+            }
+        for (const onnx::TensorProto &t : g.initializer()) {
+            this->dims[t.name()].assign(t.dims().begin(), t.dims().end());
+            this->elemType[t.name()] = t.data_type();
+            if (auto v = valueOf(t))
+                this->values[t.name()] = *v;
         }
-    for (const onnx::TensorProto &t : g.initializer()) {
-        dims[t.name()].assign(t.dims().begin(), t.dims().end());
-        elemType[t.name()] = t.data_type();
-        if (auto v = valueOf(t))
-            values[t.name()] = *v;
     }
 
-    auto value = [&](const onnx::NodeProto &n, int i) -> const Value * {
+    const Value *value(const onnx::NodeProto &n, int i) const
+    {
         if (i >= n.input_size() || n.input(i).empty())
             return nullptr;
         auto it = values.find(n.input(i));
         return it == values.end() ? nullptr : &it->second;
-    };
+    }
 
-    int resolved = 0;
     // A resolved output shape goes into value_info for the next inference run.
-    auto record = [&](const onnx::NodeProto &n, const std::vector<int64_t> &shape) {
+    void record(const onnx::NodeProto &n, const std::vector<int64_t> &shape)
+    {
         const std::string &out = n.output(0);
         if (!dims.count(out)) {
             onnx::ValueInfoProto *vi = info.count(out) ? info[out] : g.add_value_info();
@@ -192,18 +201,13 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
             ++resolved;
         }
         dims[out] = shape;
-    };
-    for (onnx::NodeProto &n : *g.mutable_node()) {
-        for (onnx::AttributeProto &a : *n.mutable_attribute()) {
-            if (a.has_g())
-                resolved += propagate(*a.mutable_g(), opset, dims, elemType, values);
-            for (onnx::GraphProto &sub : *a.mutable_graphs())
-                resolved += propagate(sub, opset, dims, elemType, values);
-        }
-        if (n.output_size() == 0 || n.output(0).empty())
-            continue;
+    }
+
+    // The value a node computes from known values, for the operators that
+    // build shapes; nullopt for any other.
+    std::optional<Value> evaluate(const onnx::NodeProto &n) const
+    {
         const std::string &op = n.op_type();
-        const std::string &out = n.output(0);
         std::optional<Value> result;
         if (op == "Constant") {
             if (const onnx::AttributeProto *a = attr(n, "value"))
@@ -213,19 +217,7 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
             else if (const onnx::AttributeProto *a = attr(n, "value_int"))
                 result = Value { { a->i() }, true };
         } else if (op == "Shape") {
-            auto it = n.input_size() > 0 ? dims.find(n.input(0)) : dims.end();
-            if (it != dims.end()) {
-                const int64_t r = static_cast<int64_t>(it->second.size());
-                int64_t start = 0, end = r;
-                if (const onnx::AttributeProto *a = attr(n, "start"))
-                    start = clampIndex(a->i(), r);
-                if (const onnx::AttributeProto *a = attr(n, "end"))
-                    end = clampIndex(a->i(), r);
-                Value v;
-                for (int64_t i = start; i < end; ++i)
-                    v.v.push_back(it->second[static_cast<size_t>(i)]);
-                result = v;
-            }
+            result = shapeValue(n);
         } else if (op == "Size") {
             auto it = n.input_size() > 0 ? dims.find(n.input(0)) : dims.end();
             if (it != dims.end()) {
@@ -238,23 +230,7 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
             if (const Value *a = value(n, 0))
                 result = *a;
         } else if (op == "Gather") {
-            const Value *data = value(n, 0), *idx = value(n, 1);
-            if (data && idx && !data->scalar && (attr(n, "axis") == nullptr || attr(n, "axis")->i() == 0)) {
-                Value v;
-                v.scalar = idx->scalar;
-                const int64_t size = static_cast<int64_t>(data->v.size());
-                for (int64_t i : idx->v) {
-                    if (i < 0)
-                        i += size;
-                    if (i < 0 || i >= size) {
-                        v.v.clear();
-                        break;
-                    }
-                    v.v.push_back(data->v[static_cast<size_t>(i)]);
-                }
-                if (v.v.size() == idx->v.size())
-                    result = v;
-            }
+            result = gatherValue(n);
         } else if (op == "Unsqueeze") {
             if (const Value *a = value(n, 0); a && a->scalar)
                 result = Value { a->v, false };
@@ -262,42 +238,23 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
             if (const Value *a = value(n, 0); a && a->v.size() == 1)
                 result = Value { a->v, true };
         } else if (op == "Concat") {
-            Value v;
-            bool all = true;
-            for (int i = 0; i < n.input_size() && all; ++i) {
-                const Value *a = value(n, i);
-                all = a != nullptr;
-                if (a)
-                    v.v.insert(v.v.end(), a->v.begin(), a->v.end());
-            }
-            if (all && n.input_size() > 0)
-                result = v;
+            result = concatValue(n);
         } else if (op == "Slice") {
-            const Value *data = value(n, 0);
-            std::vector<int64_t> starts, ends, steps;
-            if (opset < 10) {
-                starts = intsAttr(n, "starts");
-                ends = intsAttr(n, "ends");
-            } else if (const Value *s = value(n, 1), *e = value(n, 2); s && e) {
-                starts = s->v;
-                ends = e->v;
-                if (const Value *st = value(n, 4))
-                    steps = st->v;
-            }
-            if (data && !data->scalar && starts.size() == 1 && ends.size() == 1
-                && (steps.empty() || (steps.size() == 1 && steps[0] == 1))) {
-                const int64_t size = static_cast<int64_t>(data->v.size());
-                const int64_t b = clampIndex(starts[0], size), e = clampIndex(std::min(ends[0], size), size);
-                Value v;
-                for (int64_t i = b; i < e; ++i)
-                    v.v.push_back(data->v[static_cast<size_t>(i)]);
-                result = v;
-            }
+            result = sliceValue(n);
         } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
             const Value *a = value(n, 0), *b = value(n, 1);
             if (a && b)
                 result = binary(op, *a, *b);
-        } else if (op == "Reshape") {
+        }
+        return result;
+    }
+
+    // The output shape of Reshape (target from known values) and Pad,
+    // recorded for the next inference run; any other operator is left alone.
+    void resolveShape(const onnx::NodeProto &n)
+    {
+        const std::string &op = n.op_type();
+        if (op == "Reshape") {
             const Value *target = value(n, 1);
             auto in = dims.find(n.input(0));
             if (target && !target->scalar && in != dims.end()) {
@@ -320,10 +277,116 @@ int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string
                     record(n, padded);
             }
         }
-        if (result && result->v.size() <= size_t(kMaxValueElements))
-            values[out] = std::move(*result);
     }
-    return resolved;
+
+    onnx::GraphProto &g;
+    const int64_t opset;
+    std::unordered_map<std::string, std::vector<int64_t>> dims;
+    std::unordered_map<std::string, int32_t> elemType;
+    std::unordered_map<std::string, Value> values;
+    std::unordered_map<std::string, onnx::ValueInfoProto *> info;
+    int resolved = 0;
+
+private:
+    std::optional<Value> shapeValue(const onnx::NodeProto &n) const
+    {
+        auto it = n.input_size() > 0 ? dims.find(n.input(0)) : dims.end();
+        if (it == dims.end())
+            return std::nullopt;
+        const int64_t r = static_cast<int64_t>(it->second.size());
+        int64_t start = 0, end = r;
+        if (const onnx::AttributeProto *a = attr(n, "start"))
+            start = clampIndex(a->i(), r);
+        if (const onnx::AttributeProto *a = attr(n, "end"))
+            end = clampIndex(a->i(), r);
+        Value v;
+        for (int64_t i = start; i < end; ++i)
+            v.v.push_back(it->second[static_cast<size_t>(i)]);
+        return v;
+    }
+
+    std::optional<Value> gatherValue(const onnx::NodeProto &n) const
+    {
+        const Value *data = value(n, 0), *idx = value(n, 1);
+        if (!(data && idx && !data->scalar && (attr(n, "axis") == nullptr || attr(n, "axis")->i() == 0)))
+            return std::nullopt;
+        Value v;
+        v.scalar = idx->scalar;
+        const int64_t size = static_cast<int64_t>(data->v.size());
+        for (int64_t i : idx->v) {
+            if (i < 0)
+                i += size;
+            if (i < 0 || i >= size) {
+                v.v.clear();
+                break;
+            }
+            v.v.push_back(data->v[static_cast<size_t>(i)]);
+        }
+        if (v.v.size() == idx->v.size())
+            return v;
+        return std::nullopt;
+    }
+
+    std::optional<Value> concatValue(const onnx::NodeProto &n) const
+    {
+        Value v;
+        bool all = true;
+        for (int i = 0; i < n.input_size() && all; ++i) {
+            const Value *a = value(n, i);
+            all = a != nullptr;
+            if (a)
+                v.v.insert(v.v.end(), a->v.begin(), a->v.end());
+        }
+        if (all && n.input_size() > 0)
+            return v;
+        return std::nullopt;
+    }
+
+    std::optional<Value> sliceValue(const onnx::NodeProto &n) const
+    {
+        const Value *data = value(n, 0);
+        std::vector<int64_t> starts, ends, steps;
+        if (opset < 10) {
+            starts = intsAttr(n, "starts");
+            ends = intsAttr(n, "ends");
+        } else if (const Value *s = value(n, 1), *e = value(n, 2); s && e) {
+            starts = s->v;
+            ends = e->v;
+            if (const Value *st = value(n, 4))
+                steps = st->v;
+        }
+        if (!(data && !data->scalar && starts.size() == 1 && ends.size() == 1
+                && (steps.empty() || (steps.size() == 1 && steps[0] == 1))))
+            return std::nullopt;
+        const int64_t size = static_cast<int64_t>(data->v.size());
+        const int64_t b = clampIndex(starts[0], size), e = clampIndex(std::min(ends[0], size), size);
+        Value v;
+        for (int64_t i = b; i < e; ++i)
+            v.v.push_back(data->v[static_cast<size_t>(i)]);
+        return v;
+    }
+};
+
+int propagate(onnx::GraphProto &g, int64_t opset, std::unordered_map<std::string, std::vector<int64_t>> dims,
+    std::unordered_map<std::string, int32_t> elemType, std::unordered_map<std::string, Value> values)
+{
+    ValueScope scope(g, opset, std::move(dims), std::move(elemType), std::move(values));
+    int resolved = 0;
+    for (onnx::NodeProto &n : *g.mutable_node()) {
+        for (onnx::AttributeProto &a : *n.mutable_attribute()) {
+            if (a.has_g())
+                resolved += propagate(*a.mutable_g(), opset, scope.dims, scope.elemType, scope.values);
+            for (onnx::GraphProto &sub : *a.mutable_graphs())
+                resolved += propagate(sub, opset, scope.dims, scope.elemType, scope.values);
+        }
+        if (n.output_size() == 0 || n.output(0).empty())
+            continue;
+        std::optional<Value> result = scope.evaluate(n);
+        scope.resolveShape(n);
+        if (result && result->v.size() <= size_t(kMaxValueElements))
+            scope.values[n.output(0)] = std::move(*result);
+    }
+    return resolved + scope.resolved;
 }
 
 } // namespace

@@ -83,6 +83,99 @@ bool plainText(simdjson::ondemand::raw_json_string raw, std::string_view &text)
     return true;
 }
 
+// The fast pass over "nodes"; false when anything is unexpected.
+bool readFastNodes(simdjson::ondemand::value &value, GraphBuilder &builder, const LoadOptions &options)
+{
+    namespace od = simdjson::ondemand;
+    std::string_view text;
+    od::array nodes;
+    size_t count = 0;
+    if (value.get_array().get(nodes) || nodes.count_elements().get(count))
+        return false;
+    if (count > static_cast<size_t>(options.maxNodes))
+        return false; // the checking pass states the limit
+    builder.reserve(count, 0);
+    for (auto item : nodes) {
+        od::object node;
+        if (item.get_object().get(node))
+            return false;
+        NodeSpec spec;
+        int seen = 0; // bits: id, work, out
+        for (auto nf : node) {
+            std::string_view nkey;
+            od::raw_json_string rawKey, rawText;
+            od::value nvalue;
+            if (nf.key().get(rawKey) || !plainText(rawKey, nkey) || nf.value().get(nvalue))
+                return false;
+            const NodeKey k = nodeKey(nkey);
+            if (k == NodeKey::Id) {
+                if (nvalue.get_raw_json_string().get(rawText) || !plainText(rawText, text))
+                    return false;
+                spec.id = std::string(text);
+                seen |= 1;
+            } else if (double *target = numberField(spec, k)) {
+                if (nvalue.get_double().get(*target))
+                    return false;
+                seen |= k == NodeKey::Work ? 2 : k == NodeKey::Out ? 4 : 0;
+            } else if (std::string *target = textField(spec, k)) {
+                bool null = false;
+                if (nvalue.is_null().get(null))
+                    return false;
+                if (!null) {
+                    if (nvalue.get_raw_json_string().get(rawText) || !plainText(rawText, text))
+                        return false;
+                    *target = std::string(text);
+                }
+            } else if (k == NodeKey::Number) {
+                if (nvalue.get_int64().get(spec.number) || spec.number < 0)
+                    return false;
+            } else {
+                return false; // On-Demand skips a value unread: the DOM pass validates it
+            }
+        }
+        if (seen != 7)
+            return false;
+        builder.addNode(std::move(spec));
+    }
+    return true;
+}
+
+// The fast pass over "edges"; false when anything is unexpected.
+bool readFastEdges(simdjson::ondemand::value &value, GraphBuilder &builder, const LoadOptions &options)
+{
+    namespace od = simdjson::ondemand;
+    od::array edges;
+    size_t count = 0;
+    if (value.get_array().get(edges) || edges.count_elements().get(count))
+        return false;
+    if (count > static_cast<size_t>(options.maxEdges))
+        return false;
+    builder.reserve(static_cast<size_t>(builder.nodeCount()), count);
+    for (auto item : edges) {
+        od::array pair;
+        if (item.get_array().get(pair))
+            return false;
+        std::string_view ends[2];
+        int n = 0;
+        for (auto end : pair) {
+            od::raw_json_string raw;
+            if (n == 2 || end.get_raw_json_string().get(raw) || !plainText(raw, ends[n]))
+                return false;
+            ++n;
+        }
+        if (n != 2)
+            return false;
+        // By index when the nodes came first (as pipecut writes them).
+        const int32_t from = builder.findNode(ends[0]);
+        const int32_t to = from < 0 ? -1 : builder.findNode(ends[1]);
+        if (to >= 0)
+            builder.addEdge(from, to);
+        else
+            builder.addEdge(std::string(ends[0]), std::string(ends[1]));
+    }
+    return true;
+}
+
 // The fast pass: nothing when anything is unexpected (the checking pass then
 // explains it), else the built graph or the builder's validation error.
 std::optional<Result<Graph>> readFast(std::string_view content, const std::string &name, const LoadOptions &options)
@@ -104,86 +197,12 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
         if (field.unescaped_key().get(key) || field.value().get(value))
             return std::nullopt;
         if (key == "nodes") {
-            od::array nodes;
-            size_t count = 0;
-            if (value.get_array().get(nodes) || nodes.count_elements().get(count))
+            if (!readFastNodes(value, builder, options))
                 return std::nullopt;
-            if (count > static_cast<size_t>(options.maxNodes))
-                return std::nullopt; // the checking pass states the limit
-            builder.reserve(count, 0);
-            for (auto item : nodes) {
-                od::object node;
-                if (item.get_object().get(node))
-                    return std::nullopt;
-                NodeSpec spec;
-                int seen = 0; // bits: id, work, out
-                for (auto nf : node) {
-                    std::string_view nkey;
-                    od::raw_json_string rawKey, rawText;
-                    od::value nvalue;
-                    if (nf.key().get(rawKey) || !plainText(rawKey, nkey) || nf.value().get(nvalue))
-                        return std::nullopt;
-                    const NodeKey k = nodeKey(nkey);
-                    if (k == NodeKey::Id) {
-                        if (nvalue.get_raw_json_string().get(rawText) || !plainText(rawText, text))
-                            return std::nullopt;
-                        spec.id = std::string(text);
-                        seen |= 1;
-                    } else if (double *target = numberField(spec, k)) {
-                        if (nvalue.get_double().get(*target))
-                            return std::nullopt;
-                        seen |= k == NodeKey::Work ? 2 : k == NodeKey::Out ? 4 : 0;
-                    } else if (std::string *target = textField(spec, k)) {
-                        bool null = false;
-                        if (nvalue.is_null().get(null))
-                            return std::nullopt;
-                        if (!null) {
-                            if (nvalue.get_raw_json_string().get(rawText) || !plainText(rawText, text))
-                                return std::nullopt;
-                            *target = std::string(text);
-                        }
-                    } else if (k == NodeKey::Number) {
-                        if (nvalue.get_int64().get(spec.number) || spec.number < 0)
-                            return std::nullopt;
-                    } else {
-                        return std::nullopt; // On-Demand skips a value unread: the DOM pass validates it
-                    }
-                }
-                if (seen != 7)
-                    return std::nullopt;
-                builder.addNode(std::move(spec));
-            }
             hasNodes = true;
         } else if (key == "edges") {
-            od::array edges;
-            size_t count = 0;
-            if (value.get_array().get(edges) || edges.count_elements().get(count))
+            if (!readFastEdges(value, builder, options))
                 return std::nullopt;
-            if (count > static_cast<size_t>(options.maxEdges))
-                return std::nullopt;
-            builder.reserve(static_cast<size_t>(builder.nodeCount()), count);
-            for (auto item : edges) {
-                od::array pair;
-                if (item.get_array().get(pair))
-                    return std::nullopt;
-                std::string_view ends[2];
-                int n = 0;
-                for (auto end : pair) {
-                    od::raw_json_string raw;
-                    if (n == 2 || end.get_raw_json_string().get(raw) || !plainText(raw, ends[n]))
-                        return std::nullopt;
-                    ++n;
-                }
-                if (n != 2)
-                    return std::nullopt;
-                // By index when the nodes came first (as pipecut writes them).
-                const int32_t from = builder.findNode(ends[0]);
-                const int32_t to = from < 0 ? -1 : builder.findNode(ends[1]);
-                if (to >= 0)
-                    builder.addEdge(from, to);
-                else
-                    builder.addEdge(std::string(ends[0]), std::string(ends[1]));
-            }
         } else if (key == "format") {
             if (value.get_string().get(text) || text != "pipecut-graph")
                 return std::nullopt;
@@ -250,26 +269,9 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
     return builder.build();
 }
 
-} // namespace
-
-Result<Graph> readPipecutJson(std::string_view content, const std::string &name, const LoadOptions &options)
+// The checking pass over the graph's fields other than "nodes" and "edges".
+Status readHeaderChecked(simdjson::dom::object root, const std::string &name, GraphBuilder &builder)
 {
-    if (auto fast = readFast(content, name, options))
-        return std::move(*fast);
-    return readPipecutJsonChecked(content, name, options);
-}
-
-Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string &name, const LoadOptions &options)
-{
-    simdjson::dom::parser parser;
-    auto parsedRoot = parseJsonObject(parser, content, name);
-    if (!parsedRoot.ok())
-        return parsedRoot.failure();
-    simdjson::dom::object root = *parsedRoot;
-
-    GraphBuilder builder(name);
-    builder.setFormat("pipecut-json");
-
     element value;
     if (!root["format"].get(value)) {
         std::string_view format;
@@ -338,24 +340,12 @@ Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string
             builder.addNote(std::string(text));
         }
     }
+    return Ok {};
+}
 
-    simdjson::dom::array nodes, edges;
-    if (root["nodes"].get(value))
-        return makeError(name + ": missing \"nodes\" (an array of node objects)");
-    if (value.get_array().get(nodes))
-        return makeError(name + ": \"nodes\" " + jsonTypeMismatch("an array", value));
-    bool hasEdges = false;
-    if (!root["edges"].get(value)) {
-        if (value.get_array().get(edges))
-            return makeError(name + ": \"edges\" " + jsonTypeMismatch("an array", value));
-        hasEdges = true;
-    }
-    const size_t nodeCount = nodes.size();
-    const size_t edgeCount = hasEdges ? edges.size() : 0;
-    if (auto limits = checkCounts(name, static_cast<int64_t>(nodeCount), static_cast<int64_t>(edgeCount), options); !limits.ok())
-        return limits.failure();
-    builder.reserve(nodeCount, edgeCount);
-
+// The checking pass over "nodes".
+Status readNodesChecked(simdjson::dom::array nodes, const std::string &name, GraphBuilder &builder)
+{
     size_t i = 0;
     for (element item : nodes) {
         simdjson::dom::object node;
@@ -403,26 +393,78 @@ Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string
         builder.addNode(std::move(spec));
         ++i;
     }
+    return Ok {};
+}
 
-    if (hasEdges) {
-        size_t e = 0;
-        for (element item : edges) {
-            simdjson::dom::array pair;
-            std::string_view from, to;
-            const auto place = [&] { return name + ": edge #" + std::to_string(e + 1); };
-            if (item.get_array().get(pair))
-                return makeError(place() + " " + jsonTypeMismatch("an array [from, to]", item));
-            if (pair.size() != 2)
-                return makeError(place() + " must have exactly 2 entries [from, to], not " + std::to_string(pair.size()));
-            element a = pair.at(0).value_unsafe(), b = pair.at(1).value_unsafe();
-            if (a.get_string().get(from))
-                return makeError(place() + ": the source " + jsonTypeMismatch("a node id string", a));
-            if (b.get_string().get(to))
-                return makeError(place() + ": the target " + jsonTypeMismatch("a node id string", b));
-            builder.addEdge(std::string(from), std::string(to));
-            ++e;
-        }
+// The checking pass over "edges".
+Status readEdgesChecked(simdjson::dom::array edges, const std::string &name, GraphBuilder &builder)
+{
+    size_t e = 0;
+    for (element item : edges) {
+        simdjson::dom::array pair;
+        std::string_view from, to;
+        const auto place = [&] { return name + ": edge #" + std::to_string(e + 1); };
+        if (item.get_array().get(pair))
+            return makeError(place() + " " + jsonTypeMismatch("an array [from, to]", item));
+        if (pair.size() != 2)
+            return makeError(place() + " must have exactly 2 entries [from, to], not " + std::to_string(pair.size()));
+        element a = pair.at(0).value_unsafe(), b = pair.at(1).value_unsafe();
+        if (a.get_string().get(from))
+            return makeError(place() + ": the source " + jsonTypeMismatch("a node id string", a));
+        if (b.get_string().get(to))
+            return makeError(place() + ": the target " + jsonTypeMismatch("a node id string", b));
+        builder.addEdge(std::string(from), std::string(to));
+        ++e;
     }
+    return Ok {};
+}
+
+} // namespace
+
+Result<Graph> readPipecutJson(std::string_view content, const std::string &name, const LoadOptions &options)
+{
+    if (auto fast = readFast(content, name, options))
+        return std::move(*fast);
+    return readPipecutJsonChecked(content, name, options);
+}
+
+Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string &name, const LoadOptions &options)
+{
+    simdjson::dom::parser parser;
+    auto parsedRoot = parseJsonObject(parser, content, name);
+    if (!parsedRoot.ok())
+        return parsedRoot.failure();
+    simdjson::dom::object root = *parsedRoot;
+
+    GraphBuilder builder(name);
+    builder.setFormat("pipecut-json");
+
+    if (Status header = readHeaderChecked(root, name, builder); !header)
+        return header.failure();
+
+    element value;
+    simdjson::dom::array nodes, edges;
+    if (root["nodes"].get(value))
+        return makeError(name + ": missing \"nodes\" (an array of node objects)");
+    if (value.get_array().get(nodes))
+        return makeError(name + ": \"nodes\" " + jsonTypeMismatch("an array", value));
+    bool hasEdges = false;
+    if (!root["edges"].get(value)) {
+        if (value.get_array().get(edges))
+            return makeError(name + ": \"edges\" " + jsonTypeMismatch("an array", value));
+        hasEdges = true;
+    }
+    const size_t nodeCount = nodes.size();
+    const size_t edgeCount = hasEdges ? edges.size() : 0;
+    if (auto limits = checkCounts(name, static_cast<int64_t>(nodeCount), static_cast<int64_t>(edgeCount), options); !limits.ok())
+        return limits.failure();
+    builder.reserve(nodeCount, edgeCount);
+
+    if (Status read = readNodesChecked(nodes, name, builder); !read)
+        return read.failure();
+    if (hasEdges)
+        if (Status read = readEdgesChecked(edges, name, builder); !read)
+            return read.failure();
     return builder.build();
 }
 

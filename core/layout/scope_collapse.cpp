@@ -1,30 +1,13 @@
 #include "core/layout/scope_collapse.h"
 
+#include "core/graph/scope.h"
+
 #include <algorithm>
 #include <numeric>
 
 namespace pipecut {
 
 namespace {
-
-// Length of the first `depth` components of a '/'-separated scope (all of it
-// when it has fewer).
-size_t prefixLength(const std::string &scope, int depth)
-{
-    size_t pos = 0;
-    for (int i = 0; i < depth; ++i) {
-        const size_t slash = scope.find('/', pos);
-        if (slash == std::string::npos)
-            return scope.size();
-        pos = slash + 1;
-    }
-    return pos - 1;
-}
-
-int scopeDepth(const std::string &scope)
-{
-    return scope.empty() ? 0 : 1 + static_cast<int>(std::count(scope.begin(), scope.end(), '/'));
-}
 
 struct Ordering {
     std::vector<NodeId> order; // (stages..., topological position)
@@ -59,7 +42,7 @@ std::vector<int32_t> scopeRuns(const Graph &graph, const Ordering &o, int depth)
         if (i > 0 && !o.stageBreak[i]) {
             const std::string &a = graph.scope(o.order[i - 1]);
             const std::string &b = graph.scope(o.order[i]);
-            const size_t la = prefixLength(a, depth), lb = prefixLength(b, depth);
+            const size_t la = scopePrefixLength(a, depth), lb = scopePrefixLength(b, depth);
             if (la == lb && la > 0 && a.compare(0, la, b, 0, lb) == 0)
                 continue;
         }
@@ -161,8 +144,8 @@ Result<CollapsedGraph> collapseForDrawing(const Graph &graph, std::span<const Pa
             c.stages[p][b] = partitions[p].stages()[index(first)];
         const std::string &scope = graph.scope(first);
         const std::string &lastScope = graph.scope(o.order[end - 1]);
-        const std::string prefix = scope.substr(0, prefixLength(scope, c.scopeDepth));
-        const std::string lastPrefix = lastScope.substr(0, prefixLength(lastScope, c.scopeDepth));
+        const std::string prefix = scope.substr(0, scopePrefixLength(scope, c.scopeDepth));
+        const std::string lastPrefix = lastScope.substr(0, scopePrefixLength(lastScope, c.scopeDepth));
         if (c.sizes[b] == 1)
             c.labels.push_back(graph.id(first));
         else if (c.scopeDepth > 0 && !scope.empty())

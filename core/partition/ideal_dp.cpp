@@ -186,6 +186,332 @@ uint64_t mix(uint64_t z)
     return z ^ (z >> 31);
 }
 
+// Zobrist keys per unit (two independent 64-bit hashes).
+struct ZobristKeys {
+    explicit ZobristKeys(int32_t nu) : z1(nu), z2(nu)
+    {
+        for (int32_t x = 0; x < nu; ++x) {
+            z1[x] = mix(0x9e3779b97f4a7c15ULL * (2 * uint64_t(x) + 1));
+            z2[x] = mix(0xc2b2ae3d27d4eb4fULL * (2 * uint64_t(x) + 2) + 0x165667b19e3779f9ULL);
+        }
+    }
+    std::vector<uint64_t> z1, z2;
+};
+
+// Every ideal of the unit graph as a tree of one-unit additions (0 is the
+// empty ideal), with its hashes and the sums of the ideal as one block.
+struct IdealTable {
+    std::vector<int32_t> parent{-1}, added{-1}, size{0};
+    std::vector<uint64_t> h1{0}, h2{0};
+    std::vector<double> iwork{0.0}, iparam{0.0}, ioutw{0.0}, icost{0.0};
+
+    int32_t count() const { return static_cast<int32_t>(parent.size()); }
+};
+
+struct StopCheck {
+    const StopToken &stop;
+    const Deadline &deadline;
+    bool operator()() const { return stop.stopRequested() || deadline.expired(); }
+};
+
+enum class EnumerationEnd { Complete, OverCap, Stopped };
+
+// Enumerates all ideals with their sums into `t`, up to `cap` of them.
+EnumerationEnd enumerateIdeals(const Graph &graph, const CostParams &params, const Contraction &units,
+                               const ZobristKeys &keys, int64_t cap, const StopCheck &shouldStop, IdealTable &t)
+{
+    BlockCost block(graph, params, units);
+    IdealWalker walker(units.graph);
+    walker.setBase([](int32_t) { return false; });
+    std::vector<int32_t> path{0}; // ideal index along the DFS
+    uint64_t a = 0, b = 0;
+    bool over = false, stopped = false;
+    walker.walk(
+        [&](int32_t x) {
+            block.add(x);
+            a ^= keys.z1[x];
+            b ^= keys.z2[x];
+            const int32_t idx = t.count();
+            t.parent.push_back(path.back());
+            t.added.push_back(x);
+            t.size.push_back(t.size[path.back()] + 1);
+            t.h1.push_back(a);
+            t.h2.push_back(b);
+            t.iwork.push_back(block.work());
+            t.iparam.push_back(block.param());
+            t.ioutw.push_back(block.outw());
+            t.icost.push_back(block.fits() ? block.cost() : kInf);
+            path.push_back(idx);
+            return true;
+        },
+        [&](int32_t x) {
+            block.remove(x);
+            a ^= keys.z1[x];
+            b ^= keys.z2[x];
+            path.pop_back();
+        },
+        [&] {
+            if (static_cast<int64_t>(t.parent.size()) > cap) {
+                over = true;
+                return false;
+            }
+            if ((t.parent.size() & 0x3fff) == 0 && shouldStop()) {
+                stopped = true;
+                return false;
+            }
+            return true;
+        });
+    return over ? EnumerationEnd::OverCap : stopped ? EnumerationEnd::Stopped : EnumerationEnd::Complete;
+}
+
+// Hash index: h1 -> ideal, verified on h2.
+class IdealIndex {
+public:
+    explicit IdealIndex(const IdealTable &t) : m_h1(t.h1), m_h2(t.h2)
+    {
+        const int32_t N = t.count();
+        size_t capSlots = 1;
+        while (capSlots < 2 * size_t(N))
+            capSlots <<= 1;
+        m_slots.assign(capSlots, -1);
+        m_mask = capSlots - 1;
+        for (int32_t i = 0; i < N; ++i) {
+            size_t s = m_h1[i] & m_mask;
+            while (m_slots[s] >= 0)
+                s = (s + 1) & m_mask;
+            m_slots[s] = i;
+        }
+    }
+
+    int32_t lookup(uint64_t a, uint64_t b) const
+    {
+        for (size_t s = a & m_mask;; s = (s + 1) & m_mask) {
+            const int32_t i = m_slots[s];
+            if (i < 0)
+                return -1;
+            if (m_h1[i] == a && m_h2[i] == b)
+                return i;
+        }
+    }
+
+private:
+    const std::vector<uint64_t> &m_h1, &m_h2;
+    std::vector<int32_t> m_slots;
+    size_t m_mask = 0;
+};
+
+// dp[b][I] for b = 1..K-1, "at most b stages", and arg[b][I], the base J of
+// its last block.
+struct DpTables {
+    DpTables(int32_t N, int levels)
+        : levels(levels), cells(size_t(N) * std::max(levels, 1)), dp(new double[cells]), arg(new int32_t[cells])
+    {
+    }
+
+    size_t at(int32_t I, int b) const { return size_t(I) * levels + (b - 1); }
+
+    // Starts every level at f(I) (one block). The tables are allocated
+    // uninitialised and filled here, where the deadline is checked: the first
+    // touch of these pages (200 MB for a million ideals at k = 16) takes a
+    // second on a loaded machine. Cells are only read once filled. Returns
+    // false when stopped.
+    bool fill(const IdealTable &t, const StopCheck &shouldStop)
+    {
+        const int32_t N = t.count();
+        bool stopped = false;
+        for (int32_t I = 0; I < N && !stopped; ++I) {
+            for (int b = 1; b <= levels; ++b) {
+                dp[at(I, b)] = t.icost[I];
+                arg[at(I, b)] = 0;
+            }
+            if ((I & 0x1fff) == 0x1fff)
+                stopped = shouldStop();
+        }
+        return !stopped;
+    }
+
+    const int levels;
+    const size_t cells;
+    std::unique_ptr<double[]> dp;
+    std::unique_ptr<int32_t[]> arg;
+};
+
+// Orders ideals by size (a linear extension of inclusion).
+std::vector<int32_t> orderBySize(const IdealTable &t, int32_t nu)
+{
+    const int32_t N = t.count();
+    std::vector<int32_t> bySize(N);
+    std::vector<int32_t> count(nu + 2, 0);
+    for (int32_t I = 0; I < N; ++I)
+        ++count[t.size[I] + 1];
+    for (int32_t s = 0; s <= nu; ++s)
+        count[s + 1] += count[s];
+    for (int32_t I = 0; I < N; ++I)
+        bySize[count[t.size[I]]++] = I;
+    return bySize;
+}
+
+// The dp over the bases J in order of size: each J closes the last stage
+// V \ J, and its extensions I = J + S (f(S) < U) take dp one stage further.
+class BaseSweep {
+public:
+    BaseSweep(const Graph &graph, const CostParams &params, const Contraction &units, const IdealTable &t,
+              const ZobristKeys &keys, const IdealIndex &index, DpTables &tables, const StopCheck &shouldStop)
+        : m_params(params), m_t(t), m_keys(keys), m_index(index), m_tables(tables), m_shouldStop(shouldStop),
+          m_W(graph.totalWork()), m_Ptot(graph.totalParam()), m_block(graph, params, units), m_walker(units.graph),
+          m_inJ(units.graph.nodeCount(), 0)
+    {
+    }
+
+    void run(const std::vector<int32_t> &bySize, int K, int32_t full)
+    {
+        const int levels = m_tables.levels;
+        for (int32_t J : bySize) {
+            if (K == 1 || stopped)
+                break;
+            // Bases whose extensions are all pruned make no steps, and setBase()
+            // alone costs O(units + edges).
+            if ((++m_bases & 0xff) == 0 && m_shouldStop()) {
+                stopped = true;
+                break;
+            }
+            closeLastStage(J);
+            if (levels < 2 || J == full)
+                continue;
+            int b0 = 2;
+            while (b0 <= levels && !(m_tables.dp[m_tables.at(J, b0 - 1)] < U))
+                ++b0;
+            // No work-band pruning here (the rest V \ J must fit in the stages
+            // after b): that pruning loses the optimum on small random instances
+            // (a proven 9.37 where 8.27 exists; tst_ideal_dp_regression), so every
+            // level is kept.
+            const int bmax = levels;
+            if (b0 > bmax)
+                continue;
+            extendBase(J, b0);
+        }
+    }
+
+    double U = kInf; // the best bottleneck known, for pruning
+    double best = kInf;
+    int32_t bestJ = -1;
+    int64_t pairs = 0;
+    bool stopped = false;
+
+private:
+    // Last stage: V \ J, whose inputs are exactly J's outgoing tensors.
+    void closeLastStage(int32_t J)
+    {
+        // dp[levels][J] is not necessarily the smallest level value (updates
+        // that cannot lead to a complete chain are skipped), so it only gates
+        // the last stage; the intermediate levels check their own values.
+        const double prev = m_tables.dp[m_tables.at(J, m_tables.levels)];
+        if (prev < U && m_params.fitsMemory(m_Ptot - m_t.iparam[J])) {
+            const double last = m_params.stageCost(std::max(0.0, m_W - m_t.iwork[J]), m_t.ioutw[J], 0.0,
+                                                   m_Ptot - m_t.iparam[J]);
+            const double v = std::max(prev, last);
+            ++pairs;
+            if (v < best) {
+                best = v;
+                bestJ = J;
+                U = std::min(U, best);
+            }
+        }
+    }
+
+    // Intermediate stages b0..K-1: extensions I = J + S with f(S) < U.
+    void extendBase(int32_t J, int b0)
+    {
+        m_jUnits.clear();
+        for (int32_t I = J; I > 0; I = m_t.parent[I])
+            m_jUnits.push_back(m_t.added[I]);
+        for (int32_t x : m_jUnits) {
+            m_inJ[x] = 1;
+            m_block.setBase(x, true);
+        }
+        m_walker.setBase([&](int32_t x) { return m_inJ[x] != 0; });
+        m_block.clearSums();
+        uint64_t a = m_t.h1[J], bb = m_t.h2[J];
+        const double *dpJ = &m_tables.dp[m_tables.at(J, 1)];
+        m_walker.walk(
+            [&](int32_t x) {
+                m_block.add(x);
+                a ^= m_keys.z1[x];
+                bb ^= m_keys.z2[x];
+                return m_block.lower() < U && m_block.fits();
+            },
+            [&](int32_t x) {
+                m_block.remove(x);
+                a ^= m_keys.z1[x];
+                bb ^= m_keys.z2[x];
+            },
+            [&] {
+                if ((++m_steps & 0xfff) == 0 && m_shouldStop()) {
+                    stopped = true;
+                    return false;
+                }
+                const double c = m_block.cost();
+                if (!(c < U))
+                    return true;
+                ++pairs;
+                const int32_t I = m_index.lookup(a, bb);
+                assert(I >= 0);
+                double *dpI = &m_tables.dp[m_tables.at(I, 1)];
+                int32_t *argI = &m_tables.arg[m_tables.at(I, 1)];
+                const int top = m_tables.levels;
+                for (int b = b0; b <= top; ++b) {
+                    const double v = std::max(dpJ[b - 2], c);
+                    if (v < dpI[b - 1]) {
+                        dpI[b - 1] = v;
+                        argI[b - 1] = J;
+                    }
+                }
+                return true;
+            });
+        for (int32_t x : m_jUnits) {
+            m_inJ[x] = 0;
+            m_block.setBase(x, false);
+        }
+    }
+
+    const CostParams &m_params;
+    const IdealTable &m_t;
+    const ZobristKeys &m_keys;
+    const IdealIndex &m_index;
+    DpTables &m_tables;
+    const StopCheck &m_shouldStop;
+    const double m_W, m_Ptot;
+    BlockCost m_block;
+    IdealWalker m_walker;
+    std::vector<char> m_inJ;
+    std::vector<int32_t> m_jUnits;
+    int64_t m_steps = 0, m_bases = 0;
+};
+
+// The stage of every node from the chain J_1 <= ... <= J_{K-1} = bestJ <= V.
+std::vector<int32_t> stagesOfChain(const Graph &graph, const Contraction &units, const IdealTable &t,
+                                   const DpTables &tables, int K, int32_t bestJ)
+{
+    const int32_t nu = units.graph.nodeCount();
+    std::vector<int32_t> chain(K, 0); // chain[b] = J_b for b = 1..K-1
+    if (K >= 2) {
+        chain[K - 1] = bestJ;
+        for (int b = K - 1; b >= 2; --b)
+            chain[b - 1] = tables.arg[tables.at(chain[b], b)];
+    }
+    std::vector<int32_t> unitStage(nu, -1);
+    for (int b = 1; b <= K - 1; ++b)
+        for (int32_t I = chain[b]; I > 0; I = t.parent[I])
+            if (unitStage[t.added[I]] < 0)
+                unitStage[t.added[I]] = b - 1;
+    std::vector<int32_t> stage(graph.nodeCount());
+    for (int32_t v = 0; v < graph.nodeCount(); ++v) {
+        const int32_t s = unitStage[units.nodeToContracted[v]];
+        stage[v] = s < 0 ? K - 1 : s;
+    }
+    return stage;
+}
+
 } // namespace
 
 IdealCount countIdeals(const Graph &dag, int64_t cap, const StopToken *stop)
@@ -216,62 +542,16 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     const Graph &dag = units.graph;
     const int32_t nu = dag.nodeCount();
     const int K = std::max(1, std::min(k, nu)); // more stages than units never help
-    auto shouldStop = [&] { return stop.stopRequested() || deadline.expired(); };
-    const double W = graph.totalWork(), Ptot = graph.totalParam();
-
-    // Zobrist keys per unit (two independent 64-bit hashes).
-    std::vector<uint64_t> z1(nu), z2(nu);
-    for (int32_t x = 0; x < nu; ++x) {
-        z1[x] = mix(0x9e3779b97f4a7c15ULL * (2 * uint64_t(x) + 1));
-        z2[x] = mix(0xc2b2ae3d27d4eb4fULL * (2 * uint64_t(x) + 2) + 0x165667b19e3779f9ULL);
-    }
+    const StopCheck shouldStop{stop, deadline};
+    const double Ptot = graph.totalParam();
+    const ZobristKeys keys(nu);
 
     // (1) Enumerate all ideals with their sums.
-    std::vector<int32_t> parent{-1}, added{-1}, size{0};
-    std::vector<uint64_t> h1{0}, h2{0};
-    std::vector<double> iwork{0.0}, iparam{0.0}, ioutw{0.0}, icost{0.0};
+    IdealTable ideals;
+    const std::vector<int32_t> &parent = ideals.parent;
     {
-        BlockCost block(graph, params, units);
-        IdealWalker walker(dag);
-        walker.setBase([](int32_t) { return false; });
-        std::vector<int32_t> path{0}; // ideal index along the DFS
-        uint64_t a = 0, b = 0;
-        bool over = false, stopped = false;
-        walker.walk(
-            [&](int32_t x) {
-                block.add(x);
-                a ^= z1[x];
-                b ^= z2[x];
-                const int32_t idx = static_cast<int32_t>(parent.size());
-                parent.push_back(path.back());
-                added.push_back(x);
-                size.push_back(size[path.back()] + 1);
-                h1.push_back(a);
-                h2.push_back(b);
-                iwork.push_back(block.work());
-                iparam.push_back(block.param());
-                ioutw.push_back(block.outw());
-                icost.push_back(block.fits() ? block.cost() : kInf);
-                path.push_back(idx);
-                return true;
-            },
-            [&](int32_t x) {
-                block.remove(x);
-                a ^= z1[x];
-                b ^= z2[x];
-                path.pop_back();
-            },
-            [&] {
-                if (static_cast<int64_t>(parent.size()) > cap) {
-                    over = true;
-                    return false;
-                }
-                if ((parent.size() & 0x3fff) == 0 && shouldStop()) {
-                    stopped = true;
-                    return false;
-                }
-                return true;
-            });
+        const EnumerationEnd end = enumerateIdeals(graph, params, units, keys, cap, shouldStop, ideals);
+        const bool over = end == EnumerationEnd::OverCap, stopped = end == EnumerationEnd::Stopped;
         if (over)
             return makeError(ErrorKind::LimitExceeded,
                              "ideal-dp refused: the group-contracted graph (" + std::to_string(nu) +
@@ -289,7 +569,7 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
             return makeError(ErrorKind::Stopped, "ideal-dp stopped while enumerating ideals (" + std::to_string(parent.size()) +
                              " so far)");
     }
-    const int32_t N = static_cast<int32_t>(parent.size());
+    const int32_t N = ideals.count();
     const int levels = K - 1; // dp levels 1..K-1 stored; level K only for V
     const int64_t budget = memoryBudgetOr(memoryBudget);
     if (const double bytes = idealDpBytes(N, k, nu); bytes > double(budget))
@@ -306,162 +586,26 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
         U = bottleneckOf(graph, params, incumbent->stages(), incumbent->k());
     const double U0 = U;
 
-    // Hash index: h1 -> ideal, verified on h2.
-    size_t capSlots = 1;
-    while (capSlots < 2 * size_t(N))
-        capSlots <<= 1;
-    std::vector<int32_t> slots(capSlots, -1);
-    const size_t mask = capSlots - 1;
-    for (int32_t i = 0; i < N; ++i) {
-        size_t s = h1[i] & mask;
-        while (slots[s] >= 0)
-            s = (s + 1) & mask;
-        slots[s] = i;
-    }
-    auto lookup = [&](uint64_t a, uint64_t b) -> int32_t {
-        for (size_t s = a & mask;; s = (s + 1) & mask) {
-            const int32_t i = slots[s];
-            if (i < 0)
-                return -1;
-            if (h1[i] == a && h2[i] == b)
-                return i;
-        }
-    };
-
-    // dp[b][I] for b = 1..K-1, "at most b stages": starts at f(I) (one block).
-    // Allocated uninitialised and filled here, where the deadline is checked:
-    // the first touch of these pages (200 MB for a million ideals at k = 16)
-    // takes a second on a loaded machine. Cells are only read once filled.
-    const size_t cells = size_t(N) * std::max(levels, 1);
-    std::unique_ptr<double[]> dp(new double[cells]);
-    std::unique_ptr<int32_t[]> arg(new int32_t[cells]);
-    auto at = [&](int32_t I, int b) { return size_t(I) * levels + (b - 1); };
-    // The deadline is checked in every phase that can take a second on a
-    // million ideals: the enumeration, this fill, each 256 bases below and
-    // each 4096 blocks.
-    bool stopped = false;
-    for (int32_t I = 0; I < N && !stopped; ++I) {
-        for (int b = 1; b <= levels; ++b) {
-            dp[at(I, b)] = icost[I];
-            arg[at(I, b)] = 0;
-        }
-        if ((I & 0x1fff) == 0x1fff)
-            stopped = shouldStop();
-    }
-
-    // Order ideals by size (a linear extension of inclusion).
-    std::vector<int32_t> bySize(N);
-    {
-        std::vector<int32_t> count(nu + 2, 0);
-        for (int32_t I = 0; I < N; ++I)
-            ++count[size[I] + 1];
-        for (int32_t s = 0; s <= nu; ++s)
-            count[s + 1] += count[s];
-        for (int32_t I = 0; I < N; ++I)
-            bySize[count[size[I]]++] = I;
-    }
+    // (2) The dp. The deadline is checked in every phase that can take a
+    // second on a million ideals: the enumeration, the fill of the tables,
+    // each 256 bases and each 4096 blocks.
+    const IdealIndex index(ideals);
+    DpTables tables(N, levels);
+    const bool filled = tables.fill(ideals, shouldStop);
+    const std::vector<int32_t> bySize = orderBySize(ideals, nu);
     const int32_t full = bySize[N - 1]; // V: the only ideal of size nu
 
-    double best = kInf;
-    int32_t bestJ = -1;
+    BaseSweep sweep(graph, params, units, ideals, keys, index, tables, shouldStop);
+    sweep.U = U;
+    sweep.stopped = !filled;
     if (K == 1) {
-        best = params.fitsMemory(Ptot) ? icost[full] : kInf;
-        bestJ = full;
+        sweep.best = params.fitsMemory(Ptot) ? ideals.icost[full] : kInf;
+        sweep.bestJ = full;
     }
-
-    BlockCost block(graph, params, units);
-    IdealWalker walker(dag);
-    std::vector<char> inJ(nu, 0);
-    std::vector<int32_t> jUnits;
-    int64_t steps = 0, bases = 0;
-    for (int32_t J : bySize) {
-        if (K == 1 || stopped)
-            break;
-        // Bases whose extensions are all pruned make no steps, and setBase()
-        // alone costs O(units + edges).
-        if ((++bases & 0xff) == 0 && shouldStop()) {
-            stopped = true;
-            break;
-        }
-        // dp[levels][J] is not necessarily the smallest level value (updates
-        // that cannot lead to a complete chain are skipped), so it only gates
-        // the last stage; the intermediate levels check their own values.
-        const double prev = dp[at(J, levels)];
-        // Last stage: V \ J, whose inputs are exactly J's outgoing tensors.
-        if (prev < U && params.fitsMemory(Ptot - iparam[J])) {
-            const double last = params.stageCost(std::max(0.0, W - iwork[J]), ioutw[J], 0.0, Ptot - iparam[J]);
-            const double v = std::max(prev, last);
-            ++out.pairs;
-            if (v < best) {
-                best = v;
-                bestJ = J;
-                U = std::min(U, best);
-            }
-        }
-        if (levels < 2 || J == full)
-            continue;
-        int b0 = 2;
-        while (b0 <= levels && !(dp[at(J, b0 - 1)] < U))
-            ++b0;
-        // No work-band pruning here (the rest V \ J must fit in the stages
-        // after b): that pruning loses the optimum on small random instances
-        // (a proven 9.37 where 8.27 exists; tst_ideal_dp_regression), so every
-        // level is kept.
-        const int bmax = levels;
-        if (b0 > bmax)
-            continue;
-        // Intermediate stages b0..K-1: extensions I = J + S with f(S) < U.
-        jUnits.clear();
-        for (int32_t I = J; I > 0; I = parent[I])
-            jUnits.push_back(added[I]);
-        for (int32_t x : jUnits) {
-            inJ[x] = 1;
-            block.setBase(x, true);
-        }
-        walker.setBase([&](int32_t x) { return inJ[x] != 0; });
-        block.clearSums();
-        uint64_t a = h1[J], bb = h2[J];
-        const double *dpJ = &dp[at(J, 1)];
-        walker.walk(
-            [&](int32_t x) {
-                block.add(x);
-                a ^= z1[x];
-                bb ^= z2[x];
-                return block.lower() < U && block.fits();
-            },
-            [&](int32_t x) {
-                block.remove(x);
-                a ^= z1[x];
-                bb ^= z2[x];
-            },
-            [&] {
-                if ((++steps & 0xfff) == 0 && shouldStop()) {
-                    stopped = true;
-                    return false;
-                }
-                const double c = block.cost();
-                if (!(c < U))
-                    return true;
-                ++out.pairs;
-                const int32_t I = lookup(a, bb);
-                assert(I >= 0);
-                double *dpI = &dp[at(I, 1)];
-                int32_t *argI = &arg[at(I, 1)];
-                const int top = bmax;
-                for (int b = b0; b <= top; ++b) {
-                    const double v = std::max(dpJ[b - 2], c);
-                    if (v < dpI[b - 1]) {
-                        dpI[b - 1] = v;
-                        argI[b - 1] = J;
-                    }
-                }
-                return true;
-            });
-        for (int32_t x : jUnits) {
-            inJ[x] = 0;
-            block.setBase(x, false);
-        }
-    }
+    sweep.run(bySize, K, full);
+    out.pairs = sweep.pairs;
+    const bool stopped = sweep.stopped;
+    const double best = sweep.best;
 
     if (stopped) {
         if (!incumbent)
@@ -480,24 +624,8 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
         out.optimal = true; // nothing beats the incumbent
         return out;
     }
-    // Reconstruct the chain J_1 <= ... <= J_{K-1} = bestJ <= V.
-    std::vector<int32_t> chain(K, 0); // chain[b] = J_b for b = 1..K-1
-    if (K >= 2) {
-        chain[K - 1] = bestJ;
-        for (int b = K - 1; b >= 2; --b)
-            chain[b - 1] = arg[at(chain[b], b)];
-    }
-    std::vector<int32_t> unitStage(nu, -1);
-    for (int b = 1; b <= K - 1; ++b)
-        for (int32_t I = chain[b]; I > 0; I = parent[I])
-            if (unitStage[added[I]] < 0)
-                unitStage[added[I]] = b - 1;
-    std::vector<int32_t> stage(graph.nodeCount());
-    for (int32_t v = 0; v < graph.nodeCount(); ++v) {
-        const int32_t s = unitStage[units.nodeToContracted[v]];
-        stage[v] = s < 0 ? K - 1 : s;
-    }
-    out.partition = Partition(std::move(stage), k);
+    // (3) Reconstruct the partition from the best chain.
+    out.partition = Partition(stagesOfChain(graph, units, ideals, tables, K, sweep.bestJ), k);
     out.bottleneck = bottleneckOf(graph, params, out.partition.stages(), k);
     out.optimal = true;
     if (incumbent && out.bottleneck > U0) { // rounding: keep the incumbent when it is no worse

@@ -71,4 +71,13 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
                                        const PartitionOptions &options, const StopToken &stop = {},
                                        const ProgressFn &progress = {});
 
+// Method "mip" is the exact MIP of core/bounds (it starts from the anchor bound
+// and a slicegraph warm start, so it sits above this layer); core/bounds
+// installs it here when the library loads. Without it "mip" is refused as not
+// available in this build.
+using PartitionerFn = Result<PartitionResult> (*)(const Graph &graph, const CostParams &params,
+                                                  const PartitionOptions &options, const StopToken &stop,
+                                                  const ProgressFn &progress);
+void installMipPartitioner(PartitionerFn run);
+
 } // namespace pipecut

@@ -1,7 +1,7 @@
 #include "core/partition/refine.h"
 
 #include "core/cost/evaluate.h"
-#include "core/gen/rng.h"
+#include "core/util/rng.h"
 #include "core/partition/methods.h"
 #include "core/partition/slice.h"
 
@@ -115,7 +115,7 @@ public:
 
     // One random feasible move of a random unit, whatever it costs (the kick
     // of the iterated search); false when the drawn unit cannot move.
-    bool randomMove(gen::Rng &rng)
+    bool randomMove(Rng &rng)
     {
         const int32_t units = static_cast<int32_t>(m_units.memberOffset.size()) - 1;
         const int32_t x = static_cast<int32_t>(rng.between(0, units - 1));
@@ -394,7 +394,7 @@ RefineOutcome refineIterated(const Graph &graph, const CostParams &params, const
         std::iota(order.begin(), order.end(), 0);
         if (order.empty())
             return;
-        gen::Rng rng(options.seed);
+        Rng rng(options.seed);
         r.descend(order, stop, deadline, options.maxPasses);
         Refiner::Snapshot current = r.save(), best = current;
         double currentT = r.bottleneck(), bestT = currentT;

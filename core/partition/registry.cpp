@@ -3,13 +3,13 @@
 // it, dispatches by name, then re-evaluates and re-validates the result with
 // core/cost/evaluate.h so that every method reports the same cost model.
 
-#include "core/bounds/exact_mip.h"
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
 
 #include "core/cost/evaluate.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 
 namespace pipecut {
@@ -23,20 +23,29 @@ struct MethodEntry {
     MethodFn run;
 };
 
+std::atomic<PartitionerFn> &mipPartitioner()
+{
+    static std::atomic<PartitionerFn> run{nullptr};
+    return run;
+}
+
 // The exact MIP with the time left of the caller's limit (validation and the
 // memory check have run on the same clock).
 Result<PartitionResult> runMip(const MethodContext &c)
 {
+    const PartitionerFn run = mipPartitioner().load();
+    if (!run)
+        return makeError("method 'mip' is not available in this build (core/bounds is not linked)");
     if (c.options.timeLimit <= 0)
-        return runMipPartitioner(c.graph, c.params, c.options, c.stop, c.progress);
+        return run(c.graph, c.params, c.options, c.stop, c.progress);
     PartitionOptions o = c.options;
     o.timeLimit = std::max(0.01, c.deadline.remaining());
-    return runMipPartitioner(c.graph, c.params, o, c.stop, c.progress);
+    return run(c.graph, c.params, o, c.stop, c.progress);
 }
 
 // The registry, in the order the GUI lists the methods.
-// "mip" (the exact MIP solved by CBC) belongs to core/bounds: it is added
-// here as {"mip", runMip} with its declaration in core/bounds/exact_mip.h.
+// "mip" (the exact MIP solved by CBC) belongs to core/bounds, which installs
+// it through installMipPartitioner().
 const std::vector<MethodEntry> &entries()
 {
     static const std::vector<MethodEntry> table = {
@@ -123,6 +132,11 @@ Status PartitionOptions::validate() const
         return makeError(ErrorKind::Usage, "the starting partition has " + std::to_string(start->k()) + " stages but k is " +
                          std::to_string(k));
     return Ok{};
+}
+
+void installMipPartitioner(PartitionerFn run)
+{
+    mipPartitioner().store(run);
 }
 
 Result<std::pair<int, int>> parseBudget(std::string_view text)

@@ -226,48 +226,49 @@ std::vector<int32_t> partitionOrder(const Contraction &units, std::span<const in
     return order;
 }
 
-} // namespace
-
-Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params, const Contraction &units,
-                                   const SliceGraphOptions &o, const StopToken &stop, const Deadline &deadline,
-                                   const GenerationFn &onGeneration)
+void randomKeys(Rng &rng, Keys &keys)
 {
-    const Graph &c = units.graph;
-    const int32_t n = c.nodeCount();
-    const int P = std::max(1, o.population);
-    const int G = std::max(1, o.generations);
-    const int elites = std::clamp(static_cast<int>(std::lround(o.eliteFraction * P)), 1, P);
-    const int mutants = std::clamp(static_cast<int>(std::lround(o.mutantFraction * P)), 0, P - elites);
-    int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    Decoder decoder(graph, params, units, o.k);
-    // Under a time limit the search leaves the last tenth to the final polish.
-    const Deadline searchDeadline = deadline.limit() > 0 && o.polishIterations > 0
-                                        ? Deadline(std::max(1e-3, 0.9 * deadline.remaining()))
-                                        : deadline;
-    auto shouldStop = [&] { return stop.stopRequested() || searchDeadline.expired(); };
+    for (double &x : keys)
+        x = rng.unit();
+}
 
-    std::vector<Keys> pop(P, Keys(n));
-    std::vector<Evaluated> eval(P);
-    auto randomKeys = [&](Rng &rng, Keys &keys) {
-        for (double &x : keys)
-            x = rng.unit();
-    };
+// One run of the BRKGA: the population, its evaluations and the best slice
+// found so far, evolved in phases (first population, generations, polish).
+class Brkga {
+public:
+    Brkga(const Graph &graph, const CostParams &params, const Contraction &units, const SliceGraphOptions &o,
+          const StopToken &stop, const Deadline &deadline)
+        : m_graph(graph), m_params(params), m_units(units), m_o(o), m_stop(stop), m_deadline(deadline),
+          m_n(units.graph.nodeCount()), m_P(std::max(1, o.population)), m_G(std::max(1, o.generations)),
+          m_elites(std::clamp(static_cast<int>(std::lround(o.eliteFraction * m_P)), 1, m_P)),
+          m_mutants(std::clamp(static_cast<int>(std::lround(o.mutantFraction * m_P)), 0, m_P - m_elites)),
+          m_threads(o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
+          m_decoder(graph, params, units, o.k),
+          // Under a time limit the search leaves the last tenth to the final polish.
+          m_searchDeadline(deadline.limit() > 0 && o.polishIterations > 0
+                               ? Deadline(std::max(1e-3, 0.9 * deadline.remaining()))
+                               : deadline),
+          m_pop(m_P, Keys(m_n)), m_eval(m_P), m_polished(m_P, 0)
+    {
+    }
 
     // First population: the default order, a warm start, the depth-first
     // orders (structuredSeeds), then random keys.
+    void seedPopulation()
     {
-        Rng rng(generationSeed(o.seed, 0));
+        const Graph &c = m_units.graph;
+        Rng rng(generationSeed(m_o.seed, 0));
         std::vector<std::vector<int32_t>> seeds;
         {
             auto topo = c.topologicalOrder();
-            std::vector<int32_t> order(n);
-            for (int32_t p = 0; p < n; ++p)
+            std::vector<int32_t> order(m_n);
+            for (int32_t p = 0; p < m_n; ++p)
                 order[p] = index(topo[p]);
             seeds.push_back(std::move(order));
         }
-        if (o.warmStart)
-            seeds.push_back(partitionOrder(units, o.warmStart->stages()));
-        if (o.structuredSeeds) { // after a stop only the default order is evaluated: skip the rest
+        if (m_o.warmStart)
+            seeds.push_back(partitionOrder(m_units, m_o.warmStart->stages()));
+        if (m_o.structuredSeeds) { // after a stop only the default order is evaluated: skip the rest
             const std::function<std::vector<int32_t>()> structured[] = {
                 [&] { return depthFirstOrder(c, false, false); }, [&] { return depthFirstOrder(c, true, false); },
                 [&] { return reversePostorder(c); }, [&] { return depthFirstOrder(c, false, true); },
@@ -278,24 +279,112 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
         }
         int filled = 0;
         for (const auto &order : seeds)
-            if (filled < P && (filled == 0 || !shouldStop()))
-                pop[filled++] = keysOf(order);
-        for (; filled < P && !shouldStop(); ++filled) // the rest stays unevaluated after a stop
-            randomKeys(rng, pop[filled]);
+            if (filled < m_P && (filled == 0 || !shouldStop()))
+                m_pop[filled++] = keysOf(order);
+        for (; filled < m_P && !shouldStop(); ++filled) // the rest stays unevaluated after a stop
+            randomKeys(rng, m_pop[filled]);
     }
 
+    // Generation 1: the first population evaluated and polished.
+    void evaluateFirst(const GenerationFn &onGeneration)
+    {
+        std::vector<int> all(m_P);
+        std::iota(all.begin(), all.end(), 0);
+        evaluateAll(all, kInf);
+        collect(all);
+        memeticStep();
+        m_out.generationsRun = 1;
+        if (onGeneration)
+            onGeneration(1, m_G, m_best);
+    }
+
+    // Generations 2..G, until a stop or an incomplete generation.
+    void evolve(const GenerationFn &onGeneration)
+    {
+        std::vector<int> rank(m_P);
+        int lastImprovement = 0;
+        double bestBefore = m_best;
+        for (int gen = 1; gen < m_G && !shouldStop(); ++gen) {
+            std::iota(rank.begin(), rank.end(), 0);
+            std::stable_sort(rank.begin(), rank.end(),
+                             [&](int a, int b) { return m_eval[a].fitness < m_eval[b].fitness; });
+            // A restart keeps only the best chromosome and draws the rest afresh.
+            const bool restart = m_o.restartAfter > 0 && gen - lastImprovement >= m_o.restartAfter;
+            if (restart)
+                lastImprovement = gen;
+            const int kept = restart ? 1 : m_elites;
+            const int drawn = restart ? m_P - 1 : m_mutants;
+            // Children worse than the current worst elite cannot become elite.
+            const double cutoff = restart ? kInf : m_eval[rank[m_elites - 1]].fitness;
+            if (!breed(gen, rank, kept, drawn))
+                break;
+            std::vector<int> fresh(m_P - kept);
+            std::iota(fresh.begin(), fresh.end(), kept);
+            evaluateAll(fresh, cutoff);
+            bool complete = std::all_of(fresh.begin(), fresh.end(), [&](int i) { return m_eval[i].done; });
+            collect(fresh);
+            for (int i : fresh)
+                if (!m_eval[i].done)
+                    m_eval[i].fitness = kInf;
+            if (!complete)
+                break;
+            memeticStep();
+            if (m_best < bestBefore) {
+                bestBefore = m_best;
+                lastImprovement = gen;
+            }
+            m_out.generationsRun = gen + 1;
+            if (onGeneration)
+                onGeneration(gen + 1, m_G, m_best);
+        }
+    }
+
+    // Final polish: the iterated plateau descent on the best partition, with
+    // a number of iterations that stays small next to the search on big graphs.
+    void polish()
+    {
+        if (m_o.polishIterations > 0 && std::isfinite(m_best) && !m_stop.stopRequested() && !m_deadline.expired()) {
+            IteratedOptions io;
+            // When the time limit ended the search, the polish has the reserved
+            // tenth to itself; otherwise a count keeps the run deterministic.
+            const bool timedOut = m_deadline.limit() > 0 && m_searchDeadline.expired();
+            io.iterations = timedOut ? std::numeric_limits<int64_t>::max() : cappedIterations(m_o.polishIterations);
+            io.seed = generationSeed(m_o.seed, -1);
+            RefineOutcome ref =
+                refineIterated(m_graph, m_params, Partition(m_bestStages, m_o.k), m_stop, m_deadline, io, &m_units);
+            if (ref.bottleneck < m_best) {
+                m_best = ref.bottleneck;
+                m_bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
+            }
+        }
+    }
+
+    double best() const { return m_best; }
+    const std::string &firstError() const { return m_firstError; }
+
+    SliceGraphOutcome outcome()
+    {
+        m_out.partition = Partition(std::move(m_bestStages), m_o.k);
+        m_out.bottleneck = m_best;
+        return std::move(m_out);
+    }
+
+private:
+    bool shouldStop() const { return m_stop.stopRequested() || m_searchDeadline.expired(); }
+
     // Evaluates the listed chromosomes on `threads` workers; results land by index.
-    auto evaluateAll = [&](const std::vector<int> &which, double cutoff) {
+    void evaluateAll(const std::vector<int> &which, double cutoff)
+    {
         std::atomic<size_t> next{0};
         auto work = [&] {
             for (size_t i; (i = next.fetch_add(1)) < which.size();) {
-                const bool answer = which[i] == 0 && !eval[0].done;
+                const bool answer = which[i] == 0 && !m_eval[0].done;
                 if (shouldStop() && !answer)
                     continue; // always finish the default order so that there is an answer
-                decoder.evaluate(pop[which[i]], eval[which[i]], cutoff, stop, searchDeadline, answer);
+                m_decoder.evaluate(m_pop[which[i]], m_eval[which[i]], cutoff, m_stop, m_searchDeadline, answer);
             }
         };
-        const int t = std::min<int>(threads, static_cast<int>(which.size()));
+        const int t = std::min<int>(m_threads, static_cast<int>(which.size()));
         if (t <= 1) {
             work();
             return;
@@ -305,161 +394,142 @@ Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params,
             pool.emplace_back(work);
         for (std::thread &th : pool)
             th.join();
-    };
+    }
 
-    SliceGraphOutcome out;
-    double best = kInf;
-    std::vector<int32_t> bestStages;
-    std::string firstError;
-    auto collect = [&](const std::vector<int> &which) {
+    void collect(const std::vector<int> &which)
+    {
         for (int i : which) {
-            if (!eval[i].done)
+            if (!m_eval[i].done)
                 continue;
-            ++out.evaluations;
-            if (eval[i].fitness < best) {
-                best = eval[i].fitness;
-                bestStages = eval[i].stages;
+            ++m_out.evaluations;
+            if (m_eval[i].fitness < m_best) {
+                m_best = m_eval[i].fitness;
+                m_bestStages = m_eval[i].stages;
             }
-            if (firstError.empty() && !eval[i].error.empty())
-                firstError = eval[i].error;
+            if (m_firstError.empty() && !m_eval[i].error.empty())
+                m_firstError = m_eval[i].error;
         }
-    };
+    }
+
+    // Iterations of the iterated descent, capped so that each call stays
+    // around 2,000,000 unit and edge visits per pass on big graphs.
+    int64_t cappedIterations(int64_t wanted) const
+    {
+        return std::min<int64_t>(wanted,
+                                 std::max<int64_t>(5, 2'000'000 / (m_graph.nodeCount() + m_graph.edgeCount() + 1)));
+    }
 
     // Lamarckian step: the best `memetic` chromosomes not yet polished get the
     // plateau descent (refine.h); an improvement is written back as the keys
     // of the order it induces, whose slice is at least as good.
-    std::vector<char> polished(P, 0);
-    // Iterations of the iterated descent, capped so that each call stays
-    // around 2,000,000 unit and edge visits per pass on big graphs.
-    auto cappedIterations = [&](int64_t wanted) {
-        return std::min<int64_t>(wanted, std::max<int64_t>(5, 2'000'000 / (graph.nodeCount() + graph.edgeCount() + 1)));
-    };
-    auto memeticStep = [&] {
-        if (o.memetic <= 0 || shouldStop())
+    void memeticStep()
+    {
+        if (m_o.memetic <= 0 || shouldStop())
             return;
-        std::vector<int> order(P);
+        std::vector<int> order(m_P);
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return eval[a].fitness < eval[b].fitness; });
-        for (int r = 0; r < std::min(o.memetic, P) && !shouldStop(); ++r) {
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int a, int b) { return m_eval[a].fitness < m_eval[b].fitness; });
+        for (int r = 0; r < std::min(m_o.memetic, m_P) && !shouldStop(); ++r) {
             const int i = order[r];
-            if (polished[i] || !eval[i].done || eval[i].stages.empty() || !std::isfinite(eval[i].fitness))
+            if (m_polished[i] || !m_eval[i].done || m_eval[i].stages.empty() || !std::isfinite(m_eval[i].fitness))
                 continue;
-            polished[i] = 1;
+            m_polished[i] = 1;
             RefineOutcome ref;
-            if (o.memeticIterations > 0) {
+            if (m_o.memeticIterations > 0) {
                 IteratedOptions io;
-                io.iterations = cappedIterations(o.memeticIterations);
-                io.seed = generationSeed(o.seed, -2 - out.generationsRun);
-                ref = refineIterated(graph, params, Partition(eval[i].stages, o.k), stop, searchDeadline, io, &units);
+                io.iterations = cappedIterations(m_o.memeticIterations);
+                io.seed = generationSeed(m_o.seed, -2 - m_out.generationsRun);
+                ref = refineIterated(m_graph, m_params, Partition(m_eval[i].stages, m_o.k), m_stop, m_searchDeadline,
+                                     io, &m_units);
             } else {
-                ref = refinePlateau(graph, params, Partition(eval[i].stages, o.k), stop, searchDeadline, &units);
+                ref = refinePlateau(m_graph, m_params, Partition(m_eval[i].stages, m_o.k), m_stop, m_searchDeadline,
+                                    &m_units);
             }
-            if (!(ref.bottleneck < eval[i].fitness))
+            if (!(ref.bottleneck < m_eval[i].fitness))
                 continue;
-            if (ref.bottleneck < best) {
-                best = ref.bottleneck;
-                bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
+            if (ref.bottleneck < m_best) {
+                m_best = ref.bottleneck;
+                m_bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
             }
-            pop[i] = keysOf(partitionOrder(units, ref.partition.stages()));
-            decoder.evaluate(pop[i], eval[i], kInf, stop, searchDeadline, false); // a stop leaves it as it was
+            m_pop[i] = keysOf(partitionOrder(m_units, ref.partition.stages()));
+            m_decoder.evaluate(m_pop[i], m_eval[i], kInf, m_stop, m_searchDeadline, false); // a stop leaves it as it was
             collect(std::vector<int>{i});
-            ++out.memeticImprovements;
+            ++m_out.memeticImprovements;
         }
-    };
+    }
 
-    std::vector<int> all(P);
-    std::iota(all.begin(), all.end(), 0);
-    evaluateAll(all, kInf);
-    collect(all);
-    memeticStep();
-    out.generationsRun = 1;
-    if (onGeneration)
-        onGeneration(1, G, best);
-
-    std::vector<int> rank(P);
-    int lastImprovement = 0;
-    double bestBefore = best;
-    for (int gen = 1; gen < G && !shouldStop(); ++gen) {
-        std::iota(rank.begin(), rank.end(), 0);
-        std::stable_sort(rank.begin(), rank.end(), [&](int a, int b) { return eval[a].fitness < eval[b].fitness; });
-        // A restart keeps only the best chromosome and draws the rest afresh.
-        const bool restart = o.restartAfter > 0 && gen - lastImprovement >= o.restartAfter;
-        if (restart)
-            lastImprovement = gen;
-        const int kept = restart ? 1 : elites;
-        const int drawn = restart ? P - 1 : mutants;
-        // Children worse than the current worst elite cannot become elite.
-        const double cutoff = restart ? kInf : eval[rank[elites - 1]].fitness;
-        std::vector<Keys> nextPop(P);
-        std::vector<Evaluated> nextEval(P);
-        std::vector<char> nextPolished(P, 0);
+    // The next population: the `kept` best by `rank`, `drawn` random
+    // chromosomes, and children of an elite and a non-elite parent. Returns
+    // false when a stop interrupted the drawing.
+    bool breed(int gen, const std::vector<int> &rank, int kept, int drawn)
+    {
+        std::vector<Keys> nextPop(m_P);
+        std::vector<Evaluated> nextEval(m_P);
+        std::vector<char> nextPolished(m_P, 0);
         for (int e = 0; e < kept; ++e) {
-            nextPop[e] = std::move(pop[rank[e]]);
-            nextEval[e] = std::move(eval[rank[e]]);
-            nextPolished[e] = polished[rank[e]];
+            nextPop[e] = std::move(m_pop[rank[e]]);
+            nextEval[e] = std::move(m_eval[rank[e]]);
+            nextPolished[e] = m_polished[rank[e]];
         }
         // Drawing the next population (P x n keys, some 10 ms of CPU at
         // 100 x 20,000) polls the stop too; the best so far is kept apart.
-        Rng rng(generationSeed(o.seed, gen));
+        Rng rng(generationSeed(m_o.seed, gen));
         bool interrupted = false;
         for (int m = kept; m < kept + drawn && !(interrupted = shouldStop()); ++m) {
-            nextPop[m].resize(n);
+            nextPop[m].resize(m_n);
             randomKeys(rng, nextPop[m]);
         }
-        for (int ch = kept + drawn; ch < P && !interrupted && !(interrupted = shouldStop()); ++ch) {
-            const Keys &a = nextPop[rng.below(elites)];
-            const int nonElite = P - elites; // non-elite parents are still in pop (elites were moved)
-            const Keys &b = nonElite > 0 ? pop[rank[elites + static_cast<int>(rng.below(nonElite))]] : a;
-            nextPop[ch].resize(n);
-            for (int32_t x = 0; x < n; ++x)
-                nextPop[ch][x] = rng.unit() < o.crossoverBias ? a[x] : b[x];
+        for (int ch = kept + drawn; ch < m_P && !interrupted && !(interrupted = shouldStop()); ++ch) {
+            const Keys &a = nextPop[rng.below(m_elites)];
+            const int nonElite = m_P - m_elites; // non-elite parents are still in pop (elites were moved)
+            const Keys &b = nonElite > 0 ? m_pop[rank[m_elites + static_cast<int>(rng.below(nonElite))]] : a;
+            nextPop[ch].resize(m_n);
+            for (int32_t x = 0; x < m_n; ++x)
+                nextPop[ch][x] = rng.unit() < m_o.crossoverBias ? a[x] : b[x];
         }
         if (interrupted)
-            break;
-        pop = std::move(nextPop);
-        eval = std::move(nextEval);
-        polished = std::move(nextPolished);
-        std::vector<int> fresh(P - kept);
-        std::iota(fresh.begin(), fresh.end(), kept);
-        evaluateAll(fresh, cutoff);
-        bool complete = std::all_of(fresh.begin(), fresh.end(), [&](int i) { return eval[i].done; });
-        collect(fresh);
-        for (int i : fresh)
-            if (!eval[i].done)
-                eval[i].fitness = kInf;
-        if (!complete)
-            break;
-        memeticStep();
-        if (best < bestBefore) {
-            bestBefore = best;
-            lastImprovement = gen;
-        }
-        out.generationsRun = gen + 1;
-        if (onGeneration)
-            onGeneration(gen + 1, G, best);
+            return false;
+        m_pop = std::move(nextPop);
+        m_eval = std::move(nextEval);
+        m_polished = std::move(nextPolished);
+        return true;
     }
 
-    // Final polish: the iterated plateau descent on the best partition, with
-    // a number of iterations that stays small next to the search on big graphs.
-    if (o.polishIterations > 0 && std::isfinite(best) && !stop.stopRequested() && !deadline.expired()) {
-        IteratedOptions io;
-        // When the time limit ended the search, the polish has the reserved
-        // tenth to itself; otherwise a count keeps the run deterministic.
-        const bool timedOut = deadline.limit() > 0 && searchDeadline.expired();
-        io.iterations = timedOut ? std::numeric_limits<int64_t>::max() : cappedIterations(o.polishIterations);
-        io.seed = generationSeed(o.seed, -1);
-        RefineOutcome ref = refineIterated(graph, params, Partition(bestStages, o.k), stop, deadline, io, &units);
-        if (ref.bottleneck < best) {
-            best = ref.bottleneck;
-            bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
-        }
-    }
+    const Graph &m_graph;
+    const CostParams &m_params;
+    const Contraction &m_units;
+    const SliceGraphOptions &m_o;
+    const StopToken &m_stop;
+    const Deadline &m_deadline;
+    const int32_t m_n;
+    const int m_P, m_G, m_elites, m_mutants, m_threads;
+    Decoder m_decoder;
+    const Deadline m_searchDeadline;
+    std::vector<Keys> m_pop;
+    std::vector<Evaluated> m_eval;
+    std::vector<char> m_polished;
+    SliceGraphOutcome m_out;
+    double m_best = kInf;
+    std::vector<int32_t> m_bestStages;
+    std::string m_firstError;
+};
 
-    if (!std::isfinite(best))
+} // namespace
+
+Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params, const Contraction &units,
+                                   const SliceGraphOptions &o, const StopToken &stop, const Deadline &deadline,
+                                   const GenerationFn &onGeneration)
+{
+    Brkga brkga(graph, params, units, o, stop, deadline);
+    brkga.seedPopulation();
+    brkga.evaluateFirst(onGeneration);
+    brkga.evolve(onGeneration);
+    brkga.polish();
+    const std::string &firstError = brkga.firstError();
+    if (!std::isfinite(brkga.best()))
         return makeError(firstError.empty() ? std::string("slicegraph found no feasible order") : firstError);
-    out.partition = Partition(std::move(bestStages), o.k);
-    out.bottleneck = best;
-    return out;
+    return brkga.outcome();
 }
 
 Result<PartitionResult> runSliceGraph(const MethodContext &ctx)

@@ -9,11 +9,11 @@
 // CBC run on two threads proves the same optima as on one.
 #include "core/bounds/bound.h"
 #include "core/bounds/bound_cache.h"
-#include "core/bounds/cbc_solve.h"
 #include "core/bounds/cover.h"
 #include "core/bounds/cut_pricing.h"
-#include "core/bounds/exact_mip.h"
+#include "core/bounds/mip_bound.h"
 #include "core/cost/evaluate.h"
+#include "core/mip/cbc_solve.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/test_graphs.h"
 

@@ -1,7 +1,7 @@
 // Synthetic graph generator: determinism, sizes, validity, costs, scopes,
 // and the operators each family promises.
 #include "core/gen/generator.h"
-#include "core/gen/rng.h"
+#include "core/util/rng.h"
 
 #include <QTest>
 
@@ -126,8 +126,8 @@ private slots:
     void rngMatchesReference()
     {
         uint64_t state = 0;
-        QCOMPARE(gen::Rng::splitmix64(state), 0xe220a8397b1dcdafULL);
-        gen::Rng a(5), b(5);
+        QCOMPARE(Rng::splitmix64(state), 0xe220a8397b1dcdafULL);
+        Rng a(5), b(5);
         for (int i = 0; i < 100; ++i)
             QCOMPARE(a.next(), b.next());
         for (int i = 0; i < 1000; ++i) {

@@ -27,11 +27,11 @@ Loaded loadModel(const std::string &file, bool onnx, const LoadOptions &options)
         return { loadGraph(file, options), {} };
     auto analysis = analyzeOnnxModel(file, options);
     if (!analysis.ok())
-        return { makeError(analysis.error()), {} };
+        return { analysis.failure(), {} };
     auto device
         = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
     if (!device.ok())
-        return { makeError(device.error()), {} };
+        return { device.failure(), {} };
     return { onnxGraphFor(*analysis, *device), analysis->symbolicDims };
 }
 } // namespace

@@ -24,7 +24,7 @@ Result<PartitionOptions> solveOptions(
     if (!budget.isEmpty()) {
         auto parsed = parseBudget(budget.toStdString());
         if (!parsed.ok())
-            return makeError(parsed.error());
+            return parsed.failure();
         options.population = parsed->first;
         options.generations = parsed->second;
     }

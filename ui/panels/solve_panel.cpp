@@ -227,12 +227,12 @@ Result<CostParams> SolvePanel::editedParams() const
     CostParams p;
     auto b = positive(m_bandwidth, tr("the bandwidth"));
     if (!b.ok())
-        return makeError(b.error());
+        return b.failure();
     p.bandwidth = *b;
     if (m_memoryOn->isChecked()) {
         auto m = positive(m_memory, tr("the memory limit"));
         if (!m.ok())
-            return makeError(m.error());
+            return m.failure();
         p.memoryLimit = *m;
     }
     p.overflow = m_overflowOn->isChecked();
@@ -243,12 +243,12 @@ Result<CostParams> SolvePanel::editedParams() const
             return makeError(tr("the fast memory F must be a number >= 0, not '%1'").arg(m_fastMemory->text()).toStdString());
         auto s = positive(m_slowBandwidth, tr("the slow bandwidth Bs"));
         if (!s.ok())
-            return makeError(s.error());
+            return s.failure();
         p.slowBandwidth = *s;
     }
     const Status valid = p.validate();
     if (!valid.ok())
-        return makeError(valid.error());
+        return valid.failure();
     return p;
 }
 

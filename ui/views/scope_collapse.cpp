@@ -8,17 +8,6 @@ namespace pipecut::ui {
 
 namespace {
 
-int depthOf(const std::string &scope)
-{
-    return scope.empty() ? 0 : int(std::count(scope.begin(), scope.end(), '/')) + 1;
-}
-
-bool inScope(const std::string &scope, const std::string &prefix)
-{
-    return scope.size() >= prefix.size() && scope.compare(0, prefix.size(), prefix) == 0 &&
-           (scope.size() == prefix.size() || scope[prefix.size()] == '/');
-}
-
 // The shortest prefix of `scope` in `collapsed`, or nullptr.
 const std::string *collapsedPrefix(const std::string &scope, const std::set<std::string> &collapsed)
 {
@@ -41,17 +30,6 @@ int32_t ScopeView::groupCount() const
     return int32_t(std::count_if(scope.begin(), scope.end(), [](const std::string &s) { return !s.empty(); }));
 }
 
-std::string scopePrefix(const std::string &scope, int depth)
-{
-    size_t end = 0;
-    for (int d = 0; d < depth; ++d) {
-        end = scope.find('/', d == 0 ? 0 : end + 1);
-        if (end == std::string::npos)
-            return scope;
-    }
-    return scope.substr(0, end);
-}
-
 std::set<std::string> scopesAtDepth(const Graph &graph, int depth)
 {
     std::set<std::string> distinct, result;
@@ -72,7 +50,7 @@ int collapseDepthFor(const Graph &graph, int maxElements)
         const std::string &s = graph.scope(nodeId(v));
         unscoped += s.empty();
         if (!s.empty() && distinct.insert(s).second)
-            deepest = std::max(deepest, depthOf(s));
+            deepest = std::max(deepest, scopeDepth(s));
     }
     for (int d = deepest; d >= 1; --d) {
         std::set<std::string> prefixes;
@@ -87,10 +65,10 @@ int collapseDepthFor(const Graph &graph, int maxElements)
 std::set<std::string> expandScope(const Graph &graph, std::set<std::string> collapsed, const std::string &prefix)
 {
     collapsed.erase(prefix);
-    const int depth = depthOf(prefix);
+    const int depth = scopeDepth(prefix);
     for (int32_t v = 0; v < graph.nodeCount(); ++v) {
         const std::string &s = graph.scope(nodeId(v));
-        if (depthOf(s) > depth && inScope(s, prefix))
+        if (scopeDepth(s) > depth && inScope(s, prefix))
             collapsed.insert(scopePrefix(s, depth + 1));
     }
     return collapsed;

@@ -17,6 +17,7 @@
 // [c], [d] and element edges 0->1, 1->2.
 
 #include "core/graph/graph.h"
+#include "core/graph/scope.h"
 
 #include <set>
 #include <string>
@@ -43,8 +44,6 @@ struct ScopeView {
 // collapsed prefix of its scope (prefixes end at a '/'), else it is drawn alone.
 ScopeView collapseByScope(const Graph &graph, const std::set<std::string> &collapsed);
 
-// The first `depth` components of a scope ("a/b/c", 2 -> "a/b"; shorter scopes whole).
-std::string scopePrefix(const std::string &scope, int depth);
 // Every distinct non-empty depth-`depth` prefix of the graph's scopes.
 std::set<std::string> scopesAtDepth(const Graph &graph, int depth);
 // The deepest depth whose collapse shows at most `maxElements` elements (or 1

@@ -1,5 +1,5 @@
 #pragma once
-// A fixed pseudo-random generator for the synthetic graphs: xoshiro256**
+// A fixed pseudo-random generator (the synthetic graphs, refine's moves): xoshiro256**
 // seeded through splitmix64 (Blackman and Vigna, "Scrambled linear
 // pseudorandom number generators", 2018). Implemented here, with integer and
 // real draws derived by hand, so that a seed gives the same graph on every
@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace pipecut::gen {
+namespace pipecut {
 
 class Rng {
 public:
@@ -62,4 +62,4 @@ private:
     uint64_t m_s[4];
 };
 
-} // namespace pipecut::gen
+} // namespace pipecut

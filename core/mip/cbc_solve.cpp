@@ -1,4 +1,4 @@
-#include "core/bounds/cbc_solve.h"
+#include "core/mip/cbc_solve.h"
 
 #include <coin/CbcEventHandler.hpp>
 #include <coin/CbcHeuristic.hpp>
@@ -177,16 +177,69 @@ private:
 
 } // namespace
 
-struct Solver {
-    static SolveOutcome run(const MipModel &m, const SolveOptions &o);
+// The cut generators and heuristics of a search, added to the model in this
+// order (the cuts before the heuristics are built); they live as long as the search.
+struct SearchAids {
+    explicit SearchAids(CbcModel &model);
+    bool addCuts(CbcModel &model);
+
+    CglProbing probing;
+    CglGomory gomory;
+    CglKnapsackCover knapsack;
+    CglClique clique;
+    CglMixedIntegerRounding2 mir;
+    CglFlowCover flow;
+    bool cutsAdded;
+    CbcRounding rounding;
+    CbcHeuristicFPump pump;
+    CbcHeuristicLocal local;
+    CbcHeuristicRINS rins;
 };
 
-SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
+SearchAids::SearchAids(CbcModel &model)
+    : cutsAdded(addCuts(model)), rounding(model), pump(model), local(model), rins(model)
 {
-    SolveOutcome out;
-    // The clock starts here, so that building the matrix and loading it (each
-    // a few tenths of a second on models with 100,000 columns) count.
-    const auto started = std::chrono::steady_clock::now();
+    model.addHeuristic(&rounding);
+    model.addHeuristic(&pump);
+    model.addHeuristic(&local);
+    model.addHeuristic(&rins);
+}
+
+bool SearchAids::addCuts(CbcModel &model)
+{
+    probing.setUsingObjective(1);
+    probing.setMaxPass(1);
+    probing.setMaxPassRoot(3);
+    probing.setMaxProbe(10);
+    probing.setMaxProbeRoot(50);
+    probing.setMaxLook(10);
+    probing.setMaxLookRoot(50);
+    probing.setRowCuts(3);
+    gomory.setLimit(300);
+    clique.setStarCliqueReport(false);
+    clique.setRowCliqueReport(false);
+    model.addCutGenerator(&probing, -1, "Probing");
+    model.addCutGenerator(&gomory, -1, "Gomory");
+    model.addCutGenerator(&knapsack, -1, "Knapsack");
+    model.addCutGenerator(&clique, -1, "Clique");
+    model.addCutGenerator(&mir, -1, "MIR2");
+    model.addCutGenerator(&flow, -1, "FlowCover");
+    return true;
+}
+
+struct Solver {
+    static SolveOutcome run(const MipModel &m, const SolveOptions &o);
+    static std::shared_ptr<Watch> watchFor(const MipModel &m, const SolveOptions &o,
+                                           std::chrono::steady_clock::time_point started);
+    static CoinPackedMatrix rowMatrix(const MipModel &m, std::vector<double> &colLo, std::vector<double> &colUp,
+                                      std::vector<double> &rowLo, std::vector<double> &rowUp);
+    static void readSearch(CbcModel &model, const Watch &watch, double lpBound, int ncols, SolveOutcome &out);
+};
+
+// The deadlines and callbacks CBC's event handlers look at.
+std::shared_ptr<Watch> Solver::watchFor(const MipModel &m, const SolveOptions &o,
+                                        std::chrono::steady_clock::time_point started)
+{
     auto watch = std::make_shared<Watch>();
     watch->stop = o.stop;
     watch->cancel = o.cancel;
@@ -202,12 +255,20 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     }
     watch->stopAtOrBelow = o.stopAtOrBelow;
     watch->progress = o.progress;
-    if (timeUp(*watch))
-        return out;
+    return watch;
+}
+
+// The model's rows as CBC takes them, infinite bounds as COIN_DBL_MAX.
+CoinPackedMatrix Solver::rowMatrix(const MipModel &m, std::vector<double> &colLo, std::vector<double> &colUp,
+                                   std::vector<double> &rowLo, std::vector<double> &rowUp)
+{
     const int ncols = m.columnCount();
     const int nrows = m.rowCount();
     auto finite = [](double v) { return std::isinf(v) ? (v > 0 ? COIN_DBL_MAX : -COIN_DBL_MAX) : v; };
-    std::vector<double> colLo(ncols), colUp(ncols), rowLo(nrows), rowUp(nrows);
+    colLo.resize(ncols);
+    colUp.resize(ncols);
+    rowLo.resize(nrows);
+    rowUp.resize(nrows);
     std::transform(m.m_colLo.begin(), m.m_colLo.end(), colLo.begin(), finite);
     std::transform(m.m_colUp.begin(), m.m_colUp.end(), colUp.begin(), finite);
     std::transform(m.m_rowLo.begin(), m.m_rowLo.end(), rowLo.begin(), finite);
@@ -215,8 +276,52 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     std::vector<int> lengths(nrows);
     for (int r = 0; r < nrows; ++r)
         lengths[r] = m.m_rowStart[r + 1] - m.m_rowStart[r];
-    CoinPackedMatrix matrix(false, ncols, nrows, static_cast<CoinBigIndex>(m.m_rowIndex.size()),
+    return CoinPackedMatrix(false, ncols, nrows, static_cast<CoinBigIndex>(m.m_rowIndex.size()),
                             m.m_rowValue.data(), m.m_rowIndex.data(), m.m_rowStart.data(), lengths.data());
+}
+
+// Solution, proven status and bound after the branch and cut.
+void Solver::readSearch(CbcModel &model, const Watch &watch, double lpBound, int ncols, SolveOutcome &out)
+{
+    out.stoppedEarly = watch.stoppedEarly;
+    if (model.bestSolution()) {
+        out.objective = model.getMinimizationObjValue();
+        out.solution.assign(model.bestSolution(), model.bestSolution() + ncols);
+    }
+    if (!watch.lpInterrupted && model.isProvenInfeasible() && !model.bestSolution()) {
+        out.status = SolveOutcome::Status::Infeasible;
+        return;
+    }
+    double bound = lpBound;
+    if (watch.lpInterrupted) {
+        // An LP stopped mid-way may have been taken for an infeasible node;
+        // only the root relaxation solved before the search is a safe bound.
+    } else if (model.isProvenOptimal() && model.bestSolution()) {
+        out.status = SolveOutcome::Status::Optimal;
+        bound = std::max(bound, out.objective);
+    } else {
+        const double possible = model.getBestPossibleObjValue();
+        // CBC reports min(best possible, incumbent); when the search was cut
+        // before its tree existed that is the incumbent, which proves nothing.
+        if (std::isfinite(possible) && std::abs(possible) < 1e50 &&
+            (!model.bestSolution() || possible < out.objective - 1e-9 * std::max(1.0, std::abs(out.objective))))
+            bound = std::max(bound, possible);
+    }
+    out.bound = bound - 1e-7 * std::max(1e-9, std::abs(bound));
+}
+
+SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
+{
+    SolveOutcome out;
+    // The clock starts here, so that building the matrix and loading it (each
+    // a few tenths of a second on models with 100,000 columns) count.
+    const auto started = std::chrono::steady_clock::now();
+    auto watch = watchFor(m, o, started);
+    if (timeUp(*watch))
+        return out;
+    const int ncols = m.columnCount();
+    std::vector<double> colLo, colUp, rowLo, rowUp;
+    CoinPackedMatrix matrix = rowMatrix(m, colLo, colUp, rowLo, rowUp);
 
     std::lock_guard lock(coinMutex());
     if (timeUp(*watch)) // the limit passed or a stop came while building the matrix or queueing
@@ -285,38 +390,7 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     // Past kThreadedColumnLimit their node LPs run on past the deadline.
     model.setNumberThreads(o.threads > 1 && ncols <= kThreadedColumnLimit ? o.threads : 0);
 
-    CglProbing probing;
-    probing.setUsingObjective(1);
-    probing.setMaxPass(1);
-    probing.setMaxPassRoot(3);
-    probing.setMaxProbe(10);
-    probing.setMaxProbeRoot(50);
-    probing.setMaxLook(10);
-    probing.setMaxLookRoot(50);
-    probing.setRowCuts(3);
-    CglGomory gomory;
-    gomory.setLimit(300);
-    CglKnapsackCover knapsack;
-    CglClique clique;
-    clique.setStarCliqueReport(false);
-    clique.setRowCliqueReport(false);
-    CglMixedIntegerRounding2 mir;
-    CglFlowCover flow;
-    model.addCutGenerator(&probing, -1, "Probing");
-    model.addCutGenerator(&gomory, -1, "Gomory");
-    model.addCutGenerator(&knapsack, -1, "Knapsack");
-    model.addCutGenerator(&clique, -1, "Clique");
-    model.addCutGenerator(&mir, -1, "MIR2");
-    model.addCutGenerator(&flow, -1, "FlowCover");
-    CbcRounding rounding(model);
-    CbcHeuristicFPump pump(model);
-    CbcHeuristicLocal local(model);
-    CbcHeuristicRINS rins(model);
-    model.addHeuristic(&rounding);
-    model.addHeuristic(&pump);
-    model.addHeuristic(&local);
-    model.addHeuristic(&rins);
-
+    SearchAids aids(model);
     if (!m.m_priority.empty()) {
         // CBC takes one priority per integer object, in column order.
         model.findIntegers(false);
@@ -358,32 +432,7 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
         return out;
     }
     model.branchAndBound();
-
-    out.stoppedEarly = watch->stoppedEarly;
-    if (model.bestSolution()) {
-        out.objective = model.getMinimizationObjValue();
-        out.solution.assign(model.bestSolution(), model.bestSolution() + ncols);
-    }
-    if (!watch->lpInterrupted && model.isProvenInfeasible() && !model.bestSolution()) {
-        out.status = SolveOutcome::Status::Infeasible;
-        return out;
-    }
-    double bound = lpBound;
-    if (watch->lpInterrupted) {
-        // An LP stopped mid-way may have been taken for an infeasible node;
-        // only the root relaxation solved before the search is a safe bound.
-    } else if (model.isProvenOptimal() && model.bestSolution()) {
-        out.status = SolveOutcome::Status::Optimal;
-        bound = std::max(bound, out.objective);
-    } else {
-        const double possible = model.getBestPossibleObjValue();
-        // CBC reports min(best possible, incumbent); when the search was cut
-        // before its tree existed that is the incumbent, which proves nothing.
-        if (std::isfinite(possible) && std::abs(possible) < 1e50 &&
-            (!model.bestSolution() || possible < out.objective - 1e-9 * std::max(1.0, std::abs(out.objective))))
-            bound = std::max(bound, possible);
-    }
-    out.bound = bound - 1e-7 * std::max(1e-9, std::abs(bound));
+    readSearch(model, *watch, lpBound, ncols, out);
     return out;
 }
 

@@ -1,11 +1,11 @@
-#include "core/bounds/block_model.h"
+#include "core/mip/block_model.h"
 
 #include "core/graph/topology.h"
 
 #include <algorithm>
 #include <numeric>
 
-namespace pipecut::bounds {
+namespace pipecut::mip {
 
 NodeClasses buildClasses(const Graph &g)
 {
@@ -360,4 +360,4 @@ void BlockBuilder::anchor(const std::vector<int> &x, const std::vector<int> &y, 
         m_model.setBounds(y[c], 0.0, 0.0);
 }
 
-} // namespace pipecut::bounds
+} // namespace pipecut::mip

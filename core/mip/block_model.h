@@ -18,7 +18,7 @@
 // Example: a -> b with out(a) = 2: the block {b} reads a (cost 2/B), {a} writes
 // it (2/B), {a, b} pays nothing for it.
 
-#include "core/bounds/cbc_solve.h"
+#include "core/mip/cbc_solve.h"
 #include "core/cost/cost_params.h"
 #include "core/graph/graph.h"
 
@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-namespace pipecut::bounds {
+namespace pipecut::mip {
 
 struct NodeClasses {
     int32_t count = 0;
@@ -149,4 +149,4 @@ inline double valueOf(const std::vector<double> &solution, const Lin &lin)
     return v;
 }
 
-} // namespace pipecut::bounds
+} // namespace pipecut::mip
