@@ -17,6 +17,14 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # exit 3 means the registry cannot be reached, and their test then says it skipped.
 bash tests/onnx/fetch_models.sh || [ $? -eq 3 ]
 
+stage "0. format"
+# 0. Every tracked C++ file is as .clang-format says (clang-format 14).
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z '*.cpp' '*.h'
+else
+    find app benchmarks core fuzz tests ui \( -name '*.cpp' -o -name '*.h' \) -print0
+fi | xargs -0 clang-format --dry-run -Werror
+
 stage "1. release build and every suite"
 # 1. Everything: GUI, CLI, benchmarks (built, not run) and every suite, the engine's,
 #    the window's and the report's. The core/ui split is a suite too (layering_core:

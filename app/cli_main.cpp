@@ -14,6 +14,6 @@ int main(int argc, char **argv)
     pipecut::report::registerReportCommand();
 #endif
     std::vector<std::string> args(argv + 1, argv + argc);
-    pipecut::CliStreams streams{std::cout, std::cerr};
+    pipecut::CliStreams streams { std::cout, std::cerr };
     return pipecut::runCli(args, streams);
 }

@@ -41,16 +41,17 @@ namespace {
 struct Args {
     double timeLimit = 60;
     double ubTime = 60;
-    std::vector<int> ks{2, 4, 8, 16, 32, 64};
+    std::vector<int> ks { 2, 4, 8, 16, 32, 64 };
     std::vector<std::string> graphs; // substrings; empty = all
     bool corpus = true;
     bool generated = false;
     int64_t genNodes = 400;
-    std::vector<std::string> families{"inception", "unet", "random"};
+    std::vector<std::string> families { "inception", "unet", "random" };
     std::vector<std::string> methods; // bound columns to run; empty = all
 };
 
-const std::vector<std::string> kMethods{"combinatorial", "anchor", "bottleneck", "guess", "mip", "cover", "best-idp", "best"};
+const std::vector<std::string> kMethods { "combinatorial", "anchor", "bottleneck", "guess", "mip", "cover", "best-idp",
+    "best" };
 
 struct Row {
     std::string graph;
@@ -58,7 +59,7 @@ struct Row {
     double ub = 0;
     std::map<std::string, double> lb;
     std::map<std::string, double> seconds;
-    std::string provenBy;    // best
+    std::string provenBy; // best
     std::string provenByIdp; // best without ideal-dp
 };
 
@@ -103,14 +104,14 @@ Row runInstance(const std::string &name, const Graph &g, int k, const Args &args
     for (const std::string &m : kMethods) {
         if (!withExact && m == "best")
             continue;
-        if (!args.methods.empty() && m != "combinatorial" && m.rfind("best", 0) != 0 &&
-            std::find(args.methods.begin(), args.methods.end(), m) == args.methods.end())
+        if (!args.methods.empty() && m != "combinatorial" && m.rfind("best", 0) != 0
+            && std::find(args.methods.begin(), args.methods.end(), m) == args.methods.end())
             continue;
         BoundOptions o;
         o.k = k;
         o.method = m.rfind("best", 0) == 0 ? "best" : m;
         if (m == "best-idp" || !withExact)
-            o.exclude = {"ideal-dp"};
+            o.exclude = { "ideal-dp" };
         o.timeLimit = args.timeLimit;
         o.incumbent = incumbent;
         t0 = std::chrono::steady_clock::now();
@@ -211,8 +212,8 @@ void printGapTable(const std::vector<Row> &rows, const std::vector<int> &ks, con
                 anchor.push_back(ratio("anchor"));
             }
         if (!best.empty())
-            std::printf("%-5d %5zu %12.4f %12.4f %12.4f\n", k, best.size(), geoMean(best), geoMean(comb),
-                        geoMean(anchor));
+            std::printf(
+                "%-5d %5zu %12.4f %12.4f %12.4f\n", k, best.size(), geoMean(best), geoMean(comb), geoMean(anchor));
     }
 }
 
@@ -227,8 +228,8 @@ std::vector<std::string> corpusFiles(const Args &args)
             continue;
         const std::string rel = fs::relative(it->path(), root).string();
         const std::string ext = it->path().extension().string();
-        if ((ext != ".json" && ext != ".txt") || rel.find("LICENSE") != std::string::npos ||
-            rel.find("SOURCE_COMMIT") != std::string::npos || rel.find("human-experts") != std::string::npos)
+        if ((ext != ".json" && ext != ".txt") || rel.find("LICENSE") != std::string::npos
+            || rel.find("SOURCE_COMMIT") != std::string::npos || rel.find("human-experts") != std::string::npos)
             continue;
         bool wanted = args.graphs.empty();
         for (const auto &s : args.graphs)
@@ -275,14 +276,15 @@ int main(int argc, char **argv)
         else if (a == "--methods")
             args.methods = bench::splitList(next());
         else {
-            std::fprintf(stderr, "usage: bench_bounds [--time-limit S] [--ub-time S] [--k 2,4] [--graphs a,b] "
-                                 "[--no-corpus] [--generated] [--gen-nodes N] [--families f1,f2] "
-                                 "[--methods m1,m2]\n");
+            std::fprintf(stderr,
+                "usage: bench_bounds [--time-limit S] [--ub-time S] [--k 2,4] [--graphs a,b] "
+                "[--no-corpus] [--generated] [--gen-nodes N] [--families f1,f2] "
+                "[--methods m1,m2]\n");
             return 2;
         }
     }
-    std::printf("bench_bounds: time limit %.0f s per bound run, %.0f s for the partitioner\n", args.timeLimit,
-                args.ubTime);
+    std::printf(
+        "bench_bounds: time limit %.0f s per bound run, %.0f s for the partitioner\n", args.timeLimit, args.ubTime);
 
     std::vector<Row> corpusRows, genRows;
     if (args.corpus) {
@@ -303,8 +305,8 @@ int main(int argc, char **argv)
     }
     if (args.generated) {
         for (const std::string &family : args.families)
-            for (uint64_t seed : {1, 2}) {
-                auto g = generateGraph({family, args.genNodes, seed});
+            for (uint64_t seed : { 1, 2 }) {
+                auto g = generateGraph({ family, args.genNodes, seed });
                 if (!g.ok()) {
                     std::printf("skip %s: %s\n", family.c_str(), g.error().c_str());
                     continue;

@@ -40,13 +40,14 @@ int main(int argc, char **argv)
     const double seconds = argc > 5 ? std::atof(argv[5]) : 60;
     const CostParams params = CostParams::fromGraph(*g);
     const NodeClasses classes = buildClasses(*g);
-    BoundContext ctx{*g, params, k, classes};
+    BoundContext ctx { *g, params, k, classes };
     ctx.incumbent = &p;
     ctx.upper = bottleneckOf(*g, params, p.stages(), k);
     std::printf("upper %.4f classes %d\n", ctx.upper, classes.count);
     if (std::getenv("COVER_TRACE"))
         ctx.progress = [](const Progress &pr) {
-            std::printf("  %7.2f s  master %.4f  lowerZ %.4f  %s\n", pr.seconds, pr.incumbent, pr.bound, pr.stage.c_str());
+            std::printf(
+                "  %7.2f s  master %.4f  lowerZ %.4f  %s\n", pr.seconds, pr.incumbent, pr.bound, pr.stage.c_str());
         };
     CoverSolver solver(ctx);
     std::stringstream ts(argv[4]);
@@ -57,8 +58,9 @@ int main(int argc, char **argv)
         const auto t0 = std::chrono::steady_clock::now();
         const CoverProbe r = solver.probe(t, c);
         const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        std::printf("T %.3f proven %d settled %d lowerZ %.4f master %.4f columns %d rounds %d mips %d cuts %d  %.1f s\n", t,
-                    r.proven, r.settled, r.lowerZ, r.masterValue, r.columns, r.rounds, r.pricingMips, r.cutPricings, took);
+        std::printf(
+            "T %.3f proven %d settled %d lowerZ %.4f master %.4f columns %d rounds %d mips %d cuts %d  %.1f s\n", t,
+            r.proven, r.settled, r.lowerZ, r.masterValue, r.columns, r.rounds, r.pricingMips, r.cutPricings, took);
         std::fflush(stdout);
     }
     return 0;

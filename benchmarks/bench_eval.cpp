@@ -10,9 +10,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <random>
 #include <thread>
-#include <ctime>
 #include <unistd.h>
 
 using namespace pipecut;
@@ -29,7 +29,7 @@ double seconds(Clock::time_point a, Clock::time_point b)
 // jobs the honest figure for single-threaded work, next to the wall time.
 double cpuSeconds()
 {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
 }
@@ -62,11 +62,11 @@ int main(int argc, char **argv)
     char host[256] = {};
     gethostname(host, sizeof host - 1);
     std::printf("bench_eval: %u hardware threads, host %s; medians of 5 runs (moves: median of 5 x 20000)\n\n",
-                std::thread::hardware_concurrency(), host);
+        std::thread::hardware_concurrency(), host);
     std::printf("%-10s %9s %10s %12s %14s %16s %16s\n", "family", "nodes", "edges", "generate s", "full eval s",
-                "move+undo us", "what-if us");
+        "move+undo us", "what-if us");
     const int k = 16;
-    for (long long n : {10000LL, 100000LL, 1000000LL}) {
+    for (long long n : { 10000LL, 100000LL, 1000000LL }) {
         if (n > maxNodes)
             break;
         GeneratorOptions go;
@@ -104,18 +104,17 @@ int main(int argc, char **argv)
             auto a = Clock::now();
             for (auto [v, to] : plan) {
                 const StageId from = inc.partition().stage(v);
-                inc.move({&v, 1}, to);
-                inc.move({&v, 1}, from);
+                inc.move({ &v, 1 }, to);
+                inc.move({ &v, 1 }, from);
             }
             moveUs.push_back(seconds(a, Clock::now()) * 1e6 / (2.0 * moves));
             a = Clock::now();
             for (auto [v, to] : plan)
-                sink += inc.bottleneckIfMoved({&v, 1}, to);
+                sink += inc.bottleneckIfMoved({ &v, 1 }, to);
             whatIfUs.push_back(seconds(a, Clock::now()) * 1e6 / moves);
         }
         std::printf("%-10s %9d %10lld %12.3f %14.4f %16.3f %16.3f\n", go.family.c_str(), g->nodeCount(),
-                    static_cast<long long>(g->edgeCount()), seconds(t0, t1), median(full), median(moveUs),
-                    median(whatIfUs));
+            static_cast<long long>(g->edgeCount()), seconds(t0, t1), median(full), median(moveUs), median(whatIfUs));
         // Load time of the same graph written as pipecut JSON.
         const std::string path = "/tmp/pipecut_bench_" + std::to_string(n) + ".json";
         if (!writeFileAtomically(path, graphToJson(*g))) {
@@ -134,8 +133,8 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
-        std::printf("%-10s %9s load of %s: %.3f s wall, %.3f s CPU\n", "", "", path.c_str(), median(loads),
-                    median(loadCpu));
+        std::printf(
+            "%-10s %9s load of %s: %.3f s wall, %.3f s CPU\n", "", "", path.c_str(), median(loads), median(loadCpu));
         std::remove(path.c_str());
         if (sink == 42.4242)
             std::printf(" ");
@@ -145,8 +144,8 @@ int main(int argc, char **argv)
     for (int i = 2; i < argc; ++i)
         files.push_back(argv[i]);
     if (files.empty())
-        files.push_back(std::string(PIPECUT_CORPUS_DIR) +
-                        "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json");
+        files.push_back(std::string(PIPECUT_CORPUS_DIR)
+            + "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json");
     for (const std::string &f : files) {
         std::vector<double> loads, loadCpu;
         int nodes = 0;

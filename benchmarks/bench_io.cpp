@@ -49,15 +49,14 @@ Timing timeRuns(int runs, const std::function<void()> &work)
     }
     std::sort(seconds.begin(), seconds.end());
     std::sort(cpu.begin(), cpu.end());
-    return {seconds[seconds.size() / 2], seconds.front(), seconds.back(), cpu[cpu.size() / 2]};
+    return { seconds[seconds.size() / 2], seconds.front(), seconds.back(), cpu[cpu.size() / 2] };
 }
 
-void row(const std::string &what, const std::string &format, int64_t nodes, int64_t edges, double megabytes,
-         const Timing &t)
+void row(
+    const std::string &what, const std::string &format, int64_t nodes, int64_t edges, double megabytes, const Timing &t)
 {
     std::printf("%-44s %-17s %9lld %9lld %9.1f %9.3f %9.3f %9.3f %9.3f\n", what.c_str(), format.c_str(),
-                static_cast<long long>(nodes), static_cast<long long>(edges), megabytes, t.median, t.min, t.max,
-                t.cpuMedian);
+        static_cast<long long>(nodes), static_cast<long long>(edges), megabytes, t.median, t.min, t.max, t.cpuMedian);
     std::fflush(stdout);
 }
 
@@ -90,17 +89,17 @@ int main(int argc, char **argv)
 
     std::printf("bench_io: median/min/max of %d runs, seconds (wall clock)\n", runs);
     std::printf("%-44s %-17s %9s %9s %9s %9s %9s %9s %9s\n", "graph", "format", "nodes", "edges", "MB", "median", "min",
-                "max", "cpu med");
+        "max", "cpu med");
     int failures = 0;
     // The largest corpus graphs of each format (by nodes).
     failures += loadRow("dnn bert_L-12_training (corpus)",
-                        corpus + "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json", runs);
+        corpus + "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json", runs);
     failures += loadRow("pipedream nasnetalarge (corpus)",
-                        corpus + "/pipedream/profiler/image_classification/profiles/nasnetalarge/graph.txt", runs);
+        corpus + "/pipedream/profiler/image_classification/profiles/nasnetalarge/graph.txt", runs);
     failures += loadRow("piper resnet (corpus)", corpus + "/piper/inputs/resnet.json", runs);
 
-    for (int64_t n : {int64_t(100'000), int64_t(1'000'000)}) {
-        auto generated = generateGraph({"transformer", n, 1});
+    for (int64_t n : { int64_t(100'000), int64_t(1'000'000) }) {
+        auto generated = generateGraph({ "transformer", n, 1 });
         if (!generated.ok()) {
             std::fprintf(stderr, "%s\n", generated.error().c_str());
             return 1;
@@ -123,6 +122,6 @@ int main(int argc, char **argv)
         }
     }
     std::printf("machine: %u hardware threads; shared with other jobs during measurement\n",
-                std::max(1u, std::thread::hardware_concurrency()));
+        std::max(1u, std::thread::hardware_concurrency()));
     return failures ? 1 : 0;
 }

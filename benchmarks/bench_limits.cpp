@@ -44,7 +44,7 @@ struct Case {
 
 int main(int argc, char **argv)
 {
-    std::vector<double> limits{2.0, 5.0};
+    std::vector<double> limits { 2.0, 5.0 };
     int runs = 5;
     std::vector<std::string> only;
     bool trace = false;
@@ -63,7 +63,7 @@ int main(int argc, char **argv)
             only = bench::splitList(argv[++i], ',');
         } else if (a == "--stop-after" && i + 1 < argc) {
             stopAfter = std::atof(argv[++i]);
-            limits = {0.0};
+            limits = { 0.0 };
         } else if (a == "--small" && i + 1 < argc) {
             const auto parts = bench::splitList(argv[++i], ':');
             smallFamily = parts.at(0);
@@ -71,7 +71,8 @@ int main(int argc, char **argv)
         } else if (a == "--trace") {
             trace = true;
         } else {
-            std::fprintf(stderr, "usage: bench_limits [--limits 2,5] [--runs 5] [--methods \"partition mip,...\"] [--trace]\n");
+            std::fprintf(
+                stderr, "usage: bench_limits [--limits 2,5] [--runs 5] [--methods \"partition mip,...\"] [--trace]\n");
             return 2;
         }
     }
@@ -81,7 +82,8 @@ int main(int argc, char **argv)
     const Graph ideals = parallelChains(3, 100); // ~1.03 million ideals
     const Graph wide = generatedGraph("random", 20000); // too many ideals: auto runs slicegraph + refine
     const Graph random300 = generatedGraph("random", 300); // the cover bound's hard case (docs/bounds.md)
-    const Graph small = generatedGraph(smallFamily, smallNodes); // the MIP gets past its root LP: CBC's branch and cut runs into the limit
+    const Graph small = generatedGraph(
+        smallFamily, smallNodes); // the MIP gets past its root LP: CBC's branch and cut runs into the limit
 
     auto partitioner = [](const Graph &g, const std::string &method) {
         return [&g, method](double limit, const StopToken &stop, const ProgressFn &progress) {
@@ -94,29 +96,30 @@ int main(int argc, char **argv)
         };
     };
 
-    std::vector<Case> cases{
-        {"partition slicegraph", partitioner(big, "slicegraph")},
-        {"partition ideal-dp", partitioner(ideals, "ideal-dp")},
-        {"partition refine", partitioner(big, "refine")},
-        {"partition mip", partitioner(mid, "mip")},
-        {"partition auto", partitioner(big, "auto")},
-        {"partition auto wide", partitioner(wide, "auto")},
-        {"bound anchor", bound(mid, "anchor")},
-        {"bound bottleneck", bound(mid, "bottleneck")},
-        {"bound guess", bound(mid, "guess")},
-        {"bound mip", bound(mid, "mip")},
-        {"bound cover", bound(mid, "cover")},
-        {"bound cover random", bound(random300, "cover")},
-        {"bound best", bound(mid, "best")},
-        {"bound best big", bound(big, "best")},
-        {"bound anchor big", bound(big, "anchor")},
-        {"bound mip small", bound(small, "mip")},
-        {"bound ideal-dp", bound(ideals, "ideal-dp")},
+    std::vector<Case> cases {
+        { "partition slicegraph", partitioner(big, "slicegraph") },
+        { "partition ideal-dp", partitioner(ideals, "ideal-dp") },
+        { "partition refine", partitioner(big, "refine") },
+        { "partition mip", partitioner(mid, "mip") },
+        { "partition auto", partitioner(big, "auto") },
+        { "partition auto wide", partitioner(wide, "auto") },
+        { "bound anchor", bound(mid, "anchor") },
+        { "bound bottleneck", bound(mid, "bottleneck") },
+        { "bound guess", bound(mid, "guess") },
+        { "bound mip", bound(mid, "mip") },
+        { "bound cover", bound(mid, "cover") },
+        { "bound cover random", bound(random300, "cover") },
+        { "bound best", bound(mid, "best") },
+        { "bound best big", bound(big, "best") },
+        { "bound anchor big", bound(big, "anchor") },
+        { "bound mip small", bound(small, "mip") },
+        { "bound ideal-dp", bound(ideals, "ideal-dp") },
     };
 
     std::printf("instances: transformer 20000 nodes (slicegraph, refine, auto), transformer 3000 (mip, bounds),\n"
-                "           3 chains of 100 (~1.03M ideals; ideal-dp), random 300 (cover random); k = 16; %d runs per method and limit\n\n",
-                runs);
+                "           3 chains of 100 (~1.03M ideals; ideal-dp), random 300 (cover random); k = 16; %d runs per "
+                "method and limit\n\n",
+        runs);
     std::printf("%-22s %6s %9s %9s %7s %7s\n", "method", "limit", "median s", "worst s", "med/lim", "max/lim");
     for (double limit : limits) {
         for (const Case &c : cases) {
@@ -135,7 +138,7 @@ int main(int argc, char **argv)
                     };
                 if (stopAfter > 0) {
                     StopToken stop;
-                    Clock::time_point request{};
+                    Clock::time_point request {};
                     std::thread stopper([&] {
                         std::this_thread::sleep_for(std::chrono::duration<double>(stopAfter));
                         request = Clock::now();
@@ -155,11 +158,11 @@ int main(int argc, char **argv)
             std::sort(seconds.begin(), seconds.end());
             const double median = seconds[seconds.size() / 2], worst = seconds.back();
             if (stopAfter > 0)
-                std::printf("%-22s %6s %9.3f %9.3f   (latency from the stop request)\n", c.name.c_str(), "stop",
-                            median, worst);
+                std::printf(
+                    "%-22s %6s %9.3f %9.3f   (latency from the stop request)\n", c.name.c_str(), "stop", median, worst);
             else
                 std::printf("%-22s %6.1f %9.3f %9.3f %7.3f %7.3f\n", c.name.c_str(), limit, median, worst,
-                            median / limit, worst / limit);
+                    median / limit, worst / limit);
             std::fflush(stdout);
         }
     }

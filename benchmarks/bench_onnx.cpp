@@ -143,7 +143,7 @@ int main(int argc, char **argv)
         const Result<RealModelPartition> result = partitionRealModel(*graph, params, 4);
         if (!result) {
             std::printf("%-28s %6d %10.3f %12.0f %9.1f partition error: %s\n", m.name.c_str(), graph->nodeCount(),
-                        analysis->totalFlops / 1e9, analysis->totalParam, ms[ms.size() / 2], result.error().c_str());
+                analysis->totalFlops / 1e9, analysis->totalParam, ms[ms.size() / 2], result.error().c_str());
             continue;
         }
         const RealModelPartition &p = *result;

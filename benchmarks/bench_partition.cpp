@@ -52,13 +52,14 @@ namespace {
 
 struct Args {
     bool table = false, slice = false, ideals = false, wide = false;
-    std::vector<std::string> families = {"random", "moe", "inception"};
-    std::vector<int> seeds = {1, 2};
-    std::vector<double> times = {2, 10};
+    std::vector<std::string> families = { "random", "moe", "inception" };
+    std::vector<int> seeds = { 1, 2 };
+    std::vector<double> times = { 2, 10 };
     int64_t nodes = 300;
     std::string graphs;
-    std::vector<int> ks = {2, 4, 8, 16, 32, 64};
-    std::vector<std::string> methods = {"balanced-work", "uniform", "slice", "slicegraph", "refine", "ideal-dp", "auto"};
+    std::vector<int> ks = { 2, 4, 8, 16, 32, 64 };
+    std::vector<std::string> methods
+        = { "balanced-work", "uniform", "slice", "slicegraph", "refine", "ideal-dp", "auto" };
     double timeLimit = 0.0;
     int population = 0, generations = 0;
     int runs = 5;
@@ -94,10 +95,11 @@ double median(std::vector<double> v)
 std::string shortName(const std::string &rel)
 {
     std::string s = rel;
-    const std::pair<const char *, const char *> rules[] = {
-        {"dnn-partitioning/", ""}, {"profiler/image_classification/profiles/", ""}, {"profiler/translation/profiles/", ""},
-        {"graph/test_graphs/", "test/"}, {"throughput-inputs/", "thr/"}, {"latency-inputs/", "lat/"},
-        {"OperatorGraphs/", "op/"}, {"LayerGraphs/", "layer/"}, {"/graph.txt", ""}, {"inputs/", ""}, {".json", ""}};
+    const std::pair<const char *, const char *> rules[]
+        = { { "dnn-partitioning/", "" }, { "profiler/image_classification/profiles/", "" },
+              { "profiler/translation/profiles/", "" }, { "graph/test_graphs/", "test/" },
+              { "throughput-inputs/", "thr/" }, { "latency-inputs/", "lat/" }, { "OperatorGraphs/", "op/" },
+              { "LayerGraphs/", "layer/" }, { "/graph.txt", "" }, { "inputs/", "" }, { ".json", "" } };
     for (auto [from, to] : rules)
         if (auto i = s.find(from); i != std::string::npos)
             s.replace(i, std::strlen(from), to);
@@ -126,10 +128,10 @@ void runTable(const Args &a)
         }
         const CostParams params = CostParams::fromGraph(*g);
         auto c = contractGroups(*g);
-        const IdealCount ic = c.ok() ? countIdeals(c->graph, 1'000'000) : IdealCount{};
+        const IdealCount ic = c.ok() ? countIdeals(c->graph, 1'000'000) : IdealCount {};
         std::printf("\n## %s  n=%d m=%lld units=%d ideals=%s\n", shortName(file).c_str(), g->nodeCount(),
-                    static_cast<long long>(g->edgeCount()), c.ok() ? c->graph.nodeCount() : -1,
-                    ic.exceeded ? ">1e6" : std::to_string(ic.count).c_str());
+            static_cast<long long>(g->edgeCount()), c.ok() ? c->graph.nodeCount() : -1,
+            ic.exceeded ? ">1e6" : std::to_string(ic.count).c_str());
         std::printf("%4s %12s", "k", "LB");
         for (const std::string &m : a.methods)
             std::printf(" %24s", m.c_str());
@@ -223,7 +225,7 @@ void runTable(const Args &a)
         for (int k : a.ks) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.4f / %.2fs%s", worstGap[m][k], maxSeconds[m][k],
-                          failures[m][k] ? (" F" + std::to_string(failures[m][k])).c_str() : "");
+                failures[m][k] ? (" F" + std::to_string(failures[m][k])).c_str() : "");
             std::printf(" %22s", buf);
         }
         std::printf("\n");
@@ -262,28 +264,30 @@ void timeSlice(const char *label, const Graph &g, int runs, const std::string &c
     }
     std::printf("%-30s n=%7d m=%7lld k=16 median wall %8.3f ms, cpu %8.3f ms (precompute %7.3f wall %7.3f cpu, "
                 "search %8.3f wall; %d thresholds) T=%.6g\n",
-                label, g.nodeCount(), static_cast<long long>(g.edgeCount()), 1e3 * median(total), 1e3 * median(cpu),
-                1e3 * median(build), 1e3 * median(buildCpu), 1e3 * median(solve), thresholds, cost);
+        label, g.nodeCount(), static_cast<long long>(g.edgeCount()), 1e3 * median(total), 1e3 * median(cpu),
+        1e3 * median(build), 1e3 * median(buildCpu), 1e3 * median(solve), thresholds, cost);
     std::fflush(stdout);
 }
 
 void runSlice(const Args &a)
 {
     std::printf("# slice timings at k = 16 (median of %d runs; precompute = prefix sums, live tensors and the\n"
-                "# intervals, search = bisection + BFS; cpu = this process's CPU time)\n", a.runs);
+                "# intervals, search = bisection + BFS; cpu = this process's CPU time)\n",
+        a.runs);
     auto wanted = [&](const std::string &label) { return label.find(a.graphs) != std::string::npos; };
     // bert_L-12_training's default order cannot be cut at k = 16 within its
     // memory limit (groups span it); the row says so.
-    for (const char *name : {"bert_L-12_training", "bert_l-12_inference"}) {
+    for (const char *name : { "bert_L-12_training", "bert_l-12_inference" }) {
         const std::string label = std::string("corpus ") + name;
         if (!wanted(label))
             continue;
-        auto g = loadGraph(std::string(PIPECUT_CORPUS_DIR) + "/dnn-partitioning/throughput-inputs/OperatorGraphs/" + name + ".json");
+        auto g = loadGraph(
+            std::string(PIPECUT_CORPUS_DIR) + "/dnn-partitioning/throughput-inputs/OperatorGraphs/" + name + ".json");
         if (g.ok())
             timeSlice(label.c_str(), *g, a.runs, a.costing);
     }
-    for (const char *family : {"transformer", "cnn", "unet", "inception", "random"}) {
-        for (int64_t nodes : {int64_t(2000), int64_t(100000)}) {
+    for (const char *family : { "transformer", "cnn", "unet", "inception", "random" }) {
+        for (int64_t nodes : { int64_t(2000), int64_t(100000) }) {
             const std::string label = std::string("generated ") + family + " " + std::to_string(nodes);
             if (!wanted(label))
                 continue;
@@ -314,7 +318,7 @@ void runIdeals(const Args &a)
         const double t0 = now();
         const IdealCount ic = countIdeals(c->graph, 10'000'000);
         std::printf("%-50s n=%5d units=%5d ideals=%10s  (%.2fs)\n", shortName(file).c_str(), g->nodeCount(),
-                    c->graph.nodeCount(), ic.exceeded ? ">1e7" : std::to_string(ic.count).c_str(), now() - t0);
+            c->graph.nodeCount(), ic.exceeded ? ">1e7" : std::to_string(ic.count).c_str(), now() - t0);
     }
 }
 
@@ -322,7 +326,7 @@ std::pair<int, int> g_budget; // wide: a fixed budget instead of the time limit 
 
 // One slicegraph run under a wall-clock limit (the budget is effectively unbounded).
 double timedBrkga(const Graph &g, const CostParams &params, const Contraction &units, int k, double seconds,
-                  bool memetic, int threads, uint64_t seed, SliceGraphOutcome *info)
+    bool memetic, int threads, uint64_t seed, SliceGraphOutcome *info)
 {
     SliceGraphOptions o;
     o.k = k;
@@ -351,10 +355,10 @@ void runWide(const Args &a)
     std::printf("# wide graphs (%lld nodes): slicegraph population 100 under a wall-clock limit, plain BRKGA vs\n"
                 "# memetic (plateau descent on the best chromosome each generation + depth-first seeds);\n"
                 "# bottleneck, median of --runs %d (BRKGA seed = run), threads %d (0 = all)\n",
-                static_cast<long long>(a.nodes), a.runs, a.threads);
+        static_cast<long long>(a.nodes), a.runs, a.threads);
     std::map<std::pair<int, double>, std::vector<double>> ratios; // (k, seconds) -> new / old
     std::printf("%-12s %4s %4s %6s %12s %12s %8s %16s\n", "family", "seed", "k", "secs", "plain", "memetic", "ratio",
-                "gens p/m (impr)");
+        "gens p/m (impr)");
     for (const std::string &family : a.families)
         for (int seed : a.seeds) {
             GeneratorOptions go;
@@ -379,10 +383,10 @@ void runWide(const Args &a)
                         mem.push_back(timedBrkga(*g, params, *units, k, secs, true, a.threads, r + 1, &mi));
                     }
                     const double p = median(plain), m = median(mem);
-                    ratios[{k, secs}].push_back(m / p);
-                    std::printf("%-12s %4d %4d %6.1f %12.6g %12.6g %8.4f %7d/%d (%lld)\n", family.c_str(), seed, k, secs,
-                                p, m, m / p, pi.generationsRun, mi.generationsRun,
-                                static_cast<long long>(mi.memeticImprovements));
+                    ratios[{ k, secs }].push_back(m / p);
+                    std::printf("%-12s %4d %4d %6.1f %12.6g %12.6g %8.4f %7d/%d (%lld)\n", family.c_str(), seed, k,
+                        secs, p, m, m / p, pi.generationsRun, mi.generationsRun,
+                        static_cast<long long>(mi.memeticImprovements));
                     std::fflush(stdout);
                 }
         }
@@ -412,7 +416,7 @@ int main(int argc, char **argv)
         else if (s == "wide") {
             a.wide = true;
             if (a.ks == Args().ks)
-                a.ks = {4, 16};
+                a.ks = { 4, 16 };
         } else if (s == "--families")
             a.families = bench::splitList(next());
         else if (s == "--seeds") {
@@ -450,14 +454,17 @@ int main(int argc, char **argv)
         else if (s == "--costing")
             a.costing = next();
         else {
-            std::fprintf(stderr, "usage: %s [table] [slice] [ideals] [--graphs S] [--k 2,4] [--methods a,b] "
-                                 "[--time-limit S] [--budget PxG] [--runs N] [--threads N] [--costing auto|sweep|intervals] [wide --families a,b --seeds 1,2 --times 2,10 --nodes N]\n", argv[0]);
+            std::fprintf(stderr,
+                "usage: %s [table] [slice] [ideals] [--graphs S] [--k 2,4] [--methods a,b] "
+                "[--time-limit S] [--budget PxG] [--runs N] [--threads N] [--costing auto|sweep|intervals] [wide "
+                "--families a,b --seeds 1,2 --times 2,10 --nodes N]\n",
+                argv[0]);
             return 2;
         }
     }
     if (!a.table && !a.slice && !a.ideals && !a.wide)
         a.table = a.slice = a.ideals = true;
-    g_budget = {a.population, a.generations};
+    g_budget = { a.population, a.generations };
     if (a.wide)
         runWide(a);
     if (a.ideals)

@@ -27,8 +27,8 @@
 #include "core/io/graph_io.h"
 #include "ui/document/commands.h"
 #include "ui/document/document.h"
-#include "ui/views/graph_view.h"
 #include "ui/main_window.h"
+#include "ui/views/graph_view.h"
 
 #include <QAction>
 #include <QApplication>
@@ -36,16 +36,16 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QMetaEnum>
-#include <QTimer>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <ctime>
 #include <map>
+#include <memory>
 #include <vector>
 
 using namespace pipecut;
@@ -57,7 +57,7 @@ namespace {
 // a move includes waiting for a core, which this does not.
 double threadCpuMs()
 {
-    timespec t{};
+    timespec t {};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
@@ -103,7 +103,8 @@ private:
     static QString key(QObject *receiver, QEvent *event)
     {
         QString name = QString::fromLatin1(receiver->metaObject()->className());
-        if ((qobject_cast<QTimer *>(receiver) || name == QLatin1String("QWidget")) && receiver->parent()) // whose timer or viewport
+        if ((qobject_cast<QTimer *>(receiver) || name == QLatin1String("QWidget"))
+            && receiver->parent()) // whose timer or viewport
             name += QStringLiteral(" in ") + QString::fromLatin1(receiver->parent()->metaObject()->className());
         const char *type = QMetaEnum::fromType<QEvent::Type>().valueToKey(event->type());
         return name + QStringLiteral(": ") + (type ? QString::fromLatin1(type) : QString::number(event->type()));
@@ -193,11 +194,11 @@ void timeToPicture(const QString &path, int runs)
         const ScopeView *c = w.graphView()->scopeView();
         std::printf("  run %d: picture %.3f s, first partitioning done %.3f s (%d nodes drawn as %d boxes, %d of them "
                     "scope groups; k=%d)\n",
-                    r + 1, tPicture, tPartition, w.document()->graph().nodeCount(), c ? c->elementCount() : 0,
-                    c ? c->groupCount() : 0, w.document()->k());
+            r + 1, tPicture, tPartition, w.document()->graph().nodeCount(), c ? c->elementCount() : 0,
+            c ? c->groupCount() : 0, w.document()->k());
     }
-    std::printf("time to usable picture (open -> first painted frame): median %.3f s over %d runs\n",
-                median(picture), runs);
+    std::printf(
+        "time to usable picture (open -> first painted frame): median %.3f s over %d runs\n", median(picture), runs);
     std::printf("time to the end of the first partitioning:           median %.3f s\n", median(partitioned));
 }
 
@@ -221,15 +222,15 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
     GraphView &view = *w.graphView();
     const int32_t n = doc.graph().nodeCount();
     std::printf("%d-node generated transformer (%lld edges), k=%d, drawn as %d boxes\n", n,
-                static_cast<long long>(doc.graph().edgeCount()), doc.k(), view.scopeView()->elementCount());
+        static_cast<long long>(doc.graph().edgeCount()), doc.k(), view.scopeView()->elementCount());
 
     // Nodes that can move to a neighbouring stage alone (spread over the graph).
     std::vector<std::pair<NodeId, StageId>> candidates;
     for (int32_t i = 0; i < n && int(candidates.size()) < moves; i += 7) {
         const NodeId v = nodeId(i);
         const int s = index(doc.partition().stage(v));
-        for (int to : {s + 1, s - 1})
-            if (to >= 0 && to < doc.k() && doc.planMove({v}, stageId(to), false).valid) {
+        for (int to : { s + 1, s - 1 })
+            if (to >= 0 && to < doc.k() && doc.planMove({ v }, stageId(to), false).valid) {
                 candidates.emplace_back(v, stageId(to));
                 break;
             }
@@ -239,7 +240,7 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
     PaintCounter windowPaints, viewPaints;
     QApplication::instance()->installEventFilter(&windowPaints);
     view.viewport()->installEventFilter(&viewPaints);
-    for (const char *zoom : {"readable (1:1)", "fitted (all visible)"}) {
+    for (const char *zoom : { "readable (1:1)", "fitted (all visible)" }) {
         if (!zoomFilter.isEmpty() && !QString::fromLatin1(zoom).startsWith(zoomFilter))
             continue;
         if (zoom[0] == 'r')
@@ -252,7 +253,7 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
             std::vector<double> nodesShown, edgesShown, longShown;
             for (auto [v, to] : candidates) {
                 view.centerOn(view.nodeItem(v));
-                int counts[3] = {0, 0, 0};
+                int counts[3] = { 0, 0, 0 };
                 for (QGraphicsItem *item : view.items(view.viewport()->rect())) {
                     const QRectF r = item->boundingRect();
                     counts[item->type() == NodeItem::Type ? 0 : std::max(r.width(), r.height()) > 1500 ? 2 : 1]++;
@@ -263,8 +264,8 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
             }
             std::printf("at 1:1 the view around a moved node shows a median of %.0f nodes and %.0f edges (%.0f of "
                         "them longer than 1500 units; at most %.0f edges)\n",
-                        median(nodesShown), median(edgesShown), median(longShown),
-                        *std::max_element(edgesShown.begin(), edgesShown.end()));
+                median(nodesShown), median(edgesShown), median(longShown),
+                *std::max_element(edgesShown.begin(), edgesShown.end()));
         }
         std::vector<double> model, update, updateCpu, full;
         app->selfMs.clear();
@@ -280,7 +281,7 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
                 clock.start();
                 const double cpuStart = threadCpuMs();
                 double cpuLast = cpuStart;
-                doc.undoStack()->push(new MoveNodesCommand(&doc, {v}, to, "move"));
+                doc.undoStack()->push(new MoveNodesCommand(&doc, { v }, to, "move"));
                 model.push_back(clock.nsecsElapsed() / 1e6);
                 if (breakdown)
                     app->selfMs[QStringLiteral("(push: model and direct slots)")] += threadCpuMs() - cpuStart;
@@ -317,10 +318,11 @@ void moveUpdate(int nodes, int k, int moves, const QString &zoomFilter, int roun
                     QApplication::processEvents();
             }
         std::printf("move update, %s: model + signals median %.3f ms; until the window has painted (graph view, "
-                    "stage list, charts) median %.2f ms, p90 %.2f ms (GUI thread CPU time median %.2f ms); forced full viewport repaint median %.2f ms "
+                    "stage list, charts) median %.2f ms, p90 %.2f ms (GUI thread CPU time median %.2f ms); forced full "
+                    "viewport repaint median %.2f ms "
                     "(%zu moves, %d changed the bottleneck stage, %d did not repaint the view; scale %.3f)\n",
-                    zoom, median(model), median(update), percentile90(update), median(updateCpu), median(full), update.size(),
-                    bottleneckChanges, unpainted, view.transform().m11());
+            zoom, median(model), median(update), percentile90(update), median(updateCpu), median(full), update.size(),
+            bottleneckChanges, unpainted, view.transform().m11());
         if (breakdown)
             app->print(int(update.size()));
     }
@@ -346,7 +348,7 @@ void cancelLatency(int runs, const QString &method)
     };
     settle();
     std::printf("%d-node generated transformer, k=%d, method %s, cancel ~300 ms after Run\n",
-                w.document()->graph().nodeCount(), w.document()->k(), qPrintable(method));
+        w.document()->graph().nodeCount(), w.document()->k(), qPrintable(method));
     w.methodBox()->setCurrentText(method);
     w.timeLimitBox()->setValue(3600);
     QAction *cancel = nullptr;
@@ -388,14 +390,15 @@ void cancelLatency(int runs, const QString &method)
         shown.push_back(tFinished);
         painted.push_back(tPainted);
         std::printf("  run %d: Cancel disabled %.3f s after Cancel, result handled %.3f s, painted %.3f s (%s)\n",
-                    r + 1, tDisabled, tFinished, tPainted, w.isSolving() ? "STILL SOLVING" : "idle");
+            r + 1, tDisabled, tFinished, tPainted, w.isSolving() ? "STILL SOLVING" : "idle");
         settle();
     }
     std::printf("cancel latency: job thread gone (Cancel action disabled) median %.3f s, worst %.3f s; result handled "
-                "(solveFinished) median %.3f s, worst %.3f s over %zu runs; to the painted frame: median %.3f s, worst %.3f s\n",
-                median(disabled), disabled.empty() ? 0.0 : *std::max_element(disabled.begin(), disabled.end()),
-                median(shown), shown.empty() ? 0.0 : *std::max_element(shown.begin(), shown.end()), shown.size(),
-                median(painted), painted.empty() ? 0.0 : *std::max_element(painted.begin(), painted.end()));
+                "(solveFinished) median %.3f s, worst %.3f s over %zu runs; to the painted frame: median %.3f s, worst "
+                "%.3f s\n",
+        median(disabled), disabled.empty() ? 0.0 : *std::max_element(disabled.begin(), disabled.end()), median(shown),
+        shown.empty() ? 0.0 : *std::max_element(shown.begin(), shown.end()), shown.size(), median(painted),
+        painted.empty() ? 0.0 : *std::max_element(painted.begin(), painted.end()));
 }
 
 } // namespace
@@ -406,8 +409,8 @@ int main(int argc, char **argv)
     ProfilingApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setApplicationName("pipecut-bench");
-    const QString bert = QStringLiteral(PIPECUT_CORPUS_DIR) +
-                         "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json";
+    const QString bert = QStringLiteral(PIPECUT_CORPUS_DIR)
+        + "/dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json";
     const QString only = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     if (only.isEmpty() || only == "picture") {
@@ -424,10 +427,10 @@ int main(int argc, char **argv)
     if (only.isEmpty() || only == "move") {
         std::printf("== move update\n");
         moveUpdate(10000, 8, 40, argc > 2 ? QString::fromLocal8Bit(argv[2]) : QString(),
-                   argc > 3 ? std::max(1, atoi(argv[3])) : 1);
+            argc > 3 ? std::max(1, atoi(argv[3])) : 1);
     }
     if (only == "cancel")
         cancelLatency(argc > 2 ? std::max(1, atoi(argv[2])) : 7,
-                      argc > 3 ? QString::fromLocal8Bit(argv[3]) : QStringLiteral("slicegraph"));
+            argc > 3 ? QString::fromLocal8Bit(argv[3]) : QStringLiteral("slicegraph"));
     return 0;
 }

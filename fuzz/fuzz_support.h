@@ -41,7 +41,8 @@ inline const Graph &partitionGraph()
 inline std::string problemWith(const Result<Graph> &graph, const std::string &name)
 {
     if (!graph.ok())
-        return graph.error().rfind(name, 0) == 0 ? std::string() : "the error does not start with the file name: " + graph.error();
+        return graph.error().rfind(name, 0) == 0 ? std::string()
+                                                 : "the error does not start with the file name: " + graph.error();
     if (graph->nodeCount() <= 0)
         return "an accepted graph without nodes";
     if (static_cast<int64_t>(graph->topologicalOrder().size()) != graph->nodeCount())
@@ -55,7 +56,8 @@ inline std::string checkPartition(std::string_view content)
     const std::string name = "p.json";
     Result<Partition> p = parsePartition(content, name, graph);
     if (!p.ok())
-        return p.error().rfind(name, 0) == 0 ? std::string() : "the error does not start with the file name: " + p.error();
+        return p.error().rfind(name, 0) == 0 ? std::string()
+                                             : "the error does not start with the file name: " + p.error();
     if (p->k() < 1 || p->nodeCount() != graph.nodeCount())
         return "an accepted partition of the wrong shape";
     for (int32_t v = 0; v < graph.nodeCount(); ++v)

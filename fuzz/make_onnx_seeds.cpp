@@ -21,75 +21,81 @@ int main(int argc, char **argv)
     }
     const std::string dir = argv[1];
     std::vector<std::pair<std::string, std::function<void(OnnxModelBuilder &)>>> models = {
-        {"mlp", [](OnnxModelBuilder &m) {
-             m.input("x", {"batch", "3"});
-             m.init("w", {3, 8});
-             m.init("b", {8});
-             m.node("MatMul", {"x", "w"}, {"h"}, "/enc/MatMul");
-             m.node("Add", {"h", "b"}, {"a"}, "/enc/Add");
-             m.node("Relu", {"a"}, {"y"});
-             m.output("y");
-         }},
-        {"conv", [](OnnxModelBuilder &m) {
-             m.input("x", {"1", "3", "8", "8"});
-             m.init("w", {4, 3, 3, 3});
-             auto &c = m.node("Conv", {"x", "w"}, {"c"}, "conv");
-             pipecut::test::setInts(c, "pads", {1, 1, 1, 1});
-             pipecut::test::setInts(c, "strides", {1, 1});
-             auto &p = m.node("MaxPool", {"c"}, {"p"}, "pool");
-             pipecut::test::setInts(p, "kernel_shape", {2, 2});
-             pipecut::test::setInts(p, "strides", {2, 2});
-             m.init("shape", {2}, T::INT64, {1, -1});
-             m.node("Reshape", {"p", "shape"}, {"r"});
-             m.init("g", {64, 10});
-             m.node("Gemm", {"r", "g"}, {"y"});
-             m.output("y");
-         }},
-        {"constant_shape", [](OnnxModelBuilder &m) {
-             m.input("x", {"2", "?", "4"});
-             pipecut::test::setFloatTensor(m.node("Constant", {}, {"k"}, "const"), "value", {4}, 1.f);
-             m.node("Mul", {"x", "k"}, {"m"});
-             m.node("Shape", {"m"}, {"s"});
-             m.init("idx", {1}, T::INT64, {1});
-             m.node("Gather", {"s", "idx"}, {"d"});
-             m.node("Softmax", {"m"}, {"y"});
-             m.output("y");
-             m.output("d");
-         }},
-        {"if", [](OnnxModelBuilder &m) {
-             m.input("cond", {}, T::BOOL);
-             m.input("x", {"1", "4"});
-             auto &node = m.node("If", {"cond"}, {"y"}, "if");
-             OnnxGraphBuilder thenB(pipecut::test::setGraph(node, "then_branch"));
-             thenB.init("w1", {4, 4});
-             thenB.node("MatMul", {"x", "w1"}, {"t"});
-             thenB.output("t", {"1", "4"});
-             OnnxGraphBuilder elseB(pipecut::test::setGraph(node, "else_branch"));
-             elseB.node("Relu", {"x"}, {"e"});
-             elseB.output("e", {"1", "4"});
-             m.node("Relu", {"y"}, {"z"}, "after");
-             m.output("z");
-         }},
-        {"loop", [](OnnxModelBuilder &m) {
-             m.input("v0", {"2", "2"});
-             m.init("M", {}, T::INT64, {3});
-             auto &node = m.node("Loop", {"M", "", "v0"}, {"v"}, "loop");
-             OnnxGraphBuilder body(pipecut::test::setGraph(node, "body"));
-             body.input("i", {}, T::INT64);
-             body.input("c", {}, T::BOOL);
-             body.input("vin", {"2", "2"});
-             body.node("Identity", {"c"}, {"cout"});
-             body.node("Add", {"vin", "vin"}, {"vout"});
-             body.output("cout", {}, T::BOOL, true);
-             body.output("vout", {"2", "2"});
-             m.output("v");
-         }},
-        {"cycle", [](OnnxModelBuilder &m) {
-             m.input("x", {"2"});
-             m.node("Add", {"x", "c"}, {"b"}, "first");
-             m.node("Relu", {"b"}, {"c"}, "second");
-             m.output("c");
-         }},
+        { "mlp",
+            [](OnnxModelBuilder &m) {
+                m.input("x", { "batch", "3" });
+                m.init("w", { 3, 8 });
+                m.init("b", { 8 });
+                m.node("MatMul", { "x", "w" }, { "h" }, "/enc/MatMul");
+                m.node("Add", { "h", "b" }, { "a" }, "/enc/Add");
+                m.node("Relu", { "a" }, { "y" });
+                m.output("y");
+            } },
+        { "conv",
+            [](OnnxModelBuilder &m) {
+                m.input("x", { "1", "3", "8", "8" });
+                m.init("w", { 4, 3, 3, 3 });
+                auto &c = m.node("Conv", { "x", "w" }, { "c" }, "conv");
+                pipecut::test::setInts(c, "pads", { 1, 1, 1, 1 });
+                pipecut::test::setInts(c, "strides", { 1, 1 });
+                auto &p = m.node("MaxPool", { "c" }, { "p" }, "pool");
+                pipecut::test::setInts(p, "kernel_shape", { 2, 2 });
+                pipecut::test::setInts(p, "strides", { 2, 2 });
+                m.init("shape", { 2 }, T::INT64, { 1, -1 });
+                m.node("Reshape", { "p", "shape" }, { "r" });
+                m.init("g", { 64, 10 });
+                m.node("Gemm", { "r", "g" }, { "y" });
+                m.output("y");
+            } },
+        { "constant_shape",
+            [](OnnxModelBuilder &m) {
+                m.input("x", { "2", "?", "4" });
+                pipecut::test::setFloatTensor(m.node("Constant", {}, { "k" }, "const"), "value", { 4 }, 1.f);
+                m.node("Mul", { "x", "k" }, { "m" });
+                m.node("Shape", { "m" }, { "s" });
+                m.init("idx", { 1 }, T::INT64, { 1 });
+                m.node("Gather", { "s", "idx" }, { "d" });
+                m.node("Softmax", { "m" }, { "y" });
+                m.output("y");
+                m.output("d");
+            } },
+        { "if",
+            [](OnnxModelBuilder &m) {
+                m.input("cond", {}, T::BOOL);
+                m.input("x", { "1", "4" });
+                auto &node = m.node("If", { "cond" }, { "y" }, "if");
+                OnnxGraphBuilder thenB(pipecut::test::setGraph(node, "then_branch"));
+                thenB.init("w1", { 4, 4 });
+                thenB.node("MatMul", { "x", "w1" }, { "t" });
+                thenB.output("t", { "1", "4" });
+                OnnxGraphBuilder elseB(pipecut::test::setGraph(node, "else_branch"));
+                elseB.node("Relu", { "x" }, { "e" });
+                elseB.output("e", { "1", "4" });
+                m.node("Relu", { "y" }, { "z" }, "after");
+                m.output("z");
+            } },
+        { "loop",
+            [](OnnxModelBuilder &m) {
+                m.input("v0", { "2", "2" });
+                m.init("M", {}, T::INT64, { 3 });
+                auto &node = m.node("Loop", { "M", "", "v0" }, { "v" }, "loop");
+                OnnxGraphBuilder body(pipecut::test::setGraph(node, "body"));
+                body.input("i", {}, T::INT64);
+                body.input("c", {}, T::BOOL);
+                body.input("vin", { "2", "2" });
+                body.node("Identity", { "c" }, { "cout" });
+                body.node("Add", { "vin", "vin" }, { "vout" });
+                body.output("cout", {}, T::BOOL, true);
+                body.output("vout", { "2", "2" });
+                m.output("v");
+            } },
+        { "cycle",
+            [](OnnxModelBuilder &m) {
+                m.input("x", { "2" });
+                m.node("Add", { "x", "c" }, { "b" }, "first");
+                m.node("Relu", { "b" }, { "c" }, "second");
+                m.output("c");
+            } },
     };
     for (auto &[name, build] : models) {
         OnnxModelBuilder m;

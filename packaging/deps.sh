@@ -6,6 +6,7 @@ PIPECUT_DEBIAN_PACKAGES=(
     libgraphviz-dev coinor-libcbc-dev libsimdjson-dev
     libonnx-dev libprotobuf-dev protobuf-compiler
     xvfb xauth fonts-dejavu-core
+    clang-format universal-ctags
 )
 
 pipecut_install_deps() {

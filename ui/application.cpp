@@ -2,8 +2,8 @@
 #include "ui/atomic_image.h"
 
 #include "ui/document/document.h"
-#include "ui/views/graph_view.h"
 #include "ui/main_window.h"
+#include "ui/views/graph_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -88,11 +88,10 @@ int runApplication(int argc, char **argv)
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                  QApplication::translate("main", "Render the window to FILE (PNG) and exit."),
-                                  QStringLiteral("FILE"));
+        QApplication::translate("main", "Render the window to FILE (PNG) and exit."), QStringLiteral("FILE"));
     parser.addOption(screenshot);
-    parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "Model file to open."),
-                                 QStringLiteral("[MODEL]"));
+    parser.addPositionalArgument(
+        QStringLiteral("model"), QApplication::translate("main", "Model file to open."), QStringLiteral("[MODEL]"));
     parser.process(app);
     const QStringList args = parser.positionalArguments();
     const QString model = args.isEmpty() ? QString() : args.front();

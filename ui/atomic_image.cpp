@@ -11,8 +11,8 @@ namespace {
 
 bool writeBytes(const QString &path, const QByteArray &bytes, QString *error)
 {
-    auto written = writeFileAtomically(path.toStdString(),
-                                       std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())));
+    auto written = writeFileAtomically(
+        path.toStdString(), std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())));
     if (!written.ok() && error)
         *error = QString::fromStdString(written.error());
     return written.ok();
@@ -21,7 +21,7 @@ bool writeBytes(const QString &path, const QByteArray &bytes, QString *error)
 } // namespace
 
 bool saveVectorAtomically(const QString &path, const QSizeF &size, const QString &title, const QString &description,
-                          const std::function<bool(QPaintDevice &device)> &paint, QString *error)
+    const std::function<bool(QPaintDevice &device)> &paint, QString *error)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     const QRectF target(QPointF(0, 0), size);

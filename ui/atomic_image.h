@@ -33,8 +33,8 @@ bool saveImageAtomically(const Picture &picture, const QString &path)
     buffer.open(QIODevice::WriteOnly);
     if (!picture.save(&buffer, format.constData()))
         return false;
-    return bool(writeFileAtomically(path.toStdString(),
-                                    std::string_view(bytes.constData(), static_cast<size_t>(bytes.size()))));
+    return bool(writeFileAtomically(
+        path.toStdString(), std::string_view(bytes.constData(), static_cast<size_t>(bytes.size()))));
 }
 
 // A vector picture of `size` (points; SVG or PDF by the suffix of `path`, one
@@ -43,6 +43,6 @@ bool saveImageAtomically(const Picture &picture, const QString &path)
 // and a message in *error, when the suffix is neither, painting fails or the
 // file cannot be written.
 bool saveVectorAtomically(const QString &path, const QSizeF &size, const QString &title, const QString &description,
-                          const std::function<bool(QPaintDevice &device)> &paint, QString *error);
+    const std::function<bool(QPaintDevice &device)> &paint, QString *error);
 
 } // namespace pipecut::ui

@@ -87,7 +87,8 @@ void FileActions::saveGraph()
     if (!m_document->hasGraph())
         return;
     const QString path = QFileDialog::getSaveFileName(m_parent, tr("Save Graph"),
-        QFileInfo(m_document->filePath()).completeBaseName() + QStringLiteral(".pipecut.json"), tr("pipecut JSON (*.json)"));
+        QFileInfo(m_document->filePath()).completeBaseName() + QStringLiteral(".pipecut.json"),
+        tr("pipecut JSON (*.json)"));
     if (path.isEmpty())
         return;
     const Status st = writeFileAtomically(path.toStdString(), graphToJson(m_document->graph()));

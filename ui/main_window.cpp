@@ -198,7 +198,8 @@ void MainWindow::updateActions()
 void MainWindow::updateTitle()
 {
     QString name = m_document->hasGraph() ? QFileInfo(m_document->filePath()).fileName() : tr("no model");
-    setWindowTitle(tr("%1%2 \u2014 pipecut").arg(name, m_document->undoStack()->isClean() ? QString() : QStringLiteral(" *")));
+    setWindowTitle(
+        tr("%1%2 \u2014 pipecut").arg(name, m_document->undoStack()->isClean() ? QString() : QStringLiteral(" *")));
 }
 
 void MainWindow::note(const QString &text)

@@ -1,7 +1,7 @@
 #include "ui/report_export.h"
 
-#include "ui/jobs/job_runner.h"
 #include "ui/document/document.h"
+#include "ui/jobs/job_runner.h"
 
 #include <QEventLoop>
 #include <QFileDialog>
@@ -55,11 +55,10 @@ QString exportReportDialog(QWidget *parent, const Document &document)
     progress.setWindowModality(Qt::WindowModal);
     progress.setMinimumDuration(300);
     QEventLoop loop;
-    QThread *worker = QThread::create(
-        [&] {
-            lowerCurrentThreadPriority();
-            data = report::buildReport(*graph, params, { partition }, report::ReportOptions {}, stop);
-        });
+    QThread *worker = QThread::create([&] {
+        lowerCurrentThreadPriority();
+        data = report::buildReport(*graph, params, { partition }, report::ReportOptions {}, stop);
+    });
     QObject::connect(worker, &QThread::finished, &loop, &QEventLoop::quit);
     QObject::connect(&progress, &QProgressDialog::canceled, &loop, [stop] { stop.requestStop(); });
     worker->start();

@@ -6,8 +6,8 @@ namespace pipecut::ui {
 
 namespace {
 // Tol "light": light blue, orange, light yellow, pink, light cyan, mint, pear, olive, pale grey.
-constexpr std::array<QRgb, 9> kLight = {0x77AADD, 0xEE8866, 0xEEDD88, 0xFFAABB, 0x99DDFF,
-                                        0x44BB99, 0xBBCC33, 0xAAAA00, 0xDDDDDD};
+constexpr std::array<QRgb, 9> kLight
+    = { 0x77AADD, 0xEE8866, 0xEEDD88, 0xFFAABB, 0x99DDFF, 0x44BB99, 0xBBCC33, 0xAAAA00, 0xDDDDDD };
 } // namespace
 
 QColor stageColor(int stage)

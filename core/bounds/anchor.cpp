@@ -65,8 +65,7 @@ AnchorOutcome anchorBound(const BoundContext &ctx)
         ++solved;
         if (out.status == mip::SolveOutcome::Status::Infeasible) {
             a.result.infeasible = true;
-            a.result.reason = "no stage holding node '" + g.id(nodeId(cls.members[c][0])) +
-                              "' fits the memory limit";
+            a.result.reason = "no stage holding node '" + g.id(nodeId(cls.members[c][0])) + "' fits the memory limit";
             a.complete = true;
             return a;
         }
@@ -75,8 +74,8 @@ AnchorOutcome anchorBound(const BoundContext &ctx)
         // No bound and no solution in the last half second (the solver keeps
         // up to that much in reserve for an LP): it had no time for even the
         // LP, and neither will any later anchor.
-        if (out.status == mip::SolveOutcome::Status::Limit && !std::isfinite(out.bound) && out.solution.empty() &&
-            ctx.remaining() <= 0.5)
+        if (out.status == mip::SolveOutcome::Status::Limit && !std::isfinite(out.bound) && out.solution.empty()
+            && ctx.remaining() <= 0.5)
             break;
         const double lower = std::max(0.0, (out.bound + cost.constant) * scale);
         a.anchors.emplace_back(lower, c);

@@ -25,9 +25,8 @@ namespace pipecut {
 
 const std::vector<std::string> &boundMethods()
 {
-    static const std::vector<std::string> methods{"best",       "combinatorial", "anchor",  "bottleneck",
-                                                  "guess",      "mip",           "ideal-dp",
-                                                  "cover"};
+    static const std::vector<std::string> methods { "best", "combinatorial", "anchor", "bottleneck", "guess", "mip",
+        "ideal-dp", "cover" };
     return methods;
 }
 
@@ -44,8 +43,9 @@ Status BoundOptions::validate() const
     if (!std::isfinite(timeLimit) || timeLimit < 0)
         return makeError(ErrorKind::Usage, "time limit must be a non-negative number of seconds");
     if (idealCap < 0 || memoryBudget < 0 || maxMipColumns < 0)
-        return makeError(ErrorKind::Usage, "the ideal cap, memory budget and MIP column limit must be non-negative (0 = default)");
-    return Ok{};
+        return makeError(
+            ErrorKind::Usage, "the ideal cap, memory budget and MIP column limit must be non-negative (0 = default)");
+    return Ok {};
 }
 
 namespace {
@@ -81,8 +81,10 @@ int64_t mipColumns(const NodeClasses &classes, int64_t k, const std::string &met
 class Runner {
 public:
     Runner(const Graph &g, const CostParams &params, const BoundOptions &o, const NodeClasses &cls,
-           const StopToken &stop, const ProgressFn &progress, double timeLimit, const Deadline &clock)
-        : m_options(o), m_ctx{g, params, o.k, cls}, m_timeLimit(timeLimit)
+        const StopToken &stop, const ProgressFn &progress, double timeLimit, const Deadline &clock)
+        : m_options(o)
+        , m_ctx { g, params, o.k, cls }
+        , m_timeLimit(timeLimit)
     {
         m_ctx.clock = clock; // started when runBound was called: validation and classes count
         m_ctx.limit = timeLimit;
@@ -143,8 +145,8 @@ public:
         if (m_result.infeasible) {
             m_result.lowerBound = 0;
             m_result.optimal = false;
-        } else if (m_ctx.upper < mip::MipModel::kInf &&
-                   m_result.lowerBound >= m_ctx.upper * (1 - kOptimalityTolerance)) {
+        } else if (m_ctx.upper < mip::MipModel::kInf
+            && m_result.lowerBound >= m_ctx.upper * (1 - kOptimalityTolerance)) {
             m_result.optimal = true;
         }
         return m_result;
@@ -159,8 +161,8 @@ private:
     }
     bool done() const
     {
-        return m_result.infeasible || m_ctx.stopped() ||
-               (m_ctx.upper < mip::MipModel::kInf && m_result.lowerBound >= m_ctx.upper * (1 - kOptimalityTolerance));
+        return m_result.infeasible || m_ctx.stopped()
+            || (m_ctx.upper < mip::MipModel::kInf && m_result.lowerBound >= m_ctx.upper * (1 - kOptimalityTolerance));
     }
     // Seconds the exact MIP takes to build and load before CBC first looks at
     // the clock (about 5.5 us per column: 0.8 s for 140,000): with less than
@@ -269,7 +271,7 @@ private:
     void bestWithIdealDp()
     {
         StopToken dpStop;
-        std::atomic<bool> dpDone{false};
+        std::atomic<bool> dpDone { false };
         BoundResult dp;
         const StopToken cancel = m_ctx.cancel;
         std::thread worker([&] {
@@ -307,8 +309,8 @@ private:
         // On many stages the position guesses and the MIPs' relaxations stay
         // near W/k there, so it goes first.
         auto coverWanted = [&] {
-            return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf &&
-                   m_ctx.known < kCoverGapRatio * m_ctx.upper;
+            return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf
+                && m_ctx.known < kCoverGapRatio * m_ctx.upper;
         };
         bool coverDone = false;
         if (!excluded("cover") && m_options.k >= kCoverFirstK && !done()) {
@@ -364,23 +366,23 @@ Status mipSizeRefusal(const NodeClasses &classes, const BoundOptions &options, c
     const int64_t maxColumns = maxMipColumnsOr(options.maxMipColumns);
     if (columns > maxColumns)
         return makeError(ErrorKind::LimitExceeded,
-                         method + " refused: its MIP has " + std::to_string(columns) + " columns, over the limit of " +
-                             std::to_string(maxColumns) + " columns",
-                         ResourceLimit::MipColumns);
+            method + " refused: its MIP has " + std::to_string(columns) + " columns, over the limit of "
+                + std::to_string(maxColumns) + " columns",
+            ResourceLimit::MipColumns);
     const double bytes = double(columns) * kCbcBytesPerColumn;
     const int64_t budget = memoryBudgetOr(options.memoryBudget);
     if (bytes > double(budget))
         return makeError(ErrorKind::LimitExceeded,
-                         method + " refused: its MIP (" + std::to_string(columns) + " columns) needs about " +
-                             formatBytes(bytes) + ", over the memory budget of " + formatBytes(double(budget)),
-                         ResourceLimit::MemoryBudget);
-    return Ok{};
+            method + " refused: its MIP (" + std::to_string(columns) + " columns) needs about " + formatBytes(bytes)
+                + ", over the memory budget of " + formatBytes(double(budget)),
+            ResourceLimit::MemoryBudget);
+    return Ok {};
 }
 
 } // namespace
 
 Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const BoundOptions &options,
-                             const StopToken &stop, const ProgressFn &progress)
+    const StopToken &stop, const ProgressFn &progress)
 {
     if (auto s = options.validate(); !s)
         return s.failure();
@@ -388,9 +390,9 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
         return s.failure();
     if (options.incumbent) {
         if (options.incumbent->nodeCount() != graph.nodeCount() || options.incumbent->k() != options.k)
-            return makeError("incumbent partition has " + std::to_string(options.incumbent->nodeCount()) +
-                             " nodes and k = " + std::to_string(options.incumbent->k()) + ", expected " +
-                             std::to_string(graph.nodeCount()) + " and " + std::to_string(options.k));
+            return makeError("incumbent partition has " + std::to_string(options.incumbent->nodeCount())
+                + " nodes and k = " + std::to_string(options.incumbent->k()) + ", expected "
+                + std::to_string(graph.nodeCount()) + " and " + std::to_string(options.k));
         if (auto s = validatePartition(graph, params, *options.incumbent); !s)
             return s.failure().prefixed("incumbent partition: ");
     }
@@ -412,7 +414,7 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
     // The MIP methods' model sizes are known before any is built: a method
     // asked for by name refuses past the limits, "best" leaves it out.
     BoundOptions limited = options;
-    for (const char *method : {"anchor", "bottleneck", "guess", "mip", "cover"}) {
+    for (const char *method : { "anchor", "bottleneck", "guess", "mip", "cover" }) {
         const Status refusal = mipSizeRefusal(classes, options, method);
         if (refusal.ok())
             continue;

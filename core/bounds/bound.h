@@ -24,7 +24,7 @@ struct BoundOptions {
     int k = 4;
     std::string method = "best";
     std::vector<std::string> exclude; // methods "best" must not use
-    double timeLimit = 0.0;           // seconds of wall time; 0 = the method's default
+    double timeLimit = 0.0; // seconds of wall time; 0 = the method's default
     // The best known partition (warm start for mip; an upper bound for pruning).
     std::optional<Partition> incumbent;
     bool useCache = true; // consult and fill BoundCache::global()
@@ -40,19 +40,19 @@ struct BoundOptions {
 
 struct BoundResult {
     double lowerBound = 0.0;
-    std::string provenBy;   // the method whose proof gave lowerBound
+    std::string provenBy; // the method whose proof gave lowerBound
     double seconds = 0.0;
     bool infeasible = false; // the instance has no valid partition at all
-    std::string reason;      // why, when infeasible
+    std::string reason; // why, when infeasible
     // When a method found a partition on the way (mip, ideal-dp) it is kept.
     std::optional<Partition> partition;
     double upperBound = 0.0; // its bottleneck, when partition is set
-    bool optimal = false;    // lowerBound equals the optimum (within 1e-6 relative)
+    bool optimal = false; // lowerBound equals the optimum (within 1e-6 relative)
 };
 
 const std::vector<std::string> &boundMethods();
 
 Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const BoundOptions &options,
-                             const StopToken &stop = {}, const ProgressFn &progress = {});
+    const StopToken &stop = {}, const ProgressFn &progress = {});
 
 } // namespace pipecut

@@ -18,8 +18,7 @@ struct Fnv {
             h *= 1099511628211ull;
         }
     }
-    template <typename T>
-    void value(const T &v) { bytes(&v, sizeof v); }
+    template <typename T> void value(const T &v) { bytes(&v, sizeof v); }
 };
 
 std::string paramsText(const CostParams &p)
@@ -115,7 +114,7 @@ void BoundCache::store(const BoundKey &key, const BoundResult &result, double ti
         return;
     if (!final && e.timeLimit > 0 && e.result.lowerBound > result.lowerBound)
         return;
-    e = Entry{result, timeLimit, final};
+    e = Entry { result, timeLimit, final };
 }
 
 std::optional<bounds::AnchorOutcome> BoundCache::findAnchor(const BoundKey &key, double timeLimit) const
@@ -145,7 +144,7 @@ void BoundCache::storeAnchor(const BoundKey &key, const bounds::AnchorOutcome &o
         return;
     if (!outcome.complete && e.outcome.result.lowerBound > outcome.result.lowerBound)
         return;
-    e = AnchorEntry{outcome, timeLimit};
+    e = AnchorEntry { outcome, timeLimit };
 }
 
 bool BoundCache::recordProof(const BoundKey &key, const Proof &proof)

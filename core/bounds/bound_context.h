@@ -39,17 +39,14 @@ struct BoundContext {
     const NodeClasses &classes;
     Deadline clock = Deadline(); // started with the run: elapsed time for progress reports
     double limit = 0; // seconds since the clock started at which to stop; <= 0: none
-    StopToken stop;   // the caller's
+    StopToken stop; // the caller's
     StopToken cancel; // internal: e.g. ideal-dp proved the optimum first
     ProgressFn progress;
-    double known = 0.0;                   // best proven bound so far (graph units)
-    double upper = mip::MipModel::kInf;   // best known partition's bottleneck
+    double known = 0.0; // best proven bound so far (graph units)
+    double upper = mip::MipModel::kInf; // best known partition's bottleneck
     const Partition *incumbent = nullptr; // that partition, when known
 
-    double remaining() const
-    {
-        return limit > 0 ? limit - clock.elapsed() : std::numeric_limits<double>::infinity();
-    }
+    double remaining() const { return limit > 0 ? limit - clock.elapsed() : std::numeric_limits<double>::infinity(); }
     bool stopped() const { return stop.stopRequested() || cancel.stopRequested() || remaining() <= 0; }
     // Time limit and stop requests for the next CBC solve.
     mip::SolveOptions solveOptions() const

@@ -45,7 +45,7 @@ const int kPricingThreads = static_cast<int>(std::clamp(std::thread::hardware_co
 constexpr double kProbeShare = 0.6;
 constexpr double kReportSeconds = 0.25;
 constexpr int kCutNodeBudget = 500; // search nodes per anchor in the cut pricing
-constexpr double kCutShare = 0.5;   // of the probe's remaining time, per cut pricing scan
+constexpr double kCutShare = 0.5; // of the probe's remaining time, per cut pricing scan
 
 uint64_t hashClasses(const std::vector<int32_t> &classes)
 {
@@ -66,9 +66,9 @@ struct CoverSolver::Impl {
     int k;
     int32_t count;
     std::vector<std::vector<int32_t>> predNodes; // per class: distinct outside nodes with a successor in it
-    std::vector<int32_t> consumers;              // per node: distinct other classes reading it
+    std::vector<int32_t> consumers; // per node: distinct other classes reading it
     std::vector<std::vector<int32_t>> succ, pred; // class DAG
-    std::vector<double> topoKey;                 // per class: first topological position of a member
+    std::vector<double> topoKey; // per class: first topological position of a member
     std::vector<std::vector<int32_t>> fixedOrders;
 
     struct Column {
@@ -97,7 +97,11 @@ struct CoverSolver::Impl {
     std::vector<int> x, y;
 
     explicit Impl(const BoundContext &ctx)
-        : g(ctx.graph), params(ctx.params), cls(ctx.classes), k(ctx.k), count(ctx.classes.count)
+        : g(ctx.graph)
+        , params(ctx.params)
+        , cls(ctx.classes)
+        , k(ctx.k)
+        , count(ctx.classes.count)
     {
         predNodes.resize(count);
         consumers.assign(g.nodeCount(), 0);
@@ -183,7 +187,7 @@ struct CoverSolver::Impl {
             if (columns[it->second].classes == classes)
                 return false;
         byHash.emplace(h, static_cast<int>(columns.size()));
-        columns.push_back({std::move(classes), cost});
+        columns.push_back({ std::move(classes), cost });
         return true;
     }
 
@@ -195,14 +199,14 @@ struct CoverSolver::Impl {
     };
 
     // For each start position, the admissible segment of largest pi(S) if it exceeds 1.
-    void sweep(const std::vector<int32_t> &order, double threshold, const std::vector<double> &pi,
-               std::vector<Candidate> &out)
+    void sweep(
+        const std::vector<int32_t> &order, double threshold, const std::vector<double> &pi, std::vector<Candidate> &out)
     {
         const int32_t n = static_cast<int32_t>(order.size());
         for (int32_t i = 0; i < n; ++i) {
             ++stamp;
             double work = 0, param = 0, in = 0, outw = 0, value = 0;
-            Candidate best{1 + kReducedCostTolerance, &order, -1, -1, 0};
+            Candidate best { 1 + kReducedCostTolerance, &order, -1, -1, 0 };
             for (int32_t j = i; j < n; ++j) {
                 const int32_t c = order[j];
                 inStamp[c] = stamp;
@@ -312,8 +316,8 @@ struct CoverSolver::Impl {
     }
 
     // Every step keeps S admissible, so a stop request may end it anywhere.
-    std::vector<int32_t> improve(std::vector<int32_t> list, double threshold, const std::vector<double> &pi,
-                                 const BoundContext &ctx)
+    std::vector<int32_t> improve(
+        std::vector<int32_t> list, double threshold, const std::vector<double> &pi, const BoundContext &ctx)
     {
         if (cnt.empty()) {
             cnt.assign(g.nodeCount(), 0);
@@ -338,8 +342,8 @@ struct CoverSolver::Impl {
                 const double cost = costOf(nt);
                 if (cost > threshold || !params.fitsMemory(nt.param))
                     return;
-                const bool better = gain > bestGain + kReducedCostTolerance ||
-                                    (gain >= bestGain - 1e-12 && cost < bestCost - 1e-9 * threshold);
+                const bool better = gain > bestGain + kReducedCostTolerance
+                    || (gain >= bestGain - 1e-12 && cost < bestCost - 1e-9 * threshold);
                 if (better) {
                     bestGain = gain;
                     bestCost = cost;
@@ -447,15 +451,15 @@ struct CoverSolver::Impl {
             std::iota(byDual.begin(), byDual.end(), 0);
             const int32_t starts = std::min(count, kSingletonStarts);
             std::partial_sort(byDual.begin(), byDual.begin() + starts, byDual.end(),
-                              [&](int32_t a, int32_t b) { return pi[a] > pi[b] || (pi[a] == pi[b] && a < b); });
+                [&](int32_t a, int32_t b) { return pi[a] > pi[b] || (pi[a] == pi[b] && a < b); });
             for (int32_t i = 0; i < starts && added < kMaxColumnsPerRound && !ctx.stopped(); ++i) {
                 const int32_t c = byDual[i];
                 if (pi[c] <= 0)
                     break;
                 bool alone = false;
-                if (blockCost({c}, &alone) > threshold || !alone)
+                if (blockCost({ c }, &alone) > threshold || !alone)
                     continue;
-                std::vector<int32_t> better = improve({c}, threshold, pi, ctx);
+                std::vector<int32_t> better = improve({ c }, threshold, pi, ctx);
                 double value = 0;
                 for (int32_t d : better)
                     value += pi[d];
@@ -493,17 +497,15 @@ struct CoverSolver::Impl {
     // when every anchor was bounded at these duals (infinity otherwise);
     // admissible blocks worth more than 1 become pending columns.
     int32_t nextAnchor = 0;
-    double cutPricing(double threshold, const std::vector<double> &pi, double target, const BoundContext &ctx,
-                      int *added)
+    double cutPricing(
+        double threshold, const std::vector<double> &pi, double target, const BoundContext &ctx, int *added)
     {
         double delta = -std::numeric_limits<double>::infinity();
         // A scan may take half the time left (on the 3,000-node transformer a
         // full one takes 26 s at T = 10); past that, CBC's MIP gets the rest.
         // Windows and networks stay cached, so the next scan goes further.
         const double deadline = ctx.clock.elapsed() + kCutShare * ctx.remaining();
-        const std::function<bool()> stop = [&ctx, deadline] {
-            return ctx.stopped() || ctx.clock.elapsed() > deadline;
-        };
+        const std::function<bool()> stop = [&ctx, deadline] { return ctx.stopped() || ctx.clock.elapsed() > deadline; };
         *added = 0;
         for (int32_t i = 0; i < count; ++i) {
             const int32_t anchor = (nextAnchor + i) % count;
@@ -511,8 +513,8 @@ struct CoverSolver::Impl {
                 nextAnchor = anchor; // the next scan starts where this one stopped
                 return std::numeric_limits<double>::infinity();
             }
-            CutPricing::Result r =
-                cuts->anchorBound(anchor, threshold, pi, target, 1 + kReducedCostTolerance, kCutNodeBudget, stop);
+            CutPricing::Result r
+                = cuts->anchorBound(anchor, threshold, pi, target, 1 + kReducedCostTolerance, kCutNodeBudget, stop);
             delta = std::max(delta, r.bound);
             for (auto &block : r.blocks) {
                 bool fits = false;
@@ -552,18 +554,18 @@ struct CoverSolver::Impl {
     // Returns the number of columns added.
     int addToMaster(ClpSimplex &lp, const std::vector<int> &batch) const
     {
-        std::vector<CoinBigIndex> starts{0};
+        std::vector<CoinBigIndex> starts { 0 };
         std::vector<int> rows;
         for (int column : batch) {
             const auto &c = columns[column].classes;
             rows.insert(rows.end(), c.begin(), c.end());
             starts.push_back(static_cast<CoinBigIndex>(rows.size()));
         }
-        const std::vector<double> ones(rows.size(), 1.0), lower(batch.size(), 0.0),
-            upper(batch.size(), COIN_DBL_MAX), cost(batch.size(), 1.0);
+        const std::vector<double> ones(rows.size(), 1.0), lower(batch.size(), 0.0), upper(batch.size(), COIN_DBL_MAX),
+            cost(batch.size(), 1.0);
         if (!batch.empty())
             lp.addColumns(static_cast<int>(batch.size()), lower.data(), upper.data(), cost.data(), starts.data(),
-                          rows.data(), ones.data());
+                rows.data(), ones.data());
         return static_cast<int>(batch.size());
     }
 
@@ -615,8 +617,7 @@ struct CoverSolver::Impl {
                 }
             bool fits = false;
             const double cost = blockCost(classes, &fits);
-            if (value > 1 + kReducedCostTolerance && fits && cost <= threshold &&
-                addColumn(std::move(classes), cost)) {
+            if (value > 1 + kReducedCostTolerance && fits && cost <= threshold && addColumn(std::move(classes), cost)) {
                 pendingColumns.push_back(static_cast<int>(columns.size()) - 1);
                 added = true;
             }
@@ -625,7 +626,10 @@ struct CoverSolver::Impl {
     }
 };
 
-CoverSolver::CoverSolver(const BoundContext &ctx) : m_impl(std::make_unique<Impl>(ctx)) {}
+CoverSolver::CoverSolver(const BoundContext &ctx)
+    : m_impl(std::make_unique<Impl>(ctx))
+{
+}
 CoverSolver::~CoverSolver() = default;
 
 CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
@@ -666,8 +670,8 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
         if (ctx.clock.elapsed() >= lastReport + kReportSeconds) {
             lastReport = ctx.clock.elapsed();
             ctx.report(ctx.upper, ctx.known,
-                   "cover T=" + formatNumber(threshold) + ": master " + formatNumber(p.masterValue) + ", proven >= " +
-                           formatNumber(p.lowerZ) + " stages (" + std::to_string(p.columns) + " blocks)");
+                "cover T=" + formatNumber(threshold) + ": master " + formatNumber(p.masterValue)
+                    + ", proven >= " + formatNumber(p.lowerZ) + " stages (" + std::to_string(p.columns) + " blocks)");
         }
         if (!optimal)
             break;
@@ -686,8 +690,8 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
             const double delta = s.cutPricing(threshold, pi, sumPi / (s.k * (1 + kCutoffMargin)), ctx, &added);
             // -infinity: no admissible block at all, so no partition either.
             if (delta < std::numeric_limits<double>::infinity()) {
-                const double z =
-                    delta > 0 ? sumPi / delta : (sumPi > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+                const double z
+                    = delta > 0 ? sumPi / delta : (sumPi > 0 ? std::numeric_limits<double>::infinity() : 0.0);
                 p.lowerZ = std::max(p.lowerZ, z);
                 if (p.lowerZ > target) {
                     p.proven = p.settled = true;

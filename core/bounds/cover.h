@@ -63,7 +63,7 @@ struct CoverProbe {
     // Proven lower bound on z*(threshold) (infinity: no exact cover exists).
     double lowerZ = 0;
     double masterValue = std::numeric_limits<double>::infinity(); // last restricted master value
-    bool proven = false;  // lowerZ > k: every partition costs more than threshold
+    bool proven = false; // lowerZ > k: every partition costs more than threshold
     bool settled = false; // proven, or the master fell to k (no proof at this or any larger threshold)
     int columns = 0, rounds = 0, pricingMips = 0, cutPricings = 0;
 };

@@ -10,7 +10,7 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kFlowDeflation = 1e-9; // a flow may overshoot its cut by rounding
-constexpr int kMaxMultipliers = 40;      // flows per relaxation
+constexpr int kMaxMultipliers = 40; // flows per relaxation
 // Costs summed in another order may differ in the last bits: the relaxation
 // admits blocks up to T (1 + kCostSlack), so that a block of cost exactly T
 // by one summation is never excluded by another.
@@ -34,7 +34,7 @@ struct CutPricing::Local {
     std::vector<Tensor> tensors;
     std::vector<double> fixedWrite; // per local class: tensors read only outside
     std::vector<int32_t> workArc, sourceArc;
-    MaxFlow flow{2};
+    MaxFlow flow { 2 };
     double lastLambda = 0; // multiplier of the flow kept for a warm start (0: none)
     // The last bound and the duals it holds for: for new duals pi', every
     // block's value grows by at most the sum of (pi' - pi)^+ over the network.
@@ -43,9 +43,12 @@ struct CutPricing::Local {
     static constexpr int32_t source = 0, sink = 1;
 };
 
-CutPricing::CutPricing(const Graph &graph, const CostParams &params, const NodeClasses &classes,
-                       std::vector<int32_t> order)
-    : m_graph(graph), m_params(params), m_classes(classes), m_order(std::move(order))
+CutPricing::CutPricing(
+    const Graph &graph, const CostParams &params, const NodeClasses &classes, std::vector<int32_t> order)
+    : m_graph(graph)
+    , m_params(params)
+    , m_classes(classes)
+    , m_order(std::move(order))
 {
     const int32_t n = classes.count;
     m_position.assign(n, 0);
@@ -174,8 +177,8 @@ double CutPricing::cutCost(const Local &local, const std::vector<char> &inSet) c
 }
 
 double CutPricing::evaluate(Local &local, double lambda, const std::vector<double> &pi,
-                            const std::vector<signed char> &state, double threshold, std::vector<char> &cut,
-                            double &costOfCut, double &valueOfCut)
+    const std::vector<signed char> &state, double threshold, std::vector<char> &cut, double &costOfCut,
+    double &valueOfCut)
 {
     const int32_t size = static_cast<int32_t>(local.classes.size());
     MaxFlow &f = local.flow;
@@ -186,8 +189,7 @@ double CutPricing::evaluate(Local &local, double lambda, const std::vector<doubl
     for (int32_t i = 0; i < size; ++i) {
         const int32_t c = local.classes[i];
         f.setCapacity(local.sourceArc[i], state[i] > 0 ? kInfinity : pi[c]);
-        f.setCapacity(local.workArc[i],
-                      state[i] < 0 ? kInfinity : lambda * (m_classes.work[c] + local.fixedWrite[i]));
+        f.setCapacity(local.workArc[i], state[i] < 0 ? kInfinity : lambda * (m_classes.work[c] + local.fixedWrite[i]));
         reward += pi[c];
     }
     if (local.lastLambda > lambda)
@@ -212,8 +214,8 @@ double CutPricing::evaluate(Local &local, double lambda, const std::vector<doubl
     return lambda * threshold + reward - flow * (1 - kFlowDeflation);
 }
 
-const std::vector<int32_t> *CutPricing::window(int32_t anchorPosition, double threshold,
-                                               const std::function<bool()> &stop)
+const std::vector<int32_t> *CutPricing::window(
+    int32_t anchorPosition, double threshold, const std::function<bool()> &stop)
 {
     const int32_t n = m_classes.count;
     if (m_windowThreshold != threshold) {
@@ -235,7 +237,7 @@ const std::vector<int32_t> *CutPricing::window(int32_t anchorPosition, double th
     // A descendant y of such an x has hull(a, y) containing hull(a, x), so
     // when x fails every test below, so does y: `dead` skips them.
     auto hullOf = [&](int32_t x, std::vector<int32_t> &hull) {
-        hull.assign({a, x});
+        hull.assign({ a, x });
         double work = m_classes.work[a] + m_classes.work[x];
         if (reaches(a, x))
             for (int32_t w = 0; w < m_words && work <= limit; ++w) {
@@ -258,7 +260,7 @@ const std::vector<int32_t> *CutPricing::window(int32_t anchorPosition, double th
     };
     // Cheaper test first: the hull's work plus the tensors it reads from
     // classes before a, which no block anchored at a holds.
-    std::vector<int32_t> candidates{a}, hull;
+    std::vector<int32_t> candidates { a }, hull;
     for (int32_t i = anchorPosition + 1; i < n; ++i) {
         const int32_t x = m_order[i];
         if ((dead[x / 64] >> (x % 64)) & 1)
@@ -293,8 +295,8 @@ const std::vector<int32_t> *CutPricing::window(int32_t anchorPosition, double th
     return &out;
 }
 
-bool CutPricing::fillWindow(Local &local, int32_t a, double threshold, const std::function<bool()> &stop,
-                            std::vector<int32_t> &out)
+bool CutPricing::fillWindow(
+    Local &local, int32_t a, double threshold, const std::function<bool()> &stop, std::vector<int32_t> &out)
 {
     const double limit = threshold * (1 + kCostSlack);
     const std::vector<double> zero(m_classes.count, 0.0);
@@ -309,7 +311,7 @@ bool CutPricing::fillWindow(Local &local, int32_t a, double threshold, const std
         const int32_t x = local.classes[i];
         if ((dead[x / 64] >> (x % 64)) & 1)
             continue;
-        hull.assign({a, x});
+        hull.assign({ a, x });
         if (reaches(a, x))
             for (int32_t w = 0; w < m_words; ++w) {
                 uint64_t between = descOf(a)[w] & ancOf(x)[w];
@@ -335,8 +337,8 @@ bool CutPricing::fillWindow(Local &local, int32_t a, double threshold, const std
 }
 
 double CutPricing::relaxed(Local &local, const std::vector<double> &pi, const std::vector<signed char> &state,
-                           double threshold, double target, const std::function<bool()> &stop,
-                           std::vector<char> &branchSet, std::vector<char> &feasibleCut, Result &r)
+    double threshold, double target, const std::function<bool()> &stop, std::vector<char> &branchSet,
+    std::vector<char> &feasibleCut, Result &r)
 {
     // Lines pi(S) + lambda (T - f(S)): `left` from a cut with f > T (the
     // bound falls as lambda grows), `right` from one with f <= T.
@@ -352,7 +354,7 @@ double CutPricing::relaxed(Local &local, const std::vector<double> &pi, const st
         const double g = evaluate(local, lambda, pi, state, threshold, cut, cost, value);
         ++r.flows;
         best = std::min(best, g);
-        (cost > threshold ? left : right) = Line{lambda, value, cost, cut};
+        (cost > threshold ? left : right) = Line { lambda, value, cost, cut };
     };
     double lambda = std::max(target, 1e-12) / threshold;
     at(lambda);
@@ -379,7 +381,7 @@ double CutPricing::relaxed(Local &local, const std::vector<double> &pi, const st
     } else if (left.lambda >= 0) {
         branchSet = left.set;
     }
-    feasibleCut = right.lambda >= 0 ? right.set : std::vector<char>{};
+    feasibleCut = right.lambda >= 0 ? right.set : std::vector<char> {};
     return best;
 }
 
@@ -389,7 +391,7 @@ bool CutPricing::setIn(const Local &local, std::vector<signed char> &state, int3
     // must be in the window); no class out lies on such a path.
     const int32_t size = static_cast<int32_t>(local.classes.size());
     const int32_t cx = local.classes[x];
-    std::vector<int32_t> added{x};
+    std::vector<int32_t> added { x };
     for (int32_t i = 0; i < size; ++i) {
         if (state[i] <= 0)
             continue;
@@ -465,8 +467,7 @@ bool CutPricing::setOut(const Local &local, std::vector<signed char> &state, int
 }
 
 double CutPricing::search(Local &local, const std::vector<double> &pi, std::vector<signed char> &state,
-                          double threshold, double target, double useful, int nodeBudget,
-                          const std::function<bool()> &stop, Result &r)
+    double threshold, double target, double useful, int nodeBudget, const std::function<bool()> &stop, Result &r)
 {
     ++r.nodes;
     std::vector<char> branchSet, feasible;
@@ -522,10 +523,10 @@ double CutPricing::search(Local &local, const std::vector<double> &pi, std::vect
     // disagreement of largest dual (then first in order).
     int32_t x = violator;
     for (size_t i = 0; i < branchSet.size() && violator < 0; ++i)
-        if (branchSet[i] && state[i] == 0 &&
-            (x < 0 || pi[local.classes[i]] > pi[local.classes[x]] ||
-             (pi[local.classes[i]] == pi[local.classes[x]] &&
-              m_position[local.classes[i]] < m_position[local.classes[x]])))
+        if (branchSet[i] && state[i] == 0
+            && (x < 0 || pi[local.classes[i]] > pi[local.classes[x]]
+                || (pi[local.classes[i]] == pi[local.classes[x]]
+                    && m_position[local.classes[i]] < m_position[local.classes[x]])))
             x = static_cast<int32_t>(i);
     if (x < 0) {
         r.complete = false; // nothing to branch on: keep the relaxed bound
@@ -546,8 +547,7 @@ double CutPricing::search(Local &local, const std::vector<double> &pi, std::vect
 }
 
 CutPricing::Result CutPricing::anchorBound(int32_t anchorPosition, double threshold, const std::vector<double> &pi,
-                                           double target, double useful, int nodeBudget,
-                                           const std::function<bool()> &stop)
+    double target, double useful, int nodeBudget, const std::function<bool()> &stop)
 {
     Result r;
     const std::vector<int32_t> *w = window(anchorPosition, threshold, stop);
@@ -560,7 +560,7 @@ CutPricing::Result CutPricing::anchorBound(int32_t anchorPosition, double thresh
     std::unique_ptr<Local> built;
     Local *local = m_locals[anchorPosition].get();
     if (!local) {
-        std::vector<int32_t> classes{m_order[anchorPosition]};
+        std::vector<int32_t> classes { m_order[anchorPosition] };
         classes.insert(classes.end(), w->begin(), w->end());
         built = buildLocal(std::move(classes));
         local = built.get();

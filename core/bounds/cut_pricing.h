@@ -61,7 +61,7 @@ public:
     ~CutPricing();
 
     struct Result {
-        double bound = 0;     // >= pi(S) of every admissible block anchored here (-inf: none)
+        double bound = 0; // >= pi(S) of every admissible block anchored here (-inf: none)
         bool complete = true; // false: the node budget ran out (the bound still holds)
         int nodes = 0, flows = 0;
         // Admissible blocks met on the way (convex, f(S) <= T, memory fits)
@@ -74,8 +74,7 @@ public:
     // `target`, or once it meets a block worth more than `target`; `stop`
     // (checked per search node) cuts it short like the node budget.
     Result anchorBound(int32_t anchorPosition, double threshold, const std::vector<double> &pi, double target,
-                       double useful, int nodeBudget, const std::function<bool()> &stop = {});
-
+        double useful, int nodeBudget, const std::function<bool()> &stop = {});
 
     // Strict reachability between classes, as bitsets of (classes + 63) / 64 words.
     const uint64_t *descendants(int32_t c) const { return descOf(c); }
@@ -86,16 +85,16 @@ private:
     // Classes of the window of order[anchorPosition] at `threshold` (cached;
     // null when `stop` cut the computation short).
     const std::vector<int32_t> *window(int32_t anchorPosition, double threshold, const std::function<bool()> &stop);
-    bool fillWindow(Local &local, int32_t a, double threshold, const std::function<bool()> &stop,
-                    std::vector<int32_t> &out);
+    bool fillWindow(
+        Local &local, int32_t a, double threshold, const std::function<bool()> &stop, std::vector<int32_t> &out);
     double cutCost(const Local &local, const std::vector<char> &inSet) const;
     double evaluate(Local &local, double lambda, const std::vector<double> &pi, const std::vector<signed char> &state,
-                    double threshold, std::vector<char> &cut, double &costOfCut, double &valueOfCut);
-    double relaxed(Local &local, const std::vector<double> &pi, const std::vector<signed char> &state,
-                   double threshold, double target, const std::function<bool()> &stop, std::vector<char> &branchSet,
-                   std::vector<char> &feasibleCut, Result &r);
+        double threshold, std::vector<char> &cut, double &costOfCut, double &valueOfCut);
+    double relaxed(Local &local, const std::vector<double> &pi, const std::vector<signed char> &state, double threshold,
+        double target, const std::function<bool()> &stop, std::vector<char> &branchSet, std::vector<char> &feasibleCut,
+        Result &r);
     double search(Local &local, const std::vector<double> &pi, std::vector<signed char> &state, double threshold,
-                  double target, double useful, int nodeBudget, const std::function<bool()> &stop, Result &r);
+        double target, double useful, int nodeBudget, const std::function<bool()> &stop, Result &r);
     bool setIn(const Local &local, std::vector<signed char> &state, int32_t x) const;
     bool setOut(const Local &local, std::vector<signed char> &state, int32_t x) const;
     bool reaches(int32_t from, int32_t to) const { return (descOf(from)[to / 64] >> (to % 64)) & 1; }
@@ -111,8 +110,8 @@ private:
     const NodeClasses &m_classes;
     std::vector<int32_t> m_order, m_position;
     std::vector<std::vector<int32_t>> m_tensorsOf; // class -> nodes whose tensor it produces or reads
-    std::vector<int32_t> m_localOf;                // class -> local index in the bound network, else -1
-    std::vector<int64_t> m_readStamp;              // per node, window scratch
+    std::vector<int32_t> m_localOf; // class -> local index in the bound network, else -1
+    std::vector<int64_t> m_readStamp; // per node, window scratch
     int64_t m_stamp = 0;
     std::vector<uint64_t> m_dead; // window scratch: classes ruled out with an ancestor
     int32_t m_words = 0;

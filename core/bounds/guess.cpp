@@ -12,7 +12,7 @@ namespace {
 
 struct Position {
     mip::SolveOutcome outcome;
-    double lower = 0;    // proven bound of this position (graph units)
+    double lower = 0; // proven bound of this position (graph units)
     double found = std::numeric_limits<double>::infinity(); // a solution's T
     bool infeasible = false;
 };
@@ -94,8 +94,8 @@ BoundResult guessBound(const BoundContext &ctx)
         const Position p = solvePosition(share, b, -1, best, scale);
         if (p.infeasible) {
             r.infeasible = true;
-            r.reason = "no partition into " + std::to_string(ctx.k) + " stages satisfies the memory limit (stage " +
-                       std::to_string(b) + " relaxation is infeasible)";
+            r.reason = "no partition into " + std::to_string(ctx.k) + " stages satisfies the memory limit (stage "
+                + std::to_string(b) + " relaxation is infeasible)";
             return r;
         }
         best = std::max(best, p.lower);
@@ -120,7 +120,7 @@ BoundResult anchoredGuessBound(const BoundContext &ctx, const std::vector<int32_
         // Try first the positions where the anchor's topological place puts it.
         const int32_t pos = ctx.graph.topoPosition(nodeId(ctx.classes.members[a][0]));
         const int home = std::clamp(static_cast<int>(std::ceil((pos + 0.5) * k / n)), 1, k);
-        std::vector<int> order{home};
+        std::vector<int> order { home };
         for (int d = 1; d < k; ++d) {
             if (home + d <= k)
                 order.push_back(home + d);
@@ -150,8 +150,8 @@ BoundResult anchoredGuessBound(const BoundContext &ctx, const std::vector<int32_
         }
         if (!dropped && std::isinf(lowest)) {
             r.infeasible = true;
-            r.reason = "no partition into " + std::to_string(k) + " stages places node '" +
-                       ctx.graph.id(nodeId(ctx.classes.members[a][0])) + "' within the memory limit";
+            r.reason = "no partition into " + std::to_string(k) + " stages places node '"
+                + ctx.graph.id(nodeId(ctx.classes.members[a][0])) + "' within the memory limit";
             return r;
         }
         if (!dropped)

@@ -8,8 +8,8 @@
 // Referenced by the link options of pipecut_core (core/CMakeLists.txt) so that
 // this file, and with it the installation of "mip" below, is linked into every
 // program that partitions, also when it never asks for a bound.
-extern "C" const bool pipecut_mip_partitioner_installed =
-    (pipecut::installMipPartitioner(&pipecut::runMipPartitioner), true);
+extern "C" const bool pipecut_mip_partitioner_installed
+    = (pipecut::installMipPartitioner(&pipecut::runMipPartitioner), true);
 
 namespace pipecut::bounds {
 
@@ -17,7 +17,7 @@ BoundResult exactMipBound(const BoundContext &ctx)
 {
     BoundResult r;
     r.provenBy = "mip";
-    mip::ExactMipInput in{ctx.graph, ctx.params, ctx.k, ctx.classes};
+    mip::ExactMipInput in { ctx.graph, ctx.params, ctx.k, ctx.classes };
     in.combinatorial = combinatorialBound(ctx).lowerBound;
     in.known = ctx.known;
     in.incumbent = ctx.incumbent;
@@ -29,8 +29,7 @@ BoundResult exactMipBound(const BoundContext &ctx)
     mip::ExactMipOutcome out = mip::solveExactMip(in);
     if (out.infeasible) {
         r.infeasible = true;
-        r.reason =
-            "no partition into " + std::to_string(ctx.k) + " stages satisfies the memory limit (proven by CBC)";
+        r.reason = "no partition into " + std::to_string(ctx.k) + " stages satisfies the memory limit (proven by CBC)";
         return r;
     }
     r.lowerBound = out.lowerBound;
@@ -44,9 +43,8 @@ BoundResult exactMipBound(const BoundContext &ctx)
 
 namespace pipecut {
 
-Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &params,
-                                          const PartitionOptions &options, const StopToken &stop,
-                                          const ProgressFn &progress)
+Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &params, const PartitionOptions &options,
+    const StopToken &stop, const ProgressFn &progress)
 {
     BoundOptions b;
     b.k = options.k;
@@ -60,8 +58,8 @@ Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &
     if (!r)
         return r.failure();
     if (r->infeasible)
-        return makeError(ErrorKind::Infeasible,
-                         "no valid partition into " + std::to_string(options.k) + " stages: " + r->reason);
+        return makeError(
+            ErrorKind::Infeasible, "no valid partition into " + std::to_string(options.k) + " stages: " + r->reason);
     PartitionResult p;
     p.method = "mip";
     p.lowerBound = r->lowerBound;
@@ -74,8 +72,9 @@ Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &
         p.bottleneck = bottleneckOf(graph, params, options.start->stages(), options.k);
         p.notes.push_back("CBC found no better partition than the start within the time limit");
     } else {
-        return makeError(ErrorKind::Stopped, "mip found no partition within the time limit (" +
-                         formatNumber(r->seconds) + " s); try a longer --time-limit or another method");
+        return makeError(ErrorKind::Stopped,
+            "mip found no partition within the time limit (" + formatNumber(r->seconds)
+                + " s); try a longer --time-limit or another method");
     }
     p.optimal = p.lowerBound >= p.bottleneck * (1 - bounds::kOptimalityTolerance);
     return p;

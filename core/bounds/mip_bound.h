@@ -19,8 +19,7 @@ namespace pipecut {
 // The exact MIP as a partitioner: the best partition CBC finds within the time
 // limit (default 60 s), warm-started with options.start when given, and
 // whether it is proven optimal.
-Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &params,
-                                          const PartitionOptions &options, const StopToken &stop = {},
-                                          const ProgressFn &progress = {});
+Result<PartitionResult> runMipPartitioner(const Graph &graph, const CostParams &params, const PartitionOptions &options,
+    const StopToken &stop = {}, const ProgressFn &progress = {});
 
 } // namespace pipecut

@@ -7,18 +7,20 @@
 namespace pipecut::cli {
 
 Args::Args(std::string command, std::string synopsis, std::string description)
-    : m_command(std::move(command)), m_synopsis(std::move(synopsis)), m_description(std::move(description))
+    : m_command(std::move(command))
+    , m_synopsis(std::move(synopsis))
+    , m_description(std::move(description))
 {
 }
 
 void Args::option(std::string name, std::string valueName, std::string help)
 {
-    m_options.push_back({std::move(name), std::move(valueName), std::move(help), false});
+    m_options.push_back({ std::move(name), std::move(valueName), std::move(help), false });
 }
 
 void Args::flag(std::string name, std::string help)
 {
-    m_options.push_back({std::move(name), {}, std::move(help), true});
+    m_options.push_back({ std::move(name), {}, std::move(help), true });
 }
 
 void Args::positional(std::string name, std::string help, bool required)
@@ -34,9 +36,10 @@ Status Args::parse(const std::vector<std::string> &args)
         const std::string &a = args[i];
         if (a == "--help" || a == "-h") {
             m_help = true;
-            return Ok{};
+            return Ok {};
         }
-        if (a.size() > 1 && a[0] == '-' && !(a.size() > 1 && (std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.'))) {
+        if (a.size() > 1 && a[0] == '-'
+            && !(a.size() > 1 && (std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.'))) {
             std::string name = a;
             std::string value;
             bool hasValue = false;
@@ -50,7 +53,8 @@ Status Args::parse(const std::vector<std::string> &args)
                 if (o.name == name)
                     opt = &o;
             if (!opt)
-                return makeError(ErrorKind::Usage, "unknown option '" + name + "' for '" + m_command + "' (see --help)");
+                return makeError(
+                    ErrorKind::Usage, "unknown option '" + name + "' for '" + m_command + "' (see --help)");
             if (opt->isFlag) {
                 if (hasValue)
                     return makeError(ErrorKind::Usage, "option '" + name + "' takes no value");
@@ -68,10 +72,12 @@ Status Args::parse(const std::vector<std::string> &args)
         m_positionals.push_back(a);
     }
     if (m_positionals.size() < m_requiredPositionals)
-        return makeError(ErrorKind::Usage, "'" + m_command + "' needs " + m_positionalHelp[m_positionals.size()].first + " (see --help)");
+        return makeError(ErrorKind::Usage,
+            "'" + m_command + "' needs " + m_positionalHelp[m_positionals.size()].first + " (see --help)");
     if (m_positionals.size() > m_positionalHelp.size())
-        return makeError(ErrorKind::Usage, "unexpected argument '" + m_positionals[m_positionalHelp.size()] + "' for '" + m_command + "'");
-    return Ok{};
+        return makeError(ErrorKind::Usage,
+            "unexpected argument '" + m_positionals[m_positionalHelp.size()] + "' for '" + m_command + "'");
+    return Ok {};
 }
 
 std::string Args::help() const
@@ -113,7 +119,7 @@ std::string Args::get(const std::string &name, const std::string &fallback) cons
 std::vector<std::string> Args::getAll(const std::string &name) const
 {
     auto it = m_values.find(name);
-    return it == m_values.end() ? std::vector<std::string>{} : it->second;
+    return it == m_values.end() ? std::vector<std::string> {} : it->second;
 }
 
 std::optional<std::string> Args::positionalValue(size_t i) const
@@ -147,7 +153,8 @@ Result<long long> Args::getInt(const std::string &name, long long fallback) cons
     errno = 0;
     long long v = std::strtoll(s, &end, 10);
     if (end == s || *end != '\0' || errno == ERANGE)
-        return makeError(ErrorKind::Usage, "option '" + name + "' needs a whole number, not '" + it->second.back() + "'");
+        return makeError(
+            ErrorKind::Usage, "option '" + name + "' needs a whole number, not '" + it->second.back() + "'");
     return v;
 }
 

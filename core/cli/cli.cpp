@@ -19,14 +19,14 @@ struct Entry {
 const std::vector<Entry> &commands()
 {
     static const std::vector<Entry> table = {
-        {"info", "sizes, totals and width of a graph", cli::runInfo},
-        {"partition", "cut a graph into k pipeline stages", cli::runPartition},
-        {"bound", "a proven lower bound on the best bottleneck", cli::runBound},
-        {"evaluate", "stage costs of a partition, or what it violates", cli::runEvaluate},
-        {"export", "write a partition for a pipeline framework or viewer", cli::runExport},
-        {"convert", "write a graph as pipecut JSON or DOT", cli::runConvert},
-        {"generate", "synthetic model-shaped graphs for scale tests", cli::runGenerate},
-        {"report", "render a partition's report as PNG, SVG or PDF", nullptr}, // registered by the app
+        { "info", "sizes, totals and width of a graph", cli::runInfo },
+        { "partition", "cut a graph into k pipeline stages", cli::runPartition },
+        { "bound", "a proven lower bound on the best bottleneck", cli::runBound },
+        { "evaluate", "stage costs of a partition, or what it violates", cli::runEvaluate },
+        { "export", "write a partition for a pipeline framework or viewer", cli::runExport },
+        { "convert", "write a graph as pipecut JSON or DOT", cli::runConvert },
+        { "generate", "synthetic model-shaped graphs for scale tests", cli::runGenerate },
+        { "report", "render a partition's report as PNG, SVG or PDF", nullptr }, // registered by the app
     };
     return table;
 }
@@ -79,9 +79,11 @@ int runCli(const std::vector<std::string> &args, CliStreams s)
         const auto it = registeredCommands().find(cmd);
         if (it != registeredCommands().end() && it->second)
             return it->second(rest, s);
-        return cli::reportError(s, makeError(ErrorKind::Internal,
-                                             "'" + cmd + "' is not available in this build of pipecut-cli (it needs "
-                                                         "the Qt GUI libraries; configure with -DPIPECUT_BUILD_UI=ON)"));
+        return cli::reportError(s,
+            makeError(ErrorKind::Internal,
+                "'" + cmd
+                    + "' is not available in this build of pipecut-cli (it needs "
+                      "the Qt GUI libraries; configure with -DPIPECUT_BUILD_UI=ON)"));
     }
     return cli::reportError(s, cli::usageError("unknown command '" + cmd + "' (see pipecut-cli --help)"));
 }

@@ -13,7 +13,7 @@ namespace pipecut::cli {
 int runBound(const std::vector<std::string> &argv, CliStreams s)
 {
     Command c(s, "bound", "bound GRAPH -k K [options]",
-              "A proven lower bound on the best bottleneck of any partition of GRAPH into at most K stages.");
+        "A proven lower bound on the best bottleneck of any partition of GRAPH into at most K stages.");
     Args &args = c.args;
     addGraphAndStages(args);
     args.option("--method", "METHOD", joinChoices(boundMethods()) + " (default best)");
@@ -43,12 +43,12 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
         }
         if (Status st = o.validate(); !st)
             return st;
-        auto r = runBound(g, c.params(), o, StopToken{}, c.progress("bound", &Progress::bound));
+        auto r = runBound(g, c.params(), o, StopToken {}, c.progress("bound", &Progress::bound));
         if (!r)
             return r.failure().prefixed(c.graphPath() + ": ");
         if (r->infeasible)
-            return makeError(ErrorKind::Infeasible, c.graphPath() + ": no valid partition into " +
-                                                        std::to_string(o.k) + " stages: " + r->reason);
+            return makeError(ErrorKind::Infeasible,
+                c.graphPath() + ": no valid partition into " + std::to_string(o.k) + " stages: " + r->reason);
         double upper = 0;
         if (o.incumbent)
             upper = evaluate(g, c.params(), *o.incumbent).bottleneck;
@@ -70,17 +70,16 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
             }
             w.endObject();
             c.out() << w.str() << "\n";
-            return Ok{};
+            return Ok {};
         }
-        c.out() << "lower bound " << quantity::time(r->lowerBound, g.units().time) << " (k " << o.k
-                << ", proven by " << r->provenBy << ", " << formatNumber(r->seconds) << " s"
-                << (r->optimal ? ", optimal" : "") << ")\n";
+        c.out() << "lower bound " << quantity::time(r->lowerBound, g.units().time) << " (k " << o.k << ", proven by "
+                << r->provenBy << ", " << formatNumber(r->seconds) << " s" << (r->optimal ? ", optimal" : "") << ")\n";
         if (upper > 0) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.3f%%", 100 * sum.gap);
             c.out() << "best partition " << quantity::time(upper, g.units().time) << ", gap " << buf << "\n";
         }
-        return Ok{};
+        return Ok {};
     });
 }
 

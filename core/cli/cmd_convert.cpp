@@ -15,8 +15,8 @@ bool endsWith(const std::string &s, const std::string &suffix)
 int runConvert(const std::vector<std::string> &argv, CliStreams s)
 {
     Command c(s, "convert", "convert GRAPH -o OUT.(json|dot) [-p PARTITION.json] [options]",
-              "Write GRAPH as pipecut JSON or Graphviz DOT (with stage colours when a partition is given).\n"
-              "--bandwidth and --memory-limit are written into the output.");
+        "Write GRAPH as pipecut JSON or Graphviz DOT (with stage colours when a partition is given).\n"
+        "--bandwidth and --memory-limit are written into the output.");
     c.args.positional("GRAPH", "graph file (any supported format)");
     c.args.option("-o", "OUT", "output file: .json (pipecut JSON) or .dot/.gv (Graphviz)");
     c.args.option("-p", "PARTITION.json", "colour nodes by stage (DOT output)");

@@ -23,7 +23,7 @@ Error violationsError(const std::string &partitionPath, const std::vector<Violat
 int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
 {
     Command c(s, "evaluate", "evaluate GRAPH PARTITION.json [options]",
-              "Stage costs of a partition, or the constraints it violates (exit 3).");
+        "Stage costs of a partition, or the constraints it violates (exit 3).");
     c.args.positional("GRAPH", "graph file (any supported format)");
     c.args.positional("PARTITION", "partition JSON (docs/model.md §6) or a dnn-partitioning placement");
     addCommonOptions(c.args);
@@ -41,7 +41,7 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
         const Evaluation ev = evaluate(g, c.params(), *p);
         if (!c.json()) {
             c.out() << stageTableText(g, *p, ev);
-            return Ok{};
+            return Ok {};
         }
         const Summary sum = summarize(ev, p->k());
         JsonWriter w(true);
@@ -55,7 +55,7 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
         writeStages(w, g, *p, ev);
         w.endObject();
         c.out() << w.str() << "\n";
-        return Ok{};
+        return Ok {};
     });
 }
 

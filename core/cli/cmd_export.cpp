@@ -7,13 +7,13 @@ namespace pipecut::cli {
 int runExport(const std::vector<std::string> &argv, CliStreams s)
 {
     Command c(s, "export", "export GRAPH -p PARTITION.json --to FORMAT [-o OUT] [options]",
-              "Write a partition in the form a pipeline framework or viewer takes (docs/exports.md):\n"
-              "  pytorch           split points by node name for torch.distributed.pipelining (JSON)\n"
-              "  deepspeed         layer-index boundaries over the default topological order (JSON);\n"
-              "                    refused when the stages are not contiguous in that order\n"
-              "  dnn-partitioning  Microsoft dnn-partitioning placement JSON (stage cost as load)\n"
-              "  csv               the stage table as CSV (RFC 4180)\n"
-              "  model-explorer    per-node data for Google's Model Explorer (JSON)");
+        "Write a partition in the form a pipeline framework or viewer takes (docs/exports.md):\n"
+        "  pytorch           split points by node name for torch.distributed.pipelining (JSON)\n"
+        "  deepspeed         layer-index boundaries over the default topological order (JSON);\n"
+        "                    refused when the stages are not contiguous in that order\n"
+        "  dnn-partitioning  Microsoft dnn-partitioning placement JSON (stage cost as load)\n"
+        "  csv               the stage table as CSV (RFC 4180)\n"
+        "  model-explorer    per-node data for Google's Model Explorer (JSON)");
     c.args.positional("GRAPH", "graph file (any supported format)");
     c.args.option("-p", "PARTITION.json", "the partition (pipecut JSON or a dnn-partitioning placement)");
     c.args.option("--to", "FORMAT", "pytorch, deepspeed, dnn-partitioning, csv or model-explorer");
@@ -28,8 +28,8 @@ int runExport(const std::vector<std::string> &argv, CliStreams s)
             return usageError("export needs --to pytorch|deepspeed|dnn-partitioning|csv|model-explorer");
         const auto format = parseExportFormat(args.get("--to"));
         if (!format)
-            return usageError("unknown export format '" + args.get("--to") +
-                              "' (pytorch, deepspeed, dnn-partitioning, csv or model-explorer)");
+            return usageError("unknown export format '" + args.get("--to")
+                + "' (pytorch, deepspeed, dnn-partitioning, csv or model-explorer)");
         ExportOptions options;
         if (args.has("--metric")) {
             const auto metric = parseOverlayMetric(args.get("--metric"));
@@ -52,11 +52,10 @@ int runExport(const std::vector<std::string> &argv, CliStreams s)
         if (!text)
             return text.failure().prefixed(partitionPath + ": ");
         if (*format == ExportFormat::DnnPartitioning)
-            c.err() << "note: the placement numbers nodes by " << placementNumberingName(placementNumbering(g))
-                    << "\n";
+            c.err() << "note: the placement numbers nodes by " << placementNumberingName(placementNumbering(g)) << "\n";
         if (!args.has("-o")) {
             c.out() << *text;
-            return Ok{};
+            return Ok {};
         }
         return writeFileAtomically(args.get("-o"), *text);
     });

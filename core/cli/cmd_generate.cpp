@@ -7,7 +7,7 @@ namespace pipecut::cli {
 int runGenerate(const std::vector<std::string> &argv, CliStreams s)
 {
     Command c(s, "generate", "generate --family FAMILY --nodes N [--seed S] -o OUT.json",
-              "Synthetic model-shaped graphs with realistic costs, for scale tests.");
+        "Synthetic model-shaped graphs with realistic costs, for scale tests.");
     c.args.option("--family", "FAMILY", joinChoices(generatorFamilies()) + " (default transformer)");
     c.args.option("--nodes", "N", "approximate node count, 10 .. 1000000 (default 1000)");
     c.args.option("--seed", "S", "random seed (default 1)");

@@ -40,14 +40,20 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
             else
                 w.null();
             w.key("suggested_k").value(static_cast<long long>(g.suggestedK()));
-            w.key("units").beginObject().key("time").value(g.units().time).key("size").value(g.units().size).endObject();
+            w.key("units")
+                .beginObject()
+                .key("time")
+                .value(g.units().time)
+                .key("size")
+                .value(g.units().size)
+                .endObject();
             w.key("notes").beginArray();
             for (const std::string &n : g.notes())
                 w.value(n);
             w.endArray();
             w.endObject();
             c.out() << w.str() << "\n";
-            return Ok{};
+            return Ok {};
         }
         const Units &u = g.units();
         c.out() << "name         " << g.name() << "\nformat       " << g.format() << "\nnodes        "
@@ -64,7 +70,7 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
             c.out() << "suggested k  " << g.suggestedK() << "\n";
         for (const std::string &n : g.notes())
             c.out() << "note: " << n << "\n";
-        return Ok{};
+        return Ok {};
     });
 }
 

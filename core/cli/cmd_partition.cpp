@@ -9,7 +9,7 @@ namespace pipecut::cli {
 int runPartition(const std::vector<std::string> &argv, CliStreams s)
 {
     Command c(s, "partition", "partition GRAPH -k K [options]",
-              "Cut GRAPH into at most K pipeline stages minimising the bottleneck stage cost.");
+        "Cut GRAPH into at most K pipeline stages minimising the bottleneck stage cost.");
     Args &args = c.args;
     addGraphAndStages(args);
     args.option("--method", "METHOD", joinChoices(partitionMethods()) + " (default auto)");
@@ -27,7 +27,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         PartitionOptions o;
         if (Status st = c.readPartitionOptions(o); !st)
             return st;
-        auto r = runPartitioner(g, c.params(), o, StopToken{}, c.progress("best", &Progress::incumbent));
+        auto r = runPartitioner(g, c.params(), o, StopToken {}, c.progress("best", &Progress::incumbent));
         if (!r)
             return r.failure().prefixed(c.graphPath() + ": ");
         const Evaluation ev = evaluate(g, c.params(), r->partition);
@@ -40,7 +40,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
             for (const std::string &n : r->notes)
                 c.out() << "note: " << n << "\n";
             c.out() << stageTableText(g, r->partition, ev);
-            return Ok{};
+            return Ok {};
         }
         const Summary sum = summarize(ev, o.k, r->lowerBound);
         JsonWriter w(true);
@@ -61,7 +61,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         writeStages(w, g, r->partition, ev);
         w.endObject();
         c.out() << w.str() << "\n";
-        return Ok{};
+        return Ok {};
     });
 }
 

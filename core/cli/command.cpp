@@ -22,16 +22,17 @@ struct ExitRow {
     const char *meaning;
 };
 constexpr ExitRow kExitTable[] = {
-    {ErrorKind::Stopped, kExitFailure, "stopped by the time limit before there was a result"},
-    {ErrorKind::Internal, kExitFailure, "any other failure: an output that cannot be written, a command not in this build"},
-    {ErrorKind::Usage, kExitUsage, "bad usage: an unknown command or option, a malformed or invalid value"},
-    {ErrorKind::BadInput, kExitBadInput,
-     "bad input: an unreadable, malformed or cyclic graph, invalid costs, a partition that does not match the graph "
-     "or breaks a rule"},
-    {ErrorKind::Infeasible, kExitBadInput, "no valid partition exists (memory limit, groups)"},
-    {ErrorKind::LimitExceeded, kExitBadInput,
-     "over a resource limit: a graph file over --max-nodes, --max-edges or --max-file-size, a method asked for "
-     "whose model is over --max-ideals, --max-mip-columns or --memory-budget"},
+    { ErrorKind::Stopped, kExitFailure, "stopped by the time limit before there was a result" },
+    { ErrorKind::Internal, kExitFailure,
+        "any other failure: an output that cannot be written, a command not in this build" },
+    { ErrorKind::Usage, kExitUsage, "bad usage: an unknown command or option, a malformed or invalid value" },
+    { ErrorKind::BadInput, kExitBadInput,
+        "bad input: an unreadable, malformed or cyclic graph, invalid costs, a partition that does not match the graph "
+        "or breaks a rule" },
+    { ErrorKind::Infeasible, kExitBadInput, "no valid partition exists (memory limit, groups)" },
+    { ErrorKind::LimitExceeded, kExitBadInput,
+        "over a resource limit: a graph file over --max-nodes, --max-edges or --max-file-size, a method asked for "
+        "whose model is over --max-ideals, --max-mip-columns or --memory-budget" },
 };
 
 // The option that raises an input limit, which the reader's message cannot
@@ -39,10 +40,14 @@ constexpr ExitRow kExitTable[] = {
 const char *limitOption(ResourceLimit limit)
 {
     switch (limit) {
-    case ResourceLimit::Nodes: return "--max-nodes";
-    case ResourceLimit::Edges: return "--max-edges";
-    case ResourceLimit::FileSize: return "--max-file-size";
-    default: return nullptr;
+    case ResourceLimit::Nodes:
+        return "--max-nodes";
+    case ResourceLimit::Edges:
+        return "--max-edges";
+    case ResourceLimit::FileSize:
+        return "--max-file-size";
+    default:
+        return nullptr;
     }
 }
 
@@ -66,8 +71,8 @@ Result<int64_t> positiveSize(const Args &args, const std::string &name, int64_t 
     errno = 0;
     const long long value = digits == 0 || digits > 18 ? 0 : std::strtoll(text.substr(0, digits).c_str(), nullptr, 10);
     if (shift < 0 || value <= 0 || errno != 0 || (shift > 0 && value > (std::numeric_limits<int64_t>::max() >> shift)))
-        return usageError(name + " needs a positive whole number" +
-                          (suffixes ? std::string(" (K, M, G, T allowed)") : "") + ", not '" + text + "'");
+        return usageError(name + " needs a positive whole number"
+            + (suffixes ? std::string(" (K, M, G, T allowed)") : "") + ", not '" + text + "'");
     return int64_t(value) << shift;
 }
 
@@ -83,7 +88,7 @@ Status readLoadOptions(const Args &args, LoadOptions &options)
     auto nodes = positiveSize(args, "--max-nodes", options.maxNodes, false);
     auto edges = positiveSize(args, "--max-edges", options.maxEdges, false);
     auto bytes = positiveSize(args, "--max-file-size", options.maxFileBytes, true);
-    for (const auto *r : {&nodes, &edges, &bytes})
+    for (const auto *r : { &nodes, &edges, &bytes })
         if (!*r)
             return r->failure();
     options.maxNodes = *nodes;
@@ -98,7 +103,7 @@ Status readLoadOptions(const Args &args, LoadOptions &options)
             return usageError("--dim needs NAME=VALUE with a positive whole VALUE, not '" + d + "'");
         options.dims[d.substr(0, eq)] = v;
     }
-    return Ok{};
+    return Ok {};
 }
 
 } // namespace
@@ -114,7 +119,7 @@ int exitStatus(ErrorKind kind)
 std::string exitStatusHelp()
 {
     std::string text = "exit status:\n  0  success (also after --help)\n";
-    for (const int status : {kExitFailure, kExitUsage, kExitBadInput})
+    for (const int status : { kExitFailure, kExitUsage, kExitBadInput })
         for (const ExitRow &row : kExitTable)
             if (row.status == status)
                 text += "  " + std::to_string(status) + "  " + row.meaning + "\n";
@@ -131,7 +136,8 @@ int reportError(CliStreams s, const Error &error, const Args *args)
 }
 
 Command::Command(CliStreams streams, std::string name, std::string synopsis, std::string description)
-    : args(std::move(name), std::move(synopsis), std::move(description)), m_streams(streams)
+    : args(std::move(name), std::move(synopsis), std::move(description))
+    , m_streams(streams)
 {
 }
 
@@ -188,7 +194,7 @@ Status Command::readStages(long long fallback)
     if (*k < 1 || *k > 100000)
         return usageError("-k must be between 1 and 100000, not " + std::to_string(*k));
     m_k = static_cast<int>(*k);
-    return Ok{};
+    return Ok {};
 }
 
 Status Command::readLimits()
@@ -196,11 +202,11 @@ Status Command::readLimits()
     auto cap = positiveSize(args, "--max-ideals", 0, false);
     auto budget = positiveSize(args, "--memory-budget", 0, true);
     auto columns = positiveSize(args, "--max-mip-columns", 0, false);
-    for (const auto *r : {&cap, &budget, &columns})
+    for (const auto *r : { &cap, &budget, &columns })
         if (!*r)
             return r->failure();
-    m_limits = SolverLimits{*cap, *budget, *columns};
-    return Ok{};
+    m_limits = SolverLimits { *cap, *budget, *columns };
+    return Ok {};
 }
 
 Status Command::readPartitionOptions(PartitionOptions &o)

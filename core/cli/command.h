@@ -80,7 +80,7 @@ public:
         o.idealCap = m_limits.idealCap;
         o.memoryBudget = m_limits.memoryBudget;
         o.maxMipColumns = m_limits.maxMipColumns;
-        return Ok{};
+        return Ok {};
     }
     // The partitioner's options from the command's declared options: the
     // above, --method (default auto), --seed, --threads, --budget and --start.

@@ -52,9 +52,9 @@ std::string joinChoices(const std::vector<std::string> &names)
 Status checkStages(const std::string &name, const Partition &partition, int k)
 {
     if (partition.k() != k)
-        return makeError(name + ": the partition has " + std::to_string(partition.k()) + " stages but -k is " +
-                         std::to_string(k));
-    return Ok{};
+        return makeError(
+            name + ": the partition has " + std::to_string(partition.k()) + " stages but -k is " + std::to_string(k));
+    return Ok {};
 }
 
 Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, int k)
@@ -91,18 +91,18 @@ std::string stageTableText(const Graph &graph, const Partition &partition, const
     char line[512];
     const std::string cost = "cost (" + u.time + ")", work = "work (" + u.time + ")";
     std::snprintf(line, sizeof line, "%6s %8s %16s %16s %14s %14s %14s\n", "stage", "nodes", cost.c_str(), work.c_str(),
-                  "comm in", "comm out", "param");
+        "comm in", "comm out", "param");
     t += line;
     for (int b = 0; b < partition.k(); ++b) {
         const StageCost &c = ev.stages[b];
-        std::snprintf(line, sizeof line, "%5d%c %8s %16s %16s %14s %14s %14s\n", b + 1, b == ev.bottleneckStage ? '*' : ' ',
-                      quantity::count(c.nodes).c_str(), quantity::number(c.cost).c_str(),
-                      quantity::number(c.work).c_str(), quantity::size(c.commIn, u.size).c_str(),
-                      quantity::size(c.commOut, u.size).c_str(), quantity::size(c.param, u.size).c_str());
+        std::snprintf(line, sizeof line, "%5d%c %8s %16s %16s %14s %14s %14s\n", b + 1,
+            b == ev.bottleneckStage ? '*' : ' ', quantity::count(c.nodes).c_str(), quantity::number(c.cost).c_str(),
+            quantity::number(c.work).c_str(), quantity::size(c.commIn, u.size).c_str(),
+            quantity::size(c.commOut, u.size).c_str(), quantity::size(c.param, u.size).c_str());
         t += line;
     }
-    t += "bottleneck " + quantity::time(ev.bottleneck, u.time) + " (stage " + std::to_string(ev.bottleneckStage + 1) +
-         ", marked *), throughput " + quantity::rate(ev.bottleneck > 0 ? 1 / ev.bottleneck : 0, u.time) + "\n";
+    t += "bottleneck " + quantity::time(ev.bottleneck, u.time) + " (stage " + std::to_string(ev.bottleneckStage + 1)
+        + ", marked *), throughput " + quantity::rate(ev.bottleneck > 0 ? 1 / ev.bottleneck : 0, u.time) + "\n";
     return t;
 }
 

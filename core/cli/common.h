@@ -31,8 +31,8 @@ std::string joinChoices(const std::vector<std::string> &names);
 // argument order; Ok when all are fine.
 template <class... Values> Status firstError(const Values &...values)
 {
-    Status st = Ok{};
-    ((st = !st ? st : (values ? Status(Ok{}) : Status(values.failure()))), ...);
+    Status st = Ok {};
+    ((st = !st ? st : (values ? Status(Ok {}) : Status(values.failure()))), ...);
     return st;
 }
 

@@ -16,7 +16,7 @@ struct CostParams {
     double bandwidth = 1.0;
     std::optional<double> memoryLimit;
     bool overflow = false;
-    double fastMemory = 0.0;    // F
+    double fastMemory = 0.0; // F
     double slowBandwidth = 1.0; // B_s
 
     static CostParams fromGraph(const Graph &graph);

@@ -88,18 +88,19 @@ double bottleneckOf(const Graph &graph, const CostParams &params, std::span<cons
     return t;
 }
 
-std::vector<Violation> checkFeasibility(const Graph &g, const CostParams &params,
-                                        const Partition &p, size_t maxReported)
+std::vector<Violation> checkFeasibility(
+    const Graph &g, const CostParams &params, const Partition &p, size_t maxReported)
 {
     std::vector<Violation> out;
     auto full = [&] { return maxReported && out.size() >= maxReported; };
     auto add = [&](Violation::Kind kind, std::string msg) {
         if (!full())
-            out.push_back({kind, std::move(msg)});
+            out.push_back({ kind, std::move(msg) });
     };
     if (p.nodeCount() != g.nodeCount()) {
-        add(Violation::Kind::SizeMismatch, "the partition has " + std::to_string(p.nodeCount()) +
-                                               " nodes but the graph has " + std::to_string(g.nodeCount()));
+        add(Violation::Kind::SizeMismatch,
+            "the partition has " + std::to_string(p.nodeCount()) + " nodes but the graph has "
+                + std::to_string(g.nodeCount()));
         return out;
     }
     const int k = p.k();
@@ -112,8 +113,9 @@ std::vector<Violation> checkFeasibility(const Graph &g, const CostParams &params
         const int32_t s = p.stages()[v];
         if (s < 0 || s >= k) {
             rangeOk = false;
-            add(Violation::Kind::StageOutOfRange, "node '" + g.id(nodeId(v)) + "' is in stage " +
-                                                      std::to_string(s + 1) + ", outside 1.." + std::to_string(k));
+            add(Violation::Kind::StageOutOfRange,
+                "node '" + g.id(nodeId(v)) + "' is in stage " + std::to_string(s + 1) + ", outside 1.."
+                    + std::to_string(k));
         }
     }
     if (!rangeOk)
@@ -121,18 +123,19 @@ std::vector<Violation> checkFeasibility(const Graph &g, const CostParams &params
     for (auto [u, v] : g.edges()) {
         const int32_t a = p.stages()[index(u)], b = p.stages()[index(v)];
         if (a > b)
-            add(Violation::Kind::BackwardEdge, "edge '" + g.id(u) + "' -> '" + g.id(v) + "' runs backwards, from stage " +
-                                                   std::to_string(a + 1) + " to stage " + std::to_string(b + 1));
+            add(Violation::Kind::BackwardEdge,
+                "edge '" + g.id(u) + "' -> '" + g.id(v) + "' runs backwards, from stage " + std::to_string(a + 1)
+                    + " to stage " + std::to_string(b + 1));
     }
     for (int32_t gi = 0; gi < g.groupCount(); ++gi) {
         auto members = g.groupMembers(groupId(gi));
         const int32_t s0 = p.stages()[index(members[0])];
         for (NodeId m : members)
             if (p.stages()[index(m)] != s0) {
-                add(Violation::Kind::SplitGroup, "group '" + g.groupName(groupId(gi)) + "' is split: '" +
-                                                     g.id(members[0]) + "' is in stage " + std::to_string(s0 + 1) +
-                                                     " and '" + g.id(m) + "' in stage " +
-                                                     std::to_string(p.stages()[index(m)] + 1));
+                add(Violation::Kind::SplitGroup,
+                    "group '" + g.groupName(groupId(gi)) + "' is split: '" + g.id(members[0]) + "' is in stage "
+                        + std::to_string(s0 + 1) + " and '" + g.id(m) + "' in stage "
+                        + std::to_string(p.stages()[index(m)] + 1));
                 break;
             }
     }
@@ -142,9 +145,9 @@ std::vector<Violation> checkFeasibility(const Graph &g, const CostParams &params
             param[p.stages()[v]] += g.params()[v];
         for (int b = 0; b < k; ++b)
             if (!params.fitsMemory(param[b]))
-                add(Violation::Kind::OverMemory, "stage " + std::to_string(b + 1) + " holds " + formatNumber(param[b]) +
-                                                     " of parameters, over the memory limit " +
-                                                     formatNumber(*params.memoryLimit));
+                add(Violation::Kind::OverMemory,
+                    "stage " + std::to_string(b + 1) + " holds " + formatNumber(param[b])
+                        + " of parameters, over the memory limit " + formatNumber(*params.memoryLimit));
     }
     return out;
 }
@@ -153,7 +156,7 @@ Status validatePartition(const Graph &graph, const CostParams &params, const Par
 {
     auto v = checkFeasibility(graph, params, partition, 5);
     if (v.empty())
-        return Ok{};
+        return Ok {};
     std::string msg = v.front().message;
     for (size_t i = 1; i < v.size(); ++i)
         msg += "; " + v[i].message;

@@ -20,10 +20,10 @@ namespace pipecut {
 
 struct StageCost {
     double work = 0.0;
-    double commIn = 0.0;  // bytes (or time units when B = 1) read from other stages
+    double commIn = 0.0; // bytes (or time units when B = 1) read from other stages
     double commOut = 0.0; // bytes written for other stages
     double param = 0.0;
-    double cost = 0.0;    // f(S)
+    double cost = 0.0; // f(S)
     int32_t nodes = 0;
 };
 
@@ -49,8 +49,8 @@ struct Violation {
 };
 
 // Every violation, up to maxReported (0 = all). O(n + m).
-std::vector<Violation> checkFeasibility(const Graph &graph, const CostParams &params,
-                                        const Partition &partition, size_t maxReported = 20);
+std::vector<Violation> checkFeasibility(
+    const Graph &graph, const CostParams &params, const Partition &partition, size_t maxReported = 20);
 // The first violations joined into one message, or Ok.
 Status validatePartition(const Graph &graph, const CostParams &params, const Partition &partition);
 

@@ -6,7 +6,9 @@
 namespace pipecut {
 
 IncrementalEvaluator::IncrementalEvaluator(const Graph &graph, const CostParams &params, Partition partition)
-    : m_graph(&graph), m_params(params), m_partition(std::move(partition))
+    : m_graph(&graph)
+    , m_params(params)
+    , m_partition(std::move(partition))
 {
     assert(m_partition.nodeCount() == graph.nodeCount());
     m_slots.resize(graph.successorArray().size());
@@ -46,7 +48,7 @@ void IncrementalEvaluator::addSuccessorStage(int32_t u, int32_t stage, int32_t d
         }
     }
     assert(delta > 0);
-    slots[used++] = Slot{stage, delta};
+    slots[used++] = Slot { stage, delta };
 }
 
 // Adds (sign = +1) or removes (sign = -1) the communication of u's tensor:

@@ -60,9 +60,9 @@ private:
     CostParams m_params;
     Partition m_partition;
     std::vector<StageCost> m_stages;
-    std::vector<Slot> m_slots;     // parallel to graph.successorArray()
-    std::vector<int32_t> m_used;   // slots in use per node
-    std::vector<int32_t> m_stamp;  // per node, to touch each tensor once per move
+    std::vector<Slot> m_slots; // parallel to graph.successorArray()
+    std::vector<int32_t> m_used; // slots in use per node
+    std::vector<int32_t> m_stamp; // per node, to touch each tensor once per move
     int32_t m_stampValue = 0;
     std::vector<int32_t> m_touched;
     int64_t m_movesSinceResum = 0;

@@ -15,9 +15,16 @@ class Partition {
 public:
     Partition() = default;
     Partition(int32_t nodeCount, int k, StageId initial = stageId(0))
-        : m_k(k), m_stage(static_cast<size_t>(nodeCount), index(initial)) {}
+        : m_k(k)
+        , m_stage(static_cast<size_t>(nodeCount), index(initial))
+    {
+    }
     // From a raw stage vector (values are not checked here; see checkFeasibility).
-    Partition(std::vector<int32_t> stages, int k) : m_k(k), m_stage(std::move(stages)) {}
+    Partition(std::vector<int32_t> stages, int k)
+        : m_k(k)
+        , m_stage(std::move(stages))
+    {
+    }
 
     int k() const { return m_k; }
     int32_t nodeCount() const { return static_cast<int32_t>(m_stage.size()); }

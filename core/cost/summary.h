@@ -11,11 +11,11 @@
 namespace pipecut {
 
 struct Summary {
-    double bottleneck = 0.0;  // T
-    double lowerBound = 0.0;  // LB; 0 when there is none
-    double gap = 0.0;         // max(0, (T - LB) / T); 0 when T <= 0 (a bound a hair above T is no gap)
-    double throughput = 0.0;  // 1 / T; 0 when T <= 0
-    double latency = 0.0;     // k * T: one micro-batch through every stage at the bottleneck's pace
+    double bottleneck = 0.0; // T
+    double lowerBound = 0.0; // LB; 0 when there is none
+    double gap = 0.0; // max(0, (T - LB) / T); 0 when T <= 0 (a bound a hair above T is no gap)
+    double throughput = 0.0; // 1 / T; 0 when T <= 0
+    double latency = 0.0; // k * T: one micro-batch through every stage at the bottleneck's pace
     double fillLatency = 0.0; // the sum of the stage costs: one micro-batch through an empty pipeline
 };
 

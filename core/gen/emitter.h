@@ -13,9 +13,9 @@
 // construction in counting mode to choose a repeat count that fits the target
 // size, then once for real.
 
-#include "core/util/rng.h"
 #include "core/graph/graph.h"
 #include "core/util/result.h"
+#include "core/util/rng.h"
 
 #include <cstdint>
 #include <initializer_list>

@@ -22,8 +22,9 @@ Result<Graph> generateGraph(const GeneratorOptions &options)
         return makeError(ErrorKind::Usage, "generate: unknown family '" + options.family + "' (known: " + known + ")");
     }
     if (options.nodes < kMinGeneratedNodes || options.nodes > kMaxGeneratedNodes)
-        return makeError(ErrorKind::Usage, "generate: --nodes must be between " + std::to_string(kMinGeneratedNodes) + " and "
-            + std::to_string(kMaxGeneratedNodes) + ", not " + std::to_string(options.nodes));
+        return makeError(ErrorKind::Usage,
+            "generate: --nodes must be between " + std::to_string(kMinGeneratedNodes) + " and "
+                + std::to_string(kMaxGeneratedNodes) + ", not " + std::to_string(options.nodes));
     // The seed is mixed with the family so that one seed gives unrelated
     // streams to different families.
     uint64_t mix = options.seed;

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <unordered_map>
 #include <cstdio>
 #include <queue>
+#include <unordered_map>
 
 namespace pipecut {
 
@@ -56,9 +56,9 @@ std::string formatNumber(double value)
 
 void GraphBuilder::reserve(size_t nodes, size_t edges)
 {
-    for (auto *column : {&m_ids, &m_ops, &m_scopes, &m_groups})
+    for (auto *column : { &m_ids, &m_ops, &m_scopes, &m_groups })
         reserveHuge(*column, nodes);
-    for (auto *column : {&m_work, &m_out, &m_param})
+    for (auto *column : { &m_work, &m_out, &m_param })
         reserveHuge(*column, nodes);
     reserveHuge(m_lines, nodes);
     reserveHuge(m_indexEdges, edges);
@@ -85,12 +85,12 @@ int32_t GraphBuilder::addNode(NodeSpec spec)
 
 void GraphBuilder::addEdge(std::string from, std::string to, int32_t line)
 {
-    m_namedEdges.push_back(NamedEdge{std::move(from), std::move(to), line});
+    m_namedEdges.push_back(NamedEdge { std::move(from), std::move(to), line });
 }
 
 void GraphBuilder::addEdge(int32_t from, int32_t to, int32_t line)
 {
-    m_indexEdges.push_back(IndexEdge{from, to, line});
+    m_indexEdges.push_back(IndexEdge { from, to, line });
 }
 
 int32_t GraphBuilder::findNode(std::string_view id)
@@ -250,7 +250,8 @@ Result<Graph> GraphBuilder::build()
     if (!std::isfinite(m_bandwidth) || m_bandwidth <= 0)
         return makeError(ctx + ": bandwidth must be a positive finite number, not " + formatNumber(m_bandwidth));
     if (m_memoryLimit && (!std::isfinite(*m_memoryLimit) || *m_memoryLimit < 0))
-        return makeError(ctx + ": memory_limit must be a non-negative finite number, not " + formatNumber(*m_memoryLimit));
+        return makeError(
+            ctx + ": memory_limit must be a non-negative finite number, not " + formatNumber(*m_memoryLimit));
 
     const int32_t n = static_cast<int32_t>(nodes);
     const auto bad = [](double x) { return !std::isfinite(x) || x < 0; };
@@ -263,8 +264,8 @@ Result<Graph> GraphBuilder::build()
         const char *field = bad(m_work[i]) ? "work" : bad(m_out[i]) ? "out" : bad(m_param[i]) ? "param" : nullptr;
         if (field) {
             const double value = field[0] == 'w' ? m_work[i] : field[0] == 'o' ? m_out[i] : m_param[i];
-            return makeError(where(m_lines[i]) + ": node '" + m_ids[i] + "' has invalid " + field + " " +
-                             formatNumber(value) + " (costs must be finite and >= 0)");
+            return makeError(where(m_lines[i]) + ": node '" + m_ids[i] + "' has invalid " + field + " "
+                + formatNumber(value) + " (costs must be finite and >= 0)");
         }
     }
 
@@ -273,17 +274,17 @@ Result<Graph> GraphBuilder::build()
         m_indexed = nodes;
     }
     if (const auto duplicate = m_duplicate)
-        return makeError(where(m_lines[duplicate->second]) + ": duplicate node id '" + m_ids[duplicate->second] +
-                         "' (nodes #" + std::to_string(duplicate->first + 1) + " and #" +
-                         std::to_string(duplicate->second + 1) + ")");
+        return makeError(where(m_lines[duplicate->second]) + ": duplicate node id '" + m_ids[duplicate->second]
+            + "' (nodes #" + std::to_string(duplicate->first + 1) + " and #" + std::to_string(duplicate->second + 1)
+            + ")");
     Graph g;
     g.m_index = std::move(m_index);
     if (m_numbered) {
         g.m_numberIndex.reserve(nodes);
         for (int32_t i = 0; i < n; ++i)
             if (m_numbers[i] >= 0 && !g.m_numberIndex.emplace(m_numbers[i], i).second)
-                return makeError(where(m_lines[i]) + ": node '" + m_ids[i] + "' repeats node number " +
-                                 std::to_string(m_numbers[i]));
+                return makeError(where(m_lines[i]) + ": node '" + m_ids[i] + "' repeats node number "
+                    + std::to_string(m_numbers[i]));
     }
 
     buildGroups(g);
@@ -300,7 +301,8 @@ Result<Graph> GraphBuilder::build()
     for (const NamedEdge &e : m_namedEdges) {
         const int32_t a = g.m_index.find(e.from, m_ids);
         if (a < 0)
-            return makeError(where(e.line) + ": edge " + e.from + " -> " + e.to + " names unknown node '" + e.from + "'");
+            return makeError(
+                where(e.line) + ": edge " + e.from + " -> " + e.to + " names unknown node '" + e.from + "'");
         const int32_t b = g.m_index.find(e.to, m_ids);
         if (b < 0)
             return makeError(where(e.line) + ": edge " + e.from + " -> " + e.to + " names unknown node '" + e.to + "'");
@@ -326,11 +328,11 @@ Result<Graph> GraphBuilder::build()
         return makeError(ctx + ": too many edges (" + std::to_string(edges.size()) + ")");
     sumCosts(g);
     // Each cost is finite, but 1e308 + 1e308 is not: stage costs would be infinite.
-    for (const auto &[total, name] : {std::pair{g.m_totalWork, "work"}, std::pair{g.m_totalOut, "out"},
-                                      std::pair{g.m_totalParam, "param"}})
+    for (const auto &[total, name] : { std::pair { g.m_totalWork, "work" }, std::pair { g.m_totalOut, "out" },
+             std::pair { g.m_totalParam, "param" } })
         if (!std::isfinite(total))
-            return makeError(ctx + ": the nodes' " + name +
-                             " values add up to more than the largest double (1.8e308); scale the costs down");
+            return makeError(ctx + ": the nodes' " + name
+                + " values add up to more than the largest double (1.8e308); scale the costs down");
 
     buildAdjacency(g, edges);
 

@@ -126,7 +126,11 @@ public:
     void setSuggestedK(int k) { m_suggestedK = k; }
     void addNote(std::string note) { m_notes.push_back(std::move(note)); }
     void setUnits(Units units) { m_units = std::move(units); }
-    void setSource(std::string path, std::string format) { m_sourcePath = std::move(path); m_format = std::move(format); }
+    void setSource(std::string path, std::string format)
+    {
+        m_sourcePath = std::move(path);
+        m_format = std::move(format);
+    }
 
 private:
     friend class GraphBuilder;
@@ -164,7 +168,10 @@ private:
 // Every error names the context (usually the file) and the place.
 class GraphBuilder {
 public:
-    explicit GraphBuilder(std::string context = {}) : m_context(std::move(context)) {}
+    explicit GraphBuilder(std::string context = {})
+        : m_context(std::move(context))
+    {
+    }
 
     void reserve(size_t nodes, size_t edges);
     // Returns the index the node will have.

@@ -12,7 +12,7 @@ uint64_t IdIndex::hash(std::string_view id)
 {
     // std::hash is a good 64-bit string hash; spread it once more so that the
     // low bits (the slot) and the high bits (the tag) are independent.
-    uint64_t h = std::hash<std::string_view>{}(id);
+    uint64_t h = std::hash<std::string_view> {}(id);
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
@@ -38,7 +38,7 @@ std::optional<std::pair<int32_t, int32_t>> IdIndex::build(std::span<const std::s
             if ((slot & 0xffffffff00000000ULL) == tag) {
                 const auto j = static_cast<int32_t>((slot & 0xffffffffULL) - 1);
                 if (ids[j] == ids[i])
-                    return std::pair{j, static_cast<int32_t>(i)};
+                    return std::pair { j, static_cast<int32_t>(i) };
             }
         }
     }

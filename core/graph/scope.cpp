@@ -27,8 +27,8 @@ std::string scopePrefix(std::string_view scope, int depth)
 
 bool inScope(std::string_view scope, std::string_view prefix)
 {
-    return scope.size() >= prefix.size() && scope.compare(0, prefix.size(), prefix) == 0 &&
-           (scope.size() == prefix.size() || scope[prefix.size()] == '/');
+    return scope.size() >= prefix.size() && scope.compare(0, prefix.size(), prefix) == 0
+        && (scope.size() == prefix.size() || scope[prefix.size()] == '/');
 }
 
 } // namespace pipecut

@@ -36,7 +36,7 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
     GraphBuilder builder(name);
     builder.setFormat("dnn-partitioning");
     builder.setBandwidth(1.0);
-    builder.setUnits(Units{"ms", "ms"});
+    builder.setUnits(Units { "ms", "ms" });
     auto top = readNumberedTop(*root, builder, name, options, "maxSizePerFPGA", "maxFPGAs");
     if (!top.ok())
         return top.failure();
@@ -76,7 +76,7 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
             ++colorCount[color];
         }
         colors.push_back(color);
-        for (const char *key : {"supportedOnFpga", "isBackwardNode"}) {
+        for (const char *key : { "supportedOnFpga", "isBackwardNode" }) {
             if (obj[key].get(value))
                 continue;
             auto flag = jsonFlag(value);
@@ -103,17 +103,20 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
                     "memory limit = maxSizePerFPGA, suggested k = maxFPGAs");
     addNumberedGraph(builder, std::move(specs), *edges);
     if (groupedNodes > 0)
-        builder.addNote(std::to_string(groupedNodes) + " nodes share a colorClass with another node and form " +
-                        "colocation groups; unique colorClasses are no constraint");
+        builder.addNote(std::to_string(groupedNodes) + " nodes share a colorClass with another node and form "
+            + "colocation groups; unique colorClasses are no constraint");
     if (edges->differing > 0)
-        builder.addNote(std::to_string(edges->differing) + " edge cost(s) differ from another out-edge of the same "
-                        "node; out = the largest");
+        builder.addNote(std::to_string(edges->differing)
+            + " edge cost(s) differ from another out-edge of the same "
+              "node; out = the largest");
     if (unsupported > 0)
-        builder.addNote(std::to_string(unsupported) + " node(s) have supportedOnFpga = 0; kept as ordinary "
-                        "nodes costed by fpgaLatency (the pipeline model has no CPU side)");
+        builder.addNote(std::to_string(unsupported)
+            + " node(s) have supportedOnFpga = 0; kept as ordinary "
+              "nodes costed by fpgaLatency (the pipeline model has no CPU side)");
     if (backward > 0)
-        builder.addNote(std::to_string(backward) + " backward node(s) (a training graph): kept, so the graph "
-                        "is one training step; colorClass groups colocate them with their forward nodes");
+        builder.addNote(std::to_string(backward)
+            + " backward node(s) (a training graph): kept, so the graph "
+              "is one training step; colorClass groups colocate them with their forward nodes");
     return builder.build();
 }
 

@@ -108,13 +108,12 @@ Result<Graph> readDot(std::string_view content, const std::string &name, const L
                 return makeError(name + ": graph attribute " + key + " is not a number: '" + std::string(*value) + "'");
             set(*number);
         }
-        return Ok{};
+        return Ok {};
     };
-    for (Status s : {graphNumber("bandwidth", [&](double b) { builder.setBandwidth(b); }),
-                     graphNumber("memory_limit", [&](double m) { builder.setMemoryLimit(m); }),
-                     graphNumber("suggested_k", [&](double k) {
-                         builder.setSuggestedK(k >= 0 && k <= 1e6 ? static_cast<int>(k) : -1);
-                     })})
+    for (Status s : { graphNumber("bandwidth", [&](double b) { builder.setBandwidth(b); }),
+             graphNumber("memory_limit", [&](double m) { builder.setMemoryLimit(m); }),
+             graphNumber("suggested_k",
+                 [&](double k) { builder.setSuggestedK(k >= 0 && k <= 1e6 ? static_cast<int>(k) : -1); }) })
         if (!s.ok())
             return s.failure();
     Units units;
@@ -133,7 +132,7 @@ Result<Graph> readDot(std::string_view content, const std::string &name, const L
             const char *key;
             double *target;
             bool required;
-        } numbers[] = {{"work", &spec.work, true}, {"out", &spec.out, true}, {"param", &spec.param, false}};
+        } numbers[] = { { "work", &spec.work, true }, { "out", &spec.out, true }, { "param", &spec.param, false } };
         for (const auto &field : numbers) {
             auto value = attribute(n, field.key);
             if (!value) {

@@ -7,28 +7,26 @@ namespace pipecut {
 
 namespace {
 
-template <typename E>
-struct Named {
+template <typename E> struct Named {
     E value;
     const char *name;
 };
 
-constexpr std::array<Named<ExportFormat>, 5> kFormats = {{
-    {ExportFormat::PyTorch, "pytorch"},
-    {ExportFormat::DeepSpeed, "deepspeed"},
-    {ExportFormat::DnnPartitioning, "dnn-partitioning"},
-    {ExportFormat::Csv, "csv"},
-    {ExportFormat::ModelExplorer, "model-explorer"},
-}};
+constexpr std::array<Named<ExportFormat>, 5> kFormats = { {
+    { ExportFormat::PyTorch, "pytorch" },
+    { ExportFormat::DeepSpeed, "deepspeed" },
+    { ExportFormat::DnnPartitioning, "dnn-partitioning" },
+    { ExportFormat::Csv, "csv" },
+    { ExportFormat::ModelExplorer, "model-explorer" },
+} };
 
-constexpr std::array<Named<OverlayMetric>, 3> kMetrics = {{
-    {OverlayMetric::Stage, "stage"},
-    {OverlayMetric::StageCost, "stage-cost"},
-    {OverlayMetric::Work, "work"},
-}};
+constexpr std::array<Named<OverlayMetric>, 3> kMetrics = { {
+    { OverlayMetric::Stage, "stage" },
+    { OverlayMetric::StageCost, "stage-cost" },
+    { OverlayMetric::Work, "work" },
+} };
 
-template <typename E, size_t N>
-const char *nameOf(const std::array<Named<E>, N> &table, E value)
+template <typename E, size_t N> const char *nameOf(const std::array<Named<E>, N> &table, E value)
 {
     for (const Named<E> &entry : table)
         if (entry.value == value)
@@ -36,8 +34,7 @@ const char *nameOf(const std::array<Named<E>, N> &table, E value)
     return "?";
 }
 
-template <typename E, size_t N>
-std::optional<E> valueOf(const std::array<Named<E>, N> &table, std::string_view name)
+template <typename E, size_t N> std::optional<E> valueOf(const std::array<Named<E>, N> &table, std::string_view name)
 {
     for (const Named<E> &entry : table)
         if (name == entry.name)
@@ -47,13 +44,25 @@ std::optional<E> valueOf(const std::array<Named<E>, N> &table, std::string_view 
 
 } // namespace
 
-const char *exportFormatName(ExportFormat format) { return nameOf(kFormats, format); }
-std::optional<ExportFormat> parseExportFormat(std::string_view name) { return valueOf(kFormats, name); }
-const char *overlayMetricName(OverlayMetric metric) { return nameOf(kMetrics, metric); }
-std::optional<OverlayMetric> parseOverlayMetric(std::string_view name) { return valueOf(kMetrics, name); }
+const char *exportFormatName(ExportFormat format)
+{
+    return nameOf(kFormats, format);
+}
+std::optional<ExportFormat> parseExportFormat(std::string_view name)
+{
+    return valueOf(kFormats, name);
+}
+const char *overlayMetricName(OverlayMetric metric)
+{
+    return nameOf(kMetrics, metric);
+}
+std::optional<OverlayMetric> parseOverlayMetric(std::string_view name)
+{
+    return valueOf(kMetrics, name);
+}
 
 Result<std::string> exportPartition(ExportFormat format, const Graph &graph, const CostParams &params,
-                                    const Partition &partition, const ExportOptions &options)
+    const Partition &partition, const ExportOptions &options)
 {
     switch (format) {
     case ExportFormat::PyTorch:

@@ -18,8 +18,8 @@ namespace {
 
 std::string header(const char *format, const Graph &graph, const Partition &partition)
 {
-    return std::string("{\n  \"format\": ") + io::jsonQuote(format) + ",\n  \"version\": 1,\n  \"graph\": " +
-           io::jsonQuote(graph.name()) + ",\n  \"k\": " + std::to_string(partition.k()) + ",\n";
+    return std::string("{\n  \"format\": ") + io::jsonQuote(format) + ",\n  \"version\": 1,\n  \"graph\": "
+        + io::jsonQuote(graph.name()) + ",\n  \"k\": " + std::to_string(partition.k()) + ",\n";
 }
 
 } // namespace
@@ -47,9 +47,8 @@ std::string exportPyTorchSplitPoints(const Graph &graph, const Partition &partit
     for (size_t j = 0; j < splits.size(); ++j)
         spec += (j ? ", " : "") + quotedId(splits[j]) + ": \"BEGINNING\"";
     spec += '}';
-    return header("pipecut-pytorch-split-points", graph, partition) + "  \"num_stages\": " +
-           std::to_string(nonEmpty) + ",\n  \"split_points\": " + io::jsonInlineArray(splits, quotedId) +
-           ",\n  \"split_spec\": " + spec + "\n}\n";
+    return header("pipecut-pytorch-split-points", graph, partition) + "  \"num_stages\": " + std::to_string(nonEmpty)
+        + ",\n  \"split_points\": " + io::jsonInlineArray(splits, quotedId) + ",\n  \"split_spec\": " + spec + "\n}\n";
 }
 
 Result<std::string> exportLayerBoundaries(const Graph &graph, const Partition &partition)
@@ -60,25 +59,27 @@ Result<std::string> exportLayerBoundaries(const Graph &graph, const Partition &p
         const int32_t after = index(partition.stage(order[i]));
         if (after < before)
             return makeError("the partition is not contiguous in the default topological order, so it has no "
-                             "layer-index boundaries: layer " + std::to_string(i - 1) + " '" + graph.id(order[i - 1]) +
-                             "' is in stage " + std::to_string(before + 1) + " but the next layer " +
-                             std::to_string(i) + " '" + graph.id(order[i]) + "' is in stage " +
-                             std::to_string(after + 1) +
-                             " (layer boundaries describe chain-structured models; use the pytorch or "
-                             "dnn-partitioning export)");
+                             "layer-index boundaries: layer "
+                + std::to_string(i - 1) + " '" + graph.id(order[i - 1]) + "' is in stage " + std::to_string(before + 1)
+                + " but the next layer " + std::to_string(i) + " '" + graph.id(order[i]) + "' is in stage "
+                + std::to_string(after + 1)
+                + " (layer boundaries describe chain-structured models; use the pytorch or "
+                  "dnn-partitioning export)");
     }
     const int k = partition.k();
     std::vector<int32_t> perStage(static_cast<size_t>(k), 0);
     for (int32_t s : partition.stages())
         ++perStage[s];
-    std::vector<int32_t> parts{0};
+    std::vector<int32_t> parts { 0 };
     for (int32_t count : perStage)
         parts.push_back(parts.back() + count);
     const auto integer = [](int32_t x) { return std::to_string(x); };
-    return header("pipecut-layer-boundaries", graph, partition) + "  \"num_layers\": " +
-           std::to_string(graph.nodeCount()) + ",\n  \"parts\": " + io::jsonInlineArray(parts, integer) +
-           ",\n  \"layers_per_stage\": " + io::jsonInlineArray(perStage, integer) + ",\n  \"order\": " +
-           io::jsonBlockArray(order, [&](NodeId v) { return io::jsonQuote(graph.id(v)); }, 4) + "\n}\n";
+    return header("pipecut-layer-boundaries", graph, partition) + "  \"num_layers\": "
+        + std::to_string(graph.nodeCount()) + ",\n  \"parts\": " + io::jsonInlineArray(parts, integer)
+        + ",\n  \"layers_per_stage\": " + io::jsonInlineArray(perStage, integer) + ",\n  \"order\": "
+        + io::jsonBlockArray(
+            order, [&](NodeId v) { return io::jsonQuote(graph.id(v)); }, 4)
+        + "\n}\n";
 }
 
 } // namespace pipecut

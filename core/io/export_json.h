@@ -18,8 +18,7 @@ inline std::string jsonQuote(std::string_view text)
 }
 
 // "[a, b, c]" from the items' JSON texts; `toJson(item)` gives each text.
-template <typename Range, typename ToJson>
-std::string jsonInlineArray(const Range &items, ToJson toJson)
+template <typename Range, typename ToJson> std::string jsonInlineArray(const Range &items, ToJson toJson)
 {
     std::string out = "[";
     bool first = true;
@@ -34,8 +33,7 @@ std::string jsonInlineArray(const Range &items, ToJson toJson)
 
 // The same, one item per line indented by `indent` spaces (the closing bracket
 // by indent - 2).
-template <typename Range, typename ToJson>
-std::string jsonBlockArray(const Range &items, ToJson toJson, int indent)
+template <typename Range, typename ToJson> std::string jsonBlockArray(const Range &items, ToJson toJson, int indent)
 {
     std::string out = "[";
     bool first = true;

@@ -23,12 +23,24 @@ std::string overlayStageColour(int stage)
     const double x = c * (1 - std::fabs(std::fmod(hue, 2.0) - 1));
     double r = 0, g = 0, b = 0;
     switch (static_cast<int>(hue)) {
-    case 0: r = c, g = x; break;
-    case 1: r = x, g = c; break;
-    case 2: g = c, b = x; break;
-    case 3: g = x, b = c; break;
-    case 4: r = x, b = c; break;
-    default: r = c, b = x; break;
+    case 0:
+        r = c, g = x;
+        break;
+    case 1:
+        r = x, g = c;
+        break;
+    case 2:
+        g = c, b = x;
+        break;
+    case 3:
+        g = x, b = c;
+        break;
+    case 4:
+        r = x, b = c;
+        break;
+    default:
+        r = c, b = x;
+        break;
     }
     const double m = l - c / 2;
     const auto channel = [m](double v) { return static_cast<int>(std::lround((v + m) * 255)); };
@@ -37,13 +49,13 @@ std::string overlayStageColour(int stage)
     return buf;
 }
 
-std::string exportModelExplorerOverlay(const Graph &graph, const CostParams &params, const Partition &partition,
-                                       OverlayMetric metric)
+std::string exportModelExplorerOverlay(
+    const Graph &graph, const CostParams &params, const Partition &partition, OverlayMetric metric)
 {
     const Evaluation ev = evaluate(graph, params, partition);
-    const std::string name = "pipecut " + std::string(overlayMetricName(metric)) +
-                             " (k=" + std::to_string(partition.k()) + ", bottleneck " + formatNumber(ev.bottleneck) +
-                             " in stage " + std::to_string(ev.bottleneckStage + 1) + ")";
+    const std::string name = "pipecut " + std::string(overlayMetricName(metric))
+        + " (k=" + std::to_string(partition.k()) + ", bottleneck " + formatNumber(ev.bottleneck) + " in stage "
+        + std::to_string(ev.bottleneckStage + 1) + ")";
     const auto result = [&](NodeId v) {
         const int s = index(partition.stage(v));
         std::string entry = io::jsonQuote(graph.id(v)) + ": {\"value\": ";

@@ -78,13 +78,13 @@ std::string exportDnnPartitioningPlacement(const Graph &graph, const CostParams 
     for (int s = 0; s < partition.k(); ++s)
         stages[s] = s;
     const auto fpga = [&](int s) {
-        return "{\"load\": " + io::exactNumber(ev.stages[s].cost) + ", \"nodes\": " +
-               io::jsonInlineArray(members[s],
-                                   [&](NodeId v) { return std::to_string(placementNumber(graph, numbering, v)); }) +
-               "}";
+        return "{\"load\": " + io::exactNumber(ev.stages[s].cost) + ", \"nodes\": "
+            + io::jsonInlineArray(
+                members[s], [&](NodeId v) { return std::to_string(placementNumber(graph, numbering, v)); })
+            + "}";
     };
-    return "{\n  \"cpus\": [{\"load\": 0, \"nodes\": []}],\n  \"fpgas\": " + io::jsonBlockArray(stages, fpga, 4) +
-           ",\n  \"maxLoad\": " + io::exactNumber(ev.bottleneck) + "\n}\n";
+    return "{\n  \"cpus\": [{\"load\": 0, \"nodes\": []}],\n  \"fpgas\": " + io::jsonBlockArray(stages, fpga, 4)
+        + ",\n  \"maxLoad\": " + io::exactNumber(ev.bottleneck) + "\n}\n";
 }
 
 } // namespace pipecut

@@ -38,9 +38,9 @@ std::string exportStageCsv(const Graph &graph, const CostParams &params, const P
                 ids += ' ';
             ids += graph.id(v);
         }
-        out += std::to_string(s + 1) + ',' + std::to_string(c.nodes) + ',' + io::exactNumber(c.work) + ',' +
-               io::exactNumber(c.commIn) + ',' + io::exactNumber(c.commOut) + ',' +
-               io::exactNumber(c.param) + ',' + io::exactNumber(c.cost) + ',' + csvField(ids) + "\r\n";
+        out += std::to_string(s + 1) + ',' + std::to_string(c.nodes) + ',' + io::exactNumber(c.work) + ','
+            + io::exactNumber(c.commIn) + ',' + io::exactNumber(c.commOut) + ',' + io::exactNumber(c.param) + ','
+            + io::exactNumber(c.cost) + ',' + csvField(ids) + "\r\n";
     }
     return out;
 }

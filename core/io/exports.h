@@ -54,8 +54,8 @@ Result<std::string> exportLayerBoundaries(const Graph &graph, const Partition &p
 // integers). First choice that applies to every node:
 enum class PlacementNumbering {
     SourceNumber, // the numbers of the source file (a dnn-partitioning graph's node "id"s)
-    IntegerId,    // pipecut ids that are all non-negative integers written canonically
-    NodeIndex,    // otherwise: the node's 0-based position in the graph file
+    IntegerId, // pipecut ids that are all non-negative integers written canonically
+    NodeIndex, // otherwise: the node's 0-based position in the graph file
 };
 const char *placementNumberingName(PlacementNumbering numbering);
 PlacementNumbering placementNumbering(const Graph &graph);
@@ -75,14 +75,14 @@ std::string exportStageCsv(const Graph &graph, const CostParams &params, const P
 // toolbar loads this JSON): a NodeDataProviderGraphData object,
 // {"name": ..., "results": {node id: {"value": v, "bgColor": c}}, ...}.
 enum class OverlayMetric {
-    Stage,     // value = stage (1-based), a distinct colour per stage
+    Stage, // value = stage (1-based), a distinct colour per stage
     StageCost, // value = f(S) of the node's stage: the bottleneck stage's nodes are hottest
-    Work,      // value = the node's own work
+    Work, // value = the node's own work
 };
 const char *overlayMetricName(OverlayMetric metric); // "stage", "stage-cost", "work"
 std::optional<OverlayMetric> parseOverlayMetric(std::string_view name);
 std::string exportModelExplorerOverlay(const Graph &graph, const CostParams &params, const Partition &partition,
-                                       OverlayMetric metric = OverlayMetric::Stage);
+    OverlayMetric metric = OverlayMetric::Stage);
 
 // A distinct, readable background colour for stage s (0-based) as "#rrggbb":
 // hues a golden angle apart, so neighbouring stages never look alike.
@@ -94,6 +94,6 @@ struct ExportOptions {
 
 // Dispatch by format (for the CLI and the GUI's export menu).
 Result<std::string> exportPartition(ExportFormat format, const Graph &graph, const CostParams &params,
-                                    const Partition &partition, const ExportOptions &options = {});
+    const Partition &partition, const ExportOptions &options = {});
 
 } // namespace pipecut

@@ -2,8 +2,8 @@
 // file helpers (reading whole files, writing atomically).
 #include "core/io/graph_io.h"
 
-#include "core/io/onnx_reader.h"
 #include "core/io/json_support.h"
+#include "core/io/onnx_reader.h"
 #include "core/io/readers.h"
 
 #include <algorithm>
@@ -12,8 +12,8 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,15 +27,15 @@ struct FormatEntry {
     const char *name;
 };
 
-constexpr std::array<FormatEntry, 7> kFormats = {{
-    {GraphFormat::Auto, "auto"},
-    {GraphFormat::PipecutJson, "pipecut-json"},
-    {GraphFormat::DnnPartitioning, "dnn-partitioning"},
-    {GraphFormat::PipeDream, "pipedream"},
-    {GraphFormat::Piper, "piper"},
-    {GraphFormat::Dot, "dot"},
-    {GraphFormat::Onnx, "onnx"},
-}};
+constexpr std::array<FormatEntry, 7> kFormats = { {
+    { GraphFormat::Auto, "auto" },
+    { GraphFormat::PipecutJson, "pipecut-json" },
+    { GraphFormat::DnnPartitioning, "dnn-partitioning" },
+    { GraphFormat::PipeDream, "pipedream" },
+    { GraphFormat::Piper, "piper" },
+    { GraphFormat::Dot, "dot" },
+    { GraphFormat::Onnx, "onnx" },
+} };
 
 std::string lowerExtension(std::string_view path)
 {
@@ -48,7 +48,10 @@ std::string lowerExtension(std::string_view path)
     return ext;
 }
 
-bool contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
+bool contains(std::string_view text, std::string_view what)
+{
+    return text.find(what) != std::string_view::npos;
+}
 
 // Skips a UTF-8 byte order mark, white space and DOT/C comments.
 std::string_view skipLeadingNoise(std::string_view head)
@@ -129,13 +132,14 @@ public:
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             return;
-        struct stat st {};
+        struct stat st { };
         const long page = ::sysconf(_SC_PAGESIZE);
-        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (1 << 20) && page > 0 &&
-            io::kJsonPadding <= static_cast<size_t>(page)) {
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (1 << 20) && page > 0
+            && io::kJsonPadding <= static_cast<size_t>(page)) {
             const size_t size = static_cast<size_t>(st.st_size);
-            const size_t span = (size + static_cast<size_t>(page) - 1) / static_cast<size_t>(page) * static_cast<size_t>(page) +
-                                static_cast<size_t>(page);
+            const size_t span
+                = (size + static_cast<size_t>(page) - 1) / static_cast<size_t>(page) * static_cast<size_t>(page)
+                + static_cast<size_t>(page);
             void *area = ::mmap(nullptr, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
             if (area != MAP_FAILED) {
                 void *p = ::mmap(area, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
@@ -158,7 +162,7 @@ public:
     MappedFile(const MappedFile &) = delete;
     MappedFile &operator=(const MappedFile &) = delete;
     bool ok() const { return m_data != nullptr; }
-    std::string_view text() const { return {m_data, m_size}; }
+    std::string_view text() const { return { m_data, m_size }; }
 
 private:
     const char *m_data = nullptr;
@@ -200,8 +204,8 @@ GraphFormat detectFormat(std::string_view head, std::string_view path)
             return GraphFormat::PipecutJson;
         if (contains(text, "\"TMPCs\"") || contains(text, "\"maxDevices\"") || contains(text, "\"mbsInBatch\""))
             return GraphFormat::Piper;
-        if (contains(text, "\"fpgaLatency\"") || contains(text, "\"maxSizePerFPGA\"") ||
-            contains(text, "\"maxFPGAs\"") || contains(text, "\"supportedOnFpga\""))
+        if (contains(text, "\"fpgaLatency\"") || contains(text, "\"maxSizePerFPGA\"") || contains(text, "\"maxFPGAs\"")
+            || contains(text, "\"supportedOnFpga\""))
             return GraphFormat::DnnPartitioning;
         return GraphFormat::PipecutJson;
     }
@@ -228,15 +232,15 @@ Status checkCounts(const std::string &name, int64_t nodes, int64_t edges, const 
 {
     if (nodes > options.maxNodes)
         return makeError(ErrorKind::LimitExceeded,
-                         name + ": " + std::to_string(nodes) + " nodes exceed the limit of " +
-                             std::to_string(options.maxNodes) + " nodes",
-                         ResourceLimit::Nodes);
+            name + ": " + std::to_string(nodes) + " nodes exceed the limit of " + std::to_string(options.maxNodes)
+                + " nodes",
+            ResourceLimit::Nodes);
     if (edges > options.maxEdges)
         return makeError(ErrorKind::LimitExceeded,
-                         name + ": " + std::to_string(edges) + " edges exceed the limit of " +
-                             std::to_string(options.maxEdges) + " edges",
-                         ResourceLimit::Edges);
-    return Ok{};
+            name + ": " + std::to_string(edges) + " edges exceed the limit of " + std::to_string(options.maxEdges)
+                + " edges",
+            ResourceLimit::Edges);
+    return Ok {};
 }
 
 std::string lineColumn(std::string_view content, size_t offset)
@@ -258,9 +262,9 @@ Result<Graph> parsePadded(std::string_view content, const std::string &name, con
 {
     if (static_cast<int64_t>(content.size()) > options.maxFileBytes)
         return makeError(ErrorKind::LimitExceeded,
-                         name + ": " + std::to_string(content.size()) + " bytes exceed the limit of " +
-                             std::to_string(options.maxFileBytes) + " bytes",
-                         ResourceLimit::FileSize);
+            name + ": " + std::to_string(content.size()) + " bytes exceed the limit of "
+                + std::to_string(options.maxFileBytes) + " bytes",
+            ResourceLimit::FileSize);
     if (content.find_first_not_of(" \t\r\n") == std::string_view::npos)
         return makeError(name + (content.empty() ? ": the file is empty" : ": the file holds only white space"));
     GraphFormat format = options.format;
@@ -268,17 +272,27 @@ Result<Graph> parsePadded(std::string_view content, const std::string &name, con
         format = detectFormat(content.substr(0, 1 << 16), name);
     Result<Graph> graph = makeError(std::string());
     switch (format) {
-    case GraphFormat::PipecutJson: graph = io::readPipecutJson(content, name, options); break;
-    case GraphFormat::DnnPartitioning: graph = io::readDnnPartitioning(content, name, options); break;
-    case GraphFormat::PipeDream: graph = io::readPipeDream(content, name, options); break;
-    case GraphFormat::Piper: graph = io::readPiper(content, name, options); break;
-    case GraphFormat::Dot: graph = io::readDot(content, name, options); break;
+    case GraphFormat::PipecutJson:
+        graph = io::readPipecutJson(content, name, options);
+        break;
+    case GraphFormat::DnnPartitioning:
+        graph = io::readDnnPartitioning(content, name, options);
+        break;
+    case GraphFormat::PipeDream:
+        graph = io::readPipeDream(content, name, options);
+        break;
+    case GraphFormat::Piper:
+        graph = io::readPiper(content, name, options);
+        break;
+    case GraphFormat::Dot:
+        graph = io::readDot(content, name, options);
+        break;
     case GraphFormat::Onnx:
         return makeError(name + ": ONNX models are read from a file path, not from memory");
     case GraphFormat::Auto:
-        return makeError(name + ": cannot tell the format of this file" +
-                         (looksBinary(content.substr(0, 4096)) ? std::string(" (binary content)") : std::string()) +
-                         "; known formats: " + knownFormats());
+        return makeError(name + ": cannot tell the format of this file"
+            + (looksBinary(content.substr(0, 4096)) ? std::string(" (binary content)") : std::string())
+            + "; known formats: " + knownFormats());
     }
     if (graph.ok()) {
         if (graph->name().empty())
@@ -333,9 +347,9 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options)
     if (MappedFile mapped(path); mapped.ok()) {
         if (static_cast<int64_t>(mapped.text().size()) > options.maxFileBytes)
             return makeError(ErrorKind::LimitExceeded,
-                             path + ": the file has " + std::to_string(mapped.text().size()) +
-                                 " bytes, over the limit of " + std::to_string(options.maxFileBytes) + " bytes",
-                             ResourceLimit::FileSize);
+                path + ": the file has " + std::to_string(mapped.text().size()) + " bytes, over the limit of "
+                    + std::to_string(options.maxFileBytes) + " bytes",
+                ResourceLimit::FileSize);
         return parsePadded(mapped.text(), path, options);
     }
     Result<std::string> content = readFile(path, options.maxFileBytes);
@@ -351,7 +365,7 @@ Result<std::string> readFile(const std::string &path, int64_t maxBytes)
     FILE *f = std::fopen(path.c_str(), "rb");
     if (!f)
         return makeError(path + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
+    struct stat st { };
     if (fstat(fileno(f), &st) != 0) {
         const int err = errno;
         std::fclose(f);
@@ -364,9 +378,9 @@ Result<std::string> readFile(const std::string &path, int64_t maxBytes)
     if (S_ISREG(st.st_mode) && st.st_size > maxBytes) {
         std::fclose(f);
         return makeError(ErrorKind::LimitExceeded,
-                         path + ": the file has " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                             std::to_string(maxBytes) + " bytes",
-                         ResourceLimit::FileSize);
+            path + ": the file has " + std::to_string(st.st_size) + " bytes, over the limit of "
+                + std::to_string(maxBytes) + " bytes",
+            ResourceLimit::FileSize);
     }
     std::string data;
     if (S_ISREG(st.st_mode)) {
@@ -381,8 +395,8 @@ Result<std::string> readFile(const std::string &path, int64_t maxBytes)
         data.append(buf, got);
         if (static_cast<int64_t>(data.size()) > maxBytes) {
             std::fclose(f);
-            return makeError(ErrorKind::LimitExceeded, path + ": more than " + std::to_string(maxBytes) +
-                             " bytes, over the limit", ResourceLimit::FileSize);
+            return makeError(ErrorKind::LimitExceeded,
+                path + ": more than " + std::to_string(maxBytes) + " bytes, over the limit", ResourceLimit::FileSize);
         }
     }
     const bool bad = std::ferror(f);
@@ -400,9 +414,10 @@ Status writeFileAtomically(const std::string &path, std::string_view content)
     std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     const int fd = mkstemp(tmpl.data());
     if (fd < 0)
-        return makeError(ErrorKind::Internal, path + ": cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
+        return makeError(ErrorKind::Internal,
+            path + ": cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
     // Keep the mode of a file being replaced; new files get rw-r--r--.
-    struct stat st {};
+    struct stat st { };
     fchmod(fd, stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644);
     const char *p = content.data();
     size_t left = content.size();
@@ -429,7 +444,7 @@ Status writeFileAtomically(const std::string &path, std::string_view content)
         ::unlink(tmpl.c_str());
         return makeError(ErrorKind::Internal, path + ": cannot replace the file: " + std::strerror(err));
     }
-    return Ok{};
+    return Ok {};
 }
 
 } // namespace pipecut

@@ -9,7 +9,6 @@
 
 namespace pipecut {
 
-
 namespace {
 
 // DOT quoted strings escape only the double quote (cgraph keeps every other
@@ -33,11 +32,17 @@ struct StageColour {
     const char *fill;
     const char *font;
 };
-constexpr std::array<StageColour, 9> kStageColours = {{
-    {"#332288", "#ffffff"}, {"#88CCEE", "#000000"}, {"#44AA99", "#000000"},
-    {"#117733", "#ffffff"}, {"#999933", "#000000"}, {"#DDCC77", "#000000"},
-    {"#CC6677", "#000000"}, {"#882255", "#ffffff"}, {"#AA4499", "#ffffff"},
-}};
+constexpr std::array<StageColour, 9> kStageColours = { {
+    { "#332288", "#ffffff" },
+    { "#88CCEE", "#000000" },
+    { "#44AA99", "#000000" },
+    { "#117733", "#ffffff" },
+    { "#999933", "#000000" },
+    { "#DDCC77", "#000000" },
+    { "#CC6677", "#000000" },
+    { "#882255", "#ffffff" },
+    { "#AA4499", "#ffffff" },
+} };
 
 } // namespace
 
@@ -132,8 +137,8 @@ std::string graphToDot(const Graph &graph, const Partition *partition)
         const NodeId v = nodeId(i);
         out += "  ";
         appendDotString(out, graph.id(v));
-        out += " [work=" + exactNumber(graph.work(v)) + ", out=" + exactNumber(graph.out(v)) +
-               ", param=" + exactNumber(graph.param(v));
+        out += " [work=" + exactNumber(graph.work(v)) + ", out=" + exactNumber(graph.out(v))
+            + ", param=" + exactNumber(graph.param(v));
         if (!graph.op(v).empty()) {
             out += ", op=";
             appendDotString(out, graph.op(v));
@@ -151,8 +156,8 @@ std::string graphToDot(const Graph &graph, const Partition *partition)
         if (usePartition) {
             const int32_t s = index(partition->stage(v));
             const StageColour &c = s >= 0 && s < static_cast<int32_t>(kStageColours.size())
-                                       ? kStageColours[s]
-                                       : StageColour{"#DDDDDD", "#000000"};
+                ? kStageColours[s]
+                : StageColour { "#DDDDDD", "#000000" };
             out += ", stage=" + std::to_string(s + 1) + ", fillcolor=\"" + c.fill + "\", fontcolor=\"" + c.font + "\"";
         }
         out += "];\n";

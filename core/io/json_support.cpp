@@ -14,7 +14,11 @@ namespace {
 // m_problem set at the first error.
 class Scanner {
 public:
-    Scanner(std::string_view text, size_t maxDepth) : m_text(text), m_maxDepth(maxDepth) {}
+    Scanner(std::string_view text, size_t maxDepth)
+        : m_text(text)
+        , m_maxDepth(maxDepth)
+    {
+    }
 
     std::optional<JsonProblem> run()
     {
@@ -61,8 +65,9 @@ public:
                 return std::nullopt;
             }
             if (m_pos >= m_text.size())
-                return fail(m_pos, std::string("unexpected end of file (unclosed ") +
-                                       (stack.back() == '{' ? "object" : "array") + ")");
+                return fail(m_pos,
+                    std::string("unexpected end of file (unclosed ") + (stack.back() == '{' ? "object" : "array")
+                        + ")");
             const char c = m_text[m_pos];
             const char close = stack.back() == '{' ? '}' : ']';
             if (c == close) {
@@ -85,7 +90,7 @@ public:
 private:
     std::optional<JsonProblem> fail(size_t offset, std::string message)
     {
-        m_problem = JsonProblem{offset, std::move(message)};
+        m_problem = JsonProblem { offset, std::move(message) };
         return m_problem;
     }
     bool failed(size_t offset, std::string message)
@@ -139,19 +144,20 @@ private:
             return string();
         if (c == '-' || (c >= '0' && c <= '9'))
             return number();
-        for (std::string_view lit : {"true", "false", "null"})
+        for (std::string_view lit : { "true", "false", "null" })
             if (m_text.substr(m_pos, lit.size()) == lit) {
                 m_pos += lit.size();
                 return true;
             }
         // Name the bad token (NaN, Infinity, a stray word) rather than one byte.
         size_t end = m_pos;
-        while (end < m_text.size() && end - m_pos < 20 &&
-               (std::isalnum(static_cast<unsigned char>(m_text[end])) || m_text[end] == '_'))
+        while (end < m_text.size() && end - m_pos < 20
+            && (std::isalnum(static_cast<unsigned char>(m_text[end])) || m_text[end] == '_'))
             ++end;
         if (end > m_pos)
-            return failed(m_pos, "invalid literal '" + std::string(m_text.substr(m_pos, end - m_pos)) +
-                                     "' (JSON has no NaN or Infinity; numbers must be finite)");
+            return failed(m_pos,
+                "invalid literal '" + std::string(m_text.substr(m_pos, end - m_pos))
+                    + "' (JSON has no NaN or Infinity; numbers must be finite)");
         return failed(m_pos, "expected a value, found " + describeByte(m_pos));
     }
 
@@ -241,8 +247,8 @@ private:
         }
         const std::string text(m_text.substr(start, m_pos - start));
         if (!std::isfinite(std::strtod(text.c_str(), nullptr)))
-            return failed(start, "number " + (text.size() > 30 ? text.substr(0, 30) + "..." : text) +
-                                     " is too large for a double");
+            return failed(start,
+                "number " + (text.size() > 30 ? text.substr(0, 30) + "..." : text) + " is too large for a double");
         return true;
     }
 
@@ -259,8 +265,8 @@ std::optional<JsonProblem> locateJsonError(std::string_view content, size_t maxD
     return Scanner(content, maxDepth).run();
 }
 
-Result<simdjson::dom::element> parseJson(simdjson::dom::parser &parser, std::string_view content,
-                                         const std::string &name)
+Result<simdjson::dom::element> parseJson(
+    simdjson::dom::parser &parser, std::string_view content, const std::string &name)
 {
     // The locating scan runs only after simdjson has failed, so valid documents
     // are read once.
@@ -287,14 +293,20 @@ const char *jsonTypeName(simdjson::dom::element_type type)
 {
     using T = simdjson::dom::element_type;
     switch (type) {
-    case T::ARRAY: return "an array";
-    case T::OBJECT: return "an object";
+    case T::ARRAY:
+        return "an array";
+    case T::OBJECT:
+        return "an object";
     case T::INT64:
     case T::UINT64:
-    case T::DOUBLE: return "a number";
-    case T::STRING: return "a string";
-    case T::BOOL: return "a boolean";
-    case T::NULL_VALUE: return "null";
+    case T::DOUBLE:
+        return "a number";
+    case T::STRING:
+        return "a string";
+    case T::BOOL:
+        return "a boolean";
+    case T::NULL_VALUE:
+        return "null";
     }
     return "an unknown value";
 }

@@ -37,8 +37,8 @@ std::optional<JsonProblem> locateJsonError(std::string_view content, size_t maxD
 // Parses `content` into `parser`'s document; errors read
 // "name: line 3, column 7: invalid literal 'NaN'". `content` must be followed
 // by kJsonPadding readable bytes (see paddedCopy), so the text is never copied.
-Result<simdjson::dom::element> parseJson(simdjson::dom::parser &parser, std::string_view content,
-                                         const std::string &name);
+Result<simdjson::dom::element> parseJson(
+    simdjson::dom::parser &parser, std::string_view content, const std::string &name);
 
 const char *jsonTypeName(simdjson::dom::element_type type);
 

@@ -9,8 +9,8 @@
 
 namespace pipecut::io {
 
-Result<simdjson::dom::object> parseJsonObject(simdjson::dom::parser &parser, std::string_view content,
-                                              const std::string &name)
+Result<simdjson::dom::object> parseJsonObject(
+    simdjson::dom::parser &parser, std::string_view content, const std::string &name)
 {
     auto parsed = parseJson(parser, content, name);
     if (!parsed.ok())
@@ -22,7 +22,7 @@ Result<simdjson::dom::object> parseJsonObject(simdjson::dom::parser &parser, std
 }
 
 Result<NumberedTop> readNumberedTop(simdjson::dom::object root, GraphBuilder &builder, const std::string &name,
-                                    const LoadOptions &options, const char *memoryKey, const char *countKey)
+    const LoadOptions &options, const char *memoryKey, const char *countKey)
 {
     simdjson::dom::element value;
     if (!root[memoryKey].get(value)) {
@@ -49,11 +49,12 @@ Result<NumberedTop> readNumberedTop(simdjson::dom::object root, GraphBuilder &bu
 
 std::string numberedPlace(const std::string &name, size_t i, int64_t number)
 {
-    return name + ": node #" + std::to_string(i + 1) + (number >= 0 ? " (id " + std::to_string(number) + ")" : std::string());
+    return name + ": node #" + std::to_string(i + 1)
+        + (number >= 0 ? " (id " + std::to_string(number) + ")" : std::string());
 }
 
 Result<simdjson::dom::object> readNumberedNode(simdjson::dom::element item, size_t i, const std::string &name,
-                                               NodeSpec &spec, std::unordered_map<int64_t, int32_t> &byNumber)
+    NodeSpec &spec, std::unordered_map<int64_t, int32_t> &byNumber)
 {
     simdjson::dom::object obj;
     if (item.get_object().get(obj))
@@ -77,8 +78,7 @@ Result<simdjson::dom::object> readNumberedNode(simdjson::dom::element item, size
 }
 
 Result<NumberedEdges> readNumberedEdges(simdjson::dom::array edges, const std::string &name,
-                                        const std::unordered_map<int64_t, int32_t> &byNumber, size_t nodeCount,
-                                        const char *costKey)
+    const std::unordered_map<int64_t, int32_t> &byNumber, size_t nodeCount, const char *costKey)
 {
     NumberedEdges result;
     result.out.assign(nodeCount, -std::numeric_limits<double>::infinity());
@@ -90,7 +90,7 @@ Result<NumberedEdges> readNumberedEdges(simdjson::dom::array edges, const std::s
         if (item.get_object().get(obj))
             return makeError(place() + " " + jsonTypeMismatch("an object", item));
         int32_t ends[2];
-        const char *keys[2] = {"sourceId", "destId"};
+        const char *keys[2] = { "sourceId", "destId" };
         simdjson::dom::element value;
         for (int k = 0; k < 2; ++k) {
             if (obj[keys[k]].get(value))

@@ -16,8 +16,8 @@
 namespace pipecut::io {
 
 // Parses the document and returns its top-level object.
-Result<simdjson::dom::object> parseJsonObject(simdjson::dom::parser &parser, std::string_view content,
-                                              const std::string &name);
+Result<simdjson::dom::object> parseJsonObject(
+    simdjson::dom::parser &parser, std::string_view content, const std::string &name);
 
 struct NumberedTop {
     simdjson::dom::array nodes, edges;
@@ -25,7 +25,7 @@ struct NumberedTop {
 // Reads the optional memory-limit and device-count keys into the builder and
 // returns the node and edge arrays, checking the LoadOptions limits.
 Result<NumberedTop> readNumberedTop(simdjson::dom::object root, GraphBuilder &builder, const std::string &name,
-                                    const LoadOptions &options, const char *memoryKey, const char *countKey);
+    const LoadOptions &options, const char *memoryKey, const char *countKey);
 
 // "file: node #3 (id 17)" for messages.
 std::string numberedPlace(const std::string &name, size_t i, int64_t number);
@@ -33,16 +33,15 @@ std::string numberedPlace(const std::string &name, size_t i, int64_t number);
 // Reads node #i's object, its numeric "id" (into spec.number, registered in
 // byNumber, duplicates refused) and its "name" (into spec.op).
 Result<simdjson::dom::object> readNumberedNode(simdjson::dom::element item, size_t i, const std::string &name,
-                                               NodeSpec &spec, std::unordered_map<int64_t, int32_t> &byNumber);
+    NodeSpec &spec, std::unordered_map<int64_t, int32_t> &byNumber);
 
 struct NumberedEdges {
     std::vector<std::pair<int32_t, int32_t>> pairs; // by index into the node list
-    std::vector<double> out;                        // per node: the largest cost on its out-edges, -inf if none
-    int64_t differing = 0;                          // out-edges whose cost differs from an earlier one
+    std::vector<double> out; // per node: the largest cost on its out-edges, -inf if none
+    int64_t differing = 0; // out-edges whose cost differs from an earlier one
 };
 Result<NumberedEdges> readNumberedEdges(simdjson::dom::array edges, const std::string &name,
-                                        const std::unordered_map<int64_t, int32_t> &byNumber, size_t nodeCount,
-                                        const char *costKey);
+    const std::unordered_map<int64_t, int32_t> &byNumber, size_t nodeCount, const char *costKey);
 
 // Adds the nodes and edges. Each spec holds its file name in `op` and its number
 // in `number`; ids become the names when all are present and unique, else the

@@ -761,9 +761,9 @@ Result<OnnxAnalysis> onnxread::costModelGraph(
 
     if (static_cast<int64_t>(a.edges.size()) > options.maxEdges)
         return makeError(ErrorKind::LimitExceeded,
-                         path + ": the model has " + std::to_string(a.edges.size()) + " edges, over the limit of " +
-                             std::to_string(options.maxEdges),
-                         ResourceLimit::Edges);
+            path + ": the model has " + std::to_string(a.edges.size()) + " edges, over the limit of "
+                + std::to_string(options.maxEdges),
+            ResourceLimit::Edges);
 
     costNodes(costingOrder(t), t, top, ctx, a);
     const std::vector<std::string> estimatedIds = sumNodes(t, top, a);
@@ -802,8 +802,8 @@ Result<Graph> onnxGraphFor(const OnnxAnalysis &analysis, const DeviceProfile &de
         + formatNumber(device.linkBytesPerSecond) + " B/s = " + formatNumber(device.linkBytesPerSecond / 1000.0)
         + " bytes/ms");
     if (device.memoryBytes > 0)
-        builder.addNote("the device holds " + formatBytes(device.memoryBytes) +
-                        " of memory; no memory limit is set from it (use --memory-limit)");
+        builder.addNote("the device holds " + formatBytes(device.memoryBytes)
+            + " of memory; no memory limit is set from it (use --memory-limit)");
     return builder.build();
 }
 

@@ -188,8 +188,8 @@ std::map<std::string, int> opsetsOf(const onnx::ModelProto &model)
 // fuzz_onnx). It runs only when, after a first inference pass without it, every
 // input of every node with a data propagation function has a type. Returns the
 // first such input without one, or an empty string.
-std::string firstUntypedPropagationInput(const onnx::GraphProto &graph, const std::map<std::string, int> &opsets,
-    std::unordered_set<std::string> typed)
+std::string firstUntypedPropagationInput(
+    const onnx::GraphProto &graph, const std::map<std::string, int> &opsets, std::unordered_set<std::string> typed)
 {
     for (const auto *values : { &graph.input(), &graph.value_info(), &graph.output() })
         for (const onnx::ValueInfoProto &v : *values)

@@ -29,7 +29,7 @@ std::string describeEntry(element entry)
 
 // Fills stages from lists of node references; `stageLists[s]` is stage s.
 Result<Partition> fromStageLists(const std::vector<simdjson::dom::array> &stageLists, const std::string &name,
-                                 const Graph &graph, const char *listName)
+    const Graph &graph, const char *listName)
 {
     const int k = static_cast<int>(stageLists.size());
     std::vector<int32_t> stage(static_cast<size_t>(graph.nodeCount()), -1);
@@ -45,17 +45,17 @@ Result<Partition> fromStageLists(const std::vector<simdjson::dom::array> &stageL
                 if (!v && *number >= 0)
                     v = graph.find(std::to_string(*number));
             } else {
-                return makeError(name + ": " + listName + " " + std::to_string(s + 1) + ", entry " +
-                                 std::to_string(j + 1) + " must be a node id string or node number, not " +
-                                 io::jsonTypeName(entry.type()));
+                return makeError(name + ": " + listName + " " + std::to_string(s + 1) + ", entry "
+                    + std::to_string(j + 1) + " must be a node id string or node number, not "
+                    + io::jsonTypeName(entry.type()));
             }
             if (!v)
-                return makeError(name + ": " + listName + " " + std::to_string(s + 1) + " names unknown node " +
-                                 describeEntry(entry) + " (not in graph '" + graph.name() + "')");
+                return makeError(name + ": " + listName + " " + std::to_string(s + 1) + " names unknown node "
+                    + describeEntry(entry) + " (not in graph '" + graph.name() + "')");
             int32_t &slot = stage[index(*v)];
             if (slot >= 0)
-                return makeError(name + ": node '" + graph.id(*v) + "' is named twice (" + listName + "s " +
-                                 std::to_string(slot + 1) + " and " + std::to_string(s + 1) + ")");
+                return makeError(name + ": node '" + graph.id(*v) + "' is named twice (" + listName + "s "
+                    + std::to_string(slot + 1) + " and " + std::to_string(s + 1) + ")");
             slot = s;
             ++j;
         }
@@ -69,13 +69,13 @@ Result<Partition> fromStageLists(const std::vector<simdjson::dom::array> &stageL
             ++missing;
         }
     if (missing > 0)
-        return makeError(name + ": " + std::to_string(missing) + " node(s) of graph '" + graph.name() +
-                         "' are in no stage: " + names + (missing > 5 ? ", ..." : ""));
+        return makeError(name + ": " + std::to_string(missing) + " node(s) of graph '" + graph.name()
+            + "' are in no stage: " + names + (missing > 5 ? ", ..." : ""));
     return Partition(std::move(stage), k);
 }
 
-Result<std::vector<simdjson::dom::array>> nodeLists(element value, const std::string &name, const char *key,
-                                                   bool objects)
+Result<std::vector<simdjson::dom::array>> nodeLists(
+    element value, const std::string &name, const char *key, bool objects)
 {
     simdjson::dom::array list;
     if (value.get_array().get(list))
@@ -150,8 +150,8 @@ Result<Partition> parsePartition(std::string_view content, const std::string &na
                 return cpus.failure();
             for (const auto &cpu : *cpus)
                 if (cpu.size() > 0)
-                    return makeError(name + ": " + std::to_string(cpu.size()) +
-                                     " node(s) are placed on a CPU; pipecut's pipeline has FPGA/accelerator stages only");
+                    return makeError(name + ": " + std::to_string(cpu.size())
+                        + " node(s) are placed on a CPU; pipecut's pipeline has FPGA/accelerator stages only");
         }
         return fromStageLists(*fpgas, name, graph, "fpga");
     }
@@ -160,8 +160,8 @@ Result<Partition> parsePartition(std::string_view content, const std::string &na
     if (root["format"].get(value))
         return makeError(name + ": missing \"format\": \"pipecut-partition\"");
     if (value.get_string().get(text) || text != "pipecut-partition")
-        return makeError(name + ": \"format\" must be \"pipecut-partition\"" +
-                         (text.empty() ? std::string() : ", not \"" + std::string(text) + "\""));
+        return makeError(name + ": \"format\" must be \"pipecut-partition\""
+            + (text.empty() ? std::string() : ", not \"" + std::string(text) + "\""));
     if (!root["version"].get(value)) {
         auto version = io::jsonInteger(value);
         if (!version || *version != 1)
@@ -179,8 +179,8 @@ Result<Partition> parsePartition(std::string_view content, const std::string &na
         if (!k)
             return makeError(name + ": \"k\" " + io::jsonTypeMismatch("an integer", value));
         if (*k != static_cast<int64_t>(stages->size()))
-            return makeError(name + ": k = " + std::to_string(*k) + " but \"stages\" has " +
-                             std::to_string(stages->size()) + " lists");
+            return makeError(name + ": k = " + std::to_string(*k) + " but \"stages\" has "
+                + std::to_string(stages->size()) + " lists");
     }
     return fromStageLists(*stages, name, graph, "stage");
 }

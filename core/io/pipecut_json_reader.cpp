@@ -46,25 +46,39 @@ enum class NodeKey { Id, Work, Out, Param, Op, Scope, Group, Number, Other };
 
 NodeKey nodeKey(std::string_view key)
 {
-    if (key == "id") return NodeKey::Id;
-    if (key == "work") return NodeKey::Work;
-    if (key == "out") return NodeKey::Out;
-    if (key == "param") return NodeKey::Param;
-    if (key == "op") return NodeKey::Op;
-    if (key == "scope") return NodeKey::Scope;
-    if (key == "group") return NodeKey::Group;
-    if (key == "number") return NodeKey::Number;
+    if (key == "id")
+        return NodeKey::Id;
+    if (key == "work")
+        return NodeKey::Work;
+    if (key == "out")
+        return NodeKey::Out;
+    if (key == "param")
+        return NodeKey::Param;
+    if (key == "op")
+        return NodeKey::Op;
+    if (key == "scope")
+        return NodeKey::Scope;
+    if (key == "group")
+        return NodeKey::Group;
+    if (key == "number")
+        return NodeKey::Number;
     return NodeKey::Other;
 }
 
 double *numberField(NodeSpec &spec, NodeKey key)
 {
-    return key == NodeKey::Work ? &spec.work : key == NodeKey::Out ? &spec.out : key == NodeKey::Param ? &spec.param : nullptr;
+    return key == NodeKey::Work ? &spec.work
+        : key == NodeKey::Out   ? &spec.out
+        : key == NodeKey::Param ? &spec.param
+                                : nullptr;
 }
 
 std::string *textField(NodeSpec &spec, NodeKey key)
 {
-    return key == NodeKey::Op ? &spec.op : key == NodeKey::Scope ? &spec.scope : key == NodeKey::Group ? &spec.group : nullptr;
+    return key == NodeKey::Op   ? &spec.op
+        : key == NodeKey::Scope ? &spec.scope
+        : key == NodeKey::Group ? &spec.group
+                                : nullptr;
 }
 
 // A string token's text straight from the input, sparing its copy into the
@@ -278,16 +292,16 @@ Status readHeaderChecked(simdjson::dom::object root, const std::string &name, Gr
         if (value.get_string().get(format))
             return makeError(name + ": \"format\" " + jsonTypeMismatch("a string", value));
         if (format != "pipecut-graph")
-            return makeError(name + ": unknown format '" + std::string(format) +
-                             "' (this reader knows \"pipecut-graph\")");
+            return makeError(
+                name + ": unknown format '" + std::string(format) + "' (this reader knows \"pipecut-graph\")");
     }
     if (!root["version"].get(value)) {
         auto version = jsonInteger(value);
         if (!version)
             return makeError(name + ": \"version\" " + jsonTypeMismatch("an integer", value));
         if (*version != 1)
-            return makeError(name + ": version " + std::to_string(*version) +
-                             " is not supported (this reader knows version 1)");
+            return makeError(
+                name + ": version " + std::to_string(*version) + " is not supported (this reader knows version 1)");
     }
     if (!root["name"].get(value)) {
         std::string_view graphName;
@@ -365,8 +379,8 @@ Status readNodesChecked(simdjson::dom::array nodes, const std::string &name, Gra
             } else if (double *target = numberField(spec, k)) {
                 auto number = jsonNumber(field);
                 if (!number) // the id may come after this field: look it up for the message
-                    return makeError(nodePlace(name, i, idOf(node)) + ": \"" + std::string(key) + "\" " +
-                                     jsonTypeMismatch("a number", field));
+                    return makeError(nodePlace(name, i, idOf(node)) + ": \"" + std::string(key) + "\" "
+                        + jsonTypeMismatch("a number", field));
                 *target = *number;
                 hasWork |= k == NodeKey::Work;
                 hasOut |= k == NodeKey::Out;
@@ -374,8 +388,8 @@ Status readNodesChecked(simdjson::dom::array nodes, const std::string &name, Gra
                 if (field.is_null())
                     continue;
                 if (field.get_string().get(text))
-                    return makeError(nodePlace(name, i, idOf(node)) + ": \"" + std::string(key) + "\" " +
-                                     jsonTypeMismatch("a string", field));
+                    return makeError(nodePlace(name, i, idOf(node)) + ": \"" + std::string(key) + "\" "
+                        + jsonTypeMismatch("a string", field));
                 *target = std::string(text);
             } else if (k == NodeKey::Number) {
                 auto number = jsonInteger(field);
@@ -456,7 +470,8 @@ Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string
     }
     const size_t nodeCount = nodes.size();
     const size_t edgeCount = hasEdges ? edges.size() : 0;
-    if (auto limits = checkCounts(name, static_cast<int64_t>(nodeCount), static_cast<int64_t>(edgeCount), options); !limits.ok())
+    if (auto limits = checkCounts(name, static_cast<int64_t>(nodeCount), static_cast<int64_t>(edgeCount), options);
+        !limits.ok())
         return limits.failure();
     builder.reserve(nodeCount, edgeCount);
 

@@ -61,8 +61,8 @@ std::optional<double> parseSize(std::string_view text)
 std::string leadingIdentifier(std::string_view description)
 {
     size_t end = 0;
-    while (end < description.size() &&
-           (std::isalnum(static_cast<unsigned char>(description[end])) || description[end] == '_'))
+    while (end < description.size()
+        && (std::isalnum(static_cast<unsigned char>(description[end])) || description[end] == '_'))
         ++end;
     return std::string(description.substr(0, end));
 }
@@ -73,7 +73,7 @@ Result<Graph> readPipeDream(std::string_view content, const std::string &name, c
 {
     GraphBuilder builder(name);
     builder.setFormat("pipedream");
-    builder.setUnits(Units{"ms", "bytes"});
+    builder.setUnits(Units { "ms", "bytes" });
 
     DeviceProfile device = defaultDeviceProfile();
     if (!options.device.empty()) {
@@ -92,7 +92,8 @@ Result<Graph> readPipeDream(std::string_view content, const std::string &name, c
     size_t pos = 0;
     while (pos < content.size()) {
         const size_t nl = content.find('\n', pos);
-        const std::string_view raw = content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        const std::string_view raw
+            = content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
         pos = nl == std::string_view::npos ? content.size() : nl + 1;
         ++lineNo;
         const std::string_view line = trim(raw);
@@ -103,8 +104,10 @@ Result<Graph> readPipeDream(std::string_view content, const std::string &name, c
             return makeError(place + ": binary data in a PipeDream graph file");
         const size_t sep = line.find(" -- ");
         if (sep == std::string_view::npos)
-            return makeError(place + ": expected 'nodeN -- Description -- forward_compute_time=...' or "
-                                     "'nodeA -- nodeB', found '" + std::string(line.substr(0, 60)) + "'");
+            return makeError(place
+                + ": expected 'nodeN -- Description -- forward_compute_time=...' or "
+                  "'nodeA -- nodeB', found '"
+                + std::string(line.substr(0, 60)) + "'");
         if (raw.front() == ' ' || raw.front() == '\t') {
             const std::string_view from = trim(line.substr(0, sep));
             const std::string_view to = trim(line.substr(sep + 4));
@@ -140,8 +143,8 @@ Result<Graph> readPipeDream(std::string_view content, const std::string &name, c
             const std::string_view text = field.substr(eq + 1);
             std::optional<double> value = key == "activation_size" ? parseSize(text) : parseDouble(text);
             if (!value)
-                return makeError(place + ": node '" + spec.id + "': " + std::string(key) + " is not a number: '" +
-                                 std::string(trim(text)) + "'");
+                return makeError(place + ": node '" + spec.id + "': " + std::string(key) + " is not a number: '"
+                    + std::string(trim(text)) + "'");
             if (key == "forward_compute_time") {
                 spec.work = *value;
                 hasForward = true;
@@ -154,11 +157,13 @@ Result<Graph> readPipeDream(std::string_view content, const std::string &name, c
             }
         }
         if (!hasForward || !hasActivation || !hasParameter)
-            return makeError(place + ": node '" + spec.id + "' lacks " +
-                             (!hasForward ? "forward_compute_time" : !hasActivation ? "activation_size" : "parameter_size"));
+            return makeError(place + ": node '" + spec.id + "' lacks "
+                + (!hasForward           ? "forward_compute_time"
+                        : !hasActivation ? "activation_size"
+                                         : "parameter_size"));
         if (spec.op.rfind("Input", 0) == 0 && spec.work != 0) {
-            inputs += (inputs.empty() ? "" : ", ") + spec.id + " (" + std::string(description) + ", " +
-                      formatNumber(spec.work) + " ms)";
+            inputs += (inputs.empty() ? "" : ", ") + spec.id + " (" + std::string(description) + ", "
+                + formatNumber(spec.work) + " ms)";
             spec.work = 0;
         }
         if (++nodes > options.maxNodes)
@@ -172,9 +177,9 @@ Result<Graph> readPipeDream(std::string_view content, const std::string &name, c
                     "param = parameter_size (bytes)");
     if (!inputs.empty())
         builder.addNote("data-loading node(s) " + inputs + ": time set to 0 (input loading is not model work)");
-    builder.addNote("bandwidth = device profile '" + device.name + "' link, " + formatNumber(device.linkBytesPerSecond) +
-                    " bytes/s = " + formatNumber(device.linkBytesPerSecond / 1000.0) + " bytes/ms" +
-                    (options.device.empty() ? " (the default profile; choose another with --device)" : ""));
+    builder.addNote("bandwidth = device profile '" + device.name + "' link, " + formatNumber(device.linkBytesPerSecond)
+        + " bytes/s = " + formatNumber(device.linkBytesPerSecond / 1000.0) + " bytes/ms"
+        + (options.device.empty() ? " (the default profile; choose another with --device)" : ""));
     return builder.build();
 }
 

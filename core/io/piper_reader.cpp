@@ -30,7 +30,7 @@ Result<Graph> readPiper(std::string_view content, const std::string &name, const
         return root.failure();
     GraphBuilder builder(name);
     builder.setFormat("piper");
-    builder.setUnits(Units{"ms", "bytes"});
+    builder.setUnits(Units { "ms", "bytes" });
     element value;
     if (root->at_key("bandwidth").get(value))
         return makeError(name + ": missing \"bandwidth\" (bytes per second)");
@@ -83,12 +83,13 @@ Result<Graph> readPiper(std::string_view content, const std::string &name, const
                     "communicationCost over the node's out-edges (bytes); memory limit = maxMemoryPerDevice, "
                     "suggested k = maxDevices");
     builder.addNote("piper: timePerSample read as milliseconds (the values match PipeDream's ms profiles; as seconds "
-                    "they would be implausibly slow); bandwidth " + formatNumber(*bandwidth) +
-                    " bytes/s converted to " + formatNumber(*bandwidth / 1000.0) + " bytes/ms");
+                    "they would be implausibly slow); bandwidth "
+        + formatNumber(*bandwidth) + " bytes/s converted to " + formatNumber(*bandwidth / 1000.0) + " bytes/ms");
     addNumberedGraph(builder, std::move(specs), *edges);
     if (edges->differing > 0)
-        builder.addNote(std::to_string(edges->differing) + " out-edge(s) carry a communicationCost different from "
-                        "another out-edge of the same node; out = the largest");
+        builder.addNote(std::to_string(edges->differing)
+            + " out-edge(s) carry a communicationCost different from "
+              "another out-edge of the same node; out = the largest");
     return builder.build();
 }
 

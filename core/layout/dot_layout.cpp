@@ -17,7 +17,10 @@ namespace pipecut {
 
 namespace {
 
-std::string points(double sceneUnits) { return std::to_string(sceneUnits / 72.0); } // inches
+std::string points(double sceneUnits)
+{
+    return std::to_string(sceneUnits / 72.0);
+} // inches
 
 void writeAll(int fd, const void *data, size_t size)
 {
@@ -118,7 +121,7 @@ Result<Layout> dotLayout(const Graph &graph, const LayoutOptions &options, const
             failureKind = ErrorKind::Stopped;
             break;
         }
-        pollfd p{fd, POLLIN, 0};
+        pollfd p { fd, POLLIN, 0 };
         int ready = ::poll(&p, 1, 50);
         if (ready < 0 && errno != EINTR) {
             failure = std::string("dot layout: poll failed: ") + std::strerror(errno);
@@ -137,8 +140,7 @@ Result<Layout> dotLayout(const Graph &graph, const LayoutOptions &options, const
     if (!failure.empty())
         ::kill(pid, SIGKILL);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) { }
     if (!failure.empty())
         return makeError(failureKind, failure);
     if (got != wanted || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -150,14 +152,18 @@ Result<Layout> dotLayout(const Graph &graph, const LayoutOptions &options, const
     double minX = 0, maxX = 0, minY = 0, maxY = 0;
     for (int32_t v = 0; v < n; ++v) {
         const double x = xy[2 * v], y = xy[2 * v + 1];
-        if (v == 0 || x < minX) minX = x;
-        if (v == 0 || x > maxX) maxX = x;
-        if (v == 0 || y < minY) minY = y;
-        if (v == 0 || y > maxY) maxY = y;
+        if (v == 0 || x < minX)
+            minX = x;
+        if (v == 0 || x > maxX)
+            maxX = x;
+        if (v == 0 || y < minY)
+            minY = y;
+        if (v == 0 || y > maxY)
+            maxY = y;
     }
     const double halfW = options.nodeWidth / 2, halfH = options.nodeHeight / 2;
     for (int32_t v = 0; v < n; ++v)
-        layout.centres[v] = {xy[2 * v] - minX + halfW, maxY - xy[2 * v + 1] + halfH}; // flip: y down
+        layout.centres[v] = { xy[2 * v] - minX + halfW, maxY - xy[2 * v + 1] + halfH }; // flip: y down
     layout.width = n == 0 ? 0 : maxX - minX + options.nodeWidth;
     layout.height = n == 0 ? 0 : maxY - minY + options.nodeHeight;
     layout.seconds = deadline.elapsed();

@@ -41,7 +41,7 @@ void placeInOrder(std::vector<double> &desired, double pitch)
     std::vector<Block> blocks;
     blocks.reserve(count);
     for (size_t i = 0; i < count; ++i) {
-        blocks.push_back({desired[i] - static_cast<double>(i) * pitch, 1});
+        blocks.push_back({ desired[i] - static_cast<double>(i) * pitch, 1 });
         while (blocks.size() > 1 && blocks[blocks.size() - 2].mean() > blocks.back().mean()) {
             Block last = blocks.back();
             blocks.pop_back();
@@ -58,7 +58,9 @@ void placeInOrder(std::vector<double> &desired, double pitch)
 class LayeredLayout {
 public:
     LayeredLayout(const Graph &graph, const LayoutOptions &options)
-        : m_graph(graph), m_options(options), m_pitch(options.nodeWidth + options.nodeGap)
+        : m_graph(graph)
+        , m_options(options)
+        , m_pitch(options.nodeWidth + options.nodeGap)
     {
     }
 
@@ -127,8 +129,8 @@ private:
             keyed.clear();
             for (int32_t v : nodes)
                 keyed.emplace_back(neighbourMean(v, down), v);
-            std::stable_sort(keyed.begin(), keyed.end(),
-                             [](const auto &a, const auto &b) { return a.first < b.first; });
+            std::stable_sort(
+                keyed.begin(), keyed.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
             for (size_t j = 0; j < nodes.size(); ++j)
                 nodes[j] = keyed[j].second;
             assignCentred(nodes);
@@ -170,7 +172,7 @@ private:
         for (int32_t v = 0; v < n; ++v) {
             const double across = (m_x[v] - minX) * acrossScale + acrossSize / 2;
             const double alongPos = m_layer[v] * along + alongSize / 2;
-            layout.centres[v] = vertical ? LayoutPoint{across, alongPos} : LayoutPoint{alongPos, across};
+            layout.centres[v] = vertical ? LayoutPoint { across, alongPos } : LayoutPoint { alongPos, across };
         }
         const double acrossExtent = (maxX - minX) * acrossScale + acrossSize;
         const double alongExtent = static_cast<double>(m_layers.size()) * along - m_options.rankGap;

@@ -27,8 +27,7 @@ Layout computeLayout(const Graph &graph, const LayoutOptions &options, const Sto
         std::snprintf(buf, sizeof buf, " after %.1f s", clock.elapsed());
         why += buf;
     } else if (options.engine == Engine::Auto) {
-        why = "dot skipped: " + std::to_string(graph.nodeCount()) + " nodes > " +
-              std::to_string(options.dotNodeLimit);
+        why = "dot skipped: " + std::to_string(graph.nodeCount()) + " nodes > " + std::to_string(options.dotNodeLimit);
     }
     Layout layout = layeredLayout(graph, options, stop);
     if (!why.empty())

@@ -24,13 +24,13 @@ struct LayoutOptions {
     enum class Engine { Auto, Dot, Layered };
     Engine engine = Engine::Auto;
     LayoutDirection direction = LayoutDirection::TopToBottom;
-    double nodeWidth = 120.0;  // box size every node is given (scene units)
+    double nodeWidth = 120.0; // box size every node is given (scene units)
     double nodeHeight = 36.0;
-    double rankGap = 40.0;     // free space between consecutive layers
-    double nodeGap = 16.0;     // free space between neighbours in one layer
+    double rankGap = 40.0; // free space between consecutive layers
+    double nodeGap = 16.0; // free space between neighbours in one layer
     double budgetSeconds = 3.0; // dot's wall-time budget
-    int dotNodeLimit = 1500;    // Auto: larger graphs go straight to the layered layout
-    int sweeps = 8;             // layered: barycentric down+up sweep pairs
+    int dotNodeLimit = 1500; // Auto: larger graphs go straight to the layered layout
+    int sweeps = 8; // layered: barycentric down+up sweep pairs
 };
 
 struct LayoutPoint {
@@ -40,11 +40,11 @@ struct LayoutPoint {
 
 struct Layout {
     std::vector<LayoutPoint> centres; // one per node, by node index
-    double width = 0.0;               // bounding box of the node boxes, from (0, 0)
+    double width = 0.0; // bounding box of the node boxes, from (0, 0)
     double height = 0.0;
-    std::string engine;               // "dot" or "layered"
+    std::string engine; // "dot" or "layered"
     double seconds = 0.0;
-    std::vector<std::string> notes;   // e.g. "dot exceeded its 3 s budget; used the layered layout"
+    std::vector<std::string> notes; // e.g. "dot exceeded its 3 s budget; used the layered layout"
     bool cancelled = false;
 };
 

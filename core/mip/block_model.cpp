@@ -115,20 +115,20 @@ std::string memoryInfeasibility(const Graph &g, const CostParams &params, const 
             continue;
         const auto &mem = classes.members[c];
         if (mem.size() == 1)
-            return "node '" + g.id(nodeId(mem[0])) + "' has parameters " + formatNumber(classes.param[c]) +
-                   " > memory limit " + formatNumber(limit);
+            return "node '" + g.id(nodeId(mem[0])) + "' has parameters " + formatNumber(classes.param[c])
+                + " > memory limit " + formatNumber(limit);
         std::string names;
         for (size_t i = 0; i < mem.size() && i < 5; ++i)
             names += (i ? ", '" : "'") + g.id(nodeId(mem[i])) + "'";
         if (mem.size() > 5)
             names += ", ...";
-        return "nodes that must share a stage (group, with the nodes on paths between its members: " + names +
-               "; " + std::to_string(mem.size()) + " nodes) have parameters " + formatNumber(classes.param[c]) +
-               " > memory limit " + formatNumber(limit);
+        return "nodes that must share a stage (group, with the nodes on paths between its members: " + names + "; "
+            + std::to_string(mem.size()) + " nodes) have parameters " + formatNumber(classes.param[c])
+            + " > memory limit " + formatNumber(limit);
     }
     if (!params.fitsMemory(g.totalParam() / k))
-        return "total parameters " + formatNumber(g.totalParam()) + " exceed k x memory limit = " +
-               std::to_string(k) + " x " + formatNumber(limit);
+        return "total parameters " + formatNumber(g.totalParam()) + " exceed k x memory limit = " + std::to_string(k)
+            + " x " + formatNumber(limit);
     return {};
 }
 
@@ -159,9 +159,13 @@ void addGreaterEqual(mip::MipModel &model, const Lin &lin, double rhs)
     model.addGreaterEqual(lin.terms, rhs - lin.constant);
 }
 
-BlockBuilder::BlockBuilder(mip::MipModel &model, const Graph &graph, const CostParams &params,
-                           const NodeClasses &classes, double scale)
-    : m_model(model), m_graph(graph), m_params(params), m_classes(classes), m_scale(scale > 0 ? scale : 1.0)
+BlockBuilder::BlockBuilder(
+    mip::MipModel &model, const Graph &graph, const CostParams &params, const NodeClasses &classes, double scale)
+    : m_model(model)
+    , m_graph(graph)
+    , m_params(params)
+    , m_classes(classes)
+    , m_scale(scale > 0 ? scale : 1.0)
 {
 }
 
@@ -172,7 +176,7 @@ std::vector<int> bisectionLevels(const Graph &graph, const NodeClasses &classes)
         int32_t first = std::numeric_limits<int32_t>::max();
         for (int32_t v : classes.members[c])
             first = std::min(first, graph.topoPosition(nodeId(v)));
-        byPosition[c] = {first, c};
+        byPosition[c] = { first, c };
     }
     std::sort(byPosition.begin(), byPosition.end());
     std::vector<int> level(classes.count, 0);
@@ -181,7 +185,7 @@ std::vector<int> bisectionLevels(const Graph &graph, const NodeClasses &classes)
         int32_t lo, hi;
         int depth;
     };
-    std::vector<Range> todo{{0, classes.count, 0}};
+    std::vector<Range> todo { { 0, classes.count, 0 } };
     while (!todo.empty()) {
         const Range r = todo.back();
         todo.pop_back();
@@ -189,8 +193,8 @@ std::vector<int> bisectionLevels(const Graph &graph, const NodeClasses &classes)
             continue;
         const int32_t mid = r.lo + (r.hi - r.lo) / 2;
         level[byPosition[mid].second] = std::min(r.depth, kMaxBisectionLevel);
-        todo.push_back({r.lo, mid, r.depth + 1});
-        todo.push_back({mid + 1, r.hi, r.depth + 1});
+        todo.push_back({ r.lo, mid, r.depth + 1 });
+        todo.push_back({ mid + 1, r.hi, r.depth + 1 });
     }
     return level;
 }
@@ -205,7 +209,7 @@ std::vector<int> BlockBuilder::addIdeal()
     for (int32_t c = 0; c < m_classes.count; ++c)
         m_model.setPriority(vars[c], 1 + m_branchLevels[c]);
     for (const auto &[a, b] : m_classes.edges)
-        m_model.addLessEqual({{vars[b], 1.0}, {vars[a], -1.0}}, 0.0);
+        m_model.addLessEqual({ { vars[b], 1.0 }, { vars[a], -1.0 } }, 0.0);
     return vars;
 }
 
@@ -264,9 +268,8 @@ Lin BlockBuilder::tensorCost(const std::vector<int> &plus, const std::vector<int
             }
             if (used) {
                 cost.add(col, coeff);
-                m_tensorColumns.push_back({col, u, sign, set});
-            }
-            else
+                m_tensorColumns.push_back({ col, u, sign, set });
+            } else
                 m_model.setBounds(col, 0.0, 0.0);
         }
     }
@@ -285,7 +288,7 @@ Lin BlockBuilder::overflow(const Lin &param, int stages)
     addLessEqual(m_model, row, stages * m_params.fastMemory);
     Lin excess = param;
     excess.constant -= stages * m_params.fastMemory;
-    m_overflowColumns.push_back({col, std::move(excess)});
+    m_overflowColumns.push_back({ col, std::move(excess) });
     l.add(col, 1.0 / (m_params.slowBandwidth * m_scale));
     return l;
 }

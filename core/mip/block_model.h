@@ -18,9 +18,9 @@
 // Example: a -> b with out(a) = 2: the block {b} reads a (cost 2/B), {a} writes
 // it (2/B), {a, b} pays nothing for it.
 
-#include "core/mip/cbc_solve.h"
 #include "core/cost/cost_params.h"
 #include "core/graph/graph.h"
+#include "core/mip/cbc_solve.h"
 
 #include <cstdint>
 #include <string>
@@ -30,9 +30,9 @@ namespace pipecut::mip {
 
 struct NodeClasses {
     int32_t count = 0;
-    std::vector<int32_t> classOf;              // node index -> class
+    std::vector<int32_t> classOf; // node index -> class
     std::vector<std::vector<int32_t>> members; // class -> node indices (sorted)
-    std::vector<double> work, param;           // per class
+    std::vector<double> work, param; // per class
     std::vector<std::pair<int32_t, int32_t>> edges; // distinct class edges, endpoints differ
     // Per node u with out(u) > 0: the distinct classes of its successors other than u's.
     std::vector<std::vector<int32_t>> succClasses;
@@ -79,8 +79,8 @@ void addGreaterEqual(mip::MipModel &model, const Lin &lin, double rhs);
 class BlockBuilder {
 public:
     // Costs in the model are divided by `scale` (keeps objective values near 1).
-    BlockBuilder(mip::MipModel &model, const Graph &graph, const CostParams &params, const NodeClasses &classes,
-                 double scale);
+    BlockBuilder(
+        mip::MipModel &model, const Graph &graph, const CostParams &params, const NodeClasses &classes, double scale);
 
     // One binary per class with `objective` 0, plus the ideal rows along class edges.
     std::vector<int> addIdeal();

@@ -94,13 +94,13 @@ struct Watch {
     std::atomic<bool> lpInterrupted = false; // an LP was cut short: CBC's tree bound is not trusted
     std::function<void(double, double)> progress;
     std::mutex reportMutex; // one report at a time, whichever thread sends it
-    std::chrono::steady_clock::time_point lastReport{};
+    std::chrono::steady_clock::time_point lastReport {};
 };
 
 bool timeUp(const Watch &w)
 {
-    return w.stop.stopRequested() || w.cancel.stopRequested() ||
-           (w.hasDeadline && std::chrono::steady_clock::now() >= (w.inSearch ? w.searchDeadline : w.deadline));
+    return w.stop.stopRequested() || w.cancel.stopRequested()
+        || (w.hasDeadline && std::chrono::steady_clock::now() >= (w.inSearch ? w.searchDeadline : w.deadline));
 }
 
 // What the branch and cut leaves for its wind-down out of a limit of `seconds`.
@@ -123,7 +123,10 @@ double lpReserve(int columns)
 // cut passes, and one root LP of a large model can take longer than a second).
 class LpWatch : public ClpEventHandler {
 public:
-    explicit LpWatch(std::shared_ptr<Watch> watch) : m_watch(std::move(watch)) {}
+    explicit LpWatch(std::shared_ptr<Watch> watch)
+        : m_watch(std::move(watch))
+    {
+    }
     ClpEventHandler *clone() const override { return new LpWatch(*this); }
     int event(Event which) override
     {
@@ -148,7 +151,10 @@ public:
 
 class WatchHandler : public CbcEventHandler {
 public:
-    explicit WatchHandler(std::shared_ptr<Watch> watch) : m_watch(std::move(watch)) {}
+    explicit WatchHandler(std::shared_ptr<Watch> watch)
+        : m_watch(std::move(watch))
+    {
+    }
     CbcEventHandler *clone() const override { return new WatchHandler(*this); }
 
     CbcAction event(CbcEvent which) override
@@ -166,7 +172,7 @@ public:
         if (w.progress && model_ && report.try_lock() && now - w.lastReport > std::chrono::milliseconds(250)) {
             w.lastReport = now;
             w.progress(incumbent < 1e50 ? incumbent : std::numeric_limits<double>::infinity(),
-                       model_->getBestPossibleObjValue());
+                model_->getBestPossibleObjValue());
         }
         return noAction;
     }
@@ -197,7 +203,11 @@ struct SearchAids {
 };
 
 SearchAids::SearchAids(CbcModel &model)
-    : cutsAdded(addCuts(model)), rounding(model), pump(model), local(model), rins(model)
+    : cutsAdded(addCuts(model))
+    , rounding(model)
+    , pump(model)
+    , local(model)
+    , rins(model)
 {
     model.addHeuristic(&rounding);
     model.addHeuristic(&pump);
@@ -229,23 +239,23 @@ bool SearchAids::addCuts(CbcModel &model)
 
 struct Solver {
     static SolveOutcome run(const MipModel &m, const SolveOptions &o);
-    static std::shared_ptr<Watch> watchFor(const MipModel &m, const SolveOptions &o,
-                                           std::chrono::steady_clock::time_point started);
+    static std::shared_ptr<Watch> watchFor(
+        const MipModel &m, const SolveOptions &o, std::chrono::steady_clock::time_point started);
     static CoinPackedMatrix rowMatrix(const MipModel &m, std::vector<double> &colLo, std::vector<double> &colUp,
-                                      std::vector<double> &rowLo, std::vector<double> &rowUp);
+        std::vector<double> &rowLo, std::vector<double> &rowUp);
     static void readSearch(CbcModel &model, const Watch &watch, double lpBound, int ncols, SolveOutcome &out);
 };
 
 // The deadlines and callbacks CBC's event handlers look at.
-std::shared_ptr<Watch> Solver::watchFor(const MipModel &m, const SolveOptions &o,
-                                        std::chrono::steady_clock::time_point started)
+std::shared_ptr<Watch> Solver::watchFor(
+    const MipModel &m, const SolveOptions &o, std::chrono::steady_clock::time_point started)
 {
     auto watch = std::make_shared<Watch>();
     watch->stop = o.stop;
     watch->cancel = o.cancel;
     auto after = [&](double seconds) {
-        return started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                             std::chrono::duration<double>(seconds));
+        return started
+            + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
     };
     if (o.seconds > 0) {
         watch->hasDeadline = true;
@@ -260,7 +270,7 @@ std::shared_ptr<Watch> Solver::watchFor(const MipModel &m, const SolveOptions &o
 
 // The model's rows as CBC takes them, infinite bounds as COIN_DBL_MAX.
 CoinPackedMatrix Solver::rowMatrix(const MipModel &m, std::vector<double> &colLo, std::vector<double> &colUp,
-                                   std::vector<double> &rowLo, std::vector<double> &rowUp)
+    std::vector<double> &rowLo, std::vector<double> &rowUp)
 {
     const int ncols = m.columnCount();
     const int nrows = m.rowCount();
@@ -276,8 +286,8 @@ CoinPackedMatrix Solver::rowMatrix(const MipModel &m, std::vector<double> &colLo
     std::vector<int> lengths(nrows);
     for (int r = 0; r < nrows; ++r)
         lengths[r] = m.m_rowStart[r + 1] - m.m_rowStart[r];
-    return CoinPackedMatrix(false, ncols, nrows, static_cast<CoinBigIndex>(m.m_rowIndex.size()),
-                            m.m_rowValue.data(), m.m_rowIndex.data(), m.m_rowStart.data(), lengths.data());
+    return CoinPackedMatrix(false, ncols, nrows, static_cast<CoinBigIndex>(m.m_rowIndex.size()), m.m_rowValue.data(),
+        m.m_rowIndex.data(), m.m_rowStart.data(), lengths.data());
 }
 
 // Solution, proven status and bound after the branch and cut.
@@ -303,8 +313,8 @@ void Solver::readSearch(CbcModel &model, const Watch &watch, double lpBound, int
         const double possible = model.getBestPossibleObjValue();
         // CBC reports min(best possible, incumbent); when the search was cut
         // before its tree existed that is the incumbent, which proves nothing.
-        if (std::isfinite(possible) && std::abs(possible) < 1e50 &&
-            (!model.bestSolution() || possible < out.objective - 1e-9 * std::max(1.0, std::abs(out.objective))))
+        if (std::isfinite(possible) && std::abs(possible) < 1e50
+            && (!model.bestSolution() || possible < out.objective - 1e-9 * std::max(1.0, std::abs(out.objective))))
             bound = std::max(bound, possible);
     }
     out.bound = bound - 1e-7 * std::max(1e-9, std::abs(bound));
@@ -377,9 +387,8 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     model.solver()->messageHandler()->setLogLevel(0);
     model.setUseElapsedTime(true);
     if (o.seconds > 0)
-        model.setMaximumSeconds(std::max(0.01, std::chrono::duration<double>(watch->searchDeadline -
-                                                                             std::chrono::steady_clock::now())
-                                                   .count()));
+        model.setMaximumSeconds(std::max(
+            0.01, std::chrono::duration<double>(watch->searchDeadline - std::chrono::steady_clock::now()).count()));
     model.setAllowableGap(1e-10);
     model.setAllowableFractionGap(1e-9);
     model.setCutoffIncrement(1e-9);
@@ -397,8 +406,8 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
         std::vector<int> priorities;
         for (int c = 0; c < ncols; ++c)
             if (m.m_integer[c])
-                priorities.push_back(c < static_cast<int>(m.m_priority.size()) ? m.m_priority[c]
-                                                                               : MipModel::kDefaultPriority);
+                priorities.push_back(
+                    c < static_cast<int>(m.m_priority.size()) ? m.m_priority[c] : MipModel::kDefaultPriority);
         model.passInPriorities(priorities.data(), false);
     }
     if (!o.start.empty() && static_cast<int>(o.start.size()) == ncols) {
@@ -417,8 +426,7 @@ SolveOutcome Solver::run(const MipModel &m, const SolveOptions &o)
     // 1.3 s left ends 1.8 s past a 7 s limit. Both scale with the model and
     // the machine's load alike, so a search needs at least as long as the
     // initial LP took.
-    const bool noTimeForRoot =
-        watch->hasDeadline && watch->searchDeadline - std::chrono::steady_clock::now() < lpTook;
+    const bool noTimeForRoot = watch->hasDeadline && watch->searchDeadline - std::chrono::steady_clock::now() < lpTook;
     if (goodEnough || noTimeForRoot || timeUp(*watch)) {
         // Good enough already, or no time left for a search (the initial LP
         // or checking the start took it): the root LP's bound and the start

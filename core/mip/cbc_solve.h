@@ -46,7 +46,11 @@ public:
     void addGreaterEqual(std::vector<Term> terms, double lo) { addRow(std::move(terms), lo, kInf); }
     void setObjective(int column, double value) { m_obj[column] = value; }
     void addObjective(int column, double value) { m_obj[column] += value; }
-    void setBounds(int column, double lo, double up) { m_colLo[column] = lo; m_colUp[column] = up; }
+    void setBounds(int column, double lo, double up)
+    {
+        m_colLo[column] = lo;
+        m_colUp[column] = up;
+    }
     // Branching priority of an integer column: lower values are branched on
     // first (CBC's convention); columns without one get kDefaultPriority.
     void setPriority(int column, int priority);
@@ -64,15 +68,15 @@ private:
     std::vector<double> m_colLo, m_colUp, m_obj;
     std::vector<char> m_integer;
     std::vector<int> m_priority; // empty: none set
-    std::vector<int> m_rowStart{0};
+    std::vector<int> m_rowStart { 0 };
     std::vector<int> m_rowIndex;
     std::vector<double> m_rowValue, m_rowLo, m_rowUp;
 };
 
 struct SolveOptions {
-    double seconds = 0.0;                  // wall-time limit; <= 0: none
-    StopToken stop;                        // polled in CBC's and Clp's event handlers
-    StopToken cancel;                      // a second, internal stop request
+    double seconds = 0.0; // wall-time limit; <= 0: none
+    StopToken stop; // polled in CBC's and Clp's event handlers
+    StopToken cancel; // a second, internal stop request
     // Stop as soon as a solution with objective <= this is known (the caller
     // only needs to know that the optimum is at most this much).
     double stopAtOrBelow = -std::numeric_limits<double>::infinity();
@@ -94,8 +98,8 @@ struct SolveOptions {
 struct SolveOutcome {
     enum class Status { Optimal, Infeasible, Limit } status = Status::Limit;
     double objective = std::numeric_limits<double>::infinity(); // best solution found
-    double bound = -std::numeric_limits<double>::infinity();    // proven lower bound
-    std::vector<double> solution;                                // empty when none
+    double bound = -std::numeric_limits<double>::infinity(); // proven lower bound
+    std::vector<double> solution; // empty when none
     bool stoppedEarly = false; // stopAtOrBelow reached
 };
 

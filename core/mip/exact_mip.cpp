@@ -88,15 +88,15 @@ bool addStages(const ExactMipInput &in, BlockBuilder &builder, ExactModel &m)
             atLeast.add(m.used[b], -static_cast<double>(cls.count));
             addLessEqual(m.model, atLeast, 0.0);
             if (b > 1)
-                m.model.addLessEqual({{m.used[b], 1.0}, {m.used[b - 1], -1.0}}, 0.0);
+                m.model.addLessEqual({ { m.used[b], 1.0 }, { m.used[b - 1], -1.0 } }, 0.0);
         }
     }
     return true;
 }
 
 // The incumbent (empty stages moved last) as a complete start vector.
-std::vector<double> warmStart(const ExactMipInput &in, const BlockBuilder &builder, const ExactModel &m,
-                              double floor, double scale)
+std::vector<double> warmStart(
+    const ExactMipInput &in, const BlockBuilder &builder, const ExactModel &m, double floor, double scale)
 {
     const int k = in.k;
     const std::vector<int> stage = classStages(in, *in.incumbent);
@@ -154,7 +154,7 @@ ExactMipOutcome solveExactMip(const ExactMipInput &in)
         r.stopped = true;
         return r;
     }
-    m.model.addGreaterEqual({{m.t, static_cast<double>(k)}}, in.graph.totalWork() / scale * (1 - 1e-12));
+    m.model.addGreaterEqual({ { m.t, static_cast<double>(k) } }, in.graph.totalWork() / scale * (1 - 1e-12));
 
     std::vector<double> start;
     if (in.incumbent)

@@ -36,8 +36,8 @@ struct ExactMipInput {
     const CostParams &params;
     int k;
     const NodeClasses &classes;
-    double combinatorial = 0.0;           // the combinatorial bound: the model's scale
-    double known = 0.0;                   // best proven bound so far (graph units)
+    double combinatorial = 0.0; // the combinatorial bound: the model's scale
+    double known = 0.0; // best proven bound so far (graph units)
     const Partition *incumbent = nullptr; // warm start, when known
     std::function<bool()> stopped;
     std::function<SolveOptions()> solveOptions;
@@ -46,11 +46,11 @@ struct ExactMipInput {
 };
 
 struct ExactMipOutcome {
-    bool stopped = false;    // stopped while building: proves nothing
+    bool stopped = false; // stopped while building: proves nothing
     bool infeasible = false; // no partition into k stages fits the memory limit (proven)
     double lowerBound = 0.0;
     std::optional<Partition> partition; // CBC's incumbent, when valid
-    double upperBound = 0.0;            // its bottleneck
+    double upperBound = 0.0; // its bottleneck
     bool optimal = false;
 };
 

@@ -27,8 +27,8 @@ constexpr double kAutoSeconds = 12.0;
 Result<PartitionResult> runAuto(const MethodContext &outer)
 {
     // The caller's clock when it has a limit (its checks count), else our default.
-    const MethodContext ctx{outer.graph, outer.params, outer.options, outer.stop, outer.progress,
-                            outer.options.timeLimit > 0 ? outer.deadline : Deadline(kAutoSeconds)};
+    const MethodContext ctx { outer.graph, outer.params, outer.options, outer.stop, outer.progress,
+        outer.options.timeLimit > 0 ? outer.deadline : Deadline(kAutoSeconds) };
     auto contraction = contractGroups(ctx.graph);
     if (!contraction)
         return contraction.failure().prefixed("auto: ");
@@ -38,8 +38,9 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         auto r = runIdealDp(ctx);
         if (r) {
             r->method = "auto(ideal-dp)";
-            r->notes.insert(r->notes.begin(), "auto: " + std::to_string(count.count) + " ideals <= " +
-                                                  std::to_string(cap) + ", exact dynamic programme");
+            r->notes.insert(r->notes.begin(),
+                "auto: " + std::to_string(count.count) + " ideals <= " + std::to_string(cap)
+                    + ", exact dynamic programme");
             return r;
         }
         // A refusal or a stop falls through to the heuristic; anything else is
@@ -54,8 +55,8 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
     r->partition = std::move(ref.partition);
     r->method = "auto(slicegraph+refine)";
     r->optimal = false;
-    r->notes.insert(r->notes.begin(), "auto: more than " + std::to_string(cap) +
-                                          " ideals, heuristic (not proven optimal)");
+    r->notes.insert(
+        r->notes.begin(), "auto: more than " + std::to_string(cap) + " ideals, heuristic (not proven optimal)");
     return r;
 }
 

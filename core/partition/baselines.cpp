@@ -35,7 +35,13 @@ Result<PartitionResult> cutByWeight(const MethodContext &ctx, const char *name, 
 
 } // namespace
 
-Result<PartitionResult> runBalancedWork(const MethodContext &ctx) { return cutByWeight(ctx, "balanced-work", true); }
-Result<PartitionResult> runUniform(const MethodContext &ctx) { return cutByWeight(ctx, "uniform", false); }
+Result<PartitionResult> runBalancedWork(const MethodContext &ctx)
+{
+    return cutByWeight(ctx, "balanced-work", true);
+}
+Result<PartitionResult> runUniform(const MethodContext &ctx)
+{
+    return cutByWeight(ctx, "uniform", false);
+}
 
 } // namespace pipecut

@@ -25,11 +25,14 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // remove(x), visit() -> false to stop.
 class IdealWalker {
 public:
-    explicit IdealWalker(const Graph &dag) : m_dag(dag), m_need(dag.nodeCount()) {}
+    explicit IdealWalker(const Graph &dag)
+        : m_dag(dag)
+        , m_need(dag.nodeCount())
+    {
+    }
 
     // Base ideal given by a membership predicate.
-    template <typename InBase>
-    void setBase(InBase inBase)
+    template <typename InBase> void setBase(InBase inBase)
     {
         const int32_t n = m_dag.nodeCount();
         m_cand.clear();
@@ -43,8 +46,7 @@ public:
         }
     }
 
-    template <typename Add, typename Remove, typename Visit>
-    bool walk(Add add, Remove remove, Visit visit)
+    template <typename Add, typename Remove, typename Visit> bool walk(Add add, Remove remove, Visit visit)
     {
         m_stack.clear();
         size_t pos = 0;
@@ -63,7 +65,7 @@ public:
                         m_cand.push_back(index(y));
                         ++appended;
                     }
-                m_stack.push_back({pos, appended});
+                m_stack.push_back({ pos, appended });
                 pos = pos + 1;
                 if (!visit())
                     stopped = true;
@@ -85,7 +87,7 @@ public:
 
 private:
     struct Frame {
-        size_t idx;      // position of the added unit in m_cand
+        size_t idx; // position of the added unit in m_cand
         int32_t appended; // units it made ready (at the end of m_cand)
     };
     const Graph &m_dag;
@@ -100,8 +102,12 @@ private:
 class BlockCost {
 public:
     BlockCost(const Graph &g, const CostParams &params, const Contraction &units)
-        : m_g(g), m_params(params), m_units(units), m_where(g.nodeCount(), 0), m_read(g.nodeCount(), 0),
-          m_outside(g.nodeCount(), 0)
+        : m_g(g)
+        , m_params(params)
+        , m_units(units)
+        , m_where(g.nodeCount(), 0)
+        , m_read(g.nodeCount(), 0)
+        , m_outside(g.nodeCount(), 0)
     {
     }
 
@@ -188,7 +194,9 @@ uint64_t mix(uint64_t z)
 
 // Zobrist keys per unit (two independent 64-bit hashes).
 struct ZobristKeys {
-    explicit ZobristKeys(int32_t nu) : z1(nu), z2(nu)
+    explicit ZobristKeys(int32_t nu)
+        : z1(nu)
+        , z2(nu)
     {
         for (int32_t x = 0; x < nu; ++x) {
             z1[x] = mix(0x9e3779b97f4a7c15ULL * (2 * uint64_t(x) + 1));
@@ -201,9 +209,9 @@ struct ZobristKeys {
 // Every ideal of the unit graph as a tree of one-unit additions (0 is the
 // empty ideal), with its hashes and the sums of the ideal as one block.
 struct IdealTable {
-    std::vector<int32_t> parent{-1}, added{-1}, size{0};
-    std::vector<uint64_t> h1{0}, h2{0};
-    std::vector<double> iwork{0.0}, iparam{0.0}, ioutw{0.0}, icost{0.0};
+    std::vector<int32_t> parent { -1 }, added { -1 }, size { 0 };
+    std::vector<uint64_t> h1 { 0 }, h2 { 0 };
+    std::vector<double> iwork { 0.0 }, iparam { 0.0 }, ioutw { 0.0 }, icost { 0.0 };
 
     int32_t count() const { return static_cast<int32_t>(parent.size()); }
 };
@@ -218,12 +226,12 @@ enum class EnumerationEnd { Complete, OverCap, Stopped };
 
 // Enumerates all ideals with their sums into `t`, up to `cap` of them.
 EnumerationEnd enumerateIdeals(const Graph &graph, const CostParams &params, const Contraction &units,
-                               const ZobristKeys &keys, int64_t cap, const StopCheck &shouldStop, IdealTable &t)
+    const ZobristKeys &keys, int64_t cap, const StopCheck &shouldStop, IdealTable &t)
 {
     BlockCost block(graph, params, units);
     IdealWalker walker(units.graph);
     walker.setBase([](int32_t) { return false; });
-    std::vector<int32_t> path{0}; // ideal index along the DFS
+    std::vector<int32_t> path { 0 }; // ideal index along the DFS
     uint64_t a = 0, b = 0;
     bool over = false, stopped = false;
     walker.walk(
@@ -267,7 +275,9 @@ EnumerationEnd enumerateIdeals(const Graph &graph, const CostParams &params, con
 // Hash index: h1 -> ideal, verified on h2.
 class IdealIndex {
 public:
-    explicit IdealIndex(const IdealTable &t) : m_h1(t.h1), m_h2(t.h2)
+    explicit IdealIndex(const IdealTable &t)
+        : m_h1(t.h1)
+        , m_h2(t.h2)
     {
         const int32_t N = t.count();
         size_t capSlots = 1;
@@ -304,7 +314,10 @@ private:
 // its last block.
 struct DpTables {
     DpTables(int32_t N, int levels)
-        : levels(levels), cells(size_t(N) * std::max(levels, 1)), dp(new double[cells]), arg(new int32_t[cells])
+        : levels(levels)
+        , cells(size_t(N) * std::max(levels, 1))
+        , dp(new double[cells])
+        , arg(new int32_t[cells])
     {
     }
 
@@ -356,10 +369,18 @@ std::vector<int32_t> orderBySize(const IdealTable &t, int32_t nu)
 class BaseSweep {
 public:
     BaseSweep(const Graph &graph, const CostParams &params, const Contraction &units, const IdealTable &t,
-              const ZobristKeys &keys, const IdealIndex &index, DpTables &tables, const StopCheck &shouldStop)
-        : m_params(params), m_t(t), m_keys(keys), m_index(index), m_tables(tables), m_shouldStop(shouldStop),
-          m_W(graph.totalWork()), m_Ptot(graph.totalParam()), m_block(graph, params, units), m_walker(units.graph),
-          m_inJ(units.graph.nodeCount(), 0)
+        const ZobristKeys &keys, const IdealIndex &index, DpTables &tables, const StopCheck &shouldStop)
+        : m_params(params)
+        , m_t(t)
+        , m_keys(keys)
+        , m_index(index)
+        , m_tables(tables)
+        , m_shouldStop(shouldStop)
+        , m_W(graph.totalWork())
+        , m_Ptot(graph.totalParam())
+        , m_block(graph, params, units)
+        , m_walker(units.graph)
+        , m_inJ(units.graph.nodeCount(), 0)
     {
     }
 
@@ -407,8 +428,8 @@ private:
         // the last stage; the intermediate levels check their own values.
         const double prev = m_tables.dp[m_tables.at(J, m_tables.levels)];
         if (prev < U && m_params.fitsMemory(m_Ptot - m_t.iparam[J])) {
-            const double last = m_params.stageCost(std::max(0.0, m_W - m_t.iwork[J]), m_t.ioutw[J], 0.0,
-                                                   m_Ptot - m_t.iparam[J]);
+            const double last
+                = m_params.stageCost(std::max(0.0, m_W - m_t.iwork[J]), m_t.ioutw[J], 0.0, m_Ptot - m_t.iparam[J]);
             const double v = std::max(prev, last);
             ++pairs;
             if (v < best) {
@@ -489,8 +510,8 @@ private:
 };
 
 // The stage of every node from the chain J_1 <= ... <= J_{K-1} = bestJ <= V.
-std::vector<int32_t> stagesOfChain(const Graph &graph, const Contraction &units, const IdealTable &t,
-                                   const DpTables &tables, int K, int32_t bestJ)
+std::vector<int32_t> stagesOfChain(
+    const Graph &graph, const Contraction &units, const IdealTable &t, const DpTables &tables, int K, int32_t bestJ)
 {
     const int32_t nu = units.graph.nodeCount();
     std::vector<int32_t> chain(K, 0); // chain[b] = J_b for b = 1..K-1
@@ -521,28 +542,27 @@ IdealCount countIdeals(const Graph &dag, int64_t cap, const StopToken *stop)
     IdealWalker walker(dag);
     walker.setBase([](int32_t) { return false; });
     walker.walk([](int32_t) { return true; }, [](int32_t) {},
-                [&] {
-                    if (++r.count > cap) {
-                        r.exceeded = true;
-                        return false;
-                    }
-                    if ((r.count & 0xffff) == 0 && stop && stop->stopRequested()) {
-                        r.stopped = true;
-                        return false;
-                    }
-                    return true;
-                });
+        [&] {
+            if (++r.count > cap) {
+                r.exceeded = true;
+                return false;
+            }
+            if ((r.count & 0xffff) == 0 && stop && stop->stopRequested()) {
+                r.stopped = true;
+                return false;
+            }
+            return true;
+        });
     return r;
 }
 
 Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params, const Contraction &units, int k,
-                                    int64_t cap, const Partition *incumbent, const StopToken &stop,
-                                    const Deadline &deadline, int64_t memoryBudget)
+    int64_t cap, const Partition *incumbent, const StopToken &stop, const Deadline &deadline, int64_t memoryBudget)
 {
     const Graph &dag = units.graph;
     const int32_t nu = dag.nodeCount();
     const int K = std::max(1, std::min(k, nu)); // more stages than units never help
-    const StopCheck shouldStop{stop, deadline};
+    const StopCheck shouldStop { stop, deadline };
     const double Ptot = graph.totalParam();
     const ZobristKeys keys(nu);
 
@@ -554,10 +574,9 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
         const bool over = end == EnumerationEnd::OverCap, stopped = end == EnumerationEnd::Stopped;
         if (over)
             return makeError(ErrorKind::LimitExceeded,
-                             "ideal-dp refused: the group-contracted graph (" + std::to_string(nu) +
-                                 " units) has more than " + std::to_string(cap) +
-                                 " ideals (the cap); use slicegraph, or raise the cap",
-                             ResourceLimit::Ideals);
+                "ideal-dp refused: the group-contracted graph (" + std::to_string(nu) + " units) has more than "
+                    + std::to_string(cap) + " ideals (the cap); use slicegraph, or raise the cap",
+                ResourceLimit::Ideals);
         if (stopped && incumbent) { // as a stop in the dp below: the incumbent, not proven
             IdealDpOutcome out;
             out.partition = *incumbent;
@@ -566,18 +585,17 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
             return out;
         }
         if (stopped)
-            return makeError(ErrorKind::Stopped, "ideal-dp stopped while enumerating ideals (" + std::to_string(parent.size()) +
-                             " so far)");
+            return makeError(ErrorKind::Stopped,
+                "ideal-dp stopped while enumerating ideals (" + std::to_string(parent.size()) + " so far)");
     }
     const int32_t N = ideals.count();
     const int levels = K - 1; // dp levels 1..K-1 stored; level K only for V
     const int64_t budget = memoryBudgetOr(memoryBudget);
     if (const double bytes = idealDpBytes(N, k, nu); bytes > double(budget))
         return makeError(ErrorKind::LimitExceeded,
-                         "ideal-dp refused: " + std::to_string(N) + " ideals at k = " + std::to_string(K) + " need " +
-                             formatBytes(bytes) + " of tables, over the memory budget of " +
-                             formatBytes(double(budget)),
-                         ResourceLimit::MemoryBudget);
+            "ideal-dp refused: " + std::to_string(N) + " ideals at k = " + std::to_string(K) + " need "
+                + formatBytes(bytes) + " of tables, over the memory budget of " + formatBytes(double(budget)),
+            ResourceLimit::MemoryBudget);
 
     IdealDpOutcome out;
     out.ideals = N;
@@ -617,8 +635,8 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     }
     if (!(best < U0)) {
         if (!incumbent)
-            return makeError(ErrorKind::Infeasible, "no partition into at most " + std::to_string(k) +
-                                                        " stages satisfies the memory limit and the groups");
+            return makeError(ErrorKind::Infeasible,
+                "no partition into at most " + std::to_string(k) + " stages satisfies the memory limit and the groups");
         out.partition = *incumbent;
         out.bottleneck = U0;
         out.optimal = true; // nothing beats the incumbent
@@ -653,20 +671,19 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
     const IdealCount count = countIdeals(contraction->graph, cap, &ctx.stop);
     if (count.exceeded)
         return makeError(ErrorKind::LimitExceeded,
-                         "ideal-dp refused: the group-contracted graph (" +
-                             std::to_string(contraction->graph.nodeCount()) + " units) has more than " +
-                             std::to_string(cap) + " ideals (the cap)",
-                         ResourceLimit::Ideals);
+            "ideal-dp refused: the group-contracted graph (" + std::to_string(contraction->graph.nodeCount())
+                + " units) has more than " + std::to_string(cap) + " ideals (the cap)",
+            ResourceLimit::Ideals);
     if (count.stopped)
         return makeError(ErrorKind::Stopped, "ideal-dp stopped while counting ideals");
     const int64_t budget = memoryBudgetOr(ctx.options.memoryBudget);
     if (const double bytes = idealDpBytes(count.count, ctx.options.k, contraction->graph.nodeCount());
         bytes > double(budget))
         return makeError(ErrorKind::LimitExceeded,
-                         "ideal-dp refused: " + std::to_string(count.count) + " ideals at k = " +
-                             std::to_string(ctx.options.k) + " need " + formatBytes(bytes) +
-                             " of tables, over the memory budget of " + formatBytes(double(budget)),
-                         ResourceLimit::MemoryBudget);
+            "ideal-dp refused: " + std::to_string(count.count) + " ideals at k = " + std::to_string(ctx.options.k)
+                + " need " + formatBytes(bytes) + " of tables, over the memory budget of "
+                + formatBytes(double(budget)),
+            ResourceLimit::MemoryBudget);
     // Incumbent: slicegraph 10x10 + refine (and the given start, when better).
     std::optional<Partition> incumbent;
     double incumbentCost = kInf;
@@ -679,8 +696,8 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
         o.threads = ctx.options.threads;
         auto h = runBrkga(ctx.graph, ctx.params, *contraction, o, ctx.stop, ctx.deadline);
         if (h) {
-            RefineOutcome ref = refinePartition(ctx.graph, ctx.params, h->partition, ctx.stop, ctx.deadline,
-                                                &*contraction);
+            RefineOutcome ref
+                = refinePartition(ctx.graph, ctx.params, h->partition, ctx.stop, ctx.deadline, &*contraction);
             incumbent = std::move(ref.partition);
             incumbentCost = ref.bottleneck;
         }
@@ -693,8 +710,8 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
         }
     }
     ctx.report(incumbentCost, 0.0, "ideal-dp: " + std::to_string(count.count) + " ideals");
-    auto dp = solveIdealDp(ctx.graph, ctx.params, *contraction, ctx.options.k, cap,
-                           incumbent ? &*incumbent : nullptr, ctx.stop, ctx.deadline, ctx.options.memoryBudget);
+    auto dp = solveIdealDp(ctx.graph, ctx.params, *contraction, ctx.options.k, cap, incumbent ? &*incumbent : nullptr,
+        ctx.stop, ctx.deadline, ctx.options.memoryBudget);
     if (!dp)
         return dp.failure();
     PartitionResult r;
@@ -702,8 +719,8 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
     r.optimal = dp->optimal;
     r.lowerBound = dp->optimal ? dp->bottleneck : 0.0;
     r.method = "ideal-dp";
-    r.notes.push_back(std::to_string(dp->ideals) + " ideals, " + std::to_string(dp->pairs) + " blocks costed" +
-                      (dp->optimal ? "" : "; stopped early: the result is the heuristic incumbent"));
+    r.notes.push_back(std::to_string(dp->ideals) + " ideals, " + std::to_string(dp->pairs) + " blocks costed"
+        + (dp->optimal ? "" : "; stopped early: the result is the heuristic incumbent"));
     return r;
 }
 

@@ -64,15 +64,14 @@ struct IdealDpOutcome {
     double bottleneck = 0.0;
     bool optimal = false; // false only when stopped early (then: the incumbent)
     int64_t ideals = 0;
-    int64_t pairs = 0;    // blocks costed
+    int64_t pairs = 0; // blocks costed
 };
 
 // `incumbent`: a feasible partition to prune with (may be empty: no pruning).
 // Refuses when the tables would exceed `memoryBudget` bytes (0: the default of
 // core/util/limits.h).
 Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params, const Contraction &units, int k,
-                                    int64_t cap, const Partition *incumbent, const StopToken &stop,
-                                    const Deadline &deadline, int64_t memoryBudget = 0);
+    int64_t cap, const Partition *incumbent, const StopToken &stop, const Deadline &deadline, int64_t memoryBudget = 0);
 
 // Bytes ideal-dp needs for `ideals` ideals at k stages over `units` units:
 // the per-ideal sums, the hash index and the dp and argmin tables.

@@ -23,10 +23,10 @@ struct PartitionOptions {
     int k = 4;
     std::string method = "auto";
     uint64_t seed = 1;
-    int population = 0;  // slicegraph; 0 = the method's default
+    int population = 0; // slicegraph; 0 = the method's default
     int generations = 0; // slicegraph; 0 = the method's default
     double timeLimit = 0.0; // seconds of wall time; 0 = the method's default
-    int threads = 0;        // 0 = all cores
+    int threads = 0; // 0 = all cores
     // A starting partition (refine, and warm starts of mip/slicegraph).
     std::optional<Partition> start;
     // slice, balanced-work, uniform: the topological order to cut (default:
@@ -54,10 +54,10 @@ struct PartitionOptions {
 struct PartitionResult {
     Partition partition;
     double bottleneck = 0.0;
-    bool optimal = false;     // proven optimal by the method itself
-    double lowerBound = 0.0;  // the best bound the method proved on the way (0 if none)
+    bool optimal = false; // proven optimal by the method itself
+    double lowerBound = 0.0; // the best bound the method proved on the way (0 if none)
     double seconds = 0.0;
-    std::string method;       // the method that produced the partition (for auto: e.g. "auto(ideal-dp)")
+    std::string method; // the method that produced the partition (for auto: e.g. "auto(ideal-dp)")
     std::vector<std::string> notes; // e.g. "ideal-dp refused: 2.1M ideals > cap 1M; used slicegraph"
 };
 
@@ -67,17 +67,15 @@ Result<std::pair<int, int>> parseBudget(std::string_view text);
 // Names accepted by runPartitioner, in the order the GUI lists them.
 const std::vector<std::string> &partitionMethods();
 
-Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &params,
-                                       const PartitionOptions &options, const StopToken &stop = {},
-                                       const ProgressFn &progress = {});
+Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &params, const PartitionOptions &options,
+    const StopToken &stop = {}, const ProgressFn &progress = {});
 
 // Method "mip" is the exact MIP of core/bounds (it starts from the anchor bound
 // and a slicegraph warm start, so it sits above this layer); core/bounds
 // installs it here when the library loads. Without it "mip" is refused as not
 // available in this build.
 using PartitionerFn = Result<PartitionResult> (*)(const Graph &graph, const CostParams &params,
-                                                  const PartitionOptions &options, const StopToken &stop,
-                                                  const ProgressFn &progress);
+    const PartitionOptions &options, const StopToken &stop, const ProgressFn &progress);
 void installMipPartitioner(PartitionerFn run);
 
 } // namespace pipecut

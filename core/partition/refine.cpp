@@ -1,9 +1,9 @@
 #include "core/partition/refine.h"
 
 #include "core/cost/evaluate.h"
-#include "core/util/rng.h"
 #include "core/partition/methods.h"
 #include "core/partition/slice.h"
+#include "core/util/rng.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,8 +16,13 @@ namespace {
 class Refiner {
 public:
     Refiner(const Graph &g, const CostParams &params, const Partition &start, const Contraction &units)
-        : m_g(g), m_params(params), m_units(units), m_stage(start.stages().begin(), start.stages().end()),
-          m_k(start.k()), m_mark(g.nodeCount(), 0), m_inX(g.nodeCount(), 0)
+        : m_g(g)
+        , m_params(params)
+        , m_units(units)
+        , m_stage(start.stages().begin(), start.stages().end())
+        , m_k(start.k())
+        , m_mark(g.nodeCount(), 0)
+        , m_inX(g.nodeCount(), 0)
     {
         resum();
     }
@@ -41,7 +46,7 @@ public:
                 const auto members = m_units.members(x);
                 if (m_stage[index(members[0])] != s)
                     continue;
-                for (int t : {s - 1, s + 1}) {
+                for (int t : { s - 1, s + 1 }) {
                     if (t < 0 || t >= m_k || !movable(members, s, t))
                         continue;
                     const double score = scoreMove(members, s, t);
@@ -138,7 +143,7 @@ public:
         std::vector<int32_t> stage;
         std::vector<double> work, param, comm, cost;
     };
-    Snapshot save() const { return {m_stage, m_work, m_param, m_comm, m_cost}; }
+    Snapshot save() const { return { m_stage, m_work, m_param, m_comm, m_cost }; }
     void restore(const Snapshot &s)
     {
         m_stage = s.stage;
@@ -206,7 +211,7 @@ private:
                 if (m_inX[index(w)] != m_stampX)
                     hi = std::min(hi, m_stage[index(w)]);
         }
-        return {lo, hi};
+        return { lo, hi };
     }
 
     // The costs of stages s and t after X (marked) moves from s to t.
@@ -307,7 +312,7 @@ private:
         m_param[t] += p;
         m_comm[s] += dS;
         m_comm[t] += dT;
-        for (int q : {s, t})
+        for (int q : { s, t })
             m_cost[q] = m_params.stageCost(m_work[q], std::max(0.0, m_comm[q]), 0, m_param[q]);
     }
 
@@ -345,8 +350,8 @@ namespace {
 // Runs `search` on a Refiner over `start`; never returns anything worse than
 // `start` (costs are re-evaluated from scratch, so drift cannot mislead).
 template <class Search>
-RefineOutcome runRefiner(const Graph &graph, const CostParams &params, const Partition &start,
-                         const Contraction *units, Search search)
+RefineOutcome runRefiner(
+    const Graph &graph, const CostParams &params, const Partition &start, const Contraction *units, Search search)
 {
     Contraction own;
     if (!units) {
@@ -372,7 +377,7 @@ RefineOutcome runRefiner(const Graph &graph, const CostParams &params, const Par
 } // namespace
 
 RefineOutcome refinePartition(const Graph &graph, const CostParams &params, const Partition &start,
-                              const StopToken &stop, const Deadline &deadline, const Contraction *units)
+    const StopToken &stop, const Deadline &deadline, const Contraction *units)
 {
     return runRefiner(graph, params, start, units, [&](Refiner &r, const Contraction &) {
         const int64_t maxRounds = 20 * int64_t(graph.nodeCount()) + 100;
@@ -386,8 +391,7 @@ RefineOutcome refinePartition(const Graph &graph, const CostParams &params, cons
 }
 
 RefineOutcome refineIterated(const Graph &graph, const CostParams &params, const Partition &start,
-                             const StopToken &stop, const Deadline &deadline, const IteratedOptions &options,
-                             const Contraction *units)
+    const StopToken &stop, const Deadline &deadline, const IteratedOptions &options, const Contraction *units)
 {
     return runRefiner(graph, params, start, units, [&](Refiner &r, const Contraction &c) {
         std::vector<int32_t> order(c.graph.nodeCount());
@@ -419,9 +423,8 @@ RefineOutcome refineIterated(const Graph &graph, const CostParams &params, const
     });
 }
 
-RefineOutcome refinePlateau(const Graph &graph, const CostParams &params, const Partition &start,
-                            const StopToken &stop, const Deadline &deadline, const Contraction *units,
-                            int maxPasses)
+RefineOutcome refinePlateau(const Graph &graph, const CostParams &params, const Partition &start, const StopToken &stop,
+    const Deadline &deadline, const Contraction *units, int maxPasses)
 {
     return runRefiner(graph, params, start, units, [&](Refiner &r, const Contraction &c) {
         std::vector<int32_t> order(c.graph.nodeCount());

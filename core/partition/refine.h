@@ -50,8 +50,7 @@ struct RefineOutcome {
 
 // `start` must be feasible. `units` may be given to reuse a contraction of `graph`.
 RefineOutcome refinePartition(const Graph &graph, const CostParams &params, const Partition &start,
-                              const StopToken &stop, const Deadline &deadline,
-                              const Contraction *units = nullptr);
+    const StopToken &stop, const Deadline &deadline, const Contraction *units = nullptr);
 
 // The plateau descent: a stronger refine for graphs where communication
 // dominates and single moves off the bottleneck stage stall. Every unit, in
@@ -63,9 +62,8 @@ RefineOutcome refinePartition(const Graph &graph, const CostParams &params, cons
 // shed communication or even out two stages below T prepare later moves off
 // the bottleneck. Complexity per pass: O(sum over units X of (range of X) *
 // (sum of out-degrees over X and its inputs) + k). Deterministic.
-RefineOutcome refinePlateau(const Graph &graph, const CostParams &params, const Partition &start,
-                            const StopToken &stop, const Deadline &deadline,
-                            const Contraction *units = nullptr, int maxPasses = 100);
+RefineOutcome refinePlateau(const Graph &graph, const CostParams &params, const Partition &start, const StopToken &stop,
+    const Deadline &deadline, const Contraction *units = nullptr, int maxPasses = 100);
 
 // Iterated plateau descent: descend, then repeat { a few random feasible
 // moves (1..kicks), descend; keep the result when its bottleneck is not above
@@ -79,7 +77,7 @@ struct IteratedOptions {
     uint64_t seed = 1;
 };
 RefineOutcome refineIterated(const Graph &graph, const CostParams &params, const Partition &start,
-                             const StopToken &stop, const Deadline &deadline, const IteratedOptions &options,
-                             const Contraction *units = nullptr);
+    const StopToken &stop, const Deadline &deadline, const IteratedOptions &options,
+    const Contraction *units = nullptr);
 
 } // namespace pipecut

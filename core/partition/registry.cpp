@@ -25,7 +25,7 @@ struct MethodEntry {
 
 std::atomic<PartitionerFn> &mipPartitioner()
 {
-    static std::atomic<PartitionerFn> run{nullptr};
+    static std::atomic<PartitionerFn> run { nullptr };
     return run;
 }
 
@@ -49,14 +49,14 @@ Result<PartitionResult> runMip(const MethodContext &c)
 const std::vector<MethodEntry> &entries()
 {
     static const std::vector<MethodEntry> table = {
-        {"auto", runAuto},
-        {"slice", runSliceMethod},
-        {"slicegraph", runSliceGraph},
-        {"ideal-dp", runIdealDp},
-        {"mip", runMip},
-        {"refine", runRefineMethod},
-        {"balanced-work", runBalancedWork},
-        {"uniform", runUniform},
+        { "auto", runAuto },
+        { "slice", runSliceMethod },
+        { "slicegraph", runSliceGraph },
+        { "ideal-dp", runIdealDp },
+        { "mip", runMip },
+        { "refine", runRefineMethod },
+        { "balanced-work", runBalancedWork },
+        { "uniform", runUniform },
     };
     return table;
 }
@@ -74,26 +74,29 @@ const MethodEntry *findMethod(const std::string &name)
 Status checkMemoryFits(const Graph &g, const CostParams &params, int k)
 {
     if (!params.memoryLimit)
-        return Ok{};
+        return Ok {};
     if (!params.fitsMemory(g.totalParam() / k))
-        return makeError(ErrorKind::Infeasible, "the parameters total " + formatNumber(g.totalParam()) + ", more than k = " + std::to_string(k) +
-                         " stages can hold under the memory limit " + formatNumber(*params.memoryLimit) +
-                         ": no partition exists");
+        return makeError(ErrorKind::Infeasible,
+            "the parameters total " + formatNumber(g.totalParam()) + ", more than k = " + std::to_string(k)
+                + " stages can hold under the memory limit " + formatNumber(*params.memoryLimit)
+                + ": no partition exists");
     for (int32_t v = 0; v < g.nodeCount(); ++v)
         if (!params.fitsMemory(g.params()[v]))
-            return makeError(ErrorKind::Infeasible, "node '" + g.id(nodeId(v)) + "' has " + formatNumber(g.params()[v]) +
-                             " of parameters, over the memory limit " + formatNumber(*params.memoryLimit) +
-                             ": no stage can hold it");
+            return makeError(ErrorKind::Infeasible,
+                "node '" + g.id(nodeId(v)) + "' has " + formatNumber(g.params()[v])
+                    + " of parameters, over the memory limit " + formatNumber(*params.memoryLimit)
+                    + ": no stage can hold it");
     for (int32_t gi = 0; gi < g.groupCount(); ++gi) {
         double sum = 0;
         for (NodeId v : g.groupMembers(groupId(gi)))
             sum += g.param(v);
         if (!params.fitsMemory(sum))
-            return makeError(ErrorKind::Infeasible, "group '" + g.groupName(groupId(gi)) + "' has " + formatNumber(sum) +
-                             " of parameters, over the memory limit " + formatNumber(*params.memoryLimit) +
-                             ": no stage can hold it");
+            return makeError(ErrorKind::Infeasible,
+                "group '" + g.groupName(groupId(gi)) + "' has " + formatNumber(sum)
+                    + " of parameters, over the memory limit " + formatNumber(*params.memoryLimit)
+                    + ": no stage can hold it");
     }
-    return Ok{};
+    return Ok {};
 }
 
 } // namespace
@@ -113,25 +116,29 @@ Status PartitionOptions::validate() const
         return makeError(ErrorKind::Usage, "unknown partition method '" + method + "' (known: " + known + ")");
     }
     if (population < 0 || generations < 0)
-        return makeError(ErrorKind::Usage, "a slicegraph budget must be positive, not " + std::to_string(population) + "x" +
-                         std::to_string(generations));
+        return makeError(ErrorKind::Usage,
+            "a slicegraph budget must be positive, not " + std::to_string(population) + "x"
+                + std::to_string(generations));
     if (!(timeLimit >= 0))
         return makeError(ErrorKind::Usage, "the time limit must be a non-negative number of seconds");
     if (threads < 0)
-        return makeError(ErrorKind::Usage, "threads must be non-negative (0 = all cores), not " + std::to_string(threads));
+        return makeError(
+            ErrorKind::Usage, "threads must be non-negative (0 = all cores), not " + std::to_string(threads));
     auto fraction = [](double x) { return x >= 0 && x <= 1; };
     if (!fraction(eliteFraction) || !fraction(mutantFraction) || eliteFraction + mutantFraction > 1)
-        return makeError(ErrorKind::Usage, "slicegraph elite and mutant fractions must lie in [0, 1] and sum to at most 1");
+        return makeError(
+            ErrorKind::Usage, "slicegraph elite and mutant fractions must lie in [0, 1] and sum to at most 1");
     if (!fraction(crossoverBias))
         return makeError(ErrorKind::Usage, "slicegraph crossover bias must lie in [0, 1]");
     if (idealCap < 0)
         return makeError(ErrorKind::Usage, "the ideal cap must be non-negative (0 = default)");
     if (memoryBudget < 0 || maxMipColumns < 0)
-        return makeError(ErrorKind::Usage, "the memory budget and the MIP column limit must be non-negative (0 = default)");
+        return makeError(
+            ErrorKind::Usage, "the memory budget and the MIP column limit must be non-negative (0 = default)");
     if (start && start->k() != k)
-        return makeError(ErrorKind::Usage, "the starting partition has " + std::to_string(start->k()) + " stages but k is " +
-                         std::to_string(k));
-    return Ok{};
+        return makeError(ErrorKind::Usage,
+            "the starting partition has " + std::to_string(start->k()) + " stages but k is " + std::to_string(k));
+    return Ok {};
 }
 
 void installMipPartitioner(PartitionerFn run)
@@ -149,7 +156,7 @@ Result<std::pair<int, int>> parseBudget(std::string_view text)
     int pop = 0, gen = 0;
     if (x == std::string_view::npos || !number(text.substr(0, x), pop) || !number(text.substr(x + 1), gen))
         return makeError("budget '" + std::string(text) + "' is not POPxGEN with positive integers (e.g. 10x10)");
-    return std::pair<int, int>{pop, gen};
+    return std::pair<int, int> { pop, gen };
 }
 
 const std::vector<std::string> &partitionMethods()
@@ -164,7 +171,7 @@ const std::vector<std::string> &partitionMethods()
 }
 
 Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &params, const PartitionOptions &options,
-                                       const StopToken &stop, const ProgressFn &progress)
+    const StopToken &stop, const ProgressFn &progress)
 {
     const Deadline deadline(options.timeLimit); // the checks below count against the limit
     if (auto s = params.validate(); !s)
@@ -175,8 +182,8 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
         std::vector<char> seen(graph.nodeCount(), 0);
         std::vector<int32_t> pos(graph.nodeCount(), -1);
         if (static_cast<int32_t>(options.order->size()) != graph.nodeCount())
-            return makeError("the order lists " + std::to_string(options.order->size()) + " nodes but the graph has " +
-                             std::to_string(graph.nodeCount()));
+            return makeError("the order lists " + std::to_string(options.order->size()) + " nodes but the graph has "
+                + std::to_string(graph.nodeCount()));
         for (size_t p = 0; p < options.order->size(); ++p) {
             const int32_t v = index((*options.order)[p]);
             if (v < 0 || v >= graph.nodeCount() || seen[v])
@@ -186,14 +193,14 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
         }
         for (auto [u, v] : graph.edges())
             if (pos[index(u)] > pos[index(v)])
-                return makeError("the order is not topological: '" + graph.id(v) + "' comes before its input '" +
-                                 graph.id(u) + "'");
+                return makeError(
+                    "the order is not topological: '" + graph.id(v) + "' comes before its input '" + graph.id(u) + "'");
     }
     if (auto s = checkMemoryFits(graph, params, options.k); !s)
         return s.failure();
 
     const MethodEntry *entry = findMethod(options.method);
-    MethodContext ctx{graph, params, options, stop, progress, deadline};
+    MethodContext ctx { graph, params, options, stop, progress, deadline };
     auto result = entry->run(ctx);
     if (!result)
         return result;
@@ -206,7 +213,8 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
         }
     }
     if (auto s = validatePartition(graph, params, r.partition); !s)
-        return makeError(ErrorKind::Internal, "internal error: method '" + options.method + "' produced an invalid partition: " + s.error());
+        return makeError(ErrorKind::Internal,
+            "internal error: method '" + options.method + "' produced an invalid partition: " + s.error());
     r.bottleneck = bottleneckOf(graph, params, r.partition.stages(), r.partition.k());
     r.lowerBound = std::min(r.lowerBound, r.bottleneck);
     r.seconds = ctx.deadline.elapsed();

@@ -72,8 +72,8 @@ private:
         for (x >>= 1; x >= 1; x >>= 1)
             m_t[x] = std::min(m_t[2 * x], m_t[2 * x + 1]) + m_add[x];
     }
-    void extract(int32_t x, int32_t nl, int32_t nr, int32_t l, int32_t r, double thr, double above,
-                 std::vector<int32_t> &out)
+    void extract(
+        int32_t x, int32_t nl, int32_t nr, int32_t l, int32_t r, double thr, double above, std::vector<int32_t> &out)
     {
         if (nr < l || nl > r || m_t[x] + above > thr)
             return;
@@ -93,10 +93,12 @@ private:
 };
 } // namespace
 
-OrderSlicer::OrderSlicer(const Graph &graph, const CostParams &params, std::span<const NodeId> order,
-                         bool forceSweep, int k)
-    : m_graph(&graph), m_params(params), m_n(static_cast<int32_t>(order.size())),
-      m_order(order.begin(), order.end())
+OrderSlicer::OrderSlicer(
+    const Graph &graph, const CostParams &params, std::span<const NodeId> order, bool forceSweep, int k)
+    : m_graph(&graph)
+    , m_params(params)
+    , m_n(static_cast<int32_t>(order.size()))
+    , m_order(order.begin(), order.end())
 {
     const int32_t n = m_n;
     assert(n == graph.nodeCount());
@@ -232,8 +234,8 @@ void OrderSlicer::buildIntervals() const
     std::vector<int32_t> fillB(m_ivBOffset.begin(), m_ivBOffset.end() - 1);
     for (int32_t p = 0; p < n; ++p)
         forEachInterval(p, [&](int32_t a, int32_t b, double w) {
-            m_ivA[fillA[a]++] = Interval{b, w};
-            m_ivB[fillB[b]++] = Interval{a, w};
+            m_ivA[fillA[a]++] = Interval { b, w };
+            m_ivB[fillB[b]++] = Interval { a, w };
         });
     m_lambda.assign(n + 1, 0.0);
     long double acc = 0;
@@ -287,7 +289,8 @@ Partition OrderSlicer::toPartition(const std::vector<int32_t> &cuts, int k) cons
 // Scratch for the threshold searches of one solve().
 class OrderSlicer::Search {
 public:
-    explicit Search(const OrderSlicer &s) : m_s(s)
+    explicit Search(const OrderSlicer &s)
+        : m_s(s)
     {
         m_parent.assign(s.m_n + 1, -1);
         m_reached.assign(s.m_n + 1, 0);
@@ -356,11 +359,13 @@ private:
         int32_t jmax = s.m_n;
         if (std::isfinite(T)) {
             const double limit = s.m_W[i] + T + kSlack * (T + s.m_W[i]);
-            jmax = static_cast<int32_t>(std::upper_bound(s.m_W.begin() + i + 1, s.m_W.end(), limit) - s.m_W.begin()) - 1;
+            jmax
+                = static_cast<int32_t>(std::upper_bound(s.m_W.begin() + i + 1, s.m_W.end(), limit) - s.m_W.begin()) - 1;
         }
         if (s.m_params.memoryLimit) {
             const double limit = s.m_P[i] + *s.m_params.memoryLimit * (1 + 1e-12);
-            const int32_t jm = static_cast<int32_t>(std::upper_bound(s.m_P.begin() + i + 1, s.m_P.end(), limit) - s.m_P.begin()) - 1;
+            const int32_t jm
+                = static_cast<int32_t>(std::upper_bound(s.m_P.begin() + i + 1, s.m_P.end(), limit) - s.m_P.begin()) - 1;
             jmax = std::min(jmax, jm);
         }
         return jmax;
@@ -462,7 +467,8 @@ private:
             } else {
                 // Past `split` the stage's param exceeds the fast memory F.
                 const double limit = s.m_P[i] + s.m_params.fastMemory;
-                const int32_t split = static_cast<int32_t>(std::upper_bound(s.m_P.begin() + i + 1, s.m_P.end(), limit) - s.m_P.begin());
+                const int32_t split
+                    = static_cast<int32_t>(std::upper_bound(s.m_P.begin() + i + 1, s.m_P.end(), limit) - s.m_P.begin());
                 const double extra = limit * invBs;
                 const double thr2 = std::min(base + extra + slack + kSlack * extra, std::numeric_limits<double>::max());
                 m_tree.extract(from, std::min(jmax, split - 1), thr, m_found);
@@ -528,12 +534,12 @@ private:
     std::vector<int64_t> m_readMark;
     int64_t m_stamp = 0;
     int64_t m_sweepWork = 0; // positions and edges the sweeps have scanned
-    int64_t m_budget = -1;   // sweep work allowed before switching to intervals
+    int64_t m_budget = -1; // sweep work allowed before switching to intervals
     bool m_abandoned = false;
 };
 
-Result<SliceOutcome> OrderSlicer::solve(int k, const StopToken *stop, double tolerance, double cutoff,
-                                         const Deadline *deadline) const
+Result<SliceOutcome> OrderSlicer::solve(
+    int k, const StopToken *stop, double tolerance, double cutoff, const Deadline *deadline) const
 {
     assert(k >= 1);
     const Graph &g = *m_graph;
@@ -647,8 +653,12 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
             if (static_cast<int>(cuts.size()) > k)
                 return false;
             int32_t j = static_cast<int32_t>(std::upper_bound(prefix.begin() + i + 1, prefix.end(),
-                                                              prefix[i] + X + kSlack * (X + prefix[i])) - prefix.begin()) - 1;
-            const int32_t jm = static_cast<int32_t>(std::upper_bound(m_P.begin() + i + 1, m_P.end(), m_P[i] + memLimit) - m_P.begin()) - 1;
+                                                 prefix[i] + X + kSlack * (X + prefix[i]))
+                            - prefix.begin())
+                - 1;
+            const int32_t jm = static_cast<int32_t>(
+                                   std::upper_bound(m_P.begin() + i + 1, m_P.end(), m_P[i] + memLimit) - m_P.begin())
+                - 1;
             j = std::min(j, jm);
             while (j > i && !m_allowed[j])
                 --j;
@@ -687,8 +697,8 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
     return out;
 }
 
-Result<SliceOutcome> sliceOrder(const Graph &graph, const CostParams &params, std::span<const NodeId> order, int k,
-                                const StopToken *stop)
+Result<SliceOutcome> sliceOrder(
+    const Graph &graph, const CostParams &params, std::span<const NodeId> order, int k, const StopToken *stop)
 {
     if (order.empty())
         order = graph.topologicalOrder();
@@ -713,8 +723,8 @@ Result<PartitionResult> runSliceMethod(const MethodContext &ctx)
     PartitionResult r;
     r.partition = std::move(cut->partition);
     r.method = "slice";
-    r.notes.push_back("optimal for the " + std::string(ctx.options.order ? "given" : "default") +
-                      " topological order (" + std::to_string(cut->thresholdsTried) + " thresholds tested)");
+    r.notes.push_back("optimal for the " + std::string(ctx.options.order ? "given" : "default") + " topological order ("
+        + std::to_string(cut->thresholdsTried) + " thresholds tested)");
     return r;
 }
 

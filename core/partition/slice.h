@@ -87,7 +87,7 @@ namespace pipecut {
 struct SliceOutcome {
     Partition partition;
     std::vector<int32_t> cuts; // segment b covers positions [cuts[b], cuts[b+1])
-    double bottleneck = 0.0;   // by evaluate()'s rules
+    double bottleneck = 0.0; // by evaluate()'s rules
     int thresholdsTried = 0;
     bool aboveCutoff = false; // solve() with a cutoff: the optimum exceeds it (no partition)
 };
@@ -99,8 +99,8 @@ public:
     // intervals once the sweeps have cost more than that would (adaptive; the
     // object is then not safe for concurrent solve() calls); else intervals,
     // or the sweep when forced.
-    OrderSlicer(const Graph &graph, const CostParams &params, std::span<const NodeId> order,
-                bool forceSweep = false, int k = 0);
+    OrderSlicer(const Graph &graph, const CostParams &params, std::span<const NodeId> order, bool forceSweep = false,
+        int k = 0);
 
     int32_t size() const { return m_n; }
     // f of the segment of positions [i, j), 0 <= i < j <= n.
@@ -119,8 +119,7 @@ public:
     // threshold test and returns aboveCutoff (slicegraph only needs exact
     // values for orders that could become elite).
     Result<SliceOutcome> solve(int k, const StopToken *stop = nullptr, double tolerance = 1e-10,
-                               double cutoff = std::numeric_limits<double>::infinity(),
-                               const Deadline *deadline = nullptr) const;
+        double cutoff = std::numeric_limits<double>::infinity(), const Deadline *deadline = nullptr) const;
 
     // The baselines: minimise the largest sum of `weight` (one value >= 0 per
     // position) over cuts into <= k segments, with the same group and memory
@@ -147,17 +146,17 @@ private:
     mutable bool m_sweep = false;
     bool m_adaptive = false;
     std::vector<NodeId> m_order;
-    std::vector<int32_t> m_pos;      // node index -> position
-    std::vector<int32_t> m_last;     // position -> last consumer position, -1 if none
+    std::vector<int32_t> m_pos; // node index -> position
+    std::vector<int32_t> m_last; // position -> last consumer position, -1 if none
     std::vector<double> m_W, m_P, m_A; // prefix work, prefix param, live tensors per cut
-    std::vector<char> m_allowed;     // per cut 0..n
+    std::vector<char> m_allowed; // per cut 0..n
     mutable std::vector<double> m_lambda; // per cut x: sum of bytes of intervals with a < x < b
     mutable std::vector<int32_t> m_ivAOffset, m_ivBOffset; // CSR by a and by b, positions 0..n
     mutable std::vector<Interval> m_ivA, m_ivB;
 };
 
 // Convenience: slice `order` (the graph's default order when empty).
-Result<SliceOutcome> sliceOrder(const Graph &graph, const CostParams &params, std::span<const NodeId> order,
-                                int k, const StopToken *stop = nullptr);
+Result<SliceOutcome> sliceOrder(const Graph &graph, const CostParams &params, std::span<const NodeId> order, int k,
+    const StopToken *stop = nullptr);
 
 } // namespace pipecut

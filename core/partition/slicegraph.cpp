@@ -22,7 +22,10 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // splitmix64: small, fast, and the same on every platform (std distributions are not).
 class Rng {
 public:
-    explicit Rng(uint64_t seed) : m_state(seed) {}
+    explicit Rng(uint64_t seed)
+        : m_state(seed)
+    {
+    }
     uint64_t next()
     {
         uint64_t z = (m_state += 0x9e3779b97f4a7c15ULL);
@@ -56,7 +59,10 @@ struct Evaluated {
 class Decoder {
 public:
     Decoder(const Graph &g, const CostParams &params, const Contraction &units, int k)
-        : m_g(g), m_params(params), m_units(units), m_k(k)
+        : m_g(g)
+        , m_params(params)
+        , m_units(units)
+        , m_k(k)
     {
         const Graph &c = units.graph;
         m_members.resize(c.nodeCount());
@@ -64,7 +70,7 @@ public:
             auto mem = units.members(x);
             m_members[x].assign(mem.begin(), mem.end());
             std::sort(m_members[x].begin(), m_members[x].end(),
-                      [&](NodeId a, NodeId b) { return g.topoPosition(a) < g.topoPosition(b); });
+                [&](NodeId a, NodeId b) { return g.topoPosition(a) < g.topoPosition(b); });
         }
     }
 
@@ -78,7 +84,7 @@ public:
         for (int32_t x = 0; x < n; ++x) {
             need[x] = c.inDegree(nodeId(x));
             if (need[x] == 0)
-                ready.push({keys[x], x});
+                ready.push({ keys[x], x });
         }
         std::vector<NodeId> out;
         out.reserve(m_g.nodeCount());
@@ -88,7 +94,7 @@ public:
             out.insert(out.end(), m_members[x].begin(), m_members[x].end());
             for (NodeId y : c.successors(nodeId(x)))
                 if (--need[index(y)] == 0)
-                    ready.push({keys[index(y)], index(y)});
+                    ready.push({ keys[index(y)], index(y) });
         }
         return out;
     }
@@ -104,7 +110,7 @@ public:
     // Unless `mustFinish` (the default order, the run's answer of last
     // resort), a stop between the phases abandons the evaluation (not done).
     void evaluate(const Keys &keys, Evaluated &e, double cutoff, const StopToken &stop, const Deadline &deadline,
-                  bool mustFinish) const
+        bool mustFinish) const
     {
         auto abandon = [&] { return !mustFinish && (stop.stopRequested() || deadline.expired()); };
         const std::vector<NodeId> ord = order(keys);
@@ -191,7 +197,7 @@ std::vector<int32_t> reversePostorder(const Graph &c)
         if (c.inDegree(nodeId(r)) != 0 || seen[r])
             continue;
         seen[r] = 1;
-        stack.push_back({r, 0});
+        stack.push_back({ r, 0 });
         while (!stack.empty()) {
             auto &[x, i] = stack.back();
             const auto succ = c.successors(nodeId(x));
@@ -199,7 +205,7 @@ std::vector<int32_t> reversePostorder(const Graph &c)
                 const int32_t y = index(succ[i++]);
                 if (!seen[y]) {
                     seen[y] = 1;
-                    stack.push_back({y, 0});
+                    stack.push_back({ y, 0 });
                 }
             } else {
                 post.push_back(x);
@@ -220,9 +226,8 @@ std::vector<int32_t> partitionOrder(const Contraction &units, std::span<const in
     std::vector<int32_t> order(topo.size());
     for (size_t p = 0; p < topo.size(); ++p)
         order[p] = index(topo[p]);
-    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-        return stages[index(units.members(a)[0])] < stages[index(units.members(b)[0])];
-    });
+    std::stable_sort(order.begin(), order.end(),
+        [&](int32_t a, int32_t b) { return stages[index(units.members(a)[0])] < stages[index(units.members(b)[0])]; });
     return order;
 }
 
@@ -237,18 +242,28 @@ void randomKeys(Rng &rng, Keys &keys)
 class Brkga {
 public:
     Brkga(const Graph &graph, const CostParams &params, const Contraction &units, const SliceGraphOptions &o,
-          const StopToken &stop, const Deadline &deadline)
-        : m_graph(graph), m_params(params), m_units(units), m_o(o), m_stop(stop), m_deadline(deadline),
-          m_n(units.graph.nodeCount()), m_P(std::max(1, o.population)), m_G(std::max(1, o.generations)),
-          m_elites(std::clamp(static_cast<int>(std::lround(o.eliteFraction * m_P)), 1, m_P)),
-          m_mutants(std::clamp(static_cast<int>(std::lround(o.mutantFraction * m_P)), 0, m_P - m_elites)),
-          m_threads(o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))),
-          m_decoder(graph, params, units, o.k),
-          // Under a time limit the search leaves the last tenth to the final polish.
-          m_searchDeadline(deadline.limit() > 0 && o.polishIterations > 0
-                               ? Deadline(std::max(1e-3, 0.9 * deadline.remaining()))
-                               : deadline),
-          m_pop(m_P, Keys(m_n)), m_eval(m_P), m_polished(m_P, 0)
+        const StopToken &stop, const Deadline &deadline)
+        : m_graph(graph)
+        , m_params(params)
+        , m_units(units)
+        , m_o(o)
+        , m_stop(stop)
+        , m_deadline(deadline)
+        , m_n(units.graph.nodeCount())
+        , m_P(std::max(1, o.population))
+        , m_G(std::max(1, o.generations))
+        , m_elites(std::clamp(static_cast<int>(std::lround(o.eliteFraction * m_P)), 1, m_P))
+        , m_mutants(std::clamp(static_cast<int>(std::lround(o.mutantFraction * m_P)), 0, m_P - m_elites))
+        , m_threads(o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())))
+        , m_decoder(graph, params, units, o.k)
+        ,
+        // Under a time limit the search leaves the last tenth to the final polish.
+        m_searchDeadline(deadline.limit() > 0 && o.polishIterations > 0
+                ? Deadline(std::max(1e-3, 0.9 * deadline.remaining()))
+                : deadline)
+        , m_pop(m_P, Keys(m_n))
+        , m_eval(m_P)
+        , m_polished(m_P, 0)
     {
     }
 
@@ -269,10 +284,10 @@ public:
         if (m_o.warmStart)
             seeds.push_back(partitionOrder(m_units, m_o.warmStart->stages()));
         if (m_o.structuredSeeds) { // after a stop only the default order is evaluated: skip the rest
-            const std::function<std::vector<int32_t>()> structured[] = {
-                [&] { return depthFirstOrder(c, false, false); }, [&] { return depthFirstOrder(c, true, false); },
-                [&] { return reversePostorder(c); }, [&] { return depthFirstOrder(c, false, true); },
-                [&] { return depthFirstOrder(c, true, true); }};
+            const std::function<std::vector<int32_t>()> structured[]
+                = { [&] { return depthFirstOrder(c, false, false); }, [&] { return depthFirstOrder(c, true, false); },
+                      [&] { return reversePostorder(c); }, [&] { return depthFirstOrder(c, false, true); },
+                      [&] { return depthFirstOrder(c, true, true); } };
             for (const auto &make : structured)
                 if (!shouldStop())
                     seeds.push_back(make());
@@ -306,8 +321,8 @@ public:
         double bestBefore = m_best;
         for (int gen = 1; gen < m_G && !shouldStop(); ++gen) {
             std::iota(rank.begin(), rank.end(), 0);
-            std::stable_sort(rank.begin(), rank.end(),
-                             [&](int a, int b) { return m_eval[a].fitness < m_eval[b].fitness; });
+            std::stable_sort(
+                rank.begin(), rank.end(), [&](int a, int b) { return m_eval[a].fitness < m_eval[b].fitness; });
             // A restart keeps only the best chromosome and draws the rest afresh.
             const bool restart = m_o.restartAfter > 0 && gen - lastImprovement >= m_o.restartAfter;
             if (restart)
@@ -350,8 +365,8 @@ public:
             const bool timedOut = m_deadline.limit() > 0 && m_searchDeadline.expired();
             io.iterations = timedOut ? std::numeric_limits<int64_t>::max() : cappedIterations(m_o.polishIterations);
             io.seed = generationSeed(m_o.seed, -1);
-            RefineOutcome ref =
-                refineIterated(m_graph, m_params, Partition(m_bestStages, m_o.k), m_stop, m_deadline, io, &m_units);
+            RefineOutcome ref
+                = refineIterated(m_graph, m_params, Partition(m_bestStages, m_o.k), m_stop, m_deadline, io, &m_units);
             if (ref.bottleneck < m_best) {
                 m_best = ref.bottleneck;
                 m_bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
@@ -375,7 +390,7 @@ private:
     // Evaluates the listed chromosomes on `threads` workers; results land by index.
     void evaluateAll(const std::vector<int> &which, double cutoff)
     {
-        std::atomic<size_t> next{0};
+        std::atomic<size_t> next { 0 };
         auto work = [&] {
             for (size_t i; (i = next.fetch_add(1)) < which.size();) {
                 const bool answer = which[i] == 0 && !m_eval[0].done;
@@ -415,8 +430,8 @@ private:
     // around 2,000,000 unit and edge visits per pass on big graphs.
     int64_t cappedIterations(int64_t wanted) const
     {
-        return std::min<int64_t>(wanted,
-                                 std::max<int64_t>(5, 2'000'000 / (m_graph.nodeCount() + m_graph.edgeCount() + 1)));
+        return std::min<int64_t>(
+            wanted, std::max<int64_t>(5, 2'000'000 / (m_graph.nodeCount() + m_graph.edgeCount() + 1)));
     }
 
     // Lamarckian step: the best `memetic` chromosomes not yet polished get the
@@ -428,8 +443,8 @@ private:
             return;
         std::vector<int> order(m_P);
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(),
-                         [&](int a, int b) { return m_eval[a].fitness < m_eval[b].fitness; });
+        std::stable_sort(
+            order.begin(), order.end(), [&](int a, int b) { return m_eval[a].fitness < m_eval[b].fitness; });
         for (int r = 0; r < std::min(m_o.memetic, m_P) && !shouldStop(); ++r) {
             const int i = order[r];
             if (m_polished[i] || !m_eval[i].done || m_eval[i].stages.empty() || !std::isfinite(m_eval[i].fitness))
@@ -440,11 +455,11 @@ private:
                 IteratedOptions io;
                 io.iterations = cappedIterations(m_o.memeticIterations);
                 io.seed = generationSeed(m_o.seed, -2 - m_out.generationsRun);
-                ref = refineIterated(m_graph, m_params, Partition(m_eval[i].stages, m_o.k), m_stop, m_searchDeadline,
-                                     io, &m_units);
+                ref = refineIterated(
+                    m_graph, m_params, Partition(m_eval[i].stages, m_o.k), m_stop, m_searchDeadline, io, &m_units);
             } else {
-                ref = refinePlateau(m_graph, m_params, Partition(m_eval[i].stages, m_o.k), m_stop, m_searchDeadline,
-                                    &m_units);
+                ref = refinePlateau(
+                    m_graph, m_params, Partition(m_eval[i].stages, m_o.k), m_stop, m_searchDeadline, &m_units);
             }
             if (!(ref.bottleneck < m_eval[i].fitness))
                 continue;
@@ -453,8 +468,9 @@ private:
                 m_bestStages.assign(ref.partition.stages().begin(), ref.partition.stages().end());
             }
             m_pop[i] = keysOf(partitionOrder(m_units, ref.partition.stages()));
-            m_decoder.evaluate(m_pop[i], m_eval[i], kInf, m_stop, m_searchDeadline, false); // a stop leaves it as it was
-            collect(std::vector<int>{i});
+            m_decoder.evaluate(
+                m_pop[i], m_eval[i], kInf, m_stop, m_searchDeadline, false); // a stop leaves it as it was
+            collect(std::vector<int> { i });
             ++m_out.memeticImprovements;
         }
     }
@@ -518,8 +534,7 @@ private:
 } // namespace
 
 Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params, const Contraction &units,
-                                   const SliceGraphOptions &o, const StopToken &stop, const Deadline &deadline,
-                                   const GenerationFn &onGeneration)
+    const SliceGraphOptions &o, const StopToken &stop, const Deadline &deadline, const GenerationFn &onGeneration)
 {
     Brkga brkga(graph, params, units, o, stop, deadline);
     brkga.seedPopulation();
@@ -552,19 +567,18 @@ Result<PartitionResult> runSliceGraph(const MethodContext &ctx, const Contractio
     o.seed = ctx.options.seed;
     o.threads = ctx.options.threads;
     o.warmStart = ctx.options.start;
-    auto run = runBrkga(ctx.graph, ctx.params, units, o, ctx.stop, ctx.deadline,
-                        [&](int gen, int gens, double best) {
-                            ctx.report(best, 0.0, "slicegraph generation " + std::to_string(gen) + "/" + std::to_string(gens),
-                                       static_cast<double>(gen) / gens);
-                        });
+    auto run = runBrkga(ctx.graph, ctx.params, units, o, ctx.stop, ctx.deadline, [&](int gen, int gens, double best) {
+        ctx.report(best, 0.0, "slicegraph generation " + std::to_string(gen) + "/" + std::to_string(gens),
+            static_cast<double>(gen) / gens);
+    });
     if (!run)
         return makeError("slicegraph: " + run.error());
     PartitionResult r;
     r.partition = std::move(run->partition);
     r.method = "slicegraph";
-    r.notes.push_back("budget " + std::to_string(o.population) + "x" + std::to_string(o.generations) + ": " +
-                      std::to_string(run->generationsRun) + " generations, " + std::to_string(run->evaluations) +
-                      " evaluations, " + std::to_string(run->memeticImprovements) + " improved by local search");
+    r.notes.push_back("budget " + std::to_string(o.population) + "x" + std::to_string(o.generations) + ": "
+        + std::to_string(run->generationsRun) + " generations, " + std::to_string(run->evaluations) + " evaluations, "
+        + std::to_string(run->memeticImprovements) + " improved by local search");
     return r;
 }
 

@@ -107,8 +107,8 @@ struct SliceGraphOutcome {
 using GenerationFn = std::function<void(int generation, int generations, double best)>;
 
 Result<SliceGraphOutcome> runBrkga(const Graph &graph, const CostParams &params, const Contraction &units,
-                                   const SliceGraphOptions &options, const StopToken &stop,
-                                   const Deadline &deadline, const GenerationFn &onGeneration = {});
+    const SliceGraphOptions &options, const StopToken &stop, const Deadline &deadline,
+    const GenerationFn &onGeneration = {});
 
 // The default budget of the "slicegraph" method when none is given.
 inline constexpr int kDefaultPopulation = 100;

@@ -18,8 +18,7 @@ void adviseHugePages(void *data, size_t bytes);
 
 // reserve(n), then advise the new, still untouched storage. Only worth it for
 // vectors of a few MiB and more; smaller ones are left alone.
-template <class T>
-void reserveHuge(std::vector<T> &v, size_t n)
+template <class T> void reserveHuge(std::vector<T> &v, size_t n)
 {
     if (n <= v.capacity())
         return;

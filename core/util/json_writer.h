@@ -15,7 +15,10 @@ std::string exactNumber(double value);
 
 class JsonWriter {
 public:
-    explicit JsonWriter(bool pretty = false) : m_pretty(pretty) {}
+    explicit JsonWriter(bool pretty = false)
+        : m_pretty(pretty)
+    {
+    }
 
     JsonWriter &beginObject();
     JsonWriter &endObject();

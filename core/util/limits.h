@@ -21,19 +21,26 @@ inline constexpr int64_t kDefaultMaxMipColumns = 4'000'000;
 // rounded up: the estimate behind the memory budget of MIP methods.
 inline constexpr double kCbcBytesPerColumn = 1024.0;
 
-inline int64_t memoryBudgetOr(int64_t budget) { return budget > 0 ? budget : kDefaultMemoryBudget; }
-inline int64_t maxMipColumnsOr(int64_t columns) { return columns > 0 ? columns : kDefaultMaxMipColumns; }
+inline int64_t memoryBudgetOr(int64_t budget)
+{
+    return budget > 0 ? budget : kDefaultMemoryBudget;
+}
+inline int64_t maxMipColumnsOr(int64_t columns)
+{
+    return columns > 0 ? columns : kDefaultMaxMipColumns;
+}
 
 // "6 GiB", "512 MiB", "900 KiB", "12 bytes".
 inline std::string formatBytes(double bytes)
 {
-    const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    const char *units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
     int u = 0;
     while (bytes >= 1024.0 && u < 4) {
         bytes /= 1024.0;
         ++u;
     }
-    const double rounded = bytes >= 100 || u == 0 ? double(int64_t(bytes + 0.5)) : double(int64_t(bytes * 10 + 0.5)) / 10;
+    const double rounded
+        = bytes >= 100 || u == 0 ? double(int64_t(bytes + 0.5)) : double(int64_t(bytes * 10 + 0.5)) / 10;
     std::string text = std::to_string(rounded);
     text.erase(text.find_last_not_of('0') + 1);
     if (text.back() == '.')

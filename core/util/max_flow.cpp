@@ -6,14 +6,19 @@
 
 namespace pipecut {
 
-MaxFlow::MaxFlow(int32_t nodes) : m_first(nodes, -1), m_level(nodes), m_current(nodes) {}
+MaxFlow::MaxFlow(int32_t nodes)
+    : m_first(nodes, -1)
+    , m_level(nodes)
+    , m_current(nodes)
+{
+}
 
 int32_t MaxFlow::addArc(int32_t from, int32_t to, double capacity)
 {
     const auto index = static_cast<int32_t>(m_arcs.size());
-    m_arcs.push_back({to, m_first[from], capacity, 0});
+    m_arcs.push_back({ to, m_first[from], capacity, 0 });
     m_first[from] = index;
-    m_arcs.push_back({from, m_first[to], 0, 0});
+    m_arcs.push_back({ from, m_first[to], 0, 0 });
     m_first[to] = index + 1;
     return index;
 }
@@ -67,8 +72,7 @@ double MaxFlow::blockingFlow(int32_t source, int32_t sink)
             continue;
         }
         int32_t &a = m_current[v];
-        while (a >= 0 && (m_arcs[a].capacity - m_arcs[a].flow <= m_epsilon ||
-                          m_level[m_arcs[a].to] != m_level[v] + 1))
+        while (a >= 0 && (m_arcs[a].capacity - m_arcs[a].flow <= m_epsilon || m_level[m_arcs[a].to] != m_level[v] + 1))
             a = m_arcs[a].next;
         if (a >= 0) {
             m_path.push_back(a);

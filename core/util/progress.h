@@ -15,7 +15,10 @@ namespace pipecut {
 // A shared flag; cheap to copy, safe to poll from any thread.
 class StopToken {
 public:
-    StopToken() : m_flag(std::make_shared<std::atomic<bool>>(false)) {}
+    StopToken()
+        : m_flag(std::make_shared<std::atomic<bool>>(false))
+    {
+    }
     void requestStop() const { m_flag->store(true, std::memory_order_relaxed); }
     bool stopRequested() const { return m_flag->load(std::memory_order_relaxed); }
 
@@ -25,10 +28,10 @@ private:
 
 struct Progress {
     double incumbent = std::numeric_limits<double>::infinity(); // best objective found
-    double bound = 0.0;                                         // best proven lower bound
-    double seconds = 0.0;                                       // elapsed wall time
+    double bound = 0.0; // best proven lower bound
+    double seconds = 0.0; // elapsed wall time
     double fraction = -1.0; // 0..1 when known, negative when not
-    std::string stage;      // what is running, e.g. "slicegraph generation 4/10"
+    std::string stage; // what is running, e.g. "slicegraph generation 4/10"
 };
 
 using ProgressFn = std::function<void(const Progress &)>;
@@ -37,13 +40,12 @@ using ProgressFn = std::function<void(const Progress &)>;
 class Deadline {
 public:
     explicit Deadline(double seconds = 0.0)
-        : m_start(std::chrono::steady_clock::now()), m_limit(seconds) {}
-    double elapsed() const {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        : m_start(std::chrono::steady_clock::now())
+        , m_limit(seconds)
+    {
     }
-    double remaining() const {
-        return m_limit > 0 ? m_limit - elapsed() : std::numeric_limits<double>::infinity();
-    }
+    double elapsed() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count(); }
+    double remaining() const { return m_limit > 0 ? m_limit - elapsed() : std::numeric_limits<double>::infinity(); }
     bool expired() const { return m_limit > 0 && elapsed() >= m_limit; }
     double limit() const { return m_limit; }
 

@@ -145,8 +145,8 @@ std::string bandwidth(double sizePerTimeUnit, std::string_view sizeUnit, std::st
     const double s = secondsPerUnit(timeUnit);
     if (isBytes(sizeUnit) && s > 0)
         return withPrefix(sizePerTimeUnit / s, "B/s");
-    return number(sizePerTimeUnit) + " " + std::string(sizeUnit.empty() ? std::string_view("size units") : sizeUnit) +
-           "/" + std::string(timeUnit.empty() ? std::string_view("time unit") : timeUnit);
+    return number(sizePerTimeUnit) + " " + std::string(sizeUnit.empty() ? std::string_view("size units") : sizeUnit)
+        + "/" + std::string(timeUnit.empty() ? std::string_view("time unit") : timeUnit);
 }
 
 } // namespace pipecut::quantity

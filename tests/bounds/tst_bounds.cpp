@@ -24,16 +24,16 @@
 
 using namespace pipecut;
 using pipecut::bounds::BoundContext;
+using pipecut::bounds::buildClasses;
 using pipecut::bounds::CoverProbe;
 using pipecut::bounds::CoverSolver;
 using pipecut::bounds::CutPricing;
 using pipecut::bounds::NodeClasses;
-using pipecut::bounds::buildClasses;
 
 namespace {
 
-BoundResult bound(const Graph &g, const CostParams &params, int k, const std::string &method,
-                  std::vector<std::string> exclude = {})
+BoundResult bound(
+    const Graph &g, const CostParams &params, int k, const std::string &method, std::vector<std::string> exclude = {})
 {
     BoundOptions o;
     o.k = k;
@@ -47,8 +47,14 @@ BoundResult bound(const Graph &g, const CostParams &params, int k, const std::st
     return *r;
 }
 
-bool atMost(double bound, double optimum) { return bound <= optimum * (1 + 1e-6) + 1e-9; }
-bool same(double a, double b) { return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b)); }
+bool atMost(double bound, double optimum)
+{
+    return bound <= optimum * (1 + 1e-6) + 1e-9;
+}
+bool same(double a, double b)
+{
+    return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b));
+}
 
 // n0 -> n1 -> ..., work 1 and out 1 each, the given parameters.
 Graph chain(const std::vector<double> &params, std::optional<double> memory)
@@ -56,7 +62,7 @@ Graph chain(const std::vector<double> &params, std::optional<double> memory)
     std::vector<NodeSpec> nodes;
     test::IndexEdges edges;
     for (size_t i = 0; i < params.size(); ++i) {
-        nodes.push_back({.id = "n" + std::to_string(i), .work = 1, .out = 1, .param = params[i]});
+        nodes.push_back({ .id = "n" + std::to_string(i), .work = 1, .out = 1, .param = params[i] });
         if (i > 0)
             edges.emplace_back(static_cast<int32_t>(i - 1), static_cast<int32_t>(i));
     }
@@ -66,8 +72,8 @@ Graph chain(const std::vector<double> &params, std::optional<double> memory)
 // a -> b -> c, work 1 each, no communication (cover.h's example).
 Graph chain3()
 {
-    return test::graphFromEdges("chain3", {{.id = "a", .work = 1}, {.id = "b", .work = 1}, {.id = "c", .work = 1}},
-                                {{0, 1}, {1, 2}});
+    return test::graphFromEdges("chain3",
+        { { .id = "a", .work = 1 }, { .id = "b", .work = 1 }, { .id = "c", .work = 1 } }, { { 0, 1 }, { 1, 2 } });
 }
 
 } // namespace
@@ -92,7 +98,7 @@ private slots:
         const Graph g = test::specExample();
         const CostParams p = CostParams::fromGraph(g);
         QCOMPARE(bound(g, p, k, "combinatorial").lowerBound, combinatorial);
-        for (const char *m : {"anchor", "bottleneck", "guess"})
+        for (const char *m : { "anchor", "bottleneck", "guess" })
             QVERIFY2(atMost(bound(g, p, k, m).lowerBound, optimum), m);
         const BoundResult mip = bound(g, p, k, "mip");
         QVERIFY(mip.optimal);
@@ -118,7 +124,7 @@ private slots:
             const auto [g, p, k] = test::randomBoundInstance(rng, trial);
             const test::BruteForce brute = test::bruteForceOptimum(g, p, k);
             const std::string instance = test::describe(g, p, k);
-            for (const std::string m : {"combinatorial", "anchor", "bottleneck", "guess", "mip", "best"}) {
+            for (const std::string m : { "combinatorial", "anchor", "bottleneck", "guess", "mip", "best" }) {
                 const BoundResult r = bound(g, p, k, m);
                 ++checked;
                 if (!brute.feasible) {
@@ -128,9 +134,9 @@ private slots:
                 }
                 QVERIFY2(!r.infeasible, (m + " claims infeasible: " + r.reason + "\n" + instance).c_str());
                 QVERIFY2(atMost(r.lowerBound, brute.optimum),
-                         (m + " bound " + std::to_string(r.lowerBound) + " > optimum " +
-                          std::to_string(brute.optimum) + "\n" + instance)
-                             .c_str());
+                    (m + " bound " + std::to_string(r.lowerBound) + " > optimum " + std::to_string(brute.optimum) + "\n"
+                        + instance)
+                        .c_str());
                 if (r.partition) {
                     QVERIFY2(validatePartition(g, p, *r.partition).ok(), instance.c_str());
                     QVERIFY(same(r.upperBound, bottleneckOf(g, p, r.partition->stages(), k)));
@@ -139,17 +145,16 @@ private slots:
                 if (m == "mip") {
                     QVERIFY2(r.optimal, ("mip not proven on a tiny graph\n" + instance).c_str());
                     QVERIFY2(same(r.lowerBound, brute.optimum),
-                             ("mip " + std::to_string(r.lowerBound) + " != optimum " +
-                              std::to_string(brute.optimum) + "\n" + instance)
-                                 .c_str());
+                        ("mip " + std::to_string(r.lowerBound) + " != optimum " + std::to_string(brute.optimum) + "\n"
+                            + instance)
+                            .c_str());
                     QVERIFY(same(r.upperBound, brute.optimum));
                     ++proven;
                 }
             }
             infeasible += brute.feasible ? 0 : 1;
         }
-        qInfo("checked %d bounds; mip proven optimal %d times; %d infeasible instances", checked, proven,
-              infeasible);
+        qInfo("checked %d bounds; mip proven optimal %d times; %d infeasible instances", checked, proven, infeasible);
         QVERIFY(proven > trials * 150 / 240);
         QVERIFY(infeasible > 0);
     }
@@ -173,23 +178,22 @@ private slots:
         QFETCH(QString, reason);
         Graph g;
         if (kind == "node") {
-            g = chain({1, 5, 1}, 3.0);
+            g = chain({ 1, 5, 1 }, 3.0);
         } else if (kind == "group") {
             // n1 lies on the path n0 -> n1 -> n2 between the group's members.
             g = test::graphFromEdges("group",
-                                     {{.id = "n0", .group = "g", .work = 1, .param = 2},
-                                      {.id = "n1", .work = 1, .param = 2},
-                                      {.id = "n2", .group = "g", .work = 1, .param = 2}},
-                                     {{0, 1}, {1, 2}}, 5.0);
+                { { .id = "n0", .group = "g", .work = 1, .param = 2 }, { .id = "n1", .work = 1, .param = 2 },
+                    { .id = "n2", .group = "g", .work = 1, .param = 2 } },
+                { { 0, 1 }, { 1, 2 } }, 5.0);
         } else if (kind == "total") {
-            g = chain({2, 2, 2, 2}, 3.0);
+            g = chain({ 2, 2, 2, 2 }, 3.0);
         } else {
-            g = chain({2, 2, 2}, 3.0); // each fits, 6 <= 2 x 3, yet two stages cannot hold three
+            g = chain({ 2, 2, 2 }, 3.0); // each fits, 6 <= 2 x 3, yet two stages cannot hold three
         }
         const CostParams p = CostParams::fromGraph(g);
         const int k = 2;
         QVERIFY(!test::bruteForceOptimum(g, p, k).feasible);
-        for (const char *m : {"best", "mip"}) {
+        for (const char *m : { "best", "mip" }) {
             const BoundResult r = bound(g, p, k, m);
             QVERIFY2(r.infeasible, m);
             QVERIFY2(QString::fromStdString(r.reason).contains(reason), r.reason.c_str());
@@ -206,15 +210,15 @@ private slots:
     // left with nothing else says so instead of returning a bound.
     void idealDpProvesInfeasibility()
     {
-        const Graph g = chain({2, 2, 2}, 3.0); // two stages cannot hold three nodes of 2 under 3
+        const Graph g = chain({ 2, 2, 2 }, 3.0); // two stages cannot hold three nodes of 2 under 3
         const CostParams p = CostParams::fromGraph(g);
         QVERIFY(!test::bruteForceOptimum(g, p, 2).feasible);
-        const BoundResult r = bound(g, p, 2, "best", {"anchor", "bottleneck", "guess", "mip"});
+        const BoundResult r = bound(g, p, 2, "best", { "anchor", "bottleneck", "guess", "mip" });
         QVERIFY2(r.infeasible, r.reason.c_str());
         QVERIFY2(QString::fromStdString(r.reason).contains("no partition into at most 2 stages"), r.reason.c_str());
         QCOMPARE(r.lowerBound, 0.0);
         // Feasible at k = 3: a bound, not a verdict.
-        const BoundResult ok = bound(g, p, 3, "best", {"anchor", "bottleneck", "guess", "mip"});
+        const BoundResult ok = bound(g, p, 3, "best", { "anchor", "bottleneck", "guess", "mip" });
         QVERIFY(!ok.infeasible);
         QVERIFY(ok.optimal);
     }
@@ -293,7 +297,7 @@ private slots:
             QCOMPARE(a.status, mip::SolveOutcome::Status::Optimal);
             QCOMPARE(b.status, mip::SolveOutcome::Status::Optimal);
             QVERIFY2(std::abs(a.objective - b.objective) < 1e-6,
-                     qPrintable(QString("instance %1: %2 against %3").arg(instance).arg(a.objective).arg(b.objective)));
+                qPrintable(QString("instance %1: %2 against %3").arg(instance).arg(a.objective).arg(b.objective)));
             QVERIFY(b.bound <= b.objective + 1e-9);
             two.cutoff = a.objective - 1e-6; // strictly better than the optimum: none
             const mip::SolveOutcome none = mip::solve(m, two);
@@ -382,12 +386,12 @@ private slots:
                 ++anchors;
                 const double exact = best[a];
                 // Targets below, at and above the best block; no early stop at -1.
-                for (double target : {-1.0, exact * 0.9, std::max(exact, 0.0) * (1 + 1e-6) + 1e-9}) {
+                for (double target : { -1.0, exact * 0.9, std::max(exact, 0.0) * (1 + 1e-6) + 1e-9 }) {
                     const CutPricing::Result r = pricing.anchorBound(a, threshold, pi, target, -1.0, 1000000);
                     QVERIFY2(r.bound >= exact - 1e-9 * (1 + std::abs(exact)),
-                             ("anchor " + std::to_string(a) + " bound " + std::to_string(r.bound) + " < best block " +
-                              std::to_string(exact) + "\n" + instance)
-                                 .c_str());
+                        ("anchor " + std::to_string(a) + " bound " + std::to_string(r.bound) + " < best block "
+                            + std::to_string(exact) + "\n" + instance)
+                            .c_str());
                     for (const auto &block : r.blocks) {
                         ++blocksSeen;
                         std::vector<char> mask(g.nodeCount(), 0);
@@ -399,22 +403,22 @@ private slots:
                         }
                         const auto totals = bounds::blockTotals(g, p, mask);
                         QVERIFY2(first == a && totals.cost <= threshold && p.fitsMemory(totals.param),
-                                 ("inadmissible block from anchor " + std::to_string(a) + "\n" + instance).c_str());
+                            ("inadmissible block from anchor " + std::to_string(a) + "\n" + instance).c_str());
                         for (int32_t x : block)
                             for (int32_t y : block)
                                 for (int32_t c = 0; c < n; ++c)
-                                    QVERIFY2(!(reach[x][c] && reach[c][y]) ||
-                                                 std::find(block.begin(), block.end(), c) != block.end(),
-                                             ("non-convex block\n" + instance).c_str());
+                                    QVERIFY2(!(reach[x][c] && reach[c][y])
+                                            || std::find(block.begin(), block.end(), c) != block.end(),
+                                        ("non-convex block\n" + instance).c_str());
                     }
                     // Searched to the end, it proves the exact maximum (only the
                     // memory limit and the overflow term, which the cuts relax,
                     // can leave it open).
                     if (target > exact && !p.memoryLimit && !p.overflow) {
-                        QVERIFY2(r.bound <= target, ("anchor " + std::to_string(a) + " not closed: bound " +
-                                                     std::to_string(r.bound) + ", best block " +
-                                                     std::to_string(exact) + "\n" + instance)
-                                                        .c_str());
+                        QVERIFY2(r.bound <= target,
+                            ("anchor " + std::to_string(a) + " not closed: bound " + std::to_string(r.bound)
+                                + ", best block " + std::to_string(exact) + "\n" + instance)
+                                .c_str());
                         ++closed;
                     }
                 }
@@ -430,7 +434,7 @@ private slots:
         const Graph g = chain3();
         const CostParams p = CostParams::fromGraph(g);
         const NodeClasses classes = buildClasses(g);
-        BoundContext ctx{g, p, 2, classes};
+        BoundContext ctx { g, p, 2, classes };
         CoverSolver solver(ctx);
         const CoverProbe below = solver.probe(1.5, ctx);
         QVERIFY(below.proven);
@@ -459,13 +463,14 @@ private slots:
             const std::string instance = test::describe(g, p, k);
             // A partition with bottleneck OPT exists: no probe at or above OPT may claim a proof.
             const NodeClasses classes = buildClasses(g);
-            BoundContext ctx{g, p, k, classes};
+            BoundContext ctx { g, p, k, classes };
             CoverSolver solver(ctx);
-            for (double factor : {1.0, 1.0 + 1e-9, 1.3}) {
+            for (double factor : { 1.0, 1.0 + 1e-9, 1.3 }) {
                 const CoverProbe at = solver.probe(brute.optimum * factor, ctx);
-                QVERIFY2(!at.proven, ("probe at " + std::to_string(brute.optimum * factor) + " proven, optimum " +
-                                      std::to_string(brute.optimum) + "\n" + instance)
-                                         .c_str());
+                QVERIFY2(!at.proven,
+                    ("probe at " + std::to_string(brute.optimum * factor) + " proven, optimum "
+                        + std::to_string(brute.optimum) + "\n" + instance)
+                        .c_str());
                 probesRefuted += at.settled ? 1 : 0;
             }
             const BoundResult anchor = bound(g, p, k, "anchor");
@@ -473,14 +478,14 @@ private slots:
             ++checked;
             QVERIFY2(!cover.infeasible, ("cover claims infeasible: " + cover.reason + "\n" + instance).c_str());
             QVERIFY2(atMost(cover.lowerBound, brute.optimum),
-                     ("cover bound " + std::to_string(cover.lowerBound) + " > optimum " +
-                      std::to_string(brute.optimum) + "\n" + instance)
-                         .c_str());
+                ("cover bound " + std::to_string(cover.lowerBound) + " > optimum " + std::to_string(brute.optimum)
+                    + "\n" + instance)
+                    .c_str());
             if (cover.provenBy == "cover" && cover.lowerBound > anchor.lowerBound * (1 + 1e-6) + 1e-9)
                 ++aboveAnchor;
         }
         qInfo("checked %d instances; cover above anchor on %d; %d probes at or above the optimum settled", checked,
-              aboveAnchor, probesRefuted);
+            aboveAnchor, probesRefuted);
         QVERIFY(checked > trials / 2);
         QVERIFY(aboveAnchor > 0);
     }

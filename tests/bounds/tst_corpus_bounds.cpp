@@ -20,11 +20,10 @@ private slots:
     {
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("k");
-        for (const char *f : {"pipedream/profiler/image_classification/profiles/alexnet/graph.txt",
-                              "piper/inputs/bert32a100.json",
-                              "pipedream/profiler/image_classification/profiles/vgg16/graph.txt",
-                              "dnn-partitioning/latency-inputs/LayerGraphs/bert24_inference.json"})
-            for (int k : {2, 3, 4})
+        for (const char *f : { "pipedream/profiler/image_classification/profiles/alexnet/graph.txt",
+                 "piper/inputs/bert32a100.json", "pipedream/profiler/image_classification/profiles/vgg16/graph.txt",
+                 "dnn-partitioning/latency-inputs/LayerGraphs/bert24_inference.json" })
+            for (int k : { 2, 3, 4 })
                 QTest::newRow((std::string(f) + " k=" + std::to_string(k)).c_str()) << QString(f) << k;
     }
     void mipAgreesWithIdealDp()
@@ -56,11 +55,11 @@ private slots:
             QSKIP("ideal-dp did not finish");
         const double optimum = dp->bottleneck;
         QVERIFY2(mip->lowerBound <= optimum * (1 + 1e-6),
-                 (std::to_string(mip->lowerBound) + " > " + std::to_string(optimum)).c_str());
+            (std::to_string(mip->lowerBound) + " > " + std::to_string(optimum)).c_str());
         if (mip->optimal)
             QVERIFY2(std::abs(mip->upperBound - optimum) <= 1e-6 * optimum,
-                     (std::to_string(mip->upperBound) + " != " + std::to_string(optimum)).c_str());
-        for (const char *m : {"anchor", "bottleneck", "guess"}) {
+                (std::to_string(mip->upperBound) + " != " + std::to_string(optimum)).c_str());
+        for (const char *m : { "anchor", "bottleneck", "guess" }) {
             bo.method = m;
             auto r = runBound(*g, params, bo);
             QVERIFY(r.ok());

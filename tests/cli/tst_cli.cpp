@@ -12,7 +12,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-
 using namespace pipecut;
 
 namespace {
@@ -39,7 +38,7 @@ private slots:
 
     void info()
     {
-        Run r = cli({"info", m_example, "--json"});
+        Run r = cli({ "info", m_example, "--json" });
         QCOMPARE(r.code, 0);
         QJsonObject o = r.json();
         QCOMPARE(o["nodes"].toInt(), 4);
@@ -55,7 +54,7 @@ private slots:
     {
         // The default order a, b, c, d cut optimally at k = 2 is {a, b} | {c, d} = 8 (docs/model.md §1.5).
         const std::string out = path("p2.json");
-        Run r = cli({"partition", m_example, "-k", "2", "--method", "slice", "--json", "-o", out});
+        Run r = cli({ "partition", m_example, "-k", "2", "--method", "slice", "--json", "-o", out });
         QCOMPARE(r.code, 0);
         QJsonObject o = r.json();
         QCOMPARE(o["k"].toInt(), 2);
@@ -68,7 +67,7 @@ private slots:
         QCOMPARE(stages[1].toObject()["comm_in"].toDouble(), 3.0);
         QCOMPARE(stages[1].toObject()["comm_out"].toDouble(), 0.0);
         // evaluate agrees with what partition reported.
-        Run e = cli({"evaluate", m_example, out, "--json"});
+        Run e = cli({ "evaluate", m_example, out, "--json" });
         QCOMPARE(e.code, 0);
         QCOMPARE(e.json()["bottleneck"].toDouble(), 8.0);
     }
@@ -84,14 +83,14 @@ private slots:
     void baselines()
     {
         QFETCH(QString, method);
-        Run r = cli({"partition", m_example, "-k", "3", "--method", method.toStdString(), "--json"});
+        Run r = cli({ "partition", m_example, "-k", "3", "--method", method.toStdString(), "--json" });
         QCOMPARE(r.code, 0);
         QVERIFY(r.json()["bottleneck"].toDouble() >= 7.0); // the optimum at k = 3
     }
 
     void boundCombinatorial()
     {
-        Run r = cli({"bound", m_example, "-k", "2", "--method", "combinatorial", "--json"});
+        Run r = cli({ "bound", m_example, "-k", "2", "--method", "combinatorial", "--json" });
         QCOMPARE(r.code, 0);
         QJsonObject o = r.json();
         QCOMPARE(o["lower_bound"].toDouble(), 5.0); // max(10 / 2, 4)
@@ -102,8 +101,9 @@ private slots:
     {
         const std::string p = path("bad.json");
         QVERIFY(writeFileAtomically(p, R"({"format": "pipecut-partition", "version": 1, "graph": "spec-example",
-            "k": 2, "stages": [["b", "c", "d"], ["a"]]})").ok());
-        Run r = cli({"evaluate", m_example, p});
+            "k": 2, "stages": [["b", "c", "d"], ["a"]]})")
+                    .ok());
+        Run r = cli({ "evaluate", m_example, p });
         QCOMPARE(r.code, 3);
         QVERIFY2(r.err.rfind("error: ", 0) == 0, r.err.c_str());
         QVERIFY2(r.err.find("runs backwards") != std::string::npos, r.err.c_str());
@@ -113,9 +113,9 @@ private slots:
     void convertRoundTrip()
     {
         const std::string json = path("c.json"), dot = path("c.dot");
-        QCOMPARE(cli({"convert", m_example, "-o", json, "--bandwidth", "2"}).code, 0);
-        QCOMPARE(cli({"convert", json, "-o", dot}).code, 0);
-        Run r = cli({"info", dot, "--json"});
+        QCOMPARE(cli({ "convert", m_example, "-o", json, "--bandwidth", "2" }).code, 0);
+        QCOMPARE(cli({ "convert", json, "-o", dot }).code, 0);
+        Run r = cli({ "info", dot, "--json" });
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json()["nodes"].toInt(), 4);
         QCOMPARE(r.json()["bandwidth"].toDouble(), 2.0);
@@ -124,9 +124,9 @@ private slots:
     void generateThenInfo()
     {
         const std::string out = path("gen.json");
-        Run r = cli({"generate", "--family", "transformer", "--nodes", "500", "--seed", "3", "-o", out});
+        Run r = cli({ "generate", "--family", "transformer", "--nodes", "500", "--seed", "3", "-o", out });
         QCOMPARE(r.code, 0);
-        Run i = cli({"info", out, "--json"});
+        Run i = cli({ "info", out, "--json" });
         QCOMPARE(i.code, 0);
         QVERIFY(i.json()["nodes"].toInt() > 300);
     }
@@ -136,15 +136,16 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("message");
-        QTest::newRow("no command") << QStringList{} << 2 << "usage";
-        QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "unknown command 'frobnicate'";
-        QTest::newRow("unknown option") << QStringList{"info", "EXAMPLE", "--frob"} << 2 << "unknown option '--frob'";
-        QTest::newRow("bad k") << QStringList{"partition", "EXAMPLE", "-k", "x"} << 2 << "-k";
-        QTest::newRow("k zero") << QStringList{"partition", "EXAMPLE", "-k", "0"} << 2 << "-k must be";
-        QTest::newRow("bad method") << QStringList{"partition", "EXAMPLE", "--method", "magic"} << 2 << "magic";
-        QTest::newRow("missing file") << QStringList{"info", "/nonexistent/g.json"} << 3 << "/nonexistent/g.json";
-        QTest::newRow("bad bandwidth") << QStringList{"info", "EXAMPLE", "--bandwidth", "-1"} << 2 << "bandwidth";
-        QTest::newRow("missing graph") << QStringList{"info"} << 2 << "GRAPH";
+        QTest::newRow("no command") << QStringList {} << 2 << "usage";
+        QTest::newRow("unknown command") << QStringList { "frobnicate" } << 2 << "unknown command 'frobnicate'";
+        QTest::newRow("unknown option") << QStringList { "info", "EXAMPLE", "--frob" } << 2
+                                        << "unknown option '--frob'";
+        QTest::newRow("bad k") << QStringList { "partition", "EXAMPLE", "-k", "x" } << 2 << "-k";
+        QTest::newRow("k zero") << QStringList { "partition", "EXAMPLE", "-k", "0" } << 2 << "-k must be";
+        QTest::newRow("bad method") << QStringList { "partition", "EXAMPLE", "--method", "magic" } << 2 << "magic";
+        QTest::newRow("missing file") << QStringList { "info", "/nonexistent/g.json" } << 3 << "/nonexistent/g.json";
+        QTest::newRow("bad bandwidth") << QStringList { "info", "EXAMPLE", "--bandwidth", "-1" } << 2 << "bandwidth";
+        QTest::newRow("missing graph") << QStringList { "info" } << 2 << "GRAPH";
     }
 
     void exitStatuses()
@@ -163,14 +164,14 @@ private slots:
     void helpOnEverySubcommand_data()
     {
         QTest::addColumn<QString>("command");
-        for (const char *c : {"info", "partition", "bound", "evaluate", "convert", "generate"})
+        for (const char *c : { "info", "partition", "bound", "evaluate", "convert", "generate" })
             QTest::newRow(c) << c;
     }
 
     void helpOnEverySubcommand()
     {
         QFETCH(QString, command);
-        Run r = cli({command.toStdString(), "--help"});
+        Run r = cli({ command.toStdString(), "--help" });
         QCOMPARE(r.code, 0);
         QVERIFY(r.out.find("usage: pipecut-cli " + command.toStdString()) != std::string::npos);
     }
@@ -182,11 +183,11 @@ private slots:
         if (exe.isEmpty())
             QSKIP("PIPECUT_CLI not set (run through ctest)");
         QProcess p;
-        p.start(exe, {"info", "/nonexistent.json"});
+        p.start(exe, { "info", "/nonexistent.json" });
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 3);
         QVERIFY(p.readAllStandardError().startsWith("error: "));
-        p.start(exe, {"--version"});
+        p.start(exe, { "--version" });
         QVERIFY(p.waitForFinished(30000));
         QCOMPARE(p.exitCode(), 0);
         QVERIFY(p.readAllStandardOutput().startsWith("pipecut-cli "));

@@ -89,9 +89,9 @@ private slots:
         for (const std::string &rel : files) {
             const std::string path = test::corpusPath(rel);
             const QJsonObject info = test::cli({ "info", path, "--json" }).json();
-            text += rel + "\tinfo\t" + std::to_string(info["nodes"].toInt()) + "\t" +
-                    std::to_string(info["edges"].toInt()) + "\t" + g17(info["total_work"].toDouble()) + "\t" +
-                    std::to_string(info["width"].toInt()) + "\n";
+            text += rel + "\tinfo\t" + std::to_string(info["nodes"].toInt()) + "\t"
+                + std::to_string(info["edges"].toInt()) + "\t" + g17(info["total_work"].toDouble()) + "\t"
+                + std::to_string(info["width"].toInt()) + "\n";
             for (const char *k : { "4", "16" }) {
                 const std::string head = rel + "\tk=" + k + "\t";
                 auto partition = [&](const std::vector<std::string> &extra) {
@@ -105,8 +105,8 @@ private slots:
                     return outcome(test::cli(args), "lower_bound", false);
                 };
                 text += head + "slice\t" + partition({ "--method", "slice" }) + "\n";
-                text += head + "slicegraph\t" +
-                        partition({ "--method", "slicegraph", "--budget", "10x10", "--seed", "1" }) + "\n";
+                text += head + "slicegraph\t"
+                    + partition({ "--method", "slicegraph", "--budget", "10x10", "--seed", "1" }) + "\n";
                 text += head + "ideal-dp\t" + partition({ "--method", "ideal-dp", "--max-ideals", "20000" }) + "\n";
                 text += head + "combinatorial\t" + bound({ "--method", "combinatorial" }) + "\n";
                 text += head + "anchor\t" + bound({ "--method", "anchor", "--time-limit", "600" }) + "\n";
@@ -126,9 +126,9 @@ private slots:
         const QList<QByteArray> got = QByteArray::fromStdString(text).split('\n');
         for (qsizetype i = 0; i < std::min(want.size(), got.size()); ++i)
             QVERIFY2(want[i] == got[i],
-                     qPrintable(QStringLiteral("line %1 differs:\n  golden: %2\n  now:    %3")
-                                    .arg(i + 1)
-                                    .arg(QString::fromUtf8(want[i]), QString::fromUtf8(got[i]))));
+                qPrintable(QStringLiteral("line %1 differs:\n  golden: %2\n  now:    %3")
+                               .arg(i + 1)
+                               .arg(QString::fromUtf8(want[i]), QString::fromUtf8(got[i]))));
         QCOMPARE(got.size(), want.size());
     }
 };

@@ -56,7 +56,7 @@ std::vector<double> referenceCosts(const Graph &g, const CostParams &params, con
 
 bool close(double a, double b)
 {
-    return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)});
+    return std::abs(a - b) <= 1e-9 * std::max({ 1.0, std::abs(a), std::abs(b) });
 }
 
 } // namespace
@@ -69,11 +69,11 @@ private slots:
         QTest::addColumn<int>("k");
         QTest::addColumn<QStringList>("stages"); // "a,b" per stage
         QTest::addColumn<QList<double>>("costs");
-        QTest::newRow("one stage") << 1 << QStringList{"a,b,c,d"} << QList<double>{10};
-        QTest::newRow("k2 optimal") << 2 << QStringList{"a,b", "c,d"} << QList<double>{8, 8};
-        QTest::newRow("k2 other") << 2 << QStringList{"a", "b,c,d"} << QList<double>{3, 9};
-        QTest::newRow("k3 optimal") << 3 << QStringList{"a", "c", "b,d"} << QList<double>{3, 7, 7};
-        QTest::newRow("empty stage") << 3 << QStringList{"a,b", "", "c,d"} << QList<double>{8, 0, 8};
+        QTest::newRow("one stage") << 1 << QStringList { "a,b,c,d" } << QList<double> { 10 };
+        QTest::newRow("k2 optimal") << 2 << QStringList { "a,b", "c,d" } << QList<double> { 8, 8 };
+        QTest::newRow("k2 other") << 2 << QStringList { "a", "b,c,d" } << QList<double> { 3, 9 };
+        QTest::newRow("k3 optimal") << 3 << QStringList { "a", "c", "b,d" } << QList<double> { 3, 7, 7 };
+        QTest::newRow("empty stage") << 3 << QStringList { "a,b", "", "c,d" } << QList<double> { 8, 0, 8 };
     }
 
     void workedExample()
@@ -126,7 +126,7 @@ private slots:
     {
         // {a} | {c} | {b, d}: a's tensor is written once by stage 1 and read once by each of 2 and 3.
         Graph g = test::specExample();
-        Partition p = byIds(g, 3, {{"a"}, {"c"}, {"b", "d"}});
+        Partition p = byIds(g, 3, { { "a" }, { "c" }, { "b", "d" } });
         Evaluation ev = evaluate(g, CostParams::fromGraph(g), p);
         QCOMPARE(ev.stages[0].commOut, 1.0);
         QCOMPARE(ev.stages[0].commIn, 0.0);
@@ -142,28 +142,28 @@ private slots:
         writeStageCostFields(w, ev.stages[2]);
         w.endObject();
         QCOMPARE(QString::fromStdString(w.str()),
-                 QString("{\"cost\":%1,\"work\":%2,\"comm_in\":3,\"comm_out\":0,\"param\":%3}")
-                     .arg(ev.stages[2].cost, 0, 'g', 17)
-                     .arg(ev.stages[2].work, 0, 'g', 17)
-                     .arg(ev.stages[2].param, 0, 'g', 17));
+            QString("{\"cost\":%1,\"work\":%2,\"comm_in\":3,\"comm_out\":0,\"param\":%3}")
+                .arg(ev.stages[2].cost, 0, 'g', 17)
+                .arg(ev.stages[2].work, 0, 'g', 17)
+                .arg(ev.stages[2].param, 0, 'g', 17));
     }
 
     void bandwidthAndOverflow()
     {
         Graph g = test::specExample();
-        Partition p = byIds(g, 2, {{"a", "b"}, {"c", "d"}});
+        Partition p = byIds(g, 2, { { "a", "b" }, { "c", "d" } });
         CostParams params;
         params.bandwidth = 2; // comm halves: 5 + 3/2
         QCOMPARE(evaluate(g, params, p).bottleneck, 6.5);
         GraphBuilder b("params");
-        b.addNode({.id = "x", .work = 1, .param = 10});
-        b.addNode({.id = "y", .work = 1, .param = 2});
+        b.addNode({ .id = "x", .work = 1, .param = 10 });
+        b.addNode({ .id = "y", .work = 1, .param = 2 });
         Graph h = std::move(b.build()).value();
         CostParams o;
         o.overflow = true;
         o.fastMemory = 4;
         o.slowBandwidth = 2; // x: 1 + (10 - 4)/2 = 4; y: 1 + 0
-        Partition q(std::vector<int32_t>{0, 1}, 2);
+        Partition q(std::vector<int32_t> { 0, 1 }, 2);
         Evaluation ev = evaluate(h, o, q);
         QCOMPARE(ev.stages[0].cost, 4.0);
         QCOMPARE(ev.stages[1].cost, 1.0);
@@ -207,21 +207,31 @@ private slots:
         QFETCH(int, kind);
         QFETCH(QString, expected);
         GraphBuilder b("f");
-        b.addNode({.id = "a", .group = "g", .work = 1, .param = 3});
-        b.addNode({.id = "b", .work = 1, .param = 4});
-        b.addNode({.id = "c", .work = 1});
-        b.addNode({.id = "d", .group = "g", .work = 1});
+        b.addNode({ .id = "a", .group = "g", .work = 1, .param = 3 });
+        b.addNode({ .id = "b", .work = 1, .param = 4 });
+        b.addNode({ .id = "c", .work = 1 });
+        b.addNode({ .id = "d", .group = "g", .work = 1 });
         b.addEdge("a", "b");
         b.addEdge("b", "c");
         Graph g = std::move(b.build()).value();
         CostParams params;
-        std::vector<int32_t> s{0, 0, 0, 0};
+        std::vector<int32_t> s { 0, 0, 0, 0 };
         switch (kind) {
-        case 0: s = {1, 0, 1, 1}; break;
-        case 1: s = {0, 0, 4, 0}; break;
-        case 2: s = {0, 0, 0, 1}; break;
-        case 3: params.memoryLimit = 5; break;
-        case 4: s = {0, 0, 0}; break;
+        case 0:
+            s = { 1, 0, 1, 1 };
+            break;
+        case 1:
+            s = { 0, 0, 4, 0 };
+            break;
+        case 2:
+            s = { 0, 0, 0, 1 };
+            break;
+        case 3:
+            params.memoryLimit = 5;
+            break;
+        case 4:
+            s = { 0, 0, 0 };
+            break;
         }
         auto v = checkFeasibility(g, params, Partition(s, 2));
         QVERIFY(!v.empty());
@@ -269,9 +279,9 @@ private slots:
                     for (int b = 0; b < k; ++b) {
                         const StageCost &a = inc.stage(stageId(b));
                         const StageCost &e = full.stages[b];
-                        QVERIFY2(close(a.cost, e.cost) && close(a.commIn, e.commIn) && close(a.commOut, e.commOut) &&
-                                     close(a.work, e.work) && a.nodes == e.nodes,
-                                 (test::describe(g, params, k) + "\nstage " + std::to_string(b)).c_str());
+                        QVERIFY2(close(a.cost, e.cost) && close(a.commIn, e.commIn) && close(a.commOut, e.commOut)
+                                && close(a.work, e.work) && a.nodes == e.nodes,
+                            (test::describe(g, params, k) + "\nstage " + std::to_string(b)).c_str());
                     }
                     QVERIFY(close(inc.bottleneck(), full.bottleneck));
                 }

@@ -42,8 +42,8 @@ class TestGenerator : public QObject {
 private slots:
     void familiesAreListed()
     {
-        QCOMPARE(
-            generatorFamilies(), (std::vector<std::string> { "transformer", "moe", "cnn", "unet", "inception", "random" }));
+        QCOMPARE(generatorFamilies(),
+            (std::vector<std::string> { "transformer", "moe", "cnn", "unet", "inception", "random" }));
     }
 
     void rejectsBadOptions()

@@ -56,25 +56,41 @@ private slots:
         const double nan = std::numeric_limits<double>::quiet_NaN();
         const double inf = std::numeric_limits<double>::infinity();
         if (kind != 0)
-            b.addNode({.id = "a", .work = 1});
+            b.addNode({ .id = "a", .work = 1 });
         switch (kind) {
-        case 1: b.addNode({.id = "a", .work = 1}); break;
-        case 2: b.addEdge("a", "q", 7); break;
-        case 3: b.addEdge("a", "a"); break;
-        case 4: b.addNode({.id = "b", .work = -1}); break;
-        case 5: b.addNode({.id = "b", .out = nan}); break;
-        case 6: b.addNode({.id = "b", .param = inf}); break;
+        case 1:
+            b.addNode({ .id = "a", .work = 1 });
+            break;
+        case 2:
+            b.addEdge("a", "q", 7);
+            break;
+        case 3:
+            b.addEdge("a", "a");
+            break;
+        case 4:
+            b.addNode({ .id = "b", .work = -1 });
+            break;
+        case 5:
+            b.addNode({ .id = "b", .out = nan });
+            break;
+        case 6:
+            b.addNode({ .id = "b", .param = inf });
+            break;
         case 7:
-            for (const char *id : {"b", "c", "d", "e"})
-                b.addNode({.id = id});
+            for (const char *id : { "b", "c", "d", "e" })
+                b.addNode({ .id = id });
             b.addEdge("a", "b");
             b.addEdge("b", "c");
             b.addEdge("c", "d");
             b.addEdge("d", "b");
             b.addEdge("d", "e");
             break;
-        case 8: b.setBandwidth(0); break;
-        case 9: b.addNode({.id = ""}); break;
+        case 8:
+            b.setBandwidth(0);
+            break;
+        case 9:
+            b.addNode({ .id = "" });
+            break;
         }
         auto r = b.build();
         QVERIFY(!r.ok());
@@ -84,8 +100,8 @@ private slots:
     void duplicateEdgesMerged()
     {
         GraphBuilder b("x");
-        b.addNode({.id = "a"});
-        b.addNode({.id = "b"});
+        b.addNode({ .id = "a" });
+        b.addNode({ .id = "b" });
         b.addEdge("a", "b");
         b.addEdge("a", "b");
         auto r = b.build();
@@ -102,7 +118,7 @@ private slots:
         const int n = 5000;
         GraphBuilder b("ids");
         for (int i = 0; i < n; ++i)
-            b.addNode({.id = "layer" + std::to_string(i) + "/MatMul"});
+            b.addNode({ .id = "layer" + std::to_string(i) + "/MatMul" });
         for (int i = 1; i < n; i += 2) {
             const int32_t from = b.findNode("layer" + std::to_string(i - 1) + "/MatMul");
             const int32_t to = b.findNode("layer" + std::to_string(i) + "/MatMul");
@@ -127,23 +143,23 @@ private slots:
         QVERIFY(!copy.find(""));
         QCOMPARE(copy.edgeCount(), int64_t(n - 1));
 
-        for (const int dupAt : {1, 2500, n - 1}) {
+        for (const int dupAt : { 1, 2500, n - 1 }) {
             GraphBuilder d("dups.json");
             for (int i = 0; i < n; ++i)
-                d.addNode({.id = "n" + std::to_string(i == dupAt ? 0 : i), .line = i + 1});
+                d.addNode({ .id = "n" + std::to_string(i == dupAt ? 0 : i), .line = i + 1 });
             auto e = d.build();
             QVERIFY(!e.ok());
             QCOMPARE(QString::fromStdString(e.error()),
-                     QString("dups.json:%1: duplicate node id 'n0' (nodes #1 and #%1)").arg(dupAt + 1));
+                QString("dups.json:%1: duplicate node id 'n0' (nodes #1 and #%1)").arg(dupAt + 1));
         }
     }
 
     void groupsAreListed()
     {
         GraphBuilder b("x");
-        b.addNode({.id = "a", .group = "g"});
-        b.addNode({.id = "b"});
-        b.addNode({.id = "c", .group = "g"});
+        b.addNode({ .id = "a", .group = "g" });
+        b.addNode({ .id = "b" });
+        b.addNode({ .id = "c", .group = "g" });
         auto r = b.build();
         QVERIFY(r.ok());
         QCOMPARE(r->groupCount(), 1);

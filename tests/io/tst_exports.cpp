@@ -82,7 +82,7 @@ Partition randomCut(const Graph &g, const std::vector<NodeId> &order, int k, std
 std::vector<NodeId> defaultOrder(const Graph &g)
 {
     const auto order = g.topologicalOrder();
-    return {order.begin(), order.end()};
+    return { order.begin(), order.end() };
 }
 
 // Node i: work i + 1, out 0.5 (i mod 3), param i.
@@ -90,7 +90,7 @@ Graph buildGraph(const std::vector<std::string> &ids, const test::IndexEdges &ed
 {
     std::vector<NodeSpec> nodes;
     for (size_t i = 0; i < ids.size(); ++i)
-        nodes.push_back({.id = ids[i], .work = double(i + 1), .out = 0.5 * double(i % 3), .param = double(i)});
+        nodes.push_back({ .id = ids[i], .work = double(i + 1), .out = 0.5 * double(i % 3), .param = double(i) });
     return test::graphFromEdges("test", nodes, edges);
 }
 
@@ -148,7 +148,7 @@ bool readCsv(const std::string &text, std::vector<std::vector<std::string>> &rec
 int runCliCapture(const std::vector<std::string> &args, std::string &out, std::string &err)
 {
     std::ostringstream o, e;
-    const int code = runCli(args, {o, e});
+    const int code = runCli(args, { o, e });
     out = o.str();
     err = e.str();
     return code;
@@ -177,11 +177,11 @@ private slots:
 
 void TestExports::formatNames()
 {
-    for (ExportFormat f : {ExportFormat::PyTorch, ExportFormat::DeepSpeed, ExportFormat::DnnPartitioning,
-                           ExportFormat::Csv, ExportFormat::ModelExplorer})
+    for (ExportFormat f : { ExportFormat::PyTorch, ExportFormat::DeepSpeed, ExportFormat::DnnPartitioning,
+             ExportFormat::Csv, ExportFormat::ModelExplorer })
         QCOMPARE(parseExportFormat(exportFormatName(f)), std::optional(f));
     QVERIFY(!parseExportFormat("onnx"));
-    for (OverlayMetric m : {OverlayMetric::Stage, OverlayMetric::StageCost, OverlayMetric::Work})
+    for (OverlayMetric m : { OverlayMetric::Stage, OverlayMetric::StageCost, OverlayMetric::Work })
         QCOMPARE(parseOverlayMetric(overlayMetricName(m)), std::optional(m));
     QVERIFY(!parseOverlayMetric("cost"));
 }
@@ -190,21 +190,21 @@ void TestExports::pytorchSpecExample()
 {
     const Graph g = test::specExample(); // a b c d, default order a, b, c, d
     // {a, b} | {c, d}: one split point, at c.
-    Partition p(std::vector<int32_t>{0, 0, 1, 1}, 2);
+    Partition p(std::vector<int32_t> { 0, 0, 1, 1 }, 2);
     QJsonObject o = parseObject(exportPyTorchSplitPoints(g, p));
     QCOMPARE(o["format"].toString(), QString("pipecut-pytorch-split-points"));
     QCOMPARE(o["num_stages"].toInt(), 2);
-    QCOMPARE(strings(o["split_points"].toArray()), std::vector<std::string>{"c"});
+    QCOMPARE(strings(o["split_points"].toArray()), std::vector<std::string> { "c" });
     QCOMPARE(o["split_spec"].toObject().size(), 1);
     QCOMPARE(o["split_spec"].toObject()["c"].toString(), QString("BEGINNING"));
 
     // {a} | {} | {c} | {b, d}: the empty stage is dropped; split points come in
     // stage order (c, then b) although b precedes c in the default order.
-    p = Partition(std::vector<int32_t>{0, 3, 2, 3}, 4);
+    p = Partition(std::vector<int32_t> { 0, 3, 2, 3 }, 4);
     o = parseObject(exportPyTorchSplitPoints(g, p));
     QCOMPARE(o["k"].toInt(), 4);
     QCOMPARE(o["num_stages"].toInt(), 3);
-    QCOMPARE(strings(o["split_points"].toArray()), (std::vector<std::string>{"c", "b"}));
+    QCOMPARE(strings(o["split_points"].toArray()), (std::vector<std::string> { "c", "b" }));
 
     // One stage: no split point.
     o = parseObject(exportPyTorchSplitPoints(g, Partition(4, 1)));
@@ -217,7 +217,7 @@ void TestExports::pytorchRandom()
 {
     std::mt19937_64 rng(7);
     for (int round = 0; round < 300; ++round) {
-        const Graph g = test::randomGraph(rng, {.minNodes = 1, .maxNodes = 12});
+        const Graph g = test::randomGraph(rng, { .minNodes = 1, .maxNodes = 12 });
         const int k = 1 + int(rng() % 5);
         const bool contiguous = round % 2 == 0;
         const Partition p = randomCut(g, contiguous ? defaultOrder(g) : randomTopologicalOrder(g, rng), k, rng);
@@ -266,33 +266,33 @@ void TestExports::pytorchRandom()
 void TestExports::layerBoundariesSpecExample()
 {
     const Graph g = test::specExample();
-    auto text = exportLayerBoundaries(g, Partition(std::vector<int32_t>{0, 0, 1, 1}, 2));
+    auto text = exportLayerBoundaries(g, Partition(std::vector<int32_t> { 0, 0, 1, 1 }, 2));
     QVERIFY2(text.ok(), text.ok() ? "" : text.error().c_str());
     QJsonObject o = parseObject(*text);
     QCOMPARE(o["format"].toString(), QString("pipecut-layer-boundaries"));
     QCOMPARE(o["num_layers"].toInt(), 4);
-    QCOMPARE(o["parts"].toArray(), (QJsonArray{0, 2, 4}));
-    QCOMPARE(o["layers_per_stage"].toArray(), (QJsonArray{2, 2}));
-    QCOMPARE(strings(o["order"].toArray()), (std::vector<std::string>{"a", "b", "c", "d"}));
+    QCOMPARE(o["parts"].toArray(), (QJsonArray { 0, 2, 4 }));
+    QCOMPARE(o["layers_per_stage"].toArray(), (QJsonArray { 2, 2 }));
+    QCOMPARE(strings(o["order"].toArray()), (std::vector<std::string> { "a", "b", "c", "d" }));
 
     // Empty stages give equal neighbouring boundaries.
-    text = exportLayerBoundaries(g, Partition(std::vector<int32_t>{0, 2, 2, 3}, 4));
+    text = exportLayerBoundaries(g, Partition(std::vector<int32_t> { 0, 2, 2, 3 }, 4));
     QVERIFY(text.ok());
-    QCOMPARE(parseObject(*text)["parts"].toArray(), (QJsonArray{0, 1, 1, 3, 4}));
+    QCOMPARE(parseObject(*text)["parts"].toArray(), (QJsonArray { 0, 1, 1, 3, 4 }));
 
     // {a, c} | {b, d} is valid but not contiguous in a, b, c, d: refused, naming the place.
-    text = exportLayerBoundaries(g, Partition(std::vector<int32_t>{0, 1, 0, 1}, 2));
+    text = exportLayerBoundaries(g, Partition(std::vector<int32_t> { 0, 1, 0, 1 }, 2));
     QVERIFY(!text.ok());
     QVERIFY2(text.error().find("not contiguous") != std::string::npos, text.error().c_str());
     QVERIFY2(text.error().find("'b' is in stage 2 but the next layer 2 'c' is in stage 1") != std::string::npos,
-             text.error().c_str());
+        text.error().c_str());
 }
 
 void TestExports::layerBoundariesRandom()
 {
     std::mt19937_64 rng(11);
     for (int round = 0; round < 300; ++round) {
-        const Graph g = test::randomGraph(rng, {.minNodes = 1, .maxNodes = 12});
+        const Graph g = test::randomGraph(rng, { .minNodes = 1, .maxNodes = 12 });
         const int k = 1 + int(rng() % 5);
         const Partition p = randomCut(g, round % 2 ? randomTopologicalOrder(g, rng) : defaultOrder(g), k, rng);
         bool contiguous = true;
@@ -340,7 +340,7 @@ void TestExports::placementRoundTripsThroughExpertFile()
     QVERIFY(original.ok());
     const QJsonObject theirs = parseObject(*original);
     QCOMPARE(mine.keys(), theirs.keys());
-    QCOMPARE(mine["cpus"].toArray(), (QJsonArray{QJsonObject{{"load", 0}, {"nodes", QJsonArray{}}}}));
+    QCOMPARE(mine["cpus"].toArray(), (QJsonArray { QJsonObject { { "load", 0 }, { "nodes", QJsonArray {} } } }));
     const QJsonArray fpgas = mine["fpgas"].toArray();
     QCOMPARE(fpgas.size(), theirs["fpgas"].toArray().size());
     const Evaluation ev = evaluate(*g, params, *expert);
@@ -362,38 +362,38 @@ void TestExports::placementNumbers()
     // String ids: node indices, in file order.
     const Graph named = test::specExample();
     QCOMPARE(placementNumbering(named), PlacementNumbering::NodeIndex);
-    const Partition p(std::vector<int32_t>{0, 0, 1, 1}, 2);
-    const QJsonObject o = parseObject(exportDnnPartitioningPlacement(named, CostParams{}, p));
+    const Partition p(std::vector<int32_t> { 0, 0, 1, 1 }, 2);
+    const QJsonObject o = parseObject(exportDnnPartitioningPlacement(named, CostParams {}, p));
     const QJsonArray fpgas = o["fpgas"].toArray();
-    QCOMPARE(fpgas[0].toObject()["nodes"].toArray(), (QJsonArray{0, 1}));
-    QCOMPARE(fpgas[1].toObject()["nodes"].toArray(), (QJsonArray{2, 3}));
+    QCOMPARE(fpgas[0].toObject()["nodes"].toArray(), (QJsonArray { 0, 1 }));
+    QCOMPARE(fpgas[1].toObject()["nodes"].toArray(), (QJsonArray { 2, 3 }));
     QCOMPARE(fpgas[0].toObject()["load"].toDouble(), 8.0); // docs/model.md §1.5: both stages cost 8
     QCOMPARE(fpgas[1].toObject()["load"].toDouble(), 8.0);
 
     // Integer ids are used as they are (not the index), and read back through the ids.
-    const Graph numbered = buildGraph({"10", "3", "7"}, {{0, 1}, {1, 2}});
+    const Graph numbered = buildGraph({ "10", "3", "7" }, { { 0, 1 }, { 1, 2 } });
     QCOMPARE(placementNumbering(numbered), PlacementNumbering::IntegerId);
-    const Partition q(std::vector<int32_t>{0, 1, 1}, 3);
-    const std::string text = exportDnnPartitioningPlacement(numbered, CostParams{}, q);
+    const Partition q(std::vector<int32_t> { 0, 1, 1 }, 3);
+    const std::string text = exportDnnPartitioningPlacement(numbered, CostParams {}, q);
     const QJsonArray f = parseObject(text)["fpgas"].toArray();
     QCOMPARE(f.size(), 3);
-    QCOMPARE(f[0].toObject()["nodes"].toArray(), (QJsonArray{10}));
-    QCOMPARE(f[1].toObject()["nodes"].toArray(), (QJsonArray{3, 7}));
-    QCOMPARE(f[2].toObject()["nodes"].toArray(), QJsonArray{});
+    QCOMPARE(f[0].toObject()["nodes"].toArray(), (QJsonArray { 10 }));
+    QCOMPARE(f[1].toObject()["nodes"].toArray(), (QJsonArray { 3, 7 }));
+    QCOMPARE(f[2].toObject()["nodes"].toArray(), QJsonArray {});
     auto back = parsePartition(text, "exported", numbered);
     QVERIFY2(back.ok(), back.ok() ? "" : back.error().c_str());
     QCOMPARE(*back, q);
 
     // Not canonical ("07") or negative: indices, so that reading by id cannot pick the wrong node.
-    QCOMPARE(placementNumbering(buildGraph({"1", "07"}, {})), PlacementNumbering::NodeIndex);
-    QCOMPARE(placementNumbering(buildGraph({"1", "-2"}, {})), PlacementNumbering::NodeIndex);
+    QCOMPARE(placementNumbering(buildGraph({ "1", "07" }, {})), PlacementNumbering::NodeIndex);
+    QCOMPARE(placementNumbering(buildGraph({ "1", "-2" }, {})), PlacementNumbering::NodeIndex);
 }
 
 void TestExports::placementRandomRoundTrip()
 {
     std::mt19937_64 rng(5);
     for (int round = 0; round < 200; ++round) {
-        const Graph g = test::randomGraph(rng, {.minNodes = 1, .maxNodes = 10});
+        const Graph g = test::randomGraph(rng, { .minNodes = 1, .maxNodes = 10 });
         const int k = 1 + int(rng() % 4);
         const Partition p = randomCut(g, randomTopologicalOrder(g, rng), k, rng);
         const std::string text = exportDnnPartitioningPlacement(g, CostParams::fromGraph(g), p);
@@ -415,18 +415,19 @@ void TestExports::placementRandomRoundTrip()
 void TestExports::csvSpecExample()
 {
     const Graph g = test::specExample();
-    const std::string csv = exportStageCsv(g, CostParams{}, Partition(std::vector<int32_t>{0, 0, 1, 1}, 2));
-    QCOMPARE(csv, std::string("stage,nodes,work,comm_in,comm_out,param,cost,node_ids\r\n"
-                              "1,2,5,0,3,0,8,a b\r\n"
-                              "2,2,5,3,0,0,8,c d\r\n"));
+    const std::string csv = exportStageCsv(g, CostParams {}, Partition(std::vector<int32_t> { 0, 0, 1, 1 }, 2));
+    QCOMPARE(csv,
+        std::string("stage,nodes,work,comm_in,comm_out,param,cost,node_ids\r\n"
+                    "1,2,5,0,3,0,8,a b\r\n"
+                    "2,2,5,3,0,0,8,c d\r\n"));
 }
 
 void TestExports::csvQuotingAndRandom()
 {
     // Ids with a comma and quotes are quoted and read back.
-    const Graph odd = buildGraph({"x,1", "say \"hi\"", "plain"}, {{0, 1}, {1, 2}});
-    const Partition p(std::vector<int32_t>{0, 0, 1}, 2);
-    const std::string csv = exportStageCsv(odd, CostParams{}, p);
+    const Graph odd = buildGraph({ "x,1", "say \"hi\"", "plain" }, { { 0, 1 }, { 1, 2 } });
+    const Partition p(std::vector<int32_t> { 0, 0, 1 }, 2);
+    const std::string csv = exportStageCsv(odd, CostParams {}, p);
     QVERIFY2(csv.find("\"x,1 say \"\"hi\"\"\"") != std::string::npos, csv.c_str());
     std::vector<std::vector<std::string>> rows;
     QVERIFY(readCsv(csv, rows));
@@ -435,14 +436,15 @@ void TestExports::csvQuotingAndRandom()
 
     std::mt19937_64 rng(3);
     for (int round = 0; round < 200; ++round) {
-        const Graph g = test::randomGraph(rng, {.minNodes = 1, .maxNodes = 10});
+        const Graph g = test::randomGraph(rng, { .minNodes = 1, .maxNodes = 10 });
         const CostParams params = CostParams::fromGraph(g);
         const int k = 1 + int(rng() % 4);
         const Partition q = randomCut(g, randomTopologicalOrder(g, rng), k, rng);
         QVERIFY(readCsv(exportStageCsv(g, params, q), rows));
         QCOMPARE(rows.size(), size_t(k + 1));
-        QCOMPARE(rows[0], (std::vector<std::string>{"stage", "nodes", "work", "comm_in", "comm_out", "param", "cost",
-                                                    "node_ids"}));
+        QCOMPARE(rows[0],
+            (std::vector<std::string> {
+                "stage", "nodes", "work", "comm_in", "comm_out", "param", "cost", "node_ids" }));
         const Evaluation ev = evaluate(g, params, q);
         const auto members = q.members();
         for (int s = 0; s < k; ++s) {
@@ -471,14 +473,14 @@ void TestExports::csvQuotingAndRandom()
 void TestExports::modelExplorerOverlay()
 {
     const Graph g = test::specExample();
-    const Partition p(std::vector<int32_t>{0, 2, 1, 2}, 3); // {a} | {c} | {b, d}: docs/model.md §1.5's k = 3 optimum
+    const Partition p(std::vector<int32_t> { 0, 2, 1, 2 }, 3); // {a} | {c} | {b, d}: docs/model.md §1.5's k = 3 optimum
     const CostParams params;
 
     QJsonObject o = parseObject(exportModelExplorerOverlay(g, params, p, OverlayMetric::Stage));
     QVERIFY(o["name"].toString().contains("k=3"));
     QVERIFY(o["name"].toString().contains("bottleneck 7"));
     QJsonObject results = o["results"].toObject();
-    QCOMPARE(results.keys(), (QStringList{"a", "b", "c", "d"}));
+    QCOMPARE(results.keys(), (QStringList { "a", "b", "c", "d" }));
     QCOMPARE(results["a"].toObject()["value"].toInt(), 1);
     QCOMPARE(results["b"].toObject()["value"].toInt(), 3);
     QCOMPARE(results["c"].toObject()["value"].toInt(), 2);
@@ -500,8 +502,7 @@ void TestExports::modelExplorerOverlay()
     o = parseObject(exportModelExplorerOverlay(g, params, p, OverlayMetric::Work));
     results = o["results"].toObject();
     for (int32_t v = 0; v < g.nodeCount(); ++v)
-        QCOMPARE(results[QString::fromStdString(g.id(nodeId(v)))].toObject()["value"].toDouble(),
-                 g.work(nodeId(v)));
+        QCOMPARE(results[QString::fromStdString(g.id(nodeId(v)))].toObject()["value"].toDouble(), g.work(nodeId(v)));
 }
 
 void TestExports::stageColoursDistinct()
@@ -524,52 +525,53 @@ void TestExports::cliExport()
     const std::string base = dir.path().toStdString() + "/";
     const Graph g = test::specExample();
     QVERIFY(writeFileAtomically(base + "g.json", graphToJson(g)).ok());
-    QVERIFY(writeFileAtomically(base + "p.json", partitionToJson(g, Partition(std::vector<int32_t>{0, 0, 1, 1}, 2)))
+    QVERIFY(writeFileAtomically(base + "p.json", partitionToJson(g, Partition(std::vector<int32_t> { 0, 0, 1, 1 }, 2)))
                 .ok());
-    QVERIFY(writeFileAtomically(base + "q.json", partitionToJson(g, Partition(std::vector<int32_t>{0, 1, 0, 1}, 2)))
+    QVERIFY(writeFileAtomically(base + "q.json", partitionToJson(g, Partition(std::vector<int32_t> { 0, 1, 0, 1 }, 2)))
                 .ok());
-    QVERIFY(writeFileAtomically(base + "bad.json", partitionToJson(g, Partition(std::vector<int32_t>{1, 0, 1, 1}, 2)))
-                .ok());
+    QVERIFY(
+        writeFileAtomically(base + "bad.json", partitionToJson(g, Partition(std::vector<int32_t> { 1, 0, 1, 1 }, 2)))
+            .ok());
     std::string out, err;
 
     // Every format, to a file and to standard output, equal to the library's text.
     const CostParams params = CostParams::fromGraph(g);
-    for (const char *to : {"pytorch", "deepspeed", "dnn-partitioning", "csv", "model-explorer"}) {
+    for (const char *to : { "pytorch", "deepspeed", "dnn-partitioning", "csv", "model-explorer" }) {
         const std::string file = base + "out." + to;
-        QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", to, "-o", file}, out, err),
-                 0);
+        QCOMPARE(
+            runCliCapture({ "export", base + "g.json", "-p", base + "p.json", "--to", to, "-o", file }, out, err), 0);
         auto written = readFile(file);
         QVERIFY(written.ok());
-        auto expected = exportPartition(*parseExportFormat(to), g, params,
-                                        Partition(std::vector<int32_t>{0, 0, 1, 1}, 2));
+        auto expected
+            = exportPartition(*parseExportFormat(to), g, params, Partition(std::vector<int32_t> { 0, 0, 1, 1 }, 2));
         QVERIFY(expected.ok());
         QCOMPARE(*written, *expected);
-        QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", to}, out, err), 0);
+        QCOMPARE(runCliCapture({ "export", base + "g.json", "-p", base + "p.json", "--to", to }, out, err), 0);
         QCOMPARE(out, *expected);
     }
-    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", "model-explorer", "--metric",
-                            "stage-cost"},
-                           out, err),
-             0);
+    QCOMPARE(runCliCapture({ "export", base + "g.json", "-p", base + "p.json", "--to", "model-explorer", "--metric",
+                               "stage-cost" },
+                 out, err),
+        0);
     QVERIFY(out.find("\"gradient\"") != std::string::npos);
 
     // Usage errors: exit 2.
-    QCOMPARE(runCliCapture({"export", base + "g.json", "--to", "csv"}, out, err), 2);
-    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json"}, out, err), 2);
-    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", "onnx"}, out, err), 2);
+    QCOMPARE(runCliCapture({ "export", base + "g.json", "--to", "csv" }, out, err), 2);
+    QCOMPARE(runCliCapture({ "export", base + "g.json", "-p", base + "p.json" }, out, err), 2);
+    QCOMPARE(runCliCapture({ "export", base + "g.json", "-p", base + "p.json", "--to", "onnx" }, out, err), 2);
     QVERIFY(err.find("unknown export format 'onnx'") != std::string::npos);
-    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "p.json", "--to", "csv", "--metric", "work"},
-                           out, err),
-             2);
+    QCOMPARE(runCliCapture(
+                 { "export", base + "g.json", "-p", base + "p.json", "--to", "csv", "--metric", "work" }, out, err),
+        2);
 
     // Bad input: exit 3 with one line naming the file.
-    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "q.json", "--to", "deepspeed"}, out, err), 3);
+    QCOMPARE(runCliCapture({ "export", base + "g.json", "-p", base + "q.json", "--to", "deepspeed" }, out, err), 3);
     QVERIFY2(err.rfind("error: " + base + "q.json: the partition is not contiguous", 0) == 0, err.c_str());
-    QCOMPARE(runCliCapture({"export", base + "g.json", "-p", base + "bad.json", "--to", "csv"}, out, err), 3);
+    QCOMPARE(runCliCapture({ "export", base + "g.json", "-p", base + "bad.json", "--to", "csv" }, out, err), 3);
     QVERIFY2(err.find("runs backwards") != std::string::npos, err.c_str());
-    QCOMPARE(runCliCapture({"export", base + "missing.json", "-p", base + "p.json", "--to", "csv"}, out, err), 3);
+    QCOMPARE(runCliCapture({ "export", base + "missing.json", "-p", base + "p.json", "--to", "csv" }, out, err), 3);
 
-    QCOMPARE(runCliCapture({"export", "--help"}, out, err), 0);
+    QCOMPARE(runCliCapture({ "export", "--help" }, out, err), 0);
     QVERIFY(out.find("model-explorer") != std::string::npos);
 }
 

@@ -64,12 +64,18 @@ Graph awkwardGraph()
     b.setName("awk \"ward\" \\ name");
     b.setBandwidth(0.1);
     b.setMemoryLimit(1e300);
-    b.setUnits(Units{"s", "MiB"});
+    b.setUnits(Units { "s", "MiB" });
     b.setSuggestedK(7);
-    b.addNode({.id = "a", .op = "MatMul", .scope = "enc/layer_0/attn\nline two", .group = "g1", .work = 0.7, .out = 2048, .param = 1.0 / 3});
-    b.addNode({.id = "b \"q\"", .op = "", .work = 5e-324, .out = 1.7976931348623157e308, .param = 0});
-    b.addNode({.id = "ünï\tcode", .scope = "enc", .group = "g1", .work = 123456789.123456789, .out = 0.1 + 0.2});
-    b.addNode({.id = "d", .work = 2, .out = 1e-7, .param = 4});
+    b.addNode({ .id = "a",
+        .op = "MatMul",
+        .scope = "enc/layer_0/attn\nline two",
+        .group = "g1",
+        .work = 0.7,
+        .out = 2048,
+        .param = 1.0 / 3 });
+    b.addNode({ .id = "b \"q\"", .op = "", .work = 5e-324, .out = 1.7976931348623157e308, .param = 0 });
+    b.addNode({ .id = "ünï\tcode", .scope = "enc", .group = "g1", .work = 123456789.123456789, .out = 0.1 + 0.2 });
+    b.addNode({ .id = "d", .work = 2, .out = 1e-7, .param = 4 });
     b.addEdge("a", "b \"q\"");
     b.addEdge("a", "ünï\tcode");
     b.addEdge("ünï\tcode", "d");
@@ -97,52 +103,62 @@ private slots:
             const char *file, *format;
             int nodes, edges;
         } rows[] = {
-            {"dnn-partitioning/latency-inputs/LayerGraphs/bert24_inference.json", "dnn-partitioning", 32, 55},
-            {"dnn-partitioning/latency-inputs/LayerGraphs/gnmt_inference.json", "dnn-partitioning", 96, 122},
-            {"dnn-partitioning/latency-inputs/LayerGraphs/inceptionv3_inference.json", "dnn-partitioning", 326, 363},
-            {"dnn-partitioning/latency-inputs/LayerGraphs/resnet50_inference.json", "dnn-partitioning", 177, 193},
-            {"dnn-partitioning/latency-inputs/OperatorGraphs/bert_l-12_inference.json", "dnn-partitioning", 783, 843},
-            {"dnn-partitioning/latency-inputs/OperatorGraphs/bert_l-3_inference.json", "dnn-partitioning", 235, 250},
-            {"dnn-partitioning/latency-inputs/OperatorGraphs/bert_l-6_inference.json", "dnn-partitioning", 418, 448},
-            {"dnn-partitioning/latency-inputs/OperatorGraphs/resnet50_inference.json", "dnn-partitioning", 604, 619},
-            {"dnn-partitioning/throughput-inputs/LayerGraphs/bert24_inference.json", "dnn-partitioning", 32, 55},
-            {"dnn-partitioning/throughput-inputs/LayerGraphs/bert24_training.json", "dnn-partitioning", 64, 110},
-            {"dnn-partitioning/throughput-inputs/LayerGraphs/gnmt_inference.json", "dnn-partitioning", 96, 122},
-            {"dnn-partitioning/throughput-inputs/LayerGraphs/gnmt_training.json", "dnn-partitioning", 192, 244},
-            {"dnn-partitioning/throughput-inputs/LayerGraphs/inceptionv3_inference.json", "dnn-partitioning", 326, 363},
-            {"dnn-partitioning/throughput-inputs/LayerGraphs/inceptionv3_training.json", "dnn-partitioning", 652, 726},
-            {"dnn-partitioning/throughput-inputs/LayerGraphs/resnet50_inference.json", "dnn-partitioning", 177, 193},
-            {"dnn-partitioning/throughput-inputs/LayerGraphs/resnet50_training.json", "dnn-partitioning", 354, 386},
-            {"dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json", "dnn-partitioning", 2012, 2751},
-            {"dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-12_inference.json", "dnn-partitioning", 783, 843},
-            {"dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-3_inference.json", "dnn-partitioning", 235, 250},
-            {"dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-3_training.json", "dnn-partitioning", 600, 817},
-            {"dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-6_inference.json", "dnn-partitioning", 418, 448},
-            {"dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-6_training.json", "dnn-partitioning", 1071, 1462},
-            {"dnn-partitioning/throughput-inputs/OperatorGraphs/resnet50_inference.json", "dnn-partitioning", 604, 619},
-            {"dnn-partitioning/throughput-inputs/OperatorGraphs/resnet50_training.json", "dnn-partitioning", 1243, 1806},
-            {"piper/inputs/bert32a100.json", "piper", 37, 67},
-            {"piper/inputs/gnmt.json", "piper", 78, 104},
-            {"piper/inputs/resnet.json", "piper", 177, 193},
-            {"pipedream/graph/test_graphs/resnet50_partitioned.txt", "pipedream", 177, 193},
-            {"pipedream/graph/test_graphs/resnext50_generated.txt", "pipedream", 177, 193},
-            {"pipedream/graph/test_graphs/test.txt", "pipedream", 6, 6},
-            {"pipedream/graph/test_graphs/test2.txt", "pipedream", 5, 6},
-            {"pipedream/graph/test_graphs/vgg16_partitioned.txt", "pipedream", 41, 41},
-            {"pipedream/profiler/image_classification/profiles/alexnet/graph.txt", "pipedream", 23, 23},
-            {"pipedream/profiler/image_classification/profiles/densenet121/graph.txt", "pipedream", 429, 487},
-            {"pipedream/profiler/image_classification/profiles/inception_v3/graph.txt", "pipedream", 326, 362},
-            {"pipedream/profiler/image_classification/profiles/nasnetalarge/graph.txt", "pipedream", 1251, 1468},
-            {"pipedream/profiler/image_classification/profiles/nasnetamobile/graph.txt", "pipedream", 921, 1078},
-            {"pipedream/profiler/image_classification/profiles/resnet101/graph.txt", "pipedream", 347, 380},
-            {"pipedream/profiler/image_classification/profiles/resnet18/graph.txt", "pipedream", 71, 79},
-            {"pipedream/profiler/image_classification/profiles/resnet50/graph.txt", "pipedream", 177, 193},
-            {"pipedream/profiler/image_classification/profiles/resnext101/graph.txt", "pipedream", 347, 380},
-            {"pipedream/profiler/image_classification/profiles/resnext50/graph.txt", "pipedream", 177, 193},
-            {"pipedream/profiler/image_classification/profiles/squeezenet1_0/graph.txt", "pipedream", 68, 76},
-            {"pipedream/profiler/image_classification/profiles/vgg16/graph.txt", "pipedream", 41, 41},
-            {"pipedream/profiler/translation/profiles/gnmt/graph.txt", "pipedream", 48, 58},
-            {"pipedream/profiler/translation/profiles/gnmt_large/graph.txt", "pipedream", 96, 122},
+            { "dnn-partitioning/latency-inputs/LayerGraphs/bert24_inference.json", "dnn-partitioning", 32, 55 },
+            { "dnn-partitioning/latency-inputs/LayerGraphs/gnmt_inference.json", "dnn-partitioning", 96, 122 },
+            { "dnn-partitioning/latency-inputs/LayerGraphs/inceptionv3_inference.json", "dnn-partitioning", 326, 363 },
+            { "dnn-partitioning/latency-inputs/LayerGraphs/resnet50_inference.json", "dnn-partitioning", 177, 193 },
+            { "dnn-partitioning/latency-inputs/OperatorGraphs/bert_l-12_inference.json", "dnn-partitioning", 783, 843 },
+            { "dnn-partitioning/latency-inputs/OperatorGraphs/bert_l-3_inference.json", "dnn-partitioning", 235, 250 },
+            { "dnn-partitioning/latency-inputs/OperatorGraphs/bert_l-6_inference.json", "dnn-partitioning", 418, 448 },
+            { "dnn-partitioning/latency-inputs/OperatorGraphs/resnet50_inference.json", "dnn-partitioning", 604, 619 },
+            { "dnn-partitioning/throughput-inputs/LayerGraphs/bert24_inference.json", "dnn-partitioning", 32, 55 },
+            { "dnn-partitioning/throughput-inputs/LayerGraphs/bert24_training.json", "dnn-partitioning", 64, 110 },
+            { "dnn-partitioning/throughput-inputs/LayerGraphs/gnmt_inference.json", "dnn-partitioning", 96, 122 },
+            { "dnn-partitioning/throughput-inputs/LayerGraphs/gnmt_training.json", "dnn-partitioning", 192, 244 },
+            { "dnn-partitioning/throughput-inputs/LayerGraphs/inceptionv3_inference.json", "dnn-partitioning", 326,
+                363 },
+            { "dnn-partitioning/throughput-inputs/LayerGraphs/inceptionv3_training.json", "dnn-partitioning", 652,
+                726 },
+            { "dnn-partitioning/throughput-inputs/LayerGraphs/resnet50_inference.json", "dnn-partitioning", 177, 193 },
+            { "dnn-partitioning/throughput-inputs/LayerGraphs/resnet50_training.json", "dnn-partitioning", 354, 386 },
+            { "dnn-partitioning/throughput-inputs/OperatorGraphs/bert_L-12_training.json", "dnn-partitioning", 2012,
+                2751 },
+            { "dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-12_inference.json", "dnn-partitioning", 783,
+                843 },
+            { "dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-3_inference.json", "dnn-partitioning", 235,
+                250 },
+            { "dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-3_training.json", "dnn-partitioning", 600,
+                817 },
+            { "dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-6_inference.json", "dnn-partitioning", 418,
+                448 },
+            { "dnn-partitioning/throughput-inputs/OperatorGraphs/bert_l-6_training.json", "dnn-partitioning", 1071,
+                1462 },
+            { "dnn-partitioning/throughput-inputs/OperatorGraphs/resnet50_inference.json", "dnn-partitioning", 604,
+                619 },
+            { "dnn-partitioning/throughput-inputs/OperatorGraphs/resnet50_training.json", "dnn-partitioning", 1243,
+                1806 },
+            { "piper/inputs/bert32a100.json", "piper", 37, 67 },
+            { "piper/inputs/gnmt.json", "piper", 78, 104 },
+            { "piper/inputs/resnet.json", "piper", 177, 193 },
+            { "pipedream/graph/test_graphs/resnet50_partitioned.txt", "pipedream", 177, 193 },
+            { "pipedream/graph/test_graphs/resnext50_generated.txt", "pipedream", 177, 193 },
+            { "pipedream/graph/test_graphs/test.txt", "pipedream", 6, 6 },
+            { "pipedream/graph/test_graphs/test2.txt", "pipedream", 5, 6 },
+            { "pipedream/graph/test_graphs/vgg16_partitioned.txt", "pipedream", 41, 41 },
+            { "pipedream/profiler/image_classification/profiles/alexnet/graph.txt", "pipedream", 23, 23 },
+            { "pipedream/profiler/image_classification/profiles/densenet121/graph.txt", "pipedream", 429, 487 },
+            { "pipedream/profiler/image_classification/profiles/inception_v3/graph.txt", "pipedream", 326, 362 },
+            { "pipedream/profiler/image_classification/profiles/nasnetalarge/graph.txt", "pipedream", 1251, 1468 },
+            { "pipedream/profiler/image_classification/profiles/nasnetamobile/graph.txt", "pipedream", 921, 1078 },
+            { "pipedream/profiler/image_classification/profiles/resnet101/graph.txt", "pipedream", 347, 380 },
+            { "pipedream/profiler/image_classification/profiles/resnet18/graph.txt", "pipedream", 71, 79 },
+            { "pipedream/profiler/image_classification/profiles/resnet50/graph.txt", "pipedream", 177, 193 },
+            { "pipedream/profiler/image_classification/profiles/resnext101/graph.txt", "pipedream", 347, 380 },
+            { "pipedream/profiler/image_classification/profiles/resnext50/graph.txt", "pipedream", 177, 193 },
+            { "pipedream/profiler/image_classification/profiles/squeezenet1_0/graph.txt", "pipedream", 68, 76 },
+            { "pipedream/profiler/image_classification/profiles/vgg16/graph.txt", "pipedream", 41, 41 },
+            { "pipedream/profiler/translation/profiles/gnmt/graph.txt", "pipedream", 48, 58 },
+            { "pipedream/profiler/translation/profiles/gnmt_large/graph.txt", "pipedream", 96, 122 },
         };
         for (const auto &row : rows)
             QTest::newRow(row.file) << row.file << row.format << row.nodes << row.edges;
@@ -174,8 +190,8 @@ private slots:
     void corpusIsFullyListed()
     {
         int graphs = 0;
-        for (const char *dir : {"dnn-partitioning/latency-inputs", "dnn-partitioning/throughput-inputs", "piper/inputs",
-                                "pipedream/graph", "pipedream/profiler"}) {
+        for (const char *dir : { "dnn-partitioning/latency-inputs", "dnn-partitioning/throughput-inputs",
+                 "piper/inputs", "pipedream/graph", "pipedream/profiler" }) {
             std::error_code ec;
             for (auto &entry : std::filesystem::recursive_directory_iterator(test::corpusPath(dir), ec))
                 if (entry.is_regular_file())
@@ -231,15 +247,21 @@ private slots:
         QTest::addColumn<QByteArray>("head");
         QTest::addColumn<QString>("path");
         QTest::addColumn<int>("format");
-        QTest::newRow("native") << QByteArray("{\"format\": \"pipecut-graph\"") << "x.txt" << int(GraphFormat::PipecutJson);
-        QTest::newRow("native no format key") << QByteArray("{\"nodes\": [{\"id\": \"a\"") << "x" << int(GraphFormat::PipecutJson);
-        QTest::newRow("ms named .json") << QByteArray("{\"maxSizePerFPGA\": 1, \"nodes\"") << "model.json" << int(GraphFormat::DnnPartitioning);
-        QTest::newRow("ms bom") << QByteArray("\xEF\xBB\xBF  {\"nodes\": [{\"fpgaLatency\": 1") << "m" << int(GraphFormat::DnnPartitioning);
+        QTest::newRow("native") << QByteArray("{\"format\": \"pipecut-graph\"") << "x.txt"
+                                << int(GraphFormat::PipecutJson);
+        QTest::newRow("native no format key")
+            << QByteArray("{\"nodes\": [{\"id\": \"a\"") << "x" << int(GraphFormat::PipecutJson);
+        QTest::newRow("ms named .json") << QByteArray("{\"maxSizePerFPGA\": 1, \"nodes\"") << "model.json"
+                                        << int(GraphFormat::DnnPartitioning);
+        QTest::newRow("ms bom") << QByteArray("\xEF\xBB\xBF  {\"nodes\": [{\"fpgaLatency\": 1") << "m"
+                                << int(GraphFormat::DnnPartitioning);
         QTest::newRow("piper") << QByteArray("{\"maxDevices\": 10, ") << "model.json" << int(GraphFormat::Piper);
         QTest::newRow("dot") << QByteArray("// c\ndigraph G {") << "g.json" << int(GraphFormat::Dot);
         QTest::newRow("strict dot") << QByteArray("strict digraph {") << "" << int(GraphFormat::Dot);
-        QTest::newRow("pipedream") << QByteArray("node1 -- Input -- forward_compute_time=1.0, backward") << "g.json" << int(GraphFormat::PipeDream);
-        QTest::newRow("onnx by bytes") << QByteArray("\x08\x07\x12\x07pytorch\x00", 12) << "model.bin" << int(GraphFormat::Onnx);
+        QTest::newRow("pipedream") << QByteArray("node1 -- Input -- forward_compute_time=1.0, backward") << "g.json"
+                                   << int(GraphFormat::PipeDream);
+        QTest::newRow("onnx by bytes") << QByteArray("\x08\x07\x12\x07pytorch\x00", 12) << "model.bin"
+                                       << int(GraphFormat::Onnx);
         QTest::newRow("onnx by extension") << QByteArray("\x08\x07\x12", 3) << "model.onnx" << int(GraphFormat::Onnx);
         QTest::newRow("extension tie-break dot") << QByteArray("") << "a.gv" << int(GraphFormat::Dot);
         QTest::newRow("garbage") << QByteArray("\x01\x02\x00\xff", 4) << "a.bin" << int(GraphFormat::Auto);
@@ -250,13 +272,14 @@ private slots:
         QFETCH(QByteArray, head);
         QFETCH(QString, path);
         QFETCH(int, format);
-        QCOMPARE(int(pipecut::detectFormat(std::string_view(head.constData(), head.size()), path.toStdString())), format);
+        QCOMPARE(
+            int(pipecut::detectFormat(std::string_view(head.constData(), head.size()), path.toStdString())), format);
     }
 
     void formatNames()
     {
-        for (GraphFormat f : {GraphFormat::PipecutJson, GraphFormat::DnnPartitioning, GraphFormat::PipeDream,
-                              GraphFormat::Piper, GraphFormat::Dot, GraphFormat::Onnx})
+        for (GraphFormat f : { GraphFormat::PipecutJson, GraphFormat::DnnPartitioning, GraphFormat::PipeDream,
+                 GraphFormat::Piper, GraphFormat::Dot, GraphFormat::Onnx })
             QCOMPARE(int(*parseFormatName(formatName(f))), int(f));
         QVERIFY(!parseFormatName("xml"));
     }
@@ -289,14 +312,15 @@ private slots:
     void fastAndCheckedPassesAgree()
     {
         std::mt19937_64 rng(17);
-        std::vector<std::string> texts = {graphToJson(awkwardGraph())};
+        std::vector<std::string> texts = { graphToJson(awkwardGraph()) };
         for (int t = 0; t < 50; ++t) {
             test::RandomGraphOptions o;
             o.maxNodes = 30;
             texts.push_back(graphToJson(test::randomGraph(rng, o)));
         }
         // Key order, integers written as doubles, escapes, edges before nodes.
-        texts.push_back(R"({"edges": [["a\u00e9", "b"]], "version": 1.0, "name": "k", "nodes": [{"out": 1, "work": 2, "id": "a\u00e9"},
+        texts.push_back(
+            R"({"edges": [["a\u00e9", "b"]], "version": 1.0, "name": "k", "nodes": [{"out": 1, "work": 2, "id": "a\u00e9"},
                            {"id": "b", "work": 1e0, "out": 0, "op": null}], "format": "pipecut-graph"})");
         for (const std::string &text : texts) {
             auto fast = parseGraph(text, "t.json");
@@ -381,12 +405,15 @@ private slots:
 
     void pipeDreamMapping()
     {
-        const std::string text =
-            "node1 -- Input -- forward_compute_time=635.902, backward_compute_time=0.000, activation_size=100.0, parameter_size=0.000\n"
-            "node2 -- Conv2d(3, 64, kernel_size=(11, 11)) -- forward_compute_time=22.316, backward_compute_time=6.405, activation_size=[6.0; 4.0], parameter_size=93184.000 -- stage_id=0\n"
-            "node3 -- ReLU(inplace) -- forward_compute_time=0.5, backward_compute_time=0.1, activation_size=2.0, parameter_size=0.0\n"
-            "\tnode1 -- node2\n"
-            "\tnode2 -- node3\n";
+        const std::string text
+            = "node1 -- Input -- forward_compute_time=635.902, backward_compute_time=0.000, activation_size=100.0, "
+              "parameter_size=0.000\n"
+              "node2 -- Conv2d(3, 64, kernel_size=(11, 11)) -- forward_compute_time=22.316, "
+              "backward_compute_time=6.405, activation_size=[6.0; 4.0], parameter_size=93184.000 -- stage_id=0\n"
+              "node3 -- ReLU(inplace) -- forward_compute_time=0.5, backward_compute_time=0.1, activation_size=2.0, "
+              "parameter_size=0.0\n"
+              "\tnode1 -- node2\n"
+              "\tnode2 -- node3\n";
         LoadOptions options;
         options.device = "v100-fp16";
         const Graph g = mustParse(text, "graph.txt", options);
@@ -411,7 +438,8 @@ private slots:
 
     void piperMapping()
     {
-        const std::string text = R"({"maxDevices": 4, "maxMemoryPerDevice": 1000.0, "bandwidth": 2000.0, "mbsInBatch": 8,
+        const std::string text
+            = R"({"maxDevices": 4, "maxMemoryPerDevice": 1000.0, "bandwidth": 2000.0, "mbsInBatch": 8,
             "nodes": [{"id": 0, "name": "emb", "TMPCs": {"1": [{"id": "vanilla", "timePerSample": 2.5, "parameterSize": 40.0},
                                                              {"id": "activation recomp", "timePerSample": 9, "parameterSize": 1}]}},
                       {"id": 1, "name": "layer", "TMPCs": {"1": [{"id": "vanilla", "timePerSample": 1.0, "parameterSize": 0}]}},
@@ -433,7 +461,8 @@ private slots:
 
     void loadFromDiskAndWriteAtomically()
     {
-        const QString dir = QDir::tempPath() + "/pipecut_io_test_" + QString::number(QCoreApplication::applicationPid());
+        const QString dir
+            = QDir::tempPath() + "/pipecut_io_test_" + QString::number(QCoreApplication::applicationPid());
         QDir().mkpath(dir);
         const std::string path = (dir + "/g.json").toStdString();
         const Graph g = test::specExample();
@@ -463,11 +492,12 @@ private slots:
         QVERIFY(g.ok());
         const std::string text = graphToJson(*g);
         QVERIFY(text.size() > (2u << 20));
-        const QString dir = QDir::tempPath() + "/pipecut_map_test_" + QString::number(QCoreApplication::applicationPid());
+        const QString dir
+            = QDir::tempPath() + "/pipecut_map_test_" + QString::number(QCoreApplication::applicationPid());
         QDir().mkpath(dir);
         const std::string path = (dir + "/big.json").toStdString();
         const size_t page = 4096;
-        for (const size_t remainder : {size_t(0), size_t(1), page - 64, page - 1}) {
+        for (const size_t remainder : { size_t(0), size_t(1), page - 64, page - 1 }) {
             const std::string padded = text + std::string((remainder + page - text.size() % page) % page, ' ');
             QCOMPARE(padded.size() % page, remainder);
             QVERIFY(writeFileAtomically(path, padded).ok());

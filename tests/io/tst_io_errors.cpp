@@ -17,7 +17,10 @@ const char *kGood = R"({"format": "pipecut-graph", "version": 1, "name": "g",
           {"id": "b", "work": 3, "out": 4, "param": 5}],
 "edges": [["a", "b"]]})";
 
-QString node(const char *fields) { return QString(R"({"nodes": [%1], "edges": []})").arg(fields); }
+QString node(const char *fields)
+{
+    return QString(R"({"nodes": [%1], "edges": []})").arg(fields);
+}
 
 } // namespace
 
@@ -41,10 +44,12 @@ private slots:
         // --- pipecut JSON
         row("empty", "", "g.json", "g.json: the file is empty");
         row("blank", " \n\t ", "g.json", "g.json: the file holds only white space");
-        row("garbage bytes", QByteArray("\x00\x13\xfe\xff\x01garbage", 12), "g.json", "g.json: cannot tell the format of this file (binary content)");
+        row("garbage bytes", QByteArray("\x00\x13\xfe\xff\x01garbage", 12), "g.json",
+            "g.json: cannot tell the format of this file (binary content)");
         row("truncated object", R"({"format": "pipecut-graph", "nodes": [{"id": "a", "work": 1)", "g.json",
             "g.json: line 1, column 60: unexpected end of file (unclosed object)");
-        row("truncated string", "{\"nodes\": [{\"id\": \"a", "g.json", "g.json: line 1, column 19: unterminated string");
+        row("truncated string", "{\"nodes\": [{\"id\": \"a", "g.json",
+            "g.json: line 1, column 19: unterminated string");
         row("missing comma", "{\"nodes\": [{\"id\": \"a\"\n \"work\": 1}]}", "g.json",
             "g.json: line 2, column 2: expected ',' or '}', found '\"'");
         row("nan literal", node(R"({"id": "a", "work": NaN, "out": 1})").toUtf8(), "g.json",
@@ -53,7 +58,8 @@ private slots:
             "g.json: line 1, column 32: invalid number");
         row("huge number", node(R"({"id": "a", "work": 1e999, "out": 1})").toUtf8(), "g.json",
             "g.json: line 1, column 32: number 1e999 is too large for a double");
-        row("trailing content", QByteArray(kGood) + " x", "g.json", "g.json: line 4, column 24: unexpected content after the end");
+        row("trailing content", QByteArray(kGood) + " x", "g.json",
+            "g.json: line 4, column 24: unexpected content after the end");
         row("bad utf8", "{\"nodes\": [{\"id\": \"a\xff\", \"work\": 1, \"out\": 1}]}", "g.json",
             "g.json: line 1, column 21: invalid UTF-8 in a string");
         row("control char", "{\"nodes\": [{\"id\": \"a\x01\", \"work\": 1, \"out\": 1}]}", "g.json",
@@ -65,7 +71,8 @@ private slots:
         row("top level array", "[1, 2]", "g.json", "g.json: the top level must be an object, not an array");
         row("unknown format", R"({"format": "pipecut-graph2", "nodes": []})", "g.json",
             "g.json: unknown format 'pipecut-graph2'");
-        row("format type", R"({"format": 3, "nodes": []})", "g.json", "g.json: \"format\" must be a string, not a number");
+        row("format type", R"({"format": 3, "nodes": []})", "g.json",
+            "g.json: \"format\" must be a string, not a number");
         row("newer version", R"({"format": "pipecut-graph", "version": 2, "nodes": []})", "g.json",
             "g.json: version 2 is not supported");
         row("no nodes key", R"({"format": "pipecut-graph"})", "g.json", "g.json: missing \"nodes\"");
@@ -83,8 +90,8 @@ private slots:
             "g.json: node #1 (id 'a'): \"work\" must be a number, not a string");
         row("group type", node(R"({"id": "a", "work": 1, "out": 1, "group": 4})").toUtf8(), "g.json",
             "g.json: node #1 (id 'a'): \"group\" must be a string, not a number");
-        row("negative", node(R"({"id": "a", "work": 1, "out": 1}, {"id": "b", "work": -1, "out": 1})").toUtf8(), "g.json",
-            "g.json: node 'b' has invalid work -1 (costs must be finite and >= 0)");
+        row("negative", node(R"({"id": "a", "work": 1, "out": 1}, {"id": "b", "work": -1, "out": 1})").toUtf8(),
+            "g.json", "g.json: node 'b' has invalid work -1 (costs must be finite and >= 0)");
         row("duplicate id", node(R"({"id": "a", "work": 1, "out": 1}, {"id": "a", "work": 1, "out": 1})").toUtf8(),
             "g.json", "g.json: duplicate node id 'a' (nodes #1 and #2)");
         row("unknown endpoint", R"({"nodes": [{"id": "a", "work": 1, "out": 1}], "edges": [["a", "q"]]})", "g.json",
@@ -96,20 +103,24 @@ private slots:
         row("self loop", R"({"nodes": [{"id": "a", "work": 1, "out": 1}], "edges": [["a", "a"]]})", "g.json",
             "g.json: self-loop on node 'a'");
         row("cycle", R"({"nodes": [{"id": "a", "work": 1, "out": 1}, {"id": "b", "work": 1, "out": 1}],
-                        "edges": [["a", "b"], ["b", "a"]]})", "g.json", "g.json: the graph has a cycle: 'a' -> 'b' -> 'a'");
+                        "edges": [["a", "b"], ["b", "a"]]})",
+            "g.json", "g.json: the graph has a cycle: 'a' -> 'b' -> 'a'");
         row("zero bandwidth", R"({"bandwidth": 0, "nodes": [{"id": "a", "work": 1, "out": 1}]})", "g.json",
             "g.json: bandwidth must be a positive finite number, not 0");
         row("memory limit type", R"({"memory_limit": "big", "nodes": []})", "g.json",
             "g.json: \"memory_limit\" must be a number or null, not a string");
         // --- dnn-partitioning
-        row("dnn latency type", R"({"maxFPGAs": 2, "nodes": [{"id": 1, "name": "a", "fpgaLatency": "x"}], "edges": []})",
-            "m.json", "m.json: node #1 (id 1): \"fpgaLatency\" must be a number, not a string");
+        row("dnn latency type",
+            R"({"maxFPGAs": 2, "nodes": [{"id": 1, "name": "a", "fpgaLatency": "x"}], "edges": []})", "m.json",
+            "m.json: node #1 (id 1): \"fpgaLatency\" must be a number, not a string");
         row("dnn unknown endpoint", R"({"maxFPGAs": 2, "nodes": [{"id": 1, "fpgaLatency": 1}],
                                         "edges": [{"sourceId": 1, "destId": 9, "cost": 1}]})",
             "m.json", "m.json: edge #1: \"destId\" names unknown node id 9");
-        row("dnn duplicate id", R"({"maxFPGAs": 2, "nodes": [{"id": 1, "fpgaLatency": 1}, {"id": 1, "fpgaLatency": 1}], "edges": []})",
+        row("dnn duplicate id",
+            R"({"maxFPGAs": 2, "nodes": [{"id": 1, "fpgaLatency": 1}, {"id": 1, "fpgaLatency": 1}], "edges": []})",
             "m.json", "m.json: node #2 (id 1): duplicate node id 1");
-        row("dnn negative cost", R"({"maxFPGAs": 2, "nodes": [{"id": 1, "name": "a", "fpgaLatency": 1}, {"id": 2, "name": "b", "fpgaLatency": 1}],
+        row("dnn negative cost",
+            R"({"maxFPGAs": 2, "nodes": [{"id": 1, "name": "a", "fpgaLatency": 1}, {"id": 2, "name": "b", "fpgaLatency": 1}],
                                      "edges": [{"sourceId": 1, "destId": 2, "cost": -3}]})",
             "m.json", "m.json: node 'a' has invalid out -3");
         // --- Piper
@@ -119,24 +130,30 @@ private slots:
         row("piper no bandwidth", R"({"maxDevices": 2, "nodes": [], "edges": []})", "p.json",
             "p.json: missing \"bandwidth\"");
         // --- PipeDream
-        row("pipedream bad number", "node1 -- Conv2d -- forward_compute_time=abc, backward_compute_time=0, "
-                                    "activation_size=1, parameter_size=0\n", "graph.txt",
-            "graph.txt:1: node 'node1': forward_compute_time is not a number: 'abc'");
-        row("pipedream bad line", "node1 -- Conv2d -- forward_compute_time=1, backward_compute_time=0, "
-                                  "activation_size=1, parameter_size=0\nhello world\n", "graph.txt",
-            "graph.txt:2: expected 'nodeN -- Description -- forward_compute_time=...'");
+        row("pipedream bad number",
+            "node1 -- Conv2d -- forward_compute_time=abc, backward_compute_time=0, "
+            "activation_size=1, parameter_size=0\n",
+            "graph.txt", "graph.txt:1: node 'node1': forward_compute_time is not a number: 'abc'");
+        row("pipedream bad line",
+            "node1 -- Conv2d -- forward_compute_time=1, backward_compute_time=0, "
+            "activation_size=1, parameter_size=0\nhello world\n",
+            "graph.txt", "graph.txt:2: expected 'nodeN -- Description -- forward_compute_time=...'");
         row("pipedream missing size", "node1 -- Conv2d -- forward_compute_time=1, backward_compute_time=0\n",
             "graph.txt", "graph.txt:1: node 'node1' lacks activation_size");
-        row("pipedream unknown endpoint", "node1 -- Conv2d -- forward_compute_time=1, backward_compute_time=0, "
-                                          "activation_size=1, parameter_size=0\n\tnode1 -- node7\n", "graph.txt",
-            "graph.txt:2: edge node1 -> node7 names unknown node 'node7'");
-        row("pipedream bad list", "node1 -- X -- forward_compute_time=1, backward_compute_time=0, "
-                                  "activation_size=[1.0; x], parameter_size=0\n", "graph.txt",
-            "graph.txt:1: node 'node1': activation_size is not a number: '[1.0; x]'");
+        row("pipedream unknown endpoint",
+            "node1 -- Conv2d -- forward_compute_time=1, backward_compute_time=0, "
+            "activation_size=1, parameter_size=0\n\tnode1 -- node7\n",
+            "graph.txt", "graph.txt:2: edge node1 -> node7 names unknown node 'node7'");
+        row("pipedream bad list",
+            "node1 -- X -- forward_compute_time=1, backward_compute_time=0, "
+            "activation_size=[1.0; x], parameter_size=0\n",
+            "graph.txt", "graph.txt:1: node 'node1': activation_size is not a number: '[1.0; x]'");
         // --- DOT
-        row("dot syntax", "digraph g {\n a [work=1, out=1];\n a -> ;\n}", "g.dot", "g.dot: Error: syntax error in line 3");
+        row("dot syntax", "digraph g {\n a [work=1, out=1];\n a -> ;\n}", "g.dot",
+            "g.dot: Error: syntax error in line 3");
         row("dot missing work", "digraph g { a [out=1]; }", "g.dot", "g.dot: node 'a' has no work attribute");
-        row("dot bad number", "digraph g { a [work=fast, out=1]; }", "g.dot", "g.dot: node 'a': work is not a number: 'fast'");
+        row("dot bad number", "digraph g { a [work=fast, out=1]; }", "g.dot",
+            "g.dot: node 'a': work is not a number: 'fast'");
         row("dot undirected", "graph g { a [work=1, out=1]; }", "g.dot", "g.dot: the DOT graph is undirected");
         row("dot nan", "digraph g { a [work=nan, out=1]; }", "g.dot", "g.dot: node 'a' has invalid work nan");
         row("dot cycle", "digraph g { node [work=1, out=1]; a -> b -> a; }", "g.dot", "g.dot: the graph has a cycle");
@@ -167,7 +184,8 @@ private slots:
         options.maxNodes = 1;
         auto g = parseGraph(kGood, "g.json", options);
         QVERIFY(!g.ok());
-        QVERIFY2(QString::fromStdString(g.error()).contains("g.json: 2 nodes exceed the limit of 1 nodes"), g.error().c_str());
+        QVERIFY2(QString::fromStdString(g.error()).contains("g.json: 2 nodes exceed the limit of 1 nodes"),
+            g.error().c_str());
         options = {};
         options.maxEdges = 0;
         g = parseGraph(kGood, "g.json", options);
@@ -182,14 +200,16 @@ private slots:
         options.maxNodes = 10;
         g = loadGraph(test::corpusPath("pipedream/profiler/image_classification/profiles/vgg16/graph.txt"), options);
         QVERIFY(!g.ok());
-        QVERIFY2(QString::fromStdString(g.error()).contains("11 nodes exceed the limit of 10 nodes"), g.error().c_str());
+        QVERIFY2(
+            QString::fromStdString(g.error()).contains("11 nodes exceed the limit of 10 nodes"), g.error().c_str());
     }
 
     void unknownDevice()
     {
         LoadOptions options;
         options.device = "abacus";
-        auto g = loadGraph(test::corpusPath("pipedream/profiler/image_classification/profiles/vgg16/graph.txt"), options);
+        auto g
+            = loadGraph(test::corpusPath("pipedream/profiler/image_classification/profiles/vgg16/graph.txt"), options);
         QVERIFY(!g.ok());
         QVERIFY2(QString::fromStdString(g.error()).contains("unknown device profile 'abacus'"), g.error().c_str());
     }
@@ -198,7 +218,8 @@ private slots:
     {
         auto g = loadGraph("/nonexistent/dir/g.json");
         QVERIFY(!g.ok());
-        QVERIFY2(QString::fromStdString(g.error()).startsWith("/nonexistent/dir/g.json: cannot open"), g.error().c_str());
+        QVERIFY2(
+            QString::fromStdString(g.error()).startsWith("/nonexistent/dir/g.json: cannot open"), g.error().c_str());
         g = loadGraph(test::corpusPath("piper"));
         QVERIFY(!g.ok());
         QVERIFY2(QString::fromStdString(g.error()).contains("is a directory"), g.error().c_str());
@@ -223,7 +244,7 @@ private slots:
         auto text = readFile(test::corpusPath(file.toStdString()));
         QVERIFY(text.ok());
         const std::string name = file.section('/', -1).toStdString();
-        for (double fraction : {0.01, 0.1, 0.33, 0.5, 0.77, 0.999}) {
+        for (double fraction : { 0.01, 0.1, 0.33, 0.5, 0.77, 0.999 }) {
             const std::string cut = text->substr(0, size_t(double(text->size()) * fraction));
             auto g = parseGraph(cut, name);
             // A PipeDream file cut between lines is still a valid (smaller) graph
@@ -232,7 +253,8 @@ private slots:
                 QVERIFY2(file.startsWith("pipedream"), cut.c_str());
                 continue;
             }
-            QVERIFY2(QString::fromStdString(g.error()).startsWith(QString::fromStdString(name + ":")), g.error().c_str());
+            QVERIFY2(
+                QString::fromStdString(g.error()).startsWith(QString::fromStdString(name + ":")), g.error().c_str());
             if (!file.startsWith("pipedream"))
                 QVERIFY2(QString::fromStdString(g.error()).contains("line "), g.error().c_str());
         }
@@ -256,14 +278,20 @@ private slots:
             for (int e = 0; e < edits; ++e) {
                 const size_t at = rng() % s.size();
                 switch (rng() % 3) {
-                case 0: s[at] = char(rng() % 256); break;
-                case 1: s.erase(at, 1 + rng() % 8); break;
-                default: s.insert(at, 1, "{}[]\",:-e0\n\\"[rng() % 13]); break;
+                case 0:
+                    s[at] = char(rng() % 256);
+                    break;
+                case 1:
+                    s.erase(at, 1 + rng() % 8);
+                    break;
+                default:
+                    s.insert(at, 1, "{}[]\",:-e0\n\\"[rng() % 13]);
+                    break;
                 }
                 if (s.empty())
                     s = "x";
             }
-            const char *names[] = {"m.dot", "m.json", "graph.txt"};
+            const char *names[] = { "m.dot", "m.json", "graph.txt" };
             auto g = parseGraph(s, names[t % 3]);
             if (!g.ok()) {
                 ++failures;

@@ -49,7 +49,8 @@ private slots:
     {
         const Graph g = test::specExample();
         auto p = parsePartition(R"({"format": "pipecut-partition", "version": 1, "graph": "x", "k": 3,
-                                    "stages": [["a"], ["c"], ["b", "d"]]})", "p.json", g);
+                                    "stages": [["a"], ["c"], ["b", "d"]]})",
+            "p.json", g);
         QVERIFY2(p.ok(), p.ok() ? "" : p.error().c_str());
         QCOMPARE(index(p->stage(*g.find("a"))), 0);
         QCOMPARE(index(p->stage(*g.find("c"))), 1);
@@ -71,20 +72,24 @@ private slots:
                                  << "p.json: 2 node(s) of graph 'spec-example' are in no stage: 'b', 'd'";
         QTest::newRow("k mismatch") << head + R"("k": 3, "stages": [["a", "b"], ["c", "d"]]})"
                                     << "p.json: k = 3 but \"stages\" has 2 lists";
-        QTest::newRow("no stages") << head + R"("k": 0, "stages": []})" << "\"stages\" is empty";
+        QTest::newRow("no stages") << head + R"("k": 0, "stages": []})"
+                                   << "\"stages\" is empty";
         QTest::newRow("bad entry") << head + R"("k": 1, "stages": [["a", true]]})"
                                    << "stage 1, entry 2 must be a node id string or node number, not a boolean";
         QTest::newRow("stage not list") << head + R"("k": 1, "stages": ["a"]})"
                                         << "\"stages\" entry 1 must be an array, not a string";
         QTest::newRow("wrong format") << R"({"format": "pipecut-graph", "stages": []})"
                                       << "\"format\" must be \"pipecut-partition\", not \"pipecut-graph\"";
-        QTest::newRow("no format") << R"({"stages": [["a","b","c","d"]]})" << "missing \"format\"";
+        QTest::newRow("no format") << R"({"stages": [["a","b","c","d"]]})"
+                                   << "missing \"format\"";
         QTest::newRow("version") << R"({"format": "pipecut-partition", "version": 9, "stages": []})"
                                  << "unsupported partition version";
-        QTest::newRow("malformed") << head + R"("k": 1, "stages": [["a", "b"])" << "p.json: line 1, column";
+        QTest::newRow("malformed") << head + R"("k": 1, "stages": [["a", "b"])"
+                                   << "p.json: line 1, column";
         QTest::newRow("cpu nodes") << R"({"cpus": [{"nodes": [1]}], "fpgas": [{"nodes": []}]})"
                                    << "1 node(s) are placed on a CPU";
-        QTest::newRow("fpga without nodes") << R"({"fpgas": [{"load": 1}]})" << "\"fpgas\" entry 1: missing \"nodes\"";
+        QTest::newRow("fpga without nodes") << R"({"fpgas": [{"load": 1}]})"
+                                            << "\"fpgas\" entry 1: missing \"nodes\"";
     }
 
     void errors()
@@ -105,8 +110,8 @@ private slots:
     {
         QTest::addColumn<QString>("expert");
         QTest::addColumn<QString>("graph");
-        for (const char *model : {"bert24_inference", "bert24_training", "gnmt_inference", "gnmt_training",
-                                  "inceptionv3_inference", "resnet50_inference"})
+        for (const char *model : { "bert24_inference", "bert24_training", "gnmt_inference", "gnmt_training",
+                 "inceptionv3_inference", "resnet50_inference" })
             QTest::newRow(model) << QString("dnn-partitioning/human-experts/%1_expert.json").arg(model)
                                  << QString("dnn-partitioning/throughput-inputs/LayerGraphs/%1.json").arg(model);
     }
@@ -130,7 +135,7 @@ private slots:
         QVERIFY(e.bottleneck >= g->totalWork() / 6 - 1e-9);
         QVERIFY(e.bottleneck <= e.sumOfCosts());
         qInfo("%s: k = 6, expert bottleneck %.6g, total work %.6g, combinatorial bound %.6g", qPrintable(expert),
-              e.bottleneck, g->totalWork(), std::max(g->totalWork() / 6, g->maxWork()));
+            e.bottleneck, g->totalWork(), std::max(g->totalWork() / 6, g->maxWork()));
         // Converting the graph keeps the node numbers, so the placement still maps.
         auto converted = parseGraph(graphToJson(*g), "converted.json");
         QVERIFY(converted.ok());

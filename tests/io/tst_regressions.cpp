@@ -40,8 +40,8 @@ private slots:
         QFile f(file);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QByteArray bytes = f.readAll();
-        const std::optional<std::string> problem =
-            fuzz::check(target.toStdString(), std::string_view(bytes.constData(), size_t(bytes.size())));
+        const std::optional<std::string> problem
+            = fuzz::check(target.toStdString(), std::string_view(bytes.constData(), size_t(bytes.size())));
         QVERIFY2(problem, qPrintable("no fuzz target named " + target));
         QVERIFY2(problem->empty(), problem->c_str());
     }
@@ -61,20 +61,23 @@ private slots:
             QVERIFY(f.open(QIODevice::ReadOnly));
             const QByteArray bytes = f.readAll();
             LoadOptions options;
-            options.format = target == "pipedream" ? GraphFormat::PipeDream : target == "dot" ? GraphFormat::Dot
-                : target == "piper" ? GraphFormat::Piper : target == "dnn_partitioning" ? GraphFormat::DnnPartitioning
-                : GraphFormat::PipecutJson;
-            Result<Graph> g = parseGraph(std::string_view(bytes.constData(), size_t(bytes.size())), file.toStdString(), options);
+            options.format = target == "pipedream" ? GraphFormat::PipeDream
+                : target == "dot"                  ? GraphFormat::Dot
+                : target == "piper"                ? GraphFormat::Piper
+                : target == "dnn_partitioning"     ? GraphFormat::DnnPartitioning
+                                                   : GraphFormat::PipecutJson;
+            Result<Graph> g
+                = parseGraph(std::string_view(bytes.constData(), size_t(bytes.size())), file.toStdString(), options);
             QVERIFY2(g.ok(), g.ok() ? "" : g.error().c_str());
             ++files;
         }
         QVERIFY(files >= 6);
-        for (const char *name : {"pipecut.json", "experts.json"}) {
+        for (const char *name : { "pipecut.json", "experts.json" }) {
             QFile f(QStringLiteral(PIPECUT_SOURCE_DIR "/fuzz/seeds/partition/") + name);
             QVERIFY(f.open(QIODevice::ReadOnly));
             const QByteArray bytes = f.readAll();
-            Result<Partition> p = parsePartition(std::string_view(bytes.constData(), size_t(bytes.size())), name,
-                                                 fuzz::partitionGraph());
+            Result<Partition> p = parsePartition(
+                std::string_view(bytes.constData(), size_t(bytes.size())), name, fuzz::partitionGraph());
             QVERIFY2(p.ok(), p.ok() ? "" : p.error().c_str());
             QCOMPARE(p->k(), 3);
         }

@@ -22,7 +22,7 @@ Graph modelLikeGraph(int n, uint64_t seed)
     std::mt19937_64 rng(seed);
     GraphBuilder b("random");
     for (int i = 0; i < n; ++i)
-        b.addNode({.id = "n" + std::to_string(i), .work = 1.0, .out = 1.0});
+        b.addNode({ .id = "n" + std::to_string(i), .work = 1.0, .out = 1.0 });
     std::uniform_real_distribution<double> u(0, 1);
     for (int i = 1; i < n; ++i) {
         if (u(rng) < 0.8)
@@ -63,7 +63,7 @@ void checkNoOverlapAndDirection(const Graph &g, const Layout &layout, const Layo
             if (b.x - a.x >= o.nodeWidth - 1e-6)
                 break;
             QVERIFY2(std::abs(b.y - a.y) >= o.nodeHeight - 1e-6,
-                     qPrintable(QString("nodes %1 and %2 overlap").arg(byX[i]).arg(byX[j])));
+                qPrintable(QString("nodes %1 and %2 overlap").arg(byX[i]).arg(byX[j])));
         }
         QVERIFY(a.x - o.nodeWidth / 2 >= -1e-6 && a.x + o.nodeWidth / 2 <= layout.width + 1e-6);
         QVERIFY(a.y - o.nodeHeight / 2 >= -1e-6 && a.y + o.nodeHeight / 2 <= layout.height + 1e-6);
@@ -98,8 +98,8 @@ private slots:
     {
         // w (a weight) feeds only the last node of a chain: it belongs next to it, not in layer 0.
         GraphBuilder b("t");
-        for (const char *id : {"x", "y", "z", "w"})
-            b.addNode({.id = id, .work = 1, .out = 1});
+        for (const char *id : { "x", "y", "z", "w" })
+            b.addNode({ .id = id, .work = 1, .out = 1 });
         b.addEdge("x", "y");
         b.addEdge("y", "z");
         b.addEdge("w", "z");
@@ -112,8 +112,8 @@ private slots:
     {
         QTest::addColumn<int>("nodes");
         QTest::addColumn<int>("direction");
-        for (int n : {1, 7, 60, 500, 3000})
-            for (int d : {0, 1})
+        for (int n : { 1, 7, 60, 500, 3000 })
+            for (int d : { 0, 1 })
                 QTest::addRow("n%d-%s", n, d ? "lr" : "tb") << n << d;
     }
     void layeredRandom()

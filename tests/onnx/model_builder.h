@@ -119,8 +119,7 @@ inline void setString(onnx::NodeProto &n, const std::string &name, const std::st
     a->set_s(value);
 }
 // A FLOAT tensor attribute (a Constant's "value") of the given dims, every element `fill`.
-inline void setFloatTensor(onnx::NodeProto &n, const std::string &name, std::initializer_list<int64_t> dims,
-                           float fill)
+inline void setFloatTensor(onnx::NodeProto &n, const std::string &name, std::initializer_list<int64_t> dims, float fill)
 {
     auto *a = n.add_attribute();
     a->set_name(name);

@@ -72,8 +72,8 @@ struct RealModelPartition {
 // runPartitioner("auto") within partitionSeconds, then runBound("best") within
 // boundSeconds warm-started with that partition (when a bound method finds a
 // better partition on the way, it is kept).
-inline Result<RealModelPartition> partitionRealModel(const Graph &g, const CostParams &params, int k,
-                                                     double partitionSeconds = 10.0, double boundSeconds = 10.0)
+inline Result<RealModelPartition> partitionRealModel(
+    const Graph &g, const CostParams &params, int k, double partitionSeconds = 10.0, double boundSeconds = 10.0)
 {
     PartitionOptions po;
     po.k = k;

@@ -14,12 +14,14 @@ private slots:
     void workBandPruningLostTheOptimum()
     {
         GraphBuilder b("regression");
-        const struct { const char *id; double w, o, p; } nodes[] = {
-            {"v0", 0, 5.31, 0}, {"v1", 0, 0, 0.68}, {"v2", 7.22, 1.77, 1.12}, {"v3", 2.01, 0, 3.77},
-            {"v4", 5.91, 2.9, 1.02}, {"v5", 1.01, 2.53, 2.85}, {"v6", 0, 4.22, 3.56}, {"v7", 8.27, 1.78, 0},
-            {"v8", 7.55, 3.15, 0.19}};
+        const struct {
+            const char *id;
+            double w, o, p;
+        } nodes[] = { { "v0", 0, 5.31, 0 }, { "v1", 0, 0, 0.68 }, { "v2", 7.22, 1.77, 1.12 }, { "v3", 2.01, 0, 3.77 },
+            { "v4", 5.91, 2.9, 1.02 }, { "v5", 1.01, 2.53, 2.85 }, { "v6", 0, 4.22, 3.56 }, { "v7", 8.27, 1.78, 0 },
+            { "v8", 7.55, 3.15, 0.19 } };
         for (auto &n : nodes)
-            b.addNode({.id = n.id, .work = n.w, .out = n.o, .param = n.p});
+            b.addNode({ .id = n.id, .work = n.w, .out = n.o, .param = n.p });
         b.addEdge("v0", "v6");
         b.addEdge("v1", "v8");
         b.addEdge("v2", "v0");
@@ -30,7 +32,7 @@ private slots:
         const test::BruteForce brute = test::bruteForceOptimum(g, params, 4);
         QVERIFY(brute.feasible);
         QCOMPARE(brute.optimum, 8.27);
-        for (const char *method : {"ideal-dp", "auto"}) {
+        for (const char *method : { "ideal-dp", "auto" }) {
             PartitionOptions o;
             o.k = 4;
             o.method = method;

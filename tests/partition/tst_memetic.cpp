@@ -23,7 +23,10 @@ using namespace pipecut::test;
 
 namespace {
 
-bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); }
+bool close(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max({ 1.0, std::abs(a), std::abs(b) });
+}
 
 SliceGraphOptions memeticOptions(int k, int threads, uint64_t seed = 1)
 {
@@ -124,7 +127,7 @@ void TestMemetic::refineSearchesNeverWorsen()
         io.seed = iter;
         RefineOutcome iterated = refineIterated(g, params, uni->partition, StopToken(), Deadline(), io);
         RefineOutcome again = refineIterated(g, params, uni->partition, StopToken(), Deadline(), io);
-        for (const RefineOutcome *o : {&plateau, &iterated}) {
+        for (const RefineOutcome *o : { &plateau, &iterated }) {
             QVERIFY2(validatePartition(g, params, o->partition).ok(), qPrintable(where));
             QVERIFY2(o->bottleneck <= uni->bottleneck * (1 + 1e-12), qPrintable(where));
             QVERIFY2(o->bottleneck >= opt.optimum * (1 - 1e-9), qPrintable(where));
@@ -162,7 +165,7 @@ void TestMemetic::sameSeedSameAnswerAnyThreads()
 // exact reported bottleneck, the same partition with 1 and 2 threads.
 void TestMemetic::wideGeneratedGraphsValid()
 {
-    for (const char *family : {"random", "inception", "moe"}) {
+    for (const char *family : { "random", "inception", "moe" }) {
         GeneratorOptions go;
         go.family = family;
         go.nodes = 300;
@@ -172,7 +175,7 @@ void TestMemetic::wideGeneratedGraphsValid()
         const CostParams params = CostParams::fromGraph(*g);
         auto units = contractGroups(*g);
         QVERIFY(units.ok());
-        for (int k : {4, 16}) {
+        for (int k : { 4, 16 }) {
             auto a = runBrkga(*g, params, *units, memeticOptions(k, 1), StopToken(), Deadline());
             auto b = runBrkga(*g, params, *units, memeticOptions(k, 2), StopToken(), Deadline());
             QVERIFY2(a.ok() && b.ok(), family);

@@ -20,7 +20,10 @@ using namespace pipecut::test;
 
 namespace {
 
-bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); }
+bool close(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max({ 1.0, std::abs(a), std::abs(b) });
+}
 
 std::string stagesText(const Graph &g, const Partition &p)
 {
@@ -34,8 +37,8 @@ std::string stagesText(const Graph &g, const Partition &p)
     return s;
 }
 
-Result<PartitionResult> run(const Graph &g, const CostParams &params, int k, const std::string &method,
-                            uint64_t seed = 1, int threads = 1)
+Result<PartitionResult> run(
+    const Graph &g, const CostParams &params, int k, const std::string &method, uint64_t seed = 1, int threads = 1)
 {
     PartitionOptions o;
     o.k = k;
@@ -82,7 +85,7 @@ void TestPartition::specExampleExact()
 {
     const Graph g = specExample();
     const CostParams params = CostParams::fromGraph(g);
-    for (const char *method : {"ideal-dp", "auto"}) {
+    for (const char *method : { "ideal-dp", "auto" }) {
         auto r2 = run(g, params, 2, method);
         QVERIFY2(r2.ok(), r2.ok() ? "" : r2.error().c_str());
         QCOMPARE(r2->bottleneck, 8.0);
@@ -115,7 +118,7 @@ void TestPartition::segmentCostsAgreeWithEvaluate()
         }
         const auto order = randomOrder(g, rng);
         const int32_t n = g.nodeCount();
-        for (bool sweep : {false, true}) {
+        for (bool sweep : { false, true }) {
             OrderSlicer slicer(g, params, order, sweep);
             for (int32_t i = 0; i < n; ++i)
                 for (int32_t j = i + 1; j <= n; ++j) {
@@ -126,7 +129,11 @@ void TestPartition::segmentCostsAgreeWithEvaluate()
                     const double mine = slicer.segmentCost(i, j);
                     if (!close(mine, ev.stages[1].cost))
                         QFAIL(qPrintable(QString("segment [%1,%2) sweep=%3: %4 vs evaluate %5\n%6")
-                                             .arg(i).arg(j).arg(sweep).arg(mine).arg(ev.stages[1].cost)
+                                             .arg(i)
+                                             .arg(j)
+                                             .arg(sweep)
+                                             .arg(mine)
+                                             .arg(ev.stages[1].cost)
                                              .arg(QString::fromStdString(describe(g, params, 3)))));
                 }
         }
@@ -151,10 +158,12 @@ void TestPartition::sliceEqualsBruteForceOfItsOrder()
         const int k = 1 + iter % 4;
         const auto order = randomOrder(g, rng);
         const BruteForce bf = bruteForceSliceOf(g, params, k, order);
-        for (bool sweep : {false, true}) {
+        for (bool sweep : { false, true }) {
             OrderSlicer slicer(g, params, order, sweep);
             auto r = slicer.solve(k);
-            const QString where = QString("iter %1 sweep=%2\n%3").arg(iter).arg(sweep)
+            const QString where = QString("iter %1 sweep=%2\n%3")
+                                      .arg(iter)
+                                      .arg(sweep)
                                       .arg(QString::fromStdString(describe(g, params, k)));
             if (!bf.feasible) {
                 QVERIFY2(!r.ok(), qPrintable("slice found a cut brute force says is impossible; " + where));
@@ -164,10 +173,12 @@ void TestPartition::sliceEqualsBruteForceOfItsOrder()
             QVERIFY2(validatePartition(g, params, r->partition).ok(), qPrintable(where));
             const double t = bottleneckOf(g, params, r->partition.stages(), k);
             QVERIFY2(close(t, r->bottleneck), qPrintable(where));
-            QVERIFY2(close(t, bf.optimum), qPrintable(QString("slice %1 vs brute force %2; ").arg(t).arg(bf.optimum) + where));
+            QVERIFY2(close(t, bf.optimum),
+                qPrintable(QString("slice %1 vs brute force %2; ").arg(t).arg(bf.optimum) + where));
             // The partition is a cut of the given order.
             for (size_t p = 1; p < order.size(); ++p)
-                QVERIFY2(r->partition.stages()[index(order[p - 1])] <= r->partition.stages()[index(order[p])], qPrintable(where));
+                QVERIFY2(r->partition.stages()[index(order[p - 1])] <= r->partition.stages()[index(order[p])],
+                    qPrintable(where));
         }
         (bf.feasible ? feasible : infeasible)++;
     }
@@ -199,15 +210,19 @@ void TestPartition::idealDpEqualsBruteForce()
         auto plain = solveIdealDp(g, params, *c, k, 1'000'000, nullptr, StopToken(), Deadline());
         auto r = run(g, params, k, "ideal-dp");
         if (!bf.feasible) {
-            QVERIFY2(!r.ok() && !plain.ok(), qPrintable("ideal-dp found a partition brute force says is impossible; " + where));
+            QVERIFY2(!r.ok() && !plain.ok(),
+                qPrintable("ideal-dp found a partition brute force says is impossible; " + where));
             continue;
         }
         ++feasible;
         QVERIFY2(plain.ok(), qPrintable(QString::fromStdString(plain.ok() ? "" : plain.error()) + "; " + where));
         QVERIFY2(r.ok(), qPrintable(QString::fromStdString(r.ok() ? "" : r.error()) + "; " + where));
         QVERIFY2(r->optimal, qPrintable(where));
-        QVERIFY2(close(r->bottleneck, bf.optimum), qPrintable(QString("ideal-dp %1 vs brute force %2; ").arg(r->bottleneck).arg(bf.optimum) + where));
-        QVERIFY2(close(plain->bottleneck, bf.optimum), qPrintable(QString("plain ideal-dp %1 vs brute force %2; ").arg(plain->bottleneck).arg(bf.optimum) + where));
+        QVERIFY2(close(r->bottleneck, bf.optimum),
+            qPrintable(QString("ideal-dp %1 vs brute force %2; ").arg(r->bottleneck).arg(bf.optimum) + where));
+        QVERIFY2(close(plain->bottleneck, bf.optimum),
+            qPrintable(
+                QString("plain ideal-dp %1 vs brute force %2; ").arg(plain->bottleneck).arg(bf.optimum) + where));
         QVERIFY2(validatePartition(g, params, plain->partition).ok(), qPrintable(where));
     }
     QVERIFY(feasible > 250);
@@ -229,22 +244,27 @@ void TestPartition::everyMethodFeasibleAndNeverBelowOptimum()
         for (const std::string &method : partitionMethods()) {
             auto r = run(g, params, k, method);
             if (!bf.feasible) {
-                QVERIFY2(!r.ok(), qPrintable(QString::fromStdString(method) + " returned a partition of an infeasible instance; " + where));
+                QVERIFY2(!r.ok(),
+                    qPrintable(
+                        QString::fromStdString(method) + " returned a partition of an infeasible instance; " + where));
                 continue;
             }
             if (!r.ok()) {
                 // Only order-bound methods may miss a feasible partition.
-                QVERIFY2(method == "slice" || method == "balanced-work" || method == "uniform" || method == "refine" ||
-                             method == "slicegraph",
-                         qPrintable(QString::fromStdString(method + ": " + r.error()) + "; " + where));
+                QVERIFY2(method == "slice" || method == "balanced-work" || method == "uniform" || method == "refine"
+                        || method == "slicegraph",
+                    qPrintable(QString::fromStdString(method + ": " + r.error()) + "; " + where));
                 continue;
             }
-            QVERIFY2(validatePartition(g, params, r->partition).ok(), qPrintable(QString::fromStdString(method) + "; " + where));
+            QVERIFY2(validatePartition(g, params, r->partition).ok(),
+                qPrintable(QString::fromStdString(method) + "; " + where));
             const double t = bottleneckOf(g, params, r->partition.stages(), k);
             QVERIFY2(close(t, r->bottleneck), qPrintable(QString::fromStdString(method) + "; " + where));
-            QVERIFY2(t >= bf.optimum * (1 - 1e-9), qPrintable(QString::fromStdString(method) + " below the optimum; " + where));
+            QVERIFY2(t >= bf.optimum * (1 - 1e-9),
+                qPrintable(QString::fromStdString(method) + " below the optimum; " + where));
             if (r->optimal)
-                QVERIFY2(close(t, bf.optimum), qPrintable(QString::fromStdString(method) + " claims optimal; " + where));
+                QVERIFY2(
+                    close(t, bf.optimum), qPrintable(QString::fromStdString(method) + " claims optimal; " + where));
             QVERIFY(r->lowerBound <= bf.optimum * (1 + 1e-9));
         }
     }
@@ -253,9 +273,9 @@ void TestPartition::everyMethodFeasibleAndNeverBelowOptimum()
 void TestPartition::infeasibleInstancesGiveErrors()
 {
     GraphBuilder b("tiny");
-    b.addNode({.id = "x", .op = "", .scope = "", .group = "g", .work = 1, .out = 1, .param = 3});
-    b.addNode({.id = "y", .op = "", .scope = "", .group = "", .work = 1, .out = 1, .param = 1});
-    b.addNode({.id = "z", .op = "", .scope = "", .group = "g", .work = 1, .out = 1, .param = 3});
+    b.addNode({ .id = "x", .op = "", .scope = "", .group = "g", .work = 1, .out = 1, .param = 3 });
+    b.addNode({ .id = "y", .op = "", .scope = "", .group = "", .work = 1, .out = 1, .param = 1 });
+    b.addNode({ .id = "z", .op = "", .scope = "", .group = "g", .work = 1, .out = 1, .param = 3 });
     b.addEdge("x", "y");
     b.addEdge("y", "z");
     auto built = b.build();
@@ -293,7 +313,7 @@ void TestPartition::sameSeedSamePartition()
     for (int iter = 0; iter < 4; ++iter) {
         const Graph g = randomGraph(rng, ro);
         const CostParams params = CostParams::fromGraph(g);
-        for (const char *method : {"slicegraph", "auto", "ideal-dp"}) {
+        for (const char *method : { "slicegraph", "auto", "ideal-dp" }) {
             PartitionOptions o;
             o.k = 4;
             o.method = method;

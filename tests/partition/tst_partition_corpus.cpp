@@ -40,7 +40,8 @@ void TestPartitionCorpus::everyGraphEveryMethod()
     const Graph &g = *loaded;
     const CostParams params = CostParams::fromGraph(g);
     // Under the sanitizers (test.sh's asan stage) two k values cover the same code.
-    const std::vector<int> ks = test::kUnderSanitizer ? std::vector<int>{4, 32} : std::vector<int>{2, 4, 8, 16, 32, 64};
+    const std::vector<int> ks
+        = test::kUnderSanitizer ? std::vector<int> { 4, 32 } : std::vector<int> { 2, 4, 8, 16, 32, 64 };
     for (int k : ks) {
         // Exact feasibility first, when ideal-dp accepts the graph.
         PartitionOptions exact;
@@ -69,13 +70,13 @@ void TestPartitionCorpus::everyGraphEveryMethod()
             if (!r.ok()) {
                 // ideal-dp may refuse a wide graph; methods bound to the default
                 // order may find no cut of it within the memory limit (reported).
-                const bool orderBound = method == "slice" || method == "balanced-work" || method == "uniform" ||
-                                        method == "refine";
+                const bool orderBound
+                    = method == "slice" || method == "balanced-work" || method == "uniform" || method == "refine";
                 // slicegraph and auto search orders heuristically: when no exact
                 // method settled feasibility, a tight memory limit may defeat them.
                 const bool memory = r.error().find("memory limit") != std::string::npos;
-                const bool allowed = (method == "ideal-dp" && refused) || (orderBound && memory) ||
-                                     ((method == "slicegraph" || method == "auto") && refused && memory);
+                const bool allowed = (method == "ideal-dp" && refused) || (orderBound && memory)
+                    || ((method == "slicegraph" || method == "auto") && refused && memory);
                 QVERIFY2(allowed, (where + ": " + r.error()).c_str());
                 qInfo("%s: %s", where.c_str(), r.error().c_str());
                 continue;

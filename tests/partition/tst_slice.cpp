@@ -26,11 +26,14 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); }
+bool close(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max({ 1.0, std::abs(a), std::abs(b) });
+}
 
 struct SkipOptions {
     int minNodes = 2, maxNodes = 10;
-    double skipProbability = 0.8;   // node e of the first half feeds node n-1-e
+    double skipProbability = 0.8; // node e of the first half feeds node n-1-e
     double fanoutProbability = 0.3; // extra consumer further on
     double groupProbability = 0.15;
     double memoryLimitProbability = 0.3;
@@ -43,7 +46,8 @@ Graph skipGraph(std::mt19937_64 &rng, const SkipOptions &o)
 {
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     const int n = std::uniform_int_distribution<int>(o.minNodes, o.maxNodes)(rng);
-    auto cost = [&](double scale) { return unit(rng) < o.zeroProbability ? 0.0 : std::round(unit(rng) * scale * 100) / 100; };
+    auto cost
+        = [&](double scale) { return unit(rng) < o.zeroProbability ? 0.0 : std::round(unit(rng) * scale * 100) / 100; };
     GraphBuilder b("skip");
     double totalParam = 0;
     int groups = 0;
@@ -69,13 +73,13 @@ Graph skipGraph(std::mt19937_64 &rng, const SkipOptions &o)
     }
     std::set<std::pair<int, int>> edges;
     for (int i = 0; i + 1 < n; ++i)
-        edges.insert({i, i + 1});
+        edges.insert({ i, i + 1 });
     for (int e = 0; e < n / 2; ++e)
         if (n - 1 - e > e + 1 && unit(rng) < o.skipProbability)
-            edges.insert({e, n - 1 - e});
+            edges.insert({ e, n - 1 - e });
     for (int i = 0; i + 2 < n; ++i)
         while (unit(rng) < o.fanoutProbability)
-            edges.insert({i, std::uniform_int_distribution<int>(i + 2, n - 1)(rng)});
+            edges.insert({ i, std::uniform_int_distribution<int>(i + 2, n - 1)(rng) });
     for (auto [u, v] : edges)
         b.addEdge(u, v);
     if (unit(rng) < o.memoryLimitProbability && totalParam > 0)
@@ -111,8 +115,8 @@ BruteForce dpSliceOf(const Graph &g, const CostParams &params, int k, const std:
             const Partition part(stage, 3);
             bool ok = true;
             for (const Violation &v : checkFeasibility(g, params, part, 0))
-                if (v.kind == Violation::Kind::SplitGroup ||
-                    (v.kind == Violation::Kind::OverMemory && v.message.rfind("stage 2 ", 0) == 0))
+                if (v.kind == Violation::Kind::SplitGroup
+                    || (v.kind == Violation::Kind::OverMemory && v.message.rfind("stage 2 ", 0) == 0))
                     ok = false;
             if (ok)
                 cost[i][j] = evaluate(g, params, part).stages[1].cost;
@@ -142,7 +146,7 @@ BruteForce dpSliceOf(const Graph &g, const CostParams &params, int k, const std:
     r.feasible = std::isfinite(best);
     r.optimum = best;
     if (r.feasible) {
-        std::vector<int32_t> cuts{n};
+        std::vector<int32_t> cuts { n };
         for (int b = bestB, j = n; b >= 1; --b)
             cuts.push_back(j = from[b][j]);
         std::reverse(cuts.begin(), cuts.end());
@@ -156,13 +160,14 @@ BruteForce dpSliceOf(const Graph &g, const CostParams &params, int k, const std:
 
 // Runs both costings on one instance and compares with `reference`.
 void checkAgainst(const Graph &g, const CostParams &params, int k, const std::vector<NodeId> &order,
-                  const BruteForce &reference, const QString &label)
+    const BruteForce &reference, const QString &label)
 {
-    for (bool sweep : {false, true}) {
+    for (bool sweep : { false, true }) {
         OrderSlicer slicer(g, params, order, sweep);
         QVERIFY(slicer.usesIntervals() == !sweep);
         auto r = slicer.solve(k);
-        const QString where = QString("%1 sweep=%2\n%3").arg(label).arg(sweep).arg(QString::fromStdString(describe(g, params, k)));
+        const QString where
+            = QString("%1 sweep=%2\n%3").arg(label).arg(sweep).arg(QString::fromStdString(describe(g, params, k)));
         if (!reference.feasible) {
             QVERIFY2(!r.ok(), qPrintable("slice found a cut the reference says is impossible; " + where));
             continue;
@@ -172,9 +177,11 @@ void checkAgainst(const Graph &g, const CostParams &params, int k, const std::ve
         const double t = bottleneckOf(g, params, r->partition.stages(), k);
         QVERIFY2(close(t, r->bottleneck), qPrintable(where));
         QVERIFY2(close(t, reference.optimum),
-                 qPrintable(QString("slice %1 vs reference %2; ").arg(t, 0, 'g', 17).arg(reference.optimum, 0, 'g', 17) + where));
+            qPrintable(
+                QString("slice %1 vs reference %2; ").arg(t, 0, 'g', 17).arg(reference.optimum, 0, 'g', 17) + where));
         for (size_t p = 1; p < order.size(); ++p)
-            QVERIFY2(r->partition.stages()[index(order[p - 1])] <= r->partition.stages()[index(order[p])], qPrintable(where));
+            QVERIFY2(r->partition.stages()[index(order[p - 1])] <= r->partition.stages()[index(order[p])],
+                qPrintable(where));
     }
 }
 
@@ -214,7 +221,11 @@ void TestSlice::segmentCostsOfLongTensors()
                 const double mine = slicer.segmentCost(i, j);
                 if (!close(mine, expected))
                     QFAIL(qPrintable(QString("iter %1 segment [%2,%3): %4 vs evaluate %5\n%6")
-                                         .arg(iter).arg(i).arg(j).arg(mine).arg(expected)
+                                         .arg(iter)
+                                         .arg(i)
+                                         .arg(j)
+                                         .arg(mine)
+                                         .arg(expected)
                                          .arg(QString::fromStdString(describe(g, params, 3)))));
             }
     }
@@ -267,7 +278,7 @@ void TestSlice::skipGraphsEqualDynamicProgramme()
 // costing and the sweep give the same optimum.
 void TestSlice::generatedUnetBothCostingsAgree()
 {
-    for (uint64_t seed : {1, 2, 3}) {
+    for (uint64_t seed : { 1, 2, 3 }) {
         GeneratorOptions o;
         o.family = "unet";
         o.nodes = 300 + 300 * static_cast<int64_t>(seed);
@@ -276,12 +287,15 @@ void TestSlice::generatedUnetBothCostingsAgree()
         QVERIFY2(g.ok(), g.ok() ? "" : g.error().c_str());
         const CostParams params = CostParams::fromGraph(*g);
         const auto order = g->topologicalOrder();
-        for (int k : {2, 5, 16}) {
+        for (int k : { 2, 5, 16 }) {
             OrderSlicer intervals(*g, params, order), sweep(*g, params, order, true);
             auto a = intervals.solve(k), b = sweep.solve(k);
             QVERIFY(a.ok() && b.ok());
-            const QString where = QString("unet seed %1 k %2: intervals %3, sweep %4").arg(seed).arg(k)
-                                      .arg(a->bottleneck, 0, 'g', 17).arg(b->bottleneck, 0, 'g', 17);
+            const QString where = QString("unet seed %1 k %2: intervals %3, sweep %4")
+                                      .arg(seed)
+                                      .arg(k)
+                                      .arg(a->bottleneck, 0, 'g', 17)
+                                      .arg(b->bottleneck, 0, 'g', 17);
             QVERIFY2(close(a->bottleneck, b->bottleneck), qPrintable(where));
             QVERIFY2(close(a->bottleneck, bottleneckOf(*g, params, a->partition.stages(), k)), qPrintable(where));
         }

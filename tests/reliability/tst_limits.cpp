@@ -13,7 +13,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-
 using namespace pipecut;
 
 namespace {
@@ -24,14 +23,15 @@ using test::cli;
 // Three parallel chains of 12 between a source and a sink: 13^3 + 2 ideals.
 Graph chains()
 {
-    std::vector<NodeSpec> nodes = {{.id = "s", .work = 1, .out = 1}, {.id = "t", .work = 1, .out = 1}};
+    std::vector<NodeSpec> nodes = { { .id = "s", .work = 1, .out = 1 }, { .id = "t", .work = 1, .out = 1 } };
     test::IndexEdges edges;
     for (int c = 0; c < 3; ++c) {
         int32_t prev = 0; // the source
         for (int i = 0; i < 12; ++i) {
             const auto v = static_cast<int32_t>(nodes.size());
-            nodes.push_back({.id = "c" + std::to_string(c) + "_" + std::to_string(i), .work = 1.0 + (i + c) % 4,
-                             .out = 1.0 + i % 3});
+            nodes.push_back({ .id = "c" + std::to_string(c) + "_" + std::to_string(i),
+                .work = 1.0 + (i + c) % 4,
+                .out = 1.0 + i % 3 });
             edges.emplace_back(prev, v);
             prev = v;
         }
@@ -65,34 +65,38 @@ private slots:
         const auto row = [](const char *name, QStringList args, int code, const char *message) {
             QTest::newRow(name) << args << code << QString(message);
         };
-        row("max nodes", {"info", "EXAMPLE", "--max-nodes", "3"}, 3,
+        row("max nodes", { "info", "EXAMPLE", "--max-nodes", "3" }, 3,
             "4 nodes exceed the limit of 3 nodes (--max-nodes)");
-        row("max edges", {"info", "EXAMPLE", "--max-edges", "2"}, 3, "4 edges exceed the limit of 2 edges (--max-edges)");
-        row("max file size", {"info", "EXAMPLE", "--max-file-size", "100"}, 3,
+        row("max edges", { "info", "EXAMPLE", "--max-edges", "2" }, 3,
+            "4 edges exceed the limit of 2 edges (--max-edges)");
+        row("max file size", { "info", "EXAMPLE", "--max-file-size", "100" }, 3,
             "over the limit of 100 bytes (--max-file-size)");
-        row("file size suffix", {"info", "CHAINS", "--max-file-size", "2K"}, 3, "over the limit of 2048 bytes");
-        row("file size fits", {"info", "EXAMPLE", "--max-file-size", "1M"}, 0, "");
-        row("bad max nodes", {"info", "EXAMPLE", "--max-nodes", "lots"}, 2, "--max-nodes needs a positive whole number");
-        row("zero max nodes", {"info", "EXAMPLE", "--max-nodes", "0"}, 2, "--max-nodes needs a positive whole number");
-        row("bad suffix", {"info", "EXAMPLE", "--max-file-size", "3Q"}, 2, "--max-file-size needs");
-        row("size overflow", {"partition", "EXAMPLE", "--memory-budget", "99999999999T"}, 2, "--memory-budget needs");
-        row("ideal cap", {"partition", "CHAINS", "-k", "4", "--method", "ideal-dp", "--max-ideals", "100"}, 3,
+        row("file size suffix", { "info", "CHAINS", "--max-file-size", "2K" }, 3, "over the limit of 2048 bytes");
+        row("file size fits", { "info", "EXAMPLE", "--max-file-size", "1M" }, 0, "");
+        row("bad max nodes", { "info", "EXAMPLE", "--max-nodes", "lots" }, 2,
+            "--max-nodes needs a positive whole number");
+        row("zero max nodes", { "info", "EXAMPLE", "--max-nodes", "0" }, 2,
+            "--max-nodes needs a positive whole number");
+        row("bad suffix", { "info", "EXAMPLE", "--max-file-size", "3Q" }, 2, "--max-file-size needs");
+        row("size overflow", { "partition", "EXAMPLE", "--memory-budget", "99999999999T" }, 2, "--memory-budget needs");
+        row("ideal cap", { "partition", "CHAINS", "-k", "4", "--method", "ideal-dp", "--max-ideals", "100" }, 3,
             "more than 100 ideals (the cap)");
-        row("ideal-dp memory", {"partition", "CHAINS", "-k", "4", "--method", "ideal-dp", "--memory-budget", "64K"}, 3,
-            "of tables, over the memory budget of 64 KiB");
-        row("ideal-dp fits", {"partition", "CHAINS", "-k", "4", "--method", "ideal-dp", "--memory-budget", "1M"}, 0, "");
-        row("mip columns", {"partition", "CHAINS", "-k", "4", "--method", "mip", "--max-mip-columns", "50"}, 3,
-            "mip refused: its MIP has");
-        row("mip memory", {"partition", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K"}, 3,
-            ", over the memory budget of 10 KiB");
-        row("bound mip memory", {"bound", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K"}, 3,
-            "mip refused: its MIP (");
-        row("bound mip columns", {"bound", "CHAINS", "-k", "4", "--method", "mip", "--max-mip-columns", "50"}, 3,
-            "over the limit of 50 columns");
-        row("bound anchor memory", {"bound", "CHAINS", "-k", "4", "--method", "anchor", "--memory-budget", "10K"}, 3,
-            "anchor refused: its MIP (");
-        row("bound ideal-dp budget", {"bound", "CHAINS", "-k", "4", "--method", "ideal-dp", "--memory-budget", "10K"}, 0,
+        row("ideal-dp memory", { "partition", "CHAINS", "-k", "4", "--method", "ideal-dp", "--memory-budget", "64K" },
+            3, "of tables, over the memory budget of 64 KiB");
+        row("ideal-dp fits", { "partition", "CHAINS", "-k", "4", "--method", "ideal-dp", "--memory-budget", "1M" }, 0,
             "");
+        row("mip columns", { "partition", "CHAINS", "-k", "4", "--method", "mip", "--max-mip-columns", "50" }, 3,
+            "mip refused: its MIP has");
+        row("mip memory", { "partition", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K" }, 3,
+            ", over the memory budget of 10 KiB");
+        row("bound mip memory", { "bound", "CHAINS", "-k", "4", "--method", "mip", "--memory-budget", "10K" }, 3,
+            "mip refused: its MIP (");
+        row("bound mip columns", { "bound", "CHAINS", "-k", "4", "--method", "mip", "--max-mip-columns", "50" }, 3,
+            "over the limit of 50 columns");
+        row("bound anchor memory", { "bound", "CHAINS", "-k", "4", "--method", "anchor", "--memory-budget", "10K" }, 3,
+            "anchor refused: its MIP (");
+        row("bound ideal-dp budget", { "bound", "CHAINS", "-k", "4", "--method", "ideal-dp", "--memory-budget", "10K" },
+            0, "");
     }
 
     void cli()
@@ -114,7 +118,7 @@ private slots:
         const Graph g = chains();
         BoundOptions o;
         o.k = 4;
-        o.exclude = {"ideal-dp"};
+        o.exclude = { "ideal-dp" };
         o.maxMipColumns = 50;
         o.useCache = false;
         o.timeLimit = 20;

@@ -44,12 +44,15 @@ constexpr double kNoise = 0.5;
 constexpr double kStarved = 0.5;
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // CPU seconds of the whole process (all threads).
 double processCpuSeconds()
 {
-    rusage u{};
+    rusage u {};
     getrusage(RUSAGE_SELF, &u);
     return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
@@ -65,7 +68,7 @@ const Graph &transformer(int64_t nodes)
 
 struct StopTiming {
     double latency = 0.0; // seconds from the request to the return (0: it finished first)
-    double total = 0.0;   // seconds the call ran in all
+    double total = 0.0; // seconds the call ran in all
     double cpuAfter = 0.0; // CPU seconds the process used from the request to the return
 };
 
@@ -77,12 +80,12 @@ StopTiming stopAfter(const std::function<void(const StopToken &)> &run, double w
     const auto start = Clock::now();
     auto done = std::async(std::launch::async, [&] { run(stop); });
     if (done.wait_for(std::chrono::duration<double>(wait)) == std::future_status::ready)
-        return {0.0, since(start), 0.0};
+        return { 0.0, since(start), 0.0 };
     const double cpu = processCpuSeconds();
     const auto request = Clock::now();
     stop.requestStop();
     done.wait();
-    return {since(request), since(start), processCpuSeconds() - cpu};
+    return { since(request), since(start), processCpuSeconds() - cpu };
 }
 
 } // namespace
@@ -139,17 +142,14 @@ class TestStopLatency : public QObject {
         QTest::newRow("partition mip") << partitioner(mid, "mip", timeLimit);
         QTest::newRow("partition auto") << partitioner(big, "auto", timeLimit);
         QTest::newRow("partition auto (slicegraph+refine)") << partitioner(wide, "auto", timeLimit);
-        for (const char *m : {"anchor", "bottleneck", "guess", "mip", "cover", "best"})
+        for (const char *m : { "anchor", "bottleneck", "guess", "mip", "cover", "best" })
             QTest::newRow(qPrintable(QString("bound ") + m)) << bound(mid, m, timeLimit);
         QTest::newRow("bound ideal-dp") << bound(ideals, "ideal-dp", timeLimit);
         QTest::newRow("bound best (large)") << bound(big, "best", timeLimit); // needs the whole limit
     }
 
 private slots:
-    void initTestCase()
-    {
-        qRegisterMetaType<Runner>();
-    }
+    void initTestCase() { qRegisterMetaType<Runner>(); }
 
     void stopWithinOneSecond_data()
     {
@@ -176,7 +176,7 @@ private slots:
         QFETCH(Runner, run);
         const StopTiming t = stopAfter(run, 0.2);
         qInfo("stopped %.3f s after the request (ran %.3f s), %.3f CPU s after the request", t.latency, t.total,
-              t.cpuAfter);
+            t.cpuAfter);
         if (t.latency == 0.0)
             QSKIP("finished before the stop request: the instance is too small to test stopping here");
         // The CBC-based methods cannot promise this: after a stop CBC still
@@ -184,7 +184,7 @@ private slots:
         const bool jobPriority = QByteArray(QTest::currentDataTag()).endsWith("(job priority)");
         if (jobPriority)
             QVERIFY2(t.cpuAfter <= 0.1 * kCpuSlack,
-                     qPrintable(QString("used %1 CPU s after the stop request").arg(t.cpuAfter)));
+                qPrintable(QString("used %1 CPU s after the stop request").arg(t.cpuAfter)));
         // At job priority on a loaded machine (ctest -j2 next to other
         // builds) the thread may get a few percent of a core: then only the
         // CPU bound above can be judged.

@@ -5,8 +5,8 @@
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
-#include "ui/report/report.h"
 #include "tests/support/test_graphs.h"
+#include "ui/report/report.h"
 
 #include <QFile>
 #include <QGuiApplication>
@@ -281,7 +281,8 @@ private slots:
         const QStringList texts = svgTexts(readAll(svgPath));
         const qsizetype range = texts.indexOf(QStringLiteral("3\u201310"));
         QVERIFY2(range >= 0, qPrintable(texts.join(" | ")));
-        QCOMPARE(texts.mid(range, 7), (QStringList { QStringLiteral("3\u201310"), "0", "0", "0 B", "0 B", "0 B", "0" }));
+        QCOMPARE(
+            texts.mid(range, 7), (QStringList { QStringLiteral("3\u201310"), "0", "0", "0 B", "0 B", "0 B", "0" }));
     }
 
     void invalidPartitionIsRefused()

@@ -16,9 +16,9 @@ QJsonObject CliRun::json() const
 CliRun cli(const std::vector<std::string> &args)
 {
     std::ostringstream out, err;
-    CliStreams s{out, err};
+    CliStreams s { out, err };
     const int code = runCli(args, s);
-    return {code, out.str(), err.str()};
+    return { code, out.str(), err.str() };
 }
 
 } // namespace pipecut::test

@@ -22,8 +22,8 @@ inline std::vector<std::string> corpusGraphFiles(const std::string &root, const 
             continue;
         const std::string rel = fs::relative(e.path(), base).generic_string();
         const bool json = e.path().extension() == ".json" && rel.find("human-experts") == std::string::npos;
-        const bool profile = e.path().extension() == ".txt" &&
-                             (e.path().filename() == "graph.txt" || rel.find("test_graphs/") != std::string::npos);
+        const bool profile = e.path().extension() == ".txt"
+            && (e.path().filename() == "graph.txt" || rel.find("test_graphs/") != std::string::npos);
         if ((json || profile) && rel.find(filter) != std::string::npos)
             files.push_back(rel);
     }

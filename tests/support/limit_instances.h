@@ -28,13 +28,14 @@ inline Graph generatedGraph(const std::string &family, int64_t nodes)
 inline Graph parallelChains(int w, int len)
 {
     GraphBuilder b("chains");
-    const int32_t source = b.addNode({.id = "s", .work = 1, .out = 1});
-    const int32_t sink = b.addNode({.id = "t", .work = 1, .out = 1});
+    const int32_t source = b.addNode({ .id = "s", .work = 1, .out = 1 });
+    const int32_t sink = b.addNode({ .id = "t", .work = 1, .out = 1 });
     for (int c = 0; c < w; ++c) {
         int32_t prev = source;
         for (int i = 0; i < len; ++i) {
-            const int32_t v = b.addNode({.id = "c" + std::to_string(c) + "_" + std::to_string(i),
-                                         .work = 1.0 + (i * 7 + c * 3) % 5, .out = 1.0 + (i + c) % 3});
+            const int32_t v = b.addNode({ .id = "c" + std::to_string(c) + "_" + std::to_string(i),
+                .work = 1.0 + (i * 7 + c * 3) % 5,
+                .out = 1.0 + (i + c) % 3 });
             b.addEdge(prev, v);
             prev = v;
         }
@@ -48,8 +49,8 @@ inline constexpr int kLimitStages = 16; // k of every check
 // Partition `method` on g as the checks run it: slicegraph with a budget that
 // never ends on its own, refine from the uniform partition, ideal-dp with a cap
 // above the chains' ideals. The result is not needed, only when the call returns.
-inline void runLimitPartition(const Graph &g, const std::string &method, double timeLimit, const StopToken &stop,
-                              const ProgressFn &progress = {})
+inline void runLimitPartition(
+    const Graph &g, const std::string &method, double timeLimit, const StopToken &stop, const ProgressFn &progress = {})
 {
     const CostParams params = CostParams::fromGraph(g);
     PartitionOptions o;
@@ -70,8 +71,8 @@ inline void runLimitPartition(const Graph &g, const std::string &method, double 
 }
 
 // Bound `method` on g as the checks run it (no cache: every run does the work).
-inline void runLimitBound(const Graph &g, const std::string &method, double timeLimit, const StopToken &stop,
-                          const ProgressFn &progress = {})
+inline void runLimitBound(
+    const Graph &g, const std::string &method, double timeLimit, const StopToken &stop, const ProgressFn &progress = {})
 {
     BoundOptions o;
     o.k = kLimitStages;

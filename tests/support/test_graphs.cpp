@@ -15,8 +15,8 @@ namespace pipecut::test {
 namespace {
 
 template <typename Edges>
-Graph buildOrAbort(const std::string &name, const std::vector<NodeSpec> &nodes, const Edges &edges,
-                   std::optional<double> memoryLimit)
+Graph buildOrAbort(
+    const std::string &name, const std::vector<NodeSpec> &nodes, const Edges &edges, std::optional<double> memoryLimit)
 {
     GraphBuilder b(name);
     b.setName(name);
@@ -34,13 +34,13 @@ Graph buildOrAbort(const std::string &name, const std::vector<NodeSpec> &nodes, 
 } // namespace
 
 Graph graphFromEdges(const std::string &name, const std::vector<NodeSpec> &nodes, const IndexEdges &edges,
-                     std::optional<double> memoryLimit)
+    std::optional<double> memoryLimit)
 {
     return buildOrAbort(name, nodes, edges, memoryLimit);
 }
 
 Graph graphFromIdEdges(const std::string &name, const std::vector<NodeSpec> &nodes, const IdEdges &edges,
-                       std::optional<double> memoryLimit)
+    std::optional<double> memoryLimit)
 {
     return buildOrAbort(name, nodes, edges, memoryLimit);
 }
@@ -48,11 +48,9 @@ Graph graphFromIdEdges(const std::string &name, const std::vector<NodeSpec> &nod
 Graph specExample()
 {
     return graphFromIdEdges("spec-example",
-                            { { .id = "a", .work = 2, .out = 1 },
-                              { .id = "b", .work = 3, .out = 2 },
-                              { .id = "c", .work = 4, .out = 2 },
-                              { .id = "d", .work = 1, .out = 0 } },
-                            { { "a", "b" }, { "a", "c" }, { "b", "d" }, { "c", "d" } });
+        { { .id = "a", .work = 2, .out = 1 }, { .id = "b", .work = 3, .out = 2 }, { .id = "c", .work = 4, .out = 2 },
+            { .id = "d", .work = 1, .out = 0 } },
+        { { "a", "b" }, { "a", "c" }, { "b", "d" }, { "c", "d" } });
 }
 
 Graph randomGraph(std::mt19937_64 &rng, const RandomGraphOptions &o)
@@ -124,7 +122,7 @@ BoundInstance randomBoundInstance(std::mt19937_64 &rng, int trial)
         p.slowBandwidth = 0.7;
     }
     const int k = 1 + static_cast<int>(rng() % 5);
-    return {std::move(g), p, k};
+    return { std::move(g), p, k };
 }
 
 std::vector<NodeId> randomOrder(const Graph &g, std::mt19937_64 &rng)
@@ -152,8 +150,8 @@ namespace {
 
 // Enumerates stage assignments in topological order with s(v) >= max s(pred)
 // and groups consistent; calls visit for each complete feasible assignment.
-void enumerate(const Graph &g, const CostParams &params, int k,
-               const std::function<void(const std::vector<int32_t> &)> &visit)
+void enumerate(
+    const Graph &g, const CostParams &params, int k, const std::function<void(const std::vector<int32_t> &)> &visit)
 {
     const int n = g.nodeCount();
     auto topo = g.topologicalOrder();

@@ -20,9 +20,9 @@ namespace pipecut::test {
 using IndexEdges = std::vector<std::pair<int32_t, int32_t>>;
 using IdEdges = std::vector<std::pair<std::string, std::string>>;
 Graph graphFromEdges(const std::string &name, const std::vector<NodeSpec> &nodes, const IndexEdges &edges,
-                     std::optional<double> memoryLimit = std::nullopt);
+    std::optional<double> memoryLimit = std::nullopt);
 Graph graphFromIdEdges(const std::string &name, const std::vector<NodeSpec> &nodes, const IdEdges &edges,
-                       std::optional<double> memoryLimit = std::nullopt);
+    std::optional<double> memoryLimit = std::nullopt);
 
 // The worked example of docs/model.md §1.5: a(2,1) b(3,2) c(4,2) d(1,0); a->b, a->c, b->d, c->d.
 Graph specExample();
@@ -31,7 +31,7 @@ struct RandomGraphOptions {
     int minNodes = 1;
     int maxNodes = 9;
     double edgeProbability = 0.3;
-    double groupProbability = 0.2;  // chance that a node joins a group with another
+    double groupProbability = 0.2; // chance that a node joins a group with another
     double memoryLimitProbability = 0.3;
     double zeroCostProbability = 0.1;
     bool integerCosts = false;
@@ -63,8 +63,7 @@ struct BruteForce {
 BruteForce bruteForceOptimum(const Graph &graph, const CostParams &params, int k);
 
 // The best cut of a fixed order into <= k contiguous segments, by enumeration.
-BruteForce bruteForceSliceOf(const Graph &graph, const CostParams &params, int k,
-                             const std::vector<NodeId> &order);
+BruteForce bruteForceSliceOf(const Graph &graph, const CostParams &params, int k, const std::vector<NodeId> &order);
 
 // The instance as text (pipecut JSON), for failure messages.
 std::string describe(const Graph &graph, const CostParams &params, int k);

@@ -25,7 +25,7 @@ private slots:
         const QImage back(path);
         QCOMPARE(back.size(), image.size());
         QCOMPARE(back.pixelColor(5, 5), QColor(Qt::red));
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"view.png"}); // no temporary left
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList { "view.png" }); // no temporary left
         QPixmap pixmap(8, 8);
         pixmap.fill(Qt::blue);
         QVERIFY(saveImageAtomically(pixmap, dir.filePath("small.bmp")));
@@ -37,7 +37,7 @@ private slots:
         QTemporaryDir dir;
         QImage image(4, 4, QImage::Format_ARGB32);
         image.fill(Qt::green);
-        for (const QString name : {"view.nosuchformat", "view"}) {
+        for (const QString name : { "view.nosuchformat", "view" }) {
             const QString path = dir.filePath(name);
             writeText(path, "old");
             QVERIFY(!saveImageAtomically(image, path));
@@ -49,18 +49,18 @@ private slots:
     void vectorPicturesAreWrittenWhole()
     {
         QTemporaryDir dir;
-        for (const QString name : {"view.svg", "view.pdf"}) {
+        for (const QString name : { "view.svg", "view.pdf" }) {
             const QString path = dir.filePath(name);
             writeText(path, "old");
             QString error;
             QVERIFY2(saveVectorAtomically(path, QSizeF(300, 200), "title", "description", paintSomething, &error),
-                     qPrintable(error));
+                qPrintable(error));
             const QByteArray bytes = readText(path);
             QVERIFY2(bytes.startsWith(name.endsWith("svg") ? "<?xml" : "%PDF"), bytes.left(20).constData());
             QVERIFY(bytes.size() > 200);
         }
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot),
-                 (QStringList{"view.pdf", "view.svg"}));
+            (QStringList { "view.pdf", "view.svg" }));
     }
 
     // The disk fills up while the picture is written: the old file stays, the
@@ -68,7 +68,7 @@ private slots:
     void aFailedVectorExportLeavesTheOldFileAndNoTemporary()
     {
         QTemporaryDir dir;
-        for (const QString name : {"view.svg", "view.pdf"}) {
+        for (const QString name : { "view.svg", "view.pdf" }) {
             const QString path = dir.filePath(name);
             writeText(path, "old");
             QString error;
@@ -80,16 +80,17 @@ private slots:
             QCOMPARE(readText(path), QByteArray("old"));
         }
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot),
-                 (QStringList{"view.pdf", "view.svg"}));
+            (QStringList { "view.pdf", "view.svg" }));
         QString error;
-        QVERIFY(!saveVectorAtomically(dir.filePath("view.svg"), QSizeF(10, 10), {}, {},
-                                      [](QPaintDevice &) { return false; }, &error)); // the drawing failed
+        QVERIFY(!saveVectorAtomically(
+            dir.filePath("view.svg"), QSizeF(10, 10), {}, {}, [](QPaintDevice &) { return false; },
+            &error)); // the drawing failed
         QCOMPARE(readText(dir.filePath("view.svg")), QByteArray("old"));
         writeText(dir.filePath("view.eps"), "old");
         QVERIFY(!saveVectorAtomically(dir.filePath("view.eps"), QSizeF(10, 10), {}, {}, paintSomething, &error));
         QCOMPARE(readText(dir.filePath("view.eps")), QByteArray("old"));
-        QVERIFY(!saveVectorAtomically(dir.filePath("missing/dir/view.svg"), QSizeF(10, 10), {}, {}, paintSomething,
-                                      &error));
+        QVERIFY(!saveVectorAtomically(
+            dir.filePath("missing/dir/view.svg"), QSizeF(10, 10), {}, {}, paintSomething, &error));
         QVERIFY2(error.contains("temporary"), qPrintable(error));
     }
 

@@ -6,14 +6,14 @@
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
 #include "tests/support/test_graphs.h"
+#include "tests/ui/ui_test_support.h"
 #include "ui/document/document.h"
+#include "ui/document/move_controller.h"
 #include "ui/format.h"
-#include "ui/views/graph_view.h"
 #include "ui/main_window.h"
 #include "ui/panels/metrics_panel.h"
-#include "ui/document/move_controller.h"
 #include "ui/panels/stage_list.h"
-#include "tests/ui/ui_test_support.h"
+#include "ui/views/graph_view.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -126,16 +126,16 @@ private slots:
         const Graph &g = doc.graph();
         const auto members = doc.partition().members();
         std::vector<NodeId> moving;
-        NodeId target{};
-        StageId to{};
+        NodeId target {};
+        StageId to {};
         for (int32_t v = 0; v < g.nodeCount() && moving.empty(); ++v) {
-            std::vector<NodeId> set{nodeId(v)};
+            std::vector<NodeId> set { nodeId(v) };
             if (g.group(nodeId(v)) != kNoGroup) {
                 auto group = g.groupMembers(g.group(nodeId(v)));
                 set.assign(group.begin(), group.end());
             }
             const int s = index(doc.partition().stage(nodeId(v)));
-            for (int t : {s + 1, s - 1}) {
+            for (int t : { s + 1, s - 1 }) {
                 if (t < 0 || t >= doc.k() || members[t].empty())
                     continue;
                 MovePlan plan = doc.planMove(set, stageId(t), false);
@@ -160,7 +160,7 @@ private slots:
         if (moving.size() == 1)
             QVERIFY(w.inspectorText().contains(QString::fromStdString(g.id(moving.front()))));
         QVERIFY2(dropNodes(view->viewport(), viewPointOf(view, target), view->selectedNodes(), {}),
-                 qPrintable(w.previewText()));
+            qPrintable(w.previewText()));
 
         for (NodeId v : moving)
             QCOMPARE(doc.partition().stage(v), to);
@@ -176,7 +176,7 @@ private slots:
         QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(doc.partition().stage(moving.front()), from);
         QCOMPARE(w.metrics()->bottleneckText(),
-                 formatCost(evaluate(doc.graph(), doc.params(), doc.partition()).bottleneck, doc.timeUnit()));
+            formatCost(evaluate(doc.graph(), doc.params(), doc.partition()).bottleneck, doc.timeUnit()));
         QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(doc.partition().stage(moving.front()), to);
 
@@ -196,17 +196,17 @@ private slots:
         // A node with a neighbour in its own stage cannot move alone (that edge
         // would run backwards); with its forced nodes it can, memory permitting.
         const Graph &g = doc.graph();
-        NodeId moving{};
-        StageId from{}, to{};
+        NodeId moving {};
+        StageId from {}, to {};
         bool found = false;
         for (int32_t v = 0; v < g.nodeCount() && !found; ++v) {
             const int s = index(doc.partition().stage(nodeId(v)));
-            for (int t : {s + 1, s - 1}) {
+            for (int t : { s + 1, s - 1 }) {
                 if (t < 0 || t >= doc.k())
                     continue;
-                const MovePlan alone = doc.planMove({nodeId(v)}, stageId(t), false);
-                if (!alone.valid && alone.reason.contains("runs backwards") &&
-                    doc.planMove({nodeId(v)}, stageId(t), true).valid) {
+                const MovePlan alone = doc.planMove({ nodeId(v) }, stageId(t), false);
+                if (!alone.valid && alone.reason.contains("runs backwards")
+                    && doc.planMove({ nodeId(v) }, stageId(t), true).valid) {
                     moving = nodeId(v);
                     from = stageId(s);
                     to = stageId(t);
@@ -220,13 +220,13 @@ private slots:
 
         StageList *list = w.stageList();
         const QPoint row = list->stageRect(index(to)).center();
-        QVERIFY(!dropNodes(list->viewport(), row, {moving}, {}));
+        QVERIFY(!dropNodes(list->viewport(), row, { moving }, {}));
         QCOMPARE(doc.partition(), before);
         QVERIFY2(w.previewText().contains("runs backwards"), qPrintable(w.previewText()));
         QCOMPARE(doc.undoStack()->count(), 0);
 
         // With Shift the nodes that must follow come along, as one undoable command.
-        QVERIFY2(dropNodes(list->viewport(), row, {moving}, Qt::ShiftModifier), qPrintable(w.previewText()));
+        QVERIFY2(dropNodes(list->viewport(), row, { moving }, Qt::ShiftModifier), qPrintable(w.previewText()));
         QCOMPARE(doc.partition().stage(moving), to);
         QVERIFY(validatePartition(g, doc.params(), doc.partition()).ok());
         QCOMPARE(doc.undoStack()->count(), 1);
@@ -245,9 +245,9 @@ private slots:
         const QRegularExpression re(pattern, QRegularExpression::CaseInsensitiveOption);
         std::vector<NodeId> expected;
         for (int32_t v = 0; v < g.nodeCount(); ++v)
-            if (re.match(QString::fromStdString(g.id(nodeId(v)))).hasMatch() ||
-                re.match(QString::fromStdString(g.op(nodeId(v)))).hasMatch() ||
-                re.match(QString::fromStdString(g.scope(nodeId(v)))).hasMatch())
+            if (re.match(QString::fromStdString(g.id(nodeId(v)))).hasMatch()
+                || re.match(QString::fromStdString(g.op(nodeId(v)))).hasMatch()
+                || re.match(QString::fromStdString(g.scope(nodeId(v)))).hasMatch())
                 expected.push_back(nodeId(v));
         QVERIFY(!expected.empty());
         QVERIFY(int(expected.size()) < g.nodeCount());
@@ -295,7 +295,7 @@ private slots:
         const QString charts = dir.filePath("charts.pdf");
         QVERIFY2(w.metrics()->exportCharts(charts, &error), qPrintable(error));
         QVERIFY(QFileInfo(charts).size() > 500);
-        for (const QString &path : {png, svg, pdf, charts}) {
+        for (const QString &path : { png, svg, pdf, charts }) {
             QFile before(path);
             QVERIFY(before.open(QIODevice::ReadOnly));
             const QByteArray old = before.readAll();
@@ -303,16 +303,16 @@ private slots:
             error.clear();
             {
                 FileSizeLimit full(200);
-                QVERIFY2(!(path == charts ? w.metrics()->exportCharts(path, &error)
-                                          : w.exportView(path, false, &error)),
-                         qPrintable(path));
+                QVERIFY2(
+                    !(path == charts ? w.metrics()->exportCharts(path, &error) : w.exportView(path, false, &error)),
+                    qPrintable(path));
             }
             QVERIFY2(!error.isEmpty(), qPrintable(path));
             QFile after(path);
             QVERIFY(after.open(QIODevice::ReadOnly));
             QVERIFY2(after.readAll() == old, qPrintable(path + " changed by a failed export"));
             QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot),
-                     (QStringList{"charts.pdf", "view.pdf", "view.png", "view.svg"}));
+                (QStringList { "charts.pdf", "view.pdf", "view.png", "view.svg" }));
         }
     }
 
@@ -325,7 +325,8 @@ private slots:
         const QString bad = dir.filePath("broken.json");
         QFile f(bad);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{\"format\": \"pipecut-graph\", \"version\": 1, \"nodes\": [{\"id\": \"a\", \"work\": -1, \"out\": 0}]}");
+        f.write(
+            "{\"format\": \"pipecut-graph\", \"version\": 1, \"nodes\": [{\"id\": \"a\", \"work\": -1, \"out\": 0}]}");
         f.close();
         w.openFile(bad);
         QTRY_VERIFY_WITH_TIMEOUT(!w.lastError().isEmpty(), 10000);
@@ -342,7 +343,7 @@ private slots:
         const int n = 3000;
         std::uniform_real_distribution<double> u(0.1, 2.0);
         for (int i = 0; i < n; ++i)
-            b.addNode({.id = "n" + std::to_string(i), .work = u(rng), .out = u(rng)});
+            b.addNode({ .id = "n" + std::to_string(i), .work = u(rng), .out = u(rng) });
         for (int i = 1; i < n; ++i) {
             b.addEdge(i - 1, i);
             if (i > 5 && u(rng) < 0.6)

@@ -12,9 +12,9 @@
 #include "tests/onnx/model_builder.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/document/autosave.h"
-#include "ui/panels/dims_dialog.h"
 #include "ui/document/document.h"
 #include "ui/main_window.h"
+#include "ui/panels/dims_dialog.h"
 
 #include <QDialogButtonBox>
 #include <QFile>
@@ -41,9 +41,9 @@ bool makeAnEdit(MainWindow &w)
     Document &doc = *w.document();
     for (int32_t v = 0; v < doc.graph().nodeCount(); ++v) {
         const int s = index(doc.partition().stage(nodeId(v)));
-        for (int t : {s + 1, s - 1})
-            if (t >= 0 && t < doc.k() && doc.planMove({nodeId(v)}, stageId(t), true).valid)
-                return w.moveController()->commit({nodeId(v)}, stageId(t), true);
+        for (int t : { s + 1, s - 1 })
+            if (t >= 0 && t < doc.k() && doc.planMove({ nodeId(v) }, stageId(t), true).valid)
+                return w.moveController()->commit({ nodeId(v) }, stageId(t), true);
     }
     return false;
 }
@@ -59,9 +59,9 @@ double outOf(const Graph &g, const std::string &id)
 QString writeSymbolicModel(const QTemporaryDir &dir)
 {
     test::OnnxModelBuilder m;
-    m.input("x", {"batch", "?", "4"});
-    m.init("w", {4, 8});
-    m.node("MatMul", {"x", "w"}, {"y"}, "target");
+    m.input("x", { "batch", "?", "4" });
+    m.init("w", { 4, 8 });
+    m.node("MatMul", { "x", "w" }, { "y" }, "target");
     m.output("y");
     const QString path = dir.filePath("symbolic.onnx");
     return m.save(path.toStdString()) ? path : QString();
@@ -107,9 +107,9 @@ private slots:
         QVERIFY(!again->document()->undoStack()->isClean()); // restored, still unsaved
         QCOMPARE(again->document()->undoStack()->count(), 1);
         QCOMPARE(solved.count(), 0); // no automatic partitioning over the restored edits
-        QVERIFY(validatePartition(again->document()->graph(), again->document()->params(),
-                                  again->document()->partition())
-                    .ok());
+        QVERIFY(
+            validatePartition(again->document()->graph(), again->document()->params(), again->document()->partition())
+                .ok());
         // A normal close ends it: nothing left to recover.
         again->close();
         QVERIFY(!QFile::exists(file));
@@ -143,7 +143,7 @@ private slots:
         env.insert("PIPECUT_TEST_CHILD", "1");
         env.insert("QT_QPA_PLATFORM", "offscreen");
         child.setProcessEnvironment(env);
-        child.start(QCoreApplication::applicationFilePath(), {"childEditsAndWaits"});
+        child.start(QCoreApplication::applicationFilePath(), { "childEditsAndWaits" });
         QVERIFY(child.waitForStarted(10000));
         QElapsedTimer clock;
         clock.start();
@@ -200,8 +200,8 @@ private slots:
         const QString path = writeSymbolicModel(dir);
         QVERIFY(!path.isEmpty());
         QSettings().remove("onnx/dims");
-        DimsDialog::remember({{"batch", 3}, {"x:1", 5}});
-        QCOMPARE(DimsDialog::remembered(), (std::map<std::string, int64_t>{{"batch", 3}, {"x:1", 5}}));
+        DimsDialog::remember({ { "batch", 3 }, { "x:1", 5 } });
+        QCOMPARE(DimsDialog::remembered(), (std::map<std::string, int64_t> { { "batch", 3 }, { "x:1", 5 } }));
         auto w = makeWindow();
         QVERIFY(w);
         w->openFile(path, 2);
@@ -214,7 +214,7 @@ private slots:
         QTemporaryDir dir;
         const QString path = writeSymbolicModel(dir);
         QSettings().remove("onnx/dims");
-        DimsDialog::remember({{"batch", 6}});
+        DimsDialog::remember({ { "batch", 6 } });
         auto w = makeWindow();
         QVERIFY(w);
         w->setInteractive(true);
@@ -239,7 +239,7 @@ private slots:
         QVERIFY(waitForModel(*w));
         QVERIFY(seen);
         QCOMPARE(prefilled["batch"], 6); // remembered
-        QCOMPARE(prefilled["x:1"], 1);   // never given: 1
+        QCOMPARE(prefilled["x:1"], 1); // never given: 1
         QCOMPARE(outOf(w->document()->graph(), "x"), 2.0 * 7 * 4 * 4);
         const auto remembered = DimsDialog::remembered();
         QCOMPARE(remembered.at("batch"), int64_t(2));

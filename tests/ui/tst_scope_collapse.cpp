@@ -6,13 +6,13 @@
 #include "core/cost/evaluate.h"
 #include "core/gen/generator.h"
 #include "core/io/graph_io.h"
-#include "ui/document/document.h"
-#include "ui/views/graph_view.h"
-#include "ui/main_window.h"
-#include "ui/views/minimap.h"
-#include "ui/document/move_controller.h"
-#include "ui/views/scope_collapse.h"
 #include "tests/ui/ui_test_support.h"
+#include "ui/document/document.h"
+#include "ui/document/move_controller.h"
+#include "ui/main_window.h"
+#include "ui/views/graph_view.h"
+#include "ui/views/minimap.h"
+#include "ui/views/scope_collapse.h"
 
 #include <QApplication>
 #include <QDoubleSpinBox>
@@ -33,12 +33,12 @@ using namespace pipecut::ui::testing;
 
 namespace {
 
-Graph scoped(const std::vector<std::pair<std::string, std::string>> &nodes,
-             const std::vector<std::pair<int, int>> &edges)
+Graph scoped(
+    const std::vector<std::pair<std::string, std::string>> &nodes, const std::vector<std::pair<int, int>> &edges)
 {
     GraphBuilder b("scoped");
     for (const auto &[id, scope] : nodes)
-        b.addNode({.id = id, .scope = scope, .work = 1, .out = 1});
+        b.addNode({ .id = id, .scope = scope, .work = 1, .out = 1 });
     for (auto [u, v] : edges)
         b.addEdge(u, v);
     return std::move(b.build()).value();
@@ -87,14 +87,15 @@ private slots:
     void headerExample()
     {
         // a->b->c->d, a and b in enc/l0, c in enc/l1, d unscoped.
-        const Graph g = scoped({{"a", "enc/l0"}, {"b", "enc/l0"}, {"c", "enc/l1"}, {"d", ""}}, {{0, 1}, {1, 2}, {2, 3}});
-        const ScopeView c = collapseByScope(g, {"enc/l0"});
+        const Graph g = scoped(
+            { { "a", "enc/l0" }, { "b", "enc/l0" }, { "c", "enc/l1" }, { "d", "" } }, { { 0, 1 }, { 1, 2 }, { 2, 3 } });
+        const ScopeView c = collapseByScope(g, { "enc/l0" });
         QCOMPARE(c.elementCount(), 3);
         QCOMPARE(c.groupCount(), 1);
         QCOMPARE(c.scope[0], std::string("enc/l0"));
-        QCOMPARE(c.members[0], (std::vector<NodeId>{nodeId(0), nodeId(1)}));
-        QCOMPARE(c.elementOf, (std::vector<int32_t>{0, 0, 1, 2}));
-        QCOMPARE(c.edges, (std::vector<std::pair<int32_t, int32_t>>{{0, 1}, {1, 2}}));
+        QCOMPARE(c.members[0], (std::vector<NodeId> { nodeId(0), nodeId(1) }));
+        QCOMPARE(c.elementOf, (std::vector<int32_t> { 0, 0, 1, 2 }));
+        QCOMPARE(c.edges, (std::vector<std::pair<int32_t, int32_t>> { { 0, 1 }, { 1, 2 } }));
         QCOMPARE(c.layoutGraph.nodeCount(), 3);
         // Nothing collapsed: the graph itself.
         const ScopeView none = collapseByScope(g, {});
@@ -102,41 +103,42 @@ private slots:
         QCOMPARE(none.groupCount(), 0);
         QCOMPARE(int64_t(none.edges.size()), g.edgeCount());
         // Collapsing "enc" takes a, b and c (prefixes end at '/': "en" would not).
-        QCOMPARE(collapseByScope(g, {"enc"}).elementCount(), 2);
-        QCOMPARE(collapseByScope(g, {"en"}).elementCount(), 4);
+        QCOMPARE(collapseByScope(g, { "enc" }).elementCount(), 2);
+        QCOMPARE(collapseByScope(g, { "en" }).elementCount(), 4);
     }
 
     void groupsDependingOnEachOtherStillLayOut()
     {
         // x1 -> y1 -> x2: groups x and y form a cycle; the layout graph must not.
-        const Graph g = scoped({{"x1", "x"}, {"y1", "y"}, {"x2", "x"}, {"y2", "y"}}, {{0, 1}, {1, 2}, {2, 3}});
-        const ScopeView c = collapseByScope(g, {"x", "y"});
+        const Graph g
+            = scoped({ { "x1", "x" }, { "y1", "y" }, { "x2", "x" }, { "y2", "y" } }, { { 0, 1 }, { 1, 2 }, { 2, 3 } });
+        const ScopeView c = collapseByScope(g, { "x", "y" });
         QCOMPARE(c.elementCount(), 2);
         // Real directions are kept (x->y twice, y->x once), aggregated per pair.
-        QCOMPARE(c.edges, (std::vector<std::pair<int32_t, int32_t>>{{0, 1}, {1, 0}}));
-        QCOMPARE(c.edgeOffset, (std::vector<int32_t>{0, 2, 3}));
+        QCOMPARE(c.edges, (std::vector<std::pair<int32_t, int32_t>> { { 0, 1 }, { 1, 0 } }));
+        QCOMPARE(c.edgeOffset, (std::vector<int32_t> { 0, 2, 3 }));
         QCOMPARE(c.layoutGraph.nodeCount(), 2);
         QCOMPARE(c.layoutGraph.edgeCount(), int64_t(1));
     }
 
     void expandAndCollapseScopes()
     {
-        const Graph g = scoped({{"a", "m/p/q"}, {"b", "m/p/r"}, {"c", "m/s"}, {"d", "m"}, {"e", "n"}},
-                               {{0, 1}, {1, 2}, {2, 3}, {3, 4}});
+        const Graph g = scoped({ { "a", "m/p/q" }, { "b", "m/p/r" }, { "c", "m/s" }, { "d", "m" }, { "e", "n" } },
+            { { 0, 1 }, { 1, 2 }, { 2, 3 }, { 3, 4 } });
         QCOMPARE(scopePrefix("m/p/q", 2), std::string("m/p"));
         QCOMPARE(scopePrefix("m", 3), std::string("m"));
-        QCOMPARE(scopesAtDepth(g, 1), (std::set<std::string>{"m", "n"}));
-        QCOMPARE(scopesAtDepth(g, 2), (std::set<std::string>{"m", "m/p", "m/s", "n"}));
+        QCOMPARE(scopesAtDepth(g, 1), (std::set<std::string> { "m", "n" }));
+        QCOMPARE(scopesAtDepth(g, 2), (std::set<std::string> { "m", "m/p", "m/s", "n" }));
         QCOMPARE(collapseDepthFor(g, 2), 1);
         QCOMPARE(collapseDepthFor(g, 100), 3);
         // Expanding m: its deeper members group by the next component; d (scope m) stands alone.
-        const auto expanded = expandScope(g, {"m", "n"}, "m");
-        QCOMPARE(expanded, (std::set<std::string>{"m/p", "m/s", "n"}));
+        const auto expanded = expandScope(g, { "m", "n" }, "m");
+        QCOMPARE(expanded, (std::set<std::string> { "m/p", "m/s", "n" }));
         const ScopeView c = collapseByScope(g, expanded);
         QCOMPARE(c.elementCount(), 4); // m/p {a, b}, c (a group of one), d, e (a group of one)
         QCOMPARE(c.groupCount(), 1);
         // Collapsing m again merges the groups inside it.
-        QCOMPARE(collapseScope(expanded, "m"), (std::set<std::string>{"m", "n"}));
+        QCOMPARE(collapseScope(expanded, "m"), (std::set<std::string> { "m", "n" }));
     }
 
     void largeGraphOpensCollapsedAndGroupsMoveAsOne()
@@ -169,9 +171,9 @@ private slots:
             if (s + 1 >= doc.k() || s != index(doc.partition().stage(g->members().back())))
                 continue;
             for (NodeId v : g->members()) {
-                if (!w.document()->planMove({v}, stageId(s + 1), false).valid)
+                if (!w.document()->planMove({ v }, stageId(s + 1), false).valid)
                     continue;
-                w.moveController()->commit({v}, stageId(s + 1), false);
+                w.moveController()->commit({ v }, stageId(s + 1), false);
                 const QRectF box = g->boundingRect();
                 QCOMPARE(g->stageAt(QPointF(box.left() + 6, 0)), s);
                 QCOMPARE(g->stageAt(QPointF(box.right() - 6, 0)), s + 1);
@@ -215,8 +217,8 @@ private slots:
         QVERIFY(view->scopeView()->elementCount() > before);
         QVERIFY(!view->groupItem(scope));
         for (NodeId v : members)
-            QVERIFY(view->elementItem(v)->type() != GroupItem::Type ||
-                    static_cast<GroupItem *>(view->elementItem(v))->scope().startsWith(scope + "/"));
+            QVERIFY(view->elementItem(v)->type() != GroupItem::Type
+                || static_cast<GroupItem *>(view->elementItem(v))->scope().startsWith(scope + "/"));
 
         // Expand all draws every node; collapse by scope brings the groups back.
         w.setCollapsedScopes({});
@@ -252,11 +254,11 @@ private slots:
             // The last node of stage s-1 can join stage s when its successors are in s or later.
             const auto before = doc.partition().members()[size_t(s - 1)];
             for (auto it = before.rbegin(); it != before.rend(); ++it) {
-                if (!doc.planMove({*it}, stageId(s), false).valid)
+                if (!doc.planMove({ *it }, stageId(s), false).valid)
                     continue;
                 view->centerOn(target);
                 const QPoint pos = view->mapFromScene(target->scenePos());
-                QVERIFY(dropNodes(view->viewport(), pos, {*it}, {}));
+                QVERIFY(dropNodes(view->viewport(), pos, { *it }, {}));
                 QCOMPARE(index(doc.partition().stage(*it)), s);
                 // The minimap frames the visible part and moves the view when clicked.
                 Minimap *map = view->minimap();
@@ -266,8 +268,7 @@ private slots:
                 const QPointF far = map->sceneToMap(view->sceneRect().bottomRight() - QPointF(60, 60));
                 QTest::mouseClick(map, Qt::LeftButton, {}, far.toPoint());
                 QVERIFY(view->verticalScrollBar()->value() + view->horizontalScrollBar()->value() != scrollBefore);
-                QVERIFY(map->visibleFrame().contains(far) ||
-                        map->visibleFrame().adjusted(-3, -3, 3, 3).contains(far));
+                QVERIFY(map->visibleFrame().contains(far) || map->visibleFrame().adjusted(-3, -3, 3, 3).contains(far));
                 return;
             }
         }

@@ -31,7 +31,10 @@ using namespace pipecut::ui;
 using namespace pipecut::ui::testing;
 
 namespace {
-bool near(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
+bool near(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
+}
 
 void setText(QLineEdit *edit, const QString &text)
 {
@@ -93,7 +96,7 @@ private slots:
         QVERIFY(!w.hasPendingResult());
         QVERIFY(!panel->applyResultButton()->isVisible());
         QVERIFY2(near(doc.bottleneck(), direct->bottleneck),
-                 qPrintable(QString("%1 vs %2").arg(doc.bottleneck()).arg(direct->bottleneck)));
+            qPrintable(QString("%1 vs %2").arg(doc.bottleneck()).arg(direct->bottleneck)));
         QCOMPARE(doc.undoStack()->count(), 1);
         doc.undoStack()->undo();
         QCOMPARE(doc.partition(), before);
@@ -161,7 +164,8 @@ private slots:
     void deviceRecostsAPipeDreamModel()
     {
         MainWindow &w = *m_window;
-        const QString path = QString::fromStdString(test::corpusPath("pipedream/profiler/translation/profiles/gnmt/graph.txt"));
+        const QString path
+            = QString::fromStdString(test::corpusPath("pipedream/profiler/translation/profiles/gnmt/graph.txt"));
         w.openFile(path, 4);
         QVERIFY(waitForModel(w));
         Document &doc = *w.document();

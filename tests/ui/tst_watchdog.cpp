@@ -18,10 +18,10 @@
 
 #include <QComboBox>
 #include <QDir>
-#include <QFile>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QScrollBar>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -48,7 +48,7 @@ constexpr double kMaxStopCpuMs = 1000.0 * kSlack;
 
 double cpuMs(int who)
 {
-    rusage usage{};
+    rusage usage {};
     if (getrusage(who, &usage) != 0)
         return 0.0;
     const auto ms = [](const timeval &t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
@@ -95,7 +95,7 @@ QList<ThreadNice> threadNiceValues()
         const QList<QByteArray> rest = text.mid(close + 2).split(' ');
         if (open < 0 || close < 0 || rest.size() < 17)
             continue;
-        threads.append({tid.toLongLong(), QString::fromUtf8(text.mid(open + 1, close - open - 1)), rest[16].toInt()});
+        threads.append({ tid.toLongLong(), QString::fromUtf8(text.mid(open + 1, close - open - 1)), rest[16].toInt() });
     }
     return threads;
 }
@@ -171,8 +171,7 @@ private:
 // Runs the event loop for `ms` milliseconds, or until `done` holds. A real
 // QEventLoop, as in the application (QTest::qWait sleeps between its passes,
 // which would show up as gaps of its own).
-template <typename Done>
-bool spin(int ms, Done done)
+template <typename Done> bool spin(int ms, Done done)
 {
     QEventLoop loop;
     QTimer poll, timeout;
@@ -258,9 +257,8 @@ private slots:
             for (const ThreadNice &t : threads)
                 if (t.name == "QThread") {
                     ++jobs;
-                    QVERIFY2(t.nice > gui, qPrintable(QStringLiteral("a job thread has nice %1, the GUI thread %2")
-                                                          .arg(t.nice)
-                                                          .arg(gui)));
+                    QVERIFY2(t.nice > gui,
+                        qPrintable(QStringLiteral("a job thread has nice %1, the GUI thread %2").arg(t.nice).arg(gui)));
                 }
             QVERIFY2(jobs >= 2, "expected the solve and the bound threads");
         }
@@ -305,21 +303,21 @@ private slots:
         const double jobCpuAfterCancel = otherThreadsCpuMs() - jobCpuAtCancel;
         qInfo("after Cancel the solve (%s) stopped in %lld ms, the bound (%s) in %lld ms; the jobs used %.0f ms of "
               "CPU",
-              solvingAtCancel ? "running" : "done", solveStopped, boundingAtCancel ? "running" : "done", boundStopped,
-              jobCpuAfterCancel);
+            solvingAtCancel ? "running" : "done", solveStopped, boundingAtCancel ? "running" : "done", boundStopped,
+            jobCpuAfterCancel);
         QVERIFY2(stopped, qPrintable(QStringLiteral("cancelled work did not stop within %1 s").arg(5 * kSlack)));
         QVERIFY2(jobCpuAfterCancel <= kMaxStopCpuMs,
-                 qPrintable(QStringLiteral("the jobs ran %1 ms of CPU after Cancel (at most %2)")
-                                .arg(jobCpuAfterCancel, 0, 'f', 0)
-                                .arg(kMaxStopCpuMs, 0, 'f', 0)));
+            qPrintable(QStringLiteral("the jobs ran %1 ms of CPU after Cancel (at most %2)")
+                           .arg(jobCpuAfterCancel, 0, 'f', 0)
+                           .arg(kMaxStopCpuMs, 0, 'f', 0)));
         dog.setPhase("after");
         spin(200, [] { return false; });
         dog.stop();
-        qInfo("%d ticks; longest turn %.0f ms, longest without waiting for a core: %s", dog.ticks(),
-              dog.maxGapMs(), qPrintable(dog.worst()));
+        qInfo("%d ticks; longest turn %.0f ms, longest without waiting for a core: %s", dog.ticks(), dog.maxGapMs(),
+            qPrintable(dog.worst()));
         qInfo("turns over %lld ms: %s", kMaxBlockMs / 3, qPrintable(dog.longTurns()));
         QVERIFY2(dog.maxBlockedMs() <= kMaxBlockMs,
-                 qPrintable(QStringLiteral("the event loop was blocked: %1").arg(dog.worst())));
+            qPrintable(QStringLiteral("the event loop was blocked: %1").arg(dog.worst())));
     }
 };
 

@@ -3,9 +3,9 @@
 
 #include "ui/document/autosave.h"
 #include "ui/document/document.h"
-#include "ui/views/graph_view.h"
-#include "ui/main_window.h"
 #include "ui/document/move_controller.h"
+#include "ui/main_window.h"
+#include "ui/views/graph_view.h"
 
 #include <QApplication>
 #include <QDropEvent>
@@ -52,7 +52,7 @@ public:
     FileSizeLimit &operator=(const FileSizeLimit &) = delete;
 
 private:
-    rlimit m_saved{};
+    rlimit m_saved {};
     void (*m_handler)(int) = nullptr;
 };
 

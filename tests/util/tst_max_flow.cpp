@@ -38,7 +38,10 @@ double bruteForceCut(const Network &net)
     return best;
 }
 
-bool close(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b)); }
+bool close(double a, double b)
+{
+    return std::abs(a - b) <= 1e-9 * std::max(1.0, std::abs(b));
+}
 
 } // namespace
 
@@ -65,8 +68,9 @@ private slots:
             for (int32_t u = 0; u < net.nodes; ++u)
                 for (int32_t v = 0; v < net.nodes; ++v)
                     if (u != v && u != 1 && v != 0 && unit(rng) < 0.35)
-                        net.arcs.push_back({u, v, unit(rng) < 0.1 ? std::numeric_limits<double>::infinity()
-                                                                   : std::floor(unit(rng) * 10) / 2});
+                        net.arcs.push_back({ u, v,
+                            unit(rng) < 0.1 ? std::numeric_limits<double>::infinity()
+                                            : std::floor(unit(rng) * 10) / 2 });
             MaxFlow f(net.nodes);
             std::vector<int32_t> index;
             for (const auto &a : net.arcs)
@@ -77,7 +81,8 @@ private slots:
                 QVERIFY(!std::isfinite(flow));
                 continue;
             }
-            QVERIFY2(close(flow, expected), qPrintable(QString("trial %1: flow %2, cut %3").arg(trial).arg(flow).arg(expected)));
+            QVERIFY2(close(flow, expected),
+                qPrintable(QString("trial %1: flow %2, cut %3").arg(trial).arg(flow).arg(expected)));
             double reported = 0;
             for (const auto &a : net.arcs)
                 if (f.sourceSide(a.from) && !f.sourceSide(a.to))

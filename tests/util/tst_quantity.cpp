@@ -41,20 +41,48 @@ private slots:
         QTest::addColumn<QString>("size");
         QTest::addColumn<QString>("time");
         QTest::addColumn<QString>("text");
-        QTest::newRow("time ms") << "time" << 1891.7 << "bytes" << "ms" << "1,891.7 ms";
-        QTest::newRow("time no unit") << "time" << 2.0 << "" << "" << "2 time units";
-        QTest::newRow("param bytes") << "size" << 3.75128e8 << "bytes" << "ms" << "375.1 MB";
-        QTest::newRow("few bytes") << "size" << 512.0 << "bytes" << "ms" << "512 B";
-        QTest::newRow("kB") << "size" << 1500.0 << "B" << "ms" << "1.5 kB";
-        QTest::newRow("GB") << "size" << 2.5e10 << "bytes" << "s" << "25 GB";
-        QTest::newRow("other size unit") << "size" << 12.0 << "units" << "ms" << "12 units";
-        QTest::newRow("throughput per ms") << "rate" << 1 / 256.27 << "bytes" << "ms" << "3.902 /s";
-        QTest::newRow("throughput per s") << "rate" << 0.25 << "bytes" << "s" << "0.25 /s";
-        QTest::newRow("throughput per us") << "rate" << 0.002 << "bytes" << "us" << "2,000 /s";
-        QTest::newRow("throughput other unit") << "rate" << 0.5 << "bytes" << "step" << "0.5 per step";
-        QTest::newRow("bandwidth bytes/ms") << "bandwidth" << 25e6 << "bytes" << "ms" << "25 GB/s";
-        QTest::newRow("bandwidth bytes/s") << "bandwidth" << 1.0 << "bytes" << "s" << "1 B/s";
-        QTest::newRow("bandwidth other") << "bandwidth" << 1.0 << "time" << "ms" << "1 time/ms";
+        QTest::newRow("time ms") << "time" << 1891.7 << "bytes"
+                                 << "ms"
+                                 << "1,891.7 ms";
+        QTest::newRow("time no unit") << "time" << 2.0 << ""
+                                      << ""
+                                      << "2 time units";
+        QTest::newRow("param bytes") << "size" << 3.75128e8 << "bytes"
+                                     << "ms"
+                                     << "375.1 MB";
+        QTest::newRow("few bytes") << "size" << 512.0 << "bytes"
+                                   << "ms"
+                                   << "512 B";
+        QTest::newRow("kB") << "size" << 1500.0 << "B"
+                            << "ms"
+                            << "1.5 kB";
+        QTest::newRow("GB") << "size" << 2.5e10 << "bytes"
+                            << "s"
+                            << "25 GB";
+        QTest::newRow("other size unit") << "size" << 12.0 << "units"
+                                         << "ms"
+                                         << "12 units";
+        QTest::newRow("throughput per ms") << "rate" << 1 / 256.27 << "bytes"
+                                           << "ms"
+                                           << "3.902 /s";
+        QTest::newRow("throughput per s") << "rate" << 0.25 << "bytes"
+                                          << "s"
+                                          << "0.25 /s";
+        QTest::newRow("throughput per us") << "rate" << 0.002 << "bytes"
+                                           << "us"
+                                           << "2,000 /s";
+        QTest::newRow("throughput other unit") << "rate" << 0.5 << "bytes"
+                                               << "step"
+                                               << "0.5 per step";
+        QTest::newRow("bandwidth bytes/ms") << "bandwidth" << 25e6 << "bytes"
+                                            << "ms"
+                                            << "25 GB/s";
+        QTest::newRow("bandwidth bytes/s") << "bandwidth" << 1.0 << "bytes"
+                                           << "s"
+                                           << "1 B/s";
+        QTest::newRow("bandwidth other") << "bandwidth" << 1.0 << "time"
+                                         << "ms"
+                                         << "1 time/ms";
     }
     void withUnits()
     {

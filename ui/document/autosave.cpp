@@ -14,7 +14,9 @@
 
 namespace pipecut::ui {
 
-Autosave::Autosave(Document *document, QObject *parent) : QObject(parent), m_document(document)
+Autosave::Autosave(Document *document, QObject *parent)
+    : QObject(parent)
+    , m_document(document)
 {
     m_timer.setInterval(5000);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -44,9 +46,9 @@ QString Autosave::pathFor(const QString &model)
 
 Status Autosave::saveNow()
 {
-    if (!m_document->hasGraph() || m_document->undoStack()->isClean() ||
-        (m_writtenIndex == m_document->undoStack()->index() && m_writtenFor == m_document->filePath()))
-        return Ok{};
+    if (!m_document->hasGraph() || m_document->undoStack()->isClean()
+        || (m_writtenIndex == m_document->undoStack()->index() && m_writtenFor == m_document->filePath()))
+        return Ok {};
     const QString path = pathFor(m_document->filePath());
     QDir().mkpath(QFileInfo(path).absolutePath());
     QJsonObject root;
@@ -54,17 +56,17 @@ Status Autosave::saveNow()
     root[QStringLiteral("version")] = 1;
     root[QStringLiteral("model")] = m_document->filePath();
     root[QStringLiteral("saved")] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    root[QStringLiteral("partition")] =
-        QJsonDocument::fromJson(QByteArray::fromStdString(partitionToJson(m_document->graph(), m_document->partition())))
-            .object();
+    root[QStringLiteral("partition")] = QJsonDocument::fromJson(
+        QByteArray::fromStdString(partitionToJson(m_document->graph(), m_document->partition())))
+                                            .object();
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Compact)) < 0 ||
-        !file.commit())
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson(QJsonDocument::Compact)) < 0
+        || !file.commit())
         return makeError(ErrorKind::Internal,
-                         "cannot write the autosave " + path.toStdString() + ": " + file.errorString().toStdString());
+            "cannot write the autosave " + path.toStdString() + ": " + file.errorString().toStdString());
     m_writtenIndex = m_document->undoStack()->index();
     m_writtenFor = m_document->filePath();
-    return Ok{};
+    return Ok {};
 }
 
 void Autosave::remove()
@@ -82,8 +84,8 @@ std::optional<Recovered> Autosave::find(const QString &model, const Graph &graph
         return std::nullopt;
     const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
     file.close();
-    if (root[QStringLiteral("format")].toString() != QLatin1String("pipecut-autosave") ||
-        root[QStringLiteral("model")].toString() != model) {
+    if (root[QStringLiteral("format")].toString() != QLatin1String("pipecut-autosave")
+        || root[QStringLiteral("model")].toString() != model) {
         QFile::remove(path);
         return std::nullopt;
     }
@@ -93,8 +95,8 @@ std::optional<Recovered> Autosave::find(const QString &model, const Graph &graph
         QFile::remove(path);
         return std::nullopt;
     }
-    return Recovered{std::move(partition).value(), QDateTime::fromString(root[QStringLiteral("saved")].toString(), Qt::ISODate),
-                     path};
+    return Recovered { std::move(partition).value(),
+        QDateTime::fromString(root[QStringLiteral("saved")].toString(), Qt::ISODate), path };
 }
 
 } // namespace pipecut::ui

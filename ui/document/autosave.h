@@ -55,7 +55,7 @@ private:
     Document *m_document;
     QTimer m_timer;
     int m_writtenIndex = -1; // undo index last written
-    QString m_writtenFor;    // model of the file last written
+    QString m_writtenFor; // model of the file last written
 };
 
 } // namespace pipecut::ui

@@ -4,9 +4,11 @@
 
 namespace pipecut::ui {
 
-MoveNodesCommand::MoveNodesCommand(Document *document, std::vector<NodeId> nodes, StageId target,
-                                   const QString &text)
-    : QUndoCommand(text), m_document(document), m_nodes(std::move(nodes)), m_target(target)
+MoveNodesCommand::MoveNodesCommand(Document *document, std::vector<NodeId> nodes, StageId target, const QString &text)
+    : QUndoCommand(text)
+    , m_document(document)
+    , m_nodes(std::move(nodes))
+    , m_target(target)
 {
     m_previous.reserve(m_nodes.size());
     for (NodeId v : m_nodes)
@@ -26,7 +28,10 @@ void MoveNodesCommand::undo()
 }
 
 SetPartitionCommand::SetPartitionCommand(Document *document, Partition partition, const QString &text)
-    : QUndoCommand(text), m_document(document), m_before(document->partition()), m_after(std::move(partition))
+    : QUndoCommand(text)
+    , m_document(document)
+    , m_before(document->partition())
+    , m_after(std::move(partition))
 {
 }
 

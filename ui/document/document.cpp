@@ -7,7 +7,10 @@
 
 namespace pipecut::ui {
 
-Document::Document(QObject *parent) : QObject(parent) {}
+Document::Document(QObject *parent)
+    : QObject(parent)
+{
+}
 
 Document::~Document()
 {
@@ -57,7 +60,7 @@ const BoundInfo *Document::bound() const
     const auto proof = m_bounds.proof(cacheKey(k(), m_params));
     if (!proof)
         return nullptr;
-    m_bound = BoundInfo{proof->lowerBound, QString::fromStdString(proof->provenBy), proof->seconds};
+    m_bound = BoundInfo { proof->lowerBound, QString::fromStdString(proof->provenBy), proof->seconds };
     return &m_bound;
 }
 
@@ -78,9 +81,9 @@ void Document::setGraph(Graph graph, const QString &filePath, int k)
     m_filePath = filePath;
     m_params = CostParams::fromGraph(*m_graph);
     m_history.clear();
-    m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params,
-                                                         Partition(m_graph->nodeCount(), std::max(1, k)));
-    notify({DocumentChange::Graph | DocumentChange::Partition | DocumentChange::Bound | DocumentChange::Params, {}});
+    m_evaluator
+        = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, Partition(m_graph->nodeCount(), std::max(1, k)));
+    notify({ DocumentChange::Graph | DocumentChange::Partition | DocumentChange::Bound | DocumentChange::Params, {} });
 }
 
 void Document::setParams(const CostParams &params)
@@ -89,7 +92,7 @@ void Document::setParams(const CostParams &params)
         return;
     m_params = params;
     m_evaluator->setParams(params);
-    notify({DocumentChange::Params | DocumentChange::Bound, {}});
+    notify({ DocumentChange::Params | DocumentChange::Bound, {} });
 }
 
 bool Document::recost(Graph graph)
@@ -105,7 +108,7 @@ bool Document::recost(Graph graph)
     m_graphFingerprint = graphFingerprint(*m_graph);
     m_params = CostParams::fromGraph(*m_graph);
     m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, keep);
-    notify({DocumentChange::Params | DocumentChange::Partition | DocumentChange::Bound, {}});
+    notify({ DocumentChange::Params | DocumentChange::Partition | DocumentChange::Bound, {} });
     return true;
 }
 
@@ -113,10 +116,10 @@ void Document::setBound(int k, const CostParams &params, double lowerBound, cons
 {
     if (!hasGraph())
         return;
-    if (!m_bounds.recordProof(cacheKey(k, params), {lowerBound, provenBy.toStdString(), seconds}))
+    if (!m_bounds.recordProof(cacheKey(k, params), { lowerBound, provenBy.toStdString(), seconds }))
         return; // keep the stronger proof
     if (k == this->k() && params == m_params) {
-        notify({DocumentChange::Bound, {}});
+        notify({ DocumentChange::Bound, {} });
         addHistory(bottleneck(), lowerBound, QStringLiteral("bound (%1)").arg(provenBy));
     }
 }
@@ -126,7 +129,7 @@ void Document::setBoundRunning(bool running)
     if (m_boundRunning == running)
         return;
     m_boundRunning = running;
-    notify({DocumentChange::Bound, {}});
+    notify({ DocumentChange::Bound, {} });
 }
 
 void Document::forgetBound()
@@ -134,13 +137,13 @@ void Document::forgetBound()
     if (!hasGraph() || !m_bounds.proof(cacheKey(k(), m_params)))
         return;
     m_bounds.forgetProof(cacheKey(k(), m_params));
-    notify({DocumentChange::Bound, {}});
+    notify({ DocumentChange::Bound, {} });
 }
 
 void Document::addHistory(double t, double lb, const QString &what)
 {
-    m_history.push_back({t, lb, what});
-    notify({DocumentChange::History, {}});
+    m_history.push_back({ t, lb, what });
+    notify({ DocumentChange::History, {} });
 }
 
 void Document::recordPoint(const QString &what)
@@ -194,7 +197,7 @@ MovePlan Document::planMove(std::vector<NodeId> nodes, StageId target, bool with
 void Document::applyMove(std::span<const NodeId> nodes, StageId target)
 {
     m_evaluator->move(nodes, target);
-    notify({DocumentChange::Partition, std::vector<NodeId>(nodes.begin(), nodes.end())});
+    notify({ DocumentChange::Partition, std::vector<NodeId>(nodes.begin(), nodes.end()) });
 }
 
 void Document::applyStages(std::span<const NodeId> nodes, std::span<const int32_t> stages)
@@ -205,7 +208,7 @@ void Document::applyStages(std::span<const NodeId> nodes, std::span<const int32_
         byStage[stages[i]].push_back(nodes[i]);
     for (const auto &[s, members] : byStage)
         m_evaluator->move(members, stageId(s));
-    notify({DocumentChange::Partition, std::vector<NodeId>(nodes.begin(), nodes.end())});
+    notify({ DocumentChange::Partition, std::vector<NodeId>(nodes.begin(), nodes.end()) });
 }
 
 void Document::applyPartition(const Partition &partition)
@@ -215,7 +218,7 @@ void Document::applyPartition(const Partition &partition)
     } else {
         m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, partition);
     }
-    notify({DocumentChange::Partition | DocumentChange::Bound, {}});
+    notify({ DocumentChange::Partition | DocumentChange::Bound, {} });
 }
 
 } // namespace pipecut::ui

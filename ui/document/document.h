@@ -28,11 +28,11 @@ namespace pipecut::ui {
 // What changed, and for partition edits which nodes moved (empty: all of them).
 struct DocumentChange {
     enum Flag : unsigned {
-        Graph = 1u << 0,     // a new graph (everything else changed too)
+        Graph = 1u << 0, // a new graph (everything else changed too)
         Partition = 1u << 1, // stages of `nodes` changed (all when `nodes` is empty)
-        Bound = 1u << 2,     // the lower bound or its status
-        Params = 1u << 3,    // cost parameters (costs changed, stages did not)
-        History = 1u << 4,   // a point was added to the history
+        Bound = 1u << 2, // the lower bound or its status
+        Params = 1u << 3, // cost parameters (costs changed, stages did not)
+        History = 1u << 4, // a point was added to the history
     };
     unsigned flags = 0;
     std::vector<NodeId> nodes;
@@ -41,7 +41,7 @@ struct DocumentChange {
 
 struct BoundInfo {
     double lowerBound = 0.0;
-    QString provenBy;     // e.g. "anchor", "mip", "combinatorial"
+    QString provenBy; // e.g. "anchor", "mip", "combinatorial"
     double seconds = 0.0;
 };
 
@@ -54,11 +54,11 @@ struct HistoryPoint {
 // A move the user is about to make: the nodes (including forced ones), the
 // target, whether it is valid and why not, and the bottleneck it would give.
 struct MovePlan {
-    std::vector<NodeId> nodes;  // every node that would move (requested + forced)
+    std::vector<NodeId> nodes; // every node that would move (requested + forced)
     std::vector<NodeId> forced; // the nodes added to keep the partition valid
     StageId target = stageId(0);
     bool valid = false;
-    QString reason;             // why the move is refused (when !valid)
+    QString reason; // why the move is refused (when !valid)
     double before = 0.0;
     double after = 0.0;
 };

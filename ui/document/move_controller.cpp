@@ -9,7 +9,9 @@
 
 namespace pipecut::ui {
 
-MoveController::MoveController(Document *document, QObject *parent) : QObject(parent), m_document(document)
+MoveController::MoveController(Document *document, QObject *parent)
+    : QObject(parent)
+    , m_document(document)
 {
     connect(document, &Document::changed, this, [this] { m_hasPlan = false; });
 }
@@ -69,7 +71,7 @@ const MovePlan &MoveController::hover(const std::vector<NodeId> &nodes, StageId 
     m_planForced = withForced;
     m_hasPlan = true;
     emit previewChanged(describe(m_plan), m_plan.valid);
-    emit markedChanged(m_plan.valid ? m_plan.forced : std::vector<NodeId>{});
+    emit markedChanged(m_plan.valid ? m_plan.forced : std::vector<NodeId> {});
     return m_plan;
 }
 

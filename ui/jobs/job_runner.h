@@ -26,7 +26,10 @@ namespace pipecut::ui {
 class JobRunner : public QObject {
     Q_OBJECT
 public:
-    explicit JobRunner(QObject *parent = nullptr) : QObject(parent) {}
+    explicit JobRunner(QObject *parent = nullptr)
+        : QObject(parent)
+    {
+    }
     ~JobRunner() override
     {
         stopAll();
@@ -46,7 +49,7 @@ public:
             lowerCurrentThreadPriority();
             result->emplace(work(stop));
         });
-        m_jobs.push_back({thread, stop});
+        m_jobs.push_back({ thread, stop });
         connect(thread, &QThread::finished, this, [this, thread, guard, result, done = std::move(done)] {
             forget(thread);
             thread->deleteLater();

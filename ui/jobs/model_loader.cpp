@@ -100,7 +100,8 @@ void ModelLoader::openExample()
 {
     QFile file(QString::fromLatin1(kExampleResource));
     if (!file.open(QIODevice::ReadOnly)) {
-        emit failed(tr("Cannot open example"), tr("the bundled example %1 is missing").arg(QLatin1String(kExampleResource)));
+        emit failed(
+            tr("Cannot open example"), tr("the bundled example %1 is missing").arg(QLatin1String(kExampleResource)));
         return;
     }
     const std::string content = file.readAll().toStdString();

@@ -17,8 +17,7 @@ namespace {
 const char *kGroup = "onnx/dims";
 }
 
-DimsDialog::DimsDialog(const QString &model, const std::map<std::string, std::optional<int64_t>> &dims,
-                       QWidget *parent)
+DimsDialog::DimsDialog(const QString &model, const std::map<std::string, std::optional<int64_t>> &dims, QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Symbolic Dimensions"));

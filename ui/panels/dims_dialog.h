@@ -21,8 +21,8 @@ public:
     // `dims`: every symbolic dimension with the value used so far (nullopt:
     // none given, so 1 was assumed). Each field starts at the value used,
     // else the remembered one, else 1.
-    DimsDialog(const QString &model, const std::map<std::string, std::optional<int64_t>> &dims,
-               QWidget *parent = nullptr);
+    DimsDialog(
+        const QString &model, const std::map<std::string, std::optional<int64_t>> &dims, QWidget *parent = nullptr);
 
     std::map<std::string, int64_t> values() const;
     QSpinBox *field(const std::string &name) const;

@@ -1,13 +1,13 @@
 #include "ui/panels/metrics_panel.h"
-#include "ui/atomic_image.h"
 #include "core/cost/summary.h"
+#include "ui/atomic_image.h"
 
 #include "ui/format.h"
 
-#include <QFileInfo>
-#include <QFormLayout>
 #include <QAction>
 #include <QClipboard>
+#include <QFileInfo>
+#include <QFormLayout>
 #include <QGuiApplication>
 #include <QPainter>
 #include <QStyle>
@@ -56,11 +56,11 @@ public:
     }
     QSize sizeHint() const override
     {
-        return {fontMetrics().horizontalAdvance(QStringLiteral("000.000 ms")), fontMetrics().height()};
+        return { fontMetrics().horizontalAdvance(QStringLiteral("000.000 ms")), fontMetrics().height() };
     }
     QSize minimumSizeHint() const override
     {
-        return {fontMetrics().horizontalAdvance(QStringLiteral("0.0\u2026")), fontMetrics().height()};
+        return { fontMetrics().horizontalAdvance(QStringLiteral("0.0\u2026")), fontMetrics().height() };
     }
 
 protected:
@@ -75,7 +75,7 @@ protected:
             palette.setColor(QPalette::WindowText, m_highlight);
         }
         style()->drawItemText(&painter, rect(), Qt::AlignLeft | Qt::AlignVCenter, palette, isEnabled(),
-                              painter.fontMetrics().elidedText(m_text, Qt::ElideRight, width()), QPalette::WindowText);
+            painter.fontMetrics().elidedText(m_text, Qt::ElideRight, width()), QPalette::WindowText);
     }
     void resizeEvent(QResizeEvent *event) override
     {
@@ -127,7 +127,7 @@ void styleAxes(QCustomPlot *plot)
     plot->setPlottingHint(QCP::phImmediateRefresh, false);
     QFont small = plot->font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
-    for (QCPAxis *axis : {plot->xAxis, plot->yAxis}) {
+    for (QCPAxis *axis : { plot->xAxis, plot->yAxis }) {
         axis->setTickLabelFont(small);
         axis->setLabelFont(small);
         axis->grid()->setPen(QPen(QColor(225, 225, 225), 0));
@@ -174,7 +174,9 @@ void moveLegendBelow(QCustomPlot *plot)
 }
 } // namespace
 
-MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent), m_document(document)
+MetricsPanel::MetricsPanel(Document *document, QWidget *parent)
+    : QWidget(parent)
+    , m_document(document)
 {
     // Opaque: a changed figure repaints its own box, not the dock around it too.
     setAutoFillBackground(true);
@@ -218,10 +220,10 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     moveLegendBelow(m_stageChart);
     m_stageChart->xAxis->setLabel(tr("stage"));
     m_stageChart->plotLayout()->insertRow(0);
-    m_stageChart->plotLayout()->addElement(0, 0, new QCPTextElement(m_stageChart, tr("Cost per stage"),
-                                                                    QFont(font().family(), -1, QFont::Bold)));
+    m_stageChart->plotLayout()->addElement(
+        0, 0, new QCPTextElement(m_stageChart, tr("Cost per stage"), QFont(font().family(), -1, QFont::Bold)));
     connect(m_stageChart, &QCustomPlot::plottableClick, this,
-            [this](QCPAbstractPlottable *, int dataIndex, QMouseEvent *) { emit stageClicked(dataIndex); });
+        [this](QCPAbstractPlottable *, int dataIndex, QMouseEvent *) { emit stageClicked(dataIndex); });
     layout->addWidget(m_stageChart, 3);
 
     m_history = new QCustomPlot(this);
@@ -253,8 +255,8 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     m_history->xAxis->setTicker(steps);
     m_history->xAxis->setLabel(tr("edits and solver steps"));
     m_history->plotLayout()->insertRow(0);
-    m_history->plotLayout()->addElement(0, 0, new QCPTextElement(m_history, tr("History"),
-                                                                 QFont(font().family(), -1, QFont::Bold)));
+    m_history->plotLayout()->addElement(
+        0, 0, new QCPTextElement(m_history, tr("History"), QFont(font().family(), -1, QFont::Bold)));
     layout->addWidget(m_history, 2);
 
     connect(document, &Document::changed, this, [this](const DocumentChange &c) {
@@ -268,15 +270,25 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent) : QWidget(parent
     refreshFigures();
 }
 
-QString MetricsPanel::bottleneckText() const { return m_bottleneck->text(); }
-QString MetricsPanel::lowerBoundText() const { return m_lowerBound->text(); }
-QString MetricsPanel::gapText() const { return m_gap->text(); }
+QString MetricsPanel::bottleneckText() const
+{
+    return m_bottleneck->text();
+}
+QString MetricsPanel::lowerBoundText() const
+{
+    return m_lowerBound->text();
+}
+QString MetricsPanel::gapText() const
+{
+    return m_gap->text();
+}
 
 void MetricsPanel::refreshFigures()
 {
     const QString none = QStringLiteral("\u2014");
     if (!m_document->hasGraph()) {
-        for (FigureLabel *l : {m_bottleneck, m_lowerBound, m_provenBy, m_gap, m_throughput, m_latency, m_fill, m_status})
+        for (FigureLabel *l :
+            { m_bottleneck, m_lowerBound, m_provenBy, m_gap, m_throughput, m_latency, m_fill, m_status })
             l->setText(none);
         return;
     }
@@ -339,8 +351,8 @@ void MetricsPanel::refreshStageChart()
         auto *bars = static_cast<QCPBars *>(m_stageChart->plottable(i));
         bars->setData(keys, i == 0 ? work : i == 1 ? in : i == 2 ? out : overflow, true);
     }
-    const bool anyOverflow =
-        std::any_of(overflow.begin(), overflow.end(), [top](double v) { return v > 1e-9 * std::max(1.0, top); });
+    const bool anyOverflow
+        = std::any_of(overflow.begin(), overflow.end(), [top](double v) { return v > 1e-9 * std::max(1.0, top); });
     m_stageChart->plottable(3)->removeFromLegend();
     if (anyOverflow)
         m_stageChart->plottable(3)->addToLegend();
@@ -400,8 +412,8 @@ void MetricsPanel::refreshHistory()
         if (points[i].lowerBound > 0) {
             // A step line: a point that repeats both neighbours draws nothing
             // (the last one stays, for the line to reach the end).
-            if (lb.size() >= 2 && lb[lb.size() - 1] == points[i].lowerBound && lb[lb.size() - 2] == points[i].lowerBound &&
-                lbX.back() == double(i - 1)) {
+            if (lb.size() >= 2 && lb[lb.size() - 1] == points[i].lowerBound && lb[lb.size() - 2] == points[i].lowerBound
+                && lbX.back() == double(i - 1)) {
                 lbX.back() = double(i);
                 continue;
             }
@@ -437,9 +449,15 @@ std::vector<double> MetricsPanel::chartStageTotals() const
     return totals;
 }
 
-double MetricsPanel::chartLowerBound() const { return m_lbDrawn; }
+double MetricsPanel::chartLowerBound() const
+{
+    return m_lbDrawn;
+}
 
-int MetricsPanel::historyPoints() const { return m_history->graph(1)->data()->size(); }
+int MetricsPanel::historyPoints() const
+{
+    return m_history->graph(1)->data()->size();
+}
 
 bool MetricsPanel::exportCharts(const QString &path, QString *error) const
 {
@@ -451,16 +469,17 @@ bool MetricsPanel::exportCharts(const QString &path, QString *error) const
     QString why;
     if (suffix == QLatin1String("pdf")) {
         // As QCustomPlot::savePdf draws it, but into memory (atomic_image.h).
-        ok = saveVectorAtomically(path, QSizeF(w, h1), tr("pipecut stage costs"), QString(),
-                                  [&](QPaintDevice &device) {
-                                      QCPPainter painter;
-                                      if (!painter.begin(&device))
-                                          return false;
-                                      painter.setMode(QCPPainter::pmVectorized);
-                                      m_stageChart->toPainter(&painter, w, h1);
-                                      return painter.end();
-                                  },
-                                  &why);
+        ok = saveVectorAtomically(
+            path, QSizeF(w, h1), tr("pipecut stage costs"), QString(),
+            [&](QPaintDevice &device) {
+                QCPPainter painter;
+                if (!painter.begin(&device))
+                    return false;
+                painter.setMode(QCPPainter::pmVectorized);
+                m_stageChart->toPainter(&painter, w, h1);
+                return painter.end();
+            },
+            &why);
     } else {
         QPixmap a = m_stageChart->toPixmap(w, h1, 2.0), b = m_history->toPixmap(w, h2, 2.0);
         QPixmap both(a.width(), a.height() + b.height());

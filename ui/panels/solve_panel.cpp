@@ -48,7 +48,10 @@ QWidget *withUnit(QLineEdit *edit, QLabel *&unit, const QString &name)
     return row;
 }
 
-QString number(double value) { return QString::number(value, 'g', 10); }
+QString number(double value)
+{
+    return QString::number(value, 'g', 10);
+}
 
 // A positive number from a field, or an error naming it.
 Result<double> positive(const QLineEdit *edit, const QString &what)
@@ -64,7 +67,8 @@ Result<double> positive(const QLineEdit *edit, const QString &what)
 const char *kLoadDevice = "load";
 } // namespace
 
-SolvePanel::SolvePanel(QWidget *parent) : QWidget(parent)
+SolvePanel::SolvePanel(QWidget *parent)
+    : QWidget(parent)
 {
     auto *layout = new QVBoxLayout(this);
     auto *solver = new QGroupBox(tr("Solver"));
@@ -157,8 +161,8 @@ SolvePanel::SolvePanel(QWidget *parent) : QWidget(parent)
     m_fastMemory = numberEdit("fastMemoryEdit", tr("Fast memory F per stage (size units)"));
     m_slowBandwidth = numberEdit("slowBandwidthEdit", tr("Slow-memory bandwidth Bs (size per time unit)"));
     costForm->addRow(tr("  fast memory F"), withUnit(m_fastMemory, m_fastMemoryUnit, QStringLiteral("fastMemoryUnit")));
-    costForm->addRow(tr("  slow bandwidth Bs"),
-                     withUnit(m_slowBandwidth, m_slowBandwidthUnit, QStringLiteral("slowBandwidthUnit")));
+    costForm->addRow(
+        tr("  slow bandwidth Bs"), withUnit(m_slowBandwidth, m_slowBandwidthUnit, QStringLiteral("slowBandwidthUnit")));
     connect(m_overflowOn, &QCheckBox::toggled, m_fastMemory, &QWidget::setEnabled);
     connect(m_overflowOn, &QCheckBox::toggled, m_slowBandwidth, &QWidget::setEnabled);
     m_applyParams = new QPushButton(tr("Apply cost parameters"));
@@ -177,11 +181,20 @@ SolvePanel::SolvePanel(QWidget *parent) : QWidget(parent)
     setEnabled(false);
 }
 
-uint64_t SolvePanel::seed() const { return uint64_t(m_seed->value()); }
+uint64_t SolvePanel::seed() const
+{
+    return uint64_t(m_seed->value());
+}
 
-QString SolvePanel::budget() const { return m_budget->text().trimmed(); }
+QString SolvePanel::budget() const
+{
+    return m_budget->text().trimmed();
+}
 
-bool SolvePanel::compareFirst() const { return m_resultMode->currentIndex() == 1; }
+bool SolvePanel::compareFirst() const
+{
+    return m_resultMode->currentIndex() == 1;
+}
 
 void SolvePanel::showComparison(const QString &text)
 {
@@ -189,8 +202,8 @@ void SolvePanel::showComparison(const QString &text)
     m_compare->setVisible(!text.isEmpty());
 }
 
-void SolvePanel::showParams(const CostParams &params, bool deviceNeeded, const QString &device,
-                            const QString &timeUnit, const QString &sizeUnit)
+void SolvePanel::showParams(const CostParams &params, bool deviceNeeded, const QString &device, const QString &timeUnit,
+    const QString &sizeUnit)
 {
     m_filling = true;
     const QString perTime = sizeUnit + QLatin1Char('/') + timeUnit;
@@ -240,7 +253,8 @@ Result<CostParams> SolvePanel::editedParams() const
         bool ok = false;
         p.fastMemory = m_fastMemory->text().toDouble(&ok);
         if (!ok || p.fastMemory < 0)
-            return makeError(tr("the fast memory F must be a number >= 0, not '%1'").arg(m_fastMemory->text()).toStdString());
+            return makeError(
+                tr("the fast memory F must be a number >= 0, not '%1'").arg(m_fastMemory->text()).toStdString());
         auto s = positive(m_slowBandwidth, tr("the slow bandwidth Bs"));
         if (!s.ok())
             return s.failure();
@@ -252,6 +266,9 @@ Result<CostParams> SolvePanel::editedParams() const
     return p;
 }
 
-QString SolvePanel::device() const { return m_device->currentData().toString(); }
+QString SolvePanel::device() const
+{
+    return m_device->currentData().toString();
+}
 
 } // namespace pipecut::ui

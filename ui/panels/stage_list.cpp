@@ -1,7 +1,7 @@
 #include "ui/panels/stage_list.h"
 
-#include "ui/format.h"
 #include "ui/document/move_controller.h"
+#include "ui/format.h"
 #include "ui/stage_palette.h"
 
 #include <QDragEnterEvent>
@@ -26,10 +26,12 @@ QIcon swatch(int stage)
 } // namespace
 
 StageList::StageList(Document *document, MoveController *moves, QWidget *parent)
-    : QTreeWidget(parent), m_document(document), m_moves(moves)
+    : QTreeWidget(parent)
+    , m_document(document)
+    , m_moves(moves)
 {
     setColumnCount(4);
-    setHeaderLabels({tr("Stage"), tr("Cost"), tr("Nodes"), QString()});
+    setHeaderLabels({ tr("Stage"), tr("Cost"), tr("Nodes"), QString() });
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setRootIsDecorated(false);
     setUniformRowHeights(true);
@@ -48,7 +50,7 @@ StageList::StageList(Document *document, MoveController *moves, QWidget *parent)
             refresh(c.has(DocumentChange::Graph) || c.has(DocumentChange::Params) || c.nodes.empty());
     });
     connect(this, &QTreeWidget::itemDoubleClicked, this,
-            [this](QTreeWidgetItem *item) { emit stageActivated(item->data(0, Qt::UserRole).toInt()); });
+        [this](QTreeWidgetItem *item) { emit stageActivated(item->data(0, Qt::UserRole).toInt()); });
 }
 
 void StageList::refresh(bool remeasure)
@@ -105,7 +107,7 @@ void StageList::refresh(bool remeasure)
         }
         const QString tip = tr("work %1, comm in %2, comm out %3, param %4")
                                 .arg(formatCost(c.work, unit), formatSize(c.commIn, sizeUnit),
-                                     formatSize(c.commOut, sizeUnit), formatSize(c.param, sizeUnit));
+                                    formatSize(c.commOut, sizeUnit), formatSize(c.param, sizeUnit));
         if (item->toolTip(0) != tip)
             item->setToolTip(0, tip);
     }

@@ -69,8 +69,7 @@ void printSummary(std::ostream &os, const ReportData &data, const std::string &o
         std::snprintf(line, sizeof line, "wrote %s (%d x %d pixels, scale %.4g)\n", out.c_str(), written.pixelWidth,
             written.pixelHeight, written.scale);
     else
-        std::snprintf(
-            line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written.width, written.height);
+        std::snprintf(line, sizeof line, "wrote %s (%.0f x %.0f points)\n", out.c_str(), written.width, written.height);
     os << line;
     for (const ReportSide &side : data.sides) {
         const Summary sum = summarize(side.evaluation, data.k, data.lowerBound);
@@ -175,10 +174,10 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
                 return st;
         if (c.json()) {
             c.out() << json;
-            return Ok{};
+            return Ok {};
         }
         printSummary(c.out(), *data, out, *written);
-        return Ok{};
+        return Ok {};
     });
 }
 

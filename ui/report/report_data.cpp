@@ -96,7 +96,8 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
     if (!bound)
         return bound.failure().prefixed("lower bound: ");
     if (bound->infeasible)
-        return makeError(ErrorKind::Infeasible, "no valid partition into " + std::to_string(k) + " stages: " + bound->reason);
+        return makeError(
+            ErrorKind::Infeasible, "no valid partition into " + std::to_string(k) + " stages: " + bound->reason);
     d.lowerBound = bound->lowerBound;
     d.provenBy = bound->provenBy;
     d.boundOptimal = bound->optimal;

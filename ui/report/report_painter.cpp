@@ -35,7 +35,6 @@ const QColor kMuted(0x66, 0x66, 0x66);
 const QColor kRule(0xCC, 0xCC, 0xCC);
 const QColor kBoundColor(0xC0, 0x39, 0x2B);
 
-
 QString q(const std::string &s)
 {
     return QString::fromStdString(s);
@@ -186,8 +185,8 @@ private:
         setFont(13);
         QString line = QStringLiteral("%1 \u00b7 %2 nodes, %3 edges \u00b7 total work %4 \u00b7 total output %5 "
                                       "\u00b7 total parameters %6")
-                           .arg(q(m_d.fileName), q(quantity::count(m_d.nodes)), q(quantity::count(m_d.edges)), timeQ(m_d.totalWork),
-                               sizeQ(m_d.totalOut), sizeQ(m_d.totalParam));
+                           .arg(q(m_d.fileName), q(quantity::count(m_d.nodes)), q(quantity::count(m_d.edges)),
+                               timeQ(m_d.totalWork), sizeQ(m_d.totalOut), sizeQ(m_d.totalParam));
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
         y += kLine;
         const CostParams &cp = m_d.params;
@@ -257,10 +256,8 @@ private:
             QString title, value, detail;
         };
         const Card cards[] = {
-            { QStringLiteral("bottleneck T"), timeQ(T),
-                QStringLiteral("stage %1").arg(ev.bottleneckStage + 1) },
-            { QStringLiteral("lower bound"), timeQ(m_d.lowerBound),
-                QStringLiteral("proven by ") + q(m_d.provenBy) },
+            { QStringLiteral("bottleneck T"), timeQ(T), QStringLiteral("stage %1").arg(ev.bottleneckStage + 1) },
+            { QStringLiteral("lower bound"), timeQ(m_d.lowerBound), QStringLiteral("proven by ") + q(m_d.provenBy) },
             { QStringLiteral("gap (T \u2212 LB) / T"), qnum(100 * gap) + QStringLiteral(" %"),
                 gap <= 1e-9 ? QStringLiteral("proven optimal") : QStringLiteral("at most this far from optimal") },
             { QStringLiteral("throughput 1 / T"), q(quantity::rate(sum.throughput, m_d.units.time)),
@@ -405,17 +402,17 @@ private:
     double stageTable(double x, double y, const ReportSide &side)
     {
         const Evaluation &ev = side.evaluation;
-        const QStringList head
-            = { QStringLiteral("stage"), QStringLiteral("nodes"), QStringLiteral("work (%1)").arg(unitTime()),
-                  QStringLiteral("comm in"), QStringLiteral("comm out"), QStringLiteral("param"),
-                  QStringLiteral("cost (%1)").arg(unitTime()) };
+        const QStringList head = { QStringLiteral("stage"), QStringLiteral("nodes"),
+            QStringLiteral("work (%1)").arg(unitTime()), QStringLiteral("comm in"), QStringLiteral("comm out"),
+            QStringLiteral("param"), QStringLiteral("cost (%1)").arg(unitTime()) };
         std::vector<QStringList> rows;
         std::vector<bool> bold;
         for (const StageRow &r : m_g.rows) {
             const StageCost &c = ev.stages[r.first]; // a range is all zeros
             const bool isBottleneck = r.first == ev.bottleneckStage;
-            rows.push_back({ rowLabel(r) + (isBottleneck ? QStringLiteral("*") : QStringLiteral(" ")),
-                QString::number(c.nodes), qnum(c.work), sizeQ(c.commIn), sizeQ(c.commOut), sizeQ(c.param), qnum(c.cost) });
+            rows.push_back(
+                { rowLabel(r) + (isBottleneck ? QStringLiteral("*") : QStringLiteral(" ")), QString::number(c.nodes),
+                    qnum(c.work), sizeQ(c.commIn), sizeQ(c.commOut), sizeQ(c.param), qnum(c.cost) });
             bold.push_back(isBottleneck);
         }
         const std::vector<double> widths = { 90, 110, 180, 180, 180, 180, 180 };

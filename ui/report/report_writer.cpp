@@ -124,8 +124,9 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
         QImage image(static_cast<int>(std::ceil(page.width() * s)), static_cast<int>(std::ceil(page.height() * s)),
             QImage::Format_RGB32);
         if (image.isNull())
-            return makeError(ErrorKind::Internal, path + ": cannot allocate a " + std::to_string(image.width()) + " x "
-                + std::to_string(image.height()) + " image");
+            return makeError(ErrorKind::Internal,
+                path + ": cannot allocate a " + std::to_string(image.width()) + " x " + std::to_string(image.height())
+                    + " image");
         image.fill(Qt::white);
         image.setDotsPerMeterX(3780); // 96 dpi, fixed so that the file does not depend on the screen
         image.setDotsPerMeterY(3780);
@@ -205,7 +206,8 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
             return st.failure();
         return written;
     }
-    return makeError(ErrorKind::Usage, path + ": unknown report format '" + suffix.toStdString() + "' (use .png, .svg or .pdf)");
+    return makeError(
+        ErrorKind::Usage, path + ": unknown report format '" + suffix.toStdString() + "' (use .png, .svg or .pdf)");
 }
 
 } // namespace pipecut::report

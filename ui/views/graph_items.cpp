@@ -1,8 +1,8 @@
 #include "ui/views/graph_items.h"
 
 #include "ui/document/document.h"
-#include "ui/views/scope_collapse.h"
 #include "ui/stage_palette.h"
+#include "ui/views/scope_collapse.h"
 
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
@@ -30,7 +30,9 @@ const QFont &labelFont()
 }
 } // namespace
 
-NodeItem::NodeItem(const SceneContext *context, NodeId node) : m_context(context), m_node(node)
+NodeItem::NodeItem(const SceneContext *context, NodeId node)
+    : m_context(context)
+    , m_node(node)
 {
     const QSizeF s = context->nodeSize;
     m_rect = QRectF(-s.width() / 2, -s.height() / 2, s.width(), s.height())
@@ -96,15 +98,16 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     painter->drawText(text, Qt::AlignHCenter | Qt::AlignBottom, fm.elidedText(op, Qt::ElideRight, text.width()));
 }
 
-GroupItem::GroupItem(const SceneContext *context, int32_t element) : m_context(context), m_element(element)
+GroupItem::GroupItem(const SceneContext *context, int32_t element)
+    : m_context(context)
+    , m_element(element)
 {
     const QSizeF s = context->nodeSize;
     m_rect = QRectF(-s.width() / 2, -s.height() / 2, s.width(), s.height())
                  .adjusted(-kOutlineRoom - 3, -kOutlineRoom - 3, kOutlineRoom + 3, kOutlineRoom + 3);
     setFlag(ItemIsSelectable);
     setZValue(1);
-    setToolTip(QObject::tr("%1 — %n node(s); double-click to expand", nullptr, int(members().size()))
-                   .arg(scope()));
+    setToolTip(QObject::tr("%1 — %n node(s); double-click to expand", nullptr, int(members().size())).arg(scope()));
 }
 
 const std::vector<NodeId> &GroupItem::members() const
@@ -215,10 +218,11 @@ double crossingTensor(const SceneContext &context, int32_t edge)
 }
 
 EdgeItem::EdgeItem(const SceneContext *context, int32_t edge, QPointF start, QPointF end)
-    : m_context(context), m_edge(edge)
+    : m_context(context)
+    , m_edge(edge)
 {
-    const QPointF half = context->vertical ? QPointF(0, (end.y() - start.y()) * 0.5)
-                                           : QPointF((end.x() - start.x()) * 0.5, 0);
+    const QPointF half
+        = context->vertical ? QPointF(0, (end.y() - start.y()) * 0.5) : QPointF((end.x() - start.x()) * 0.5, 0);
     const QPointF c1 = start + half, c2 = end - half;
     m_path.moveTo(start);
     m_path.cubicTo(c1, c2, end);
@@ -238,8 +242,8 @@ EdgeItem::EdgeItem(const SceneContext *context, int32_t edge, QPointF start, QPo
 QPointF EdgeItem::pointAt(double t) const
 {
     const double u = 1 - t;
-    return u * u * u * m_bezier[0] + 3 * u * u * t * m_bezier[1] + 3 * u * t * t * m_bezier[2] +
-           t * t * t * m_bezier[3];
+    return u * u * u * m_bezier[0] + 3 * u * u * t * m_bezier[1] + 3 * u * t * t * m_bezier[2]
+        + t * t * t * m_bezier[3];
 }
 
 void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
@@ -304,7 +308,7 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     const QPointF *b = m_bezier;
     const QPointF a01 = lerp(b[0], b[1], t0), a12 = lerp(b[1], b[2], t0), a23 = lerp(b[2], b[3], t0);
     const QPointF a012 = lerp(a01, a12, t0), a123 = lerp(a12, a23, t0);
-    const QPointF tail[4] = {lerp(a012, a123, t0), a123, a23, b[3]};
+    const QPointF tail[4] = { lerp(a012, a123, t0), a123, a23, b[3] };
     const double s = t0 < 1 ? (t1 - t0) / (1 - t0) : 1.0;
     const QPointF c01 = lerp(tail[0], tail[1], s), c12 = lerp(tail[1], tail[2], s), c23 = lerp(tail[2], tail[3], s);
     const QPointF c012 = lerp(c01, c12, s), c123 = lerp(c12, c23, s);

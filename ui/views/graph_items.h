@@ -22,9 +22,9 @@ constexpr double kBottleneckOutlineMinScale = 0.22;
 // What every item of one scene shares (owned by the GraphView).
 struct SceneContext {
     const Document *document = nullptr;
-    QSizeF nodeSize{120, 36};
-    bool vertical = true;       // edges run downwards (else rightwards)
-    double maxOut = 1.0;        // largest tensor crossing any edge, for edge widths
+    QSizeF nodeSize { 120, 36 };
+    bool vertical = true; // edges run downwards (else rightwards)
+    double maxOut = 1.0; // largest tensor crossing any edge, for edge widths
     std::vector<uint8_t> marked; // per node: 1 = would be moved along (forced-move preview)
     const ScopeView *collapsed = nullptr; // the elements drawn (nodes and scope groups)
 };

@@ -1,9 +1,9 @@
 #include "ui/views/graph_view.h"
 #include "ui/atomic_image.h"
 
+#include "ui/document/move_controller.h"
 #include "ui/format.h"
 #include "ui/views/minimap.h"
-#include "ui/document/move_controller.h"
 
 #include <QApplication>
 #include <QDrag>
@@ -26,7 +26,10 @@
 namespace pipecut::ui {
 
 GraphView::GraphView(Document *document, MoveController *moves, QWidget *parent)
-    : QGraphicsView(parent), m_document(document), m_moves(moves), m_scene(new QGraphicsScene(this))
+    : QGraphicsView(parent)
+    , m_document(document)
+    , m_moves(moves)
+    , m_scene(new QGraphicsScene(this))
 {
     m_context.document = document;
     setScene(m_scene);
@@ -76,12 +79,12 @@ void GraphView::clearPicture(const QString &message)
     viewport()->update();
 }
 
-void GraphView::showLayout(const Layout &layout, const LayoutOptions &options,
-                           std::shared_ptr<const ScopeView> collapsed)
+void GraphView::showLayout(
+    const Layout &layout, const LayoutOptions &options, std::shared_ptr<const ScopeView> collapsed)
 {
     clearPicture(QString());
-    if (!m_document->hasGraph() || !collapsed || layout.centres.size() != size_t(collapsed->elementCount()) ||
-        collapsed->elementOf.size() != size_t(m_document->graph().nodeCount())) {
+    if (!m_document->hasGraph() || !collapsed || layout.centres.size() != size_t(collapsed->elementCount())
+        || collapsed->elementOf.size() != size_t(m_document->graph().nodeCount())) {
         emit pictureReady(); // nothing to draw
         return;
     }
@@ -148,8 +151,8 @@ void GraphView::buildItems()
     const int32_t elements = view.elementCount();
     const QRectF probe(b.centres.front(), QSizeF(1, 1));
     int made = 0;
-    while (made < b.perSlice && clock.nsecsElapsed() < kSliceNs &&
-           (b.nextElement < elements || b.nextEdge < b.edges.size())) {
+    while (made < b.perSlice && clock.nsecsElapsed() < kSliceNs
+        && (b.nextElement < elements || b.nextEdge < b.edges.size())) {
         for (int n = 0; n < kBatch && b.nextElement < elements; ++n, ++made) {
             const int32_t e = b.nextElement++;
             QGraphicsItem *item;
@@ -168,10 +171,10 @@ void GraphView::buildItems()
             const size_t i = b.nextEdge++;
             const auto [from, to] = view.edges[i];
             const QPointF p = b.centres[size_t(from)], q = b.centres[size_t(to)];
-            const QPointF start = m_context.vertical ? QPointF(p.x(), p.y() + b.half.height())
-                                                     : QPointF(p.x() + b.half.width(), p.y());
-            const QPointF end = m_context.vertical ? QPointF(q.x(), q.y() - b.half.height())
-                                                   : QPointF(q.x() - b.half.width(), q.y());
+            const QPointF start
+                = m_context.vertical ? QPointF(p.x(), p.y() + b.half.height()) : QPointF(p.x() + b.half.width(), p.y());
+            const QPointF end
+                = m_context.vertical ? QPointF(q.x(), q.y() - b.half.height()) : QPointF(q.x() - b.half.width(), q.y());
             b.edges[i] = new EdgeItem(&m_context, int32_t(i), start, end);
             m_scene->addItem(b.edges[i]);
         }
@@ -451,8 +454,8 @@ void GraphView::mouseMoveEvent(QMouseEvent *event)
         verticalScrollBar()->setValue(verticalScrollBar()->value() - delta.y());
         return;
     }
-    if (m_pressNode && m_pressNode->isSelected() && (event->buttons() & Qt::LeftButton) &&
-        (event->pos() - m_pressPos).manhattanLength() >= QApplication::startDragDistance()) {
+    if (m_pressNode && m_pressNode->isSelected() && (event->buttons() & Qt::LeftButton)
+        && (event->pos() - m_pressPos).manhattanLength() >= QApplication::startDragDistance()) {
         m_pressNode = nullptr;
         startNodeDrag();
         return;
@@ -608,15 +611,14 @@ bool GraphView::viewportEvent(QEvent *event)
             const NodeId v = static_cast<NodeItem *>(item)->node();
             const QString unit = m_document->timeUnit();
             QToolTip::showText(help->globalPos(),
-                               tr("<b>%1</b><br>op %2<br>scope %3<br>stage %4<br>work %5, out %6, param %7")
-                                   .arg(QString::fromStdString(g.id(v)).toHtmlEscaped(),
-                                        QString::fromStdString(g.op(v)).toHtmlEscaped(),
-                                        QString::fromStdString(g.scope(v)).toHtmlEscaped())
-                                   .arg(index(m_document->partition().stage(v)) + 1)
-                                   .arg(formatCost(g.work(v), unit))
-                                   .arg(formatSize(g.out(v), m_document->sizeUnit()),
-                                        formatSize(g.param(v), m_document->sizeUnit())),
-                               viewport());
+                tr("<b>%1</b><br>op %2<br>scope %3<br>stage %4<br>work %5, out %6, param %7")
+                    .arg(QString::fromStdString(g.id(v)).toHtmlEscaped(),
+                        QString::fromStdString(g.op(v)).toHtmlEscaped(),
+                        QString::fromStdString(g.scope(v)).toHtmlEscaped())
+                    .arg(index(m_document->partition().stage(v)) + 1)
+                    .arg(formatCost(g.work(v), unit))
+                    .arg(formatSize(g.out(v), m_document->sizeUnit()), formatSize(g.param(v), m_document->sizeUnit())),
+                viewport());
             return true;
         }
     }
@@ -651,17 +653,18 @@ bool GraphView::exportPicture(const QString &path, bool visibleOnly, QString *er
         painter.fillRect(target, Qt::white);
         m_scene->render(&painter, target, source);
     };
-    if (suffix == QLatin1String("svg") || suffix == QLatin1String("pdf")) // vector, rendered in memory, then written atomically
-        return saveVectorAtomically(path, source.size(), QString::fromStdString(m_document->graph().name()),
-                                    tr("pipecut partition view"),
-                                    [&](QPaintDevice &device) {
-                                        QPainter painter;
-                                        if (!painter.begin(&device))
-                                            return false;
-                                        paint(painter, QRectF(QPointF(0, 0), source.size()));
-                                        return painter.end();
-                                    },
-                                    error);
+    if (suffix == QLatin1String("svg")
+        || suffix == QLatin1String("pdf")) // vector, rendered in memory, then written atomically
+        return saveVectorAtomically(
+            path, source.size(), QString::fromStdString(m_document->graph().name()), tr("pipecut partition view"),
+            [&](QPaintDevice &device) {
+                QPainter painter;
+                if (!painter.begin(&device))
+                    return false;
+                paint(painter, QRectF(QPointF(0, 0), source.size()));
+                return painter.end();
+            },
+            error);
     // Raster: as sharp as possible within a sane image size.
     // 8,000 px on the long side keeps the file readable by common viewers (and
     // under Qt's default 256 MB image allocation limit).

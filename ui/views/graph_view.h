@@ -33,8 +33,7 @@ public:
 
     // Builds the items for the document's graph: one per element of
     // `collapsed`, at the layout's positions (one centre per element).
-    void showLayout(const Layout &layout, const LayoutOptions &options,
-                    std::shared_ptr<const ScopeView> collapsed);
+    void showLayout(const Layout &layout, const LayoutOptions &options, std::shared_ptr<const ScopeView> collapsed);
     // No picture (yet): draws `message` in the middle of the view.
     void clearPicture(const QString &message);
     // True once every item of the drawing exists (they are made a slice at a
@@ -100,9 +99,9 @@ private:
     QGraphicsScene *m_scene;
     SceneContext m_context;
     std::shared_ptr<const ScopeView> m_collapsed;
-    std::vector<NodeItem *> m_nodes;          // per node; nullptr inside a collapsed group
-    std::vector<QGraphicsItem *> m_elements;  // per element: NodeItem or GroupItem
-    std::vector<EdgeItem *> m_edges;          // per element edge
+    std::vector<NodeItem *> m_nodes; // per node; nullptr inside a collapsed group
+    std::vector<QGraphicsItem *> m_elements; // per element: NodeItem or GroupItem
+    std::vector<EdgeItem *> m_edges; // per element edge
     std::vector<int32_t> m_incidentOffset, m_incident; // CSR: element -> edge items touching it
     std::vector<uint32_t> m_elementStamp; // dedupe per update
     uint32_t m_stamp = 0;

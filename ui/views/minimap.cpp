@@ -1,8 +1,8 @@
 #include "ui/views/minimap.h"
 
 #include "ui/document/document.h"
-#include "ui/views/graph_view.h"
 #include "ui/stage_palette.h"
+#include "ui/views/graph_view.h"
 
 #include <QMouseEvent>
 #include <QPainter>
@@ -15,7 +15,10 @@ namespace {
 constexpr int kSide = 190; // the longer side of the minimap, in pixels
 }
 
-Minimap::Minimap(GraphView *view, const Document *document) : QWidget(view), m_view(view), m_document(document)
+Minimap::Minimap(GraphView *view, const Document *document)
+    : QWidget(view)
+    , m_view(view)
+    , m_document(document)
 {
     setObjectName("minimap");
     setCursor(Qt::PointingHandCursor);
@@ -32,11 +35,14 @@ QTransform Minimap::sceneToMapTransform() const
     if (scene.isEmpty())
         return {};
     const double scale = std::min((width() - 4) / scene.width(), (height() - 4) / scene.height());
-    return QTransform::fromTranslate(-scene.left(), -scene.top()) * QTransform::fromScale(scale, scale) *
-           QTransform::fromTranslate(2, 2);
+    return QTransform::fromTranslate(-scene.left(), -scene.top()) * QTransform::fromScale(scale, scale)
+        * QTransform::fromTranslate(2, 2);
 }
 
-QPointF Minimap::sceneToMap(QPointF scenePos) const { return sceneToMapTransform().map(scenePos); }
+QPointF Minimap::sceneToMap(QPointF scenePos) const
+{
+    return sceneToMapTransform().map(scenePos);
+}
 
 void Minimap::rebuild()
 {

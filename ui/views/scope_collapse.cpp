@@ -129,7 +129,7 @@ ScopeView collapseByScope(const Graph &graph, const std::set<std::string> &colla
     GraphBuilder builder("collapsed view");
     builder.reserve(out.members.size(), out.edges.size());
     for (size_t e = 0; e < out.members.size(); ++e)
-        builder.addNode({.id = std::to_string(e), .scope = out.scope[e]});
+        builder.addNode({ .id = std::to_string(e), .scope = out.scope[e] });
     std::vector<std::pair<int32_t, int32_t>> oriented;
     oriented.reserve(out.edges.size());
     for (auto [a, b] : out.edges)

@@ -27,13 +27,13 @@
 namespace pipecut::ui {
 
 struct ScopeView {
-    std::vector<int32_t> elementOf;                 // node index -> element
-    std::vector<std::vector<NodeId>> members;       // element -> its nodes (one for a plain node)
-    std::vector<std::string> scope;                 // element -> collapsed prefix ("" = plain node)
+    std::vector<int32_t> elementOf; // node index -> element
+    std::vector<std::vector<NodeId>> members; // element -> its nodes (one for a plain node)
+    std::vector<std::string> scope; // element -> collapsed prefix ("" = plain node)
     std::vector<std::pair<int32_t, int32_t>> edges; // element edges, real direction, deduplicated
-    std::vector<int32_t> edgeOffset;                // CSR: element edge -> its graph edges
+    std::vector<int32_t> edgeOffset; // CSR: element edge -> its graph edges
     std::vector<std::pair<NodeId, NodeId>> edgeMembers;
-    Graph layoutGraph;                              // one node per element, acyclic
+    Graph layoutGraph; // one node per element, acyclic
 
     int32_t elementCount() const { return int32_t(members.size()); }
     bool isGroup(int32_t element) const { return !scope[size_t(element)].empty(); }
