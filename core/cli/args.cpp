@@ -129,18 +129,31 @@ std::optional<std::string> Args::positionalValue(size_t i) const
     return std::nullopt;
 }
 
+namespace {
+
+// The option's last value parsed by `parse` (strtod or strtoll), or a usage error
+// naming the option and what it needs.
+template <typename T, typename Parse>
+Result<T> parseLast(const std::string &name, const std::string &text, Parse parse, bool finite, const char *needs)
+{
+    const char *s = text.c_str();
+    char *end = nullptr;
+    errno = 0;
+    const T v = parse(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || (finite && !std::isfinite(static_cast<double>(v))))
+        return makeError(ErrorKind::Usage, "option '" + name + "' needs " + needs + ", not '" + text + "'");
+    return v;
+}
+
+} // namespace
+
 Result<double> Args::getDouble(const std::string &name, double fallback) const
 {
     auto it = m_values.find(name);
     if (it == m_values.end())
         return fallback;
-    const char *s = it->second.back().c_str();
-    char *end = nullptr;
-    errno = 0;
-    double v = std::strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !std::isfinite(v))
-        return makeError(ErrorKind::Usage, "option '" + name + "' needs a number, not '" + it->second.back() + "'");
-    return v;
+    return parseLast<double>(
+        name, it->second.back(), [](const char *s, char **end) { return std::strtod(s, end); }, true, "a number");
 }
 
 Result<long long> Args::getInt(const std::string &name, long long fallback) const
@@ -148,14 +161,9 @@ Result<long long> Args::getInt(const std::string &name, long long fallback) cons
     auto it = m_values.find(name);
     if (it == m_values.end())
         return fallback;
-    const char *s = it->second.back().c_str();
-    char *end = nullptr;
-    errno = 0;
-    long long v = std::strtoll(s, &end, 10);
-    if (end == s || *end != '\0' || errno == ERANGE)
-        return makeError(
-            ErrorKind::Usage, "option '" + name + "' needs a whole number, not '" + it->second.back() + "'");
-    return v;
+    return parseLast<long long>(
+        name, it->second.back(), [](const char *s, char **end) { return std::strtoll(s, end, 10); }, false,
+        "a whole number");
 }
 
 } // namespace pipecut::cli
