@@ -309,7 +309,7 @@ Result<Graph> parseGraph(std::string_view content, const std::string &name, cons
     return parsePadded(io::paddedCopy(content), name, options);
 }
 
-Result<Graph> loadGraph(const std::string &path, const LoadOptions &options)
+Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, LoadDetails *details)
 {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
@@ -333,7 +333,7 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options)
         if (format == GraphFormat::Onnx) {
             LoadOptions onnx = options;
             onnx.format = GraphFormat::Onnx;
-            Result<Graph> graph = loadOnnxGraph(path, onnx);
+            Result<Graph> graph = loadOnnxGraph(path, onnx, details ? &details->symbolicDims : nullptr);
             if (graph.ok()) {
                 if (graph->name().empty())
                     graph->setName(fileStem(path));

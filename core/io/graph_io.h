@@ -37,7 +37,13 @@ struct LoadOptions {
 // Detects the format from the first bytes of the file (and its name as a tie-break).
 GraphFormat detectFormat(std::string_view head, std::string_view path);
 
-Result<Graph> loadGraph(const std::string &path, const LoadOptions &options = {});
+// What a load finds besides the graph: an ONNX model's symbolic dimensions with the
+// values used (OnnxAnalysis::symbolicDims); empty for the other formats.
+struct LoadDetails {
+    std::map<std::string, std::optional<int64_t>> symbolicDims;
+};
+
+Result<Graph> loadGraph(const std::string &path, const LoadOptions &options = {}, LoadDetails *details = nullptr);
 // Parse from memory; `name` is used in messages in place of a file name.
 Result<Graph> parseGraph(std::string_view content, const std::string &name, const LoadOptions &options = {});
 

@@ -298,7 +298,8 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
     return onnxread::costModelGraph(model.graph(), path, options, std::move(a));
 }
 
-Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options)
+Result<Graph> loadOnnxGraph(
+    const std::string &path, const LoadOptions &options, std::map<std::string, std::optional<int64_t>> *symbolicDims)
 {
     Result<DeviceProfile> device
         = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
@@ -307,6 +308,8 @@ Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options)
     Result<OnnxAnalysis> analysis = analyzeOnnxModel(path, options);
     if (!analysis)
         return analysis.failure();
+    if (symbolicDims)
+        *symbolicDims = analysis->symbolicDims;
     return onnxGraphFor(*analysis, *device);
 }
 

@@ -108,7 +108,9 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
 // Turns an analysis into a graph under a device profile (cheap: O(n + m)).
 Result<Graph> onnxGraphFor(const OnnxAnalysis &analysis, const DeviceProfile &device);
 
-// analyzeOnnxModel + onnxGraphFor with options.device (empty: defaultDeviceProfile()).
-Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options);
+// analyzeOnnxModel + onnxGraphFor with options.device (empty: defaultDeviceProfile());
+// `symbolicDims`, when given, receives the analysis' symbolic dimensions.
+Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
+    std::map<std::string, std::optional<int64_t>> *symbolicDims = nullptr);
 
 } // namespace pipecut

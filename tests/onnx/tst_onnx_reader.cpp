@@ -3,6 +3,7 @@
 #include "core/cost/device_profile.h"
 #include "core/io/onnx_reader.h"
 #include "tests/onnx/model_builder.h"
+#include "tests/support/test_graphs.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -453,6 +454,20 @@ private slots:
         QCOMPARE(g->op(*g->find("target")), std::string("MatMul"));
         Result<Graph> ge = onnxGraphFor(unresolved, defaultDeviceProfile());
         QCOMPARE(ge->op(*ge->find("target")), std::string("MatMul (estimated)"));
+
+        // The generic loader (the window's and the CLI's way in) reports the same
+        // dimensions and builds the same graph.
+        const std::string file = path("sym-load.onnx");
+        QVERIFY(m2.save(file));
+        LoadDetails details;
+        Result<Graph> loaded = loadGraph(file, options, &details);
+        QVERIFY2(loaded, loaded ? "" : loaded.error().c_str());
+        QCOMPARE(details.symbolicDims, resolved.symbolicDims);
+        QCOMPARE(loaded->work(*loaded->find("target")), g->work(*g->find("target")));
+        QCOMPARE(loaded->out(*loaded->find("x")), g->out(*g->find("x")));
+        LoadDetails none;
+        QVERIFY(loadGraph(test::corpusPath("piper/inputs/resnet.json"), {}, &none));
+        QVERIFY(none.symbolicDims.empty()); // not ONNX: nothing to report
     }
 
     // Reshape targets computed at run time (opset 11: ONNX 1.12 does not

@@ -1,6 +1,6 @@
 #include "ui/jobs/model_loader.h"
 
-#include "core/io/onnx_reader.h"
+#include "core/io/graph_io.h"
 #include "ui/document/document.h"
 #include "ui/jobs/job_runner.h"
 #include "ui/panels/dims_dialog.h"
@@ -19,20 +19,13 @@ struct Loaded {
     std::map<std::string, std::optional<int64_t>> dims; // ONNX: the symbolic dimensions and their values
 };
 
-// ONNX goes through the analysis (rather than loadOnnxGraph) because the
-// dimension dialog needs its symbolic dimensions.
-Loaded loadModel(const std::string &file, bool onnx, const LoadOptions &options)
+// Every format through core's loader, as the CLI loads it; an ONNX model also
+// reports its symbolic dimensions for the dialog.
+Loaded loadModel(const std::string &file, const LoadOptions &options)
 {
-    if (!onnx)
-        return { loadGraph(file, options), {} };
-    auto analysis = analyzeOnnxModel(file, options);
-    if (!analysis.ok())
-        return { analysis.failure(), {} };
-    auto device
-        = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
-    if (!device.ok())
-        return { device.failure(), {} };
-    return { onnxGraphFor(*analysis, *device), analysis->symbolicDims };
+    LoadDetails details;
+    Result<Graph> graph = loadGraph(file, options, &details);
+    return { std::move(graph), std::move(details.symbolicDims) };
 }
 } // namespace
 
@@ -59,9 +52,8 @@ void ModelLoader::openFile(const QString &path, int autoK)
     m_loading = true;
     emit status(tr("Loading %1\u2026").arg(path));
     const std::string file = path.toStdString();
-    const bool onnx = QFileInfo(path).suffix().compare(QLatin1String("onnx"), Qt::CaseInsensitive) == 0;
     m_jobs->start<Loaded>(
-        this, [file, onnx, options = options()](const StopToken &) { return loadModel(file, onnx, options); },
+        this, [file, options = options()](const StopToken &) { return loadModel(file, options); },
         [this, path, autoK](Loaded result) {
             m_loading = false;
             if (!result.graph.ok()) {
