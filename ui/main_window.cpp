@@ -157,7 +157,7 @@ void MainWindow::connectViews()
             updateTitle();
         if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params))
             m_solvePanel->showParams(m_document->params(), m_loader->modelUsesDevice(), device(),
-                m_document->timeUnit(), m_document->sizeUnit());
+                m_document->timeUnit(), m_document->sizeUnit(), m_document->paramUnit());
         updateActions();
     });
     connect(m_solvePanel, &SolvePanel::applyResultClicked, this, &MainWindow::applyPendingResult);

@@ -46,6 +46,8 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
                 .value(g.units().time)
                 .key("size")
                 .value(g.units().size)
+                .key("param")
+                .value(g.units().paramUnit())
                 .endObject();
             w.key("notes").beginArray();
             for (const std::string &n : g.notes())
@@ -61,11 +63,11 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
                 << "\ngroups       " << quantity::count(g.groupCount()) << "\ntotal work   "
                 << quantity::time(g.totalWork(), u.time) << "\nmax work     " << quantity::time(g.maxWork(), u.time)
                 << "\ntotal out    " << quantity::size(g.totalOut(), u.size) << "\ntotal param  "
-                << quantity::size(g.totalParam(), u.size) << "\nwidth        " << quantity::count(width.value)
+                << quantity::size(g.totalParam(), u.paramUnit()) << "\nwidth        " << quantity::count(width.value)
                 << (width.exact ? "" : " (estimate: a lower bound)") << "\nbandwidth    "
                 << quantity::bandwidth(params.bandwidth, u.size, u.time) << "\n";
         if (params.memoryLimit)
-            c.out() << "memory limit " << quantity::size(*params.memoryLimit, u.size) << "\n";
+            c.out() << "memory limit " << quantity::size(*params.memoryLimit, u.paramUnit()) << "\n";
         if (g.suggestedK())
             c.out() << "suggested k  " << g.suggestedK() << "\n";
         for (const std::string &n : g.notes())

@@ -98,7 +98,7 @@ std::string stageTableText(const Graph &graph, const Partition &partition, const
         std::snprintf(line, sizeof line, "%5d%c %8s %16s %16s %14s %14s %14s\n", b + 1,
             b == ev.bottleneckStage ? '*' : ' ', quantity::count(c.nodes).c_str(), quantity::number(c.cost).c_str(),
             quantity::number(c.work).c_str(), quantity::size(c.commIn, u.size).c_str(),
-            quantity::size(c.commOut, u.size).c_str(), quantity::size(c.param, u.size).c_str());
+            quantity::size(c.commOut, u.size).c_str(), quantity::size(c.param, u.paramUnit()).c_str());
         t += line;
     }
     t += "bottleneck " + quantity::time(ev.bottleneck, u.time) + " (stage " + std::to_string(ev.bottleneckStage + 1)

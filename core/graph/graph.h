@@ -25,7 +25,13 @@ namespace pipecut {
 
 struct Units {
     std::string time = "ms";
-    std::string size = "bytes";
+    std::string size = "bytes"; // tensor sizes (out), and so the bandwidth's numerator
+    // Parameters and the memory limit, when their unit is not the size unit: in
+    // dnn-partitioning files tensors are already times but parameters are bytes.
+    // Empty: the size unit.
+    std::string param;
+
+    const std::string &paramUnit() const { return param.empty() ? size : param; }
 };
 
 // What a reader knows about one node before validation.

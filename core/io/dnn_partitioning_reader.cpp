@@ -36,7 +36,7 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
     GraphBuilder builder(name);
     builder.setFormat("dnn-partitioning");
     builder.setBandwidth(1.0);
-    builder.setUnits(Units { "ms", "ms" });
+    builder.setUnits(Units { "ms", "ms", "bytes" });
     auto top = readNumberedTop(*root, builder, name, options, "maxSizePerFPGA", "maxFPGAs");
     if (!top.ok())
         return top.failure();

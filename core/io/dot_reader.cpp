@@ -1,6 +1,6 @@
 // Graphviz DOT through cgraph. Node attributes: work and out (required, as in
 // pipecut JSON), param, group, op, scope, number; graph attributes: bandwidth,
-// memory_limit, units_time, units_size, suggested_k (what graphToDot writes).
+// memory_limit, units_time, units_size, units_param, suggested_k (what graphToDot writes).
 // Presentation attributes (stage, fillcolor, label, ...) are ignored.
 // cgraph keeps global state (its lexer and error handler) and is not
 // thread-safe, so every use is serialised by one mutex.
@@ -121,6 +121,8 @@ Result<Graph> readDot(std::string_view content, const std::string &name, const L
         units.time = std::string(*t);
     if (auto s = attribute(g.get(), "units_size"))
         units.size = std::string(*s);
+    if (auto p = attribute(g.get(), "units_param"))
+        units.param = std::string(*p);
     builder.setUnits(units);
 
     builder.reserve(static_cast<size_t>(agnnodes(g.get())), static_cast<size_t>(agnedges(g.get())));

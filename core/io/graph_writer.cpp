@@ -61,6 +61,10 @@ std::string graphToJson(const Graph &graph)
     appendJsonString(out, graph.units().time);
     out += ", \"size\": ";
     appendJsonString(out, graph.units().size);
+    if (!graph.units().param.empty()) {
+        out += ", \"param\": ";
+        appendJsonString(out, graph.units().param);
+    }
     out += "}";
     if (graph.suggestedK() > 0)
         out += ",\n  \"suggested_k\": " + std::to_string(graph.suggestedK());
@@ -127,6 +131,10 @@ std::string graphToDot(const Graph &graph, const Partition *partition)
     appendDotString(out, graph.units().time);
     out += ", units_size=";
     appendDotString(out, graph.units().size);
+    if (!graph.units().param.empty()) {
+        out += ", units_param=";
+        appendDotString(out, graph.units().param);
+    }
     if (graph.suggestedK() > 0)
         out += ", suggested_k=" + std::to_string(graph.suggestedK());
     if (partition)

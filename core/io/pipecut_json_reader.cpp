@@ -256,6 +256,8 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
                     u.time = std::string(text);
                 else if (ukey == "size")
                     u.size = std::string(text);
+                else if (ukey == "param")
+                    u.param = std::string(text);
             }
             builder.setUnits(std::move(u));
         } else if (key == "suggested_k") {
@@ -334,6 +336,8 @@ Status readHeaderChecked(simdjson::dom::object root, const std::string &name, Gr
                 u.time = std::string(text);
             else if (key == "size")
                 u.size = std::string(text);
+            else if (key == "param")
+                u.param = std::string(text);
         }
         builder.setUnits(std::move(u));
     }

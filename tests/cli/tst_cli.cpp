@@ -50,6 +50,19 @@ private slots:
         QCOMPARE(o["name"].toString(), QString("spec-example"));
     }
 
+    // The text output prints every quantity with its own unit: the bundled example's
+    // tensors are times (ms) but its parameters and memory limit are bytes.
+    void infoTextUnits()
+    {
+        Run r = cli({ "info", PIPECUT_SOURCE_DIR "/resources/examples/bert_l-3_inference.json" });
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.find("total param  1.513 GB\n") != std::string::npos, r.out.c_str());
+        QVERIFY2(r.out.find("memory limit 629.1 MB\n") != std::string::npos, r.out.c_str());
+        QVERIFY2(r.out.find("total out    557.61 ms\n") != std::string::npos, r.out.c_str());
+        QVERIFY2(r.out.find("bandwidth    1 ms/ms\n") != std::string::npos, r.out.c_str());
+        QVERIFY2(r.out.find("nodes        235\n") != std::string::npos, r.out.c_str());
+    }
+
     void partitionSliceWorkedExample()
     {
         // The default order a, b, c, d cut optimally at k = 2 is {a, b} | {c, d} = 8 (docs/model.md §1.5).

@@ -39,6 +39,7 @@ void compareGraphs(const Graph &a, const Graph &b, bool compareNumbers = true)
         QCOMPARE(*a.memoryLimit(), *b.memoryLimit());
     QCOMPARE(a.units().time, b.units().time);
     QCOMPARE(a.units().size, b.units().size);
+    QCOMPARE(a.units().param, b.units().param);
     QCOMPARE(a.suggestedK(), b.suggestedK());
     for (int32_t i = 0; i < a.nodeCount(); ++i) {
         const NodeId v = nodeId(i);
@@ -223,6 +224,12 @@ private slots:
         QCOMPARE(*g.memoryLimit(), 100.0);
         QCOMPARE(g.suggestedK(), 3);
         QCOMPARE(g.bandwidth(), 1.0);
+        // Tensors are times, parameters bytes: the two units differ, and both survive
+        // a round trip through pipecut JSON and DOT.
+        QCOMPARE(g.units().size, std::string("ms"));
+        QCOMPARE(g.units().paramUnit(), std::string("bytes"));
+        QCOMPARE(mustParse(graphToJson(g), "m2.json").units().paramUnit(), std::string("bytes"));
+        QCOMPARE(mustParse(graphToDot(g), "m2.dot").units().paramUnit(), std::string("bytes"));
         QCOMPARE(g.number(c), int64_t(12));
         QCOMPARE(index(*g.findNumber(11)), index(b));
         bool backwardNoted = false;

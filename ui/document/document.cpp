@@ -26,6 +26,11 @@ QString Document::timeUnit() const
     return hasGraph() ? QString::fromStdString(m_graph->units().time) : QString();
 }
 
+QString Document::paramUnit() const
+{
+    return hasGraph() ? QString::fromStdString(m_graph->units().paramUnit()) : QString();
+}
+
 QString Document::sizeUnit() const
 {
     return hasGraph() ? QString::fromStdString(m_graph->units().size) : QString();

@@ -82,6 +82,7 @@ public:
     int bottleneckStage() const { return m_evaluator ? m_evaluator->bottleneckStage() : -1; }
     QString timeUnit() const;
     QString sizeUnit() const;
+    QString paramUnit() const; // parameters and the memory limit (Units::paramUnit)
     QUndoStack *undoStack() { return &m_undo; }
 
     // A text naming (k, every cost parameter): equal for the same bound problem on this graph.

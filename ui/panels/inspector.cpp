@@ -32,6 +32,7 @@ QString nodeHtml(const Document &document, NodeId v)
 {
     const Graph &g = document.graph();
     const QString sizeUnit = document.sizeUnit();
+    const QString paramUnit = document.paramUnit();
     const int s = index(document.partition().stage(v));
     QString html = QStringLiteral("<table>");
     html += row(tr("node"), QStringLiteral("<b>%1</b>").arg(escape(g.id(v))));
@@ -43,7 +44,7 @@ QString nodeHtml(const Document &document, NodeId v)
             .arg(s + 1));
     html += row(tr("work"), formatCost(g.work(v), document.timeUnit()));
     html += row(tr("out"), formatSize(g.out(v), sizeUnit));
-    html += row(tr("param"), formatSize(g.param(v), sizeUnit));
+    html += row(tr("param"), formatSize(g.param(v), paramUnit));
     if (g.group(v) != kNoGroup)
         html += row(tr("group"), escape(g.groupName(g.group(v))));
     html += row(tr("in / out edges"), QStringLiteral("%1 / %2").arg(g.inDegree(v)).arg(g.outDegree(v)));
@@ -54,6 +55,7 @@ QString totalsHtml(const Document &document, const std::vector<NodeId> &nodes)
 {
     const Graph &g = document.graph();
     const QString sizeUnit = document.sizeUnit();
+    const QString paramUnit = document.paramUnit();
     double work = 0, out = 0, param = 0;
     std::map<int, int> perStage;
     for (NodeId v : nodes) {
@@ -69,7 +71,7 @@ QString totalsHtml(const Document &document, const std::vector<NodeId> &nodes)
     html += row(tr("nodes"), QString::number(nodes.size()));
     html += row(tr("work"), formatCost(work, document.timeUnit()));
     html += row(tr("out"), formatSize(out, sizeUnit));
-    html += row(tr("param"), formatSize(param, sizeUnit));
+    html += row(tr("param"), formatSize(param, paramUnit));
     html += row(tr("stages"), stages.join(QStringLiteral(", ")));
     return html + QStringLiteral("</table>");
 }

@@ -203,7 +203,7 @@ void SolvePanel::showComparison(const QString &text)
 }
 
 void SolvePanel::showParams(const CostParams &params, bool deviceNeeded, const QString &device, const QString &timeUnit,
-    const QString &sizeUnit)
+    const QString &sizeUnit, const QString &paramUnit)
 {
     m_filling = true;
     const QString perTime = sizeUnit + QLatin1Char('/') + timeUnit;
@@ -214,8 +214,8 @@ void SolvePanel::showParams(const CostParams &params, bool deviceNeeded, const Q
     };
     m_bandwidthUnit->setText(rateLabel(params.bandwidth));
     m_slowBandwidthUnit->setText(rateLabel(params.slowBandwidth));
-    m_memoryUnit->setText(sizeUnit);
-    m_fastMemoryUnit->setText(sizeUnit);
+    m_memoryUnit->setText(paramUnit);
+    m_fastMemoryUnit->setText(paramUnit);
     setEnabled(true);
     m_bandwidth->setText(number(params.bandwidth));
     m_memoryOn->setChecked(params.memoryLimit.has_value());

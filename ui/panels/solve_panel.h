@@ -36,7 +36,7 @@ public:
     // `deviceNeeded`: the model's costs come from a device profile (ONNX,
     // PipeDream), so choosing one re-costs it.
     void showParams(const CostParams &params, bool deviceNeeded, const QString &device, const QString &timeUnit,
-        const QString &sizeUnit);
+        const QString &sizeUnit, const QString &paramUnit);
     // The cost parameters as edited, or an error naming the field.
     Result<CostParams> editedParams() const;
     QString device() const; // built-in name or JSON path

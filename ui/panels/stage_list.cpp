@@ -107,7 +107,7 @@ void StageList::refresh(bool remeasure)
         }
         const QString tip = tr("work %1, comm in %2, comm out %3, param %4")
                                 .arg(formatCost(c.work, unit), formatSize(c.commIn, sizeUnit),
-                                    formatSize(c.commOut, sizeUnit), formatSize(c.param, sizeUnit));
+                                    formatSize(c.commOut, sizeUnit), formatSize(c.param, m_document->paramUnit()));
         if (item->toolTip(0) != tip)
             item->setToolTip(0, tip);
     }

@@ -150,7 +150,15 @@ std::string reportJson(const ReportData &d)
     w.key("total_work").value(d.totalWork);
     w.key("total_out").value(d.totalOut);
     w.key("total_param").value(d.totalParam);
-    w.key("units").beginObject().key("time").value(d.units.time).key("size").value(d.units.size).endObject();
+    w.key("units")
+        .beginObject()
+        .key("time")
+        .value(d.units.time)
+        .key("size")
+        .value(d.units.size)
+        .key("param")
+        .value(d.units.paramUnit())
+        .endObject();
     w.key("bandwidth").value(d.params.bandwidth);
     w.key("memory_limit");
     if (d.params.memoryLimit)

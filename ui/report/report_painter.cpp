@@ -172,6 +172,7 @@ private:
     QString unitSize() const { return q(m_d.units.size); }
     QString timeQ(double v) const { return q(quantity::time(v, m_d.units.time)); }
     QString sizeQ(double v) const { return q(quantity::size(v, m_d.units.size)); }
+    QString paramQ(double v) const { return q(quantity::size(v, m_d.units.paramUnit())); }
 
     void header(double y)
     {
@@ -186,18 +187,19 @@ private:
         QString line = QStringLiteral("%1 \u00b7 %2 nodes, %3 edges \u00b7 total work %4 \u00b7 total output %5 "
                                       "\u00b7 total parameters %6")
                            .arg(q(m_d.fileName), q(quantity::count(m_d.nodes)), q(quantity::count(m_d.edges)),
-                               timeQ(m_d.totalWork), sizeQ(m_d.totalOut), sizeQ(m_d.totalParam));
+                               timeQ(m_d.totalWork), sizeQ(m_d.totalOut), paramQ(m_d.totalParam));
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
         y += kLine;
         const CostParams &cp = m_d.params;
         const auto bandwidth = [&](double b) { return q(quantity::bandwidth(b, m_d.units.size, m_d.units.time)); };
-        line = QStringLiteral("cost parameters: k = %1 \u00b7 bandwidth %2 \u00b7 memory limit %3")
-                   .arg(m_d.k)
-                   .arg(bandwidth(cp.bandwidth),
-                       cp.memoryLimit ? sizeQ(*cp.memoryLimit) + QStringLiteral(" per stage") : QStringLiteral("none"));
+        line
+            = QStringLiteral("cost parameters: k = %1 \u00b7 bandwidth %2 \u00b7 memory limit %3")
+                  .arg(m_d.k)
+                  .arg(bandwidth(cp.bandwidth),
+                      cp.memoryLimit ? paramQ(*cp.memoryLimit) + QStringLiteral(" per stage") : QStringLiteral("none"));
         if (cp.overflow)
             line += QStringLiteral(" \u00b7 parameter overflow: fast memory %1, slow bandwidth %2")
-                        .arg(sizeQ(cp.fastMemory), bandwidth(cp.slowBandwidth));
+                        .arg(paramQ(cp.fastMemory), bandwidth(cp.slowBandwidth));
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
         y += kLine;
         line = QStringLiteral("lower bound on any partition into %1 stages: %2, proven by %3%4")
@@ -412,7 +414,7 @@ private:
             const bool isBottleneck = r.first == ev.bottleneckStage;
             rows.push_back(
                 { rowLabel(r) + (isBottleneck ? QStringLiteral("*") : QStringLiteral(" ")), QString::number(c.nodes),
-                    qnum(c.work), sizeQ(c.commIn), sizeQ(c.commOut), sizeQ(c.param), qnum(c.cost) });
+                    qnum(c.work), sizeQ(c.commIn), sizeQ(c.commOut), paramQ(c.param), qnum(c.cost) });
             bold.push_back(isBottleneck);
         }
         const std::vector<double> widths = { 90, 110, 180, 180, 180, 180, 180 };

@@ -617,7 +617,7 @@ bool GraphView::viewportEvent(QEvent *event)
                         QString::fromStdString(g.scope(v)).toHtmlEscaped())
                     .arg(index(m_document->partition().stage(v)) + 1)
                     .arg(formatCost(g.work(v), unit))
-                    .arg(formatSize(g.out(v), m_document->sizeUnit()), formatSize(g.param(v), m_document->sizeUnit())),
+                    .arg(formatSize(g.out(v), m_document->sizeUnit()), formatSize(g.param(v), m_document->paramUnit())),
                 viewport());
             return true;
         }
