@@ -68,14 +68,7 @@ struct BoundContext {
     }
     void report(double incumbent, double bound, const std::string &stage) const
     {
-        if (!progress)
-            return;
-        Progress p;
-        p.incumbent = incumbent;
-        p.bound = bound;
-        p.seconds = clock.elapsed();
-        p.stage = stage;
-        progress(p);
+        reportProgress(progress, incumbent, bound, clock.elapsed(), stage);
     }
 };
 

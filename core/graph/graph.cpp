@@ -247,11 +247,11 @@ Result<Graph> GraphBuilder::build()
         return makeError(ctx + ": the graph has no nodes");
     if (nodes > static_cast<size_t>(INT32_MAX / 2))
         return makeError(ctx + ": too many nodes (" + std::to_string(nodes) + ")");
-    if (!std::isfinite(m_bandwidth) || m_bandwidth <= 0)
-        return makeError(ctx + ": bandwidth must be a positive finite number, not " + formatNumber(m_bandwidth));
-    if (m_memoryLimit && (!std::isfinite(*m_memoryLimit) || *m_memoryLimit < 0))
+    if (!std::isfinite(m_meta.bandwidth) || m_meta.bandwidth <= 0)
+        return makeError(ctx + ": bandwidth must be a positive finite number, not " + formatNumber(m_meta.bandwidth));
+    if (m_meta.memoryLimit && (!std::isfinite(*m_meta.memoryLimit) || *m_meta.memoryLimit < 0))
         return makeError(
-            ctx + ": memory_limit must be a non-negative finite number, not " + formatNumber(*m_memoryLimit));
+            ctx + ": memory_limit must be a non-negative finite number, not " + formatNumber(*m_meta.memoryLimit));
 
     const int32_t n = static_cast<int32_t>(nodes);
     const auto bad = [](double x) { return !std::isfinite(x) || x < 0; };
@@ -314,16 +314,10 @@ Result<Graph> GraphBuilder::build()
     const size_t before = edges.size();
     edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
-    g.m_name = m_name;
-    g.m_format = m_format;
+    g.m_meta = m_meta;
     g.m_sourcePath = m_context;
-    g.m_bandwidth = m_bandwidth;
-    g.m_memoryLimit = m_memoryLimit;
-    g.m_units = m_units;
-    g.m_suggestedK = m_suggestedK;
-    g.m_notes = m_notes;
     if (edges.size() != before)
-        g.m_notes.push_back(std::to_string(before - edges.size()) + " duplicate edge(s) merged");
+        g.m_meta.notes.push_back(std::to_string(before - edges.size()) + " duplicate edge(s) merged");
     if (edges.size() > static_cast<size_t>(INT32_MAX / 2))
         return makeError(ctx + ": too many edges (" + std::to_string(edges.size()) + ")");
     sumCosts(g);

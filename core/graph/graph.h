@@ -34,6 +34,17 @@ struct Units {
     const std::string &paramUnit() const { return param.empty() ? size : param; }
 };
 
+// What a graph says about itself besides its nodes and edges.
+struct GraphMeta {
+    std::string name;
+    std::string format;
+    double bandwidth = 1.0;
+    std::optional<double> memoryLimit;
+    Units units;
+    int suggestedK = 0; // 0 when the file does not suggest one
+    std::vector<std::string> notes;
+};
+
 // What a reader knows about one node before validation.
 struct NodeSpec {
     std::string id;
@@ -63,17 +74,17 @@ public:
     // --- size and identity
     int32_t nodeCount() const { return static_cast<int32_t>(m_work.size()); }
     int64_t edgeCount() const { return static_cast<int64_t>(m_edges.size()); }
-    const std::string &name() const { return m_name; }
+    const std::string &name() const { return m_meta.name; }
     const std::string &sourcePath() const { return m_sourcePath; }
-    const std::string &format() const { return m_format; }
+    const std::string &format() const { return m_meta.format; }
 
     // --- file-declared cost defaults
-    double bandwidth() const { return m_bandwidth; }
-    std::optional<double> memoryLimit() const { return m_memoryLimit; }
-    const Units &units() const { return m_units; }
-    int suggestedK() const { return m_suggestedK; } // 0 when the file does not suggest one
+    double bandwidth() const { return m_meta.bandwidth; }
+    std::optional<double> memoryLimit() const { return m_meta.memoryLimit; }
+    const Units &units() const { return m_meta.units; }
+    int suggestedK() const { return m_meta.suggestedK; } // 0 when the file does not suggest one
     // Things a reader wants the user to know (assumptions, ignored fields).
-    const std::vector<std::string> &notes() const { return m_notes; }
+    const std::vector<std::string> &notes() const { return m_meta.notes; }
 
     // --- nodes
     const std::string &id(NodeId v) const { return m_ids[index(v)]; }
@@ -126,29 +137,23 @@ public:
 
     // Replace the file-declared defaults (used by the CLI's --bandwidth etc.
     // when writing a converted file, and by readers after building).
-    void setBandwidth(double b) { m_bandwidth = b; }
-    void setMemoryLimit(std::optional<double> m) { m_memoryLimit = m; }
-    void setName(std::string name) { m_name = std::move(name); }
-    void setSuggestedK(int k) { m_suggestedK = k; }
-    void addNote(std::string note) { m_notes.push_back(std::move(note)); }
-    void setUnits(Units units) { m_units = std::move(units); }
+    void setBandwidth(double b) { m_meta.bandwidth = b; }
+    void setMemoryLimit(std::optional<double> m) { m_meta.memoryLimit = m; }
+    void setName(std::string name) { m_meta.name = std::move(name); }
+    void setSuggestedK(int k) { m_meta.suggestedK = k; }
+    void addNote(std::string note) { m_meta.notes.push_back(std::move(note)); }
+    void setUnits(Units units) { m_meta.units = std::move(units); }
     void setSource(std::string path, std::string format)
     {
         m_sourcePath = std::move(path);
-        m_format = std::move(format);
+        m_meta.format = std::move(format);
     }
 
 private:
     friend class GraphBuilder;
 
-    std::string m_name;
+    GraphMeta m_meta;
     std::string m_sourcePath;
-    std::string m_format;
-    double m_bandwidth = 1.0;
-    std::optional<double> m_memoryLimit;
-    Units m_units;
-    int m_suggestedK = 0;
-    std::vector<std::string> m_notes;
 
     std::vector<std::string> m_ids, m_ops, m_scopes;
     std::vector<double> m_work, m_out, m_param;
@@ -189,13 +194,13 @@ public:
     // build() reuses that index.
     int32_t findNode(std::string_view id);
 
-    void setName(std::string name) { m_name = std::move(name); }
-    void setBandwidth(double b) { m_bandwidth = b; }
-    void setMemoryLimit(std::optional<double> m) { m_memoryLimit = m; }
-    void setUnits(Units units) { m_units = std::move(units); }
-    void setSuggestedK(int k) { m_suggestedK = k; }
-    void addNote(std::string note) { m_notes.push_back(std::move(note)); }
-    void setFormat(std::string format) { m_format = std::move(format); }
+    void setName(std::string name) { m_meta.name = std::move(name); }
+    void setBandwidth(double b) { m_meta.bandwidth = b; }
+    void setMemoryLimit(std::optional<double> m) { m_meta.memoryLimit = m; }
+    void setUnits(Units units) { m_meta.units = std::move(units); }
+    void setSuggestedK(int k) { m_meta.suggestedK = k; }
+    void addNote(std::string note) { m_meta.notes.push_back(std::move(note)); }
+    void setFormat(std::string format) { m_meta.format = std::move(format); }
     int32_t nodeCount() const { return static_cast<int32_t>(m_ids.size()); }
 
     // Validates: non-empty, unique ids, finite non-negative costs, known edge
@@ -220,13 +225,7 @@ private:
     };
 
     std::string m_context;
-    std::string m_name;
-    std::string m_format;
-    double m_bandwidth = 1.0;
-    std::optional<double> m_memoryLimit;
-    Units m_units;
-    int m_suggestedK = 0;
-    std::vector<std::string> m_notes;
+    GraphMeta m_meta;
     // Nodes by column, so that build() moves whole arrays into the Graph.
     std::vector<std::string> m_ids, m_ops, m_scopes, m_groups;
     std::vector<double> m_work, m_out, m_param;

@@ -29,66 +29,59 @@ namespace pipecut::io {
 Result<Graph> readDnnPartitioning(std::string_view content, const std::string &name, const LoadOptions &options)
 {
     using simdjson::dom::element;
-    simdjson::dom::parser parser;
-    auto root = parseJsonObject(parser, content, name);
-    if (!root.ok())
-        return root.failure();
-    GraphBuilder builder(name);
-    builder.setFormat("dnn-partitioning");
+    NumberedDocument doc(name, "dnn-partitioning");
+    if (auto parsed = doc.parse(content, name); !parsed.ok())
+        return parsed.failure();
+    GraphBuilder &builder = doc.builder;
     builder.setBandwidth(1.0);
     builder.setUnits(Units { "ms", "ms", "bytes" });
-    auto top = readNumberedTop(*root, builder, name, options, "maxSizePerFPGA", "maxFPGAs");
+    auto top = readNumberedTop(doc.root, builder, name, options, "maxSizePerFPGA", "maxFPGAs");
     if (!top.ok())
         return top.failure();
 
-    std::vector<NodeSpec> specs;
-    specs.reserve(top->nodes.size());
     std::vector<int64_t> colors; // -1: none
     std::unordered_map<int64_t, int32_t> byNumber, colorCount;
     int64_t unsupported = 0, backward = 0;
-    element value;
-    for (element item : top->nodes) {
-        const size_t i = specs.size();
-        NodeSpec spec;
-        auto node = readNumberedNode(item, i, name, spec, byNumber);
-        if (!node.ok())
-            return node.failure();
-        const simdjson::dom::object obj = *node;
-        const auto place = [&] { return numberedPlace(name, i, spec.number); };
-        if (obj["fpgaLatency"].get(value))
-            return makeError(place() + ": missing \"fpgaLatency\"");
-        auto work = jsonNumber(value);
-        if (!work)
-            return makeError(place() + ": \"fpgaLatency\" " + jsonTypeMismatch("a number", value));
-        spec.work = *work;
-        if (!obj["size"].get(value)) {
-            auto size = jsonNumber(value);
-            if (!size)
-                return makeError(place() + ": \"size\" " + jsonTypeMismatch("a number", value));
-            spec.param = *size;
-        }
-        int64_t color = -1;
-        if (!obj["colorClass"].get(value) && !value.is_null()) {
-            auto c = jsonInteger(value);
-            if (!c)
-                return makeError(place() + ": \"colorClass\" " + jsonTypeMismatch("an integer", value));
-            color = *c;
-            ++colorCount[color];
-        }
-        colors.push_back(color);
-        for (const char *key : { "supportedOnFpga", "isBackwardNode" }) {
-            if (obj[key].get(value))
-                continue;
-            auto flag = jsonFlag(value);
-            if (!flag)
-                return makeError(place() + ": \"" + key + "\" " + jsonTypeMismatch("0/1 or a boolean", value));
-            if (key[0] == 's')
-                unsupported += *flag == 0;
-            else
-                backward += *flag != 0;
-        }
-        specs.push_back(std::move(spec));
-    }
+    auto read = readNumberedNodes(
+        top->nodes, name, byNumber, [&](simdjson::dom::object obj, NodeSpec &spec, const std::string &place) -> Status {
+            element value;
+            if (obj["fpgaLatency"].get(value))
+                return makeError(place + ": missing \"fpgaLatency\"");
+            auto work = jsonNumber(value);
+            if (!work)
+                return makeError(place + ": \"fpgaLatency\" " + jsonTypeMismatch("a number", value));
+            spec.work = *work;
+            if (!obj["size"].get(value)) {
+                auto size = jsonNumber(value);
+                if (!size)
+                    return makeError(place + ": \"size\" " + jsonTypeMismatch("a number", value));
+                spec.param = *size;
+            }
+            int64_t color = -1;
+            if (!obj["colorClass"].get(value) && !value.is_null()) {
+                auto c = jsonInteger(value);
+                if (!c)
+                    return makeError(place + ": \"colorClass\" " + jsonTypeMismatch("an integer", value));
+                color = *c;
+                ++colorCount[color];
+            }
+            colors.push_back(color);
+            for (const char *key : { "supportedOnFpga", "isBackwardNode" }) {
+                if (obj[key].get(value))
+                    continue;
+                auto flag = jsonFlag(value);
+                if (!flag)
+                    return makeError(place + ": \"" + key + "\" " + jsonTypeMismatch("0/1 or a boolean", value));
+                if (key[0] == 's')
+                    unsupported += *flag == 0;
+                else
+                    backward += *flag != 0;
+            }
+            return Ok {};
+        });
+    if (!read.ok())
+        return read.failure();
+    std::vector<NodeSpec> specs = std::move(*read);
     auto edges = readNumberedEdges(top->edges, name, byNumber, specs.size(), "cost");
     if (!edges.ok())
         return edges.failure();

@@ -21,6 +21,33 @@ Result<simdjson::dom::object> parseJsonObject(
     return root;
 }
 
+Status NumberedDocument::parse(std::string_view content, const std::string &name)
+{
+    auto parsed = parseJsonObject(parser, content, name);
+    if (!parsed.ok())
+        return parsed.failure();
+    root = *parsed;
+    return Ok {};
+}
+
+Result<std::vector<NodeSpec>> readNumberedNodes(simdjson::dom::array nodes, const std::string &name,
+    std::unordered_map<int64_t, int32_t> &byNumber, const NumberedFieldsFn &fill)
+{
+    std::vector<NodeSpec> specs;
+    specs.reserve(nodes.size());
+    for (simdjson::dom::element item : nodes) {
+        const size_t i = specs.size();
+        NodeSpec spec;
+        auto node = readNumberedNode(item, i, name, spec, byNumber);
+        if (!node.ok())
+            return node.failure();
+        if (auto fields = fill(*node, spec, numberedPlace(name, i, spec.number)); !fields.ok())
+            return fields.failure();
+        specs.push_back(std::move(spec));
+    }
+    return specs;
+}
+
 Result<NumberedTop> readNumberedTop(simdjson::dom::object root, GraphBuilder &builder, const std::string &name,
     const LoadOptions &options, const char *memoryKey, const char *countKey)
 {

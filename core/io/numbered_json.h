@@ -9,6 +9,7 @@
 
 #include <simdjson.h>
 
+#include <functional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -18,6 +19,21 @@ namespace pipecut::io {
 // Parses the document and returns its top-level object.
 Result<simdjson::dom::object> parseJsonObject(
     simdjson::dom::parser &parser, std::string_view content, const std::string &name);
+
+// A numbered document being read: the parser (which owns the parsed DOM), its
+// top-level object and the graph being built.
+struct NumberedDocument {
+    NumberedDocument(const std::string &name, const char *format)
+        : builder(name)
+    {
+        builder.setFormat(format);
+    }
+    Status parse(std::string_view content, const std::string &name);
+
+    simdjson::dom::parser parser;
+    simdjson::dom::object root;
+    GraphBuilder builder;
+};
 
 struct NumberedTop {
     simdjson::dom::array nodes, edges;
@@ -34,6 +50,12 @@ std::string numberedPlace(const std::string &name, size_t i, int64_t number);
 // byNumber, duplicates refused) and its "name" (into spec.op).
 Result<simdjson::dom::object> readNumberedNode(simdjson::dom::element item, size_t i, const std::string &name,
     NodeSpec &spec, std::unordered_map<int64_t, int32_t> &byNumber);
+
+// Reads every node of `nodes` with readNumberedNode, then lets `fill` read the
+// format's own fields; `place` names the node for messages.
+using NumberedFieldsFn = std::function<Status(simdjson::dom::object obj, NodeSpec &spec, const std::string &place)>;
+Result<std::vector<NodeSpec>> readNumberedNodes(simdjson::dom::array nodes, const std::string &name,
+    std::unordered_map<int64_t, int32_t> &byNumber, const NumberedFieldsFn &fill);
 
 struct NumberedEdges {
     std::vector<std::pair<int32_t, int32_t>> pairs; // by index into the node list

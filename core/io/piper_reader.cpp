@@ -24,57 +24,47 @@ namespace pipecut::io {
 Result<Graph> readPiper(std::string_view content, const std::string &name, const LoadOptions &options)
 {
     using simdjson::dom::element;
-    simdjson::dom::parser parser;
-    auto root = parseJsonObject(parser, content, name);
-    if (!root.ok())
-        return root.failure();
-    GraphBuilder builder(name);
-    builder.setFormat("piper");
+    NumberedDocument doc(name, "piper");
+    if (auto parsed = doc.parse(content, name); !parsed.ok())
+        return parsed.failure();
+    GraphBuilder &builder = doc.builder;
     builder.setUnits(Units { "ms", "bytes" });
     element value;
-    if (root->at_key("bandwidth").get(value))
+    if (doc.root.at_key("bandwidth").get(value))
         return makeError(name + ": missing \"bandwidth\" (bytes per second)");
     auto bandwidth = jsonNumber(value);
     if (!bandwidth)
         return makeError(name + ": \"bandwidth\" " + jsonTypeMismatch("a number", value));
     builder.setBandwidth(*bandwidth / 1000.0);
-    auto top = readNumberedTop(*root, builder, name, options, "maxMemoryPerDevice", "maxDevices");
+    auto top = readNumberedTop(doc.root, builder, name, options, "maxMemoryPerDevice", "maxDevices");
     if (!top.ok())
         return top.failure();
 
-    std::vector<NodeSpec> specs;
-    specs.reserve(top->nodes.size());
     std::unordered_map<int64_t, int32_t> byNumber;
-    for (element item : top->nodes) {
-        const size_t i = specs.size();
-        NodeSpec spec;
-        auto node = readNumberedNode(item, i, name, spec, byNumber);
-        if (!node.ok())
-            return node.failure();
-        const simdjson::dom::object obj = *node;
-        const auto place = [&] { return numberedPlace(name, i, spec.number); };
-        simdjson::dom::array configs;
-        if (obj.at_pointer("/TMPCs/1").get(value) || value.get_array().get(configs))
-            return makeError(place() + ": missing TMPCs[\"1\"] (the list of configurations without data parallelism)");
-        bool found = false;
-        for (element config : configs) {
-            std::string_view id;
-            if (config["id"].get_string().get(id) || id != "vanilla")
-                continue;
-            element field;
-            if (config["timePerSample"].get(field) || !jsonNumber(field))
-                return makeError(place() + ": the \"vanilla\" configuration lacks a numeric \"timePerSample\"");
-            spec.work = *jsonNumber(field);
-            if (config["parameterSize"].get(field) || !jsonNumber(field))
-                return makeError(place() + ": the \"vanilla\" configuration lacks a numeric \"parameterSize\"");
-            spec.param = *jsonNumber(field);
-            found = true;
-            break;
-        }
-        if (!found)
-            return makeError(place() + ": TMPCs[\"1\"] has no configuration with id \"vanilla\"");
-        specs.push_back(std::move(spec));
-    }
+    auto read = readNumberedNodes(
+        top->nodes, name, byNumber, [&](simdjson::dom::object obj, NodeSpec &spec, const std::string &place) -> Status {
+            simdjson::dom::array configs;
+            if (obj.at_pointer("/TMPCs/1").get(value) || value.get_array().get(configs))
+                return makeError(
+                    place + ": missing TMPCs[\"1\"] (the list of configurations without data parallelism)");
+            for (element config : configs) {
+                std::string_view id;
+                if (config["id"].get_string().get(id) || id != "vanilla")
+                    continue;
+                element field;
+                if (config["timePerSample"].get(field) || !jsonNumber(field))
+                    return makeError(place + ": the \"vanilla\" configuration lacks a numeric \"timePerSample\"");
+                spec.work = *jsonNumber(field);
+                if (config["parameterSize"].get(field) || !jsonNumber(field))
+                    return makeError(place + ": the \"vanilla\" configuration lacks a numeric \"parameterSize\"");
+                spec.param = *jsonNumber(field);
+                return Ok {};
+            }
+            return makeError(place + ": TMPCs[\"1\"] has no configuration with id \"vanilla\"");
+        });
+    if (!read.ok())
+        return read.failure();
+    std::vector<NodeSpec> specs = std::move(*read);
     auto edges = readNumberedEdges(top->edges, name, byNumber, specs.size(), "communicationCost");
     if (!edges.ok())
         return edges.failure();

@@ -21,15 +21,7 @@ struct MethodContext {
     bool shouldStop() const { return stop.stopRequested() || deadline.expired(); }
     void report(double incumbent, double bound, std::string stage, double fraction = -1.0) const
     {
-        if (!progress)
-            return;
-        Progress p;
-        p.incumbent = incumbent;
-        p.bound = bound;
-        p.seconds = deadline.elapsed();
-        p.fraction = fraction;
-        p.stage = std::move(stage);
-        progress(p);
+        reportProgress(progress, incumbent, bound, deadline.elapsed(), std::move(stage), fraction);
     }
     // The order the slice-based methods cut: options.order or the graph's own.
     std::span<const NodeId> order() const

@@ -3,6 +3,7 @@
 // editor mixes up, so the public APIs take these instead of raw ints.
 
 #include <cstdint>
+#include <type_traits>
 
 namespace pipecut {
 
@@ -10,30 +11,22 @@ enum class NodeId : int32_t {};
 enum class StageId : int32_t {};
 enum class GroupId : int32_t {};
 
-constexpr int32_t index(NodeId id)
+template <typename T>
+inline constexpr bool kIsStrongId
+    = std::is_same_v<T, NodeId> || std::is_same_v<T, StageId> || std::is_same_v<T, GroupId>;
+
+// The raw index behind an id, and an id from a raw index.
+template <typename Id, typename = std::enable_if_t<kIsStrongId<Id>>> constexpr int32_t index(Id id)
 {
     return static_cast<int32_t>(id);
 }
-constexpr int32_t index(StageId id)
+template <typename Id, typename = std::enable_if_t<kIsStrongId<Id>>> constexpr Id fromIndex(int32_t i)
 {
-    return static_cast<int32_t>(id);
+    return static_cast<Id>(i);
 }
-constexpr int32_t index(GroupId id)
-{
-    return static_cast<int32_t>(id);
-}
-constexpr NodeId nodeId(int32_t i)
-{
-    return static_cast<NodeId>(i);
-}
-constexpr StageId stageId(int32_t i)
-{
-    return static_cast<StageId>(i);
-}
-constexpr GroupId groupId(int32_t i)
-{
-    return static_cast<GroupId>(i);
-}
+inline constexpr auto nodeId = fromIndex<NodeId>;
+inline constexpr auto stageId = fromIndex<StageId>;
+inline constexpr auto groupId = fromIndex<GroupId>;
 
 inline constexpr GroupId kNoGroup = static_cast<GroupId>(-1);
 

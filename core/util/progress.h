@@ -36,6 +36,14 @@ struct Progress {
 
 using ProgressFn = std::function<void(const Progress &)>;
 
+// Sends one report to `progress`, when there is a listener.
+inline void reportProgress(const ProgressFn &progress, double incumbent, double bound, double seconds,
+    std::string stage, double fraction = -1.0)
+{
+    if (progress)
+        progress(Progress { incumbent, bound, seconds, fraction, std::move(stage) });
+}
+
 // Wall-clock deadline helper; a non-positive limit means no limit.
 class Deadline {
 public:
