@@ -70,7 +70,7 @@ public:
         if (m_object[key].get(e) != simdjson::SUCCESS || e.is_null())
             return std::optional<int64_t> {};
         const std::optional<int64_t> v = jsonInteger(e);
-        if (!v || (*v == 0 && !zeroAllowed) || *v > kMaxDimension)
+        if (!v || *v < 0 || (*v == 0 && !zeroAllowed) || *v > kMaxDimension)
             return makeError(m_name + ": field '" + key + "' must be a " + (zeroAllowed ? "non-negative" : "positive")
                 + " whole number below 2^31");
         return v;
