@@ -74,7 +74,7 @@ Result<std::vector<int>> llmLayersPerStage(const Graph &graph, const LlmLayerMap
         ++counts[s];
     if (embeddingStage != 0)
         return makeError("the embedding is on stage " + std::to_string(embeddingStage + 1)
-            + ", but the frameworks place it on the first stage (stage 1 has no layers before it)");
+            + ", but the frameworks place it on the first stage");
     if (headStage != k - 1)
         return makeError("the LM head is on stage " + std::to_string(headStage + 1) + " of " + std::to_string(k)
             + ", but the frameworks place it on the last stage");
