@@ -128,6 +128,8 @@ inline std::optional<std::string> check(std::string_view target, std::string_vie
         return checkText(content, GraphFormat::Dot, "fuzz.dot");
     if (target == "onnx")
         return checkOnnx(content);
+    if (target == "hf_config")
+        return checkText(content, GraphFormat::HfConfig, "config.json");
     if (target == "partition")
         return checkPartition(content);
     return std::nullopt;

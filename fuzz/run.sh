@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang-14, ASan + UBSan) and runs one of them.
 #   fuzz/run.sh TARGET [SECONDS] [extra libFuzzer options]
-# TARGET: pipecut_json dnn_partitioning pipedream piper dot onnx partition.
+# TARGET: pipecut_json dnn_partitioning pipedream piper dot onnx partition hf_config.
 # The working corpus is build/fuzz/corpus/TARGET, seeded from fuzz/seeds/TARGET,
 # tests/regressions/TARGET and the matching files of the public corpus
 # (PIPECUT_CORPUS_DIR of the fuzz build, resources/corpus by default); crashing
@@ -37,7 +37,7 @@ case $target in
 esac
 dict=()
 case $target in
-    pipecut_json | dnn_partitioning | piper | partition) dict=(-dict=fuzz/dict/json.dict) ;;
+    pipecut_json | dnn_partitioning | piper | partition | hf_config) dict=(-dict=fuzz/dict/json.dict) ;;
     dot) dict=(-dict=fuzz/dict/dot.dict) ;;
     pipedream) dict=(-dict=fuzz/dict/pipedream.dict) ;;
 esac

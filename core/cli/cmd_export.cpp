@@ -13,10 +13,13 @@ int runExport(const std::vector<std::string> &argv, CliStreams s)
         "                    refused when the stages are not contiguous in that order\n"
         "  dnn-partitioning  Microsoft dnn-partitioning placement JSON (stage cost as load)\n"
         "  csv               the stage table as CSV (RFC 4180)\n"
-        "  model-explorer    per-node data for Google's Model Explorer (JSON)");
+        "  model-explorer    per-node data for Google's Model Explorer (JSON)\n"
+        "  vllm, sglang      VLLM_PP_LAYER_PARTITION / SGLANG_PP_LAYER_PARTITION (Hugging Face configs)\n"
+        "  megatron          --pipeline-model-parallel-layout (Hugging Face configs)");
     c.args.positional("GRAPH", "graph file (any supported format)");
     c.args.option("-p", "PARTITION.json", "the partition (pipecut JSON or a dnn-partitioning placement)");
-    c.args.option("--to", "FORMAT", "pytorch, deepspeed, dnn-partitioning, csv or model-explorer");
+    c.args.option(
+        "--to", "FORMAT", "pytorch, deepspeed, dnn-partitioning, csv, model-explorer, vllm, sglang or megatron");
     c.args.option("-o", "OUT", "output file (default: standard output)");
     c.args.option("--metric", "METRIC", "model-explorer value per node: stage (default), stage-cost or work");
     addCommonOptions(c.args);
@@ -25,11 +28,12 @@ int runExport(const std::vector<std::string> &argv, CliStreams s)
         if (!args.has("-p"))
             return usageError("export needs -p PARTITION.json");
         if (!args.has("--to"))
-            return usageError("export needs --to pytorch|deepspeed|dnn-partitioning|csv|model-explorer");
+            return usageError(
+                "export needs --to pytorch|deepspeed|dnn-partitioning|csv|model-explorer|vllm|sglang|megatron");
         const auto format = parseExportFormat(args.get("--to"));
         if (!format)
             return usageError("unknown export format '" + args.get("--to")
-                + "' (pytorch, deepspeed, dnn-partitioning, csv or model-explorer)");
+                + "' (pytorch, deepspeed, dnn-partitioning, csv, model-explorer, vllm, sglang or megatron)");
         ExportOptions options;
         if (args.has("--metric")) {
             const auto metric = parseOverlayMetric(args.get("--metric"));

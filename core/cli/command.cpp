@@ -76,6 +76,41 @@ Result<int64_t> positiveSize(const Args &args, const std::string &name, int64_t 
     return int64_t(value) << shift;
 }
 
+// --workload, --batch, --context, --prompt, --dtype and --kv-dtype (docs/model.md §8).
+Status readWorkload(const Args &args, LlmWorkload &load)
+{
+    if (args.has("--workload")) {
+        const std::string kind = args.get("--workload");
+        if (kind != "decode" && kind != "prefill")
+            return usageError("--workload must be decode or prefill, not '" + kind + "'");
+        load.kind = kind == "decode" ? LlmWorkload::Kind::Decode : LlmWorkload::Kind::Prefill;
+    }
+    auto batch = args.getInt("--batch", load.batch);
+    auto context = args.getInt("--context", load.context);
+    auto prompt = args.getInt("--prompt", load.prompt);
+    for (const auto *r : { &batch, &context, &prompt })
+        if (!*r)
+            return r->failure();
+    if (*batch < 1 || *context < 1 || *prompt < 0 || *batch > (1 << 24) || *context > (int64_t(1) << 32))
+        return usageError("--batch and --context must be positive (batch at most 2^24, context at most 2^32)");
+    if (*prompt > *context)
+        return usageError(
+            "--prompt (" + std::to_string(*prompt) + ") must not exceed --context (" + std::to_string(*context) + ")");
+    load.batch = *batch;
+    load.context = *context;
+    load.prompt = *prompt;
+    for (const auto &[option, field] :
+        { std::pair { "--dtype", &load.dtype }, std::pair { "--kv-dtype", &load.kvDtype } }) {
+        if (!args.has(option))
+            continue;
+        *field = args.get(option);
+        if (!llmDtypeBytes(*field))
+            return usageError(
+                std::string(option) + " must be one of fp32, fp16, bf16, fp8, int8, int4, not '" + *field + "'");
+    }
+    return Ok {};
+}
+
 // --max-nodes, --max-edges, --max-file-size, --format, --device and --dim.
 Status readLoadOptions(const Args &args, LoadOptions &options)
 {
@@ -95,6 +130,8 @@ Status readLoadOptions(const Args &args, LoadOptions &options)
     options.maxEdges = *edges;
     options.maxFileBytes = *bytes;
     options.device = args.get("--device");
+    if (Status st = readWorkload(args, options.llm); !st)
+        return st;
     for (const std::string &d : args.getAll("--dim")) {
         const auto eq = d.find('=');
         char *end = nullptr;

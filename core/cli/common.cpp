@@ -14,7 +14,15 @@ void addCommonOptions(Args &args)
     args.option("--memory-limit", "M", "per-stage limit on parameter size (overrides the file; 'none' removes it)");
     args.option("--device", "PROFILE", "device profile for ONNX and PipeDream costs (name or JSON file)");
     args.option("--dim", "NAME=VALUE", "value of a symbolic ONNX dimension (repeatable)");
-    args.option("--format", "FORMAT", "input format: pipecut-json, dnn-partitioning, pipedream, piper, dot, onnx");
+    args.option(
+        "--format", "FORMAT", "input format: pipecut-json, dnn-partitioning, pipedream, piper, dot, onnx, hf-config");
+    args.option("--workload", "decode|prefill", "Hugging Face config: the serving step costed (default decode)");
+    args.option("--batch", "B", "Hugging Face config: sequences per step (default 1)");
+    args.option("--context", "C", "Hugging Face config: tokens of KV cache per sequence (default 4096)");
+    args.option("--prompt", "P", "Hugging Face config: prefill tokens per sequence (default: the context)");
+    args.option(
+        "--dtype", "TYPE", "Hugging Face config: weight type fp32|fp16|bf16|fp8|int8|int4 (default torch_dtype)");
+    args.option("--kv-dtype", "TYPE", "Hugging Face config: KV cache type (default: the weight type)");
     args.flag("--json", "machine-readable JSON on stdout");
     args.option("--max-nodes", "N", "refuse graphs of more nodes (default 5000000)");
     args.option("--max-edges", "N", "refuse graphs of more edges (default 50000000)");

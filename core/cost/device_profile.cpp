@@ -18,6 +18,8 @@ namespace pipecut {
 //         NVLink 300 GB/s (both directions).
 //   H100: "NVIDIA H100 Tensor Core GPU" data sheet (SXM): FP16/BF16 Tensor Core
 //         1,979 TFLOPS with sparsity = 989 dense, 3.35 TB/s, NVLink 900 GB/s.
+//   H200: "NVIDIA H200 Tensor Core GPU" data sheet (SXM): FP16/BF16 1,979 TFLOPS with
+//         sparsity = 989 dense, 141 GB HBM3e at 4.8 TB/s, NVLink 900 GB/s.
 //   L4:   "NVIDIA L4" data sheet: FP16 Tensor Core 242 TFLOPS with sparsity = 121
 //         dense, 300 GB/s, PCIe Gen4 x16 64 GB/s (both directions).
 //   T4:   "NVIDIA T4" data sheet: mixed-precision FP16/FP32 65 TFLOPS, 320 GB/s,
@@ -25,9 +27,28 @@ namespace pipecut {
 // Dense (no sparsity) tensor throughput at the stated precision; link = one
 // direction of the device's scale-up interconnect, since a stage boundary
 // streams activations one way.
+namespace {
+
+std::vector<DeviceProfile> withServingNames(std::vector<DeviceProfile> profiles)
+{
+    // The same figures under the names LLM serving uses (memory size in the
+    // name); the Hugging Face config reader's default is a100-80g.
+    for (const auto &[name, from] : { std::pair { "a100-80g", "a100-fp16" }, std::pair { "h100-80g", "h100-fp16" },
+             std::pair { "l4-24g", "l4-fp16" } })
+        for (size_t i = 0, n = profiles.size(); i < n; ++i)
+            if (profiles[i].name == from) {
+                DeviceProfile alias = profiles[i];
+                alias.name = name;
+                profiles.push_back(std::move(alias));
+            }
+    return profiles;
+}
+
+} // namespace
+
 const std::vector<DeviceProfile> &builtinDeviceProfiles()
 {
-    static const std::vector<DeviceProfile> profiles = {
+    static const std::vector<DeviceProfile> profiles = withServingNames({
         { "a100-fp16",
             "NVIDIA A100 SXM4 80GB: 312 TFLOP/s dense FP16/BF16 tensor, 2039 GB/s HBM2e, "
             "NVLink 3 300 GB/s per direction",
@@ -41,9 +62,13 @@ const std::vector<DeviceProfile> &builtinDeviceProfiles()
         { "l4-fp16",
             "NVIDIA L4 24GB: 121 TFLOP/s dense FP16 tensor, 300 GB/s GDDR6, PCIe 4.0 x16 32 GB/s per direction", 121e12,
             300e9, 32e9, 24e9 },
+        { "h200-141g",
+            "NVIDIA H200 SXM 141GB: 989 TFLOP/s dense BF16/FP16 tensor, 4800 GB/s HBM3e, 141 GB, "
+            "NVLink 4 450 GB/s per direction",
+            989e12, 4800e9, 450e9, 141e9 },
         { "t4-fp16", "NVIDIA T4: 65 TFLOP/s FP16 tensor, 320 GB/s GDDR6, PCIe 3.0 x16 ~16 GB/s per direction", 65e12,
             320e9, 16e9, 16e9 },
-    };
+    });
     return profiles;
 }
 

@@ -12,12 +12,15 @@ template <typename E> struct Named {
     const char *name;
 };
 
-constexpr std::array<Named<ExportFormat>, 5> kFormats = { {
+constexpr std::array<Named<ExportFormat>, 8> kFormats = { {
     { ExportFormat::PyTorch, "pytorch" },
     { ExportFormat::DeepSpeed, "deepspeed" },
     { ExportFormat::DnnPartitioning, "dnn-partitioning" },
     { ExportFormat::Csv, "csv" },
     { ExportFormat::ModelExplorer, "model-explorer" },
+    { ExportFormat::Vllm, "vllm" },
+    { ExportFormat::Sglang, "sglang" },
+    { ExportFormat::Megatron, "megatron" },
 } };
 
 constexpr std::array<Named<OverlayMetric>, 3> kMetrics = { {
@@ -75,6 +78,10 @@ Result<std::string> exportPartition(ExportFormat format, const Graph &graph, con
         return exportStageCsv(graph, params, partition);
     case ExportFormat::ModelExplorer:
         return exportModelExplorerOverlay(graph, params, partition, options.metric);
+    case ExportFormat::Vllm:
+    case ExportFormat::Sglang:
+    case ExportFormat::Megatron:
+        return exportLlmServing(format, graph, partition);
     }
     return makeError("unknown export format");
 }

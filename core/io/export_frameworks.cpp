@@ -9,6 +9,7 @@
 // framework's order, which pipecut cannot see (docs/exports.md says more).
 #include "core/io/export_json.h"
 #include "core/io/exports.h"
+#include "core/io/llm_layers.h"
 
 #include <vector>
 
@@ -80,6 +81,83 @@ Result<std::string> exportLayerBoundaries(const Graph &graph, const Partition &p
         + io::jsonBlockArray(
             order, [&](NodeId v) { return io::jsonQuote(graph.id(v)); }, 4)
         + "\n}\n";
+}
+
+namespace {
+
+std::string joinCounts(const std::vector<int> &counts, const char *separator)
+{
+    std::string text;
+    for (size_t s = 0; s < counts.size(); ++s)
+        text += (s ? separator : "") + std::to_string(counts[s]);
+    return text;
+}
+
+// Megatron's --decoder-first/last-pipeline-num-layers, when the stages between
+// the first and the last hold equal numbers of layers; empty otherwise.
+std::string megatronFirstLast(const std::vector<int> &counts)
+{
+    const size_t k = counts.size();
+    if (k < 2)
+        return {};
+    for (size_t s = 2; s + 1 < k; ++s)
+        if (counts[s] != counts[1])
+            return {};
+    return "--decoder-first-pipeline-num-layers " + std::to_string(counts.front())
+        + " --decoder-last-pipeline-num-layers " + std::to_string(counts.back());
+}
+
+std::string megatronLayout(const std::vector<int> &counts)
+{
+    std::string layout = "E";
+    for (size_t s = 0; s < counts.size(); ++s) {
+        if (s)
+            layout += '|';
+        layout.append(static_cast<size_t>(counts[s]), 't');
+    }
+    return layout + "L";
+}
+
+} // namespace
+
+Result<std::string> exportLlmServing(ExportFormat format, const Graph &graph, const Partition &partition)
+{
+    const char *target = format == ExportFormat::Megatron ? "Megatron"
+        : format == ExportFormat::Vllm                    ? "vLLM"
+                                                          : "SGLang";
+    auto map = llmLayerMap(graph);
+    if (!map)
+        return makeError(std::string(target) + " export: " + map.error());
+    auto counts = llmLayersPerStage(graph, *map, partition);
+    if (!counts)
+        return makeError(std::string(target) + " cannot express this split: " + counts.error());
+    const int k = partition.k();
+    for (int s = 0; s < k; ++s) {
+        const int n = (*counts)[s];
+        const bool onlyEnds = (s == 0 || s == k - 1) && k > 1;
+        if (n > 0 || (format == ExportFormat::Megatron && onlyEnds))
+            continue;
+        return makeError(std::string(target) + " cannot express this split: stage " + std::to_string(s + 1)
+            + " holds no decoder layer"
+            + (s == k - 1    ? std::string(" (only the final norm and the LM head)")
+                    : s == 0 ? std::string(" (only the embedding)")
+                             : std::string())
+            + (format == ExportFormat::Megatron ? "" : ", and every pipeline rank runs at least one layer"));
+    }
+    const std::string head = "# " + std::string(target) + ": " + graph.name() + ", " + std::to_string(map->layers)
+        + " decoder layers over " + std::to_string(k) + " pipeline stages\n";
+    if (format != ExportFormat::Megatron) {
+        const char *variable = format == ExportFormat::Vllm ? "VLLM_PP_LAYER_PARTITION" : "SGLANG_PP_LAYER_PARTITION";
+        const char *flag = format == ExportFormat::Vllm ? "--pipeline-parallel-size " : "--pp-size ";
+        return head + "export " + variable + "=\"" + joinCounts(*counts, ",") + "\"\n# with " + flag + std::to_string(k)
+            + "\n";
+    }
+    const std::string firstLast = megatronFirstLast(*counts);
+    return head + "--pipeline-model-parallel-size " + std::to_string(k) + " --pipeline-model-parallel-layout \""
+        + megatronLayout(*counts) + "\"\n"
+        + (firstLast.empty() ? "# layers per stage " + joinCounts(*counts, ",")
+                    + " (the middle stages differ: no --decoder-first/last-pipeline-num-layers form)\n"
+                             : "# or, without the layout: " + firstLast + "\n");
 }
 
 } // namespace pipecut

@@ -29,7 +29,7 @@
 
 namespace pipecut {
 
-enum class ExportFormat { PyTorch, DeepSpeed, DnnPartitioning, Csv, ModelExplorer };
+enum class ExportFormat { PyTorch, DeepSpeed, DnnPartitioning, Csv, ModelExplorer, Vllm, Sglang, Megatron };
 
 const char *exportFormatName(ExportFormat format); // "pytorch", "deepspeed", ...
 std::optional<ExportFormat> parseExportFormat(std::string_view name);
@@ -49,6 +49,18 @@ std::string exportPyTorchSplitPoints(const Graph &graph, const Partition &partit
 // parts[s] .. parts[s+1]-1. Fails, naming the first out-of-order pair, when the
 // partition is not contiguous in that order.
 Result<std::string> exportLayerBoundaries(const Graph &graph, const Partition &partition);
+
+// (f) LLM serving frameworks, for a graph read from a Hugging Face config.json
+// (core/io/llm_layers.h): the decoder layers per stage, the embedding on the
+// first stage and the final norm and LM head on the last, as
+//   vllm:     export VLLM_PP_LAYER_PARTITION="l1,...,lk"   (vllm/distributed/utils.py get_pp_indices)
+//   sglang:   export SGLANG_PP_LAYER_PARTITION="l1,...,lk"
+//   megatron: --pipeline-model-parallel-layout "Et..t|t..t|...|t..tL", plus
+//             --decoder-first/last-pipeline-num-layers when the middle stages are even.
+// A split the target cannot run is refused with the reason: a stage with no
+// decoder layer (vLLM and SGLang), an empty stage (Megatron), a layer split
+// between stages, or the embedding or the head away from the first or last stage.
+Result<std::string> exportLlmServing(ExportFormat format, const Graph &graph, const Partition &partition);
 
 // How the dnn-partitioning placement numbers nodes (its "nodes" lists hold
 // integers). First choice that applies to every node:

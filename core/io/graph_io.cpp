@@ -27,7 +27,7 @@ struct FormatEntry {
     const char *name;
 };
 
-constexpr std::array<FormatEntry, 7> kFormats = { {
+constexpr std::array<FormatEntry, 8> kFormats = { {
     { GraphFormat::Auto, "auto" },
     { GraphFormat::PipecutJson, "pipecut-json" },
     { GraphFormat::DnnPartitioning, "dnn-partitioning" },
@@ -35,6 +35,7 @@ constexpr std::array<FormatEntry, 7> kFormats = { {
     { GraphFormat::Piper, "piper" },
     { GraphFormat::Dot, "dot" },
     { GraphFormat::Onnx, "onnx" },
+    { GraphFormat::HfConfig, "hf-config" },
 } };
 
 std::string lowerExtension(std::string_view path)
@@ -207,6 +208,8 @@ GraphFormat detectFormat(std::string_view head, std::string_view path)
         if (contains(text, "\"fpgaLatency\"") || contains(text, "\"maxSizePerFPGA\"") || contains(text, "\"maxFPGAs\"")
             || contains(text, "\"supportedOnFpga\""))
             return GraphFormat::DnnPartitioning;
+        if (contains(text, "\"model_type\"") && contains(text, "\"num_hidden_layers\""))
+            return GraphFormat::HfConfig;
         return GraphFormat::PipecutJson;
     }
     if (startsWithWord(text, "digraph") || startsWithWord(text, "graph") || startsWithWord(text, "strict"))
@@ -286,6 +289,9 @@ Result<Graph> parsePadded(std::string_view content, const std::string &name, con
         break;
     case GraphFormat::Dot:
         graph = io::readDot(content, name, options);
+        break;
+    case GraphFormat::HfConfig:
+        graph = io::readHfConfig(content, name, options);
         break;
     case GraphFormat::Onnx:
         return makeError(name + ": ONNX models are read from a file path, not from memory");

@@ -17,10 +17,27 @@
 
 namespace pipecut {
 
-enum class GraphFormat { Auto, PipecutJson, DnnPartitioning, PipeDream, Piper, Dot, Onnx };
+enum class GraphFormat { Auto, PipecutJson, DnnPartitioning, PipeDream, Piper, Dot, Onnx, HfConfig };
 
 const char *formatName(GraphFormat format); // "pipecut-json", "dnn-partitioning", ...
 std::optional<GraphFormat> parseFormatName(std::string_view name);
+
+// The serving workload that sets the costs of a Hugging Face config.json
+// (docs/model.md §8): one decode step of `batch` sequences over `context` tokens
+// of KV cache, or the prefill of `prompt` tokens per sequence.
+struct LlmWorkload {
+    enum class Kind { Decode, Prefill };
+    Kind kind = Kind::Decode;
+    int64_t batch = 1;
+    int64_t context = 4096;
+    int64_t prompt = 0; // prefill tokens per sequence; 0: the context
+    std::string dtype; // weights and activations: fp32, fp16, bf16, fp8, int8, int4; empty: torch_dtype
+    std::string kvDtype; // the KV cache; empty: dtype
+
+    int64_t promptTokens() const { return prompt > 0 ? prompt : context; }
+};
+// "fp16" -> 2 bytes per element; nothing when unknown.
+std::optional<double> llmDtypeBytes(std::string_view name);
 
 struct LoadOptions {
     GraphFormat format = GraphFormat::Auto;
@@ -32,6 +49,8 @@ struct LoadOptions {
     // (empty: the reader's documented default), and values for symbolic dims.
     std::string device;
     std::map<std::string, int64_t> dims;
+    // Hugging Face config.json: the serving workload (the device is `device`).
+    LlmWorkload llm;
 };
 
 // Detects the format from the first bytes of the file (and its name as a tie-break).

@@ -20,6 +20,7 @@ Result<Graph> readPipecutJsonChecked(std::string_view content, const std::string
 Result<Graph> readDnnPartitioning(std::string_view content, const std::string &name, const LoadOptions &options);
 Result<Graph> readPipeDream(std::string_view content, const std::string &name, const LoadOptions &options);
 Result<Graph> readPiper(std::string_view content, const std::string &name, const LoadOptions &options);
+Result<Graph> readHfConfig(std::string_view content, const std::string &name, const LoadOptions &options);
 Result<Graph> readDot(std::string_view content, const std::string &name, const LoadOptions &options);
 
 // The limits of LoadOptions, checked as soon as the counts are known.

@@ -40,5 +40,7 @@ Result<PartitionResult> runSliceGraph(const MethodContext &ctx, const Contractio
 Result<PartitionResult> runIdealDp(const MethodContext &ctx);
 Result<PartitionResult> runRefineMethod(const MethodContext &ctx);
 Result<PartitionResult> runAuto(const MethodContext &ctx);
+Result<PartitionResult> runVllmDefault(const MethodContext &ctx); // llm_baselines.cpp
+Result<PartitionResult> runMegatronEven(const MethodContext &ctx);
 
 } // namespace pipecut

@@ -57,6 +57,8 @@ const std::vector<MethodEntry> &entries()
         { "refine", runRefineMethod },
         { "balanced-work", runBalancedWork },
         { "uniform", runUniform },
+        { "vllm-default", runVllmDefault },
+        { "megatron-even", runMegatronEven },
     };
     return table;
 }
@@ -97,6 +99,56 @@ Status checkMemoryFits(const Graph &g, const CostParams &params, int k)
                     + ": no stage can hold it");
     }
     return Ok {};
+}
+
+// For a chain (every node at most one input and one output, groups contiguous
+// along it): the fewest stages whose parameters fit the memory limit, by
+// packing the chain greedily (optimal for a chain: a stage never gains from
+// ending earlier); 0 when a single node or group is over the limit.
+int smallestChainStages(const Graph &g, const CostParams &params)
+{
+    int stages = 1;
+    double load = 0, unit = 0;
+    GroupId unitGroup = kNoGroup;
+    auto close = [&]() {
+        if (!params.fitsMemory(unit))
+            return false;
+        if (!params.fitsMemory(load + unit)) {
+            ++stages;
+            load = 0;
+        }
+        load += unit;
+        unit = 0;
+        return true;
+    };
+    for (NodeId v : g.topologicalOrder()) {
+        if (unit > 0 && (g.group(v) == kNoGroup || g.group(v) != unitGroup) && !close())
+            return 0;
+        unit += g.param(v);
+        unitGroup = g.group(v);
+    }
+    return close() ? stages : 0;
+}
+
+bool isChain(const Graph &g)
+{
+    for (int32_t v = 0; v < g.nodeCount(); ++v)
+        if (g.inDegree(nodeId(v)) > 1 || g.outDegree(nodeId(v)) > 1)
+            return false;
+    return g.edgeCount() == g.nodeCount() - 1;
+}
+
+// An infeasible instance on a chain says which k would fit (docs/model.md §8.4).
+Error withSmallestStages(Error error, const Graph &g, const CostParams &params, int k)
+{
+    if (error.kind != ErrorKind::Infeasible || !params.memoryLimit || !isChain(g))
+        return error;
+    const int fits = smallestChainStages(g, params);
+    if (fits == 0)
+        error.message += "; no number of stages fits: one layer alone is over the memory limit";
+    else if (fits > k)
+        error.message += "; the smallest k that fits is " + std::to_string(fits);
+    return error;
 }
 
 } // namespace
@@ -197,13 +249,13 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
                     "the order is not topological: '" + graph.id(v) + "' comes before its input '" + graph.id(u) + "'");
     }
     if (auto s = checkMemoryFits(graph, params, options.k); !s)
-        return s.failure();
+        return withSmallestStages(s.failure(), graph, params, options.k);
 
     const MethodEntry *entry = findMethod(options.method);
     MethodContext ctx { graph, params, options, stop, progress, deadline };
     auto result = entry->run(ctx);
     if (!result)
-        return result;
+        return withSmallestStages(result.failure(), graph, params, options.k);
     PartitionResult r = std::move(result).value();
     if (options.refineAfter && !r.optimal && options.method != "refine" && !stop.stopRequested()) {
         auto refined = refinePartition(graph, params, r.partition, ctx.stop, ctx.deadline);

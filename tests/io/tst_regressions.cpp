@@ -65,6 +65,7 @@ private slots:
                 : target == "dot"                  ? GraphFormat::Dot
                 : target == "piper"                ? GraphFormat::Piper
                 : target == "dnn_partitioning"     ? GraphFormat::DnnPartitioning
+                : target == "hf_config"            ? GraphFormat::HfConfig
                                                    : GraphFormat::PipecutJson;
             Result<Graph> g
                 = parseGraph(std::string_view(bytes.constData(), size_t(bytes.size())), file.toStdString(), options);

@@ -20,6 +20,12 @@ using namespace pipecut::test;
 
 namespace {
 
+// vllm-default and megatron-even split a Hugging Face layer chain (tests/io/tst_hf_config).
+bool needsLayerChain(const std::string &method)
+{
+    return method == "vllm-default" || method == "megatron-even";
+}
+
 bool close(double a, double b)
 {
     return std::abs(a - b) <= 1e-9 * std::max({ 1.0, std::abs(a), std::abs(b) });
@@ -242,6 +248,8 @@ void TestPartition::everyMethodFeasibleAndNeverBelowOptimum()
         const BruteForce bf = bruteForceOptimum(g, params, k);
         const QString where = QString("iter %1\n%2").arg(iter).arg(QString::fromStdString(describe(g, params, k)));
         for (const std::string &method : partitionMethods()) {
+            if (needsLayerChain(method))
+                continue;
             auto r = run(g, params, k, method);
             if (!bf.feasible) {
                 QVERIFY2(!r.ok(),
@@ -284,17 +292,23 @@ void TestPartition::infeasibleInstancesGiveErrors()
     CostParams params;
     params.memoryLimit = 2.5; // below node x alone
     for (const std::string &method : partitionMethods()) {
+        if (needsLayerChain(method))
+            continue;
         auto r = run(g, params, 3, method);
         QVERIFY2(!r.ok(), method.c_str());
         QVERIFY2(r.error().find("'x'") != std::string::npos, r.error().c_str());
     }
     params.memoryLimit = 6.5; // each node fits, but group g (x, z, and y between them) holds 7
     for (const std::string &method : partitionMethods()) {
+        if (needsLayerChain(method))
+            continue;
         auto r = run(g, params, 3, method);
         QVERIFY2(!r.ok(), method.c_str());
     }
     params.memoryLimit = 7; // fits exactly in one stage
     for (const std::string &method : partitionMethods()) {
+        if (needsLayerChain(method))
+            continue;
         auto r = run(g, params, 3, method);
         QVERIFY2(r.ok(), (method + ": " + (r.ok() ? "" : r.error())).c_str());
         QCOMPARE(r->bottleneck, 3.0);

@@ -105,9 +105,13 @@ void StageList::refresh(bool remeasure)
             }
             changed = true;
         }
-        const QString tip = tr("work %1, comm in %2, comm out %3, param %4")
-                                .arg(formatCost(c.work, unit), formatSize(c.commIn, sizeUnit),
-                                    formatSize(c.commOut, sizeUnit), formatSize(c.param, m_document->paramUnit()));
+        QString tip = tr("work %1, comm in %2, comm out %3, param %4")
+                          .arg(formatCost(c.work, unit), formatSize(c.commIn, sizeUnit),
+                              formatSize(c.commOut, sizeUnit), formatSize(c.param, m_document->paramUnit()));
+        if (const auto limit = m_document->params().memoryLimit) // e.g. an LLM stage's weights + KV cache
+            tip += tr(" of %1 (%2 %)")
+                       .arg(formatSize(*limit, m_document->paramUnit()))
+                       .arg(*limit > 0 ? 100.0 * c.param / *limit : 0.0, 0, 'f', 1);
         if (item->toolTip(0) != tip)
             item->setToolTip(0, tip);
     }
