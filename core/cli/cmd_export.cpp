@@ -27,6 +27,8 @@ Status exportStages(Command &c)
         return usageError("--to onnx-stages needs -o DIR (the folder for the stage models)");
     if (args.has("--metric"))
         return usageError("--metric applies to --to model-explorer only");
+    if (Status st = checkOnnxStagesSource(*args.positionalValue(0)); !st)
+        return st;
     if (Status st = c.load(); !st)
         return st;
     auto p = loadValidPartition(c);

@@ -48,7 +48,9 @@ struct Plan {
     std::vector<StagePlan> stages; // k entries; empty ones have no nodes
 };
 
-Status checkOnnxSource(const std::string &path)
+} // namespace
+
+Status checkOnnxStagesSource(const std::string &path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -61,6 +63,8 @@ Status checkOnnxSource(const std::string &path)
         return makeError(path + ": onnx-stages needs an ONNX model; this file reads as " + formatName(format));
     return Ok {};
 }
+
+namespace {
 
 // The stage of every operator, through the ids the import gave them.
 Status assignStages(
@@ -532,7 +536,7 @@ Status moveIntoPlace(const fs::path &tmp, const fs::path &out)
 Result<OnnxStagesSummary> exportOnnxStages(const std::string &modelPath, const Graph &graph, const CostParams &params,
     const Partition &partition, const OnnxStagesOptions &options, const StopToken &stop, const ProgressFn &progress)
 {
-    if (Status st = checkOnnxSource(modelPath); !st)
+    if (Status st = checkOnnxStagesSource(modelPath); !st)
         return st.failure();
     if (options.outDir.empty())
         return makeError(ErrorKind::Usage, "onnx-stages needs an output folder (-o DIR)");

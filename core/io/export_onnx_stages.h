@@ -57,6 +57,9 @@ struct OnnxStagesSummary {
     bool externalData = false; // the stages reference external data files
 };
 
+// Refuses a source that is not an ONNX model (by its content, as loading detects formats).
+Status checkOnnxStagesSource(const std::string &path);
+
 // `graph` must be the graph read from `modelPath` (with the same dims) and
 // `partition` valid for it. Errors (bad input, exit 3): the source is not
 // ONNX, the graph does not match the model, the folder is not empty without
