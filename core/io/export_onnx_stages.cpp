@@ -375,14 +375,25 @@ void writeModelInput(JsonWriter &w, const TensorTypes &types, const std::string 
     w.endObject();
 }
 
-void writeStageEntry(JsonWriter &w, int s, const Plan &plan, const TensorTypes &types, const StageCost &cost)
+void writeStageEntry(
+    JsonWriter &w, int s, const onnx::GraphProto &g, const Plan &plan, const TensorTypes &types, const StageCost &cost)
 {
     const StagePlan &stage = plan.stages[s];
     w.beginObject().key("stage").value(s + 1).key("file").value(stageFile(s, plan.k));
     int operators = 0;
     for (int i : stage.nodes)
         operators += plan.opStage[i] >= 0 ? 1 : 0;
-    w.key("operators").value(operators);
+    w.key("operators").value(operators).key("node_names").beginArray();
+    for (int i : stage.nodes)
+        if (plan.opStage[i] >= 0)
+            w.value(g.node(i).name());
+    w.endArray().key("produced").beginArray();
+    for (int i : stage.nodes)
+        if (plan.opStage[i] >= 0)
+            for (const std::string &o : g.node(i).output())
+                if (!o.empty())
+                    w.value(o);
+    w.endArray();
     w.key("inputs").beginArray();
     for (const std::string &name : stage.inputs) {
         w.beginObject().key("name").value(name).key("from");
@@ -478,7 +489,7 @@ std::string manifest(const Graph &graph, const CostParams &params, const Partiti
     w.endArray().key("stages").beginArray();
     for (int s = 0; s < plan.k; ++s)
         if (!plan.stages[s].nodes.empty())
-            writeStageEntry(w, s, plan, *ctx.types, ev.stages[s]);
+            writeStageEntry(w, s, src.graph(), plan, *ctx.types, ev.stages[s]);
     w.endArray().endObject();
     return w.str() + "\n";
 }
