@@ -1,11 +1,13 @@
 // Times a pipecut onnx-stages export with ONNX Runtime for Node.js (CPU):
 //   1. predicted stage work: the whole model run with ONNX Runtime's profiler
 //      (1 thread), each node's kernel time summed per stage through the node
-//      names in pipeline.json (mean over the profiled runs). This stands in for
-//      pipecut's own import of ONNX Runtime profiles: the prediction is "the
-//      stage's share of the whole model's time", as a profile-costed graph gives;
-//   2. measured stage time: each stage model alone, 1 thread, median of runs,
-//      fed the tensors a chained run produced;
+//      names in pipeline.json; the stage's share of the profiled kernel time
+//      times the whole model's median CPU time (profiling slows kernels down).
+//      This stands in for pipecut's own import of ONNX Runtime profiles: a
+//      profile-costed graph predicts a stage as the sum of its nodes' times;
+//   2. measured stage time: each stage model alone, 1 thread, median CPU time
+//      of runs (process CPU time, robust on a busy machine), fed the tensors a
+//      chained run produced;
 //   3. a pipelined run: one worker thread per stage (each its own session,
 //      1 intra-op thread), tensors handed over in memory (transferred
 //      ArrayBuffers), requests streamed with k + 1 in flight; throughput
@@ -29,16 +31,23 @@ function median(xs) {
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+// Median wall and CPU milliseconds of one run (after 3 warm-up runs). With
+// one intra-op thread the process CPU time of a run is the run's own work, so
+// it stays meaningful on a machine other processes keep busy.
 async function timeRuns(session, feeds, runs) {
     for (let i = 0; i < 3; ++i)
         await session.run(feeds);
-    const ms = [];
+    const wall = [];
+    const cpu = [];
     for (let i = 0; i < runs; ++i) {
+        const c0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
         await session.run(feeds);
-        ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
     }
-    return median(ms);
+    return { wall: median(wall), cpu: median(cpu) };
 }
 
 // Each stage's share of the whole model's kernel time, from ONNX Runtime's
@@ -219,7 +228,8 @@ async function main() {
 
     const prof = await profileShares(ort, model, pipeline, feeds, args.runs);
     const whole = await ort.InferenceSession.create(model, oneThread);
-    const wholeMs = await timeRuns(whole, feeds, args.runs);
+    const wholeTime = await timeRuns(whole, feeds, args.runs);
+    const wholeMs = wholeTime.cpu;
     await whole.release();
     // Profiling slows every kernel down: its shares scale the unprofiled whole-model time.
     const predicted = prof.shares.map((x) => x * wholeMs);
@@ -232,7 +242,7 @@ async function main() {
         const input = {};
         for (const i of pipeline.stages[s].inputs)
             input[i.name] = tensors[i.name];
-        measured.push(await timeRuns(sessions[s], input, args.runs));
+        measured.push((await timeRuns(sessions[s], input, args.runs)).cpu);
         Object.assign(tensors, await sessions[s].run(input));
     }
     await Promise.all(sessions.map((x) => x.release()));
@@ -241,9 +251,9 @@ async function main() {
     const name = path.basename(model, '.onnx');
     const fmt = (x) => x.toFixed(3);
     const ratio = (p, m) => (m > 0 ? (p / m).toFixed(2) : '-');
-    console.log(`${name} k=${pipeline.k}: whole model ${fmt(wholeMs)} ms (median of ${args.runs}, 1 thread); `
+    console.log(`${name} k=${pipeline.k}: whole model ${fmt(wholeMs)} ms CPU, ${fmt(wholeTime.wall)} ms wall (medians of ${args.runs}, 1 thread); `
         + `${(100 * prof.byPosition).toFixed(1)} % of the profiled kernel time is in kernels ONNX Runtime created, counted by position`);
-    console.log('| stage | operators | predicted ms | measured ms | predicted/measured |');
+    console.log('| stage | operators | predicted ms | measured CPU ms | predicted/measured |');
     console.log('|---|---|---|---|---|');
     pipeline.stages.forEach((s, i) => console.log(`| ${s.stage} | ${s.operators} | ${fmt(predicted[i])} | ${fmt(measured[i])} | ${ratio(predicted[i], measured[i])} |`));
     const sumP = predicted.reduce((a, b) => a + b, 0);

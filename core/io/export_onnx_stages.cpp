@@ -200,6 +200,12 @@ TensorTypes inferTypes(const onnx::ModelProto &model, const LoadOptions &options
     }
     collectTypes(inferred.graph(), types.type);
     onnxread::prepareForCosting(sized, options, analysis);
+    for (const onnx::TensorProto &t : model.graph().initializer())
+        types.bytes[t.name()] = onnxread::tensorOf(t).bytes();
+    for (const onnx::NodeProto &node : model.graph().node())
+        for (const onnx::AttributeProto &a : node.attribute())
+            if (onnxread::isConstantNode(node) && a.name() == "value" && node.output_size() > 0)
+                types.bytes[node.output(0)] = onnxread::tensorOf(a.t()).bytes();
     collectTypes(sized.graph(), types.sized);
     for (const auto &[name, type] : types.sized) {
         types.bytes[name] = typeBytes(type);

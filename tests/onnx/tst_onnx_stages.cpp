@@ -98,6 +98,11 @@ class TestOnnxStages : public QObject {
 private slots:
     void initTestCase()
     {
+        // The sample export of docs/exports.md comes from here (run with this set, then read the folder).
+        if (qEnvironmentVariableIsSet("PIPECUT_KEEP_TEST_FILES")) {
+            m_dir.setAutoRemove(false);
+            qInfo() << "files kept in" << m_dir.path();
+        }
         QVERIFY(sampleModel(false).save(path("model.onnx")));
         fs::create_directories(path("ext"));
         QVERIFY(sampleModel(true).save(path("ext/model.onnx")));
@@ -140,6 +145,7 @@ private slots:
         QCOMPARE(shared.size(), 1);
         QCOMPARE(shared[0].toObject()["name"].toString(), QString("b"));
         QCOMPARE(shared[0].toObject()["stages"].toArray(), QJsonArray({ 1, 2 }));
+        QCOMPARE(shared[0].toObject()["bytes"].toDouble(), 16.0);
         const QJsonArray stages = p2["stages"].toArray();
         QCOMPARE(stages.size(), 2);
         const QJsonArray inputs = stages[1].toObject()["inputs"].toArray();
