@@ -202,25 +202,11 @@ async function pipelined(pipeline, dir, feeds, requests) {
 
 // --- main --------------------------------------------------------------------
 
-function parseArgs(argv) {
-    const a = { positional: [], values: [], runs: 20, requests: 40 };
-    for (let i = 0; i < argv.length; ++i) {
-        if (argv[i] === '--value' && i + 1 < argv.length)
-            a.values.push(argv[++i]);
-        else if (argv[i] === '--runs' && i + 1 < argv.length)
-            a.runs = Number(argv[++i]);
-        else if (argv[i] === '--requests' && i + 1 < argv.length)
-            a.requests = Number(argv[++i]);
-        else
-            a.positional.push(argv[i]);
-    }
-    if (a.positional.length !== 2 || !(a.runs >= 1) || !(a.requests >= 2))
-        throw Object.assign(new Error('usage: bench_stages.js MODEL.onnx DIR [--runs N] [--requests N] [--value NAME=NUMBER]...'), { exitCode: 2 });
-    return a;
-}
-
 async function main() {
-    const args = parseArgs(process.argv.slice(2));
+    const args = stages.parseArgs(process.argv.slice(2), { runs: 20, requests: 40 }, 2,
+        'usage: bench_stages.js MODEL.onnx DIR [--runs N] [--requests N] [--value NAME=NUMBER]...');
+    if (!(args.runs >= 1) || !(args.requests >= 2))
+        throw Object.assign(new Error('--runs must be at least 1 and --requests at least 2'), { exitCode: 2 });
     const ort = stages.loadOrt();
     const [model, dir] = args.positional;
     const pipeline = stages.readPipeline(dir);

@@ -1,18 +1,13 @@
 #include "ui/stages_export.h"
 
 #include "core/io/export_onnx_stages.h"
-#include "core/util/thread_priority.h"
 #include "ui/document/document.h"
+#include "ui/jobs/modal_job.h"
 
 #include <QDir>
-#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMessageBox>
-#include <QProgressDialog>
-#include <QThread>
-
-#include <optional>
 
 namespace pipecut::ui {
 
@@ -46,30 +41,14 @@ QString exportStagesDialog(QWidget *parent, const Document &document, const Load
     const auto graph = document.sharedGraph();
     const CostParams params = document.params();
     const Partition partition = document.partition();
-    StopToken stop;
-    std::optional<Result<OnnxStagesSummary>> summary;
-    QProgressDialog progress(QObject::tr("Writing the stage models\u2026"), QObject::tr("Cancel"), 0, 100, parent);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(300);
-    QEventLoop loop;
-    QThread *worker = QThread::create([&] {
-        lowerCurrentThreadPriority();
-        summary = exportOnnxStages(model, *graph, params, partition, options, stop, [&](const Progress &p) {
-            const int percent = static_cast<int>(100 * p.fraction);
-            QMetaObject::invokeMethod(&progress, [&progress, percent] { progress.setValue(percent); });
+    const auto summary = runModalJob<Result<OnnxStagesSummary>>(
+        parent, QObject::tr("Writing the stage models\u2026"), [&](const StopToken &stop, const ProgressFn &progress) {
+            return exportOnnxStages(model, *graph, params, partition, options, stop, progress);
         });
-    });
-    QObject::connect(worker, &QThread::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&progress, &QProgressDialog::canceled, &loop, [stop] { stop.requestStop(); });
-    worker->start();
-    loop.exec();
-    worker->wait();
-    delete worker;
-    progress.reset();
-    if (!summary || !summary->ok()) {
-        if (!stop.stopRequested())
-            QMessageBox::warning(parent, QObject::tr("Export Stages failed"),
-                summary ? QString::fromStdString(summary->error()) : QObject::tr("no stages written"));
+    if (!summary) // cancelled
+        return {};
+    if (!summary->ok()) {
+        QMessageBox::warning(parent, QObject::tr("Export Stages failed"), QString::fromStdString(summary->error()));
         return {};
     }
     QString text = QObject::tr(

@@ -178,25 +178,20 @@ private slots:
         QTest::addColumn<QString>("source");
         QTest::addColumn<QString>("out");
         QTest::addColumn<QString>("message");
-        const QString good = R"([["x", "mm", "relu", "add"], ["c", "if", "mul2"]])";
-        QTest::newRow("backward edge") << R"([["x", "relu", "add", "c", "if", "mul2"], ["mm"]])"
-                                       << "model.onnx"
-                                       << "o1"
-                                       << "'mm' -> 'relu' runs backwards";
-        QTest::newRow("another graph") << R"([["x", "conv"], ["c", "if"]])"
-                                       << "model.onnx"
-                                       << "o2"
-                                       << "conv";
-        QTest::newRow("not empty") << good << "model.onnx"
-                                   << "full"
-                                   << "--force";
-        QTest::newRow("not onnx") << R"([["a", "b"], ["c", "d"]])"
-                                  << "graph.dot"
-                                  << "o3"
-                                  << "needs an ONNX model";
-        QTest::newRow("cannot write") << good << "model.onnx"
-                                      << "afile/out"
-                                      << "afile";
+        const char *good = R"([["x", "mm", "relu", "add"], ["c", "if", "mul2"]])";
+        struct Row {
+            const char *name, *stages, *source, *out, *message;
+        };
+        const Row rows[] = {
+            { "backward edge", R"([["x", "relu", "add", "c", "if", "mul2"], ["mm"]])", "model.onnx", "o1",
+                "'mm' -> 'relu' runs backwards" },
+            { "another graph", R"([["x", "conv"], ["c", "if"]])", "model.onnx", "o2", "conv" },
+            { "not empty", good, "model.onnx", "full", "--force" },
+            { "not onnx", R"([["a", "b"], ["c", "d"]])", "graph.dot", "o3", "needs an ONNX model" },
+            { "cannot write", good, "model.onnx", "afile/out", "afile" },
+        };
+        for (const Row &r : rows)
+            QTest::newRow(r.name) << QString(r.stages) << QString(r.source) << QString(r.out) << QString(r.message);
     }
 
     void refusals()

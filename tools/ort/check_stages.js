@@ -14,27 +14,9 @@
 
 const stages = require('./stages.js');
 
-function parseArgs(argv) {
-    const a = { positional: [], values: [], seed: 1, tolerance: 1e-5 };
-    for (let i = 0; i < argv.length; ++i) {
-        if (argv[i] === '--value' && i + 1 < argv.length)
-            a.values.push(argv[++i]);
-        else if (argv[i] === '--seed' && i + 1 < argv.length)
-            a.seed = Number(argv[++i]);
-        else if (argv[i] === '--tolerance' && i + 1 < argv.length)
-            a.tolerance = Number(argv[++i]);
-        else if (argv[i].startsWith('--'))
-            throw Object.assign(new Error('unknown option ' + argv[i]), { exitCode: 2 });
-        else
-            a.positional.push(argv[i]);
-    }
-    if (a.positional.length !== 2)
-        throw Object.assign(new Error('usage: check_stages.js MODEL.onnx DIR [--value NAME=NUMBER]... [--seed N]'), { exitCode: 2 });
-    return a;
-}
-
 async function main() {
-    const args = parseArgs(process.argv.slice(2));
+    const args = stages.parseArgs(process.argv.slice(2), { seed: 1, tolerance: 1e-5 }, 2,
+        'usage: check_stages.js MODEL.onnx DIR [--value NAME=NUMBER]... [--seed N] [--tolerance X]');
     const ort = stages.loadOrt();
     const [model, dir] = args.positional;
     const pipeline = stages.readPipeline(dir);

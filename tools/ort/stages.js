@@ -129,4 +129,25 @@ function parseFixed(values) {
     return fixed;
 }
 
-module.exports = { loadOrt, readPipeline, randomInputs, openStages, runChain, relativeDifference, parseFixed };
+// Positional arguments, repeated --value NAME=NUMBER, and the numeric options
+// named in `numbers` (their defaults); throws (exit status 2) with `usage`.
+function parseArgs(argv, numbers, positional, usage) {
+    const a = Object.assign({ positional: [], values: [] }, numbers);
+    for (let i = 0; i < argv.length; ++i) {
+        const option = argv[i].startsWith('--') ? argv[i].slice(2) : null;
+        if (option === 'value' && i + 1 < argv.length)
+            a.values.push(argv[++i]);
+        else if (option !== null && option in numbers && i + 1 < argv.length && !Number.isNaN(Number(argv[i + 1])))
+            a[option] = Number(argv[++i]);
+        else if (option !== null)
+            throw Object.assign(new Error('unknown or incomplete option ' + argv[i] + '\n' + usage), { exitCode: 2 });
+        else
+            a.positional.push(argv[i]);
+    }
+    if (a.positional.length !== positional)
+        throw Object.assign(new Error(usage), { exitCode: 2 });
+    return a;
+}
+
+module.exports = {
+    parseArgs, loadOrt, readPipeline, randomInputs, openStages, runChain, relativeDifference, parseFixed };
