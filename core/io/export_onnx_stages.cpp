@@ -246,6 +246,24 @@ void copyConstant(onnx::TensorProto &t, StageContext &ctx)
         }
 }
 
+// External data of the initializers inside subgraphs (If branches, Loop and Scan bodies) too.
+void relocateSubgraphs(onnx::NodeProto &node, StageContext &ctx)
+{
+    for (onnx::AttributeProto &attribute : *node.mutable_attribute()) {
+        std::vector<onnx::GraphProto *> graphs;
+        if (attribute.has_g())
+            graphs.push_back(attribute.mutable_g());
+        for (onnx::GraphProto &g : *attribute.mutable_graphs())
+            graphs.push_back(&g);
+        for (onnx::GraphProto *g : graphs) {
+            for (onnx::TensorProto &t : *g->mutable_initializer())
+                copyConstant(t, ctx);
+            for (onnx::NodeProto &inner : *g->mutable_node())
+                relocateSubgraphs(inner, ctx);
+        }
+    }
+}
+
 Status addValue(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> &list, const std::string &name,
     const StageContext &ctx, int stage)
 {
@@ -276,7 +294,7 @@ Result<onnx::ModelProto> stageModel(int s, StageContext &ctx)
     onnx::GraphProto &sg = *m.mutable_graph();
     sg.set_name((g.name().empty() ? std::string("model") : g.name()) + "_stage_" + std::to_string(s + 1));
     for (int i : stage.nodes)
-        *sg.add_node() = g.node(i);
+        relocateSubgraphs(*sg.add_node() = g.node(i), ctx);
     const std::unordered_set<std::string> wanted(stage.initializers.begin(), stage.initializers.end());
     for (const onnx::TensorProto &t : g.initializer())
         if (wanted.count(t.name()))

@@ -21,6 +21,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+void makeExternal(onnx::TensorProto &t)
+{
+    t.clear_float_data();
+    t.set_data_location(onnx::TensorProto::EXTERNAL);
+    auto *location = t.add_external_data();
+    location->set_key("location");
+    location->set_value("weights.bin");
+}
+
 // x [1, 4] -> MatMul(W) -> m -> Relu -> r -> Add(r, b) -> a -> If(c) { then: Mul(a, m) ; else: Identity(a) } -> y
 // b is read by Add and by Mul (via the If's then branch), W is external data
 // when `external`; k is a Constant read by Mul2 (after the If): Mul2(y, k) -> z.
@@ -29,14 +38,10 @@ OnnxModelBuilder sampleModel(bool external)
     OnnxModelBuilder m(13);
     m.input("x", { "1", "4" });
     m.input("c", {}, onnx::TensorProto::BOOL);
-    onnx::TensorProto &w = m.init("W", { 4, 4 });
-    if (external) {
-        w.clear_float_data();
-        w.set_data_location(onnx::TensorProto::EXTERNAL);
-        auto *loc = w.add_external_data();
-        loc->set_key("location");
-        loc->set_value("weights.bin");
-    }
+    if (external)
+        makeExternal(m.init("W", { 4, 4 }));
+    else
+        m.init("W", { 4, 4 });
     m.init("b", { 1, 4 });
     m.node("MatMul", { "x", "W" }, { "m" }, "mm");
     m.node("Relu", { "m" }, { "r" }, "relu");
@@ -46,6 +51,8 @@ OnnxModelBuilder sampleModel(bool external)
     then.node("Mul", { "a", "b" }, { "t1" });
     then.node("Mul", { "t1", "m" }, { "t" });
     then.output("t", { "1", "4" });
+    if (external) // a subgraph's own weights: their location is rewritten too
+        makeExternal(then.init("s", { 1, 4 }));
     OnnxGraphBuilder otherwise(setGraph(cond, "else_branch"));
     otherwise.node("Identity", { "a" }, { "e" });
     otherwise.output("e", { "1", "4" });
@@ -168,6 +175,10 @@ private slots:
         const onnx::ModelProto s1 = readModel(path("ext_out/stage_01.onnx"));
         QCOMPARE(s1.graph().initializer(0).data_location(), onnx::TensorProto::EXTERNAL);
         QCOMPARE(s1.graph().initializer(0).external_data(0).value(), std::string("../ext/weights.bin"));
+        const onnx::ModelProto s2 = readModel(path("ext_out/stage_02.onnx"));
+        const onnx::NodeProto &branching = s2.graph().node(2);
+        QCOMPARE(branching.op_type(), std::string("If"));
+        QCOMPARE(branching.attribute(0).g().initializer(0).external_data(0).value(), std::string("../ext/weights.bin"));
         const QJsonObject m = readJson(path("ext_out/pipeline.json"))["external_data"].toObject();
         QVERIFY(m["kept_external"].toBool());
     }
