@@ -4,6 +4,7 @@
 #include "ui/document/document.h"
 #include "ui/file_actions.h"
 #include "ui/main_window.h"
+#include "ui/stages_export.h"
 #include "ui/views/graph_view.h"
 
 #include <QAction>
@@ -54,6 +55,12 @@ void addFileMenu(MainWindow *w, FileActions *files, Actions &a)
     QAction *exportReport = a.exportReport;
     QObject::connect(w->document(), &Document::changed, exportReport,
         [w, exportReport] { exportReport->setEnabled(w->document()->hasGraph()); });
+    // One ONNX model per stage (ui/stages_export.h); refused, saying why, for other formats.
+    QAction *exportStages = file->addAction(
+        tr("Export &Stages (ONNX)…"), w, [w] { exportStagesDialog(w, *w->document(), w->loadOptions()); });
+    exportStages->setEnabled(false);
+    QObject::connect(w->document(), &Document::changed, exportStages,
+        [w, exportStages] { exportStages->setEnabled(w->document()->hasGraph()); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, w, &QWidget::close);
 }

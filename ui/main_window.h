@@ -107,6 +107,7 @@ public:
     // profile (a built-in name or a JSON path) off the GUI thread.
     void chooseDevice(const QString &device);
     QString device() const { return m_loader->device(); }
+    LoadOptions loadOptions() const { return m_loader->options(); } // the device and dimensions chosen
     QString inspectorText() const { return m_selection->inspectorText(); }
 
 signals:

@@ -1,7 +1,7 @@
 #include "ui/report_export.h"
 
 #include "ui/document/document.h"
-#include "ui/jobs/job_runner.h"
+#include "ui/jobs/modal_job.h"
 
 #include <QEventLoop>
 #include <QFileDialog>
@@ -48,29 +48,14 @@ QString exportReportDialog(QWidget *parent, const Document &document)
     const auto graph = document.sharedGraph();
     const CostParams params = document.params();
     const Partition partition = document.partition();
-    StopToken stop;
-    std::optional<Result<report::ReportData>> data;
-    QProgressDialog progress(
-        QObject::tr("Computing the lower bound for the report\u2026"), QObject::tr("Cancel"), 0, 0, parent);
-    progress.setWindowModality(Qt::WindowModal);
-    progress.setMinimumDuration(300);
-    QEventLoop loop;
-    QThread *worker = QThread::create([&] {
-        lowerCurrentThreadPriority();
-        data = report::buildReport(*graph, params, { partition }, report::ReportOptions {}, stop);
-    });
-    QObject::connect(worker, &QThread::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&progress, &QProgressDialog::canceled, &loop, [stop] { stop.requestStop(); });
-    worker->start();
-    loop.exec();
-    worker->wait();
-    delete worker;
-    progress.reset();
-    if (stop.stopRequested())
+    const auto data = runModalJob<Result<report::ReportData>>(parent,
+        QObject::tr("Computing the lower bound for the report\u2026"), [&](const StopToken &stop, const ProgressFn &) {
+            return report::buildReport(*graph, params, { partition }, report::ReportOptions {}, stop);
+        });
+    if (!data) // cancelled
         return {};
-    if (!data || !data->ok()) {
-        QMessageBox::warning(parent, QObject::tr("Export failed"),
-            data ? QString::fromStdString(data->error()) : QObject::tr("no report"));
+    if (!data->ok()) {
+        QMessageBox::warning(parent, QObject::tr("Export failed"), QString::fromStdString(data->error()));
         return {};
     }
     auto written = report::writeReport(**data, path.toStdString());

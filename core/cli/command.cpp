@@ -199,6 +199,7 @@ Status Command::load(size_t index)
     auto g = loadGraph(m_graphPath, options);
     if (!g)
         return g.failure();
+    m_loadOptions = options;
     m_graph = std::move(g).value();
     m_params = CostParams::fromGraph(*m_graph);
     auto bw = args.getDouble("--bandwidth", m_params.bandwidth);

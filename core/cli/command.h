@@ -9,6 +9,7 @@
 #include "core/cli/cli.h"
 #include "core/cost/cost_params.h"
 #include "core/graph/graph.h"
+#include "core/io/graph_io.h"
 #include "core/util/progress.h"
 
 #include <functional>
@@ -57,6 +58,8 @@ public:
     Graph &graph() { return *m_graph; }
     const Graph &graph() const { return *m_graph; }
     const CostParams &params() const { return m_params; }
+    // The load options the graph was read with (--dim, --device, the limits).
+    const LoadOptions &loadOptions() const { return m_loadOptions; }
 
     // -k (`fallback` when absent) as a whole number in 1..100000; k() afterwards.
     Status readStages(long long fallback);
@@ -101,6 +104,7 @@ private:
     std::string m_graphPath;
     std::optional<Graph> m_graph;
     CostParams m_params;
+    LoadOptions m_loadOptions;
     int m_k = 0;
     SolverLimits m_limits;
 };

@@ -19,6 +19,8 @@ namespace pipecut {
 
 using onnxcost::TensorShape;
 using onnxread::formatBytes;
+using onnxread::isConstantNode;
+using onnxread::namesRead;
 using onnxread::tensorOf;
 
 TensorShape onnxread::tensorOf(const onnx::TensorProto &t)
@@ -254,10 +256,14 @@ int64_t intAttr(const onnx::NodeProto &node, std::string_view name, int64_t fall
     return fallback;
 }
 
-bool isConstantNode(const onnx::NodeProto &node)
+} // namespace
+
+bool onnxread::isConstantNode(const onnx::NodeProto &node)
 {
     return node.op_type() == "Constant" && (node.domain().empty() || node.domain() == "ai.onnx");
 }
+
+namespace {
 
 // Resolves the shapes a node reads and writes; unknown-rank outputs take the
 // shape of the node's largest input (then are stored so consumers see them).
@@ -422,8 +428,6 @@ Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context 
     return total;
 }
 
-void namesRead(const onnx::NodeProto &node, std::set<std::string> &out);
-
 // Names a subgraph reads from enclosing graphs (implicit inputs of its node).
 void freeVariables(const onnx::GraphProto &g, std::set<std::string> &out)
 {
@@ -445,9 +449,11 @@ void freeVariables(const onnx::GraphProto &g, std::set<std::string> &out)
             out.insert(u);
 }
 
+} // namespace
+
 // The names a node reads: its inputs, and what its subgraphs read from
 // enclosing graphs.
-void namesRead(const onnx::NodeProto &node, std::set<std::string> &out)
+void onnxread::namesRead(const onnx::NodeProto &node, std::set<std::string> &out)
 {
     for (const std::string &i : node.input())
         if (!i.empty())
@@ -459,6 +465,8 @@ void namesRead(const onnx::NodeProto &node, std::set<std::string> &out)
             freeVariables(sub, out);
     }
 }
+
+namespace {
 
 std::string scopeOf(const std::string &nodeName)
 {
@@ -536,27 +544,14 @@ void collectConstants(
 // tensor.
 Status listNodes(const onnx::GraphProto &g, const std::string &path, NodeTable &t, OnnxAnalysis &a)
 {
-    // Node ids: the ONNX name when unique, else OpType_index.
-    std::unordered_map<std::string, int> nameCount;
-    for (const onnx::NodeProto &node : g.node())
-        ++nameCount[node.name()];
-    std::unordered_set<std::string> usedIds;
-    auto uniqueId = [&](std::string id) {
-        std::string candidate = id;
-        for (int n = 2; !usedIds.insert(candidate).second; ++n)
-            candidate = id + "#" + std::to_string(n);
-        return candidate;
-    };
-
+    const onnxread::NodeIds ids = onnxread::nodeIds(g);
     // Graph inputs that are not initializers: zero-work sources.
-    for (const onnx::ValueInfoProto &v : g.input()) {
-        if (t.constantBytes.count(v.name()) || t.producer.count(v.name()))
-            continue;
+    for (size_t i = 0; i < ids.sourceIds.size(); ++i) {
         OnnxNodeCost n;
-        n.id = uniqueId(v.name());
+        n.id = ids.sourceIds[i];
         n.op = "Input";
-        t.producer[v.name()] = static_cast<int32_t>(a.nodes.size());
-        t.sourceTensor.push_back(v.name());
+        t.producer[ids.sourceTensors[i]] = static_cast<int32_t>(a.nodes.size());
+        t.sourceTensor.push_back(ids.sourceTensors[i]);
         a.nodes.push_back(std::move(n));
     }
     t.sources = static_cast<int32_t>(a.nodes.size());
@@ -566,8 +561,7 @@ Status listNodes(const onnx::GraphProto &g, const std::string &path, NodeTable &
         if (isConstantNode(node))
             continue;
         OnnxNodeCost n;
-        const bool named = !node.name().empty() && nameCount[node.name()] == 1;
-        n.id = uniqueId(named ? node.name() : node.op_type() + "_" + std::to_string(i));
+        n.id = ids.opIds[i];
         n.op = node.op_type();
         n.scope = scopeOf(node.name());
         const int32_t index = static_cast<int32_t>(a.nodes.size());
@@ -744,6 +738,46 @@ void writeLoadReport(const onnx::GraphProto &g, const std::string &path, const N
 }
 
 } // namespace
+
+onnxread::NodeIds onnxread::nodeIds(const onnx::GraphProto &g)
+{
+    // Node ids: the ONNX name when unique, else OpType_index; "#2", "#3" ... on a clash.
+    std::unordered_set<std::string> constants;
+    for (const onnx::TensorProto &t : g.initializer())
+        constants.insert(t.name());
+    for (const onnx::SparseTensorProto &t : g.sparse_initializer())
+        constants.insert(t.values().name());
+    std::unordered_map<std::string, int> nameCount;
+    for (const onnx::NodeProto &node : g.node()) {
+        ++nameCount[node.name()];
+        if (isConstantNode(node) && node.output_size() > 0)
+            constants.insert(node.output(0));
+    }
+    std::unordered_set<std::string> usedIds;
+    auto uniqueId = [&](std::string id) {
+        std::string candidate = id;
+        for (int n = 2; !usedIds.insert(candidate).second; ++n)
+            candidate = id + "#" + std::to_string(n);
+        return candidate;
+    };
+    NodeIds ids;
+    std::unordered_set<std::string> sources;
+    for (const onnx::ValueInfoProto &v : g.input()) {
+        if (constants.count(v.name()) || !sources.insert(v.name()).second)
+            continue;
+        ids.sourceTensors.push_back(v.name());
+        ids.sourceIds.push_back(uniqueId(v.name()));
+    }
+    ids.opIds.resize(g.node_size());
+    for (int i = 0; i < g.node_size(); ++i) {
+        const onnx::NodeProto &node = g.node(i);
+        if (isConstantNode(node))
+            continue;
+        const bool named = !node.name().empty() && nameCount[node.name()] == 1;
+        ids.opIds[i] = uniqueId(named ? node.name() : node.op_type() + "_" + std::to_string(i));
+    }
+    return ids;
+}
 
 Result<OnnxAnalysis> onnxread::costModelGraph(
     const onnx::GraphProto &g, const std::string &path, const LoadOptions &options, OnnxAnalysis a)

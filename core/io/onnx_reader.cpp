@@ -41,13 +41,11 @@ std::string onnxread::formatBytes(double bytes)
     return formatNumber(std::round(bytes * 100.0) / 100.0) + " " + unit[u];
 }
 
-namespace {
-
 namespace fs = std::filesystem;
 
 // --- reading the protobuf --------------------------------------------------
 
-Result<onnx::ModelProto> parseModelFile(const std::string &path, int64_t maxBytes)
+Result<onnx::ModelProto> onnxread::parseModelFile(const std::string &path, int64_t maxBytes)
 {
     std::error_code ec;
     const auto status = fs::status(path, ec);
@@ -92,7 +90,7 @@ Result<onnx::ModelProto> parseModelFile(const std::string &path, int64_t maxByte
     return model;
 }
 
-Result<int64_t> checkOpset(const onnx::ModelProto &model, const std::string &path)
+Result<int64_t> onnxread::checkOpset(const onnx::ModelProto &model, const std::string &path)
 {
     std::optional<int64_t> opset;
     for (const onnx::OperatorSetIdProto &o : model.opset_import())
@@ -108,6 +106,8 @@ Result<int64_t> checkOpset(const onnx::ModelProto &model, const std::string &pat
             + std::to_string(range.second) + " (convert the model with onnx.version_converter)");
     return *opset;
 }
+
+namespace {
 
 // Substitutes user values (--dim) into symbolic dimensions before shape
 // inference, and records every symbol seen on the graph's inputs.
@@ -271,13 +271,21 @@ void inferShapes(onnx::ModelProto &model, OnnxAnalysis &a)
 
 } // namespace
 
+void onnxread::prepareForCosting(onnx::ModelProto &model, const LoadOptions &options, OnnxAnalysis &a)
+{
+    onnx::GraphProto &mg = *model.mutable_graph();
+    dropLargePayloads(mg);
+    applyDims(mg, options.dims, a.symbolicDims);
+    inferShapes(model, a);
+}
+
 Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions &options)
 {
-    Result<onnx::ModelProto> parsed = parseModelFile(path, options.maxFileBytes);
+    Result<onnx::ModelProto> parsed = onnxread::parseModelFile(path, options.maxFileBytes);
     if (!parsed)
         return parsed.failure();
     onnx::ModelProto &model = *parsed;
-    Result<int64_t> opset = checkOpset(model, path);
+    Result<int64_t> opset = onnxread::checkOpset(model, path);
     if (!opset)
         return opset.failure();
     if (model.graph().node_size() > options.maxNodes)
@@ -290,11 +298,7 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
     a.path = path;
     a.opset = *opset;
     a.name = model.graph().name().empty() ? fs::path(path).stem().string() : model.graph().name();
-
-    onnx::GraphProto &mg = *model.mutable_graph();
-    dropLargePayloads(mg);
-    applyDims(mg, options.dims, a.symbolicDims);
-    inferShapes(model, a);
+    onnxread::prepareForCosting(model, options, a);
     return onnxread::costModelGraph(model.graph(), path, options, std::move(a));
 }
 
