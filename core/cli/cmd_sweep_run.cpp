@@ -65,7 +65,20 @@ Status solve(Command &c, const Plan &plan, const Task &task, TaskResult &r)
         return st;
     auto p = runPartitioner(c.graph(), c.params(), po);
     if (!p) {
-        r.status = p.errorKind() == ErrorKind::Infeasible ? kStatusInfeasible : kStatusError;
+        switch (p.errorKind()) {
+        case ErrorKind::Infeasible:
+            r.status = kStatusInfeasible;
+            break;
+        case ErrorKind::LimitExceeded:
+            r.status = kStatusRefused;
+            break;
+        case ErrorKind::BadInput:
+        case ErrorKind::Stopped:
+            r.status = kStatusNoPartition;
+            break;
+        default:
+            r.status = kStatusError;
+        }
         r.message = p.error();
         return Ok {};
     }

@@ -296,7 +296,8 @@ Result<TaskResult> parseResult(std::string_view line, const std::string &where, 
         r.lowerBound = f.number("lower_bound");
         r.combinatorial = f.number("combinatorial_bound");
         r.gap = f.number("gap");
-    } else if (r.status != kStatusInfeasible && r.status != kStatusError) {
+    } else if (r.status != kStatusInfeasible && r.status != kStatusRefused && r.status != kStatusNoPartition
+        && r.status != kStatusError) {
         return makeError(where + ": unknown status '" + r.status + "'");
     }
     if (Status st = f.status(); !st)

@@ -61,7 +61,9 @@ Result<Plan> readPlan(const std::string &path);
 // Status of a task's result.
 inline constexpr const char *kStatusOk = "ok";
 inline constexpr const char *kStatusInfeasible = "infeasible"; // no valid partition (memory limit, groups)
-inline constexpr const char *kStatusError = "error"; // the method or the bound failed: see message
+inline constexpr const char *kStatusRefused = "refused"; // the method refused a resource limit (--max-ideals, ...)
+inline constexpr const char *kStatusNoPartition = "no-partition"; // the method found none (its rules, its time)
+inline constexpr const char *kStatusError = "error"; // the task could not run (model, bound, internal): see message
 
 struct TaskResult {
     std::string plan;

@@ -271,6 +271,8 @@ Result<Study> buildStudy(const Plan &plan, const std::vector<TaskResult> &result
             study.failed.push_back(taskName(t) + ": " + r->message);
         else if (r->status == kStatusInfeasible)
             ++study.infeasible;
+        else if (r->status != kStatusOk)
+            study.unsolved.push_back(taskName(t) + ": " + r->status + ": " + r->message);
     }
     study.results = static_cast<int>(results.size());
     study.models = static_cast<int>(models.size());
@@ -349,6 +351,7 @@ std::string studyJson(const Study &study)
     writeList(w, "methods", study.methods);
     writeList(w, "missing", study.missing);
     writeList(w, "failed", study.failed);
+    writeList(w, "unsolved", study.unsolved);
     writeRows(w, study);
     w.key("worst").beginArray();
     for (const WorstCase &c : study.worst) {
@@ -383,7 +386,8 @@ std::string studyText(const Study &study)
 {
     std::string out = "plan " + study.planHash + ": " + std::to_string(study.tasks) + " tasks, "
         + std::to_string(study.models) + " models, " + std::to_string(study.results) + " results, "
-        + std::to_string(study.infeasible) + " infeasible, " + std::to_string(study.failed.size()) + " failed, "
+        + std::to_string(study.infeasible) + " infeasible, " + std::to_string(study.unsolved.size())
+        + " without a partition (refused or none found), " + std::to_string(study.failed.size()) + " failed, "
         + std::to_string(study.missing.size()) + " missing\n\n";
     markdownTable(out, studyTableCells(study));
     out += "\n";

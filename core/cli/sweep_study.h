@@ -67,7 +67,8 @@ struct Study {
     std::string reference;
     std::string modelRoot; // the folder every model path starts with ("" when none); tables name models below it
     std::vector<std::string> missing; // "task T: MODEL, k K, METHOD"
-    std::vector<std::string> failed; // the same, with the message
+    std::vector<std::string> failed; // status error: the same, with the message
+    std::vector<std::string> unsolved; // refused or no-partition: the same, with the message
     std::vector<StudyRow> rows;
     std::vector<MethodTimes> times;
     std::vector<WorstCase> worst;

@@ -94,7 +94,7 @@ pids+=($!)
 slurmd -D -N localhost -f "$SLURM_CONF" >"$tmp/slurmd.stdout.log" 2>&1 &
 pids+=($!)
 state=
-for _ in $(seq 120); do
+for _ in $(seq 90); do
     state=$(timeout 5 sinfo -h -n localhost -o %T 2>/dev/null)
     [ "$state" = idle ] && break
     sleep 0.5
@@ -102,7 +102,7 @@ done
 [ "$state" = idle ] || { echo "the Slurm node did not become idle (state '$state')"; exit 1; }
 
 mkdir -p "$out"
-PIPECUT_CLI=$cli timeout 300 sbatch --wait --quiet --array=0-$((shards - 1)) --output="$tmp/job-%a.out" \
+PIPECUT_CLI=$cli timeout 240 sbatch --wait --quiet --array=0-$((shards - 1)) --output="$tmp/job-%a.out" \
     --chdir="$PWD" "$script" "$plan" "$out" "$shards"
 status=$?
 [ "$status" -eq 0 ] || { echo "sbatch --wait exited $status"; exit 1; }

@@ -171,9 +171,11 @@ private:
                                               : QStringLiteral("the method's default"))
                 .arg(m_s.options.seed)
                 .arg(args.isEmpty() ? QStringLiteral("none") : args.join(QLatin1Char(' '))),
-            QStringLiteral("%1 results \u00b7 %2 infeasible \u00b7 %3 failed \u00b7 %4 missing")
+            QStringLiteral("%1 results \u00b7 %2 infeasible \u00b7 %3 without a partition (the method refused a "
+                           "limit or found none) \u00b7 %4 failed \u00b7 %5 missing")
                 .arg(m_s.results)
                 .arg(m_s.infeasible)
+                .arg(m_s.unsolved.size())
                 .arg(m_s.failed.size())
                 .arg(m_s.missing.size()),
             QStringLiteral("pipecut %1 \u00b7 %2").arg(q(m_s.version), q(date)),
