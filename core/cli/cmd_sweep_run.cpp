@@ -32,12 +32,7 @@ const std::vector<std::string> &passedOptions()
 void declarePartitionOptions(Args &args)
 {
     addGraphAndStages(args);
-    args.option("--method", "METHOD", "");
-    args.option("--seed", "S", "");
-    args.option("--time-limit", "SECONDS", "");
-    args.option("--budget", "POPxGEN", "");
-    args.option("--threads", "N", "");
-    args.option("--start", "PARTITION.json", "");
+    addPartitionerOptions(args);
     addSolverOptions(args);
 }
 

@@ -6,6 +6,7 @@
 
 #include "ui/report/report.h"
 #include "ui/report/report_painter.h"
+#include "ui/report/report_style.h"
 
 #include <QFontMetricsF>
 #include <QPainter>
@@ -31,16 +32,8 @@ constexpr double kMinWidth = 1400;
 constexpr double kModelColumn = 520;
 constexpr size_t kListed = 20;
 
-const QColor kInk(0x22, 0x22, 0x22);
-const QColor kMuted(0x66, 0x66, 0x66);
-const QColor kRule(0xCC, 0xCC, 0xCC);
 const QColor kBox(0x4C, 0x78, 0xA8);
 const QColor kBad(0xC0, 0x39, 0x2B);
-
-QString q(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
 
 std::vector<double> columnWidths(const Cells &cells, double first)
 {
@@ -129,20 +122,10 @@ public:
     }
 
 private:
-    void setFont(double pixels, bool bold = false)
-    {
-        QFont f(m_family);
-        f.setPixelSize(static_cast<int>(std::lround(pixels)));
-        f.setBold(bold);
-        f.setHintingPreference(QFont::PreferNoHinting);
-        f.setKerning(false);
-        m_p.setFont(f);
-    }
-
+    void setFont(double pixels, bool bold = false) { setReportFont(m_p, m_family, pixels, bold); }
     void text(const QRectF &r, int flags, const QString &s, Qt::TextElideMode elide = Qt::ElideRight)
     {
-        const QFontMetricsF fm(m_p.font());
-        m_p.drawText(r, flags, fm.elidedText(s, elide, r.width()));
+        elidedText(m_p, r, flags, s, elide);
     }
 
     double header(double y, const std::string &date)
