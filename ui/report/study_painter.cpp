@@ -38,8 +38,12 @@ const QColor kBad(0xC0, 0x39, 0x2B);
 std::vector<double> columnWidths(const Cells &cells, double first)
 {
     std::vector<double> widths;
-    for (size_t c = 0; c < cells.front().size(); ++c)
-        widths.push_back(c == 0 ? first : std::max(90.0, 8.0 * static_cast<double>(cells.front()[c].size()) + 16));
+    for (size_t c = 0; c < cells.front().size(); ++c) {
+        size_t chars = 0;
+        for (const auto &row : cells)
+            chars = std::max(chars, c < row.size() ? row[c].size() : 0);
+        widths.push_back(c == 0 ? first : std::max(90.0, 8.0 * static_cast<double>(chars) + 16));
+    }
     return widths;
 }
 
@@ -204,10 +208,13 @@ private:
 
     double gapPlot(double y)
     {
-        double top = 0.01; // at least 1 %
+        double largest = 0.01; // at least 1 %
         for (const auto &row : m_s.rows)
             if (std::isfinite(row.gaps.max))
-                top = std::max(top, row.gaps.max);
+                largest = std::max(largest, row.gaps.max);
+        // The axis ends at 1, 2 or 5 times a power of ten, so that its quarter ticks read well.
+        const double decade = std::pow(10.0, std::floor(std::log10(largest)));
+        const double top = largest <= 2 * decade ? 2 * decade : largest <= 4 * decade ? 4 * decade : 10 * decade;
         const double left = kMargin + 80, width = m_width - 80;
         auto at = [&](double gap) { return left + width * std::clamp(gap / top, 0.0, 1.0); };
         for (const auto &row : m_s.rows) {
