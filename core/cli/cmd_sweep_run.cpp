@@ -277,7 +277,8 @@ int runSweepRun(const std::vector<std::string> &argv, CliStreams s)
         for (const TaskResult &r : *existing)
             done.insert(r.task);
         std::vector<int> todo;
-        for (int t : shardTasks(*plan, share->index, share->count))
+        const std::vector<int> mine = shardTasks(*plan, share->index, share->count);
+        for (int t : mine)
             if (!done.count(t))
                 todo.push_back(t);
         std::map<std::string, std::string> checked; // model -> its hash now
@@ -296,6 +297,10 @@ int runSweepRun(const std::vector<std::string> &argv, CliStreams s)
         }
         std::string text = existing->empty() ? std::string() : *readFile(out);
         const int total = static_cast<int>(todo.size());
+        if (args.has("--progress"))
+            c.err() << "shard " << share->index << "/" << share->count << " of plan " << plan->hash << ": "
+                    << mine.size() << " tasks, " << mine.size() - todo.size() << " already done, " << total
+                    << " to run\n";
         int failed = 0, finished = 0;
         for (int t : todo) {
             auto r = runTask(s, *plan, plan->tasks[static_cast<size_t>(t)]);
