@@ -92,6 +92,11 @@ Result<std::vector<std::string>> modelFiles(const std::vector<std::string> &inpu
         std::sort(found.begin(), found.end());
         files.insert(files.end(), found.begin(), found.end());
     }
+    std::vector<std::string> unique; // a file named twice (directly and in a folder) is one model
+    for (const std::string &f : files)
+        if (std::find(unique.begin(), unique.end(), f) == unique.end())
+            unique.push_back(f);
+    files = std::move(unique);
     if (files.empty())
         return usageError("sweep plan found no model files");
     return files;
