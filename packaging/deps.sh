@@ -7,6 +7,7 @@ PIPECUT_DEBIAN_PACKAGES=(
     libonnx-dev libprotobuf-dev protobuf-compiler
     xvfb xauth fonts-dejavu-core
     clang-format universal-ctags
+    parallel slurm-wlm munge
 )
 
 pipecut_install_deps() {

@@ -45,6 +45,10 @@ endif()
 install(FILES ${PROJECT_SOURCE_DIR}/resources/examples/bert_l-3_inference.json
     DESTINATION ${CMAKE_INSTALL_DATADIR}/pipecut/examples)
 install(FILES ${PIPECUT_PACKAGING_DIR}/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The sweep runner recipes (docs/sweeps.md).
+install(PROGRAMS ${PIPECUT_PACKAGING_DIR}/cluster/sweep.sbatch ${PIPECUT_PACKAGING_DIR}/cluster/sweep-parallel.sh
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/pipecut/cluster)
+install(FILES ${PIPECUT_PACKAGING_DIR}/cluster/sweep-job.yaml DESTINATION ${CMAKE_INSTALL_DATADIR}/pipecut/cluster)
 
 # --- CPack: one .deb
 set(CPACK_GENERATOR DEB)

@@ -54,7 +54,9 @@ for pkg in libc6 libstdc++6 libqt6core6; do
 done
 contents=$(dpkg-deb -c "$deb" | awk '{print $NF}')
 expect=(./usr/bin/pipecut-cli ./usr/share/man/man1/pipecut-cli.1.gz
-        ./usr/share/pipecut/examples/bert_l-3_inference.json ./usr/share/doc/pipecut/copyright)
+        ./usr/share/pipecut/examples/bert_l-3_inference.json ./usr/share/doc/pipecut/copyright
+        ./usr/share/pipecut/cluster/sweep.sbatch ./usr/share/pipecut/cluster/sweep-parallel.sh
+        ./usr/share/pipecut/cluster/sweep-job.yaml)
 with_report=0
 if grep -qx './usr/bin/pipecut' <<<"$contents"; then
     # The UI build also gives pipecut-cli its report command (QtGui + QtSvg).

@@ -74,7 +74,7 @@ Status Args::parse(const std::vector<std::string> &args)
     if (m_positionals.size() < m_requiredPositionals)
         return makeError(ErrorKind::Usage,
             "'" + m_command + "' needs " + m_positionalHelp[m_positionals.size()].first + " (see --help)");
-    if (m_positionals.size() > m_positionalHelp.size())
+    if (m_positionals.size() > m_positionalHelp.size() && !m_repeatLast)
         return makeError(ErrorKind::Usage,
             "unexpected argument '" + m_positionals[m_positionalHelp.size()] + "' for '" + m_command + "'");
     return Ok {};
@@ -127,6 +127,13 @@ std::optional<std::string> Args::positionalValue(size_t i) const
     if (i < m_positionals.size())
         return m_positionals[i];
     return std::nullopt;
+}
+
+std::vector<std::string> Args::positionalsFrom(size_t i) const
+{
+    if (i >= m_positionals.size())
+        return {};
+    return std::vector<std::string>(m_positionals.begin() + static_cast<std::ptrdiff_t>(i), m_positionals.end());
 }
 
 namespace {

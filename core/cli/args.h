@@ -19,6 +19,8 @@ public:
     void option(std::string name, std::string valueName, std::string help);
     void flag(std::string name, std::string help);
     void positional(std::string name, std::string help, bool required = true);
+    // The last positional argument declared takes every further value (NAME...).
+    void repeatLastPositional() { m_repeatLast = true; }
 
     // Returns an error message for usage errors; sets helpRequested() on --help.
     Status parse(const std::vector<std::string> &args);
@@ -32,6 +34,8 @@ public:
     // Every value given for a repeatable option, in order.
     std::vector<std::string> getAll(const std::string &name) const;
     std::optional<std::string> positionalValue(size_t i) const;
+    // The positional values from the i-th on.
+    std::vector<std::string> positionalsFrom(size_t i) const;
 
     // Typed accessors: usage errors name the option and the bad value.
     Result<double> getDouble(const std::string &name, double fallback) const;
@@ -49,6 +53,7 @@ private:
     std::map<std::string, std::vector<std::string>> m_values;
     std::vector<std::string> m_positionals;
     bool m_help = false;
+    bool m_repeatLast = false;
 };
 
 } // namespace pipecut::cli

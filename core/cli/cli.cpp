@@ -26,6 +26,7 @@ const std::vector<Entry> &commands()
         { "export", "write a partition for a pipeline framework or viewer", cli::runExport },
         { "convert", "write a graph as pipecut JSON or DOT", cli::runConvert },
         { "generate", "synthetic model-shaped graphs for scale tests", cli::runGenerate },
+        { "sweep", "plan, run in shards and merge many models x k x methods", cli::runSweep },
         { "report", "render a partition's report as PNG, SVG or PDF", nullptr }, // registered by the app
     };
     return table;

@@ -12,12 +12,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         "Cut GRAPH into at most K pipeline stages minimising the bottleneck stage cost.");
     Args &args = c.args;
     addGraphAndStages(args);
-    args.option("--method", "METHOD", joinChoices(partitionMethods()) + " (default auto)");
-    args.option("--seed", "S", "random seed (default 1)");
-    args.option("--budget", "POPxGEN", "slicegraph population x generations, e.g. 10x10 or 100x100");
-    args.option("--time-limit", "SECONDS", "wall-clock limit for the method");
-    args.option("--threads", "N", "worker threads (default: all cores)");
-    args.option("--start", "PARTITION.json", "starting partition (refine, warm starts)");
+    addPartitionerOptions(args);
     args.option("-o", "PARTITION.json", "write the partition (docs/model.md §6 JSON)");
     addSolverOptions(args);
     return c.run(argv, [&]() -> Status {

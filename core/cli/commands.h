@@ -15,5 +15,6 @@ int runEvaluate(const std::vector<std::string> &args, CliStreams s);
 int runConvert(const std::vector<std::string> &args, CliStreams s);
 int runGenerate(const std::vector<std::string> &args, CliStreams s);
 int runExport(const std::vector<std::string> &args, CliStreams s);
+int runSweep(const std::vector<std::string> &args, CliStreams s);
 
 } // namespace pipecut::cli

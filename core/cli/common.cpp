@@ -1,6 +1,7 @@
 #include "core/cli/common.h"
 
 #include "core/cost/stage_json.h"
+#include "core/partition/partitioner.h"
 #include "core/util/json_writer.h"
 #include "core/util/quantity.h"
 
@@ -33,6 +34,16 @@ void addGraphAndStages(Args &args)
 {
     args.positional("GRAPH", "graph file (any supported format)");
     args.option("-k", "K", "number of stages (default: the file's suggestion, else 4)");
+}
+
+void addPartitionerOptions(Args &args)
+{
+    args.option("--method", "METHOD", joinChoices(partitionMethods()) + " (default auto)");
+    args.option("--seed", "S", "random seed (default 1)");
+    args.option("--budget", "POPxGEN", "slicegraph population x generations, e.g. 10x10 or 100x100");
+    args.option("--time-limit", "SECONDS", "wall-clock limit for the method");
+    args.option("--threads", "N", "worker threads (default: all cores)");
+    args.option("--start", "PARTITION.json", "starting partition (refine, warm starts)");
 }
 
 void addSolverLimitOptions(Args &args)

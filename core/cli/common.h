@@ -21,6 +21,9 @@ void addCommonOptions(Args &args);
 void addSolverLimitOptions(Args &args);
 // The tail of partition's and bound's options: --progress, the common options, the solver limits.
 void addSolverOptions(Args &args);
+// Declares --method, --seed, --budget, --time-limit, --threads and --start (what
+// Command::readPartitionOptions reads).
+void addPartitionerOptions(Args &args);
 // Declares the GRAPH argument and -k (partition, bound).
 void addGraphAndStages(Args &args);
 

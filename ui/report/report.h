@@ -86,6 +86,9 @@ constexpr double kLabelScale = 0.45;
 Result<ReportData> buildReport(const Graph &graph, const CostParams &params, const std::vector<Partition> &partitions,
     const ReportOptions &options, const StopToken &stop = {});
 
+// YYYY-MM-DD (UTC) of `epoch` seconds since 1970, else SOURCE_DATE_EPOCH, else now.
+std::string reportDate(const std::optional<int64_t> &epoch = std::nullopt);
+
 // Every figure of the report as JSON (a sidecar for scripts and tests).
 std::string reportJson(const ReportData &data);
 

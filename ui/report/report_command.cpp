@@ -6,6 +6,7 @@
 #include "core/partition/partitioner.h"
 #include "core/util/quantity.h"
 #include "ui/report/report.h"
+#include "ui/report/study.h"
 
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -184,6 +185,17 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
 void registerReportCommand()
 {
     registerCliCommand("report", runReportCommand);
+    // `sweep merge -o` draws its study here too.
+    cli::sweep::registerStudyRenderer([](const cli::sweep::Study &study, const std::string &path) -> Status {
+        std::string error;
+        std::unique_ptr<QGuiApplication> app;
+        if (!ensureGuiApplication(app, error))
+            return makeError(ErrorKind::Internal, error);
+        auto written = writeStudy(study, path);
+        if (!written)
+            return written.failure();
+        return Ok {};
+    });
 }
 
 } // namespace pipecut::report

@@ -15,6 +15,7 @@ namespace pipecut::report {
 // QT_QPA_PLATFORM is unset), so it runs headless.
 int runReportCommand(const std::vector<std::string> &args, CliStreams streams);
 
+// Registers `report`, and the renderer of `sweep merge -o` (ui/report/study.h).
 void registerReportCommand();
 
 } // namespace pipecut::report

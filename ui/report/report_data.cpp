@@ -18,6 +18,15 @@ namespace pipecut::report {
 
 namespace {
 
+std::string sideLabel(const ReportOptions &options, size_t i)
+{
+    if (i < options.labels.size() && !options.labels[i].empty())
+        return options.labels[i];
+    return std::string(1, static_cast<char>('A' + i));
+}
+
+} // namespace
+
 std::string reportDate(const std::optional<int64_t> &epoch)
 {
     int64_t seconds = 0;
@@ -36,15 +45,6 @@ std::string reportDate(const std::optional<int64_t> &epoch)
         .toString(QStringLiteral("yyyy-MM-dd"))
         .toStdString();
 }
-
-std::string sideLabel(const ReportOptions &options, size_t i)
-{
-    if (i < options.labels.size() && !options.labels[i].empty())
-        return options.labels[i];
-    return std::string(1, static_cast<char>('A' + i));
-}
-
-} // namespace
 
 Result<ReportData> buildReport(const Graph &graph, const CostParams &params, const std::vector<Partition> &partitions,
     const ReportOptions &options, const StopToken &stop)

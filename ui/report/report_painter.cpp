@@ -1,4 +1,5 @@
 #include "ui/report/report_painter.h"
+#include "ui/report/report_style.h"
 
 #include "core/cost/summary.h"
 #include "core/util/quantity.h"
@@ -30,15 +31,7 @@ constexpr double kSwatch = 92; // width of one legend entry
 constexpr int kMaxTableRows = 100; // more stages are in the JSON sidecar
 constexpr int kMaxLegend = 64;
 
-const QColor kInk(0x22, 0x22, 0x22);
-const QColor kMuted(0x66, 0x66, 0x66);
-const QColor kRule(0xCC, 0xCC, 0xCC);
 const QColor kBoundColor(0xC0, 0x39, 0x2B);
-
-QString q(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
 
 // Numbers and quantities as the window and the CLI print them (core/util/quantity.h).
 QString qnum(double x)
@@ -150,22 +143,10 @@ public:
     }
 
 private:
-    void setFont(double pixels, bool bold = false)
-    {
-        QFont f(m_family);
-        f.setPixelSize(static_cast<int>(std::lround(pixels)));
-        f.setBold(bold);
-        f.setHintingPreference(QFont::PreferNoHinting);
-        f.setStyleStrategy(QFont::StyleStrategy(QFont::PreferAntialias | QFont::NoSubpixelAntialias));
-        f.setKerning(false);
-        m_p.setFont(f);
-    }
-
-    // Text elided to its box.
+    void setFont(double pixels, bool bold = false) { setReportFont(m_p, m_family, pixels, bold); }
     void text(const QRectF &r, int flags, const QString &s, Qt::TextElideMode elide = Qt::ElideRight)
     {
-        const QFontMetricsF fm(m_p.font());
-        m_p.drawText(r, flags, fm.elidedText(s, elide, r.width()));
+        elidedText(m_p, r, flags, s, elide);
     }
 
     QString unitTime() const { return q(m_d.units.time); }

@@ -44,10 +44,10 @@ QString reportFontFamily()
     return family;
 }
 
-void paintWithFont(QPainter &painter, const ReportData &data)
+void paintWithFont(QPainter &painter, const Page &page)
 {
     painter.setFont(QFont(reportFontFamily()));
-    paintReport(painter, data);
+    page.paint(painter);
 }
 
 Status writeBytes(const std::string &path, const QByteArray &bytes)
@@ -109,15 +109,26 @@ QByteArray reproduciblePdf(QByteArray pdf, const std::string &date)
 
 Result<WrittenReport> writeReport(const ReportData &data, const std::string &path, const WriteOptions &options)
 {
+    Page p;
+    p.size = reportPageSize(data);
+    p.title = QStringLiteral("pipecut report: ") + QString::fromStdString(data.modelName);
+    p.version = data.version;
+    p.date = data.date;
+    p.paint = [&data](QPainter &painter) { paintReport(painter, data); };
+    return writePage(p, path, options);
+}
+
+Result<WrittenReport> writePage(const Page &p, const std::string &path, const WriteOptions &options)
+{
     if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance()))
         return makeError(ErrorKind::Internal, "drawing a report needs a QGuiApplication");
     const QString qpath = QString::fromStdString(path);
     const QString suffix = qpath.section(QLatin1Char('.'), -1).toLower();
-    const QSizeF page = reportPageSize(data);
+    const QSizeF page = p.size;
     WrittenReport written;
     written.width = page.width();
     written.height = page.height();
-    const QString title = QStringLiteral("pipecut report: ") + QString::fromStdString(data.modelName);
+    const QString &title = p.title;
 
     if (suffix == QLatin1String("png")) {
         const double s = fittingScale(page.width(), page.height(), options.scale);
@@ -133,7 +144,7 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
         {
             QPainter painter(&image);
             painter.scale(s, s);
-            paintWithFont(painter, data);
+            paintWithFont(painter, p);
         }
         QByteArray bytes;
         QBuffer buffer(&bytes);
@@ -157,13 +168,13 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
         svg.setSize(QSize(static_cast<int>(std::ceil(page.width())), static_cast<int>(std::ceil(page.height()))));
         svg.setViewBox(QRectF(QPointF(0, 0), page));
         svg.setTitle(title);
-        svg.setDescription(QStringLiteral("pipecut %1, %2")
-                               .arg(QString::fromStdString(data.version), QString::fromStdString(data.date)));
+        svg.setDescription(
+            QStringLiteral("pipecut %1, %2").arg(QString::fromStdString(p.version), QString::fromStdString(p.date)));
         {
             QPainter painter;
             if (!painter.begin(&svg))
                 return makeError(ErrorKind::Internal, path + ": cannot start the SVG");
-            paintWithFont(painter, data);
+            paintWithFont(painter, p);
         }
         if (Status st = writeBytes(path, bytes); !st)
             return st.failure();
@@ -196,13 +207,13 @@ Result<WrittenReport> writeReport(const ReportData &data, const std::string &pat
             pdf.setPageSize(QPageSize(page, QPageSize::Point, QStringLiteral("report"), QPageSize::ExactMatch));
             pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
             pdf.setTitle(title);
-            pdf.setCreator(QStringLiteral("pipecut ") + QString::fromStdString(data.version));
+            pdf.setCreator(QStringLiteral("pipecut ") + QString::fromStdString(p.version));
             QPainter painter;
             if (!painter.begin(&pdf))
                 return makeError(ErrorKind::Internal, path + ": cannot start the PDF");
-            paintWithFont(painter, data);
+            paintWithFont(painter, p);
         }
-        if (Status st = writeBytes(path, reproduciblePdf(bytes, data.date)); !st)
+        if (Status st = writeBytes(path, reproduciblePdf(bytes, p.date)); !st)
             return st.failure();
         return written;
     }
