@@ -14,6 +14,8 @@ void addCommonOptions(Args &args)
     args.option("--memory-limit", "M", "per-stage limit on parameter size (overrides the file; 'none' removes it)");
     args.option("--device", "PROFILE", "device profile for ONNX and PipeDream costs (name or JSON file)");
     args.option("--dim", "NAME=VALUE", "value of a symbolic ONNX dimension (repeatable)");
+    args.option("--profile", "FILE",
+        "measured node times: an ONNX Runtime profile JSON or a CSV node,ms[,runs] (docs/onnx.md)");
     args.option("--format", "FORMAT", "input format: pipecut-json, dnn-partitioning, pipedream, piper, dot, onnx");
     args.flag("--json", "machine-readable JSON on stdout");
     args.option("--max-nodes", "N", "refuse graphs of more nodes (default 5000000)");
@@ -104,6 +106,14 @@ std::string stageTableText(const Graph &graph, const Partition &partition, const
     t += "bottleneck " + quantity::time(ev.bottleneck, u.time) + " (stage " + std::to_string(ev.bottleneckStage + 1)
         + ", marked *), throughput " + quantity::rate(ev.bottleneck > 0 ? 1 / ev.bottleneck : 0, u.time) + "\n";
     return t;
+}
+
+void writeEstimates(JsonWriter &w, const EstimateShare &e)
+{
+    w.key("estimated_nodes").value(static_cast<long long>(e.nodes));
+    w.key("estimated_work_share").value(e.share);
+    w.key("measured_nodes").value(static_cast<long long>(e.measured));
+    w.key("optimal_wording").value(optimalWording(e));
 }
 
 } // namespace pipecut::cli

@@ -249,7 +249,14 @@ struct Estimate {
     double params = 0; // constants living inside subgraphs
     bool estimated = false;
     std::vector<ShapeEntry> outputs; // costGraph: the shapes of the graph's outputs
+    std::map<std::string, double> flopsByOp; // FLOPs per op type, subgraphs included
 };
+
+void addFlopsByOp(std::map<std::string, double> &to, const std::map<std::string, double> &from, double times = 1.0)
+{
+    for (const auto &[op, flops] : from)
+        to[op] += flops * times;
+}
 
 // Shapes given to a subgraph's inputs from the outer node (Loop, Scan).
 using Seeds = std::vector<std::pair<std::string, ShapeEntry>>;
@@ -389,6 +396,7 @@ Estimate costIf(const onnx::NodeProto &node, ShapeScope &scope, Context &ctx)
     Estimate e;
     e.flops = taken.flops;
     e.bytes = taken.bytes;
+    e.flopsByOp = taken.flopsByOp;
     e.params = branches[0].params + branches[1].params; // both branches stay resident
     e.estimated = cond ? taken.estimated : branches[0].estimated || branches[1].estimated;
     return e;
@@ -469,6 +477,7 @@ Estimate costLoop(const onnx::NodeProto &node, const std::vector<TensorShape> &i
     }
     const double t = static_cast<double>(std::max<int64_t>(*trips, 0));
     e.flops = b.flops * t;
+    addFlopsByOp(e.flopsByOp, b.flopsByOp, t);
     e.bytes = b.bytes * t;
     e.params = b.params;
     e.estimated |= b.estimated;
@@ -497,6 +506,7 @@ Estimate costNode(const onnx::NodeProto &node, ShapeScope &scope, Context &ctx)
     if (!r.knownOp)
         ++ctx.unknownOps[op];
     e.flops = r.flops;
+    e.flopsByOp[op] = r.flops;
     e.bytes = (r.readsInputs ? inBytes : 0.0) + outBytes;
     return e;
 }
@@ -528,6 +538,7 @@ Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context 
         total.bytes += e.bytes;
         total.params += e.params;
         total.estimated |= e.estimated;
+        addFlopsByOp(total.flopsByOp, e.flopsByOp);
     }
     for (const onnx::ValueInfoProto &v : g.output()) {
         const ShapeEntry *out = scope.find(v.name());
@@ -771,6 +782,7 @@ void costNodes(const std::vector<int32_t> &order, const NodeTable &t, ShapeScope
             const onnx::NodeProto &node = *t.opNodes[v - t.sources];
             const Estimate e = costNode(node, top, ctx);
             n.flops = e.flops;
+            addFlopsByOp(a.flopsByOp, e.flopsByOp);
             n.bytesMoved = e.bytes;
             n.param += e.params;
             n.estimated = e.estimated;
@@ -831,7 +843,7 @@ void writeLoadReport(const onnx::GraphProto &g, const std::string &path, const N
                 + " count as " + std::to_string(kUnknownDim) + " (set them with --dim NAME=VALUE);";
         a.notes.push_back(std::to_string(a.estimatedNodes) + " of " + std::to_string(a.nodes.size())
             + " nodes have ESTIMATED costs (some shape unknown):" + why
-            + " unknown-rank tensors take the shape of their node's largest input. Nodes: "
+            + " unknown-rank tensors take the shape of their node's largest activation input. Nodes: "
             + joinFirst(estimatedIds, 12));
     }
     if (!ctx.unknownOps.empty()) {

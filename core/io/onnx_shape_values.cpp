@@ -12,20 +12,66 @@ namespace pipecut::onnxcost {
 namespace {
 
 // A small integer tensor: its values and whether it is a scalar (rank 0).
+// A small integer tensor: its values (row-major) and whether it is a scalar
+// (rank 0); `shape` is set for rank 2 and more (empty: 1-D of v.size()).
 struct Value {
     std::vector<int64_t> v;
     bool scalar = false;
+    std::vector<int64_t> shape;
 };
+
+std::vector<int64_t> dimsOf(const Value &a)
+{
+    if (a.scalar)
+        return {};
+    return a.shape.empty() ? std::vector<int64_t> { static_cast<int64_t>(a.v.size()) } : a.shape;
+}
+
+bool isVector(const Value *a)
+{
+    return a && !a->scalar && a->shape.size() <= 1;
+}
+
+// A value of the given dims (rank 0: a scalar).
+Value shaped(std::vector<int64_t> v, const std::vector<int64_t> &dims)
+{
+    Value out { std::move(v), dims.empty(), {} };
+    if (dims.size() > 1)
+        out.shape = dims;
+    return out;
+}
+
+// The first index and the count Slice takes along an axis of size d.
+std::optional<std::pair<int64_t, int64_t>> sliceAxis(int64_t d, int64_t start, int64_t end, int64_t step)
+{
+    if (step == 0)
+        return std::nullopt;
+    int64_t b = start < 0 ? start + d : start;
+    int64_t e = end < 0 ? end + d : end;
+    if (step > 0) {
+        b = std::clamp<int64_t>(b, 0, d);
+        e = std::clamp<int64_t>(e, 0, d);
+        return std::pair<int64_t, int64_t> { b, e > b ? (e - b + step - 1) / step : 0 };
+    }
+    b = std::clamp<int64_t>(b, 0, d - 1);
+    e = std::clamp<int64_t>(e, -1, d - 1);
+    return std::pair<int64_t, int64_t> { b, b > e ? (b - e - step - 1) / -step : 0 };
+}
 
 std::optional<Value> valueOf(const onnx::TensorProto &t)
 {
-    if (t.dims_size() > 1)
-        return std::nullopt;
-    int64_t n = t.dims_size() == 0 ? 1 : t.dims(0);
-    if (n < 0 || n > kMaxValueElements)
+    int64_t n = 1;
+    for (int64_t d : t.dims()) {
+        if (d < 0 || d > kMaxValueElements)
+            return std::nullopt;
+        n *= d;
+    }
+    if (n > kMaxValueElements)
         return std::nullopt;
     Value out;
     out.scalar = t.dims_size() == 0;
+    if (t.dims_size() > 1)
+        out.shape.assign(t.dims().begin(), t.dims().end());
     if (t.data_type() == onnx::TensorProto::INT64) {
         if (t.int64_data_size() == n) {
             out.v.assign(t.int64_data().begin(), t.int64_data().end());
@@ -93,8 +139,11 @@ std::optional<Value> binary(const std::string &op, const Value &a, const Value &
     const size_t n = std::max(a.v.size(), b.v.size());
     if ((a.v.size() != n && a.v.size() != 1) || (b.v.size() != n && b.v.size() != 1))
         return std::nullopt;
+    if (a.v.size() == n && b.v.size() == n && dimsOf(a) != dimsOf(b) && !a.scalar && !b.scalar)
+        return std::nullopt;
     Value out;
     out.scalar = a.scalar && b.scalar;
+    out.shape = a.v.size() == n ? a.shape : b.shape;
     for (size_t i = 0; i < n; ++i) {
         const int64_t x = a.v[a.v.size() == 1 ? 0 : i], y = b.v[b.v.size() == 1 ? 0 : i];
         if (op == "Add")
@@ -284,7 +333,9 @@ struct ValueScope {
                 result = Value { a->v, false };
         } else if (op == "Squeeze") {
             if (const Value *a = value(n, 0); a && a->v.size() == 1)
-                result = Value { a->v, true };
+                result = Value { a->v, true, {} };
+        } else if (op == "Transpose") {
+            result = transposeValue(n);
         } else if (op == "Concat") {
             result = concatValue(n);
         } else if (op == "Slice") {
@@ -389,18 +440,10 @@ struct ValueScope {
                 axis += r;
             if (axis < 0 || axis >= r || step == 0)
                 return;
-            const int64_t d = in[size_t(axis)];
-            int64_t b = starts->v[i] < 0 ? starts->v[i] + d : starts->v[i];
-            int64_t e = ends->v[i] < 0 ? ends->v[i] + d : ends->v[i];
-            if (step > 0) {
-                b = std::clamp<int64_t>(b, 0, d);
-                e = std::clamp<int64_t>(e, 0, d);
-                out[size_t(axis)] = e > b ? (e - b + step - 1) / step : 0;
-            } else {
-                b = std::clamp<int64_t>(b, 0, d - 1);
-                e = std::clamp<int64_t>(e, -1, d - 1);
-                out[size_t(axis)] = b > e ? (b - e - step - 1) / -step : 0;
-            }
+            const auto taken = sliceAxis(in[size_t(axis)], starts->v[i], ends->v[i], step);
+            if (!taken)
+                return;
+            out[size_t(axis)] = taken->second;
         }
         record(n, out);
     }
@@ -410,7 +453,7 @@ struct ValueScope {
     void splitValues(const onnx::NodeProto &n)
     {
         const Value *a = n.op_type() == "Split" ? value(n, 0) : nullptr;
-        if (!a || a->scalar || (attr(n, "axis") && attr(n, "axis")->i() != 0 && attr(n, "axis")->i() != -1))
+        if (!isVector(a) || (attr(n, "axis") && attr(n, "axis")->i() != 0 && attr(n, "axis")->i() != -1))
             return;
         std::vector<int64_t> sizes = intsAttr(n, "split");
         if (const Value *sv = value(n, 1))
@@ -482,9 +525,11 @@ private:
         }
         if (op == "Reshape") {
             const Value *a = value(n, 0), *shape = value(n, 1);
-            if (!(a && shape && shape->v.size() <= 1))
+            if (!(a && isVector(shape)))
                 return std::nullopt;
-            return Value { a->v, shape->v.empty() && a->v.size() == 1 };
+            const onnx::AttributeProto *allowZero = attr(n, "allowzero");
+            const auto dims = reshape(dimsOf(*a), shape->v, allowZero && allowZero->i() != 0);
+            return dims ? std::optional(shaped(a->v, *dims)) : std::nullopt;
         }
         if (op == "Where") {
             const Value *c = value(n, 0), *x = value(n, 1), *y = value(n, 2);
@@ -524,7 +569,7 @@ private:
     std::optional<Value> gatherValue(const onnx::NodeProto &n) const
     {
         const Value *data = value(n, 0), *idx = value(n, 1);
-        if (!(data && idx && !data->scalar && (attr(n, "axis") == nullptr || attr(n, "axis")->i() == 0)))
+        if (!(isVector(data) && idx && idx->shape.empty() && (attr(n, "axis") == nullptr || attr(n, "axis")->i() == 0)))
             return std::nullopt;
         Value v;
         v.scalar = idx->scalar;
@@ -549,7 +594,7 @@ private:
         bool all = true;
         for (int i = 0; i < n.input_size() && all; ++i) {
             const Value *a = value(n, i);
-            all = a != nullptr;
+            all = isVector(a);
             if (a)
                 v.v.insert(v.v.end(), a->v.begin(), a->v.end());
         }
@@ -558,28 +603,107 @@ private:
         return std::nullopt;
     }
 
+    // Slice of a small value along any axes, with any steps.
     std::optional<Value> sliceValue(const onnx::NodeProto &n) const
     {
         const Value *data = value(n, 0);
-        std::vector<int64_t> starts, ends, steps;
+        std::vector<int64_t> starts, ends, axes, steps;
         if (opset < 10) {
             starts = intsAttr(n, "starts");
             ends = intsAttr(n, "ends");
+            axes = intsAttr(n, "axes");
         } else if (const Value *s = value(n, 1), *e = value(n, 2); s && e) {
             starts = s->v;
             ends = e->v;
+            if (const Value *ax = value(n, 3))
+                axes = ax->v;
+            else if (n.input_size() > 3 && !n.input(3).empty())
+                return std::nullopt;
             if (const Value *st = value(n, 4))
                 steps = st->v;
+            else if (n.input_size() > 4 && !n.input(4).empty())
+                return std::nullopt;
         }
-        if (!(data && !data->scalar && starts.size() == 1 && ends.size() == 1
-                && (steps.empty() || (steps.size() == 1 && steps[0] == 1))))
+        if (!data || data->scalar || starts.empty() || starts.size() != ends.size())
             return std::nullopt;
-        const int64_t size = static_cast<int64_t>(data->v.size());
-        const int64_t b = clampIndex(starts[0], size), e = clampIndex(std::min(ends[0], size), size);
-        Value v;
-        for (int64_t i = b; i < e; ++i)
-            v.v.push_back(data->v[static_cast<size_t>(i)]);
-        return v;
+        const std::vector<int64_t> in = dimsOf(*data);
+        const int64_t r = static_cast<int64_t>(in.size());
+        std::vector<int64_t> first(in.size(), 0), step(in.size(), 1), count = in;
+        for (size_t i = 0; i < starts.size(); ++i) {
+            int64_t axis = i < axes.size() ? axes[i] : int64_t(i);
+            axis += axis < 0 ? r : 0;
+            if (axis < 0 || axis >= r)
+                return std::nullopt;
+            const int64_t st = i < steps.size() ? steps[i] : 1;
+            const auto taken = sliceAxis(in[size_t(axis)], starts[i], ends[i], st);
+            if (!taken)
+                return std::nullopt;
+            first[size_t(axis)] = taken->first;
+            count[size_t(axis)] = taken->second;
+            step[size_t(axis)] = st;
+        }
+        return gatherStrided(*data, in, first, step, count);
+    }
+
+    // The elements at first + i * step along every axis, i < count (row-major).
+    static std::optional<Value> gatherStrided(const Value &data, const std::vector<int64_t> &in,
+        const std::vector<int64_t> &first, const std::vector<int64_t> &step, const std::vector<int64_t> &count)
+    {
+        int64_t total = 1;
+        for (int64_t c : count)
+            total *= c;
+        std::vector<int64_t> out;
+        std::vector<int64_t> idx(in.size(), 0);
+        for (int64_t k = 0; k < total; ++k) {
+            int64_t flat = 0;
+            for (size_t a = 0; a < in.size(); ++a)
+                flat = flat * in[a] + first[a] + idx[a] * step[a];
+            if (flat < 0 || flat >= static_cast<int64_t>(data.v.size()))
+                return std::nullopt;
+            out.push_back(data.v[size_t(flat)]);
+            for (size_t a = in.size(); a-- > 0;) {
+                if (++idx[a] < count[a])
+                    break;
+                idx[a] = 0;
+            }
+        }
+        return shaped(std::move(out), count);
+    }
+
+    // Transpose of a small value (perm: the attribute, else reversed axes).
+    std::optional<Value> transposeValue(const onnx::NodeProto &n) const
+    {
+        const Value *data = value(n, 0);
+        if (!data || data->scalar)
+            return std::nullopt;
+        const std::vector<int64_t> in = dimsOf(*data);
+        std::vector<int64_t> perm = intsAttr(n, "perm");
+        if (perm.empty())
+            for (size_t a = in.size(); a-- > 0;)
+                perm.push_back(static_cast<int64_t>(a));
+        if (perm.size() != in.size())
+            return std::nullopt;
+        std::vector<int64_t> outDims, stride(in.size(), 1);
+        for (size_t a = in.size(); a-- > 1;)
+            stride[a - 1] = stride[a] * in[a];
+        for (int64_t p : perm) {
+            if (p < 0 || p >= static_cast<int64_t>(in.size()))
+                return std::nullopt;
+            outDims.push_back(in[size_t(p)]);
+        }
+        std::vector<int64_t> out, idx(in.size(), 0);
+        for (size_t k = 0; k < data->v.size(); ++k) {
+            int64_t flat = 0;
+            for (size_t a = 0; a < perm.size(); ++a)
+                flat += idx[a] * stride[size_t(perm[a])];
+            out.push_back(data->v[size_t(flat)]);
+            for (size_t a = outDims.size(); a-- > 0;) {
+                if (++idx[a] < outDims[a])
+                    break;
+                idx[a] = 0;
+            }
+        }
+        return shaped(std::move(out), outDims);
     }
 };
 

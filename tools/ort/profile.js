@@ -5,7 +5,7 @@
 // "kernel_time" event per node and run, with the shapes the runtime saw).
 //
 //   node tools/ort/profile.js MODEL.onnx OUT.json [--runs N] [--dim NAME=VALUE]...
-//        [--fill INPUT=VALUE]... [--seed S]
+//        [--fill INPUT=VALUE]... [--seed S] [--compact]
 //
 // Session: 1 intra-op and 1 inter-op thread, graph optimisations disabled (so
 // the node names are the model's), CPU provider. Inputs are random (a seeded
@@ -13,7 +13,9 @@
 // --fill sets every element of one input (Silero VAD's sample rate: sr=16000).
 // A symbolic dimension takes its --dim value, else 1; an anonymous one is
 // named INPUT:AXIS as in pipecut. One warm-up run is profiled too (the
-// importer averages the runs). Exit status: 0 written; 2 usage; 3 the model
+// importer averages the runs). --compact keeps only the kernel_time events
+// and their op_name, provider and shapes (small files for test data).
+// Exit status: 0 written; 2 usage; 3 the model
 // does not load or run; 1 anything else.
 'use strict';
 
@@ -23,7 +25,7 @@ const path = require('path');
 
 function usage(message) {
     process.stderr.write(`profile.js: ${message}\n`
-        + 'usage: node tools/ort/profile.js MODEL.onnx OUT.json [--runs N] [--dim NAME=VALUE]... [--fill INPUT=VALUE]... [--seed S]\n');
+        + 'usage: node tools/ort/profile.js MODEL.onnx OUT.json [--runs N] [--dim NAME=VALUE]... [--fill INPUT=VALUE]... [--seed S] [--compact]\n');
     process.exit(2);
 }
 
@@ -32,7 +34,9 @@ function parseArgs(argv) {
     for (let i = 0; i < argv.length; ++i) {
         const a = argv[i];
         const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
-        if (a === '--runs') {
+        if (a === '--compact') {
+            o.compact = true;
+        } else if (a === '--runs') {
             o.runs = Number(next());
             if (!Number.isInteger(o.runs) || o.runs < 1)
                 usage('--runs needs a positive whole number');
@@ -147,7 +151,18 @@ async function main() {
         process.stderr.write(`profile.js: the runtime wrote ${written.length} profile files\n`);
         process.exit(1);
     }
-    fs.copyFileSync(path.join(work, written[0]), out);
+    if (o.compact) {
+        const keep = ['op_name', 'provider', 'input_type_shape', 'output_type_shape'];
+        const events = JSON.parse(fs.readFileSync(path.join(work, written[0]), 'utf8'))
+            .filter((e) => e.cat === 'Node' && String(e.name).endsWith('_kernel_time'))
+            .map((e) => ({
+                cat: e.cat, name: e.name, ph: e.ph, ts: e.ts, dur: e.dur,
+                args: Object.fromEntries(keep.filter((k) => e.args && k in e.args).map((k) => [k, e.args[k]])),
+            }));
+        fs.writeFileSync(out, '[\n' + events.map((e) => JSON.stringify(e)).join(',\n') + '\n]\n');
+    } else {
+        fs.copyFileSync(path.join(work, written[0]), out);
+    }
     fs.rmSync(work, { recursive: true, force: true });
     process.stdout.write(`profile.js: ${out} (${o.runs} runs)\n`);
 }
