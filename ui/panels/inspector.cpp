@@ -102,7 +102,7 @@ QString estimatesHtml(const Graph &g)
 QString inspectorHtml(const Document &document, const std::vector<NodeId> &nodes)
 {
     if (nodes.empty())
-        return estimatesHtml(document.graph())
+        return (document.hasGraph() ? estimatesHtml(document.graph()) : QString())
             + tr("<p style='color:#777'>Select nodes to inspect them: click, drag a rubber band, search, or "
                  "double-click a stage.</p><p style='color:#777'>Drag a selection onto a stage, or onto a node "
                  "of another stage, to move it; hold Shift to bring along the nodes that must follow.</p>");
