@@ -39,6 +39,7 @@ void addFileMenu(MainWindow *w, FileActions *files, Actions &a)
     file->addAction(tr("Open &Example"), w, &MainWindow::openBundledExample);
     file->addSeparator();
     a.openPartition = file->addAction(tr("Open &Partition\u2026"), files, &FileActions::openPartition);
+    a.importProfile = file->addAction(tr("&Import Profile\u2026"), files, &FileActions::importProfile);
     a.savePartition = file->addAction(
         s->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Partition\u2026"), files, &FileActions::savePartition);
     a.savePartition->setShortcut(QKeySequence::Save);
@@ -174,8 +175,8 @@ void addSolveInputs(QToolBar *bar, Actions &a)
 
 void Actions::update(bool hasGraph, bool solving) const
 {
-    for (QAction *action : { savePartition, openPartition, saveGraph, exportView, exportVisible, exportCharts,
-             prevStage, nextStage, prevForced, nextForced, bound, collapseAll, expandAll })
+    for (QAction *action : { savePartition, openPartition, importProfile, saveGraph, exportView, exportVisible,
+             exportCharts, prevStage, nextStage, prevForced, nextForced, bound, collapseAll, expandAll })
         action->setEnabled(hasGraph);
     run->setEnabled(hasGraph && !solving);
     cancel->setEnabled(solving);

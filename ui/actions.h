@@ -18,7 +18,7 @@ class FileActions;
 class MainWindow;
 
 struct Actions {
-    QAction *open, *savePartition, *openPartition, *saveGraph;
+    QAction *open, *savePartition, *openPartition, *importProfile, *saveGraph;
     QAction *exportView, *exportVisible, *exportCharts, *exportReport;
     QAction *undo, *redo, *run, *cancel, *bound;
     QAction *prevStage, *nextStage, *prevForced, *nextForced;

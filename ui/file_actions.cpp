@@ -2,6 +2,7 @@
 
 #include "core/cost/evaluate.h"
 #include "core/io/graph_io.h"
+#include "core/io/onnx_profile.h"
 #include "ui/document/commands.h"
 #include "ui/document/document.h"
 #include "ui/panels/metrics_panel.h"
@@ -80,6 +81,27 @@ void FileActions::openPartition()
     m_document->undoStack()->push(
         new SetPartitionCommand(m_document, *partition, tr("open partition %1").arg(QFileInfo(path).fileName())));
     emit partitionOpened();
+}
+
+void FileActions::importProfile()
+{
+    if (!m_document->hasGraph())
+        return;
+    const QString path = QFileDialog::getOpenFileName(
+        m_parent, tr("Import Profile"), QString(), tr("Runtime profiles (*.json *.csv);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    // A profile is a few MB at most: read and matched here in well under a second.
+    Result<RuntimeProfile> profile = readRuntimeProfile(path.toStdString());
+    ProfileMatch match;
+    Result<Graph> measured
+        = profile ? applyRuntimeProfile(m_document->graph(), *profile, match) : Result<Graph>(profile.failure());
+    if (!measured.ok()) {
+        emit failed(tr("Cannot import profile"), QString::fromStdString(measured.error()));
+        return;
+    }
+    if (!m_document->recost(std::move(measured).value()))
+        emit failed(tr("Cannot import profile"), tr("%1: the model changed while it was read").arg(path));
 }
 
 void FileActions::saveGraph()

@@ -21,6 +21,10 @@ public:
 
     void openModel(); // asks for a model file, then openRequested()
     void openPartition();
+    // File > Import Profile: measured node times (core/io/onnx_profile.h) replace
+    // the work of the model's nodes; the partition stays. On error the model and
+    // the partition are kept and failed() says why.
+    void importProfile();
     void savePartition();
     void saveGraph();
     bool exportView(const QString &path, bool visibleOnly, QString *error);

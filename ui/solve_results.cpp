@@ -1,5 +1,7 @@
 #include "ui/solve_results.h"
 
+#include "core/cost/estimates.h"
+
 #include "ui/document/commands.h"
 #include "ui/document/document.h"
 #include "ui/jobs/solve_job.h"
@@ -34,7 +36,8 @@ void SolveResults::adopt(const PartitionResult &r, const SolveRun &run, bool can
         m_document->setBound(run.k, run.params, r.bottleneck, method, r.seconds);
     else if (r.lowerBound > 0)
         m_document->setBound(run.k, run.params, r.lowerBound, method, r.seconds);
-    emit noted(solveSummary(r, m_document->timeUnit(), run.firstPartition, before, cancelled));
+    emit noted(solveSummary(r, m_document->timeUnit(), run.firstPartition, before, cancelled,
+        QString::fromStdString(optimalWording(estimateShare(m_document->graph())))));
 }
 
 void SolveResults::applyPending()

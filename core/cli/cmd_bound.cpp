@@ -64,6 +64,7 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
             w.key("seconds").value(r->seconds);
             w.key("proven_by").value(r->provenBy);
             w.key("optimal").value(r->optimal);
+            writeEstimates(w, estimateShare(g));
             if (upper > 0) {
                 w.key("upper_bound").value(upper);
                 w.key("gap").value(sum.gap);
@@ -73,7 +74,10 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
             return Ok {};
         }
         c.out() << "lower bound " << quantity::time(r->lowerBound, g.units().time) << " (k " << o.k << ", proven by "
-                << r->provenBy << ", " << formatNumber(r->seconds) << " s" << (r->optimal ? ", optimal" : "") << ")\n";
+                << r->provenBy << ", " << formatNumber(r->seconds) << " s"
+                << (r->optimal ? ", " + optimalWording(estimateShare(g)) : std::string()) << ")\n";
+        if (const EstimateShare est = estimateShare(g); est.nodes > 0 || est.measured > 0)
+            c.out() << "estimates: " << estimateSummary(g, est) << "\n";
         if (upper > 0) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.3f%%", 100 * sum.gap);

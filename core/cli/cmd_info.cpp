@@ -31,6 +31,7 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
             w.key("max_work").value(g.maxWork());
             w.key("total_out").value(g.totalOut());
             w.key("total_param").value(g.totalParam());
+            writeEstimates(w, estimateShare(g));
             w.key("width").value(static_cast<long long>(width.value));
             w.key("width_exact").value(width.exact);
             w.key("bandwidth").value(params.bandwidth);
@@ -70,6 +71,8 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
             c.out() << "memory limit " << quantity::size(*params.memoryLimit, u.paramUnit()) << "\n";
         if (g.suggestedK())
             c.out() << "suggested k  " << g.suggestedK() << "\n";
+        if (const EstimateShare est = estimateShare(g); est.nodes > 0 || est.measured > 0)
+            c.out() << "estimates    " << estimateSummary(g, est) << "\n";
         for (const std::string &n : g.notes())
             c.out() << "note: " << n << "\n";
         return Ok {};

@@ -1,5 +1,6 @@
 #include "core/cli/commands.h"
 #include "core/cli/common.h"
+#include "core/cost/estimates.h"
 #include "core/cost/summary.h"
 #include "core/partition/partitioner.h"
 #include "core/util/json_writer.h"
@@ -26,12 +27,15 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         if (!r)
             return r.failure().prefixed(c.graphPath() + ": ");
         const Evaluation ev = evaluate(g, c.params(), r->partition);
+        const EstimateShare est = estimateShare(g);
         if (args.has("-o"))
             if (Status st = writeFileAtomically(args.get("-o"), partitionToJson(g, r->partition)); !st)
                 return st;
         if (!c.json()) {
             c.out() << "method " << r->method << ", k " << o.k << ", " << formatNumber(r->seconds) << " s"
-                    << (r->optimal ? ", proven optimal" : "") << "\n";
+                    << (r->optimal ? ", " + optimalWording(est) : std::string()) << "\n";
+            if (est.nodes > 0 || est.measured > 0)
+                c.out() << "estimates: " << estimateSummary(g, est) << "\n";
             for (const std::string &n : r->notes)
                 c.out() << "note: " << n << "\n";
             c.out() << stageTableText(g, r->partition, ev);
@@ -44,6 +48,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         w.key("method").value(r->method);
         w.key("bottleneck").value(sum.bottleneck);
         w.key("optimal").value(r->optimal);
+        writeEstimates(w, est);
         w.key("seconds").value(r->seconds);
         if (sum.lowerBound > 0)
             w.key("lower_bound").value(sum.lowerBound);

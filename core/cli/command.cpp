@@ -1,5 +1,8 @@
 #include "core/cli/command.h"
 
+#include "core/io/onnx_profile.h"
+#include "core/io/onnx_reader.h"
+
 #include "core/cli/common.h"
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
@@ -196,11 +199,24 @@ Status Command::load(size_t index)
     if (Status st = readLoadOptions(args, options); !st)
         return st;
     m_graphPath = *args.positionalValue(index);
-    auto g = loadGraph(m_graphPath, options);
+    LoadDetails details;
+    auto g = loadGraph(m_graphPath, options, &details);
     if (!g)
         return g.failure();
     m_loadOptions = options;
+    if (Status known = checkDimNames(m_graphPath, options.dims, details.symbolicDims); !known)
+        return known;
     m_graph = std::move(g).value();
+    if (args.has("--profile")) {
+        Result<RuntimeProfile> profile = readRuntimeProfile(args.get("--profile"));
+        if (!profile)
+            return profile.failure();
+        ProfileMatch match;
+        Result<Graph> measured = applyRuntimeProfile(*m_graph, *profile, match);
+        if (!measured)
+            return measured.failure();
+        m_graph = std::move(measured).value();
+    }
     m_params = CostParams::fromGraph(*m_graph);
     auto bw = args.getDouble("--bandwidth", m_params.bandwidth);
     if (!bw)

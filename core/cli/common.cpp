@@ -24,6 +24,8 @@ void addCommonOptions(Args &args)
     args.option(
         "--dtype", "TYPE", "Hugging Face config: weight type fp32|fp16|bf16|fp8|int8|int4 (default torch_dtype)");
     args.option("--kv-dtype", "TYPE", "Hugging Face config: KV cache type (default: the weight type)");
+    args.option("--profile", "FILE",
+        "measured node times: an ONNX Runtime profile JSON or a CSV node,ms[,runs] (docs/onnx.md)");
     args.flag("--json", "machine-readable JSON on stdout");
     args.option("--max-nodes", "N", "refuse graphs of more nodes (default 5000000)");
     args.option("--max-edges", "N", "refuse graphs of more edges (default 50000000)");
@@ -123,6 +125,14 @@ std::string stageTableText(const Graph &graph, const Partition &partition, const
     t += "bottleneck " + quantity::time(ev.bottleneck, u.time) + " (stage " + std::to_string(ev.bottleneckStage + 1)
         + ", marked *), throughput " + quantity::rate(ev.bottleneck > 0 ? 1 / ev.bottleneck : 0, u.time) + "\n";
     return t;
+}
+
+void writeEstimates(JsonWriter &w, const EstimateShare &e)
+{
+    w.key("estimated_nodes").value(static_cast<long long>(e.nodes));
+    w.key("estimated_work_share").value(e.share);
+    w.key("measured_nodes").value(static_cast<long long>(e.measured));
+    w.key("optimal_wording").value(optimalWording(e));
 }
 
 } // namespace pipecut::cli

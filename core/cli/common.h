@@ -4,6 +4,7 @@
 // and the stage table in JSON and text.
 
 #include "core/cli/command.h"
+#include "core/cost/estimates.h"
 #include "core/cost/evaluate.h"
 #include "core/io/graph_io.h"
 
@@ -46,6 +47,8 @@ Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, 
 
 // The stage table of docs/model.md §7: [{"nodes": [...], "cost", "work", "comm_in", "comm_out", "param"}].
 void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev);
+// "estimated_nodes", "estimated_work_share", "measured_nodes" and "optimal_wording" keys.
+void writeEstimates(JsonWriter &w, const EstimateShare &e);
 std::string stageTableText(const Graph &graph, const Partition &partition, const Evaluation &ev);
 
 } // namespace pipecut::cli

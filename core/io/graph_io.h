@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pipecut {
 
@@ -60,6 +61,7 @@ GraphFormat detectFormat(std::string_view head, std::string_view path);
 // values used (OnnxAnalysis::symbolicDims); empty for the other formats.
 struct LoadDetails {
     std::map<std::string, std::optional<int64_t>> symbolicDims;
+    std::map<std::string, std::vector<std::string>> symbolicDimUses; // "INPUT axis N" per dimension
 };
 
 Result<Graph> loadGraph(const std::string &path, const LoadOptions &options = {}, LoadDetails *details = nullptr);

@@ -52,6 +52,7 @@ namespace fs = std::filesystem;
 struct ShapeEntry {
     TensorShape shape;
     bool rankKnown = false;
+    bool constant = false; // an initializer or Constant output: never a guess for another tensor's shape
 };
 
 // The output of a Constant node, from whichever value attribute it carries.
@@ -107,6 +108,11 @@ std::optional<int64_t> scalarInt(const onnx::TensorProto &t)
             std::memcpy(&v, t.raw_data().data(), 8); // ONNX raw data is little-endian, as is x86/ARM
             return v;
         }
+    } else if (t.data_type() == onnx::TensorProto::BOOL) {
+        if (t.int32_data_size() == 1)
+            return t.int32_data(0) != 0;
+        if (t.raw_data().size() == 1)
+            return t.raw_data()[0] != 0;
     } else if (t.data_type() == onnx::TensorProto::INT32) {
         if (t.int32_data_size() == 1)
             return t.int32_data(0);
@@ -148,6 +154,14 @@ public:
         auto it = m_shapes.find(name);
         if (it == m_shapes.end() || (!it->second.rankKnown && entry.rankKnown)
             || (it->second.shape.estimated && !entry.shape.estimated && entry.rankKnown))
+            m_shapes[name] = std::move(entry);
+    }
+    // Like setIfBetter, comparing with what enclosing scopes know too.
+    void setIfBetterThanVisible(const std::string &name, ShapeEntry entry)
+    {
+        const ShapeEntry *known = find(name);
+        if (!known || (!known->rankKnown && entry.rankKnown)
+            || (known->shape.estimated && !entry.shape.estimated && entry.rankKnown))
             m_shapes[name] = std::move(entry);
     }
     std::optional<int64_t> constantInt(const std::string &name) const
@@ -216,7 +230,7 @@ void addValueInfos(const onnx::GraphProto &g, ShapeScope &scope, const Context &
             if (v.has_type())
                 scope.setIfBetter(v.name(), entryOf(v.type(), ctx));
     for (const onnx::TensorProto &t : g.initializer()) {
-        scope.set(t.name(), { tensorOf(t), true });
+        scope.set(t.name(), { tensorOf(t), true, true });
         if (auto v = scalarInt(t))
             scope.setConstantInt(t.name(), *v);
     }
@@ -225,7 +239,7 @@ void addValueInfos(const onnx::GraphProto &g, ShapeScope &scope, const Context &
         s.present = true;
         s.dims.assign(t.dims().begin(), t.dims().end());
         s.elemBytes = onnxcost::elementBytes(t.values().data_type());
-        scope.set(t.values().name(), { s, true });
+        scope.set(t.values().name(), { s, true, true });
     }
 }
 
@@ -236,9 +250,20 @@ struct Estimate {
     double bytes = 0;
     double params = 0; // constants living inside subgraphs
     bool estimated = false;
+    std::vector<ShapeEntry> outputs; // costGraph: the shapes of the graph's outputs
+    std::map<std::string, double> flopsByOp; // FLOPs per op type, subgraphs included
 };
 
-Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context &ctx);
+void addFlopsByOp(std::map<std::string, double> &to, const std::map<std::string, double> &from, double times = 1.0)
+{
+    for (const auto &[op, flops] : from)
+        to[op] += flops * times;
+}
+
+// Shapes given to a subgraph's inputs from the outer node (Loop, Scan).
+using Seeds = std::vector<std::pair<std::string, ShapeEntry>>;
+
+Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context &ctx, const Seeds &seeds = {});
 
 const onnx::GraphProto *graphAttr(const onnx::NodeProto &node, std::string_view name)
 {
@@ -266,7 +291,8 @@ bool onnxread::isConstantNode(const onnx::NodeProto &node)
 namespace {
 
 // Resolves the shapes a node reads and writes; unknown-rank outputs take the
-// shape of the node's largest input (then are stored so consumers see them).
+// shape of the node's largest activation input (then are stored so consumers
+// see them).
 void resolveShapes(const onnx::NodeProto &node, ShapeScope &scope, std::vector<TensorShape> &ins,
     std::vector<TensorShape> &outs, bool &estimated)
 {
@@ -292,10 +318,15 @@ void resolveShapes(const onnx::NodeProto &node, ShapeScope &scope, std::vector<T
     outs.clear();
     for (const std::string &name : node.input())
         ins.push_back(resolve(name, nullptr));
+    // The guess for an unknown output: the largest activation input, never a
+    // weight (a Conv's weight says nothing of its output); a scalar when the
+    // node reads only constants.
     const TensorShape *largest = nullptr;
-    for (const TensorShape &s : ins)
-        if (s.present && (!largest || s.elements() > largest->elements()))
-            largest = &s;
+    for (int i = 0; i < node.input_size(); ++i) {
+        const ShapeEntry *e = node.input(i).empty() ? nullptr : scope.find(node.input(i));
+        if (ins[i].present && !(e && e->constant) && (!largest || ins[i].elements() > largest->elements()))
+            largest = &ins[i];
+    }
     for (const std::string &name : node.output()) {
         outs.push_back(resolve(name, largest));
         if (outs.back().present && outs.back().estimated)
@@ -329,80 +360,169 @@ void seedControlFlowOutputs(const onnx::NodeProto &node, ShapeScope &scope, cons
     }
 }
 
-Estimate costNode(const onnx::NodeProto &node, ShapeScope &scope, Context &ctx)
+// Bytes a node reads (each distinct input once) and writes.
+void ioBytes(const onnx::NodeProto &node, const std::vector<TensorShape> &ins, const std::vector<TensorShape> &outs,
+    double &inBytes, double &outBytes)
 {
-    std::vector<TensorShape> ins, outs;
-    Estimate e;
-    seedControlFlowOutputs(node, scope, ctx);
-    resolveShapes(node, scope, ins, outs, e.estimated);
-    double inBytes = 0, outBytes = 0;
     std::unordered_set<std::string> seen;
+    inBytes = outBytes = 0;
     for (int i = 0; i < node.input_size(); ++i)
         if (ins[i].present && seen.insert(node.input(i)).second)
             inBytes += ins[i].bytes();
     for (const TensorShape &s : outs)
         outBytes += s.bytes();
+}
 
+// A control-flow output takes the shape its body computed when that is better
+// than what inference gave.
+void setBodyOutput(const onnx::NodeProto &node, int i, ShapeEntry entry, ShapeScope &scope)
+{
+    if (i < node.output_size() && !node.output(i).empty() && entry.rankKnown) {
+        entry.constant = false;
+        scope.setIfBetterThanVisible(node.output(i), std::move(entry));
+    }
+}
+
+// If: the branch the condition selects when it is a constant, else the heavier
+// (by FLOPs, then bytes); its output shapes become the node's.
+Estimate costIf(const onnx::NodeProto &node, ShapeScope &scope, Context &ctx)
+{
+    Estimate branches[2];
+    int n = 0;
+    for (const char *name : { "then_branch", "else_branch" })
+        if (const onnx::GraphProto *g = graphAttr(node, name))
+            branches[n++] = costGraph(*g, scope, ctx);
+    const std::optional<int64_t> cond = node.input_size() > 0 ? scope.constantInt(node.input(0)) : std::nullopt;
+    const bool elseHeavier = n == 2
+        && (branches[1].flops > branches[0].flops
+            || (branches[1].flops == branches[0].flops && branches[1].bytes > branches[0].bytes));
+    const Estimate &taken = (cond ? *cond == 0 && n == 2 : elseHeavier) ? branches[1] : branches[0];
+    for (size_t i = 0; i < taken.outputs.size(); ++i)
+        setBodyOutput(node, static_cast<int>(i), taken.outputs[i], scope);
+    Estimate e;
+    e.flops = taken.flops;
+    e.bytes = taken.bytes;
+    e.flopsByOp = taken.flopsByOp;
+    e.params = branches[0].params + branches[1].params; // both branches stay resident
+    e.estimated = cond ? taken.estimated : branches[0].estimated || branches[1].estimated;
+    return e;
+}
+
+// `shape` with the axis `axis` removed (a Scan slice) or inserted with `size`.
+TensorShape withoutAxis(TensorShape shape, int64_t axis)
+{
+    if (axis < 0)
+        axis += shape.rank();
+    if (axis >= 0 && axis < shape.rank())
+        shape.dims.erase(shape.dims.begin() + axis);
+    return shape;
+}
+TensorShape withAxis(TensorShape shape, int64_t axis, int64_t size)
+{
+    if (axis < 0)
+        axis += shape.rank() + 1;
+    axis = std::clamp<int64_t>(axis, 0, shape.rank());
+    shape.dims.insert(shape.dims.begin() + axis, size);
+    return shape;
+}
+
+std::vector<int64_t> intsAttrOf(const onnx::NodeProto &node, std::string_view name)
+{
+    for (const onnx::AttributeProto &a : node.attribute())
+        if (a.name() == name)
+            return { a.ints().begin(), a.ints().end() };
+    return {};
+}
+
+// Loop and Scan: the body (its inputs seeded with the outer shapes) times the
+// trip count; state outputs take the body's shapes, scan outputs gain the trip
+// count as an axis.
+Estimate costLoop(const onnx::NodeProto &node, const std::vector<TensorShape> &ins, ShapeScope &scope, Context &ctx)
+{
+    const onnx::GraphProto *body = graphAttr(node, "body");
+    const bool loop = node.op_type() == "Loop";
+    std::optional<int64_t> trips;
+    int states = 0; // loop-carried / state values
+    Seeds seeds;
+    if (loop) {
+        if (node.input_size() > 0 && !node.input(0).empty())
+            trips = scope.constantInt(node.input(0));
+        states = std::max(0, node.input_size() - 2);
+        for (int i = 0; body && i < states && i + 2 < body->input_size(); ++i)
+            if (!ins[i + 2].estimated)
+                seeds.push_back({ body->input(i + 2).name(), { ins[i + 2], true } });
+    } else {
+        const int scanInputs = static_cast<int>(intAttr(node, "num_scan_inputs", 1));
+        states = std::max(0, node.input_size() - scanInputs);
+        const std::vector<int64_t> axes = intsAttrOf(node, "scan_input_axes");
+        for (int i = 0; i < node.input_size(); ++i) {
+            const int64_t axis = i >= states && size_t(i - states) < axes.size() ? axes[size_t(i - states)] : 0;
+            if (i == states && !ins[i].estimated && ins[i].rank() > 0)
+                trips = ins[i].dim(static_cast<int>(axis));
+            if (body && i < body->input_size() && !ins[i].estimated)
+                seeds.push_back({ body->input(i).name(), { i < states ? ins[i] : withoutAxis(ins[i], axis), true } });
+        }
+    }
+    Estimate b = body ? costGraph(*body, scope, ctx, seeds) : Estimate {};
+    Estimate e;
+    if (!trips) {
+        trips = kDefaultTripCount;
+        ++ctx.defaultTrips;
+        e.estimated = true;
+    }
+    const std::vector<int64_t> outAxes = intsAttrOf(node, "scan_output_axes");
+    const int first = loop ? 1 : 0; // a Loop body's first output is the condition
+    for (int i = 0; i + first < static_cast<int>(b.outputs.size()); ++i) {
+        ShapeEntry out = b.outputs[size_t(i + first)];
+        if (i >= states) {
+            const int64_t axis = !loop && size_t(i - states) < outAxes.size() ? outAxes[size_t(i - states)] : 0;
+            out.shape = withAxis(out.shape, axis, *trips);
+            out.shape.estimated |= e.estimated;
+        }
+        setBodyOutput(node, i, out, scope);
+    }
+    const double t = static_cast<double>(std::max<int64_t>(*trips, 0));
+    e.flops = b.flops * t;
+    addFlopsByOp(e.flopsByOp, b.flopsByOp, t);
+    e.bytes = b.bytes * t;
+    e.params = b.params;
+    e.estimated |= b.estimated;
+    return e;
+}
+
+Estimate costNode(const onnx::NodeProto &node, ShapeScope &scope, Context &ctx)
+{
+    std::vector<TensorShape> ins, outs;
+    Estimate e;
     const std::string &op = node.op_type();
-    if (op == "If") {
-        Estimate branches[2];
-        int n = 0;
-        for (const char *name : { "then_branch", "else_branch" })
-            if (const onnx::GraphProto *g = graphAttr(node, name))
-                branches[n++] = costGraph(*g, scope, ctx);
-        const Estimate &heavy
-            = (n == 2
-                  && (branches[1].flops > branches[0].flops
-                      || (branches[1].flops == branches[0].flops && branches[1].bytes > branches[0].bytes)))
-            ? branches[1]
-            : branches[0];
-        e.flops = heavy.flops;
-        e.bytes = heavy.bytes + inBytes;
-        e.params = branches[0].params + branches[1].params; // both branches stay resident
-        e.estimated |= branches[0].estimated || branches[1].estimated;
+    double inBytes = 0, outBytes = 0;
+    if (op == "If" || op == "Loop" || op == "Scan") {
+        bool inputsEstimated = false;
+        resolveShapes(node, scope, ins, outs, inputsEstimated); // the outer inputs, for the body's seeds
+        e = op == "If" ? costIf(node, scope, ctx) : costLoop(node, ins, scope, ctx);
+        seedControlFlowOutputs(node, scope, ctx);
+        resolveShapes(node, scope, ins, outs, e.estimated);
+        ioBytes(node, ins, outs, inBytes, outBytes);
+        e.bytes += inBytes + (op == "If" ? 0.0 : outBytes);
         return e;
     }
-    if (op == "Loop" || op == "Scan") {
-        const onnx::GraphProto *body = graphAttr(node, "body");
-        Estimate b = body ? costGraph(*body, scope, ctx) : Estimate {};
-        std::optional<int64_t> trips;
-        if (op == "Loop") {
-            if (node.input_size() > 0 && !node.input(0).empty())
-                trips = scope.constantInt(node.input(0));
-        } else {
-            const int64_t scanInputs = intAttr(node, "num_scan_inputs", 1);
-            const int64_t first = node.input_size() - scanInputs;
-            int64_t axis = 0;
-            for (const onnx::AttributeProto &a : node.attribute())
-                if (a.name() == "scan_input_axes" && a.ints_size() > 0)
-                    axis = a.ints(0);
-            if (first >= 0 && first < node.input_size() && !ins[first].estimated && ins[first].rank() > 0)
-                trips = ins[first].dim(static_cast<int>(axis));
-        }
-        if (!trips) {
-            trips = kDefaultTripCount;
-            ++ctx.defaultTrips;
-            e.estimated = true;
-        }
-        const double t = static_cast<double>(std::max<int64_t>(*trips, 0));
-        e.flops = b.flops * t;
-        e.bytes = b.bytes * t + inBytes + outBytes;
-        e.params = b.params;
-        e.estimated |= b.estimated;
-        return e;
-    }
+    resolveShapes(node, scope, ins, outs, e.estimated);
+    ioBytes(node, ins, outs, inBytes, outBytes);
     const onnxcost::OpEstimate r = onnxcost::estimateFlops(node, ins, outs);
     if (!r.knownOp)
         ++ctx.unknownOps[op];
     e.flops = r.flops;
+    e.flopsByOp[op] = r.flops;
     e.bytes = (r.readsInputs ? inBytes : 0.0) + outBytes;
     return e;
 }
 
-Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context &ctx)
+Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context &ctx, const Seeds &seeds)
 {
     ShapeScope scope(&parent);
     addValueInfos(g, scope, ctx);
+    for (const auto &[name, entry] : seeds)
+        scope.setIfBetter(name, entry);
     Estimate total;
     for (const onnx::TensorProto &t : g.initializer())
         total.params += tensorOf(t).bytes();
@@ -411,7 +531,7 @@ Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context 
             const TensorShape s = constantShape(node);
             total.params += s.bytes();
             if (node.output_size() > 0) {
-                scope.set(node.output(0), { s, true });
+                scope.set(node.output(0), { s, true, true });
                 for (const onnx::AttributeProto &a : node.attribute())
                     if (a.name() == "value")
                         if (auto v = scalarInt(a.t()))
@@ -424,6 +544,11 @@ Estimate costGraph(const onnx::GraphProto &g, const ShapeScope &parent, Context 
         total.bytes += e.bytes;
         total.params += e.params;
         total.estimated |= e.estimated;
+        addFlopsByOp(total.flopsByOp, e.flopsByOp);
+    }
+    for (const onnx::ValueInfoProto &v : g.output()) {
+        const ShapeEntry *out = scope.find(v.name());
+        total.outputs.push_back(out ? *out : ShapeEntry {});
     }
     return total;
 }
@@ -532,7 +657,7 @@ void collectConstants(
             continue;
         const TensorShape s = constantShape(node);
         constantBytes[node.output(0)] = s.bytes();
-        top.set(node.output(0), { s, true });
+        top.set(node.output(0), { s, true, true });
         for (const onnx::AttributeProto &attr : node.attribute())
             if (attr.name() == "value")
                 if (auto v = scalarInt(attr.t()))
@@ -651,6 +776,7 @@ void costNodes(const std::vector<int32_t> &order, const NodeTable &t, ShapeScope
             const onnx::NodeProto &node = *t.opNodes[v - t.sources];
             const Estimate e = costNode(node, top, ctx);
             n.flops = e.flops;
+            addFlopsByOp(a.flopsByOp, e.flopsByOp);
             n.bytesMoved = e.bytes;
             n.param += e.params;
             n.estimated = e.estimated;
@@ -711,7 +837,7 @@ void writeLoadReport(const onnx::GraphProto &g, const std::string &path, const N
                 + " count as " + std::to_string(kUnknownDim) + " (set them with --dim NAME=VALUE);";
         a.notes.push_back(std::to_string(a.estimatedNodes) + " of " + std::to_string(a.nodes.size())
             + " nodes have ESTIMATED costs (some shape unknown):" + why
-            + " unknown-rank tensors take the shape of their node's largest input. Nodes: "
+            + " unknown-rank tensors take the shape of their node's largest activation input. Nodes: "
             + joinFirst(estimatedIds, 12));
     }
     if (!ctx.unknownOps.empty()) {

@@ -112,7 +112,7 @@ namespace {
 // Substitutes user values (--dim) into symbolic dimensions before shape
 // inference, and records every symbol seen on the graph's inputs.
 void applyDims(onnx::GraphProto &g, const std::map<std::string, int64_t> &dims,
-    std::map<std::string, std::optional<int64_t>> &seen)
+    std::map<std::string, std::optional<int64_t>> &seen, std::map<std::string, std::vector<std::string>> &uses)
 {
     auto apply = [&](onnx::ValueInfoProto &v, bool record) {
         if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape())
@@ -127,8 +127,10 @@ void applyDims(onnx::GraphProto &g, const std::map<std::string, int64_t> &dims,
                 continue;
             const std::string symbol = d.has_dim_param() ? d.dim_param() : v.name() + ":" + std::to_string(thisAxis);
             auto it = dims.find(symbol);
-            if (record)
+            if (record) {
                 seen[symbol] = it != dims.end() ? std::optional<int64_t>(it->second) : std::nullopt;
+                uses[symbol].push_back(v.name() + " axis " + std::to_string(thisAxis));
+            }
             if (it != dims.end())
                 d.set_dim_value(it->second);
         }
@@ -229,6 +231,11 @@ void dropLargePayloads(onnx::GraphProto &mg)
     }
 }
 
+// Rounds of value folding and inference: each round can resolve one more level
+// of nested If outputs (Silero VAD needs about 10); a round that resolves
+// nothing new ends them.
+constexpr int kMaxInferenceRounds = 32;
+
 // ONNX shape inference, with data propagation when it is safe, then rounds of
 // Reshape targets resolved from computed values; what stops it becomes a note
 // of the load report.
@@ -253,9 +260,9 @@ void inferShapes(onnx::ModelProto &model, OnnxAnalysis &a)
         a.notes.push_back(std::string("ONNX shape inference stopped (") + e.what()
             + "); shapes come from the file's value_info where it has them");
     }
-    // Reshape targets computed at run time: resolve them and infer again, a few
-    // rounds at most (each round can unlock the next block's arithmetic).
-    for (int round = 0; inferred && round < 8; ++round) {
+    // Shapes computed at run time: resolve them and infer again (each round can
+    // unlock the next block's arithmetic).
+    for (int round = 0; inferred && round < kMaxInferenceRounds; ++round) {
         onnx::GraphProto before = model.graph();
         if (onnxcost::propagateShapeValues(*model.mutable_graph(), a.opset) == 0)
             break;
@@ -271,11 +278,47 @@ void inferShapes(onnx::ModelProto &model, OnnxAnalysis &a)
 
 } // namespace
 
+// --dim names the model does not have are refused (a usage error, exit 2),
+// listing the ones it has.
+Status checkDimNames(const std::string &path, const std::map<std::string, int64_t> &dims,
+    const std::map<std::string, std::optional<int64_t>> &symbolicDims)
+{
+    for (const auto &[name, value] : dims) {
+        if (symbolicDims.count(name))
+            continue;
+        std::string known;
+        for (const auto &[symbol, uses] : symbolicDims)
+            known += (known.empty() ? "" : ", ") + symbol;
+        return makeError(ErrorKind::Usage,
+            path + ": --dim " + name + ": the model has no symbolic dimension '" + name + "'; "
+                + (known.empty() ? std::string("it has none (every input dimension is fixed)")
+                                 : "its symbolic dimensions: " + known));
+    }
+    return Ok {};
+}
+
+std::string symbolicDimsNote(const OnnxAnalysis &a)
+{
+    std::string note = "symbolic dimensions (set with --dim NAME=VALUE):";
+    bool first = true;
+    for (const auto &[symbol, value] : a.symbolicDims) {
+        note += std::string(first ? " " : "; ") + symbol + " = "
+            + (value ? std::to_string(*value) : std::to_string(kUnknownDim) + " (unset)") + " at ";
+        first = false;
+        auto uses = a.symbolicDimUses.find(symbol);
+        for (size_t i = 0; uses != a.symbolicDimUses.end() && i < uses->second.size(); ++i)
+            note += (i ? ", " : "") + uses->second[i];
+    }
+    return note;
+}
+
 void onnxread::prepareForCosting(onnx::ModelProto &model, const LoadOptions &options, OnnxAnalysis &a)
 {
     onnx::GraphProto &mg = *model.mutable_graph();
     dropLargePayloads(mg);
-    applyDims(mg, options.dims, a.symbolicDims);
+    applyDims(mg, options.dims, a.symbolicDims, a.symbolicDimUses);
+    if (!a.symbolicDims.empty())
+        a.notes.push_back(symbolicDimsNote(a));
     inferShapes(model, a);
 }
 
@@ -302,8 +345,9 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
     return onnxread::costModelGraph(model.graph(), path, options, std::move(a));
 }
 
-Result<Graph> loadOnnxGraph(
-    const std::string &path, const LoadOptions &options, std::map<std::string, std::optional<int64_t>> *symbolicDims)
+Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
+    std::map<std::string, std::optional<int64_t>> *symbolicDims,
+    std::map<std::string, std::vector<std::string>> *dimUses)
 {
     Result<DeviceProfile> device
         = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
@@ -314,6 +358,8 @@ Result<Graph> loadOnnxGraph(
         return analysis.failure();
     if (symbolicDims)
         *symbolicDims = analysis->symbolicDims;
+    if (dimUses)
+        *dimUses = analysis->symbolicDimUses;
     return onnxGraphFor(*analysis, *device);
 }
 

@@ -31,13 +31,16 @@
 // | work (ms)                  | 1000 max(FLOPs / device FLOP/s, bytes moved / device memory B/s)     |
 // |                            |   (a roofline estimate: a node is compute- or memory-bound)          |
 // | graph bandwidth            | device link bandwidth in bytes per ms; units time "ms", size "bytes" |
+// | --dim (CLI)                | a name that is no symbolic dimension of an input: usage error        |
 // | shapes                     | ONNX shape inference (with data propagation) after substituting      |
 // |                            |   LoadOptions::dims into symbolic dimensions, then the file's        |
 // |                            |   value_info; a symbolic dimension still unknown counts as 1          |
 // |                            |   (anonymous dynamic dims of inputs are named INPUT:AXIS for --dim)   |
 // |                            |   (kUnknownDim), a tensor of unknown rank takes the shape of the     |
-// |                            |   node's largest input; such nodes are marked estimated and counted |
-// | If                         | the heavier branch (by FLOPs, then bytes)                            |
+// |                            |   node's largest activation input (never a weight's); such nodes are |
+// |                            |   marked estimated and counted                                       |
+// | If                         | the branch a constant condition selects, else the heavier (by FLOPs, |
+// |                            |   then bytes); its output shapes are the node's                      |
 // | Loop                       | body x trip count M when M is a constant, else kDefaultTripCount     |
 // | Scan                       | body x length of the first scan input's scan axis, else the default |
 // | subgraph constants         | param of the control-flow node; outer values used inside a subgraph |
@@ -95,22 +98,39 @@ struct OnnxAnalysis {
     // keyed by its dim_param; an anonymous one by INPUT:AXIS (e.g. "input:1"),
     // and LoadOptions::dims accepts both spellings.
     std::map<std::string, std::optional<int64_t>> symbolicDims;
+    // Where each symbolic dimension appears: "INPUT axis N", in input order.
+    std::map<std::string, std::vector<std::string>> symbolicDimUses;
     std::map<std::string, int> unknownOps; // op type -> node count
+    // FLOPs per ONNX op type, operators inside subgraphs included (If: the
+    // branch costed; Loop/Scan: x the trip count).
+    std::map<std::string, double> flopsByOp;
     int32_t estimatedNodes = 0;
     double totalFlops = 0.0;
     double totalParam = 0.0;
     double sharedParam = 0.0; // bytes of constants charged to more than one consumer (extra copies)
 };
 
-// Parses and costs the model (no device yet). Uses options.dims and the limits.
+// Parses and costs the model (no device yet). Uses options.dims and the limits
+// (names the model does not have are ignored here: see checkDimNames).
 Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions &options = {});
+
+// The CLI's check of --dim: a name that is not one of `symbolicDims` is a
+// usage error naming it and listing the model's symbolic dimensions.
+Status checkDimNames(const std::string &path, const std::map<std::string, int64_t> &dims,
+    const std::map<std::string, std::optional<int64_t>> &symbolicDims);
+
+// "symbolic dimensions (set with --dim NAME=VALUE): N = 640 at x axis 2; ..."
+// (a note of the load report).
+std::string symbolicDimsNote(const OnnxAnalysis &a);
 
 // Turns an analysis into a graph under a device profile (cheap: O(n + m)).
 Result<Graph> onnxGraphFor(const OnnxAnalysis &analysis, const DeviceProfile &device);
 
 // analyzeOnnxModel + onnxGraphFor with options.device (empty: defaultDeviceProfile());
-// `symbolicDims`, when given, receives the analysis' symbolic dimensions.
+// `symbolicDims` and `dimUses`, when given, receive the analysis' symbolic
+// dimensions and where they appear.
 Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
-    std::map<std::string, std::optional<int64_t>> *symbolicDims = nullptr);
+    std::map<std::string, std::optional<int64_t>> *symbolicDims = nullptr,
+    std::map<std::string, std::vector<std::string>> *dimUses = nullptr);
 
 } // namespace pipecut

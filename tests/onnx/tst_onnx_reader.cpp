@@ -513,6 +513,90 @@ private slots:
         QCOMPARE(a.estimatedNodes, 0);
     }
 
+    // A --dim name the model does not have is a usage error naming it and
+    // listing the model's symbolic dimensions; the load report says where each appears.
+    void unknownDimName()
+    {
+        OnnxModelBuilder m;
+        m.input("x", { "batch", "?", "4" });
+        m.init("w", { 4, 8 });
+        m.node("MatMul", { "x", "w" }, { "y" }, "target");
+        m.output("y");
+        const std::string file = path("dims.onnx");
+        QVERIFY(m.save(file));
+        Result<OnnxAnalysis> good = analyzeOnnxModel(file, {});
+        QVERIFY(good);
+        const Status bad = checkDimNames(file, { { "no_such_dim", 3 } }, good->symbolicDims);
+        QVERIFY(!bad);
+        QCOMPARE(bad.failure().kind, ErrorKind::Usage);
+        QVERIFY2(bad.error().find("no_such_dim") != std::string::npos, bad.error().c_str());
+        QVERIFY2(bad.error().find("batch, x:1") != std::string::npos, bad.error().c_str());
+        QVERIFY(checkDimNames(file, { { "batch", 3 } }, good->symbolicDims));
+        QCOMPARE(good->symbolicDimUses.at("batch"), std::vector<std::string> { "x axis 0" });
+        QVERIFY2(joined(good->notes).find("batch = 1 (unset) at x axis 0") != std::string::npos,
+            joined(good->notes).c_str());
+    }
+
+    // Pad whose pads come from Split -> Concat of a constant (a tf2onnx pattern).
+    void padFromSplitConcat()
+    {
+        OnnxModelBuilder m(11);
+        m.input("x", { "1", "4" });
+        m.init("pp", { 4 }, T::INT64, { 0, 1, 0, 2 });
+        m.init("w", { 7, 3 });
+        auto &split = m.node("Split", { "pp" }, { "a", "b" });
+        test::setInt(split, "axis", 0);
+        auto &c = m.node("Concat", { "b", "a" }, { "pads" });
+        test::setInt(c, "axis", 0);
+        m.node("Pad", { "x", "pads" }, { "y" }, "pad");
+        m.node("MatMul", { "y", "w" }, { "z" }, "target");
+        m.output("z");
+        const OnnxAnalysis a = analyze(m, "pad-split.onnx");
+        QCOMPARE(findNode(a, "pad")->out, 28.0); // pads [0, 2, 0, 1]: y [1, 7]
+        QCOMPARE(findNode(a, "target")->flops, 2.0 * 3 * 7);
+        QCOMPARE(a.estimatedNodes, 0);
+    }
+
+    // An output of unknown shape is guessed from the node's activations, never
+    // from a weight, and is marked estimated.
+    void noShapeFromWeights()
+    {
+        OnnxModelBuilder m;
+        m.input("x", { "1", "4" });
+        m.init("w", { 100, 100 });
+        m.node("Mystery", { "x", "w" }, { "y" }, "custom", "example.custom");
+        m.node("Relu", { "y" }, { "z" }, "after");
+        m.output("z");
+        const OnnxAnalysis a = analyze(m, "weights.onnx");
+        QCOMPARE(findNode(a, "after")->flops, 4.0); // [1, 4], not [100, 100]
+        QVERIFY(findNode(a, "after")->estimated);
+        QVERIFY(findNode(a, "custom")->estimated);
+    }
+
+    // If branches of different output shapes, not declared: the larger branch's
+    // shape reaches the consumers.
+    void ifOutputShapeFromBranch()
+    {
+        OnnxModelBuilder m;
+        m.input("cond", {}, T::BOOL);
+        m.input("x", { "1", "4" });
+        auto &node = m.node("If", { "cond" }, { "y" }, "target");
+        test::OnnxGraphBuilder thenB(test::setGraph(node, "then_branch"));
+        thenB.init("w1", { 4, 8 });
+        thenB.node("MatMul", { "x", "w1" }, { "t" });
+        thenB.output("t");
+        test::OnnxGraphBuilder elseB(test::setGraph(node, "else_branch"));
+        elseB.node("Relu", { "x" }, { "e" });
+        elseB.output("e");
+        m.node("Relu", { "y" }, { "z" }, "after");
+        m.output("z");
+        const OnnxAnalysis a = analyze(m, "if-shapes.onnx");
+        QCOMPARE(findNode(a, "target")->flops, 2.0 * 8 * 4);
+        QCOMPARE(findNode(a, "target")->out, 32.0); // y [1, 8]
+        QCOMPARE(findNode(a, "after")->flops, 8.0);
+        QVERIFY(!findNode(a, "after")->estimated);
+    }
+
     // If: the heavier branch; branch constants are params; outer values are inputs.
     void ifSubgraph()
     {

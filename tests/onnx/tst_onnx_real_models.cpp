@@ -51,6 +51,7 @@ private slots:
         QTest::newRow("ppocr-v4-det") << "ppocr-v4-det" << 331 << 1.0 << 20.0 << 0;
         QTest::newRow("ppocr-v4-rec") << "ppocr-v4-rec" << 441 << 0.3 << 10.0 << 0;
         QTest::newRow("silero-vad") << "silero-vad" << 7 << 1e-4 << 0.1 << 7;
+        QTest::newRow("openwakeword-embedding") << "openwakeword-embedding" << 66 << 0.05 << 0.2 << 0;
     }
 
     void loadPartitionBound()

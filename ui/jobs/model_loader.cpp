@@ -17,6 +17,7 @@ const char *kExampleResource = ":/examples/bert_l-3_inference.json";
 struct Loaded {
     Result<Graph> graph;
     std::map<std::string, std::optional<int64_t>> dims; // ONNX: the symbolic dimensions and their values
+    std::map<std::string, std::vector<std::string>> uses; // where each appears ("x axis 0")
 };
 
 // Every format through core's loader, as the CLI loads it; an ONNX model also
@@ -25,7 +26,7 @@ Loaded loadModel(const std::string &file, const LoadOptions &options)
 {
     LoadDetails details;
     Result<Graph> graph = loadGraph(file, options, &details);
-    return { std::move(graph), std::move(details.symbolicDims) };
+    return { std::move(graph), std::move(details.symbolicDims), std::move(details.symbolicDimUses) };
 }
 } // namespace
 
@@ -60,7 +61,7 @@ void ModelLoader::openFile(const QString &path, int autoK)
                 emit failed(tr("Cannot open model"), QString::fromStdString(result.graph.error()));
                 return;
             }
-            if (!result.dims.empty() && m_interactive && !m_dimsConfirmed && askDims(path, result.dims)) {
+            if (!result.dims.empty() && m_interactive && !m_dimsConfirmed && askDims(path, result.dims, result.uses)) {
                 m_dimsConfirmed = true;
                 openFile(path, autoK); // load again with the values given
                 return;
@@ -72,9 +73,10 @@ void ModelLoader::openFile(const QString &path, int autoK)
         });
 }
 
-bool ModelLoader::askDims(const QString &path, const std::map<std::string, std::optional<int64_t>> &used)
+bool ModelLoader::askDims(const QString &path, const std::map<std::string, std::optional<int64_t>> &used,
+    const std::map<std::string, std::vector<std::string>> &uses)
 {
-    DimsDialog dialog(path, used, m_dialogParent);
+    DimsDialog dialog(path, used, m_dialogParent, uses);
     if (dialog.exec() != QDialog::Accepted)
         return false;
     const auto values = dialog.values();

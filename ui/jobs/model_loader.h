@@ -51,7 +51,8 @@ signals:
 
 private:
     // True when the user gave other dimension values: the file is loaded again.
-    bool askDims(const QString &path, const std::map<std::string, std::optional<int64_t>> &used);
+    bool askDims(const QString &path, const std::map<std::string, std::optional<int64_t>> &used,
+        const std::map<std::string, std::vector<std::string>> &uses);
 
     Document *m_document;
     JobRunner *m_jobs;

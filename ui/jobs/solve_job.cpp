@@ -31,13 +31,15 @@ Result<PartitionOptions> solveOptions(
     return options;
 }
 
-QString solveSummary(
-    const PartitionResult &r, const QString &timeUnit, bool firstPartition, double before, bool cancelled)
+QString solveSummary(const PartitionResult &r, const QString &timeUnit, bool firstPartition, double before,
+    bool cancelled, const QString &optimalWording)
 {
     QString message = QObject::tr("%1: T = %2 in %3 s%4")
                           .arg(QString::fromStdString(r.method), formatCost(r.bottleneck, timeUnit))
                           .arg(r.seconds, 0, 'f', 2)
-                          .arg(r.optimal ? QObject::tr(", proven optimal") : QString());
+                          .arg(r.optimal ? QStringLiteral(", ")
+                                      + (optimalWording.isEmpty() ? QObject::tr("proven optimal") : optimalWording)
+                                         : QString());
     if (!firstPartition)
         message += QObject::tr(" (was %1)").arg(formatCost(before));
     if (cancelled)

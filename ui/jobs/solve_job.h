@@ -29,8 +29,8 @@ struct SolveRun {
 Result<PartitionOptions> solveOptions(
     int k, const QString &method, double timeLimit, uint64_t seed, const QString &budget);
 // The status-bar line of a finished run; `before` is the bottleneck it replaces.
-QString solveSummary(
-    const PartitionResult &result, const QString &timeUnit, bool firstPartition, double before, bool cancelled);
+QString solveSummary(const PartitionResult &result, const QString &timeUnit, bool firstPartition, double before,
+    bool cancelled, const QString &optimalWording = QString());
 
 class SolveJob : public QObject {
     Q_OBJECT

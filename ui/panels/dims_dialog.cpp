@@ -7,6 +7,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
+#include <QStringList>
 #include <QVBoxLayout>
 
 #include <limits>
@@ -17,7 +18,8 @@ namespace {
 const char *kGroup = "onnx/dims";
 }
 
-DimsDialog::DimsDialog(const QString &model, const std::map<std::string, std::optional<int64_t>> &dims, QWidget *parent)
+DimsDialog::DimsDialog(const QString &model, const std::map<std::string, std::optional<int64_t>> &dims, QWidget *parent,
+    const std::map<std::string, std::vector<std::string>> &uses)
     : QDialog(parent)
 {
     setWindowTitle(tr("Symbolic Dimensions"));
@@ -36,7 +38,14 @@ DimsDialog::DimsDialog(const QString &model, const std::map<std::string, std::op
         box->setRange(1, std::numeric_limits<int>::max());
         auto it = known.find(name);
         box->setValue(int(used ? *used : it != known.end() ? it->second : 1));
-        form->addRow(QString::fromStdString(name), box);
+        QString label = QString::fromStdString(name);
+        if (auto where = uses.find(name); where != uses.end() && !where->second.empty()) {
+            QStringList places;
+            for (const std::string &place : where->second)
+                places << QString::fromStdString(place);
+            label += tr(" (%1)").arg(places.join(QStringLiteral(", ")));
+        }
+        form->addRow(label, box);
         m_fields[name] = box;
     }
     layout->addLayout(form);

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 class QSpinBox;
 
@@ -21,8 +22,9 @@ public:
     // `dims`: every symbolic dimension with the value used so far (nullopt:
     // none given, so 1 was assumed). Each field starts at the value used,
     // else the remembered one, else 1.
-    DimsDialog(
-        const QString &model, const std::map<std::string, std::optional<int64_t>> &dims, QWidget *parent = nullptr);
+    // `uses`: where each dimension appears ("x axis 0"), shown beside its name.
+    DimsDialog(const QString &model, const std::map<std::string, std::optional<int64_t>> &dims,
+        QWidget *parent = nullptr, const std::map<std::string, std::vector<std::string>> &uses = {});
 
     std::map<std::string, int64_t> values() const;
     QSpinBox *field(const std::string &name) const;

@@ -1,5 +1,6 @@
 #include "ui/panels/inspector.h"
 
+#include "core/cost/estimates.h"
 #include "core/cost/evaluate.h"
 #include "ui/document/document.h"
 #include "ui/format.h"
@@ -42,7 +43,9 @@ QString nodeHtml(const Document &document, NodeId v)
         QStringLiteral("<span style='background:%1'>&nbsp;&nbsp;&nbsp;</span> %2")
             .arg(stageColor(s).name())
             .arg(s + 1));
-    html += row(tr("work"), formatCost(g.work(v), document.timeUnit()));
+    html += row(tr("work"),
+        formatCost(g.work(v), document.timeUnit())
+            + (isEstimatedOp(g.op(v)) ? tr(" <span style='color:#B2182B'><b>estimated</b></span>") : QString()));
     html += row(tr("out"), formatSize(g.out(v), sizeUnit));
     html += row(tr("param"), formatSize(g.param(v), paramUnit));
     if (g.group(v) != kNoGroup)
@@ -77,12 +80,32 @@ QString totalsHtml(const Document &document, const std::vector<NodeId> &nodes)
 }
 } // namespace
 
+// The nodes whose costs are estimates, with their share of the work (empty
+// when there are none).
+QString estimatesHtml(const Graph &g)
+{
+    const EstimateShare e = estimateShare(g);
+    if (e.nodes == 0)
+        return {};
+    QStringList names;
+    for (int32_t i = 0; i < g.nodeCount() && names.size() < 20; ++i)
+        if (isEstimatedOp(g.op(nodeId(i))))
+            names << escape(g.id(nodeId(i)));
+    if (e.nodes > names.size())
+        names << tr("\u2026 (%1 more)").arg(e.nodes - names.size());
+    return tr("<p><span style='color:#B2182B'><b>%1 nodes have estimated costs</b></span> (%2 of the work): "
+              "%3</p>")
+        .arg(e.nodes)
+        .arg(QString::fromStdString(formatShare(e.share)), names.join(QStringLiteral(", ")));
+}
+
 QString inspectorHtml(const Document &document, const std::vector<NodeId> &nodes)
 {
     if (nodes.empty())
-        return tr("<p style='color:#777'>Select nodes to inspect them: click, drag a rubber band, search, or "
-                  "double-click a stage.</p><p style='color:#777'>Drag a selection onto a stage, or onto a node "
-                  "of another stage, to move it; hold Shift to bring along the nodes that must follow.</p>");
+        return (document.hasGraph() ? estimatesHtml(document.graph()) : QString())
+            + tr("<p style='color:#777'>Select nodes to inspect them: click, drag a rubber band, search, or "
+                 "double-click a stage.</p><p style='color:#777'>Drag a selection onto a stage, or onto a node "
+                 "of another stage, to move it; hold Shift to bring along the nodes that must follow.</p>");
     if (nodes.size() == 1)
         return nodeHtml(document, nodes.front());
     return totalsHtml(document, nodes);

@@ -1,4 +1,5 @@
 #include "ui/panels/metrics_panel.h"
+#include "core/cost/estimates.h"
 #include "core/cost/summary.h"
 #include "ui/atomic_image.h"
 
@@ -314,7 +315,7 @@ void MetricsPanel::refreshFigures()
     QString status;
     const bool optimal = m_document->provenOptimal();
     if (optimal)
-        status = tr("proven optimal");
+        status = QString::fromStdString(optimalWording(estimateShare(m_document->graph())));
     else if (b)
         status = tr("feasible; not proven optimal");
     else

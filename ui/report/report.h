@@ -19,6 +19,7 @@
 // machine's speed); the date comes from SOURCE_DATE_EPOCH when set.
 
 #include "core/cost/cost_params.h"
+#include "core/cost/estimates.h"
 #include "core/cost/evaluate.h"
 #include "core/cost/partition.h"
 #include "core/graph/graph.h"
@@ -58,6 +59,7 @@ struct ReportData {
     int32_t nodes = 0;
     int64_t edges = 0;
     double totalWork = 0.0, totalOut = 0.0, totalParam = 0.0;
+    EstimateShare estimates; // nodes whose costs are estimates, and their share of the work
     Units units;
     CostParams params;
     int k = 0;

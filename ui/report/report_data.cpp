@@ -67,6 +67,7 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
     d.nodes = graph.nodeCount();
     d.edges = graph.edgeCount();
     d.totalWork = graph.totalWork();
+    d.estimates = estimateShare(graph);
     d.totalOut = graph.totalOut();
     d.totalParam = graph.totalParam();
     d.units = graph.units();
@@ -169,6 +170,10 @@ std::string reportJson(const ReportData &d)
     w.key("lower_bound").value(d.lowerBound);
     w.key("proven_by").value(d.provenBy);
     w.key("bound_optimal").value(d.boundOptimal);
+    w.key("estimated_nodes").value(static_cast<long long>(d.estimates.nodes));
+    w.key("estimated_work_share").value(d.estimates.share);
+    w.key("measured_nodes").value(static_cast<long long>(d.estimates.measured));
+    w.key("optimal_wording").value(optimalWording(d.estimates));
     w.key("drawing").beginObject();
     w.key("boxes").value(static_cast<long long>(d.drawing.labels.size()));
     w.key("how").value(d.drawing.how);

@@ -169,6 +169,11 @@ private:
                                       "\u00b7 total parameters %6")
                            .arg(q(m_d.fileName), q(quantity::count(m_d.nodes)), q(quantity::count(m_d.edges)),
                                timeQ(m_d.totalWork), sizeQ(m_d.totalOut), paramQ(m_d.totalParam));
+        if (m_d.estimates.nodes > 0)
+            line += QStringLiteral(" \u00b7 %1 estimated nodes (%2 of the work)")
+                        .arg(q(quantity::count(m_d.estimates.nodes)), q(formatShare(m_d.estimates.share)));
+        if (m_d.estimates.measured > 0)
+            line += QStringLiteral(" \u00b7 %1 nodes measured").arg(q(quantity::count(m_d.estimates.measured)));
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
         y += kLine;
         const CostParams &cp = m_d.params;
@@ -186,7 +191,12 @@ private:
         line = QStringLiteral("lower bound on any partition into %1 stages: %2, proven by %3%4")
                    .arg(m_d.k)
                    .arg(timeQ(m_d.lowerBound), q(m_d.provenBy),
-                       m_d.boundOptimal ? QStringLiteral(" (the optimum)") : QString());
+                       m_d.boundOptimal
+                           ? (m_d.estimates.qualifies() ? QStringLiteral(" (the optimum for these costs, %1 of "
+                                                                         "the work estimated)")
+                                                              .arg(q(formatShare(m_d.estimates.share)))
+                                                        : QStringLiteral(" (the optimum)"))
+                           : QString());
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
     }
 
@@ -242,7 +252,7 @@ private:
             { QStringLiteral("bottleneck T"), timeQ(T), QStringLiteral("stage %1").arg(ev.bottleneckStage + 1) },
             { QStringLiteral("lower bound"), timeQ(m_d.lowerBound), QStringLiteral("proven by ") + q(m_d.provenBy) },
             { QStringLiteral("gap (T \u2212 LB) / T"), qnum(100 * gap) + QStringLiteral(" %"),
-                gap <= 1e-9 ? QStringLiteral("proven optimal") : QStringLiteral("at most this far from optimal") },
+                gap <= 1e-9 ? q(optimalWording(m_d.estimates)) : QStringLiteral("at most this far from optimal") },
             { QStringLiteral("throughput 1 / T"), q(quantity::rate(sum.throughput, m_d.units.time)),
                 QStringLiteral("requests") },
             { QStringLiteral("latency k \u00b7 T"), timeQ(sum.latency),

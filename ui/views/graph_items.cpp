@@ -1,5 +1,7 @@
 #include "ui/views/graph_items.h"
 
+#include "core/cost/estimates.h"
+
 #include "ui/document/document.h"
 #include "ui/stage_palette.h"
 #include "ui/views/scope_collapse.h"
@@ -78,9 +80,16 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         return;
     }
     painter->drawRoundedRect(box, 5, 5);
+    const Graph &graph = doc.graph();
+    if (isEstimatedOp(graph.op(m_node))) { // estimated costs: hatched
+        painter->save();
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(QBrush(QColor(0, 0, 0, 70), Qt::BDiagPattern));
+        painter->drawRoundedRect(box, 5, 5);
+        painter->restore();
+    }
     if (lod < 0.45)
         return;
-    const Graph &graph = doc.graph();
     painter->setPen(stageTextColor(stage));
     QFont font = labelFont();
     painter->setFont(font);
