@@ -3,6 +3,7 @@
 #include "core/graph/topology.h"
 #include "core/util/json_writer.h"
 #include "core/util/quantity.h"
+#include "core/util/text.h"
 
 #include <cstdio>
 
@@ -71,7 +72,7 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
         if (g.suggestedK())
             c.out() << "suggested k  " << g.suggestedK() << "\n";
         for (const std::string &n : g.notes())
-            c.out() << "note: " << n << "\n";
+            c.out() << "note: " << escapeControl(n) << "\n";
         return Ok {};
     });
 }
