@@ -491,8 +491,10 @@ bool sameFile(const std::string &a, const std::string &b)
     }, sb {};
     if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    // Not both existing: the same when their absolute, normalised paths are.
     std::error_code ea, eb;
-    const auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
+    const auto ca = std::filesystem::absolute(a, ea).lexically_normal();
+    const auto cb = std::filesystem::absolute(b, eb).lexically_normal();
     return !ea && !eb ? ca == cb : a == b;
 }
 

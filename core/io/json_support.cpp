@@ -354,7 +354,8 @@ Result<simdjson::dom::element> parseJson(
     // The locating scan runs only after simdjson has failed, so valid documents
     // are read once.
     if (auto error = parser.allocate(std::max<size_t>(content.size(), 64), kMaxJsonDepth + 1))
-        return makeError(name + ": cannot allocate the JSON parser (" + simdjson::error_message(error) + ")");
+        return makeError(ErrorKind::Internal,
+            name + ": out of memory: cannot allocate the JSON parser for " + std::to_string(content.size()) + " bytes");
     simdjson::dom::element root;
     const auto error = parser.parse(content.data(), content.size(), false).get(root);
     if (!error) {
@@ -363,6 +364,9 @@ Result<simdjson::dom::element> parseJson(
                 name + ": duplicate key \"" + key + "\" in the object at " + path + " (each key may appear once)");
         return root;
     }
+    if (error == simdjson::MEMALLOC)
+        return makeError(ErrorKind::Internal,
+            name + ": out of memory while parsing the JSON (" + std::to_string(content.size()) + " bytes)");
     if (auto problem = locateJsonError(content))
         return makeError(name + ": " + lineColumn(content, problem->offset) + ": " + problem->message);
     return makeError(name + ": malformed JSON (" + simdjson::error_message(error) + ")");

@@ -119,16 +119,16 @@ Result<onnx::ModelProto> parseModelFile(const std::string &path, int64_t maxByte
     return model;
 }
 
-// Every node of `graph` and of its subgraphs, depth first.
-template <class Visit> void forEachNode(const onnx::GraphProto &graph, const Visit &visit)
+// Every node of `nodes` (a graph's or a function's) and of their subgraphs, depth first.
+template <class Nodes, class Visit> void forEachNode(const Nodes &nodes, const Visit &visit)
 {
-    for (const onnx::NodeProto &node : graph.node()) {
+    for (const onnx::NodeProto &node : nodes) {
         visit(node);
         for (const onnx::AttributeProto &attribute : node.attribute()) {
             if (attribute.has_g())
-                forEachNode(attribute.g(), visit);
+                forEachNode(attribute.g().node(), visit);
             for (const onnx::GraphProto &g : attribute.graphs())
-                forEachNode(g, visit);
+                forEachNode(g.node(), visit);
         }
     }
 }
@@ -150,7 +150,7 @@ std::string negativeDimension(const onnx::GraphProto &graph)
                             found = "value '" + v.name() + "' has dimension " + std::to_string(d.dim_value());
     };
     check(graph);
-    forEachNode(graph, [&](const onnx::NodeProto &node) {
+    forEachNode(graph.node(), [&](const onnx::NodeProto &node) {
         for (const onnx::AttributeProto &attribute : node.attribute()) {
             if (attribute.has_g())
                 check(attribute.g());
@@ -171,20 +171,11 @@ std::string functionCycle(const onnx::ModelProto &model)
         index.emplace(std::make_pair(model.functions(i).domain(), model.functions(i).name()), i);
     std::vector<std::vector<int>> calls(index.size() ? model.functions_size() : 0);
     for (int i = 0; i < static_cast<int>(calls.size()); ++i)
-        for (const onnx::NodeProto &node : model.functions(i).node()) {
-            const auto visit = [&](const onnx::NodeProto &n) {
-                const auto it = index.find({ n.domain(), n.op_type() });
-                if (it != index.end())
-                    calls[i].push_back(it->second);
-            };
-            visit(node);
-            for (const onnx::AttributeProto &attribute : node.attribute()) {
-                if (attribute.has_g())
-                    forEachNode(attribute.g(), visit);
-                for (const onnx::GraphProto &g : attribute.graphs())
-                    forEachNode(g, visit);
-            }
-        }
+        forEachNode(model.functions(i).node(), [&](const onnx::NodeProto &n) {
+            const auto it = index.find({ n.domain(), n.op_type() });
+            if (it != index.end())
+                calls[i].push_back(it->second);
+        });
     std::vector<char> state(calls.size(), 0); // 0 new, 1 on the path, 2 done
     std::vector<std::pair<int, size_t>> path;
     for (int root = 0; root < static_cast<int>(calls.size()); ++root) {

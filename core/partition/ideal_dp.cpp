@@ -646,7 +646,11 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     const bool stopped = sweep.stopped;
     const double best = sweep.best;
 
-    if (stopped) {
+    // (3) Reconstruct the partition from the best chain (a stop can cut this short too).
+    std::vector<int32_t> stages;
+    if (!stopped && best < U0)
+        stages = stagesOfChain(graph, units, ideals, tables, K, sweep.bestJ, shouldStop);
+    if (stopped || (best < U0 && stages.empty())) {
         if (!incumbent)
             return makeError(ErrorKind::Stopped, "ideal-dp stopped before finishing and had no incumbent partition");
         out.partition = *incumbent;
@@ -661,16 +665,6 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
         out.partition = *incumbent;
         out.bottleneck = U0;
         out.optimal = true; // nothing beats the incumbent
-        return out;
-    }
-    // (3) Reconstruct the partition from the best chain.
-    std::vector<int32_t> stages = stagesOfChain(graph, units, ideals, tables, K, sweep.bestJ, shouldStop);
-    if (stages.empty()) {
-        if (!incumbent)
-            return makeError(ErrorKind::Stopped, "ideal-dp stopped before finishing and had no incumbent partition");
-        out.partition = *incumbent;
-        out.bottleneck = U0;
-        out.optimal = false;
         return out;
     }
     out.partition = Partition(std::move(stages), k);

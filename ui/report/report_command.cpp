@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -187,6 +188,11 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
         }
 
         auto data = buildReport(g, c.params(), partitions, options, interruptToken());
+        if (!data && interruptSignal()) {
+            // Stopped by a signal: the report of what was found, with a short bound.
+            options.boundTimeLimit = std::min(options.boundTimeLimit, 0.2);
+            data = buildReport(g, c.params(), partitions, options);
+        }
         if (!data)
             return data.failure().prefixed(c.graphPath() + ": ");
         std::string error;
