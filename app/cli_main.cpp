@@ -13,6 +13,7 @@ int main(int argc, char **argv)
 #ifdef PIPECUT_HAVE_REPORT
     pipecut::report::registerReportCommand();
 #endif
+    pipecut::installInterruptHandlers();
     std::vector<std::string> args(argv + 1, argv + argc);
     pipecut::CliStreams streams { std::cout, std::cerr };
     return pipecut::runCli(args, streams);

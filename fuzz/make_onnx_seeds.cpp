@@ -1,8 +1,10 @@
 // Writes small ONNX models into DIR as seeds for fuzz_onnx:
 //   fuzz_onnx_seeds DIR
 // They cover the reader's paths: initializers, Constant folding, Conv/MatMul/
-// Gemm rules, shape arithmetic, symbolic dims, If and Loop subgraphs, a cycle.
+// Gemm rules, shape arithmetic, symbolic dims, If and Loop subgraphs, a cycle,
+// and the hostile classes: recursive functions, a negative dimension, deep If nesting.
 #include "tests/onnx/model_builder.h"
+#include "tests/support/hostile_files.h"
 
 #include <cstdio>
 #include <functional>
@@ -102,6 +104,22 @@ int main(int argc, char **argv)
         build(m);
         const std::string path = dir + "/" + name + ".onnx";
         if (!m.save(path)) {
+            std::fprintf(stderr, "cannot write %s\n", path.c_str());
+            return 1;
+        }
+    }
+    // The hostile classes of docs/reliability.md (shared with the matrix test).
+    namespace hostile = pipecut::test::hostile;
+    const std::pair<const char *, std::string> hostileModels[] = {
+        { "recursive_function", hostile::onnxRecursiveFunction(false) },
+        { "mutual_functions", hostile::onnxRecursiveFunction(true) },
+        { "negative_dimension", hostile::onnxNegativeDimension() },
+        { "nested_if", hostile::onnxNestedIf(40) },
+    };
+    for (const auto &[name, bytes] : hostileModels) {
+        const std::string path = dir + "/" + name + ".onnx";
+        std::FILE *f = std::fopen(path.c_str(), "wb");
+        if (!f || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size() || std::fclose(f) != 0) {
             std::fprintf(stderr, "cannot write %s\n", path.c_str());
             return 1;
         }

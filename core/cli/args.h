@@ -25,6 +25,7 @@ public:
     // Returns an error message for usage errors; sets helpRequested() on --help.
     Status parse(const std::vector<std::string> &args);
     bool helpRequested() const { return m_help; }
+    const std::string &command() const { return m_command; }
     std::string help() const;
 
     bool has(const std::string &name) const;

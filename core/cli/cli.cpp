@@ -3,8 +3,15 @@
 #include "core/cli/command.h"
 #include "core/cli/commands.h"
 
+#include "core/util/progress.h"
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <functional>
 #include <map>
+#include <new>
 
 namespace pipecut {
 
@@ -51,12 +58,82 @@ void printUsage(std::ostream &os)
 
 } // namespace
 
+namespace {
+
+std::atomic<int> g_interruptSignal { 0 };
+
+extern "C" void onInterrupt(int signal)
+{
+    // Async-signal-safe only: atomics and sigaction.
+    g_interruptSignal.store(signal);
+    interruptToken().requestStop();
+    struct sigaction defaults { };
+    defaults.sa_handler = SIG_DFL;
+    sigemptyset(&defaults.sa_mask);
+    sigaction(SIGINT, &defaults, nullptr);
+    sigaction(SIGTERM, &defaults, nullptr);
+}
+
+} // namespace
+
+const StopToken &interruptToken()
+{
+    static const StopToken token;
+    return token;
+}
+
+int interruptSignal()
+{
+    return g_interruptSignal.load();
+}
+
+void installInterruptHandlers()
+{
+    (void)interruptToken(); // created before any signal can arrive
+    struct sigaction action { };
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
 void registerCliCommand(const std::string &name, CliCommand run)
 {
     registeredCommands()[name] = std::move(run);
 }
 
+namespace {
+
+int runCommand(const std::vector<std::string> &args, CliStreams s);
+
+} // namespace
+
 int runCli(const std::vector<std::string> &args, CliStreams s)
+{
+    int status = kExitOk;
+    try {
+        cli::currentActivity().clear();
+        status = runCommand(args, s);
+    } catch (const std::bad_alloc &) {
+        const std::string &activity = cli::currentActivity();
+        status = cli::reportError(s,
+            makeError(ErrorKind::Internal,
+                "out of memory" + (activity.empty() ? std::string() : " while " + activity)
+                    + " (std::bad_alloc); --max-file-size, --max-nodes, --max-edges and --memory-budget refuse "
+                      "what is too large before it is read"));
+    }
+    // Output lost to a full disk or a closed pipe is a failure, not a success.
+    s.out.flush();
+    if (s.out.fail() && status == kExitOk)
+        status = cli::reportError(s,
+            makeError(ErrorKind::Internal,
+                "standard output: write failed" + std::string(errno ? std::string(": ") + std::strerror(errno) : "")));
+    return status;
+}
+
+namespace {
+
+int runCommand(const std::vector<std::string> &args, CliStreams s)
 {
     if (args.empty()) {
         printUsage(s.err);
@@ -88,5 +165,7 @@ int runCli(const std::vector<std::string> &args, CliStreams s)
     }
     return cli::reportError(s, cli::usageError("unknown command '" + cmd + "' (see pipecut-cli --help)"));
 }
+
+} // namespace
 
 } // namespace pipecut

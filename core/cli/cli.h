@@ -23,6 +23,16 @@ enum ExitCode : int { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitBadInp
 
 int runCli(const std::vector<std::string> &args, CliStreams streams);
 
+// SIGINT and SIGTERM: the first requests a stop through interruptToken()
+// (partition, bound and report then finish within a second with what they
+// have, write their outputs and exit 1 saying they were stopped); a second
+// one ends the process at once (the default action is restored by the first).
+void installInterruptHandlers();
+class StopToken;
+const StopToken &interruptToken();
+// The signal that requested the stop, 0 when none.
+int interruptSignal();
+
 // Commands that need more than core/ (`report` draws with QtGui) are supplied
 // by the executable: pipecut-cli's main() registers them before runCli() when
 // they are built. Without a registration runCli() says the command is not

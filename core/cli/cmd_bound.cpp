@@ -43,7 +43,7 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
         }
         if (Status st = o.validate(); !st)
             return st;
-        auto r = runBound(g, c.params(), o, StopToken {}, c.progress("bound", &Progress::bound));
+        auto r = runBound(g, c.params(), o, interruptToken(), c.progress("bound", &Progress::bound));
         if (!r)
             return r.failure().prefixed(c.graphPath() + ": ");
         if (r->infeasible)
@@ -65,13 +65,14 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
             w.key("proven_by").value(r->provenBy);
             w.key("optimal").value(r->optimal);
             writeEstimates(w, estimateShare(g));
+            w.key("stopped").value(interruptSignal() != 0);
             if (upper > 0) {
                 w.key("upper_bound").value(upper);
                 w.key("gap").value(sum.gap);
             }
             w.endObject();
             c.out() << w.str() << "\n";
-            return Ok {};
+            return c.interrupted("the bound printed is the best proven so far");
         }
         c.out() << "lower bound " << quantity::time(r->lowerBound, g.units().time) << " (k " << o.k << ", proven by "
                 << r->provenBy << ", " << formatNumber(r->seconds) << " s"
@@ -83,7 +84,7 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
             std::snprintf(buf, sizeof buf, "%.3f%%", 100 * sum.gap);
             c.out() << "best partition " << quantity::time(upper, g.units().time) << ", gap " << buf << "\n";
         }
-        return Ok {};
+        return c.interrupted("the bound printed is the best proven so far");
     });
 }
 

@@ -2,19 +2,21 @@
 #include "core/cli/common.h"
 #include "core/cost/summary.h"
 #include "core/util/json_writer.h"
+#include "core/util/text.h"
 
 namespace pipecut::cli {
 
 namespace {
 
-// The first violation, then one "also:" line per further one.
-Error violationsError(const std::string &partitionPath, const std::vector<Violation> &violations)
+// The first violation is the error; each further one is a "note:" line on
+// standard error before it, so the error stays one line.
+Error violationsError(const Command &c, const std::string &partitionPath, const std::vector<Violation> &violations)
 {
     std::string message = partitionPath + ": " + violations.front().message;
     if (violations.size() > 1)
         message += " (and " + std::to_string(violations.size() - 1) + (violations.size() == 20 ? "+" : "") + " more)";
     for (size_t i = 1; i < violations.size(); ++i)
-        message += "\n  also: " + violations[i].message;
+        c.err() << "note: also: " << escapeControl(violations[i].message) << "\n";
     return makeError(ErrorKind::BadInput, message);
 }
 
@@ -37,7 +39,7 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
             return p.failure();
         const auto violations = checkFeasibility(g, c.params(), *p, 20);
         if (!violations.empty())
-            return violationsError(partitionPath, violations);
+            return violationsError(c, partitionPath, violations);
         const Evaluation ev = evaluate(g, c.params(), *p);
         if (!c.json()) {
             c.out() << stageTableText(g, *p, ev);

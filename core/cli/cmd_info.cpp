@@ -3,6 +3,7 @@
 #include "core/graph/topology.h"
 #include "core/util/json_writer.h"
 #include "core/util/quantity.h"
+#include "core/util/text.h"
 
 #include <cstdio>
 
@@ -74,7 +75,7 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
         if (const EstimateShare est = estimateShare(g); est.nodes > 0 || est.measured > 0)
             c.out() << "estimates    " << estimateSummary(g, est) << "\n";
         for (const std::string &n : g.notes())
-            c.out() << "note: " << n << "\n";
+            c.out() << "note: " << escapeControl(n) << "\n";
         return Ok {};
     });
 }

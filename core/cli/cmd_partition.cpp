@@ -4,6 +4,7 @@
 #include "core/cost/summary.h"
 #include "core/partition/partitioner.h"
 #include "core/util/json_writer.h"
+#include "core/util/text.h"
 
 namespace pipecut::cli {
 
@@ -23,9 +24,12 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         PartitionOptions o;
         if (Status st = c.readPartitionOptions(o); !st)
             return st;
-        auto r = runPartitioner(g, c.params(), o, StopToken {}, c.progress("best", &Progress::incumbent));
+        auto r = runPartitioner(g, c.params(), o, interruptToken(), c.progress("best", &Progress::incumbent));
         if (!r)
             return r.failure().prefixed(c.graphPath() + ": ");
+        const bool stopped = interruptSignal() != 0;
+        if (stopped)
+            r->notes.push_back("stopped by a signal: the best partition found so far");
         const Evaluation ev = evaluate(g, c.params(), r->partition);
         const EstimateShare est = estimateShare(g);
         if (args.has("-o"))
@@ -37,9 +41,9 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
             if (est.nodes > 0 || est.measured > 0)
                 c.out() << "estimates: " << estimateSummary(g, est) << "\n";
             for (const std::string &n : r->notes)
-                c.out() << "note: " << n << "\n";
+                c.out() << "note: " << escapeControl(n) << "\n";
             c.out() << stageTableText(g, r->partition, ev);
-            return Ok {};
+            return c.interrupted(args.has("-o") ? "the best partition so far is in " + args.get("-o") : "");
         }
         const Summary sum = summarize(ev, o.k, r->lowerBound);
         JsonWriter w(true);
@@ -49,6 +53,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         w.key("bottleneck").value(sum.bottleneck);
         w.key("optimal").value(r->optimal);
         writeEstimates(w, est);
+        w.key("stopped").value(stopped);
         w.key("seconds").value(r->seconds);
         if (sum.lowerBound > 0)
             w.key("lower_bound").value(sum.lowerBound);
@@ -61,7 +66,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         writeStages(w, g, r->partition, ev);
         w.endObject();
         c.out() << w.str() << "\n";
-        return Ok {};
+        return c.interrupted(args.has("-o") ? "the best partition so far is in " + args.get("-o") : "");
     });
 }
 

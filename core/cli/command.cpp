@@ -6,9 +6,11 @@
 #include "core/cli/common.h"
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
+#include "core/util/text.h"
 
 #include <cctype>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -53,6 +55,12 @@ const char *limitOption(ResourceLimit limit)
         return nullptr;
     }
 }
+
+// Largest --dim value: any real batch or sequence length, and small enough
+// that products of a few dimensions stay far from overflowing 64 bits.
+constexpr long long kMaxDimValue = 1LL << 32;
+// Largest --threads.
+constexpr long long kMaxThreads = 4096;
 
 // A positive count or byte size: digits with an optional K, M, G or T suffix (powers of 1024).
 Result<int64_t> positiveSize(const Args &args, const std::string &name, int64_t fallback, bool suffixes)
@@ -135,12 +143,16 @@ Status readLoadOptions(const Args &args, LoadOptions &options)
     options.device = args.get("--device");
     if (Status st = readWorkload(args, options.llm); !st)
         return st;
+    if (args.has("--device") && options.device.empty())
+        return usageError("--device needs a device profile name, not an empty string");
     for (const std::string &d : args.getAll("--dim")) {
         const auto eq = d.find('=');
         char *end = nullptr;
+        errno = 0;
         const long long v = eq == std::string::npos ? 0 : std::strtoll(d.c_str() + eq + 1, &end, 10);
-        if (eq == std::string::npos || eq == 0 || !end || *end != '\0' || v <= 0)
-            return usageError("--dim needs NAME=VALUE with a positive whole VALUE, not '" + d + "'");
+        if (eq == std::string::npos || eq == 0 || !end || *end != '\0' || v <= 0 || errno == ERANGE || v > kMaxDimValue)
+            return usageError("--dim needs NAME=VALUE with a whole VALUE from 1 to " + std::to_string(kMaxDimValue)
+                + ", not '" + d + "'");
         options.dims[d.substr(0, eq)] = v;
     }
     return Ok {};
@@ -168,11 +180,30 @@ std::string exitStatusHelp()
 
 int reportError(CliStreams s, const Error &error, const Args *args)
 {
-    s.err << "error: " << error.message;
+    // One line of bounded length: a message quoting a huge id keeps its start
+    // (the file and the place) and its end.
+    std::string message = escapeControl(error.message);
+    if (constexpr size_t kKeep = 600; message.size() > 3 * kKeep) {
+        const auto boundary = [&](size_t at) { // not inside a UTF-8 sequence
+            while (at > 0 && (static_cast<unsigned char>(message[at]) & 0xc0) == 0x80)
+                --at;
+            return at;
+        };
+        const size_t head = boundary(2 * kKeep), tail = boundary(message.size() - kKeep);
+        message = message.substr(0, head) + " ... (" + std::to_string(tail - head) + " bytes elided) ... "
+            + message.substr(tail);
+    }
+    s.err << "error: " << message;
     if (const char *option = limitOption(error.limit); option && args && args->declares(option))
         s.err << " (" << option << ")";
     s.err << "\n";
     return exitStatus(error.kind);
+}
+
+std::string &currentActivity()
+{
+    static thread_local std::string activity;
+    return activity;
 }
 
 Command::Command(CliStreams streams, std::string name, std::string synopsis, std::string description)
@@ -200,7 +231,9 @@ Status Command::load(size_t index)
         return st;
     m_graphPath = *args.positionalValue(index);
     LoadDetails details;
+    currentActivity() = "reading " + m_graphPath;
     auto g = loadGraph(m_graphPath, options, &details);
+    currentActivity() = "running '" + args.command() + "' on " + m_graphPath;
     if (!g)
         return g.failure();
     m_loadOptions = options;
@@ -233,6 +266,19 @@ Status Command::load(size_t index)
         }
     }
     return m_params.validate();
+}
+
+Status Command::interrupted(const std::string &written) const
+{
+    const int signal = interruptSignal();
+    if (!signal)
+        return Ok {};
+    return makeError(ErrorKind::Stopped,
+        m_graphPath + ": stopped by "
+            + (signal == SIGINT         ? "SIGINT"
+                    : signal == SIGTERM ? "SIGTERM"
+                                        : "a signal")
+            + (written.empty() ? std::string() : "; " + written));
 }
 
 int Command::defaultStages() const
@@ -273,6 +319,9 @@ Status Command::readPartitionOptions(PartitionOptions &o)
         return seed.failure();
     if (!threads)
         return threads.failure();
+    if (*threads < 0 || *threads > kMaxThreads)
+        return usageError("--threads must be between 0 (all cores) and " + std::to_string(kMaxThreads) + ", not "
+            + args.get("--threads"));
     o.method = args.get("--method", "auto");
     o.seed = static_cast<uint64_t>(*seed);
     o.threads = static_cast<int>(*threads);

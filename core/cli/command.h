@@ -31,6 +31,9 @@ std::string exitStatusHelp();
 // error hit, when `args` declares it) and returns the exit status of its kind.
 int reportError(CliStreams s, const Error &error, const Args *args = nullptr);
 
+// What the command is doing, for the error when memory runs out ("reading g.json").
+std::string &currentActivity();
+
 inline Error usageError(std::string message)
 {
     return makeError(ErrorKind::Usage, std::move(message));
@@ -90,6 +93,10 @@ public:
     Status readPartitionOptions(PartitionOptions &o);
     // The stage count when -k is not given: the file's suggestion, else 4.
     int defaultStages() const;
+
+    // After a SIGINT or SIGTERM (interruptToken()): the stopped error naming
+    // the signal and what was still written; Ok when no signal came.
+    Status interrupted(const std::string &written) const;
 
     // The output mode: --json.
     bool json() const { return args.has("--json"); }

@@ -1,6 +1,7 @@
 #include "core/graph/graph.h"
 
 #include "core/util/huge_pages.h"
+#include "core/util/text.h"
 
 #include <algorithm>
 #include <cassert>
@@ -261,6 +262,15 @@ Result<Graph> GraphBuilder::build()
         // A NUL cannot pass through C strings (cgraph, the readers of the DOT writer's output).
         if (m_ids[i].find('\0') != std::string::npos)
             return makeError(where(m_lines[i]) + ": node #" + std::to_string(i + 1) + " has a NUL character in its id");
+        // Every writer emits UTF-8 (JSON requires it), so what cannot be written back is refused here.
+        for (const auto *column : { &m_ids, &m_ops, &m_scopes, &m_groups })
+            if (invalidUtf8((*column)[i]))
+                return makeError(where(m_lines[i]) + ": node #" + std::to_string(i + 1) + " has "
+                    + (column == &m_ids           ? "an id"
+                            : column == &m_ops    ? "an op"
+                            : column == &m_scopes ? "a scope"
+                                                  : "a group")
+                    + " that is not valid UTF-8: '" + escapeControl((*column)[i].substr(0, 64)) + "'");
         const char *field = bad(m_work[i]) ? "work" : bad(m_out[i]) ? "out" : bad(m_param[i]) ? "param" : nullptr;
         if (field) {
             const double value = field[0] == 'w' ? m_work[i] : field[0] == 'o' ? m_out[i] : m_param[i];

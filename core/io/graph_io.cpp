@@ -11,12 +11,14 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace pipecut {
 
@@ -121,29 +123,135 @@ std::string fileStem(const std::string &path)
     return std::filesystem::path(path).stem().string();
 }
 
+// An input file opened for reading after checking what it is: a regular file
+// (its size checked against the limit before anything is read) or a pipe
+// (opened without blocking, so a FIFO nobody writes to reads as empty instead
+// of hanging in open). Directories, devices and sockets are refused.
+class InputFile {
+public:
+    static Result<InputFile> open(const std::string &path, int64_t maxBytes)
+    {
+        struct stat st { };
+        if (::stat(path.c_str(), &st) != 0)
+            return makeError(path + ": cannot open: " + std::strerror(errno));
+        if (Status kind = checkKind(path, st); !kind)
+            return kind.failure();
+        if (S_ISREG(st.st_mode) && st.st_size > maxBytes)
+            return sizeError(path, st.st_size, maxBytes);
+        InputFile file;
+        file.m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (file.m_fd < 0)
+            return makeError(path + ": cannot open: " + std::strerror(errno));
+        // The file may have been replaced between stat and open: check again.
+        if (::fstat(file.m_fd, &st) != 0)
+            return makeError(path + ": cannot read: " + std::strerror(errno));
+        if (Status kind = checkKind(path, st); !kind)
+            return kind.failure();
+        if (S_ISREG(st.st_mode) && st.st_size > maxBytes)
+            return sizeError(path, st.st_size, maxBytes);
+        ::fcntl(file.m_fd, F_SETFL, ::fcntl(file.m_fd, F_GETFL) & ~O_NONBLOCK);
+        file.m_regular = S_ISREG(st.st_mode);
+        file.m_size = st.st_size;
+        return file;
+    }
+    InputFile(InputFile &&other) noexcept
+        : m_fd(std::exchange(other.m_fd, -1))
+        , m_regular(other.m_regular)
+        , m_size(other.m_size)
+    {
+    }
+    InputFile &operator=(InputFile &&) = delete;
+    ~InputFile()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    int fd() const { return m_fd; }
+    bool regular() const { return m_regular; }
+    int64_t size() const { return m_size; }
+
+    // The first bytes, without moving the read position of a regular file.
+    std::string head(size_t bytes) const
+    {
+        std::string text(bytes, '\0');
+        const ssize_t got = ::pread(m_fd, text.data(), bytes, 0);
+        text.resize(got > 0 ? static_cast<size_t>(got) : 0);
+        return text;
+    }
+
+    // Everything from the read position, refused past `maxBytes`; with
+    // io::kJsonPadding spare capacity.
+    Result<std::string> readAll(const std::string &path, int64_t maxBytes) const
+    {
+        std::string data;
+        if (m_regular)
+            data.reserve(static_cast<size_t>(m_size) + io::kJsonPadding);
+        char buf[1 << 16];
+        while (true) {
+            const ssize_t got = ::read(m_fd, buf, sizeof buf);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0)
+                return makeError(path + ": read error: " + std::strerror(errno));
+            if (got == 0)
+                break;
+            if (static_cast<int64_t>(data.size()) + got > maxBytes)
+                return makeError(ErrorKind::LimitExceeded,
+                    path + ": more than " + std::to_string(maxBytes) + " bytes, over the limit",
+                    ResourceLimit::FileSize);
+            data.append(buf, static_cast<size_t>(got));
+        }
+        if (data.capacity() < data.size() + io::kJsonPadding)
+            data.reserve(data.size() + io::kJsonPadding);
+        return data;
+    }
+
+private:
+    InputFile() = default;
+    static Status checkKind(const std::string &path, const struct stat &st)
+    {
+        if (S_ISDIR(st.st_mode))
+            return makeError(path + ": is a directory, not a file");
+        if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+            return makeError(path + ": is a "
+                + std::string(S_ISCHR(st.st_mode) ? "character device"
+                        : S_ISBLK(st.st_mode)     ? "block device"
+                        : S_ISSOCK(st.st_mode)    ? "socket"
+                                                  : "special file")
+                + ", not a regular file or a pipe");
+        return Ok {};
+    }
+    static Error sizeError(const std::string &path, int64_t size, int64_t maxBytes)
+    {
+        return makeError(ErrorKind::LimitExceeded,
+            path + ": the file has " + std::to_string(size) + " bytes, over the limit of " + std::to_string(maxBytes)
+                + " bytes",
+            ResourceLimit::FileSize);
+    }
+
+    int m_fd = -1;
+    bool m_regular = false;
+    int64_t m_size = 0;
+};
+
 // A read-only mapping of a regular file followed by at least the JSON
 // parser's padding of readable zeros: the file is mapped over the start of an
 // anonymous mapping one page longer (the bytes past the end of a mapped file
 // are zeros up to its page boundary, then the anonymous page follows).
-// Anything else (small files, pipes, errors) is !ok() and read the ordinary way.
+// Anything else (small files, errors) is !ok() and read the ordinary way.
 class MappedFile {
 public:
-    explicit MappedFile(const std::string &path)
+    explicit MappedFile(const InputFile &file)
     {
-        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            return;
-        struct stat st { };
         const long page = ::sysconf(_SC_PAGESIZE);
-        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (1 << 20) && page > 0
-            && io::kJsonPadding <= static_cast<size_t>(page)) {
-            const size_t size = static_cast<size_t>(st.st_size);
+        if (file.regular() && file.size() >= (1 << 20) && page > 0 && io::kJsonPadding <= static_cast<size_t>(page)) {
+            const size_t size = static_cast<size_t>(file.size());
             const size_t span
                 = (size + static_cast<size_t>(page) - 1) / static_cast<size_t>(page) * static_cast<size_t>(page)
                 + static_cast<size_t>(page);
             void *area = ::mmap(nullptr, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
             if (area != MAP_FAILED) {
-                void *p = ::mmap(area, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
+                void *p = ::mmap(area, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, file.fd(), 0);
                 if (p == area) {
                     m_data = static_cast<const char *>(p);
                     m_size = size;
@@ -153,7 +261,6 @@ public:
                 }
             }
         }
-        ::close(fd);
     }
     ~MappedFile()
     {
@@ -317,105 +424,94 @@ Result<Graph> parseGraph(std::string_view content, const std::string &name, cons
 
 Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, LoadDetails *details)
 {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status))
-        return makeError(path + ": cannot open: " + (ec ? ec.message() : std::string("no such file")));
-    if (std::filesystem::is_directory(status))
-        return makeError(path + ": is a directory, not a graph file");
+    Result<InputFile> input = InputFile::open(path, options.maxFileBytes);
+    if (!input)
+        return input.failure();
+    if (!input->regular()) {
+        // A pipe is read whole (under the limit) and detected from its content.
+        Result<std::string> content = input->readAll(path, options.maxFileBytes);
+        if (!content)
+            return content.failure();
+        if (options.format == GraphFormat::Onnx
+            || (options.format == GraphFormat::Auto
+                && detectFormat(content->substr(0, 4096), path) == GraphFormat::Onnx))
+            return makeError(path + ": ONNX models are read from a regular file, not from a pipe");
+        return parsePadded(*content, path, options);
+    }
     GraphFormat format = options.format;
-    if (format == GraphFormat::Auto || format == GraphFormat::Onnx) {
-        // ONNX weights can be huge: decide from the head before reading it all.
-        if (format == GraphFormat::Auto) {
-            std::string head;
-            if (FILE *f = std::fopen(path.c_str(), "rb")) {
-                head.resize(4096);
-                head.resize(std::fread(head.data(), 1, head.size(), f));
-                std::fclose(f);
-            }
-            if (detectFormat(head, path) == GraphFormat::Onnx)
-                format = GraphFormat::Onnx;
+    // ONNX weights can be huge: decide from the head before reading it all.
+    if (format == GraphFormat::Auto && detectFormat(input->head(4096), path) == GraphFormat::Onnx)
+        format = GraphFormat::Onnx;
+    if (format == GraphFormat::Onnx) {
+        LoadOptions onnx = options;
+        onnx.format = GraphFormat::Onnx;
+        Result<Graph> graph = loadOnnxGraph(
+            path, onnx, details ? &details->symbolicDims : nullptr, details ? &details->symbolicDimUses : nullptr);
+        if (graph.ok()) {
+            if (graph->name().empty())
+                graph->setName(fileStem(path));
+            graph->setSource(path, formatName(GraphFormat::Onnx));
         }
-        if (format == GraphFormat::Onnx) {
-            LoadOptions onnx = options;
-            onnx.format = GraphFormat::Onnx;
-            Result<Graph> graph = loadOnnxGraph(
-                path, onnx, details ? &details->symbolicDims : nullptr, details ? &details->symbolicDimUses : nullptr);
-            if (graph.ok()) {
-                if (graph->name().empty())
-                    graph->setName(fileStem(path));
-                graph->setSource(path, formatName(GraphFormat::Onnx));
-            }
-            return graph;
-        }
+        return graph;
     }
     // Large regular files are mapped rather than copied (copying and zeroing
     // a buffer costs a quarter of the load time of a million-node file).
-    if (MappedFile mapped(path); mapped.ok()) {
-        if (static_cast<int64_t>(mapped.text().size()) > options.maxFileBytes)
-            return makeError(ErrorKind::LimitExceeded,
-                path + ": the file has " + std::to_string(mapped.text().size()) + " bytes, over the limit of "
-                    + std::to_string(options.maxFileBytes) + " bytes",
-                ResourceLimit::FileSize);
+    if (MappedFile mapped(*input); mapped.ok())
         return parsePadded(mapped.text(), path, options);
-    }
-    Result<std::string> content = readFile(path, options.maxFileBytes);
+    Result<std::string> content = input->readAll(path, options.maxFileBytes);
     if (!content.ok())
         return content.failure();
-    if (content->capacity() < content->size() + io::kJsonPadding)
-        content->reserve(content->size() + io::kJsonPadding);
     return parsePadded(*content, path, options);
 }
 
 Result<std::string> readFile(const std::string &path, int64_t maxBytes)
 {
-    FILE *f = std::fopen(path.c_str(), "rb");
-    if (!f)
-        return makeError(path + ": cannot open: " + std::strerror(errno));
-    struct stat st { };
-    if (fstat(fileno(f), &st) != 0) {
-        const int err = errno;
-        std::fclose(f);
-        return makeError(path + ": cannot read: " + std::strerror(err));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        std::fclose(f);
-        return makeError(path + ": is a directory");
-    }
-    if (S_ISREG(st.st_mode) && st.st_size > maxBytes) {
-        std::fclose(f);
-        return makeError(ErrorKind::LimitExceeded,
-            path + ": the file has " + std::to_string(st.st_size) + " bytes, over the limit of "
-                + std::to_string(maxBytes) + " bytes",
-            ResourceLimit::FileSize);
-    }
-    std::string data;
-    if (S_ISREG(st.st_mode)) {
-        // One read into a buffer with room for the parser's padding.
-        data.reserve(static_cast<size_t>(st.st_size) + io::kJsonPadding);
-        data.resize(static_cast<size_t>(st.st_size));
-        data.resize(std::fread(data.data(), 1, data.size(), f));
-    }
-    char buf[1 << 16];
-    size_t got;
-    while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) { // pipes, or a file that grew
-        data.append(buf, got);
-        if (static_cast<int64_t>(data.size()) > maxBytes) {
-            std::fclose(f);
-            return makeError(ErrorKind::LimitExceeded,
-                path + ": more than " + std::to_string(maxBytes) + " bytes, over the limit", ResourceLimit::FileSize);
-        }
-    }
-    const bool bad = std::ferror(f);
-    std::fclose(f);
-    if (bad)
-        return makeError(path + ": read error");
-    return data;
+    Result<InputFile> input = InputFile::open(path, maxBytes);
+    if (!input)
+        return input.failure();
+    return input->readAll(path, maxBytes);
 }
 
-Status writeFileAtomically(const std::string &path, std::string_view content)
+Result<std::string> outputTarget(const std::string &path)
+{
+    std::string target = path;
+    struct stat st { };
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+        // A symbolic link is written through: the file it names is replaced, the link stays.
+        char *resolved = ::realpath(path.c_str(), nullptr);
+        if (!resolved)
+            return makeError(ErrorKind::Internal,
+                path + ": is a symbolic link to a missing file (" + std::strerror(errno) + "); not writing through it");
+        target = resolved;
+        std::free(resolved);
+    }
+    if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        return makeError(ErrorKind::Internal,
+            path + ": is " + (S_ISDIR(st.st_mode) ? "a directory" : "not a regular file (a device, pipe or socket)")
+                + "; refusing to replace it");
+    return target;
+}
+
+bool sameFile(const std::string &a, const std::string &b)
+{
+    struct stat sa {
+    }, sb {};
+    if (::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    // Not both existing: the same when their absolute, normalised paths are.
+    std::error_code ea, eb;
+    const auto ca = std::filesystem::absolute(a, ea).lexically_normal();
+    const auto cb = std::filesystem::absolute(b, eb).lexically_normal();
+    return !ea && !eb ? ca == cb : a == b;
+}
+
+Status writeFileAtomically(const std::string &requested, std::string_view content)
 {
     namespace fs = std::filesystem;
+    Result<std::string> resolved = outputTarget(requested);
+    if (!resolved)
+        return resolved.failure();
+    const std::string &path = *resolved;
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();

@@ -80,7 +80,14 @@ Result<Partition> parsePartition(std::string_view content, const std::string &na
 Result<Partition> loadPartition(const std::string &path, const Graph &graph);
 
 // Writes atomically (temporary file + rename) so a crash never leaves half a file.
+// A symbolic link is written through (the file it names is replaced, the link
+// stays); a target that is not a regular file (a device, a pipe) is refused.
 Status writeFileAtomically(const std::string &path, std::string_view content);
+// The file writeFileAtomically(path) would replace: `path`, or what its link
+// names; an error for a dangling link or a target that is not a regular file.
+Result<std::string> outputTarget(const std::string &path);
+// Whether two paths name the same file (existing or not).
+bool sameFile(const std::string &a, const std::string &b);
 Result<std::string> readFile(const std::string &path, int64_t maxBytes = int64_t(4) << 30);
 
 } // namespace pipecut

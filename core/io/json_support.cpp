@@ -1,7 +1,10 @@
 #include "core/io/json_support.h"
 
 #include "core/io/readers.h"
+#include "core/util/text.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <vector>
@@ -9,6 +12,17 @@
 namespace pipecut::io {
 
 namespace {
+
+// An integer literal simdjson can hold: int64, or uint64 when positive.
+bool fitsInteger(const std::string &text)
+{
+    errno = 0;
+    if (text[0] == '-')
+        std::strtoll(text.c_str(), nullptr, 10);
+    else
+        std::strtoull(text.c_str(), nullptr, 10);
+    return errno != ERANGE;
+}
 
 // A forward-only scanner over the text; every method returns false with
 // m_problem set at the first error.
@@ -175,10 +189,8 @@ private:
                     break;
                 const char e = m_text[m_pos + 1];
                 if (e == 'u') {
-                    for (size_t i = 2; i < 6; ++i)
-                        if (m_pos + i >= m_text.size() || !std::isxdigit(static_cast<unsigned char>(m_text[m_pos + i])))
-                            return failed(m_pos, "invalid \\u escape in a string");
-                    m_pos += 6;
+                    if (!unicodeEscape())
+                        return false;
                     continue;
                 }
                 if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos)
@@ -200,21 +212,44 @@ private:
         return failed(start, "unterminated string (unexpected end of file)");
     }
 
-    // Length of a valid UTF-8 sequence at pos, 0 if invalid.
-    size_t utf8Length(size_t pos) const
+    // The code unit of a \uXXXX escape at pos, or -1.
+    long hexEscape(size_t pos) const
     {
-        const auto byte = [&](size_t i) { return static_cast<unsigned char>(m_text[i]); };
-        const unsigned char c = byte(pos);
-        size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-        if (c >= 0xf5)
-            len = 0;
-        if (len == 0 || pos + len > m_text.size())
-            return 0;
-        for (size_t i = 1; i < len; ++i)
-            if ((byte(pos + i) & 0xc0) != 0x80)
-                return 0;
-        return len;
+        if (pos + 6 > m_text.size() || m_text[pos] != '\\' || m_text[pos + 1] != 'u')
+            return -1;
+        long unit = 0;
+        for (size_t i = 2; i < 6; ++i) {
+            const char h = m_text[pos + i];
+            if (!std::isxdigit(static_cast<unsigned char>(h)))
+                return -1;
+            unit = unit * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+        }
+        return unit;
     }
+
+    // A \uXXXX escape at m_pos; a surrogate must be a high one followed by a low one.
+    bool unicodeEscape()
+    {
+        const long unit = hexEscape(m_pos);
+        if (unit < 0)
+            return failed(m_pos, "invalid \\u escape in a string");
+        if (unit >= 0xdc00 && unit <= 0xdfff)
+            return failed(m_pos, "lone low surrogate \\u" + std::string(m_text.substr(m_pos + 2, 4)) + " in a string");
+        if (unit >= 0xd800 && unit <= 0xdbff) {
+            const long low = hexEscape(m_pos + 6);
+            if (low < 0xdc00 || low > 0xdfff)
+                return failed(m_pos,
+                    "lone high surrogate \\u" + std::string(m_text.substr(m_pos + 2, 4))
+                        + " in a string (not followed by a low surrogate)");
+            m_pos += 6;
+        }
+        m_pos += 6;
+        return true;
+    }
+
+    // Length of a valid UTF-8 sequence at pos (no overlong forms, no
+    // surrogates, nothing past U+10FFFF), 0 if invalid.
+    size_t utf8Length(size_t pos) const { return pipecut::utf8Length(m_text, pos); }
 
     bool number()
     {
@@ -246,6 +281,10 @@ private:
                 ++m_pos;
         }
         const std::string text(m_text.substr(start, m_pos - start));
+        if (text.find_first_of(".eE") == std::string::npos && !fitsInteger(text))
+            return failed(start,
+                "integer " + (text.size() > 30 ? text.substr(0, 30) + "..." : text)
+                    + " does not fit 64 bits (write it with an exponent, like 1e20)");
         if (!std::isfinite(std::strtod(text.c_str(), nullptr)))
             return failed(start,
                 "number " + (text.size() > 30 ? text.substr(0, 30) + "..." : text) + " is too large for a double");
@@ -265,17 +304,69 @@ std::optional<JsonProblem> locateJsonError(std::string_view content, size_t maxD
     return Scanner(content, maxDepth).run();
 }
 
+namespace {
+
+// The first object key that appears twice, with the path of its object
+// ("/nodes/3"), or an empty key. simdjson keeps every copy and answers a
+// lookup with the first, so a duplicate would otherwise go unnoticed. Explicit
+// stack: the depth is already limited by the parser.
+std::pair<std::string, std::string> firstDuplicateKey(simdjson::dom::element root)
+{
+    using simdjson::dom::element_type;
+    struct Item {
+        simdjson::dom::element value;
+        std::string path;
+    };
+    std::vector<Item> stack { { root, "" } };
+    std::vector<std::string_view> keys;
+    while (!stack.empty()) {
+        Item item = std::move(stack.back());
+        stack.pop_back();
+        simdjson::dom::array array;
+        simdjson::dom::object object;
+        if (!item.value.get_array().get(array)) {
+            size_t i = 0;
+            for (simdjson::dom::element child : array) {
+                if (child.type() == element_type::ARRAY || child.type() == element_type::OBJECT)
+                    stack.push_back({ child, item.path + "/" + std::to_string(i) });
+                ++i;
+            }
+        } else if (!item.value.get_object().get(object)) {
+            keys.clear();
+            for (simdjson::dom::key_value_pair field : object) {
+                keys.push_back(field.key);
+                if (field.value.type() == element_type::ARRAY || field.value.type() == element_type::OBJECT)
+                    stack.push_back({ field.value, item.path + "/" + std::string(field.key) });
+            }
+            std::sort(keys.begin(), keys.end());
+            if (const auto at = std::adjacent_find(keys.begin(), keys.end()); at != keys.end())
+                return { std::string(*at), item.path.empty() ? std::string("/") : item.path };
+        }
+    }
+    return {};
+}
+
+} // namespace
+
 Result<simdjson::dom::element> parseJson(
     simdjson::dom::parser &parser, std::string_view content, const std::string &name)
 {
     // The locating scan runs only after simdjson has failed, so valid documents
     // are read once.
     if (auto error = parser.allocate(std::max<size_t>(content.size(), 64), kMaxJsonDepth + 1))
-        return makeError(name + ": cannot allocate the JSON parser (" + simdjson::error_message(error) + ")");
+        return makeError(ErrorKind::Internal,
+            name + ": out of memory: cannot allocate the JSON parser for " + std::to_string(content.size()) + " bytes");
     simdjson::dom::element root;
     const auto error = parser.parse(content.data(), content.size(), false).get(root);
-    if (!error)
+    if (!error) {
+        if (auto [key, path] = firstDuplicateKey(root); !key.empty())
+            return makeError(
+                name + ": duplicate key \"" + key + "\" in the object at " + path + " (each key may appear once)");
         return root;
+    }
+    if (error == simdjson::MEMALLOC)
+        return makeError(ErrorKind::Internal,
+            name + ": out of memory while parsing the JSON (" + std::to_string(content.size()) + " bytes)");
     if (auto problem = locateJsonError(content))
         return makeError(name + ": " + lineColumn(content, problem->offset) + ": " + problem->message);
     return makeError(name + ": malformed JSON (" + simdjson::error_message(error) + ")");

@@ -24,6 +24,7 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace pipecut {
 
@@ -44,6 +45,31 @@ std::string onnxread::formatBytes(double bytes)
 namespace fs = std::filesystem;
 
 // --- reading the protobuf --------------------------------------------------
+
+namespace {
+
+// CodedInputStream's default: deeper messages fail to parse, which the
+// reader then reports as such rather than as corrupt data.
+constexpr int kProtobufRecursionLimit = 100;
+
+// Whether the file parses when only the recursion limit is raised (used after
+// a failed parse; the raised limit still keeps the parser's stack small).
+bool nestedTooDeep(const std::string &path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    onnx::ModelProto model;
+    google::protobuf::LogSilencer quiet;
+    google::protobuf::io::FileInputStream raw(fd);
+    raw.SetCloseOnDelete(true);
+    google::protobuf::io::CodedInputStream coded(&raw);
+    coded.SetTotalBytesLimit(INT_MAX);
+    coded.SetRecursionLimit(8 * kProtobufRecursionLimit);
+    return model.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
+}
+
+} // namespace
 
 Result<onnx::ModelProto> onnxread::parseModelFile(const std::string &path, int64_t maxBytes)
 {
@@ -79,16 +105,127 @@ Result<onnx::ModelProto> onnxread::parseModelFile(const std::string &path, int64
         coded.SetTotalBytesLimit(INT_MAX);
         parsed = model.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
     }
-    if (!parsed)
+    if (!parsed) {
+        if (nestedTooDeep(path))
+            return makeError(path + ": the ONNX model nests deeper than protobuf's recursion limit of "
+                + std::to_string(kProtobufRecursionLimit)
+                + " messages (subgraphs of If, Loop or Scan nested too deep)");
         return makeError(path
             + ": not a valid ONNX model: the protobuf data does not parse "
               "(the file is truncated, corrupt or not ONNX)");
+    }
     if (model.ir_version() <= 0)
         return makeError(path + ": not an ONNX model: no IR version (is this an ONNX file?)");
     if (!model.has_graph() || model.graph().node_size() == 0)
         return makeError(path + ": the ONNX model has no graph nodes");
     return model;
 }
+
+namespace {
+
+// Every node of `nodes` (a graph's or a function's) and of their subgraphs, depth first.
+template <class Nodes, class Visit> void forEachNode(const Nodes &nodes, const Visit &visit)
+{
+    for (const onnx::NodeProto &node : nodes) {
+        visit(node);
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            if (attribute.has_g())
+                forEachNode(attribute.g().node(), visit);
+            for (const onnx::GraphProto &g : attribute.graphs())
+                forEachNode(g.node(), visit);
+        }
+    }
+}
+
+// A negative dimension in a weight's or a value's declared shape, named; empty when none.
+std::string negativeDimension(const onnx::GraphProto &graph)
+{
+    std::string found;
+    const auto check = [&](const onnx::GraphProto &g) {
+        for (const onnx::TensorProto &t : g.initializer())
+            for (const int64_t d : t.dims())
+                if (d < 0 && found.empty())
+                    found = "initializer '" + t.name() + "' has dimension " + std::to_string(d);
+        for (const auto *values : { &g.input(), &g.output(), &g.value_info() })
+            for (const onnx::ValueInfoProto &v : *values)
+                if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+                    for (const auto &d : v.type().tensor_type().shape().dim())
+                        if (d.has_dim_value() && d.dim_value() < 0 && found.empty())
+                            found = "value '" + v.name() + "' has dimension " + std::to_string(d.dim_value());
+    };
+    check(graph);
+    forEachNode(graph.node(), [&](const onnx::NodeProto &node) {
+        for (const onnx::AttributeProto &attribute : node.attribute()) {
+            if (attribute.has_g())
+                check(attribute.g());
+            for (const onnx::GraphProto &g : attribute.graphs())
+                check(g);
+        }
+    });
+    return found;
+}
+
+// A model-local function that calls itself, directly or through others (ONNX
+// forbids it; shape inference would recurse until the stack overflows): the
+// cycle as "f -> g -> f", empty when none. Iterative, O(functions + calls).
+std::string functionCycle(const onnx::ModelProto &model)
+{
+    std::map<std::pair<std::string, std::string>, int> index;
+    for (int i = 0; i < model.functions_size(); ++i)
+        index.emplace(std::make_pair(model.functions(i).domain(), model.functions(i).name()), i);
+    std::vector<std::vector<int>> calls(index.size() ? model.functions_size() : 0);
+    for (int i = 0; i < static_cast<int>(calls.size()); ++i)
+        forEachNode(model.functions(i).node(), [&](const onnx::NodeProto &n) {
+            const auto it = index.find({ n.domain(), n.op_type() });
+            if (it != index.end())
+                calls[i].push_back(it->second);
+        });
+    std::vector<char> state(calls.size(), 0); // 0 new, 1 on the path, 2 done
+    std::vector<std::pair<int, size_t>> path;
+    for (int root = 0; root < static_cast<int>(calls.size()); ++root) {
+        if (state[root])
+            continue;
+        path.push_back({ root, 0 });
+        state[root] = 1;
+        while (!path.empty()) {
+            auto &[f, next] = path.back();
+            if (next == calls[f].size()) {
+                state[f] = 2;
+                path.pop_back();
+                continue;
+            }
+            const int callee = calls[f][next++];
+            if (state[callee] == 1) {
+                std::string cycle = model.functions(callee).name();
+                size_t from = 0;
+                while (path[from].first != callee)
+                    ++from;
+                for (size_t i = from + 1; i < path.size(); ++i)
+                    cycle += " -> " + model.functions(path[i].first).name();
+                return cycle + " -> " + model.functions(callee).name();
+            }
+            if (state[callee] == 0) {
+                state[callee] = 1;
+                path.push_back({ callee, 0 });
+            }
+        }
+    }
+    return {};
+}
+
+// What ONNX forbids and later stages would trust: recursive local functions,
+// negative dimensions.
+Status checkModelStructure(const onnx::ModelProto &model, const std::string &path)
+{
+    if (const std::string cycle = functionCycle(model); !cycle.empty())
+        return makeError(path + ": the model's local functions call themselves (" + cycle
+            + "); ONNX functions must not be recursive");
+    if (const std::string negative = negativeDimension(model.graph()); !negative.empty())
+        return makeError(path + ": " + negative + "; dimensions must be >= 0");
+    return Ok {};
+}
+
+} // namespace
 
 Result<int64_t> onnxread::checkOpset(const onnx::ModelProto &model, const std::string &path)
 {
@@ -331,6 +468,8 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
     Result<int64_t> opset = onnxread::checkOpset(model, path);
     if (!opset)
         return opset.failure();
+    if (Status st = checkModelStructure(model, path); !st)
+        return st.failure();
     if (model.graph().node_size() > options.maxNodes)
         return makeError(ErrorKind::LimitExceeded,
             path + ": the model has " + std::to_string(model.graph().node_size()) + " nodes, over the limit of "

@@ -18,6 +18,9 @@
 #include "core/io/numbered_json.h"
 #include "core/io/readers.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace pipecut::io {
 
 namespace {
@@ -122,6 +125,10 @@ bool readFastNodes(simdjson::ondemand::value &value, GraphBuilder &builder, cons
             if (nf.key().get(rawKey) || !plainText(rawKey, nkey) || nf.value().get(nvalue))
                 return false;
             const NodeKey k = nodeKey(nkey);
+            const int bit = 8 << static_cast<int>(k);
+            if (seen & bit)
+                return false; // a duplicate key: the checking pass refuses it
+            seen |= bit;
             if (k == NodeKey::Id) {
                 if (nvalue.get_raw_json_string().get(rawText) || !plainText(rawText, text))
                     return false;
@@ -147,7 +154,7 @@ bool readFastNodes(simdjson::ondemand::value &value, GraphBuilder &builder, cons
                 return false; // On-Demand skips a value unread: the DOM pass validates it
             }
         }
-        if (seen != 7)
+        if ((seen & 7) != 7)
             return false;
         builder.addNode(std::move(spec));
     }
@@ -205,11 +212,15 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
     GraphBuilder builder(name);
     builder.setFormat("pipecut-json");
     bool hasNodes = false;
+    std::vector<std::string_view> keys; // a duplicate key goes to the checking pass, which refuses it
     for (auto field : root) {
         std::string_view key, text;
         od::value value;
         if (field.unescaped_key().get(key) || field.value().get(value))
             return std::nullopt;
+        if (std::find(keys.begin(), keys.end(), key) != keys.end())
+            return std::nullopt;
+        keys.push_back(key);
         if (key == "nodes") {
             if (!readFastNodes(value, builder, options))
                 return std::nullopt;
@@ -248,10 +259,15 @@ std::optional<Result<Graph>> readFast(std::string_view content, const std::strin
             if (value.get_object().get(units))
                 return std::nullopt;
             Units u;
+            int unitsSeen = 0;
             for (auto uf : units) {
                 std::string_view ukey;
                 if (uf.unescaped_key().get(ukey) || uf.value().get_string().get(text))
                     return std::nullopt;
+                const int bit = ukey == "time" ? 1 : ukey == "size" ? 2 : ukey == "param" ? 4 : 0;
+                if (unitsSeen & bit)
+                    return std::nullopt;
+                unitsSeen |= bit;
                 if (ukey == "time")
                     u.time = std::string(text);
                 else if (ukey == "size")

@@ -216,6 +216,10 @@ struct IdealTable {
     int32_t count() const { return static_cast<int32_t>(parent.size()); }
 };
 
+// Work between two looks at the stop token and the clock, in dp cells (or
+// chain steps): some 0.1 ms, whatever k is.
+constexpr int64_t kCellsPerCheck = int64_t(1) << 16;
+
 struct StopCheck {
     const StopToken &stop;
     const Deadline &deadline;
@@ -332,13 +336,16 @@ struct DpTables {
     {
         const int32_t N = t.count();
         bool stopped = false;
+        int64_t cellsSinceCheck = 0; // at huge k one ideal has many cells
         for (int32_t I = 0; I < N && !stopped; ++I) {
             for (int b = 1; b <= levels; ++b) {
                 dp[at(I, b)] = t.icost[I];
                 arg[at(I, b)] = 0;
             }
-            if ((I & 0x1fff) == 0x1fff)
+            if ((cellsSinceCheck += levels) >= kCellsPerCheck) {
+                cellsSinceCheck = 0;
                 stopped = shouldStop();
+            }
         }
         return !stopped;
     }
@@ -467,9 +474,13 @@ private:
                 bb ^= m_keys.z2[x];
             },
             [&] {
-                if ((++m_steps & 0xfff) == 0 && m_shouldStop()) {
-                    stopped = true;
-                    return false;
+                // A step costs one cell per level it updates (many at huge k).
+                if ((m_cellsSinceCheck += 1 + m_tables.levels - b0) >= kCellsPerCheck) {
+                    m_cellsSinceCheck = 0;
+                    if (m_shouldStop()) {
+                        stopped = true;
+                        return false;
+                    }
                 }
                 const double c = m_block.cost();
                 if (!(c < U))
@@ -506,12 +517,13 @@ private:
     IdealWalker m_walker;
     std::vector<char> m_inJ;
     std::vector<int32_t> m_jUnits;
-    int64_t m_steps = 0, m_bases = 0;
+    int64_t m_cellsSinceCheck = 0, m_bases = 0;
 };
 
-// The stage of every node from the chain J_1 <= ... <= J_{K-1} = bestJ <= V.
-std::vector<int32_t> stagesOfChain(
-    const Graph &graph, const Contraction &units, const IdealTable &t, const DpTables &tables, int K, int32_t bestJ)
+// The stage of every node from the chain J_1 <= ... <= J_{K-1} = bestJ <= V;
+// empty when stopped (the walk is O(K x units): long at huge k).
+std::vector<int32_t> stagesOfChain(const Graph &graph, const Contraction &units, const IdealTable &t,
+    const DpTables &tables, int K, int32_t bestJ, const StopCheck &shouldStop)
 {
     const int32_t nu = units.graph.nodeCount();
     std::vector<int32_t> chain(K, 0); // chain[b] = J_b for b = 1..K-1
@@ -521,10 +533,19 @@ std::vector<int32_t> stagesOfChain(
             chain[b - 1] = tables.arg[tables.at(chain[b], b)];
     }
     std::vector<int32_t> unitStage(nu, -1);
-    for (int b = 1; b <= K - 1; ++b)
-        for (int32_t I = chain[b]; I > 0; I = t.parent[I])
+    int64_t stepsSinceCheck = 0;
+    for (int b = 1; b <= K - 1; ++b) {
+        for (int32_t I = chain[b]; I > 0; I = t.parent[I]) {
             if (unitStage[t.added[I]] < 0)
                 unitStage[t.added[I]] = b - 1;
+            ++stepsSinceCheck;
+        }
+        if (stepsSinceCheck >= kCellsPerCheck) {
+            stepsSinceCheck = 0;
+            if (shouldStop())
+                return {};
+        }
+    }
     std::vector<int32_t> stage(graph.nodeCount());
     for (int32_t v = 0; v < graph.nodeCount(); ++v) {
         const int32_t s = unitStage[units.nodeToContracted[v]];
@@ -625,7 +646,11 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     const bool stopped = sweep.stopped;
     const double best = sweep.best;
 
-    if (stopped) {
+    // (3) Reconstruct the partition from the best chain (a stop can cut this short too).
+    std::vector<int32_t> stages;
+    if (!stopped && best < U0)
+        stages = stagesOfChain(graph, units, ideals, tables, K, sweep.bestJ, shouldStop);
+    if (stopped || (best < U0 && stages.empty())) {
         if (!incumbent)
             return makeError(ErrorKind::Stopped, "ideal-dp stopped before finishing and had no incumbent partition");
         out.partition = *incumbent;
@@ -642,8 +667,7 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
         out.optimal = true; // nothing beats the incumbent
         return out;
     }
-    // (3) Reconstruct the partition from the best chain.
-    out.partition = Partition(stagesOfChain(graph, units, ideals, tables, K, sweep.bestJ), k);
+    out.partition = Partition(std::move(stages), k);
     out.bottleneck = bottleneckOf(graph, params, out.partition.stages(), k);
     out.optimal = true;
     if (incumbent && out.bottleneck > U0) { // rounding: keep the incumbent when it is no worse

@@ -3,6 +3,7 @@
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
 #include "core/partition/slice.h"
+#include "core/util/limits.h"
 
 #include <algorithm>
 #include <atomic>
@@ -567,6 +568,17 @@ Result<PartitionResult> runSliceGraph(const MethodContext &ctx, const Contractio
     o.seed = ctx.options.seed;
     o.threads = ctx.options.threads;
     o.warmStart = ctx.options.start;
+    // The population (two generations of keys, an evaluation with its stage
+    // list per chromosome) is checked against the memory budget before it exists.
+    const double perChromosome = 2.0 * (48.0 + 8.0 * units.graph.nodeCount()) + 96.0 + 4.0 * ctx.graph.nodeCount();
+    const double needed = perChromosome * o.population;
+    const int64_t budget = memoryBudgetOr(ctx.options.memoryBudget);
+    if (needed > double(budget))
+        return makeError(ErrorKind::LimitExceeded,
+            "slicegraph: a population of " + std::to_string(o.population) + " chromosomes of "
+                + std::to_string(units.graph.nodeCount()) + " keys needs about " + formatBytes(needed)
+                + ", over the memory budget of " + formatBytes(double(budget)) + " (--memory-budget)",
+            ResourceLimit::MemoryBudget);
     auto run = runBrkga(ctx.graph, ctx.params, units, o, ctx.stop, ctx.deadline, [&](int gen, int gens, double best) {
         ctx.report(best, 0.0, "slicegraph generation " + std::to_string(gen) + "/" + std::to_string(gens),
             static_cast<double>(gen) / gens);

@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -80,6 +81,30 @@ void printSummary(std::ostream &os, const ReportData &data, const std::string &o
     }
 }
 
+// The largest stage count readStages() accepts.
+constexpr int kMaxReportStages = 100000;
+
+// -o and --data: distinct files, each a regular file (or a link to one) or new,
+// in a folder that can be written.
+Status checkOutputs(const Args &args)
+{
+    std::vector<std::string> outputs { args.get("-o") };
+    if (args.has("--data")) {
+        outputs.push_back(args.get("--data"));
+        if (sameFile(outputs[0], outputs[1]))
+            return usageError("-o and --data name the same file '" + outputs[0] + "'");
+    }
+    for (const std::string &path : outputs) {
+        auto target = outputTarget(path);
+        if (!target)
+            return target.failure();
+        const QString dir = QFileInfo(QString::fromStdString(*target)).absolutePath();
+        if (!QFileInfo(dir).isDir() || !QFileInfo(dir).isWritable())
+            return makeError(ErrorKind::Internal, path + ": cannot write into the folder " + dir.toStdString());
+    }
+    return Ok {};
+}
+
 } // namespace
 
 int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
@@ -118,6 +143,9 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
         if (*scale <= 0 || *boundLimit < 0)
             return usageError("--scale must be positive and --bound-time-limit not negative");
 
+        // Every output is checked before any work, so a report is written with its --data or not at all.
+        if (Status st = checkOutputs(args); !st)
+            return st;
         if (Status st = c.load(); !st)
             return st;
         const Graph &g = c.graph();
@@ -141,6 +169,9 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
             partitions.push_back(std::move(p).value());
             options.labels.push_back(baseName(args.get(option)));
         }
+        if (!partitions.empty() && !args.has("-k") && partitions.front().k() > kMaxReportStages)
+            return makeError(args.get("-p") + ": " + std::to_string(partitions.front().k()) + " stages, more than the "
+                + std::to_string(kMaxReportStages) + " a report can show");
         if (Status st = c.readStages(partitions.empty() ? c.defaultStages() : partitions.front().k()); !st)
             return st;
         for (size_t i = 0; i < partitions.size(); ++i)
@@ -150,14 +181,19 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
             PartitionOptions po;
             if (Status st = c.readPartitionOptions(po); !st)
                 return st;
-            auto r = runPartitioner(g, c.params(), po);
+            auto r = runPartitioner(g, c.params(), po, interruptToken());
             if (!r)
                 return r.failure().prefixed(c.graphPath() + ": ");
             partitions.insert(partitions.begin(), r->partition);
             options.labels.insert(options.labels.begin(), r->method);
         }
 
-        auto data = buildReport(g, c.params(), partitions, options);
+        auto data = buildReport(g, c.params(), partitions, options, interruptToken());
+        if (!data && interruptSignal()) {
+            // Stopped by a signal: the report of what was found, with a short bound.
+            options.boundTimeLimit = std::min(options.boundTimeLimit, 0.2);
+            data = buildReport(g, c.params(), partitions, options);
+        }
         if (!data)
             return data.failure().prefixed(c.graphPath() + ": ");
         std::string error;
@@ -171,14 +207,17 @@ int runReportCommand(const std::vector<std::string> &argv, CliStreams s)
             return written.failure();
         const std::string json = reportJson(*data);
         if (args.has("--data"))
-            if (Status st = writeFileAtomically(args.get("--data"), json); !st)
+            if (Status st = writeFileAtomically(args.get("--data"), json); !st) {
+                if (const auto target = outputTarget(out))
+                    std::remove(target->c_str()); // all outputs or none
                 return st;
+            }
         if (c.json()) {
             c.out() << json;
-            return Ok {};
+            return c.interrupted("the report of what was found so far is in " + out);
         }
         printSummary(c.out(), *data, out, *written);
-        return Ok {};
+        return c.interrupted("the report of what was found so far is in " + out);
     });
 }
 

@@ -46,6 +46,24 @@ std::string reportDate(const std::optional<int64_t> &epoch)
         .toStdString();
 }
 
+namespace {
+
+// Longest label drawn in a box or as the model's name.
+constexpr size_t kMaxLabelBytes = 80;
+
+// `text` cut at a UTF-8 boundary to at most `bytes` bytes, "..." marking a cut.
+std::string elided(const std::string &text, size_t bytes)
+{
+    if (text.size() <= bytes)
+        return text;
+    size_t cut = bytes - 3;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+        --cut;
+    return text.substr(0, cut) + "...";
+}
+
+} // namespace
+
 Result<ReportData> buildReport(const Graph &graph, const CostParams &params, const std::vector<Partition> &partitions,
     const ReportOptions &options, const StopToken &stop)
 {
@@ -133,6 +151,11 @@ Result<ReportData> buildReport(const Graph &graph, const CostParams &params, con
         if (drawingScale(d.layout) >= kLabelScale || boxes / 2 < fewest || d.drawing.graph.nodeCount() <= fewest)
             break;
     }
+    // A box shows at most a short label: a huge id would cost memory to lay out
+    // as text and a warning per glyph the font lacks.
+    for (std::string &label : d.drawing.labels)
+        label = elided(label, kMaxLabelBytes);
+    d.modelName = elided(d.modelName, kMaxLabelBytes);
     return d;
 }
 
