@@ -1,4 +1,5 @@
 #include "ui/actions.h"
+#include "ui/help.h"
 
 #include "core/partition/partitioner.h"
 #include "ui/document/document.h"
@@ -12,7 +13,6 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
 #include <QSpinBox>
@@ -103,6 +103,8 @@ void addViewMenu(MainWindow *w, Actions &a)
     QMenu *view = w->menuBar()->addMenu(tr("&View"));
     a.fit = view->addAction(tr("&Fit to Window"), w, [w] { w->graphView()->fitAll(); });
     a.fit->setShortcuts({ QKeySequence(tr("Ctrl+0")), QKeySequence(Qt::Key_F) });
+    a.zoomSelection = view->addAction(tr("Zoom to &Selection"), w, [w] { w->graphView()->zoomToSelection(); });
+    a.zoomSelection->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
     a.zoomIn = view->addAction(tr("Zoom &In"), w, [w] { w->graphView()->zoomBy(1.25); });
     a.zoomIn->setShortcuts({ QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus) });
     a.zoomOut = view->addAction(tr("Zoom &Out"), w, [w] { w->graphView()->zoomBy(0.8); });
@@ -138,14 +140,7 @@ void addSolveAndHelpMenus(MainWindow *w, Actions &a)
     a.cancel->setShortcut(QKeySequence(tr("Ctrl+.")));
     a.bound = solve->addAction(tr("Recompute &Lower Bound"), w, &MainWindow::recomputeBound);
 
-    QMenu *help = w->menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About pipecut"), w, [w] {
-        QMessageBox::about(w, tr("About pipecut"),
-            tr("<b>pipecut %1</b><p>Cut a DNN operator graph into pipeline stages, edit the "
-               "partition by drag and drop, and compare its bottleneck with a proven lower "
-               "bound.</p><p>Method: Archer, Fahrbach, Liu, Prabhu, arXiv 2311.03703.</p>")
-                .arg(QStringLiteral(PIPECUT_VERSION)));
-    });
+    addHelpMenu(w);
 }
 
 void addSolveInputs(QToolBar *bar, Actions &a)

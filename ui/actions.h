@@ -22,7 +22,7 @@ struct Actions {
     QAction *exportView, *exportVisible, *exportCharts, *exportReport;
     QAction *undo, *redo, *run, *cancel, *bound;
     QAction *prevStage, *nextStage, *prevForced, *nextForced;
-    QAction *fit, *zoomIn, *zoomOut, *direction;
+    QAction *fit, *zoomSelection, *zoomIn, *zoomOut, *direction;
     QAction *collapseAll, *expandAll, *minimap;
     QMenu *recentMenu, *viewMenu;
 

@@ -68,7 +68,8 @@ MainWindow::MainWindow(QWidget *parent)
     connectViews();
 
     const WindowSettings settings = WindowSettings::load();
-    restoreGeometry(settings.geometry);
+    if (settings.geometry.isEmpty() || !restoreGeometry(settings.geometry))
+        resize(WindowSettings::defaultSize(this));
     restoreState(settings.state);
     m_actions.direction->setChecked(settings.leftToRight);
     m_actions.timeLimit->setValue(settings.timeLimit);
@@ -119,10 +120,12 @@ void MainWindow::connectJobs()
         updateActions();
     });
     connect(m_solve, &SolveJob::failed, this, [this](const QString &message, bool cancelled) {
+        m_actions.kSpin->setValue(m_document->k()); // what is shown, not what failed
         if (cancelled)
             note(tr("partitioning cancelled"));
         else
             showError(tr("Partitioning failed"), message);
+        m_status->updateState();
         emit solveFinished(false);
     });
     connect(m_solve, &SolveJob::succeeded, this, [this](const PartitionResult &r, const SolveRun &run, bool cancelled) {
@@ -153,6 +156,12 @@ void MainWindow::connectViews()
     connect(m_document, &Document::changed, this, [this](const DocumentChange &c) {
         if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Partition))
             m_selection->updateInspector();
+        if (m_document->hasGraph() && m_document->k() != m_shownK) // undo, redo, a new partition
+            m_actions.kSpin->setValue(m_shownK = m_document->k());
+        if (!c.has(DocumentChange::History))
+            m_status->updateState();
+        if (c.has(DocumentChange::Bound) && m_document->provenOptimal() && previewText().contains(tr("not proven")))
+            note(tr("the lower bound proves T optimal for these costs"));
         if (c.has(DocumentChange::Graph))
             updateTitle();
         if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params))
@@ -162,17 +171,17 @@ void MainWindow::connectViews()
     });
     connect(m_solvePanel, &SolvePanel::applyResultClicked, this, &MainWindow::applyPendingResult);
     connect(m_solvePanel, &SolvePanel::discardResultClicked, this, &MainWindow::discardPendingResult);
+    // After a run's outcome (applied, proposed, discarded) the toolbar says the k shown.
+    connect(m_results, &SolveResults::noted, this, [this] { m_actions.kSpin->setValue(m_document->k()); });
     connect(m_solvePanel, &SolvePanel::paramsApplied, this, &MainWindow::applyParams);
     connect(m_solvePanel, &SolvePanel::deviceChosen, this, &MainWindow::chooseDevice);
     connect(m_solvePanel, &SolvePanel::failed, this,
         [this](const QString &message) { showError(tr("Invalid value"), message); });
     m_view->setMinimapEnabled(m_actions.minimap->isChecked());
-    connect(m_view, &GraphView::expandRequested, this, [this](const QString &scope) {
-        if (m_document->hasGraph())
-            setCollapsedScopes(expandScope(m_document->graph(), collapsedScopes(), scope.toStdString()));
-    });
+    connect(m_view, &GraphView::expandRequested, this,
+        [this](const QString &scope) { m_layout->expand(scope.toStdString()); });
     connect(m_view, &GraphView::collapseRequested, this,
-        [this](const QString &scope) { setCollapsedScopes(collapseScope(collapsedScopes(), scope.toStdString())); });
+        [this](const QString &scope) { m_layout->collapse(scope.toStdString()); });
     connect(m_view, &GraphView::nodeSelectionChanged, this, [this] {
         m_selection->updateInspector();
         m_status->updateCounts();
@@ -236,6 +245,9 @@ void MainWindow::moveSelectionBy(int delta, bool withForced)
 void MainWindow::partitionReplaced()
 {
     m_actions.kSpin->setValue(m_document->k());
+    m_layout->partitionReplaced();
+    if (m_view->showsOverview())
+        m_view->showOverview(); // the first view follows the bottleneck stage
     requestBound();
 }
 
@@ -249,11 +261,11 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
     m_bound->stop();
     m_selection->clearSearch();
     m_status->clearMessage();
-    discardPendingResult();
+    m_results->dropPending();
     for (const std::string &text : graph.notes())
         note(QString::fromStdString(text));
     m_layout->collapseForLargeGraph(graph);
-    m_document->setGraph(std::move(graph), path, 1);
+    m_document->setGraph(std::move(graph), path, k); // all in stage 1 until partitioned
     m_actions.kSpin->setValue(k);
     const auto recovered = offerRecovery(this, m_document, m_interactive);
     if (recovered) {

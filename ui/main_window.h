@@ -94,6 +94,7 @@ public:
     SolvePanel *solvePanel() const { return m_solvePanel; }
     Autosave *autosave() const { return m_autosave; }
     QString previewText() const { return m_status->message(); }
+    QString stateText() const { return m_status->stateText(); } // k, T and the partition's state
 
     // A finished run waiting next to the current partition ("Compare before
     // applying"): apply it as one undoable command, or drop it.
@@ -154,6 +155,7 @@ private:
     BoundJob *m_bound;
     SolveJob *m_solve;
     SolveResults *m_results;
+    int m_shownK = 0; // the document's k last shown in the toolbar
     bool m_interactive = true;
     QString m_lastError;
 };

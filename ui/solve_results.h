@@ -2,15 +2,19 @@
 // What the window does with a finished run (Solve panel, "what to do with a
 // result"): the first partition of a model is applied as is; otherwise the
 // result is applied as one undoable command, or, with "Compare before
-// applying", set next to the current partition until applied or discarded.
-// A bound the run proved is recorded for its k and parameters.
+// applying" and for a cancelled run (its best so far), proposed next to the
+// current partition until applied or discarded. Only an applied result
+// reaches the history and the status bar. A bound the run proved is
+// recorded for its k and parameters.
 
 #include "core/cost/partition.h"
+#include "ui/document/document.h"
 
 #include <QObject>
 #include <QString>
 
 #include <optional>
+#include <vector>
 
 namespace pipecut {
 struct PartitionResult;
@@ -30,11 +34,12 @@ public:
     void adopt(const PartitionResult &result, const SolveRun &run, bool cancelled);
     bool hasPending() const { return m_pending.has_value(); }
     void applyPending();
-    void discardPending();
+    void discardPending(); // says so in the status bar
+    void dropPending(); // quietly (another model)
 
 signals:
     void noted(const QString &text); // the summary of a run
-    void applied(); // a pending result became the document's partition
+    void applied(); // a result became the document's partition
 
 private:
     Document *m_document;
@@ -42,7 +47,10 @@ private:
     struct Pending {
         Partition partition;
         QString method;
+        QString summary; // the status-bar line once applied
+        std::vector<HistoryPoint> trail;
     };
+    void record(const std::vector<HistoryPoint> &trail, const QString &what);
     std::optional<Pending> m_pending;
 };
 

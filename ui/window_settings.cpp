@@ -1,6 +1,11 @@
 #include "ui/window_settings.h"
 
+#include <QMainWindow>
+#include <QScreen>
 #include <QSettings>
+#include <QToolBar>
+
+#include <algorithm>
 
 namespace pipecut::ui {
 
@@ -23,6 +28,17 @@ void WindowSettings::save() const
     settings.setValue("window/state", state);
     settings.setValue("solve/timeLimit", timeLimit);
     settings.setValue("solve/boundTimeLimit", boundTimeLimit);
+}
+
+QSize WindowSettings::defaultSize(const QMainWindow *window)
+{
+    int width = 1280;
+    for (const QToolBar *bar : window->findChildren<QToolBar *>())
+        width = std::max(width, bar->sizeHint().width() + 48);
+    QSize size(width, 820);
+    if (const QScreen *screen = window->screen())
+        size = size.boundedTo(screen->availableSize());
+    return size;
 }
 
 void WindowSettings::saveLeftToRight(bool leftToRight)

@@ -5,6 +5,7 @@
 // kept by the parts that use them.
 
 #include <QByteArray>
+#include <QSize>
 
 class QMainWindow;
 
@@ -19,6 +20,9 @@ struct WindowSettings {
     static WindowSettings load();
     void save() const; // everything but the direction, saved when it changes
     static void saveLeftToRight(bool leftToRight);
+    // The size of a window without saved geometry: wide enough for its
+    // toolbar (no action in the overflow menu), within the screen.
+    static QSize defaultSize(const QMainWindow *window);
 };
 
 } // namespace pipecut::ui

@@ -35,7 +35,6 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <random>
 
 using namespace pipecut;
 using namespace pipecut::ui;
@@ -337,23 +336,9 @@ private slots:
     void longSolveCanBeCancelled()
     {
         MainWindow &w = *m_window;
-        // A graph large enough that an exact method runs for minutes.
-        std::mt19937_64 rng(5);
-        GraphBuilder b("big");
-        const int n = 3000;
-        std::uniform_real_distribution<double> u(0.1, 2.0);
-        for (int i = 0; i < n; ++i)
-            b.addNode({ .id = "n" + std::to_string(i), .work = u(rng), .out = u(rng) });
-        for (int i = 1; i < n; ++i) {
-            b.addEdge(i - 1, i);
-            if (i > 5 && u(rng) < 0.6)
-                b.addEdge(i - 1 - int(u(rng) * 2), i);
-        }
-        auto g = b.build();
-        QVERIFY(g.ok());
         QTemporaryDir dir;
-        const QString path = dir.filePath("big.json");
-        QVERIFY(writeFileAtomically(path.toStdString(), graphToJson(*g)).ok());
+        const QString path = writeLongSolveGraph(dir); // an exact method runs for minutes
+        QVERIFY(!path.isEmpty());
         w.openFile(path, 4);
         QVERIFY(waitForModel(w));
 

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers shared by the explorer's GUI tests (offscreen, real widgets).
 
+#include "core/gen/generator.h"
+#include "core/io/graph_io.h"
 #include "ui/document/autosave.h"
 #include "ui/document/document.h"
 #include "ui/document/move_controller.h"
@@ -12,9 +14,11 @@
 #include <QElapsedTimer>
 #include <QMimeData>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
+#include <random>
 #include <vector>
 
 #include <csignal>
@@ -81,6 +85,43 @@ inline bool waitForModel(MainWindow &w, int timeoutMs = 120000)
             return true;
     }
     return false;
+}
+
+// `graph` written as pipecut JSON into `dir`; empty when it could not be.
+inline QString writeGraph(const QTemporaryDir &dir, const Result<Graph> &graph, const QString &name)
+{
+    const QString path = dir.filePath(name);
+    if (!graph.ok() || !writeFileAtomically(path.toStdString(), graphToJson(*graph)).ok())
+        return {};
+    return path;
+}
+
+// A generated transformer of about `nodes` nodes, written into `dir`.
+inline QString writeTransformer(const QTemporaryDir &dir, int nodes, uint64_t seed)
+{
+    GeneratorOptions gen;
+    gen.family = "transformer";
+    gen.nodes = nodes;
+    gen.seed = seed;
+    return writeGraph(dir, generateGraph(gen), QStringLiteral("t%1.json").arg(nodes));
+}
+
+// A random DAG of 3,000 nodes without scopes on which exact methods and
+// slicegraph run for minutes (cancel tests), written into `dir`.
+inline QString writeLongSolveGraph(const QTemporaryDir &dir)
+{
+    std::mt19937_64 rng(5);
+    GraphBuilder b("big");
+    const int n = 3000;
+    std::uniform_real_distribution<double> u(0.1, 2.0);
+    for (int i = 0; i < n; ++i)
+        b.addNode({ .id = "n" + std::to_string(i), .work = u(rng), .out = u(rng) });
+    for (int i = 1; i < n; ++i) {
+        b.addEdge(i - 1, i);
+        if (i > 5 && u(rng) < 0.6)
+            b.addEdge(i - 1 - int(u(rng) * 2), i);
+    }
+    return writeGraph(dir, b.build(), QStringLiteral("big.json"));
 }
 
 // Sends a complete drag-enter / drag-move / drop sequence to `target` at `pos`.

@@ -77,8 +77,10 @@ const MovePlan &MoveController::hover(const std::vector<NodeId> &nodes, StageId 
 
 void MoveController::leave()
 {
+    // Only a preview is taken back: a refusal reported since stays.
+    if (m_hasPlan)
+        emit previewChanged(QString(), true);
     m_hasPlan = false;
-    emit previewChanged(QString(), true);
     emit markedChanged({});
 }
 

@@ -2,6 +2,7 @@
 
 #include "ui/document/document.h"
 #include "ui/jobs/job_runner.h"
+#include "ui/report/report.h"
 #include "ui/views/graph_view.h"
 #include "ui/views/scope_collapse.h"
 #include "ui/window_settings.h"
@@ -9,9 +10,9 @@
 namespace pipecut::ui {
 
 namespace {
-// Graphs larger than this open collapsed by scope (when they have scopes), at
-// the deepest level that draws at most kCollapsedElements boxes.
+// Graphs larger than this open drawn as the report draws them.
 constexpr int kAutoCollapseNodes = 4000;
+// Collapse all: the deepest scope level that draws at most this many boxes.
 constexpr int kCollapsedElements = 1500;
 } // namespace
 
@@ -30,9 +31,44 @@ LayoutJob::LayoutJob(Document *document, GraphView *view, JobRunner *jobs, QObje
 
 void LayoutJob::setCollapsed(std::set<std::string> scopes)
 {
-    if (scopes == m_collapsed)
+    if (scopes == m_collapsed && !drawsBoxes())
         return;
     m_collapsed = std::move(scopes);
+    m_boxes.reset();
+    m_followPartition = false;
+    start();
+}
+
+void LayoutJob::expand(const std::string &label)
+{
+    if (!m_document->hasGraph())
+        return;
+    if (m_boxes) {
+        DrawingBoxes boxes = *m_boxes;
+        if (openBoxes(m_document->graph(), boxes, m_collapsed, label)) {
+            m_boxes = std::make_shared<const DrawingBoxes>(std::move(boxes));
+            m_followPartition = false; // the user shapes the drawing now
+            start();
+            return;
+        }
+    }
+    m_collapsed = expandScope(m_document->graph(), std::move(m_collapsed), label);
+    m_followPartition = false;
+    start();
+}
+
+void LayoutJob::collapse(const std::string &prefix)
+{
+    m_collapsed = collapseScope(std::move(m_collapsed), prefix);
+    m_followPartition = false;
+    start();
+}
+
+void LayoutJob::partitionReplaced()
+{
+    if (!m_followPartition)
+        return;
+    m_boxes.reset();
     start();
 }
 
@@ -41,6 +77,7 @@ bool LayoutJob::collapseAll()
     const int depth = collapseDepthFor(m_document->graph(), kCollapsedElements);
     if (depth == 0)
         return false;
+    m_collapsed.clear(); // setCollapsed() lays out again even if the scopes are the same
     setCollapsed(scopesAtDepth(m_document->graph(), depth));
     return true;
 }
@@ -48,9 +85,8 @@ bool LayoutJob::collapseAll()
 void LayoutJob::collapseForLargeGraph(const Graph &graph)
 {
     m_collapsed.clear();
-    if (graph.nodeCount() > kAutoCollapseNodes)
-        if (const int depth = collapseDepthFor(graph, kCollapsedElements); depth > 0)
-            m_collapsed = scopesAtDepth(graph, depth);
+    m_boxes.reset();
+    m_followPartition = graph.nodeCount() > kAutoCollapseNodes;
 }
 
 void LayoutJob::setLeftToRight(bool leftToRight)
@@ -69,6 +105,10 @@ void LayoutJob::start()
         return;
     const LayoutOptions options = m_options;
     const std::set<std::string> collapsed = m_collapsed;
+    auto boxes = m_boxes;
+    std::optional<Partition> cut; // the partition to cut boxes for
+    if (!boxes && m_followPartition)
+        cut = m_document->partition();
     if (m_stop)
         m_stop->requestStop();
     const int generation = ++m_generation;
@@ -79,17 +119,24 @@ void LayoutJob::start()
     struct Drawing {
         std::shared_ptr<const ScopeView> collapsed;
         Layout layout;
+        std::shared_ptr<const DrawingBoxes> boxes;
     };
     m_stop = m_jobs->start<Drawing>(
         this,
-        [graph, options, collapsed](const StopToken &stop) {
-            auto view = std::make_shared<ScopeView>(collapseByScope(*graph, collapsed));
+        [graph, options, collapsed, boxes, cut](const StopToken &stop) {
+            auto drawn = boxes;
+            if (cut)
+                drawn = std::make_shared<const DrawingBoxes>(
+                    reportBoxes(*graph, *cut, report::ReportOptions {}.maxBoxes));
+            auto view = std::make_shared<ScopeView>(collapseByScope(*graph, collapsed, drawn.get()));
             Layout layout = computeLayout(view->layoutGraph, options, stop);
-            return Drawing { std::move(view), std::move(layout) };
+            return Drawing { std::move(view), std::move(layout), std::move(drawn) };
         },
         [this, generation, graph, options](Drawing drawing) {
             if (generation != m_generation || graph != m_document->sharedGraph())
                 return; // a newer layout or another graph replaced this one
+            if (drawing.boxes && !drawing.boxes->boxOf.empty())
+                m_boxes = std::move(drawing.boxes);
             const Layout &layout = drawing.layout;
             const int32_t groups = drawing.collapsed->groupCount();
             QString info

@@ -7,10 +7,12 @@
 
 #include "core/layout/layout.h"
 #include "core/util/progress.h"
+#include "ui/views/scope_collapse.h"
 
 #include <QObject>
 #include <QString>
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -35,9 +37,18 @@ public:
 
     // The collapsed scope prefixes (ui/views/scope_collapse.h).
     const std::set<std::string> &collapsed() const { return m_collapsed; }
+    // Setting them, or collapsing all, leaves the report's boxes (below).
     void setCollapsed(std::set<std::string> scopes);
     bool collapseAll(); // the deepest depth that keeps the drawing readable; false without scopes
+    // Large graphs are drawn as the report draws them: in at most about 50
+    // boxes of one stage each (ui/views/scope_collapse.h, DrawingBoxes), cut
+    // again for each new partition until the user expands or collapses.
     void collapseForLargeGraph(const Graph &graph); // a graph about to be opened; no layout yet
+    void partitionReplaced(); // boxes that follow the partition are cut again
+    bool drawsBoxes() const { return m_boxes || m_followPartition; }
+    // Expanding a box or a scope group, collapsing a scope (boxes stay).
+    void expand(const std::string &label);
+    void collapse(const std::string &prefix);
     void setLeftToRight(bool leftToRight); // remembered in the settings
 
 signals:
@@ -49,6 +60,8 @@ private:
     Document *m_document;
     LayoutOptions m_options;
     std::set<std::string> m_collapsed;
+    std::shared_ptr<const DrawingBoxes> m_boxes; // null: none, or to be cut from the partition
+    bool m_followPartition = false;
     GraphView *m_view;
     JobRunner *m_jobs;
     int m_generation = 0;

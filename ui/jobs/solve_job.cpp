@@ -80,7 +80,7 @@ void SolveJob::report(const Progress &p)
         if (p.incumbent < m_lastIncumbent - 1e-12) {
             m_lastIncumbent = p.incumbent;
             const BoundInfo *b = m_document->bound();
-            m_document->addHistory(p.incumbent, std::max(p.bound, b ? b->lowerBound : 0.0), tr("solver incumbent"));
+            m_trail.push_back({ p.incumbent, std::max(p.bound, b ? b->lowerBound : 0.0), tr("solver incumbent") });
         }
     }
     emit progressed(p.fraction, text);
@@ -121,6 +121,7 @@ bool SolveJob::start(const PartitionOptions &options, bool firstPartition)
     const SolveRun run { options.k, m_document->params(), firstPartition };
     m_running = true;
     m_lastIncumbent = std::numeric_limits<double>::infinity();
+    m_trail.clear();
     m_stop = m_jobs->start<Result<PartitionResult>>(
         this,
         [graph, params = run.params, options, progress = throttledProgress()](
@@ -133,8 +134,11 @@ bool SolveJob::start(const PartitionOptions &options, bool firstPartition)
             const bool cancelled = m_stop && m_stop->stopRequested();
             if (!result.ok())
                 emit failed(QString::fromStdString(result.error()), cancelled);
-            else
-                emit succeeded(*result, run, cancelled);
+            else {
+                SolveRun done = run;
+                done.trail = std::move(m_trail);
+                emit succeeded(*result, done, cancelled);
+            }
         });
     return true;
 }

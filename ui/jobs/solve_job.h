@@ -1,17 +1,20 @@
 #pragma once
 // Partitioning the document's graph off the GUI thread (runPartitioner), with
 // its progress posted to the GUI thread at most ten times a second and every
-// better incumbent recorded in the document's history.
+// better incumbent kept with the run (its trail), for the document's history
+// once the result is applied.
 
 #include "core/cost/cost_params.h"
 #include "core/partition/partitioner.h"
 #include "core/util/progress.h"
 #include "core/util/result.h"
+#include "ui/document/document.h"
 
 #include <QObject>
 #include <QString>
 
 #include <optional>
+#include <vector>
 
 namespace pipecut::ui {
 
@@ -23,6 +26,7 @@ struct SolveRun {
     int k = 0;
     CostParams params;
     bool firstPartition = false; // the partition of a model just opened (applied as is)
+    std::vector<HistoryPoint> trail; // the better incumbents found, in order (set at the end)
 };
 
 // The options of a run from what the window shows; an error for an invalid budget.
@@ -59,6 +63,7 @@ private:
     bool m_running = false;
     std::optional<StopToken> m_stop;
     double m_lastIncumbent = 0;
+    std::vector<HistoryPoint> m_trail;
 };
 
 } // namespace pipecut::ui

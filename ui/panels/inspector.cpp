@@ -9,7 +9,9 @@
 #include <QObject>
 #include <QStringList>
 
+#include <algorithm>
 #include <map>
+#include <span>
 
 namespace pipecut::ui {
 
@@ -27,6 +29,25 @@ QString escape(const std::string &s)
 QString row(const QString &key, const QString &value)
 {
     return QStringLiteral("<tr><td style='color:#555;padding-right:8px'>%1</td><td>%2</td></tr>").arg(key, value);
+}
+
+// Neighbours with their stages (the first dozen).
+QString neighboursHtml(const Document &document, std::span<const NodeId> nodes)
+{
+    if (nodes.empty())
+        return QStringLiteral("\u2014");
+    constexpr size_t kShown = 12;
+    QStringList items;
+    for (size_t i = 0; i < std::min(nodes.size(), kShown); ++i) {
+        const int t = index(document.partition().stage(nodes[i]));
+        items << QStringLiteral("<span style='background:%1'>&nbsp;&nbsp;</span> %2 <span style='color:#555'>"
+                                "(stage %3)</span>")
+                     .arg(stageColor(t).name(), escape(document.graph().id(nodes[i])))
+                     .arg(t + 1);
+    }
+    if (nodes.size() > kShown)
+        items << tr("\u2026 and %n more", nullptr, int(nodes.size() - kShown));
+    return items.join(QStringLiteral("<br>"));
 }
 
 QString nodeHtml(const Document &document, NodeId v)
@@ -51,6 +72,23 @@ QString nodeHtml(const Document &document, NodeId v)
     if (g.group(v) != kNoGroup)
         html += row(tr("group"), escape(g.groupName(g.group(v))));
     html += row(tr("in / out edges"), QStringLiteral("%1 / %2").arg(g.inDegree(v)).arg(g.outDegree(v)));
+    html += row(tr("inputs"), neighboursHtml(document, g.predecessors(v)));
+    html += row(tr("consumers"), neighboursHtml(document, g.successors(v)));
+    // The tensor this node sends to other stages (docs/model.md §2: sent once
+    // to each other stage that reads it), and its time at the bandwidth.
+    std::map<int, int> readers;
+    for (NodeId w : g.successors(v))
+        if (const int t = index(document.partition().stage(w)); t != s)
+            ++readers[t];
+    if (!readers.empty()) {
+        QStringList leaving;
+        for (auto [t, count] : readers)
+            leaving << tr("to stage %1: %2 (%3)")
+                           .arg(t + 1)
+                           .arg(formatSize(g.out(v), sizeUnit),
+                               formatCost(g.out(v) / document.params().bandwidth, document.timeUnit()));
+        html += row(tr("leaves the stage"), leaving.join(QStringLiteral("<br>")));
+    }
     return html + QStringLiteral("</table>");
 }
 

@@ -2,6 +2,7 @@
 #include "core/cost/estimates.h"
 #include "core/cost/summary.h"
 #include "ui/atomic_image.h"
+#include "ui/panels/partition_state.h"
 
 #include "ui/format.h"
 
@@ -271,6 +272,11 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent)
     refreshFigures();
 }
 
+QString MetricsPanel::statusText() const
+{
+    return m_status->text();
+}
+
 QString MetricsPanel::bottleneckText() const
 {
     return m_bottleneck->text();
@@ -312,18 +318,14 @@ void MetricsPanel::refreshFigures()
     }
     // Plain text (in green and bold when optimal): a rich-text label lays out
     // a whole text document each time its text changes.
-    QString status;
-    const bool optimal = m_document->provenOptimal();
-    if (optimal)
-        status = QString::fromStdString(optimalWording(estimateShare(m_document->graph())));
-    else if (b)
-        status = tr("feasible; not proven optimal");
-    else
-        status = tr("feasible; no bound yet");
+    const PartitionState state = partitionState(*m_document);
+    QString status = state.text;
     if (m_document->boundRunning())
         status += tr(" \u2014 bound running\u2026");
     m_status->setText(status);
-    m_status->setHighlight(optimal ? QColor(0x11, 0x77, 0x33) : QColor());
+    m_status->setHighlight(state.kind == PartitionState::Kind::Optimal ? QColor(0x11, 0x77, 0x33)
+            : state.kind == PartitionState::Kind::Infeasible           ? QColor(0xB2, 0x18, 0x2B)
+                                                                       : QColor());
 }
 
 void MetricsPanel::refreshStageChart()

@@ -23,6 +23,7 @@ public:
     explicit MetricsPanel(Document *document, QWidget *parent = nullptr);
 
     QString bottleneckText() const;
+    QString statusText() const; // partitionState() (ui/panels/partition_state.h), while a bound runs too
     QString lowerBoundText() const;
     QString gapText() const;
     // What the stage chart currently draws: the stacked total per stage.

@@ -32,7 +32,12 @@ SelectionPanel::SelectionPanel(Document *document, MoveController *moves, GraphV
     layout->addWidget(m_search);
     m_searchInfo = new QLabel;
     layout->addWidget(m_searchInfo);
-    connect(m_search, &QLineEdit::returnPressed, this, [this] { search(m_search->text()); });
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        if (m_search->text() == m_pattern && !m_matches.empty())
+            step();
+        else
+            search(m_search->text());
+    });
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         if (m_document->hasGraph() && m_document->graph().nodeCount() <= 20000)
             search(text); // live while typing on graphs where it stays instant
@@ -57,6 +62,9 @@ void SelectionPanel::focusSearch()
 
 int SelectionPanel::search(const QString &pattern)
 {
+    m_matches.clear();
+    m_pattern.clear();
+    m_step = -1;
     if (!m_document->hasGraph() || !m_view->hasPicture())
         return 0;
     if (pattern.isEmpty()) {
@@ -78,8 +86,21 @@ int SelectionPanel::search(const QString &pattern)
             matches.push_back(id);
     }
     m_view->selectNodes(matches, true);
-    m_searchInfo->setText(tr("%n match(es)", nullptr, int(matches.size())));
-    return int(matches.size());
+    m_searchInfo->setText(
+        matches.empty() ? tr("no match") : tr("%n match(es); Enter steps through them", nullptr, int(matches.size())));
+    m_pattern = pattern;
+    m_matches = std::move(matches);
+    return int(m_matches.size());
+}
+
+int SelectionPanel::step()
+{
+    if (m_matches.empty() || !m_view->hasPicture())
+        return -1;
+    m_step = (m_step + 1) % int(m_matches.size());
+    m_view->zoomToNodes({ m_matches[size_t(m_step)] });
+    m_searchInfo->setText(tr("match %1 of %2").arg(m_step + 1).arg(m_matches.size()));
+    return m_step;
 }
 
 QString SelectionPanel::inspectorText() const

@@ -6,6 +6,10 @@
 #include <QString>
 #include <QWidget>
 
+#include "core/util/ids.h"
+
+#include <vector>
+
 class QLabel;
 class QLineEdit;
 class QTextBrowser;
@@ -23,7 +27,11 @@ public:
     SelectionPanel(Document *document, MoveController *moves, GraphView *view, QWidget *parent = nullptr);
 
     StageList *stageList() const { return m_stages; }
-    int search(const QString &pattern); // selects and centres the matches; returns their count (-1: invalid)
+    // Selects the matches and frames them; returns their count (-1: invalid).
+    int search(const QString &pattern);
+    // Enter in the search field: the first time frames all matches, then each
+    // Enter frames the next match alone (all stay selected). Returns its index.
+    int step();
     void clearSearch();
     void focusSearch();
     void updateInspector();
@@ -37,6 +45,9 @@ private:
     QLabel *m_searchInfo;
     QTextBrowser *m_inspector;
     QString m_inspectorHtml; // what m_inspector shows
+    QString m_pattern; // of the last search
+    std::vector<NodeId> m_matches;
+    int m_step = -1; // the match framed alone; -1: all
 };
 
 } // namespace pipecut::ui

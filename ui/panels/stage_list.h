@@ -1,10 +1,15 @@
 #pragma once
-// The stage list: legend (colour, stage number, cost, node count, bottleneck
-// marker) and drop target for moves. Double-clicking a stage selects its nodes.
+// The stage list: legend (colour, stage number) with each stage's work, comm
+// in, comm out, memory against the limit (a bar), cost, node count and the
+// bottleneck marker; drop target for moves. Every column sorts (click its
+// header); the header's context menu chooses the columns shown (remembered).
+// Double-clicking a stage selects its nodes.
 
 #include "ui/document/document.h"
 
 #include <QTreeWidget>
+
+#include <vector>
 
 namespace pipecut::ui {
 
@@ -15,8 +20,23 @@ class StageList : public QTreeWidget {
 public:
     StageList(Document *document, MoveController *moves, QWidget *parent = nullptr);
 
+    enum Column {
+        StageColumn,
+        WorkColumn,
+        CommInColumn,
+        CommOutColumn,
+        MemoryColumn,
+        CostColumn,
+        NodesColumn,
+        MarkColumn
+    };
+    static constexpr int kColumns = MarkColumn + 1;
+
     // The rectangle of a stage's row in viewport coordinates (for tests and drops).
     QRect stageRect(int stage) const;
+    // The row of a stage, wherever sorting put it.
+    QTreeWidgetItem *stageItem(int stage) const;
+    void setColumnShown(int column, bool shown); // remembered in the settings
 
 signals:
     void stageActivated(int stage);
@@ -34,8 +54,11 @@ private:
     bool fits(QTreeWidgetItem *item, int column) const;
     int stageAt(QPoint pos) const;
 
+    void chooseColumns(QPoint pos);
+
     Document *m_document;
     MoveController *m_moves;
+    std::vector<QTreeWidgetItem *> m_items; // per stage
 };
 
 } // namespace pipecut::ui

@@ -1,6 +1,8 @@
 #include "ui/panels/status_line.h"
 
 #include "ui/document/document.h"
+#include "ui/format.h"
+#include "ui/panels/partition_state.h"
 #include "ui/views/graph_view.h"
 
 #include <QLabel>
@@ -19,11 +21,15 @@ StatusLine::StatusLine(QStatusBar *bar, Document *document, GraphView *view)
 {
     m_layoutInfo = new QLabel(tr("no model"));
     m_countInfo = new QLabel;
+    m_stateInfo = new QLabel;
+    m_stateInfo->setObjectName("stateInfo");
+    m_stateInfo->setMinimumWidth(60); // long states are cut; the tooltip has them whole
     m_previewInfo = new QLabel;
     m_previewInfo->setObjectName("previewInfo");
     m_previewInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
     bar->addWidget(m_layoutInfo);
     bar->addWidget(m_countInfo);
+    bar->addWidget(m_stateInfo);
     bar->addWidget(m_previewInfo, 1);
 }
 
@@ -66,6 +72,25 @@ void StatusLine::showLayout(const QString &text, const QString &toolTip)
     if (!toolTip.isEmpty())
         m_layoutInfo->setToolTip(toolTip);
     m_layoutInfo->setText(text);
+}
+
+void StatusLine::updateState()
+{
+    if (!m_document->hasGraph()) {
+        m_stateInfo->clear();
+        return;
+    }
+    const PartitionState state = partitionState(*m_document);
+    QString text
+        = tr("k = %1, T = %2").arg(m_document->k()).arg(formatCost(m_document->bottleneck(), m_document->timeUnit()));
+    m_stateInfo->setText(text + QStringLiteral(" \u2014 ") + state.text);
+    m_stateInfo->setToolTip(m_stateInfo->text());
+    m_stateInfo->setStyleSheet(state.kind == PartitionState::Kind::Infeasible ? kRed : QString());
+}
+
+QString StatusLine::stateText() const
+{
+    return m_stateInfo->text();
 }
 
 void StatusLine::updateCounts()

@@ -1,6 +1,7 @@
 #pragma once
 // The window's status bar: what the layout is doing, the graph's size and
-// selection, and one line for notes, errors and move previews.
+// selection, the partition's state (k, T and partitionState(), as the
+// metrics panel says it), and one line for notes, errors and move previews.
 
 #include <QObject>
 #include <QString>
@@ -27,11 +28,13 @@ public:
 
     void showLayout(const QString &text, const QString &toolTip); // `toolTip` empty: unchanged
     void updateCounts(); // nodes, edges and selected nodes
+    void updateState(); // k, T and the partition's state
+    QString stateText() const;
 
 private:
     Document *m_document;
     GraphView *m_view;
-    QLabel *m_layoutInfo, *m_countInfo, *m_previewInfo;
+    QLabel *m_layoutInfo, *m_countInfo, *m_stateInfo, *m_previewInfo;
 };
 
 } // namespace pipecut::ui

@@ -3,6 +3,7 @@
 #include "core/cost/estimates.h"
 
 #include "ui/document/document.h"
+#include "ui/format.h"
 #include "ui/stage_palette.h"
 #include "ui/views/scope_collapse.h"
 
@@ -116,7 +117,13 @@ GroupItem::GroupItem(const SceneContext *context, int32_t element)
                  .adjusted(-kOutlineRoom - 3, -kOutlineRoom - 3, kOutlineRoom + 3, kOutlineRoom + 3);
     setFlag(ItemIsSelectable);
     setZValue(1);
-    setToolTip(QObject::tr("%1 — %n node(s); double-click to expand", nullptr, int(members().size())).arg(scope()));
+    const Graph &g = context->document->graph();
+    for (NodeId v : members())
+        m_work += g.work(v);
+    m_costText = formatCost(m_work, context->document->timeUnit());
+    setToolTip(QObject::tr(
+        "%1 — %n node(s), work %2; the stripe is its stage mix; double-click to expand", nullptr, int(members().size()))
+                   .arg(scope(), m_costText));
 }
 
 const std::vector<NodeId> &GroupItem::members() const
@@ -210,6 +217,12 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     const QRectF text(b.left() + 5, b.top() + 1, b.width() - 10, b.height() - stripeH - 2);
     const QString label = QStringLiteral("%1 (%2)").arg(scope()).arg(members().size());
     painter->drawText(text, Qt::AlignCenter, fm.elidedText(label, Qt::ElideLeft, text.width()));
+    // The cost on the stripe, in the text colour of its largest stage.
+    const auto most = std::max_element(counts.begin(), counts.end()) - counts.begin();
+    font.setBold(false);
+    painter->setFont(font);
+    painter->setPen(stageTextColor(int(most)));
+    painter->drawText(stripe, Qt::AlignCenter, m_costText);
 }
 
 double crossingTensor(const SceneContext &context, int32_t edge)

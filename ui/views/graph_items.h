@@ -47,7 +47,8 @@ private:
 };
 
 // A collapsed scope: one box for all its members, with a stripe showing how
-// many of them each stage holds (its stage mix). Double-click expands it.
+// many of them each stage holds (its stage mix) and their work written on it.
+// Double-click expands it.
 class GroupItem : public QGraphicsItem {
 public:
     enum { Type = UserType + 3 };
@@ -71,6 +72,8 @@ private:
     const SceneContext *m_context;
     int32_t m_element;
     QRectF m_rect;
+    double m_work = 0.0; // the members' work
+    QString m_costText;
 };
 
 // What an edge item looks like under the current partition: the largest

@@ -17,6 +17,7 @@
 #include <QMimeData>
 #include <QPainter>
 #include <QScrollBar>
+#include <QStyle>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -45,6 +46,7 @@ GraphView::GraphView(Document *document, MoveController *moves, QWidget *parent)
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &GraphView::nodeSelectionChanged);
     connect(document, &Document::changed, this, &GraphView::onDocumentChanged);
     connect(moves, &MoveController::markedChanged, this, &GraphView::setMarked);
+    connect(moves, &MoveController::refused, this, &GraphView::setBanner);
     m_buildTimer.setSingleShot(true);
     m_buildTimer.setInterval(0);
     connect(&m_buildTimer, &QTimer::timeout, this, &GraphView::buildItems);
@@ -68,6 +70,7 @@ void GraphView::clearPicture(const QString &message)
     m_elements.clear();
     m_edges.clear();
     m_collapsed.reset();
+    m_centres.clear();
     m_context.collapsed = nullptr;
     m_incident.clear();
     m_incidentOffset.clear();
@@ -130,7 +133,10 @@ void GraphView::showLayout(
     m_build->nodes.assign(size_t(graph.nodeCount()), nullptr);
     m_build->elements.assign(size_t(elements), nullptr);
     m_build->edges.assign(view.edges.size(), nullptr);
-    fitAll();
+    m_centres = m_build->centres;
+    m_half = m_build->half;
+    m_scene->setSceneRect(m_scene->sceneRect() | drawingBox());
+    showOverview();
     buildItems();
 }
 
@@ -227,6 +233,8 @@ GroupItem *GraphView::groupItem(const QString &scope) const
 
 void GraphView::onDocumentChanged(const DocumentChange &change)
 {
+    if (change.has(DocumentChange::Graph) || change.has(DocumentChange::Partition))
+        setBanner(QString()); // an edit is the next action
     if (change.has(DocumentChange::Graph)) {
         clearPicture(tr("Laying out\u2026"));
         return;
@@ -333,45 +341,104 @@ std::vector<NodeId> GraphView::selectedNodes() const
     return nodes;
 }
 
-void GraphView::selectNodes(const std::vector<NodeId> &nodes, bool centre)
+void GraphView::selectNodes(const std::vector<NodeId> &nodes, bool frame)
 {
     if (m_elements.empty())
         return;
-    const QSignalBlocker block(m_scene);
-    m_scene->clearSelection();
-    QRectF box;
-    for (NodeId v : nodes) {
-        QGraphicsItem *item = elementItem(v);
-        item->setSelected(true);
-        box |= item->sceneBoundingRect();
+    {
+        const QSignalBlocker block(m_scene);
+        m_scene->clearSelection();
+        for (NodeId v : nodes)
+            elementItem(v)->setSelected(true);
     }
     emit nodeSelectionChanged();
-    if (centre && !nodes.empty()) {
-        const QRectF visible = mapToScene(viewport()->rect()).boundingRect();
-        if (box.width() <= visible.width() && box.height() <= visible.height())
-            centerOn(box.center());
-        else
-            fitInView(box.adjusted(-60, -60, 60, 60), Qt::KeepAspectRatio);
+    if (frame && !nodes.empty())
+        zoomToNodes(nodes);
+}
+
+QRectF GraphView::elementsBox(const std::vector<NodeId> &nodes) const
+{
+    QRectF box;
+    if (!m_collapsed)
+        return box;
+    for (NodeId v : nodes) {
+        const QPointF c = m_centres[size_t(m_collapsed->elementOf[size_t(index(v))])];
+        box |= QRectF(c - QPointF(m_half.width(), m_half.height()), m_half * 2);
     }
+    return box;
+}
+
+void GraphView::setView(const QRectF &box, double maxScale)
+{
+    // Fitted to the viewport less room for both scroll bars: they come and go
+    // with the new scale, and the view is laid out again (half a bar off
+    // centre) after this returns.
+    const int bar = style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 4;
+    const QSizeF room = QSizeF(viewport()->size()) - QSizeF(bar, bar);
+    if (box.isEmpty() || room.width() <= 0 || room.height() <= 0)
+        return;
+    const double scale = std::min({ room.width() / box.width(), room.height() / box.height(), maxScale });
+    m_settingView = true;
+    setTransform(QTransform::fromScale(scale, scale));
+    centerOn(box.center());
+    m_settingView = false;
+    m_minimap->update();
+    placeMinimap();
+    emit viewChanged();
+}
+
+void GraphView::zoomToNodes(const std::vector<NodeId> &nodes)
+{
+    const QRectF box = elementsBox(nodes);
+    if (box.isEmpty())
+        return;
+    setView(box.adjusted(-30, -30, 30, 30), 1.0);
+    m_autoView = AutoView::None;
+}
+
+QRectF GraphView::drawingBox() const
+{
+    // Every element's box (with room for outlines), whatever the layout
+    // reports as its size.
+    QRectF box;
+    for (const QPointF &c : m_centres)
+        box |= QRectF(c.x() - m_half.width(), c.y() - m_half.height(), 2 * m_half.width(), 2 * m_half.height());
+    return box.adjusted(-24, -24, 24, 24);
 }
 
 void GraphView::fitAll()
 {
     if (!m_collapsed)
         return;
-    const QRectF rect = m_scene->sceneRect();
-    fitInView(rect, Qt::KeepAspectRatio);
-    // A tall thin graph fitted whole is unreadable: never zoom out below the
-    // scale at which boxes are still distinguishable; the scroll bars take over.
-    const double minScale = 0.12;
-    if (transform().m11() < minScale) {
-        setTransform(QTransform::fromScale(minScale, minScale));
-        centerOn(rect.center().x(), rect.top());
+    setView(drawingBox(), 8.0);
+    m_autoView = AutoView::Fit;
+}
+
+void GraphView::showOverview()
+{
+    if (!m_collapsed)
+        return;
+    // Fitted whole, a box under about 10 pixels tall cannot be read: then the
+    // bottleneck stage is shown instead, as close as it fits (at least that).
+    constexpr double kReadable = 0.28;
+    setView(drawingBox(), 1.0);
+    const int b = m_document->bottleneckStage();
+    if (transform().m11() < kReadable && b >= 0 && b < m_document->k()) {
+        const QRectF box = elementsBox(m_document->partition().members()[size_t(b)]);
+        setView(box.adjusted(-30, -30, 30, 30), 1.0);
+        if (transform().m11() < kReadable) {
+            m_settingView = true;
+            setTransform(QTransform::fromScale(kReadable, kReadable));
+            centerOn(box.center());
+            m_settingView = false;
+        }
     }
+    m_autoView = AutoView::Overview;
 }
 
 void GraphView::zoomBy(double factor)
 {
+    m_autoView = AutoView::None;
     const double current = transform().m11();
     const double next = std::clamp(current * factor, 0.01, 8.0);
     scale(next / current, next / current);
@@ -401,13 +468,23 @@ void GraphView::placeMinimap()
 
 void GraphView::resizeEvent(QResizeEvent *event)
 {
+    m_settingView = true;
     QGraphicsView::resizeEvent(event);
+    m_settingView = false;
+    if (m_autoView == AutoView::Fit)
+        fitAll();
+    else if (m_autoView == AutoView::Overview)
+        showOverview();
     placeMinimap();
 }
 
 void GraphView::scrollContentsBy(int dx, int dy)
 {
     QGraphicsView::scrollContentsBy(dx, dy);
+    if (!m_settingView && !m_build)
+        m_autoView = AutoView::None; // the user scrolled
+    if (!m_banner.isEmpty())
+        viewport()->update(); // the banner stays in place
     if (m_minimap->isVisible())
         m_minimap->update();
     emit viewChanged();
@@ -431,8 +508,17 @@ QGraphicsItem *GraphView::elementAt(QPoint viewPos) const
     return nullptr;
 }
 
+void GraphView::setBanner(const QString &text)
+{
+    if (text == m_banner)
+        return;
+    m_banner = text;
+    viewport()->update();
+}
+
 void GraphView::mousePressEvent(QMouseEvent *event)
 {
+    setBanner(QString());
     if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && m_spaceHeld)) {
         m_panning = true;
         m_panLast = event->pos();
@@ -513,6 +599,7 @@ void GraphView::contextMenuEvent(QContextMenuEvent *event)
 
 void GraphView::keyPressEvent(QKeyEvent *event)
 {
+    setBanner(QString());
     if (event->key() == Qt::Key_Space && !event->isAutoRepeat()) {
         m_spaceHeld = true;
         viewport()->setCursor(Qt::OpenHandCursor);
@@ -609,16 +696,18 @@ bool GraphView::viewportEvent(QEvent *event)
         if (QGraphicsItem *item = elementAt(help->pos()); item && item->type() == NodeItem::Type) {
             const Graph &g = m_document->graph();
             const NodeId v = static_cast<NodeItem *>(item)->node();
-            const QString unit = m_document->timeUnit();
-            QToolTip::showText(help->globalPos(),
-                tr("<b>%1</b><br>op %2<br>scope %3<br>stage %4<br>work %5, out %6, param %7")
-                    .arg(QString::fromStdString(g.id(v)).toHtmlEscaped(),
-                        QString::fromStdString(g.op(v)).toHtmlEscaped(),
-                        QString::fromStdString(g.scope(v)).toHtmlEscaped())
-                    .arg(index(m_document->partition().stage(v)) + 1)
-                    .arg(formatCost(g.work(v), unit))
-                    .arg(formatSize(g.out(v), m_document->sizeUnit()), formatSize(g.param(v), m_document->paramUnit())),
-                viewport());
+            QString tip = QStringLiteral("<b>%1</b>").arg(QString::fromStdString(g.id(v)).toHtmlEscaped());
+            if (!g.op(v).empty())
+                tip += tr("<br>op %1").arg(QString::fromStdString(g.op(v)).toHtmlEscaped());
+            if (!g.scope(v).empty())
+                tip += tr("<br>scope %1").arg(QString::fromStdString(g.scope(v)).toHtmlEscaped());
+            tip += tr("<br>stage %1<br>work %2, out %3")
+                       .arg(index(m_document->partition().stage(v)) + 1)
+                       .arg(
+                           formatCost(g.work(v), m_document->timeUnit()), formatSize(g.out(v), m_document->sizeUnit()));
+            if (g.param(v) > 0)
+                tip += tr(", param %1").arg(formatSize(g.param(v), m_document->paramUnit()));
+            QToolTip::showText(help->globalPos(), tip, viewport());
             return true;
         }
     }
@@ -628,6 +717,22 @@ bool GraphView::viewportEvent(QEvent *event)
 void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
 {
     QGraphicsView::drawForeground(painter, rect);
+    if (!m_banner.isEmpty()) {
+        painter->save();
+        painter->resetTransform();
+        QFont font = painter->font();
+        font.setBold(true);
+        painter->setFont(font);
+        const QFontMetrics fm(font);
+        const QRect area = viewport()->rect().adjusted(12, 8, -12, 0);
+        const QRect text = fm.boundingRect(area, Qt::AlignHCenter | Qt::TextWordWrap, m_banner);
+        const QRect box = text.adjusted(-10, -6, 10, 6);
+        painter->setPen(QColor(0xB2, 0x18, 0x2B));
+        painter->setBrush(QColor(0xFD, 0xEC, 0xEC, 235));
+        painter->drawRoundedRect(box, 6, 6);
+        painter->drawText(text, Qt::AlignHCenter | Qt::TextWordWrap, m_banner);
+        painter->restore();
+    }
     if (m_message.isEmpty())
         return;
     painter->save();

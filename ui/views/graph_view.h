@@ -49,9 +49,24 @@ public:
     Minimap *minimap() const { return m_minimap; }
     void setMinimapEnabled(bool enabled);
     std::vector<NodeId> selectedNodes() const;
-    void selectNodes(const std::vector<NodeId> &nodes, bool centre);
+    // Selects the nodes; with `frame`, zooms to show them all (zoomToNodes).
+    void selectNodes(const std::vector<NodeId> &nodes, bool frame);
+    // Every element of the drawing inside the viewport, whatever its size.
     void fitAll();
+    // The elements drawing `nodes` framed in the viewport (no closer than 1:1).
+    void zoomToNodes(const std::vector<NodeId> &nodes);
+    void zoomToSelection() { zoomToNodes(selectedNodes()); }
+    // The first view of a drawing: all of it when readable that way, else
+    // readable and centred on the bottleneck stage. Kept (again on resizes
+    // and new partitions) until the user zooms or scrolls.
+    void showOverview();
+    bool showsOverview() const { return m_autoView != AutoView::None; }
     void zoomBy(double factor);
+
+    // The reason of the last refused move, shown across the top of the view
+    // until the next action (a click, a key, an edit); empty when none.
+    QString banner() const { return m_banner; }
+    void setBanner(const QString &text);
 
     // PNG, SVG or PDF by the file's suffix; the whole graph or the visible part.
     bool exportPicture(const QString &path, bool visibleOnly, QString *error);
@@ -118,9 +133,18 @@ private:
         int perSlice = 256; // items made in one slice, adapted to what a slice costs
     };
     std::unique_ptr<Build> m_build;
+    std::vector<QPointF> m_centres; // per element, from the layout
+    QSizeF m_half; // half a node box
+    QRectF elementsBox(const std::vector<NodeId> &nodes) const; // scene box of the elements drawing them
+    QRectF drawingBox() const; // of every element, with a margin
+    void setView(const QRectF &box, double maxScale); // fits box, at most maxScale
+    enum class AutoView { None, Fit, Overview };
+    AutoView m_autoView = AutoView::None;
+    bool m_settingView = false; // programmatic scrolls do not end the auto view
     QTimer m_buildTimer; // the next slice
     int m_paintedBottleneck = -1;
     QString m_message;
+    QString m_banner;
     Minimap *m_minimap = nullptr;
     bool m_minimapEnabled = true;
     // Mouse gestures

@@ -1,5 +1,7 @@
 #include "ui/views/scope_collapse.h"
 
+#include "core/layout/scope_collapse.h"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -81,13 +83,53 @@ std::set<std::string> collapseScope(std::set<std::string> collapsed, const std::
     return collapsed;
 }
 
-ScopeView collapseByScope(const Graph &graph, const std::set<std::string> &collapsed)
+DrawingBoxes reportBoxes(const Graph &graph, const Partition &partition, int maxBoxes)
+{
+    DrawingBoxes boxes;
+    auto drawing = collapseForDrawing(graph, std::span<const Partition>(&partition, 1), maxBoxes);
+    if (!drawing || !drawing->collapsed)
+        return boxes;
+    boxes.boxOf = std::move(drawing->boxOf);
+    boxes.labels = std::move(drawing->labels);
+    boxes.openDepth = drawing->mergedScopes ? 1 : drawing->scopeDepth + 1;
+    return boxes;
+}
+
+bool openBoxes(const Graph &graph, DrawingBoxes &boxes, std::set<std::string> &collapsed, const std::string &label)
+{
+    bool opened = false;
+    for (size_t v = 0; v < boxes.boxOf.size(); ++v) {
+        const int32_t b = boxes.boxOf[v];
+        if (b < 0 || boxes.labels[size_t(b)] != label)
+            continue;
+        boxes.boxOf[v] = -1;
+        opened = true;
+        const std::string &s = graph.scope(nodeId(int32_t(v)));
+        if (scopeDepth(s) >= boxes.openDepth)
+            collapsed.insert(scopePrefix(s, boxes.openDepth));
+    }
+    return opened;
+}
+
+ScopeView collapseByScope(const Graph &graph, const std::set<std::string> &collapsed, const DrawingBoxes *boxes)
 {
     ScopeView out;
     const int32_t n = graph.nodeCount();
     out.elementOf.assign(size_t(n), -1);
     std::map<std::string, int32_t> groupElement;
+    std::map<int32_t, int32_t> boxElement;
+    const bool boxed = boxes && boxes->boxOf.size() == size_t(n);
     for (NodeId v : graph.topologicalOrder()) {
+        if (const int32_t b = boxed ? boxes->boxOf[index(v)] : -1; b >= 0) {
+            auto [it, added] = boxElement.emplace(b, int32_t(out.members.size()));
+            if (added) {
+                out.members.emplace_back();
+                out.scope.push_back(boxes->labels[size_t(b)]);
+            }
+            out.elementOf[index(v)] = it->second;
+            out.members[size_t(it->second)].push_back(v);
+            continue;
+        }
         const std::string *prefix = collapsedPrefix(graph.scope(v), collapsed);
         int32_t e;
         if (!prefix) {

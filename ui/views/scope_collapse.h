@@ -16,6 +16,7 @@
 // chain a->b->c->d collapsed at {"enc/l0"} gives elements [enc/l0 {a, b}],
 // [c], [d] and element edges 0->1, 1->2.
 
+#include "core/cost/partition.h"
 #include "core/graph/graph.h"
 #include "core/graph/scope.h"
 
@@ -25,6 +26,14 @@
 #include <vector>
 
 namespace pipecut::ui {
+
+// Boxes as the report draws a large graph (core/layout/scope_collapse.h): each
+// node in one box (or -1), the box labels, and the scope depth a box opens to.
+struct DrawingBoxes {
+    std::vector<int32_t> boxOf; // per node index; -1: not boxed (drawn by scope)
+    std::vector<std::string> labels; // per box
+    int openDepth = 1; // an opened box shows its members collapsed at this depth
+};
 
 struct ScopeView {
     std::vector<int32_t> elementOf; // node index -> element
@@ -42,7 +51,16 @@ struct ScopeView {
 
 // `collapsed` holds scope prefixes; a node belongs to the group of the shortest
 // collapsed prefix of its scope (prefixes end at a '/'), else it is drawn alone.
-ScopeView collapseByScope(const Graph &graph, const std::set<std::string> &collapsed);
+// With `boxes`, a boxed node is drawn by its box whatever its scope.
+ScopeView collapseByScope(
+    const Graph &graph, const std::set<std::string> &collapsed, const DrawingBoxes *boxes = nullptr);
+
+// The boxes the report would draw for `partition` (at most about `maxBoxes`),
+// or none when collapsing fails.
+DrawingBoxes reportBoxes(const Graph &graph, const Partition &partition, int maxBoxes);
+// Opens every box labelled `label`: its nodes leave the boxes and their scopes
+// at the boxes' open depth join `collapsed`. False when no box has that label.
+bool openBoxes(const Graph &graph, DrawingBoxes &boxes, std::set<std::string> &collapsed, const std::string &label);
 
 // Every distinct non-empty depth-`depth` prefix of the graph's scopes.
 std::set<std::string> scopesAtDepth(const Graph &graph, int depth);
