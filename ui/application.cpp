@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSettings>
@@ -36,7 +37,7 @@ bool waitUntilIdle(MainWindow &window, double seconds)
     return false;
 }
 
-int takeScreenshot(const QString &output, const QString &model)
+int takeScreenshot(const QString &output, const QString &model, bool timeline)
 {
     MainWindow window;
     window.setInteractive(false);
@@ -53,14 +54,10 @@ int takeScreenshot(const QString &output, const QString &model)
     }
     if (!idle)
         std::fprintf(stderr, "warning: background work still running; capturing anyway\n");
-    // Show a readable part of the graph around the bottleneck stage's first node.
-    const auto members = window.document()->partition().members();
-    const int b = window.document()->bottleneckStage();
-    if (b >= 0 && !members[b].empty()) {
-        // Close enough to read the labels, centred where the bottleneck stage begins.
-        window.graphView()->setTransform(QTransform::fromScale(0.8, 0.8));
-        window.graphView()->centerOn(window.graphView()->elementItem(members[b].front()));
-    }
+    // The window's first view: all of it when readable, else the bottleneck stage.
+    if (timeline)
+        if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("timelineDock")))
+            dock->show();
     for (int i = 0; i < 10; ++i) {
         QApplication::processEvents();
         QThread::msleep(30);
@@ -90,6 +87,9 @@ int runApplication(int argc, char **argv)
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
         QApplication::translate("main", "Render the window to FILE (PNG) and exit."), QStringLiteral("FILE"));
     parser.addOption(screenshot);
+    QCommandLineOption timeline(
+        QStringLiteral("timeline"), QApplication::translate("main", "With --screenshot: show the pipeline timeline."));
+    parser.addOption(timeline);
     parser.addPositionalArgument(
         QStringLiteral("model"), QApplication::translate("main", "Model file to open."), QStringLiteral("[MODEL]"));
     parser.process(app);
@@ -99,7 +99,7 @@ int runApplication(int argc, char **argv)
     if (parser.isSet(screenshot)) {
         // A fixed look, independent of the user's saved window state.
         QApplication::setApplicationName(QStringLiteral("pipecut-screenshot"));
-        return takeScreenshot(parser.value(screenshot), model);
+        return takeScreenshot(parser.value(screenshot), model, parser.isSet(timeline));
     }
 
     MainWindow window;

@@ -12,6 +12,7 @@
 #include "ui/panels/stage_list.h"
 #include "ui/recent_files.h"
 #include "ui/views/graph_view.h"
+#include "ui/views/timeline_view.h"
 #include "ui/window_settings.h"
 
 #include <QAction>
@@ -56,6 +57,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_actions = createActions(this, m_files);
     createToolBar(this, m_actions);
     m_boundTime = addDocks(this, m_selection, m_metrics, m_solvePanel, m_actions.viewMenu);
+    m_timeline = new TimelineView(m_document);
+    TimelineView::addDock(this, m_timeline, m_actions.viewMenu);
     m_status = new StatusLine(statusBar(), m_document, m_view);
     m_recent = new RecentFiles(m_actions.recentMenu, this);
     m_layout = new LayoutJob(m_document, m_view, m_jobs, this);

@@ -41,6 +41,7 @@ class MoveController;
 class RecentFiles;
 class SolvePanel;
 class StageList;
+class TimelineView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -92,6 +93,7 @@ public:
     QComboBox *methodBox() const { return m_actions.method; }
     QDoubleSpinBox *timeLimitBox() const { return m_actions.timeLimit; }
     SolvePanel *solvePanel() const { return m_solvePanel; }
+    TimelineView *timeline() const { return m_timeline; }
     Autosave *autosave() const { return m_autosave; }
     QString previewText() const { return m_status->message(); }
     QString stateText() const { return m_status->stateText(); } // k, T and the partition's state
@@ -145,6 +147,7 @@ private:
     GraphView *m_view;
     MetricsPanel *m_metrics;
     SolvePanel *m_solvePanel;
+    TimelineView *m_timeline;
     SelectionPanel *m_selection;
     FileActions *m_files;
     Actions m_actions;

@@ -113,7 +113,7 @@ private slots:
         const ScopeView *c = view.scopeView();
         QVERIFY(c);
         QVERIFY2(c->elementCount() <= 56, qPrintable(QString::number(c->elementCount())));
-        QVERIFY(c->elementCount() >= 8);
+        QVERIFY(c->elementCount() >= 6);
         // Every box holds one stage, so every cut lies between boxes.
         const Partition &p = doc.partition();
         for (int32_t e = 0; e < c->elementCount(); ++e)

@@ -124,6 +124,16 @@ inline QString writeLongSolveGraph(const QTemporaryDir &dir)
     return writeGraph(dir, b.build(), QStringLiteral("big.json"));
 }
 
+// A window on the bundled example, partitioned; nullptr when that failed.
+inline std::unique_ptr<MainWindow> openExampleWindow()
+{
+    auto w = makeWindow();
+    if (!w)
+        return nullptr;
+    w->openBundledExample();
+    return waitForModel(*w) ? std::move(w) : nullptr;
+}
+
 // Sends a complete drag-enter / drag-move / drop sequence to `target` at `pos`.
 inline bool dropNodes(QWidget *target, QPoint pos, const std::vector<NodeId> &nodes, Qt::KeyboardModifiers mods)
 {

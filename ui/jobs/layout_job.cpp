@@ -7,6 +7,8 @@
 #include "ui/views/scope_collapse.h"
 #include "ui/window_settings.h"
 
+#include <algorithm>
+
 namespace pipecut::ui {
 
 namespace {
@@ -121,16 +123,25 @@ void LayoutJob::start()
         Layout layout;
         std::shared_ptr<const DrawingBoxes> boxes;
     };
+    const QSizeF room = m_view->viewport()->size();
     m_stop = m_jobs->start<Drawing>(
         this,
-        [graph, options, collapsed, boxes, cut](const StopToken &stop) {
-            auto drawn = boxes;
-            if (cut)
-                drawn = std::make_shared<const DrawingBoxes>(
-                    reportBoxes(*graph, *cut, report::ReportOptions {}.maxBoxes));
-            auto view = std::make_shared<ScopeView>(collapseByScope(*graph, collapsed, drawn.get()));
-            Layout layout = computeLayout(view->layoutGraph, options, stop);
-            return Drawing { std::move(view), std::move(layout), std::move(drawn) };
+        [graph, options, collapsed, boxes, cut, room](const StopToken &stop) {
+            // The report's rule: at most maxBoxes boxes, halved (down to an
+            // eighth) while the drawing fitted to the view is too small to label
+            // (with room for scroll bars and docks that open later).
+            const int most = report::ReportOptions {}.maxBoxes;
+            for (int count = most;; count /= 2) {
+                auto drawn = boxes;
+                if (cut)
+                    drawn = std::make_shared<const DrawingBoxes>(reportBoxes(*graph, *cut, count));
+                auto view = std::make_shared<ScopeView>(collapseByScope(*graph, collapsed, drawn.get()));
+                Layout layout = computeLayout(view->layoutGraph, options, stop);
+                const double fit
+                    = std::min(room.width() / (layout.width + 80.0), room.height() / (layout.height + 80.0));
+                if (!cut || fit >= 1.3 * report::kLabelScale || count / 2 < most / 8 || stop.stopRequested())
+                    return Drawing { std::move(view), std::move(layout), std::move(drawn) };
+            }
         },
         [this, generation, graph, options](Drawing drawing) {
             if (generation != m_generation || graph != m_document->sharedGraph())

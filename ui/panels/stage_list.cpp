@@ -78,15 +78,15 @@ StageList::StageList(Document *document, MoveController *moves, QWidget *parent)
 {
     setColumnCount(kColumns);
     setHeaderLabels(
-        { tr("Stage"), tr("Work"), tr("Comm in"), tr("Comm out"), tr("Memory"), tr("Cost"), tr("Nodes"), QString() });
+        { tr("Stage"), tr("Cost"), tr("Work"), tr("Comm in"), tr("Comm out"), tr("Memory"), tr("Nodes"), QString() });
     setItemDelegateForColumn(MemoryColumn, new MemoryBarDelegate(this));
     setSortingEnabled(true);
     sortByColumn(StageColumn, Qt::AscendingOrder);
     header()->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(header(), &QWidget::customContextMenuRequested, this, &StageList::chooseColumns);
-    for (int column = WorkColumn; column < MarkColumn; ++column)
+    for (int column = CostColumn; column < MarkColumn; ++column)
         setColumnHidden(column, QSettings().value(settingsKey(column), column == NodesColumn).toBool());
-    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     setRootIsDecorated(false);
     setUniformRowHeights(true);
     setSelectionMode(NoSelection);
@@ -133,7 +133,7 @@ void StageList::refresh(bool remeasure)
         item->setData(0, kSortRole, s);
         item->setIcon(0, swatch(s));
         item->setText(0, QString::number(s + 1));
-        for (int column = WorkColumn; column <= NodesColumn; ++column)
+        for (int column = CostColumn; column <= NodesColumn; ++column)
             item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
     }
     const std::optional<double> limit = m_document->params().memoryLimit;
@@ -216,7 +216,7 @@ void StageList::setColumnShown(int column, bool shown)
 void StageList::chooseColumns(QPoint pos)
 {
     QMenu menu(this);
-    for (int column = WorkColumn; column < MarkColumn; ++column) {
+    for (int column = CostColumn; column < MarkColumn; ++column) {
         QAction *action = menu.addAction(headerItem()->text(column));
         action->setCheckable(true);
         action->setChecked(!isColumnHidden(column));

@@ -1,6 +1,6 @@
 #pragma once
-// The stage list: legend (colour, stage number) with each stage's work, comm
-// in, comm out, memory against the limit (a bar), cost, node count and the
+// The stage list: legend (colour, stage number) with each stage's cost, work,
+// comm in, comm out, memory against the limit (a bar), node count and the
 // bottleneck marker; drop target for moves. Every column sorts (click its
 // header); the header's context menu chooses the columns shown (remembered).
 // Double-clicking a stage selects its nodes.
@@ -22,11 +22,11 @@ public:
 
     enum Column {
         StageColumn,
+        CostColumn,
         WorkColumn,
         CommInColumn,
         CommOutColumn,
         MemoryColumn,
-        CostColumn,
         NodesColumn,
         MarkColumn
     };

@@ -8,6 +8,8 @@
 #include <QLabel>
 #include <QStatusBar>
 
+#include <algorithm>
+
 namespace pipecut::ui {
 
 namespace {
@@ -27,6 +29,7 @@ StatusLine::StatusLine(QStatusBar *bar, Document *document, GraphView *view)
     m_previewInfo = new QLabel;
     m_previewInfo->setObjectName("previewInfo");
     m_previewInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_previewInfo->setMinimumWidth(80); // long notes are cut, not the window widened
     bar->addWidget(m_layoutInfo);
     bar->addWidget(m_countInfo);
     bar->addWidget(m_stateInfo);
@@ -85,6 +88,8 @@ void StatusLine::updateState()
         = tr("k = %1, T = %2").arg(m_document->k()).arg(formatCost(m_document->bottleneck(), m_document->timeUnit()));
     m_stateInfo->setText(text + QStringLiteral(" \u2014 ") + state.text);
     m_stateInfo->setToolTip(m_stateInfo->text());
+    // Room for the state first; notes take what is left.
+    m_stateInfo->setMinimumWidth(std::min(m_stateInfo->sizeHint().width(), 560));
     m_stateInfo->setStyleSheet(state.kind == PartitionState::Kind::Infeasible ? kRed : QString());
 }
 
