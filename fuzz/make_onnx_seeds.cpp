@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-using pipecut::test::OnnxGraphBuilder;
 using pipecut::test::OnnxModelBuilder;
 using T = onnx::TensorProto;
 
@@ -61,36 +60,8 @@ int main(int argc, char **argv)
                 m.output("y");
                 m.output("d");
             } },
-        { "if",
-            [](OnnxModelBuilder &m) {
-                m.input("cond", {}, T::BOOL);
-                m.input("x", { "1", "4" });
-                auto &node = m.node("If", { "cond" }, { "y" }, "if");
-                OnnxGraphBuilder thenB(pipecut::test::setGraph(node, "then_branch"));
-                thenB.init("w1", { 4, 4 });
-                thenB.node("MatMul", { "x", "w1" }, { "t" });
-                thenB.output("t", { "1", "4" });
-                OnnxGraphBuilder elseB(pipecut::test::setGraph(node, "else_branch"));
-                elseB.node("Relu", { "x" }, { "e" });
-                elseB.output("e", { "1", "4" });
-                m.node("Relu", { "y" }, { "z" }, "after");
-                m.output("z");
-            } },
-        { "loop",
-            [](OnnxModelBuilder &m) {
-                m.input("v0", { "2", "2" });
-                m.init("M", {}, T::INT64, { 3 });
-                auto &node = m.node("Loop", { "M", "", "v0" }, { "v" }, "loop");
-                OnnxGraphBuilder body(pipecut::test::setGraph(node, "body"));
-                body.input("i", {}, T::INT64);
-                body.input("c", {}, T::BOOL);
-                body.input("vin", { "2", "2" });
-                body.node("Identity", { "c" }, { "cout" });
-                body.node("Add", { "vin", "vin" }, { "vout" });
-                body.output("cout", {}, T::BOOL, true);
-                body.output("vout", { "2", "2" });
-                m.output("v");
-            } },
+        { "if", [](OnnxModelBuilder &m) { pipecut::test::addIfModel(m, "if"); } },
+        { "loop", [](OnnxModelBuilder &m) { pipecut::test::addLoopModel(m, "loop", true); } },
         { "cycle",
             [](OnnxModelBuilder &m) {
                 m.input("x", { "2" });

@@ -184,4 +184,45 @@ public:
     }
 };
 
+// If whose then-branch is a 4x4 MatMul and else-branch a Relu, followed by a
+// Relu named "after" (the import tests and the fuzz seeds).
+inline void addIfModel(OnnxModelBuilder &m, const std::string &ifName)
+{
+    using T = onnx::TensorProto;
+    m.input("cond", {}, T::BOOL);
+    m.input("x", { "1", "4" });
+    auto &node = m.node("If", { "cond" }, { "y" }, ifName);
+    OnnxGraphBuilder thenB(setGraph(node, "then_branch"));
+    thenB.init("w1", { 4, 4 });
+    thenB.node("MatMul", { "x", "w1" }, { "t" });
+    thenB.output("t", { "1", "4" });
+    OnnxGraphBuilder elseB(setGraph(node, "else_branch"));
+    elseB.node("Relu", { "x" }, { "e" });
+    elseB.output("e", { "1", "4" });
+    m.node("Relu", { "y" }, { "z" }, "after");
+    m.output("z");
+}
+
+// Loop adding a 2x2 tensor to itself; the trip count M is the constant 3 or a
+// graph input.
+inline void addLoopModel(OnnxModelBuilder &m, const std::string &loopName, bool constantTrips)
+{
+    using T = onnx::TensorProto;
+    m.input("v0", { "2", "2" });
+    if (constantTrips)
+        m.init("M", {}, T::INT64, { 3 });
+    else
+        m.input("M", {}, T::INT64);
+    auto &node = m.node("Loop", { "M", "", "v0" }, { "v" }, loopName);
+    OnnxGraphBuilder body(setGraph(node, "body"));
+    body.input("i", {}, T::INT64);
+    body.input("c", {}, T::BOOL);
+    body.input("vin", { "2", "2" });
+    body.node("Identity", { "c" }, { "cout" });
+    body.node("Add", { "vin", "vin" }, { "vout" });
+    body.output("cout", {}, T::BOOL, true);
+    body.output("vout", { "2", "2" });
+    m.output("v");
+}
+
 } // namespace pipecut::test

@@ -578,41 +578,7 @@ private slots:
     void ifOutputShapeFromBranch()
     {
         OnnxModelBuilder m;
-        m.input("cond", {}, T::BOOL);
-        m.input("x", { "1", "4" });
-        auto &node = m.node("If", { "cond" }, { "y" }, "target");
-        test::OnnxGraphBuilder thenB(test::setGraph(node, "then_branch"));
-        thenB.init("w1", { 4, 8 });
-        thenB.node("MatMul", { "x", "w1" }, { "t" });
-        thenB.output("t");
-        test::OnnxGraphBuilder elseB(test::setGraph(node, "else_branch"));
-        elseB.node("Relu", { "x" }, { "e" });
-        elseB.output("e");
-        m.node("Relu", { "y" }, { "z" }, "after");
-        m.output("z");
-        const OnnxAnalysis a = analyze(m, "if-shapes.onnx");
-        QCOMPARE(findNode(a, "target")->flops, 2.0 * 8 * 4);
-        QCOMPARE(findNode(a, "target")->out, 32.0); // y [1, 8]
-        QCOMPARE(findNode(a, "after")->flops, 8.0);
-        QVERIFY(!findNode(a, "after")->estimated);
-    }
-
-    // If: the heavier branch; branch constants are params; outer values are inputs.
-    void ifSubgraph()
-    {
-        OnnxModelBuilder m;
-        m.input("cond", {}, T::BOOL);
-        m.input("x", { "1", "4" });
-        auto &node = m.node("If", { "cond" }, { "y" }, "target");
-        test::OnnxGraphBuilder thenB(test::setGraph(node, "then_branch"));
-        thenB.init("w1", { 4, 4 });
-        thenB.node("MatMul", { "x", "w1" }, { "t" });
-        thenB.output("t", { "1", "4" });
-        test::OnnxGraphBuilder elseB(test::setGraph(node, "else_branch"));
-        elseB.node("Relu", { "x" }, { "e" });
-        elseB.output("e", { "1", "4" });
-        m.node("Relu", { "y" }, { "z" }, "after");
-        m.output("z");
+        test::addIfModel(m, "target");
         const OnnxAnalysis a = analyze(m, "if.onnx");
         const OnnxNodeCost *n = findNode(a, "target");
         QVERIFY(n);
@@ -637,21 +603,7 @@ private slots:
         QFETCH(bool, constantTrips);
         QFETCH(double, flops);
         OnnxModelBuilder m;
-        m.input("v0", { "2", "2" });
-        if (constantTrips)
-            m.init("M", {}, T::INT64, { 3 });
-        else
-            m.input("M", {}, T::INT64);
-        auto &node = m.node("Loop", { "M", "", "v0" }, { "v" }, "target");
-        test::OnnxGraphBuilder body(test::setGraph(node, "body"));
-        body.input("i", {}, T::INT64);
-        body.input("c", {}, T::BOOL);
-        body.input("vin", { "2", "2" });
-        body.node("Identity", { "c" }, { "cout" });
-        body.node("Add", { "vin", "vin" }, { "vout" });
-        body.output("cout", {}, T::BOOL, true);
-        body.output("vout", { "2", "2" });
-        m.output("v");
+        test::addLoopModel(m, "target", constantTrips);
         const OnnxAnalysis a = analyze(m, "loop.onnx");
         const OnnxNodeCost *n = findNode(a, "target");
         QVERIFY(n);
