@@ -59,6 +59,7 @@ std::vector<double> closureWork(
     // table[w][b][v]: work of the sources whose bits are set in byte value v
     // of byte b of word w of the current chunk.
     std::vector<std::array<std::array<double, 256>, 8>> table(kChunkWords);
+    std::array<double, kChunkWords> full {}; // work of a word's 64 sources
     for (int32_t start = 0; start < n && !ctx.stopped(); start += kChunk) {
         for (int w = 0; w < kChunkWords; ++w)
             for (int b = 0; b < 8; ++b) {
@@ -70,6 +71,11 @@ std::vector<double> closureWork(
                     t[v] = t[v & (v - 1)] + (pos < n ? work[order[pos]] : 0.0);
                 }
             }
+        for (int w = 0; w < kChunkWords; ++w) {
+            full[w] = 0;
+            for (int b = 0; b < 8; ++b)
+                full[w] += table[w][b][255];
+        }
         std::fill(bits.begin(), bits.end(), 0);
         for (int32_t pos = start; pos < n; ++pos) {
             const int32_t c = order[pos];
@@ -82,9 +88,14 @@ std::vector<double> closureWork(
             if (pos - start < kChunk)
                 mine[(pos - start) / 64] |= uint64_t(1) << ((pos - start) % 64);
             double s = 0;
-            for (int w = 0; w < kChunkWords; ++w)
+            for (int w = 0; w < kChunkWords; ++w) {
+                if (mine[w] == ~uint64_t(0)) { // common far from the chunk: every source reached
+                    s += full[w];
+                    continue;
+                }
                 for (uint64_t x = mine[w], b = 0; x; x >>= 8, ++b)
                     s += table[w][b][x & 0xff];
+            }
             sum[c] += s;
         }
     }
@@ -255,12 +266,25 @@ BoundResult boundaryCutBound(const BoundContext &ctx)
     const BoundaryCut cut(ctx);
     if (ctx.stopped())
         return r;
-    double lo = ctx.known;
-    // averageAt decreases in T, so no T above averageAt(lo) can be refuted.
-    double hi = std::min(ctx.upper, cut.averageAt(lo, ctx, kInfinity));
-    if (ctx.stopped() || !(hi > lo * (1 + kSlack)))
-        return r;
-    double proven = 0;
+    // averageAt decreases in T, so no T above averageAt(t) can be refuted
+    // once t is; it is infinite while some window holds no ideal at all,
+    // so step up from the best proven bound until it is finite.
+    double lo = ctx.known, proven = 0, hi = ctx.upper;
+    double step = 1e-4 * std::max(lo, 1e-12);
+    for (double t = lo; !ctx.stopped(); t = lo + step, step *= 4) {
+        const double average = cut.averageAt(t, ctx, kInfinity);
+        if (ctx.stopped() || !(average > t * (1 + kSlack))) {
+            hi = std::min(hi, t);
+            break;
+        }
+        lo = proven = t;
+        if (std::isfinite(average)) {
+            hi = std::min(hi, average);
+            break;
+        }
+    }
+    if (!(hi > lo * (1 + kSlack)))
+        hi = lo;
     while (!ctx.stopped() && hi - lo > 1e-6 * hi) {
         const double mid = 0.5 * (lo + hi);
         const double average = cut.averageAt(mid, ctx, mid * (1 + kSlack));

@@ -92,6 +92,14 @@ private slots:
         QVERIFY(r.lowerBound > 3.0 * (1 - 1e-5) && atMost(r.lowerBound, 3.0));
         const BoundResult best = bound(g, p, 2, "best");
         QVERIFY(best.optimal);
+        // a -> b -> c alike (optimum 3): no ideal has work in the window
+        // [3 - T, T] for T < 2, so the test is infinite there; from 2 on the
+        // ideal {a} cuts a, and the bound is the fixed point (3 + 2) / 2.
+        nodes.pop_back();
+        const Graph g3 = test::graphFromEdges("chain3", nodes, { { 0, 1 }, { 1, 2 } });
+        QCOMPARE(test::bruteForceOptimum(g3, p, 2).optimum, 3.0);
+        const BoundResult r3 = bound(g3, p, 2, "boundary");
+        QVERIFY2(r3.lowerBound > 2.5 * (1 - 1e-5) && atMost(r3.lowerBound, 2.5), std::to_string(r3.lowerBound).c_str());
     }
 
     // Group {a, s}, chain a -> b -> c, s -> c, work 1 (s: 0), only s has a
