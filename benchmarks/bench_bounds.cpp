@@ -50,8 +50,8 @@ struct Args {
     std::vector<std::string> methods; // bound columns to run; empty = all
 };
 
-const std::vector<std::string> kMethods { "combinatorial", "anchor", "bottleneck", "guess", "mip", "cover", "best-idp",
-    "best" };
+const std::vector<std::string> kMethods { "combinatorial", "boundary", "anchor", "bottleneck", "guess", "mip", "cover",
+    "best-idp", "best" };
 
 struct Row {
     std::string graph;

@@ -4,6 +4,7 @@
 #include "core/bounds/bottleneck.h"
 #include "core/bounds/bound_cache.h"
 #include "core/bounds/bound_context.h"
+#include "core/bounds/boundary_cut.h"
 #include "core/bounds/combinatorial.h"
 #include "core/bounds/cover.h"
 #include "core/bounds/guess.h"
@@ -26,7 +27,7 @@ namespace pipecut {
 const std::vector<std::string> &boundMethods()
 {
     static const std::vector<std::string> methods { "best", "combinatorial", "anchor", "bottleneck", "guess", "mip",
-        "ideal-dp", "cover" };
+        "ideal-dp", "cover", "boundary" };
     return methods;
 }
 
@@ -124,6 +125,8 @@ public:
             raise(bottleneckBound(m_ctx));
         } else if (method == "guess") {
             raise(guessBound(m_ctx));
+        } else if (method == "boundary") {
+            raise(boundaryCutBound(m_ctx));
         } else if (method == "mip" || method == "cover") {
             // Both start from the anchor bound and need an incumbent (the MIP's
             // warm start, the cover probes' ceiling).
@@ -299,6 +302,8 @@ private:
     void best()
     {
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
+        if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
+            raise(boundaryCutBound(share(0.3)));
         if (!excluded("anchor") && !done() && maxSingleton() > m_ctx.known) {
             AnchorOutcome a = anchors(share(0.3));
             m_anchorValues = a.anchors;

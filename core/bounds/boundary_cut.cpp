@@ -1,0 +1,304 @@
+#include "core/bounds/boundary_cut.h"
+
+#include "core/util/max_flow.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace pipecut::bounds {
+
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+// Rounding slack: forcing and weighting always err on the weak (valid) side.
+constexpr double kSlack = 1e-9;
+constexpr int kChunkWords = 16; // 1,024 sources per reachability pass
+
+using Adjacency = std::vector<std::vector<int32_t>>;
+
+// Kahn's order of the class DAG.
+std::vector<int32_t> topologicalOrder(const Adjacency &succ, const Adjacency &pred)
+{
+    const auto n = static_cast<int32_t>(succ.size());
+    std::vector<int32_t> indegree(n), order;
+    order.reserve(n);
+    for (int32_t c = 0; c < n; ++c) {
+        indegree[c] = static_cast<int32_t>(pred[c].size());
+        if (indegree[c] == 0)
+            order.push_back(c);
+    }
+    for (size_t i = 0; i < order.size(); ++i)
+        for (int32_t d : succ[order[i]])
+            if (--indegree[d] == 0)
+                order.push_back(d);
+    return order;
+}
+
+// Lower bounds on the work of every class's closure under `into` (its
+// ancestors when `into` lists predecessors and `order` is topological), the
+// class included: exact when every chunk of sources is processed, otherwise
+// the sums over the processed chunks or the heaviest path, whichever is larger.
+std::vector<double> closureWork(
+    const std::vector<int32_t> &order, const Adjacency &into, const std::vector<double> &work, const BoundContext &ctx)
+{
+    const auto n = static_cast<int32_t>(order.size());
+    std::vector<double> sum(n, 0.0), path(n, 0.0);
+    for (int32_t c : order) {
+        double heaviest = 0;
+        for (int32_t p : into[c])
+            heaviest = std::max(heaviest, path[p]);
+        path[c] = heaviest + work[c];
+    }
+    constexpr int32_t kChunk = 64 * kChunkWords;
+    std::vector<uint64_t> bits(size_t(n) * kChunkWords);
+    // table[w][b][v]: work of the sources whose bits are set in byte value v
+    // of byte b of word w of the current chunk.
+    std::vector<std::array<std::array<double, 256>, 8>> table(kChunkWords);
+    std::array<double, kChunkWords> full {}; // work of a word's 64 sources
+    for (int32_t start = 0; start < n && !ctx.stopped(); start += kChunk) {
+        for (int w = 0; w < kChunkWords; ++w)
+            for (int b = 0; b < 8; ++b) {
+                auto &t = table[w][b];
+                t[0] = 0;
+                for (int v = 1; v < 256; ++v) {
+                    const int low = std::countr_zero(unsigned(v));
+                    const int32_t pos = start + w * 64 + b * 8 + low;
+                    t[v] = t[v & (v - 1)] + (pos < n ? work[order[pos]] : 0.0);
+                }
+            }
+        for (int w = 0; w < kChunkWords; ++w) {
+            full[w] = 0;
+            for (int b = 0; b < 8; ++b)
+                full[w] += table[w][b][255];
+        }
+        std::fill(bits.begin(), bits.end(), 0);
+        for (int32_t pos = start; pos < n; ++pos) {
+            const int32_t c = order[pos];
+            uint64_t *mine = &bits[size_t(c) * kChunkWords];
+            for (int32_t p : into[c]) {
+                const uint64_t *theirs = &bits[size_t(p) * kChunkWords];
+                for (int w = 0; w < kChunkWords; ++w)
+                    mine[w] |= theirs[w];
+            }
+            if (pos - start < kChunk)
+                mine[(pos - start) / 64] |= uint64_t(1) << ((pos - start) % 64);
+            double s = 0;
+            for (int w = 0; w < kChunkWords; ++w) {
+                if (mine[w] == ~uint64_t(0)) { // common far from the chunk: every source reached
+                    s += full[w];
+                    continue;
+                }
+                for (uint64_t x = mine[w], b = 0; x; x >>= 8, ++b)
+                    s += table[w][b][x & 0xff];
+            }
+            sum[c] += s;
+        }
+    }
+    for (int32_t c = 0; c < n; ++c)
+        sum[c] = std::max(sum[c], path[c]);
+    return sum;
+}
+
+} // namespace
+
+struct BoundaryCut::Impl {
+    struct Tensor {
+        int32_t producer = 0;
+        double size = 0; // out / B
+        double maxFree = 0; // work neither above the producer nor below a consumer, at most
+        std::vector<int32_t> consumers; // classes
+    };
+    int32_t n = 0;
+    int k = 1;
+    double total = 0; // W plus the overflow every partition pays at least
+    double work = 0; // W
+    Adjacency pred, succ;
+    std::vector<double> above, below; // ancestor and descendant work, class included
+    std::vector<Tensor> tensors;
+
+    // c_j(T) of window [W - (k - j) T, j T], scaled by 1 / B; infinity when no
+    // ideal fits the window.
+    double windowCut(int j, double threshold, const std::vector<double> &weight) const;
+};
+
+BoundaryCut::BoundaryCut(const BoundContext &ctx)
+    : m_impl(std::make_unique<Impl>())
+{
+    Impl &d = *m_impl;
+    const NodeClasses &cls = ctx.classes;
+    const Graph &g = ctx.graph;
+    d.n = cls.count;
+    d.k = ctx.k;
+    d.work = g.totalWork();
+    const CostParams &p = ctx.params;
+    d.total = d.work + (p.overflow ? std::max(0.0, g.totalParam() - ctx.k * p.fastMemory) / p.slowBandwidth : 0.0);
+    d.pred.resize(d.n);
+    d.succ.resize(d.n);
+    for (const auto &[a, b] : cls.edges) {
+        d.succ[a].push_back(b);
+        d.pred[b].push_back(a);
+    }
+    std::vector<int32_t> order = topologicalOrder(d.succ, d.pred);
+    d.above = closureWork(order, d.pred, cls.work, ctx);
+    std::reverse(order.begin(), order.end());
+    d.below = closureWork(order, d.succ, cls.work, ctx);
+    for (int32_t u = 0; u < g.nodeCount(); ++u) {
+        if (cls.succClasses[u].empty())
+            continue;
+        Impl::Tensor t;
+        t.producer = cls.classOf[u];
+        t.size = g.out(nodeId(u)) / p.bandwidth;
+        t.consumers = cls.succClasses[u];
+        double minBelow = kInfinity;
+        for (int32_t c : t.consumers)
+            minBelow = std::min(minBelow, d.below[c]);
+        t.maxFree = std::max(0.0, d.work - d.above[t.producer] - minBelow);
+        if (t.size > 0)
+            d.tensors.push_back(std::move(t));
+    }
+}
+
+BoundaryCut::~BoundaryCut() = default;
+
+double BoundaryCut::Impl::windowCut(int j, double threshold, const std::vector<double> &weight) const
+{
+    // 0: free, 1: in every ideal of the window, 2: in none.
+    std::vector<int8_t> state(n, 0);
+    std::vector<int32_t> id(n, -1);
+    int32_t nodes = 2;
+    const double inCap = (k - j) * threshold * (1 + kSlack), outCap = j * threshold * (1 + kSlack);
+    for (int32_t c = 0; c < n; ++c) {
+        const bool in = below[c] > inCap, out = above[c] > outCap;
+        if (in && out)
+            return kInfinity;
+        state[c] = in ? 1 : out ? 2 : 0;
+        if (state[c] == 0)
+            id[c] = nodes++;
+    }
+    constexpr int32_t source = 0, sink = 1;
+    double constant = 0;
+    struct Arc {
+        int32_t from, to;
+        double capacity;
+    };
+    std::vector<Arc> arcs;
+    std::vector<int32_t> free;
+    for (int32_t c = 0; c < n; ++c)
+        if (state[c] == 0)
+            for (int32_t a : pred[c])
+                if (state[a] == 0)
+                    arcs.push_back({ id[c], id[a], kInfinity }); // c in the ideal => a in it
+    for (size_t i = 0; i < tensors.size(); ++i) {
+        const Tensor &t = tensors[i];
+        const double cap = weight[i] * t.size;
+        if (cap <= 0 || state[t.producer] == 2)
+            continue;
+        bool leaves = false;
+        free.clear();
+        for (int32_t c : t.consumers) {
+            leaves = leaves || state[c] == 2;
+            if (state[c] == 0)
+                free.push_back(id[c]);
+        }
+        const int32_t from = state[t.producer] == 1 ? source : id[t.producer];
+        if (leaves && from == source) {
+            constant += cap;
+        } else if (leaves) {
+            arcs.push_back({ from, sink, cap });
+        } else if (free.size() == 1) {
+            arcs.push_back({ from, free[0], cap });
+        } else if (!free.empty()) {
+            const int32_t hub = nodes++; // paid unless every free consumer joins the ideal
+            arcs.push_back({ from, hub, cap });
+            for (int32_t c : free)
+                arcs.push_back({ hub, c, kInfinity });
+        }
+    }
+    if (nodes == 2 || arcs.empty())
+        return constant;
+    MaxFlow flow(nodes);
+    for (const Arc &a : arcs)
+        flow.addArc(a.from, a.to, a.capacity);
+    return constant + flow.run(source, sink);
+}
+
+double BoundaryCut::averageAt(double threshold, const BoundContext &ctx, double stopAbove) const
+{
+    const Impl &d = *m_impl;
+    const int k = d.k;
+    double sum = d.total;
+    if (k <= 1 || threshold <= 0)
+        return sum / k;
+    // Every stage holds at least W - (k - 1) T of work; a tensor whose
+    // producer and consumers leave at most `maxFree` of work between them
+    // crosses at most 1 + maxFree / minStage boundaries.
+    const double minStage = d.work - (k - 1) * threshold * (1 + kSlack);
+    std::vector<double> weight(d.tensors.size(), 0.0);
+    if (minStage > 0)
+        for (size_t i = 0; i < d.tensors.size(); ++i)
+            weight[i] = 2.0 / (1.0 + std::floor(d.tensors[i].maxFree * (1 + kSlack) / minStage));
+    // Middle windows first: they are the narrowest and cut the most.
+    std::vector<int> js;
+    for (int j = 1; j < k; ++j)
+        js.push_back(j);
+    std::stable_sort(js.begin(), js.end(), [&](int a, int b) { return std::abs(2 * a - k) < std::abs(2 * b - k); });
+    for (int j : js) {
+        if (ctx.stopped())
+            break;
+        sum += d.windowCut(j, threshold, weight);
+        if (sum / k > stopAbove)
+            break;
+    }
+    return sum / k;
+}
+
+BoundResult boundaryCutBound(const BoundContext &ctx)
+{
+    BoundResult r;
+    r.provenBy = "boundary";
+    if (ctx.k <= 1 || ctx.stopped())
+        return r;
+    const BoundaryCut cut(ctx);
+    if (ctx.stopped())
+        return r;
+    // averageAt decreases in T, so no T above averageAt(t) can be refuted
+    // once t is; it is infinite while some window holds no ideal at all,
+    // so step up from the best proven bound until it is finite.
+    double lo = ctx.known, proven = 0, hi = ctx.upper;
+    double step = 1e-4 * std::max(lo, 1e-12);
+    for (double t = lo; !ctx.stopped(); t = lo + step, step *= 4) {
+        const double average = cut.averageAt(t, ctx, kInfinity);
+        if (ctx.stopped() || !(average > t * (1 + kSlack))) {
+            hi = std::min(hi, t);
+            break;
+        }
+        lo = proven = t;
+        if (std::isfinite(average)) {
+            hi = std::min(hi, average);
+            break;
+        }
+    }
+    if (!(hi > lo * (1 + kSlack)))
+        hi = lo;
+    while (!ctx.stopped() && hi - lo > 1e-6 * hi) {
+        const double mid = 0.5 * (lo + hi);
+        const double average = cut.averageAt(mid, ctx, mid * (1 + kSlack));
+        if (ctx.stopped())
+            break;
+        if (average > mid * (1 + kSlack)) {
+            lo = proven = mid;
+            ctx.report(ctx.upper, proven, "boundary");
+        } else {
+            hi = mid;
+        }
+    }
+    r.lowerBound = proven;
+    return r;
+}
+
+} // namespace pipecut::bounds
