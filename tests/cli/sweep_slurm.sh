@@ -6,6 +6,7 @@
 # no accounting), state in a temporary folder; then sbatch --array --wait.
 #
 #   sweep_slurm.sh PIPECUT_CLI SBATCH_SCRIPT PLAN SHARDS OUTDIR
+# (SWEEP_SLURM_TIMEOUT: seconds the array job may take, default 240)
 #
 # Exit 77 with "skip: REASON" when not root or Slurm or MUNGE is not
 # installed; 1 on failure (with the daemons' logs); 0 when every shard ran.
@@ -102,7 +103,7 @@ done
 [ "$state" = idle ] || { echo "the Slurm node did not become idle (state '$state')"; exit 1; }
 
 mkdir -p "$out"
-PIPECUT_CLI=$cli timeout 240 sbatch --wait --quiet --array=0-$((shards - 1)) --output="$tmp/job-%a.out" \
+PIPECUT_CLI=$cli timeout "${SWEEP_SLURM_TIMEOUT:-240}" sbatch --wait --quiet --array=0-$((shards - 1)) --output="$tmp/job-%a.out" \
     --chdir="$PWD" "$script" "$plan" "$out" "$shards"
 status=$?
 [ "$status" -eq 0 ] || { echo "sbatch --wait exited $status"; exit 1; }
