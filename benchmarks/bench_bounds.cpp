@@ -13,8 +13,9 @@
 // Usage: bench_bounds [--time-limit S] [--ub-time S] [--k 2,4,8] [--graphs sub1,sub2]
 //                     [--no-corpus] [--generated] [--gen-nodes N] [--families f1,f2]
 //                     [--methods anchor,guess,...] (combinatorial and best always run)
-// Defaults: 60 s per bound run, 60 s for the partitioner, k in {2,4,...,64},
-// every corpus graph, generated graphs off.
+//                     [--seeds 1,2] (generated graphs) [--threads N] (partitioner)
+// Defaults: 60 s per bound run, 60 s for the partitioner on 1 thread, k in
+// {2,4,...,64}, every corpus graph, generated graphs off.
 
 #include "benchmarks/bench_args.h"
 #include "core/bounds/bound.h"
@@ -47,6 +48,8 @@ struct Args {
     bool generated = false;
     int64_t genNodes = 400;
     std::vector<std::string> families { "inception", "unet", "random" };
+    std::vector<uint64_t> seeds { 1, 2 }; // generated graphs
+    int threads = 1; // of the partitioner
     std::vector<std::string> methods; // bound columns to run; empty = all
 };
 
@@ -81,15 +84,15 @@ Row runInstance(const std::string &name, const Graph &g, int k, const Args &args
     po.k = k;
     po.method = "auto";
     po.timeLimit = args.ubTime;
-    po.threads = 1;
+    po.threads = args.threads;
     auto t0 = std::chrono::steady_clock::now();
     if (auto p = runPartitioner(g, params, po); p.ok()) {
         row.ub = p->bottleneck;
         incumbent = p->partition;
     }
-    if (!withExact) {
-        // Wide graphs: auto stops after slicegraph's default budget; a larger
-        // population in the time left often finds a better partition.
+    if (!withExact && args.ubTime - seconds(t0) >= 1.0) {
+        // Wide graphs: a larger population in the time auto leaves (auto
+        // searches until its limit, so usually none).
         po.method = "slicegraph";
         po.population = 300;
         po.generations = 300;
@@ -201,7 +204,8 @@ void printTable(const std::vector<Row> &rows, const std::vector<int> &ks, const 
 
 void printGapTable(const std::vector<Row> &rows, const std::vector<int> &ks, const char *title)
 {
-    std::printf("\n%s\n%-5s %5s %12s %12s %12s\n", title, "k", "n", "UB/LB(best)", "UB/LB(comb)", "UB/LB(anchor)");
+    std::printf("\n%s\n%-5s %5s %12s %12s %12s %12s\n", title, "k", "n", "UB/LB(best)", "worst(best)", "UB/LB(comb)",
+        "UB/LB(anchor)");
     for (int k : ks) {
         std::vector<double> best, comb, anchor;
         for (const Row &r : rows)
@@ -211,9 +215,12 @@ void printGapTable(const std::vector<Row> &rows, const std::vector<int> &ks, con
                 comb.push_back(ratio("combinatorial"));
                 anchor.push_back(ratio("anchor"));
             }
+        double worst = 0;
+        for (double b : best)
+            worst = std::isfinite(b) ? std::max(worst, b) : worst;
         if (!best.empty())
-            std::printf(
-                "%-5d %5zu %12.4f %12.4f %12.4f\n", k, best.size(), geoMean(best), geoMean(comb), geoMean(anchor));
+            std::printf("%-5d %5zu %12.4f %12.4f %12.4f %12.4f\n", k, best.size(), geoMean(best), worst, geoMean(comb),
+                geoMean(anchor));
     }
 }
 
@@ -275,11 +282,17 @@ int main(int argc, char **argv)
             args.families = bench::splitList(next());
         else if (a == "--methods")
             args.methods = bench::splitList(next());
+        else if (a == "--seeds") {
+            args.seeds.clear();
+            for (const auto &x : bench::splitList(next()))
+                args.seeds.push_back(std::strtoull(x.c_str(), nullptr, 10));
+        } else if (a == "--threads")
+            args.threads = std::atoi(next().c_str());
         else {
             std::fprintf(stderr,
                 "usage: bench_bounds [--time-limit S] [--ub-time S] [--k 2,4] [--graphs a,b] "
                 "[--no-corpus] [--generated] [--gen-nodes N] [--families f1,f2] "
-                "[--methods m1,m2]\n");
+                "[--methods m1,m2] [--seeds 1,2] [--threads N]\n");
             return 2;
         }
     }
@@ -305,7 +318,7 @@ int main(int argc, char **argv)
     }
     if (args.generated) {
         for (const std::string &family : args.families)
-            for (uint64_t seed : { 1, 2 }) {
+            for (uint64_t seed : args.seeds) {
                 auto g = generateGraph({ family, args.genNodes, seed });
                 if (!g.ok()) {
                     std::printf("skip %s: %s\n", family.c_str(), g.error().c_str());

@@ -21,6 +21,9 @@ void emitCnn(Emitter &e, Rng &rng, int64_t target);
 void emitUnet(Emitter &e, Rng &rng, int64_t target);
 void emitInception(Emitter &e, Rng &rng, int64_t target);
 void emitRandom(Emitter &e, Rng &rng, int64_t target);
+void emitRandWire(Emitter &e, Rng &rng, int64_t target, const std::string &kind); // "ws", "er", "ba"
+void emitNasnet(Emitter &e, Rng &rng, int64_t target);
+void emitFpn(Emitter &e, Rng &rng, int64_t target);
 
 // One construction of a family: `repeats` scales the whole block pattern,
 // `extra` adds single blocks in one place (finer steps), `pad` neck nodes.

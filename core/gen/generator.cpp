@@ -8,7 +8,8 @@ namespace pipecut {
 
 const std::vector<std::string> &generatorFamilies()
 {
-    static const std::vector<std::string> families { "transformer", "moe", "cnn", "unet", "inception", "random" };
+    static const std::vector<std::string> families { "transformer", "moe", "cnn", "unet", "inception", "random",
+        "randwire-ws", "randwire-er", "randwire-ba", "nasnet", "fpn" };
     return families;
 }
 
@@ -44,6 +45,12 @@ Result<Graph> generateGraph(const GeneratorOptions &options)
         gen::emitUnet(emitter, rng, options.nodes);
     else if (options.family == "inception")
         gen::emitInception(emitter, rng, options.nodes);
+    else if (options.family.starts_with("randwire-"))
+        gen::emitRandWire(emitter, rng, options.nodes, options.family.substr(9));
+    else if (options.family == "nasnet")
+        gen::emitNasnet(emitter, rng, options.nodes);
+    else if (options.family == "fpn")
+        gen::emitFpn(emitter, rng, options.nodes);
     else
         gen::emitRandom(emitter, rng, options.nodes);
     return emitter.build(

@@ -2,7 +2,8 @@
 // Synthetic model-shaped graphs with realistic costs, for scale tests and
 // demos: transformer stacks at operator granularity, residual CNNs, U-Nets
 // (long skip connections: wide graphs), Inception-style parallel branches,
-// and random layered DAGs.
+// random layered DAGs, randomly wired networks (RandWire: WS, ER and BA
+// wirings), NASNet/AmoebaNet stacked cells and feature pyramid networks.
 //
 // Problem: produce a DAG of about `nodes` nodes (exactly `nodes` in practice:
 // each family picks the repeat count of its block pattern that fits and pads
@@ -17,7 +18,8 @@
 // built-in xoshiro256** generator, core/util/rng.h); the seed picks the shape
 // (widths, depth pattern, batch, resolution) and the per-operator jitter.
 // References: Vaswani et al. 2017; He et al. 2016; Ronneberger et al. 2015;
-// Szegedy et al. 2016.
+// Szegedy et al. 2016; Xie et al. 2019; Zoph et al. 2018; Real et al. 2019;
+// Lin et al. 2017.
 //
 // Example: generateGraph({"transformer", 200, 7}) gives 200 nodes:
 // embeddings, nine encoder layers of 19 operators, a short neck, and an
@@ -36,7 +38,8 @@ inline constexpr int64_t kMinGeneratedNodes = 10;
 inline constexpr int64_t kMaxGeneratedNodes = 1000000;
 
 struct GeneratorOptions {
-    std::string family = "transformer"; // transformer|moe|cnn|unet|inception|random
+    // transformer|moe|cnn|unet|inception|random|randwire-ws|randwire-er|randwire-ba|nasnet|fpn
+    std::string family = "transformer";
     int64_t nodes = 1000; // target, kMinGeneratedNodes .. kMaxGeneratedNodes
     uint64_t seed = 1;
 };

@@ -8,11 +8,14 @@
 //    returned as not proven.
 // 3. Otherwise: slicegraph at its default budget (the memetic scheme of
 //    slicegraph.h, which ends with an iterated plateau descent) followed by
-//    refine, not proven.
+//    refine, not proven; under a caller's time limit the rest of it goes to
+//    timedSearch (lns.h: slicegraph restarts on every core and exact
+//    re-solves of windows of adjacent stages).
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
 // time limit intervenes. Example: the graph of docs/model.md §1.5 has 6 ideals -> ideal-dp.
 
 #include "core/partition/ideal_dp.h"
+#include "core/partition/lns.h"
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
 #include "core/partition/slicegraph.h"
@@ -54,6 +57,15 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
     RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);
     r->partition = std::move(ref.partition);
     r->method = "auto(slicegraph+refine)";
+    if (outer.options.timeLimit > 0 && !ctx.shouldStop()) { // the rest of the limit: restarts and windows (lns.h)
+        const TimedSearchOutcome s = timedSearch(ctx.graph, ctx.params, *contraction, r->partition, ctx.stop,
+            ctx.deadline, { ctx.options.seed, ctx.options.threads });
+        if (s.bottleneck < ref.bottleneck)
+            r->partition = s.partition;
+        r->notes.insert(r->notes.begin(),
+            "auto: the time limit searched on: " + std::to_string(s.rounds) + " slicegraph runs, "
+                + std::to_string(s.windowImprovements) + " windows re-solved");
+    }
     r->optimal = false;
     r->notes.insert(
         r->notes.begin(), "auto: more than " + std::to_string(cap) + " ideals, heuristic (not proven optimal)");

@@ -43,7 +43,8 @@ private slots:
     void familiesAreListed()
     {
         QCOMPARE(generatorFamilies(),
-            (std::vector<std::string> { "transformer", "moe", "cnn", "unet", "inception", "random" }));
+            (std::vector<std::string> { "transformer", "moe", "cnn", "unet", "inception", "random", "randwire-ws",
+                "randwire-er", "randwire-ba", "nasnet", "fpn" }));
     }
 
     void rejectsBadOptions()
