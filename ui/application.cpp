@@ -3,9 +3,11 @@
 
 #include "ui/document/document.h"
 #include "ui/main_window.h"
+#include "ui/panels/solve_panel.h"
 #include "ui/views/graph_view.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -37,16 +39,65 @@ bool waitUntilIdle(MainWindow &window, double seconds)
     return false;
 }
 
-int takeScreenshot(const QString &output, const QString &model, bool timeline)
+struct ScreenshotOptions {
+    QString output, model;
+    bool timeline = false;
+    QString compareMethod; // B: this method's result at the same k (Compare A/B shown)
+    QString profile; // a runtime profile imported before the picture
+    QString select; // a node id selected (the inspector shows it)
+};
+
+// Runs `method` at the current k, proposed under "Compare before applying",
+// and keeps its result as B. False when the run failed.
+bool keepMethodAsB(MainWindow &window, const QString &method)
+{
+    window.solvePanel()->resultModeBox()->setCurrentIndex(1);
+    window.methodBox()->setCurrentText(method);
+    window.runSolve();
+    waitUntilIdle(window, 180);
+    const bool kept = window.keepPendingResultAsB();
+    window.discardPendingResult();
+    window.solvePanel()->resultModeBox()->setCurrentIndex(0);
+    return kept;
+}
+
+// What the picture shows besides the first view; false after a message when
+// something asked for could not be done.
+bool prepareScreenshot(MainWindow &window, const ScreenshotOptions &o)
+{
+    if (!o.profile.isEmpty() && !window.importProfile(o.profile)) {
+        std::fprintf(stderr, "error: %s\n", qPrintable(window.lastError()));
+        return false;
+    }
+    if (!o.compareMethod.isEmpty() && !keepMethodAsB(window, o.compareMethod)) {
+        std::fprintf(stderr, "error: %s gave no result to compare\n", qPrintable(o.compareMethod));
+        return false;
+    }
+    waitUntilIdle(window, 60);
+    if (!o.select.isEmpty()) {
+        const auto node = window.document()->graph().find(o.select.toStdString());
+        if (!node) {
+            std::fprintf(stderr, "error: no node '%s'\n", qPrintable(o.select));
+            return false;
+        }
+        window.graphView()->selectNodes({ *node }, false);
+    }
+    if (o.timeline)
+        if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("timelineDock")))
+            dock->show();
+    return true;
+}
+
+int takeScreenshot(const ScreenshotOptions &o)
 {
     MainWindow window;
     window.setInteractive(false);
     window.resize(1720, 1020);
     window.show();
-    if (model.isEmpty())
+    if (o.model.isEmpty())
         window.openBundledExample();
     else
-        window.openFile(model);
+        window.openFile(o.model);
     const bool idle = waitUntilIdle(window, 180);
     if (!window.document()->hasGraph()) {
         std::fprintf(stderr, "error: %s\n", qPrintable(window.lastError()));
@@ -55,18 +106,17 @@ int takeScreenshot(const QString &output, const QString &model, bool timeline)
     if (!idle)
         std::fprintf(stderr, "warning: background work still running; capturing anyway\n");
     // The window's first view: all of it when readable, else the bottleneck stage.
-    if (timeline)
-        if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("timelineDock")))
-            dock->show();
+    if (!prepareScreenshot(window, o))
+        return 3;
     for (int i = 0; i < 10; ++i) {
         QApplication::processEvents();
         QThread::msleep(30);
     }
-    if (!saveImageAtomically(window.grab(), output)) {
-        std::fprintf(stderr, "error: cannot write %s\n", qPrintable(output));
+    if (!saveImageAtomically(window.grab(), o.output)) {
+        std::fprintf(stderr, "error: cannot write %s\n", qPrintable(o.output));
         return 1;
     }
-    std::printf("wrote %s\n", qPrintable(output));
+    std::printf("wrote %s\n", qPrintable(o.output));
     return 0;
 }
 
@@ -90,6 +140,18 @@ int runApplication(int argc, char **argv)
     QCommandLineOption timeline(
         QStringLiteral("timeline"), QApplication::translate("main", "With --screenshot: show the pipeline timeline."));
     parser.addOption(timeline);
+    QCommandLineOption compare(QStringLiteral("compare"),
+        QApplication::translate("main", "With --screenshot: keep METHOD's result at the same k as B (Compare A/B)."),
+        QStringLiteral("METHOD"));
+    parser.addOption(compare);
+    QCommandLineOption profile(QStringLiteral("profile"),
+        QApplication::translate("main", "With --screenshot: import a runtime profile (ONNX Runtime JSON or CSV)."),
+        QStringLiteral("FILE"));
+    parser.addOption(profile);
+    QCommandLineOption select(QStringLiteral("select"),
+        QApplication::translate("main", "With --screenshot: select the node NODE (the inspector shows it)."),
+        QStringLiteral("NODE"));
+    parser.addOption(select);
     parser.addPositionalArgument(
         QStringLiteral("model"), QApplication::translate("main", "Model file to open."), QStringLiteral("[MODEL]"));
     parser.process(app);
@@ -99,7 +161,8 @@ int runApplication(int argc, char **argv)
     if (parser.isSet(screenshot)) {
         // A fixed look, independent of the user's saved window state.
         QApplication::setApplicationName(QStringLiteral("pipecut-screenshot"));
-        return takeScreenshot(parser.value(screenshot), model, parser.isSet(timeline));
+        return takeScreenshot({ parser.value(screenshot), model, parser.isSet(timeline), parser.value(compare),
+            parser.value(profile), parser.value(select) });
     }
 
     MainWindow window;

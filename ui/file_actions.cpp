@@ -60,27 +60,55 @@ void FileActions::savePartition()
         m_document->undoStack()->setClean();
 }
 
-void FileActions::openPartition()
+QString FileActions::askPartitionFile(const QString &title) const
 {
     if (!m_document->hasGraph())
-        return;
-    const QString path
-        = QFileDialog::getOpenFileName(m_parent, tr("Open Partition"), QString(), tr("Partition (*.json)"));
-    if (path.isEmpty())
-        return;
+        return {};
+    return QFileDialog::getOpenFileName(m_parent, title, QString(), tr("Partition (*.json)"));
+}
+
+Result<Partition> FileActions::readPartition(const QString &path) const
+{
+    if (!m_document->hasGraph())
+        return makeError("no model is open");
     auto partition = loadPartition(path.toStdString(), m_document->graph());
+    if (!partition.ok())
+        return partition;
+    const Status valid = validatePartition(m_document->graph(), m_document->params(), *partition);
+    if (!valid.ok())
+        return makeError(path.toStdString() + ": " + valid.error());
+    return partition;
+}
+
+std::optional<Partition> FileActions::askAndReadPartition(const QString &title, QString &path)
+{
+    path = askPartitionFile(title);
+    if (path.isEmpty())
+        return std::nullopt;
+    auto partition = readPartition(path);
     if (!partition.ok()) {
         emit failed(tr("Cannot open partition"), QString::fromStdString(partition.error()));
-        return;
+        return std::nullopt;
     }
-    const Status valid = validatePartition(m_document->graph(), m_document->params(), *partition);
-    if (!valid.ok()) {
-        emit failed(tr("Invalid partition"), tr("%1: %2").arg(path, QString::fromStdString(valid.error())));
+    return std::move(partition).value();
+}
+
+void FileActions::openPartition()
+{
+    QString path;
+    const auto partition = askAndReadPartition(tr("Open Partition"), path);
+    if (!partition)
         return;
-    }
     m_document->undoStack()->push(
         new SetPartitionCommand(m_document, *partition, tr("open partition %1").arg(QFileInfo(path).fileName())));
     emit partitionOpened();
+}
+
+void FileActions::openPartitionAsB()
+{
+    QString path;
+    if (const auto partition = askAndReadPartition(tr("Open Partition as B"), path))
+        emit partitionForB(*partition, QFileInfo(path).fileName());
 }
 
 void FileActions::importProfile()
@@ -89,8 +117,14 @@ void FileActions::importProfile()
         return;
     const QString path = QFileDialog::getOpenFileName(
         m_parent, tr("Import Profile"), QString(), tr("Runtime profiles (*.json *.csv);;All files (*)"));
-    if (path.isEmpty())
-        return;
+    if (!path.isEmpty())
+        importProfileFile(path);
+}
+
+bool FileActions::importProfileFile(const QString &path)
+{
+    if (!m_document->hasGraph())
+        return false;
     // A profile is a few MB at most: read and matched here in well under a second.
     Result<RuntimeProfile> profile = readRuntimeProfile(path.toStdString());
     ProfileMatch match;
@@ -98,10 +132,19 @@ void FileActions::importProfile()
         = profile ? applyRuntimeProfile(m_document->graph(), *profile, match) : Result<Graph>(profile.failure());
     if (!measured.ok()) {
         emit failed(tr("Cannot import profile"), QString::fromStdString(measured.error()));
-        return;
+        return false;
     }
-    if (!m_document->recost(std::move(measured).value()))
+    const std::span<const double> before = m_document->graph().works();
+    std::vector<double> estimates(before.begin(), before.end());
+    if (!m_document->recost(std::move(measured).value(), std::move(estimates))) {
         emit failed(tr("Cannot import profile"), tr("%1: the model changed while it was read").arg(path));
+        return false;
+    }
+    for (const std::string &line : match.notes())
+        emit noted(QString::fromStdString(line));
+    m_document->recordPoint(tr("profile %1").arg(QFileInfo(path).fileName()));
+    emit profileImported();
+    return true;
 }
 
 void FileActions::saveGraph()

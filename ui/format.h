@@ -36,4 +36,17 @@ inline QString formatBandwidth(double sizePerTimeUnit, const QString &sizeUnit, 
     return QString::fromStdString(quantity::bandwidth(sizePerTimeUnit, sizeUnit.toStdString(), timeUnit.toStdString()));
 }
 
+// "1.2 GFLOP" (decimal SI prefixes, the number by core/util/quantity.h).
+inline QString formatFlops(double flops)
+{
+    static const char *const kPrefixes[] = { "", "k", "M", "G", "T", "P", "E" };
+    int p = 0;
+    while (p < 6 && flops >= 1000.0) {
+        flops /= 1000.0;
+        ++p;
+    }
+    return QString::fromStdString(quantity::number(flops)) + QLatin1Char(' ') + QLatin1String(kPrefixes[p])
+        + QStringLiteral("FLOP");
+}
+
 } // namespace pipecut::ui

@@ -5,12 +5,15 @@
 #include "ui/document/document.h"
 #include "ui/document/move_controller.h"
 #include "ui/jobs/job_runner.h"
+#include "ui/panels/compare_panel.h"
 #include "ui/panels/docks.h"
 #include "ui/panels/metrics_panel.h"
 #include "ui/panels/recovery_prompt.h"
 #include "ui/panels/solve_panel.h"
 #include "ui/panels/stage_list.h"
+#include "ui/panels/workload_editor.h"
 #include "ui/recent_files.h"
+#include "ui/report_export.h"
 #include "ui/views/graph_view.h"
 #include "ui/views/timeline_view.h"
 #include "ui/window_settings.h"
@@ -18,6 +21,7 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -59,6 +63,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_boundTime = addDocks(this, m_selection, m_metrics, m_solvePanel, m_actions.viewMenu);
     m_timeline = new TimelineView(m_document);
     TimelineView::addDock(this, m_timeline, m_actions.viewMenu);
+    m_compare = new ComparePanel(m_document);
+    ComparePanel::addDock(this, m_compare, m_actions.viewMenu);
     m_status = new StatusLine(statusBar(), m_document, m_view);
     m_recent = new RecentFiles(m_actions.recentMenu, this);
     m_layout = new LayoutJob(m_document, m_view, m_jobs, this);
@@ -69,6 +75,8 @@ MainWindow::MainWindow(QWidget *parent)
     connectJobs();
     connectFiles();
     connectViews();
+    connectCompare();
+    connectWorkload();
 
     const WindowSettings settings = WindowSettings::load();
     if (settings.geometry.isEmpty() || !restoreGeometry(settings.geometry))
@@ -107,6 +115,8 @@ void MainWindow::connectJobs()
     });
     connect(m_layout, &LayoutJob::status, m_status, &StatusLine::showLayout);
     connect(m_layout, &LayoutJob::finished, this, [this] {
+        if (m_compare->hasB() && m_compare->highlightEnabled()) // the new items read the outline
+            m_view->setHighlighted(m_compare->comparison().differing);
         m_status->updateCounts();
         m_selection->updateInspector();
         updateActions();
@@ -147,6 +157,7 @@ void MainWindow::connectFiles()
     connect(m_files, &FileActions::failed, this, &MainWindow::showError);
     connect(m_files, &FileActions::noted, this, &MainWindow::note);
     connect(m_files, &FileActions::partitionOpened, this, &MainWindow::partitionReplaced);
+    connect(m_files, &FileActions::profileImported, this, &MainWindow::requestBound);
     connect(m_autosave, &Autosave::failed, this, [this](const QString &message) {
         note(message);
         m_autosave->setInterval(60000); // keep trying, quietly
@@ -200,6 +211,67 @@ void MainWindow::connectViews()
         if (m_document->hasGraph() && stage >= 0 && stage < m_document->k())
             m_view->selectNodes(m_document->partition().members()[stage], false);
     });
+}
+
+void MainWindow::connectCompare()
+{
+    connect(m_compare, &ComparePanel::highlightChanged, m_view, &GraphView::setHighlighted);
+    connect(m_compare, &ComparePanel::selectRequested, this,
+        [this](const std::vector<NodeId> &nodes) { m_view->selectNodes(nodes, true); });
+    connect(m_compare, &ComparePanel::swapped, this, &MainWindow::partitionReplaced);
+    connect(m_compare, &ComparePanel::openRequested, m_files, &FileActions::openPartitionAsB);
+    connect(m_files, &FileActions::partitionForB, this,
+        [this](const Partition &partition, const QString &name) { m_compare->setB(partition, name); });
+    connect(m_compare, &ComparePanel::exportRequested, this, [this] {
+        if (m_compare->hasB()) {
+            const QString path = exportComparisonDialog(this, *m_document, m_compare->b(), m_compare->label());
+            if (!path.isEmpty())
+                note(tr("comparison report written to %1").arg(path));
+        }
+    });
+    connect(m_compare, &ComparePanel::bChanged, this, [this](bool present) {
+        if (present)
+            findChild<QDockWidget *>(QStringLiteral("compareDock"))->show();
+    });
+    connect(m_solvePanel, &SolvePanel::keepResultAsBClicked, this, &MainWindow::keepPendingResultAsB);
+}
+
+void MainWindow::connectWorkload()
+{
+    WorkloadEditor *editor = m_solvePanel->workloadEditor();
+    connect(m_document, &Document::changed, editor, [this, editor](const DocumentChange &c) {
+        if (!c.has(DocumentChange::Graph))
+            return;
+        editor->setVisible(m_loader->modelIsLlmConfig());
+        editor->setWorkload(m_loader->workload());
+    });
+    connect(editor, &WorkloadEditor::applied, this, &MainWindow::chooseWorkload);
+    connect(editor, &WorkloadEditor::cancelled, this, &MainWindow::cancelRecost);
+    connect(editor, &WorkloadEditor::failed, this,
+        [this](const QString &message) { showError(tr("Invalid workload"), message); });
+    connect(m_loader, &ModelLoader::recostStarted, editor, [editor] { editor->setRunning(true); });
+    connect(m_loader, &ModelLoader::recosted, editor, [editor] { editor->setRunning(false); });
+}
+
+bool MainWindow::openPartitionAsB(const QString &path)
+{
+    auto partition = m_files->readPartition(path);
+    if (!partition.ok()) {
+        showError(tr("Cannot open partition"), QString::fromStdString(partition.error()));
+        return false;
+    }
+    m_compare->setB(*partition, QFileInfo(path).fileName());
+    return true;
+}
+
+bool MainWindow::keepPendingResultAsB()
+{
+    const Partition *pending = m_results->pendingPartition();
+    if (!pending)
+        return false;
+    m_compare->setB(*pending, m_results->pendingMethod());
+    note(tr("%1's result kept as B in Compare A/B").arg(m_results->pendingMethod()));
+    return true;
 }
 
 void MainWindow::updateActions()
@@ -269,6 +341,7 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
         note(QString::fromStdString(text));
     m_layout->collapseForLargeGraph(graph);
     m_document->setGraph(std::move(graph), path, k); // all in stage 1 until partitioned
+    m_document->setNodeDetails(m_loader->takeDetails());
     m_actions.kSpin->setValue(k);
     const auto recovered = offerRecovery(this, m_document, m_interactive);
     if (recovered) {

@@ -33,6 +33,7 @@ class Graph;
 namespace pipecut::ui {
 
 class Autosave;
+class ComparePanel;
 class Document;
 class GraphView;
 class JobRunner;
@@ -94,6 +95,13 @@ public:
     QDoubleSpinBox *timeLimitBox() const { return m_actions.timeLimit; }
     SolvePanel *solvePanel() const { return m_solvePanel; }
     TimelineView *timeline() const { return m_timeline; }
+    ComparePanel *comparePanel() const { return m_compare; }
+    // Compare A/B: a partition file as B (false, with lastError(), when it is refused).
+    bool openPartitionAsB(const QString &path);
+    // The proposed run result ("Compare before applying") kept as B; false when none.
+    bool keepPendingResultAsB();
+    // File > Import Profile without the dialog (false, with lastError(), when refused).
+    bool importProfile(const QString &path) { return m_files->importProfileFile(path); }
     Autosave *autosave() const { return m_autosave; }
     QString previewText() const { return m_status->message(); }
     QString stateText() const { return m_status->stateText(); } // k, T and the partition's state
@@ -110,6 +118,11 @@ public:
     // profile (a built-in name or a JSON path) off the GUI thread.
     void chooseDevice(const QString &device);
     QString device() const { return m_loader->device(); }
+    // Hugging Face configs: re-cost under another serving workload off the GUI
+    // thread (the partition stays); cancelRecost() drops a running re-cost.
+    void chooseWorkload(const LlmWorkload &workload) { m_loader->chooseWorkload(workload); }
+    bool cancelRecost() { return m_loader->cancelRecost(); }
+    bool isRecosting() const { return m_loader->isRecosting(); }
     LoadOptions loadOptions() const { return m_loader->options(); } // the device and dimensions chosen
     QString inspectorText() const { return m_selection->inspectorText(); }
 
@@ -129,6 +142,8 @@ private:
     void connectJobs();
     void connectFiles();
     void connectViews();
+    void connectCompare();
+    void connectWorkload();
     void updateActions();
     void updateTitle();
     void showError(const QString &title, const QString &message);
@@ -148,6 +163,7 @@ private:
     MetricsPanel *m_metrics;
     SolvePanel *m_solvePanel;
     TimelineView *m_timeline;
+    ComparePanel *m_compare;
     SelectionPanel *m_selection;
     FileActions *m_files;
     Actions m_actions;

@@ -23,4 +23,10 @@ QString exportReportDialog(QWidget *parent, const Document &document);
 Result<report::WrittenReport> exportReport(
     const Document &document, const QString &path, const report::ReportOptions &options = {});
 
+// The comparison report of the current partition (A) and `b` side by side,
+// as `pipecut-cli report --compare`: both must have the same k.
+QString exportComparisonDialog(QWidget *parent, const Document &document, const Partition &b, const QString &bLabel);
+Result<report::WrittenReport> exportComparison(
+    const Document &document, const Partition &b, const QString &path, report::ReportOptions options = {});
+
 } // namespace pipecut::ui

@@ -33,6 +33,8 @@ public:
 
     void adopt(const PartitionResult &result, const SolveRun &run, bool cancelled);
     bool hasPending() const { return m_pending.has_value(); }
+    const Partition *pendingPartition() const { return m_pending ? &m_pending->partition : nullptr; }
+    QString pendingMethod() const { return m_pending ? m_pending->method : QString(); }
     void applyPending();
     void discardPending(); // says so in the status bar
     void dropPending(); // quietly (another model)

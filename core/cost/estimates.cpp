@@ -10,6 +10,12 @@ bool isEstimatedOp(std::string_view op)
         && op.substr(op.size() - kEstimatedOpSuffix.size()) == kEstimatedOpSuffix;
 }
 
+bool isMeasuredOp(std::string_view op)
+{
+    return op.size() >= kMeasuredOpSuffix.size()
+        && op.substr(op.size() - kMeasuredOpSuffix.size()) == kMeasuredOpSuffix;
+}
+
 EstimateShare estimateShare(const Graph &graph)
 {
     EstimateShare e;
@@ -17,8 +23,7 @@ EstimateShare estimateShare(const Graph &graph)
         if (const NodeId v = nodeId(i); isEstimatedOp(graph.op(v))) {
             ++e.nodes;
             e.work += graph.work(v);
-        } else if (const std::string &op = graph.op(v); op.size() >= kMeasuredOpSuffix.size()
-                   && std::string_view(op).substr(op.size() - kMeasuredOpSuffix.size()) == kMeasuredOpSuffix) {
+        } else if (isMeasuredOp(graph.op(v))) {
             ++e.measured;
         }
     const double total = graph.totalWork();

@@ -33,6 +33,7 @@ struct EstimateShare {
 };
 
 bool isEstimatedOp(std::string_view op);
+bool isMeasuredOp(std::string_view op); // ends with kMeasuredOpSuffix
 EstimateShare estimateShare(const Graph &graph);
 
 // "12 %" (whole percent; "< 1 %" below one percent).

@@ -445,8 +445,8 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, Loa
     if (format == GraphFormat::Onnx) {
         LoadOptions onnx = options;
         onnx.format = GraphFormat::Onnx;
-        Result<Graph> graph = loadOnnxGraph(
-            path, onnx, details ? &details->symbolicDims : nullptr, details ? &details->symbolicDimUses : nullptr);
+        Result<Graph> graph = loadOnnxGraph(path, onnx, details ? &details->symbolicDims : nullptr,
+            details ? &details->symbolicDimUses : nullptr, details ? &details->nodes : nullptr);
         if (graph.ok()) {
             if (graph->name().empty())
                 graph->setName(fileStem(path));

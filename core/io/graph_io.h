@@ -57,11 +57,34 @@ struct LoadOptions {
 // Detects the format from the first bytes of the file (and its name as a tie-break).
 GraphFormat detectFormat(std::string_view head, std::string_view path);
 
+// One tensor a node reads or writes, as the ONNX reader resolved it.
+struct TensorDetail {
+    std::string name;
+    std::vector<int64_t> dims;
+    double bytes = 0.0;
+    bool rankKnown = true; // false: the rank was guessed (the dims are the guess)
+    bool estimated = false; // some dimension or the rank is a guess
+    bool constant = false; // an initializer or Constant output (a weight)
+};
+
+// What the ONNX reader knows of one graph node besides its costs: FLOPs, bytes
+// moved, the shapes read and written, and why its cost is an estimate (empty
+// when it is not).
+struct NodeDetail {
+    std::string op; // the ONNX op type ("Input" for graph inputs)
+    double flops = 0.0;
+    double bytesMoved = 0.0;
+    std::vector<TensorDetail> inputs, outputs;
+    std::string estimateReason;
+};
+
 // What a load finds besides the graph: an ONNX model's symbolic dimensions with the
-// values used (OnnxAnalysis::symbolicDims); empty for the other formats.
+// values used (OnnxAnalysis::symbolicDims) and its nodes' details (in graph
+// node order); empty for the other formats.
 struct LoadDetails {
     std::map<std::string, std::optional<int64_t>> symbolicDims;
     std::map<std::string, std::vector<std::string>> symbolicDimUses; // "INPUT axis N" per dimension
+    std::vector<NodeDetail> nodes;
 };
 
 Result<Graph> loadGraph(const std::string &path, const LoadOptions &options = {}, LoadDetails *details = nullptr);

@@ -763,6 +763,47 @@ std::vector<int32_t> costingOrder(NodeTable &t)
     return order;
 }
 
+// A tensor as the scope knows it after costing (NodeDetail).
+TensorDetail tensorDetail(const std::string &name, const ShapeScope &scope)
+{
+    TensorDetail d;
+    d.name = name;
+    const ShapeEntry *e = scope.find(name);
+    if (!e) {
+        d.rankKnown = false;
+        d.estimated = true;
+        return d;
+    }
+    d.dims = e->shape.dims;
+    d.bytes = e->shape.bytes();
+    d.rankKnown = e->rankKnown;
+    d.estimated = e->shape.estimated || !e->rankKnown;
+    d.constant = e->constant;
+    return d;
+}
+
+// The shapes a node read and wrote, and the first reason its cost is a guess.
+void describeNode(const onnx::NodeProto &node, const ShapeScope &scope, OnnxNodeCost &n)
+{
+    for (const std::string &name : node.input())
+        if (!name.empty())
+            n.inputs.push_back(tensorDetail(name, scope));
+    for (const std::string &name : node.output())
+        if (!name.empty())
+            n.outputs.push_back(tensorDetail(name, scope));
+    if (!n.estimated)
+        return;
+    for (const auto *list : { &n.inputs, &n.outputs })
+        for (const TensorDetail &d : *list)
+            if (d.estimated && n.estimateReason.empty())
+                n.estimateReason = d.rankKnown ? "tensor '" + d.name
+                        + "' has a dimension shape inference left open (counted as " + std::to_string(kUnknownDim) + ")"
+                                               : "the rank of tensor '" + d.name
+                        + "' is unknown: its shape is taken from the node's largest activation input";
+    if (n.estimateReason.empty())
+        n.estimateReason = "a shape inside its subgraph, or its trip count, is unknown";
+}
+
 void costNodes(const std::vector<int32_t> &order, const NodeTable &t, ShapeScope &top, Context &ctx, OnnxAnalysis &a)
 {
     for (int32_t v : order) {
@@ -770,8 +811,14 @@ void costNodes(const std::vector<int32_t> &order, const NodeTable &t, ShapeScope
         if (v < t.sources) {
             const ShapeEntry *e = top.find(t.sourceTensor[v]);
             n.estimated = !e || !e->rankKnown || e->shape.estimated;
+            if (n.estimated)
+                n.estimateReason = !e || !e->rankKnown
+                    ? "graph input '" + t.sourceTensor[v] + "' has no known rank (taken as a scalar)"
+                    : "graph input '" + t.sourceTensor[v] + "' has a symbolic dimension without a value (counted as "
+                        + std::to_string(kUnknownDim) + "; set it with --dim)";
             if (!e || !e->rankKnown) // unknown rank: a scalar of 4 bytes, marked
                 top.set(t.sourceTensor[v], { TensorShape { {}, e ? e->shape.elemBytes : 4, true, true }, true });
+            n.outputs.push_back(tensorDetail(t.sourceTensor[v], top));
         } else {
             const onnx::NodeProto &node = *t.opNodes[v - t.sources];
             const Estimate e = costNode(node, top, ctx);
@@ -780,6 +827,7 @@ void costNodes(const std::vector<int32_t> &order, const NodeTable &t, ShapeScope
             n.bytesMoved = e.bytes;
             n.param += e.params;
             n.estimated = e.estimated;
+            describeNode(node, top, n);
         }
     }
 }

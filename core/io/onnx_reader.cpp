@@ -486,7 +486,7 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
 
 Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
     std::map<std::string, std::optional<int64_t>> *symbolicDims,
-    std::map<std::string, std::vector<std::string>> *dimUses)
+    std::map<std::string, std::vector<std::string>> *dimUses, std::vector<NodeDetail> *nodes)
 {
     Result<DeviceProfile> device
         = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
@@ -499,6 +499,13 @@ Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
         *symbolicDims = analysis->symbolicDims;
     if (dimUses)
         *dimUses = analysis->symbolicDimUses;
+    if (nodes) {
+        nodes->clear();
+        nodes->reserve(analysis->nodes.size());
+        for (OnnxNodeCost &n : analysis->nodes)
+            nodes->push_back({ n.op, n.flops, n.bytesMoved, std::move(n.inputs), std::move(n.outputs),
+                std::move(n.estimateReason) });
+    }
     return onnxGraphFor(*analysis, *device);
 }
 

@@ -82,6 +82,9 @@ struct OnnxNodeCost {
     double out = 0.0; // bytes
     double param = 0.0; // bytes
     bool estimated = false; // some shape it depends on is a documented guess
+    // The shapes it reads and writes, and why it is estimated (NodeDetail).
+    std::vector<TensorDetail> inputs, outputs;
+    std::string estimateReason;
 };
 
 // Everything the reader learned, before a device turns it into time. The GUI
@@ -128,9 +131,9 @@ Result<Graph> onnxGraphFor(const OnnxAnalysis &analysis, const DeviceProfile &de
 
 // analyzeOnnxModel + onnxGraphFor with options.device (empty: defaultDeviceProfile());
 // `symbolicDims` and `dimUses`, when given, receive the analysis' symbolic
-// dimensions and where they appear.
+// dimensions and where they appear; `nodes`, each graph node's details.
 Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
     std::map<std::string, std::optional<int64_t>> *symbolicDims = nullptr,
-    std::map<std::string, std::vector<std::string>> *dimUses = nullptr);
+    std::map<std::string, std::vector<std::string>> *dimUses = nullptr, std::vector<NodeDetail> *nodes = nullptr);
 
 } // namespace pipecut

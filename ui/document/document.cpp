@@ -84,6 +84,8 @@ void Document::setGraph(Graph graph, const QString &filePath, int k)
     m_graphFingerprint = graphFingerprint(*m_graph);
     m_bounds.forgetProofs(m_graphFingerprint);
     m_filePath = filePath;
+    m_details.clear();
+    m_estimatedWork.clear();
     m_params = CostParams::fromGraph(*m_graph);
     m_history.clear();
     m_evaluator
@@ -100,13 +102,26 @@ void Document::setParams(const CostParams &params)
     notify({ DocumentChange::Params | DocumentChange::Bound, {} });
 }
 
-bool Document::recost(Graph graph)
+void Document::setNodeDetails(std::vector<NodeDetail> details)
+{
+    m_details = std::move(details);
+}
+
+const NodeDetail *Document::nodeDetail(NodeId v) const
+{
+    if (!hasGraph() || m_details.size() != size_t(m_graph->nodeCount()))
+        return nullptr;
+    return &m_details[size_t(index(v))];
+}
+
+bool Document::recost(Graph graph, std::vector<double> estimatedWork)
 {
     if (!hasGraph() || graph.nodeCount() != m_graph->nodeCount() || graph.edges() != m_graph->edges())
         return false;
     for (int32_t v = 0; v < graph.nodeCount(); ++v)
         if (graph.id(nodeId(v)) != m_graph->id(nodeId(v)))
             return false;
+    m_estimatedWork = std::move(estimatedWork);
     const Partition keep = partition();
     m_bounds.forgetProofs(m_graphFingerprint); // every bound was for the old costs
     m_graph = std::make_shared<const Graph>(std::move(graph));

@@ -12,6 +12,7 @@
 #include "core/cost/incremental.h"
 #include "core/cost/partition.h"
 #include "core/graph/graph.h"
+#include "core/io/graph_io.h"
 
 #include <QObject>
 #include <QString>
@@ -100,7 +101,17 @@ public:
     // profile): same nodes and edges, new work/out/param and parameters from
     // the graph; the partition and the undo stack stay. Returns false (and
     // changes nothing) when the structure differs.
-    bool recost(Graph graph);
+    // `estimatedWork`: after a profile import, the work each node had before (estimatedWork()).
+    bool recost(Graph graph, std::vector<double> estimatedWork = {});
+
+    // ONNX models: per node, the FLOPs, shapes and estimate reason the reader
+    // found (core/io/graph_io.h NodeDetail); nullptr when unknown (other formats).
+    // Kept across re-costs of the same graph, dropped with the graph.
+    void setNodeDetails(std::vector<NodeDetail> details);
+    const NodeDetail *nodeDetail(NodeId v) const;
+    // After a runtime profile import: each node's work before it (the
+    // estimate); empty otherwise. Replaced by each recost().
+    const std::vector<double> &estimatedWork() const { return m_estimatedWork; }
 
     // Called by background jobs when they finish (ignored if the key no longer matches).
     void setBound(int k, const CostParams &params, double lowerBound, const QString &provenBy, double seconds);
@@ -138,6 +149,8 @@ private:
     mutable BoundInfo m_bound; // what bound() returns
     bool m_boundRunning = false;
     std::vector<HistoryPoint> m_history;
+    std::vector<NodeDetail> m_details;
+    std::vector<double> m_estimatedWork;
     QUndoStack m_undo;
 };
 

@@ -18,6 +18,7 @@ struct Loaded {
     Result<Graph> graph;
     std::map<std::string, std::optional<int64_t>> dims; // ONNX: the symbolic dimensions and their values
     std::map<std::string, std::vector<std::string>> uses; // where each appears ("x axis 0")
+    std::vector<NodeDetail> nodes; // ONNX: FLOPs and shapes per node
 };
 
 // Every format through core's loader, as the CLI loads it; an ONNX model also
@@ -26,7 +27,8 @@ Loaded loadModel(const std::string &file, const LoadOptions &options)
 {
     LoadDetails details;
     Result<Graph> graph = loadGraph(file, options, &details);
-    return { std::move(graph), std::move(details.symbolicDims), std::move(details.symbolicDimUses) };
+    return { std::move(graph), std::move(details.symbolicDims), std::move(details.symbolicDimUses),
+        std::move(details.nodes) };
 }
 } // namespace
 
@@ -45,6 +47,7 @@ LoadOptions ModelLoader::options() const
     LoadOptions options;
     options.device = m_device.toStdString();
     options.dims = m_dims;
+    options.llm = m_workload;
     return options;
 }
 
@@ -68,6 +71,7 @@ void ModelLoader::openFile(const QString &path, int autoK)
             }
             m_dimsConfirmed = false;
             const QString absolute = QFileInfo(path).absoluteFilePath();
+            m_details = std::move(result.nodes);
             emit fileOpened(absolute);
             emit loaded(std::make_shared<Graph>(std::move(result.graph).value()), absolute, autoK);
         });
@@ -118,24 +122,57 @@ bool ModelLoader::modelUsesDevice() const
     if (!m_document->hasGraph())
         return false;
     const std::string &format = m_document->graph().format();
-    return format == "onnx" || format == "pipedream";
+    return format == "onnx" || format == "pipedream" || format == "hf-config";
+}
+
+bool ModelLoader::modelIsLlmConfig() const
+{
+    return m_document->hasGraph() && m_document->graph().format() == "hf-config";
 }
 
 void ModelLoader::chooseDevice(const QString &device)
 {
     m_device = device;
     QSettings().setValue("model/device", device);
-    if (!modelUsesDevice())
-        return;
-    const LoadOptions options = this->options();
+    if (modelUsesDevice())
+        recost(options(), tr("device %1").arg(device));
+}
+
+void ModelLoader::chooseWorkload(const LlmWorkload &workload)
+{
+    m_workload = workload;
+    if (modelIsLlmConfig())
+        recost(options(), tr("workload %1").arg(workloadText(workload)));
+}
+
+bool ModelLoader::cancelRecost()
+{
+    if (!m_recosting)
+        return false;
+    ++m_recostGeneration;
+    m_recosting = false;
+    m_loading = false;
+    emit status(tr("re-costing cancelled; the costs are unchanged"));
+    emit recosted(false);
+    return true;
+}
+
+void ModelLoader::recost(const LoadOptions &options, const QString &what)
+{
     const std::string file = m_document->filePath().toStdString();
     const auto before = m_document->sharedGraph();
+    const uint64_t generation = ++m_recostGeneration;
     m_loading = true;
-    emit status(tr("re-costing the model for %1\u2026").arg(device));
+    m_recosting = true;
+    emit recostStarted(what);
+    emit status(tr("re-costing the model for %1\u2026").arg(what));
     m_jobs->start<Result<Graph>>(
         this, [file, options](const StopToken &) { return loadGraph(file, options); },
-        [this, before, device](Result<Graph> graph) {
+        [this, before, what, generation](Result<Graph> graph) {
+            if (generation != m_recostGeneration)
+                return; // cancelled, or a newer re-cost replaced it
             m_loading = false;
+            m_recosting = false;
             if (before != m_document->sharedGraph())
                 return; // another model was opened meanwhile
             if (!graph.ok()) {
@@ -149,10 +186,22 @@ void ModelLoader::chooseDevice(const QString &device)
                 emit recosted(false);
                 return;
             }
-            m_document->recordPoint(tr("device %1").arg(device));
-            emit status(tr("re-costed for device %1").arg(device));
+            m_document->recordPoint(what);
+            emit status(tr("re-costed for %1").arg(what));
             emit recosted(true);
         });
+}
+
+QString workloadText(const LlmWorkload &w)
+{
+    QString text = w.kind == LlmWorkload::Kind::Decode
+        ? QObject::tr("decode, batch %1, context %2").arg(w.batch).arg(w.context)
+        : QObject::tr("prefill, batch %1, prompt %2").arg(w.batch).arg(w.promptTokens());
+    if (!w.dtype.empty())
+        text += QStringLiteral(", %1").arg(QString::fromStdString(w.dtype));
+    if (!w.kvDtype.empty())
+        text += QObject::tr(", KV %1").arg(QString::fromStdString(w.kvDtype));
+    return text;
 }
 
 } // namespace pipecut::ui

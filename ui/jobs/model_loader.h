@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 class QWidget;
 
@@ -21,6 +22,9 @@ namespace pipecut::ui {
 
 class Document;
 class JobRunner;
+
+// "decode, batch 8, context 4096, fp8" (the status bar and the history).
+QString workloadText(const LlmWorkload &workload);
 
 class ModelLoader : public QObject {
     Q_OBJECT
@@ -37,15 +41,27 @@ public:
     // Remembers the device; the document's model, when its costs come from a
     // device (ONNX, PipeDream), is loaded again under it and re-costed.
     void chooseDevice(const QString &device);
+    // Hugging Face configs: remembers the serving workload and re-costs the
+    // document's model under it (off the GUI thread; the partition stays).
+    void chooseWorkload(const LlmWorkload &workload);
+    const LlmWorkload &workload() const { return m_workload; }
+    bool modelIsLlmConfig() const;
+    // Drops the result of a running re-cost (device or workload): the
+    // document keeps its costs. False when none runs.
+    bool cancelRecost();
+    bool isRecosting() const { return m_recosting; }
     bool modelUsesDevice() const;
     QString device() const { return m_device; }
     LoadOptions options() const; // the device and symbolic dimensions chosen in the window
+    // The node details (FLOPs, shapes) of the model last loaded, once.
+    std::vector<NodeDetail> takeDetails() { return std::move(m_details); }
 
 signals:
     // A graph ready to adopt; `path` is absolute for files.
     void loaded(std::shared_ptr<pipecut::Graph> graph, const QString &path, int autoK);
     void fileOpened(const QString &absolutePath); // before loaded(), for the recent files
     void recosted(bool ok);
+    void recostStarted(const QString &what);
     void failed(const QString &title, const QString &message);
     void status(const QString &text);
 
@@ -54,8 +70,16 @@ private:
     bool askDims(const QString &path, const std::map<std::string, std::optional<int64_t>> &used,
         const std::map<std::string, std::vector<std::string>> &uses);
 
+    // Loads the document's file again with `options` and re-costs it; `what`
+    // names the change in the history and the status bar.
+    void recost(const LoadOptions &options, const QString &what);
+
     Document *m_document;
     JobRunner *m_jobs;
+    std::vector<NodeDetail> m_details; // of the last file loaded, until taken
+    LlmWorkload m_workload; // Hugging Face configs: the serving workload costed
+    bool m_recosting = false;
+    uint64_t m_recostGeneration = 0; // a re-cost whose generation is stale is dropped
     QWidget *m_dialogParent;
     QString m_device; // device profile for ONNX / PipeDream costs ("" = the default)
     std::map<std::string, int64_t> m_dims; // ONNX symbolic dimensions (remembered, DimsDialog)

@@ -50,6 +50,67 @@ QString neighboursHtml(const Document &document, std::span<const NodeId> nodes)
     return items.join(QStringLiteral("<br>"));
 }
 
+// "x: float [1, 3, 224, 224] 602.1 kB" per tensor, guessed parts in red.
+QString tensorsHtml(const std::vector<TensorDetail> &tensors)
+{
+    if (tensors.empty())
+        return QStringLiteral("\u2014");
+    constexpr size_t kShown = 8;
+    QStringList items;
+    for (size_t i = 0; i < std::min(tensors.size(), kShown); ++i) {
+        const TensorDetail &t = tensors[i];
+        QStringList dims;
+        for (int64_t d : t.dims)
+            dims << QString::number(d);
+        QString text
+            = QStringLiteral("%1: [%2] %3")
+                  .arg(escape(t.name), dims.join(QStringLiteral(", ")), formatSize(t.bytes, QStringLiteral("bytes")));
+        if (t.constant)
+            text += tr(" <span style='color:#555'>(weight)</span>");
+        if (t.estimated)
+            text += t.rankKnown ? tr(" <span style='color:#B2182B'>(a dimension guessed)</span>")
+                                : tr(" <span style='color:#B2182B'>(rank unknown, shape guessed)</span>");
+        items << text;
+    }
+    if (tensors.size() > kShown)
+        items << tr("\u2026 and %n more", nullptr, int(tensors.size() - kShown));
+    return items.join(QStringLiteral("<br>"));
+}
+
+// Work with where it comes from: measured by a runtime profile (with the
+// estimate it replaced), estimated (and why), or from the rules.
+QString workHtml(const Document &document, NodeId v)
+{
+    const Graph &g = document.graph();
+    QString html = formatCost(g.work(v), document.timeUnit());
+    if (isMeasuredOp(g.op(v))) {
+        html += tr(" <span style='color:#117733'><b>measured</b></span>");
+        if (size_t(index(v)) < document.estimatedWork().size())
+            html += tr(" (estimate %1)")
+                        .arg(formatCost(document.estimatedWork()[size_t(index(v))], document.timeUnit()));
+    } else if (isEstimatedOp(g.op(v))) {
+        html += tr(" <span style='color:#B2182B'><b>estimated</b></span>");
+    }
+    return html;
+}
+
+// FLOPs, bytes moved and shapes (ONNX models).
+QString detailHtml(const Document &document, NodeId v)
+{
+    const NodeDetail *d = document.nodeDetail(v);
+    if (!d)
+        return {};
+    QString html;
+    html += row(tr("FLOPs"), formatFlops(d->flops));
+    html += row(tr("bytes moved"), formatSize(d->bytesMoved, QStringLiteral("bytes")));
+    html += row(tr("input shapes"), tensorsHtml(d->inputs));
+    html += row(tr("output shapes"), tensorsHtml(d->outputs));
+    if (!d->estimateReason.empty())
+        html += row(tr("estimated because"),
+            QStringLiteral("<span style='color:#B2182B'>%1</span>").arg(escape(d->estimateReason)));
+    return html;
+}
+
 QString nodeHtml(const Document &document, NodeId v)
 {
     const Graph &g = document.graph();
@@ -64,9 +125,8 @@ QString nodeHtml(const Document &document, NodeId v)
         QStringLiteral("<span style='background:%1'>&nbsp;&nbsp;&nbsp;</span> %2")
             .arg(stageColor(s).name())
             .arg(s + 1));
-    html += row(tr("work"),
-        formatCost(g.work(v), document.timeUnit())
-            + (isEstimatedOp(g.op(v)) ? tr(" <span style='color:#B2182B'><b>estimated</b></span>") : QString()));
+    html += row(tr("work"), workHtml(document, v));
+    html += detailHtml(document, v);
     html += row(tr("out"), formatSize(g.out(v), sizeUnit));
     html += row(tr("param"), formatSize(g.param(v), paramUnit));
     if (g.group(v) != kNoGroup)
@@ -118,29 +178,69 @@ QString totalsHtml(const Document &document, const std::vector<NodeId> &nodes)
 }
 } // namespace
 
-// The nodes whose costs are estimates, with their share of the work (empty
-// when there are none).
-QString estimatesHtml(const Graph &g)
+// Per stage: the share of its work measured by a runtime profile and the
+// share estimated (the rest comes from the rules on known shapes, or the file).
+QString stageSourcesHtml(const Document &document)
 {
+    const Graph &g = document.graph();
+    const int k = document.k();
+    std::vector<double> measured(size_t(k), 0.0), estimated(size_t(k), 0.0), total(size_t(k), 0.0);
+    for (int32_t i = 0; i < g.nodeCount(); ++i) {
+        const NodeId v = nodeId(i);
+        const size_t s = size_t(index(document.partition().stage(v)));
+        total[s] += g.work(v);
+        if (isMeasuredOp(g.op(v)))
+            measured[s] += g.work(v);
+        else if (isEstimatedOp(g.op(v)))
+            estimated[s] += g.work(v);
+    }
+    QString html = tr("<table><tr><th align='left'>stage</th><th align='right'>measured</th>"
+                      "<th align='right'>estimated</th></tr>");
+    for (size_t s = 0; s < size_t(k); ++s) {
+        auto share
+            = [&](double part) { return QString::fromStdString(formatShare(total[s] > 0 ? part / total[s] : 0.0)); };
+        html
+            += QStringLiteral("<tr><td><span style='background:%1'>&nbsp;&nbsp;</span> %2</td><td align='right'>%3</td>"
+                              "<td align='right'>%4</td></tr>")
+                   .arg(stageColor(int(s)).name())
+                   .arg(s + 1)
+                   .arg(share(measured[s]), share(estimated[s]));
+    }
+    return html + QStringLiteral("</table>");
+}
+
+// The nodes whose costs are estimates, with their share of the work, and
+// those a runtime measured, per stage (empty when all come from the rules).
+QString estimatesHtml(const Document &document)
+{
+    const Graph &g = document.graph();
     const EstimateShare e = estimateShare(g);
-    if (e.nodes == 0)
+    if (e.nodes == 0 && e.measured == 0)
         return {};
-    QStringList names;
-    for (int32_t i = 0; i < g.nodeCount() && names.size() < 20; ++i)
-        if (isEstimatedOp(g.op(nodeId(i))))
-            names << escape(g.id(nodeId(i)));
-    if (e.nodes > names.size())
-        names << tr("\u2026 (%1 more)").arg(e.nodes - names.size());
-    return tr("<p><span style='color:#B2182B'><b>%1 nodes have estimated costs</b></span> (%2 of the work): "
-              "%3</p>")
-        .arg(e.nodes)
-        .arg(QString::fromStdString(formatShare(e.share)), names.join(QStringLiteral(", ")));
+    QString html;
+    if (e.nodes > 0) {
+        QStringList names;
+        for (int32_t i = 0; i < g.nodeCount() && names.size() < 20; ++i)
+            if (isEstimatedOp(g.op(nodeId(i))))
+                names << escape(g.id(nodeId(i)));
+        if (e.nodes > names.size())
+            names << tr("\u2026 (%1 more)").arg(e.nodes - names.size());
+        html += tr("<p><span style='color:#B2182B'><b>%1 nodes have estimated costs</b></span> (%2 of the work, "
+                   "hatched in the view): %3</p>")
+                    .arg(e.nodes)
+                    .arg(QString::fromStdString(formatShare(e.share)), names.join(QStringLiteral(", ")));
+    }
+    if (e.measured > 0)
+        html += tr("<p><span style='color:#117733'><b>%1 nodes have measured costs</b></span> (a runtime profile; "
+                   "a green corner in the view).</p>")
+                    .arg(e.measured);
+    return html + tr("<p>Work by source, per stage:</p>") + stageSourcesHtml(document);
 }
 
 QString inspectorHtml(const Document &document, const std::vector<NodeId> &nodes)
 {
     if (nodes.empty())
-        return (document.hasGraph() ? estimatesHtml(document.graph()) : QString())
+        return (document.hasGraph() ? estimatesHtml(document) : QString())
             + tr("<p style='color:#777'>Select nodes to inspect them: click, drag a rubber band, search, or "
                  "double-click a stage.</p><p style='color:#777'>Drag a selection onto a stage, or onto a node "
                  "of another stage, to move it; hold Shift to bring along the nodes that must follow.</p>");

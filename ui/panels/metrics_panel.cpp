@@ -12,6 +12,7 @@
 #include <QFormLayout>
 #include <QGuiApplication>
 #include <QPainter>
+#include <QStringList>
 #include <QStyle>
 #include <QVBoxLayout>
 
@@ -193,6 +194,7 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent)
     m_latency = valueLabel("latencyValue");
     m_fill = valueLabel("fillValue");
     m_status = valueLabel("statusValue");
+    m_costs = valueLabel("costsValue");
     QFont big = m_bottleneck->font();
     big.setPointSizeF(big.pointSizeF() * 1.35);
     big.setBold(true);
@@ -206,6 +208,7 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent)
     form->addRow(tr("Latency k\u00B7T"), m_latency);
     form->addRow(tr("Fill latency \u03A3f"), m_fill);
     form->addRow(tr("Status"), m_status);
+    form->addRow(tr("Node costs"), m_costs);
     layout->addLayout(form);
 
     m_stageChart = new QCustomPlot(this);
@@ -264,6 +267,8 @@ MetricsPanel::MetricsPanel(Document *document, QWidget *parent)
     connect(document, &Document::changed, this, [this](const DocumentChange &c) {
         if (c.has(DocumentChange::History))
             refreshHistory();
+        if (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params))
+            refreshCosts();
         if (c.flags & ~unsigned(DocumentChange::History)) {
             refreshFigures();
             refreshStageChart();
@@ -288,6 +293,28 @@ QString MetricsPanel::lowerBoundText() const
 QString MetricsPanel::gapText() const
 {
     return m_gap->text();
+}
+
+QString MetricsPanel::costsText() const
+{
+    return m_costs->text();
+}
+
+void MetricsPanel::refreshCosts()
+{
+    if (!m_document->hasGraph()) {
+        m_costs->setText(QStringLiteral("\u2014"));
+        m_costs->setHighlight(QColor());
+        return;
+    }
+    const EstimateShare e = estimateShare(m_document->graph());
+    QStringList parts;
+    if (e.measured > 0)
+        parts << tr("%1 measured").arg(e.measured);
+    if (e.nodes > 0)
+        parts << tr("%1 estimated (%2 of the work)").arg(e.nodes).arg(QString::fromStdString(formatShare(e.share)));
+    m_costs->setText(parts.isEmpty() ? tr("from the model (none estimated)") : parts.join(QStringLiteral(", ")));
+    m_costs->setHighlight(e.qualifies() ? QColor(0xB2, 0x18, 0x2B) : QColor());
 }
 
 void MetricsPanel::refreshFigures()

@@ -26,6 +26,7 @@ public:
     QString statusText() const; // partitionState() (ui/panels/partition_state.h), while a bound runs too
     QString lowerBoundText() const;
     QString gapText() const;
+    QString costsText() const; // node costs estimated or measured
     // What the stage chart currently draws: the stacked total per stage.
     std::vector<double> chartStageTotals() const;
     double chartLowerBound() const; // the LB line, or 0 when none
@@ -42,6 +43,8 @@ private:
 
     Document *m_document;
     FigureLabel *m_bottleneck, *m_lowerBound, *m_provenBy, *m_gap, *m_throughput, *m_latency, *m_fill, *m_status;
+    FigureLabel *m_costs; // how many node costs are estimated or measured (refreshCosts)
+    void refreshCosts();
     QCustomPlot *m_stageChart;
     QCustomPlot *m_history;
     double m_lbDrawn = 0.0;

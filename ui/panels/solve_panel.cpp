@@ -2,6 +2,7 @@
 
 #include "core/cost/device_profile.h"
 #include "ui/format.h"
+#include "ui/panels/workload_editor.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -105,13 +106,18 @@ SolvePanel::SolvePanel(QWidget *parent)
     m_applyResult->setObjectName("applyResultButton");
     m_discardResult = new QPushButton(tr("Discard"));
     m_discardResult->setObjectName("discardResultButton");
+    m_keepResultAsB = new QPushButton(tr("Keep as B"));
+    m_keepResultAsB->setObjectName("keepResultAsBButton");
+    m_keepResultAsB->setToolTip(tr("Keep this result as partition B of the Compare A/B dock"));
     buttons->addWidget(m_applyResult);
     buttons->addWidget(m_discardResult);
+    buttons->addWidget(m_keepResultAsB);
     compareLayout->addLayout(buttons);
     m_compare->hide();
     layout->addWidget(m_compare);
     connect(m_applyResult, &QPushButton::clicked, this, &SolvePanel::applyResultClicked);
     connect(m_discardResult, &QPushButton::clicked, this, &SolvePanel::discardResultClicked);
+    connect(m_keepResultAsB, &QPushButton::clicked, this, &SolvePanel::keepResultAsBClicked);
 
     auto *costs = new QGroupBox(tr("Cost model"));
     auto *costForm = new QFormLayout(costs);
@@ -177,6 +183,9 @@ SolvePanel::SolvePanel(QWidget *parent)
             emit failed(QString::fromStdString(p.error()));
     });
     layout->addWidget(costs);
+    m_workload = new WorkloadEditor;
+    m_workload->hide(); // Hugging Face configs only
+    layout->addWidget(m_workload);
     layout->addStretch(1);
     setEnabled(false);
 }

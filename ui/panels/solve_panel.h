@@ -20,6 +20,8 @@ class QSpinBox;
 
 namespace pipecut::ui {
 
+class WorkloadEditor;
+
 class SolvePanel : public QWidget {
     Q_OBJECT
 public:
@@ -46,6 +48,7 @@ public:
     QComboBox *resultModeBox() const { return m_resultMode; }
     QPushButton *applyResultButton() const { return m_applyResult; }
     QPushButton *discardResultButton() const { return m_discardResult; }
+    QPushButton *keepResultAsBButton() const { return m_keepResultAsB; }
     QLineEdit *bandwidthEdit() const { return m_bandwidth; }
     QCheckBox *memoryLimitBox() const { return m_memoryOn; }
     QLineEdit *memoryLimitEdit() const { return m_memory; }
@@ -54,10 +57,13 @@ public:
     QLineEdit *slowBandwidthEdit() const { return m_slowBandwidth; }
     QComboBox *deviceBox() const { return m_device; }
     QPushButton *applyParamsButton() const { return m_applyParams; }
+    // The serving workload of a Hugging Face config (shown for those only).
+    WorkloadEditor *workloadEditor() const { return m_workload; }
 
 signals:
     void applyResultClicked();
     void discardResultClicked();
+    void keepResultAsBClicked();
     void paramsApplied(const pipecut::CostParams &params);
     void deviceChosen(const QString &device);
     void failed(const QString &message);
@@ -68,7 +74,7 @@ private:
     QComboBox *m_resultMode;
     QGroupBox *m_compare;
     QLabel *m_compareText;
-    QPushButton *m_applyResult, *m_discardResult;
+    QPushButton *m_applyResult, *m_discardResult, *m_keepResultAsB;
     QLineEdit *m_bandwidth, *m_memory, *m_fastMemory, *m_slowBandwidth;
     // The unit beside each field ("bytes/ms = 25 GB/s", "bytes").
     QLabel *m_bandwidthUnit, *m_memoryUnit, *m_fastMemoryUnit, *m_slowBandwidthUnit;
@@ -76,6 +82,7 @@ private:
     QComboBox *m_device;
     QLabel *m_deviceNote;
     QPushButton *m_applyParams;
+    WorkloadEditor *m_workload;
     bool m_filling = false;
 };
 

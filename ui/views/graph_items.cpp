@@ -21,6 +21,13 @@ constexpr double kOutlineRoom = 4.0;
 constexpr double kLongEdge = 1500.0; // scene units; longer edges are culled per segment
 const QColor kSelection(0x00, 0x72, 0xB2); // Okabe-Ito blue: distinct from every stage fill
 const QColor kMarked(0xCC, 0x33, 0x99);
+const QColor kMeasured(0x11, 0x77, 0x33); // Paul Tol green: work measured by a runtime
+const QColor kDiffers(0xD5, 0x5E, 0x00); // Okabe-Ito vermillion: a node in another stage in B
+
+bool flagged(const std::vector<uint8_t> &flags, NodeId v)
+{
+    return flags.size() > size_t(index(v)) && flags[size_t(index(v))];
+}
 
 const QFont &labelFont()
 {
@@ -64,9 +71,12 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         pen = QPen(QColor(20, 20, 20), 2.6);
     if (isSelected())
         pen = QPen(kSelection, 4.0);
-    else if (m_context->marked.size() > size_t(index(m_node)) && m_context->marked[index(m_node)])
+    else if (flagged(m_context->marked, m_node))
         pen = QPen(kMarked, 3.0, Qt::DashLine);
-    if (lod < 0.1 && !bottleneck && !isSelected() && pen.style() == Qt::SolidLine) {
+    else if (flagged(m_context->differs, m_node))
+        pen = QPen(kDiffers, 4.0);
+    const bool plain = pen.style() == Qt::SolidLine && !flagged(m_context->differs, m_node);
+    if (lod < 0.1 && !bottleneck && !isSelected() && plain) {
         // A few pixels on screen: the fill is all one sees, and fillRect is the fastest path.
         painter->fillRect(box, stageColor(stage));
         return;
@@ -87,6 +97,14 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         painter->setPen(Qt::NoPen);
         painter->setBrush(QBrush(QColor(0, 0, 0, 70), Qt::BDiagPattern));
         painter->drawRoundedRect(box, 5, 5);
+        painter->restore();
+    } else if (isMeasuredOp(graph.op(m_node))) { // measured by a runtime profile: a green corner
+        painter->save();
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(kMeasured);
+        const double c = std::min(box.height(), box.width()) * 0.45;
+        painter->drawPolygon(
+            QPolygonF({ box.topRight(), box.topRight() - QPointF(c, 0), box.topRight() + QPointF(0, c) }));
         painter->restore();
     }
     if (lod < 0.45)
@@ -205,7 +223,11 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->drawRect(QRectF(b.left(), b.top(), b.width(), b.height() - stripeH));
     }
     painter->setBrush(Qt::NoBrush);
-    painter->setPen(isSelected() ? QPen(kSelection, 4.0) : QPen(QColor(60, 60, 60), 1.4));
+    const auto &m = members();
+    const bool differs = std::any_of(m.begin(), m.end(), [this](NodeId v) { return flagged(m_context->differs, v); });
+    painter->setPen(isSelected() ? QPen(kSelection, 4.0)
+            : differs            ? QPen(kDiffers, 4.0)
+                                 : QPen(QColor(60, 60, 60), 1.4));
     painter->drawRect(b);
     if (lod < 0.45)
         return;

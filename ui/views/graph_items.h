@@ -26,6 +26,7 @@ struct SceneContext {
     bool vertical = true; // edges run downwards (else rightwards)
     double maxOut = 1.0; // largest tensor crossing any edge, for edge widths
     std::vector<uint8_t> marked; // per node: 1 = would be moved along (forced-move preview)
+    std::vector<uint8_t> differs; // per node: 1 = in another stage in the compared partition B
     const ScopeView *collapsed = nullptr; // the elements drawn (nodes and scope groups)
 };
 

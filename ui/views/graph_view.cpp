@@ -326,6 +326,24 @@ void GraphView::setMarked(const std::vector<NodeId> &nodes)
     }
 }
 
+void GraphView::setHighlighted(const std::vector<NodeId> &nodes)
+{
+    if (!m_document->hasGraph() || m_nodes.size() != size_t(m_document->graph().nodeCount())) {
+        m_context.differs.clear();
+        return;
+    }
+    std::vector<uint8_t> next(m_nodes.size(), 0);
+    for (NodeId v : nodes)
+        next[size_t(index(v))] = 1;
+    if (m_context.differs.size() != next.size())
+        m_context.differs.assign(next.size(), 0);
+    std::swap(m_context.differs, next);
+    for (size_t v = 0; v < next.size(); ++v)
+        if (next[v] != m_context.differs[v])
+            if (const QGraphicsItem *item = elementItem(nodeId(int32_t(v))))
+                repaintItem(item);
+}
+
 std::vector<NodeId> GraphView::selectedNodes() const
 {
     std::vector<NodeId> nodes;

@@ -63,6 +63,14 @@ public:
     bool showsOverview() const { return m_autoView != AutoView::None; }
     void zoomBy(double factor);
 
+    // Outlines `nodes` (the nodes in another stage in the compared partition B,
+    // ui/panels/compare_panel.h); empty: none. Only items whose outline changes repaint.
+    void setHighlighted(const std::vector<NodeId> &nodes);
+    bool isHighlighted(NodeId v) const
+    {
+        return size_t(index(v)) < m_context.differs.size() && m_context.differs[size_t(index(v))];
+    }
+
     // The reason of the last refused move, shown across the top of the view
     // until the next action (a click, a key, an edit); empty when none.
     QString banner() const { return m_banner; }
