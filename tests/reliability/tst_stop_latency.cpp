@@ -201,12 +201,12 @@ private slots:
         addMethods(kLimit);
         // A million nodes: the set-up before any method looks at the clock
         // (node classes, group contraction, the heuristic's population) is
-        // itself seconds of work, so it must be bounded and checked. Not under
+        // itself seconds of work, so it must be bounded and checked
+        // (bench_limits also measures partition auto on the chain). Not under
         // the sanitizers, where that set-up alone takes longer than the limit.
         if (!test::kUnderSanitizer) {
             static const Graph chain = test::longChain(1'000'000);
             QTest::newRow("bound best (1,000,000-node chain)") << bound(chain, "best", kLimit);
-            QTest::newRow("partition auto (1,000,000-node chain)") << partitioner(chain, "auto", kLimit);
         }
     }
 
