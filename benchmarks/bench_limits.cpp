@@ -4,7 +4,7 @@
 // tests/reliability/tst_stop_latency.cpp), several times per limit; prints the
 // median and the worst wall time of the call and their ratio to the limit.
 //
-// Usage: bench_limits [--limits 2,5] [--runs 5] [--methods "partition mip,bound best"]
+// Usage: bench_limits [--limits 2,5] [--runs 5] [--methods "partition mip,bound best chain"]
 //                     [--small FAMILY:NODES] (the graph of "bound mip small"; default unet:400)
 //                     [--trace]   (prints every progress report of each run: stage and time)
 //                     [--stop-after S] (no time limit; a stop request after S s; prints the
@@ -84,15 +84,17 @@ int main(int argc, char **argv)
     const Graph random300 = generatedGraph("random", 300); // the cover bound's hard case (docs/bounds.md)
     const Graph small = generatedGraph(
         smallFamily, smallNodes); // the MIP gets past its root LP: CBC's branch and cut runs into the limit
+    const Graph chain = test::longChain(1'000'000); // set-up (classes, contraction, population) takes seconds
 
-    auto partitioner = [](const Graph &g, const std::string &method) {
-        return [&g, method](double limit, const StopToken &stop, const ProgressFn &progress) {
-            test::runLimitPartition(g, method, limit, stop, progress);
+    // k = 100,000 on the 20,000-node transformer: every stage holds at most a node or two.
+    auto partitioner = [](const Graph &g, const std::string &method, int k = test::kLimitStages) {
+        return [&g, method, k](double limit, const StopToken &stop, const ProgressFn &progress) {
+            test::runLimitPartition(g, method, limit, stop, progress, k);
         };
     };
-    auto bound = [](const Graph &g, const std::string &method) {
-        return [&g, method](double limit, const StopToken &stop, const ProgressFn &progress) {
-            test::runLimitBound(g, method, limit, stop, progress);
+    auto bound = [](const Graph &g, const std::string &method, int k = test::kLimitStages) {
+        return [&g, method, k](double limit, const StopToken &stop, const ProgressFn &progress) {
+            test::runLimitBound(g, method, limit, stop, progress, k);
         };
     };
 
@@ -114,11 +116,17 @@ int main(int argc, char **argv)
         { "bound anchor big", bound(big, "anchor") },
         { "bound mip small", bound(small, "mip") },
         { "bound ideal-dp", bound(ideals, "ideal-dp") },
+        { "partition auto chain", partitioner(chain, "auto") },
+        { "bound best chain", bound(chain, "best") },
+        { "partition auto k100000", partitioner(big, "auto", 100000) },
+        { "bound best k100000", bound(big, "best", 100000) },
     };
 
-    std::printf("instances: transformer 20000 nodes (slicegraph, refine, auto), transformer 3000 (mip, bounds),\n"
-                "           3 chains of 100 (~1.03M ideals; ideal-dp), random 300 (cover random); k = 16; %d runs per "
-                "method and limit\n\n",
+    std::printf(
+        "instances: transformer 20000 nodes (slicegraph, refine, auto), transformer 3000 (mip, bounds),\n"
+        "           3 chains of 100 (~1.03M ideals; ideal-dp), random 300 (cover random), a chain of 1,000,000\n"
+        "           (chain); k = 16 (k100000: k = 100,000 on the 20,000-node transformer); %d runs per "
+        "method and limit\n\n",
         runs);
     std::printf("%-22s %6s %9s %9s %7s %7s\n", "method", "limit", "median s", "worst s", "med/lim", "max/lim");
     for (double limit : limits) {

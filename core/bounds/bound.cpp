@@ -174,6 +174,13 @@ private:
     {
         return kMipSetupSecondsPerColumn * double(mipColumns(m_ctx.classes, m_options.k, "mip"));
     }
+    // Whether a two-ideal block model (anchor, guess, bottleneck, cover) can be
+    // built within `budget` seconds: its build fires no event, and on a million
+    // nodes it takes longer than any share of a short limit.
+    bool blockModelFits(double budget) const
+    {
+        return kMipSetupSecondsPerColumn * double(mipColumns(m_ctx.classes, m_options.k, "anchor")) <= budget;
+    }
     double maxSingleton() const
     {
         const auto costs = singletonCosts(m_ctx.graph, m_ctx.params, m_ctx.classes);
@@ -273,6 +280,8 @@ private:
     // the other.
     void bestWithIdealDp()
     {
+        if (m_ctx.stopped())
+            return; // stopped during the set-up (node classes of a million nodes): nothing to start
         StopToken dpStop;
         std::atomic<bool> dpDone { false };
         BoundResult dp;
@@ -302,9 +311,10 @@ private:
     void best()
     {
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
+        auto fits = [&](double fraction) { return blockModelFits(fraction * m_ctx.remaining()); };
         if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
             raise(boundaryCutBound(share(0.3)));
-        if (!excluded("anchor") && !done() && maxSingleton() > m_ctx.known) {
+        if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
             AnchorOutcome a = anchors(share(0.3));
             m_anchorValues = a.anchors;
             raise(a.result);
@@ -315,17 +325,17 @@ private:
         // near W/k there, so it goes first.
         auto coverWanted = [&] {
             return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf
-                && m_ctx.known < kCoverGapRatio * m_ctx.upper;
+                && m_ctx.known < kCoverGapRatio * m_ctx.upper && fits(0.5);
         };
         bool coverDone = false;
-        if (!excluded("cover") && m_options.k >= kCoverFirstK && !done()) {
+        if (!excluded("cover") && m_options.k >= kCoverFirstK && !done() && fits(0.8)) {
             quickIncumbent();
             if (coverWanted()) {
                 raise(coverBound(share(0.8)));
                 coverDone = true;
             }
         }
-        if (!excluded("guess") && !done())
+        if (!excluded("guess") && !done() && fits(0.4))
             raise(guessBound(share(0.4)));
         const int64_t binaries = static_cast<int64_t>(m_ctx.classes.count) * (m_options.k - 1);
         const bool mipAllowed = !excluded("mip") && binaries <= kMipBinaryLimit;
@@ -335,7 +345,7 @@ private:
             if (!done())
                 raise(exactMipBound(share(0.7)));
         }
-        if (!excluded("guess") && !m_anchorValues.empty() && !done()) {
+        if (!excluded("guess") && !m_anchorValues.empty() && !done() && fits(0.5)) {
             std::vector<int32_t> top;
             for (const auto &[value, c] : m_anchorValues)
                 if (top.size() < 8)
@@ -343,8 +353,9 @@ private:
             raise(anchoredGuessBound(share(0.5), top));
         }
         const bool coverLast = !coverDone && coverWanted();
-        if (!excluded("bottleneck") && !done())
-            raise(bottleneckBound(share(mipAllowed && !mipEarly ? 0.3 : coverLast ? 0.4 : 1.0)));
+        const double bottleneckShare = mipAllowed && !mipEarly ? 0.3 : coverLast ? 0.4 : 1.0;
+        if (!excluded("bottleneck") && !done() && fits(bottleneckShare))
+            raise(bottleneckBound(share(bottleneckShare)));
         if (coverLast && coverWanted())
             raise(coverBound(share(mipAllowed && !mipEarly ? 0.5 : 1.0)));
         if (mipAllowed && !mipEarly && !done() && m_ctx.remaining() >= 2 * mipSetupSeconds()) {
@@ -389,6 +400,10 @@ Status mipSizeRefusal(const NodeClasses &classes, const BoundOptions &options, c
 Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const BoundOptions &options,
     const StopToken &stop, const ProgressFn &progress)
 {
+    // The clock starts at entry: validation and the node classes of a
+    // million-node graph take seconds and count against the limit.
+    const double timeLimit = options.timeLimit > 0 ? options.timeLimit : kDefaultTimeLimit;
+    const Deadline clock(timeLimit);
     if (auto s = options.validate(); !s)
         return s.failure();
     if (auto s = params.validate(); !s)
@@ -402,8 +417,6 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
             return s.failure().prefixed("incumbent partition: ");
     }
 
-    const double timeLimit = options.timeLimit > 0 ? options.timeLimit : kDefaultTimeLimit;
-    const Deadline clock(timeLimit);
     BoundKey key;
     key.graph = graphFingerprint(graph);
     key.k = options.k;

@@ -114,23 +114,36 @@ std::string_view commonScope(std::string_view a, std::string_view b)
 
 } // namespace
 
-Result<Contraction> contractGroups(const Graph &graph)
+ContractionMap contractionMap(const Graph &graph)
 {
     const int32_t n = graph.nodeCount();
     const Quotient q = buildQuotient(graph);
     const std::vector<int32_t> comp = stronglyConnectedComponents(q);
 
     // Number contracted nodes by their smallest original node index.
-    Contraction result;
-    result.nodeToContracted.resize(n);
+    ContractionMap map;
+    map.nodeToContracted.resize(n);
     std::vector<int32_t> renumber(q.classes, -1);
-    int32_t count = 0;
     for (int32_t v = 0; v < n; ++v) {
         int32_t &r = renumber[comp[q.classOf[v]]];
         if (r < 0)
-            r = count++;
-        result.nodeToContracted[v] = r;
+            r = map.count++;
+        map.nodeToContracted[v] = r;
     }
+    return map;
+}
+
+Result<Contraction> contractGroups(const Graph &graph, const std::function<bool()> &shouldStop)
+{
+    const auto stopped = [&shouldStop] { return shouldStop && shouldStop(); };
+    const auto stoppedError = [] { return makeError(ErrorKind::Stopped, "stopped while contracting the groups"); };
+    const int32_t n = graph.nodeCount();
+    ContractionMap map = contractionMap(graph);
+    if (stopped())
+        return stoppedError();
+    const int32_t count = map.count;
+    Contraction result;
+    result.nodeToContracted = std::move(map.nodeToContracted);
 
     result.memberOffset.assign(static_cast<size_t>(count) + 1, 0);
     for (int32_t v = 0; v < n; ++v)
@@ -154,9 +167,16 @@ Result<Contraction> contractGroups(const Graph &graph)
     builder.setFormat(graph.format());
     builder.reserve(count, graph.edges().size());
 
+    // Without groups every contracted id is the id of a distinct original
+    // node, so no two clash: the clash check (a string hash per node, the
+    // bulk of the work on a million nodes) is needed only with groups.
+    const bool mayClash = graph.groupCount() > 0;
     std::unordered_set<std::string> used;
-    used.reserve(static_cast<size_t>(count) * 2);
+    if (mayClash)
+        used.reserve(static_cast<size_t>(count) * 2);
     for (int32_t c = 0; c < count; ++c) {
+        if ((c & 0xffff) == 0xffff && stopped())
+            return stoppedError();
         const auto members = result.members(c);
         NodeSpec spec;
         GroupId firstGroup = kNoGroup;
@@ -177,16 +197,18 @@ Result<Contraction> contractGroups(const Graph &graph)
         spec.scope = std::string(scope);
         spec.op = members.size() == 1 ? graph.op(members[0]) : std::string("group");
         std::string name = firstGroup != kNoGroup ? graph.groupName(firstGroup) : graph.id(members[0]);
-        if (used.count(name)) {
-            for (int suffix = 1;; ++suffix) {
-                std::string candidate = name + "~" + std::to_string(suffix);
-                if (!used.count(candidate)) {
-                    name = std::move(candidate);
-                    break;
+        if (mayClash) {
+            if (used.count(name)) {
+                for (int suffix = 1;; ++suffix) {
+                    std::string candidate = name + "~" + std::to_string(suffix);
+                    if (!used.count(candidate)) {
+                        name = std::move(candidate);
+                        break;
+                    }
                 }
             }
+            used.insert(name);
         }
-        used.insert(name);
         spec.id = std::move(name);
         builder.addNode(std::move(spec));
     }
@@ -202,6 +224,8 @@ Result<Contraction> contractGroups(const Graph &graph)
                     builder.addEdge(c, cw);
                 }
             }
+    if (stopped())
+        return stoppedError();
     auto built = builder.build();
     if (!built.ok())
         return built.failure();

@@ -9,6 +9,7 @@
 #include "core/util/result.h"
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -60,7 +61,20 @@ struct Contraction {
             .subspan(memberOffset[contracted], memberOffset[contracted + 1] - memberOffset[contracted]);
     }
 };
-Result<Contraction> contractGroups(const Graph &graph);
+//
+// `shouldStop` (optional) is asked between the phases and every 65,536
+// contracted nodes: on a million nodes the contraction takes a second or
+// more. When it answers true the result is a Stopped error.
+Result<Contraction> contractGroups(const Graph &graph, const std::function<bool()> &shouldStop = {});
+
+// The node map of contractGroups alone (original node index -> contracted
+// node index, numbered the same way) and the contracted node count, without
+// building the contracted graph: for callers that need only the classes.
+struct ContractionMap {
+    std::vector<int32_t> nodeToContracted;
+    int32_t count = 0;
+};
+ContractionMap contractionMap(const Graph &graph);
 
 // ---------------------------------------------------------------------------
 // Reachability

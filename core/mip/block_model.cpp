@@ -13,15 +13,10 @@ NodeClasses buildClasses(const Graph &g)
     // strongly connected components of the quotient, so classes form a DAG.
     const int32_t n = g.nodeCount();
     NodeClasses c;
-    auto contraction = contractGroups(g);
-    if (contraction.ok()) {
-        c.classOf = contraction->nodeToContracted;
-        c.count = contraction->graph.nodeCount();
-    } else { // cannot happen for a valid graph; fall back to one class per node
-        c.classOf.resize(n);
-        std::iota(c.classOf.begin(), c.classOf.end(), 0);
-        c.count = n;
-    }
+    // Only the node map is needed, not the contracted graph itself.
+    ContractionMap map = contractionMap(g);
+    c.classOf = std::move(map.nodeToContracted);
+    c.count = map.count;
     c.members.resize(c.count);
     c.work.assign(c.count, 0.0);
     c.param.assign(c.count, 0.0);

@@ -687,7 +687,8 @@ double idealDpBytes(int64_t ideals, int k, int32_t units)
 
 Result<PartitionResult> runIdealDp(const MethodContext &ctx)
 {
-    auto contraction = contractGroups(ctx.graph);
+    // Contracting a million nodes takes a second or more: it looks at the clock.
+    auto contraction = contractGroups(ctx.graph, [&ctx] { return ctx.shouldStop(); });
     if (!contraction)
         return contraction.failure().prefixed("ideal-dp: ");
     const int64_t cap = ctx.options.idealCap > 0 ? ctx.options.idealCap : kDefaultIdealCap;
@@ -734,6 +735,8 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
         }
     }
     ctx.report(incumbentCost, 0.0, "ideal-dp: " + std::to_string(count.count) + " ideals");
+    if (ctx.shouldStop() && !incumbent)
+        return makeError(ErrorKind::Stopped, "ideal-dp stopped before its search and had no incumbent partition");
     auto dp = solveIdealDp(ctx.graph, ctx.params, *contraction, ctx.options.k, cap, incumbent ? &*incumbent : nullptr,
         ctx.stop, ctx.deadline, ctx.options.memoryBudget);
     if (!dp)

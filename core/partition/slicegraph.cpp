@@ -262,7 +262,7 @@ public:
         m_searchDeadline(deadline.limit() > 0 && o.polishIterations > 0
                 ? Deadline(std::max(1e-3, 0.9 * deadline.remaining()))
                 : deadline)
-        , m_pop(m_P, Keys(m_n))
+        , m_pop(m_P) // each chromosome's keys are allocated as it is drawn, with a clock check
         , m_eval(m_P)
         , m_polished(m_P, 0)
     {
@@ -297,8 +297,10 @@ public:
         for (const auto &order : seeds)
             if (filled < m_P && (filled == 0 || !shouldStop()))
                 m_pop[filled++] = keysOf(order);
-        for (; filled < m_P && !shouldStop(); ++filled) // the rest stays unevaluated after a stop
+        for (; filled < m_P && !shouldStop(); ++filled) { // the rest stays unevaluated after a stop
+            m_pop[filled].resize(m_n);
             randomKeys(rng, m_pop[filled]);
+        }
     }
 
     // Generation 1: the first population evaluated and polished.

@@ -44,17 +44,34 @@ inline Graph parallelChains(int w, int len)
     return b.build().value();
 }
 
+// A chain of n nodes with varied work and tensor sizes: the million-node case
+// of the limits, where the set-up before any method (node classes, group
+// contraction, the heuristic's population) is itself seconds of work.
+inline Graph longChain(int32_t n)
+{
+    GraphBuilder b("chain");
+    b.reserve(n, n > 0 ? n - 1 : 0);
+    for (int32_t i = 0; i < n; ++i) {
+        b.addNode({ .id = "n" + std::to_string(i),
+            .work = 0.5 + double(int64_t(i) * 7919 % 1000) / 1000.0,
+            .out = 1000.0 + double(int64_t(i) * 104729 % 99000) });
+        if (i > 0)
+            b.addEdge(i - 1, i);
+    }
+    return b.build().value();
+}
+
 inline constexpr int kLimitStages = 16; // k of every check
 
 // Partition `method` on g as the checks run it: slicegraph with a budget that
 // never ends on its own, refine from the uniform partition, ideal-dp with a cap
 // above the chains' ideals. The result is not needed, only when the call returns.
-inline void runLimitPartition(
-    const Graph &g, const std::string &method, double timeLimit, const StopToken &stop, const ProgressFn &progress = {})
+inline void runLimitPartition(const Graph &g, const std::string &method, double timeLimit, const StopToken &stop,
+    const ProgressFn &progress = {}, int k = kLimitStages)
 {
     const CostParams params = CostParams::fromGraph(g);
     PartitionOptions o;
-    o.k = kLimitStages;
+    o.k = k;
     o.method = method;
     o.timeLimit = timeLimit;
     if (method == "slicegraph")
@@ -71,11 +88,11 @@ inline void runLimitPartition(
 }
 
 // Bound `method` on g as the checks run it (no cache: every run does the work).
-inline void runLimitBound(
-    const Graph &g, const std::string &method, double timeLimit, const StopToken &stop, const ProgressFn &progress = {})
+inline void runLimitBound(const Graph &g, const std::string &method, double timeLimit, const StopToken &stop,
+    const ProgressFn &progress = {}, int k = kLimitStages)
 {
     BoundOptions o;
-    o.k = kLimitStages;
+    o.k = k;
     o.method = method;
     o.timeLimit = timeLimit;
     o.useCache = false;
