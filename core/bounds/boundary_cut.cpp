@@ -18,6 +18,7 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Rounding slack: forcing and weighting always err on the weak (valid) side.
 constexpr double kSlack = 1e-9;
 constexpr int kChunkWords = 16; // 1,024 sources per reachability pass
+constexpr int kPasses = 3; // rounds of window narrowing per threshold
 
 using Adjacency = std::vector<std::vector<int32_t>>;
 
@@ -121,9 +122,9 @@ struct BoundaryCut::Impl {
     std::vector<double> above, below; // ancestor and descendant work, class included
     std::vector<Tensor> tensors;
 
-    // c_j(T) of window [W - (k - j) T, j T], scaled by 1 / B; infinity when no
-    // ideal fits the window.
-    double windowCut(int j, double threshold, const std::vector<double> &weight) const;
+    // c_j of the window [W - suffixCap, prefixCap], scaled by 1 / B; infinity
+    // when no ideal fits the window.
+    double windowCut(double prefixCap, double suffixCap, const std::vector<double> &weight) const;
 };
 
 BoundaryCut::BoundaryCut(const BoundContext &ctx)
@@ -165,13 +166,15 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
 
 BoundaryCut::~BoundaryCut() = default;
 
-double BoundaryCut::Impl::windowCut(int j, double threshold, const std::vector<double> &weight) const
+double BoundaryCut::Impl::windowCut(double prefixCap, double suffixCap, const std::vector<double> &weight) const
 {
     // 0: free, 1: in every ideal of the window, 2: in none.
     std::vector<int8_t> state(n, 0);
     std::vector<int32_t> id(n, -1);
     int32_t nodes = 2;
-    const double inCap = (k - j) * threshold * (1 + kSlack), outCap = j * threshold * (1 + kSlack);
+    if (prefixCap < 0 || suffixCap < 0)
+        return kInfinity;
+    const double inCap = suffixCap * (1 + kSlack), outCap = prefixCap * (1 + kSlack);
     for (int32_t c = 0; c < n; ++c) {
         const bool in = below[c] > inCap, out = above[c] > outCap;
         if (in && out)
@@ -231,9 +234,8 @@ double BoundaryCut::averageAt(double threshold, const BoundContext &ctx, double 
 {
     const Impl &d = *m_impl;
     const int k = d.k;
-    double sum = d.total;
     if (k <= 1 || threshold <= 0)
-        return sum / k;
+        return d.total / k;
     // Every stage holds at least W - (k - 1) T of work; a tensor whose
     // producer and consumers leave at most `maxFree` of work between them
     // crosses at most 1 + maxFree / minStage boundaries.
@@ -242,19 +244,32 @@ double BoundaryCut::averageAt(double threshold, const BoundContext &ctx, double 
     if (minStage > 0)
         for (size_t i = 0; i < d.tensors.size(); ++i)
             weight[i] = 2.0 / (1.0 + std::floor(d.tensors[i].maxFree * (1 + kSlack) / minStage));
-    // Middle windows first: they are the narrowest and cut the most.
-    std::vector<int> js;
-    for (int j = 1; j < k; ++j)
-        js.push_back(j);
-    std::stable_sort(js.begin(), js.end(), [&](int a, int b) { return std::abs(2 * a - k) < std::abs(2 * b - k); });
-    for (int j : js) {
-        if (ctx.stopped())
-            break;
-        sum += d.windowCut(j, threshold, weight);
-        if (sum / k > stopAbove)
+    // Pass 1: windows [W - (k - j) T, j T]. Later passes narrow them: the
+    // stages up to j send every tensor crossing a boundary i <= j, and the
+    // stages after j receive every tensor crossing a boundary i >= j, each
+    // tensor once at least, while its weights over all boundaries sum to at
+    // most 2 (docs/model.md §4.11).
+    std::vector<double> cut(k + 1, 0.0);
+    auto average = [&] {
+        double total = d.total;
+        for (int j = 1; j < k; ++j)
+            total += cut[j];
+        return total / k;
+    };
+    for (int pass = 0; pass < kPasses && !ctx.stopped(); ++pass) {
+        std::vector<double> before(k + 1, 0.0), after(k + 1, 0.0);
+        for (int j = 1; j < k; ++j)
+            before[j] = before[j - 1] + cut[j];
+        for (int j = k - 1; j >= 1; --j)
+            after[j] = after[j + 1] + cut[j];
+        for (int j = 1; j < k && !ctx.stopped(); ++j)
+            cut[j] = std::max(
+                cut[j], d.windowCut(j * threshold - 0.5 * before[j], (k - j) * threshold - 0.5 * after[j], weight));
+        if (average() > stopAbove)
             break;
     }
-    return sum / k;
+    // Every cut[j] is a valid lower bound, also when a pass was cut short.
+    return average();
 }
 
 BoundResult boundaryCutBound(const BoundContext &ctx)
