@@ -1,5 +1,6 @@
 #include "core/bounds/boundary_cut.h"
 
+#include "core/graph/topology.h"
 #include "core/util/max_flow.h"
 
 #include <algorithm>
@@ -22,21 +23,17 @@ constexpr int kPasses = 3; // rounds of window narrowing per threshold
 
 using Adjacency = std::vector<std::vector<int32_t>>;
 
-// Kahn's order of the class DAG.
-std::vector<int32_t> topologicalOrder(const Adjacency &succ, const Adjacency &pred)
+// A topological order of the classes: the contracted graph's, whose nodes
+// are the classes of buildClasses (block_model.h); one class per node when
+// the contraction fails, as there.
+std::vector<int32_t> classOrder(const Graph &graph, const NodeClasses &classes)
 {
-    const auto n = static_cast<int32_t>(succ.size());
-    std::vector<int32_t> indegree(n), order;
-    order.reserve(n);
-    for (int32_t c = 0; c < n; ++c) {
-        indegree[c] = static_cast<int32_t>(pred[c].size());
-        if (indegree[c] == 0)
-            order.push_back(c);
-    }
-    for (size_t i = 0; i < order.size(); ++i)
-        for (int32_t d : succ[order[i]])
-            if (--indegree[d] == 0)
-                order.push_back(d);
+    std::vector<int32_t> order;
+    order.reserve(classes.count);
+    auto contraction = contractGroups(graph);
+    const Graph &dag = contraction.ok() ? contraction->graph : graph;
+    for (NodeId v : dag.topologicalOrder())
+        order.push_back(contraction.ok() ? index(v) : classes.classOf[index(v)]);
     return order;
 }
 
@@ -144,7 +141,7 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
         d.succ[a].push_back(b);
         d.pred[b].push_back(a);
     }
-    std::vector<int32_t> order = topologicalOrder(d.succ, d.pred);
+    std::vector<int32_t> order = classOrder(g, cls);
     d.above = closureWork(order, d.pred, cls.work, ctx);
     std::reverse(order.begin(), order.end());
     d.below = closureWork(order, d.succ, cls.work, ctx);
