@@ -2,7 +2,7 @@
 // The one interface behind every lower bound of docs/model.md §4 (combinatorial, anchor,
 // bottleneck, guess, mip, ideal-dp, best). Every bound is a proof: it never
 // exceeds the optimum bottleneck of the instance (graph, k, cost parameters).
-// Methods: combinatorial (combinatorial.h), anchor (anchor.h), bottleneck
+// Methods: combinatorial (combinatorial.h), boundary (boundary_cut.h), anchor (anchor.h), bottleneck
 // (bottleneck.h), guess (guess.h), mip (mip_bound.h), ideal-dp (the exact
 // dynamic programme of core/partition/ideal_dp.h; its optimum proves itself) and best: the
 // strongest proof within the time limit, cheapest first, stopping once the

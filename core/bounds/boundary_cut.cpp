@@ -1,5 +1,6 @@
 #include "core/bounds/boundary_cut.h"
 
+#include "core/graph/topology.h"
 #include "core/util/max_flow.h"
 
 #include <algorithm>
@@ -18,24 +19,21 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Rounding slack: forcing and weighting always err on the weak (valid) side.
 constexpr double kSlack = 1e-9;
 constexpr int kChunkWords = 16; // 1,024 sources per reachability pass
+constexpr int kPasses = 3; // rounds of window narrowing per threshold
 
 using Adjacency = std::vector<std::vector<int32_t>>;
 
-// Kahn's order of the class DAG.
-std::vector<int32_t> topologicalOrder(const Adjacency &succ, const Adjacency &pred)
+// A topological order of the classes: the contracted graph's, whose nodes
+// are the classes of buildClasses (block_model.h); one class per node when
+// the contraction fails, as there.
+std::vector<int32_t> classOrder(const Graph &graph, const NodeClasses &classes)
 {
-    const auto n = static_cast<int32_t>(succ.size());
-    std::vector<int32_t> indegree(n), order;
-    order.reserve(n);
-    for (int32_t c = 0; c < n; ++c) {
-        indegree[c] = static_cast<int32_t>(pred[c].size());
-        if (indegree[c] == 0)
-            order.push_back(c);
-    }
-    for (size_t i = 0; i < order.size(); ++i)
-        for (int32_t d : succ[order[i]])
-            if (--indegree[d] == 0)
-                order.push_back(d);
+    std::vector<int32_t> order;
+    order.reserve(classes.count);
+    auto contraction = contractGroups(graph);
+    const Graph &dag = contraction.ok() ? contraction->graph : graph;
+    for (NodeId v : dag.topologicalOrder())
+        order.push_back(contraction.ok() ? index(v) : classes.classOf[index(v)]);
     return order;
 }
 
@@ -121,9 +119,9 @@ struct BoundaryCut::Impl {
     std::vector<double> above, below; // ancestor and descendant work, class included
     std::vector<Tensor> tensors;
 
-    // c_j(T) of window [W - (k - j) T, j T], scaled by 1 / B; infinity when no
-    // ideal fits the window.
-    double windowCut(int j, double threshold, const std::vector<double> &weight) const;
+    // c_j of the window [W - suffixCap, prefixCap], scaled by 1 / B; infinity
+    // when no ideal fits the window.
+    double windowCut(double prefixCap, double suffixCap, const std::vector<double> &weight) const;
 };
 
 BoundaryCut::BoundaryCut(const BoundContext &ctx)
@@ -143,7 +141,7 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
         d.succ[a].push_back(b);
         d.pred[b].push_back(a);
     }
-    std::vector<int32_t> order = topologicalOrder(d.succ, d.pred);
+    std::vector<int32_t> order = classOrder(g, cls);
     d.above = closureWork(order, d.pred, cls.work, ctx);
     std::reverse(order.begin(), order.end());
     d.below = closureWork(order, d.succ, cls.work, ctx);
@@ -165,13 +163,15 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
 
 BoundaryCut::~BoundaryCut() = default;
 
-double BoundaryCut::Impl::windowCut(int j, double threshold, const std::vector<double> &weight) const
+double BoundaryCut::Impl::windowCut(double prefixCap, double suffixCap, const std::vector<double> &weight) const
 {
     // 0: free, 1: in every ideal of the window, 2: in none.
     std::vector<int8_t> state(n, 0);
     std::vector<int32_t> id(n, -1);
     int32_t nodes = 2;
-    const double inCap = (k - j) * threshold * (1 + kSlack), outCap = j * threshold * (1 + kSlack);
+    if (prefixCap < 0 || suffixCap < 0)
+        return kInfinity;
+    const double inCap = suffixCap * (1 + kSlack), outCap = prefixCap * (1 + kSlack);
     for (int32_t c = 0; c < n; ++c) {
         const bool in = below[c] > inCap, out = above[c] > outCap;
         if (in && out)
@@ -231,9 +231,8 @@ double BoundaryCut::averageAt(double threshold, const BoundContext &ctx, double 
 {
     const Impl &d = *m_impl;
     const int k = d.k;
-    double sum = d.total;
     if (k <= 1 || threshold <= 0)
-        return sum / k;
+        return d.total / k;
     // Every stage holds at least W - (k - 1) T of work; a tensor whose
     // producer and consumers leave at most `maxFree` of work between them
     // crosses at most 1 + maxFree / minStage boundaries.
@@ -242,19 +241,32 @@ double BoundaryCut::averageAt(double threshold, const BoundContext &ctx, double 
     if (minStage > 0)
         for (size_t i = 0; i < d.tensors.size(); ++i)
             weight[i] = 2.0 / (1.0 + std::floor(d.tensors[i].maxFree * (1 + kSlack) / minStage));
-    // Middle windows first: they are the narrowest and cut the most.
-    std::vector<int> js;
-    for (int j = 1; j < k; ++j)
-        js.push_back(j);
-    std::stable_sort(js.begin(), js.end(), [&](int a, int b) { return std::abs(2 * a - k) < std::abs(2 * b - k); });
-    for (int j : js) {
-        if (ctx.stopped())
-            break;
-        sum += d.windowCut(j, threshold, weight);
-        if (sum / k > stopAbove)
+    // Pass 1: windows [W - (k - j) T, j T]. Later passes narrow them: the
+    // stages up to j send every tensor crossing a boundary i <= j, and the
+    // stages after j receive every tensor crossing a boundary i >= j, each
+    // tensor once at least, while its weights over all boundaries sum to at
+    // most 2 (docs/model.md §4.11).
+    std::vector<double> cut(k + 1, 0.0);
+    auto average = [&] {
+        double total = d.total;
+        for (int j = 1; j < k; ++j)
+            total += cut[j];
+        return total / k;
+    };
+    for (int pass = 0; pass < kPasses && !ctx.stopped(); ++pass) {
+        std::vector<double> before(k + 1, 0.0), after(k + 1, 0.0);
+        for (int j = 1; j < k; ++j)
+            before[j] = before[j - 1] + cut[j];
+        for (int j = k - 1; j >= 1; --j)
+            after[j] = after[j + 1] + cut[j];
+        for (int j = 1; j < k && !ctx.stopped(); ++j)
+            cut[j] = std::max(
+                cut[j], d.windowCut(j * threshold - 0.5 * before[j], (k - j) * threshold - 0.5 * after[j], weight));
+        if (average() > stopAbove)
             break;
     }
-    return sum / k;
+    // Every cut[j] is a valid lower bound, also when a pass was cut short.
+    return average();
 }
 
 BoundResult boundaryCutBound(const BoundContext &ctx)

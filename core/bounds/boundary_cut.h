@@ -15,15 +15,17 @@
 // no partition has bottleneck <= T. c_j(T) is a minimum s-t cut (a maximum
 // flow, never above it) over the classes whose ancestors' and descendants'
 // work leaves them free to lie on either side of window j; the others are
-// forced into or out of the ideal. The test is monotone in T (larger T widens
-// the windows and lowers the weights), so the bound is the largest T so
-// refuted, found by bisection between the best proven bound and the value of
-// the left-hand side over k at that bound.
+// forced into or out of the ideal. The stages up to j send, and those after
+// j receive, every tensor crossing a boundary on their side, so window j
+// narrows by half the cuts found on each side; three passes. The test is
+// monotone in T (larger T widens the windows and lowers the weights), so the
+// bound is the largest T so refuted, found by bisection between the best
+// proven bound and the value of the left-hand side over k at that bound.
 // Complexity: the exact ancestor and descendant work of every class, by
 // bit-parallel reachability in chunks of 1,024 sources with byte tables of
 // work sums, O(n (n + m) / 64) time and 128 bytes per class (stopped early it
 // keeps the sums so far, still lower bounds, and the longest-path work); then
-// per probe k - 1 maximum flows on the free classes of each window, a few
+// per probe 3 (k - 1) maximum flows on the free classes of each window, a few
 // hundred to a few thousand classes on 10^4 to 10^5-node graphs. Needs no
 // incumbent and no solver. Deterministic.
 // Example: a chain a -> b -> c -> d, work 1 each, out 1, B = 1, k = 2: the

@@ -145,6 +145,7 @@ class TestStopLatency : public QObject {
         for (const char *m : { "anchor", "bottleneck", "guess", "mip", "cover", "best" })
             QTest::newRow(qPrintable(QString("bound ") + m)) << bound(mid, m, timeLimit);
         QTest::newRow("bound ideal-dp") << bound(ideals, "ideal-dp", timeLimit);
+        QTest::newRow("bound boundary") << bound(big, "boundary", timeLimit); // its closure sums: O(n^2 / 64)
         QTest::newRow("bound best (large)") << bound(big, "best", timeLimit); // needs the whole limit
     }
 
