@@ -3,6 +3,7 @@
 
 #include "ui/document/document.h"
 #include "ui/main_window.h"
+#include "ui/panels/compare_panel.h"
 #include "ui/panels/solve_panel.h"
 #include "ui/views/graph_view.h"
 
@@ -16,6 +17,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 
 namespace pipecut::ui {
@@ -42,7 +45,7 @@ bool waitUntilIdle(MainWindow &window, double seconds)
 struct ScreenshotOptions {
     QString output, model;
     bool timeline = false;
-    QString compareMethod; // B: this method's result at the same k (Compare A/B shown)
+    QString compareMethod; // B: a partition file, or this method's result at the same k (Compare A/B shown)
     QString profile; // a runtime profile imported before the picture
     QString select; // a node id selected (the inspector shows it)
 };
@@ -69,11 +72,21 @@ bool prepareScreenshot(MainWindow &window, const ScreenshotOptions &o)
         std::fprintf(stderr, "error: %s\n", qPrintable(window.lastError()));
         return false;
     }
-    if (!o.compareMethod.isEmpty() && !keepMethodAsB(window, o.compareMethod)) {
+    if (!o.compareMethod.isEmpty() && QFileInfo::exists(o.compareMethod)) {
+        if (!window.openPartitionAsB(o.compareMethod)) {
+            std::fprintf(stderr, "error: %s\n", qPrintable(window.lastError()));
+            return false;
+        }
+    } else if (!o.compareMethod.isEmpty() && !keepMethodAsB(window, o.compareMethod)) {
         std::fprintf(stderr, "error: %s gave no result to compare\n", qPrintable(o.compareMethod));
         return false;
     }
     waitUntilIdle(window, 60);
+    if (const auto &differing = window.comparePanel()->comparison().differing; !differing.empty()) {
+        // The first nodes B places elsewhere, outlined, in view.
+        const size_t shown = std::min<size_t>(differing.size(), 8);
+        window.graphView()->zoomToNodes({ differing.begin(), differing.begin() + std::ptrdiff_t(shown) });
+    }
     if (!o.select.isEmpty()) {
         const auto node = window.document()->graph().find(o.select.toStdString());
         if (!node) {
@@ -141,8 +154,9 @@ int runApplication(int argc, char **argv)
         QStringLiteral("timeline"), QApplication::translate("main", "With --screenshot: show the pipeline timeline."));
     parser.addOption(timeline);
     QCommandLineOption compare(QStringLiteral("compare"),
-        QApplication::translate("main", "With --screenshot: keep METHOD's result at the same k as B (Compare A/B)."),
-        QStringLiteral("METHOD"));
+        QApplication::translate(
+            "main", "With --screenshot: keep B (Compare A/B): a partition file, or a method's result at the same k."),
+        QStringLiteral("PARTITION|METHOD"));
     parser.addOption(compare);
     QCommandLineOption profile(QStringLiteral("profile"),
         QApplication::translate("main", "With --screenshot: import a runtime profile (ONNX Runtime JSON or CSV)."),

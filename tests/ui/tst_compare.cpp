@@ -61,14 +61,20 @@ QString sourceFile(const char *relative)
     return QStringLiteral(PIPECUT_SOURCE_DIR "/") + QLatin1String(relative);
 }
 
+// Opens a model of the repository in `w` (replacing the one shown) and waits
+// until it is drawn and partitioned into k stages.
+bool openModel(MainWindow &w, const char *relative, int k)
+{
+    QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+    w.openFile(sourceFile(relative), k);
+    return (loaded.count() > 0 || loaded.wait(120000)) && waitForModel(w);
+}
+
 // A window on a model of the repository, loaded and partitioned into k stages.
 std::unique_ptr<MainWindow> openModelWindow(const char *relative, int k)
 {
     auto w = makeWindow();
-    if (!w)
-        return nullptr;
-    w->openFile(sourceFile(relative), k);
-    return waitForModel(*w) ? std::move(w) : nullptr;
+    return w && openModel(*w, relative, k) ? std::move(w) : nullptr;
 }
 
 // `content` written to `name` in `dir`; its path ("" when it could not be written).
@@ -221,8 +227,7 @@ private slots:
         w.solvePanel()->resultModeBox()->setCurrentIndex(0);
 
         // Another model drops B.
-        w.openFile(sourceFile("resources/llm/llama-3.1-8b.json"), 4);
-        QVERIFY(waitForModel(w));
+        QVERIFY(openModel(w, "resources/llm/llama-3.1-8b.json", 4));
         QVERIFY(!compare.hasB());
     }
 
@@ -235,8 +240,7 @@ private slots:
         w.openBundledExample();
         QVERIFY(waitForModel(w));
         QVERIFY(!editor.isVisibleTo(w.solvePanel())); // not an LLM config
-        w.openFile(sourceFile("resources/llm/llama-3.1-8b.json"), 4);
-        QVERIFY(waitForModel(w));
+        QVERIFY(openModel(w, "resources/llm/llama-3.1-8b.json", 4));
         Document &doc = *w.document();
         QCOMPARE(doc.graph().format(), std::string("hf-config"));
         QVERIFY(editor.isVisibleTo(w.solvePanel()));

@@ -105,8 +105,9 @@ QString detailHtml(const Document &document, NodeId v)
     html += row(tr("bytes moved"), formatSize(d->bytesMoved, QStringLiteral("bytes")));
     html += row(tr("input shapes"), tensorsHtml(d->inputs));
     html += row(tr("output shapes"), tensorsHtml(d->outputs));
+    // A measured node's work is no estimate, but its shapes (and bytes) still are.
     if (!d->estimateReason.empty())
-        html += row(tr("estimated because"),
+        html += row(isMeasuredOp(document.graph().op(v)) ? tr("shapes guessed because") : tr("estimated because"),
             QStringLiteral("<span style='color:#B2182B'>%1</span>").arg(escape(d->estimateReason)));
     return html;
 }
