@@ -1,6 +1,8 @@
 #pragma once
 // Small helpers shared by the benchmark programs' argument parsing.
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,32 @@ inline std::vector<std::string> splitList(const std::string &s, char sep = ',')
         start = end + 1;
     }
     return out;
+}
+
+// The graph files of the corpus under `root` (paths relative to it, sorted),
+// without licences, source notes and expert placements; with `filters`, only
+// those containing one of them.
+inline std::vector<std::string> corpusFiles(const std::string &root, const std::vector<std::string> &filters)
+{
+    namespace fs = std::filesystem;
+    std::vector<std::string> files;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); ++it) {
+        if (!it->is_regular_file())
+            continue;
+        const std::string rel = fs::relative(it->path(), root).string();
+        const std::string ext = it->path().extension().string();
+        if ((ext != ".json" && ext != ".txt") || rel.find("LICENSE") != std::string::npos
+            || rel.find("SOURCE_COMMIT") != std::string::npos || rel.find("human-experts") != std::string::npos)
+            continue;
+        bool wanted = filters.empty();
+        for (const auto &s : filters)
+            wanted = wanted || rel.find(s) != std::string::npos;
+        if (wanted)
+            files.push_back(rel);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
 }
 
 } // namespace pipecut::bench

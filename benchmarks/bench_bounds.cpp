@@ -226,26 +226,7 @@ void printGapTable(const std::vector<Row> &rows, const std::vector<int> &ks, con
 
 std::vector<std::string> corpusFiles(const Args &args)
 {
-    namespace fs = std::filesystem;
-    std::vector<std::string> files;
-    const fs::path root(PIPECUT_CORPUS_DIR);
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); ++it) {
-        if (!it->is_regular_file())
-            continue;
-        const std::string rel = fs::relative(it->path(), root).string();
-        const std::string ext = it->path().extension().string();
-        if ((ext != ".json" && ext != ".txt") || rel.find("LICENSE") != std::string::npos
-            || rel.find("SOURCE_COMMIT") != std::string::npos || rel.find("human-experts") != std::string::npos)
-            continue;
-        bool wanted = args.graphs.empty();
-        for (const auto &s : args.graphs)
-            wanted = wanted || rel.find(s) != std::string::npos;
-        if (wanted)
-            files.push_back(rel);
-    }
-    std::sort(files.begin(), files.end());
-    return files;
+    return bench::corpusFiles(PIPECUT_CORPUS_DIR, args.graphs);
 }
 
 } // namespace

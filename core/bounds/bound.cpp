@@ -95,6 +95,11 @@ public:
         m_key.k = o.k;
         m_key.params = params;
         m_key.exclude = o.exclude;
+        if (params.hasDevices()) { // docs/model.md §4.11
+            m_relaxedGraph.emplace(g.withWorkDividedBy(params.maxSpeed()));
+            m_relaxedParams = params.envelope();
+            m_relaxedClasses.emplace(buildClasses(*m_relaxedGraph));
+        }
     }
 
     void setIncumbent(const Partition *p)
@@ -120,21 +125,21 @@ public:
             m_result.reason = reason;
             m_result.provenBy = "combinatorial";
         } else if (method == "anchor") {
-            raise(anchors(m_ctx).result);
+            raise(anchors(relaxed(m_ctx)).result);
         } else if (method == "bottleneck") {
-            raise(bottleneckBound(m_ctx));
+            raise(bottleneckBound(relaxed(m_ctx)));
         } else if (method == "guess") {
-            raise(guessBound(m_ctx));
+            raise(guessBound(relaxed(m_ctx)));
         } else if (method == "boundary") {
-            raise(boundaryCutBound(m_ctx));
+            raise(boundaryCutBound(relaxed(m_ctx)));
         } else if (method == "mip" || method == "cover") {
             // Both start from the anchor bound and need an incumbent (the MIP's
             // warm start, the cover probes' ceiling).
             if (maxSingleton() > m_ctx.known)
-                raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
+                raise(anchors(relaxed(m_ctx.withBudget(0.25 * m_ctx.remaining()))).result);
             quickIncumbent();
             if (!done())
-                raise(method == "mip" ? exactMipBound(m_ctx) : coverBound(m_ctx));
+                raise(method == "mip" ? exactMipBound(m_ctx) : coverBound(relaxed(m_ctx)));
         } else if (method == "ideal-dp") {
             raise(idealDp(m_ctx.stop));
         } else if (method == "best") {
@@ -183,12 +188,35 @@ private:
     }
     double maxSingleton() const
     {
-        const auto costs = singletonCosts(m_ctx.graph, m_ctx.params, m_ctx.classes);
+        const BoundContext c = relaxed(m_ctx);
+        const auto costs = singletonCosts(c.graph, c.params, c.classes);
         return costs.empty() ? 0.0 : *std::max_element(costs.begin(), costs.end());
     }
 
-    void raise(const BoundResult &r)
+    // With a cluster, the methods that model identical devices run on the
+    // relaxation of docs/model.md §4.11: work divided by the fastest speed,
+    // the largest bandwidth and memory. Its costs are at most every device's,
+    // so its bounds hold; the partitions it finds are not costed for the cluster.
+    BoundContext relaxed(const BoundContext &c) const
     {
+        if (!m_relaxedGraph)
+            return c;
+        BoundContext r { *m_relaxedGraph, m_relaxedParams, c.k, *m_relaxedClasses };
+        r.clock = c.clock;
+        r.limit = c.limit;
+        r.stop = c.stop;
+        r.cancel = c.cancel;
+        r.progress = c.progress;
+        r.known = c.known;
+        r.upper = c.upper;
+        r.incumbent = c.incumbent;
+        return r;
+    }
+
+    void raise(BoundResult r)
+    {
+        if (m_relaxedGraph && r.provenBy != "mip" && r.provenBy != "ideal-dp" && r.provenBy != "slicegraph")
+            r.partition.reset();
         if (r.infeasible) {
             m_result.infeasible = true;
             m_result.reason = r.reason;
@@ -313,9 +341,9 @@ private:
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
         auto fits = [&](double fraction) { return blockModelFits(fraction * m_ctx.remaining()); };
         if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
-            raise(boundaryCutBound(share(0.3)));
+            raise(boundaryCutBound(relaxed(share(0.3))));
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
-            AnchorOutcome a = anchors(share(0.3));
+            AnchorOutcome a = anchors(relaxed(share(0.3)));
             m_anchorValues = a.anchors;
             raise(a.result);
         }
@@ -331,12 +359,12 @@ private:
         if (!excluded("cover") && m_options.k >= kCoverFirstK && !done() && fits(0.8)) {
             quickIncumbent();
             if (coverWanted()) {
-                raise(coverBound(share(0.8)));
+                raise(coverBound(relaxed(share(0.8))));
                 coverDone = true;
             }
         }
         if (!excluded("guess") && !done() && fits(0.4))
-            raise(guessBound(share(0.4)));
+            raise(guessBound(relaxed(share(0.4))));
         const int64_t binaries = static_cast<int64_t>(m_ctx.classes.count) * (m_options.k - 1);
         const bool mipAllowed = !excluded("mip") && binaries <= kMipBinaryLimit;
         const bool mipEarly = mipAllowed && binaries <= kEarlyMipBinaries;
@@ -350,14 +378,14 @@ private:
             for (const auto &[value, c] : m_anchorValues)
                 if (top.size() < 8)
                     top.push_back(c);
-            raise(anchoredGuessBound(share(0.5), top));
+            raise(anchoredGuessBound(relaxed(share(0.5)), top));
         }
         const bool coverLast = !coverDone && coverWanted();
         const double bottleneckShare = mipAllowed && !mipEarly ? 0.3 : coverLast ? 0.4 : 1.0;
         if (!excluded("bottleneck") && !done() && fits(bottleneckShare))
-            raise(bottleneckBound(share(bottleneckShare)));
+            raise(bottleneckBound(relaxed(share(bottleneckShare))));
         if (coverLast && coverWanted())
-            raise(coverBound(share(mipAllowed && !mipEarly ? 0.5 : 1.0)));
+            raise(coverBound(relaxed(share(mipAllowed && !mipEarly ? 0.5 : 1.0))));
         if (mipAllowed && !mipEarly && !done() && m_ctx.remaining() >= 2 * mipSetupSeconds()) {
             quickIncumbent();
             if (!done())
@@ -372,6 +400,9 @@ private:
     BoundResult m_result;
     std::optional<Partition> m_ownIncumbent;
     std::vector<std::pair<double, int32_t>> m_anchorValues;
+    std::optional<Graph> m_relaxedGraph; // with a cluster: the relaxation's instance
+    CostParams m_relaxedParams;
+    std::optional<NodeClasses> m_relaxedClasses;
 };
 
 // A refusal when the columns of `method`'s model exceed the column limit or
@@ -408,6 +439,9 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
         return s.failure();
     if (auto s = params.validate(); !s)
         return s.failure();
+    if (params.hasDevices() && static_cast<int>(params.devices.size()) != options.k)
+        return makeError("the cluster has " + std::to_string(params.devices.size()) + " devices but k is "
+            + std::to_string(options.k) + " (k is the number of devices)");
     if (options.incumbent) {
         if (options.incumbent->nodeCount() != graph.nodeCount() || options.incumbent->k() != options.k)
             return makeError("incumbent partition has " + std::to_string(options.incumbent->nodeCount())

@@ -27,6 +27,9 @@ std::string paramsText(const CostParams &p)
     s.precision(17);
     s << p.bandwidth << '|' << (p.memoryLimit ? *p.memoryLimit : -1.0) << '|' << p.overflow << '|' << p.fastMemory
       << '|' << p.slowBandwidth;
+    for (const StageDevice &d : p.devices) // a cluster (docs/model.md §1.7)
+        s << "|d" << d.speed << ',' << (d.memoryLimit ? *d.memoryLimit : -1.0) << ',' << d.bandwidthIn << ','
+          << d.bandwidthOut;
     return s.str();
 }
 

@@ -42,7 +42,7 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
             return violationsError(c, partitionPath, violations);
         const Evaluation ev = evaluate(g, c.params(), *p);
         if (!c.json()) {
-            c.out() << stageTableText(g, *p, ev);
+            c.out() << stageTableText(g, *p, ev, &c.params());
             return Ok {};
         }
         const Summary sum = summarize(ev, p->k());
@@ -54,7 +54,7 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
         w.key("throughput").value(sum.throughput);
         w.key("latency").value(sum.latency);
         w.key("fill_latency").value(sum.fillLatency);
-        writeStages(w, g, *p, ev);
+        writeStages(w, g, *p, ev, &c.params());
         w.endObject();
         c.out() << w.str() << "\n";
         return Ok {};

@@ -42,6 +42,19 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
             else
                 w.null();
             w.key("suggested_k").value(static_cast<long long>(g.suggestedK()));
+            if (params.hasDevices()) { // --cluster: one entry per stage (docs/model.md §1.7)
+                w.key("devices").beginArray();
+                for (const StageDevice &d : params.devices) {
+                    w.beginObject().key("name").value(d.name).key("speed").value(d.speed);
+                    w.key("memory_limit");
+                    if (d.memoryLimit)
+                        w.value(*d.memoryLimit);
+                    else
+                        w.null();
+                    w.key("bandwidth_in").value(d.bandwidthIn).key("bandwidth_out").value(d.bandwidthOut).endObject();
+                }
+                w.endArray();
+            }
             w.key("units")
                 .beginObject()
                 .key("time")
@@ -72,6 +85,13 @@ int runInfo(const std::vector<std::string> &argv, CliStreams s)
             c.out() << "memory limit " << quantity::size(*params.memoryLimit, u.paramUnit()) << "\n";
         if (g.suggestedK())
             c.out() << "suggested k  " << g.suggestedK() << "\n";
+        for (size_t j = 0; j < params.devices.size(); ++j) {
+            const StageDevice &d = params.devices[j];
+            c.out() << "device " << j + 1 << "     " << d.name << ": speed " << quantity::number(d.speed) << ", memory "
+                    << (d.memoryLimit ? quantity::size(*d.memoryLimit, u.paramUnit()) : std::string("none"))
+                    << ", links " << quantity::bandwidth(d.bandwidthIn, u.size, u.time) << " in, "
+                    << quantity::bandwidth(d.bandwidthOut, u.size, u.time) << " out\n";
+        }
         if (const EstimateShare est = estimateShare(g); est.nodes > 0 || est.measured > 0)
             c.out() << "estimates    " << estimateSummary(g, est) << "\n";
         for (const std::string &n : g.notes())

@@ -30,7 +30,9 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         const bool stopped = interruptSignal() != 0;
         if (stopped)
             r->notes.push_back("stopped by a signal: the best partition found so far");
-        const Evaluation ev = evaluate(g, c.params(), r->partition);
+        // With --device-order free the stages run on the chosen order of the devices.
+        const CostParams params = r->deviceOrder.empty() ? c.params() : withDeviceOrder(c.params(), r->deviceOrder);
+        const Evaluation ev = evaluate(g, params, r->partition);
         const EstimateShare est = estimateShare(g);
         if (args.has("-o"))
             if (Status st = writeFileAtomically(args.get("-o"), partitionToJson(g, r->partition)); !st)
@@ -42,7 +44,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
                 c.out() << "estimates: " << estimateSummary(g, est) << "\n";
             for (const std::string &n : r->notes)
                 c.out() << "note: " << escapeControl(n) << "\n";
-            c.out() << stageTableText(g, r->partition, ev);
+            c.out() << stageTableText(g, r->partition, ev, &params);
             return c.interrupted(args.has("-o") ? "the best partition so far is in " + args.get("-o") : "");
         }
         const Summary sum = summarize(ev, o.k, r->lowerBound);
@@ -63,7 +65,7 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         for (const std::string &n : r->notes)
             w.value(n);
         w.endArray();
-        writeStages(w, g, r->partition, ev);
+        writeStages(w, g, r->partition, ev, &params);
         w.endObject();
         c.out() << w.str() << "\n";
         return c.interrupted(args.has("-o") ? "the best partition so far is in " + args.get("-o") : "");

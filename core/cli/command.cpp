@@ -265,7 +265,28 @@ Status Command::load(size_t index)
             m_params.memoryLimit = *m;
         }
     }
-    return m_params.validate();
+    if (Status st = m_params.validate(); !st)
+        return st;
+    return applyClusterOption();
+}
+
+Status Command::applyClusterOption()
+{
+    if (!args.declares("--cluster") || !args.has("--cluster"))
+        return Ok {};
+    auto cluster = loadCluster(args.get("--cluster"));
+    if (!cluster)
+        return cluster.failure();
+    DeviceProfile reference = defaultDeviceProfile();
+    if (!m_loadOptions.device.empty())
+        if (auto p = findDeviceProfile(m_loadOptions.device))
+            reference = *p;
+    auto params = applyCluster(m_params, *cluster, reference);
+    if (!params)
+        return params.failure();
+    m_params = std::move(params).value();
+    m_cluster = std::move(cluster).value();
+    return Ok {};
 }
 
 Status Command::interrupted(const std::string &written) const
@@ -288,9 +309,12 @@ int Command::defaultStages() const
 
 Status Command::readStages(long long fallback)
 {
-    auto k = args.getInt("-k", fallback);
+    auto k = args.getInt("-k", m_cluster ? m_cluster->size() : fallback);
     if (!k)
         return k.failure();
+    if (m_cluster && *k != m_cluster->size())
+        return makeError(m_cluster->source + ": the cluster has " + std::to_string(m_cluster->size())
+            + " devices but -k is " + std::to_string(*k) + " (omit -k: k is the number of devices)");
     if (*k < 1 || *k > 100000)
         return usageError("-k must be between 1 and 100000, not " + std::to_string(*k));
     m_k = static_cast<int>(*k);
@@ -323,6 +347,14 @@ Status Command::readPartitionOptions(PartitionOptions &o)
         return usageError("--threads must be between 0 (all cores) and " + std::to_string(kMaxThreads) + ", not "
             + args.get("--threads"));
     o.method = args.get("--method", "auto");
+    if (args.declares("--device-order") && args.has("--device-order")) {
+        const std::string order = args.get("--device-order");
+        if (order != "fixed" && order != "free")
+            return usageError("--device-order must be fixed or free, not '" + order + "'");
+        if (order == "free" && !m_cluster)
+            return usageError("--device-order free needs --cluster");
+        o.freeDeviceOrder = order == "free";
+    }
     o.seed = static_cast<uint64_t>(*seed);
     o.threads = static_cast<int>(*threads);
     if (args.has("--budget")) {

@@ -7,6 +7,7 @@
 
 #include "core/cli/args.h"
 #include "core/cli/cli.h"
+#include "core/cost/cluster.h"
 #include "core/cost/cost_params.h"
 #include "core/graph/graph.h"
 #include "core/io/graph_io.h"
@@ -61,6 +62,8 @@ public:
     Graph &graph() { return *m_graph; }
     const Graph &graph() const { return *m_graph; }
     const CostParams &params() const { return m_params; }
+    // The --cluster description, when given (params() then has its devices).
+    const std::optional<Cluster> &cluster() const { return m_cluster; }
     // The load options the graph was read with (--dim, --device, the limits).
     const LoadOptions &loadOptions() const { return m_loadOptions; }
 
@@ -107,10 +110,13 @@ public:
     ProgressFn progress(const char *what, double Progress::*field) const;
 
 private:
+    Status applyClusterOption();
+
     CliStreams m_streams;
     std::string m_graphPath;
     std::optional<Graph> m_graph;
     CostParams m_params;
+    std::optional<Cluster> m_cluster;
     LoadOptions m_loadOptions;
     int m_k = 0;
     SolverLimits m_limits;

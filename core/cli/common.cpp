@@ -14,6 +14,8 @@ void addCommonOptions(Args &args)
     args.option("--bandwidth", "B", "link bandwidth, size per time unit (overrides the file)");
     args.option("--memory-limit", "M", "per-stage limit on parameter size (overrides the file; 'none' removes it)");
     args.option("--device", "PROFILE", "device profile for ONNX and PipeDream costs (name or JSON file)");
+    args.option("--cluster", "FILE",
+        "one device per stage: speed, memory, link bandwidths (docs/formats.md); k = its device count");
     args.option("--dim", "NAME=VALUE", "value of a symbolic ONNX dimension (repeatable)");
     args.option(
         "--format", "FORMAT", "input format: pipecut-json, dnn-partitioning, pipedream, piper, dot, onnx, hf-config");
@@ -46,6 +48,7 @@ void addPartitionerOptions(Args &args)
     args.option("--time-limit", "SECONDS", "wall-clock limit for the method");
     args.option("--threads", "N", "worker threads (default: all cores)");
     args.option("--start", "PARTITION.json", "starting partition (refine, warm starts)");
+    args.option("--device-order", "fixed|free", "with --cluster: keep the file's device order, or choose it");
 }
 
 void addSolverLimitOptions(Args &args)
@@ -88,8 +91,10 @@ Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, 
     return p;
 }
 
-void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev)
+void writeStages(
+    JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev, const CostParams *params)
 {
+    const bool devices = params && params->devices.size() == static_cast<size_t>(partition.k());
     const auto members = partition.members();
     w.key("stages").beginArray();
     for (int b = 0; b < partition.k(); ++b) {
@@ -100,13 +105,17 @@ void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, 
             w.value(graph.id(v));
         w.endArray();
         writeStageCostFields(w, c);
+        if (devices)
+            writeStageDeviceFields(w, params->devices[b]);
         w.endObject();
     }
     w.endArray();
 }
 
-std::string stageTableText(const Graph &graph, const Partition &partition, const Evaluation &ev)
+std::string stageTableText(
+    const Graph &graph, const Partition &partition, const Evaluation &ev, const CostParams *params)
 {
+    const bool devices = params && params->devices.size() == static_cast<size_t>(partition.k());
     const Units &u = graph.units();
     std::string t;
     char line[512];
@@ -121,6 +130,20 @@ std::string stageTableText(const Graph &graph, const Partition &partition, const
             quantity::number(c.work).c_str(), quantity::size(c.commIn, u.size).c_str(),
             quantity::size(c.commOut, u.size).c_str(), quantity::size(c.param, u.paramUnit()).c_str());
         t += line;
+    }
+    if (devices) {
+        std::snprintf(line, sizeof line, "%6s %-16s %8s %22s %16s %16s\n", "stage", "device", "speed", "param / memory",
+            "bandwidth in", "bandwidth out");
+        t += line;
+        for (int b = 0; b < partition.k(); ++b) {
+            const StageDevice &d = params->devices[b];
+            const std::string mem = quantity::size(ev.stages[b].param, u.paramUnit()) + " / "
+                + (d.memoryLimit ? quantity::size(*d.memoryLimit, u.paramUnit()) : std::string("none"));
+            std::snprintf(line, sizeof line, "%6d %-16s %8s %22s %16s %16s\n", b + 1, d.name.substr(0, 16).c_str(),
+                quantity::number(d.speed).c_str(), mem.c_str(), quantity::number(d.bandwidthIn).c_str(),
+                quantity::number(d.bandwidthOut).c_str());
+            t += line;
+        }
     }
     t += "bottleneck " + quantity::time(ev.bottleneck, u.time) + " (stage " + std::to_string(ev.bottleneckStage + 1)
         + ", marked *), throughput " + quantity::rate(ev.bottleneck > 0 ? 1 / ev.bottleneck : 0, u.time) + "\n";

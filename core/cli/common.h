@@ -46,9 +46,13 @@ Status checkStages(const std::string &name, const Partition &partition, int k);
 Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, int k);
 
 // The stage table of docs/model.md §7: [{"nodes": [...], "cost", "work", "comm_in", "comm_out", "param"}].
-void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev);
+// With a cluster's params (k devices), each stage also gets "device", "speed",
+// "memory_limit", "bandwidth_in" and "bandwidth_out".
+void writeStages(JsonWriter &w, const Graph &graph, const Partition &partition, const Evaluation &ev,
+    const CostParams *params = nullptr);
 // "estimated_nodes", "estimated_work_share", "measured_nodes" and "optimal_wording" keys.
 void writeEstimates(JsonWriter &w, const EstimateShare &e);
-std::string stageTableText(const Graph &graph, const Partition &partition, const Evaluation &ev);
+std::string stageTableText(
+    const Graph &graph, const Partition &partition, const Evaluation &ev, const CostParams *params = nullptr);
 
 } // namespace pipecut::cli

@@ -31,7 +31,68 @@ Status CostParams::validate() const
             return makeError(ErrorKind::Usage,
                 "slow bandwidth must be a positive finite number, not " + formatNumber(slowBandwidth));
     }
+    for (size_t j = 0; j < devices.size(); ++j) {
+        const StageDevice &d = devices[j];
+        const std::string where = "device " + std::to_string(j + 1) + " ('" + d.name + "'): ";
+        for (auto [name, v] : { std::pair { "speed", d.speed }, std::pair { "bandwidth_in", d.bandwidthIn },
+                 std::pair { "bandwidth_out", d.bandwidthOut } })
+            if (!positive(v))
+                return makeError(
+                    ErrorKind::Usage, where + name + " must be a positive finite number, not " + formatNumber(v));
+        if (d.memoryLimit && !positive(*d.memoryLimit))
+            return makeError(ErrorKind::Usage,
+                where + "memory must be a positive finite number, not " + formatNumber(*d.memoryLimit));
+    }
     return Ok {};
+}
+
+double CostParams::maxSpeed() const
+{
+    double s = devices.empty() ? 1.0 : 0.0;
+    for (const StageDevice &d : devices)
+        s = std::max(s, d.speed);
+    return s;
+}
+
+double CostParams::totalSpeed(int k) const
+{
+    if (devices.empty())
+        return k;
+    double s = 0;
+    for (const StageDevice &d : devices)
+        s += d.speed;
+    return s;
+}
+
+std::optional<double> CostParams::totalMemory(int k) const
+{
+    if (devices.empty())
+        return memoryLimit ? std::optional<double>(*memoryLimit * k) : std::nullopt;
+    double m = 0;
+    for (const StageDevice &d : devices) {
+        if (!d.memoryLimit)
+            return std::nullopt;
+        m += *d.memoryLimit;
+    }
+    return m;
+}
+
+CostParams CostParams::envelope() const
+{
+    CostParams e = *this;
+    e.devices.clear();
+    if (devices.empty())
+        return e;
+    e.bandwidth = 0;
+    e.memoryLimit = 0.0;
+    for (const StageDevice &d : devices) {
+        e.bandwidth = std::max({ e.bandwidth, d.bandwidthIn, d.bandwidthOut });
+        if (!d.memoryLimit || !e.memoryLimit)
+            e.memoryLimit.reset();
+        else
+            e.memoryLimit = std::max(*e.memoryLimit, *d.memoryLimit);
+    }
+    return e;
 }
 
 } // namespace pipecut

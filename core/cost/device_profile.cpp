@@ -1,5 +1,7 @@
 #include "core/cost/device_profile.h"
 
+#include "core/cost/json_object.h"
+
 #include <simdjson.h>
 
 #include <cmath>
@@ -80,13 +82,11 @@ const DeviceProfile &defaultDeviceProfile()
 Result<DeviceProfile> parseDeviceProfile(std::string_view json, const std::string &name)
 {
     simdjson::dom::parser parser;
-    simdjson::padded_string padded(json);
-    simdjson::dom::element root;
-    if (auto error = parser.parse(padded).get(root))
-        return makeError(name + ": not valid JSON (" + simdjson::error_message(error) + ")");
-    simdjson::dom::object object;
-    if (root.get(object))
-        return makeError(name + ": a device profile must be a JSON object");
+    const simdjson::padded_string padded(json);
+    auto parsed = parseJsonObject(parser, padded, name, "device profile");
+    if (!parsed)
+        return parsed.failure();
+    simdjson::dom::object object = *parsed;
 
     DeviceProfile p;
     std::string_view text;
@@ -132,16 +132,25 @@ Result<DeviceProfile> parseDeviceProfile(std::string_view json, const std::strin
     return p;
 }
 
-Result<DeviceProfile> loadDeviceProfile(const std::string &path)
+Result<std::string> readSmallFile(const std::string &path, size_t maxBytes, const std::string &what)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return makeError(path + ": cannot open device profile");
+        return makeError(path + ": cannot open " + what);
     std::ostringstream text;
     text << in.rdbuf();
-    if (text.str().size() > (1u << 20))
-        return makeError(path + ": a device profile is a small JSON file; this one is over 1 MiB");
-    return parseDeviceProfile(text.str(), path);
+    if (text.str().size() > maxBytes)
+        return makeError(path + ": a " + what + " is a small JSON file; this one is over "
+            + std::to_string(maxBytes >> 20) + " MiB");
+    return text.str();
+}
+
+Result<DeviceProfile> loadDeviceProfile(const std::string &path)
+{
+    auto text = readSmallFile(path, 1u << 20, "device profile");
+    if (!text)
+        return text.failure();
+    return parseDeviceProfile(*text, path);
 }
 
 std::string deviceProfileToJson(const DeviceProfile &p)

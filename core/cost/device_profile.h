@@ -35,6 +35,9 @@ Result<DeviceProfile> findDeviceProfile(const std::string &nameOrPath);
 // rates are required and must be positive. Errors name the file and the field.
 Result<DeviceProfile> parseDeviceProfile(std::string_view json, const std::string &name);
 Result<DeviceProfile> loadDeviceProfile(const std::string &path);
+// The text of a small file (a profile, a cluster description): an error naming
+// `path` and `what` when it cannot be opened or is over maxBytes.
+Result<std::string> readSmallFile(const std::string &path, size_t maxBytes, const std::string &what);
 std::string deviceProfileToJson(const DeviceProfile &profile);
 
 } // namespace pipecut

@@ -53,6 +53,14 @@ void accumulate(const Graph &g, std::span<const int32_t> stage, int k, Accum &a)
     }
 }
 
+// Stage b's cost: on its device when the cluster has k devices (a mismatch is
+// reported by checkFeasibility), else the homogeneous model.
+double costOf(const CostParams &params, int b, int k, double work, double in, double out, double param)
+{
+    return params.devices.size() == static_cast<size_t>(k) ? params.stageCost(b, work, in, out, param)
+                                                           : params.stageCost(work, in, out, param);
+}
+
 } // namespace
 
 Evaluation evaluate(const Graph &graph, const CostParams &params, const Partition &partition)
@@ -69,7 +77,7 @@ Evaluation evaluate(const Graph &graph, const CostParams &params, const Partitio
         c.commOut = a.out[b];
         c.param = a.param[b];
         c.nodes = a.count[b];
-        c.cost = params.stageCost(c.work, c.commIn, c.commOut, c.param);
+        c.cost = costOf(params, b, k, c.work, c.commIn, c.commOut, c.param);
         if (c.cost > ev.bottleneck) {
             ev.bottleneck = c.cost;
             ev.bottleneckStage = b;
@@ -84,7 +92,7 @@ double bottleneckOf(const Graph &graph, const CostParams &params, std::span<cons
     accumulate(graph, stage, k, a);
     double t = 0;
     for (int b = 0; b < k; ++b)
-        t = std::max(t, params.stageCost(a.work[b], a.in[b], a.out[b], a.param[b]));
+        t = std::max(t, costOf(params, b, k, a.work[b], a.in[b], a.out[b], a.param[b]));
     return t;
 }
 
@@ -139,15 +147,24 @@ std::vector<Violation> checkFeasibility(
                 break;
             }
     }
-    if (params.memoryLimit) {
+    if (params.hasDevices() && static_cast<int>(params.devices.size()) != k) {
+        add(Violation::Kind::SizeMismatch,
+            "the partition has " + std::to_string(k) + " stages but the cluster has "
+                + std::to_string(params.devices.size()) + " devices");
+        return out;
+    }
+    if (params.memoryLimit || params.hasDevices()) {
         std::vector<double> param(k, 0.0);
         for (int32_t v = 0; v < g.nodeCount(); ++v)
             param[p.stages()[v]] += g.params()[v];
         for (int b = 0; b < k; ++b)
-            if (!params.fitsMemory(param[b]))
+            if (!params.fitsMemory(b, param[b])) {
+                const double limit = params.hasDevices() ? *params.devices[b].memoryLimit : *params.memoryLimit;
                 add(Violation::Kind::OverMemory,
                     "stage " + std::to_string(b + 1) + " holds " + formatNumber(param[b])
-                        + " of parameters, over the memory limit " + formatNumber(*params.memoryLimit));
+                        + " of parameters, over the memory limit " + formatNumber(limit)
+                        + (params.hasDevices() ? " of its device '" + params.devices[b].name + "'" : std::string()));
+            }
     }
     return out;
 }

@@ -178,12 +178,15 @@ void IncrementalEvaluator::setParams(const CostParams &params)
 
 void IncrementalEvaluator::refreshCosts()
 {
-    for (StageCost &c : m_stages) {
+    const bool perDevice = m_params.devices.size() == m_stages.size();
+    for (size_t b = 0; b < m_stages.size(); ++b) {
+        StageCost &c = m_stages[b];
         // Clamp the tiny negative residue that add/subtract can leave on empty stages.
         if (c.nodes == 0) {
             c.work = c.param = c.commIn = c.commOut = 0.0;
         }
-        c.cost = m_params.stageCost(c.work, c.commIn, c.commOut, c.param);
+        c.cost = perDevice ? m_params.stageCost(static_cast<int>(b), c.work, c.commIn, c.commOut, c.param)
+                           : m_params.stageCost(c.work, c.commIn, c.commOut, c.param);
     }
 }
 

@@ -11,4 +11,14 @@ void writeStageCostFields(JsonWriter &w, const StageCost &c)
     w.key("param").value(c.param);
 }
 
+void writeStageDeviceFields(JsonWriter &w, const StageDevice &d)
+{
+    w.key("device").value(d.name);
+    w.key("speed").value(d.speed);
+    if (d.memoryLimit)
+        w.key("memory_limit").value(*d.memoryLimit);
+    w.key("bandwidth_in").value(d.bandwidthIn);
+    w.key("bandwidth_out").value(d.bandwidthOut);
+}
+
 } // namespace pipecut

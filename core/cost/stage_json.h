@@ -11,5 +11,8 @@
 namespace pipecut {
 
 void writeStageCostFields(JsonWriter &w, const StageCost &c);
+// With a cluster (docs/model.md §1.7): the stage's "device", "speed",
+// "memory_limit" (when it has one), "bandwidth_in" and "bandwidth_out".
+void writeStageDeviceFields(JsonWriter &w, const StageDevice &d);
 
 } // namespace pipecut

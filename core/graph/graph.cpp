@@ -142,6 +142,19 @@ void GraphBuilder::buildGroups(Graph &g) const
     }
 }
 
+Graph Graph::withWorkDividedBy(double speed) const
+{
+    Graph g = *this;
+    g.m_totalWork = 0;
+    g.m_maxWork = 0;
+    for (double &w : g.m_work) {
+        w /= speed;
+        g.m_totalWork += w;
+        g.m_maxWork = std::max(g.m_maxWork, w);
+    }
+    return g;
+}
+
 void GraphBuilder::sumCosts(Graph &g) const
 {
     const int32_t n = static_cast<int32_t>(m_ids.size());

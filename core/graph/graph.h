@@ -138,6 +138,8 @@ public:
     // Replace the file-declared defaults (used by the CLI's --bandwidth etc.
     // when writing a converted file, and by readers after building).
     void setBandwidth(double b) { m_meta.bandwidth = b; }
+    // Every node's work divided by `speed` (> 0): the graph as a device of that speed runs it.
+    Graph withWorkDividedBy(double speed) const;
     void setMemoryLimit(std::optional<double> m) { m_meta.memoryLimit = m; }
     void setName(std::string name) { m_meta.name = std::move(name); }
     void setSuggestedK(int k) { m_meta.suggestedK = k; }

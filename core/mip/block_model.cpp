@@ -121,6 +121,9 @@ std::string memoryInfeasibility(const Graph &g, const CostParams &params, const 
             + std::to_string(mem.size()) + " nodes) have parameters " + formatNumber(classes.param[c])
             + " > memory limit " + formatNumber(limit);
     }
+    if (const auto total = params.totalMemory(k); params.hasDevices() && g.totalParam() > *total * (1 + 1e-12))
+        return "total parameters " + formatNumber(g.totalParam()) + " exceed the memory of the cluster's "
+            + std::to_string(k) + " devices together (" + formatNumber(*total) + ")";
     if (!params.fitsMemory(g.totalParam() / k))
         return "total parameters " + formatNumber(g.totalParam()) + " exceed k x memory limit = " + std::to_string(k)
             + " x " + formatNumber(limit);
@@ -230,19 +233,21 @@ Lin BlockBuilder::blockWork(const std::vector<int> &x, const std::vector<int> &y
     return l;
 }
 
-Lin BlockBuilder::tensorCost(const std::vector<int> &plus, const std::vector<int> &minus, bool reads, bool writes)
+Lin BlockBuilder::tensorCost(
+    const std::vector<int> &plus, const std::vector<int> &minus, bool reads, bool writes, int device)
 {
     // Membership of class c in the set: plus[c] - minus[c].
     Lin cost;
     const int set = static_cast<int>(m_sets.size());
     m_sets.emplace_back(plus, minus);
     const double perByte = 1.0 / (m_params.bandwidth * m_scale);
+    const double perByteIn = device < 0 ? perByte : 1.0 / (m_params.devices[device].bandwidthIn * m_scale);
+    const double perByteOut = device < 0 ? perByte : 1.0 / (m_params.devices[device].bandwidthOut * m_scale);
     for (int32_t u = 0; u < m_graph.nodeCount(); ++u) {
         const auto &succ = m_classes.succClasses[u];
         if (succ.empty())
             continue;
         const int32_t cu = m_classes.classOf[u];
-        const double coeff = m_graph.out(nodeId(u)) * perByte;
         for (int dir = 0; dir < 2; ++dir) {
             if ((dir == 0 && !reads) || (dir == 1 && !writes))
                 continue;
@@ -262,7 +267,7 @@ Lin BlockBuilder::tensorCost(const std::vector<int> &plus, const std::vector<int
                 used = true;
             }
             if (used) {
-                cost.add(col, coeff);
+                cost.add(col, m_graph.out(nodeId(u)) * (dir == 0 ? perByteIn : perByteOut));
                 m_tensorColumns.push_back({ col, u, sign, set });
             } else
                 m_model.setBounds(col, 0.0, 0.0);
@@ -299,6 +304,23 @@ Lin BlockBuilder::blockCost(const std::vector<int> &x, const std::vector<int> &y
     }
     if (memoryRow && m_params.memoryLimit)
         addLessEqual(m_model, param, *m_params.memoryLimit * (1 + 1e-12));
+    cost.add(overflow(param, 1));
+    return cost;
+}
+
+Lin BlockBuilder::blockCostOn(const std::vector<int> &x, const std::vector<int> &y, int device)
+{
+    const StageDevice &d = m_params.devices[device];
+    Lin cost;
+    cost.add(blockWork(x, y), 1.0 / d.speed);
+    cost.add(tensorCost(x, y, true, true, device));
+    Lin param;
+    for (int32_t c = 0; c < m_classes.count; ++c) {
+        param.add(x[c], m_classes.param[c]);
+        param.add(y[c], -m_classes.param[c]);
+    }
+    if (d.memoryLimit)
+        addLessEqual(m_model, param, *d.memoryLimit * (1 + 1e-12));
     cost.add(overflow(param, 1));
     return cost;
 }

@@ -90,6 +90,8 @@ public:
     // f(S)/scale for the block between ideals y (inner) and x (outer), adding
     // its tensor columns and rows; the memory limit row when one is set.
     Lin blockCost(const std::vector<int> &x, const std::vector<int> &y, bool memoryRow = true);
+    // The same on stage `device`'s device of a cluster (docs/model.md §1.7).
+    Lin blockCostOn(const std::vector<int> &x, const std::vector<int> &y, int device);
     // Work of the block /scale.
     Lin blockWork(const std::vector<int> &x, const std::vector<int> &y) const;
     // Cost of the prefix ideal y spread over `stages` stages: its work plus one
@@ -111,7 +113,8 @@ public:
     double scale() const { return m_scale; }
 
 private:
-    Lin tensorCost(const std::vector<int> &plus, const std::vector<int> &minus, bool reads, bool writes);
+    Lin tensorCost(
+        const std::vector<int> &plus, const std::vector<int> &minus, bool reads, bool writes, int device = -1);
     Lin overflow(const Lin &param, int stages);
 
     struct TensorColumn {

@@ -20,7 +20,7 @@ std::vector<int> classStages(const ExactMipInput &in, const Partition &p)
         used[p.stages()[v]] = 1;
     std::vector<int> renumber(in.k, 0);
     for (int s = 0, next = 0; s < in.k; ++s)
-        renumber[s] = used[s] ? next++ : 0;
+        renumber[s] = in.params.hasDevices() ? s : used[s] ? next++ : 0; // a cluster's stages keep their devices
     std::vector<int> stage(cls.count);
     for (int32_t c = 0; c < cls.count; ++c)
         stage[c] = renumber[p.stages()[cls.members[c][0]]];
@@ -63,13 +63,16 @@ bool addStages(const ExactMipInput &in, BlockBuilder &builder, ExactModel &m)
     // The symmetry rows are dense (one term per class) and slow the LP down
     // several times on large models, where the search never gets deep enough
     // for symmetry to matter; they pay off on small ones.
-    const bool symmetryRows = k > 1 && static_cast<int64_t>(cls.count) * k <= kSymmetryRowLimit;
+    // With a cluster an empty stage cannot move: its device is not the last one's.
+    const bool symmetryRows
+        = k > 1 && static_cast<int64_t>(cls.count) * k <= kSymmetryRowLimit && !in.params.hasDevices();
     m.stageCost.resize(k + 1);
     m.used.assign(k + 1, -1);
     for (int b = 1; b <= k; ++b) {
         if (in.stopped())
             return false;
-        m.stageCost[b] = builder.blockCost(m.z[b], m.z[b - 1]);
+        m.stageCost[b] = in.params.hasDevices() ? builder.blockCostOn(m.z[b], m.z[b - 1], b - 1)
+                                                : builder.blockCost(m.z[b], m.z[b - 1]);
         Lin row = m.stageCost[b];
         row.add(m.t, -1.0);
         addLessEqual(m.model, row, 0.0);
@@ -154,7 +157,8 @@ ExactMipOutcome solveExactMip(const ExactMipInput &in)
         r.stopped = true;
         return r;
     }
-    m.model.addGreaterEqual({ { m.t, static_cast<double>(k) } }, in.graph.totalWork() / scale * (1 - 1e-12));
+    // k T >= W; with a cluster (sum of speeds) T >= W (docs/model.md §4.1).
+    m.model.addGreaterEqual({ { m.t, in.params.totalSpeed(k) } }, in.graph.totalWork() / scale * (1 - 1e-12));
 
     std::vector<double> start;
     if (in.incumbent)

@@ -169,6 +169,20 @@ public:
 
     double cost() const { return m_params.stageCost(m_work, std::max(0.0, m_in), std::max(0.0, m_outw), m_param); }
     double lower() const { return m_params.stageCost(m_work, std::max(0.0, m_in), 0.0, m_param); }
+    // On stage d's device (a cluster, docs/model.md §1.7).
+    double cost(int d) const
+    {
+        return m_params.stageCost(d, m_work, std::max(0.0, m_in), std::max(0.0, m_outw), m_param);
+    }
+    bool fits(int d) const { return m_params.fitsMemory(d, m_param); }
+    // The least lower() over the devices of stages from..to (0-based).
+    double lowerOver(int from, int to) const
+    {
+        double l = kInf;
+        for (int d = from; d <= to; ++d)
+            l = std::min(l, m_params.stageCost(d, m_work, std::max(0.0, m_in), 0.0, m_param));
+        return l;
+    }
     double work() const { return m_work; }
     double param() const { return m_param; }
     double outw() const { return std::max(0.0, m_outw); }
@@ -252,7 +266,7 @@ EnumerationEnd enumerateIdeals(const Graph &graph, const CostParams &params, con
             t.iwork.push_back(block.work());
             t.iparam.push_back(block.param());
             t.ioutw.push_back(block.outw());
-            t.icost.push_back(block.fits() ? block.cost() : kInf);
+            t.icost.push_back(block.fits(0) ? block.cost(0) : kInf);
             path.push_back(idx);
             return true;
         },
@@ -332,14 +346,16 @@ struct DpTables {
     // touch of these pages (200 MB for a million ideals at k = 16) takes a
     // second on a loaded machine. Cells are only read once filled. Returns
     // false when stopped.
-    bool fill(const IdealTable &t, const StopCheck &shouldStop)
+    // With a cluster (perDevice) only level 1 starts at f(I), on the first
+    // device; the others start empty and are filled by the sweep.
+    bool fill(const IdealTable &t, const StopCheck &shouldStop, bool perDevice)
     {
         const int32_t N = t.count();
         bool stopped = false;
         int64_t cellsSinceCheck = 0; // at huge k one ideal has many cells
         for (int32_t I = 0; I < N && !stopped; ++I) {
             for (int b = 1; b <= levels; ++b) {
-                dp[at(I, b)] = t.icost[I];
+                dp[at(I, b)] = perDevice && b > 1 ? kInf : t.icost[I];
                 arg[at(I, b)] = 0;
             }
             if ((cellsSinceCheck += levels) >= kCellsPerCheck) {
@@ -403,6 +419,8 @@ public:
                 stopped = true;
                 break;
             }
+            if (m_params.hasDevices())
+                allowEmptyStages(J);
             closeLastStage(J);
             if (levels < 2 || J == full)
                 continue;
@@ -427,6 +445,20 @@ public:
     bool stopped = false;
 
 private:
+    // With a cluster, stage b may stay empty: J covered by stages 1..b - 1
+    // is covered by 1..b (J's values are final here: every smaller ideal has
+    // been a base already).
+    void allowEmptyStages(int32_t J)
+    {
+        double *dpJ = &m_tables.dp[m_tables.at(J, 1)];
+        int32_t *argJ = &m_tables.arg[m_tables.at(J, 1)];
+        for (int b = 2; b <= m_tables.levels; ++b)
+            if (dpJ[b - 2] < dpJ[b - 1]) {
+                dpJ[b - 1] = dpJ[b - 2];
+                argJ[b - 1] = J;
+            }
+    }
+
     // Last stage: V \ J, whose inputs are exactly J's outgoing tensors.
     void closeLastStage(int32_t J)
     {
@@ -434,9 +466,10 @@ private:
         // that cannot lead to a complete chain are skipped), so it only gates
         // the last stage; the intermediate levels check their own values.
         const double prev = m_tables.dp[m_tables.at(J, m_tables.levels)];
-        if (prev < U && m_params.fitsMemory(m_Ptot - m_t.iparam[J])) {
-            const double last
-                = m_params.stageCost(std::max(0.0, m_W - m_t.iwork[J]), m_t.ioutw[J], 0.0, m_Ptot - m_t.iparam[J]);
+        const int last0 = m_tables.levels; // the last stage's index, 0-based
+        if (prev < U && m_params.fitsMemory(last0, m_Ptot - m_t.iparam[J])) {
+            const double last = m_params.stageCost(
+                last0, std::max(0.0, m_W - m_t.iwork[J]), m_t.ioutw[J], 0.0, m_Ptot - m_t.iparam[J]);
             const double v = std::max(prev, last);
             ++pairs;
             if (v < best) {
@@ -460,13 +493,16 @@ private:
         m_walker.setBase([&](int32_t x) { return m_inJ[x] != 0; });
         m_block.clearSums();
         uint64_t a = m_t.h1[J], bb = m_t.h2[J];
+        const bool cluster = m_params.hasDevices();
+        m_levelCost.resize(m_tables.levels + 1);
         const double *dpJ = &m_tables.dp[m_tables.at(J, 1)];
         m_walker.walk(
             [&](int32_t x) {
                 m_block.add(x);
                 a ^= m_keys.z1[x];
                 bb ^= m_keys.z2[x];
-                return m_block.lower() < U && m_block.fits();
+                const double lower = cluster ? m_block.lowerOver(b0 - 1, m_tables.levels - 1) : m_block.lower();
+                return lower < U && m_block.fits();
             },
             [&](int32_t x) {
                 m_block.remove(x);
@@ -482,9 +518,18 @@ private:
                         return false;
                     }
                 }
-                const double c = m_block.cost();
-                if (!(c < U))
+                const double c = cluster ? kInf : m_block.cost();
+                if (cluster) {
+                    double least = kInf;
+                    for (int b = b0; b <= m_tables.levels; ++b) {
+                        m_levelCost[b] = m_block.fits(b - 1) ? m_block.cost(b - 1) : kInf;
+                        least = std::min(least, m_levelCost[b]);
+                    }
+                    if (!(least < U))
+                        return true;
+                } else if (!(c < U)) {
                     return true;
+                }
                 ++pairs;
                 const int32_t I = m_index.lookup(a, bb);
                 assert(I >= 0);
@@ -492,7 +537,7 @@ private:
                 int32_t *argI = &m_tables.arg[m_tables.at(I, 1)];
                 const int top = m_tables.levels;
                 for (int b = b0; b <= top; ++b) {
-                    const double v = std::max(dpJ[b - 2], c);
+                    const double v = std::max(dpJ[b - 2], cluster ? m_levelCost[b] : c);
                     if (v < dpI[b - 1]) {
                         dpI[b - 1] = v;
                         argI[b - 1] = J;
@@ -517,6 +562,7 @@ private:
     IdealWalker m_walker;
     std::vector<char> m_inJ;
     std::vector<int32_t> m_jUnits;
+    std::vector<double> m_levelCost; // per stage b: the block's cost on its device
     int64_t m_cellsSinceCheck = 0, m_bases = 0;
 };
 
@@ -582,7 +628,9 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
 {
     const Graph &dag = units.graph;
     const int32_t nu = dag.nodeCount();
-    const int K = std::max(1, std::min(k, nu)); // more stages than units never help
+    // More stages than units never help identical devices; with a cluster
+    // every device counts (which of them hold the units matters).
+    const int K = params.hasDevices() ? k : std::max(1, std::min(k, nu));
     const StopCheck shouldStop { stop, deadline };
     const double Ptot = graph.totalParam();
     const ZobristKeys keys(nu);
@@ -630,7 +678,7 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     // each 256 bases and each 4096 blocks.
     const IdealIndex index(ideals);
     DpTables tables(N, levels);
-    const bool filled = tables.fill(ideals, shouldStop);
+    const bool filled = tables.fill(ideals, shouldStop, params.hasDevices());
     const std::vector<int32_t> bySize = orderBySize(ideals, nu);
     const int32_t full = bySize[N - 1]; // V: the only ideal of size nu
 
@@ -638,7 +686,7 @@ Result<IdealDpOutcome> solveIdealDp(const Graph &graph, const CostParams &params
     sweep.U = U;
     sweep.stopped = !filled;
     if (K == 1) {
-        sweep.best = params.fitsMemory(Ptot) ? ideals.icost[full] : kInf;
+        sweep.best = params.fitsMemory(0, Ptot) ? ideals.icost[full] : kInf;
         sweep.bestJ = full;
     }
     sweep.run(bySize, K, full);

@@ -173,7 +173,8 @@ private:
     }
     int sideOf(int32_t mi) const { return m_sideOfMember[mi]; }
 
-    double cost(int t) const { return m_params.stageCost(m_work[t], m_in[t], m_out[t], m_param[t]); }
+    // Stage s + t runs on device s + t (docs/model.md §1.7).
+    double cost(int t) const { return m_params.stageCost(m_s + t, m_work[t], m_in[t], m_out[t], m_param[t]); }
     Score score() const
     {
         Score sc;
@@ -186,7 +187,7 @@ private:
     bool withinBest() const
     {
         for (int t = 0; t < m_w; ++t)
-            if (cost(t) > m_best.max() * (1 + 1e-12) || !m_params.fitsMemory(m_param[t]))
+            if (cost(t) > m_best.max() * (1 + 1e-12) || !m_params.fitsMemory(m_s + t, m_param[t]))
                 return false;
         return true;
     }

@@ -47,6 +47,10 @@ struct PartitionOptions {
     int64_t memoryBudget = 0;
     // mip: refuse models of more columns (0 = kDefaultMaxMipColumns).
     int64_t maxMipColumns = 0;
+    // With a cluster (docs/model.md §1.7): also choose which device takes which
+    // stage, trying every distinct order of the devices (at most maxDeviceOrders).
+    bool freeDeviceOrder = false;
+    int64_t maxDeviceOrders = 5040;
 
     Status validate() const;
 };
@@ -59,6 +63,9 @@ struct PartitionResult {
     double seconds = 0.0;
     std::string method; // the method that produced the partition (for auto: e.g. "auto(ideal-dp)")
     std::vector<std::string> notes; // e.g. "ideal-dp refused: 2.1M ideals > cap 1M; used slicegraph"
+    // With freeDeviceOrder: the device (index in the cluster) of each stage;
+    // the partition is costed with withDeviceOrder(params, deviceOrder).
+    std::vector<int> deviceOrder;
 };
 
 // Parses a slicegraph budget "POPxGEN" (e.g. "10x10", "100x100").
@@ -77,5 +84,11 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
 using PartitionerFn = Result<PartitionResult> (*)(const Graph &graph, const CostParams &params,
     const PartitionOptions &options, const StopToken &stop, const ProgressFn &progress);
 void installMipPartitioner(PartitionerFn run);
+
+// runPartitioner over every distinct device order of the cluster
+// (core/partition/device_order.cpp): the best result, with its deviceOrder;
+// optimal only when every order's run was.
+Result<PartitionResult> runOverDeviceOrders(const Graph &graph, const CostParams &params,
+    const PartitionOptions &options, const StopToken &stop, const ProgressFn &progress);
 
 } // namespace pipecut

@@ -89,7 +89,7 @@ public:
             Score best = now;
             int bestTarget = -1;
             for (int t = lo; t <= hi; ++t) {
-                if (t == s || !m_params.fitsMemory(m_param[t] + m_xParam))
+                if (t == s || !m_params.fitsMemory(t, m_param[t] + m_xParam))
                     continue;
                 double cs, ct;
                 newCosts(members, s, t, cs, ct);
@@ -131,7 +131,7 @@ public:
             return false;
         int t = static_cast<int>(rng.between(lo, hi - 1));
         t += t >= s ? 1 : 0;
-        if (!m_params.fitsMemory(m_param[t] + m_xParam))
+        if (!m_params.fitsMemory(t, m_param[t] + m_xParam))
             return false;
         apply(members, s, t);
         if (++m_moves % 1024 == 0)
@@ -223,8 +223,8 @@ private:
             w += m_g.work(v);
             p += m_g.param(v);
         }
-        cs = m_params.stageCost(m_work[s] - w, std::max(0.0, m_comm[s] + dS), 0, m_param[s] - p);
-        ct = m_params.stageCost(m_work[t] + w, std::max(0.0, m_comm[t] + dT), 0, m_param[t] + p);
+        cs = m_params.stageCost(s, m_work[s] - w, std::max(0.0, m_comm[s] + dS), 0, m_param[s] - p);
+        ct = m_params.stageCost(t, m_work[t] + w, std::max(0.0, m_comm[t] + dT), 0, m_param[t] + p);
     }
 
     bool movable(std::span<const NodeId> members, int s, int t)
@@ -235,7 +235,7 @@ private:
             m_inX[index(v)] = m_stampX;
             param += m_g.param(v);
         }
-        if (!m_params.fitsMemory(m_param[t] + param))
+        if (!m_params.fitsMemory(t, m_param[t] + param))
             return false;
         for (NodeId v : members) {
             if (t > s) {
@@ -313,7 +313,7 @@ private:
         m_comm[s] += dS;
         m_comm[t] += dT;
         for (int q : { s, t })
-            m_cost[q] = m_params.stageCost(m_work[q], std::max(0.0, m_comm[q]), 0, m_param[q]);
+            m_cost[q] = m_params.stageCost(q, m_work[q], std::max(0.0, m_comm[q]), 0, m_param[q]);
     }
 
     void resum()

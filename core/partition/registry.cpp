@@ -77,6 +77,10 @@ Status checkMemoryFits(const Graph &g, const CostParams &params, int k)
 {
     if (!params.memoryLimit)
         return Ok {};
+    if (const auto total = params.totalMemory(k); params.hasDevices() && g.totalParam() > *total * (1 + 1e-12))
+        return makeError(ErrorKind::Infeasible,
+            "the parameters total " + formatNumber(g.totalParam()) + ", more than the " + std::to_string(k)
+                + " devices of the cluster can hold together (" + formatNumber(*total) + "): no partition exists");
     if (!params.fitsMemory(g.totalParam() / k))
         return makeError(ErrorKind::Infeasible,
             "the parameters total " + formatNumber(g.totalParam()) + ", more than k = " + std::to_string(k)
@@ -230,6 +234,11 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
         return s.failure();
     if (auto s = options.validate(); !s)
         return s.failure();
+    if (params.hasDevices() && static_cast<int>(params.devices.size()) != options.k)
+        return makeError("the cluster has " + std::to_string(params.devices.size()) + " devices but k is "
+            + std::to_string(options.k) + " (k is the number of devices)");
+    if (options.freeDeviceOrder && params.hasDevices())
+        return runOverDeviceOrders(graph, params, options, stop, progress);
     if (options.order) {
         std::vector<char> seen(graph.nodeCount(), 0);
         std::vector<int32_t> pos(graph.nodeCount(), -1);

@@ -161,7 +161,7 @@ OrderSlicer::OrderSlicer(
             m_allowed[c] = 0;
     }
 
-    if (forceSweep) {
+    if (forceSweep || params.hasDevices()) { // a cluster: per-stage costs, swept (docs/model.md §1.7)
         m_sweep = true;
         return;
     }
@@ -294,6 +294,11 @@ public:
     {
         m_parent.assign(s.m_n + 1, -1);
         m_reached.assign(s.m_n + 1, 0);
+        m_segLevel.assign(s.m_n + 1, 0);
+        const auto &devices = s.m_params.devices;
+        m_speedAfter.assign(devices.size() + 1, 0.0);
+        for (size_t b = devices.size(); b-- > 0;)
+            m_speedAfter[b] = m_speedAfter[b + 1] + devices[b].speed;
     }
 
     // With a budget, a test whose sweeps pass it gives up (abandoned()), so
@@ -312,7 +317,9 @@ public:
         m_reached[0] = 1;
         m_frontier.assign(1, 0);
         m_abandoned = false;
+        const bool cluster = s.m_params.hasDevices();
         for (int level = 0; level < k && !m_frontier.empty(); ++level) {
+            m_level = level;
             m_next.clear();
             // Every stage costs at least its work: an end j after which the
             // k - level - 1 stages left cannot hold the remaining work is
@@ -320,7 +327,7 @@ public:
             // the search to a narrow band of the order.
             m_minEnd = 1;
             if (std::isfinite(T)) {
-                const double rest = static_cast<double>(k - level - 1) * T;
+                const double rest = cluster ? m_speedAfter[level + 1] * T : static_cast<double>(k - level - 1) * T;
                 const double need = s.m_W[n] - rest - kSlack * (rest + s.m_W[n]);
                 m_minEnd = static_cast<int32_t>(std::lower_bound(s.m_W.begin(), s.m_W.end(), need) - s.m_W.begin());
                 m_minEnd = std::max(m_minEnd, 1);
@@ -336,7 +343,10 @@ public:
             } else if (expandLevel(T)) {
                 return true;
             }
-            std::swap(m_frontier, m_next);
+            if (cluster) // a position reached earlier may start a later stage (those between stay empty)
+                m_frontier.insert(m_frontier.end(), m_next.begin(), m_next.end());
+            else
+                std::swap(m_frontier, m_next);
         }
         return false;
     }
@@ -344,6 +354,19 @@ public:
     std::vector<int32_t> cuts() const
     {
         std::vector<int32_t> c;
+        if (m_s.m_params.hasDevices()) {
+            // Segment [parent(j), j) ran on device m_segLevel[j]; skipped devices get empty stages.
+            std::vector<std::pair<int, int32_t>> ends; // (device, end), last first
+            for (int32_t j = m_s.m_n; j > 0; j = m_parent[j])
+                ends.emplace_back(m_segLevel[j], j);
+            c.push_back(0);
+            for (auto it = ends.rbegin(); it != ends.rend(); ++it) {
+                while (static_cast<int>(c.size()) < it->first + 1)
+                    c.push_back(c.back());
+                c.push_back(it->second);
+            }
+            return c;
+        }
         for (int32_t j = m_s.m_n; j > 0; j = m_parent[j])
             c.push_back(j);
         c.push_back(0);
@@ -358,12 +381,15 @@ private:
         const OrderSlicer &s = m_s;
         int32_t jmax = s.m_n;
         if (std::isfinite(T)) {
-            const double limit = s.m_W[i] + T + kSlack * (T + s.m_W[i]);
+            const double cap = T * s.m_params.speedOf(m_level);
+            const double limit = s.m_W[i] + cap + kSlack * (cap + s.m_W[i]);
             jmax
                 = static_cast<int32_t>(std::upper_bound(s.m_W.begin() + i + 1, s.m_W.end(), limit) - s.m_W.begin()) - 1;
         }
-        if (s.m_params.memoryLimit) {
-            const double limit = s.m_P[i] + *s.m_params.memoryLimit * (1 + 1e-12);
+        const std::optional<double> memory
+            = s.m_params.hasDevices() ? s.m_params.devices[m_level].memoryLimit : s.m_params.memoryLimit;
+        if (memory) {
+            const double limit = s.m_P[i] + *memory * (1 + 1e-12);
             const int32_t jm
                 = static_cast<int32_t>(std::upper_bound(s.m_P.begin() + i + 1, s.m_P.end(), limit) - s.m_P.begin()) - 1;
             jmax = std::min(jmax, jm);
@@ -375,6 +401,7 @@ private:
     {
         m_reached[j] = 1;
         m_parent[j] = from;
+        m_segLevel[j] = m_level;
         m_next.push_back(j);
         return j == m_s.m_n;
     }
@@ -518,7 +545,8 @@ private:
                 outw += g.out(v);
             if (m_reached[j] || !s.m_allowed[j] || j < m_minEnd)
                 continue;
-            const double f = s.m_params.stageCost(s.m_W[j] - s.m_W[i], in, std::max(0.0, outw), s.m_P[j] - s.m_P[i]);
+            const double f
+                = s.m_params.stageCost(m_level, s.m_W[j] - s.m_W[i], in, std::max(0.0, outw), s.m_P[j] - s.m_P[i]);
             if (f <= T + kSlack * (std::abs(T) + f) && reach(j, i))
                 return true;
         }
@@ -529,6 +557,9 @@ private:
     std::vector<int32_t> m_parent;
     std::vector<char> m_reached;
     std::vector<int32_t> m_frontier, m_next, m_jmax, m_found;
+    int m_level = 0; // the stage (and device) being placed
+    std::vector<int> m_segLevel; // per end reached: the stage of the segment ending there
+    std::vector<double> m_speedAfter; // per stage b: the speeds of the devices from b on
     int32_t m_minEnd = 1; // ends before this cannot finish within the stages left
     WindowTree m_tree, m_tree2;
     std::vector<int64_t> m_readMark;
@@ -598,6 +629,8 @@ Result<SliceOutcome> OrderSlicer::solve(
 
     // Every stage costs at least its work, so T >= W/k and T >= max work.
     double lo = std::max(m_W[m_n] / k, g.maxWork()) * (1 - 1e-12);
+    if (m_params.hasDevices()) // the devices' speeds add up to totalSpeed
+        lo = std::max(m_W[m_n] / m_params.totalSpeed(k), g.maxWork() / m_params.maxSpeed()) * (1 - 1e-12);
     // Bisection alternating with a test just below the best cost reached: the
     // incumbent is often already optimal (in slicegraph, where the first
     // partition comes from the cutoff test: 94% of the orders of a 30x30 run on
@@ -646,22 +679,34 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
     const double memLimit = m_params.memoryLimit ? *m_params.memoryLimit * (1 + 1e-12) : kInf;
     // Greedy farthest reach: optimal because segment weight and param only
     // grow with the segment.
+    // With a cluster, segment b holds up to X times its device's speed within
+    // its device's memory, and a device that can take nothing stays empty.
+    const bool cluster = m_params.hasDevices();
     auto greedy = [&](double X, std::vector<int32_t> &cuts) {
         cuts.assign(1, 0);
         int32_t i = 0;
         while (i < m_n) {
             if (static_cast<int>(cuts.size()) > k)
                 return false;
+            const int b = static_cast<int>(cuts.size()) - 1;
+            const double cap = cluster ? X * m_params.devices[b].speed : X;
+            const double mem = !cluster           ? memLimit
+                : m_params.devices[b].memoryLimit ? *m_params.devices[b].memoryLimit * (1 + 1e-12)
+                                                  : kInf;
             int32_t j = static_cast<int32_t>(std::upper_bound(prefix.begin() + i + 1, prefix.end(),
-                                                 prefix[i] + X + kSlack * (X + prefix[i]))
+                                                 prefix[i] + cap + kSlack * (cap + prefix[i]))
                             - prefix.begin())
                 - 1;
-            const int32_t jm = static_cast<int32_t>(
-                                   std::upper_bound(m_P.begin() + i + 1, m_P.end(), m_P[i] + memLimit) - m_P.begin())
+            const int32_t jm
+                = static_cast<int32_t>(std::upper_bound(m_P.begin() + i + 1, m_P.end(), m_P[i] + mem) - m_P.begin())
                 - 1;
             j = std::min(j, jm);
             while (j > i && !m_allowed[j])
                 --j;
+            if (j <= i && cluster) {
+                cuts.push_back(i);
+                continue;
+            }
             if (j <= i)
                 return false;
             cuts.push_back(j);
@@ -671,6 +716,8 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
     };
     std::vector<int32_t> cuts;
     double hi = prefix[m_n];
+    for (const StageDevice &d : m_params.devices) // the slowest device alone can hold everything
+        hi = std::max(hi, prefix[m_n] / d.speed);
     if (!greedy(hi, cuts)) {
         std::string why = "no cut of the order into at most " + std::to_string(k) + " stages";
         if (m_params.memoryLimit)
@@ -681,6 +728,8 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
     }
     std::vector<int32_t> bestCuts = cuts;
     double lo = std::max(prefix[m_n] / k, heaviest) * (1 - 1e-12);
+    if (cluster)
+        lo = std::max(prefix[m_n] / m_params.totalSpeed(k), heaviest / m_params.maxSpeed()) * (1 - 1e-12);
     while (hi - lo > tolerance * hi) {
         const double mid = lo + (hi - lo) / 2;
         if (greedy(mid, cuts)) {

@@ -172,7 +172,7 @@ void enumerate(
         for (int s = lo; s < k; ++s) {
             if (gr != kNoGroup && groupStage[index(gr)] >= 0 && groupStage[index(gr)] != s)
                 continue;
-            if (params.memoryLimit && !params.fitsMemory(param[s] + g.param(v)))
+            if (!params.fitsMemory(s, param[s] + g.param(v))) // stage s's device with a cluster
                 continue;
             stage[index(v)] = s;
             param[s] += g.param(v);

@@ -215,10 +215,14 @@ std::string reportJson(const ReportData &d)
         w.key("latency").value(sum.latency);
         w.key("fill_latency").value(sum.fillLatency);
         w.key("stages").beginArray();
-        for (const StageCost &c : ev.stages) {
+        const bool devices = d.params.devices.size() == ev.stages.size(); // a cluster (docs/model.md §1.7)
+        for (size_t b = 0; b < ev.stages.size(); ++b) {
+            const StageCost &c = ev.stages[b];
             w.beginObject();
             w.key("nodes").value(static_cast<long long>(c.nodes));
             writeStageCostFields(w, c);
+            if (devices)
+                writeStageDeviceFields(w, d.params.devices[b]);
             w.endObject();
         }
         w.endArray();

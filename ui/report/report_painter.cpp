@@ -188,6 +188,20 @@ private:
                         .arg(paramQ(cp.fastMemory), bandwidth(cp.slowBandwidth));
         text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
         y += kLine;
+        if (cp.devices.size() == static_cast<size_t>(m_d.k)) { // a cluster: each stage's device
+            line = QStringLiteral("devices by stage:");
+            for (size_t b = 0; b < cp.devices.size(); ++b) {
+                const StageDevice &dev = cp.devices[b];
+                line += QStringLiteral(" %1 %2 (speed %3, memory %4, links %5 / %6)%7")
+                            .arg(b + 1)
+                            .arg(q(dev.name), qnum(dev.speed),
+                                dev.memoryLimit ? paramQ(*dev.memoryLimit) : QStringLiteral("none"),
+                                bandwidth(dev.bandwidthIn), bandwidth(dev.bandwidthOut),
+                                b + 1 < cp.devices.size() ? QStringLiteral(" \u00b7") : QString());
+            }
+            text(QRectF(kMargin, y, w, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
+            y += kLine;
+        }
         line = QStringLiteral("lower bound on any partition into %1 stages: %2, proven by %3%4")
                    .arg(m_d.k)
                    .arg(timeQ(m_d.lowerBound), q(m_d.provenBy),

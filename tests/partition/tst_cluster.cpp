@@ -1,0 +1,376 @@
+// Clusters of unequal devices (docs/model.md §1.7): the cluster file and its
+// errors, a homogeneous cluster reproducing the model without devices exactly,
+// and, on random graphs of at most 9 nodes with random clusters (speeds 0.25-4x,
+// memory limits that bind, unequal links), every exact method against the
+// brute-force optimum, every bound at or below it, every heuristic valid, and
+// --device-order free against the best of all orders.
+
+#include "core/bounds/bound.h"
+#include "core/cost/cluster.h"
+#include "core/cost/evaluate.h"
+#include "core/partition/partitioner.h"
+#include "core/partition/slice.h"
+#include "tests/support/sanitizer.h"
+#include "tests/support/test_graphs.h"
+
+#include <QtTest/QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+using namespace pipecut;
+using namespace pipecut::test;
+
+namespace {
+
+bool atMost(double bound, double optimum)
+{
+    return bound <= optimum * (1 + 1e-6) + 1e-9;
+}
+bool same(double a, double b)
+{
+    return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b));
+}
+
+template <class T> std::string errorOf(const Result<T> &r)
+{
+    return r.ok() ? std::string() : r.error();
+}
+
+std::string clusterText(const CostParams &p)
+{
+    std::string s;
+    for (const StageDevice &d : p.devices)
+        s += " [s=" + std::to_string(d.speed) + " M=" + (d.memoryLimit ? std::to_string(*d.memoryLimit) : "none")
+            + " in=" + std::to_string(d.bandwidthIn) + " out=" + std::to_string(d.bandwidthOut) + "]";
+    return s;
+}
+
+// A random cluster of k devices on `g`: speeds 0.25..4, links 0.25..4 times
+// the graph's, in and out unequal half the time, and memory that binds (a
+// share of the total parameters) on about half the devices.
+CostParams randomCluster(const Graph &g, int k, std::mt19937_64 &rng)
+{
+    std::uniform_real_distribution<double> factor(0.25, 4.0), unit(0.0, 1.0);
+    CostParams base = CostParams::fromGraph(g);
+    base.memoryLimit.reset();
+    Cluster c;
+    c.source = "random";
+    const double total = std::max(g.totalParam(), 1e-9);
+    for (int j = 0; j < k; ++j) {
+        ClusterDevice d;
+        d.name = "d" + std::to_string(j);
+        d.speed = unit(rng) < 0.2 ? 1.0 : factor(rng);
+        d.bandwidthIn = base.bandwidth * factor(rng);
+        d.bandwidthOut = unit(rng) < 0.5 ? d.bandwidthIn : base.bandwidth * factor(rng);
+        if (unit(rng) < 0.5)
+            d.memory = total * (0.3 + 0.7 * unit(rng));
+        c.devices.push_back(d);
+    }
+    auto p = applyCluster(base, c);
+    if (!p)
+        qFatal("applyCluster: %s", p.error().c_str());
+    return *p;
+}
+
+Result<PartitionResult> partition(
+    const Graph &g, const CostParams &p, int k, const std::string &method, bool freeOrder = false)
+{
+    PartitionOptions o;
+    o.k = k;
+    o.method = method;
+    o.threads = 1;
+    o.timeLimit = 20;
+    o.freeDeviceOrder = freeOrder;
+    return runPartitioner(g, p, o);
+}
+
+// The bound with a 20 s limit and no cache (aborts the test on an error).
+BoundResult bound(const Graph &g, const CostParams &p, int k, const std::string &method)
+{
+    BoundOptions o;
+    o.method = method;
+    o.k = k;
+    o.useCache = false;
+    o.timeLimit = 20;
+    auto r = runBound(g, p, o);
+    if (!r.ok())
+        qFatal("bound %s failed: %s", method.c_str(), r.error().c_str());
+    return *r;
+}
+
+Cluster parse(const std::string &json)
+{
+    auto c = parseCluster(json, "c.json");
+    if (!c)
+        qFatal("parseCluster: %s", c.error().c_str());
+    return *c;
+}
+
+} // namespace
+
+class TestCluster : public QObject {
+    Q_OBJECT
+
+private slots:
+    void readsTheIssueForm()
+    {
+        const Cluster c = parse(R"({"format": "pipecut-cluster", "version": 1,
+            "devices": [{"name": "a100-0", "speed": 1.0, "memory": 8.0e10, "bandwidth": 25.0},
+                        {"name": "l4-0", "speed": 0.35, "memory": 2.4e10, "bandwidth_in": 8.0, "bandwidth_out": 6},
+                        {"name": "x", "profile": "l4-fp16"}]})");
+        QCOMPARE(c.size(), 3);
+        QCOMPARE(c.devices[0].bandwidthIn.value(), 25.0);
+        QCOMPARE(c.devices[0].bandwidthOut.value(), 25.0);
+        QCOMPARE(c.devices[1].bandwidthOut.value(), 6.0);
+        CostParams base;
+        base.bandwidth = 2;
+        base.memoryLimit = 5e10;
+        auto p = applyCluster(base, c, *findDeviceProfile("a100-fp16"));
+        QVERIFY(p.ok());
+        QCOMPARE(p->devices[1].speed, 0.35);
+        QCOMPARE(p->devices[2].speed, 121e12 / 312e12); // the profile's FLOP rate over the reference's
+        QCOMPARE(p->devices[2].memoryLimit.value(), 24e9);
+        QCOMPARE(p->devices[2].bandwidthIn, 2.0); // the graph's
+        QCOMPARE(p->bandwidth, 25.0); // the envelope
+        QCOMPARE(p->memoryLimit.value(), 8e10);
+        // Written and read back.
+        QCOMPARE(parse(clusterToJson(c)).devices, c.devices);
+    }
+
+    void badFilesNameTheField_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected");
+        const QString head = R"({"format": "pipecut-cluster", "version": 1, "devices": [{"speed": 1}, )";
+        QTest::newRow("speed 0") << head + R"({"speed": 0}]})"
+                                 << "device 2: 'speed' must be positive";
+        QTest::newRow("negative bandwidth") << head + R"({"bandwidth": -1}]})"
+                                            << "device 2: 'bandwidth' must be";
+        QTest::newRow("memory 0") << head + R"({"memory": 0}]})"
+                                  << "device 2: 'memory' must be positive";
+        QTest::newRow("bandwidth_out") << head + R"({"bandwidth_out": "x"}]})"
+                                       << "'bandwidth_out' must be a number";
+        QTest::newRow("profile") << head + R"({"profile": "no-such-gpu"}]})"
+                                 << "device 2: 'profile': unknown device";
+        QTest::newRow("unknown key") << head + R"({"sped": 2}]})"
+                                     << "device 2: unknown key 'sped'";
+        QTest::newRow("format") << R"({"format": "x", "version": 1, "devices": []})"
+                                << "field 'format' is 'x'";
+        QTest::newRow("version") << R"({"format": "pipecut-cluster", "version": 2, "devices": []})"
+                                 << "field 'version' must be 1";
+        QTest::newRow("empty") << R"({"format": "pipecut-cluster", "version": 1, "devices": []})"
+                               << "'devices' is empty";
+        QTest::newRow("not json") << "{"
+                                  << "not valid JSON";
+    }
+    void badFilesNameTheField()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        auto c = parseCluster(json.toStdString(), "c.json");
+        QVERIFY(!c.ok());
+        QCOMPARE(c.errorKind(), ErrorKind::BadInput);
+        QVERIFY2(c.error().rfind("c.json: ", 0) == 0, c.error().c_str());
+        QVERIFY2(c.error().find(expected.toStdString()) != std::string::npos, c.error().c_str());
+    }
+
+    void refusesAnotherK()
+    {
+        const Graph g = specExample();
+        CostParams p = CostParams::fromGraph(g);
+        p.devices.assign(3, StageDevice { "d", 1.0, std::nullopt, 1.0, 1.0 });
+        auto r = partition(g, p, 2, "auto");
+        QVERIFY(!r.ok());
+        QCOMPARE(r.errorKind(), ErrorKind::BadInput);
+        QVERIFY(r.error().find("3 devices but k is 2") != std::string::npos);
+        BoundOptions o;
+        o.k = 2;
+        QVERIFY(!runBound(g, p, o).ok());
+    }
+
+    void memoryNoSplitMeetsIsInfeasible()
+    {
+        const Graph g = specExample();
+        CostParams p = CostParams::fromGraph(g);
+        p.devices.assign(2, StageDevice { "d", 1.0, 0.5, 1.0, 1.0 });
+        GraphBuilder b("m");
+        b.addNode({ .id = "a", .work = 1, .out = 1, .param = 1 });
+        b.addNode({ .id = "b", .work = 1, .out = 1, .param = 1 });
+        b.addEdge("a", "b");
+        const Graph heavy = *b.build();
+        auto r = partition(heavy, p, 2, "auto");
+        QVERIFY(!r.ok());
+        QCOMPARE(r.errorKind(), ErrorKind::Infeasible);
+        QVERIFY(bound(heavy, p, 2, "best").infeasible);
+    }
+
+    // docs/model.md §1.7's example: speeds 1 and 0.5 on a(2) -> b(4), no tensors.
+    void workedExample()
+    {
+        GraphBuilder b("ex");
+        b.addNode({ .id = "a", .work = 2, .out = 0 });
+        b.addNode({ .id = "b", .work = 4, .out = 0 });
+        b.addEdge("a", "b");
+        const Graph g = *b.build();
+        CostParams p = CostParams::fromGraph(g);
+        p.devices = { StageDevice { "fast", 1.0, std::nullopt, 1.0, 1.0 },
+            StageDevice { "slow", 0.5, std::nullopt, 1.0, 1.0 } };
+        auto fixed = partition(g, p, 2, "ideal-dp");
+        QVERIFY(fixed.ok());
+        QCOMPARE(fixed->bottleneck, 6.0); // both on the fast device
+        auto freed = partition(g, p, 2, "ideal-dp", true);
+        QVERIFY(freed.ok());
+        QCOMPARE(freed->bottleneck, 4.0); // slow first: a takes 4, b takes 4
+        QCOMPARE(freed->deviceOrder, (std::vector<int> { 1, 0 }));
+        QVERIFY(freed->optimal);
+    }
+
+    void homogeneousClusterReproducesTodaysNumbers()
+    {
+        std::mt19937_64 rng(20261207);
+        for (int trial = 0; trial < 60; ++trial) {
+            const BoundInstance inst = randomBoundInstance(rng, trial);
+            const Graph &g = inst.graph;
+            const int k = inst.k;
+            CostParams cluster = inst.params;
+            cluster.devices.assign(
+                k, StageDevice { "same", 1.0, inst.params.memoryLimit, inst.params.bandwidth, inst.params.bandwidth });
+            const std::string instance = describe(g, inst.params, k);
+            // Every partition of the brute force costs exactly the same.
+            const BruteForce plain = bruteForceOptimum(g, inst.params, k);
+            const BruteForce withDevices = bruteForceOptimum(g, cluster, k);
+            QCOMPARE(withDevices.feasible, plain.feasible);
+            if (!plain.feasible)
+                continue;
+            QCOMPARE(withDevices.optimum, plain.optimum);
+            const Evaluation a = evaluate(g, inst.params, plain.best), b = evaluate(g, cluster, plain.best);
+            for (int s = 0; s < k; ++s)
+                QCOMPARE(b.stages[s].cost, a.stages[s].cost);
+            QCOMPARE(
+                bound(g, cluster, k, "combinatorial").lowerBound, bound(g, inst.params, k, "combinatorial").lowerBound);
+            auto dpPlain = partition(g, inst.params, k, "ideal-dp");
+            auto dpCluster = partition(g, cluster, k, "ideal-dp");
+            QVERIFY2(dpPlain.ok() && dpCluster.ok(), instance.c_str());
+            QVERIFY2(dpCluster->bottleneck == dpPlain->bottleneck, instance.c_str());
+        }
+    }
+
+    void randomClustersAgainstBruteForce()
+    {
+        std::mt19937_64 rng(7122026);
+        const int trials = kUnderSanitizer ? 25 : 100;
+        int proven = 0, infeasible = 0, orderChecks = 0;
+        for (int trial = 0; trial < trials; ++trial) {
+            RandomGraphOptions go;
+            go.maxNodes = trial % 3 == 0 ? 6 : 9;
+            go.memoryLimitProbability = 0;
+            const Graph g = randomGraph(rng, go);
+            const int k = 1 + trial % 4;
+            const CostParams p = randomCluster(g, k, rng);
+            const std::string instance = describe(g, p, k) + "\ncluster:" + clusterText(p);
+            const BruteForce brute = bruteForceOptimum(g, p, k);
+            for (const char *m : { "ideal-dp", "mip" }) {
+                auto r = partition(g, p, k, m);
+                if (!brute.feasible) {
+                    QVERIFY2(
+                        !r.ok() && r.errorKind() == ErrorKind::Infeasible, (m + std::string("\n") + instance).c_str());
+                    continue;
+                }
+                QVERIFY2(r.ok(), (m + std::string(": ") + errorOf(r) + "\n" + instance).c_str());
+                QVERIFY2(r->optimal, (m + std::string(" not proven\n") + instance).c_str());
+                QVERIFY2(same(r->bottleneck, brute.optimum),
+                    (m + std::string(" ") + std::to_string(r->bottleneck) + " != " + std::to_string(brute.optimum)
+                        + "\n" + instance)
+                        .c_str());
+            }
+            for (const char *m :
+                { "combinatorial", "anchor", "bottleneck", "guess", "cover", "mip", "ideal-dp", "best" }) {
+                const BoundResult r = bound(g, p, k, m);
+                if (!brute.feasible) {
+                    QVERIFY2(r.lowerBound == 0 || r.infeasible, instance.c_str());
+                    continue;
+                }
+                QVERIFY2(!r.infeasible, (m + std::string(" claims infeasible: ") + r.reason + "\n" + instance).c_str());
+                QVERIFY2(atMost(r.lowerBound, brute.optimum),
+                    (m + std::string(" bound ") + std::to_string(r.lowerBound) + " > optimum "
+                        + std::to_string(brute.optimum) + "\n" + instance)
+                        .c_str());
+                if (r.partition)
+                    QVERIFY2(validatePartition(g, p, *r.partition).ok(), instance.c_str());
+            }
+            if (!brute.feasible) {
+                ++infeasible;
+                continue;
+            }
+            ++proven;
+            for (const char *m : { "slice", "slicegraph", "refine", "balanced-work", "uniform", "auto" }) {
+                auto r = partition(g, p, k, m);
+                if (!r.ok()) { // an order-bound method may find no cut of its order that fits memory
+                    QVERIFY2(r.errorKind() == ErrorKind::BadInput || r.errorKind() == ErrorKind::Infeasible,
+                        (m + std::string(": ") + errorOf(r) + "\n" + instance).c_str());
+                    QVERIFY2(std::string(m) != "auto" && std::string(m) != "slicegraph", instance.c_str());
+                    continue;
+                }
+                QVERIFY2(validatePartition(g, p, r->partition).ok(), instance.c_str());
+                QVERIFY2(r->bottleneck >= brute.optimum * (1 - 1e-9), (m + std::string("\n") + instance).c_str());
+            }
+            // slice is exact for its order.
+            const auto order = randomOrder(g, rng);
+            const BruteForce sliceBrute = bruteForceSliceOf(g, p, k, order);
+            auto cut = sliceOrder(g, p, order, k);
+            QCOMPARE(cut.ok(), sliceBrute.feasible);
+            if (cut.ok())
+                QVERIFY2(same(cut->bottleneck, sliceBrute.optimum),
+                    ("slice " + std::to_string(cut->bottleneck) + " != " + std::to_string(sliceBrute.optimum) + "\n"
+                        + instance)
+                        .c_str());
+            // --device-order free finds the best of every order.
+            if (k >= 2 && trial % 2 == 0) {
+                double bestOverOrders = std::numeric_limits<double>::infinity();
+                std::vector<int> perm(k);
+                std::iota(perm.begin(), perm.end(), 0);
+                do {
+                    const BruteForce b = bruteForceOptimum(g, withDeviceOrder(p, perm), k);
+                    if (b.feasible)
+                        bestOverOrders = std::min(bestOverOrders, b.optimum);
+                } while (std::next_permutation(perm.begin(), perm.end()));
+                auto r = partition(g, p, k, "ideal-dp", true);
+                QVERIFY2(r.ok(), (errorOf(r) + "\n" + instance).c_str());
+                QVERIFY(r->optimal);
+                QVERIFY2(same(r->bottleneck, bestOverOrders),
+                    ("free order " + std::to_string(r->bottleneck) + " != " + std::to_string(bestOverOrders) + "\n"
+                        + instance)
+                        .c_str());
+                const CostParams chosen = withDeviceOrder(p, r->deviceOrder);
+                QVERIFY(validatePartition(g, chosen, r->partition).ok());
+                QVERIFY(same(bottleneckOf(g, chosen, r->partition.stages(), k), r->bottleneck));
+                ++orderChecks;
+            }
+        }
+        qInfo("%d feasible instances checked, %d infeasible, %d free-order checks", proven, infeasible, orderChecks);
+        QVERIFY(proven > trials / 2);
+        QVERIFY(orderChecks > 10);
+    }
+
+    void distinctOrdersSkipIdenticalDevices()
+    {
+        CostParams p;
+        const StageDevice fast { "f", 1.0, std::nullopt, 1.0, 1.0 }, slow { "s", 0.5, std::nullopt, 1.0, 1.0 };
+        p.devices = { fast, fast, slow, slow };
+        auto orders = distinctOrders(p, 100);
+        QVERIFY(orders.ok());
+        QCOMPARE(orders->size(), size_t(6)); // 4! / (2! 2!)
+        QCOMPARE(orders->front(), (std::vector<int> { 0, 1, 2, 3 }));
+        p.devices.clear();
+        for (int j = 0; j < 9; ++j)
+            p.devices.push_back(StageDevice { "d", 1.0 + j, std::nullopt, 1.0, 1.0 });
+        auto many = distinctOrders(p, 5040);
+        QVERIFY(!many.ok());
+        QVERIFY(many.error().find("362880 distinct orders") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCluster)
+#include "tst_cluster.moc"
