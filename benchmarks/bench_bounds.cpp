@@ -85,6 +85,7 @@ Row runInstance(const std::string &name, const Graph &g, int k, const Args &args
     po.method = "auto";
     po.timeLimit = args.ubTime;
     po.threads = args.threads;
+    po.searchToLimit = true;
     auto t0 = std::chrono::steady_clock::now();
     if (auto p = runPartitioner(g, params, po); p.ok()) {
         row.ub = p->bottleneck;

@@ -337,6 +337,7 @@ Status Command::readPartitionOptions(PartitionOptions &o)
 {
     if (Status st = readStagesAndLimits(o); !st)
         return st;
+    o.searchToLimit = o.timeLimit > 0; // a limit asked for on the command line is spent on search
     auto seed = args.getInt("--seed", 1);
     auto threads = args.getInt("--threads", 0);
     if (!seed)

@@ -8,7 +8,7 @@
 //    returned as not proven.
 // 3. Otherwise: slicegraph at its default budget (the memetic scheme of
 //    slicegraph.h, which ends with an iterated plateau descent) followed by
-//    refine, not proven; under a caller's time limit the rest of it goes to
+//    refine, not proven; with searchToLimit the rest of the time limit goes to
 //    timedSearch (lns.h: slicegraph restarts on every core and exact
 //    re-solves of windows of adjacent stages).
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
@@ -57,7 +57,8 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
     RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);
     r->partition = std::move(ref.partition);
     r->method = "auto(slicegraph+refine)";
-    if (outer.options.timeLimit > 0 && !ctx.shouldStop()) { // the rest of the limit: restarts and windows (lns.h)
+    // The rest of the limit (none after a stop): restarts and windows (lns.h).
+    if (outer.options.timeLimit > 0 && outer.options.searchToLimit) {
         const TimedSearchOutcome s = timedSearch(ctx.graph, ctx.params, *contraction, r->partition, ctx.stop,
             ctx.deadline, { ctx.options.seed, ctx.options.threads });
         if (s.bottleneck < ref.bottleneck)

@@ -26,6 +26,9 @@ struct PartitionOptions {
     int population = 0; // slicegraph; 0 = the method's default
     int generations = 0; // slicegraph; 0 = the method's default
     double timeLimit = 0.0; // seconds of wall time; 0 = the method's default
+    // auto: spend what the heuristic leaves of timeLimit on timedSearch
+    // (core/partition/lns.h); the CLI sets it with --time-limit.
+    bool searchToLimit = false;
     int threads = 0; // 0 = all cores
     // A starting partition (refine, and warm starts of mip/slicegraph).
     std::optional<Partition> start;

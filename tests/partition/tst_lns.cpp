@@ -112,6 +112,7 @@ private slots:
         PartitionOptions po;
         po.k = 4;
         po.timeLimit = 1.5;
+        po.searchToLimit = true;
         po.threads = 1;
         auto r = runPartitioner(*g, params, po);
         QVERIFY2(r.ok(), r.ok() ? "" : r.error().c_str());
