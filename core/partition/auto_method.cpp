@@ -8,7 +8,8 @@
 //    returned as not proven.
 // 3. Otherwise: slicegraph at its default budget (the memetic scheme of
 //    slicegraph.h, which ends with an iterated plateau descent) followed by
-//    refine, not proven.
+//    refine, then ideal-bb's threshold searches (frontier_dp.h) from it in
+//    the time left: proven when they finish, else the refined partition.
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
 // time limit intervenes. Example: the graph of docs/model.md §1.5 has 6 ideals -> ideal-dp.
 
@@ -49,9 +50,17 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
             return r;
     }
     auto r = runSliceGraph(ctx, *contraction);
+    if (!r && r.errorKind() == ErrorKind::Infeasible) // the heuristic's failure is no proof: search
+        return proveWithFrontier(ctx, *contraction, std::nullopt, "auto(ideal-bb)");
     if (!r)
         return r;
     RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);
+    if (auto proof = proveWithFrontier(ctx, *contraction, ref.partition, "auto(slicegraph+ideal-bb)");
+        proof && proof->optimal) {
+        proof->notes.insert(proof->notes.begin(),
+            "auto: more than " + std::to_string(cap) + " ideals, slicegraph then the frontier search (ideal-bb)");
+        return proof;
+    }
     r->partition = std::move(ref.partition);
     r->method = "auto(slicegraph+refine)";
     r->optimal = false;
