@@ -340,7 +340,7 @@ void runExact(const Args &a)
         const CostParams params = CostParams::fromGraph(*g);
         auto c = contractGroups(*g);
         const IdealCount ic = c.ok() ? countIdeals(c->graph, 10'000'000) : IdealCount {};
-        auto merged = c.ok() ? mergeFreeUnits(*g, *c) : Result<Contraction>(makeError("no units"));
+        auto merged = c.ok() ? mergeFreeUnits(*g, params, *c) : Result<Contraction>(makeError("no units"));
         const IdealCount mc = merged.ok() ? countIdeals(merged->graph, 10'000'000) : IdealCount {};
         for (int k : a.ks) {
             PartitionOptions o;

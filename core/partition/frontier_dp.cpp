@@ -262,16 +262,18 @@ private:
 };
 
 // The target unit of a free unit (docs/model.md §3.8), or -1: a unit whose
-// members have no work and no parameters, and that is a sink with one
+// members have no work, and no parameters when a memory limit or the
+// overflow term makes parameters count, and that is a sink with one
 // predecessor unit, or sends only empty tensors and has one predecessor unit
 // (both: the predecessor), or is a source with one successor unit (that one).
 // Some optimal partition puts it in its target's stage.
-int32_t freeTarget(const Graph &g, const Contraction &units, int32_t x)
+int32_t freeTarget(const Graph &g, const CostParams &params, const Contraction &units, int32_t x)
 {
     const Graph &dag = units.graph;
+    const bool paramCounts = params.memoryLimit || params.overflow;
     double sent = 0;
     for (NodeId v : units.members(x)) {
-        if (g.work(v) != 0 || g.param(v) != 0)
+        if (g.work(v) != 0 || (paramCounts && g.param(v) != 0))
             return -1;
         for (NodeId w : g.successors(v))
             if (units.nodeToContracted[index(w)] != x) {
@@ -290,13 +292,13 @@ int32_t freeTarget(const Graph &g, const Contraction &units, int32_t x)
 
 } // namespace
 
-Result<Contraction> mergeFreeUnits(const Graph &graph, const Contraction &units)
+Result<Contraction> mergeFreeUnits(const Graph &graph, const CostParams &params, const Contraction &units)
 {
     const Graph &dag = units.graph;
     const int32_t nu = dag.nodeCount();
     std::vector<int32_t> target(nu, -1);
     for (int32_t x = 0; x < nu; ++x)
-        target[x] = freeTarget(graph, units, x);
+        target[x] = freeTarget(graph, params, units, x);
     // Only into units that stay put: every class is one unit and its free leaves.
     std::vector<int32_t> cls(nu, -1);
     int32_t count = 0;
@@ -517,7 +519,7 @@ Result<FrontierOutcome> solveFrontier(const Graph &graph, const CostParams &para
     const Partition *incumbent, const StopToken &stop, const Deadline &deadline, int64_t memoryBudget,
     const std::function<void(double, const std::string &)> &report)
 {
-    auto merged = mergeFreeUnits(graph, allUnits);
+    auto merged = mergeFreeUnits(graph, params, allUnits);
     if (!merged)
         return merged.failure().prefixed("ideal-bb: ");
     const Contraction &units = *merged;

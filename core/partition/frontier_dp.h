@@ -54,12 +54,13 @@ struct FrontierOutcome {
     int32_t units = 0; // after mergeFreeUnits
 };
 
-// `units` with every free unit (no work, no parameters; a sink with one
+// `units` with every free unit (no work; no parameters under a memory limit
+// or the overflow term; a sink with one
 // predecessor unit, a unit with one predecessor unit that sends only empty
 // tensors, or a source with one successor unit) merged into that neighbour:
 // some optimal partition keeps each with it (docs/model.md §3.8), and each
 // such unit would otherwise double the ideals. `units` itself when none.
-Result<Contraction> mergeFreeUnits(const Graph &graph, const Contraction &units);
+Result<Contraction> mergeFreeUnits(const Graph &graph, const CostParams &params, const Contraction &units);
 
 // Bytes the search needs per reached ideal (record and hash slots), and per
 // frontier ideal for `units` units: the memory-budget estimate.

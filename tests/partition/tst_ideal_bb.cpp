@@ -77,7 +77,7 @@ private slots:
             params.bandwidth = trial % 3 ? 1.0 : 0.25;
             auto units = contractGroups(g);
             QVERIFY(units.ok());
-            auto m = mergeFreeUnits(g, *units);
+            auto m = mergeFreeUnits(g, params, *units);
             QVERIFY(m.ok());
             merged += m->graph.nodeCount() < units->graph.nodeCount();
             checkAgainstBruteForce(g, params, 1 + trial % 4);
@@ -95,9 +95,10 @@ private slots:
             { { .id = "in", .out = 3 }, { .id = "a", .work = 2, .out = 1 }, { .id = "b", .work = 3, .out = 1 },
                 { .id = "dead" }, { .id = "c", .work = 1 } },
             { { 0, 1 }, { 1, 2 }, { 1, 3 }, { 2, 4 } });
+        const CostParams params = CostParams::fromGraph(g);
         auto units = contractGroups(g);
         QVERIFY(units.ok());
-        auto m = mergeFreeUnits(g, *units);
+        auto m = mergeFreeUnits(g, params, *units);
         QVERIFY(m.ok());
         QCOMPARE(m->graph.nodeCount(), 3);
         QCOMPARE(m->nodeToContracted[0], m->nodeToContracted[1]); // in with a
