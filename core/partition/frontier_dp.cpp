@@ -510,6 +510,34 @@ private:
 
 } // namespace
 
+namespace {
+
+// Under a memory limit without the overflow term, parameters change no cost,
+// so every partition is as good without the limit, where more free units
+// merge (docs/model.md §3.8): no chain under the incumbent there proves it
+// optimal. Sets out.optimal and returns true when that settles it.
+bool relaxedProof(const Graph &graph, const CostParams &params, const Contraction &allUnits, int k,
+    FrontierOutcome &out, const StopCheck &shouldStop, double budget)
+{
+    if (!params.memoryLimit || params.overflow)
+        return false;
+    CostParams relaxed = params;
+    relaxed.memoryLimit.reset();
+    auto merged = mergeFreeUnits(graph, relaxed, allUnits);
+    if (!merged || merged->graph.nodeCount() == allUnits.graph.nodeCount())
+        return false;
+    const int K = std::max(1, std::min(k, std::max(merged->graph.nodeCount(), 1)));
+    ThresholdSearch search(graph, relaxed, *merged, K, shouldStop, budget);
+    const SearchEnd end = search.run(out.bottleneck * (1 - kRel));
+    ++out.searches;
+    out.reached += search.reached();
+    out.blocks += search.blocks;
+    out.optimal = end == SearchEnd::None;
+    return out.optimal;
+}
+
+} // namespace
+
 double frontierBytesPerIdeal(int32_t units)
 {
     return double(sizeof(Reached::Record)) + 8.0 + 2.0 * 8.0 * ((units + 63) / 64);
@@ -532,6 +560,8 @@ Result<FrontierOutcome> solveFrontier(const Graph &graph, const CostParams &para
         out.partition = *incumbent;
         out.bottleneck = bottleneckOf(graph, params, incumbent->stages(), incumbent->k());
     }
+    if (incumbent && relaxedProof(graph, params, allUnits, k, out, shouldStop, double(memoryBudgetOr(memoryBudget))))
+        return out;
     ThresholdSearch search(graph, params, units, K, shouldStop, double(memoryBudgetOr(memoryBudget)));
     double U = out.bottleneck; // blocks must cost under U (1 - kRel)
     while (true) {
