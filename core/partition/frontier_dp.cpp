@@ -166,24 +166,28 @@ private:
         h1 ^= m_key1[x];
         h2 ^= m_key2[x];
         const auto members = m_u.members(x);
-        for (NodeId v : members) {
+        for (NodeId v : members)
             m_place[index(v)] = 2;
-            work += m_g.work(v);
-            param += m_g.param(v);
-        }
-        for (NodeId v : members) {
-            int32_t leaving = 0;
-            for (NodeId w : m_g.successors(v))
-                leaving += m_place[index(w)] == 2 ? 0 : 1;
-            m_leaving[index(v)] = leaving;
-            out += leaving > 0 ? m_g.out(v) : 0.0;
-            for (NodeId u : m_g.predecessors(v)) {
-                const int32_t ui = index(u);
-                if (m_place[ui] == 1)
-                    in += m_reads[ui]++ == 0 ? m_g.out(u) : 0.0;
-                else if (m_u.nodeToContracted[ui] != x && --m_leaving[ui] == 0)
-                    out -= m_g.out(u);
-            }
+        for (NodeId v : members)
+            admit(v, x);
+    }
+
+    // v (of unit x, all of whose nodes are already placed in S) joins the sums.
+    void admit(NodeId v, int32_t x)
+    {
+        work += m_g.work(v);
+        param += m_g.param(v);
+        int32_t leaving = 0;
+        for (NodeId w : m_g.successors(v))
+            leaving += m_place[index(w)] == 2 ? 0 : 1;
+        m_leaving[index(v)] = leaving;
+        out += leaving > 0 ? m_g.out(v) : 0.0;
+        for (NodeId u : m_g.predecessors(v)) {
+            const int32_t ui = index(u);
+            if (m_place[ui] == 1)
+                in += m_reads[ui]++ == 0 ? m_g.out(u) : 0.0;
+            else if (m_u.nodeToContracted[ui] != x && --m_leaving[ui] == 0)
+                out -= m_g.out(u);
         }
     }
 
@@ -634,13 +638,13 @@ Result<PartitionResult> proveWithFrontier(
     if (!r)
         return r.failure();
     PartitionResult out;
+    out.notes.push_back("ideal-bb: " + std::to_string(r->searches) + " threshold searches, "
+        + std::to_string(r->reached) + " ideals reached, " + std::to_string(r->blocks) + " blocks costed"
+        + (r->optimal ? "" : "; stopped early: the result is the best partition found, not proven"));
     out.partition = std::move(r->partition);
     out.optimal = r->optimal;
     out.lowerBound = r->optimal ? r->bottleneck : 0.0;
     out.method = method;
-    out.notes.push_back("ideal-bb: " + std::to_string(r->searches) + " threshold searches, "
-        + std::to_string(r->reached) + " ideals reached, " + std::to_string(r->blocks) + " blocks costed"
-        + (r->optimal ? "" : "; stopped early: the result is the best partition found, not proven"));
     return out;
 }
 

@@ -64,11 +64,9 @@ private slots:
     void matchesBruteForceWithFreeUnits()
     {
         std::mt19937_64 rng(77);
-        test::RandomGraphOptions go;
-        go.minNodes = 3;
-        go.maxNodes = 9;
-        go.zeroCostProbability = 0.5;
-        go.groupProbability = 0.1;
+        test::RandomGraphOptions go {
+            .minNodes = 3, .maxNodes = 9, .groupProbability = 0.1, .zeroCostProbability = 0.5
+        };
         int merged = 0;
         for (int trial = 0; trial < 300; ++trial) {
             go.edgeProbability = trial % 2 ? 0.25 : 0.4;
