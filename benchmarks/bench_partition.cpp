@@ -10,6 +10,10 @@
 //             2,000 and 100,000 nodes (the U-Nets keep skip tensors live
 //             across most of the order); --graphs SUBSTR picks rows by label.
 //     ideals  the number of ideals of every corpus graph's contracted DAG.
+//     exact   ideal-bb (frontier_dp.h) on every corpus graph at --k (default
+//             2,4,8,16) under --time-limit (default 60 s): per instance the
+//             seconds (median of --runs when a run takes under 2 s, else one
+//             run), the bottleneck and whether it is proven optimal.
 //     wide    slicegraph on wide, communication-heavy generated graphs
 //             (--families random,moe,inception x --seeds 1,2 x --k 4,16 at
 //             --nodes 300): bottleneck of the plain BRKGA vs the memetic scheme
@@ -27,6 +31,7 @@
 #include "core/gen/generator.h"
 #include "core/graph/topology.h"
 #include "core/io/graph_io.h"
+#include "core/partition/frontier_dp.h"
 #include "core/partition/ideal_dp.h"
 #include "core/partition/partitioner.h"
 #include "core/partition/refine.h"
@@ -51,7 +56,7 @@ using namespace pipecut;
 namespace {
 
 struct Args {
-    bool table = false, slice = false, ideals = false, wide = false;
+    bool table = false, slice = false, ideals = false, wide = false, exact = false;
     std::vector<std::string> families = { "random", "moe", "inception" };
     std::vector<int> seeds = { 1, 2 };
     std::vector<double> times = { 2, 10 };
@@ -322,6 +327,58 @@ void runIdeals(const Args &a)
     }
 }
 
+void runExact(const Args &a)
+{
+    std::printf("# exact: ideal-bb per corpus graph and k; seconds are wall time of runPartitioner\n");
+    std::printf("%-44s %6s %7s %3s %9s %14s  %s\n", "graph", "units", "ideals", "k", "seconds", "bottleneck", "result");
+    double worst = 0;
+    int proven = 0, cases = 0;
+    for (const std::string &file : corpusGraphs(a.graphs)) {
+        auto g = loadGraph(std::string(PIPECUT_CORPUS_DIR) + "/" + file);
+        if (!g.ok())
+            continue;
+        const CostParams params = CostParams::fromGraph(*g);
+        auto c = contractGroups(*g);
+        const IdealCount ic = c.ok() ? countIdeals(c->graph, 10'000'000) : IdealCount {};
+        auto merged = c.ok() ? mergeFreeUnits(*g, params, *c) : Result<Contraction>(makeError("no units"));
+        const IdealCount mc = merged.ok() ? countIdeals(merged->graph, 10'000'000) : IdealCount {};
+        for (int k : a.ks) {
+            PartitionOptions o;
+            o.k = k;
+            o.method = "ideal-bb";
+            o.timeLimit = a.timeLimit > 0 ? a.timeLimit : 60.0;
+            o.threads = a.threads;
+            std::vector<double> seconds;
+            Result<PartitionResult> r = makeError("not run");
+            for (int run = 0; run < a.runs; ++run) {
+                const double t0 = now();
+                r = runPartitioner(*g, params, o);
+                seconds.push_back(now() - t0);
+                if (seconds.back() >= 2.0)
+                    break;
+            }
+            const double s = median(seconds);
+            worst = std::max(worst, s);
+            ++cases;
+            std::string verdict;
+            if (r.ok()) {
+                verdict = r->optimal ? "proven optimal" : "NOT proven";
+                proven += r->optimal;
+            } else if (r.errorKind() == ErrorKind::Infeasible) {
+                verdict = "proven infeasible";
+                ++proven;
+            } else
+                verdict = "error: " + r.error();
+            std::printf("%-44s %6d %7s %7s %3d %9.3f %14.6g  %s\n", shortName(file).c_str(),
+                c.ok() ? c->graph.nodeCount() : -1, ic.exceeded ? ">1e7" : std::to_string(ic.count).c_str(),
+                mc.exceeded ? ">1e7" : std::to_string(mc.count).c_str(), k, s, r.ok() ? r->bottleneck : 0.0,
+                verdict.c_str());
+            std::fflush(stdout);
+        }
+    }
+    std::printf("# %d of %d instances settled; longest %.2f s\n", proven, cases, worst);
+}
+
 std::pair<int, int> g_budget; // wide: a fixed budget instead of the time limit (--budget)
 
 // One slicegraph run under a wall-clock limit (the budget is effectively unbounded).
@@ -413,7 +470,11 @@ int main(int argc, char **argv)
             a.slice = true;
         else if (s == "ideals")
             a.ideals = true;
-        else if (s == "wide") {
+        else if (s == "exact") {
+            a.exact = true;
+            if (a.ks == Args().ks)
+                a.ks = { 2, 4, 8, 16 };
+        } else if (s == "wide") {
             a.wide = true;
             if (a.ks == Args().ks)
                 a.ks = { 4, 16 };
@@ -455,14 +516,16 @@ int main(int argc, char **argv)
             a.costing = next();
         else {
             std::fprintf(stderr,
-                "usage: %s [table] [slice] [ideals] [--graphs S] [--k 2,4] [--methods a,b] "
+                "usage: %s [table] [slice] [ideals] [exact] [--graphs S] [--k 2,4] [--methods a,b] "
                 "[--time-limit S] [--budget PxG] [--runs N] [--threads N] [--costing auto|sweep|intervals] [wide "
                 "--families a,b --seeds 1,2 --times 2,10 --nodes N]\n",
                 argv[0]);
             return 2;
         }
     }
-    if (!a.table && !a.slice && !a.ideals && !a.wide)
+    if (a.exact)
+        runExact(a);
+    if (!a.table && !a.slice && !a.ideals && !a.wide && !a.exact)
         a.table = a.slice = a.ideals = true;
     g_budget = { a.population, a.generations };
     if (a.wide)

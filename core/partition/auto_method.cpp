@@ -8,9 +8,11 @@
 //    returned as not proven.
 // 3. Otherwise: slicegraph at its default budget (the memetic scheme of
 //    slicegraph.h, which ends with an iterated plateau descent) followed by
-//    refine, not proven; with searchToLimit the rest of the time limit goes to
-//    timedSearch (lns.h: slicegraph restarts on every core and exact
-//    re-solves of windows of adjacent stages).
+//    refine, then ideal-bb's threshold searches (frontier_dp.h) from it in
+//    the time left (half of it with searchToLimit): proven when they finish,
+//    else the refined partition; with searchToLimit the rest of the time
+//    limit goes to timedSearch (lns.h: slicegraph restarts on every core and
+//    exact re-solves of windows of adjacent stages).
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
 // time limit intervenes. Example: the graph of docs/model.md §1.5 has 6 ideals -> ideal-dp.
 
@@ -19,6 +21,8 @@
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
 #include "core/partition/slicegraph.h"
+
+#include <algorithm>
 
 namespace pipecut {
 
@@ -52,13 +56,25 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
             return r;
     }
     auto r = runSliceGraph(ctx, *contraction);
+    if (!r && r.errorKind() == ErrorKind::Infeasible) // the heuristic's failure is no proof: search
+        return proveWithFrontier(ctx, *contraction, std::nullopt, "auto(ideal-bb)");
     if (!r)
         return r;
     RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);
+    const bool searchOn = outer.options.timeLimit > 0 && outer.options.searchToLimit;
+    // With a search to follow, the proof attempt gets half of what is left.
+    const MethodContext proofCtx { ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,
+        searchOn ? Deadline(std::max(1e-3, ctx.deadline.remaining() / 2)) : ctx.deadline };
+    if (auto proof = proveWithFrontier(proofCtx, *contraction, ref.partition, "auto(slicegraph+ideal-bb)");
+        proof && proof->optimal) {
+        proof->notes.insert(proof->notes.begin(),
+            "auto: more than " + std::to_string(cap) + " ideals, slicegraph then the frontier search (ideal-bb)");
+        return proof;
+    }
     r->partition = std::move(ref.partition);
     r->method = "auto(slicegraph+refine)";
     // The rest of the limit (none after a stop): restarts and windows (lns.h).
-    if (outer.options.timeLimit > 0 && outer.options.searchToLimit) {
+    if (searchOn) {
         const TimedSearchOutcome s = timedSearch(ctx.graph, ctx.params, *contraction, r->partition, ctx.stop,
             ctx.deadline, { ctx.options.seed, ctx.options.threads });
         if (s.bottleneck < ref.bottleneck)

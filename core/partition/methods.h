@@ -6,6 +6,7 @@
 #include "core/graph/topology.h"
 #include "core/partition/partitioner.h"
 
+#include <optional>
 #include <string>
 
 namespace pipecut {
@@ -38,6 +39,11 @@ Result<PartitionResult> runUniform(const MethodContext &ctx);
 Result<PartitionResult> runSliceGraph(const MethodContext &ctx);
 Result<PartitionResult> runSliceGraph(const MethodContext &ctx, const Contraction &units); // groups contracted
 Result<PartitionResult> runIdealDp(const MethodContext &ctx);
+Result<PartitionResult> runIdealBb(const MethodContext &ctx); // frontier_dp.cpp
+// solveFrontier (frontier_dp.h) from `start` (none: it searches from scratch),
+// as a method result named `method`.
+Result<PartitionResult> proveWithFrontier(
+    const MethodContext &ctx, const Contraction &units, std::optional<Partition> start, const std::string &method);
 Result<PartitionResult> runRefineMethod(const MethodContext &ctx);
 Result<PartitionResult> runAuto(const MethodContext &ctx);
 Result<PartitionResult> runVllmDefault(const MethodContext &ctx); // llm_baselines.cpp

@@ -53,6 +53,7 @@ const std::vector<MethodEntry> &entries()
         { "slice", runSliceMethod },
         { "slicegraph", runSliceGraph },
         { "ideal-dp", runIdealDp },
+        { "ideal-bb", runIdealBb },
         { "mip", runMip },
         { "refine", runRefineMethod },
         { "balanced-work", runBalancedWork },
