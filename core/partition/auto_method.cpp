@@ -56,7 +56,8 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
             return r;
     }
     auto r = runSliceGraph(ctx, *contraction);
-    if (!r && r.errorKind() == ErrorKind::Infeasible) // the heuristic's failure is no proof: search
+    if (!r && r.errorKind() == ErrorKind::Infeasible
+        && ctx.params.devices.empty()) // the heuristic's failure is no proof: search
         return proveWithFrontier(ctx, *contraction, std::nullopt, "auto(ideal-bb)");
     if (!r)
         return r;

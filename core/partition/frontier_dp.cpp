@@ -551,6 +551,9 @@ Result<FrontierOutcome> solveFrontier(const Graph &graph, const CostParams &para
     const Partition *incumbent, const StopToken &stop, const Deadline &deadline, int64_t memoryBudget,
     const std::function<void(double, const std::string &)> &report)
 {
+    if (!params.devices.empty()) // its pruning assumes identical stages (docs/model.md §3.8)
+        return makeError(ErrorKind::LimitExceeded,
+            "ideal-bb: mixed-device clusters are not supported (ideal-dp and mip are exact for them)");
     auto merged = mergeFreeUnits(graph, params, allUnits);
     if (!merged)
         return merged.failure().prefixed("ideal-bb: ");
