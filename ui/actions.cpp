@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QProgressBar>
@@ -40,6 +41,13 @@ void addFileMenu(MainWindow *w, FileActions *files, Actions &a)
     file->addSeparator();
     a.openPartition = file->addAction(tr("Open &Partition\u2026"), files, &FileActions::openPartition);
     a.importProfile = file->addAction(tr("&Import Profile\u2026"), files, &FileActions::importProfile);
+    file->addAction(tr("Open &Cluster\u2026"), w, [w] {
+        const QString path = QFileDialog::getOpenFileName(
+            w, tr("Open Cluster"), QString(), tr("pipecut cluster (*.json);;All files (*)"));
+        if (!path.isEmpty())
+            w->openCluster(path);
+    });
+    file->addAction(tr("C&lear Cluster"), w, &MainWindow::clearCluster);
     a.savePartition = file->addAction(
         s->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Partition\u2026"), files, &FileActions::savePartition);
     a.savePartition->setShortcut(QKeySequence::Save);

@@ -334,6 +334,7 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
     int k = autoK > 0 ? autoK : (graph.suggestedK() > 0 ? graph.suggestedK() : m_actions.kSpin->value());
     m_solve->stop();
     m_bound->stop();
+    m_paramsBeforeCluster.reset();
     m_selection->clearSearch();
     m_status->clearMessage();
     m_results->dropPending();

@@ -19,6 +19,7 @@
 #include <QMainWindow>
 #include <QStringList>
 
+#include <optional>
 #include <set>
 #include <string>
 
@@ -114,6 +115,12 @@ public:
     // Cost parameters edited in the window: re-cost the partition and
     // recompute the bound in the background. False (and a message) when invalid.
     bool applyParams(const CostParams &params);
+    // File > Open Cluster: one device per stage (docs/model.md §1.7); the
+    // partition's k must equal the device count. False (and lastError()) when
+    // refused, with the parameters unchanged. clearCluster() restores the
+    // parameters from before the first cluster.
+    bool openCluster(const QString &path);
+    void clearCluster();
     // ONNX and PipeDream models: reload the costs under another device
     // profile (a built-in name or a JSON path) off the GUI thread.
     void chooseDevice(const QString &device);
@@ -177,6 +184,7 @@ private:
     int m_shownK = 0; // the document's k last shown in the toolbar
     bool m_interactive = true;
     QString m_lastError;
+    std::optional<CostParams> m_paramsBeforeCluster; // of the model shown
 };
 
 } // namespace pipecut::ui

@@ -1,0 +1,88 @@
+// File > Open Cluster on real widgets (offscreen): a cluster of k devices
+// re-costs the partition shown (slow devices raise the stage costs, the
+// document's parameters carry one device per stage), a cluster of another
+// size or a bad file is refused naming the file with the parameters kept,
+// and Clear Cluster restores the parameters from before.
+#include "core/cost/evaluate.h"
+#include "tests/ui/ui_test_support.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace pipecut;
+using namespace pipecut::ui;
+using namespace pipecut::ui::testing;
+
+namespace {
+
+// A pipecut-cluster file of `speeds.size()` devices written into `dir`.
+QString writeCluster(const QTemporaryDir &dir, const QString &name, const std::vector<double> &speeds)
+{
+    QString json = QStringLiteral("{\"format\": \"pipecut-cluster\", \"version\": 1, \"devices\": [");
+    for (size_t j = 0; j < speeds.size(); ++j)
+        json += QStringLiteral("%1{\"name\": \"dev-%2\", \"speed\": %3}")
+                    .arg(j ? QStringLiteral(", ") : QString())
+                    .arg(j)
+                    .arg(speeds[j]);
+    json += QStringLiteral("]}");
+    QFile f(dir.filePath(name));
+    if (!f.open(QIODevice::WriteOnly) || f.write(json.toUtf8()) < 0)
+        return {};
+    return f.fileName();
+}
+
+} // namespace
+
+class TestClusterWindow : public QObject {
+    Q_OBJECT
+
+private slots:
+    void openAndClear()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto w = openExampleWindow();
+        QVERIFY(w);
+        const int k = w->document()->k();
+        QVERIFY(k >= 2);
+        const CostParams before = w->document()->params();
+        const double plain = w->document()->bottleneck();
+        QVERIFY(plain > 0);
+
+        // Every device at a quarter speed: each stage's work takes 4x as long.
+        const QString slow = writeCluster(dir, "slow.json", std::vector<double>(size_t(k), 0.25));
+        QVERIFY(!slow.isEmpty());
+        QVERIFY2(w->openCluster(slow), qPrintable(w->lastError()));
+        QCOMPARE(int(w->document()->params().devices.size()), k);
+        const Document &doc = *w->document();
+        const double expected = bottleneckOf(doc.graph(), doc.params(), doc.partition().stages(), k);
+        QVERIFY(expected > plain);
+        QVERIFY(std::abs(doc.bottleneck() - expected) <= 1e-9 * expected);
+
+        // Identical devices at speed 1 give today's costs exactly.
+        const QString same = writeCluster(dir, "same.json", std::vector<double>(size_t(k), 1.0));
+        QVERIFY2(w->openCluster(same), qPrintable(w->lastError()));
+        QCOMPARE(w->document()->bottleneck(), plain);
+
+        // Another device count, and a bad speed: refused, parameters kept.
+        const CostParams kept = w->document()->params();
+        const QString other = writeCluster(dir, "other.json", std::vector<double>(size_t(k + 1), 1.0));
+        QVERIFY(!w->openCluster(other));
+        QVERIFY2(w->lastError().contains("other.json") && w->lastError().contains(QString::number(k + 1)),
+            qPrintable(w->lastError()));
+        const QString bad = writeCluster(dir, "bad.json", std::vector<double>(size_t(k), 0.0));
+        QVERIFY(!w->openCluster(bad));
+        QVERIFY2(w->lastError().contains("bad.json") && w->lastError().contains("speed"), qPrintable(w->lastError()));
+        QVERIFY(w->document()->params() == kept);
+
+        w->clearCluster();
+        QVERIFY(w->document()->params() == before);
+        QCOMPARE(w->document()->bottleneck(), plain);
+    }
+};
+
+QTEST_MAIN(TestClusterWindow)
+#include "tst_cluster_window.moc"
