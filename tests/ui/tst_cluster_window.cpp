@@ -5,6 +5,7 @@
 // and Clear Cluster restores the parameters from before.
 #include "core/cost/evaluate.h"
 #include "tests/ui/ui_test_support.h"
+#include "ui/panels/stage_list.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -62,6 +63,14 @@ private slots:
         QVERIFY(expected > plain);
         QVERIFY(std::abs(doc.bottleneck() - expected) <= 1e-9 * expected);
 
+        // The stage list names each stage's device.
+        StageList *list = w->stageList();
+        QVERIFY(list);
+        bool named = false;
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            named = named || list->topLevelItem(i)->text(0) == QStringLiteral("1 dev-0");
+        QVERIFY(named);
+
         // Identical devices at speed 1 give today's costs exactly.
         const QString same = writeCluster(dir, "same.json", std::vector<double>(size_t(k), 1.0));
         QVERIFY2(w->openCluster(same), qPrintable(w->lastError()));
@@ -81,6 +90,8 @@ private slots:
         w->clearCluster();
         QVERIFY(w->document()->params() == before);
         QCOMPARE(w->document()->bottleneck(), plain);
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            QVERIFY(!list->topLevelItem(i)->text(0).contains("dev-"));
     }
 };
 

@@ -136,11 +136,13 @@ void StageList::refresh(bool remeasure)
         for (int column = CostColumn; column <= NodesColumn; ++column)
             item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
     }
-    const std::optional<double> limit = m_document->params().memoryLimit;
+    // With a cluster (docs/model.md §1.7) stage s runs on device s: its name
+    // follows the stage number and its own memory is the limit.
+    const std::vector<StageDevice> &devices = m_document->params().devices;
+    const bool perDevice = devices.size() == size_t(k);
     double largestParam = 0.0;
     for (int s = 0; s < k; ++s)
         largestParam = std::max(largestParam, eval.stage(stageId(s)).param);
-    const double memoryScale = limit && *limit > 0 ? *limit : largestParam;
     const int bottleneck = eval.bottleneckStage();
     const QString unit = m_document->timeUnit();
     const QString sizeUnit = m_document->sizeUnit();
@@ -161,6 +163,13 @@ void StageList::refresh(bool remeasure)
     for (int s = 0; s < k; ++s) {
         QTreeWidgetItem *item = m_items[size_t(s)];
         const StageCost &c = eval.stage(stageId(s));
+        const std::optional<double> limit
+            = perDevice ? devices[size_t(s)].memoryLimit : m_document->params().memoryLimit;
+        const double memoryScale = limit && *limit > 0 ? *limit : largestParam;
+        setText(item, StageColumn,
+            perDevice ? QStringLiteral("%1 %2").arg(s + 1).arg(QString::fromStdString(devices[size_t(s)].name))
+                      : QString::number(s + 1),
+            s);
         setText(item, WorkColumn, formatCost(c.work, unit), c.work);
         setText(item, CommInColumn, formatSize(c.commIn, sizeUnit), c.commIn);
         setText(item, CommOutColumn, formatSize(c.commOut, sizeUnit), c.commOut);
@@ -189,6 +198,14 @@ void StageList::refresh(bool remeasure)
                       formatSize(c.param, paramUnit), formatCost(c.cost, unit));
         if (limit)
             tip += tr(" (memory limit %1)").arg(formatSize(*limit, paramUnit));
+        if (perDevice) {
+            const StageDevice &d = devices[size_t(s)];
+            tip += tr("; device %1, speed %2, bandwidth in %3, out %4")
+                       .arg(QString::fromStdString(d.name))
+                       .arg(d.speed)
+                       .arg(d.bandwidthIn)
+                       .arg(d.bandwidthOut);
+        }
         if (item->toolTip(0) != tip)
             for (int col = 0; col < kColumns; ++col)
                 item->setToolTip(col, tip);
