@@ -351,7 +351,7 @@ private slots:
         }
         qInfo("%d feasible instances checked, %d infeasible, %d free-order checks", proven, infeasible, orderChecks);
         QVERIFY(proven > trials / 2);
-        QVERIFY(orderChecks > 10);
+        QVERIFY(orderChecks > trials / 10); // 25 trials under the sanitizers
     }
 
     void distinctOrdersSkipIdenticalDevices()
