@@ -23,39 +23,6 @@
 
 using namespace pipecut;
 
-namespace {
-
-double elements(const std::vector<int64_t> &dims)
-{
-    double n = 1;
-    for (int64_t d : dims)
-        n *= double(d);
-    return n;
-}
-
-// FLOPs of one Conv/MatMul/Gemm run from the shapes the runtime saw (2 per
-// multiply-accumulate, plus one per output element with a bias), as
-// core/io/onnx_flops.h counts them; 0 for other ops or missing shapes.
-double runtimeFlops(const ProfileEntry &e)
-{
-    // (The runtime lists the shapes of the inputs it was fed; a MatMul's or
-    // Gemm's initializer weight may be absent, and only the first input is needed.)
-    if (e.outputShapes.empty() || e.inputShapes.empty())
-        return 0.0;
-    const std::vector<int64_t> &y = e.outputShapes[0], &a = e.inputShapes[0];
-    const double out = elements(y);
-    const double bias = e.inputShapes.size() > 2 && !e.inputShapes[2].empty() ? out : 0.0;
-    if (e.op == "Conv" && e.inputShapes.size() > 1 && !e.inputShapes[1].empty() && e.inputShapes[1][0] > 0)
-        return 2.0 * out * (elements(e.inputShapes[1]) / double(e.inputShapes[1][0])) + bias;
-    if (e.op == "MatMul" && !a.empty())
-        return 2.0 * out * double(a.back());
-    if (e.op == "Gemm" && !y.empty() && y[0] > 0)
-        return 2.0 * out * (elements(a) / double(y[0])) + bias;
-    return 0.0;
-}
-
-} // namespace
-
 int main(int argc, char **argv)
 {
     std::string dir = "tests/data/profiles";
@@ -94,12 +61,8 @@ int main(int argc, char **argv)
                     .c_str());
             return 1;
         }
-        double ours = 0, theirs = 0;
-        for (const char *op : { "Conv", "MatMul", "Gemm" })
-            if (auto it = a->flopsByOp.find(op); it != a->flopsByOp.end())
-                ours += it->second;
-        for (const ProfileEntry &e : p->entries)
-            theirs += runtimeFlops(e) * e.runs / std::max(1, p->runs);
+        const DenseFlops flops = denseFlops(*a, *p);
+        const double ours = flops.ours, theirs = flops.runtime;
         ProfileMatch m;
         Result<Graph> measured = applyRuntimeProfile(*g, *p, m);
         if (!measured) {

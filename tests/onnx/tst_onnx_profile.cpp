@@ -2,7 +2,9 @@
 // Runtime JSON, matching by name, subgraph and runtime-inserted events, nodes
 // the profile lacks, refused profiles (another model, truncated, garbage), and
 // the committed ONNX Runtime profiles of the real models (tests/data/profiles,
-// made by tools/ort/profile.js): imported costs sum to the kernel time within 1 %.
+// made by tools/ort/profile.js): imported costs sum to the kernel time within 1 %,
+// and Conv/MatMul/Gemm FLOPs by pipecut's shapes equal those from the shapes
+// the runtime saw within 1 %.
 #include "core/cost/estimates.h"
 #include "core/io/graph_io.h"
 #include "core/io/onnx_profile.h"
@@ -174,6 +176,12 @@ private slots:
             QVERIFY2(std::abs(m.importedMs - m.profileMs) <= 0.01 * m.profileMs,
                 (model.name + ": " + std::to_string(m.importedMs) + " vs " + std::to_string(m.profileMs)).c_str());
             QVERIFY(std::abs(measured->totalWork() - m.importedMs) <= 1e-9 * m.importedMs);
+            // Conv/MatMul/Gemm FLOPs by pipecut's shapes = from the runtime's shapes.
+            Result<OnnxAnalysis> a = analyzeOnnxModel(model.path, options);
+            QVERIFY2(a, a ? "" : a.error().c_str());
+            const DenseFlops flops = denseFlops(*a, *p);
+            QVERIFY2(flops.runtime > 0 && std::abs(flops.ours - flops.runtime) <= 0.01 * flops.runtime,
+                (model.name + ": " + std::to_string(flops.ours) + " vs " + std::to_string(flops.runtime)).c_str());
             ++checked;
         }
         QCOMPARE(checked, static_cast<int>(models.size()));

