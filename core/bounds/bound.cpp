@@ -378,9 +378,12 @@ private:
         // the cheaper proofs leave a wide gap: communication-heavy wide graphs.
         // On many stages the position guesses and the MIPs' relaxations stay
         // near W/k there, so it goes first.
+        // Below 8 stages on a communication-bound instance the cover runs on any gap: the
+        // other bounds stay near the anchor bound there.
         auto coverWanted = [&] {
+            const bool anyGap = m_options.k < kCoverFirstK && communicationBound();
             return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf
-                && m_ctx.known < kCoverGapRatio * m_ctx.upper && fits(0.5);
+                && (anyGap || m_ctx.known < kCoverGapRatio * m_ctx.upper) && fits(0.5);
         };
         bool coverDone = false;
         const bool coverEarly = m_options.k >= kCoverFirstK || m_ctx.classes.count <= kCoverMaxClasses;
