@@ -358,7 +358,8 @@ private:
     }
 
     // Cheapest first: combinatorial (already in), anchor (k-independent, cached),
-    // for k >= 8 with a gap over 10% the cover bound, the position guesses
+    // for k >= 8 with a gap over 10% or below 8 on a communication-bound instance
+    // the cover bound, the position guesses
     // (exact for k <= 3, strong for small k), on small models the exact MIP
     // (it often closes the gap outright), anchored guesses, the single-block
     // relaxation, the cover bound on a gap over 10% when it did not run yet,
