@@ -67,6 +67,11 @@ constexpr double kMipSetupSecondsPerColumn = 5.5e-6;
 constexpr double kCoverGapRatio = 0.9;
 // From this many stages on, "best" runs the cover bound right after the anchor bound.
 constexpr int kCoverFirstK = 8;
+// ... and at fewer stages when W / k is below this fraction of the incumbent.
+constexpr double kCommunicationShare = 0.5;
+constexpr int32_t kCoverMaxClasses = 5000; // the cover bound refuses more (cover.cpp)
+// "best" reads cached proofs for up to this many stages (docs/model.md §4.12).
+constexpr int32_t kMaxCachedK = 1024;
 
 // Columns of the largest model `method` builds (block_model.h: per block one
 // binary per class and ideal, one read and one write column per tensor).
@@ -114,7 +119,7 @@ public:
         m_result = combinatorialBound(m_ctx);
         m_ctx.known = m_result.lowerBound;
         if (method == "best" && m_options.useCache)
-            if (auto cached = BoundCache::global().strongest(m_key); cached && cached->lowerBound > m_ctx.known) {
+            if (auto cached = strongestCached(); cached && cached->lowerBound > m_ctx.known) {
                 // Seeded by an earlier proof for this instance (never by an excluded method).
                 m_result.lowerBound = m_ctx.known = cached->lowerBound;
                 m_result.provenBy = cached->provenBy;
@@ -167,6 +172,20 @@ private:
     {
         return std::find(m_options.exclude.begin(), m_options.exclude.end(), name) != m_options.exclude.end();
     }
+    // The strongest proof cached for this instance or, without a cluster, for
+    // the same graph and costs with more stages: the optimum cannot rise when
+    // stages are added (docs/model.md §4.12).
+    std::optional<BoundResult> strongestCached() const
+    {
+        std::optional<BoundResult> best = BoundCache::global().strongest(m_key);
+        if (m_ctx.params.hasDevices())
+            return best;
+        BoundKey more = m_key;
+        for (more.k = m_options.k + 1; more.k <= kMaxCachedK; ++more.k)
+            if (auto r = BoundCache::global().strongest(more); r && (!best || r->lowerBound > best->lowerBound))
+                best = r;
+        return best;
+    }
     bool done() const
     {
         return m_result.infeasible || m_ctx.stopped()
@@ -185,6 +204,14 @@ private:
     bool blockModelFits(double budget) const
     {
         return kMipSetupSecondsPerColumn * double(mipColumns(m_ctx.classes, m_options.k, "anchor")) <= budget;
+    }
+    // The incumbent is over twice the work share W / k: communication dominates. The
+    // MIP relaxations pay fractional communication there and stay near the anchor
+    // bound at any k, while the cover's blocks are integral (docs/model.md §4.9).
+    bool communicationBound() const
+    {
+        const BoundContext c = relaxed(m_ctx);
+        return c.upper < mip::MipModel::kInf && c.graph.totalWork() < kCommunicationShare * m_options.k * c.upper;
     }
     double maxSingleton() const
     {
@@ -331,7 +358,8 @@ private:
     }
 
     // Cheapest first: combinatorial (already in), anchor (k-independent, cached),
-    // for k >= 8 with a gap over 10% the cover bound, the position guesses
+    // for k >= 8 with a gap over 10% or below 8 on a communication-bound instance
+    // the cover bound, the position guesses
     // (exact for k <= 3, strong for small k), on small models the exact MIP
     // (it often closes the gap outright), anchored guesses, the single-block
     // relaxation, the cover bound on a gap over 10% when it did not run yet,
@@ -351,14 +379,18 @@ private:
         // the cheaper proofs leave a wide gap: communication-heavy wide graphs.
         // On many stages the position guesses and the MIPs' relaxations stay
         // near W/k there, so it goes first.
+        // Below 8 stages on a communication-bound instance the cover runs on any gap: the
+        // other bounds stay near the anchor bound there.
         auto coverWanted = [&] {
+            const bool anyGap = m_options.k < kCoverFirstK && communicationBound();
             return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf
-                && m_ctx.known < kCoverGapRatio * m_ctx.upper && fits(0.5);
+                && (anyGap || m_ctx.known < kCoverGapRatio * m_ctx.upper) && fits(0.5);
         };
         bool coverDone = false;
-        if (!excluded("cover") && m_options.k >= kCoverFirstK && !done() && fits(0.8)) {
+        const bool coverEarly = m_options.k >= kCoverFirstK || m_ctx.classes.count <= kCoverMaxClasses;
+        if (!excluded("cover") && coverEarly && !done() && fits(0.8)) {
             quickIncumbent();
-            if (coverWanted()) {
+            if (coverWanted() && (m_options.k >= kCoverFirstK || communicationBound())) {
                 raise(coverBound(relaxed(share(0.8))));
                 coverDone = true;
             }
