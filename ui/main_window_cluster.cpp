@@ -13,6 +13,20 @@
 
 namespace pipecut::ui {
 
+namespace {
+
+// A profile's speed is its FLOP rate over the model's device profile's, as in
+// the CLI (the default profile when the model has none).
+DeviceProfile referenceProfile(const LoadOptions &options)
+{
+    if (!options.device.empty())
+        if (auto p = findDeviceProfile(options.device))
+            return *p;
+    return defaultDeviceProfile();
+}
+
+} // namespace
+
 void MainWindow::connectCluster()
 {
     connect(m_clusterJob, &ClusterJob::started, this,
@@ -47,6 +61,7 @@ ClusterEditor *MainWindow::clusterEditor()
 void MainWindow::showClusterEditor()
 {
     ClusterEditor *editor = clusterEditor();
+    editor->setReferenceProfile(referenceProfile(m_loader->options()));
     if (!editor->hasEdits())
         editor->loadFromDocument();
     editor->show();
@@ -68,12 +83,14 @@ bool MainWindow::openCluster(const QString &path)
 
 bool MainWindow::applyClusterDescription(const Cluster &cluster, const QString &what)
 {
-    if (!m_document->hasGraph())
+    if (!m_document->hasGraph()) {
+        showError(tr("Cannot apply the cluster"), tr("Open a model first: the cluster re-costs its partition"));
         return false;
+    }
     // A second cluster replaces the first: it applies to the parameters from before any.
     const ClusterState &state = m_document->clusterState();
     const CostParams base = state.base ? *state.base : m_document->params();
-    Result<CostParams> params = applyCluster(base, cluster);
+    Result<CostParams> params = applyCluster(base, cluster, referenceProfile(m_loader->options()));
     if (!params) {
         showError(tr("Cannot apply the cluster"), QString::fromStdString(params.error()));
         return false;

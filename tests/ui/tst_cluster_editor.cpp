@@ -14,6 +14,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -148,6 +149,20 @@ private slots:
         QCOMPARE(doc->k(), k);
         QVERIFY(doc->partition() == clustered);
         QCOMPARE(doc->params().devices[1].speed, 0.25);
+
+        // Cancel while the re-cost runs: nothing changes, and no step is added.
+        const CostParams applied = doc->params();
+        const int stepsBefore = doc->undoStack()->count();
+        typeInto(table, 0, ClusterEditor::Speed, "3");
+        QTest::mouseClick(editor->findChild<QPushButton *>("clusterApply"), Qt::LeftButton);
+        QVERIFY(w->isApplyingCluster());
+        QVERIFY(editor->findChild<QPushButton *>("clusterCancel")->isVisible());
+        QTest::mouseClick(editor->findChild<QPushButton *>("clusterCancel"), Qt::LeftButton);
+        QVERIFY(!w->isApplyingCluster());
+        QTest::qWait(200); // the cancelled job's result, if it arrives, is dropped
+        QVERIFY(doc->params() == applied);
+        QCOMPARE(doc->undoStack()->count(), stepsBefore);
+        QVERIFY2(editor->message().contains("cancelled"), qPrintable(editor->message()));
     }
 
     void saveAsRoundTrips()
@@ -184,6 +199,16 @@ private slots:
         const Result<Cluster> read = loadCluster(path.toStdString());
         QVERIFY2(read, read ? "" : read.error().c_str());
         QVERIFY(read->devices == shown->devices);
+        // The CLI reads it too (it sets k: one stage per device).
+        if (const QString cli = qEnvironmentVariable("PIPECUT_CLI"); !cli.isEmpty()) {
+            QProcess run;
+            run.start(cli,
+                { "partition", PIPECUT_SOURCE_DIR "/resources/examples/bert_l-3_inference.json", "--cluster", path,
+                    "--method", "slice", "-o", dir.filePath("p.json") });
+            QVERIFY(run.waitForFinished(120000));
+            QVERIFY2(run.exitCode() == 0, run.readAllStandardError().constData());
+            QVERIFY(QFile::exists(dir.filePath("p.json")));
+        }
 
         // Opening the file fills the table with the same devices.
         editor->setCluster(Cluster {});

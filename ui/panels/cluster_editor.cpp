@@ -133,7 +133,9 @@ ClusterEditor::ClusterEditor(Document *document, QWidget *parent)
     for (QPushButton *b : findChildren<QPushButton *>())
         b->setAutoDefault(false);
     connect(m_document, &Document::changed, this, [this](const DocumentChange &c) {
-        if (!m_edited && (c.has(DocumentChange::Graph) || c.has(DocumentChange::Params)))
+        if (!c.has(DocumentChange::Graph) && !c.has(DocumentChange::Params) && !c.has(DocumentChange::Partition))
+            return; // a bound or a history point: the table and what it says stay
+        if (!m_edited)
             loadFromDocument();
         else
             validate(); // k may have changed
@@ -329,21 +331,33 @@ QString ClusterEditor::placeholder(int row, int column) const
         if (const QString name = box->currentData().toString(); !name.isEmpty())
             if (auto p = findDeviceProfile(name.toStdString()))
                 profile = *p;
-    const Units &units = m_document->graph().units();
-    const auto from = [](const char *source, const std::string &value) {
-        return QStringLiteral("%1 %2").arg(QLatin1String(source), QString::fromStdString(value));
+    const auto from = [this](const char *source, int of, double value) {
+        return QStringLiteral("%1 %2").arg(QLatin1String(source), quantityText(of, value));
     };
     switch (column) {
     case Speed:
-        if (profile && profile->flopsPerSecond > 0 && defaultDeviceProfile().flopsPerSecond > 0)
-            return from("profile", quantity::number(profile->flopsPerSecond / defaultDeviceProfile().flopsPerSecond));
+        if (profile && profile->flopsPerSecond > 0 && m_reference.flopsPerSecond > 0)
+            return from("profile", Speed, profile->flopsPerSecond / m_reference.flopsPerSecond);
         return QStringLiteral("1");
     case Memory:
         if (profile && profile->memoryBytes > 0)
-            return from("profile", quantity::size(profile->memoryBytes, units.paramUnit()));
-        return base.memoryLimit ? from("graph", quantity::size(*base.memoryLimit, units.paramUnit())) : tr("no limit");
+            return from("profile", Memory, profile->memoryBytes);
+        return base.memoryLimit ? from("graph", Memory, *base.memoryLimit) : tr("no limit");
     default:
-        return from("graph", quantity::bandwidth(base.bandwidth, units.size, units.time));
+        return from("graph", column, base.bandwidth);
+    }
+}
+
+QString ClusterEditor::quantityText(int column, double value) const
+{
+    const Units &units = m_document->graph().units();
+    switch (column) {
+    case Speed:
+        return QString::fromStdString(quantity::number(value));
+    case Memory:
+        return QString::fromStdString(quantity::size(value, units.paramUnit()));
+    default:
+        return QString::fromStdString(quantity::bandwidth(value, units.size, units.time));
     }
 }
 
@@ -370,7 +384,11 @@ void ClusterEditor::validate()
                 const auto bad = std::find_if(
                     errors.begin(), errors.end(), [r, c](const CellError &e) { return e.row == r && e.column == c; });
                 item->setBackground(bad == errors.end() ? QBrush() : QBrush(QColor(255, 205, 210)));
-                item->setToolTip(bad == errors.end() ? QString() : bad->text);
+                QString ignored;
+                const auto value = parseCell(item->text(), kKeys[c], &ignored);
+                item->setToolTip(bad != errors.end()      ? bad->text
+                        : value && m_document->hasGraph() ? QStringLiteral("= %1").arg(quantityText(c, *value))
+                                                          : QString());
             }
     m_filling = filling;
     const Result<Cluster> c = cluster();
@@ -410,6 +428,7 @@ void ClusterEditor::setCluster(const Cluster &cluster)
 
 void ClusterEditor::loadFromDocument()
 {
+    m_identical->setValue(std::max(1, m_document->k()));
     if (m_document->clusterState().cluster) {
         setCluster(*m_document->clusterState().cluster);
         return;
@@ -554,10 +573,12 @@ void ClusterEditor::setRunning(bool running)
 void ClusterEditor::showOutcome(bool ok, const QString &text)
 {
     setRunning(false);
-    if (ok)
+    if (ok) {
         m_summary->setText(text);
-    else
+    } else {
+        m_edited = true; // the table is not what the window has
         m_message->setText(text);
+    }
 }
 
 } // namespace pipecut::ui

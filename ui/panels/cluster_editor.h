@@ -11,6 +11,7 @@
 // profile's. Numbers accept a k, M, G or T suffix (powers of 1000).
 
 #include "core/cost/cluster.h"
+#include "core/cost/device_profile.h"
 #include "core/util/result.h"
 
 #include <QDialog>
@@ -48,6 +49,9 @@ public:
     QString summary() const;
     // What an empty cell stands for ("graph 629.1 MB", "profile 0.35"), shown in grey.
     QString placeholder(int row, int column) const;
+    QString quantityText(int column, double value) const; // "24 GB", "25 GB/s" in the graph's units
+    // The model's device profile: a profile's speed is its FLOP rate over this one's.
+    void setReferenceProfile(const DeviceProfile &reference) { m_reference = reference; }
 
     bool apply(); // false (and the message) when the table is invalid
     bool saveAs(const QString &path); // false (and the message) when invalid or not written
@@ -88,6 +92,7 @@ private:
     QSpinBox *m_identical;
     QProgressBar *m_busy;
     QPushButton *m_cancel, *m_apply;
+    DeviceProfile m_reference = defaultDeviceProfile();
     bool m_edited = false;
     bool m_filling = false; // rows being filled by code, not by the user
 };
