@@ -104,6 +104,8 @@ void addEditMenu(MainWindow *w, Actions &a)
     a.nextForced->setShortcuts({ QKeySequence(Qt::Key_BraceRight), QKeySequence(tr("Shift+Alt+Right")) });
     edit->addSeparator();
     edit->addAction(tr("&Find Nodes\u2026"), QKeySequence::Find, w, &MainWindow::focusSearch);
+    edit->addAction(tr("&Cluster\u2026"), w, &MainWindow::showClusterEditor)
+        ->setToolTip(tr("The devices the stages run on (one per stage), editable; Apply is undoable"));
 }
 
 void addViewMenu(MainWindow *w, Actions &a)

@@ -72,11 +72,13 @@ MainWindow::MainWindow(QWidget *parent)
         m_document, m_jobs, [this] { return m_boundTime->value(); }, this);
     m_solve = new SolveJob(m_document, m_jobs, this);
     m_results = new SolveResults(m_document, m_solvePanel, this);
+    m_clusterJob = new ClusterJob(m_document, m_jobs, this);
     connectJobs();
     connectFiles();
     connectViews();
     connectCompare();
     connectWorkload();
+    connectCluster();
 
     const WindowSettings settings = WindowSettings::load();
     if (settings.geometry.isEmpty() || !restoreGeometry(settings.geometry))
@@ -334,7 +336,7 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
     int k = autoK > 0 ? autoK : (graph.suggestedK() > 0 ? graph.suggestedK() : m_actions.kSpin->value());
     m_solve->stop();
     m_bound->stop();
-    m_paramsBeforeCluster.reset();
+    m_clusterJob->stop();
     m_selection->clearSearch();
     m_status->clearMessage();
     m_results->dropPending();

@@ -9,6 +9,7 @@
 #include "ui/actions.h"
 #include "ui/file_actions.h"
 #include "ui/jobs/bound_job.h"
+#include "ui/jobs/cluster_job.h"
 #include "ui/jobs/layout_job.h"
 #include "ui/jobs/model_loader.h"
 #include "ui/jobs/solve_job.h"
@@ -34,6 +35,7 @@ class Graph;
 namespace pipecut::ui {
 
 class Autosave;
+class ClusterEditor;
 class ComparePanel;
 class Document;
 class GraphView;
@@ -69,7 +71,10 @@ public:
     bool isBounding() const { return m_bound->isRunning(); }
     bool isLayingOut() const { return m_layout->isRunning(); }
     // Loading, laying out, solving or bounding.
-    bool isBusy() const { return m_loader->isLoading() || isLayingOut() || isSolving() || isBounding(); }
+    bool isBusy() const
+    {
+        return m_loader->isLoading() || isLayingOut() || isSolving() || isBounding() || isApplyingCluster();
+    }
     void moveSelectionBy(int delta, bool withForced = false);
     // Selects and centres the matches; returns their count.
     int search(const QString &pattern) { return m_selection->search(pattern); }
@@ -115,12 +120,19 @@ public:
     // Cost parameters edited in the window: re-cost the partition and
     // recompute the bound in the background. False (and a message) when invalid.
     bool applyParams(const CostParams &params);
-    // File > Open Cluster: one device per stage (docs/model.md §1.7); the
-    // partition's k must equal the device count. False (and lastError()) when
-    // refused, with the parameters unchanged. clearCluster() restores the
-    // parameters from before the first cluster.
+    // File > Open Cluster, Edit > Cluster (the editor's Apply) and Clear
+    // Cluster: one device per stage (docs/model.md §1.7). The device count
+    // sets k (the partition is kept when it has as many stages, else re-split,
+    // ui/jobs/cluster_job.h). The partition is re-costed off the GUI thread and
+    // installed as one undoable step; clusterApplied(ok) says when. False
+    // (and lastError()) when refused at once, with nothing changed.
     bool openCluster(const QString &path);
-    void clearCluster();
+    bool applyClusterDescription(const Cluster &cluster, const QString &what);
+    void clearCluster(); // back to the parameters from before the first cluster
+    bool cancelCluster() { return m_clusterJob->cancel(); }
+    bool isApplyingCluster() const { return m_clusterJob->isRunning(); }
+    ClusterEditor *clusterEditor(); // Edit > Cluster (created on first use)
+    void showClusterEditor();
     // ONNX and PipeDream models: reload the costs under another device
     // profile (a built-in name or a JSON path) off the GUI thread.
     void chooseDevice(const QString &device);
@@ -139,6 +151,7 @@ signals:
     void solveFinished(bool ok);
     void boundFinished();
     void recosted(bool ok);
+    void clusterApplied(bool ok);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -151,6 +164,7 @@ private:
     void connectViews();
     void connectCompare();
     void connectWorkload();
+    void connectCluster();
     void updateActions();
     void updateTitle();
     void showError(const QString &title, const QString &message);
@@ -181,10 +195,11 @@ private:
     BoundJob *m_bound;
     SolveJob *m_solve;
     SolveResults *m_results;
+    ClusterJob *m_clusterJob;
+    ClusterEditor *m_clusterEditor = nullptr;
     int m_shownK = 0; // the document's k last shown in the toolbar
     bool m_interactive = true;
     QString m_lastError;
-    std::optional<CostParams> m_paramsBeforeCluster; // of the model shown
 };
 
 } // namespace pipecut::ui

@@ -1,13 +1,16 @@
 // File > Open Cluster on real widgets (offscreen): a cluster of k devices
-// re-costs the partition shown (slow devices raise the stage costs, the
-// document's parameters carry one device per stage), a cluster of another
-// size or a bad file is refused naming the file with the parameters kept,
-// and Clear Cluster restores the parameters from before.
+// re-costs the partition shown in the background (slow devices raise the
+// stage costs, the document's parameters carry one device per stage), a
+// cluster of another size sets k and re-splits the partition, undoably, a
+// bad file is refused naming the file with the parameters kept, and Clear
+// Cluster restores the parameters from before.
 #include "core/cost/evaluate.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/panels/stage_list.h"
 
 #include <QFile>
+#include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -35,6 +38,15 @@ QString writeCluster(const QTemporaryDir &dir, const QString &name, const std::v
     return f.fileName();
 }
 
+// Opens `path` as the cluster and waits for the background re-cost.
+bool openAndWait(MainWindow &w, const QString &path)
+{
+    QSignalSpy applied(&w, &MainWindow::clusterApplied);
+    if (!w.openCluster(path))
+        return false;
+    return (!applied.isEmpty() || applied.wait(60000)) && applied.first().first().toBool();
+}
+
 } // namespace
 
 class TestClusterWindow : public QObject {
@@ -56,7 +68,7 @@ private slots:
         // Every device at a quarter speed: each stage's work takes 4x as long.
         const QString slow = writeCluster(dir, "slow.json", std::vector<double>(size_t(k), 0.25));
         QVERIFY(!slow.isEmpty());
-        QVERIFY2(w->openCluster(slow), qPrintable(w->lastError()));
+        QVERIFY2(openAndWait(*w, slow), qPrintable(w->lastError()));
         QCOMPARE(int(w->document()->params().devices.size()), k);
         const Document &doc = *w->document();
         const double expected = bottleneckOf(doc.graph(), doc.params(), doc.partition().stages(), k);
@@ -73,21 +85,32 @@ private slots:
 
         // Identical devices at speed 1 give today's costs exactly.
         const QString same = writeCluster(dir, "same.json", std::vector<double>(size_t(k), 1.0));
-        QVERIFY2(w->openCluster(same), qPrintable(w->lastError()));
+        QVERIFY2(openAndWait(*w, same), qPrintable(w->lastError()));
         QCOMPARE(w->document()->bottleneck(), plain);
 
-        // Another device count, and a bad speed: refused, parameters kept.
+        // Another device count sets k and re-splits the partition, as one
+        // undoable step that restores the partition and the parameters.
         const CostParams kept = w->document()->params();
+        const Partition keptPartition = w->document()->partition();
         const QString other = writeCluster(dir, "other.json", std::vector<double>(size_t(k + 1), 1.0));
-        QVERIFY(!w->openCluster(other));
-        QVERIFY2(w->lastError().contains("other.json") && w->lastError().contains(QString::number(k + 1)),
-            qPrintable(w->lastError()));
+        QVERIFY2(openAndWait(*w, other), qPrintable(w->lastError() + " / " + w->previewText()));
+        QCOMPARE(w->document()->k(), k + 1);
+        QCOMPARE(w->kSpinBox()->value(), k + 1);
+        QVERIFY2(w->previewText().contains("re-split"), qPrintable(w->previewText()));
+        w->document()->undoStack()->undo();
+        QCOMPARE(w->document()->k(), k);
+        QVERIFY(w->document()->partition() == keptPartition);
+        QVERIFY(w->document()->params() == kept);
+
+        // A bad speed: refused at once, naming the file and the field.
         const QString bad = writeCluster(dir, "bad.json", std::vector<double>(size_t(k), 0.0));
         QVERIFY(!w->openCluster(bad));
         QVERIFY2(w->lastError().contains("bad.json") && w->lastError().contains("speed"), qPrintable(w->lastError()));
         QVERIFY(w->document()->params() == kept);
 
+        QSignalSpy cleared(w.get(), &MainWindow::clusterApplied);
         w->clearCluster();
+        QVERIFY(cleared.wait(60000));
         QVERIFY(w->document()->params() == before);
         QCOMPARE(w->document()->bottleneck(), plain);
         for (int i = 0; i < list->topLevelItemCount(); ++i)

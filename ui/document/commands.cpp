@@ -47,4 +47,23 @@ void SetPartitionCommand::undo()
     m_document->recordPoint(QObject::tr("undo %1").arg(text()));
 }
 
+SetCostingCommand::SetCostingCommand(Document *document, Costing costing, const QString &text)
+    : QUndoCommand(text)
+    , m_document(document)
+    , m_other(std::move(costing))
+{
+}
+
+void SetCostingCommand::redo()
+{
+    m_other = m_document->swapCosting(std::move(m_other));
+    m_document->recordPoint(text());
+}
+
+void SetCostingCommand::undo()
+{
+    m_other = m_document->swapCosting(std::move(m_other));
+    m_document->recordPoint(QObject::tr("undo %1").arg(text()));
+}
+
 } // namespace pipecut::ui

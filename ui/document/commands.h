@@ -3,6 +3,7 @@
 
 #include "core/cost/partition.h"
 #include "core/util/ids.h"
+#include "ui/document/document.h"
 
 #include <QUndoCommand>
 
@@ -36,6 +37,19 @@ public:
 private:
     Document *m_document;
     Partition m_before, m_after;
+};
+
+// Installs another costing (a cluster applied or cleared, with the partition
+// re-split when the device count changed k); undo swaps the previous one back.
+class SetCostingCommand : public QUndoCommand {
+public:
+    SetCostingCommand(Document *document, Costing costing, const QString &text);
+    void redo() override;
+    void undo() override;
+
+private:
+    Document *m_document;
+    Costing m_other; // the costing not installed
 };
 
 } // namespace pipecut::ui

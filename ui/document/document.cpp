@@ -87,6 +87,7 @@ void Document::setGraph(Graph graph, const QString &filePath, int k)
     m_details.clear();
     m_estimatedWork.clear();
     m_params = CostParams::fromGraph(*m_graph);
+    m_cluster = {};
     m_history.clear();
     m_evaluator
         = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, Partition(m_graph->nodeCount(), std::max(1, k)));
@@ -127,6 +128,7 @@ bool Document::recost(Graph graph, std::vector<double> estimatedWork)
     m_graph = std::make_shared<const Graph>(std::move(graph));
     m_graphFingerprint = graphFingerprint(*m_graph);
     m_params = CostParams::fromGraph(*m_graph);
+    m_cluster = {};
     m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, keep);
     notify({ DocumentChange::Params | DocumentChange::Partition | DocumentChange::Bound, {} });
     return true;
@@ -239,6 +241,19 @@ void Document::applyPartition(const Partition &partition)
         m_evaluator = std::make_unique<IncrementalEvaluator>(*m_graph, m_params, partition);
     }
     notify({ DocumentChange::Partition | DocumentChange::Bound, {} });
+}
+
+Costing Document::swapCosting(Costing costing)
+{
+    if (costing.graph != m_graph)
+        costing.evaluator
+            = std::make_unique<IncrementalEvaluator>(*m_graph, costing.params, costing.evaluator->partition());
+    Costing previous { std::move(m_params), std::move(m_cluster), m_graph, std::move(m_evaluator) };
+    m_params = std::move(costing.params);
+    m_cluster = std::move(costing.cluster);
+    m_evaluator = std::move(costing.evaluator);
+    notify({ DocumentChange::Params | DocumentChange::Partition | DocumentChange::Bound, {} });
+    return previous;
 }
 
 } // namespace pipecut::ui

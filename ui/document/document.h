@@ -8,6 +8,7 @@
 // apply*() methods below; nothing else mutates the partition.
 
 #include "core/bounds/bound_cache.h"
+#include "core/cost/cluster.h"
 #include "core/cost/cost_params.h"
 #include "core/cost/incremental.h"
 #include "core/cost/partition.h"
@@ -64,6 +65,24 @@ struct MovePlan {
     double after = 0.0;
 };
 
+// The cluster applied (docs/model.md §1.7), as described (profiles, absent
+// fields), and the parameters from before it, which a new cluster applies to.
+struct ClusterState {
+    std::optional<Cluster> cluster;
+    std::optional<CostParams> base;
+};
+
+// Everything the costs of the partition depend on besides the graph: the
+// parameters, the cluster they came from, and the partition evaluated under
+// them (built off the GUI thread by ui/jobs/cluster_job.h), with the graph it
+// was built on.
+struct Costing {
+    CostParams params;
+    ClusterState cluster;
+    std::shared_ptr<const Graph> graph;
+    std::unique_ptr<IncrementalEvaluator> evaluator;
+};
+
 class Document : public QObject {
     Q_OBJECT
 public:
@@ -97,6 +116,7 @@ public:
     // Replaces the model: every node in stage 0 of k stages (k >= 1), empty undo stack.
     void setGraph(Graph graph, const QString &filePath, int k);
     void setParams(const CostParams &params);
+    const ClusterState &clusterState() const { return m_cluster; }
     // The same graph with other costs (e.g. an ONNX model under another device
     // profile): same nodes and edges, new work/out/param and parameters from
     // the graph; the partition and the undo stack stay. Returns false (and
@@ -131,6 +151,10 @@ public:
     void applyMove(std::span<const NodeId> nodes, StageId target);
     void applyStages(std::span<const NodeId> nodes, std::span<const int32_t> stages);
     void applyPartition(const Partition &partition);
+    // Installs `costing` (its partition may have another k) and returns the
+    // one it replaces. An evaluator built on another graph (the model was
+    // re-costed since) is rebuilt on the current one.
+    Costing swapCosting(Costing costing);
 
 signals:
     void changed(const pipecut::ui::DocumentChange &change);
@@ -141,6 +165,7 @@ private:
     std::shared_ptr<const Graph> m_graph;
     QString m_filePath;
     CostParams m_params;
+    ClusterState m_cluster;
     std::unique_ptr<IncrementalEvaluator> m_evaluator;
     BoundKey cacheKey(int k, const CostParams &params) const;
 
