@@ -7,6 +7,7 @@
 #include "core/bounds/boundary_cut.h"
 #include "core/bounds/combinatorial.h"
 #include "core/bounds/cover.h"
+#include "core/bounds/device_cover.h"
 #include "core/bounds/guess.h"
 #include "core/bounds/mip_bound.h"
 #include "core/cost/evaluate.h"
@@ -67,6 +68,9 @@ constexpr double kMipSetupSecondsPerColumn = 5.5e-6;
 constexpr double kCoverGapRatio = 0.9;
 // From this many stages on, "best" runs the cover bound right after the anchor bound.
 constexpr int kCoverFirstK = 8;
+// With unequal devices (docs/model.md §4.12) the device-indexed cover bound
+// runs right after the anchor bound whenever the gap exceeds this fraction.
+constexpr double kDeviceCoverGapRatio = 0.995;
 
 // Columns of the largest model `method` builds (block_model.h: per block one
 // binary per class and ideal, one read and one write column per tensor).
@@ -95,10 +99,11 @@ public:
         m_key.k = o.k;
         m_key.params = params;
         m_key.exclude = o.exclude;
-        if (params.hasDevices()) { // docs/model.md §4.11
+        if (params.hasDevices()) { // docs/model.md §4.12
             m_relaxedGraph.emplace(g.withWorkDividedBy(params.maxSpeed()));
             m_relaxedParams = params.envelope();
             m_relaxedClasses.emplace(buildClasses(*m_relaxedGraph));
+            m_deviceCover = deviceClassCount(params) >= 2;
         }
     }
 
@@ -139,7 +144,7 @@ public:
                 raise(anchors(relaxed(m_ctx.withBudget(0.25 * m_ctx.remaining()))).result);
             quickIncumbent();
             if (!done())
-                raise(method == "mip" ? exactMipBound(m_ctx) : coverBound(relaxed(m_ctx)));
+                raise(method == "mip" ? exactMipBound(m_ctx) : cover(m_ctx));
         } else if (method == "ideal-dp") {
             raise(idealDp(m_ctx.stop));
         } else if (method == "best") {
@@ -194,23 +199,21 @@ private:
     }
 
     // With a cluster, the methods that model identical devices run on the
-    // relaxation of docs/model.md §4.11: work divided by the fastest speed,
+    // relaxation of docs/model.md §4.12: work divided by the fastest speed,
     // the largest bandwidth and memory. Its costs are at most every device's,
     // so its bounds hold; the partitions it finds are not costed for the cluster.
     BoundContext relaxed(const BoundContext &c) const
     {
         if (!m_relaxedGraph)
             return c;
-        BoundContext r { *m_relaxedGraph, m_relaxedParams, c.k, *m_relaxedClasses };
-        r.clock = c.clock;
-        r.limit = c.limit;
-        r.stop = c.stop;
-        r.cancel = c.cancel;
-        r.progress = c.progress;
-        r.known = c.known;
-        r.upper = c.upper;
-        r.incumbent = c.incumbent;
-        return r;
+        return c.on(*m_relaxedGraph, m_relaxedParams, *m_relaxedClasses);
+    }
+
+    // The cover bound: device-indexed with unequal devices (docs/model.md
+    // §4.12), else on the relaxation (the instance itself without a cluster).
+    BoundResult cover(const BoundContext &c) const
+    {
+        return m_deviceCover ? deviceCoverBound(c) : coverBound(relaxed(c));
     }
 
     void raise(BoundResult r)
@@ -353,13 +356,13 @@ private:
         // near W/k there, so it goes first.
         auto coverWanted = [&] {
             return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf
-                && m_ctx.known < kCoverGapRatio * m_ctx.upper && fits(0.5);
+                && m_ctx.known < (m_deviceCover ? kDeviceCoverGapRatio : kCoverGapRatio) * m_ctx.upper && fits(0.5);
         };
         bool coverDone = false;
-        if (!excluded("cover") && m_options.k >= kCoverFirstK && !done() && fits(0.8)) {
+        if (!excluded("cover") && (m_options.k >= kCoverFirstK || m_deviceCover) && !done() && fits(0.8)) {
             quickIncumbent();
             if (coverWanted()) {
-                raise(coverBound(relaxed(share(0.8))));
+                raise(cover(share(m_deviceCover ? 0.5 : 0.8)));
                 coverDone = true;
             }
         }
@@ -385,7 +388,7 @@ private:
         if (!excluded("bottleneck") && !done() && fits(bottleneckShare))
             raise(bottleneckBound(relaxed(share(bottleneckShare))));
         if (coverLast && coverWanted())
-            raise(coverBound(relaxed(share(mipAllowed && !mipEarly ? 0.5 : 1.0))));
+            raise(cover(share(mipAllowed && !mipEarly ? 0.5 : 1.0)));
         if (mipAllowed && !mipEarly && !done() && m_ctx.remaining() >= 2 * mipSetupSeconds()) {
             quickIncumbent();
             if (!done())
@@ -403,6 +406,7 @@ private:
     std::optional<Graph> m_relaxedGraph; // with a cluster: the relaxation's instance
     CostParams m_relaxedParams;
     std::optional<NodeClasses> m_relaxedClasses;
+    bool m_deviceCover = false; // two or more classes of identical devices
 };
 
 // A refusal when the columns of `method`'s model exceed the column limit or
