@@ -8,6 +8,7 @@
 #include "core/bounds/combinatorial.h"
 #include "core/bounds/cover.h"
 #include "core/bounds/device_cover.h"
+#include "core/bounds/device_guess.h"
 #include "core/bounds/guess.h"
 #include "core/bounds/mip_bound.h"
 #include "core/cost/evaluate.h"
@@ -134,7 +135,7 @@ public:
         } else if (method == "bottleneck") {
             raise(bottleneckBound(relaxed(m_ctx)));
         } else if (method == "guess") {
-            raise(guessBound(relaxed(m_ctx)));
+            raise(guess(m_ctx));
         } else if (method == "boundary") {
             raise(boundaryCutBound(relaxed(m_ctx)));
         } else if (method == "mip" || method == "cover") {
@@ -214,6 +215,11 @@ private:
     BoundResult cover(const BoundContext &c) const
     {
         return m_deviceCover ? deviceCoverBound(c) : coverBound(relaxed(c));
+    }
+    // The position guess: device-aware likewise (the device order is the file's).
+    BoundResult guess(const BoundContext &c) const
+    {
+        return m_deviceCover ? deviceGuessBound(c) : guessBound(relaxed(c));
     }
 
     void raise(BoundResult r)
@@ -344,7 +350,7 @@ private:
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
         auto fits = [&](double fraction) { return blockModelFits(fraction * m_ctx.remaining()); };
         if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
-            raise(boundaryCutBound(relaxed(share(0.3))));
+            raise(boundaryCutBound(relaxed(share(m_deviceCover ? 0.1 : 0.3))));
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
             AnchorOutcome a = anchors(relaxed(share(0.3)));
             m_anchorValues = a.anchors;
@@ -359,6 +365,10 @@ private:
                 && m_ctx.known < (m_deviceCover ? kDeviceCoverGapRatio : kCoverGapRatio) * m_ctx.upper && fits(0.5);
         };
         bool coverDone = false;
+        // With unequal devices the device-aware guesses and cover come first:
+        // the relaxation's bounds are weak there.
+        if (m_deviceCover && !excluded("guess") && !done() && fits(0.4))
+            raise(guess(share(0.4)));
         if (!excluded("cover") && (m_options.k >= kCoverFirstK || m_deviceCover) && !done() && fits(0.8)) {
             quickIncumbent();
             if (coverWanted()) {
@@ -366,8 +376,8 @@ private:
                 coverDone = true;
             }
         }
-        if (!excluded("guess") && !done() && fits(0.4))
-            raise(guessBound(relaxed(share(0.4))));
+        if (!m_deviceCover && !excluded("guess") && !done() && fits(0.4))
+            raise(guess(share(0.4)));
         const int64_t binaries = static_cast<int64_t>(m_ctx.classes.count) * (m_options.k - 1);
         const bool mipAllowed = !excluded("mip") && binaries <= kMipBinaryLimit;
         const bool mipEarly = mipAllowed && binaries <= kEarlyMipBinaries;
