@@ -12,9 +12,10 @@
 // lower bound. With identical devices of speed 1 it is §4.6.
 // Complexity: one CBC solve per position, as guess.h. Used by "best" (and the
 // "guess" method) when the cluster has two or more classes of devices.
-// Example: devices of speed 1, 1, 0.5, 0.5 and a chain of total work W without
-// tensors: position 3 with S and the suffix empty gives W <= 2 T, T >= W / 2,
-// above W / 3 from the total speed.
+// Example: a -> b, work 4 each, a tensor of size 4, B = 1, devices of speed
+// 1 then 0.5: at position 2, S empty leaves the prefix all the work (8 <= T),
+// S = {b} costs 12 on the slow device, so T >= 8, the optimum, where the
+// combinatorial bound is 8 / 1.5 = 5.33.
 
 #include "core/bounds/bound_context.h"
 
