@@ -1,4 +1,4 @@
-// Mixed clusters on the corpus (docs/model.md §1.7, §4.11): for each corpus
+// Mixed clusters on the corpus (docs/model.md §1.7, §4.12): for each corpus
 // graph, a cluster of 2 fast + 2 slow devices (speed 1 and 0.5) at k = 4 and
 // 4 + 4 at k = 8, with the graph's own links and memory limit:
 //   - auto on the cluster: proven optimal or not, and whether ideal-dp ran;

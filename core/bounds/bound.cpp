@@ -7,6 +7,8 @@
 #include "core/bounds/boundary_cut.h"
 #include "core/bounds/combinatorial.h"
 #include "core/bounds/cover.h"
+#include "core/bounds/device_cover.h"
+#include "core/bounds/device_guess.h"
 #include "core/bounds/guess.h"
 #include "core/bounds/mip_bound.h"
 #include "core/cost/evaluate.h"
@@ -70,8 +72,11 @@ constexpr int kCoverFirstK = 8;
 // ... and at fewer stages when W / k is below this fraction of the incumbent.
 constexpr double kCommunicationShare = 0.5;
 constexpr int32_t kCoverMaxClasses = 5000; // the cover bound refuses more (cover.cpp)
-// "best" reads cached proofs for up to this many stages (docs/model.md §4.12).
+// "best" reads cached proofs for up to this many stages (docs/model.md §4.13).
 constexpr int32_t kMaxCachedK = 1024;
+// With unequal devices (docs/model.md §4.12) the device-indexed cover bound
+// runs right after the anchor bound whenever the gap exceeds this fraction.
+constexpr double kDeviceCoverGapRatio = 0.995;
 
 // Columns of the largest model `method` builds (block_model.h: per block one
 // binary per class and ideal, one read and one write column per tensor).
@@ -100,10 +105,11 @@ public:
         m_key.k = o.k;
         m_key.params = params;
         m_key.exclude = o.exclude;
-        if (params.hasDevices()) { // docs/model.md §4.11
+        if (params.hasDevices()) { // docs/model.md §4.12
             m_relaxedGraph.emplace(g.withWorkDividedBy(params.maxSpeed()));
             m_relaxedParams = params.envelope();
             m_relaxedClasses.emplace(buildClasses(*m_relaxedGraph));
+            m_deviceCover = deviceClassCount(params) >= 2;
         }
     }
 
@@ -134,7 +140,7 @@ public:
         } else if (method == "bottleneck") {
             raise(bottleneckBound(relaxed(m_ctx)));
         } else if (method == "guess") {
-            raise(guessBound(relaxed(m_ctx)));
+            raise(guess(m_ctx));
         } else if (method == "boundary") {
             raise(boundaryCutBound(relaxed(m_ctx)));
         } else if (method == "mip" || method == "cover") {
@@ -144,7 +150,7 @@ public:
                 raise(anchors(relaxed(m_ctx.withBudget(0.25 * m_ctx.remaining()))).result);
             quickIncumbent();
             if (!done())
-                raise(method == "mip" ? exactMipBound(m_ctx) : coverBound(relaxed(m_ctx)));
+                raise(method == "mip" ? exactMipBound(m_ctx) : cover(m_ctx));
         } else if (method == "ideal-dp") {
             raise(idealDp(m_ctx.stop));
         } else if (method == "best") {
@@ -174,7 +180,7 @@ private:
     }
     // The strongest proof cached for this instance or, without a cluster, for
     // the same graph and costs with more stages: the optimum cannot rise when
-    // stages are added (docs/model.md §4.12).
+    // stages are added (docs/model.md §4.13).
     std::optional<BoundResult> strongestCached() const
     {
         std::optional<BoundResult> best = BoundCache::global().strongest(m_key);
@@ -221,23 +227,26 @@ private:
     }
 
     // With a cluster, the methods that model identical devices run on the
-    // relaxation of docs/model.md §4.11: work divided by the fastest speed,
+    // relaxation of docs/model.md §4.12: work divided by the fastest speed,
     // the largest bandwidth and memory. Its costs are at most every device's,
     // so its bounds hold; the partitions it finds are not costed for the cluster.
     BoundContext relaxed(const BoundContext &c) const
     {
         if (!m_relaxedGraph)
             return c;
-        BoundContext r { *m_relaxedGraph, m_relaxedParams, c.k, *m_relaxedClasses };
-        r.clock = c.clock;
-        r.limit = c.limit;
-        r.stop = c.stop;
-        r.cancel = c.cancel;
-        r.progress = c.progress;
-        r.known = c.known;
-        r.upper = c.upper;
-        r.incumbent = c.incumbent;
-        return r;
+        return c.on(*m_relaxedGraph, m_relaxedParams, *m_relaxedClasses);
+    }
+
+    // The cover bound: device-indexed with unequal devices (docs/model.md
+    // §4.12), else on the relaxation (the instance itself without a cluster).
+    BoundResult cover(const BoundContext &c) const
+    {
+        return m_deviceCover ? deviceCoverBound(c) : coverBound(relaxed(c));
+    }
+    // The position guess: device-aware likewise (the device order is the file's).
+    BoundResult guess(const BoundContext &c) const
+    {
+        return m_deviceCover ? deviceGuessBound(c) : guessBound(relaxed(c));
     }
 
     void raise(BoundResult r)
@@ -369,7 +378,7 @@ private:
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
         auto fits = [&](double fraction) { return blockModelFits(fraction * m_ctx.remaining()); };
         if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
-            raise(boundaryCutBound(relaxed(share(0.3))));
+            raise(boundaryCutBound(relaxed(share(m_deviceCover ? 0.1 : 0.3))));
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
             AnchorOutcome a = anchors(relaxed(share(0.3)));
             m_anchorValues = a.anchors;
@@ -384,19 +393,25 @@ private:
         auto coverWanted = [&] {
             const bool anyGap = m_options.k < kCoverFirstK && communicationBound();
             return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf
-                && (anyGap || m_ctx.known < kCoverGapRatio * m_ctx.upper) && fits(0.5);
+                && (anyGap || m_ctx.known < (m_deviceCover ? kDeviceCoverGapRatio : kCoverGapRatio) * m_ctx.upper)
+                && fits(0.5);
         };
         bool coverDone = false;
-        const bool coverEarly = m_options.k >= kCoverFirstK || m_ctx.classes.count <= kCoverMaxClasses;
+        // With unequal devices the device-aware guesses and cover come first:
+        // the relaxation's bounds are weak there.
+        if (m_deviceCover && !excluded("guess") && !done() && fits(0.4))
+            raise(guess(share(0.4)));
+        const bool coverFirst = m_options.k >= kCoverFirstK || m_deviceCover;
+        const bool coverEarly = coverFirst || m_ctx.classes.count <= kCoverMaxClasses;
         if (!excluded("cover") && coverEarly && !done() && fits(0.8)) {
             quickIncumbent();
-            if (coverWanted() && (m_options.k >= kCoverFirstK || communicationBound())) {
-                raise(coverBound(relaxed(share(0.8))));
+            if (coverWanted() && (coverFirst || communicationBound())) {
+                raise(cover(share(m_deviceCover ? 0.5 : 0.8)));
                 coverDone = true;
             }
         }
-        if (!excluded("guess") && !done() && fits(0.4))
-            raise(guessBound(relaxed(share(0.4))));
+        if (!m_deviceCover && !excluded("guess") && !done() && fits(0.4))
+            raise(guess(share(0.4)));
         const int64_t binaries = static_cast<int64_t>(m_ctx.classes.count) * (m_options.k - 1);
         const bool mipAllowed = !excluded("mip") && binaries <= kMipBinaryLimit;
         const bool mipEarly = mipAllowed && binaries <= kEarlyMipBinaries;
@@ -417,7 +432,7 @@ private:
         if (!excluded("bottleneck") && !done() && fits(bottleneckShare))
             raise(bottleneckBound(relaxed(share(bottleneckShare))));
         if (coverLast && coverWanted())
-            raise(coverBound(relaxed(share(mipAllowed && !mipEarly ? 0.5 : 1.0))));
+            raise(cover(share(mipAllowed && !mipEarly ? 0.5 : 1.0)));
         if (mipAllowed && !mipEarly && !done() && m_ctx.remaining() >= 2 * mipSetupSeconds()) {
             quickIncumbent();
             if (!done())
@@ -435,6 +450,7 @@ private:
     std::optional<Graph> m_relaxedGraph; // with a cluster: the relaxation's instance
     CostParams m_relaxedParams;
     std::optional<NodeClasses> m_relaxedClasses;
+    bool m_deviceCover = false; // two or more classes of identical devices
 };
 
 // A refusal when the columns of `method`'s model exceed the column limit or

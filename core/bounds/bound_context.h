@@ -66,6 +66,21 @@ struct BoundContext {
         c.limit = limit > 0 ? std::min(limit, until) : until;
         return c;
     }
+    // Another instance (a relaxation, a device class's) with this run's clock,
+    // limit, stop tokens, progress, proven bound and incumbent.
+    BoundContext on(const Graph &g, const CostParams &p, const NodeClasses &c) const
+    {
+        BoundContext r { g, p, k, c };
+        r.clock = clock;
+        r.limit = limit;
+        r.stop = stop;
+        r.cancel = cancel;
+        r.progress = progress;
+        r.known = known;
+        r.upper = upper;
+        r.incumbent = incumbent;
+        return r;
+    }
     void report(double incumbent, double bound, const std::string &stage) const
     {
         reportProgress(progress, incumbent, bound, clock.elapsed(), stage);

@@ -575,28 +575,11 @@ struct CoverSolver::Impl {
     bool exactPricing(double threshold, const std::vector<double> &pi, double sumPi, double target,
         const BoundContext &ctx, CoverProbe &p)
     {
-        const int32_t n = count;
-        buildPricing(threshold);
-        mip::MipModel model = pricingModel;
-        for (int32_t c = 0; c < n; ++c) {
-            model.setObjective(x[c], -pi[c]);
-            model.setObjective(y[c], pi[c]);
-        }
-        mip::SolveOptions o = ctx.solveOptions();
         // Only a block worth more than sum(pi) / k (with a margin) can defeat
         // the proof at these duals: CBC prunes the rest and stops at the first.
-        o.cutoff = -sumPi / (k * (1 + kCutoffMargin));
-        o.stopAtOrBelow = o.cutoff;
-        o.threads = kPricingThreads; // cbc_solve keeps large models on one thread
-        const mip::SolveOutcome out = mip::solve(model, o);
+        std::vector<int32_t> block;
+        const double delta = mipPricing(threshold, pi, sumPi / (k * (1 + kCutoffMargin)), ctx, &block);
         ++p.pricingMips;
-        // An upper bound on max pi(S): the optimum of min -pi(S) is at least
-        // min(bound, cutoff); "infeasible" means nothing below the cutoff.
-        double delta = std::numeric_limits<double>::infinity();
-        if (out.status == mip::SolveOutcome::Status::Infeasible)
-            delta = -o.cutoff;
-        else if (std::isfinite(out.bound))
-            delta = -std::min(out.bound, o.cutoff);
         if (std::isfinite(delta)) {
             // Farley: pi / delta is dual feasible, so z*(T) >= sum(pi) / delta.
             const double z = delta > 0 ? sumPi / delta : (sumPi > 0 ? std::numeric_limits<double>::infinity() : 0.0);
@@ -606,23 +589,63 @@ struct CoverSolver::Impl {
                 return false;
             }
         }
-        bool added = false;
-        if (!out.solution.empty()) {
-            std::vector<int32_t> classes;
-            double value = 0;
-            for (int32_t c = 0; c < n; ++c)
-                if (valueOf(out.solution, x[c]) - valueOf(out.solution, y[c]) > 0.5) {
-                    classes.push_back(c);
-                    value += pi[c];
-                }
-            bool fits = false;
-            const double cost = blockCost(classes, &fits);
-            if (value > 1 + kReducedCostTolerance && fits && cost <= threshold && addColumn(std::move(classes), cost)) {
-                pendingColumns.push_back(static_cast<int>(columns.size()) - 1);
-                added = true;
-            }
+        return queueBlock(std::move(block), threshold, pi);
+    }
+
+    // Queues `classes` as a pending column when it is admissible, new and worth more than 1.
+    bool queueBlock(std::vector<int32_t> classes, double threshold, const std::vector<double> &pi)
+    {
+        double value = 0;
+        for (int32_t c : classes)
+            value += pi[c];
+        bool fits = false;
+        const double cost = classes.empty() ? 0.0 : blockCost(classes, &fits);
+        if (value > 1 + kReducedCostTolerance && fits && cost <= threshold && addColumn(std::move(classes), cost)) {
+            pendingColumns.push_back(static_cast<int>(columns.size()) - 1);
+            return true;
         }
-        return added;
+        return false;
+    }
+
+    // CBC's pricing MIP, max pi(S) over admissible blocks, pruned at `cutoff`:
+    // an upper bound on that maximum (infinity when CBC proved nothing); the
+    // block it found (when any) is returned in *block.
+    double mipPricing(double threshold, const std::vector<double> &pi, double cutoff, const BoundContext &ctx,
+        std::vector<int32_t> *block)
+    {
+        const int32_t n = count;
+        buildPricing(threshold);
+        mip::MipModel model = pricingModel;
+        for (int32_t c = 0; c < n; ++c) {
+            model.setObjective(x[c], -pi[c]);
+            model.setObjective(y[c], pi[c]);
+        }
+        mip::SolveOptions o = ctx.solveOptions();
+        o.cutoff = -cutoff;
+        o.stopAtOrBelow = o.cutoff;
+        o.threads = kPricingThreads; // cbc_solve keeps large models on one thread
+        const mip::SolveOutcome out = mip::solve(model, o);
+        // An upper bound on max pi(S): the optimum of min -pi(S) is at least
+        // min(bound, cutoff); "infeasible" means nothing below the cutoff.
+        double delta = std::numeric_limits<double>::infinity();
+        if (out.status == mip::SolveOutcome::Status::Infeasible)
+            delta = -o.cutoff;
+        else if (std::isfinite(out.bound))
+            delta = -std::min(out.bound, o.cutoff);
+        block->clear();
+        for (int32_t c = 0; c < n && !out.solution.empty(); ++c)
+            if (valueOf(out.solution, x[c]) - valueOf(out.solution, y[c]) > 0.5)
+                block->push_back(c);
+        return delta;
+    }
+
+    std::vector<std::vector<int32_t>> takePending()
+    {
+        std::vector<std::vector<int32_t>> blocks;
+        for (int column : pendingColumns)
+            blocks.push_back(columns[column].classes);
+        pendingColumns.clear();
+        return blocks;
     }
 };
 
@@ -712,6 +735,40 @@ CoverProbe CoverSolver::probe(double threshold, const BoundContext &ctx)
     return p;
 }
 
+std::vector<std::vector<int32_t>> CoverSolver::priceHeuristic(
+    double threshold, const std::vector<double> &pi, int round, const BoundContext &ctx)
+{
+    m_impl->pendingColumns.clear();
+    m_impl->heuristicPricing(threshold, pi, round, ctx);
+    return m_impl->takePending();
+}
+
+double CoverSolver::priceExact(double threshold, const std::vector<double> &pi, double target, const BoundContext &ctx,
+    std::vector<std::vector<int32_t>> *found)
+{
+    Impl &s = *m_impl;
+    s.pendingColumns.clear();
+    int added = 0;
+    double delta = s.cutPricing(threshold, pi, target, ctx, &added);
+    if (delta == std::numeric_limits<double>::infinity() && added == 0 && !ctx.stopped()) {
+        std::vector<int32_t> block;
+        delta = s.mipPricing(threshold, pi, target, ctx, &block);
+        s.queueBlock(std::move(block), threshold, pi);
+    }
+    for (auto &block : s.takePending())
+        found->push_back(std::move(block));
+    return delta;
+}
+
+std::vector<std::vector<int32_t>> CoverSolver::admissibleBlocks(double threshold) const
+{
+    std::vector<std::vector<int32_t>> blocks;
+    for (const auto &c : m_impl->columns)
+        if (c.cost <= threshold)
+            blocks.push_back(c.classes);
+    return blocks;
+}
+
 BoundResult coverBound(const BoundContext &ctx)
 {
     BoundResult r;
@@ -719,13 +776,23 @@ BoundResult coverBound(const BoundContext &ctx)
     if (ctx.classes.count > kMaxClasses || ctx.classes.count == 0)
         return r;
     // The bisection needs an upper end (runBound finds a quick partition first).
+    if (!std::isfinite(ctx.upper) || !(ctx.upper > ctx.known))
+        return r;
+    CoverSolver solver(ctx);
+    return bisectThresholds(ctx, "cover", [&](double t, const BoundContext &c) { return solver.probe(t, c).proven; });
+}
+
+BoundResult bisectThresholds(
+    const BoundContext &ctx, const std::string &name, const std::function<bool(double, const BoundContext &)> &proves)
+{
+    BoundResult r;
+    r.provenBy = name;
     const double upper = ctx.upper;
     if (!std::isfinite(upper))
         return r;
     double lo = ctx.known, hi = upper;
     if (!(hi > lo))
         return r;
-    CoverSolver solver(ctx);
     // Thresholds just above the proven bound are the easiest to prove (more
     // blocks are inadmissible) and each proof raises the bound, so probes
     // step up from it by an eighth of the initial gap until one fails, then
@@ -737,15 +804,14 @@ BoundResult coverBound(const BoundContext &ctx)
     bool bisect = false;
     while (!ctx.stopped() && hi - lo > kBisectionGap * upper) {
         const double t = bisect ? lo + 0.5 * (hi - lo) : std::min(lo + step, lo + 0.5 * (hi - lo));
-        const CoverProbe p = solver.probe(t, ctx.withBudget(kProbeShare * ctx.remaining()));
-        if (p.proven) {
+        if (proves(t, ctx.withBudget(kProbeShare * ctx.remaining()))) {
             lo = t;
             r.lowerBound = t;
         } else {
             hi = t;
             bisect = true;
         }
-        ctx.report(upper, std::max(lo, ctx.known), "cover");
+        ctx.report(upper, std::max(lo, ctx.known), name);
     }
     return r;
 }

@@ -53,8 +53,11 @@
 
 #include "core/bounds/bound_context.h"
 
+#include <functional>
 #include <limits>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace pipecut::bounds {
 
@@ -77,6 +80,20 @@ public:
     // for later probes (admissible at every larger threshold).
     CoverProbe probe(double threshold, const BoundContext &ctx);
 
+    // The pricing alone, for a master LP kept elsewhere (device_cover.h):
+    // blocks are worth adding when pi(S) > 1, and are returned as class lists.
+    // New admissible blocks found by the sweeps and local searches.
+    std::vector<std::vector<int32_t>> priceHeuristic(
+        double threshold, const std::vector<double> &pi, int round, const BoundContext &ctx);
+    // An upper bound on max pi(S) over admissible blocks (infinity: none
+    // proven; -infinity: no admissible block), by the cut pricing and, when it
+    // settles nothing and finds no block, CBC's pricing MIP with the cutoff
+    // `target`; admissible blocks met are appended to *found.
+    double priceExact(double threshold, const std::vector<double> &pi, double target, const BoundContext &ctx,
+        std::vector<std::vector<int32_t>> *found);
+    // The known blocks admissible at `threshold`.
+    std::vector<std::vector<int32_t>> admissibleBlocks(double threshold) const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
@@ -84,5 +101,11 @@ private:
 
 // Probes between ctx.known and ctx.upper (nothing without a finite upper bound).
 BoundResult coverBound(const BoundContext &ctx);
+
+// The probe schedule of coverBound: step up from ctx.known by an eighth of the
+// gap to ctx.upper while `proves` succeeds, then bisect; the bound (provenBy
+// `name`) is the largest threshold proven. Each probe gets a share of the time left.
+BoundResult bisectThresholds(
+    const BoundContext &ctx, const std::string &name, const std::function<bool(double, const BoundContext &)> &proves);
 
 } // namespace pipecut::bounds

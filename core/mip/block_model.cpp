@@ -3,7 +3,9 @@
 #include "core/graph/topology.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
+#include <optional>
 
 namespace pipecut::mip {
 
@@ -322,6 +324,34 @@ Lin BlockBuilder::blockCostOn(const std::vector<int> &x, const std::vector<int> 
     if (d.memoryLimit)
         addLessEqual(m_model, param, *d.memoryLimit * (1 + 1e-12));
     cost.add(overflow(param, 1));
+    return cost;
+}
+
+Lin BlockBuilder::spanCostOn(
+    const std::vector<int> &plus, const std::vector<int> &minus, bool reads, int first, int last)
+{
+    double perByte = std::numeric_limits<double>::infinity(), slowest = perByte;
+    std::optional<double> memory = 0.0;
+    for (int j = first; j < last; ++j) {
+        const StageDevice &d = m_params.devices[j];
+        perByte = std::min(perByte, d.speed / (reads ? d.bandwidthIn : d.bandwidthOut));
+        slowest = std::min(slowest, d.speed);
+        if (!d.memoryLimit)
+            memory.reset();
+        else if (memory)
+            *memory += *d.memoryLimit;
+    }
+    Lin cost = blockWork(plus, minus);
+    // tensorCost() charges 1 / (B scale) per byte.
+    cost.add(tensorCost(plus, minus, reads, !reads), perByte * m_params.bandwidth);
+    Lin param;
+    for (int32_t c = 0; c < m_classes.count; ++c) {
+        param.add(plus[c], m_classes.param[c]);
+        param.add(minus[c], -m_classes.param[c]);
+    }
+    if (memory)
+        addLessEqual(m_model, param, *memory * (1 + 1e-12));
+    cost.add(overflow(param, last - first), slowest);
     return cost;
 }
 

@@ -102,6 +102,14 @@ public:
     // tensor entering it (and aggregated overflow), /scale; memory row too.
     Lin suffixCost(const std::vector<int> &x, int stages);
 
+    // With a cluster (docs/model.md §4.12): the set between ideals `minus` and
+    // `plus` held by the stages [first, last), weighted by speed: its work plus
+    // min_j s_j / B_j per byte of each tensor it reads (`reads`, B_in) or
+    // writes (B_out) once, plus min_j s_j times its aggregated overflow, /scale;
+    // at most the sum over those stages of s_j f_j(S_j). Adds the row
+    // param <= sum of M_j when every one of them has a limit.
+    Lin spanCostOn(const std::vector<int> &plus, const std::vector<int> &minus, bool reads, int first, int last);
+
     // A block containing every node of class c: x_c = 1, y_c = 0.
     void anchor(const std::vector<int> &x, const std::vector<int> &y, int32_t c);
 

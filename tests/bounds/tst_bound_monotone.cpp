@@ -1,4 +1,4 @@
-// Monotonicity in k (docs/model.md §4.12): with identical devices and empty
+// Monotonicity in k (docs/model.md §4.13): with identical devices and empty
 // stages allowed the optimum never rises when stages are added, so "best"
 // takes a proof cached for more stages as one for k. On random graphs: the
 // brute-force optimum at k' > k is at most the one at k; a bound proven at k'
