@@ -3,6 +3,7 @@
 // thread; the partition is re-costed incrementally and the bound recomputed
 // in the background (applyParams).
 #include "core/cost/cluster.h"
+#include "core/cost/device_work.h"
 #include "ui/document/document.h"
 #include "ui/main_window.h"
 
@@ -30,6 +31,8 @@ bool MainWindow::openCluster(const QString &path)
     // A second cluster replaces the first: it applies to the parameters from before any.
     const CostParams base = m_paramsBeforeCluster ? *m_paramsBeforeCluster : m_document->params();
     Result<CostParams> params = applyCluster(base, *cluster);
+    if (params) // per-device work ("costs", core/cost/device_work.h)
+        params = applyDeviceWork(*params, m_document->graph(), cluster->source);
     if (!params) {
         showError(tr("Cannot open cluster"), QString::fromStdString(params.error()));
         return false;
