@@ -5,6 +5,7 @@
 // count changes k) and installs it as one undoable step; the bound is then
 // recomputed in the background.
 #include "core/cost/cluster.h"
+#include "core/cost/device_work.h"
 #include "ui/document/document.h"
 #include "ui/main_window.h"
 #include "ui/panels/cluster_editor.h"
@@ -91,6 +92,8 @@ bool MainWindow::applyClusterDescription(const Cluster &cluster, const QString &
     const ClusterState &state = m_document->clusterState();
     const CostParams base = state.base ? *state.base : m_document->params();
     Result<CostParams> params = applyCluster(base, cluster, referenceProfile(m_loader->options()));
+    if (params) // per-device work ("costs", core/cost/device_work.h)
+        params = applyDeviceWork(*params, m_document->graph(), cluster.source);
     if (!params) {
         showError(tr("Cannot apply the cluster"), QString::fromStdString(params.error()));
         return false;

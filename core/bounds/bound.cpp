@@ -11,6 +11,7 @@
 #include "core/bounds/device_guess.h"
 #include "core/bounds/guess.h"
 #include "core/bounds/mip_bound.h"
+#include "core/cost/device_work.h"
 #include "core/cost/evaluate.h"
 
 #include "core/partition/ideal_dp.h"
@@ -105,9 +106,10 @@ public:
         m_key.k = o.k;
         m_key.params = params;
         m_key.exclude = o.exclude;
-        if (params.hasDevices()) { // docs/model.md §4.12
-            m_relaxedGraph.emplace(g.withWorkDividedBy(params.maxSpeed()));
-            m_relaxedParams = params.envelope();
+        if (params.hasDevices()) { // docs/model.md §4.12; per-device work relaxed first (§1.7)
+            const auto [least, leastParams] = leastWorkRelaxation(g, params);
+            m_relaxedGraph.emplace(least.withWorkDividedBy(leastParams.maxSpeed()));
+            m_relaxedParams = leastParams.envelope();
             m_relaxedClasses.emplace(buildClasses(*m_relaxedGraph));
             m_deviceCover = deviceClassCount(params) >= 2;
         }
@@ -474,6 +476,25 @@ Status mipSizeRefusal(const NodeClasses &classes, const BoundOptions &options, c
     return Ok {};
 }
 
+// With per-device work every bound but the exact MIP runs on the least-work
+// relaxation (core/cost/device_work.h, docs/model.md §1.7); the partitions it
+// finds are re-costed for the cluster, and optimality is judged on those costs.
+Result<BoundResult> leastWorkBound(const Graph &graph, const CostParams &params, const BoundOptions &options,
+    const StopToken &stop, const ProgressFn &progress)
+{
+    const auto [least, leastParams] = leastWorkRelaxation(graph, params);
+    auto r = runBound(least, leastParams, options, stop, progress);
+    if (!r)
+        return r;
+    double upper = mip::MipModel::kInf;
+    if (r->partition)
+        upper = r->upperBound = bottleneckOf(graph, params, r->partition->stages(), options.k);
+    if (options.incumbent)
+        upper = std::min(upper, bottleneckOf(graph, params, options.incumbent->stages(), options.k));
+    r->optimal = !r->infeasible && upper < mip::MipModel::kInf && r->lowerBound >= upper * (1 - kOptimalityTolerance);
+    return r;
+}
+
 } // namespace
 
 Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const BoundOptions &options,
@@ -490,6 +511,8 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
     if (params.hasDevices() && static_cast<int>(params.devices.size()) != options.k)
         return makeError("the cluster has " + std::to_string(params.devices.size()) + " devices but k is "
             + std::to_string(options.k) + " (k is the number of devices)");
+    if (params.hasDeviceWork() && options.method != "mip")
+        return leastWorkBound(graph, params, options, stop, progress);
     if (options.incumbent) {
         if (options.incumbent->nodeCount() != graph.nodeCount() || options.incumbent->k() != options.k)
             return makeError("incumbent partition has " + std::to_string(options.incumbent->nodeCount())

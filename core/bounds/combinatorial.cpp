@@ -1,11 +1,18 @@
 #include "core/bounds/combinatorial.h"
 
+#include "core/cost/device_work.h"
+
 #include <algorithm>
 
 namespace pipecut::bounds {
 
 BoundResult combinatorialBound(const BoundContext &ctx)
 {
+    if (ctx.params.hasDeviceWork()) { // on the least-work relaxation (core/cost/device_work.h)
+        const auto [graph, params] = leastWorkRelaxation(ctx.graph, ctx.params);
+        const NodeClasses classes = buildClasses(graph);
+        return combinatorialBound(BoundContext { graph, params, ctx.k, classes });
+    }
     BoundResult r;
     r.provenBy = "combinatorial";
     const CostParams &p = ctx.params;

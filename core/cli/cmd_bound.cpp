@@ -33,17 +33,22 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
         for (std::string item; std::getline(list, item, ',');)
             if (!item.empty())
                 o.exclude.push_back(item);
+        CostParams params = c.params(); // with -p, in the partition's device order (docs/model.md §6)
         if (args.has("-p")) {
             auto p = loadPartitionFor(args.get("-p"), g, o.k);
             if (!p)
                 return p.failure();
-            if (Status st = validatePartition(g, c.params(), *p); !st)
+            auto ordered = paramsForPartition(c, args.get("-p"));
+            if (!ordered)
+                return ordered.failure();
+            params = std::move(ordered).value();
+            if (Status st = validatePartition(g, params, *p); !st)
                 return st.failure().prefixed(args.get("-p") + ": ");
             o.incumbent = std::move(p).value();
         }
         if (Status st = o.validate(); !st)
             return st;
-        auto r = runBound(g, c.params(), o, interruptToken(), c.progress("bound", &Progress::bound));
+        auto r = runBound(g, params, o, interruptToken(), c.progress("bound", &Progress::bound));
         if (!r)
             return r.failure().prefixed(c.graphPath() + ": ");
         if (r->infeasible)
@@ -51,7 +56,7 @@ int runBound(const std::vector<std::string> &argv, CliStreams s)
                 c.graphPath() + ": no valid partition into " + std::to_string(o.k) + " stages: " + r->reason);
         double upper = 0;
         if (o.incumbent)
-            upper = evaluate(g, c.params(), *o.incumbent).bottleneck;
+            upper = evaluate(g, params, *o.incumbent).bottleneck;
         else if (r->partition)
             upper = r->upperBound;
         const Summary sum = summarize(upper, o.k, r->lowerBound);

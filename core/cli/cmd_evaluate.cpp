@@ -37,12 +37,16 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
         auto p = loadPartition(partitionPath, g);
         if (!p)
             return p.failure();
-        const auto violations = checkFeasibility(g, c.params(), *p, 20);
+        auto ordered = paramsForPartition(c, partitionPath); // the file's device order (docs/model.md §6)
+        if (!ordered)
+            return ordered.failure();
+        const CostParams &params = *ordered;
+        const auto violations = checkFeasibility(g, params, *p, 20);
         if (!violations.empty())
             return violationsError(c, partitionPath, violations);
-        const Evaluation ev = evaluate(g, c.params(), *p);
+        const Evaluation ev = evaluate(g, params, *p);
         if (!c.json()) {
-            c.out() << stageTableText(g, *p, ev, &c.params());
+            c.out() << stageTableText(g, *p, ev, &params);
             return Ok {};
         }
         const Summary sum = summarize(ev, p->k());
@@ -54,7 +58,7 @@ int runEvaluate(const std::vector<std::string> &argv, CliStreams s)
         w.key("throughput").value(sum.throughput);
         w.key("latency").value(sum.latency);
         w.key("fill_latency").value(sum.fillLatency);
-        writeStages(w, g, *p, ev, &c.params());
+        writeStages(w, g, *p, ev, &params);
         w.endObject();
         c.out() << w.str() << "\n";
         return Ok {};

@@ -35,7 +35,8 @@ int runPartition(const std::vector<std::string> &argv, CliStreams s)
         const Evaluation ev = evaluate(g, params, r->partition);
         const EstimateShare est = estimateShare(g);
         if (args.has("-o"))
-            if (Status st = writeFileAtomically(args.get("-o"), partitionToJson(g, r->partition)); !st)
+            if (Status st = writeFileAtomically(args.get("-o"), partitionToJson(g, r->partition, deviceNames(params)));
+                !st)
                 return st;
         if (!c.json()) {
             c.out() << "method " << r->method << ", k " << o.k << ", " << formatNumber(r->seconds) << " s"

@@ -52,6 +52,24 @@ Result<std::vector<int>> stageList(const std::string &text)
     return ks;
 }
 
+// -k, or with --cluster the number of its devices (another k is refused).
+Result<std::vector<int>> planStages(const Args &args)
+{
+    if (!args.has("--cluster"))
+        return stageList(args.get("-k"));
+    auto cluster = loadCluster(args.get("--cluster"));
+    if (!cluster)
+        return cluster.failure();
+    if (!args.has("-k"))
+        return std::vector<int> { cluster->size() };
+    auto ks = stageList(args.get("-k"));
+    if (ks && (ks->size() != 1 || ks->front() != cluster->size()))
+        return usageError(cluster->source + ": the cluster has " + std::to_string(cluster->size())
+            + " devices, so k is " + std::to_string(cluster->size()) + "; omit -k or give -k "
+            + std::to_string(cluster->size()));
+    return ks;
+}
+
 bool graphFileName(const std::filesystem::path &p)
 {
     static const char *const kExtensions[] = { ".json", ".txt", ".dot", ".gv", ".onnx" };
@@ -151,7 +169,7 @@ int runPlan(const std::vector<std::string> &argv, CliStreams s)
     return c.run(argv, [&]() -> Status {
         if (!args.has("-o"))
             return usageError("sweep plan needs -o PLAN");
-        auto ks = stageList(args.get("-k"));
+        auto ks = planStages(args);
         if (!ks)
             return ks.failure();
         const std::vector<std::string> methods = splitList(args.get("--methods", "auto"));
@@ -172,7 +190,7 @@ int runPlan(const std::vector<std::string> &argv, CliStreams s)
             auto bytes = readFile(file);
             if (!bytes)
                 return bytes.failure();
-            if (Status st = checkModel(s, plan.options, file); !st)
+            if (Status st = checkModel(s, plan.options, file, ks->front()); !st)
                 return st;
             const std::string hash = sha256Hex(*bytes);
             for (int k : *ks)

@@ -2,6 +2,7 @@
 #include "core/bounds/bound.h"
 #include "core/cli/common.h"
 #include "core/cli/sweep_task.h"
+#include "core/cost/device_work.h"
 #include "core/cost/summary.h"
 #include "core/partition/partitioner.h"
 #include "core/util/json_writer.h"
@@ -22,9 +23,9 @@ namespace {
 // The options a task passes through, in the order they are recorded.
 const std::vector<std::string> &passedOptions()
 {
-    static const std::vector<std::string> names
-        = { "--bandwidth", "--memory-limit", "--device", "--dim", "--format", "--max-nodes", "--max-edges",
-              "--max-file-size", "--max-ideals", "--max-mip-columns", "--memory-budget", "--budget", "--threads" };
+    static const std::vector<std::string> names = { "--bandwidth", "--memory-limit", "--device", "--dim", "--format",
+        "--max-nodes", "--max-edges", "--max-file-size", "--max-ideals", "--max-mip-columns", "--memory-budget",
+        "--budget", "--threads", "--cluster", "--device-order" };
     return names;
 }
 
@@ -79,14 +80,20 @@ Status solve(Command &c, const Plan &plan, const Task &task, TaskResult &r)
     }
     r.methodUsed = p->method;
     r.partitionSeconds = p->seconds;
-    r.bottleneck = evaluate(c.graph(), c.params(), p->partition).bottleneck;
+    // With --device-order free the partition runs on its chosen order, and the
+    // bounds hold for every order (orderFreeRelaxation, docs/model.md §1.7).
+    const CostParams params = p->deviceOrder.empty() ? c.params() : withDeviceOrder(c.params(), p->deviceOrder);
+    r.bottleneck = evaluate(c.graph(), params, p->partition).bottleneck;
+    const auto [boundGraph, boundParams] = po.freeDeviceOrder && c.params().hasDevices()
+        ? orderFreeRelaxation(c.graph(), c.params())
+        : std::pair<Graph, CostParams> { c.graph(), c.params() };
     BoundOptions bo;
     bo.k = task.k;
     bo.idealCap = po.idealCap;
     bo.memoryBudget = po.memoryBudget;
     bo.maxMipColumns = po.maxMipColumns;
     bo.method = "combinatorial";
-    auto comb = runBound(c.graph(), c.params(), bo);
+    auto comb = runBound(boundGraph, boundParams, bo);
     if (!comb) {
         r.status = kStatusError;
         r.message = "combinatorial bound: " + comb.error();
@@ -99,8 +106,9 @@ Status solve(Command &c, const Plan &plan, const Task &task, TaskResult &r)
     if (plan.options.bound != "none" && plan.options.bound != "combinatorial") {
         bo.method = plan.options.bound;
         bo.timeLimit = plan.options.boundTimeLimit;
-        bo.incumbent = p->partition;
-        auto b = runBound(c.graph(), c.params(), bo);
+        if (!po.freeDeviceOrder) // the incumbent's order is not the relaxation's
+            bo.incumbent = p->partition;
+        auto b = runBound(boundGraph, boundParams, bo);
         if (!b) {
             r.status = kStatusError;
             r.message = plan.options.bound + " bound: " + b.error();
@@ -130,6 +138,7 @@ void declareTaskOptions(Args &args)
     addSolverLimitOptions(args);
     args.option("--budget", "POPxGEN", "slicegraph population x generations, e.g. 10x10 or 100x100");
     args.option("--threads", "N", "worker threads of each task (default: all cores)");
+    args.option("--device-order", "fixed|free", "with --cluster: keep the file's device order, or choose it");
 }
 
 std::vector<std::string> taskOptionArgs(const Args &args)
@@ -143,11 +152,11 @@ std::vector<std::string> taskOptionArgs(const Args &args)
     return out;
 }
 
-Status checkModel(CliStreams s, const TaskOptions &options, const std::string &model)
+Status checkModel(CliStreams s, const TaskOptions &options, const std::string &model, int k)
 {
     Command c(s, "sweep plan", "", "");
     declarePartitionOptions(c.args);
-    Task t { 0, model, {}, 1, "auto" };
+    Task t { 0, model, {}, k, "auto" };
     if (Status st = c.args.parse(taskArgv(options, t)); !st)
         return st;
     if (Status st = c.load(); !st)

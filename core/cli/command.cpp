@@ -4,6 +4,7 @@
 #include "core/io/onnx_reader.h"
 
 #include "core/cli/common.h"
+#include "core/cost/device_work.h"
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
 #include "core/util/text.h"
@@ -282,6 +283,8 @@ Status Command::applyClusterOption()
         if (auto p = findDeviceProfile(m_loadOptions.device))
             reference = *p;
     auto params = applyCluster(m_params, *cluster, reference);
+    if (params && m_graph) // per-device work (docs/model.md §1.7)
+        params = applyDeviceWork(*params, *m_graph, cluster->source);
     if (!params)
         return params.failure();
     m_params = std::move(params).value();

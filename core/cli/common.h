@@ -45,6 +45,12 @@ Status checkStages(const std::string &name, const Partition &partition, int k);
 // A partition file for `graph` that must have k stages.
 Result<Partition> loadPartitionFor(const std::string &path, const Graph &graph, int k);
 
+// core/cli/partition_devices.cpp: the cost parameters a partition file is read
+// with (with --cluster and the file's "devices", the cluster in that order,
+// docs/model.md §6; else c.params()), and the "devices" to write for params.
+Result<CostParams> paramsForPartition(const Command &c, const std::string &path);
+std::vector<std::string> deviceNames(const CostParams &params);
+
 // The stage table of docs/model.md §7: [{"nodes": [...], "cost", "work", "comm_in", "comm_out", "param"}].
 // With a cluster's params (k devices), each stage also gets "device", "speed",
 // "memory_limit", "bandwidth_in" and "bandwidth_out".

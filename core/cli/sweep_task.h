@@ -13,15 +13,15 @@
 
 namespace pipecut::cli::sweep {
 
-// Declares the options a plan passes to its tasks (the common options, the
-// solver limits, --budget, --threads).
+// Declares the options a plan passes to its tasks (the common options with
+// --cluster, the solver limits, --budget, --threads, --device-order).
 void declareTaskOptions(Args &args);
 // Their values as given, in a fixed order: {"--bandwidth", "12", ...}.
 std::vector<std::string> taskOptionArgs(const Args &args);
 
 // Loads the task's model with the plan's options and checks it, as `sweep
 // plan` does before writing a task (the hash is the caller's).
-Status checkModel(CliStreams s, const TaskOptions &options, const std::string &model);
+Status checkModel(CliStreams s, const TaskOptions &options, const std::string &model, int k = 1);
 
 // Runs one task: the model's hash checked against the plan (a mismatch is an
 // error of the run, not a result), then the partitioner, the combinatorial

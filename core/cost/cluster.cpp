@@ -45,11 +45,11 @@ Result<ClusterDevice> parseDevice(simdjson::dom::element element, const std::str
     if (element.get(object))
         return makeError(where + ": a device must be a JSON object");
     static const std::set<std::string_view> known { "name", "speed", "memory", "bandwidth", "bandwidth_in",
-        "bandwidth_out", "profile" };
+        "bandwidth_out", "profile", "costs" };
     for (auto field : object)
         if (!known.count(field.key))
             return makeError(where + ": unknown key '" + std::string(field.key)
-                + "' (known: name, speed, memory, bandwidth, bandwidth_in, bandwidth_out, profile)");
+                + "' (known: name, speed, memory, bandwidth, bandwidth_in, bandwidth_out, profile, costs)");
     ClusterDevice d;
     std::string_view text;
     if (simdjson::dom::element e; object["name"].get(e) == simdjson::SUCCESS) {
@@ -63,6 +63,13 @@ Result<ClusterDevice> parseDevice(simdjson::dom::element element, const std::str
         d.profile = std::string(text);
         if (auto p = findDeviceProfile(d.profile); !p)
             return makeError(where + ": 'profile': " + p.error());
+    }
+    if (simdjson::dom::element e; object["costs"].get(e) == simdjson::SUCCESS) {
+        if (e.get(text) != simdjson::SUCCESS || text.empty())
+            return makeError(where
+                + ": 'costs' must be a device kind whose per-node work the graph carries, "
+                  "such as \"cpu\" or \"fpga\"");
+        d.costs = std::string(text);
     }
     std::optional<double> bandwidth;
     for (auto [key, out] :
@@ -145,6 +152,8 @@ std::string clusterToJson(const Cluster &cluster)
                 w.key(key).value(*v);
         if (!d.profile.empty())
             w.key("profile").value(d.profile);
+        if (!d.costs.empty())
+            w.key("costs").value(d.costs);
         w.endObject();
     }
     w.endArray();
@@ -164,6 +173,7 @@ Result<CostParams> applyCluster(const CostParams &base, const Cluster &cluster, 
         s.memoryLimit = d.memory ? d.memory : base.memoryLimit;
         s.bandwidthIn = d.bandwidthIn.value_or(base.bandwidth);
         s.bandwidthOut = d.bandwidthOut.value_or(base.bandwidth);
+        s.costs = d.costs; // resolved against the graph by applyDeviceWork (device_work.h)
         if (!d.profile.empty()) {
             auto profile = findDeviceProfile(d.profile);
             if (!profile)
@@ -191,6 +201,27 @@ CostParams withDeviceOrder(const CostParams &params, const std::vector<int> &ord
     return p;
 }
 
+Result<std::vector<int>> deviceOrderOf(const CostParams &params, const std::vector<std::string> &names)
+{
+    if (names.size() != params.devices.size())
+        return makeError("\"devices\" names " + std::to_string(names.size()) + " devices but the cluster has "
+            + std::to_string(params.devices.size()));
+    std::vector<char> taken(params.devices.size(), 0);
+    std::vector<int> order;
+    for (size_t s = 0; s < names.size(); ++s) {
+        size_t j = 0;
+        while (j < params.devices.size() && (taken[j] || params.devices[j].name != names[s]))
+            ++j;
+        if (j == params.devices.size())
+            return makeError("\"devices\" names '" + names[s] + "' for stage " + std::to_string(s + 1)
+                + ", which the cluster "
+                + (std::count(names.begin(), names.begin() + s, names[s]) ? "has no more of" : "does not have"));
+        taken[j] = 1;
+        order.push_back(static_cast<int>(j));
+    }
+    return order;
+}
+
 Result<std::vector<std::vector<int>>> distinctOrders(const CostParams &params, int64_t cap)
 {
     const int k = static_cast<int>(params.devices.size());
@@ -204,7 +235,7 @@ Result<std::vector<std::vector<int>>> distinctOrders(const CostParams &params, i
         for (size_t c = 0; c < representative.size(); ++c) {
             const StageDevice &a = params.devices[j], &b = params.devices[representative[c]];
             if (a.speed == b.speed && a.memoryLimit == b.memoryLimit && a.bandwidthIn == b.bandwidthIn
-                && a.bandwidthOut == b.bandwidthOut) {
+                && a.bandwidthOut == b.bandwidthOut && a.costs == b.costs) {
                 cls[j] = static_cast<int>(c);
                 break;
             }

@@ -5,7 +5,8 @@
 //   {"format": "pipecut-cluster", "version": 1,
 //    "devices": [{"name": "a100-0", "speed": 1.0, "memory": 8.0e10, "bandwidth": 25.0},
 //                {"name": "l4-0", "speed": 0.35, "memory": 2.4e10,
-//                 "bandwidth_in": 8.0, "bandwidth_out": 6.0, "profile": "l4-fp16"}]}
+//                 "bandwidth_in": 8.0, "bandwidth_out": 6.0, "profile": "l4-fp16"},
+//                {"name": "cpu-0", "costs": "cpu"}]}
 // and resolved onto CostParams (the graph's limit and bandwidth fill what a
 // device leaves out). Errors name the file, the device (1-based) and the key.
 // Stage j runs on device j; distinctOrders() lists the device orders worth
@@ -30,6 +31,7 @@ struct ClusterDevice {
     std::string name;
     std::optional<double> speed, memory, bandwidthIn, bandwidthOut;
     std::string profile; // a device profile name or path, "" when absent
+    std::string costs; // the device kind whose per-node work it uses ("cpu"), "" for the graph's work
 
     bool operator==(const ClusterDevice &) const = default;
 };
@@ -53,6 +55,11 @@ Result<CostParams> applyCluster(
 
 // `params` with its devices permuted: stage j gets device order[j].
 CostParams withDeviceOrder(const CostParams &params, const std::vector<int> &order);
+
+// The order (a device index per stage) that `names` gives, as a partition file's
+// "devices" records it (docs/model.md §6): devices of the same name are taken in
+// file order. An error says which name does not match the cluster.
+Result<std::vector<int>> deviceOrderOf(const CostParams &params, const std::vector<std::string> &names);
 
 // The distinct device orders (permutations up to identical devices), the
 // identity first; an error when there are more than `cap`.

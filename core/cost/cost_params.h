@@ -13,6 +13,7 @@
 #include "core/util/result.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ struct StageDevice {
     double speed = 1.0; // divides the stage's work
     std::optional<double> memoryLimit;
     double bandwidthIn = 1.0, bandwidthOut = 1.0;
+    // Per-node work of this device kind (core/cost/device_work.h): "" and null
+    // for the graph's own work.
+    std::string costs;
+    std::shared_ptr<const std::vector<double>> work;
 
     bool operator==(const StageDevice &) const = default;
 };
@@ -74,6 +79,18 @@ struct CostParams {
             return fitsMemory(param);
         const auto &m = devices[static_cast<size_t>(j)].memoryLimit;
         return !m || param <= *m * (1 + 1e-12);
+    }
+    // Some device has its own per-node work (core/cost/device_work.h).
+    bool hasDeviceWork() const
+    {
+        return std::any_of(devices.begin(), devices.end(), [](const StageDevice &d) { return d.work != nullptr; });
+    }
+    // Node v's work on stage j's device, before its speed.
+    double workOn(int j, int32_t v, double graphWork) const
+    {
+        return devices.empty() || !devices[static_cast<size_t>(j)].work
+            ? graphWork
+            : (*devices[static_cast<size_t>(j)].work)[static_cast<size_t>(v)];
     }
     double speedOf(int j) const { return devices.empty() ? 1.0 : devices[static_cast<size_t>(j)].speed; }
     // The largest and the sum of the speeds of k stages (k and k without devices).

@@ -19,8 +19,10 @@ struct Accum {
     std::vector<int32_t> count;
 };
 
-void accumulate(const Graph &g, std::span<const int32_t> stage, int k, Accum &a)
+// With per-device work (docs/model.md §1.7) a stage's work is its device's column.
+void accumulate(const Graph &g, const CostParams &p, std::span<const int32_t> stage, int k, Accum &a)
 {
+    const bool perDevice = p.devices.size() == static_cast<size_t>(k) && p.hasDeviceWork();
     a.work.assign(k, 0.0);
     a.in.assign(k, 0.0);
     a.out.assign(k, 0.0);
@@ -36,7 +38,7 @@ void accumulate(const Graph &g, std::span<const int32_t> stage, int k, Accum &a)
     const int32_t n = g.nodeCount();
     for (int32_t u = 0; u < n; ++u) {
         const int32_t s = stage[u];
-        a.work[s] += works[u];
+        a.work[s] += perDevice ? p.workOn(s, u, works[u]) : works[u];
         a.param[s] += params[u];
         ++a.count[s];
         bool written = false;
@@ -67,7 +69,7 @@ Evaluation evaluate(const Graph &graph, const CostParams &params, const Partitio
 {
     const int k = partition.k();
     Accum a;
-    accumulate(graph, partition.stages(), k, a);
+    accumulate(graph, params, partition.stages(), k, a);
     Evaluation ev;
     ev.stages.resize(k);
     for (int b = 0; b < k; ++b) {
@@ -89,7 +91,7 @@ Evaluation evaluate(const Graph &graph, const CostParams &params, const Partitio
 double bottleneckOf(const Graph &graph, const CostParams &params, std::span<const int32_t> stage, int k)
 {
     Accum a;
-    accumulate(graph, stage, k, a);
+    accumulate(graph, params, stage, k, a);
     double t = 0;
     for (int b = 0; b < k; ++b)
         t = std::max(t, costOf(params, b, k, a.work[b], a.in[b], a.out[b], a.param[b]));

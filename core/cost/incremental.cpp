@@ -79,8 +79,10 @@ void IncrementalEvaluator::moveOne(int32_t v, int32_t to)
     const Graph &g = *m_graph;
     StageCost &a = m_stages[from];
     StageCost &b = m_stages[to];
-    a.work -= g.works()[v];
-    b.work += g.works()[v];
+    const double w = g.works()[v];
+    const bool perDevice = m_params.devices.size() == m_stages.size(); // per-device work, §1.7
+    a.work -= perDevice ? m_params.workOn(from, v, w) : w;
+    b.work += perDevice ? m_params.workOn(to, v, w) : w;
     a.param -= g.params()[v];
     b.param += g.params()[v];
     --a.nodes;

@@ -155,6 +155,28 @@ Graph Graph::withWorkDividedBy(double speed) const
     return g;
 }
 
+Graph Graph::withWorks(std::vector<double> work) const
+{
+    Graph g = *this;
+    g.m_work = std::move(work);
+    g.m_workColumns.clear();
+    g.m_totalWork = 0;
+    g.m_maxWork = 0;
+    for (double w : g.m_work) {
+        g.m_totalWork += w;
+        g.m_maxWork = std::max(g.m_maxWork, w);
+    }
+    return g;
+}
+
+const WorkColumn *Graph::workColumn(std::string_view kind) const
+{
+    for (const WorkColumn &c : m_workColumns)
+        if (c.kind == kind)
+            return &c;
+    return nullptr;
+}
+
 void GraphBuilder::sumCosts(Graph &g) const
 {
     const int32_t n = static_cast<int32_t>(m_ids.size());

@@ -63,6 +63,14 @@ struct NodeSpec {
 
 class GraphBuilder;
 
+// Per-node work on one kind of device (docs/model.md §1.7), such as the "cpu" and
+// "fpga" latencies of the dnn-partitioning files: `work` is indexed by node, NaN
+// where the file gives the node none; `field` is the file's name for it.
+struct WorkColumn {
+    std::string kind, field;
+    std::vector<double> work;
+};
+
 class Graph {
 public:
     Graph() = default;
@@ -140,6 +148,13 @@ public:
     void setBandwidth(double b) { m_meta.bandwidth = b; }
     // Every node's work divided by `speed` (> 0): the graph as a device of that speed runs it.
     Graph withWorkDividedBy(double speed) const;
+    // The graph with these node works (indexed by node) and no work columns.
+    Graph withWorks(std::vector<double> work) const;
+
+    // --- work per device kind (empty for most formats)
+    const std::vector<WorkColumn> &workColumns() const { return m_workColumns; }
+    const WorkColumn *workColumn(std::string_view kind) const;
+    void addWorkColumn(WorkColumn column) { m_workColumns.push_back(std::move(column)); }
     void setMemoryLimit(std::optional<double> m) { m_meta.memoryLimit = m; }
     void setName(std::string name) { m_meta.name = std::move(name); }
     void setSuggestedK(int k) { m_meta.suggestedK = k; }
@@ -159,6 +174,7 @@ private:
 
     std::vector<std::string> m_ids, m_ops, m_scopes;
     std::vector<double> m_work, m_out, m_param;
+    std::vector<WorkColumn> m_workColumns;
     std::vector<GroupId> m_group;
     IdIndex m_index; // id -> node index
     std::vector<int64_t> m_numbers; // empty when no node has a number

@@ -5,7 +5,9 @@
 //    "edges": [{"sourceId": 1, "destId": 3, "cost": 0.02, "size": 3072.0}]}
 // Mapping (docs/model.md §5): fpgaLatency -> work, size -> param, an edge's cost (a time:
 // the same on all out-edges of a node) -> the source's out with bandwidth 1,
-// maxSizePerFPGA -> memory limit, maxFPGAs -> suggested k. A colorClass shared by
+// maxSizePerFPGA -> memory limit, maxFPGAs -> suggested k; cpuLatency and fpgaLatency
+// also become the work columns "cpu" and "fpga" (Graph::workColumns, the per-device
+// costs of a cluster, docs/model.md §1.7). A colorClass shared by
 // several nodes is a colocation group; a colorClass used once is no constraint.
 // Node ids are the names when all names are unique, else the numeric ids; the
 // numeric ids are kept (Graph::number) so that the human-expert placements,
@@ -22,6 +24,9 @@
 #include "core/io/numbered_json.h"
 #include "core/io/readers.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <unordered_map>
 
 namespace pipecut::io {
@@ -42,6 +47,7 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
     std::vector<int64_t> colors; // -1: none
     std::unordered_map<int64_t, int32_t> byNumber, colorCount;
     int64_t unsupported = 0, backward = 0;
+    std::vector<double> cpu, fpga; // per node in file order, NaN when absent
     auto read = readNumberedNodes(
         top->nodes, name, byNumber, [&](simdjson::dom::object obj, NodeSpec &spec, const std::string &place) -> Status {
             element value;
@@ -51,6 +57,16 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
             if (!work)
                 return makeError(place + ": \"fpgaLatency\" " + jsonTypeMismatch("a number", value));
             spec.work = *work;
+            fpga.push_back(*work);
+            cpu.push_back(std::numeric_limits<double>::quiet_NaN());
+            if (!obj["cpuLatency"].get(value) && !value.is_null()) {
+                auto c = jsonNumber(value);
+                if (!c)
+                    return makeError(place + ": \"cpuLatency\" " + jsonTypeMismatch("a number", value));
+                if (!std::isfinite(*c) || *c < 0)
+                    return makeError(place + ": \"cpuLatency\" must be a non-negative finite number");
+                cpu.back() = *c;
+            }
             if (!obj["size"].get(value)) {
                 auto size = jsonNumber(value);
                 if (!size)
@@ -110,7 +126,14 @@ Result<Graph> readDnnPartitioning(std::string_view content, const std::string &n
         builder.addNote(std::to_string(backward)
             + " backward node(s) (a training graph): kept, so the graph "
               "is one training step; colorClass groups colocate them with their forward nodes");
-    return builder.build();
+    auto graph = builder.build();
+    if (graph.ok() && graph->nodeCount() == static_cast<int32_t>(fpga.size())) {
+        // addNumberedGraph adds the nodes in file order.
+        graph->addWorkColumn(WorkColumn { "fpga", "fpgaLatency", std::move(fpga) });
+        if (std::any_of(cpu.begin(), cpu.end(), [](double c) { return !std::isnan(c); }))
+            graph->addWorkColumn(WorkColumn { "cpu", "cpuLatency", std::move(cpu) });
+    }
+    return graph;
 }
 
 } // namespace pipecut::io

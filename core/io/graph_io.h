@@ -98,9 +98,14 @@ std::string graphToJson(const Graph &graph);
 std::string graphToDot(const Graph &graph, const Partition *partition = nullptr);
 
 // Partition JSON (docs/model.md §6). Reading checks every node is named exactly once.
-std::string partitionToJson(const Graph &graph, const Partition &partition);
+// With a cluster, `devices` names the device of each stage ("devices", §6).
+std::string partitionToJson(
+    const Graph &graph, const Partition &partition, const std::vector<std::string> &devices = {});
 Result<Partition> parsePartition(std::string_view content, const std::string &name, const Graph &graph);
 Result<Partition> loadPartition(const std::string &path, const Graph &graph);
+// The "devices" of a pipecut partition file (empty when it has none).
+Result<std::vector<std::string>> partitionDevices(std::string_view content, const std::string &name);
+Result<std::vector<std::string>> loadPartitionDevices(const std::string &path);
 
 // Writes atomically (temporary file + rename) so a crash never leaves half a file.
 // A symbolic link is written through (the file it names is replaced, the link

@@ -1,6 +1,7 @@
 // Partition files. Two layouts are read:
 //  - pipecut (docs/model.md §6): {"format": "pipecut-partition", "version": 1, "graph": "...",
-//    "k": 4, "stages": [["n1", "n2"], ["n3"], [], ["n4"]]};
+//    "k": 4, "stages": [["n1", "n2"], ["n3"], [], ["n4"]]}, with a cluster also
+//    "devices": ["a100-0", "a100-1", "l4-0", "l4-1"] (the device of each stage);
 //  - the Microsoft dnn-partitioning expert placements: {"cpus": [{"nodes": []}],
 //    "fpgas": [{"nodes": [1, 2, 3]}, ...]}, one stage per FPGA in order.
 // Nodes are named by id (a string) or by the source file's node number (an
@@ -103,7 +104,7 @@ Result<std::vector<simdjson::dom::array>> nodeLists(
 
 } // namespace
 
-std::string partitionToJson(const Graph &graph, const Partition &partition)
+std::string partitionToJson(const Graph &graph, const Partition &partition, const std::vector<std::string> &devices)
 {
     std::string out = "{\n  \"format\": \"pipecut-partition\",\n  \"version\": 1,\n  \"graph\": ";
     const auto quote = [](std::string_view text) {
@@ -112,7 +113,14 @@ std::string partitionToJson(const Graph &graph, const Partition &partition)
         return q;
     };
     out += quote(graph.name());
-    out += ",\n  \"k\": " + std::to_string(partition.k()) + ",\n  \"stages\": [";
+    out += ",\n  \"k\": " + std::to_string(partition.k());
+    if (!devices.empty()) {
+        out += ",\n  \"devices\": [";
+        for (size_t s = 0; s < devices.size(); ++s)
+            out += (s ? ", " : "") + quote(devices[s]);
+        out += ']';
+    }
+    out += ",\n  \"stages\": [";
     const auto members = partition.members();
     for (size_t s = 0; s < members.size(); ++s) {
         out += s ? ",\n    [" : "\n    [";
@@ -182,7 +190,36 @@ Result<Partition> parsePartition(std::string_view content, const std::string &na
             return makeError(name + ": k = " + std::to_string(*k) + " but \"stages\" has "
                 + std::to_string(stages->size()) + " lists");
     }
+    if (auto devices = partitionDevices(content, name); !devices)
+        return devices.failure();
+    else if (!devices->empty() && devices->size() != stages->size())
+        return makeError(name + ": \"devices\" names " + std::to_string(devices->size())
+            + " devices but \"stages\" has " + std::to_string(stages->size()) + " lists (one device per stage)");
     return fromStageLists(*stages, name, graph, "stage");
+}
+
+Result<std::vector<std::string>> partitionDevices(std::string_view content, const std::string &name)
+{
+    simdjson::dom::parser parser;
+    const std::string padded = io::paddedCopy(content);
+    auto root = io::parseJsonObject(parser, padded, name);
+    if (!root.ok())
+        return root.failure();
+    element value;
+    std::vector<std::string> devices;
+    if (root->at_key("devices").get(value))
+        return devices;
+    simdjson::dom::array list;
+    if (value.get_array().get(list))
+        return makeError(name + ": \"devices\" " + io::jsonTypeMismatch("an array of device names", value));
+    for (element item : list) {
+        std::string_view text;
+        if (item.get_string().get(text))
+            return makeError(name + ": \"devices\" entry " + std::to_string(devices.size() + 1) + " "
+                + io::jsonTypeMismatch("a device name (a string)", item));
+        devices.emplace_back(text);
+    }
+    return devices;
 }
 
 Result<Partition> loadPartition(const std::string &path, const Graph &graph)
@@ -193,6 +230,14 @@ Result<Partition> loadPartition(const std::string &path, const Graph &graph)
     if (content->find_first_not_of(" \t\r\n") == std::string::npos)
         return makeError(path + ": the file is empty");
     return parsePartition(*content, path, graph);
+}
+
+Result<std::vector<std::string>> loadPartitionDevices(const std::string &path)
+{
+    Result<std::string> content = readFile(path, int64_t(1) << 30);
+    if (!content.ok())
+        return content.failure();
+    return partitionDevices(*content, path);
 }
 
 } // namespace pipecut

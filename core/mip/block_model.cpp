@@ -314,7 +314,17 @@ Lin BlockBuilder::blockCostOn(const std::vector<int> &x, const std::vector<int> 
 {
     const StageDevice &d = m_params.devices[device];
     Lin cost;
-    cost.add(blockWork(x, y), 1.0 / d.speed);
+    if (d.work) { // its own per-node work (docs/model.md §1.7)
+        for (int32_t c = 0; c < m_classes.count; ++c) {
+            double w = 0;
+            for (int32_t v : m_classes.members[c])
+                w += (*d.work)[static_cast<size_t>(v)];
+            cost.add(x[c], w / (d.speed * m_scale));
+            cost.add(y[c], -w / (d.speed * m_scale));
+        }
+    } else {
+        cost.add(blockWork(x, y), 1.0 / d.speed);
+    }
     cost.add(tensorCost(x, y, true, true, device));
     Lin param;
     for (int32_t c = 0; c < m_classes.count; ++c) {

@@ -1,5 +1,6 @@
 #include "core/mip/exact_mip.h"
 
+#include "core/cost/device_work.h"
 #include "core/cost/evaluate.h"
 
 #include <algorithm>
@@ -157,8 +158,10 @@ ExactMipOutcome solveExactMip(const ExactMipInput &in)
         r.stopped = true;
         return r;
     }
-    // k T >= W; with a cluster (sum of speeds) T >= W (docs/model.md §4.1).
-    m.model.addGreaterEqual({ { m.t, in.params.totalSpeed(k) } }, in.graph.totalWork() / scale * (1 - 1e-12));
+    // k T >= W; with a cluster (sum of speeds) T >= W (docs/model.md §4.1), W
+    // each node's least work over the devices with per-device work (§1.7).
+    m.model.addGreaterEqual(
+        { { m.t, in.params.totalSpeed(k) } }, leastTotalWork(in.graph, in.params) / scale * (1 - 1e-12));
 
     std::vector<double> start;
     if (in.incumbent)

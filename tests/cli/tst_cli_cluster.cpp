@@ -3,6 +3,7 @@
 // and bad input (exit 3, one line naming the file, the device and the key).
 
 #include "tests/support/cli_run.h"
+#include "tests/support/cluster_runs.h"
 #include "tests/support/test_graphs.h"
 
 #include <QJsonArray>
@@ -13,26 +14,6 @@
 
 using namespace pipecut::test;
 
-namespace {
-
-std::string write(const QTemporaryDir &dir, const std::string &name, const std::string &text)
-{
-    const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
-    std::ofstream(path) << text;
-    return path;
-}
-
-const char *kGraph = R"({"format": "pipecut-graph", "version": 1, "name": "ex",
-    "nodes": [{"id": "a", "work": 2, "out": 0, "param": 1}, {"id": "b", "work": 4, "out": 0, "param": 1}],
-    "edges": [["a", "b"]]})";
-
-std::string cluster(const std::string &devices)
-{
-    return R"({"format": "pipecut-cluster", "version": 1, "devices": [)" + devices + "]}";
-}
-
-} // namespace
-
 class TestCliCluster : public QObject {
     Q_OBJECT
 
@@ -40,9 +21,8 @@ private slots:
     void partitionsOnTheCluster()
     {
         QTemporaryDir dir;
-        const std::string g = write(dir, "g.json", kGraph);
-        const std::string c
-            = write(dir, "c.json", cluster(R"({"name": "fast", "speed": 1}, {"name": "slow", "speed": 0.5})"));
+        const std::string g = writeIn(dir, "g.json", kFastSlowGraph);
+        const std::string c = writeIn(dir, "c.json", clusterJson(kFastSlowDevices));
         CliRun r = cli({ "partition", g, "--cluster", c, "--json" });
         QCOMPARE(r.code, 0);
         QJsonObject j = r.json();
@@ -93,8 +73,8 @@ private slots:
         QFETCH(QString, k);
         QFETCH(QString, expected);
         QTemporaryDir dir;
-        const std::string g = write(dir, "g.json", kGraph);
-        const std::string c = write(dir, "c.json", cluster(devices.toStdString()));
+        const std::string g = writeIn(dir, "g.json", kFastSlowGraph);
+        const std::string c = writeIn(dir, "c.json", clusterJson(devices.toStdString()));
         std::vector<std::string> args = { "partition", g, "--cluster", c };
         if (!k.isEmpty())
             args.insert(args.end(), { "-k", k.toStdString() });

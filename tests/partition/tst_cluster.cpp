@@ -12,6 +12,7 @@
 #include "core/cost/evaluate.h"
 #include "core/partition/partitioner.h"
 #include "core/partition/slice.h"
+#include "tests/support/cluster_runs.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/test_graphs.h"
 
@@ -38,68 +39,6 @@ bool same(double a, double b)
 template <class T> std::string errorOf(const Result<T> &r)
 {
     return r.ok() ? std::string() : r.error();
-}
-
-std::string clusterText(const CostParams &p)
-{
-    std::string s;
-    for (const StageDevice &d : p.devices)
-        s += " [s=" + std::to_string(d.speed) + " M=" + (d.memoryLimit ? std::to_string(*d.memoryLimit) : "none")
-            + " in=" + std::to_string(d.bandwidthIn) + " out=" + std::to_string(d.bandwidthOut) + "]";
-    return s;
-}
-
-// A random cluster of k devices on `g`: speeds 0.25..4, links 0.25..4 times
-// the graph's, in and out unequal half the time, and memory that binds (a
-// share of the total parameters) on about half the devices.
-CostParams randomCluster(const Graph &g, int k, std::mt19937_64 &rng)
-{
-    std::uniform_real_distribution<double> factor(0.25, 4.0), unit(0.0, 1.0);
-    CostParams base = CostParams::fromGraph(g);
-    base.memoryLimit.reset();
-    Cluster c;
-    c.source = "random";
-    const double total = std::max(g.totalParam(), 1e-9);
-    for (int j = 0; j < k; ++j) {
-        ClusterDevice d;
-        d.name = "d" + std::to_string(j);
-        d.speed = unit(rng) < 0.2 ? 1.0 : factor(rng);
-        d.bandwidthIn = base.bandwidth * factor(rng);
-        d.bandwidthOut = unit(rng) < 0.5 ? d.bandwidthIn : base.bandwidth * factor(rng);
-        if (unit(rng) < 0.5)
-            d.memory = total * (0.3 + 0.7 * unit(rng));
-        c.devices.push_back(d);
-    }
-    auto p = applyCluster(base, c);
-    if (!p)
-        qFatal("applyCluster: %s", p.error().c_str());
-    return *p;
-}
-
-Result<PartitionResult> partition(
-    const Graph &g, const CostParams &p, int k, const std::string &method, bool freeOrder = false)
-{
-    PartitionOptions o;
-    o.k = k;
-    o.method = method;
-    o.threads = 1;
-    o.timeLimit = 20;
-    o.freeDeviceOrder = freeOrder;
-    return runPartitioner(g, p, o);
-}
-
-// The bound with a 20 s limit and no cache (aborts the test on an error).
-BoundResult bound(const Graph &g, const CostParams &p, int k, const std::string &method)
-{
-    BoundOptions o;
-    o.method = method;
-    o.k = k;
-    o.useCache = false;
-    o.timeLimit = 20;
-    auto r = runBound(g, p, o);
-    if (!r.ok())
-        qFatal("bound %s failed: %s", method.c_str(), r.error().c_str());
-    return *r;
 }
 
 Cluster parse(const std::string &json)
@@ -183,7 +122,7 @@ private slots:
         const Graph g = specExample();
         CostParams p = CostParams::fromGraph(g);
         p.devices.assign(3, StageDevice { "d", 1.0, std::nullopt, 1.0, 1.0 });
-        auto r = partition(g, p, 2, "auto");
+        auto r = clusterPartition(g, p, 2, "auto");
         QVERIFY(!r.ok());
         QCOMPARE(r.errorKind(), ErrorKind::BadInput);
         QVERIFY(r.error().find("3 devices but k is 2") != std::string::npos);
@@ -202,10 +141,10 @@ private slots:
         b.addNode({ .id = "b", .work = 1, .out = 1, .param = 1 });
         b.addEdge("a", "b");
         const Graph heavy = *b.build();
-        auto r = partition(heavy, p, 2, "auto");
+        auto r = clusterPartition(heavy, p, 2, "auto");
         QVERIFY(!r.ok());
         QCOMPARE(r.errorKind(), ErrorKind::Infeasible);
-        QVERIFY(bound(heavy, p, 2, "best").infeasible);
+        QVERIFY(clusterBound(heavy, p, 2, "best").infeasible);
     }
 
     // docs/model.md §1.7's example: speeds 1 and 0.5 on a(2) -> b(4), no tensors.
@@ -219,10 +158,10 @@ private slots:
         CostParams p = CostParams::fromGraph(g);
         p.devices = { StageDevice { "fast", 1.0, std::nullopt, 1.0, 1.0 },
             StageDevice { "slow", 0.5, std::nullopt, 1.0, 1.0 } };
-        auto fixed = partition(g, p, 2, "ideal-dp");
+        auto fixed = clusterPartition(g, p, 2, "ideal-dp");
         QVERIFY(fixed.ok());
         QCOMPARE(fixed->bottleneck, 6.0); // both on the fast device
-        auto freed = partition(g, p, 2, "ideal-dp", true);
+        auto freed = clusterPartition(g, p, 2, "ideal-dp", true);
         QVERIFY(freed.ok());
         QCOMPARE(freed->bottleneck, 4.0); // slow first: a takes 4, b takes 4
         QCOMPARE(freed->deviceOrder, (std::vector<int> { 1, 0 }));
@@ -250,12 +189,12 @@ private slots:
             const Evaluation a = evaluate(g, inst.params, plain.best), b = evaluate(g, cluster, plain.best);
             for (int s = 0; s < k; ++s)
                 QCOMPARE(b.stages[s].cost, a.stages[s].cost);
-            QCOMPARE(
-                bound(g, cluster, k, "combinatorial").lowerBound, bound(g, inst.params, k, "combinatorial").lowerBound);
+            QCOMPARE(clusterBound(g, cluster, k, "combinatorial").lowerBound,
+                clusterBound(g, inst.params, k, "combinatorial").lowerBound);
             // One class of identical devices: the cover bound of the model without devices runs.
             QCOMPARE(bounds::deviceClassCount(cluster), 1);
-            auto dpPlain = partition(g, inst.params, k, "ideal-dp");
-            auto dpCluster = partition(g, cluster, k, "ideal-dp");
+            auto dpPlain = clusterPartition(g, inst.params, k, "ideal-dp");
+            auto dpCluster = clusterPartition(g, cluster, k, "ideal-dp");
             QVERIFY2(dpPlain.ok() && dpCluster.ok(), instance.c_str());
             QVERIFY2(dpCluster->bottleneck == dpPlain->bottleneck, instance.c_str());
         }
@@ -272,11 +211,11 @@ private slots:
             go.memoryLimitProbability = 0;
             const Graph g = randomGraph(rng, go);
             const int k = 1 + trial % 4;
-            const CostParams p = randomCluster(g, k, rng);
+            const CostParams p = randomCluster(g, k, rng).value();
             const std::string instance = describe(g, p, k) + "\ncluster:" + clusterText(p);
             const BruteForce brute = bruteForceOptimum(g, p, k);
             for (const char *m : { "ideal-dp", "mip" }) {
-                auto r = partition(g, p, k, m);
+                auto r = clusterPartition(g, p, k, m);
                 if (!brute.feasible) {
                     QVERIFY2(
                         !r.ok() && r.errorKind() == ErrorKind::Infeasible, (m + std::string("\n") + instance).c_str());
@@ -291,7 +230,7 @@ private slots:
             }
             for (const char *m :
                 { "combinatorial", "anchor", "bottleneck", "guess", "cover", "mip", "ideal-dp", "best" }) {
-                const BoundResult r = bound(g, p, k, m);
+                const BoundResult r = clusterBound(g, p, k, m);
                 if (!brute.feasible) {
                     QVERIFY2(r.lowerBound == 0 || r.infeasible, instance.c_str());
                     continue;
@@ -310,7 +249,7 @@ private slots:
             }
             ++proven;
             for (const char *m : { "slice", "slicegraph", "refine", "balanced-work", "uniform", "auto" }) {
-                auto r = partition(g, p, k, m);
+                auto r = clusterPartition(g, p, k, m);
                 if (!r.ok()) { // an order-bound method may find no cut of its order that fits memory
                     QVERIFY2(r.errorKind() == ErrorKind::BadInput || r.errorKind() == ErrorKind::Infeasible,
                         (m + std::string(": ") + errorOf(r) + "\n" + instance).c_str());
@@ -332,15 +271,8 @@ private slots:
                         .c_str());
             // --device-order free finds the best of every order.
             if (k >= 2 && trial % 2 == 0) {
-                double bestOverOrders = std::numeric_limits<double>::infinity();
-                std::vector<int> perm(k);
-                std::iota(perm.begin(), perm.end(), 0);
-                do {
-                    const BruteForce b = bruteForceOptimum(g, withDeviceOrder(p, perm), k);
-                    if (b.feasible)
-                        bestOverOrders = std::min(bestOverOrders, b.optimum);
-                } while (std::next_permutation(perm.begin(), perm.end()));
-                auto r = partition(g, p, k, "ideal-dp", true);
+                const double bestOverOrders = bestOverDeviceOrders(g, p, k);
+                auto r = clusterPartition(g, p, k, "ideal-dp", true);
                 QVERIFY2(r.ok(), (errorOf(r) + "\n" + instance).c_str());
                 QVERIFY(r->optimal);
                 QVERIFY2(same(r->bottleneck, bestOverOrders),
@@ -374,7 +306,7 @@ private slots:
             go.memoryLimitProbability = 0;
             const Graph g = randomGraph(rng, go);
             const int k = 2 + trial % 3;
-            const CostParams p = randomCluster(g, k, rng);
+            const CostParams p = randomCluster(g, k, rng).value();
             const std::string instance = describe(g, p, k) + "\ncluster:" + clusterText(p);
             QVERIFY2(bounds::deviceClassCount(p) >= 1, instance.c_str());
             const BruteForce brute = bruteForceOptimum(g, p, k);
@@ -383,7 +315,7 @@ private slots:
             const mip::NodeClasses classes = mip::buildClasses(g);
             bounds::BoundContext ctx { g, p, k, classes };
             ctx.limit = 20;
-            ctx.known = bound(g, p, k, "combinatorial").lowerBound;
+            ctx.known = clusterBound(g, p, k, "combinatorial").lowerBound;
             ctx.upper = 1.5 * brute.optimum + 1e-9;
             const BoundResult r = bounds::deviceCoverBound(ctx);
             QVERIFY2(atMost(r.lowerBound, brute.optimum),

@@ -268,6 +268,11 @@ void ClusterEditor::setRow(int row, const ClusterDevice &d)
         auto *item = new QTableWidgetItem(texts[c]);
         if (c != Name)
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        else if (!d.costs.empty()) { // per-device work (docs/model.md §1.7): kept, not edited here
+            item->setData(Qt::UserRole, QString::fromStdString(d.costs));
+            item->setToolTip(
+                tr("Costs its stage with the graph's '%1' work column").arg(item->data(Qt::UserRole).toString()));
+        }
         m_table->setItem(row, c, item);
     }
     auto *profile = new QComboBox;
@@ -289,6 +294,8 @@ ClusterDevice ClusterEditor::rowDevice(int row, std::vector<CellError> *errors) 
     ClusterDevice d;
     const auto text = [this, row](int c) { return m_table->item(row, c) ? m_table->item(row, c)->text() : QString(); };
     d.name = text(Name).trimmed().toStdString();
+    if (const QTableWidgetItem *name = m_table->item(row, Name))
+        d.costs = name->data(Qt::UserRole).toString().toStdString();
     std::optional<double> *fields[] = { nullptr, &d.speed, &d.memory, &d.bandwidthIn, &d.bandwidthOut };
     for (int c = Speed; c < Profile; ++c) {
         QString error;
