@@ -12,11 +12,7 @@
 #include <random>
 
 using namespace pipecut;
-using pipecut::bounds::BoundaryCut;
-using pipecut::bounds::BoundContext;
-using pipecut::bounds::buildClasses;
-using pipecut::bounds::chainCutBound;
-using pipecut::bounds::NodeClasses;
+using namespace pipecut::bounds;
 
 namespace {
 
@@ -48,10 +44,11 @@ test::BoundInstance layeredInstance(std::mt19937_64 &rng)
                 edges.emplace_back(previous[rng() % previous.size()], v);
         previous = layer;
     }
-    Graph g = test::graphFromEdges("layered", nodes, edges);
-    CostParams p = CostParams::fromGraph(g);
-    p.bandwidth = 0.5 + 2 * unit(rng);
-    return { std::move(g), p, 2 + static_cast<int>(rng() % 4) };
+    const double bandwidth = 0.5 + 2 * unit(rng);
+    test::BoundInstance instance { test::graphFromEdges("layered", nodes, edges), {}, 2 + static_cast<int>(rng() % 4) };
+    instance.params = CostParams::fromGraph(instance.graph);
+    instance.params.bandwidth = bandwidth;
+    return instance;
 }
 
 } // namespace
@@ -62,10 +59,11 @@ private slots:
     // a -> b -> c -> d, work 1, out 1, k = 2: the chain bound alone reaches the optimum 3 (chain_cut.h).
     void chainReachesOptimum()
     {
-        std::vector<NodeSpec> nodes;
-        for (const char *id : { "a", "b", "c", "d" })
-            nodes.push_back({ .id = id, .work = 1, .out = 1 });
-        const Graph g = test::graphFromEdges("chain4", nodes, { { 0, 1 }, { 1, 2 }, { 2, 3 } });
+        const NodeSpec unit { .work = 1, .out = 1 };
+        std::vector<NodeSpec> nodes(4, unit);
+        for (size_t i = 0; i < nodes.size(); ++i)
+            nodes[i].id = std::string(1, char('a' + i));
+        const Graph g = test::graphFromEdges("chain", nodes, { { 0, 1 }, { 1, 2 }, { 2, 3 } });
         const CostParams p = CostParams::fromGraph(g);
         QCOMPARE(test::bruteForceOptimum(g, p, 2).optimum, 3.0);
         const NodeClasses classes = buildClasses(g);
