@@ -8,6 +8,8 @@ namespace pipecut {
 namespace {
 
 constexpr double kSlack = 1e-9;
+constexpr int32_t kMaxUnits = 8192; // the enumeration recurses once per unit
+constexpr size_t kMaxStoreWords = size_t(1) << 24; // 128 MiB of ideal bitsets
 
 struct Ideal {
     double param = 0.0;
@@ -78,11 +80,12 @@ private:
 MemoryChain memoryChainCheck(const Graph &units, int k, double memoryLimit, const std::function<bool()> &shouldStop,
     int64_t maxSteps, int64_t maxPairs)
 {
-    if (k < 2 || memoryLimit <= 0 || units.nodeCount() == 0)
+    if (k < 2 || memoryLimit <= 0 || units.nodeCount() == 0 || units.nodeCount() > kMaxUnits)
         return MemoryChain::Unknown;
     const double total = units.totalParam(), m = memoryLimit * (1 + kSlack);
     const size_t words = (size_t(units.nodeCount()) + 63) / 64;
     std::vector<uint64_t> store;
+    bool overflow = false;
     std::vector<std::vector<Ideal>> window(static_cast<size_t>(k)); // window[j], j = 1 .. k-1
     IdealEnumerator e(units, (k - 1) * m, maxSteps, shouldStop);
     const bool complete = e.run([&](double param, const std::vector<uint64_t> &bits) {
@@ -90,13 +93,16 @@ MemoryChain memoryChainCheck(const Graph &units, int k, double memoryLimit, cons
         for (int j = 1; j < k; ++j)
             if (param >= total - (k - j) * m && param <= j * m) {
                 if (!stored) {
+                    overflow = overflow || store.size() + words > kMaxStoreWords;
+                    if (overflow)
+                        return;
                     store.insert(store.end(), bits.begin(), bits.end());
                     stored = true;
                 }
                 window[size_t(j)].push_back({ param, store.size() - words });
             }
     });
-    if (!complete)
+    if (!complete || overflow)
         return MemoryChain::Unknown;
     auto inside = [&](const Ideal &a, const Ideal &b) { // a ⊆ b
         for (size_t w = 0; w < words; ++w)

@@ -14,8 +14,9 @@
 // into the windows it lies in. Then, boundary by boundary, an ideal of window
 // j is reachable when a reachable ideal of window j - 1 lies inside it
 // (bitset test) with at most M of parameters between them; the last stage
-// fits by window k - 1. The answer is Unknown past `maxSteps` search nodes or
-// `maxPairs` subset tests, or on a stop. Windows and differences get a 1e-9
+// fits by window k - 1. The answer is Unknown past `maxSteps` search nodes,
+// `maxPairs` subset tests or 128 MiB of stored ideals, on a stop, and at once
+// on graphs of more than 8,192 units. Windows and differences get a 1e-9
 // relative slack on the permissive side.
 //
 // Complexity: O(steps) to enumerate, O(Σ_j |R_{j-1}| |C_j| n / 64) for the
