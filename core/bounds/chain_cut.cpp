@@ -13,6 +13,7 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kSlack = 1e-9; // every comparison errs on the permissive (valid) side
 constexpr int kIntervals = 2048;
 constexpr double kPrecision = 1e-5; // relative width where the bisection stops
+constexpr int32_t kMaxClasses = 50'000;
 
 // True when no partition has bottleneck <= t (chain_cut.h); false also when stopped.
 bool refutes(const BoundaryCut &cut, const BoundContext &ctx, double t)
@@ -53,7 +54,8 @@ bool refutes(const BoundaryCut &cut, const BoundContext &ctx, double t)
 
 double chainCutBound(const BoundaryCut &cut, const BoundContext &ctx, double proven)
 {
-    if (ctx.k <= 1 || ctx.stopped())
+    // A probe is kIntervals passes over all classes: kept to graphs where that is cheap.
+    if (ctx.k <= 1 || ctx.stopped() || ctx.classes.count > kMaxClasses)
         return proven;
     double lo = proven, hi = std::min(ctx.upper, cut.totalWork());
     if (!(hi > lo))

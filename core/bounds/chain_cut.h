@@ -21,7 +21,8 @@
 // The test is monotone in T (weights fall, windows widen), so the bound is
 // the largest T refuted, by bisection between `proven` and the incumbent.
 // Complexity per probe: one maximum flow per interval (kIntervals of them) on
-// the classes free in that work range, plus O(k * kIntervals).
+// the classes free in that work range, each after a pass over all classes,
+// plus O(k * kIntervals); graphs of more than 50,000 classes are skipped.
 // Example: a chain a -> b -> c -> d, work 1 each, out 1, B = 1, k = 2: at
 // T = 2.9 the windows force the ideal {a, b} (work 2, κ = 1), and the first
 // stage costs 2 + 1 = 3 > 2.9, refuted: the bound reaches 3, the optimum.
