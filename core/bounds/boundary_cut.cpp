@@ -1,5 +1,6 @@
 #include "core/bounds/boundary_cut.h"
 
+#include "core/bounds/chain_cut.h"
 #include "core/graph/topology.h"
 #include "core/util/max_flow.h"
 
@@ -269,6 +270,26 @@ double BoundaryCut::averageAt(double threshold, const BoundContext &ctx, double 
     return average();
 }
 
+double BoundaryCut::totalWork() const
+{
+    return m_impl->work;
+}
+
+std::vector<double> BoundaryCut::singleCrossingWeights(double threshold) const
+{
+    const Impl &d = *m_impl;
+    const double minStage = d.work - (d.k - 1) * threshold * (1 + kSlack);
+    std::vector<double> weight(d.tensors.size(), 0.0);
+    for (size_t i = 0; i < d.tensors.size() && minStage > 0; ++i)
+        weight[i] = d.tensors[i].maxFree * (1 + kSlack) < minStage ? 1.0 : 0.0;
+    return weight;
+}
+
+double BoundaryCut::intervalCut(double low, double high, const std::vector<double> &weight) const
+{
+    return m_impl->windowCut(high, m_impl->work - low, weight);
+}
+
 BoundResult boundaryCutBound(const BoundContext &ctx)
 {
     BoundResult r;
@@ -309,7 +330,7 @@ BoundResult boundaryCutBound(const BoundContext &ctx)
             hi = mid;
         }
     }
-    r.lowerBound = proven;
+    r.lowerBound = std::max(proven, chainCutBound(cut, ctx, proven));
     return r;
 }
 

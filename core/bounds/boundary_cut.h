@@ -36,6 +36,7 @@
 #include "core/bounds/bound_context.h"
 
 #include <memory>
+#include <vector>
 
 namespace pipecut::bounds {
 
@@ -49,6 +50,14 @@ public:
     // bottleneck <= threshold costs at least this, so a value above threshold
     // proves that none exists. Stops summing once above `stopAbove`.
     double averageAt(double threshold, const BoundContext &ctx, double stopAbove) const;
+
+    // For the chain bound (chain_cut.h): W; per tensor 1 when it crosses at
+    // most one boundary of any partition with bottleneck <= threshold, else 0;
+    // a lower bound on Σ weight * out / B over the tensors leaving any ideal
+    // whose work lies in [low, high] (infinity when there is none).
+    double totalWork() const;
+    std::vector<double> singleCrossingWeights(double threshold) const;
+    double intervalCut(double low, double high, const std::vector<double> &weight) const;
 
 private:
     struct Impl;

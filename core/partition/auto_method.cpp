@@ -16,6 +16,7 @@
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
 // time limit intervenes. Example: the graph of docs/model.md §1.5 has 6 ideals -> ideal-dp.
 
+#include "core/partition/band_chain.h"
 #include "core/partition/ideal_dp.h"
 #include "core/partition/lns.h"
 #include "core/partition/methods.h"
@@ -29,6 +30,9 @@ namespace pipecut {
 namespace {
 constexpr int64_t kAutoIdealCap = 100'000;
 constexpr double kAutoSeconds = 12.0;
+constexpr double kBandSeconds = 10.0; // at most, for the band chain search
+constexpr double kBandShare = 0.15; // of the time left, at most
+constexpr int32_t kBandMinUnits = 2000;
 } // namespace
 
 Result<PartitionResult> runAuto(const MethodContext &outer)
@@ -55,13 +59,26 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         if (r.errorKind() != ErrorKind::LimitExceeded && r.errorKind() != ErrorKind::Stopped)
             return r;
     }
-    auto r = runSliceGraph(ctx, *contraction);
+    // Long graphs keep a share of the time for the band chain search after slicegraph.
+    const double bandReserve = contraction->graph.nodeCount() >= kBandMinUnits && ctx.deadline.limit() > 0
+        ? std::min(kBandSeconds, kBandShare * ctx.deadline.remaining())
+        : 0.0;
+    auto r = runSliceGraph({ ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,
+                               Deadline(std::max(1e-3, ctx.deadline.remaining() - bandReserve)) },
+        *contraction);
     if (!r && r.errorKind() == ErrorKind::Infeasible
         && ctx.params.devices.empty()) // the heuristic's failure is no proof: search
         return proveWithFrontier(ctx, *contraction, std::nullopt, "auto(ideal-bb)");
     if (!r)
         return r;
     RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);
+    if (BandChainOutcome band = bandChainSearch(ctx.graph, ctx.params, *contraction, ref.partition, ctx.stop,
+            Deadline(std::max(1e-3, std::min(ctx.deadline.remaining(), kBandSeconds))));
+        band.bottleneck < ref.bottleneck) {
+        ref = refinePartition(ctx.graph, ctx.params, band.partition, ctx.stop, ctx.deadline, &*contraction);
+        r->notes.push_back("auto: band chain search improved the partition in " + std::to_string(band.rounds)
+            + " rounds (band_chain.h)");
+    }
     const bool searchOn = outer.options.timeLimit > 0 && outer.options.searchToLimit;
     // With a search to follow, the proof attempt gets half of what is left.
     const MethodContext proofCtx { ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,

@@ -1,6 +1,7 @@
 #include "core/partition/frontier_dp.h"
 
 #include "core/cost/evaluate.h"
+#include "core/partition/memory_chain.h"
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
 #include "core/partition/slicegraph.h"
@@ -569,6 +570,12 @@ Result<FrontierOutcome> solveFrontier(const Graph &graph, const CostParams &para
     }
     if (incumbent && relaxedProof(graph, params, allUnits, k, out, shouldStop, double(memoryBudgetOr(memoryBudget))))
         return out;
+    if (!incumbent && params.memoryLimit
+        && memoryChainCheck(allUnits.graph, k, *params.memoryLimit, shouldStop) == MemoryChain::Infeasible)
+        return makeError(ErrorKind::Infeasible,
+            "no partition into at most " + std::to_string(k)
+                + " stages satisfies the memory limit and the groups (ideal-bb: no chain of ideals fits it, "
+                  "docs/model.md §3.10)");
     ThresholdSearch search(graph, params, units, K, shouldStop, double(memoryBudgetOr(memoryBudget)));
     double U = out.bottleneck; // blocks must cost under U (1 - kRel)
     while (true) {
