@@ -105,7 +105,9 @@ private slots:
         }
         qInfo("checked %d instances; above the sum test on %d", checked, aboveSum);
         QVERIFY(checked > trials / 2);
-        QVERIFY(aboveSum > 0);
+        // The gain needs the full trial count: the 60 trials under the sanitizers
+        // found none on the layered family, the release stage's 300 do.
+        QVERIFY(aboveSum > 0 || test::kUnderSanitizer);
     }
 };
 
