@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <random>
@@ -44,9 +46,25 @@ public:
         , m_reads(g.nodeCount(), 0)
         , m_leaving(g.nodeCount(), 0)
         , m_missing(m_nu, 0)
+        , m_deadReads(g.nodeCount(), 0)
+        , m_outside(g.nodeCount(), 0)
+        , m_heavy(m_nu, 0)
+        , m_dead(m_nu, 0)
         , m_key1(m_nu)
         , m_key2(m_nu)
     {
+        for (int32_t x = 0; x < m_nu; ++x) {
+            double w = 0, sent = 0;
+            for (NodeId v : units.members(x)) {
+                w += g.work(v);
+                for (NodeId y : g.successors(v))
+                    if (units.nodeToContracted[index(y)] != x) {
+                        sent += g.out(v);
+                        break;
+                    }
+            }
+            m_heavy[x] = w >= sent / params.bandwidth ? 1 : 0;
+        }
         std::mt19937_64 rng(0x5eedf00dULL);
         for (int32_t x = 0; x < m_nu; ++x) {
             m_key1[x] = rng();
@@ -70,12 +88,13 @@ public:
                 continue;
             baseWork += m_g.work(nodeId(v));
             baseParam += m_g.param(nodeId(v));
+            int32_t outside = 0;
             for (NodeId w : m_g.successors(nodeId(v)))
-                if (!m_place[index(w)]) {
-                    baseOut += m_g.out(nodeId(v));
-                    break;
-                }
+                outside += m_place[index(w)] ? 0 : 1;
+            m_outside[v] = outside;
+            baseOut += outside > 0 ? m_g.out(nodeId(v)) : 0.0;
         }
+        baseLeaving = baseOut;
         m_queue.clear();
         for (int32_t x = 0; x < m_nu; ++x) {
             if (hasBit(base, x)) {
@@ -93,52 +112,105 @@ public:
         h1 = h2 = 0;
     }
 
-    // Walks every nonempty S with lower(S) < T that fits the memory limit;
-    // visit() -> false ends the walk (then walk returns false).
-    template <typename Visit> bool walk(double T, Visit visit)
+    // What every extension must satisfy: f(S) < T, and the stages after
+    // I = J + S (at least their work plus the tensors they receive) within
+    // room, their parameters within paramRoom (docs/model.md §3.8 items 3, 6).
+    struct Limits {
+        double T = kInf;
+        double room = kInf;
+        double paramRoom = kInf;
+    };
+
+    // Walks every nonempty S with lower(S) < T that fits the memory limit,
+    // except those the excluded units prove hopeless (item 6); visit() ->
+    // false ends the walk (then walk returns false).
+    template <typename Visit> bool walk(const Limits &lim, Visit visit)
     {
         struct Step {
             size_t at; // position of the added unit in the queue
             size_t queued; // queue length before it readied its successors
+            size_t dead; // length of the dead list when it was added
         };
         std::vector<Step> path;
         size_t next = 0;
+        // x is excluded from the rest of this level: its descendants die;
+        // the level ends when what is dead already rules every extension out.
+        auto exclude = [&](int32_t x, size_t at) {
+            markDead(x);
+            return hopeless(lim) ? m_queue.size() : at + 1;
+        };
         while (true) {
             if (next < m_queue.size()) {
                 const int32_t x = m_queue[next];
                 add(x);
-                if (!(lower() < T) || !fits()) {
+                if (!(lowerKnown() < lim.T) || !fits() || hopeless(lim)) {
                     drop(x);
-                    ++next;
+                    next = exclude(x, next);
                     continue;
                 }
-                path.push_back({ next, m_queue.size() });
+                path.push_back({ next, m_queue.size(), m_deadList.size() });
                 for (NodeId y : m_u.graph.successors(nodeId(x)))
                     if (--m_missing[index(y)] == 0)
                         m_queue.push_back(index(y));
                 sunits.push_back(x);
                 if (!visit()) {
                     unwind(path);
+                    reviveTo(0);
                     return false;
                 }
                 next = path.back().at + 1;
                 continue;
             }
-            if (path.empty())
+            if (path.empty()) {
+                reviveTo(0);
                 return true;
-            next = popStep(path.back().at, path.back().queued) + 1;
+            }
+            reviveTo(path.back().dead);
+            const size_t at = popStep(path.back().at, path.back().queued);
             path.pop_back();
+            next = exclude(m_queue[at], at);
         }
     }
 
     double cost() const { return m_p.stageCost(work, std::max(0.0, in), std::max(0.0, out), param); }
-    double lower() const { return m_p.stageCost(work, std::max(0.0, in), 0.0, param); }
+    // f of every S' in the current subtree is at least this: S' has S's work
+    // and inputs, and sends the tensors of S that dead units consume.
+    double lowerKnown() const { return m_p.stageCost(work, std::max(0.0, in), std::max(0.0, outDead), param); }
+    // Every I' = J + S' of the current subtree leaves the dead units to the
+    // later stages, which receive the tensors of J and S they consume.
+    bool hopeless(const Limits &lim) const
+    {
+        return !(deadWork + (std::max(0.0, outDead) + std::max(0.0, baseOutDead)) / m_p.bandwidth < lim.room)
+            || deadParam > lim.paramRoom;
+    }
     bool fits() const { return m_p.fitsMemory(param); }
 
+    // Some ready heavy unit x outside S keeps f(S + x) < T within the memory
+    // limit: then J + S + x dominates J + S (docs/model.md §3.8 item 7).
+    bool dominated(const Limits &lim)
+    {
+        for (size_t i = 0; i < m_queue.size(); ++i) {
+            const int32_t x = m_queue[i];
+            if (!m_heavy[x] || m_place[index(m_u.members(x)[0])] == 2)
+                continue;
+            add(x);
+            const bool fitsMore = cost() < lim.T && fits();
+            drop(x);
+            if (fitsMore)
+                return true;
+        }
+        return false;
+    }
+
     double baseWork = 0, baseParam = 0, baseOut = 0;
+    double baseLeaving = 0; // tensors of J consumed outside J + S
     int32_t baseUnits = 0;
     int32_t unitCount() const { return m_nu; }
     double work = 0, param = 0, in = 0, out = 0; // of S
+    // Dead units: descendants-or-self of units the walk has excluded from the
+    // current subtree; no S' of it contains one. Their work and parameters,
+    // and the tensors of S (outDead) and of J (baseOutDead) they consume.
+    double deadWork = 0, deadParam = 0, outDead = 0, baseOutDead = 0;
     uint64_t h1 = 0, h2 = 0; // Zobrist hashes of S
     std::vector<int32_t> sunits; // the units of S, in the order added
 
@@ -162,6 +234,58 @@ private:
         return at;
     }
 
+    // x and every descendant not yet dead die (none is in J or S: J is an
+    // ideal and S holds no unit whose predecessor is still outside J + S).
+    void markDead(int32_t x)
+    {
+        m_stack.assign(1, x);
+        m_dead[x] = 1;
+        while (!m_stack.empty()) {
+            const int32_t y = m_stack.back();
+            m_stack.pop_back();
+            m_deadList.push_back(y);
+            setDead(y, 1);
+            for (NodeId z : m_u.graph.successors(nodeId(y)))
+                if (!m_dead[index(z)]) {
+                    m_dead[index(z)] = 1;
+                    m_stack.push_back(index(z));
+                }
+        }
+    }
+
+    // Revives the dead units after the first `keep` of the dead list.
+    void reviveTo(size_t keep)
+    {
+        while (m_deadList.size() > keep) {
+            const int32_t y = m_deadList.back();
+            m_deadList.pop_back();
+            m_dead[y] = 0;
+            setDead(y, -1);
+        }
+        if (m_deadList.empty())
+            deadWork = deadParam = outDead = baseOutDead = 0; // no drift across walks
+    }
+
+    // Unit y turns dead (sign 1) or alive (-1): its sums, and the producers
+    // whose tensors start or stop reaching a dead unit.
+    void setDead(int32_t y, int sign)
+    {
+        for (NodeId w : m_u.members(y)) {
+            deadWork += sign * m_g.work(w);
+            deadParam += sign * m_g.param(w);
+            for (NodeId u : m_g.predecessors(w)) {
+                const int32_t ui = index(u);
+                const bool changes = sign > 0 ? m_deadReads[ui]++ == 0 : --m_deadReads[ui] == 0;
+                if (!changes)
+                    continue;
+                if (m_place[ui] == 2)
+                    outDead += sign * m_g.out(u);
+                else if (m_place[ui] == 1)
+                    baseOutDead += sign * m_g.out(u);
+            }
+        }
+    }
+
     void add(int32_t x)
     {
         h1 ^= m_key1[x];
@@ -183,11 +307,13 @@ private:
             leaving += m_place[index(w)] == 2 ? 0 : 1;
         m_leaving[index(v)] = leaving;
         out += leaving > 0 ? m_g.out(v) : 0.0;
+        outDead += m_deadReads[index(v)] > 0 ? m_g.out(v) : 0.0;
         for (NodeId u : m_g.predecessors(v)) {
             const int32_t ui = index(u);
-            if (m_place[ui] == 1)
+            if (m_place[ui] == 1) {
                 in += m_reads[ui]++ == 0 ? m_g.out(u) : 0.0;
-            else if (m_u.nodeToContracted[ui] != x && --m_leaving[ui] == 0)
+                baseLeaving -= m_reads[ui] == m_outside[ui] ? m_g.out(u) : 0.0;
+            } else if (m_u.nodeToContracted[ui] != x && --m_leaving[ui] == 0)
                 out -= m_g.out(u);
         }
     }
@@ -200,20 +326,24 @@ private:
         for (NodeId v : members) {
             for (NodeId u : m_g.predecessors(v)) {
                 const int32_t ui = index(u);
-                if (m_place[ui] == 1)
+                if (m_place[ui] == 1) {
+                    baseLeaving += m_reads[ui] == m_outside[ui] ? m_g.out(u) : 0.0;
                     in -= --m_reads[ui] == 0 ? m_g.out(u) : 0.0;
-                else if (m_u.nodeToContracted[ui] != x && m_leaving[ui]++ == 0)
+                } else if (m_u.nodeToContracted[ui] != x && m_leaving[ui]++ == 0)
                     out += m_g.out(u);
             }
             out -= m_leaving[index(v)] > 0 ? m_g.out(v) : 0.0;
+            outDead -= m_deadReads[index(v)] > 0 ? m_g.out(v) : 0.0;
         }
         for (NodeId v : members) {
             m_place[index(v)] = 0;
             work -= m_g.work(v);
             param -= m_g.param(v);
         }
-        if (sunits.empty())
-            work = param = in = out = 0; // no drift across branches
+        if (sunits.empty()) {
+            work = param = in = out = outDead = 0; // no drift across branches
+            baseLeaving = baseOut;
+        }
     }
 
     const Graph &m_g;
@@ -222,6 +352,11 @@ private:
     const int32_t m_nu;
     std::vector<uint8_t> m_place; // per node: 0 outside, 1 in J, 2 in S
     std::vector<int32_t> m_reads, m_leaving, m_missing, m_queue;
+    std::vector<int32_t> m_deadReads; // per node: dead units among its consumers' units (with repeats)
+    std::vector<int32_t> m_outside; // per node of J: successors outside J
+    std::vector<uint8_t> m_heavy; // per unit: work >= the tensors it sends / B (docs/model.md §3.8 item 7)
+    std::vector<uint8_t> m_dead; // per unit
+    std::vector<int32_t> m_deadList, m_stack;
     std::vector<uint64_t> m_key1, m_key2;
 };
 
@@ -357,7 +492,9 @@ Result<Contraction> mergeFreeUnits(const Graph &graph, const CostParams &params,
 
 namespace {
 
-enum class SearchEnd { Found, None, Stopped, OverBudget };
+// Improved: k = 2 only, the walk ran to its end keeping the best chain below
+// the starting threshold (bestStages()): that chain is optimal.
+enum class SearchEnd { Found, None, Stopped, OverBudget, Improved };
 
 struct StopCheck {
     const StopToken &stop;
@@ -386,6 +523,9 @@ public:
     {
         m_T = T;
         m_reached = Reached();
+        m_found = -1;
+        m_best.clear();
+        m_bestCost = kInf;
         if (m_stop())
             return SearchEnd::Stopped;
         const int32_t words = m_ext.words();
@@ -402,7 +542,7 @@ public:
             frontier.swap(next);
             ids.swap(nextIds);
         }
-        return SearchEnd::None;
+        return m_bestCost < kInf ? SearchEnd::Improved : SearchEnd::None;
     }
 
     // The stage of every node on the chain found (after run() == Found).
@@ -419,7 +559,7 @@ public:
         for (size_t s = 0; s < chain.size(); ++s) {
             const Reached::Record &want = m_reached.records[chain[s]];
             m_ext.load(bits.data());
-            m_ext.walk(m_T, [&] {
+            m_ext.walk(limits(static_cast<int>(s)), [&] {
                 if ((a ^ m_ext.h1) != want.h1 || (b ^ m_ext.h2) != want.h2)
                     return true;
                 for (int32_t x : m_ext.sunits)
@@ -432,6 +572,20 @@ public:
             a = want.h1;
             b = want.h2;
         }
+        std::vector<int32_t> stage(m_g.nodeCount());
+        for (int32_t v = 0; v < m_g.nodeCount(); ++v)
+            stage[v] = unitStage[m_u.nodeToContracted[v]];
+        return stage;
+    }
+
+    // k = 2: the best chain the walk kept (empty when none), as node stages.
+    std::vector<int32_t> bestStages() const
+    {
+        if (m_best.empty())
+            return {};
+        std::vector<int32_t> unitStage(m_u.graph.nodeCount(), 1);
+        for (int32_t x : m_best)
+            unitStage[x] = 0;
         std::vector<int32_t> stage(m_g.nodeCount());
         for (int32_t v = 0; v < m_g.nodeCount(); ++v)
             stage[v] = unitStage[m_u.nodeToContracted[v]];
@@ -457,11 +611,11 @@ private:
         const int after = m_K - layer - 1; // stages left after I = J + S
         if (after < 1)
             return SearchEnd::None;
-        const double room = after * m_T * (1 + kRel);
+        Extender::Limits lim = limits(layer);
         const Reached::Record parent = m_reached.records[id];
         const int32_t words = m_ext.words();
         bool stopped = false, over = false;
-        m_ext.walk(m_T, [&] {
+        m_ext.walk(lim, [&] {
             if ((++m_steps & 0xfff) == 0 && m_stop()) {
                 stopped = true;
                 return false;
@@ -470,11 +624,15 @@ private:
             if (m_ext.baseUnits + static_cast<int32_t>(m_ext.sunits.size()) == m_ext.unitCount())
                 return true; // I = V: costed above
             const double rest = m_W - m_ext.baseWork - m_ext.work;
-            if (!(rest + std::max(0.0, m_ext.out) / m_p.bandwidth < room))
+            if (!(rest + std::max(0.0, m_ext.out) / m_p.bandwidth < lim.room))
                 return true; // the rest cannot fit in the stages left
-            if (m_p.memoryLimit && m_P - m_ext.baseParam - m_ext.param > after * *m_p.memoryLimit * (1 + kRel))
+            if (m_p.memoryLimit && m_P - m_ext.baseParam - m_ext.param > lim.paramRoom)
                 return true;
-            if (!(m_ext.cost() < m_T))
+            if (!(m_ext.cost() < lim.T))
+                return true;
+            if (after == 1)
+                return lastBlock(lim, rest, id, layer);
+            if (m_ext.dominated(lim))
                 return true;
             const int32_t r = m_reached.insert(parent.h1 ^ m_ext.h1, parent.h2 ^ m_ext.h2, id, layer + 1);
             if (r < 0)
@@ -490,7 +648,47 @@ private:
             }
             return true;
         });
+        if (m_found >= 0)
+            return SearchEnd::Found;
         return stopped ? SearchEnd::Stopped : over ? SearchEnd::OverBudget : SearchEnd::None;
+    }
+
+    // I = J + S leaves one stage: V \ I, whose inputs are the tensors of J and
+    // S it consumes, is costed here (item 8). With k = 2 (J empty) the best
+    // chain is kept and T lowered to it, so the walk itself finds the optimum;
+    // otherwise the chain ends the search. Returns whether the walk goes on.
+    bool lastBlock(Extender::Limits &lim, double rest, int32_t id, int layer)
+    {
+        const double lastParam = m_P - m_ext.baseParam - m_ext.param;
+        const double inLast = std::max(0.0, m_ext.out) + std::max(0.0, m_ext.baseLeaving);
+        const double c = std::max(m_ext.cost(), m_p.stageCost(std::max(0.0, rest), inLast, 0.0, lastParam));
+        if (!m_p.fitsMemory(lastParam) || !(c < lim.T))
+            return true;
+        if (layer == 0) {
+            m_best.assign(m_ext.sunits.begin(), m_ext.sunits.end());
+            m_bestCost = c;
+            m_T = lim.T = c * (1 - kRel);
+            lim.room = m_T * (1 + kRel);
+            return true;
+        }
+        const Reached::Record &parent = m_reached.records[id];
+        const int32_t r = m_reached.insert(parent.h1 ^ m_ext.h1, parent.h2 ^ m_ext.h2, id, layer + 1);
+        if (r < 0)
+            return true;
+        m_found = r;
+        return false;
+    }
+
+    // The walk's limits from a base ideal of `layer` (k - layer - 1 stages after).
+    Extender::Limits limits(int layer) const
+    {
+        const int after = m_K - layer - 1;
+        Extender::Limits lim;
+        lim.T = m_T;
+        lim.room = after * m_T * (1 + kRel);
+        if (m_p.memoryLimit)
+            lim.paramRoom = after * *m_p.memoryLimit * (1 + kRel);
+        return lim;
     }
 
     double bytesUsed(size_t nextWords) const
@@ -510,6 +708,8 @@ private:
     double m_T = kInf;
     Reached m_reached;
     int32_t m_found = -1;
+    std::vector<int32_t> m_best; // k = 2: the units of the best first stage
+    double m_bestCost = kInf;
     int64_t m_bases = 0, m_steps = 0;
 };
 
@@ -586,6 +786,20 @@ Result<FrontierOutcome> solveFrontier(const Graph &graph, const CostParams &para
         out.reached += search.reached();
         out.blocks += search.blocks;
         search.blocks = 0;
+        const std::vector<int32_t> best = search.bestStages();
+        if (!best.empty()) { // k = 2: the walk's best chain, optimal when the walk ended
+            Partition p(best, k);
+            if (!validatePartition(graph, params, p).ok())
+                return makeError(ErrorKind::Internal, "ideal-bb: the best chain found does not validate");
+            const double c = bottleneckOf(graph, params, p.stages(), k);
+            if (c < out.bottleneck) {
+                out.partition = std::move(p);
+                out.bottleneck = c;
+            }
+            out.optimal = end == SearchEnd::Improved;
+            if (out.optimal)
+                return out;
+        }
         if (end == SearchEnd::None && out.bottleneck == kInf)
             return makeError(ErrorKind::Infeasible,
                 "no partition into at most " + std::to_string(k)
