@@ -114,7 +114,7 @@ public:
 
     // What every extension must satisfy: f(S) < T, and the stages after
     // I = J + S (at least their work plus the tensors they receive) within
-    // room, their parameters within paramRoom (docs/model.md §3.8 items 3, 6).
+    // room, their parameters within paramRoom (docs/model.md §3.8 item 3, §3.11).
     struct Limits {
         double T = kInf;
         double room = kInf;
@@ -122,7 +122,7 @@ public:
     };
 
     // Walks every nonempty S with lower(S) < T that fits the memory limit,
-    // except those the excluded units prove hopeless (item 6); visit() ->
+    // except those the excluded units prove hopeless (docs/model.md §3.11); visit() ->
     // false ends the walk (then walk returns false).
     template <typename Visit> bool walk(const Limits &lim, Visit visit)
     {
@@ -186,7 +186,7 @@ public:
     bool fits() const { return m_p.fitsMemory(param); }
 
     // Some ready heavy unit x outside S keeps f(S + x) < T within the memory
-    // limit: then J + S + x dominates J + S (docs/model.md §3.8 item 7).
+    // limit: then J + S + x dominates J + S (docs/model.md §3.11).
     bool dominated(const Limits &lim)
     {
         for (size_t i = 0; i < m_queue.size(); ++i) {
@@ -354,7 +354,7 @@ private:
     std::vector<int32_t> m_reads, m_leaving, m_missing, m_queue;
     std::vector<int32_t> m_deadReads; // per node: dead units among its consumers' units (with repeats)
     std::vector<int32_t> m_outside; // per node of J: successors outside J
-    std::vector<uint8_t> m_heavy; // per unit: work >= the tensors it sends / B (docs/model.md §3.8 item 7)
+    std::vector<uint8_t> m_heavy; // per unit: work >= the tensors it sends / B (docs/model.md §3.11)
     std::vector<uint8_t> m_dead; // per unit
     std::vector<int32_t> m_deadList, m_stack;
     std::vector<uint64_t> m_key1, m_key2;
@@ -654,7 +654,7 @@ private:
     }
 
     // I = J + S leaves one stage: V \ I, whose inputs are the tensors of J and
-    // S it consumes, is costed here (item 8). With k = 2 (J empty) the best
+    // S it consumes, is costed here (docs/model.md §3.11). With k = 2 (J empty) the best
     // chain is kept and T lowered to it, so the walk itself finds the optimum;
     // otherwise the chain ends the search. Returns whether the walk goes on.
     bool lastBlock(Extender::Limits &lim, double rest, int32_t id, int layer)

@@ -20,6 +20,12 @@
 // (the stages after I cost < T each and together at least the rest's work
 // plus the tensors S sends to them; docs/model.md §3.8 proves it), and
 //     param(V \ I) <= (k - g - 1) M under a memory limit M.
+// On wide graphs (docs/model.md §3.11) the walk also leaves a subtree when
+// the units it has passed over, with their descendants, already overfill the
+// stages left or the block; drops I = J + S when a ready heavy unit x (work
+// >= its tensors / B) keeps f(S + x) < T, since I + x dominates it; and costs
+// the last block as soon as one stage is left (k = 2: it keeps the best chain
+// and lowers T, so one walk proves the optimum).
 // Each layer keeps its ideals as bitsets (only while it is the frontier) and
 // every reached ideal as two 64-bit Zobrist hashes plus its parent; the chain
 // is rebuilt by re-walking from each parent to the child with the stored hash.

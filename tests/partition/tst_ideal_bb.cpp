@@ -13,6 +13,8 @@
 
 #include <QTest>
 
+#include <random>
+
 using namespace pipecut;
 
 namespace {
@@ -41,6 +43,48 @@ void checkAgainstBruteForce(const Graph &g, const CostParams &params, int k)
         QVERIFY2(std::abs(got - brute.optimum) <= 1e-7 * std::max(1.0, brute.optimum),
             (what + ": ideal-bb " + std::to_string(got) + ", brute force " + std::to_string(brute.optimum)).c_str());
     }
+}
+
+// A NASNet-like ladder (docs/model.md §3.11): a stem, then cells
+// whose two to three parallel branches of one or two nodes read the previous
+// cell's output and, now and then, the one before it, and join. Work and
+// tensor sizes are drawn so that units with work below their tensors / B
+// (not heavy) and free nodes occur beside heavy ones.
+Graph wideCells(std::mt19937_64 &rng, int maxNodes)
+{
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::vector<NodeSpec> nodes;
+    test::IndexEdges edges;
+    auto node = [&] {
+        NodeSpec spec;
+        spec.id = "n" + std::to_string(nodes.size());
+        spec.work = unit(rng) < 0.1 ? 0.0 : 3.0 * unit(rng);
+        spec.out = 2.0 * unit(rng);
+        spec.param = unit(rng);
+        nodes.push_back(spec);
+        return static_cast<int32_t>(nodes.size() - 1);
+    };
+    int32_t before = -1, last = node();
+    while (static_cast<int>(nodes.size()) + 4 <= maxNodes) {
+        const int branches = 2 + static_cast<int>(unit(rng) * 2);
+        std::vector<int32_t> ends;
+        for (int b = 0; b < branches; ++b) {
+            const int32_t first = node();
+            edges.push_back({ b == 1 && before >= 0 ? before : last, first });
+            int32_t end = first;
+            if (unit(rng) < 0.3 && static_cast<int>(nodes.size()) + 2 <= maxNodes) {
+                end = node();
+                edges.push_back({ first, end });
+            }
+            ends.push_back(end);
+        }
+        const int32_t join = node();
+        for (int32_t e : ends)
+            edges.push_back({ e, join });
+        before = last;
+        last = join;
+    }
+    return test::graphFromEdges("cells", nodes, edges, unit(rng) < 0.3 ? std::optional<double>(4.0) : std::nullopt);
 }
 
 } // namespace
@@ -83,6 +127,25 @@ private slots:
                 return;
         }
         QVERIFY2(merged > 30, std::to_string(merged).c_str());
+    }
+
+    // Wide cells, k = 2 to 4: the dead-unit pruning, the heavy-unit dominance
+    // and the last block costed in the walk (k = 2: the walk keeps the best
+    // chain) against brute force.
+    void matchesBruteForceOnWideCells()
+    {
+        std::mt19937_64 rng(2626);
+        for (int trial = 0; trial < 240; ++trial) {
+            const int k = 2 + trial % 3;
+            Graph g = wideCells(rng, k == 4 ? 9 : 11);
+            CostParams params = CostParams::fromGraph(g);
+            params.bandwidth = trial % 4 == 0 ? 0.25 : trial % 4 == 1 ? 4.0 : 1.0;
+            params.overflow = trial % 7 == 3;
+            params.fastMemory = 1.5;
+            checkAgainstBruteForce(g, params, k);
+            if (QTest::currentTestFailed())
+                return;
+        }
     }
 
     // A zero sink with one predecessor and a zero source with one successor
