@@ -135,10 +135,7 @@ public:
         size_t next = 0;
         // x is excluded from the rest of this level: its descendants die;
         // the level ends when what is dead already rules every extension out.
-        auto exclude = [&](int32_t x, size_t at) {
-            markDead(x);
-            return hopeless(lim) ? m_queue.size() : at + 1;
-        };
+        auto exclude = [&](int32_t x, size_t at) { return markDead(x, lim) ? m_queue.size() : at + 1; };
         while (true) {
             if (next < m_queue.size()) {
                 const int32_t x = m_queue[next];
@@ -236,7 +233,10 @@ private:
 
     // x and every descendant not yet dead die (none is in J or S: J is an
     // ideal and S holds no unit whose predecessor is still outside J + S).
-    void markDead(int32_t x)
+    // Returns true, possibly before marking them all (a subset of the dead
+    // units bounds as well), when no extension of S in the rest of the level
+    // can pass: the dead overfill the stages left, or S's block reaches T.
+    bool markDead(int32_t x, const Limits &lim)
     {
         m_stack.assign(1, x);
         m_dead[x] = 1;
@@ -245,12 +245,18 @@ private:
             m_stack.pop_back();
             m_deadList.push_back(y);
             setDead(y, 1);
+            if (hopeless(lim) || !(lowerKnown() < lim.T)) {
+                for (int32_t z : m_stack)
+                    m_dead[z] = 0;
+                return true;
+            }
             for (NodeId z : m_u.graph.successors(nodeId(y)))
                 if (!m_dead[index(z)]) {
                     m_dead[index(z)] = 1;
                     m_stack.push_back(index(z));
                 }
         }
+        return false;
     }
 
     // Revives the dead units after the first `keep` of the dead list.
