@@ -123,8 +123,13 @@ public:
 
     // Walks every nonempty S with lower(S) < T that fits the memory limit,
     // except those the excluded units prove hopeless (docs/model.md §3.11); visit() ->
-    // false ends the walk (then walk returns false).
+    // false ends the walk (then walk returns false), and so does poll() -> true,
+    // asked every 1,024 steps, pruned ones included (a stop request).
     template <typename Visit> bool walk(const Limits &lim, Visit visit)
+    {
+        return walk(lim, visit, [] { return false; });
+    }
+    template <typename Visit, typename Poll> bool walk(const Limits &lim, Visit visit, Poll poll)
     {
         struct Step {
             size_t at; // position of the added unit in the queue
@@ -136,7 +141,12 @@ public:
         // x is excluded from the rest of this level: its descendants die;
         // the level ends when what is dead already rules every extension out.
         auto exclude = [&](int32_t x, size_t at) { return markDead(x, lim) ? m_queue.size() : at + 1; };
-        while (true) {
+        for (uint32_t steps = 1;; ++steps) {
+            if ((steps & 0x3ff) == 0 && poll()) {
+                unwind(path);
+                reviveTo(0);
+                return false;
+            }
             if (next < m_queue.size()) {
                 const int32_t x = m_queue[next];
                 add(x);
@@ -621,39 +631,41 @@ private:
         const Reached::Record parent = m_reached.records[id];
         const int32_t words = m_ext.words();
         bool stopped = false, over = false;
-        m_ext.walk(lim, [&] {
-            if ((++m_steps & 0xfff) == 0 && m_stop()) {
-                stopped = true;
-                return false;
-            }
-            ++blocks;
-            if (m_ext.baseUnits + static_cast<int32_t>(m_ext.sunits.size()) == m_ext.unitCount())
-                return true; // I = V: costed above
-            const double rest = m_W - m_ext.baseWork - m_ext.work;
-            if (!(rest + std::max(0.0, m_ext.out) / m_p.bandwidth < lim.room))
-                return true; // the rest cannot fit in the stages left
-            if (m_p.memoryLimit && m_P - m_ext.baseParam - m_ext.param > lim.paramRoom)
+        const auto poll = [&] { return stopped = m_stop(); };
+        m_ext.walk(
+            lim,
+            [&] {
+                if ((++m_steps & 0xfff) == 0 && poll())
+                    return false;
+                ++blocks;
+                if (m_ext.baseUnits + static_cast<int32_t>(m_ext.sunits.size()) == m_ext.unitCount())
+                    return true; // I = V: costed above
+                const double rest = m_W - m_ext.baseWork - m_ext.work;
+                if (!(rest + std::max(0.0, m_ext.out) / m_p.bandwidth < lim.room))
+                    return true; // the rest cannot fit in the stages left
+                if (m_p.memoryLimit && m_P - m_ext.baseParam - m_ext.param > lim.paramRoom)
+                    return true;
+                if (!(m_ext.cost() < lim.T))
+                    return true;
+                if (after == 1)
+                    return lastBlock(lim, rest, id, layer);
+                if (m_ext.dominated(lim))
+                    return true;
+                const int32_t r = m_reached.insert(parent.h1 ^ m_ext.h1, parent.h2 ^ m_ext.h2, id, layer + 1);
+                if (r < 0)
+                    return true;
+                const size_t at = next.size();
+                next.insert(next.end(), base, base + words);
+                for (int32_t x : m_ext.sunits)
+                    next[at + (x >> 6)] |= uint64_t(1) << (x & 63);
+                nextIds.push_back(r);
+                if (bytesUsed(next.size()) > m_budget) {
+                    over = true;
+                    return false;
+                }
                 return true;
-            if (!(m_ext.cost() < lim.T))
-                return true;
-            if (after == 1)
-                return lastBlock(lim, rest, id, layer);
-            if (m_ext.dominated(lim))
-                return true;
-            const int32_t r = m_reached.insert(parent.h1 ^ m_ext.h1, parent.h2 ^ m_ext.h2, id, layer + 1);
-            if (r < 0)
-                return true;
-            const size_t at = next.size();
-            next.insert(next.end(), base, base + words);
-            for (int32_t x : m_ext.sunits)
-                next[at + (x >> 6)] |= uint64_t(1) << (x & 63);
-            nextIds.push_back(r);
-            if (bytesUsed(next.size()) > m_budget) {
-                over = true;
-                return false;
-            }
-            return true;
-        });
+            },
+            poll);
         if (m_found >= 0)
             return SearchEnd::Found;
         return stopped ? SearchEnd::Stopped : over ? SearchEnd::OverBudget : SearchEnd::None;
