@@ -2,11 +2,12 @@
 // checked as the file reader checks a file (a zero speed is refused, naming
 // the device and the field, and Apply then changes nothing); a valid edit
 // applied re-costs the stage list in the background as one undoable step,
-// which Undo and Redo swap; N identical devices set k; Save As writes a file
-// that core's reader reads back as the table; the per-device work column is
-// chosen from the graph's, applied, saved and read back. With
-// PIPECUT_GRAB_DIR set, the editor is grabbed to cluster_editor.png,
-// cluster_editor_costs.png and cluster_editor_bad.png there (to look at it).
+// which Undo and Redo swap, and Cancel or Esc stops a running one; N identical
+// devices set k; Save As writes a file that core's reader reads back as the
+// table; the per-device work column is chosen from the graph's, applied,
+// saved and read back. With PIPECUT_GRAB_DIR set, the editor is grabbed to
+// cluster_editor.png, cluster_editor_costs.png and cluster_editor_bad.png
+// there (to look at it).
 #include "core/cost/evaluate.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/panels/cluster_editor.h"
@@ -165,6 +166,24 @@ private slots:
         QVERIFY(doc->params() == applied);
         QCOMPARE(doc->undoStack()->count(), stepsBefore);
         QVERIFY2(editor->message().contains("cancelled"), qPrintable(editor->message()));
+
+        // Esc cancels a running re-cost as Cancel does, and keeps the editor open.
+        typeInto(table, 0, ClusterEditor::Speed, "4");
+        QTest::mouseClick(editor->findChild<QPushButton *>("clusterApply"), Qt::LeftButton);
+        QVERIFY(w->isApplyingCluster());
+        QVERIFY(editor->isRunning());
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_Escape);
+        QVERIFY(!w->isApplyingCluster());
+        QVERIFY(!editor->isRunning());
+        QVERIFY(editor->isVisible());
+        QTest::qWait(200);
+        QVERIFY(doc->params() == applied);
+        QCOMPARE(doc->undoStack()->count(), stepsBefore);
+        QVERIFY2(editor->message().contains("cancelled"), qPrintable(editor->message()));
+        // With nothing running, Esc closes the editor.
+        QTest::keyClick(table, Qt::Key_Escape);
+        QVERIFY(!editor->isVisible());
     }
 
     // The per-device work column ("costs", docs/model.md §1.7) is a dropdown of

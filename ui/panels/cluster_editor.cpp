@@ -254,6 +254,7 @@ QWidget *ClusterEditor::buildBottom()
     m_busy->hide();
     m_cancel = new QPushButton(tr("Cancel"));
     m_cancel->setObjectName("clusterCancel");
+    m_cancel->setToolTip(tr("Stop re-costing: nothing changes (Esc)"));
     m_cancel->hide();
     connect(m_cancel, &QPushButton::clicked, this, &ClusterEditor::cancelRequested);
     m_apply = new QPushButton(tr("&Apply"));
@@ -626,9 +627,19 @@ bool ClusterEditor::openFile(const QString &path)
 
 void ClusterEditor::setRunning(bool running)
 {
+    m_running = running;
     m_busy->setVisible(running);
     m_cancel->setVisible(running);
     m_apply->setEnabled(!running);
+}
+
+void ClusterEditor::reject()
+{
+    if (m_running) {
+        emit cancelRequested();
+        return;
+    }
+    QDialog::reject();
 }
 
 void ClusterEditor::showOutcome(bool ok, const QString &text)

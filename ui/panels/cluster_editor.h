@@ -68,8 +68,11 @@ public:
     void makeIdentical(int count); // `count` copies of the current device
     QSpinBox *identicalCount() const { return m_identical; }
 
-    // A cluster being applied: busy indicator and Cancel.
+    // A cluster being applied: busy indicator and Cancel (or Esc).
     void setRunning(bool running);
+    bool isRunning() const { return m_running; }
+    // Esc: cancels a running apply (the dialog stays open), else closes.
+    void reject() override;
     void showOutcome(bool ok, const QString &text);
 
 signals:
@@ -101,6 +104,7 @@ private:
     QPushButton *m_cancel, *m_apply;
     DeviceProfile m_reference = defaultDeviceProfile();
     bool m_edited = false;
+    bool m_running = false;
     bool m_filling = false; // rows being filled by code, not by the user
 };
 
