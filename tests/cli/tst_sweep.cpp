@@ -2,8 +2,8 @@
 // are deterministic and self-describing, shards add up to a single-process run,
 // reruns skip what is done, and every bad input (a model or cluster file
 // changed since planning, results of another plan, truncated lines, a shard
-// out of range, two runs on one file) is one clear error that loses nothing. The kill-and-rerun
-// case runs the real binary (PIPECUT_CLI).
+// out of range, two runs on one file) is one clear error that loses nothing.
+// The kill-and-rerun case runs the real binary (PIPECUT_CLI).
 #include "core/cli/sweep.h"
 #include "core/io/graph_io.h"
 #include "tests/support/cli_run.h"
