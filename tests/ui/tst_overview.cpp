@@ -223,7 +223,8 @@ private slots:
                 }
             qInfo("scale %g: %d pixels drawn, %d differ", scale, drawn, differ);
             QVERIFY(drawn > 2000);
-            QVERIFY2(differ <= drawn / 200, qPrintable(QStringLiteral("%1 of %2 pixels differ").arg(differ).arg(drawn)));
+            QVERIFY2(
+                differ <= drawn / 200, qPrintable(QStringLiteral("%1 of %2 pixels differ").arg(differ).arg(drawn)));
         }
     }
 
