@@ -31,6 +31,21 @@ using namespace pipecut::ui::testing;
 
 namespace {
 
+// A window on a generated transformer of about `nodes` nodes cut into `k`
+// stages, the partitioner's time limit `seconds` (0: as set); nullptr when
+// that failed.
+std::unique_ptr<MainWindow> openTransformer(const QTemporaryDir &dir, int nodes, uint64_t seed, int k, double seconds)
+{
+    const QString path = writeTransformer(dir, nodes, seed);
+    auto w = path.isEmpty() ? nullptr : makeWindow();
+    if (!w)
+        return nullptr;
+    if (seconds > 0)
+        w->timeLimitBox()->setValue(seconds);
+    w->openFile(path, k);
+    return waitForModel(*w, 300000) ? std::move(w) : nullptr;
+}
+
 // On-screen box of the element drawing node v.
 QRect onScreen(const GraphView &view, NodeId v)
 {
@@ -106,14 +121,9 @@ private slots:
     void largeGraphOpensAsTheReportDrawsIt()
     {
         QTemporaryDir dir;
-        const QString path = writeTransformer(dir, 20000, 1);
-        QVERIFY(!path.isEmpty());
-        auto window = makeWindow();
+        auto window = openTransformer(dir, 20000, 1, 8, 2);
         QVERIFY(window);
         MainWindow &w = *window;
-        w.timeLimitBox()->setValue(2);
-        w.openFile(path, 8);
-        QVERIFY(waitForModel(w, 300000));
         const Document &doc = *w.document();
         QCOMPARE(doc.k(), 8);
         GraphView &view = *w.graphView();
@@ -170,12 +180,8 @@ private slots:
     void farViewPaintsAsTheItems()
     {
         QTemporaryDir dir;
-        const QString path = writeTransformer(dir, 2000, 3);
-        QVERIFY(!path.isEmpty());
-        auto window = makeWindow();
+        auto window = openTransformer(dir, 2000, 3, 4, 0);
         QVERIFY(window);
-        window->openFile(path, 4);
-        QVERIFY(waitForModel(*window));
         GraphView &view = *window->graphView();
         QVERIFY(view.scopeView()->elementCount() > 1000); // drawn node by node
         const std::vector<NodeId> some = { nodeId(10), nodeId(500), nodeId(1500) };
