@@ -74,6 +74,7 @@ QString shortcutsHtml(const QMainWindow *window)
     html += row(QObject::tr("Double-click a box"), QObject::tr("expand the collapsed scope"));
     html += row(QObject::tr("Double-click a stage"), QObject::tr("select its nodes"));
     html += row(QObject::tr("Enter in the search field"), QObject::tr("frame the matches, then step through them"));
+    html += row(QObject::tr("Esc in the cluster editor"), QObject::tr("cancel a running Apply, else close"));
     return html + QStringLiteral("</table>");
 }
 

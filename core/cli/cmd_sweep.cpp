@@ -141,6 +141,12 @@ Result<TaskOptions> planOptions(const Args &args)
             return st.failure();
     }
     o.args = taskOptionArgs(args);
+    if (const std::string cluster = o.clusterPath(); !cluster.empty()) {
+        auto bytes = readFile(cluster);
+        if (!bytes)
+            return bytes.failure();
+        o.clusterSha256 = sha256Hex(*bytes);
+    }
     return o;
 }
 

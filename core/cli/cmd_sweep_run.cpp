@@ -237,6 +237,23 @@ Result<Share> readShare(const Args &args)
     return share;
 }
 
+// The plan's --cluster file has the bytes it was planned with (its hash is
+// part of the plan's, so results of another cluster are another plan's).
+Status checkClusterUnchanged(const TaskOptions &options)
+{
+    const std::string path = options.clusterPath();
+    if (path.empty() || options.clusterSha256.empty())
+        return Ok {};
+    auto bytes = readFile(path);
+    if (!bytes)
+        return bytes.failure();
+    const std::string now = sha256Hex(*bytes);
+    if (now != options.clusterSha256)
+        return makeError(path + ": the cluster file changed since planning (SHA-256 " + now.substr(0, 16)
+            + "..., the plan has " + options.clusterSha256.substr(0, 16) + "...); plan again");
+    return Ok {};
+}
+
 void printProgress(CliStreams s, const TaskResult &r, int done, int total)
 {
     char line[512];
@@ -290,6 +307,8 @@ int runSweepRun(const std::vector<std::string> &argv, CliStreams s)
         for (int t : mine)
             if (!done.count(t))
                 todo.push_back(t);
+        if (Status st = checkClusterUnchanged(plan->options); !st)
+            return st;
         std::map<std::string, std::string> checked; // model -> its hash now
         for (int t : todo) {
             const Task &task = plan->tasks[static_cast<size_t>(t)];

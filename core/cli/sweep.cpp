@@ -121,6 +121,8 @@ std::string taskBody(const TaskOptions &o, const Task &t)
     w.key("time_limit").value(o.timeLimit);
     w.key("bound_time_limit").value(o.boundTimeLimit);
     w.key("seed").value(o.seed);
+    if (!o.clusterSha256.empty()) // absent without a cluster: such plans keep their text
+        w.key("cluster_sha256").value(o.clusterSha256);
     w.key("args").beginArray();
     for (const std::string &a : o.args)
         w.value(a);
@@ -155,6 +157,7 @@ Result<TaskOptions> readOptions(const QJsonObject &line, const std::string &wher
     o.timeLimit = f.number("time_limit");
     o.boundTimeLimit = f.number("bound_time_limit");
     o.seed = static_cast<long long>(f.number("seed"));
+    o.clusterSha256 = f.optionalText("cluster_sha256");
     for (const QJsonValue &a : object.value(QLatin1String("args")).toArray())
         o.args.push_back(a.toString().toStdString());
     if (Status st = f.status(); !st)
@@ -163,6 +166,14 @@ Result<TaskOptions> readOptions(const QJsonObject &line, const std::string &wher
 }
 
 } // namespace
+
+std::string TaskOptions::clusterPath() const
+{
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+        if (args[i] == "--cluster")
+            return args[i + 1];
+    return {};
+}
 
 std::string sha256Hex(std::string_view bytes)
 {

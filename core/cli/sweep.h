@@ -33,6 +33,10 @@ struct TaskOptions {
     long long seed = 1;
     // Cost, load and solver-limit options as given to `sweep plan`, e.g. {"--bandwidth", "12"}.
     std::vector<std::string> args;
+    // The SHA-256 of the --cluster file's bytes ("" without one): part of the
+    // plan hash, and `sweep run` refuses a cluster file changed since planning.
+    std::string clusterSha256;
+    std::string clusterPath() const; // the --cluster value of `args`, "" without one
 };
 
 struct Task {

@@ -6,6 +6,7 @@
 #include "core/bounds/bound.h"
 #include "core/bounds/boundary_cut.h"
 #include "core/bounds/combinatorial.h"
+#include "tests/support/brute_force_trials.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/test_graphs.h"
 
@@ -32,12 +33,6 @@ BoundResult bound(const Graph &g, const CostParams &params, int k, const std::st
     Result<BoundResult> r = runBound(g, params, o);
     QTest::qVerify(r.ok(), "runBound", r.ok() ? "" : r.error().c_str(), __FILE__, __LINE__);
     return r.ok() ? *r : BoundResult {};
-}
-
-// Within the rounding every bound is allowed over the optimum.
-bool atMost(double value, double optimum)
-{
-    return value <= optimum + 1e-6 * optimum + 1e-9;
 }
 
 // Chains with random skip edges (long tensors), zero-work nodes and up to 7
@@ -90,7 +85,7 @@ private slots:
         QCOMPARE(test::bruteForceOptimum(g, p, 2).optimum, 3.0);
         const BoundResult r = bound(g, p, 2, "boundary");
         QCOMPARE(r.provenBy, std::string("boundary"));
-        QVERIFY(r.lowerBound > 3.0 * (1 - 1e-5) && atMost(r.lowerBound, 3.0));
+        QVERIFY(r.lowerBound > 3.0 * (1 - 1e-5) && test::atMostOptimum(r.lowerBound, 3.0));
         const BoundResult best = bound(g, p, 2, "best");
         QVERIFY(best.optimal);
         // a -> b -> c alike (optimum 3): no ideal has work in the window
@@ -102,7 +97,8 @@ private slots:
         const Graph g3 = test::graphFromEdges("chain3", nodes, { { 0, 1 }, { 1, 2 } });
         QCOMPARE(test::bruteForceOptimum(g3, p, 2).optimum, 3.0);
         const BoundResult r3 = bound(g3, p, 2, "boundary");
-        QVERIFY2(r3.lowerBound > 3.0 * (1 - 1e-5) && atMost(r3.lowerBound, 3.0), std::to_string(r3.lowerBound).c_str());
+        QVERIFY2(r3.lowerBound > 3.0 * (1 - 1e-5) && test::atMostOptimum(r3.lowerBound, 3.0),
+            std::to_string(r3.lowerBound).c_str());
     }
 
     // Group {a, s}, chain a -> b -> c, s -> c, work 1 (s: 0), only s has a
@@ -121,33 +117,24 @@ private slots:
         const BoundContext ctx { g, p, 3, classes };
         const BoundaryCut cut(ctx);
         const double average = cut.averageAt(1.3, ctx, std::numeric_limits<double>::infinity());
-        QVERIFY2(atMost(average, 1.3), std::to_string(average).c_str());
+        QVERIFY2(test::atMostOptimum(average, 1.3), std::to_string(average).c_str());
         // Each stage holds >= 3 - 2 * 1.3 = 0.4 of work and at most 1 lies
         // between s and c, so the tensor may cross 3 boundaries: weight 2 / 3.
         QVERIFY(average > 1.13); // (3 + 2 * (2 / 3) * 0.3) / 3
-        QVERIFY(atMost(bound(g, p, 3, "boundary").lowerBound, 1.3));
+        QVERIFY(test::atMostOptimum(bound(g, p, 3, "boundary").lowerBound, 1.3));
     }
 
     void neverRefutesOptimum_data()
     {
-        QTest::addColumn<int>("family");
-        QTest::newRow("random graphs") << 0;
-        QTest::newRow("chains with skip edges") << 1;
-        QTest::newRow("chains with heavy long tensors") << 2;
+        test::addFamilyRows({ "random graphs", "chains with skip edges", "chains with heavy long tensors" });
     }
     void neverRefutesOptimum()
     {
         QFETCH(int, family);
-        std::mt19937_64 rng(20261207 + family);
-        const int trials = test::kUnderSanitizer ? 60 : 250;
-        int checked = 0, aboveCombinatorial = 0;
-        for (int trial = 0; trial < trials; ++trial) {
-            const auto [g, p, k]
-                = family == 0 ? test::randomBoundInstance(rng, trial) : skipChainInstance(rng, family == 2);
-            const test::BruteForce brute = test::bruteForceOptimum(g, p, k);
-            if (!brute.feasible)
-                continue;
-            const std::string instance = test::describe(g, p, k);
+        int aboveCombinatorial = 0;
+        const auto check = [&](const test::BoundInstance &instance, const test::BruteForce &brute) {
+            const auto &[g, p, k] = instance;
+            const std::string where = test::describe(g, p, k);
             const NodeClasses classes = buildClasses(g);
             const BoundContext ctx { g, p, k, classes };
             const BoundaryCut cut(ctx);
@@ -155,22 +142,26 @@ private slots:
             for (double factor : { 1.0, 1.0 + 1e-9, 1.2, 2.0 }) {
                 const double t = brute.optimum * factor;
                 const double average = cut.averageAt(t, ctx, std::numeric_limits<double>::infinity());
-                QVERIFY2(atMost(average, t),
+                QVERIFY2(test::atMostOptimum(average, t),
                     ("refutes " + std::to_string(t) + " (average " + std::to_string(average) + "), optimum "
-                        + std::to_string(brute.optimum) + "\n" + instance)
+                        + std::to_string(brute.optimum) + "\n" + where)
                         .c_str());
             }
             const BoundResult r = bound(g, p, k, "boundary");
-            QVERIFY2(atMost(r.lowerBound, brute.optimum),
-                ("boundary bound " + std::to_string(r.lowerBound) + " > optimum " + std::to_string(brute.optimum) + "\n"
-                    + instance)
-                    .c_str());
+            QVERIFY2(test::atMostOptimum(r.lowerBound, brute.optimum),
+                test::aboveOptimum("boundary bound", r.lowerBound, brute.optimum, where).c_str());
             const double comb = pipecut::bounds::combinatorialBound(ctx).lowerBound;
             aboveCombinatorial += r.lowerBound > comb * (1 + 1e-6) + 1e-9 ? 1 : 0;
-            ++checked;
-        }
+        };
+        const int checked = test::checkFeasibleTrials(
+            20261207 + family, test::kUnderSanitizer ? 60 : 250,
+            [family](std::mt19937_64 &rng, int trial) {
+                return family == 0 ? test::randomBoundInstance(rng, trial) : skipChainInstance(rng, family == 2);
+            },
+            check);
+        if (QTest::currentTestFailed())
+            return;
         qInfo("checked %d instances; above the combinatorial bound on %d", checked, aboveCombinatorial);
-        QVERIFY(checked > trials / 2);
         QVERIFY(aboveCombinatorial > checked / 10);
     }
 };

@@ -1,9 +1,9 @@
 // `pipecut-cli sweep plan|run|merge` (core/cli/sweep.h, sweep_study.h): plans
 // are deterministic and self-describing, shards add up to a single-process run,
-// reruns skip what is done, and every bad input (a model changed since
-// planning, results of another plan, truncated lines, a shard out of range, two
-// runs on one file) is one clear error that loses nothing. The kill-and-rerun
-// case runs the real binary (PIPECUT_CLI).
+// reruns skip what is done, and every bad input (a model or cluster file
+// changed since planning, results of another plan, truncated lines, a shard
+// out of range, two runs on one file) is one clear error that loses nothing.
+// The kill-and-rerun case runs the real binary (PIPECUT_CLI).
 #include "core/cli/sweep.h"
 #include "core/io/graph_io.h"
 #include "tests/support/cli_run.h"
@@ -202,6 +202,45 @@ private slots:
         QCOMPARE(r.code, 3);
         QVERIFY2(contains(r.err, "extra.txt: the model file changed since planning"), r.err.c_str());
         QVERIFY(!QFile::exists(QString::fromStdString(path("changed.jsonl"))));
+    }
+
+    // The cluster file's bytes are part of the plan: a changed file is refused
+    // by the old plan's run, and a new plan does not take the old results.
+    void clusterChangedSincePlanning()
+    {
+        const std::string cluster = path("cluster.json");
+        const auto devices = [&](const char *second) {
+            return pipecut::writeFileAtomically(cluster,
+                std::string(R"({"format": "pipecut-cluster", "version": 1, "devices": [{"name": "a", "speed": 1}, )")
+                    + R"({"name": "b", "speed": )" + second + "}]}\n");
+        };
+        const auto planWith = [&](const std::string &out) {
+            return cli({ "sweep", "plan", m_models + "/test2.txt", "--cluster", cluster, "--methods", "balanced-work",
+                "--bound", "combinatorial", "-o", out });
+        };
+        QVERIFY(devices("1").ok());
+        CliRun r = planWith(path("c1.jsonl"));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const auto lines = jsonLines(path("c1.jsonl"));
+        QCOMPARE(lines.size(), size_t(1));
+        QCOMPARE(lines[0]["options"].toObject()["cluster_sha256"].toString().toStdString(),
+            sweep::sha256Hex(slurp(cluster)));
+        QVERIFY(!jsonLines(m_plan)[0]["options"].toObject().contains("cluster_sha256")); // none without --cluster
+        r = run(path("c1.jsonl"), "0/1", path("c.jsonl"));
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const std::string results = slurp(path("c.jsonl"));
+
+        QVERIFY(devices("0.5").ok());
+        r = run(path("c1.jsonl"), "0/1", path("c-new.jsonl"));
+        QCOMPARE(r.code, 3);
+        QVERIFY2(contains(r.err, "cluster.json: the cluster file changed since planning"), r.err.c_str());
+        QVERIFY(!QFile::exists(QString::fromStdString(path("c-new.jsonl"))));
+        QCOMPARE(planWith(path("c2.jsonl")).code, 0);
+        QVERIFY(jsonLines(path("c2.jsonl"))[0]["plan"] != lines[0]["plan"]);
+        r = run(path("c2.jsonl"), "0/1", path("c.jsonl"));
+        QCOMPARE(r.code, 3);
+        QVERIFY2(contains(r.err, "not of this plan"), r.err.c_str());
+        QCOMPARE(slurp(path("c.jsonl")), results);
     }
 
     void resultsOfAnotherPlan()

@@ -7,6 +7,7 @@
 #include "core/graph/topology.h"
 #include "core/partition/band_chain.h"
 #include "core/partition/partitioner.h"
+#include "tests/support/brute_force_trials.h"
 #include "tests/support/test_graphs.h"
 
 #include <QtTest/QtTest>
@@ -38,28 +39,18 @@ class TestBandChain : public QObject {
 private slots:
     void againstBruteForce()
     {
-        std::mt19937_64 rng(5151);
-        int improved = 0, checked = 0;
-        for (int iter = 0; iter < 200; ++iter) {
-            const Graph g = randomGraph(rng, { .maxNodes = 9 });
-            const CostParams params = CostParams::fromGraph(g);
-            const int k = 2 + iter % 4;
-            const Partition start = startOf(g, params, k, iter % 2 ? "uniform" : "slice");
-            if (start.nodeCount() != g.nodeCount())
-                continue;
-            auto units = contractGroups(g);
-            QVERIFY(units.ok());
-            const QString where = QString::fromStdString(describe(g, params, k));
-            const double before = bottleneckOf(g, params, start.stages(), k);
-            const BandChainOutcome b
-                = bandChainSearch(g, params, *units, start, StopToken(), Deadline(), { .bandLength = 4, .step = 1 });
-            QVERIFY2(validatePartition(g, params, b.partition).ok(), qPrintable(where));
-            QVERIFY2(close(b.bottleneck, bottleneckOf(g, params, b.partition.stages(), k)), qPrintable(where));
-            QVERIFY2(b.bottleneck <= before, qPrintable(where));
-            QVERIFY2(b.bottleneck >= bruteForceOptimum(g, params, k).optimum * (1 - 1e-9), qPrintable(where));
-            improved += b.bottleneck < before ? 1 : 0;
-            ++checked;
-        }
+        int improved = 0;
+        const int checked = forEachSearchStart(5151, 200, [&](const SearchStart &s) {
+            const auto &[g, params, k] = s.instance;
+            const BandChainOutcome b = bandChainSearch(
+                g, params, s.units, *s.start, StopToken(), Deadline(), { .bandLength = 4, .step = 1 });
+            const std::string problem
+                = searchResultProblem(s, b.partition, b.bottleneck, bruteForceOptimum(g, params, k).optimum);
+            QVERIFY2(problem.empty(), problem.c_str());
+            improved += b.bottleneck < s.bottleneck ? 1 : 0;
+        });
+        if (QTest::currentTestFailed())
+            return;
         qInfo("checked %d, improved %d", checked, improved);
         QVERIFY(checked > 100);
         QVERIFY(improved > 0);
@@ -67,21 +58,17 @@ private slots:
 
     void improvesLongGraph()
     {
-        const auto g = generateGraph({ "random", 1500, 3 });
-        QVERIFY(g.ok());
-        const CostParams params = CostParams::fromGraph(*g);
-        auto units = contractGroups(*g);
-        QVERIFY(units.ok());
-        const Partition start = startOf(*g, params, 8, "balanced-work");
-        QCOMPARE(start.nodeCount(), g->nodeCount());
-        const double before = bottleneckOf(*g, params, start.stages(), 8);
-        const BandChainOutcome b = bandChainSearch(*g, params, *units, start, StopToken(), Deadline());
-        QVERIFY(validatePartition(*g, params, b.partition).ok());
+        const auto &[g, params, units] = generatedSearchGraph({ "random", 1500, 3 });
+        const Partition start = startOf(g, params, 8, "balanced-work");
+        QCOMPARE(start.nodeCount(), g.nodeCount());
+        const double before = bottleneckOf(g, params, start.stages(), 8);
+        const BandChainOutcome b = bandChainSearch(g, params, units, start, StopToken(), Deadline());
+        QVERIFY(validatePartition(g, params, b.partition).ok());
         QVERIFY(b.bottleneck < before);
         QVERIFY(b.rounds >= 1);
         StopToken stop;
         stop.requestStop();
-        const BandChainOutcome stopped = bandChainSearch(*g, params, *units, start, stop, Deadline());
+        const BandChainOutcome stopped = bandChainSearch(g, params, units, start, stop, Deadline());
         QVERIFY(close(stopped.bottleneck, before));
         QCOMPARE(stopped.rounds, 0);
     }

@@ -12,6 +12,7 @@
 #include "core/cost/evaluate.h"
 #include "core/partition/partitioner.h"
 #include "core/partition/slice.h"
+#include "tests/support/brute_force_trials.h"
 #include "tests/support/cluster_runs.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/test_graphs.h"
@@ -27,10 +28,6 @@ using namespace pipecut::test;
 
 namespace {
 
-bool atMost(double bound, double optimum)
-{
-    return bound <= optimum * (1 + 1e-6) + 1e-9;
-}
 bool same(double a, double b)
 {
     return std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(b));
@@ -206,13 +203,7 @@ private slots:
         const int trials = kUnderSanitizer ? 25 : 100;
         int proven = 0, infeasible = 0, orderChecks = 0;
         for (int trial = 0; trial < trials; ++trial) {
-            RandomGraphOptions go;
-            go.maxNodes = trial % 3 == 0 ? 6 : 9;
-            go.memoryLimitProbability = 0;
-            const Graph g = randomGraph(rng, go);
-            const int k = 1 + trial % 4;
-            const CostParams p = randomCluster(g, k, rng).value();
-            const std::string instance = describe(g, p, k) + "\ncluster:" + clusterText(p);
+            const auto &[g, p, k, instance] = randomClusterInstance(rng, trial, 1, 4);
             const BruteForce brute = bruteForceOptimum(g, p, k);
             for (const char *m : { "ideal-dp", "mip" }) {
                 auto r = clusterPartition(g, p, k, m);
@@ -236,10 +227,8 @@ private slots:
                     continue;
                 }
                 QVERIFY2(!r.infeasible, (m + std::string(" claims infeasible: ") + r.reason + "\n" + instance).c_str());
-                QVERIFY2(atMost(r.lowerBound, brute.optimum),
-                    (m + std::string(" bound ") + std::to_string(r.lowerBound) + " > optimum "
-                        + std::to_string(brute.optimum) + "\n" + instance)
-                        .c_str());
+                QVERIFY2(atMostOptimum(r.lowerBound, brute.optimum),
+                    aboveOptimum(m + std::string(" bound"), r.lowerBound, brute.optimum, instance).c_str());
                 if (r.partition)
                     QVERIFY2(validatePartition(g, p, *r.partition).ok(), instance.c_str());
             }
@@ -297,42 +286,36 @@ private slots:
     // bound on some instances.
     void deviceBoundsAgainstBruteForce()
     {
-        std::mt19937_64 rng(22122026);
         const int trials = kUnderSanitizer ? 25 : 100;
+        const auto make = [](std::mt19937_64 &rng, int trial) {
+            const ClusterInstance c = randomClusterInstance(rng, trial, 2, 3);
+            return BoundInstance { c.graph, c.params, c.k };
+        };
         int checked = 0, stronger = 0, guessStronger = 0;
-        for (int trial = 0; trial < trials; ++trial) {
-            RandomGraphOptions go;
-            go.maxNodes = trial % 3 == 0 ? 6 : 9;
-            go.memoryLimitProbability = 0;
-            const Graph g = randomGraph(rng, go);
-            const int k = 2 + trial % 3;
-            const CostParams p = randomCluster(g, k, rng).value();
+        checkFeasibleTrials(22122026, trials, make, [&](const BoundInstance &in, const BruteForce &brute) {
+            const auto &[g, p, k] = in;
+            if (bounds::deviceClassCount(p) < 2)
+                return;
             const std::string instance = describe(g, p, k) + "\ncluster:" + clusterText(p);
-            QVERIFY2(bounds::deviceClassCount(p) >= 1, instance.c_str());
-            const BruteForce brute = bruteForceOptimum(g, p, k);
-            if (!brute.feasible || bounds::deviceClassCount(p) < 2)
-                continue;
             const mip::NodeClasses classes = mip::buildClasses(g);
             bounds::BoundContext ctx { g, p, k, classes };
             ctx.limit = 20;
             ctx.known = clusterBound(g, p, k, "combinatorial").lowerBound;
             ctx.upper = 1.5 * brute.optimum + 1e-9;
             const BoundResult r = bounds::deviceCoverBound(ctx);
-            QVERIFY2(atMost(r.lowerBound, brute.optimum),
-                ("device cover " + std::to_string(r.lowerBound) + " > optimum " + std::to_string(brute.optimum) + "\n"
-                    + instance)
-                    .c_str());
+            QVERIFY2(atMostOptimum(r.lowerBound, brute.optimum),
+                aboveOptimum("device cover", r.lowerBound, brute.optimum, instance).c_str());
             ++checked;
             if (r.lowerBound > ctx.known * (1 + 1e-6) + 1e-9)
                 ++stronger;
             const BoundResult guess = bounds::deviceGuessBound(ctx);
-            QVERIFY2(atMost(guess.lowerBound, brute.optimum),
-                ("device guess " + std::to_string(guess.lowerBound) + " > optimum " + std::to_string(brute.optimum)
-                    + "\n" + instance)
-                    .c_str());
+            QVERIFY2(atMostOptimum(guess.lowerBound, brute.optimum),
+                aboveOptimum("device guess", guess.lowerBound, brute.optimum, instance).c_str());
             if (guess.lowerBound > ctx.known * (1 + 1e-6) + 1e-9)
                 ++guessStronger;
-        }
+        });
+        if (QTest::currentTestFailed())
+            return;
         qInfo("%d instances checked; above the combinatorial bound: cover %d, guess %d", checked, stronger,
             guessStronger);
         QVERIFY(checked > trials / 2);

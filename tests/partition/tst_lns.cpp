@@ -9,6 +9,7 @@
 #include "core/graph/topology.h"
 #include "core/partition/lns.h"
 #include "core/partition/partitioner.h"
+#include "tests/support/brute_force_trials.h"
 #include "tests/support/test_graphs.h"
 
 #include <QtTest/QtTest>
@@ -51,55 +52,41 @@ private slots:
 
     void againstBruteForce()
     {
-        std::mt19937_64 rng(4242);
         int exact = 0;
-        for (int iter = 0; iter < 200; ++iter) {
-            const Graph g = randomGraph(rng, { .maxNodes = 9 }); // n <= 9: brute force stays cheap
-            const CostParams params = CostParams::fromGraph(g);
-            const int k = 2 + iter % 4;
-            PartitionOptions po { .k = k, .method = iter % 2 ? "uniform" : "slice" };
-            auto start = runPartitioner(g, params, po);
-            if (!start.ok())
-                continue;
-            const QString where = QString::fromStdString(describe(g, params, k));
-            auto units = contractGroups(g);
-            QVERIFY(units.ok());
+        forEachSearchStart(4242, 200, [&](const SearchStart &s) {
+            const auto &[g, params, k] = s.instance;
             const BruteForce opt = bruteForceOptimum(g, params, k);
-            const WindowOutcome w = windowDescent(g, params, *units, start->partition, StopToken(), Deadline());
-            QVERIFY2(validatePartition(g, params, w.partition).ok(), qPrintable(where));
-            QVERIFY2(close(w.bottleneck, bottleneckOf(g, params, w.partition.stages(), k)), qPrintable(where));
-            QVERIFY2(w.bottleneck <= start->bottleneck * (1 + 1e-12), qPrintable(where));
-            QVERIFY2(w.bottleneck >= opt.optimum * (1 - 1e-9), qPrintable(where));
+            const WindowOutcome w = windowDescent(g, params, s.units, *s.start, StopToken(), Deadline());
+            const std::string problem = searchResultProblem(s, w.partition, w.bottleneck, opt.optimum);
+            QVERIFY2(problem.empty(), problem.c_str());
             if (k <= 3) { // one window holds every stage: exact
-                QVERIFY2(close(w.bottleneck, opt.optimum), qPrintable(where));
+                QVERIFY2(close(w.bottleneck, opt.optimum), s.where.c_str());
                 ++exact;
             }
-        }
+        });
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(exact > 50);
     }
 
     void timedSearchOnRandWire()
     {
-        const auto g = generateGraph({ "randwire-ws", 80, 5 });
-        QVERIFY(g.ok());
-        const CostParams params = CostParams::fromGraph(*g);
-        auto units = contractGroups(*g);
-        QVERIFY(units.ok());
+        const auto &[g, params, units] = generatedSearchGraph({ "randwire-ws", 80, 5 });
         PartitionOptions po;
         po.k = 4;
         po.method = "uniform";
-        auto start = runPartitioner(*g, params, po);
+        auto start = runPartitioner(g, params, po);
         QVERIFY(start.ok());
         const TimedSearchOutcome s
-            = timedSearch(*g, params, *units, start->partition, StopToken(), Deadline(1.5), { 3, 2 });
-        QVERIFY(validatePartition(*g, params, s.partition).ok());
-        QVERIFY(close(s.bottleneck, bottleneckOf(*g, params, s.partition.stages(), 4)));
+            = timedSearch(g, params, units, start->partition, StopToken(), Deadline(1.5), { 3, 2 });
+        QVERIFY(validatePartition(g, params, s.partition).ok());
+        QVERIFY(close(s.bottleneck, bottleneckOf(g, params, s.partition.stages(), 4)));
         QVERIFY(s.bottleneck < start->bottleneck);
         QVERIFY(s.rounds >= 1);
         // A stop request ends it at once with the start's quality or better.
         StopToken stop;
         stop.requestStop();
-        const TimedSearchOutcome stopped = timedSearch(*g, params, *units, start->partition, stop, Deadline(30), {});
+        const TimedSearchOutcome stopped = timedSearch(g, params, units, start->partition, stop, Deadline(30), {});
         QVERIFY(stopped.bottleneck <= start->bottleneck);
         QCOMPARE(stopped.rounds, 0);
     }

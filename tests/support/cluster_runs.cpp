@@ -93,6 +93,19 @@ std::string clusterText(const CostParams &params)
     return s;
 }
 
+ClusterInstance randomClusterInstance(std::mt19937_64 &rng, int trial, int minK, int kCount)
+{
+    RandomGraphOptions go;
+    go.maxNodes = trial % 3 == 0 ? 6 : 9;
+    go.memoryLimitProbability = 0;
+    ClusterInstance c;
+    c.graph = randomGraph(rng, go);
+    c.k = minK + trial % kCount;
+    c.params = randomCluster(c.graph, c.k, rng).value();
+    c.text = describe(c.graph, c.params, c.k) + "\ncluster:" + clusterText(c.params);
+    return c;
+}
+
 std::string writeIn(const QTemporaryDir &dir, const std::string &name, const std::string &text)
 {
     const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();

@@ -36,6 +36,18 @@ Result<CostParams> randomCluster(
 // One line per device, for failure messages.
 std::string clusterText(const CostParams &params);
 
+// One instance of the cluster tests' brute-force loops: a random graph of at
+// most 6 (every third trial) or 9 nodes with no memory limit of its own,
+// k = minK + trial % kCount, and a random cluster for it; `text` is both, for
+// failure messages.
+struct ClusterInstance {
+    Graph graph;
+    CostParams params;
+    int k = 1;
+    std::string text;
+};
+ClusterInstance randomClusterInstance(std::mt19937_64 &rng, int trial, int minK, int kCount);
+
 // Writes `text` to `name` in `dir` and returns its path.
 std::string writeIn(const QTemporaryDir &dir, const std::string &name, const std::string &text);
 // docs/model.md §1.7's example: a(2) -> b(4), no tensors, as pipecut JSON,

@@ -2,9 +2,12 @@
 // checked as the file reader checks a file (a zero speed is refused, naming
 // the device and the field, and Apply then changes nothing); a valid edit
 // applied re-costs the stage list in the background as one undoable step,
-// which Undo and Redo swap; N identical devices set k; Save As writes a file
-// that core's reader reads back as the table. With PIPECUT_GRAB_DIR set, the
-// editor is grabbed to cluster_editor.png there (to look at it).
+// which Undo and Redo swap, and Cancel or Esc stops a running one; N identical
+// devices set k; Save As writes a file that core's reader reads back as the
+// table; the per-device work column is chosen from the graph's, applied,
+// saved and read back. With PIPECUT_GRAB_DIR set, the editor is grabbed to
+// cluster_editor.png, cluster_editor_costs.png and cluster_editor_bad.png
+// there (to look at it).
 #include "core/cost/evaluate.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/panels/cluster_editor.h"
@@ -163,6 +166,108 @@ private slots:
         QVERIFY(doc->params() == applied);
         QCOMPARE(doc->undoStack()->count(), stepsBefore);
         QVERIFY2(editor->message().contains("cancelled"), qPrintable(editor->message()));
+
+        // Esc cancels a running re-cost as Cancel does, and keeps the editor open.
+        typeInto(table, 0, ClusterEditor::Speed, "4");
+        QTest::mouseClick(editor->findChild<QPushButton *>("clusterApply"), Qt::LeftButton);
+        QVERIFY(w->isApplyingCluster());
+        QVERIFY(editor->isRunning());
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_Escape);
+        QVERIFY(!w->isApplyingCluster());
+        QVERIFY(!editor->isRunning());
+        QVERIFY(editor->isVisible());
+        QTest::qWait(200);
+        QVERIFY(doc->params() == applied);
+        QCOMPARE(doc->undoStack()->count(), stepsBefore);
+        QVERIFY2(editor->message().contains("cancelled"), qPrintable(editor->message()));
+        // With nothing running, Esc closes the editor.
+        QTest::keyClick(table, Qt::Key_Escape);
+        QVERIFY(!editor->isVisible());
+    }
+
+    // The per-device work column ("costs", docs/model.md §1.7) is a dropdown of
+    // the graph's work columns: chosen, applied (one undoable step), saved and
+    // read back; a kind the graph does not carry is refused, naming the device.
+    void workColumn()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto w = openExampleWindow();
+        QVERIFY(w);
+        Document *doc = w->document();
+        QVERIFY(doc->graph().workColumn("cpu") && doc->graph().workColumn("fpga"));
+        w->showClusterEditor();
+        ClusterEditor *editor = w->clusterEditor();
+        QVERIFY(QTest::qWaitForWindowExposed(editor));
+        QTableWidget *table = editor->table();
+        QVERIFY(table->horizontalHeaderItem(ClusterEditor::Costs)->text().startsWith("Work"));
+        auto costsBox
+            = [table](int row) { return qobject_cast<QComboBox *>(table->cellWidget(row, ClusterEditor::Costs)); };
+        QComboBox *box = costsBox(1);
+        QVERIFY(box && box->isVisible());
+        QCOMPARE(box->count(), 1 + int(doc->graph().workColumns().size()));
+        QCOMPARE(box->itemText(0), QStringLiteral("(graph's own costs)"));
+        QCOMPARE(box->currentIndex(), 0);
+        QVERIFY(box->findText("fpga") > 0 && box->findText("cpu") > 0);
+
+        // Device 2 runs the fpga column: applied as one step, undone, redone.
+        box->setCurrentIndex(box->findText("fpga"));
+        QVERIFY(editor->hasEdits());
+        QVERIFY2(editor->message().isEmpty(), qPrintable(editor->message()));
+        const CostParams before = doc->params();
+        const int steps = doc->undoStack()->count();
+        QVERIFY2(clickApply(*w, editor), qPrintable(w->lastError()));
+        QCOMPARE(doc->undoStack()->count(), steps + 1);
+        QCOMPARE(doc->params().devices[1].costs, std::string("fpga"));
+        QVERIFY(doc->params().devices[1].work);
+        QVERIFY(doc->params().devices[0].costs.empty() && !doc->params().devices[0].work);
+        QVERIFY(sameCosts(*doc));
+        doc->undoStack()->undo();
+        QVERIFY(doc->params() == before);
+        QCOMPARE(costsBox(1)->currentIndex(), 0);
+        doc->undoStack()->redo();
+        QCOMPARE(doc->params().devices[1].costs, std::string("fpga"));
+        QCOMPARE(costsBox(1)->currentText(), QStringLiteral("fpga"));
+        if (qEnvironmentVariableIsSet("PIPECUT_GRAB_DIR"))
+            editor->grab().save(QDir(qEnvironmentVariable("PIPECUT_GRAB_DIR")).filePath("cluster_editor_costs.png"));
+
+        // Saved in the file and read back into the dropdown.
+        const QString path = dir.filePath("costs.json");
+        QVERIFY2(editor->saveAs(path), qPrintable(editor->message()));
+        const Result<Cluster> read = loadCluster(path.toStdString());
+        QVERIFY2(read, read ? "" : read.error().c_str());
+        QCOMPARE(read->devices[1].costs, std::string("fpga"));
+        QVERIFY(read->devices[0].costs.empty());
+        editor->setCluster(Cluster {});
+        QVERIFY(editor->openFile(path));
+        QCOMPARE(costsBox(1)->currentText(), QStringLiteral("fpga"));
+        QCOMPARE(costsBox(0)->currentIndex(), 0);
+
+        // A file naming a kind the graph does not carry: shown, refused on Apply.
+        Cluster other = *read;
+        other.devices[0].costs = "gpu";
+        const QString bad = dir.filePath("gpu.json");
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray::fromStdString(clusterToJson(other)));
+        file.close();
+        QVERIFY(editor->openFile(bad));
+        QCOMPARE(costsBox(0)->currentText(), QStringLiteral("gpu"));
+        QVERIFY2(editor->message().contains("device 1") && editor->message().contains("'costs'")
+                && editor->message().contains("'gpu'") && editor->message().contains("fpga"),
+            qPrintable(editor->message()));
+        QVERIFY(costsBox(0)->toolTip().contains("'gpu'"));
+        if (qEnvironmentVariableIsSet("PIPECUT_GRAB_DIR"))
+            editor->grab().save(QDir(qEnvironmentVariable("PIPECUT_GRAB_DIR")).filePath("cluster_editor_bad.png"));
+        QSignalSpy requested(editor, &ClusterEditor::applyRequested);
+        QVERIFY(!editor->apply());
+        QVERIFY(requested.isEmpty());
+        QVERIFY(!editor->saveAs(dir.filePath("not-saved.json")));
+        // Choosing one the graph carries makes it valid again.
+        costsBox(0)->setCurrentIndex(costsBox(0)->findText("cpu"));
+        QVERIFY2(editor->message().isEmpty(), qPrintable(editor->message()));
+        QVERIFY(costsBox(0)->toolTip().isEmpty());
     }
 
     void saveAsRoundTrips()

@@ -3,19 +3,26 @@
 // generated 20,000-node transformer); a large graph opens drawn as the report
 // draws it (about 50 boxes of one stage each, so every cut shows), its first
 // view on the bottleneck stage; search frames its matches and Enter steps
-// through them; Zoom to Selection frames the selection.
+// through them; Zoom to Selection frames the selection; zoomed out, the view's
+// batched painting shows what the items would.
 #include "tests/ui/ui_test_support.h"
 #include "ui/document/document.h"
 #include "ui/main_window.h"
 #include "ui/views/graph_view.h"
 #include "ui/views/scope_collapse.h"
 
+#include <QDir>
 #include <QDoubleSpinBox>
+#include <QGraphicsItem>
 #include <QLineEdit>
+#include <QPainter>
 #include <QSignalSpy>
+#include <QStyleOptionGraphicsItem>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 using namespace pipecut;
@@ -23,6 +30,21 @@ using namespace pipecut::ui;
 using namespace pipecut::ui::testing;
 
 namespace {
+
+// A window on a generated transformer of about `nodes` nodes cut into `k`
+// stages, the partitioner's time limit `seconds` (0: as set); nullptr when
+// that failed.
+std::unique_ptr<MainWindow> openTransformer(const QTemporaryDir &dir, int nodes, uint64_t seed, int k, double seconds)
+{
+    const QString path = writeTransformer(dir, nodes, seed);
+    auto w = path.isEmpty() ? nullptr : makeWindow();
+    if (!w)
+        return nullptr;
+    if (seconds > 0)
+        w->timeLimitBox()->setValue(seconds);
+    w->openFile(path, k);
+    return waitForModel(*w, 300000) ? std::move(w) : nullptr;
+}
 
 // On-screen box of the element drawing node v.
 QRect onScreen(const GraphView &view, NodeId v)
@@ -99,14 +121,9 @@ private slots:
     void largeGraphOpensAsTheReportDrawsIt()
     {
         QTemporaryDir dir;
-        const QString path = writeTransformer(dir, 20000, 1);
-        QVERIFY(!path.isEmpty());
-        auto window = makeWindow();
+        auto window = openTransformer(dir, 20000, 1, 8, 2);
         QVERIFY(window);
         MainWindow &w = *window;
-        w.timeLimitBox()->setValue(2);
-        w.openFile(path, 8);
-        QVERIFY(waitForModel(w, 300000));
         const Document &doc = *w.document();
         QCOMPARE(doc.k(), 8);
         GraphView &view = *w.graphView();
@@ -154,6 +171,67 @@ private slots:
         QVERIFY(ready.wait(60000));
         QVERIFY(view.scopeView()->elementCount() > before);
         QVERIFY(!view.groupItem(label) || view.groupItem(label)->members().size() < size_t(matches.size()));
+    }
+
+    // Zoomed out below kFarViewMaxScale the view paints the drawing in
+    // batches (graph_view_far.cpp): the picture matches what the scene's items
+    // draw at that scale, selected nodes included. With PIPECUT_GRAB_DIR set,
+    // both are saved there (far_view*.png, to look at them).
+    void farViewPaintsAsTheItems()
+    {
+        QTemporaryDir dir;
+        auto window = openTransformer(dir, 2000, 3, 4, 0);
+        QVERIFY(window);
+        GraphView &view = *window->graphView();
+        QVERIFY(view.scopeView()->elementCount() > 1000); // drawn node by node
+        const std::vector<NodeId> some = { nodeId(10), nodeId(500), nodeId(1500) };
+        view.selectNodes(some, false);
+        for (double scale : { 0.08, 0.03 }) {
+            view.fitAll();
+            view.zoomBy(scale / view.transform().m11());
+            QVERIFY(std::abs(view.transform().m11() - scale) < 1e-9);
+            const QImage far = view.viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+            // The scene's own painting of the same part, item by item.
+            QImage items(far.size(), QImage::Format_RGB32);
+            items.fill(view.backgroundBrush().color());
+            {
+                QPainter painter(&items);
+                painter.setRenderHints(view.renderHints());
+                painter.setTransform(view.viewportTransform());
+                const QRectF visible = view.mapToScene(view.viewport()->rect()).boundingRect();
+                painter.setClipRect(visible);
+                for (QGraphicsItem *item :
+                    view.scene()->items(visible, Qt::IntersectsItemBoundingRect, Qt::AscendingOrder)) {
+                    QStyleOptionGraphicsItem option;
+                    option.exposedRect = item->boundingRect();
+                    painter.save();
+                    painter.setTransform(item->sceneTransform() * view.viewportTransform());
+                    item->paint(&painter, &option, view.viewport());
+                    painter.restore();
+                }
+            }
+            if (qEnvironmentVariableIsSet("PIPECUT_GRAB_DIR")) {
+                const QDir grab(qEnvironmentVariable("PIPECUT_GRAB_DIR"));
+                far.save(grab.filePath(QStringLiteral("far_view_%1.png").arg(scale)));
+                items.save(grab.filePath(QStringLiteral("far_view_items_%1.png").arg(scale)));
+            }
+            int drawn = 0, differ = 0;
+            const QRgb background = view.backgroundBrush().color().rgb();
+            for (int y = 0; y < far.height(); ++y)
+                for (int x = 0; x < far.width(); ++x) {
+                    const QRgb a = far.pixel(x, y), b = items.pixel(x, y);
+                    drawn += a != background || b != background ? 1 : 0;
+                    differ += std::max({ std::abs(qRed(a) - qRed(b)), std::abs(qGreen(a) - qGreen(b)),
+                                  std::abs(qBlue(a) - qBlue(b)) })
+                            > 48
+                        ? 1
+                        : 0;
+                }
+            qInfo("scale %g: %d pixels drawn, %d differ", scale, drawn, differ);
+            QVERIFY(drawn > 2000);
+            QVERIFY2(
+                differ <= drawn / 200, qPrintable(QStringLiteral("%1 of %2 pixels differ").arg(differ).arg(drawn)));
+        }
     }
 
     void zoomToSelectionFramesIt()

@@ -28,7 +28,8 @@ namespace pipecut::ui {
 
 namespace {
 
-const char *const kKeys[] = { "name", "speed", "memory", "bandwidth_in", "bandwidth_out", "profile" };
+const char *const kKeys[] = { "name", "speed", "memory", "bandwidth_in", "bandwidth_out", "profile", "costs" };
+const QColor kInvalid(255, 205, 210);
 
 // A positive number with an optional k, M, G or T suffix; "" when empty.
 std::optional<double> parseCell(const QString &text, const char *key, QString *error)
@@ -59,10 +60,12 @@ std::optional<double> parseCell(const QString &text, const char *key, QString *e
     return v;
 }
 
-void selectProfile(QComboBox *box, const QString &name)
+// Selects the entry of `name`; one not listed (a profile file, a work column
+// the graph does not carry) is added.
+void selectChoice(QComboBox *box, const QString &name)
 {
     if (!name.isEmpty() && box->findData(name) < 0)
-        box->addItem(name, name); // a profile file
+        box->addItem(name, name);
     box->setCurrentIndex(std::max(0, box->findData(name)));
 }
 
@@ -128,17 +131,22 @@ ClusterEditor::ClusterEditor(Document *document, QWidget *parent)
     layout->addWidget(m_message);
     layout->addWidget(m_summary);
     layout->addWidget(buildBottom());
-    resize(860, 420);
+    resize(960, 420);
     // Enter commits a cell: no button of the dialog may take it as a click.
     for (QPushButton *b : findChildren<QPushButton *>())
         b->setAutoDefault(false);
     connect(m_document, &Document::changed, this, [this](const DocumentChange &c) {
         if (!c.has(DocumentChange::Graph) && !c.has(DocumentChange::Params) && !c.has(DocumentChange::Partition))
             return; // a bound or a history point: the table and what it says stay
-        if (!m_edited)
+        if (!m_edited) {
             loadFromDocument();
-        else
-            validate(); // k may have changed
+            return;
+        }
+        if (c.has(DocumentChange::Graph)) // another graph: its work columns
+            for (int r = 0; r < m_table->rowCount(); ++r)
+                if (QComboBox *costs = choiceBox(r, Costs))
+                    fillCostsChoices(costs, costs->currentData().toString());
+        validate(); // k may have changed
     });
     loadFromDocument();
 }
@@ -152,8 +160,9 @@ void ClusterEditor::buildTable()
     const QString param = m_document->hasGraph() ? m_document->paramUnit() : QString();
     const auto unit = [](const QString &u) { return u.isEmpty() ? QString() : QStringLiteral("(%1)").arg(u); };
     const QString bw = size.isEmpty() ? QString() : QStringLiteral("%1/%2").arg(size, time);
-    m_table->setHorizontalHeaderLabels({ tr("Name"), tr("Speed\n(\u00d7)"), tr("Memory\n%1").arg(unit(param)),
-        tr("Bandwidth in\n%1").arg(unit(bw)), tr("Bandwidth out\n%1").arg(unit(bw)), tr("Device\nprofile") });
+    m_table->setHorizontalHeaderLabels(
+        { tr("Name"), tr("Speed\n(\u00d7)"), tr("Memory\n%1").arg(unit(param)), tr("Bandwidth in\n%1").arg(unit(bw)),
+            tr("Bandwidth out\n%1").arg(unit(bw)), tr("Device\nprofile"), tr("Work\ncolumn") });
     m_table->setItemDelegate(
         new PlaceholderDelegate([this](int row, int column) { return placeholder(row, column); }, m_table));
     const QString tips[] = { tr("Shown in the stage list and the report"),
@@ -161,12 +170,15 @@ void ClusterEditor::buildTable()
         tr("The memory the stage's parameters must fit (empty: the graph's limit, or the profile's)"),
         tr("Link bandwidth into the stage (empty: the graph's bandwidth)"),
         tr("Link bandwidth out of the stage (empty: the graph's bandwidth)"),
-        tr("A device profile: sets the speed (its FLOP rate over the reference's) and the memory left empty") };
+        tr("A device profile: sets the speed (its FLOP rate over the reference's) and the memory left empty"),
+        tr("The per-node work the stage runs: the graph's own costs, or one of its per-device work columns "
+           "(\"cpu\", \"fpga\" of a dnn-partitioning file), divided by the speed") };
     for (int c = 0; c < ColumnCount; ++c)
         m_table->horizontalHeaderItem(c)->setToolTip(tips[c]);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_table->horizontalHeader()->setSectionResizeMode(Name, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(Profile, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(Costs, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setMinimumSectionSize(90);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->setToolTip(tr("The stage the device runs"));
@@ -242,6 +254,7 @@ QWidget *ClusterEditor::buildBottom()
     m_busy->hide();
     m_cancel = new QPushButton(tr("Cancel"));
     m_cancel->setObjectName("clusterCancel");
+    m_cancel->setToolTip(tr("Stop re-costing: nothing changes (Esc)"));
     m_cancel->hide();
     connect(m_cancel, &QPushButton::clicked, this, &ClusterEditor::cancelRequested);
     m_apply = new QPushButton(tr("&Apply"));
@@ -268,25 +281,57 @@ void ClusterEditor::setRow(int row, const ClusterDevice &d)
         auto *item = new QTableWidgetItem(texts[c]);
         if (c != Name)
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        else if (!d.costs.empty()) { // per-device work (docs/model.md §1.7): kept, not edited here
-            item->setData(Qt::UserRole, QString::fromStdString(d.costs));
-            item->setToolTip(
-                tr("Costs its stage with the graph's '%1' work column").arg(item->data(Qt::UserRole).toString()));
-        }
         m_table->setItem(row, c, item);
     }
     auto *profile = new QComboBox;
+    profile->setObjectName("clusterProfile");
     profile->addItem(tr("(none)"), QString());
     for (const DeviceProfile &p : builtinDeviceProfiles())
         profile->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
-    selectProfile(profile, QString::fromStdString(d.profile));
-    connect(profile, &QComboBox::currentIndexChanged, this, [this] {
-        m_table->viewport()->update(); // the placeholders follow the profile
-        if (!m_filling)
-            edited();
-    });
+    selectChoice(profile, QString::fromStdString(d.profile));
+    auto *costs = new QComboBox;
+    costs->setObjectName("clusterCosts");
+    fillCostsChoices(costs, QString::fromStdString(d.costs));
+    for (QComboBox *box : { profile, costs })
+        connect(box, &QComboBox::currentIndexChanged, this, [this] {
+            m_table->viewport()->update(); // the placeholders follow the profile
+            if (!m_filling)
+                edited();
+        });
     m_table->setCellWidget(row, Profile, profile);
+    m_table->setCellWidget(row, Costs, costs);
     m_filling = filling;
+}
+
+QComboBox *ClusterEditor::choiceBox(int row, int column) const
+{
+    return qobject_cast<QComboBox *>(m_table->cellWidget(row, column));
+}
+
+void ClusterEditor::fillCostsChoices(QComboBox *box, const QString &kind) const
+{
+    const bool blocked = box->blockSignals(true);
+    box->clear();
+    box->addItem(tr("(graph's own costs)"), QString());
+    if (m_document->hasGraph())
+        for (const WorkColumn &c : m_document->graph().workColumns())
+            box->addItem(QString::fromStdString(c.kind), QString::fromStdString(c.kind));
+    selectChoice(box, kind);
+    box->blockSignals(blocked);
+}
+
+QString ClusterEditor::costsError(int row) const
+{
+    const QComboBox *box = choiceBox(row, Costs);
+    const QString kind = box ? box->currentData().toString() : QString();
+    if (kind.isEmpty() || !m_document->hasGraph() || m_document->graph().workColumn(kind.toStdString()))
+        return {};
+    QStringList kinds;
+    for (const WorkColumn &c : m_document->graph().workColumns())
+        kinds << QString::fromStdString(c.kind);
+    return kinds.isEmpty()
+        ? tr("'costs': the graph carries no per-device work, so not '%1'").arg(kind)
+        : tr("'costs': the graph carries no '%1' work (it carries: %2)").arg(kind, kinds.join(QStringLiteral(", ")));
 }
 
 ClusterDevice ClusterEditor::rowDevice(int row, std::vector<CellError> *errors) const
@@ -294,8 +339,6 @@ ClusterDevice ClusterEditor::rowDevice(int row, std::vector<CellError> *errors) 
     ClusterDevice d;
     const auto text = [this, row](int c) { return m_table->item(row, c) ? m_table->item(row, c)->text() : QString(); };
     d.name = text(Name).trimmed().toStdString();
-    if (const QTableWidgetItem *name = m_table->item(row, Name))
-        d.costs = name->data(Qt::UserRole).toString().toStdString();
     std::optional<double> *fields[] = { nullptr, &d.speed, &d.memory, &d.bandwidthIn, &d.bandwidthOut };
     for (int c = Speed; c < Profile; ++c) {
         QString error;
@@ -303,8 +346,12 @@ ClusterDevice ClusterEditor::rowDevice(int row, std::vector<CellError> *errors) 
         if (!error.isEmpty() && errors)
             errors->push_back({ row, c, error });
     }
-    if (auto *profile = qobject_cast<QComboBox *>(m_table->cellWidget(row, Profile)))
+    if (const QComboBox *profile = choiceBox(row, Profile))
         d.profile = profile->currentData().toString().toStdString();
+    if (const QComboBox *costs = choiceBox(row, Costs))
+        d.costs = costs->currentData().toString().toStdString();
+    if (const QString error = costsError(row); !error.isEmpty() && errors)
+        errors->push_back({ row, Costs, error });
     return d;
 }
 
@@ -334,7 +381,7 @@ QString ClusterEditor::placeholder(int row, int column) const
     const ClusterState &state = m_document->clusterState();
     const CostParams &base = state.base ? *state.base : m_document->params();
     std::optional<DeviceProfile> profile;
-    if (auto *box = qobject_cast<QComboBox *>(m_table->cellWidget(row, Profile)))
+    if (const QComboBox *box = choiceBox(row, Profile))
         if (const QString name = box->currentData().toString(); !name.isEmpty())
             if (auto p = findDeviceProfile(name.toStdString()))
                 profile = *p;
@@ -390,13 +437,20 @@ void ClusterEditor::validate()
             if (QTableWidgetItem *item = m_table->item(r, c)) {
                 const auto bad = std::find_if(
                     errors.begin(), errors.end(), [r, c](const CellError &e) { return e.row == r && e.column == c; });
-                item->setBackground(bad == errors.end() ? QBrush() : QBrush(QColor(255, 205, 210)));
+                item->setBackground(bad == errors.end() ? QBrush() : QBrush(kInvalid));
                 QString ignored;
                 const auto value = parseCell(item->text(), kKeys[c], &ignored);
                 item->setToolTip(bad != errors.end()      ? bad->text
                         : value && m_document->hasGraph() ? QStringLiteral("= %1").arg(quantityText(c, *value))
                                                           : QString());
             }
+    for (int r = 0; r < m_table->rowCount(); ++r)
+        if (QComboBox *costs = choiceBox(r, Costs)) {
+            const QString error = costsError(r);
+            costs->setStyleSheet(
+                error.isEmpty() ? QString() : QStringLiteral("QComboBox { background: %1; }").arg(kInvalid.name()));
+            costs->setToolTip(error);
+        }
     m_filling = filling;
     const Result<Cluster> c = cluster();
     m_message->setText(c ? QString() : QString::fromStdString(c.error()));
@@ -497,11 +551,12 @@ void ClusterEditor::moveDevice(int delta)
         m_table->item(row, c)->setText(m_table->item(to, c)->text());
         m_table->item(to, c)->setText(t);
     }
-    auto *a = qobject_cast<QComboBox *>(m_table->cellWidget(row, Profile));
-    auto *b = qobject_cast<QComboBox *>(m_table->cellWidget(to, Profile));
-    const QString profileA = a->currentData().toString();
-    selectProfile(a, b->currentData().toString());
-    selectProfile(b, profileA);
+    for (int c : { Profile, Costs }) {
+        QComboBox *a = choiceBox(row, c), *b = choiceBox(to, c);
+        const QString choiceA = a->currentData().toString();
+        selectChoice(a, b->currentData().toString());
+        selectChoice(b, choiceA);
+    }
     m_filling = filling;
     m_table->setCurrentCell(to, m_table->currentColumn());
     edited();
@@ -572,9 +627,19 @@ bool ClusterEditor::openFile(const QString &path)
 
 void ClusterEditor::setRunning(bool running)
 {
+    m_running = running;
     m_busy->setVisible(running);
     m_cancel->setVisible(running);
     m_apply->setEnabled(!running);
+}
+
+void ClusterEditor::reject()
+{
+    if (m_running) {
+        emit cancelRequested();
+        return;
+    }
+    QDialog::reject();
 }
 
 void ClusterEditor::showOutcome(bool ok, const QString &text)

@@ -1,14 +1,17 @@
 #pragma once
 // Edit > Cluster…: the cluster description (docs/model.md §1.7) as a table,
 // one device per pipeline stage in stage order (name, speed, memory,
-// bandwidth in and out, device profile). Rows are added, duplicated, removed,
+// bandwidth in and out, device profile, per-device work column). Rows are added, duplicated, removed,
 // moved, or made N identical copies of one. Cells are checked as they are
 // edited, with the file reader's rules (a zero, negative or non-numeric
 // value is refused, naming the device and the field); Apply hands the
 // cluster to the window (which re-costs off the GUI thread, one undoable
 // step), Save As writes a `pipecut-cluster` v1 file that --cluster reads.
 // An empty cell takes the graph's value (memory limit, bandwidth), or the
-// profile's. Numbers accept a k, M, G or T suffix (powers of 1000).
+// profile's. Numbers accept a k, M, G or T suffix (powers of 1000). The work
+// column ("costs") lists the graph's per-device work (Graph::workColumns, e.g.
+// "cpu" and "fpga" of a dnn-partitioning file); a kind the graph does not carry
+// (from a file) is kept and shown as an error.
 
 #include "core/cost/cluster.h"
 #include "core/cost/device_profile.h"
@@ -19,6 +22,7 @@
 
 #include <vector>
 
+class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -32,7 +36,7 @@ class Document;
 class ClusterEditor : public QDialog {
     Q_OBJECT
 public:
-    enum Column { Name, Speed, Memory, BandwidthIn, BandwidthOut, Profile, ColumnCount };
+    enum Column { Name, Speed, Memory, BandwidthIn, BandwidthOut, Profile, Costs, ColumnCount };
 
     ClusterEditor(Document *document, QWidget *parent);
 
@@ -64,8 +68,11 @@ public:
     void makeIdentical(int count); // `count` copies of the current device
     QSpinBox *identicalCount() const { return m_identical; }
 
-    // A cluster being applied: busy indicator and Cancel.
+    // A cluster being applied: busy indicator and Cancel (or Esc).
     void setRunning(bool running);
+    bool isRunning() const { return m_running; }
+    // Esc: cancels a running apply (the dialog stays open), else closes.
+    void reject() override;
     void showOutcome(bool ok, const QString &text);
 
 signals:
@@ -81,6 +88,9 @@ private:
     QWidget *buildRowButtons();
     QWidget *buildBottom();
     void setRow(int row, const ClusterDevice &device);
+    QComboBox *choiceBox(int row, int column) const; // the Profile or Costs dropdown
+    void fillCostsChoices(QComboBox *box, const QString &kind) const; // the graph's work columns
+    QString costsError(int row) const; // "" when the row's work column is one the graph carries
     ClusterDevice rowDevice(int row, std::vector<CellError> *errors) const;
     void insertRow(int row, const ClusterDevice &device);
     void validate(); // marks invalid cells, updates the message and the summary
@@ -94,6 +104,7 @@ private:
     QPushButton *m_cancel, *m_apply;
     DeviceProfile m_reference = defaultDeviceProfile();
     bool m_edited = false;
+    bool m_running = false;
     bool m_filling = false; // rows being filled by code, not by the user
 };
 

@@ -18,6 +18,9 @@ struct ScopeView;
 // outline under a pixel wide: it is not drawn, so a change of the bottleneck
 // stage repaints nothing there (the stage list and the chart still mark it).
 constexpr double kBottleneckOutlineMinScale = 0.22;
+// Below this scale a node box is a few pixels: the view paints the drawing
+// itself, in batches, instead of item by item (GraphView::paintFarView).
+constexpr double kFarViewMaxScale = 0.1;
 
 // What every item of one scene shares (owned by the GraphView).
 struct SceneContext {
@@ -92,6 +95,7 @@ public:
 
     int type() const override { return Type; }
     int32_t edge() const { return m_edge; }
+    const QPainterPath &path() const { return m_path; }
     QRectF boundingRect() const override { return m_rect; }
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 

@@ -44,6 +44,10 @@ GraphView::GraphView(Document *document, MoveController *moves, QWidget *parent)
     setBackgroundBrush(QColor(0xFA, 0xFA, 0xF8));
     setFocusPolicy(Qt::StrongFocus);
     connect(m_scene, &QGraphicsScene::selectionChanged, this, &GraphView::nodeSelectionChanged);
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {
+        if (isFarView()) // the scene repaints only the items it painted itself
+            viewport()->update();
+    });
     connect(document, &Document::changed, this, &GraphView::onDocumentChanged);
     connect(moves, &MoveController::markedChanged, this, &GraphView::setMarked);
     connect(moves, &MoveController::refused, this, &GraphView::setBanner);

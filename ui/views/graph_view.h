@@ -102,6 +102,7 @@ protected:
     void dragLeaveEvent(QDragLeaveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void drawForeground(QPainter *painter, const QRectF &rect) override;
+    void paintEvent(QPaintEvent *event) override;
     bool viewportEvent(QEvent *event) override;
 
 private:
@@ -112,6 +113,10 @@ private:
     void rememberEdgeLooks(); // all of m_edgeLooks, from the current partition
     QGraphicsItem *elementAt(QPoint viewPos) const; // a NodeItem or a GroupItem
     void placeMinimap();
+    // Zoomed out below kFarViewMaxScale with the drawing complete: the view
+    // paints it in batches (graph_view_far.cpp), as the items would look.
+    bool isFarView() const;
+    void paintFarView(QPainter &painter, const QRectF &exposed);
     void buildItems(); // one slice of the items of the drawing
     // The dragged nodes and the stage of the node under the cursor, if any.
     bool dropTarget(const QDropEvent *event, std::vector<NodeId> &nodes, StageId &stage) const;
