@@ -7,6 +7,7 @@
 #include "core/bounds/boundary_cut.h"
 #include "core/bounds/combinatorial.h"
 #include "core/bounds/cover.h"
+#include "core/bounds/device_chain.h"
 #include "core/bounds/device_cover.h"
 #include "core/bounds/device_guess.h"
 #include "core/bounds/guess.h"
@@ -136,18 +137,18 @@ public:
             m_result.reason = reason;
             m_result.provenBy = "combinatorial";
         } else if (method == "anchor") {
-            raise(anchors(relaxed(m_ctx)).result);
+            raise(anchors(m_ctx).result);
         } else if (method == "bottleneck") {
-            raise(bottleneckBound(relaxed(m_ctx)));
+            raise(bottleneckBound(m_ctx));
         } else if (method == "guess") {
             raise(guess(m_ctx));
         } else if (method == "boundary") {
-            raise(boundaryCutBound(relaxed(m_ctx)));
+            raise(boundary(m_ctx, 1.0));
         } else if (method == "mip" || method == "cover") {
             // Both start from the anchor bound and need an incumbent (the MIP's
             // warm start, the cover probes' ceiling).
             if (maxSingleton() > m_ctx.known)
-                raise(anchors(relaxed(m_ctx.withBudget(0.25 * m_ctx.remaining()))).result);
+                raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
             quickIncumbent();
             if (!done())
                 raise(method == "mip" ? exactMipBound(m_ctx) : cover(m_ctx));
@@ -242,6 +243,20 @@ private:
     BoundResult guess(const BoundContext &c) const
     {
         return c.mixedCluster() ? deviceGuessBound(c) : guessBound(relaxed(c));
+    }
+
+    // The boundary cut on the relaxation (within `c`), then on unequal
+    // devices the device chain (docs/model.md §4.12) within `chainShare` of the time left.
+    BoundResult boundary(const BoundContext &c, double chainShare) const
+    {
+        BoundResult r = boundaryCutBound(relaxed(c));
+        if (m_ctx.mixedCluster()) {
+            BoundContext chain = m_ctx.withBudget(chainShare * m_ctx.remaining());
+            chain.known = std::max(chain.known, r.lowerBound);
+            if (BoundResult d = deviceChainBound(chain); d.lowerBound > r.lowerBound)
+                r = d;
+        }
+        return r;
     }
 
     void raise(BoundResult r)
@@ -374,9 +389,9 @@ private:
         auto fits = [&](double fraction) { return blockModelFits(fraction * m_ctx.remaining()); };
         const bool mixed = m_ctx.mixedCluster(); // two or more classes of devices (docs/model.md §4.12)
         if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
-            raise(boundaryCutBound(relaxed(share(mixed ? 0.1 : 0.3))));
+            raise(boundary(share(mixed ? 0.1 : 0.3), 0.1));
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
-            AnchorOutcome a = anchors(relaxed(share(0.3)));
+            AnchorOutcome a = anchors(share(0.3));
             m_anchorValues = a.anchors;
             raise(a.result);
         }
@@ -433,7 +448,7 @@ private:
         const bool coverLast = !coverDone && coverWanted();
         const double bottleneckShare = mipAllowed && !mipEarly ? 0.3 : coverLast ? 0.4 : 1.0;
         if (!excluded("bottleneck") && !done() && fits(bottleneckShare))
-            raise(bottleneckBound(relaxed(share(bottleneckShare))));
+            raise(bottleneckBound(share(bottleneckShare)));
         if (coverLast && coverWanted())
             raise(cover(share(mipAllowed && !mipEarly ? 0.5 : 1.0)));
         if (mipAllowed && !mipEarly && !done() && m_ctx.remaining() >= 2 * mipSetupSeconds()) {
