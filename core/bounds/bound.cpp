@@ -389,7 +389,7 @@ private:
         auto fits = [&](double fraction) { return blockModelFits(fraction * m_ctx.remaining()); };
         const bool mixed = m_ctx.mixedCluster(); // two or more classes of devices (docs/model.md §4.12)
         if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
-            raise(boundary(share(mixed ? 0.1 : 0.3), 0.1));
+            raise(boundary(share(mixed ? 0.1 : 0.3), 0.2));
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
             AnchorOutcome a = anchors(share(0.3));
             m_anchorValues = a.anchors;

@@ -13,7 +13,12 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kSlack = 1e-9; // every comparison errs on the permissive (valid) side
-constexpr int kIntervals = 256;
+// Equal work intervals: finer on smaller graphs (a table entry is a maximum
+// flow over the classes).
+int intervalCount(int32_t classes)
+{
+    return classes <= 1000 ? 1024 : classes <= 4000 ? 512 : 256;
+}
 constexpr int kLevels = 12; // levels of g: quantiles of the tensors' free work
 constexpr double kPrecision = 1e-5; // relative width where the bisection stops
 constexpr int32_t kMaxClasses = 50'000;
@@ -21,10 +26,11 @@ constexpr int32_t kMaxClasses = 50'000;
 class DeviceChain {
 public:
     DeviceChain(const BoundaryCut &cut, const std::vector<double> &speeds, const BoundContext &ctx)
-        : m_total(cut.totalWork())
+        : m_intervals(intervalCount(ctx.classes.count))
+        , m_total(cut.totalWork())
         , m_speeds(speeds)
     {
-        m_width = m_total / kIntervals;
+        m_width = m_total / m_intervals;
         // Levels: 0 (no tensor counted, but an interval without ideals stays
         // closed), then quantiles of the tensors' free work.
         const std::vector<double> freeWork = cut.freeWork();
@@ -38,13 +44,13 @@ public:
                 m_levels.push_back(level);
         }
         m_levels.push_back(kInfinity); // every tensor (next to the empty ideal or the whole graph)
-        m_kappa.assign(size_t(kIntervals) * m_levels.size(), 0.0);
+        m_kappa.assign(size_t(m_intervals) * m_levels.size(), 0.0);
         std::vector<double> weight(freeWork.size());
         for (size_t l = 0; l < m_levels.size(); ++l) {
             // Counted at level l: free(u) < level, with slack towards counting fewer.
             for (size_t t = 0; t < freeWork.size(); ++t)
                 weight[t] = freeWork[t] * (1 + kSlack) < m_levels[l] ? 1.0 : 0.0;
-            for (int i = 0; i < kIntervals; ++i) {
+            for (int i = 0; i < m_intervals; ++i) {
                 if (ctx.stopped())
                     return;
                 m_kappa[index(i, l)] = cut.intervalCut(low(i), high(i), weight);
@@ -67,7 +73,7 @@ public:
         // crosses it), 1..N an ideal with work in interval i - 1, N + 1 the
         // whole graph (w = W, none crosses it either). best[s]: the largest
         // feasible w_j there, -inf when none.
-        const int states = kIntervals + 2, end = kIntervals + 1;
+        const int states = m_intervals + 2, end = m_intervals + 1;
         std::vector<double> best(states, -kInfinity), next(states);
         best[0] = 0.0;
         double before = 0; // r_1 + ... + r_j
@@ -102,7 +108,7 @@ public:
 
 private:
     double low(int i) const { return i * m_width; }
-    double high(int i) const { return i + 1 == kIntervals ? m_total : (i + 1) * m_width; }
+    double high(int i) const { return i + 1 == m_intervals ? m_total : (i + 1) * m_width; }
     size_t index(int i, size_t level) const { return size_t(i) * m_levels.size() + level; }
     // κ_i(g) rounded down to a level.
     double kappa(int i, double g) const
@@ -118,7 +124,7 @@ private:
     // stage, so every tensor crossing the other boundary counts.
     double stageCharge(int from, int to, double a, double eps) const
     {
-        const int end = kIntervals + 1;
+        const int end = m_intervals + 1;
         const size_t all = m_levels.size() - 1;
         if (from == to && (from == 0 || from == end))
             return 0.0; // an empty stage before the first or after the last
@@ -130,6 +136,7 @@ private:
         return kappa(from - 1, g) + kappa(to - 1, g);
     }
 
+    int m_intervals = 256;
     double m_total = 0, m_width = 0;
     std::vector<double> m_speeds; // r_j per stage
     std::vector<double> m_levels;

@@ -26,14 +26,15 @@
 // such a sequence exists; none proves OPT > T. Monotone in T, so the bound is
 // the largest T refuted, by bisection. Empty stages are allowed (g <= 0 then
 // counts no tensor).
-// Complexity: intervals x levels maximum flows once (graphs of more than
-// 50,000 classes are skipped), then O(k intervals^2) per probe.
+// Complexity: intervals (1,024, fewer on larger graphs) x levels (at most 13)
+// maximum flows once (graphs of more than 50,000 classes are skipped), then
+// O(k intervals^2) per probe.
 // Example: a chain a -> b -> c, work 4 each, tensors of a and b of size 3,
 // B = 1, devices of speed 1, 1, 0.5: the slow stage holding c costs 8 + 3
 // (it receives b's tensor), and so does any split over the fast devices
 // ({a, b} | {c} costs 8 + 3); one stage costs 12: OPT = 11. The bound proves
-// 10.92 (the work intervals are 12 / 256 wide), where the combinatorial bound
-// is 12 / 2.5 = 4.8.
+// 10.98 (the work intervals are 12 / 1,024 wide), where the combinatorial
+// bound is 12 / 2.5 = 4.8.
 
 #include "core/bounds/bound_context.h"
 

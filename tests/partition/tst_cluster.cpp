@@ -386,6 +386,7 @@ private slots:
         const double chainBound = clusterBound(chain, p, 3, "boundary").lowerBound;
         // 11 less twice the width of a work interval (12 / 256): 10.9 at least.
         QVERIFY2(chainBound > 10.9 && chainBound <= 11.0, std::to_string(chainBound).c_str());
+        qInfo("device chain on the example: %.4f", chainBound);
 
         GraphBuilder a("pair");
         a.addNode({ .id = "a", .work = 1, .out = 10, .param = 1 });
