@@ -12,6 +12,10 @@
 // runBound). Complexity: one CBC solve per anchor that can still raise the
 // bound; in practice a few dozen per graph.
 // Deterministic (CBC single-threaded) unless the time limit cuts it.
+// With a cluster of two or more device classes (BoundContext::cluster, one
+// work per node) the inner minimum is also taken over the devices: f_j(S) on
+// device j, S fitting M_j, one model per device class no other dominates
+// (docs/model.md §4.12); any other cluster runs on the relaxation of §4.12.
 // Reference: docs/model.md §4.4; Archer et al., arXiv 2311.03703 (MIP lower bounds).
 // Example: a(1, out 10) -> b(1): {a} writes 10 and {b} reads 10, but {a, b}
 // costs 2, so the anchor bound is 2 although both singletons cost 11.

@@ -7,6 +7,7 @@
 #include "core/bounds/boundary_cut.h"
 #include "core/bounds/combinatorial.h"
 #include "core/bounds/cover.h"
+#include "core/bounds/device_chain.h"
 #include "core/bounds/device_cover.h"
 #include "core/bounds/device_guess.h"
 #include "core/bounds/guess.h"
@@ -93,7 +94,8 @@ int64_t mipColumns(const NodeClasses &classes, int64_t k, const std::string &met
 class Runner {
 public:
     Runner(const Graph &g, const CostParams &params, const BoundOptions &o, const NodeClasses &cls,
-        const StopToken &stop, const ProgressFn &progress, double timeLimit, const Deadline &clock)
+        const StopToken &stop, const ProgressFn &progress, double timeLimit, const Deadline &clock,
+        std::optional<std::pair<Graph, CostParams>> least)
         : m_options(o)
         , m_ctx { g, params, o.k, cls }
         , m_timeLimit(timeLimit)
@@ -107,11 +109,8 @@ public:
         m_key.params = params;
         m_key.exclude = o.exclude;
         if (params.hasDevices()) { // docs/model.md §4.12; per-device work relaxed first (§1.7)
-            const auto [least, leastParams] = leastWorkRelaxation(g, params);
-            m_relaxedGraph.emplace(least.withWorkDividedBy(leastParams.maxSpeed()));
-            m_relaxedParams = leastParams.envelope();
-            m_relaxedClasses.emplace(buildClasses(*m_relaxedGraph));
-            m_deviceCover = deviceClassCount(params) >= 2;
+            m_cluster.emplace(buildClusterView(g, params, std::move(least)));
+            m_ctx.cluster = &*m_cluster;
         }
     }
 
@@ -138,18 +137,18 @@ public:
             m_result.reason = reason;
             m_result.provenBy = "combinatorial";
         } else if (method == "anchor") {
-            raise(anchors(relaxed(m_ctx)).result);
+            raise(anchors(m_ctx).result);
         } else if (method == "bottleneck") {
-            raise(bottleneckBound(relaxed(m_ctx)));
+            raise(bottleneckBound(m_ctx));
         } else if (method == "guess") {
             raise(guess(m_ctx));
         } else if (method == "boundary") {
-            raise(boundaryCutBound(relaxed(m_ctx)));
+            raise(boundary(m_ctx, 1.0));
         } else if (method == "mip" || method == "cover") {
             // Both start from the anchor bound and need an incumbent (the MIP's
             // warm start, the cover probes' ceiling).
             if (maxSingleton() > m_ctx.known)
-                raise(anchors(relaxed(m_ctx.withBudget(0.25 * m_ctx.remaining()))).result);
+                raise(anchors(m_ctx.withBudget(0.25 * m_ctx.remaining())).result);
             quickIncumbent();
             if (!done())
                 raise(method == "mip" ? exactMipBound(m_ctx) : cover(m_ctx));
@@ -232,28 +231,37 @@ private:
     // relaxation of docs/model.md §4.12: work divided by the fastest speed,
     // the largest bandwidth and memory. Its costs are at most every device's,
     // so its bounds hold; the partitions it finds are not costed for the cluster.
-    BoundContext relaxed(const BoundContext &c) const
-    {
-        if (!m_relaxedGraph)
-            return c;
-        return c.on(*m_relaxedGraph, m_relaxedParams, *m_relaxedClasses);
-    }
+    static BoundContext relaxed(const BoundContext &c) { return c.relaxed(); }
 
     // The cover bound: device-indexed with unequal devices (docs/model.md
     // §4.12), else on the relaxation (the instance itself without a cluster).
     BoundResult cover(const BoundContext &c) const
     {
-        return m_deviceCover ? deviceCoverBound(c) : coverBound(relaxed(c));
+        return c.mixedCluster() ? deviceCoverBound(c) : coverBound(relaxed(c));
     }
     // The position guess: device-aware likewise (the device order is the file's).
     BoundResult guess(const BoundContext &c) const
     {
-        return m_deviceCover ? deviceGuessBound(c) : guessBound(relaxed(c));
+        return c.mixedCluster() ? deviceGuessBound(c) : guessBound(relaxed(c));
+    }
+
+    // The boundary cut on the relaxation (within `c`), then on unequal
+    // devices the device chain (docs/model.md §4.12) within `chainShare` of the time left.
+    BoundResult boundary(const BoundContext &c, double chainShare) const
+    {
+        BoundResult r = boundaryCutBound(relaxed(c));
+        if (m_ctx.mixedCluster()) {
+            BoundContext chain = m_ctx.withBudget(chainShare * m_ctx.remaining());
+            chain.known = std::max(chain.known, r.lowerBound);
+            if (BoundResult d = deviceChainBound(chain); d.lowerBound > r.lowerBound)
+                r = d;
+        }
+        return r;
     }
 
     void raise(BoundResult r)
     {
-        if (m_relaxedGraph && r.provenBy != "mip" && r.provenBy != "ideal-dp" && r.provenBy != "slicegraph")
+        if (m_cluster && r.provenBy != "mip" && r.provenBy != "ideal-dp" && r.provenBy != "slicegraph")
             r.partition.reset();
         if (r.infeasible) {
             m_result.infeasible = true;
@@ -379,10 +387,11 @@ private:
     {
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
         auto fits = [&](double fraction) { return blockModelFits(fraction * m_ctx.remaining()); };
+        const bool mixed = m_ctx.mixedCluster(); // two or more classes of devices (docs/model.md §4.12)
         if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
-            raise(boundaryCutBound(relaxed(share(m_deviceCover ? 0.1 : 0.3))));
+            raise(boundary(share(mixed ? 0.1 : 0.3), 0.2));
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
-            AnchorOutcome a = anchors(relaxed(share(0.3)));
+            AnchorOutcome a = anchors(share(0.3));
             m_anchorValues = a.anchors;
             raise(a.result);
         }
@@ -395,24 +404,31 @@ private:
         auto coverWanted = [&] {
             const bool anyGap = m_options.k < kCoverFirstK && communicationBound();
             return !excluded("cover") && !done() && m_ctx.upper < mip::MipModel::kInf
-                && (anyGap || m_ctx.known < (m_deviceCover ? kDeviceCoverGapRatio : kCoverGapRatio) * m_ctx.upper)
-                && fits(0.5);
+                && (anyGap || m_ctx.known < (mixed ? kDeviceCoverGapRatio : kCoverGapRatio) * m_ctx.upper) && fits(0.5);
+        };
+        // The cover goes first on many stages, with unequal devices, and (up
+        // to kCoverMaxClasses classes) on a communication-bound instance.
+        auto coverFirst = [&] {
+            if (m_options.k >= kCoverFirstK || mixed)
+                return true;
+            if (m_ctx.classes.count > kCoverMaxClasses)
+                return false;
+            quickIncumbent();
+            return communicationBound();
         };
         bool coverDone = false;
         // With unequal devices the device-aware guesses and cover come first:
         // the relaxation's bounds are weak there.
-        if (m_deviceCover && !excluded("guess") && !done() && fits(0.4))
+        if (mixed && !excluded("guess") && !done() && fits(0.4))
             raise(guess(share(0.4)));
-        const bool coverFirst = m_options.k >= kCoverFirstK || m_deviceCover;
-        const bool coverEarly = coverFirst || m_ctx.classes.count <= kCoverMaxClasses;
-        if (!excluded("cover") && coverEarly && !done() && fits(0.8)) {
+        if (!excluded("cover") && !done() && fits(0.8) && coverFirst()) {
             quickIncumbent();
-            if (coverWanted() && (coverFirst || communicationBound())) {
-                raise(cover(share(m_deviceCover ? 0.5 : 0.8)));
+            if (coverWanted()) {
+                raise(cover(share(mixed ? 0.5 : 0.8)));
                 coverDone = true;
             }
         }
-        if (!m_deviceCover && !excluded("guess") && !done() && fits(0.4))
+        if (!mixed && !excluded("guess") && !done() && fits(0.4))
             raise(guess(share(0.4)));
         const int64_t binaries = static_cast<int64_t>(m_ctx.classes.count) * (m_options.k - 1);
         const bool mipAllowed = !excluded("mip") && binaries <= kMipBinaryLimit;
@@ -432,7 +448,7 @@ private:
         const bool coverLast = !coverDone && coverWanted();
         const double bottleneckShare = mipAllowed && !mipEarly ? 0.3 : coverLast ? 0.4 : 1.0;
         if (!excluded("bottleneck") && !done() && fits(bottleneckShare))
-            raise(bottleneckBound(relaxed(share(bottleneckShare))));
+            raise(bottleneckBound(share(bottleneckShare)));
         if (coverLast && coverWanted())
             raise(cover(share(mipAllowed && !mipEarly ? 0.5 : 1.0)));
         if (mipAllowed && !mipEarly && !done() && m_ctx.remaining() >= 2 * mipSetupSeconds()) {
@@ -449,10 +465,7 @@ private:
     BoundResult m_result;
     std::optional<Partition> m_ownIncumbent;
     std::vector<std::pair<double, int32_t>> m_anchorValues;
-    std::optional<Graph> m_relaxedGraph; // with a cluster: the relaxation's instance
-    CostParams m_relaxedParams;
-    std::optional<NodeClasses> m_relaxedClasses;
-    bool m_deviceCover = false; // two or more classes of identical devices
+    std::optional<ClusterView> m_cluster; // with a cluster: its device classes and relaxations
 };
 
 // A refusal when the columns of `method`'s model exceed the column limit or
@@ -479,11 +492,11 @@ Status mipSizeRefusal(const NodeClasses &classes, const BoundOptions &options, c
 // With per-device work every bound but the exact MIP runs on the least-work
 // relaxation (core/cost/device_work.h, docs/model.md §1.7); the partitions it
 // finds are re-costed for the cluster, and optimality is judged on those costs.
-Result<BoundResult> leastWorkBound(const Graph &graph, const CostParams &params, const BoundOptions &options,
-    const StopToken &stop, const ProgressFn &progress)
+Result<BoundResult> leastWorkBound(const Graph &graph, const CostParams &params,
+    const std::pair<Graph, CostParams> &least, const BoundOptions &options, const StopToken &stop,
+    const ProgressFn &progress)
 {
-    const auto [least, leastParams] = leastWorkRelaxation(graph, params);
-    auto r = runBound(least, leastParams, options, stop, progress);
+    auto r = runBound(least.first, least.second, options, stop, progress);
     if (!r)
         return r;
     double upper = mip::MipModel::kInf;
@@ -511,8 +524,12 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
     if (params.hasDevices() && static_cast<int>(params.devices.size()) != options.k)
         return makeError("the cluster has " + std::to_string(params.devices.size()) + " devices but k is "
             + std::to_string(options.k) + " (k is the number of devices)");
-    if (params.hasDeviceWork() && options.method != "mip")
-        return leastWorkBound(graph, params, options, stop, progress);
+    // Built once: the bounds of a "mip" run read it through the cluster view.
+    std::optional<std::pair<Graph, CostParams>> least;
+    if (params.hasDeviceWork())
+        least = leastWorkRelaxation(graph, params);
+    if (least && options.method != "mip")
+        return leastWorkBound(graph, params, *least, options, stop, progress);
     if (options.incumbent) {
         if (options.incumbent->nodeCount() != graph.nodeCount() || options.incumbent->k() != options.k)
             return makeError("incumbent partition has " + std::to_string(options.incumbent->nodeCount())
@@ -545,7 +562,7 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
             return refusal.failure();
         limited.exclude.push_back(method);
     }
-    Runner runner(graph, params, limited, classes, stop, progress, timeLimit, clock);
+    Runner runner(graph, params, limited, classes, stop, progress, timeLimit, clock, std::move(least));
     runner.setIncumbent(options.incumbent ? &*options.incumbent : nullptr);
     BoundResult result = runner.run(options.method);
     if (options.useCache && !stop.stopRequested())

@@ -1,9 +1,11 @@
 #pragma once
 // What every bound method receives: the instance, its classes (group closure),
-// the time limit, the stop token, the progress callback and the strongest
-// bound already proven (methods skip work that cannot beat it).
+// the time limit, the stop token, the progress callback, the strongest
+// bound already proven (methods skip work that cannot beat it) and, with a
+// cluster, its view (cluster_view.h).
 
 #include "core/bounds/bound.h"
+#include "core/bounds/cluster_view.h"
 #include "core/mip/block_model.h"
 #include "core/mip/exact_mip.h"
 #include "core/util/progress.h"
@@ -45,6 +47,7 @@ struct BoundContext {
     double known = 0.0; // best proven bound so far (graph units)
     double upper = mip::MipModel::kInf; // best known partition's bottleneck
     const Partition *incumbent = nullptr; // that partition, when known
+    const ClusterView *cluster = nullptr; // the run's cluster, when it has devices
 
     double remaining() const { return limit > 0 ? limit - clock.elapsed() : std::numeric_limits<double>::infinity(); }
     bool stopped() const { return stop.stopRequested() || cancel.stopRequested() || remaining() <= 0; }
@@ -79,7 +82,18 @@ struct BoundContext {
         r.known = known;
         r.upper = upper;
         r.incumbent = incumbent;
+        r.cluster = cluster;
         return r;
+    }
+    // Two or more classes of devices (the device-aware bounds apply).
+    bool mixedCluster() const { return cluster && cluster->mixed(); }
+    // With a cluster, the relaxation of docs/model.md §4.12 (every device as
+    // fast as the fastest, the envelope's links and memory), else this instance.
+    BoundContext relaxed() const
+    {
+        if (!cluster || &graph == &cluster->relaxedGraph)
+            return *this;
+        return on(cluster->relaxedGraph, cluster->relaxedParams, cluster->relaxedClasses);
     }
     void report(double incumbent, double bound, const std::string &stage) const
     {

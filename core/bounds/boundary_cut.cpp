@@ -285,6 +285,14 @@ std::vector<double> BoundaryCut::singleCrossingWeights(double threshold) const
     return weight;
 }
 
+std::vector<double> BoundaryCut::freeWork() const
+{
+    std::vector<double> free;
+    for (const Impl::Tensor &t : m_impl->tensors)
+        free.push_back(t.maxFree);
+    return free;
+}
+
 double BoundaryCut::intervalCut(double low, double high, const std::vector<double> &weight) const
 {
     return m_impl->windowCut(high, m_impl->work - low, weight);

@@ -58,6 +58,9 @@ public:
     double totalWork() const;
     std::vector<double> singleCrossingWeights(double threshold) const;
     double intervalCut(double low, double high, const std::vector<double> &weight) const;
+    // Per tensor, in the order of those weights: the most work a stage it
+    // passes over (sent before it, received after it) can hold.
+    std::vector<double> freeWork() const;
 
 private:
     struct Impl;

@@ -9,6 +9,9 @@ namespace pipecut::bounds {
 BoundResult combinatorialBound(const BoundContext &ctx)
 {
     if (ctx.params.hasDeviceWork()) { // on the least-work relaxation (core/cost/device_work.h)
+        if (ctx.cluster && ctx.cluster->leastWork) // built once per run (cluster_view.h)
+            return combinatorialBound(BoundContext {
+                ctx.cluster->leastWork->first, ctx.cluster->leastWork->second, ctx.k, *ctx.cluster->leastClasses });
         const auto [graph, params] = leastWorkRelaxation(ctx.graph, ctx.params);
         const NodeClasses classes = buildClasses(graph);
         return combinatorialBound(BoundContext { graph, params, ctx.k, classes });

@@ -20,28 +20,8 @@ constexpr double kProofTolerance = 1e-6;
 constexpr double kCutoffMargin = 3e-6;
 constexpr double kArtificialCost = 4.0; // > 1: a master using artificials proves nothing by its value
 
-bool sameDevice(const StageDevice &a, const StageDevice &b)
-{
-    return a.speed == b.speed && a.memoryLimit == b.memoryLimit && a.bandwidthIn == b.bandwidthIn
-        && a.bandwidthOut == b.bandwidthOut;
-}
-
-// Representatives of the classes of identical devices and their counts.
-std::vector<std::pair<StageDevice, int>> deviceClasses(const CostParams &params)
-{
-    std::vector<std::pair<StageDevice, int>> out;
-    for (const StageDevice &d : params.devices) {
-        auto it = std::find_if(out.begin(), out.end(), [&](const auto &c) { return sameDevice(c.first, d); });
-        if (it == out.end())
-            out.emplace_back(d, 1);
-        else
-            ++it->second;
-    }
-    return out;
-}
-
 // One device class: its relaxed homogeneous instance and its pricing.
-struct DeviceClass {
+struct PricedClass {
     int count = 0;
     // On the heap: the solver keeps references to them across moves.
     std::unique_ptr<Graph> graph;
@@ -55,7 +35,7 @@ struct DeviceClass {
 
 class DeviceCover {
 public:
-    explicit DeviceCover(std::vector<DeviceClass> classes, int32_t count)
+    explicit DeviceCover(std::vector<PricedClass> classes, int32_t count)
         : m_classes(std::move(classes))
         , m_count(count)
     {
@@ -96,7 +76,7 @@ public:
             bool added = false;
             for (int d = 0; d < D && !ctx.stopped(); ++d) {
                 scale(pi, std::max(mu[d], floor), scaled);
-                DeviceClass &dc = m_classes[d];
+                PricedClass &dc = m_classes[d];
                 auto blocks = dc.solver->priceHeuristic(threshold, scaled, round, dc.context(ctx));
                 added = added || !blocks.empty();
                 std::move(blocks.begin(), blocks.end(), std::back_inserter(dc.pending));
@@ -115,7 +95,7 @@ public:
             for (int d = 0; d < D && !ctx.stopped(); ++d) {
                 const double s = std::max(mu[d], floor);
                 scale(pi, s, scaled);
-                DeviceClass &dc = m_classes[d];
+                PricedClass &dc = m_classes[d];
                 const double target = mu[d] * sumPi / (capacity * (1 + kCutoffMargin)) / s;
                 std::vector<std::vector<int32_t>> found;
                 const double delta = dc.solver->priceExact(threshold, scaled, target, dc.context(ctx), &found);
@@ -191,7 +171,7 @@ private:
         pending.clear();
     }
 
-    std::vector<DeviceClass> m_classes;
+    std::vector<PricedClass> m_classes;
     int32_t m_count;
 };
 
@@ -199,22 +179,23 @@ private:
 
 int deviceClassCount(const CostParams &params)
 {
-    return static_cast<int>(deviceClasses(params).size());
+    return static_cast<int>(deviceClassesOf(params).size());
 }
 
 BoundResult deviceCoverBound(const BoundContext &ctx)
 {
     BoundResult r;
     r.provenBy = "cover";
-    const auto groups = deviceClasses(ctx.params);
+    const auto groups = ctx.cluster ? ctx.cluster->deviceClasses : deviceClassesOf(ctx.params);
     if (groups.size() < 2 || ctx.classes.count > kMaxClasses || ctx.classes.count == 0)
         return r;
     if (!std::isfinite(ctx.upper) || !(ctx.upper > ctx.known))
         return r;
-    std::vector<DeviceClass> classes;
-    for (const auto &[device, count] : groups) {
-        DeviceClass dc;
-        dc.count = count;
+    std::vector<PricedClass> classes;
+    for (const DeviceClass &group : groups) {
+        const StageDevice &device = group.device;
+        PricedClass dc;
+        dc.count = group.count;
         dc.graph = std::make_unique<Graph>(ctx.graph.withWorkDividedBy(device.speed));
         dc.params = std::make_unique<CostParams>(ctx.params);
         dc.params->devices.clear();

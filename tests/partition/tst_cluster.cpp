@@ -5,7 +5,11 @@
 // brute-force optimum, every bound at or below it, every heuristic valid, and
 // --device-order free against the best of all orders.
 
+#include "core/bounds/anchor.h"
+#include "core/bounds/bottleneck.h"
 #include "core/bounds/bound.h"
+#include "core/bounds/boundary_cut.h"
+#include "core/bounds/device_chain.h"
 #include "core/bounds/device_cover.h"
 #include "core/bounds/device_guess.h"
 #include "core/cost/cluster.h"
@@ -291,14 +295,16 @@ private slots:
             const ClusterInstance c = randomClusterInstance(rng, trial, 2, 3);
             return BoundInstance { c.graph, c.params, c.k };
         };
-        int checked = 0, stronger = 0, guessStronger = 0;
+        int checked = 0, stronger = 0, guessStronger = 0, anchorStronger = 0, bottleneckStronger = 0, chainStronger = 0;
         checkFeasibleTrials(22122026, trials, make, [&](const BoundInstance &in, const BruteForce &brute) {
             const auto &[g, p, k] = in;
             if (bounds::deviceClassCount(p) < 2)
                 return;
             const std::string instance = describe(g, p, k) + "\ncluster:" + clusterText(p);
             const mip::NodeClasses classes = mip::buildClasses(g);
+            const bounds::ClusterView view = bounds::buildClusterView(g, p);
             bounds::BoundContext ctx { g, p, k, classes };
+            ctx.cluster = &view;
             ctx.limit = 20;
             ctx.known = clusterBound(g, p, k, "combinatorial").lowerBound;
             ctx.upper = 1.5 * brute.optimum + 1e-9;
@@ -313,14 +319,66 @@ private slots:
                 aboveOptimum("device guess", guess.lowerBound, brute.optimum, instance).c_str());
             if (guess.lowerBound > ctx.known * (1 + 1e-6) + 1e-9)
                 ++guessStronger;
+            // The device-aware anchor and bottleneck against their relaxed forms (docs/model.md §4.12).
+            const bounds::BoundContext relaxed = ctx.relaxed();
+            const double anchor = bounds::anchorBound(ctx).result.lowerBound;
+            const double bottleneck = bounds::bottleneckBound(ctx).lowerBound;
+            const double chain = bounds::deviceChainBound(ctx).lowerBound;
+            for (const auto &[name, value] : { std::pair { "device anchor", anchor },
+                     { "device bottleneck", bottleneck }, { "device chain", chain } })
+                QVERIFY2(
+                    atMostOptimum(value, brute.optimum), aboveOptimum(name, value, brute.optimum, instance).c_str());
+            if (anchor > bounds::anchorBound(relaxed).result.lowerBound * (1 + 1e-6) + 1e-9)
+                ++anchorStronger;
+            if (bottleneck > bounds::bottleneckBound(relaxed).lowerBound * (1 + 1e-6) + 1e-9)
+                ++bottleneckStronger;
+            if (chain > std::max(ctx.known, bounds::boundaryCutBound(relaxed).lowerBound) * (1 + 1e-6) + 1e-9)
+                ++chainStronger;
         });
         if (QTest::currentTestFailed())
             return;
-        qInfo("%d instances checked; above the combinatorial bound: cover %d, guess %d", checked, stronger,
-            guessStronger);
+        qInfo("%d instances checked; above the combinatorial bound: cover %d, guess %d; above the relaxation's: "
+              "anchor %d, bottleneck %d; chain above the boundary cut: %d",
+            checked, stronger, guessStronger, anchorStronger, bottleneckStronger, chainStronger);
         QVERIFY(checked > trials / 2);
         QVERIFY(stronger > checked / 4);
         QVERIFY(guessStronger > checked / 10);
+        QVERIFY(anchorStronger > checked / 10);
+        QVERIFY(bottleneckStronger > checked / 10);
+        QVERIFY(chainStronger > checked / 10);
+    }
+
+    // docs/model.md §4.12's examples of the device-aware anchor and device chain.
+    void deviceBoundExamples()
+    {
+        GraphBuilder b("chain");
+        b.addNode({ .id = "a", .work = 4, .out = 3 });
+        b.addNode({ .id = "b", .work = 4, .out = 3 });
+        b.addNode({ .id = "c", .work = 4, .out = 0 });
+        b.addEdge("a", "b");
+        b.addEdge("b", "c");
+        const Graph chain = *b.build();
+        CostParams p = CostParams::fromGraph(chain);
+        p.bandwidth = 1;
+        p.devices = { StageDevice { "f0", 1.0, std::nullopt, 1.0, 1.0 },
+            StageDevice { "f1", 1.0, std::nullopt, 1.0, 1.0 }, StageDevice { "s2", 0.5, std::nullopt, 1.0, 1.0 } };
+        QCOMPARE(bruteForceOptimum(chain, p, 3).optimum, 11.0);
+        QCOMPARE(clusterBound(chain, p, 3, "combinatorial").lowerBound, 12.0 / 2.5);
+        const double chainBound = clusterBound(chain, p, 3, "boundary").lowerBound;
+        // 11 less twice the width of a work interval (12 / 256): 10.9 at least.
+        QVERIFY2(chainBound > 10.9 && chainBound <= 11.0, std::to_string(chainBound).c_str());
+        qInfo("device chain on the example: %.4f", chainBound);
+
+        GraphBuilder a("pair");
+        a.addNode({ .id = "a", .work = 1, .out = 10, .param = 1 });
+        a.addNode({ .id = "b", .work = 1, .out = 0, .param = 1 });
+        a.addEdge("a", "b");
+        const Graph pair = *a.build();
+        CostParams q = CostParams::fromGraph(pair);
+        q.bandwidth = 1;
+        q.devices = { StageDevice { "A", 1.0, 1.5, 1.0, 1.0 }, StageDevice { "B", 0.5, std::nullopt, 10.0, 10.0 } };
+        QCOMPARE(bruteForceOptimum(pair, q, 2).optimum, 4.0);
+        QVERIFY(std::abs(clusterBound(pair, q, 2, "anchor").lowerBound - 3.0) < 1e-6);
     }
 
     void distinctOrdersSkipIdenticalDevices()
