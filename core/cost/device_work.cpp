@@ -94,7 +94,10 @@ double leastTotalWork(const Graph &graph, const CostParams &params)
 
 bool supportsDeviceWork(const std::string &method)
 {
-    return method == "mip";
+    for (const char *m : { "mip", "slice", "slicegraph", "refine", "balanced-work", "uniform" })
+        if (method == m)
+            return true;
+    return false;
 }
 
 } // namespace pipecut
