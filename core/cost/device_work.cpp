@@ -94,10 +94,7 @@ double leastTotalWork(const Graph &graph, const CostParams &params)
 
 bool supportsDeviceWork(const std::string &method)
 {
-    for (const char *m : { "mip", "slice", "slicegraph", "refine", "balanced-work", "uniform" })
-        if (method == m)
-            return true;
-    return false;
+    return method != "ideal-bb";
 }
 
 } // namespace pipecut

@@ -49,8 +49,9 @@ Graph withColumns(const Graph &g, std::mt19937_64 &rng)
 }
 
 // The methods that read per-device work, and those of them that are exact.
-const char *const kMethods[] = { "auto", "slice", "slicegraph", "mip", "refine", "balanced-work", "uniform" };
-const char *const kExact[] = { "mip", "auto" };
+const char *const kMethods[]
+    = { "auto", "slice", "slicegraph", "ideal-dp", "mip", "refine", "balanced-work", "uniform" };
+const char *const kExact[] = { "ideal-dp", "mip", "auto" };
 
 // Devices using the cpu column, the fpga column or the graph's own work.
 const RandomClusterOptions kMixed { 0.3, 0.3, 0.4, { "cpu", "cpu", "fpga", "fpga", "" } };
