@@ -20,6 +20,7 @@
 #include <QtTest/QtTest>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -76,6 +77,40 @@ CostParams cpuThenFpga(const Graph &g)
     c.devices
         = { ClusterDevice { .name = "cpu-0", .costs = "cpu" }, ClusterDevice { .name = "fpga-0", .costs = "fpga" } };
     return applyDeviceWork(applyCluster(CostParams::fromGraph(g), c).value(), g, c.source).value();
+}
+
+// balanced-work's objective: the largest stage work on its device's column
+// over the device's speed.
+double weighedWork(const Graph &g, const CostParams &p, const Partition &part)
+{
+    const Evaluation ev = evaluate(g, p, part);
+    double x = 0;
+    for (size_t b = 0; b < ev.stages.size(); ++b)
+        x = std::max(x, ev.stages[b].work / p.devices[b].speed);
+    return x;
+}
+
+// The least weighedWork over the valid cuts of the default order (infinity
+// when none is valid), by enumerating every non-decreasing stage sequence.
+double bestWeighedCut(const Graph &g, const CostParams &p, int k)
+{
+    const auto order = g.topologicalOrder();
+    std::vector<int32_t> stage(static_cast<size_t>(g.nodeCount()), 0);
+    double best = std::numeric_limits<double>::infinity();
+    std::function<void(size_t, int)> rec = [&](size_t pos, int from) {
+        if (pos == order.size()) {
+            const Partition part(stage, k);
+            if (checkFeasibility(g, p, part, 1).empty())
+                best = std::min(best, weighedWork(g, p, part));
+            return;
+        }
+        for (int b = from; b < k; ++b) {
+            stage[static_cast<size_t>(index(order[pos]))] = b;
+            rec(pos + 1, b);
+        }
+    };
+    rec(0, 0);
+    return best;
 }
 
 // The heuristics give valid partitions whose reported cost is the
@@ -240,6 +275,15 @@ private slots:
             checkHeuristics(g, p, k, brute.optimum, instance);
             if (QTest::currentTestFailed())
                 return;
+            // balanced-work balances each device's own column exactly.
+            const double weighed = bestWeighedCut(g, p, k);
+            auto balanced = clusterPartition(g, p, k, "balanced-work");
+            QCOMPARE(balanced.ok(), std::isfinite(weighed));
+            if (balanced.ok())
+                QVERIFY2(same(weighedWork(g, p, balanced->partition), weighed),
+                    ("balanced-work " + std::to_string(weighedWork(g, p, balanced->partition))
+                        + " != " + std::to_string(weighed) + "\n" + instance)
+                        .c_str());
             // slice is exact for its order, a random one and the default one.
             const std::string sliceError = sliceMismatch(g, p, k, randomOrder(g, rng));
             QVERIFY2(sliceError.empty(), (sliceError + "\n" + instance).c_str());
