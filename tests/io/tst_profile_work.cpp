@@ -105,13 +105,7 @@ private slots:
     void smallOnnxModel()
     {
         test::OnnxModelBuilder m;
-        m.input("x", { "64", "256" });
-        m.init("w1", { 256, 256 });
-        m.node("MatMul", { "x", "w1" }, { "h" }, "mm1");
-        m.node("Relu", { "h" }, { "r" }, "relu");
-        m.init("w2", { 256, 256 });
-        m.node("MatMul", { "r", "w2" }, { "y" }, "mm2");
-        m.output("y");
+        test::addTwoMatMulModel(m);
         checkProfiles(write("m.onnx", m.bytes()), {}, "a100-fp16");
     }
 
