@@ -2,6 +2,7 @@
 
 #include "core/io/onnx_profile.h"
 #include "core/io/onnx_reader.h"
+#include "core/io/profile_work.h"
 
 #include "core/cli/common.h"
 #include "core/cost/device_work.h"
@@ -285,6 +286,8 @@ Status Command::applyClusterOption()
     auto params = applyCluster(m_params, *cluster, reference);
     if (params && m_graph) // per-device work (docs/model.md §1.7)
         params = applyDeviceWork(*params, *m_graph, cluster->source);
+    if (params && m_graph) // profiles re-cost ONNX and LLM graphs per device
+        params = applyProfileWork(*params, *cluster, *m_graph, m_loadOptions);
     if (!params)
         return params.failure();
     m_params = std::move(params).value();

@@ -94,7 +94,7 @@ double leastTotalWork(const Graph &graph, const CostParams &params)
 
 bool supportsDeviceWork(const std::string &method)
 {
-    return method == "mip";
+    return method != "ideal-bb";
 }
 
 } // namespace pipecut

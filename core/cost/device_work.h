@@ -39,7 +39,8 @@ std::pair<Graph, CostParams> orderFreeRelaxation(const Graph &graph, const CostP
 // devices, summed (the graph's total work without per-device work).
 double leastTotalWork(const Graph &graph, const CostParams &params);
 
-// Methods that read per-device work exactly; the others refuse it.
+// Methods that read per-device work exactly: all but ideal-bb, whose pruning
+// costs a stage by one work per node (docs/model.md §3.8); it refuses it.
 bool supportsDeviceWork(const std::string &method);
 
 } // namespace pipecut

@@ -24,7 +24,9 @@ Result<PartitionResult> cutByWeight(const MethodContext &ctx, const char *name, 
     if (byWork)
         for (size_t p = 0; p < order.size(); ++p)
             weight[p] = ctx.graph.work(order[p]);
-    auto cut = slicer.solveByWeight(weight, ctx.options.k);
+    // Per-device work: segment b holds up to X s_b of its device's own column.
+    auto cut = byWork && ctx.params.hasDeviceWork() ? slicer.solveByDeviceWork(ctx.options.k)
+                                                    : slicer.solveByWeight(weight, ctx.options.k);
     if (!cut)
         return makeError(std::string(name) + " cannot satisfy the constraints: " + cut.error());
     PartitionResult r;

@@ -109,6 +109,21 @@ public:
         , m_read(g.nodeCount(), 0)
         , m_outside(g.nodeCount(), 0)
     {
+        if (!params.hasDeviceWork())
+            return;
+        // Per-device work (docs/model.md §1.7): one sum per distinct column.
+        std::vector<const std::vector<double> *> columns;
+        for (const StageDevice &d : params.devices) {
+            const auto it = std::find(columns.begin(), columns.end(), d.work.get());
+            m_devColumn.push_back(static_cast<int>(it - columns.begin()));
+            if (it == columns.end())
+                columns.push_back(d.work.get());
+        }
+        m_columns.assign(columns.size(), std::vector<double>(g.works().begin(), g.works().end()));
+        for (size_t c = 0; c < columns.size(); ++c)
+            if (columns[c])
+                m_columns[c] = *columns[c];
+        m_colWork.assign(columns.size(), 0.0);
     }
 
     void setBase(int32_t unit, bool inBase)
@@ -124,6 +139,8 @@ public:
             m_where[index(v)] = 2;
             m_work += m_g.work(v);
             m_param += m_g.param(v);
+            for (size_t c = 0; c < m_columns.size(); ++c)
+                m_colWork[c] += m_columns[c][index(v)];
         }
         for (NodeId v : members) {
             int32_t outside = 0;
@@ -164,6 +181,8 @@ public:
             m_where[index(v)] = 0;
             m_work -= m_g.work(v);
             m_param -= m_g.param(v);
+            for (size_t c = 0; c < m_columns.size(); ++c)
+                m_colWork[c] -= m_columns[c][index(v)];
         }
     }
 
@@ -172,7 +191,12 @@ public:
     // On stage d's device (a cluster, docs/model.md §1.7).
     double cost(int d) const
     {
-        return m_params.stageCost(d, m_work, std::max(0.0, m_in), std::max(0.0, m_outw), m_param);
+        return m_params.stageCost(d, workOn(d), std::max(0.0, m_in), std::max(0.0, m_outw), m_param);
+    }
+    // The block's work on stage d's device (the graph's without per-device work).
+    double workOn(int d) const
+    {
+        return m_devColumn.empty() ? m_work : m_colWork[static_cast<size_t>(m_devColumn[static_cast<size_t>(d)])];
     }
     bool fits(int d) const { return m_params.fitsMemory(d, m_param); }
     // The least lower() over the devices of stages from..to (0-based).
@@ -180,7 +204,7 @@ public:
     {
         double l = kInf;
         for (int d = from; d <= to; ++d)
-            l = std::min(l, m_params.stageCost(d, m_work, std::max(0.0, m_in), 0.0, m_param));
+            l = std::min(l, m_params.stageCost(d, workOn(d), std::max(0.0, m_in), 0.0, m_param));
         return l;
     }
     double work() const { return m_work; }
@@ -188,7 +212,11 @@ public:
     double outw() const { return std::max(0.0, m_outw); }
     bool fits() const { return m_params.fitsMemory(m_param); }
     // Exact zeros when S is empty, to stop drift from accumulating across bases.
-    void clearSums() { m_work = m_param = m_in = m_outw = 0; }
+    void clearSums()
+    {
+        m_work = m_param = m_in = m_outw = 0;
+        std::fill(m_colWork.begin(), m_colWork.end(), 0.0);
+    }
 
 private:
     const Graph &m_g;
@@ -197,7 +225,16 @@ private:
     std::vector<uint8_t> m_where; // 0 outside, 1 base J, 2 block S
     std::vector<int32_t> m_read, m_outside;
     double m_work = 0, m_param = 0, m_in = 0, m_outw = 0;
+    std::vector<std::vector<double>> m_columns; // per distinct work column, per node
+    std::vector<int> m_devColumn; // per device: its column
+    std::vector<double> m_colWork; // the block's work per column
 };
+
+// The stage the last block V \ J runs on (0 without a cluster).
+int lastDevice(const CostParams &params)
+{
+    return params.hasDevices() ? static_cast<int>(params.devices.size()) - 1 : 0;
+}
 
 uint64_t mix(uint64_t z)
 {
@@ -263,7 +300,7 @@ EnumerationEnd enumerateIdeals(const Graph &graph, const CostParams &params, con
             t.size.push_back(t.size[path.back()] + 1);
             t.h1.push_back(a);
             t.h2.push_back(b);
-            t.iwork.push_back(block.work());
+            t.iwork.push_back(block.workOn(lastDevice(params))); // the last stage's complement
             t.iparam.push_back(block.param());
             t.ioutw.push_back(block.outw());
             t.icost.push_back(block.fits(0) ? block.cost(0) : kInf);
@@ -387,6 +424,17 @@ std::vector<int32_t> orderBySize(const IdealTable &t, int32_t nu)
     return bySize;
 }
 
+// The total work of the graph on stage d's device.
+double totalWorkOn(const Graph &graph, const CostParams &params, int d)
+{
+    if (!params.hasDeviceWork())
+        return graph.totalWork();
+    long double total = 0;
+    for (int32_t v = 0; v < graph.nodeCount(); ++v)
+        total += params.workOn(d, v, graph.works()[static_cast<size_t>(v)]);
+    return static_cast<double>(total);
+}
+
 // The dp over the bases J in order of size: each J closes the last stage
 // V \ J, and its extensions I = J + S (f(S) < U) take dp one stage further.
 class BaseSweep {
@@ -399,7 +447,7 @@ public:
         , m_index(index)
         , m_tables(tables)
         , m_shouldStop(shouldStop)
-        , m_W(graph.totalWork())
+        , m_W(totalWorkOn(graph, params, lastDevice(params)))
         , m_Ptot(graph.totalParam())
         , m_block(graph, params, units)
         , m_walker(units.graph)

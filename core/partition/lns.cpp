@@ -60,7 +60,8 @@ private:
     struct Unit {
         std::vector<int32_t> members; // local member indices
         std::vector<int32_t> preds; // local unit indices inside the window
-        double work = 0, param = 0;
+        std::array<double, kMaxWindow> work {}; // on the device of each stage of the window
+        double param = 0;
     };
     struct Member {
         int32_t node = 0;
@@ -106,7 +107,8 @@ private:
             for (NodeId u : units.members(order[i])) {
                 localMember[index(u)] = int32_t(m_member.size());
                 m_unit[i].members.push_back(int32_t(m_member.size()));
-                m_unit[i].work += g.work(u);
+                for (int t = 0; t < m_w; ++t) // per-device work (docs/model.md §1.7)
+                    m_unit[i].work[static_cast<size_t>(t)] += m_params.workOn(m_s + t, index(u), g.work(u));
                 m_unit[i].param += g.param(u);
                 m_member.push_back({ index(u), g.out(u), false, {} });
             }
@@ -141,7 +143,7 @@ private:
     void apply(size_t i, int t, int sign)
     {
         const Unit &x = m_unit[i];
-        m_work[t] += sign * x.work;
+        m_work[t] += sign * x.work[static_cast<size_t>(t)];
         m_param[t] += sign * x.param;
         for (int32_t mi : x.members) {
             const Member &m = m_member[mi];

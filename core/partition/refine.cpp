@@ -217,14 +217,15 @@ private:
     // The costs of stages s and t after X (marked) moves from s to t.
     void newCosts(std::span<const NodeId> members, int s, int t, double &cs, double &ct)
     {
-        double dS, dT, w = 0, p = 0;
+        double dS, dT, ws = 0, wt = 0, p = 0;
         commDelta(members, s, t, dS, dT);
         for (NodeId v : members) {
-            w += m_g.work(v);
+            ws += workOn(s, v);
+            wt += workOn(t, v);
             p += m_g.param(v);
         }
-        cs = m_params.stageCost(s, m_work[s] - w, std::max(0.0, m_comm[s] + dS), 0, m_param[s] - p);
-        ct = m_params.stageCost(t, m_work[t] + w, std::max(0.0, m_comm[t] + dT), 0, m_param[t] + p);
+        cs = m_params.stageCost(s, m_work[s] - ws, std::max(0.0, m_comm[s] + dS), 0, m_param[s] - p);
+        ct = m_params.stageCost(t, m_work[t] + wt, std::max(0.0, m_comm[t] + dT), 0, m_param[t] + p);
     }
 
     bool movable(std::span<const NodeId> members, int s, int t)
@@ -289,6 +290,12 @@ private:
         }
     }
 
+    // Node v's work on stage q's device (core/cost/device_work.h), before its speed.
+    double workOn(int q, NodeId v) const
+    {
+        return m_deviceWork ? m_params.workOn(q, index(v), m_g.work(v)) : m_g.work(v);
+    }
+
     double scoreMove(std::span<const NodeId> members, int s, int t)
     {
         double cs, ct;
@@ -299,15 +306,16 @@ private:
     void apply(std::span<const NodeId> members, int s, int t)
     {
         movable(members, s, t); // re-mark X
-        double dS, dT, w = 0, p = 0;
+        double dS, dT, ws = 0, wt = 0, p = 0;
         commDelta(members, s, t, dS, dT);
         for (NodeId v : members) {
-            w += m_g.work(v);
+            ws += workOn(s, v);
+            wt += workOn(t, v);
             p += m_g.param(v);
             m_stage[index(v)] = t;
         }
-        m_work[s] -= w;
-        m_work[t] += w;
+        m_work[s] -= ws;
+        m_work[t] += wt;
         m_param[s] -= p;
         m_param[t] += p;
         m_comm[s] += dS;
@@ -334,6 +342,7 @@ private:
     const Graph &m_g;
     const CostParams &m_params;
     const Contraction &m_units;
+    const bool m_deviceWork = m_params.hasDeviceWork();
     std::vector<int32_t> m_stage;
     int m_k;
     std::vector<double> m_work, m_param, m_comm, m_cost;

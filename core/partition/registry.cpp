@@ -157,21 +157,14 @@ Error withSmallestStages(Error error, const Graph &g, const CostParams &params, 
     return error;
 }
 
-// Per-device work (core/cost/device_work.h): "auto" runs the exact MIP, the
-// methods that cost a stage by the graph's own work refuse it.
-Result<PartitionResult> deviceWorkMethod(const Graph &graph, const CostParams &params, const PartitionOptions &options,
-    const StopToken &stop, const ProgressFn &progress)
+// Per-device work (core/cost/device_work.h): ideal-bb, which costs a stage by
+// the graph's own work, refuses it.
+Result<PartitionResult> refuseDeviceWork(const PartitionOptions &options)
 {
-    if (options.method != "auto")
-        return makeError(ErrorKind::Usage,
-            "method '" + options.method
-                + "' does not support per-device work (a cluster device with \"costs\"); use mip or auto");
-    PartitionOptions o = options;
-    o.method = "mip";
-    auto r = runPartitioner(graph, params, o, stop, progress);
-    if (r)
-        r->notes.push_back("auto ran mip: the only method that reads per-device work");
-    return r;
+    return makeError(ErrorKind::Usage,
+        "method '" + options.method
+            + "' does not support per-device work (a cluster device with \"costs\", or a profile that re-costs the "
+              "graph); use auto, ideal-dp, mip or slicegraph");
 }
 
 } // namespace
@@ -257,7 +250,7 @@ Result<PartitionResult> runPartitioner(const Graph &graph, const CostParams &par
         return makeError("the cluster has " + std::to_string(params.devices.size()) + " devices but k is "
             + std::to_string(options.k) + " (k is the number of devices)");
     if (params.hasDeviceWork() && !supportsDeviceWork(options.method))
-        return deviceWorkMethod(graph, params, options, stop, progress);
+        return refuseDeviceWork(options);
     if (options.freeDeviceOrder && params.hasDevices())
         return runOverDeviceOrders(graph, params, options, stop, progress);
     if (options.order) {

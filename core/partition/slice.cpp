@@ -119,6 +119,9 @@ OrderSlicer::OrderSlicer(
         m_P[p + 1] = static_cast<double>(pr);
     }
 
+    if (params.hasDeviceWork())
+        buildDeviceWork(order);
+
     // Last consumer per position; live tensors per cut.
     m_last.assign(n, -1);
     std::vector<long double> diff(n + 2, 0.0L);
@@ -173,6 +176,48 @@ OrderSlicer::OrderSlicer(
         return;
     }
     buildIntervals();
+}
+
+// One prefix sum per distinct work column (devices of one kind share theirs),
+// and the prefix of every node's least work over speed.
+void OrderSlicer::buildDeviceWork(std::span<const NodeId> order)
+{
+    const auto works = m_graph->works();
+    const size_t k = m_params.devices.size();
+    std::vector<const std::vector<double> *> columns; // null: the graph's own work
+    m_devColumn.assign(k, 0);
+    for (size_t j = 0; j < k; ++j) {
+        const std::vector<double> *c = m_params.devices[j].work.get();
+        const auto it = std::find(columns.begin(), columns.end(), c);
+        m_devColumn[j] = static_cast<int>(it - columns.begin());
+        if (it == columns.end())
+            columns.push_back(c);
+    }
+    m_columnW.assign(columns.size(), std::vector<double>(static_cast<size_t>(m_n) + 1, 0.0));
+    for (size_t c = 0; c < columns.size(); ++c) {
+        long double acc = 0;
+        for (int32_t p = 0; p < m_n; ++p) {
+            const int32_t v = index(order[p]);
+            acc += columns[c] ? (*columns[c])[static_cast<size_t>(v)] : works[v];
+            m_columnW[c][static_cast<size_t>(p) + 1] = static_cast<double>(acc);
+        }
+    }
+    m_leastW.assign(static_cast<size_t>(m_n) + 1, 0.0);
+    long double acc = 0, total = 0;
+    for (int32_t p = 0; p < m_n; ++p) {
+        const int32_t v = index(order[p]);
+        double perSpeed = kInf, least = kInf;
+        for (size_t j = 0; j < k; ++j) {
+            const double w = m_params.workOn(static_cast<int>(j), v, works[v]);
+            least = std::min(least, w);
+            perSpeed = std::min(perSpeed, w / m_params.devices[j].speed);
+        }
+        acc += perSpeed;
+        total += least;
+        m_leastMax = std::max(m_leastMax, perSpeed);
+        m_leastW[static_cast<size_t>(p) + 1] = static_cast<double>(acc);
+    }
+    m_leastTotal = static_cast<double>(total);
 }
 
 // Per tensor: (p, last) and the gaps between consecutive uses (see the header).
@@ -326,7 +371,15 @@ public:
             // useless, now and at any later level. Near the optimum this keeps
             // the search to a narrow band of the order.
             m_minEnd = 1;
-            if (std::isfinite(T)) {
+            if (std::isfinite(T) && !s.m_devColumn.empty()) {
+                // Per-device work: the nodes left cost at least their least
+                // work over speed somewhere, at most T on each stage left.
+                const double rest = static_cast<double>(k - level - 1) * T;
+                const double need = s.m_leastW[n] - rest - kSlack * (rest + s.m_leastW[n]);
+                m_minEnd = static_cast<int32_t>(
+                    std::lower_bound(s.m_leastW.begin(), s.m_leastW.end(), need) - s.m_leastW.begin());
+                m_minEnd = std::max(m_minEnd, 1);
+            } else if (std::isfinite(T)) {
                 const double rest = cluster ? m_speedAfter[level + 1] * T : static_cast<double>(k - level - 1) * T;
                 const double need = s.m_W[n] - rest - kSlack * (rest + s.m_W[n]);
                 m_minEnd = static_cast<int32_t>(std::lower_bound(s.m_W.begin(), s.m_W.end(), need) - s.m_W.begin());
@@ -381,10 +434,10 @@ private:
         const OrderSlicer &s = m_s;
         int32_t jmax = s.m_n;
         if (std::isfinite(T)) {
+            const std::vector<double> &W = s.workPrefix(m_level);
             const double cap = T * s.m_params.speedOf(m_level);
-            const double limit = s.m_W[i] + cap + kSlack * (cap + s.m_W[i]);
-            jmax
-                = static_cast<int32_t>(std::upper_bound(s.m_W.begin() + i + 1, s.m_W.end(), limit) - s.m_W.begin()) - 1;
+            const double limit = W[i] + cap + kSlack * (cap + W[i]);
+            jmax = static_cast<int32_t>(std::upper_bound(W.begin() + i + 1, W.end(), limit) - W.begin()) - 1;
         }
         const std::optional<double> memory
             = s.m_params.hasDevices() ? s.m_params.devices[m_level].memoryLimit : s.m_params.memoryLimit;
@@ -521,6 +574,7 @@ private:
         }
         ++m_stamp;
         double in = 0, outw = 0;
+        const std::vector<double> &W = s.workPrefix(m_level);
         m_sweepWork += jmax - i;
         for (int32_t j = i + 1; j <= jmax; ++j) {
             if ((j & 1023) == 0 && overBudget()) {
@@ -545,8 +599,7 @@ private:
                 outw += g.out(v);
             if (m_reached[j] || !s.m_allowed[j] || j < m_minEnd)
                 continue;
-            const double f
-                = s.m_params.stageCost(m_level, s.m_W[j] - s.m_W[i], in, std::max(0.0, outw), s.m_P[j] - s.m_P[i]);
+            const double f = s.m_params.stageCost(m_level, W[j] - W[i], in, std::max(0.0, outw), s.m_P[j] - s.m_P[i]);
             if (f <= T + kSlack * (std::abs(T) + f) && reach(j, i))
                 return true;
         }
@@ -617,10 +670,7 @@ Result<SliceOutcome> OrderSlicer::solve(
     // usually lands within tens of percent of the optimum, saving bisection steps.
     const bool halted = (stop && stop->stopRequested()) || (deadline && deadline->expired());
     if (!std::isfinite(cutoff) && !halted) {
-        std::vector<double> work(m_n);
-        for (int32_t p = 0; p < m_n; ++p)
-            work[p] = m_W[p + 1] - m_W[p];
-        if (auto balanced = solveByWeight(work, k, 1e-6); balanced && balanced->bottleneck < best.bottleneck) {
+        if (auto balanced = solveByDeviceWork(k, 1e-6); balanced && balanced->bottleneck < best.bottleneck) {
             best.bottleneck = balanced->bottleneck;
             best.cuts = std::move(balanced->cuts);
             best.partition = std::move(balanced->partition);
@@ -629,7 +679,9 @@ Result<SliceOutcome> OrderSlicer::solve(
 
     // Every stage costs at least its work, so T >= W/k and T >= max work.
     double lo = std::max(m_W[m_n] / k, g.maxWork()) * (1 - 1e-12);
-    if (m_params.hasDevices()) // the devices' speeds add up to totalSpeed
+    if (!m_devColumn.empty()) // every node costs at least its least work over speed somewhere
+        lo = std::max({ m_leastTotal / m_params.totalSpeed(k), m_leastW[m_n] / k, m_leastMax }) * (1 - 1e-12);
+    else if (m_params.hasDevices()) // the devices' speeds add up to totalSpeed
         lo = std::max(m_W[m_n] / m_params.totalSpeed(k), g.maxWork() / m_params.maxSpeed()) * (1 - 1e-12);
     // Bisection alternating with a test just below the best cost reached: the
     // incumbent is often already optimal (in slicegraph, where the first
@@ -676,9 +728,36 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
         prefix[p + 1] = static_cast<double>(acc);
         heaviest = std::max(heaviest, weight[p]);
     }
+    double lo = std::max(prefix[m_n] / k, heaviest) * (1 - 1e-12);
+    if (m_params.hasDevices())
+        lo = std::max(prefix[m_n] / m_params.totalSpeed(k), heaviest / m_params.maxSpeed()) * (1 - 1e-12);
+    return solveByPrefixes({ &prefix }, lo, k, tolerance);
+}
+
+Result<SliceOutcome> OrderSlicer::solveByDeviceWork(int k, double tolerance) const
+{
+    if (m_devColumn.empty()) {
+        std::vector<double> work(m_n);
+        for (int32_t p = 0; p < m_n; ++p)
+            work[p] = m_W[p + 1] - m_W[p];
+        return solveByWeight(work, k, tolerance);
+    }
+    std::vector<const std::vector<double> *> prefix;
+    for (int b = 0; b < k; ++b)
+        prefix.push_back(&workPrefix(b));
+    // Some stage holds at least its share of the least works over speed, and
+    // the speeds together do at least the least total work.
+    const double lo = std::max({ m_leastW[m_n] / k, m_leastMax, m_leastTotal / m_params.totalSpeed(k) }) * (1 - 1e-12);
+    return solveByPrefixes(prefix, lo, k, tolerance);
+}
+
+Result<SliceOutcome> OrderSlicer::solveByPrefixes(
+    const std::vector<const std::vector<double> *> &prefixes, double lo, int k, double tolerance) const
+{
     const double memLimit = m_params.memoryLimit ? *m_params.memoryLimit * (1 + 1e-12) : kInf;
     // Greedy farthest reach: optimal because segment weight and param only
-    // grow with the segment.
+    // grow with the segment (also with a weight per stage: by induction the
+    // greedy's b-th end is at least that of any feasible cut).
     // With a cluster, segment b holds up to X times its device's speed within
     // its device's memory, and a device that can take nothing stays empty.
     const bool cluster = m_params.hasDevices();
@@ -689,6 +768,7 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
             if (static_cast<int>(cuts.size()) > k)
                 return false;
             const int b = static_cast<int>(cuts.size()) - 1;
+            const std::vector<double> &prefix = *prefixes[prefixes.size() == 1 ? 0 : static_cast<size_t>(b)];
             const double cap = cluster ? X * m_params.devices[b].speed : X;
             const double mem = !cluster           ? memLimit
                 : m_params.devices[b].memoryLimit ? *m_params.devices[b].memoryLimit * (1 + 1e-12)
@@ -715,9 +795,11 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
         return static_cast<int>(cuts.size()) - 1 <= k;
     };
     std::vector<int32_t> cuts;
-    double hi = prefix[m_n];
-    for (const StageDevice &d : m_params.devices) // the slowest device alone can hold everything
-        hi = std::max(hi, prefix[m_n] / d.speed);
+    double hi = 0;
+    for (size_t b = 0; b < prefixes.size(); ++b) // the slowest device alone can hold everything
+        hi = std::max(hi, (*prefixes[b])[m_n]);
+    for (size_t b = 0; b < m_params.devices.size(); ++b)
+        hi = std::max(hi, (*prefixes[prefixes.size() == 1 ? 0 : b])[m_n] / m_params.devices[b].speed);
     if (!greedy(hi, cuts)) {
         std::string why = "no cut of the order into at most " + std::to_string(k) + " stages";
         if (m_params.memoryLimit)
@@ -727,9 +809,6 @@ Result<SliceOutcome> OrderSlicer::solveByWeight(std::span<const double> weight, 
         return makeError(why);
     }
     std::vector<int32_t> bestCuts = cuts;
-    double lo = std::max(prefix[m_n] / k, heaviest) * (1 - 1e-12);
-    if (cluster)
-        lo = std::max(prefix[m_n] / m_params.totalSpeed(k), heaviest / m_params.maxSpeed()) * (1 - 1e-12);
     while (hi - lo > tolerance * hi) {
         const double mid = lo + (hi - lo) / 2;
         if (greedy(mid, cuts)) {

@@ -127,6 +127,10 @@ public:
     // monotone, so a bisection with a greedy farthest-reach sweep is exact:
     // O(n log n * log2(range / tol)).
     Result<SliceOutcome> solveByWeight(std::span<const double> weight, int k, double tolerance = 1e-10) const;
+    // balanced-work: solveByWeight with the work of each stage's device, so
+    // that segment b holds up to X s_b of device b's own work column
+    // (docs/model.md §1.7); the graph's work without per-device work.
+    Result<SliceOutcome> solveByDeviceWork(int k, double tolerance = 1e-10) const;
 
 private:
     struct Interval {
@@ -137,6 +141,17 @@ private:
     friend class Search;
 
     Partition toPartition(const std::vector<int32_t> &cuts, int k) const;
+    // Prefix work of stage b's device (m_W without per-device work).
+    const std::vector<double> &workPrefix(int b) const
+    {
+        return m_devColumn.empty() ? m_W : m_columnW[static_cast<size_t>(m_devColumn[static_cast<size_t>(b)])];
+    }
+    void buildDeviceWork(std::span<const NodeId> order);
+    // The greedy bisection of solveByWeight() with the prefix sums of stage b
+    // in prefix[b] (one for all stages when prefix has one entry), from the
+    // lower bound `lo` on the largest weight over speed.
+    Result<SliceOutcome> solveByPrefixes(
+        const std::vector<const std::vector<double> *> &prefix, double lo, int k, double tolerance) const;
     void buildIntervals() const;
     static constexpr int64_t kSweepBudget = 2;
 
@@ -149,6 +164,14 @@ private:
     std::vector<int32_t> m_pos; // node index -> position
     std::vector<int32_t> m_last; // position -> last consumer position, -1 if none
     std::vector<double> m_W, m_P, m_A; // prefix work, prefix param, live tensors per cut
+    // Per-device work (core/cost/device_work.h): the prefix work of each
+    // distinct column, each stage's column, and the prefix of every node's
+    // least work over speed (min over j of work_j(v) / s_j) with its largest
+    // term and the sum of the least works (every stage costs at least them).
+    std::vector<std::vector<double>> m_columnW;
+    std::vector<int> m_devColumn;
+    std::vector<double> m_leastW;
+    double m_leastMax = 0, m_leastTotal = 0;
     std::vector<char> m_allowed; // per cut 0..n
     mutable std::vector<double> m_lambda; // per cut x: sum of bytes of intervals with a < x < b
     mutable std::vector<int32_t> m_ivAOffset, m_ivBOffset; // CSR by a and by b, positions 0..n

@@ -62,9 +62,12 @@ private slots:
         r = cli({ "bound", g, "--cluster", c, "--json" });
         QCOMPARE(r.code, 0);
         QVERIFY(r.json()["lower_bound"].toDouble() <= 4.0 + 1e-9);
-        r = cli({ "partition", g, "--cluster", c, "--method", "slice" });
+        r = cli({ "partition", g, "--cluster", c, "--method", "slice", "--json" });
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json()["bottleneck"].toDouble(), 4.0);
+        r = cli({ "partition", g, "--cluster", c, "--method", "ideal-bb" });
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.find("method 'slice' does not support per-device work") != std::string::npos, r.err.c_str());
+        QVERIFY2(r.err.find("method 'ideal-bb' does not support per-device work") != std::string::npos, r.err.c_str());
     }
 
     void perDeviceWorkBadInput()

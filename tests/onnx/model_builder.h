@@ -184,6 +184,20 @@ public:
     }
 };
 
+// x [64, 256] -> MatMul "mm1" (256 x 256 weights) -> Relu "relu" -> MatMul
+// "mm2" (256 x 256) -> y: compute-bound MatMuls and a memory-bound Relu (the
+// cluster profile tests).
+inline void addTwoMatMulModel(OnnxModelBuilder &m)
+{
+    m.input("x", { "64", "256" });
+    m.init("w1", { 256, 256 });
+    m.node("MatMul", { "x", "w1" }, { "h" }, "mm1");
+    m.node("Relu", { "h" }, { "r" }, "relu");
+    m.init("w2", { 256, 256 });
+    m.node("MatMul", { "r", "w2" }, { "y" }, "mm2");
+    m.output("y");
+}
+
 // If whose then-branch is a 4x4 MatMul and else-branch a Relu, followed by a
 // Relu named "after" (the import tests and the fuzz seeds).
 inline void addIfModel(OnnxModelBuilder &m, const std::string &ifName)

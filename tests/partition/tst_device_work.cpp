@@ -2,9 +2,10 @@
 // cluster device with "costs" uses the graph's work column of that kind. The
 // cluster key and its errors, the worked example, the dnn-partitioning
 // columns, and on random graphs of at most 8 nodes with two work columns and a
-// random mixed cluster: mip and auto against the brute-force optimum (fixed
-// and free device order), every bound at or below it, the other methods
-// refused by name.
+// random mixed cluster: the exact methods against the brute-force optimum
+// (fixed and free device order), slice against the brute-force best cut of its
+// order, the heuristics valid and costed as the evaluator costs them, every
+// bound at or below the optimum, ideal-bb refused by name.
 
 #include "core/bounds/bound.h"
 #include "core/cost/cluster.h"
@@ -19,6 +20,7 @@
 #include <QtTest/QtTest>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -47,6 +49,11 @@ Graph withColumns(const Graph &g, std::mt19937_64 &rng)
     return out;
 }
 
+// The methods that read per-device work, and those of them that are exact.
+const char *const kMethods[]
+    = { "auto", "slice", "slicegraph", "ideal-dp", "mip", "refine", "balanced-work", "uniform" };
+const char *const kExact[] = { "ideal-dp", "mip", "auto" };
+
 // Devices using the cpu column, the fpga column or the graph's own work.
 const RandomClusterOptions kMixed { 0.3, 0.3, 0.4, { "cpu", "cpu", "fpga", "fpga", "" } };
 
@@ -70,6 +77,59 @@ CostParams cpuThenFpga(const Graph &g)
     c.devices
         = { ClusterDevice { .name = "cpu-0", .costs = "cpu" }, ClusterDevice { .name = "fpga-0", .costs = "fpga" } };
     return applyDeviceWork(applyCluster(CostParams::fromGraph(g), c).value(), g, c.source).value();
+}
+
+// balanced-work's objective: the largest stage work on its device's column
+// over the device's speed.
+double weighedWork(const Graph &g, const CostParams &p, const Partition &part)
+{
+    const Evaluation ev = evaluate(g, p, part);
+    double x = 0;
+    for (size_t b = 0; b < ev.stages.size(); ++b)
+        x = std::max(x, ev.stages[b].work / p.devices[b].speed);
+    return x;
+}
+
+// The least weighedWork over the valid cuts of the default order (infinity
+// when none is valid), by enumerating every non-decreasing stage sequence.
+double bestWeighedCut(const Graph &g, const CostParams &p, int k)
+{
+    const auto order = g.topologicalOrder();
+    std::vector<int32_t> stage(static_cast<size_t>(g.nodeCount()), 0);
+    double best = std::numeric_limits<double>::infinity();
+    std::function<void(size_t, int)> rec = [&](size_t pos, int from) {
+        if (pos == order.size()) {
+            const Partition part(stage, k);
+            if (checkFeasibility(g, p, part, 1).empty())
+                best = std::min(best, weighedWork(g, p, part));
+            return;
+        }
+        for (int b = from; b < k; ++b) {
+            stage[static_cast<size_t>(index(order[pos]))] = b;
+            rec(pos + 1, b);
+        }
+    };
+    rec(0, 0);
+    return best;
+}
+
+// The heuristics give valid partitions whose reported cost is the
+// evaluator's, never below the optimum (an order-bound method may find
+// no cut of its order that fits memory).
+void checkHeuristics(const Graph &g, const CostParams &p, int k, double optimum, const std::string &instance)
+{
+    for (const char *m : { "slicegraph", "refine", "balanced-work", "uniform" }) {
+        auto r = clusterPartition(g, p, k, m);
+        if (!r.ok()) {
+            QVERIFY2(r.errorKind() == ErrorKind::BadInput || r.errorKind() == ErrorKind::Infeasible,
+                (m + (": " + r.error() + "\n" + instance)).c_str());
+            QVERIFY2(std::string(m) != "slicegraph", instance.c_str());
+            continue;
+        }
+        QVERIFY2(validatePartition(g, p, r->partition).ok(), (m + ("\n" + instance)).c_str());
+        QVERIFY2(same(r->bottleneck, evaluate(g, p, r->partition).bottleneck), (m + ("\n" + instance)).c_str());
+        QVERIFY2(r->bottleneck >= optimum * (1 - 1e-9), (m + ("\n" + instance)).c_str());
+    }
 }
 
 } // namespace
@@ -135,17 +195,21 @@ private slots:
         QVERIFY2(missing.error().find("gap.json: node 'b' has no \"cpuLatency\"") == 0, missing.error().c_str());
     }
 
-    void otherMethodsRefuseByName()
+    // Every method but ideal-bb finds the worked example's optimum 4
+    // (balanced-work: max(4 / 1, 3 / 1) for {a} | {b}; uniform: one node each).
+    void methodsOnTheWorkedExample()
     {
         const Graph g = twoNodes();
         const CostParams p = cpuThenFpga(g);
-        for (const char *m : { "slice", "slicegraph", "ideal-dp", "refine", "balanced-work", "uniform" }) {
+        for (const char *m : kMethods) {
             auto r = clusterPartition(g, p, 2, m);
-            QVERIFY(!r.ok());
-            QCOMPARE(r.errorKind(), ErrorKind::Usage);
-            QVERIFY2(r.error().find("method '" + std::string(m) + "' does not support per-device work") == 0,
-                r.error().c_str());
+            QVERIFY2(r.ok(), (m + (": " + (r.ok() ? "" : r.error()))).c_str());
+            QCOMPARE(r->bottleneck, 4.0);
         }
+        auto r = clusterPartition(g, p, 2, "ideal-bb");
+        QVERIFY(!r.ok());
+        QCOMPARE(r.errorKind(), ErrorKind::Usage);
+        QVERIFY2(r.error().find("method 'ideal-bb' does not support per-device work") == 0, r.error().c_str());
     }
 
     void dnnPartitioningColumns()
@@ -179,7 +243,7 @@ private slots:
             const CostParams &p = *cluster;
             const std::string instance = describe(g, p, k) + "\ncluster:" + clusterText(p);
             const BruteForce brute = bruteForceOptimum(g, p, k);
-            for (const char *m : { "mip", "auto" }) {
+            for (const char *m : kExact) {
                 auto r = clusterPartition(g, p, k, m);
                 if (!brute.feasible) {
                     QVERIFY2(!r.ok() && r.errorKind() == ErrorKind::Infeasible, (m + ("\n" + instance)).c_str());
@@ -208,6 +272,27 @@ private slots:
             if (!brute.feasible)
                 continue;
             ++feasible;
+            checkHeuristics(g, p, k, brute.optimum, instance);
+            if (QTest::currentTestFailed())
+                return;
+            // balanced-work balances each device's own column exactly.
+            const double weighed = bestWeighedCut(g, p, k);
+            auto balanced = clusterPartition(g, p, k, "balanced-work");
+            QCOMPARE(balanced.ok(), std::isfinite(weighed));
+            if (balanced.ok())
+                QVERIFY2(same(weighedWork(g, p, balanced->partition), weighed),
+                    ("balanced-work " + std::to_string(weighedWork(g, p, balanced->partition))
+                        + " != " + std::to_string(weighed) + "\n" + instance)
+                        .c_str());
+            // slice is exact for its order, a random one and the default one.
+            const std::string sliceError = sliceMismatch(g, p, k, randomOrder(g, rng));
+            QVERIFY2(sliceError.empty(), (sliceError + "\n" + instance).c_str());
+            const auto topo = g.topologicalOrder();
+            const BruteForce defaultBrute = bruteForceSliceOf(g, p, k, std::vector<NodeId>(topo.begin(), topo.end()));
+            auto sliced = clusterPartition(g, p, k, "slice");
+            QCOMPARE(sliced.ok(), defaultBrute.feasible);
+            if (sliced.ok())
+                QVERIFY2(same(sliced->bottleneck, defaultBrute.optimum), instance.c_str());
             if (k >= 2 && trial % 2 == 0) { // --device-order free: the best over every order
                 const double best = bestOverDeviceOrders(g, p, k);
                 auto r = clusterPartition(g, p, k, "auto", true);

@@ -2,11 +2,13 @@
 
 #include "core/cost/cluster.h"
 #include "core/cost/device_work.h"
+#include "core/partition/slice.h"
 #include "tests/support/test_graphs.h"
 
 #include <QtTest/QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <numeric>
@@ -36,6 +38,17 @@ BoundResult clusterBound(const Graph &graph, const CostParams &params, int k, co
     if (!r.ok())
         qFatal("bound %s failed: %s", method.c_str(), r.error().c_str());
     return *r;
+}
+
+std::string sliceMismatch(const Graph &graph, const CostParams &params, int k, const std::vector<NodeId> &order)
+{
+    const BruteForce brute = bruteForceSliceOf(graph, params, k, order);
+    auto cut = sliceOrder(graph, params, order, k);
+    if (cut.ok() != brute.feasible)
+        return cut.ok() ? "slice cut an order no cut of which is feasible" : "slice failed: " + cut.error();
+    if (cut.ok() && std::abs(cut->bottleneck - brute.optimum) > 1e-6 * std::max(1.0, std::abs(brute.optimum)))
+        return "slice " + std::to_string(cut->bottleneck) + " != " + std::to_string(brute.optimum);
+    return "";
 }
 
 double bestOverDeviceOrders(const Graph &graph, const CostParams &params, int k)

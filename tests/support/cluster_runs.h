@@ -21,6 +21,10 @@ BoundResult clusterBound(const Graph &graph, const CostParams &params, int k, co
 // The brute-force optimum over every order of the devices (infinity when none is feasible).
 double bestOverDeviceOrders(const Graph &graph, const CostParams &params, int k);
 
+// slice of `order` against the brute-force best cut of that order: "" when
+// they agree (both infeasible, or equal costs), else what differs.
+std::string sliceMismatch(const Graph &graph, const CostParams &params, int k, const std::vector<NodeId> &order);
+
 // Random cluster descriptions for graph `g` (applyCluster with the graph's
 // costs and no memory limit): k devices of speed 0.25..4 (1 with probability
 // `unitSpeed`), links 0.25..4 times the graph's, in and out unequal half the

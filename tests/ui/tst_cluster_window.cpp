@@ -3,8 +3,11 @@
 // stage costs, the document's parameters carry one device per stage), a
 // cluster of another size sets k and re-splits the partition, undoably, a
 // bad file is refused naming the file with the parameters kept, and Clear
-// Cluster restores the parameters from before.
+// Cluster restores the parameters from before. On an ONNX model a device
+// profile re-costs the graph node by node for that device.
 #include "core/cost/evaluate.h"
+#include "core/io/graph_io.h"
+#include "tests/onnx/model_builder.h"
 #include "tests/ui/ui_test_support.h"
 #include "ui/panels/stage_list.h"
 
@@ -115,6 +118,36 @@ private slots:
         QCOMPARE(w->document()->bottleneck(), plain);
         for (int i = 0; i < list->topLevelItemCount(); ++i)
             QVERIFY(!list->topLevelItem(i)->text(0).contains("dev-"));
+    }
+
+    // The cluster job re-costs an ONNX model for each device's profile: the
+    // l4 device's work is what loading the model for l4-fp16 gives.
+    void profileRecostsOnnx()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        test::OnnxModelBuilder m;
+        test::addTwoMatMulModel(m);
+        const QString model = dir.filePath("m.onnx");
+        QVERIFY(m.save(model.toStdString()));
+        auto w = makeWindow();
+        QVERIFY(w);
+        w->openFile(model);
+        QVERIFY(waitForModel(*w));
+        QFile f(dir.filePath("c.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format": "pipecut-cluster", "version": 1,
+            "devices": [{"name": "a", "profile": "a100-fp16"}, {"name": "b", "profile": "l4-fp16"}]})");
+        f.close();
+        QVERIFY2(openAndWait(*w, f.fileName()), qPrintable(w->lastError()));
+        const CostParams &p = w->document()->params();
+        QCOMPARE(int(p.devices.size()), 2);
+        LoadOptions l4;
+        l4.device = "l4-fp16";
+        auto onL4 = loadGraph(model.toStdString(), l4);
+        QVERIFY(onL4.ok() && p.devices[1].work);
+        QCOMPARE(*p.devices[1].work, std::vector<double>(onL4->works().begin(), onL4->works().end()));
+        QCOMPARE(p.devices[1].speed, 1.0);
     }
 };
 

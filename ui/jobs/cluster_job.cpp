@@ -1,6 +1,7 @@
 #include "ui/jobs/cluster_job.h"
 
 #include "core/cost/evaluate.h"
+#include "core/io/profile_work.h"
 #include "core/partition/partitioner.h"
 #include "ui/document/commands.h"
 #include "ui/jobs/job_runner.h"
@@ -14,15 +15,25 @@ namespace {
 // What the thread hands back: the evaluator, the re-split method (empty
 // when the partition was kept) and the first limit the partition breaks.
 struct Prepared {
+    CostParams params; // with the devices' profile columns (core/io/profile_work.h)
     std::unique_ptr<IncrementalEvaluator> evaluator;
     QString resplit;
     QString violation;
 };
 
-Result<std::shared_ptr<Prepared>> prepare(
-    const Graph &graph, const CostParams &params, Partition partition, const StopToken &stop)
+Result<std::shared_ptr<Prepared>> prepare(const Graph &graph, const CostParams &given, const ClusterState &cluster,
+    const LoadOptions &load, Partition partition, const StopToken &stop)
 {
     auto out = std::make_shared<Prepared>();
+    if (cluster.cluster) { // re-costs ONNX and LLM graphs per device profile (seconds on a large model)
+        auto recosted = applyProfileWork(given, *cluster.cluster, graph, load, &stop);
+        if (!recosted)
+            return recosted.failure();
+        out->params = std::move(recosted).value();
+    } else {
+        out->params = given;
+    }
+    const CostParams &params = out->params;
     const int k = params.hasDevices() ? static_cast<int>(params.devices.size()) : partition.k();
     if (k != partition.k()) {
         // balanced-work (instant) first; the slice DP over the same order
@@ -78,7 +89,8 @@ bool ClusterJob::cancel()
     return true;
 }
 
-void ClusterJob::start(const CostParams &params, const ClusterState &cluster, const QString &what)
+void ClusterJob::start(
+    const CostParams &params, const ClusterState &cluster, const QString &what, const LoadOptions &load)
 {
     if (!m_document->hasGraph())
         return;
@@ -92,8 +104,9 @@ void ClusterJob::start(const CostParams &params, const ClusterState &cluster, co
     emit started(what);
     m_stop = m_jobs->start<Result<std::shared_ptr<Prepared>>>(
         this,
-        [graph, params, partition = before](const StopToken &stop) { return prepare(*graph, params, partition, stop); },
-        [this, graph, params, cluster, what, generation, kBefore, before](Result<std::shared_ptr<Prepared>> prepared) {
+        [graph, params, cluster, load, partition = before](
+            const StopToken &stop) { return prepare(*graph, params, cluster, load, partition, stop); },
+        [this, graph, cluster, what, generation, kBefore, before](Result<std::shared_ptr<Prepared>> prepared) {
             if (generation != m_generation)
                 return; // cancelled, or a newer application replaced it
             m_running = false;
@@ -109,7 +122,7 @@ void ClusterJob::start(const CostParams &params, const ClusterState &cluster, co
             Prepared &p = **prepared;
             const int k = p.evaluator->k();
             m_document->undoStack()->push(
-                new SetCostingCommand(m_document, Costing { params, cluster, graph, std::move(p.evaluator) }, what));
+                new SetCostingCommand(m_document, Costing { p.params, cluster, graph, std::move(p.evaluator) }, what));
             QString message = p.resplit.isEmpty()
                 ? tr("%1 applied to the partition of %2 stages").arg(what).arg(k)
                 : tr("%1 has %2 devices: k changed from %3 to %2 and the partition was re-split by %4 "

@@ -8,6 +8,7 @@
 // cancel or another model drops the running one, with nothing changed.
 
 #include "core/cost/cost_params.h"
+#include "core/io/graph_io.h"
 #include "core/util/progress.h"
 #include "ui/document/document.h"
 
@@ -26,8 +27,11 @@ public:
     ClusterJob(Document *document, JobRunner *jobs, QObject *parent);
 
     // Costs `params` with `cluster` as the document's cluster state; `what`
-    // names the step on the undo stack ("cluster a100x2.json").
-    void start(const CostParams &params, const ClusterState &cluster, const QString &what);
+    // names the step on the undo stack ("cluster a100x2.json"). The devices'
+    // profiles re-cost an ONNX or LLM graph first (core/io/profile_work.h;
+    // `load`: the options the graph was loaded with).
+    void start(
+        const CostParams &params, const ClusterState &cluster, const QString &what, const LoadOptions &load = {});
     bool cancel(); // false when nothing was running
     void stop() { cancel(); } // another graph
     bool isRunning() const { return m_running; }

@@ -1,0 +1,130 @@
+#include "core/io/profile_work.h"
+
+#include "core/io/onnx_reader.h"
+
+#include <cmath>
+#include <map>
+#include <memory>
+
+namespace pipecut {
+
+namespace {
+
+// The graph's file costed for one device profile: the ONNX analysis is kept
+// (it is the expensive part), a config is read again.
+class Recoster {
+public:
+    static Result<Recoster> open(const Graph &graph, const LoadOptions &options)
+    {
+        Recoster r;
+        r.m_path = graph.sourcePath();
+        r.m_options = options;
+        if (graph.format() == "onnx") {
+            auto analysis = analyzeOnnxModel(graph.sourcePath(), options);
+            if (!analysis)
+                return analysis.failure();
+            r.m_onnx = std::make_shared<const OnnxAnalysis>(std::move(analysis).value());
+        }
+        return r;
+    }
+
+    // `device` as --device takes it ("" for the reader's default).
+    Result<Graph> graphFor(const std::string &device) const
+    {
+        if (m_onnx) {
+            auto profile = device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(device);
+            if (!profile)
+                return profile.failure();
+            return onnxGraphFor(*m_onnx, *profile);
+        }
+        LoadOptions o = m_options;
+        o.device = device;
+        return loadGraph(m_path, o);
+    }
+
+private:
+    std::string m_path;
+    LoadOptions m_options;
+    std::shared_ptr<const OnnxAnalysis> m_onnx;
+};
+
+// The first node whose id differs between the two graphs (-1: none; the node
+// count when only the counts differ).
+int32_t firstMismatch(const Graph &a, const Graph &b)
+{
+    if (a.nodeCount() != b.nodeCount())
+        return std::min(a.nodeCount(), b.nodeCount());
+    for (int32_t v = 0; v < a.nodeCount(); ++v)
+        if (a.id(nodeId(v)) != b.id(nodeId(v)))
+            return v;
+    return -1;
+}
+
+bool sameWork(const Graph &a, const Graph &b)
+{
+    for (int32_t v = 0; v < a.nodeCount(); ++v) {
+        const double x = a.works()[static_cast<size_t>(v)], y = b.works()[static_cast<size_t>(v)];
+        if (std::abs(x - y) > 1e-9 * std::max(std::abs(x), std::abs(y)))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool costedByProfile(const Graph &graph)
+{
+    return graph.format() == "onnx" || graph.format() == "hf-config";
+}
+
+Result<CostParams> applyProfileWork(const CostParams &params, const Cluster &cluster, const Graph &graph,
+    const LoadOptions &options, const StopToken *stop)
+{
+    bool wanted = false;
+    for (const ClusterDevice &d : cluster.devices)
+        wanted = wanted || (!d.profile.empty() && d.costs.empty());
+    if (!wanted || !costedByProfile(graph) || params.devices.size() != cluster.devices.size())
+        return params;
+    auto recoster = Recoster::open(graph, options);
+    if (!recoster)
+        return recoster.failure().prefixed(cluster.source + ": re-costing for the devices' profiles: ");
+    if (stop && stop->stopRequested())
+        return makeError(ErrorKind::Stopped, "stopped");
+    auto own = recoster->graphFor(options.device);
+    if (!own)
+        return own.failure();
+    if (const int32_t v = firstMismatch(graph, *own); v >= 0)
+        return makeError(graph.sourcePath() + ": the file no longer matches the graph loaded from it (node "
+            + std::to_string(v + 1) + "): cannot re-cost it for the profiles of " + cluster.source);
+    if (!sameWork(graph, *own)) // measured times (a runtime profile): the speed rule stays
+        return params;
+    CostParams p = params;
+    std::map<std::string, std::shared_ptr<const std::vector<double>>> columns; // one per profile
+    for (size_t j = 0; j < cluster.devices.size(); ++j) {
+        const ClusterDevice &d = cluster.devices[j];
+        if (d.profile.empty() || !d.costs.empty())
+            continue;
+        auto &column = columns[d.profile];
+        if (!column) {
+            if (stop && stop->stopRequested())
+                return makeError(ErrorKind::Stopped, "stopped");
+            auto costed = recoster->graphFor(d.profile);
+            if (!costed)
+                return costed.failure().prefixed(cluster.source + ": device " + std::to_string(j + 1) + " ('" + d.name
+                    + "'): 'profile' " + d.profile + ": ");
+            if (firstMismatch(graph, *costed) >= 0)
+                return makeError(cluster.source + ": device " + std::to_string(j + 1) + " ('" + d.name
+                    + "'): 'profile' " + d.profile + " gives " + graph.sourcePath()
+                    + " other nodes than the graph's; cannot re-cost it node by node");
+            column = std::make_shared<const std::vector<double>>(costed->works().begin(), costed->works().end());
+        }
+        StageDevice &s = p.devices[j];
+        s.costs = "profile " + d.profile;
+        s.work = column;
+        if (!d.speed)
+            s.speed = 1.0;
+    }
+    return p;
+}
+
+} // namespace pipecut
