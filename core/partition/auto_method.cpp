@@ -9,7 +9,8 @@
 // 3. Otherwise: slicegraph at its default budget (the memetic scheme of
 //    slicegraph.h, which ends with an iterated plateau descent) followed by
 //    refine, then ideal-bb's threshold searches (frontier_dp.h) from it in
-//    the time left (half of it with searchToLimit): proven when they finish,
+//    the time left (half of it with searchToLimit; the exact MIP instead with
+//    per-device work, docs/model.md §1.7): proven when they finish,
 //    else the refined partition; with searchToLimit the rest of the time
 //    limit goes to timedSearch (lns.h: slicegraph restarts on every core and
 //    exact re-solves of windows of adjacent stages).
@@ -83,8 +84,18 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
     // With a search to follow, the proof attempt gets half of what is left.
     const MethodContext proofCtx { ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,
         searchOn ? Deadline(std::max(1e-3, ctx.deadline.remaining() / 2)) : ctx.deadline };
-    if (auto proof = proveWithFrontier(proofCtx, *contraction, ref.partition, "auto(slicegraph+ideal-bb)");
-        proof && proof->optimal) {
+    if (ctx.params.hasDeviceWork()) { // ideal-bb refuses per-device work: the exact MIP proves
+        PartitionOptions o = ctx.options;
+        o.start = ref.partition;
+        if (auto proof = runMip({ ctx.graph, ctx.params, o, ctx.stop, ctx.progress, proofCtx.deadline });
+            proof && proof->optimal) {
+            proof->method = "auto(slicegraph+mip)";
+            proof->notes.insert(proof->notes.begin(),
+                "auto: more than " + std::to_string(cap) + " ideals, slicegraph then the exact MIP (per-device work)");
+            return proof;
+        }
+    } else if (auto proof = proveWithFrontier(proofCtx, *contraction, ref.partition, "auto(slicegraph+ideal-bb)");
+               proof && proof->optimal) {
         proof->notes.insert(proof->notes.begin(),
             "auto: more than " + std::to_string(cap) + " ideals, slicegraph then the frontier search (ideal-bb)");
         return proof;

@@ -44,6 +44,9 @@ Result<PartitionResult> runIdealBb(const MethodContext &ctx); // frontier_dp.cpp
 // as a method result named `method`.
 Result<PartitionResult> proveWithFrontier(
     const MethodContext &ctx, const Contraction &units, std::optional<Partition> start, const std::string &method);
+// The exact MIP of core/bounds (installed by it), with the time left of ctx's
+// deadline; an error when core/bounds is not linked.
+Result<PartitionResult> runMip(const MethodContext &ctx);
 Result<PartitionResult> runRefineMethod(const MethodContext &ctx);
 Result<PartitionResult> runAuto(const MethodContext &ctx);
 Result<PartitionResult> runVllmDefault(const MethodContext &ctx); // llm_baselines.cpp

@@ -30,6 +30,8 @@ std::atomic<PartitionerFn> &mipPartitioner()
     return run;
 }
 
+} // namespace
+
 // The exact MIP with the time left of the caller's limit (validation and the
 // memory check have run on the same clock).
 Result<PartitionResult> runMip(const MethodContext &c)
@@ -43,6 +45,8 @@ Result<PartitionResult> runMip(const MethodContext &c)
     o.timeLimit = std::max(0.01, c.deadline.remaining());
     return run(c.graph, c.params, o, c.stop, c.progress);
 }
+
+namespace {
 
 // The registry, in the order the GUI lists the methods.
 // "mip" (the exact MIP solved by CBC) belongs to core/bounds, which installs

@@ -231,7 +231,7 @@ private slots:
     {
         std::mt19937_64 rng(22122026);
         const int trials = kUnderSanitizer ? 20 : 60;
-        int feasible = 0, freeChecks = 0;
+        int feasible = 0, freeChecks = 0, pastCapChecks = 0;
         for (int trial = 0; trial < trials; ++trial) {
             RandomGraphOptions go;
             go.maxNodes = trial % 3 == 0 ? 5 : 8;
@@ -255,6 +255,22 @@ private slots:
                     (m + (" " + std::to_string(r->bottleneck) + " != " + std::to_string(brute.optimum) + "\n")
                         + instance)
                         .c_str());
+            }
+            // auto past its ideal cap with per-device work: slicegraph, then the exact MIP proves it.
+            if (p.hasDeviceWork()) {
+                PartitionOptions capped;
+                capped.k = k;
+                capped.threads = 1;
+                capped.timeLimit = 20;
+                capped.idealCap = 1;
+                auto pastCap = runPartitioner(g, p, capped);
+                if (brute.feasible) {
+                    QVERIFY2(pastCap.ok() && pastCap->optimal && pastCap->method == "auto(slicegraph+mip)",
+                        ((pastCap.ok() ? pastCap->method : pastCap.error()) + "\n" + instance).c_str());
+                    QVERIFY2(same(pastCap->bottleneck, brute.optimum), instance.c_str());
+                } else
+                    QVERIFY2(!pastCap.ok() && pastCap.errorKind() == ErrorKind::Infeasible, instance.c_str());
+                ++pastCapChecks;
             }
             for (const char *m :
                 { "combinatorial", "anchor", "bottleneck", "guess", "cover", "mip", "ideal-dp", "boundary", "best" }) {
@@ -313,9 +329,11 @@ private slots:
                 ++freeChecks;
             }
         }
-        qInfo("%d feasible instances, %d free-order checks", feasible, freeChecks);
+        qInfo(
+            "%d feasible instances, %d free-order checks, %d past the ideal cap", feasible, freeChecks, pastCapChecks);
         QVERIFY(feasible > trials / 2);
         QVERIFY(freeChecks > trials / 10);
+        QVERIFY(pastCapChecks > trials / 4);
     }
 
     // A cluster whose devices all use a column equal to the graph's work costs
