@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <thread>
 #include <vector>
 
 namespace pipecut::bounds {
@@ -16,7 +17,7 @@ constexpr int kIntervals = 8192;
 constexpr int kMaxLight = 2;
 constexpr double kPrecision = 1e-5; // relative width where the bisection stops
 constexpr int32_t kMaxClasses = 50'000;
-constexpr int64_t kSearchVisits = 20'000; // per interval (ideal_cut_search.h)
+constexpr int64_t kSearchVisits = 5'000; // per interval (ideal_cut_search.h)
 
 // μ_L of light_chain.h: at most L stages of a partition with bottleneck <= t hold less work.
 double lightWork(double total, int k, int light, double t)
@@ -38,13 +39,22 @@ const std::vector<double> &intervalCuts(
         return found->second;
     const double total = cut.totalWork(), delta = total / kIntervals;
     std::vector<double> kappa(kIntervals);
-    for (int i = 0; i < kIntervals; ++i) {
-        if (ctx.stopped()) {
-            static const std::vector<double> none;
-            return none;
-        }
-        kappa[size_t(i)]
-            = cut.intervalCut(i * delta, i + 1 == kIntervals ? total : (i + 1) * delta, weight, kSearchVisits);
+    // Intervals dealt round robin to the cores; each cut reads `cut` only.
+    const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    auto work = [&](int first) {
+        for (int i = first; i < kIntervals && !ctx.stopped(); i += threads)
+            kappa[size_t(i)]
+                = cut.intervalCut(i * delta, i + 1 == kIntervals ? total : (i + 1) * delta, weight, kSearchVisits);
+    };
+    std::vector<std::thread> workers;
+    for (int t = 1; t < threads; ++t)
+        workers.emplace_back(work, t);
+    work(0);
+    for (std::thread &w : workers)
+        w.join();
+    if (ctx.stopped()) {
+        static const std::vector<double> none;
+        return none;
     }
     return cache.emplace(counted, std::move(kappa)).first->second;
 }
