@@ -1,5 +1,7 @@
 #include "core/bounds/light_chain.h"
 
+#include "core/bounds/chain_cut.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,7 +17,6 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kSlack = 1e-9; // every comparison errs on the permissive (valid) side
 constexpr int kIntervals = 8192;
 constexpr int kMaxLight = 2;
-constexpr double kPrecision = 1e-5; // relative width where the bisection stops
 constexpr int32_t kMaxClasses = 50'000;
 constexpr int64_t kSearchVisits = 5'000; // per interval (ideal_cut_search.h)
 
@@ -123,25 +124,9 @@ double lightChainBound(const BoundaryCut &cut, const BoundContext &ctx, double p
 {
     if (ctx.k <= 1 || ctx.stopped() || ctx.classes.count > kMaxClasses)
         return proven;
-    double lo = proven, hi = std::min(ctx.upper, cut.totalWork());
-    if (!(hi > lo))
-        return proven;
     KappaCache cache;
-    const double first = lo + kPrecision * hi;
-    if (first >= hi || !refutes(cut, ctx, first, cache))
-        return proven;
-    lo = proven = first;
-    ctx.report(ctx.upper, proven, "boundary");
-    while (!ctx.stopped() && hi - lo > kPrecision * hi) {
-        const double mid = 0.5 * (lo + hi);
-        if (refutes(cut, ctx, mid, cache)) {
-            lo = proven = mid;
-            ctx.report(ctx.upper, proven, "boundary");
-        } else if (!ctx.stopped()) {
-            hi = mid;
-        }
-    }
-    return proven;
+    return largestRefuted(
+        ctx, proven, std::min(ctx.upper, cut.totalWork()), [&](double t) { return refutes(cut, ctx, t, cache); });
 }
 
 } // namespace pipecut::bounds

@@ -13,7 +13,11 @@
 // tensor leaving I_{j-1}: with κ as in chain_cut.h over these tensors,
 //     f(S_j) >= work(S_j) + κ(I_{j-1}) + κ(I_j)      (S_j heavy),
 //     work(S_j) < μ_L                                (S_j light).
-// Over the work intervals J_i of chain_cut.h, R_{j,l}[i] is the largest w_j
+// κ_i bounds κ(I) over the ideals with work in J_i (8,192 intervals): the
+// minimum cut of chain_cut.h, or the exact minimum over those ideals when at
+// most 256 classes are free and a search of 5,000 nodes settles it
+// (ideal_cut_search.h); computed on every core, once per set of counted
+// tensors. R_{j,l}[i] is the largest w_j
 // in J_i and in window j reachable with l light stages among 1..j; only
 // G_{j,l} = max_i (R_{j,l}[i] - κ_i) (before a heavy stage) and
 // H_{j,l} = max_i R_{j,l}[i] (before a light one) matter to the next
