@@ -388,8 +388,11 @@ private:
         auto share = [&](double fraction) { return m_ctx.withBudget(fraction * m_ctx.remaining()); };
         auto fits = [&](double fraction) { return blockModelFits(fraction * m_ctx.remaining()); };
         const bool mixed = m_ctx.mixedCluster(); // two or more classes of devices (docs/model.md §4.12)
-        if (!excluded("boundary") && !done()) // no solver: cheap even on 10^5 nodes
-            raise(boundary(share(mixed ? 0.1 : 0.3), 0.2));
+        // No solver: cheap even on 10^5 nodes. Past the cover bound's 5,000 classes
+        // it is the main proof (its chain bounds, light_chain.h), so it gets more time.
+        const double boundaryShare = mixed ? 0.1 : m_ctx.classes.count > 5000 ? 0.7 : 0.3;
+        if (!excluded("boundary") && !done())
+            raise(boundary(share(boundaryShare), 0.2));
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
             AnchorOutcome a = anchors(share(0.3));
             m_anchorValues = a.anchors;

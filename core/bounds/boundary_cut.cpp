@@ -1,6 +1,8 @@
 #include "core/bounds/boundary_cut.h"
 
 #include "core/bounds/chain_cut.h"
+#include "core/bounds/ideal_cut_search.h"
+#include "core/bounds/light_chain.h"
 #include "core/graph/topology.h"
 #include "core/util/max_flow.h"
 
@@ -21,6 +23,7 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kSlack = 1e-9;
 constexpr int kChunkWords = 16; // 1,024 sources per reachability pass
 constexpr int kPasses = 3; // rounds of window narrowing per threshold
+constexpr int32_t kMaxSearchClasses = 256; // free classes the exact interval search takes
 
 using Adjacency = std::vector<std::vector<int32_t>>;
 
@@ -118,11 +121,18 @@ struct BoundaryCut::Impl {
     double work = 0; // W
     Adjacency pred, succ;
     std::vector<double> above, below; // ancestor and descendant work, class included
+    std::vector<double> classWork;
     std::vector<Tensor> tensors;
 
     // c_j of the window [W - suffixCap, prefixCap], scaled by 1 / B; infinity
-    // when no ideal fits the window.
-    double windowCut(double prefixCap, double suffixCap, const std::vector<double> &weight) const;
+    // when no ideal fits the window. With exactVisits > 0 and few free
+    // classes, the ideals are searched (ideal_cut_search.h) and the exact
+    // minimum over the window is returned when the search completes.
+    double windowCut(
+        double prefixCap, double suffixCap, const std::vector<double> &weight, int64_t exactVisits = 0) const;
+    // That search on the free classes (state 0, numbered by id - 2); negative when it gave no answer.
+    double searchIdeals(const std::vector<int8_t> &state, const std::vector<int32_t> &id, int32_t freeCount,
+        const std::vector<double> &weight, double low, double high, int64_t visits) const;
 };
 
 BoundaryCut::BoundaryCut(const BoundContext &ctx)
@@ -143,6 +153,7 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
         d.pred[b].push_back(a);
     }
     std::vector<int32_t> order = classOrder(g, cls);
+    d.classWork = cls.work;
     d.above = closureWork(order, d.pred, cls.work, ctx);
     std::reverse(order.begin(), order.end());
     d.below = closureWork(order, d.succ, cls.work, ctx);
@@ -164,7 +175,48 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
 
 BoundaryCut::~BoundaryCut() = default;
 
-double BoundaryCut::Impl::windowCut(double prefixCap, double suffixCap, const std::vector<double> &weight) const
+double BoundaryCut::Impl::searchIdeals(const std::vector<int8_t> &state, const std::vector<int32_t> &id,
+    int32_t freeCount, const std::vector<double> &weight, double low, double high, int64_t visits) const
+{
+    IdealCutInstance inst;
+    inst.work.assign(freeCount, 0.0);
+    inst.pred.resize(freeCount);
+    inst.blocked.assign(freeCount, 0);
+    inst.required.assign(freeCount, 0);
+    for (int32_t c = 0; c < n; ++c) {
+        if (state[c] == 1)
+            inst.baseWork += classWork[c];
+        if (state[c] != 0)
+            continue;
+        const int32_t f = id[c] - 2;
+        inst.work[f] = classWork[c];
+        for (int32_t a : pred[c]) {
+            inst.blocked[f] |= uint8_t(state[a] == 2);
+            if (state[a] == 0)
+                inst.pred[f].push_back(id[a] - 2);
+        }
+        for (int32_t b : succ[c])
+            inst.required[f] |= uint8_t(state[b] == 1);
+    }
+    for (size_t i = 0; i < tensors.size(); ++i) {
+        const Tensor &t = tensors[i];
+        IdealCutInstance::Tensor x;
+        x.capacity = weight[i] * t.size;
+        if (x.capacity <= 0 || state[t.producer] == 2)
+            continue;
+        x.producer = state[t.producer] == 1 ? -1 : id[t.producer] - 2;
+        for (int32_t c : t.consumers) {
+            x.consumerForcedOut = x.consumerForcedOut || state[c] == 2;
+            if (state[c] == 0)
+                x.consumers.push_back(id[c] - 2);
+        }
+        inst.tensors.push_back(std::move(x));
+    }
+    return cheapestIdealCut(inst, low, high, visits);
+}
+
+double BoundaryCut::Impl::windowCut(
+    double prefixCap, double suffixCap, const std::vector<double> &weight, int64_t exactVisits) const
 {
     // 0: free, 1: in every ideal of the window, 2: in none.
     std::vector<int8_t> state(n, 0);
@@ -220,12 +272,28 @@ double BoundaryCut::Impl::windowCut(double prefixCap, double suffixCap, const st
                 arcs.push_back({ hub, c, kInfinity });
         }
     }
-    if (nodes == 2 || arcs.empty())
-        return constant;
-    MaxFlow flow(nodes);
-    for (const Arc &a : arcs)
-        flow.addArc(a.from, a.to, a.capacity);
-    return constant + flow.run(source, sink);
+    const int32_t freeCount = static_cast<int32_t>(std::count(state.begin(), state.end(), int8_t(0)));
+    double value = constant, sourceWork = 0; // sourceWork: the free work on the source side of the cut
+    if (nodes > 2 && !arcs.empty()) {
+        MaxFlow flow(nodes);
+        for (const Arc &a : arcs)
+            flow.addArc(a.from, a.to, a.capacity);
+        value += flow.run(source, sink);
+        for (int32_t c = 0; c < n && exactVisits > 0; ++c)
+            sourceWork += state[c] == 0 && flow.sourceSide(id[c]) ? classWork[c] : 0.0;
+    }
+    const double slack = kSlack * work, low = work - inCap - slack, high = outCap + slack;
+    if (exactVisits > 0 && freeCount <= kMaxSearchClasses) {
+        double forcedWork = 0;
+        for (int32_t c = 0; c < n; ++c)
+            forcedWork += state[c] == 1 ? classWork[c] : 0.0;
+        if (forcedWork + sourceWork >= low && forcedWork + sourceWork <= high)
+            return value; // the cut found is an ideal of the window: exact
+        const double exact = searchIdeals(state, id, freeCount, weight, low, high, exactVisits);
+        if (exact >= 0) // the exact minimum over the window (infinity: no ideal), never below the flow's
+            return std::max(value, exact);
+    }
+    return value;
 }
 
 double BoundaryCut::averageAt(double threshold, const BoundContext &ctx, double stopAbove) const
@@ -293,9 +361,9 @@ std::vector<double> BoundaryCut::freeWork() const
     return free;
 }
 
-double BoundaryCut::intervalCut(double low, double high, const std::vector<double> &weight) const
+double BoundaryCut::intervalCut(double low, double high, const std::vector<double> &weight, int64_t exactVisits) const
 {
-    return m_impl->windowCut(high, m_impl->work - low, weight);
+    return m_impl->windowCut(high, m_impl->work - low, weight, exactVisits);
 }
 
 BoundResult boundaryCutBound(const BoundContext &ctx)
@@ -339,6 +407,7 @@ BoundResult boundaryCutBound(const BoundContext &ctx)
         }
     }
     r.lowerBound = std::max(proven, chainCutBound(cut, ctx, proven));
+    r.lowerBound = std::max(r.lowerBound, lightChainBound(cut, ctx, r.lowerBound));
     return r;
 }
 

@@ -54,10 +54,12 @@ public:
     // For the chain bound (chain_cut.h): W; per tensor 1 when it crosses at
     // most one boundary of any partition with bottleneck <= threshold, else 0;
     // a lower bound on Σ weight * out / B over the tensors leaving any ideal
-    // whose work lies in [low, high] (infinity when there is none).
+    // whose work lies in [low, high] (infinity when there is none); with
+    // exactVisits > 0, the exact minimum when a search of the ideals within
+    // that many nodes settles it (ideal_cut_search.h).
     double totalWork() const;
     std::vector<double> singleCrossingWeights(double threshold) const;
-    double intervalCut(double low, double high, const std::vector<double> &weight) const;
+    double intervalCut(double low, double high, const std::vector<double> &weight, int64_t exactVisits = 0) const;
     // Per tensor, in the order of those weights: the most work a stage it
     // passes over (sent before it, received after it) can hold.
     std::vector<double> freeWork() const;

@@ -57,18 +57,24 @@ double chainCutBound(const BoundaryCut &cut, const BoundContext &ctx, double pro
     // A probe is kIntervals passes over all classes: kept to graphs where that is cheap.
     if (ctx.k <= 1 || ctx.stopped() || ctx.classes.count > kMaxClasses)
         return proven;
-    double lo = proven, hi = std::min(ctx.upper, cut.totalWork());
+    return largestRefuted(
+        ctx, proven, std::min(ctx.upper, cut.totalWork()), [&](double t) { return refutes(cut, ctx, t); });
+}
+
+double largestRefuted(const BoundContext &ctx, double proven, double hi, const std::function<bool(double)> &refutes)
+{
+    double lo = proven;
     if (!(hi > lo))
         return proven;
     // Refuting just above `proven` first: a failure there ends it in one probe.
     const double first = lo + kPrecision * hi;
-    if (first >= hi || !refutes(cut, ctx, first))
+    if (first >= hi || !refutes(first))
         return proven;
     lo = proven = first;
     ctx.report(ctx.upper, proven, "boundary");
     while (!ctx.stopped() && hi - lo > kPrecision * hi) {
         const double mid = 0.5 * (lo + hi);
-        if (refutes(cut, ctx, mid)) {
+        if (refutes(mid)) {
             lo = proven = mid;
             ctx.report(ctx.upper, proven, "boundary");
         } else if (!ctx.stopped()) {

@@ -29,10 +29,18 @@
 
 #include "core/bounds/boundary_cut.h"
 
+#include <functional>
+
 namespace pipecut::bounds {
 
 // The largest threshold refuted as above, at least `proven` (returned when
 // nothing more is refuted or ctx stops).
 double chainCutBound(const BoundaryCut &cut, const BoundContext &ctx, double proven);
+
+// The bisection both chain bounds use: the largest t in (proven, hi] with
+// refutes(t) found by halving (relative precision 1e-5 of hi), starting just
+// above `proven`; each refuted t is reported. Returns `proven` when the first
+// probe fails or ctx stops.
+double largestRefuted(const BoundContext &ctx, double proven, double hi, const std::function<bool(double)> &refutes);
 
 } // namespace pipecut::bounds
