@@ -98,8 +98,8 @@ AnchorOutcome anchorBound(const BoundContext &ctx)
 {
     // With a mixed cluster (and one work per node) the device-aware bound of
     // docs/model.md §4.12; with any other cluster on its relaxation.
-    const bool deviceAware = ctx.mixedCluster() && ctx.params.hasDevices() && !ctx.params.hasDeviceWork();
-    if (!deviceAware && ctx.cluster && &ctx.graph != &ctx.cluster->relaxedGraph)
+    const bool deviceAware = ctx.deviceAware();
+    if (!deviceAware && ctx.unrelaxed())
         return anchorBound(ctx.relaxed());
     AnchorOutcome a;
     a.result.provenBy = "anchor";

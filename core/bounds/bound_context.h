@@ -87,11 +87,16 @@ struct BoundContext {
     }
     // Two or more classes of devices (the device-aware bounds apply).
     bool mixedCluster() const { return cluster && cluster->mixed(); }
+    // A mixed cluster with one work per node, on its own devices: anchor and
+    // bottleneck take their device-aware forms (docs/model.md §4.12).
+    bool deviceAware() const { return mixedCluster() && params.hasDevices() && !params.hasDeviceWork(); }
+    // A cluster's instance not yet replaced by its relaxation.
+    bool unrelaxed() const { return cluster && &graph != &cluster->relaxedGraph; }
     // With a cluster, the relaxation of docs/model.md §4.12 (every device as
     // fast as the fastest, the envelope's links and memory), else this instance.
     BoundContext relaxed() const
     {
-        if (!cluster || &graph == &cluster->relaxedGraph)
+        if (!unrelaxed())
             return *this;
         return on(cluster->relaxedGraph, cluster->relaxedParams, cluster->relaxedClasses);
     }
