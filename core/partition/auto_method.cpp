@@ -8,7 +8,9 @@
 //    returned as not proven.
 // 3. Otherwise: slicegraph at its default budget (the memetic scheme of
 //    slicegraph.h, which ends with an iterated plateau descent) followed by
-//    refine, then ideal-bb's threshold searches (frontier_dp.h) from it in
+//    refine (and the band chain search on long graphs), one window re-solve
+//    descent (lns.h) on up to 10 % of the time left, then ideal-bb's
+//    threshold searches (frontier_dp.h) from it in
 //    the time left (half of it with searchToLimit; the exact MIP instead with
 //    per-device work, docs/model.md §1.7): proven when they finish,
 //    else the refined partition; with searchToLimit the rest of the time
@@ -34,6 +36,8 @@ constexpr double kAutoSeconds = 12.0;
 constexpr double kBandSeconds = 10.0; // at most, for the band chain search
 constexpr double kBandShare = 0.15; // of the time left, at most
 constexpr int32_t kBandMinUnits = 2000;
+constexpr double kWindowSeconds = 5.0; // at most, for the window re-solve before the proof
+constexpr double kWindowShare = 0.1; // of the time left, at most
 } // namespace
 
 Result<PartitionResult> runAuto(const MethodContext &outer)
@@ -80,6 +84,13 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         r->notes.push_back("auto: band chain search improved the partition in " + std::to_string(band.rounds)
             + " rounds (band_chain.h)");
     }
+    // One window re-solve descent (lns.h) from the refined partition, on a share of the time.
+    if (WindowOutcome w = windowDescent(ctx.graph, ctx.params, *contraction, ref.partition, ctx.stop,
+            Deadline(std::max(1e-3, std::min(kWindowSeconds, kWindowShare * ctx.deadline.remaining()))));
+        w.improvements > 0 && w.bottleneck <= ref.bottleneck) {
+        ref = refinePartition(ctx.graph, ctx.params, w.partition, ctx.stop, ctx.deadline, &*contraction);
+        r->notes.push_back("auto: " + std::to_string(w.improvements) + " windows re-solved (lns.h)");
+    }
     const bool searchOn = outer.options.timeLimit > 0 && outer.options.searchToLimit;
     // With a search to follow, the proof attempt gets half of what is left.
     const MethodContext proofCtx { ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,
@@ -110,7 +121,8 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
             r->partition = s.partition;
         r->notes.insert(r->notes.begin(),
             "auto: the time limit searched on: " + std::to_string(s.rounds) + " slicegraph runs, "
-                + std::to_string(s.windowImprovements) + " windows re-solved");
+                + std::to_string(s.windowImprovements) + " windows re-solved, " + std::to_string(s.relinkImprovements)
+                + " relinks improved on their elites");
     }
     r->optimal = false;
     r->notes.insert(

@@ -1,6 +1,7 @@
 #include "core/partition/lns.h"
 
 #include "core/cost/evaluate.h"
+#include "core/partition/relink.h"
 #include "core/partition/slicegraph.h"
 
 #include <algorithm>
@@ -316,6 +317,39 @@ private:
     double m_bottleneck;
 };
 
+// The elite pool of timedSearch: the best kEliteSize distinct partitions its
+// rounds produced, sorted by bottleneck (ties keep the earlier).
+class ElitePool {
+public:
+    static constexpr size_t kEliteSize = 8;
+    void offer(const Partition &p, double t)
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto &e : m_elite)
+            if (e.second.stages().size() == p.stages().size()
+                && std::equal(e.second.stages().begin(), e.second.stages().end(), p.stages().begin()))
+                return;
+        auto at
+            = std::upper_bound(m_elite.begin(), m_elite.end(), t, [](double x, const auto &e) { return x < e.first; });
+        m_elite.insert(at, { t, p });
+        if (m_elite.size() > kEliteSize)
+            m_elite.pop_back();
+    }
+    // The best member and the one `pick` chooses among the others; none while
+    // the pool holds fewer than two.
+    std::optional<std::pair<Partition, Partition>> pair(uint64_t pick) const
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_elite.size() < 2)
+            return std::nullopt;
+        return std::pair { m_elite[0].second, m_elite[1 + pick % (m_elite.size() - 1)].second };
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::vector<std::pair<double, Partition>> m_elite;
+};
+
 } // namespace
 
 TimedSearchOutcome timedSearch(const Graph &graph, const CostParams &params, const Contraction &units,
@@ -327,8 +361,23 @@ TimedSearchOutcome timedSearch(const Graph &graph, const CostParams &params, con
     std::atomic<int64_t> windows { 0 };
     const int threads
         = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    ElitePool elite;
+    elite.offer(start, best.get().second);
+    std::atomic<int> relinks { 0 };
     auto worker = [&](int t) {
-        for (int r = 0; !stop.stopRequested() && deadline.remaining() > 0.05; ++r) {
+        for (int r = 0, round = 0; !stop.stopRequested() && deadline.remaining() > 0.05; ++round) {
+            // Every third round relinks the best elite with another (relink.h).
+            if (round % 3 == 2) {
+                const uint64_t pick = options.seed * 0x9e3779b97f4a7c15ULL + uint64_t(t) * 7919ULL + uint64_t(round);
+                if (auto p = elite.pair(pick)) {
+                    const RelinkOutcome rl = relinkSearch(graph, params, units, p->first, p->second, stop,
+                        Deadline(std::min(deadline.remaining(), 4.0 * double(1 << std::min(r, 8)))));
+                    relinks += rl.improved ? 1 : 0;
+                    best.offer(rl.partition, rl.bottleneck);
+                    elite.offer(rl.partition, rl.bottleneck);
+                    continue;
+                }
+            }
             SliceGraphOptions o;
             o.k = k;
             o.population = 100 << std::min(r / 2, 4);
@@ -340,12 +389,14 @@ TimedSearchOutcome timedSearch(const Graph &graph, const CostParams &params, con
             const Deadline slice(std::min(deadline.remaining(), 4.0 * double(1 << std::min(r, 8))));
             auto run = runBrkga(graph, params, units, o, stop, slice);
             ++rounds;
+            ++r;
             if (!run || !std::isfinite(run->bottleneck))
                 continue;
             best.offer(run->partition, run->bottleneck);
             WindowOutcome w = windowDescent(graph, params, units, run->partition, stop, deadline);
             windows += w.improvements;
             best.offer(w.partition, w.bottleneck);
+            elite.offer(w.partition, w.bottleneck);
         }
     };
     std::vector<std::thread> pool;
@@ -358,6 +409,7 @@ TimedSearchOutcome timedSearch(const Graph &graph, const CostParams &params, con
     std::tie(out.partition, out.bottleneck) = best.get();
     out.rounds = rounds;
     out.windowImprovements = windows;
+    out.relinkImprovements = relinks;
     return out;
 }
 

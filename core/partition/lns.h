@@ -28,7 +28,11 @@
 // deadline: a slicegraph run (plain seeds on even rounds, warm-started from
 // the best partition so far on odd rounds; the population grows 100, 100,
 // 200, 200, 400, ... and the time slice doubles from 4 s), then the window
-// re-solve on its result; the best partition over all workers is kept.
+// re-solve on its result; the best partition over all workers is kept. Every
+// result also enters an elite pool (the 8 best distinct partitions, the start
+// among them), and every third round of a worker instead relinks the best
+// elite with another one (relink.h: a walk each way, refine and the window
+// re-solve on the best partition of each walk) and offers its result.
 // Not deterministic (the threads race for the deadline); the result is never
 // worse than `start`.
 //
@@ -75,6 +79,7 @@ struct TimedSearchOutcome {
     double bottleneck = 0.0;
     int rounds = 0; // slicegraph runs over all workers
     int64_t windowImprovements = 0;
+    int relinkImprovements = 0; // relinks better than both their elites
 };
 
 // Runs until `deadline` (which must have a limit) or a stop.
