@@ -31,8 +31,8 @@
 // Cybernetics 29 (2000).
 //
 // Example (docs/model.md §1.5, k = 3): from {a} | {b} | {c, d} (T = 8) toward
-// {a, b, c} | {} | {d} (T = 9) the first step moves c to stage 1, giving
-// {a, c} | {b} | {d} (costs 6, 6, 5, T = 6? no: see tests/partition/tst_relink).
+// {a, b, c} | {} | {d} (T = 9) the walk moves b first, to {a, b} | {} | {c, d}
+// (T = 8; moving c first gives {a, c} | {b} | {d}, T = 9), then c.
 
 #include "core/cost/cost_params.h"
 #include "core/cost/partition.h"
