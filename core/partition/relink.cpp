@@ -48,8 +48,10 @@ public:
     // valid endpoints, relink.h), which ends the walk.
     bool step(int candidates)
     {
+        // The first 8 x `candidates` movable units in topological order suffice.
         std::vector<size_t> movable;
-        for (size_t j = 0; j < m_left.size(); ++j)
+        const size_t enough = 8 * size_t(std::max(1, candidates));
+        for (size_t j = 0; j < m_left.size() && movable.size() < enough; ++j)
             if (canMove(m_left[j]))
                 movable.push_back(j);
         if (movable.empty())

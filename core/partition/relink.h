@@ -13,10 +13,10 @@
 // every successor at or after its A stage; symmetrically for the last unit to
 // move later. So every partition on the path respects the order rule and the
 // groups; one over the memory limit is walked through but never kept. At each
-// step at most `candidates` movable units (spread evenly over those left, in
-// topological order) are tried and the one giving the lowest bottleneck, then
-// the lowest cost of the two stages it touches, then the lowest unit index, is
-// taken: the walk is deterministic. The best partition strictly inside the
+// step at most `candidates` of the first 8 x `candidates` movable units in
+// topological order (spread evenly over them) are tried and the one giving
+// the lowest bottleneck, then the lowest cost of the two stages it touches,
+// then the lowest unit index, is taken: the walk is deterministic. The best partition strictly inside the
 // path is returned (the endpoints are known).
 //
 // Search. relinkSearch walks A -> B and B -> A, polishes each walk's best
@@ -24,9 +24,9 @@
 // and returns the best of A, B and the two polished partitions: never worse
 // than the better endpoint, always valid when both endpoints are.
 //
-// Complexity: a walk has d steps for d units that differ, each O(d) to find
-// the movable units plus `candidates` incremental moves and undos (O(degree *
-// stages touched) each, core/cost/incremental.h). Reference: Glover, Laguna
+// Complexity: a walk has d steps for d units that differ, each at most O(d)
+// to find the movable units plus `candidates` incremental moves and undos
+// (O(degree * stages touched) each, core/cost/incremental.h). Reference: Glover, Laguna
 // and Martí, "Fundamentals of scatter search and path relinking", Control and
 // Cybernetics 29 (2000).
 //

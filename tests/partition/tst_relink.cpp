@@ -70,12 +70,9 @@ private slots:
     // The example of relink.h (docs/model.md §1.5, k = 3).
     void specExample()
     {
-        const Graph g = pipecut::test::specExample();
-        const CostParams params = CostParams::fromGraph(g);
-        auto units = contractGroups(g);
-        QVERIFY(units.ok());
+        const auto &[g, params, units] = searchGraph(pipecut::test::specExample());
         const Partition from(std::vector<int32_t> { 0, 1, 2, 2 }, 3), to(std::vector<int32_t> { 0, 0, 0, 2 }, 3);
-        const RelinkWalk w = relinkWalk(g, params, *units, from, to, StopToken(), Deadline());
+        const RelinkWalk w = relinkWalk(g, params, units, from, to, StopToken(), Deadline());
         QCOMPARE(w.steps, int64_t(2));
         QVERIFY(close(w.bottleneck, 8.0));
         QVERIFY(std::ranges::equal(w.partition.stages(), std::vector<int32_t> { 0, 0, 2, 2 }));

@@ -101,16 +101,21 @@ std::string searchResultProblem(const SearchStart &s, const Partition &partition
     return {};
 }
 
+SearchGraph searchGraph(Graph g)
+{
+    auto units = contractGroups(g);
+    if (!units)
+        qFatal("contractGroups: %s", units.error().c_str());
+    const CostParams params = CostParams::fromGraph(g);
+    return SearchGraph { std::move(g), params, std::move(*units) };
+}
+
 SearchGraph generatedSearchGraph(const GeneratorOptions &options)
 {
     auto g = generateGraph(options);
     if (!g)
         qFatal("generateGraph: %s", g.error().c_str());
-    auto units = contractGroups(*g);
-    if (!units)
-        qFatal("contractGroups: %s", units.error().c_str());
-    const CostParams params = CostParams::fromGraph(*g);
-    return SearchGraph { std::move(*g), params, std::move(*units) };
+    return searchGraph(std::move(*g));
 }
 
 } // namespace pipecut::test

@@ -58,6 +58,8 @@ struct SearchGraph {
     Contraction units;
 };
 SearchGraph generatedSearchGraph(const GeneratorOptions &options);
+// The same for a given graph.
+SearchGraph searchGraph(Graph graph);
 
 // What is wrong with a search's result `partition` (claimed `bottleneck`) from
 // `s`: not valid, not evaluate()'s bottleneck, worse than the start or better
