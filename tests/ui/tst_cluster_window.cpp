@@ -56,6 +56,8 @@ class TestClusterWindow : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() { useTestSettings(); }
+
     void openAndClear()
     {
         QTemporaryDir dir;
