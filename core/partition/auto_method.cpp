@@ -15,7 +15,8 @@
 //    limit goes to timedSearch (lns.h: slicegraph restarts on every core and
 //    exact re-solves of windows of adjacent stages).
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
-// time limit intervenes. Example: the graph of docs/model.md §1.5 has 6 ideals -> ideal-dp.
+// time limit intervenes; PartitionOptions::deterministic drops the clock. Example: the graph of docs/model.md §1.5 has
+// 6 ideals -> ideal-dp.
 
 #include "core/partition/band_chain.h"
 #include "core/partition/ideal_dp.h"
@@ -38,9 +39,13 @@ constexpr int32_t kBandMinUnits = 2000;
 
 Result<PartitionResult> runAuto(const MethodContext &outer)
 {
-    // The caller's clock when it has a limit (its checks count), else our default.
+    // The caller's clock when it has a limit (its checks count), else our
+    // default; none when deterministic.
+    const bool deterministic = outer.options.deterministic;
     const MethodContext ctx { outer.graph, outer.params, outer.options, outer.stop, outer.progress,
-        outer.options.timeLimit > 0 ? outer.deadline : Deadline(kAutoSeconds) };
+        deterministic                     ? Deadline()
+            : outer.options.timeLimit > 0 ? outer.deadline
+                                          : Deadline(kAutoSeconds) };
     auto contraction = contractGroups(ctx.graph);
     if (!contraction)
         return contraction.failure().prefixed("auto: ");
@@ -74,13 +79,13 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         return r;
     RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);
     if (BandChainOutcome band = bandChainSearch(ctx.graph, ctx.params, *contraction, ref.partition, ctx.stop,
-            Deadline(std::max(1e-3, std::min(ctx.deadline.remaining(), kBandSeconds))));
+            deterministic ? Deadline() : Deadline(std::max(1e-3, std::min(ctx.deadline.remaining(), kBandSeconds))));
         band.bottleneck < ref.bottleneck) {
         ref = refinePartition(ctx.graph, ctx.params, band.partition, ctx.stop, ctx.deadline, &*contraction);
         r->notes.push_back("auto: band chain search improved the partition in " + std::to_string(band.rounds)
             + " rounds (band_chain.h)");
     }
-    const bool searchOn = outer.options.timeLimit > 0 && outer.options.searchToLimit;
+    const bool searchOn = outer.options.timeLimit > 0 && outer.options.searchToLimit && !deterministic;
     // With a search to follow, the proof attempt gets half of what is left.
     const MethodContext proofCtx { ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,
         searchOn ? Deadline(std::max(1e-3, ctx.deadline.remaining() / 2)) : ctx.deadline };
