@@ -252,6 +252,7 @@ Status Command::load(size_t index)
         if (!measured)
             return measured.failure();
         m_graph = std::move(measured).value();
+        m_costOrigin.times = CostOrigin::Times::Measured;
     }
     m_params = CostParams::fromGraph(*m_graph);
     auto bw = args.getDouble("--bandwidth", m_params.bandwidth);

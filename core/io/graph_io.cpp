@@ -433,9 +433,8 @@ Result<Graph> keepConfig(Result<Graph> graph, std::string_view content, LoadDeta
     return graph;
 }
 
-} // namespace
-
-Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, LoadDetails *details)
+// loadGraph without the record of where the times come from.
+Result<Graph> loadGraphFile(const std::string &path, const LoadOptions &options, LoadDetails *details)
 {
     if (details)
         details->origin = { options, nullptr, nullptr };
@@ -478,6 +477,16 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, Loa
     if (!content.ok())
         return content.failure();
     return keepConfig(parsePadded(*content, path, options), *content, details);
+}
+
+} // namespace
+
+Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, LoadDetails *details)
+{
+    Result<Graph> graph = loadGraphFile(path, options, details);
+    if (details && graph && (graph->format() == "onnx" || graph->format() == "hf-config"))
+        details->origin.times = CostOrigin::Times::Profile;
+    return graph;
 }
 
 Result<std::string> readFile(const std::string &path, int64_t maxBytes)

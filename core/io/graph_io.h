@@ -81,15 +81,22 @@ struct NodeDetail {
 
 struct OnnxAnalysis; // core/io/onnx_reader.h
 
-// What a load keeps to cost the same graph for another device profile
+// Where a graph's node times come from, recorded by the load and by what
+// replaces them, and what re-costs the same graph for another device profile
 // without reading its file again (core/io/profile_work.h): the options it
 // was loaded with and, for a graph a device profile costed, what the profile
 // was applied to (an ONNX model's analysis, a Hugging Face config's text).
 // Without either, re-costing reads the file again.
 struct CostOrigin {
+    enum class Times {
+        File, // the file's own (profile JSON, PipeDream, DOT, pipecut JSON)
+        Profile, // a device profile's estimates (ONNX roofline, Hugging Face config)
+        Measured, // a runtime profile's, replacing the estimates (--profile, Import Profile)
+    };
     LoadOptions options;
     std::shared_ptr<const OnnxAnalysis> onnx; // node shapes moved out to LoadDetails::nodes
     std::shared_ptr<const std::string> config; // a Hugging Face config.json
+    Times times = Times::File;
 };
 
 // What a load finds besides the graph: an ONNX model's symbolic dimensions with the

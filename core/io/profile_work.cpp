@@ -2,7 +2,6 @@
 
 #include "core/io/onnx_reader.h"
 
-#include <cmath>
 #include <map>
 #include <memory>
 
@@ -62,22 +61,7 @@ int32_t firstMismatch(const Graph &a, const Graph &b)
     return -1;
 }
 
-bool sameWork(const Graph &a, const Graph &b)
-{
-    for (int32_t v = 0; v < a.nodeCount(); ++v) {
-        const double x = a.works()[static_cast<size_t>(v)], y = b.works()[static_cast<size_t>(v)];
-        if (std::abs(x - y) > 1e-9 * std::max(std::abs(x), std::abs(y)))
-            return false;
-    }
-    return true;
-}
-
 } // namespace
-
-bool costedByProfile(const Graph &graph)
-{
-    return graph.format() == "onnx" || graph.format() == "hf-config";
-}
 
 Result<CostParams> applyProfileWork(const CostParams &params, const Cluster &cluster, const Graph &graph,
     const CostOrigin &origin, const StopToken *stop)
@@ -85,7 +69,8 @@ Result<CostParams> applyProfileWork(const CostParams &params, const Cluster &clu
     bool wanted = false;
     for (const ClusterDevice &d : cluster.devices)
         wanted = wanted || (!d.profile.empty() && d.costs.empty());
-    if (!wanted || !costedByProfile(graph) || params.devices.size() != cluster.devices.size())
+    // Measured times and the file's own keep the speed rule.
+    if (!wanted || origin.times != CostOrigin::Times::Profile || params.devices.size() != cluster.devices.size())
         return params;
     auto recoster = Recoster::open(graph, origin);
     if (!recoster)
@@ -98,8 +83,6 @@ Result<CostParams> applyProfileWork(const CostParams &params, const Cluster &clu
     if (const int32_t v = firstMismatch(graph, *own); v >= 0)
         return makeError(graph.sourcePath() + ": the file no longer matches the graph loaded from it (node "
             + std::to_string(v + 1) + "): cannot re-cost it for the profiles of " + cluster.source);
-    if (!sameWork(graph, *own)) // measured times (a runtime profile): the speed rule stays
-        return params;
     CostParams p = params;
     std::map<std::string, std::shared_ptr<const std::vector<double>>> columns; // one per profile
     for (size_t j = 0; j < cluster.devices.size(); ++j) {

@@ -9,10 +9,12 @@
 // distinct profile, node i of the column being node i of the graph.
 //
 // Such a device's speed is then 1 unless the cluster gives one (an explicit
-// speed still divides the column). Graphs of other formats, and ONNX graphs
-// whose times are not their profile's (measured times from a runtime profile,
-// --profile), keep applyCluster's rule: the profile's FLOP rate over the
-// reference's sets a missing speed. A device with "costs" keeps that column.
+// speed still divides the column). This holds for the graphs whose load
+// recorded profile times (CostOrigin::Times::Profile); graphs of other
+// formats, and graphs whose times a runtime profile replaced (--profile,
+// Import Profile: Times::Measured), keep applyCluster's rule: the profile's
+// FLOP rate over the reference's sets a missing speed. A device with "costs"
+// keeps that column.
 //
 // Example: an ONNX model loaded for a100-fp16 and the devices
 // [{"profile": "a100-fp16"}, {"profile": "l4-fp16"}]: stage 2's work of a
@@ -25,9 +27,6 @@
 #include "core/util/progress.h"
 
 namespace pipecut {
-
-// Whether `graph`'s costs come from a device profile (ONNX, Hugging Face config).
-bool costedByProfile(const Graph &graph);
 
 // `params` (from applyCluster and applyDeviceWork on `cluster`) with the
 // profile columns above; `origin` is what `graph`'s load kept

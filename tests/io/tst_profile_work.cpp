@@ -63,6 +63,7 @@ private:
         auto g = loadGraph(path, options, &details);
         QVERIFY2(g.ok(), g.ok() ? "" : g.error().c_str());
         QVERIFY(details.origin.onnx || details.origin.config);
+        QVERIFY(details.origin.times == CostOrigin::Times::Profile); // recorded by the load
         auto cluster
             = parseCluster(std::string(kDevices).replace(std::string(kDevices).find("a100-fp16"), 9, first), "c.json");
         QVERIFY2(cluster.ok(), cluster.ok() ? "" : cluster.error().c_str());
@@ -70,7 +71,8 @@ private:
         QVERIFY(base.ok());
         auto p = applyProfileWork(*base, *cluster, *g, details.origin);
         QVERIFY2(p.ok(), p.ok() ? "" : p.error().c_str());
-        auto reread = applyProfileWork(*base, *cluster, *g, CostOrigin { options, nullptr, nullptr });
+        auto reread = applyProfileWork(
+            *base, *cluster, *g, CostOrigin { .options = options, .times = CostOrigin::Times::Profile });
         QVERIFY2(reread.ok(), reread.ok() ? "" : reread.error().c_str());
         for (size_t j = 0; j < 3; ++j) {
             QVERIFY(reread->devices[j].work);
@@ -94,15 +96,15 @@ private:
         std::vector<int32_t> all(static_cast<size_t>(g->nodeCount()), 1);
         const Evaluation ev = evaluate(*g, *p, Partition(all, 4));
         QVERIFY(std::abs(ev.stages[1].work - onL4->totalWork()) <= 1e-9 * onL4->totalWork());
-        // Measured times (not the profile's) keep the speed rule.
-        std::vector<double> measured = worksOf(*g);
-        for (double &w : measured)
-            w = 2 * w + 1;
-        Graph timed = g->withWorks(measured);
-        timed.setSource(g->sourcePath(), g->format());
-        auto kept = applyProfileWork(*base, *cluster, timed, details.origin);
-        QVERIFY(kept.ok());
-        QVERIFY(*kept == *base);
+        // Measured times (a runtime profile replaced the profile's) keep the
+        // speed rule: the origin says so, whatever the numbers are.
+        CostOrigin measured = details.origin;
+        measured.times = CostOrigin::Times::Measured;
+        for (const Graph &timed : { *g, g->withWorks(std::vector<double>(size_t(g->nodeCount()), 1.0)) }) {
+            auto kept = applyProfileWork(*base, *cluster, timed, measured);
+            QVERIFY(kept.ok());
+            QVERIFY(*kept == *base);
+        }
         // The methods run on it, costed by the evaluator.
         PartitionOptions o;
         o.k = 4;
@@ -172,7 +174,7 @@ private slots:
         QVERIFY2(after.ok(), after.ok() ? "" : after.error().c_str());
         QVERIFY(after->devices[1].work);
         QCOMPARE(*after->devices[1].work, *before->devices[1].work);
-        auto reread = applyProfileWork(*base, *cluster, *g, CostOrigin {});
+        auto reread = applyProfileWork(*base, *cluster, *g, CostOrigin { .times = CostOrigin::Times::Profile });
         QVERIFY(!reread.ok());
         QVERIFY2(reread.error().find(path) != std::string::npos, reread.error().c_str());
     }
@@ -180,11 +182,13 @@ private slots:
     void otherFormatsKeepTheSpeedRule()
     {
         const std::string path = write("g.json", test::kFastSlowGraph);
-        auto g = loadGraph(path);
+        LoadDetails details;
+        auto g = loadGraph(path, {}, &details);
         QVERIFY2(g.ok(), g.ok() ? "" : g.error().c_str());
+        QVERIFY(details.origin.times == CostOrigin::Times::File); // the file's own times
         auto cluster = parseCluster(kDevices, "c.json");
         auto base = applyCluster(CostParams::fromGraph(*g), *cluster);
-        auto p = applyProfileWork(*base, *cluster, *g, CostOrigin {});
+        auto p = applyProfileWork(*base, *cluster, *g, details.origin);
         QVERIFY(p.ok());
         QVERIFY(*p == *base);
         QVERIFY(!p->hasDeviceWork());
