@@ -89,7 +89,10 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
     // With a search to follow, the proof attempt gets half of what is left.
     const MethodContext proofCtx { ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,
         searchOn ? Deadline(std::max(1e-3, ctx.deadline.remaining() / 2)) : ctx.deadline };
-    if (ctx.params.hasDeviceWork()) { // ideal-bb refuses per-device work: the exact MIP proves
+    if (deterministic) {
+        // No proof: its share is time, and how far it gets in it is what a
+        // loaded machine changes (PartitionOptions::deterministic).
+    } else if (ctx.params.hasDeviceWork()) { // ideal-bb refuses per-device work: the exact MIP proves
         PartitionOptions o = ctx.options;
         o.start = ref.partition;
         if (auto proof = runMip({ ctx.graph, ctx.params, o, ctx.stop, ctx.progress, proofCtx.deadline });
