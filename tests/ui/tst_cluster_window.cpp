@@ -17,6 +17,7 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -168,11 +169,12 @@ private slots:
         QVERIFY(measured.times == CostOrigin::Times::Profile && measured.onnx);
         measured.times = CostOrigin::Times::Measured;
         w->document()->setCostOrigin(measured);
-        const DeviceProfile a100 = findDeviceProfile("a100-fp16").value(), l4 = findDeviceProfile("l4-fp16").value();
+        const DeviceProfile a100 = findDeviceProfile("a100-fp16").value(),
+                            l4fp16 = findDeviceProfile("l4-fp16").value();
         editor->setReferenceProfile(a100);
         QCOMPARE(editor->placeholder(1, ClusterEditor::Speed),
             QStringLiteral("profile ")
-                + editor->quantityText(ClusterEditor::Speed, l4.flopsPerSecond / a100.flopsPerSecond));
+                + editor->quantityText(ClusterEditor::Speed, l4fp16.flopsPerSecond / a100.flopsPerSecond));
         QVERIFY(editor->placeholder(0, ClusterEditor::Speed).startsWith(QStringLiteral("profile 1")));
     }
 };
