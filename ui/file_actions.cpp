@@ -140,6 +140,9 @@ bool FileActions::importProfileFile(const QString &path)
         emit failed(tr("Cannot import profile"), tr("%1: the model changed while it was read").arg(path));
         return false;
     }
+    CostOrigin origin = m_document->costOrigin();
+    origin.times = CostOrigin::Times::Measured; // a cluster's profiles keep the speed rule
+    m_document->setCostOrigin(std::move(origin));
     for (const std::string &line : match.notes())
         emit noted(QString::fromStdString(line));
     m_document->recordPoint(tr("profile %1").arg(QFileInfo(path).fileName()));

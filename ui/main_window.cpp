@@ -345,6 +345,7 @@ void MainWindow::adoptGraph(Graph graph, const QString &path, int autoK)
     m_layout->collapseForLargeGraph(graph);
     m_document->setGraph(std::move(graph), path, k); // all in stage 1 until partitioned
     m_document->setNodeDetails(m_loader->takeDetails());
+    m_document->setCostOrigin(m_loader->takeOrigin());
     m_actions.kSpin->setValue(k);
     const auto recovered = offerRecovery(this, m_document, m_interactive);
     if (recovered) {

@@ -103,7 +103,7 @@ bool MainWindow::applyClusterDescription(const Cluster &cluster, const QString &
         emit clusterApplied(true);
         return true;
     }
-    m_clusterJob->start(*params, ClusterState { cluster, base }, what, m_loader->options());
+    m_clusterJob->start(*params, ClusterState { cluster, base }, what, m_document->costOrigin());
     return true;
 }
 

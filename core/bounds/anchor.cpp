@@ -22,10 +22,11 @@ struct AnchorModel {
 };
 
 // The devices of the inner problems: one per undominated device class of a
-// mixed cluster, else just -1.
+// mixed cluster costed device by device (BoundContext::deviceAware), else
+// just -1 (no cluster, or its relaxation).
 std::vector<int> anchorDevices(const BoundContext &ctx)
 {
-    if (!ctx.mixedCluster() || !ctx.params.hasDevices())
+    if (!ctx.deviceAware())
         return { -1 };
     std::vector<int> devices;
     for (const DeviceClass &d : undominatedClasses(ctx.cluster->deviceClasses))

@@ -22,6 +22,7 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Rounding slack: forcing and weighting always err on the weak (valid) side.
 constexpr double kSlack = 1e-9;
 constexpr int kChunkWords = 16; // 1,024 sources per reachability pass
+constexpr int32_t kPollClasses = 4096; // classes of a pass between two looks at the stop and the clock
 constexpr int kPasses = 3; // rounds of window narrowing per threshold
 constexpr int32_t kMaxSearchClasses = 256; // free classes the exact interval search takes
 
@@ -44,7 +45,8 @@ std::vector<int32_t> classOrder(const Graph &graph, const NodeClasses &classes)
 // Lower bounds on the work of every class's closure under `into` (its
 // ancestors when `into` lists predecessors and `order` is topological), the
 // class included: exact when every chunk of sources is processed, otherwise
-// the sums over the processed chunks or the heaviest path, whichever is larger.
+// the sums over the processed chunks (and over the part of a chunk's pass
+// done when it was stopped) or the heaviest path, whichever is larger.
 std::vector<double> closureWork(
     const std::vector<int32_t> &order, const Adjacency &into, const std::vector<double> &work, const BoundContext &ctx)
 {
@@ -79,7 +81,13 @@ std::vector<double> closureWork(
                 full[w] += table[w][b][255];
         }
         std::fill(bits.begin(), bits.end(), 0);
+        // A pass over a million classes is a CPU second or more: the stop and
+        // the clock are polled within it. A pass cut short leaves the classes
+        // it reached with this chunk's share and the others without: still
+        // the work of some of their ancestors.
         for (int32_t pos = start; pos < n; ++pos) {
+            if ((pos - start) % kPollClasses == kPollClasses - 1 && ctx.stopped())
+                break;
             const int32_t c = order[pos];
             uint64_t *mine = &bits[size_t(c) * kChunkWords];
             for (int32_t p : into[c]) {

@@ -239,6 +239,7 @@ Status Command::load(size_t index)
     if (!g)
         return g.failure();
     m_loadOptions = options;
+    m_costOrigin = std::move(details.origin);
     if (Status known = checkDimNames(m_graphPath, options.dims, details.symbolicDims); !known)
         return known;
     m_graph = std::move(g).value();
@@ -251,6 +252,7 @@ Status Command::load(size_t index)
         if (!measured)
             return measured.failure();
         m_graph = std::move(measured).value();
+        m_costOrigin.times = CostOrigin::Times::Measured;
     }
     m_params = CostParams::fromGraph(*m_graph);
     auto bw = args.getDouble("--bandwidth", m_params.bandwidth);
@@ -287,7 +289,7 @@ Status Command::applyClusterOption()
     if (params && m_graph) // per-device work (docs/model.md §1.7)
         params = applyDeviceWork(*params, *m_graph, cluster->source);
     if (params && m_graph) // profiles re-cost ONNX and LLM graphs per device
-        params = applyProfileWork(*params, *cluster, *m_graph, m_loadOptions);
+        params = applyProfileWork(*params, *cluster, *m_graph, m_costOrigin);
     if (!params)
         return params.failure();
     m_params = std::move(params).value();

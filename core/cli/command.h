@@ -118,6 +118,7 @@ private:
     CostParams m_params;
     std::optional<Cluster> m_cluster;
     LoadOptions m_loadOptions;
+    CostOrigin m_costOrigin; // re-costs the graph for a cluster's device profiles
     int m_k = 0;
     SolverLimits m_limits;
 };

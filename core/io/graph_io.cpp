@@ -422,8 +422,22 @@ Result<Graph> parseGraph(std::string_view content, const std::string &name, cons
     return parsePadded(io::paddedCopy(content), name, options);
 }
 
-Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, LoadDetails *details)
+namespace {
+
+// A Hugging Face config's text, kept to cost it for other device profiles
+// (CostOrigin::config).
+Result<Graph> keepConfig(Result<Graph> graph, std::string_view content, LoadDetails *details)
 {
+    if (details && graph && graph->format() == "hf-config")
+        details->origin.config = std::make_shared<const std::string>(content);
+    return graph;
+}
+
+// loadGraph without the record of where the times come from.
+Result<Graph> loadGraphFile(const std::string &path, const LoadOptions &options, LoadDetails *details)
+{
+    if (details)
+        details->origin = { options, nullptr, nullptr };
     Result<InputFile> input = InputFile::open(path, options.maxFileBytes);
     if (!input)
         return input.failure();
@@ -436,7 +450,7 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, Loa
             || (options.format == GraphFormat::Auto
                 && detectFormat(content->substr(0, 4096), path) == GraphFormat::Onnx))
             return makeError(path + ": ONNX models are read from a regular file, not from a pipe");
-        return parsePadded(*content, path, options);
+        return keepConfig(parsePadded(*content, path, options), *content, details);
     }
     GraphFormat format = options.format;
     // ONNX weights can be huge: decide from the head before reading it all.
@@ -446,7 +460,8 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, Loa
         LoadOptions onnx = options;
         onnx.format = GraphFormat::Onnx;
         Result<Graph> graph = loadOnnxGraph(path, onnx, details ? &details->symbolicDims : nullptr,
-            details ? &details->symbolicDimUses : nullptr, details ? &details->nodes : nullptr);
+            details ? &details->symbolicDimUses : nullptr, details ? &details->nodes : nullptr,
+            details ? &details->origin.onnx : nullptr);
         if (graph.ok()) {
             if (graph->name().empty())
                 graph->setName(fileStem(path));
@@ -457,11 +472,21 @@ Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, Loa
     // Large regular files are mapped rather than copied (copying and zeroing
     // a buffer costs a quarter of the load time of a million-node file).
     if (MappedFile mapped(*input); mapped.ok())
-        return parsePadded(mapped.text(), path, options);
+        return keepConfig(parsePadded(mapped.text(), path, options), mapped.text(), details);
     Result<std::string> content = input->readAll(path, options.maxFileBytes);
     if (!content.ok())
         return content.failure();
-    return parsePadded(*content, path, options);
+    return keepConfig(parsePadded(*content, path, options), *content, details);
+}
+
+} // namespace
+
+Result<Graph> loadGraph(const std::string &path, const LoadOptions &options, LoadDetails *details)
+{
+    Result<Graph> graph = loadGraphFile(path, options, details);
+    if (details && graph && (graph->format() == "onnx" || graph->format() == "hf-config"))
+        details->origin.times = CostOrigin::Times::Profile;
+    return graph;
 }
 
 Result<std::string> readFile(const std::string &path, int64_t maxBytes)

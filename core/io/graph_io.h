@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,13 +79,34 @@ struct NodeDetail {
     std::string estimateReason;
 };
 
+struct OnnxAnalysis; // core/io/onnx_reader.h
+
+// Where a graph's node times come from, recorded by the load and by what
+// replaces them, and what re-costs the same graph for another device profile
+// without reading its file again (core/io/profile_work.h): the options it
+// was loaded with and, for a graph a device profile costed, what the profile
+// was applied to (an ONNX model's analysis, a Hugging Face config's text).
+// Without either, re-costing reads the file again.
+struct CostOrigin {
+    enum class Times {
+        File, // the file's own (profile JSON, PipeDream, DOT, pipecut JSON)
+        Profile, // a device profile's estimates (ONNX roofline, Hugging Face config)
+        Measured, // a runtime profile's, replacing the estimates (--profile, Import Profile)
+    };
+    LoadOptions options;
+    std::shared_ptr<const OnnxAnalysis> onnx; // node shapes moved out to LoadDetails::nodes
+    std::shared_ptr<const std::string> config; // a Hugging Face config.json
+    Times times = Times::File;
+};
+
 // What a load finds besides the graph: an ONNX model's symbolic dimensions with the
 // values used (OnnxAnalysis::symbolicDims) and its nodes' details (in graph
-// node order); empty for the other formats.
+// node order), empty for the other formats; and how its costs were made.
 struct LoadDetails {
     std::map<std::string, std::optional<int64_t>> symbolicDims;
     std::map<std::string, std::vector<std::string>> symbolicDimUses; // "INPUT axis N" per dimension
     std::vector<NodeDetail> nodes;
+    CostOrigin origin;
 };
 
 Result<Graph> loadGraph(const std::string &path, const LoadOptions &options = {}, LoadDetails *details = nullptr);

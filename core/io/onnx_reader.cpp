@@ -486,7 +486,8 @@ Result<OnnxAnalysis> analyzeOnnxModel(const std::string &path, const LoadOptions
 
 Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
     std::map<std::string, std::optional<int64_t>> *symbolicDims,
-    std::map<std::string, std::vector<std::string>> *dimUses, std::vector<NodeDetail> *nodes)
+    std::map<std::string, std::vector<std::string>> *dimUses, std::vector<NodeDetail> *nodes,
+    std::shared_ptr<const OnnxAnalysis> *kept)
 {
     Result<DeviceProfile> device
         = options.device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(options.device);
@@ -506,7 +507,10 @@ Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
             nodes->push_back({ n.op, n.flops, n.bytesMoved, std::move(n.inputs), std::move(n.outputs),
                 std::move(n.estimateReason) });
     }
-    return onnxGraphFor(*analysis, *device);
+    Result<Graph> graph = onnxGraphFor(*analysis, *device);
+    if (kept && graph)
+        *kept = std::make_shared<const OnnxAnalysis>(std::move(analysis).value());
+    return graph;
 }
 
 } // namespace pipecut

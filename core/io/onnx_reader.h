@@ -62,6 +62,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -131,9 +132,12 @@ Result<Graph> onnxGraphFor(const OnnxAnalysis &analysis, const DeviceProfile &de
 
 // analyzeOnnxModel + onnxGraphFor with options.device (empty: defaultDeviceProfile());
 // `symbolicDims` and `dimUses`, when given, receive the analysis' symbolic
-// dimensions and where they appear; `nodes`, each graph node's details.
+// dimensions and where they appear; `nodes`, each graph node's details;
+// `analysis`, the analysis itself (its node shapes moved to `nodes` when
+// given), to cost the graph for other devices with onnxGraphFor.
 Result<Graph> loadOnnxGraph(const std::string &path, const LoadOptions &options,
     std::map<std::string, std::optional<int64_t>> *symbolicDims = nullptr,
-    std::map<std::string, std::vector<std::string>> *dimUses = nullptr, std::vector<NodeDetail> *nodes = nullptr);
+    std::map<std::string, std::vector<std::string>> *dimUses = nullptr, std::vector<NodeDetail> *nodes = nullptr,
+    std::shared_ptr<const OnnxAnalysis> *analysis = nullptr);
 
 } // namespace pipecut

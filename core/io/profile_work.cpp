@@ -2,7 +2,6 @@
 
 #include "core/io/onnx_reader.h"
 
-#include <cmath>
 #include <map>
 #include <memory>
 
@@ -10,20 +9,21 @@ namespace pipecut {
 
 namespace {
 
-// The graph's file costed for one device profile: the ONNX analysis is kept
-// (it is the expensive part), a config is read again.
+// The graph costed for one device profile from what its load kept (the ONNX
+// analysis, the config's text); without it, from its file: an ONNX model is
+// analysed once (the expensive part), a config is read again per profile.
 class Recoster {
 public:
-    static Result<Recoster> open(const Graph &graph, const LoadOptions &options)
+    static Result<Recoster> open(const Graph &graph, const CostOrigin &origin)
     {
         Recoster r;
         r.m_path = graph.sourcePath();
-        r.m_options = options;
-        if (graph.format() == "onnx") {
-            auto analysis = analyzeOnnxModel(graph.sourcePath(), options);
+        r.m_origin = origin;
+        if (graph.format() == "onnx" && !origin.onnx) {
+            auto analysis = analyzeOnnxModel(graph.sourcePath(), origin.options);
             if (!analysis)
                 return analysis.failure();
-            r.m_onnx = std::make_shared<const OnnxAnalysis>(std::move(analysis).value());
+            r.m_origin.onnx = std::make_shared<const OnnxAnalysis>(std::move(analysis).value());
         }
         return r;
     }
@@ -31,21 +31,22 @@ public:
     // `device` as --device takes it ("" for the reader's default).
     Result<Graph> graphFor(const std::string &device) const
     {
-        if (m_onnx) {
+        if (m_origin.onnx) {
             auto profile = device.empty() ? Result<DeviceProfile>(defaultDeviceProfile()) : findDeviceProfile(device);
             if (!profile)
                 return profile.failure();
-            return onnxGraphFor(*m_onnx, *profile);
+            return onnxGraphFor(*m_origin.onnx, *profile);
         }
-        LoadOptions o = m_options;
+        LoadOptions o = m_origin.options;
         o.device = device;
+        if (m_origin.config)
+            return parseGraph(*m_origin.config, m_path, o);
         return loadGraph(m_path, o);
     }
 
 private:
     std::string m_path;
-    LoadOptions m_options;
-    std::shared_ptr<const OnnxAnalysis> m_onnx;
+    CostOrigin m_origin;
 };
 
 // The first node whose id differs between the two graphs (-1: none; the node
@@ -60,44 +61,28 @@ int32_t firstMismatch(const Graph &a, const Graph &b)
     return -1;
 }
 
-bool sameWork(const Graph &a, const Graph &b)
-{
-    for (int32_t v = 0; v < a.nodeCount(); ++v) {
-        const double x = a.works()[static_cast<size_t>(v)], y = b.works()[static_cast<size_t>(v)];
-        if (std::abs(x - y) > 1e-9 * std::max(std::abs(x), std::abs(y)))
-            return false;
-    }
-    return true;
-}
-
 } // namespace
 
-bool costedByProfile(const Graph &graph)
-{
-    return graph.format() == "onnx" || graph.format() == "hf-config";
-}
-
 Result<CostParams> applyProfileWork(const CostParams &params, const Cluster &cluster, const Graph &graph,
-    const LoadOptions &options, const StopToken *stop)
+    const CostOrigin &origin, const StopToken *stop)
 {
     bool wanted = false;
     for (const ClusterDevice &d : cluster.devices)
         wanted = wanted || (!d.profile.empty() && d.costs.empty());
-    if (!wanted || !costedByProfile(graph) || params.devices.size() != cluster.devices.size())
+    // Measured times and the file's own keep the speed rule.
+    if (!wanted || origin.times != CostOrigin::Times::Profile || params.devices.size() != cluster.devices.size())
         return params;
-    auto recoster = Recoster::open(graph, options);
+    auto recoster = Recoster::open(graph, origin);
     if (!recoster)
         return recoster.failure().prefixed(cluster.source + ": re-costing for the devices' profiles: ");
     if (stop && stop->stopRequested())
         return makeError(ErrorKind::Stopped, "stopped");
-    auto own = recoster->graphFor(options.device);
+    auto own = recoster->graphFor(origin.options.device);
     if (!own)
         return own.failure();
     if (const int32_t v = firstMismatch(graph, *own); v >= 0)
         return makeError(graph.sourcePath() + ": the file no longer matches the graph loaded from it (node "
             + std::to_string(v + 1) + "): cannot re-cost it for the profiles of " + cluster.source);
-    if (!sameWork(graph, *own)) // measured times (a runtime profile): the speed rule stays
-        return params;
     CostParams p = params;
     std::map<std::string, std::shared_ptr<const std::vector<double>>> columns; // one per profile
     for (size_t j = 0; j < cluster.devices.size(); ++j) {

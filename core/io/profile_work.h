@@ -4,15 +4,17 @@
 // roofline of core/io/onnx_reader.h, the serving costs of
 // core/io/hf_config_reader.cpp), so a cluster device naming a profile runs its
 // stage with the graph re-costed node by node for that profile: a work column
-// built from the same analysis (ONNX: analyzeOnnxModel once, onnxGraphFor per
-// profile; a config: read again with that device), one per distinct profile,
-// node i of the column being node i of the graph.
+// built from what the graph's load kept (ONNX: its analysis, onnxGraphFor per
+// profile; a config: its text, costed again with that device), one per
+// distinct profile, node i of the column being node i of the graph.
 //
 // Such a device's speed is then 1 unless the cluster gives one (an explicit
-// speed still divides the column). Graphs of other formats, and ONNX graphs
-// whose times are not their profile's (measured times from a runtime profile,
-// --profile), keep applyCluster's rule: the profile's FLOP rate over the
-// reference's sets a missing speed. A device with "costs" keeps that column.
+// speed still divides the column). This holds for the graphs whose load
+// recorded profile times (CostOrigin::Times::Profile); graphs of other
+// formats, and graphs whose times a runtime profile replaced (--profile,
+// Import Profile: Times::Measured), keep applyCluster's rule: the profile's
+// FLOP rate over the reference's sets a missing speed. A device with "costs"
+// keeps that column.
 //
 // Example: an ONNX model loaded for a100-fp16 and the devices
 // [{"profile": "a100-fp16"}, {"profile": "l4-fp16"}]: stage 2's work of a
@@ -26,15 +28,14 @@
 
 namespace pipecut {
 
-// Whether `graph`'s costs come from a device profile (ONNX, Hugging Face config).
-bool costedByProfile(const Graph &graph);
-
 // `params` (from applyCluster and applyDeviceWork on `cluster`) with the
-// profile columns above; `options` are those `graph` was loaded with (its
-// dims, its device). Reads the graph's file again. Errors name the cluster
-// file and the device (a profile the model cannot be costed for) or the graph
-// file (it no longer matches the graph); a stop gives a Stopped error.
+// profile columns above; `origin` is what `graph`'s load kept
+// (LoadDetails::origin: its options, its ONNX analysis or config text). The
+// graph's file is read again only when the origin holds neither. Errors name
+// the cluster file and the device (a profile the model cannot be costed for)
+// or the graph file (it no longer matches the graph); a stop gives a Stopped
+// error.
 Result<CostParams> applyProfileWork(const CostParams &params, const Cluster &cluster, const Graph &graph,
-    const LoadOptions &options, const StopToken *stop = nullptr);
+    const CostOrigin &origin, const StopToken *stop = nullptr);
 
 } // namespace pipecut

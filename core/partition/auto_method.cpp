@@ -17,7 +17,8 @@
 //    limit goes to timedSearch (lns.h: slicegraph restarts on every core and
 //    exact re-solves of windows of adjacent stages).
 // The default time limit is kAutoSeconds. Deterministic for a seed unless the
-// time limit intervenes. Example: the graph of docs/model.md §1.5 has 6 ideals -> ideal-dp.
+// time limit intervenes; PartitionOptions::deterministic drops the clock. Example: the graph of docs/model.md §1.5 has
+// 6 ideals -> ideal-dp.
 
 #include "core/partition/band_chain.h"
 #include "core/partition/ideal_dp.h"
@@ -42,9 +43,13 @@ constexpr double kWindowShare = 0.1; // of the time left, at most
 
 Result<PartitionResult> runAuto(const MethodContext &outer)
 {
-    // The caller's clock when it has a limit (its checks count), else our default.
+    // The caller's clock when it has a limit (its checks count), else our
+    // default; none when deterministic.
+    const bool deterministic = outer.options.deterministic;
     const MethodContext ctx { outer.graph, outer.params, outer.options, outer.stop, outer.progress,
-        outer.options.timeLimit > 0 ? outer.deadline : Deadline(kAutoSeconds) };
+        deterministic                     ? Deadline()
+            : outer.options.timeLimit > 0 ? outer.deadline
+                                          : Deadline(kAutoSeconds) };
     auto contraction = contractGroups(ctx.graph);
     if (!contraction)
         return contraction.failure().prefixed("auto: ");
@@ -78,7 +83,7 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         return r;
     RefineOutcome ref = refinePartition(ctx.graph, ctx.params, r->partition, ctx.stop, ctx.deadline, &*contraction);
     if (BandChainOutcome band = bandChainSearch(ctx.graph, ctx.params, *contraction, ref.partition, ctx.stop,
-            Deadline(std::max(1e-3, std::min(ctx.deadline.remaining(), kBandSeconds))));
+            deterministic ? Deadline() : Deadline(std::max(1e-3, std::min(ctx.deadline.remaining(), kBandSeconds))));
         band.bottleneck < ref.bottleneck) {
         ref = refinePartition(ctx.graph, ctx.params, band.partition, ctx.stop, ctx.deadline, &*contraction);
         r->notes.push_back("auto: band chain search improved the partition in " + std::to_string(band.rounds)
@@ -86,16 +91,21 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
     }
     // One window re-solve descent (lns.h) from the refined partition, on a share of the time.
     if (WindowOutcome w = windowDescent(ctx.graph, ctx.params, *contraction, ref.partition, ctx.stop,
-            Deadline(std::max(1e-3, std::min(kWindowSeconds, kWindowShare * ctx.deadline.remaining()))));
+            deterministic
+                ? Deadline()
+                : Deadline(std::max(1e-3, std::min(kWindowSeconds, kWindowShare * ctx.deadline.remaining()))));
         w.improvements > 0 && w.bottleneck <= ref.bottleneck) {
         ref = refinePartition(ctx.graph, ctx.params, w.partition, ctx.stop, ctx.deadline, &*contraction);
         r->notes.push_back("auto: " + std::to_string(w.improvements) + " windows re-solved (lns.h)");
     }
-    const bool searchOn = outer.options.timeLimit > 0 && outer.options.searchToLimit;
+    const bool searchOn = outer.options.timeLimit > 0 && outer.options.searchToLimit && !deterministic;
     // With a search to follow, the proof attempt gets half of what is left.
     const MethodContext proofCtx { ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,
         searchOn ? Deadline(std::max(1e-3, ctx.deadline.remaining() / 2)) : ctx.deadline };
-    if (ctx.params.hasDeviceWork()) { // ideal-bb refuses per-device work: the exact MIP proves
+    if (deterministic) {
+        // No proof: its share is time, and how far it gets in it is what a
+        // loaded machine changes (PartitionOptions::deterministic).
+    } else if (ctx.params.hasDeviceWork()) { // ideal-bb refuses per-device work: the exact MIP proves
         PartitionOptions o = ctx.options;
         o.start = ref.partition;
         if (auto proof = runMip({ ctx.graph, ctx.params, o, ctx.stop, ctx.progress, proofCtx.deadline });

@@ -29,6 +29,13 @@ struct PartitionOptions {
     // auto: spend what the heuristic leaves of timeLimit on timedSearch
     // (core/partition/lns.h); the CLI sets it with --time-limit.
     bool searchToLimit = false;
+    // auto: run every step of its default search to its end, with no clock:
+    // the same steps and budgets as under the default time limit when that
+    // limit does not cut one short, so the result depends on the seed alone,
+    // never on the machine's load. timeLimit and searchToLimit are ignored,
+    // and past the ideal cap no proof is tried after the heuristic (its
+    // share is time): the result is the refined heuristic's, not proven.
+    bool deterministic = false;
     int threads = 0; // 0 = all cores
     // A starting partition (refine, and warm starts of mip/slicegraph).
     std::optional<Partition> start;

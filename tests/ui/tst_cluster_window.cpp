@@ -4,16 +4,20 @@
 // cluster of another size sets k and re-splits the partition, undoably, a
 // bad file is refused naming the file with the parameters kept, and Clear
 // Cluster restores the parameters from before. On an ONNX model a device
-// profile re-costs the graph node by node for that device.
+// profile re-costs the graph node by node for that device, and the cluster
+// editor shows the speed that stage then runs at.
 #include "core/cost/evaluate.h"
 #include "core/io/graph_io.h"
 #include "tests/onnx/model_builder.h"
 #include "tests/ui/ui_test_support.h"
+#include "ui/panels/cluster_editor.h"
 #include "ui/panels/stage_list.h"
 
+#include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -56,6 +60,8 @@ class TestClusterWindow : public QObject {
     Q_OBJECT
 
 private slots:
+    void initTestCase() { useTestSettings(); }
+
     void openAndClear()
     {
         QTemporaryDir dir;
@@ -148,6 +154,28 @@ private slots:
         QVERIFY(onL4.ok() && p.devices[1].work);
         QCOMPARE(*p.devices[1].work, std::vector<double>(onL4->works().begin(), onL4->works().end()));
         QCOMPARE(p.devices[1].speed, 1.0);
+
+        // The editor's empty speed shows the speed used: 1, as the model is
+        // re-costed for the profile; after measured times replace the
+        // profile's, the FLOP ratio the speed rule takes.
+        w->showClusterEditor();
+        ClusterEditor *editor = w->clusterEditor();
+        QVERIFY(QTest::qWaitForWindowExposed(editor));
+        QCOMPARE(editor->table()->rowCount(), 2);
+        QCOMPARE(editor->placeholder(1, ClusterEditor::Speed), QStringLiteral("1 (re-costed)"));
+        if (const QString grabs = qEnvironmentVariable("PIPECUT_GRAB_DIR"); !grabs.isEmpty())
+            editor->grab().save(QDir(grabs).filePath("cluster_editor_recosted.png"));
+        CostOrigin measured = w->document()->costOrigin();
+        QVERIFY(measured.times == CostOrigin::Times::Profile && measured.onnx);
+        measured.times = CostOrigin::Times::Measured;
+        w->document()->setCostOrigin(measured);
+        const DeviceProfile a100 = findDeviceProfile("a100-fp16").value(),
+                            l4fp16 = findDeviceProfile("l4-fp16").value();
+        editor->setReferenceProfile(a100);
+        QCOMPARE(editor->placeholder(1, ClusterEditor::Speed),
+            QStringLiteral("profile ")
+                + editor->quantityText(ClusterEditor::Speed, l4fp16.flopsPerSecond / a100.flopsPerSecond));
+        QVERIFY(editor->placeholder(0, ClusterEditor::Speed).startsWith(QStringLiteral("profile 1")));
     }
 };
 

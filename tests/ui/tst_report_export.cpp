@@ -3,6 +3,7 @@
 // are byte-identical (PNG, SVG and PDF), both rendered offscreen here.
 #include "core/io/graph_io.h"
 #include "core/partition/partitioner.h"
+#include "tests/ui/ui_test_support.h"
 #include "ui/document/document.h"
 #include "ui/main_window.h"
 #include "ui/report_export.h"
@@ -30,6 +31,8 @@ QByteArray readAll(const QString &path)
 class TestReportExport : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase() { ui::testing::useTestSettings(); }
+
     void guiAndCliReportsAreIdentical_data()
     {
         QTest::addColumn<QString>("suffix");

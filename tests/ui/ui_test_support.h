@@ -10,10 +10,12 @@
 #include "ui/views/graph_view.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QDropEvent>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QMimeData>
-#include <QStandardPaths>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -26,11 +28,27 @@
 
 namespace pipecut::ui::testing {
 
-// Test-mode settings and data (never the user's) under one application name;
-// suites that leave autosaves behind on purpose use their own.
+// Settings and data (autosaves) of this test process alone: never the
+// user's, nor those of another test process (two checkouts may run the
+// suites at once, and QStandardPaths' test mode shares ~/.qttest among them).
+// A private folder holds the XDG config, data and cache locations and the
+// QSettings files; child processes inherit it (PIPECUT_TEST_HOME) and it is
+// removed when the process that made it exits. Suites that leave autosaves
+// behind on purpose also use their own application name.
 inline void useTestSettings(const char *application = "pipecut-tests")
 {
-    QStandardPaths::setTestModeEnabled(true);
+    static std::unique_ptr<QTemporaryDir> own;
+    QString root = qEnvironmentVariable("PIPECUT_TEST_HOME");
+    if (root.isEmpty()) {
+        own = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/pipecut-ui-test-XXXXXX"));
+        root = own->path();
+        qputenv("PIPECUT_TEST_HOME", QFile::encodeName(root));
+    }
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(root + QStringLiteral("/config")));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(root + QStringLiteral("/data")));
+    qputenv("XDG_CACHE_HOME", QFile::encodeName(root + QStringLiteral("/cache")));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, root + QStringLiteral("/config"));
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, root + QStringLiteral("/config"));
     QApplication::setApplicationName(QString::fromLatin1(application));
 }
 

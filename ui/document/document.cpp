@@ -86,6 +86,7 @@ void Document::setGraph(Graph graph, const QString &filePath, int k)
     m_filePath = filePath;
     m_details.clear();
     m_estimatedWork.clear();
+    m_costOrigin = {};
     m_params = CostParams::fromGraph(*m_graph);
     m_cluster = {};
     m_history.clear();

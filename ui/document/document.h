@@ -132,6 +132,10 @@ public:
     // After a runtime profile import: each node's work before it (the
     // estimate); empty otherwise. Replaced by each recost().
     const std::vector<double> &estimatedWork() const { return m_estimatedWork; }
+    // What the graph's load kept to cost it for a cluster's device profiles
+    // (core/io/graph_io.h CostOrigin); dropped with the graph.
+    void setCostOrigin(CostOrigin origin) { m_costOrigin = std::move(origin); }
+    const CostOrigin &costOrigin() const { return m_costOrigin; }
 
     // Called by background jobs when they finish (ignored if the key no longer matches).
     void setBound(int k, const CostParams &params, double lowerBound, const QString &provenBy, double seconds);
@@ -176,6 +180,7 @@ private:
     std::vector<HistoryPoint> m_history;
     std::vector<NodeDetail> m_details;
     std::vector<double> m_estimatedWork;
+    CostOrigin m_costOrigin;
     QUndoStack m_undo;
 };
 

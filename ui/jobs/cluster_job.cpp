@@ -22,11 +22,11 @@ struct Prepared {
 };
 
 Result<std::shared_ptr<Prepared>> prepare(const Graph &graph, const CostParams &given, const ClusterState &cluster,
-    const LoadOptions &load, Partition partition, const StopToken &stop)
+    const CostOrigin &origin, Partition partition, const StopToken &stop)
 {
     auto out = std::make_shared<Prepared>();
     if (cluster.cluster) { // re-costs ONNX and LLM graphs per device profile (seconds on a large model)
-        auto recosted = applyProfileWork(given, *cluster.cluster, graph, load, &stop);
+        auto recosted = applyProfileWork(given, *cluster.cluster, graph, origin, &stop);
         if (!recosted)
             return recosted.failure();
         out->params = std::move(recosted).value();
@@ -90,7 +90,7 @@ bool ClusterJob::cancel()
 }
 
 void ClusterJob::start(
-    const CostParams &params, const ClusterState &cluster, const QString &what, const LoadOptions &load)
+    const CostParams &params, const ClusterState &cluster, const QString &what, const CostOrigin &origin)
 {
     if (!m_document->hasGraph())
         return;
@@ -104,8 +104,8 @@ void ClusterJob::start(
     emit started(what);
     m_stop = m_jobs->start<Result<std::shared_ptr<Prepared>>>(
         this,
-        [graph, params, cluster, load, partition = before](
-            const StopToken &stop) { return prepare(*graph, params, cluster, load, partition, stop); },
+        [graph, params, cluster, origin, partition = before](
+            const StopToken &stop) { return prepare(*graph, params, cluster, origin, partition, stop); },
         [this, graph, cluster, what, generation, kBefore, before](Result<std::shared_ptr<Prepared>> prepared) {
             if (generation != m_generation)
                 return; // cancelled, or a newer application replaced it

@@ -29,9 +29,9 @@ public:
     // Costs `params` with `cluster` as the document's cluster state; `what`
     // names the step on the undo stack ("cluster a100x2.json"). The devices'
     // profiles re-cost an ONNX or LLM graph first (core/io/profile_work.h;
-    // `load`: the options the graph was loaded with).
+    // `origin`: what the graph's load kept, Document::costOrigin()).
     void start(
-        const CostParams &params, const ClusterState &cluster, const QString &what, const LoadOptions &load = {});
+        const CostParams &params, const ClusterState &cluster, const QString &what, const CostOrigin &origin = {});
     bool cancel(); // false when nothing was running
     void stop() { cancel(); } // another graph
     bool isRunning() const { return m_running; }

@@ -19,6 +19,7 @@ struct Loaded {
     std::map<std::string, std::optional<int64_t>> dims; // ONNX: the symbolic dimensions and their values
     std::map<std::string, std::vector<std::string>> uses; // where each appears ("x axis 0")
     std::vector<NodeDetail> nodes; // ONNX: FLOPs and shapes per node
+    CostOrigin origin; // to re-cost it for a cluster's device profiles
 };
 
 // Every format through core's loader, as the CLI loads it; an ONNX model also
@@ -28,7 +29,7 @@ Loaded loadModel(const std::string &file, const LoadOptions &options)
     LoadDetails details;
     Result<Graph> graph = loadGraph(file, options, &details);
     return { std::move(graph), std::move(details.symbolicDims), std::move(details.symbolicDimUses),
-        std::move(details.nodes) };
+        std::move(details.nodes), std::move(details.origin) };
 }
 } // namespace
 
@@ -72,6 +73,7 @@ void ModelLoader::openFile(const QString &path, int autoK)
             m_dimsConfirmed = false;
             const QString absolute = QFileInfo(path).absoluteFilePath();
             m_details = std::move(result.nodes);
+            m_origin = std::move(result.origin);
             emit fileOpened(absolute);
             emit loaded(std::make_shared<Graph>(std::move(result.graph).value()), absolute, autoK);
         });
@@ -104,6 +106,8 @@ void ModelLoader::openExample()
     }
     const std::string content = file.readAll().toStdString();
     m_loading = true;
+    m_details.clear();
+    m_origin = {};
     m_jobs->start<Result<Graph>>(
         this, [content](const StopToken &) { return parseGraph(content, "bert_l-3_inference.json (bundled example)"); },
         [this](Result<Graph> graph) {
@@ -166,9 +170,10 @@ void ModelLoader::recost(const LoadOptions &options, const QString &what)
     m_recosting = true;
     emit recostStarted(what);
     emit status(tr("re-costing the model for %1\u2026").arg(what));
-    m_jobs->start<Result<Graph>>(
-        this, [file, options](const StopToken &) { return loadGraph(file, options); },
-        [this, before, what, generation](Result<Graph> graph) {
+    m_jobs->start<Loaded>(
+        this, [file, options](const StopToken &) { return loadModel(file, options); },
+        [this, before, what, generation](Loaded loaded) {
+            Result<Graph> &graph = loaded.graph;
             if (generation != m_recostGeneration)
                 return; // cancelled, or a newer re-cost replaced it
             m_loading = false;
@@ -186,6 +191,7 @@ void ModelLoader::recost(const LoadOptions &options, const QString &what)
                 emit recosted(false);
                 return;
             }
+            m_document->setCostOrigin(std::move(loaded.origin));
             m_document->recordPoint(what);
             emit status(tr("re-costed for %1").arg(what));
             emit recosted(true);

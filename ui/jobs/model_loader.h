@@ -55,6 +55,8 @@ public:
     LoadOptions options() const; // the device and symbolic dimensions chosen in the window
     // The node details (FLOPs, shapes) of the model last loaded, once.
     std::vector<NodeDetail> takeDetails() { return std::move(m_details); }
+    // What that load kept to re-cost it for device profiles, once.
+    CostOrigin takeOrigin() { return std::move(m_origin); }
 
 signals:
     // A graph ready to adopt; `path` is absolute for files.
@@ -77,6 +79,7 @@ private:
     Document *m_document;
     JobRunner *m_jobs;
     std::vector<NodeDetail> m_details; // of the last file loaded, until taken
+    CostOrigin m_origin; // of the last file loaded, until taken
     LlmWorkload m_workload; // Hugging Face configs: the serving workload costed
     bool m_recosting = false;
     uint64_t m_recostGeneration = 0; // a re-cost whose generation is stale is dropped

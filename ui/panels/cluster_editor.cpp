@@ -170,7 +170,8 @@ void ClusterEditor::buildTable()
         tr("The memory the stage's parameters must fit (empty: the graph's limit, or the profile's)"),
         tr("Link bandwidth into the stage (empty: the graph's bandwidth)"),
         tr("Link bandwidth out of the stage (empty: the graph's bandwidth)"),
-        tr("A device profile: sets the speed (its FLOP rate over the reference's) and the memory left empty"),
+        tr("A device profile: sets the memory left empty, and the speed left empty: 1 with the model re-costed "
+           "for the profile (ONNX models, LLM configs), else its FLOP rate over the reference's"),
         tr("The per-node work the stage runs: the graph's own costs, or one of its per-device work columns "
            "(\"cpu\", \"fpga\" of a dnn-partitioning file), divided by the speed") };
     for (int c = 0; c < ColumnCount; ++c)
@@ -390,6 +391,8 @@ QString ClusterEditor::placeholder(int row, int column) const
     };
     switch (column) {
     case Speed:
+        if (profile && recostedFor(row)) // the profile's own work: speed 1 (core/io/profile_work.h)
+            return tr("1 (re-costed)");
         if (profile && profile->flopsPerSecond > 0 && m_reference.flopsPerSecond > 0)
             return from("profile", Speed, profile->flopsPerSecond / m_reference.flopsPerSecond);
         return QStringLiteral("1");
@@ -400,6 +403,13 @@ QString ClusterEditor::placeholder(int row, int column) const
     default:
         return from("graph", column, base.bandwidth);
     }
+}
+
+bool ClusterEditor::recostedFor(int row) const
+{
+    const QComboBox *costs = choiceBox(row, Costs);
+    return m_document->costOrigin().times == CostOrigin::Times::Profile
+        && (!costs || costs->currentData().toString().isEmpty());
 }
 
 QString ClusterEditor::quantityText(int column, double value) const

@@ -51,7 +51,10 @@ public:
     // The first problem of the table ("" when valid), as shown under it.
     QString message() const;
     QString summary() const;
-    // What an empty cell stands for ("graph 629.1 MB", "profile 0.35"), shown in grey.
+    // What an empty cell stands for ("graph 629.1 MB", "profile 0.35"), shown
+    // in grey: the speed a stage really runs at, "1 (re-costed)" when the
+    // device's profile re-costs the model node by node (its load recorded
+    // profile times, and the row takes no work column).
     QString placeholder(int row, int column) const;
     QString quantityText(int column, double value) const; // "24 GB", "25 GB/s" in the graph's units
     // The model's device profile: a profile's speed is its FLOP rate over this one's.
@@ -91,6 +94,7 @@ private:
     QComboBox *choiceBox(int row, int column) const; // the Profile or Costs dropdown
     void fillCostsChoices(QComboBox *box, const QString &kind) const; // the graph's work columns
     QString costsError(int row) const; // "" when the row's work column is one the graph carries
+    bool recostedFor(int row) const; // a profile on this row re-costs the model (speed 1)
     ClusterDevice rowDevice(int row, std::vector<CellError> *errors) const;
     void insertRow(int row, const ClusterDevice &device);
     void validate(); // marks invalid cells, updates the message and the summary
