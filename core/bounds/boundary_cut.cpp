@@ -136,8 +136,9 @@ struct BoundaryCut::Impl {
     // when no ideal fits the window. With exactVisits > 0 and few free
     // classes, the ideals are searched (ideal_cut_search.h) and the exact
     // minimum over the window is returned when the search completes.
-    double windowCut(
-        double prefixCap, double suffixCap, const std::vector<double> &weight, int64_t exactVisits = 0) const;
+    // *open (when given) is set when the search ran out of visits.
+    double windowCut(double prefixCap, double suffixCap, const std::vector<double> &weight, int64_t exactVisits = 0,
+        bool *open = nullptr) const;
     // That search on the free classes (state 0, numbered by id - 2); negative when it gave no answer.
     double searchIdeals(const std::vector<int8_t> &state, const std::vector<int32_t> &id, int32_t freeCount,
         const std::vector<double> &weight, double low, double high, int64_t visits) const;
@@ -224,8 +225,10 @@ double BoundaryCut::Impl::searchIdeals(const std::vector<int8_t> &state, const s
 }
 
 double BoundaryCut::Impl::windowCut(
-    double prefixCap, double suffixCap, const std::vector<double> &weight, int64_t exactVisits) const
+    double prefixCap, double suffixCap, const std::vector<double> &weight, int64_t exactVisits, bool *open) const
 {
+    if (open)
+        *open = false;
     // 0: free, 1: in every ideal of the window, 2: in none.
     std::vector<int8_t> state(n, 0);
     std::vector<int32_t> id(n, -1);
@@ -300,6 +303,8 @@ double BoundaryCut::Impl::windowCut(
         const double exact = searchIdeals(state, id, freeCount, weight, low, high, exactVisits);
         if (exact >= 0) // the exact minimum over the window (infinity: no ideal), never below the flow's
             return std::max(value, exact);
+        if (open)
+            *open = true;
     }
     return value;
 }
@@ -369,9 +374,10 @@ std::vector<double> BoundaryCut::freeWork() const
     return free;
 }
 
-double BoundaryCut::intervalCut(double low, double high, const std::vector<double> &weight, int64_t exactVisits) const
+double BoundaryCut::intervalCut(
+    double low, double high, const std::vector<double> &weight, int64_t exactVisits, bool *open) const
 {
-    return m_impl->windowCut(high, m_impl->work - low, weight, exactVisits);
+    return m_impl->windowCut(high, m_impl->work - low, weight, exactVisits, open);
 }
 
 BoundResult boundaryCutBound(const BoundContext &ctx)

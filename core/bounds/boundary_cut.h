@@ -56,10 +56,12 @@ public:
     // a lower bound on Σ weight * out / B over the tensors leaving any ideal
     // whose work lies in [low, high] (infinity when there is none); with
     // exactVisits > 0, the exact minimum when a search of the ideals within
-    // that many nodes settles it (ideal_cut_search.h).
+    // that many nodes settles it (ideal_cut_search.h); *open (when given) is
+    // set when that search ran out of visits (more may settle it).
     double totalWork() const;
     std::vector<double> singleCrossingWeights(double threshold) const;
-    double intervalCut(double low, double high, const std::vector<double> &weight, int64_t exactVisits = 0) const;
+    double intervalCut(double low, double high, const std::vector<double> &weight, int64_t exactVisits = 0,
+        bool *open = nullptr) const;
     // Per tensor, in the order of those weights: the most work a stage it
     // passes over (sent before it, received after it) can hold.
     std::vector<double> freeWork() const;

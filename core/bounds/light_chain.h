@@ -17,7 +17,11 @@
 // minimum cut of chain_cut.h, or the exact minimum over those ideals when at
 // most 256 classes are free and a search of 5,000 nodes settles it
 // (ideal_cut_search.h); computed on every core, once per set of counted
-// tensors. R_{j,l}[i] is the largest w_j
+// tensors. When a chain fits, the intervals it passes through whose search
+// ran out are searched again with ten times the visits (up to 5,000,000) and
+// the chain recomputed, until none fits (T refuted) or the chain found uses
+// settled intervals only: a sparse DAG's flow cut often lies outside J_i,
+// and only the search sees the range. R_{j,l}[i] is the largest w_j
 // in J_i and in window j reachable with l light stages among 1..j; only
 // G_{j,l} = max_i (R_{j,l}[i] - κ_i) (before a heavy stage) and
 // H_{j,l} = max_i R_{j,l}[i] (before a light one) matter to the next
@@ -36,8 +40,16 @@
 
 namespace pipecut::bounds {
 
+// Visits of the exact interval search: every interval starts with
+// `firstVisits`; one on a chain that fits but whose search ran out is
+// searched again with ten times its budget, up to `maxVisits`.
+struct LightChainSearch {
+    int64_t firstVisits = 5'000;
+    int64_t maxVisits = 5'000'000;
+};
+
 // The largest threshold refuted as above, at least `proven` (returned when
 // nothing more is refuted or ctx stops).
-double lightChainBound(const BoundaryCut &cut, const BoundContext &ctx, double proven);
+double lightChainBound(const BoundaryCut &cut, const BoundContext &ctx, double proven, LightChainSearch budget = {});
 
 } // namespace pipecut::bounds

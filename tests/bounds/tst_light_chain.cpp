@@ -7,6 +7,7 @@
 #include "core/bounds/chain_cut.h"
 #include "core/bounds/ideal_cut_search.h"
 #include "core/bounds/light_chain.h"
+#include "tests/support/brute_force_trials.h"
 #include "tests/support/sanitizer.h"
 #include "tests/support/test_graphs.h"
 
@@ -118,12 +119,12 @@ struct Bounds {
 };
 
 // The chain bound and the light-stage chain bound, each from 0.
-Bounds boundsOf(const Graph &g, const CostParams &p, int k)
+Bounds boundsOf(const Graph &g, const CostParams &p, int k, LightChainSearch budget = {})
 {
     const NodeClasses classes = buildClasses(g);
     const BoundContext ctx { g, p, k, classes };
     const BoundaryCut cut(ctx);
-    return { chainCutBound(cut, ctx, 0.0), lightChainBound(cut, ctx, 0.0) };
+    return { chainCutBound(cut, ctx, 0.0), lightChainBound(cut, ctx, 0.0, budget) };
 }
 
 } // namespace
@@ -216,6 +217,35 @@ private slots:
         qInfo("checked %d instances; above the chain bound on %d", checked, aboveChain);
         QVERIFY(checked > trials / 2);
         QVERIFY(aboveChain > 0);
+    }
+
+    // Every interval search starts with two visits (so it runs out): searched
+    // again along the chains that fit (light_chain.h), the bound stays at or
+    // below the brute-force optimum and rises above the bound of the same
+    // start without that, which keeps the flow values.
+    void refinedSearchNeverAboveOptimum_data() { test::addFamilyRows({ "random graphs", "long layered graphs" }); }
+    void refinedSearchNeverAboveOptimum()
+    {
+        QFETCH(int, family);
+        int stronger = 0;
+        auto make = [family](std::mt19937_64 &rng, int trial) {
+            return family == 0 ? test::randomBoundInstance(rng, trial) : longInstance(rng);
+        };
+        const int checked = test::checkFeasibleTrials(20261208 + family, test::kUnderSanitizer ? 20 : 80, make,
+            [&](const test::BoundInstance &in, const test::BruteForce &brute) {
+                const double flowOnly = boundsOf(in.graph, in.params, in.k, { 2, 2 }).light;
+                const double refined = boundsOf(in.graph, in.params, in.k, { 2, 2'000 }).light;
+                const std::string where = test::describe(in.graph, in.params, in.k);
+                QVERIFY2(atMost(refined, brute.optimum),
+                    test::aboveOptimum("refined", refined, brute.optimum, where).c_str());
+                QVERIFY2(atMost(flowOnly, brute.optimum),
+                    test::aboveOptimum("flow only", flowOnly, brute.optimum, where).c_str());
+                stronger += refined > flowOnly * (1 + 1e-4) ? 1 : 0;
+            });
+        if (QTest::currentTestFailed())
+            return;
+        qInfo("checked %d instances; refined above the flow values on %d", checked, stronger);
+        QVERIFY(stronger > 0);
     }
 };
 
