@@ -44,11 +44,17 @@ struct Window {
     std::vector<char> hiCounts, loCounts; // per tensor: paid in hi (lo) directly
     std::vector<Front> fronts;
     std::unordered_map<uint64_t, int32_t> frontOf;
+    // Every kept point shifted by the most its coupled tensors can cost,
+    // (hi + before, lo - after): it dominates a point of any signature.
+    std::vector<Point> anySig;
+    double before = 0.0, after = 0.0;
     bool member(uint64_t sig, int32_t x) const
     {
         return state[size_t(x)] != 0 ? state[size_t(x)] > 0 : (sig >> bit[size_t(x)]) & 1u;
     }
 };
+
+std::vector<Point>::iterator insertPoint(std::vector<Point> &pts, double hi, double lo, std::vector<int32_t> *freed);
 
 class RelaxedChain {
 public:
@@ -77,11 +83,14 @@ private:
     Result<bool> enumerate(int j);
     void dfs(Window &w, size_t i);
     void add(const Window &w, int32_t x);
+    double betweenWork(int j, int32_t p, int32_t c) const;
     void payLower(const Window &w, int32_t t);
     void remove(const Window &w, int32_t x);
     void leaf(Window &w);
     void decideOut(const Window &w, int32_t x, int delta);
     bool covered(const Window &w, double x0, double x1) const;
+    bool coveredBy(const std::vector<Point> &pts, double x0, double x1) const;
+    Result<bool> attempt(RelaxedChainOutcome &out);
     Result<bool> buildCoupling();
     double couplingCost(int j, uint64_t a, uint64_t b) const;
     bool feasible(double t, std::vector<std::vector<double>> *heads);
@@ -96,6 +105,7 @@ private:
     int32_t m_n;
     int m_k;
     double m_upper;
+    double m_window = 0.0; // U' of the current attempt: the windows hold every chain with stages <= U'
     const StopToken &m_stop;
     const Deadline &m_deadline;
     const RelaxedChainOptions &m_opt;
@@ -110,7 +120,9 @@ private:
     std::vector<std::vector<double>> m_coupling; // per j >= 2: |fronts j-1| x |fronts j|
     // Search state.
     std::vector<int32_t> m_free;
-    std::vector<double> m_suffix;
+    std::vector<std::vector<int32_t>> m_laterDesc; // per free position: later free positions below it
+    std::vector<int32_t> m_blocked; // per free position: free ancestors decided out
+    double m_avail = 0.0; // work of the free units that may still join
     std::vector<char> m_in, m_pIn;
     std::vector<int32_t> m_consIn, m_consOut; // consumers decided in / out
     double m_lbHi = 0.0, m_lbLo = 0.0; // tensors that cross in every completion
@@ -185,7 +197,7 @@ void RelaxedChain::buildTensors()
 // the signature layout of each boundary (docs/model.md §3.12 steps 1-3).
 Result<bool> RelaxedChain::buildWindows()
 {
-    const double u = m_upper, m = m_total - (m_k - 1) * u;
+    const double u = m_window, m = m_total - (m_k - 1) * u;
     m_windows.assign(size_t(m_k), {});
     for (int j = 1; j < m_k; ++j) {
         Window &w = m_windows[size_t(j)];
@@ -209,9 +221,7 @@ Result<bool> RelaxedChain::buildWindows()
                 continue;
             bool may = false;
             for (int32_t c : x.consumers)
-                may = may
-                    || (m_windows[size_t(j)].state[size_t(c)] <= 0
-                        && m_total - m_anc[size_t(x.producer)] - m_desc[size_t(c)] >= m - m_eps);
+                may = may || (m_windows[size_t(j)].state[size_t(c)] <= 0 && betweenWork(j, x.producer, c) >= m - m_eps);
             if (may)
                 m_coupled[size_t(j)].push_back(t);
         }
@@ -237,6 +247,10 @@ Result<bool> RelaxedChain::buildWindows()
                     ok = ok && mark(c);
             }
         }
+        for (int side = 0; side < 2; ++side)
+            if (const int pair = j + side; pair >= 2 && pair < m_k)
+                for (int32_t t : m_coupled[size_t(pair)])
+                    (side == 0 ? w.before : w.after) += m_tensors[size_t(t)].weight;
         if (!ok)
             return makeError(ErrorKind::LimitExceeded,
                 "relaxed chain: more than " + std::to_string(kMaxSigBits) + " units of tensors that may skip a stage"
@@ -267,12 +281,16 @@ void RelaxedChain::decideOut(const Window &w, int32_t x, int delta)
 // current signature? A point P covers the works in [P.hi - lbHi, P.lo + lbLo].
 bool RelaxedChain::covered(const Window &w, double x0, double x1) const
 {
-    if (m_sigLeft > 0 || x0 > x1)
-        return x0 > x1;
-    const auto f = w.frontOf.find(m_sig);
-    if (f == w.frontOf.end())
+    if (x0 > x1 || coveredBy(w.anySig, x0, x1))
+        return true;
+    if (m_sigLeft > 0)
         return false;
-    const auto &pts = w.fronts[size_t(f->second)].points;
+    const auto f = w.frontOf.find(m_sig);
+    return f != w.frontOf.end() && coveredBy(w.fronts[size_t(f->second)].points, x0, x1);
+}
+
+bool RelaxedChain::coveredBy(const std::vector<Point> &pts, double x0, double x1) const
+{
     double cur = x0;
     for (int guard = 0; guard < 64; ++guard) {
         const auto it
@@ -287,6 +305,21 @@ bool RelaxedChain::covered(const Window &w, double x0, double x1) const
         cur = r;
     }
     return false;
+}
+
+// The most work a stage j can hold when it lies after I_{j-1} (holding p) and
+// before I_j (missing c): units neither ancestors of p nor descendants of c,
+// not forced out of I_j nor forced into I_{j-1}.
+double RelaxedChain::betweenWork(int j, int32_t p, int32_t c) const
+{
+    const uint64_t *anc = m_ancBits.data() + size_t(p) * m_words, *desc = m_descBits.data() + size_t(c) * m_words;
+    const Window &a = m_windows[size_t(j - 1)], &b = m_windows[size_t(j)];
+    double work = 0.0;
+    for (int32_t x = 0; x < m_n; ++x)
+        if (!((anc[size_t(x) / 64] | desc[size_t(x) / 64]) >> (x % 64) & 1u) && a.state[size_t(x)] <= 0
+            && b.state[size_t(x)] >= 0)
+            work += m_g.work(nodeId(x));
+    return work;
 }
 
 void RelaxedChain::add(const Window &w, int32_t x)
@@ -328,6 +361,25 @@ void RelaxedChain::remove(const Window &w, int32_t x)
         --m_consIn[size_t(t)];
 }
 
+// Inserts (hi, lo) into a staircase (hi ascending, lo strictly ascending),
+// dropping the points it dominates (their slots to `freed`); end() when it is
+// dominated itself.
+std::vector<Point>::iterator insertPoint(std::vector<Point> &pts, double hi, double lo, std::vector<int32_t> *freed)
+{
+    const auto ub = std::upper_bound(pts.begin(), pts.end(), hi, [](double h, const Point &p) { return h < p.hi; });
+    if (ub != pts.begin() && std::prev(ub)->lo >= lo)
+        return pts.end();
+    auto s = std::lower_bound(pts.begin(), pts.end(), hi, [](const Point &p, double h) { return p.hi < h; });
+    auto e = s;
+    while (e != pts.end() && e->lo <= lo) {
+        if (freed)
+            freed->push_back(e->slot);
+        ++e;
+    }
+    s = pts.erase(s, e);
+    return pts.insert(s, { hi, lo, -1 });
+}
+
 void RelaxedChain::leaf(Window &w)
 {
     ++m_leaves;
@@ -339,46 +391,38 @@ void RelaxedChain::leaf(Window &w)
         m_lastFront = it->second;
     }
     Front &f = w.fronts[size_t(m_lastFront)];
-    auto &pts = f.points;
-    const auto ub = std::upper_bound(pts.begin(), pts.end(), hi, [](double h, const Point &p) { return h < p.hi; });
-    if (ub != pts.begin() && std::prev(ub)->lo >= lo)
+    const auto s = insertPoint(f.points, hi, lo, &f.freeSlots);
+    if (s == f.points.end())
         return; // dominated
-    auto s = std::lower_bound(pts.begin(), pts.end(), hi, [](const Point &p, double h) { return p.hi < h; });
-    auto e = s;
-    while (e != pts.end() && e->lo <= lo)
-        f.freeSlots.push_back((e++)->slot);
-    s = pts.erase(s, e);
-    int32_t slot = 0;
+    insertPoint(w.anySig, hi + w.before, lo - w.after, nullptr);
     if (!f.freeSlots.empty()) {
-        slot = f.freeSlots.back();
+        s->slot = f.freeSlots.back();
         f.freeSlots.pop_back();
     } else {
-        slot = int32_t(f.pool.size() / m_words);
+        s->slot = int32_t(f.pool.size() / m_words);
         f.pool.resize(f.pool.size() + m_words);
     }
-    std::copy(m_bits.begin(), m_bits.end(), f.pool.begin() + ptrdiff_t(size_t(slot) * m_words));
-    pts.insert(s, { hi, lo, slot });
+    std::copy(m_bits.begin(), m_bits.end(), f.pool.begin() + ptrdiff_t(size_t(s->slot) * m_words));
 }
 
 void RelaxedChain::dfs(Window &w, size_t i)
 {
     if ((++m_steps & 16383) == 0 && (m_stop.stopRequested() || m_deadline.expired() || m_steps > m_opt.maxSteps))
         m_aborted = true;
-    if (m_aborted || m_work > w.hiW || m_work + m_suffix[i] < w.loW
-        || covered(w, std::max(m_work, w.loW), std::min(m_work + m_suffix[i], w.hiW)))
+    const double reach = m_work + std::max(0.0, m_avail) + m_eps; // m_avail carries rounding
+    if (m_aborted || m_work > w.hiW || reach < w.loW || covered(w, std::max(m_work, w.loW), std::min(reach, w.hiW)))
         return;
     if (i == m_free.size()) {
         leaf(w);
         return;
     }
     const int32_t x = m_free[i];
-    bool ready = true;
-    for (NodeId u : m_g.predecessors(nodeId(x)))
-        ready = ready && m_in[size_t(index(u))];
-    const double work = m_work, hi = m_sumHi, lo = m_sumLo, lbHi = m_lbHi, lbLo = m_lbLo;
+    const bool ready = m_blocked[i] == 0; // every predecessor is in
+    const double work = m_work, hi = m_sumHi, lo = m_sumLo, lbHi = m_lbHi, lbLo = m_lbLo, avail = m_avail;
     const int sigUnit = w.bit[size_t(x)] >= 0 ? 1 : 0;
     m_sigLeft -= sigUnit;
     if (ready) {
+        m_avail -= m_g.work(nodeId(x));
         add(w, x);
         dfs(w, i + 1);
         remove(w, x);
@@ -387,18 +431,32 @@ void RelaxedChain::dfs(Window &w, size_t i)
         m_sumLo = lo;
         m_lbHi = lbHi;
         m_lbLo = lbLo;
+        m_avail = avail;
+        // Out: the later free descendants can no longer join.
+        m_avail -= m_g.work(nodeId(x));
+        for (int32_t q : m_laterDesc[i])
+            if (m_blocked[size_t(q)]++ == 0) {
+                m_avail -= m_g.work(nodeId(m_free[size_t(q)]));
+                decideOut(w, m_free[size_t(q)], 1); // out in every completion
+            }
     }
     decideOut(w, x, 1);
     dfs(w, i + 1);
     decideOut(w, x, -1);
+    if (ready)
+        for (int32_t q : m_laterDesc[i])
+            if (--m_blocked[size_t(q)] == 0)
+                decideOut(w, m_free[size_t(q)], -1);
     m_lbHi = lbHi;
     m_lbLo = lbLo;
+    m_avail = avail;
     m_sigLeft += sigUnit;
 }
 
 Result<bool> RelaxedChain::enumerate(int j)
 {
     Window &w = m_windows[size_t(j)];
+    m_aborted = m_stop.stopRequested() || m_deadline.expired();
     m_in.assign(size_t(m_n), 0);
     m_pIn.assign(m_tensors.size(), 0);
     m_consIn.assign(m_tensors.size(), 0);
@@ -420,9 +478,16 @@ Result<bool> RelaxedChain::enumerate(int j)
         else if (w.state[size_t(index(v))] == 0)
             m_free.push_back(index(v));
     }
-    m_suffix.assign(m_free.size() + 1, 0.0);
-    for (size_t i = m_free.size(); i-- > 0;)
-        m_suffix[i] = m_suffix[i + 1] + m_g.work(nodeId(m_free[i]));
+    m_avail = 0.0;
+    m_blocked.assign(m_free.size(), 0);
+    m_laterDesc.assign(m_free.size(), {});
+    for (size_t i = 0; i < m_free.size(); ++i) {
+        m_avail += m_g.work(nodeId(m_free[i]));
+        const uint64_t *desc = m_descBits.data() + size_t(m_free[i]) * m_words;
+        for (size_t q = i + 1; q < m_free.size(); ++q)
+            if ((desc[size_t(m_free[q]) / 64] >> (m_free[q] % 64)) & 1u)
+                m_laterDesc[i].push_back(int32_t(q));
+    }
     dfs(w, 0);
     if (m_aborted) {
         if (m_steps > m_opt.maxSteps)
@@ -551,17 +616,10 @@ std::optional<std::vector<const uint64_t *>> RelaxedChain::rebuild(double t)
     return chain;
 }
 
-Result<RelaxedChainOutcome> RelaxedChain::run()
+// One window width: true when the relaxation is feasible at some T <= m_window
+// (out gets T* and its chain), false when it is not (out.bound = m_window).
+Result<bool> RelaxedChain::attempt(RelaxedChainOutcome &out)
 {
-    RelaxedChainOutcome out;
-    out.units = m_n;
-    m_total = m_g.totalWork();
-    m_eps = kRel * m_upper;
-    if (m_total - (m_k - 1) * m_upper <= 0.0)
-        return makeError(ErrorKind::LimitExceeded,
-            "relaxed chain: the incumbent is at or above W / (k - 1), where stages may be empty");
-    reachWork();
-    buildTensors();
     auto built = buildWindows();
     if (!built)
         return built.failure();
@@ -574,21 +632,19 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
     }
     out.steps = m_steps;
     out.leaves = m_leaves;
-    if (!any) { // no window ideal at some boundary: nothing at or below U
-        out.bound = m_upper;
-        return out;
-    }
+    out.bound = m_window;
+    if (!any) // no window ideal at some boundary: nothing at or below m_window
+        return false;
+    out.frontPoints = 0;
     for (int j = 1; j < m_k; ++j)
         for (const Front &f : m_windows[size_t(j)].fronts)
             out.frontPoints += int64_t(f.points.size());
     auto coupled = buildCoupling();
     if (!coupled)
         return coupled.failure();
-    double lo = 0.0, hi = m_upper * (1 + kRel);
-    if (!feasible(hi, nullptr)) {
-        out.bound = m_upper;
-        return out;
-    }
+    double lo = 0.0, hi = m_window * (1 + kRel);
+    if (!feasible(hi, nullptr))
+        return false;
     for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; ++i) {
         const double mid = 0.5 * (lo + hi);
         (feasible(mid, nullptr) ? hi : lo) = mid;
@@ -596,7 +652,7 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
     out.bound = lo;
     const auto chain = rebuild(hi);
     if (!chain)
-        return out;
+        return true;
     Partition p(m_graph.nodeCount(), m_k);
     for (int32_t v = 0; v < m_graph.nodeCount(); ++v) {
         const int32_t x = m_units.nodeToContracted[size_t(v)];
@@ -606,10 +662,35 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
         p.setStage(nodeId(v), stageId(s));
     }
     if (!checkFeasibility(m_graph, m_params, p, 1).empty())
-        return out;
+        return true;
     out.bottleneck = evaluate(m_graph, m_params, p).bottleneck;
     out.optimal = out.bottleneck <= out.bound * (1 + 2 * kRel);
     out.partition = std::move(p);
+    return true;
+}
+
+// Windows of growing width between W / k and the incumbent: narrow ones are
+// cheap and decide T* whenever it lies below their U' (docs/model.md §3.12).
+Result<RelaxedChainOutcome> RelaxedChain::run()
+{
+    RelaxedChainOutcome out;
+    out.units = m_n;
+    m_total = m_g.totalWork();
+    m_eps = kRel * m_upper;
+    if (m_total - (m_k - 1) * m_upper <= 0.0)
+        return makeError(ErrorKind::LimitExceeded,
+            "relaxed chain: the incumbent is at or above W / (k - 1), where stages may be empty");
+    reachWork();
+    buildTensors();
+    const double floor = m_total / m_k;
+    for (double share : { 0.25, 0.5, 1.0 }) {
+        m_window = share < 1.0 ? floor + share * (m_upper - floor) : m_upper;
+        auto decided = attempt(out);
+        if (!decided)
+            return decided.failure();
+        if (*decided)
+            break;
+    }
     return out;
 }
 
