@@ -113,6 +113,35 @@ private slots:
         QVERIFY(proven > 20);
     }
 
+    // docs/model.md §3.12, the example.
+    void workedExample()
+    {
+        GraphBuilder b("chain");
+        const double works[] = { 1, 2, 2, 1 };
+        for (int i = 0; i < 4; ++i) {
+            NodeSpec spec;
+            spec.id = std::string(1, char('a' + i));
+            spec.work = works[i];
+            spec.out = 0.5;
+            b.addNode(spec);
+        }
+        b.addEdge("a", "b");
+        b.addEdge("b", "c");
+        b.addEdge("c", "d");
+        auto g = b.build();
+        QVERIFY(g.ok());
+        const CostParams params = CostParams::fromGraph(*g);
+        auto units = contractGroups(*g);
+        QVERIFY(units.ok());
+        const auto r = relaxedChainSearch(*g, params, *units, 2, 3.5, StopToken(), Deadline());
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().c_str());
+        QVERIFY(r->optimal);
+        QVERIFY(std::abs(r->bound - 3.5) <= 1e-8); // the slack of 1e-9 relative
+        QVERIFY(std::abs(r->bottleneck - 3.5) <= 1e-12);
+        QCOMPARE(index(r->partition->stage(*g->find("b"))), 0);
+        QCOMPARE(index(r->partition->stage(*g->find("c"))), 1);
+    }
+
     void stopAndRefusals()
     {
         std::mt19937_64 rng(7);
