@@ -22,7 +22,6 @@
 #include "core/partition/lns.h"
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
-#include "core/partition/relaxed_chain.h"
 #include "core/partition/slicegraph.h"
 
 #include <algorithm>
@@ -81,17 +80,6 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         r->notes.push_back("auto: band chain search improved the partition in " + std::to_string(band.rounds)
             + " rounds (band_chain.h)");
     }
-    // Wide graphs: the relaxed chain proof (relaxed_chain.h) first, with half of what is left.
-    std::string relaxedNote;
-    if (!ctx.params.hasDevices() && !ctx.params.hasDeviceWork())
-        if (auto proof = proveWithRelaxedChain(ctx, *contraction, ref.partition, ref.bottleneck,
-                0.5 * ctx.deadline.remaining(), "auto(slicegraph+relaxed-chain)", relaxedNote)) {
-            proof->notes.insert(proof->notes.begin(),
-                "auto: more than " + std::to_string(cap) + " ideals, slicegraph then the relaxed chain proof");
-            return *proof;
-        }
-    if (!relaxedNote.empty())
-        r->notes.push_back("auto: " + relaxedNote);
     const bool searchOn = outer.options.timeLimit > 0 && outer.options.searchToLimit;
     // With a search to follow, the proof attempt gets half of what is left.
     const MethodContext proofCtx { ctx.graph, ctx.params, ctx.options, ctx.stop, ctx.progress,
