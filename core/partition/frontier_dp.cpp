@@ -877,7 +877,7 @@ Result<PartitionResult> proveWithFrontier(
 {
     // Wide graphs: the relaxed chain proof (relaxed_chain.h, docs/model.md §3.12) first, with half of the time.
     std::string relaxedNote;
-    if (start && !ctx.params.hasDevices())
+    if (start && !ctx.params.hasDevices() && ctx.options.k > 2) // k = 2: one walk proves it (§3.11 item 3)
         if (auto proof = proveWithRelaxedChain(ctx, units, *start,
                 bottleneckOf(ctx.graph, ctx.params, start->stages(), ctx.options.k), ctx.deadline.remaining() / 2,
                 method == "ideal-bb" ? "relaxed-chain" : "auto(slicegraph+relaxed-chain)", relaxedNote))
