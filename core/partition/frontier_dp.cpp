@@ -875,11 +875,12 @@ Result<PartitionResult> runIdealBb(const MethodContext &ctx)
 Result<PartitionResult> proveWithFrontier(
     const MethodContext &ctx, const Contraction &units, std::optional<Partition> start, const std::string &method)
 {
-    // Wide graphs: the relaxed chain proof (relaxed_chain.h, docs/model.md §3.12) first, with half of the time.
+    // Wide graphs: the relaxed chain proof (relaxed_chain.h, docs/model.md §3.12) first, with half of the time
     std::string relaxedNote;
-    if (start && !ctx.params.hasDevices() && ctx.options.k > 2) // k = 2: one walk proves it (§3.11 item 3)
+    if (start && !ctx.params.hasDevices()) // k = 2: a quarter, the rest for the walk of §3.11 item 3
         if (auto proof = proveWithRelaxedChain(ctx, units, *start,
-                bottleneckOf(ctx.graph, ctx.params, start->stages(), ctx.options.k), ctx.deadline.remaining() / 2,
+                bottleneckOf(ctx.graph, ctx.params, start->stages(), ctx.options.k),
+                ctx.deadline.remaining() / (ctx.options.k > 2 ? 2 : 4),
                 method == "ideal-bb" ? "relaxed-chain" : "auto(slicegraph+relaxed-chain)", relaxedNote))
             return *proof;
     auto report = [&](double incumbent, const std::string &what) { ctx.report(incumbent, 0.0, what); };
