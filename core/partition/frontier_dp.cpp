@@ -4,6 +4,7 @@
 #include "core/partition/memory_chain.h"
 #include "core/partition/methods.h"
 #include "core/partition/refine.h"
+#include "core/partition/relaxed_chain.h"
 #include "core/partition/slicegraph.h"
 #include "core/util/limits.h"
 
@@ -874,12 +875,22 @@ Result<PartitionResult> runIdealBb(const MethodContext &ctx)
 Result<PartitionResult> proveWithFrontier(
     const MethodContext &ctx, const Contraction &units, std::optional<Partition> start, const std::string &method)
 {
+    // Wide graphs: the relaxed chain proof (relaxed_chain.h, docs/model.md §3.13) first, with half of the time
+    std::string relaxedNote;
+    if (start && !ctx.params.hasDevices()) // k = 2: a quarter, the rest for the walk of §3.11 item 3
+        if (auto proof = proveWithRelaxedChain(ctx, units, *start,
+                bottleneckOf(ctx.graph, ctx.params, start->stages(), ctx.options.k),
+                ctx.deadline.remaining() / (ctx.options.k > 2 ? 2 : 4),
+                method == "ideal-bb" ? "relaxed-chain" : "auto(slicegraph+relaxed-chain)", relaxedNote))
+            return *proof;
     auto report = [&](double incumbent, const std::string &what) { ctx.report(incumbent, 0.0, what); };
     auto r = solveFrontier(ctx.graph, ctx.params, units, ctx.options.k, start ? &*start : nullptr, ctx.stop,
         ctx.deadline, ctx.options.memoryBudget, report);
     if (!r)
         return r.failure();
     PartitionResult out;
+    if (!relaxedNote.empty())
+        out.notes.push_back(relaxedNote);
     out.notes.push_back("ideal-bb: " + std::to_string(r->searches) + " threshold searches, "
         + std::to_string(r->reached) + " ideals reached, " + std::to_string(r->blocks) + " blocks costed"
         + (r->optimal ? "" : "; stopped early: the result is the best partition found, not proven"));

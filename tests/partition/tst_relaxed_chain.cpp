@@ -1,0 +1,165 @@
+// The relaxed chain proof of core/partition/relaxed_chain.h against
+// brute-force optima on small random graphs and on small ladders of cells
+// with skip tensors (the NASNet shape, where tensors may skip a stage): the
+// bound never exceeds the optimum, and a partition claimed optimal is valid,
+// costs what evaluate() says and equals the optimum. A stop is reported as
+// Stopped; k = 1 is refused.
+#include "core/cost/evaluate.h"
+#include "core/graph/topology.h"
+#include "core/partition/partitioner.h"
+#include "core/partition/relaxed_chain.h"
+#include "tests/support/brute_force_trials.h"
+#include "tests/support/test_graphs.h"
+
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <random>
+
+using namespace pipecut;
+using namespace pipecut::test;
+
+namespace {
+
+// A ladder of cells: each cell reads the previous cell's output and the one
+// before it (a skip tensor), runs two or three short branches and joins them.
+BoundInstance randomLadder(std::mt19937_64 &rng, int trial)
+{
+    std::uniform_real_distribution<double> work(0.5, 3.0), out(0.0, 0.4);
+    GraphBuilder b("ladder" + std::to_string(trial));
+    int next = 0;
+    auto node = [&] {
+        NodeSpec spec;
+        spec.id = "n" + std::to_string(next++);
+        spec.work = work(rng);
+        spec.out = out(rng);
+        b.addNode(spec);
+        return spec.id;
+    };
+    std::string prev2 = node(), prev = node();
+    b.addEdge(prev2, prev);
+    while (next < 8) {
+        const std::string a = node(), c = node();
+        b.addEdge(prev, a);
+        b.addEdge(prev2, c); // the skip tensor
+        if (rng() % 2)
+            b.addEdge(a, c);
+        const std::string join = node();
+        b.addEdge(a, join);
+        b.addEdge(c, join);
+        prev2 = prev;
+        prev = join;
+    }
+    auto g = b.build();
+    if (!g)
+        qFatal("ladder: %s", g.error().c_str());
+    BoundInstance instance;
+    instance.graph = std::move(*g);
+    instance.params = CostParams::fromGraph(instance.graph);
+    instance.k = 2 + trial % 3;
+    return instance;
+}
+
+BoundInstance smallRandom(std::mt19937_64 &rng, int trial)
+{
+    BoundInstance instance = randomBoundInstance(rng, trial);
+    instance.k = 2 + trial % 3;
+    return instance;
+}
+
+} // namespace
+
+class TestRelaxedChain : public QObject {
+    Q_OBJECT
+private slots:
+    void againstBruteForce_data() { addFamilyRows({ "random", "ladder" }); }
+    void againstBruteForce()
+    {
+        QFETCH(int, family);
+        int proven = 0, bounded = 0;
+        checkFeasibleTrials(2611 + uint64_t(family), 300, family == 0 ? smallRandom : randomLadder,
+            [&](const BoundInstance &instance, const BruteForce &brute) {
+                const auto &[g, params, k] = instance;
+                auto units = contractGroups(g);
+                QVERIFY(units.ok());
+                const std::string where = describe(g, params, k);
+                // From the optimum and from a worse start: the windows differ.
+                for (double upper : { brute.optimum, brute.optimum * 1.05 }) {
+                    const auto r = relaxedChainSearch(g, params, *units, k, upper, StopToken(), Deadline());
+                    if (!r) {
+                        QVERIFY2(r.errorKind() == ErrorKind::LimitExceeded, r.error().c_str());
+                        continue;
+                    }
+                    ++bounded;
+                    QVERIFY2(atMostOptimum(r->bound, brute.optimum),
+                        aboveOptimum("relaxed chain bound", r->bound, brute.optimum, where).c_str());
+                    if (!r->optimal)
+                        continue;
+                    ++proven;
+                    QVERIFY(r->partition.has_value());
+                    QVERIFY2(validatePartition(g, params, *r->partition).ok(), where.c_str());
+                    const double cost = evaluate(g, params, *r->partition).bottleneck;
+                    QVERIFY2(std::abs(cost - r->bottleneck) <= 1e-12 * std::max(1.0, cost), where.c_str());
+                    QVERIFY2(std::abs(cost - brute.optimum) <= 1e-7 * std::max(1.0, cost),
+                        ("claimed optimal " + std::to_string(cost) + " != optimum " + std::to_string(brute.optimum)
+                            + "\n" + where)
+                            .c_str());
+                }
+            });
+        if (QTest::currentTestFailed())
+            return;
+        qInfo("bounded %d, proven %d", bounded, proven);
+        QVERIFY(bounded > 50);
+        QVERIFY(proven > 20);
+    }
+
+    // docs/model.md §3.13, the example.
+    void workedExample()
+    {
+        GraphBuilder b("chain");
+        const double works[] = { 1, 2, 2, 1 };
+        for (int i = 0; i < 4; ++i) {
+            NodeSpec spec;
+            spec.id = std::string(1, char('a' + i));
+            spec.work = works[i];
+            spec.out = 0.5;
+            b.addNode(spec);
+        }
+        b.addEdge("a", "b");
+        b.addEdge("b", "c");
+        b.addEdge("c", "d");
+        auto g = b.build();
+        QVERIFY(g.ok());
+        const CostParams params = CostParams::fromGraph(*g);
+        auto units = contractGroups(*g);
+        QVERIFY(units.ok());
+        const auto r = relaxedChainSearch(*g, params, *units, 2, 3.5, StopToken(), Deadline());
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().c_str());
+        QVERIFY(r->optimal);
+        QVERIFY(std::abs(r->bound - 3.5) <= 1e-8); // the slack of 1e-9 relative
+        QVERIFY(std::abs(r->bottleneck - 3.5) <= 1e-12);
+        QCOMPARE(index(r->partition->stage(*g->find("b"))), 0);
+        QCOMPARE(index(r->partition->stage(*g->find("c"))), 1);
+    }
+
+    void stopAndRefusals()
+    {
+        std::mt19937_64 rng(7);
+        const BoundInstance ladder = randomLadder(rng, 1); // k = 3
+        auto units = contractGroups(ladder.graph);
+        QVERIFY(units.ok());
+        const BruteForce brute = bruteForceOptimum(ladder.graph, ladder.params, ladder.k);
+        QVERIFY(brute.feasible);
+        StopToken stop;
+        stop.requestStop();
+        const auto stopped
+            = relaxedChainSearch(ladder.graph, ladder.params, *units, ladder.k, brute.optimum * 1.01, stop, Deadline());
+        QCOMPARE(stopped.errorKind(), ErrorKind::Stopped);
+        const auto k1
+            = relaxedChainSearch(ladder.graph, ladder.params, *units, 1, brute.optimum, StopToken(), Deadline());
+        QCOMPARE(k1.errorKind(), ErrorKind::LimitExceeded);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRelaxedChain)
+#include "tst_relaxed_chain.moc"
