@@ -325,10 +325,8 @@ public:
     void offer(const Partition &p, double t)
     {
         std::lock_guard lock(m_mutex);
-        for (const auto &e : m_elite)
-            if (e.second.stages().size() == p.stages().size()
-                && std::equal(e.second.stages().begin(), e.second.stages().end(), p.stages().begin()))
-                return;
+        if (std::any_of(m_elite.begin(), m_elite.end(), [&](const auto &e) { return e.second == p; }))
+            return;
         auto at
             = std::upper_bound(m_elite.begin(), m_elite.end(), t, [](double x, const auto &e) { return x < e.first; });
         m_elite.insert(at, { t, p });
