@@ -1,8 +1,13 @@
 #pragma once
 // Small helpers shared by the benchmark programs' argument parsing.
 
+#include "core/graph/topology.h"
+#include "core/io/graph_io.h"
+
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +53,30 @@ inline std::vector<std::string> corpusFiles(const std::string &root, const std::
     }
     std::sort(files.begin(), files.end());
     return files;
+}
+
+// A graph file, a partition file for it and the graph's units
+// (contractGroups), or nothing after printing the error to stderr.
+struct GraphAndPartition {
+    Graph graph;
+    Partition partition;
+    Contraction units;
+};
+
+inline std::optional<GraphAndPartition> loadGraphAndPartition(const char *graphFile, const char *partitionFile)
+{
+    auto g = loadGraph(graphFile);
+    if (!g) {
+        std::fprintf(stderr, "%s\n", g.error().c_str());
+        return std::nullopt;
+    }
+    auto p = loadPartition(partitionFile, *g);
+    auto units = contractGroups(*g);
+    if (!p || !units) {
+        std::fprintf(stderr, "%s\n", p ? units.error().c_str() : p.error().c_str());
+        return std::nullopt;
+    }
+    return GraphAndPartition { std::move(*g), std::move(*p), std::move(*units) };
 }
 
 } // namespace pipecut::bench

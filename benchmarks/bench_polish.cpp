@@ -5,6 +5,7 @@
 // second one when given.
 //
 // Usage: bench_polish GRAPH PARTITION [PARTITION2]
+#include "benchmarks/bench_args.h"
 #include "core/cost/evaluate.h"
 #include "core/graph/topology.h"
 #include "core/io/graph_io.h"
@@ -33,17 +34,12 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "usage: bench_polish GRAPH PARTITION [PARTITION2]\n");
         return 2;
     }
-    auto g = loadGraph(argv[1]);
-    if (!g) {
-        std::fprintf(stderr, "%s\n", g.error().c_str());
+    auto loaded = bench::loadGraphAndPartition(argv[1], argv[2]);
+    if (!loaded)
         return 3;
-    }
-    auto p = loadPartition(argv[2], *g);
-    auto units = contractGroups(*g);
-    if (!p || !units) {
-        std::fprintf(stderr, "%s\n", p ? units.error().c_str() : p.error().c_str());
-        return 3;
-    }
+    const Graph *g = &loaded->graph;
+    const Partition *p = &loaded->partition;
+    const Contraction *units = &loaded->units;
     const CostParams params = CostParams::fromGraph(*g);
     const int k = p->k();
     std::printf("start: %.6g (k = %d)\n", bottleneckOf(*g, params, p->stages(), k), k);

@@ -20,6 +20,7 @@
 // time limit intervenes; PartitionOptions::deterministic drops the clock. Example: the graph of docs/model.md §1.5 has
 // 6 ideals -> ideal-dp.
 
+#include "core/cost/evaluate.h"
 #include "core/partition/band_chain.h"
 #include "core/partition/ideal_dp.h"
 #include "core/partition/lns.h"
@@ -120,6 +121,13 @@ Result<PartitionResult> runAuto(const MethodContext &outer)
         proof->notes.insert(proof->notes.begin(),
             "auto: more than " + std::to_string(cap) + " ideals, slicegraph then the frontier search (ideal-bb)");
         return proof;
+    } else if (proof) { // not proven, but its partition (the relaxed chain's, §3.13) may be better
+        const double c = bottleneckOf(ctx.graph, ctx.params, proof->partition.stages(), ctx.options.k);
+        if (c < ref.bottleneck && validatePartition(ctx.graph, ctx.params, proof->partition).ok()) {
+            ref.partition = proof->partition;
+            ref.bottleneck = c;
+            r->notes.push_back("auto: the frontier search improved the partition to " + std::to_string(c));
+        }
     }
     r->partition = std::move(ref.partition);
     r->method = "auto(slicegraph+refine)";

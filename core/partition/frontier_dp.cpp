@@ -877,12 +877,13 @@ Result<PartitionResult> proveWithFrontier(
 {
     // Wide graphs: the relaxed chain proof (relaxed_chain.h, docs/model.md §3.13) first, with half of the time
     std::string relaxedNote;
-    if (start && !ctx.params.hasDevices()) // k = 2: a quarter, the rest for the walk of §3.11 item 3
-        if (auto proof = proveWithRelaxedChain(ctx, units, *start,
-                bottleneckOf(ctx.graph, ctx.params, start->stages(), ctx.options.k),
+    if (start && !ctx.params.hasDevices()) { // k = 2: a quarter, the rest for the walk of §3.11 item 3
+        double startCost = bottleneckOf(ctx.graph, ctx.params, start->stages(), ctx.options.k);
+        if (auto proof = proveWithRelaxedChain(ctx, units, *start, startCost,
                 ctx.deadline.remaining() / (ctx.options.k > 2 ? 2 : 4),
                 method == "ideal-bb" ? "relaxed-chain" : "auto(slicegraph+relaxed-chain)", relaxedNote))
             return *proof;
+    }
     auto report = [&](double incumbent, const std::string &what) { ctx.report(incumbent, 0.0, what); };
     auto r = solveFrontier(ctx.graph, ctx.params, units, ctx.options.k, start ? &*start : nullptr, ctx.stop,
         ctx.deadline, ctx.options.memoryBudget, report);

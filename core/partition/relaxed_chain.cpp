@@ -17,6 +17,9 @@ constexpr int32_t kMaxUnits = 8192;
 constexpr int kMaxSigBits = 62;
 constexpr int64_t kMaxCouplingCells = 16'000'000;
 constexpr int64_t kRebuildSteps = 2'000'000;
+constexpr int kMaxRounds = 8; // relaxations solved, each after a better chain or a promoted tensor
+constexpr int32_t kMember = 64; // key slot of the first free unit's membership
+constexpr int64_t kMaxNodes = 60'000'000; // kept DP states over all levels of one window (8 bytes each)
 
 struct Tensor {
     int32_t producer = 0;
@@ -33,28 +36,106 @@ struct Front {
     uint64_t sig = 0;
     std::vector<Point> points; // hi ascending, lo strictly ascending
     std::vector<uint64_t> pool;
-    std::vector<int32_t> freeSlots;
 };
 
-// One boundary j: its work window, forcing, signature layout and fronts.
+// One boundary j: its window, forcing, signature layout and fronts.
 struct Window {
-    double loW = 0.0, hiW = 0.0;
+    double loW = 0.0, hiW = 0.0; // lo >= loW and hi <= hiW (docs/model.md §3.13 step 1)
     std::vector<int8_t> state; // +1 forced in, -1 forced out, 0 free
-    std::vector<int8_t> bit; // signature bit of a free unit, -1 none
+    std::vector<int8_t> bit; // signature bit of a free producer of a coupled tensor, -1 none
+    std::vector<int8_t> countAt, countWidth; // per tensor: signature field counting its consumers in, -1 none
     std::vector<char> hiCounts, loCounts; // per tensor: paid in hi (lo) directly
+    uint64_t maskLo = 0, maskHi = 0; // signature bits read by the coupling at (j - 1, j), at (j, j + 1)
     std::vector<Front> fronts;
-    std::unordered_map<uint64_t, int32_t> frontOf;
-    // Every kept point shifted by the most its coupled tensors can cost,
-    // (hi + before, lo - after): it dominates a point of any signature.
-    std::vector<Point> anySig;
-    double before = 0.0, after = 0.0;
+    std::vector<int32_t> loClass, hiClass; // per front: its signature's class under maskLo, maskHi
+    int32_t loClasses = 0, hiClasses = 0;
     bool member(uint64_t sig, int32_t x) const
     {
         return state[size_t(x)] != 0 ? state[size_t(x)] > 0 : (sig >> bit[size_t(x)]) & 1u;
     }
+    // Consumers of tensor t in the ideal of signature sig.
+    int32_t count(uint64_t sig, int32_t t, const std::vector<int32_t> &consumers) const
+    {
+        if (countAt[size_t(t)] >= 0)
+            return int32_t((sig >> countAt[size_t(t)]) & ((uint64_t(1) << countWidth[size_t(t)]) - 1));
+        int32_t n = 0;
+        for (int32_t c : consumers)
+            n += member(sig, c) ? 1 : 0;
+        return n;
+    }
 };
 
-std::vector<Point>::iterator insertPoint(std::vector<Point> &pts, double hi, double lo, std::vector<int32_t> *freed);
+// The dynamic programme over one window's free units in topological order
+// (docs/model.md §3.13 step 4). A state's key holds what its completions
+// depend on: the membership of the decided units still read by an undecided
+// one (and of the signature units), and whether each open tensor (producer
+// in, a consumer undecided) already crosses. Per key only the Pareto front of
+// (hi, lo) so far is kept; each kept point has a node (decision, parent) so
+// that the ideal can be rebuilt.
+using Key = std::vector<uint64_t>;
+
+struct KeyHash {
+    size_t operator()(const Key &key) const
+    {
+        uint64_t h = 0x9e3779b97f4a7c15ull;
+        for (uint64_t w : key) {
+            h ^= w + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+            h *= 0xff51afd7ed558ccdull;
+        }
+        return size_t(h ^ (h >> 29));
+    }
+};
+
+struct DpNode {
+    int32_t parent = 0;
+    int8_t in = 0;
+};
+
+struct DpCandidate {
+    double hi = 0.0, lo = 0.0;
+    DpNode node;
+};
+
+struct DpFront {
+    Key key;
+    double avail = 0.0; // work of the undecided units that may still join
+    std::vector<Point> points; // the Pareto front, slot = node index at the level
+    std::vector<DpCandidate> candidates; // while the level is built
+};
+
+// Keeps the Pareto front of each front's candidates (hi ascending, lo
+// strictly ascending) and gives every kept point its node.
+void settle(std::vector<DpFront> &fronts, std::vector<DpNode> &nodes)
+{
+    for (DpFront &f : fronts) {
+        std::sort(f.candidates.begin(), f.candidates.end(),
+            [](const DpCandidate &a, const DpCandidate &b) { return a.hi < b.hi || (a.hi == b.hi && a.lo > b.lo); });
+        double best = -std::numeric_limits<double>::infinity();
+        for (const DpCandidate &c : f.candidates)
+            if (c.lo > best) {
+                best = c.lo;
+                f.points.push_back({ c.hi, c.lo, int32_t(nodes.size()) });
+                nodes.push_back(c.node);
+            }
+        std::vector<DpCandidate>().swap(f.candidates);
+    }
+}
+
+struct DpLevel {
+    std::vector<DpFront> fronts;
+    std::unordered_map<Key, int32_t, KeyHash> index;
+};
+
+// Per window: key slots and when they close.
+struct Layout {
+    std::vector<int32_t> pos; // per unit: free position, -1 when forced
+    std::vector<int32_t> tensorSlot; // per tensor: its key slot, -1 when untracked
+    std::vector<char> forcedOut; // per tensor: a consumer forced out of the ideal
+    std::vector<std::vector<int32_t>> freePreds; // per free position
+    std::vector<char> live; // per free position: its membership is kept in the key when in
+    std::vector<std::vector<int32_t>> closeAt; // per free position i: slots cleared once i is decided
+    size_t words = 0;
+};
 
 class RelaxedChain {
 public:
@@ -80,17 +161,16 @@ private:
     void reachWork();
     void buildTensors();
     Result<bool> buildWindows();
+    int layoutSignature(Window &w, int j) const;
     Result<bool> enumerate(int j);
-    void dfs(Window &w, size_t i);
-    void add(const Window &w, int32_t x);
+    void freeOrder(const Window &w);
+    Layout layout(const Window &w);
+    double availOf(const Layout &lay, const Key &key, size_t level) const;
+    void branch(const Window &w, const Layout &lay, size_t i, const DpFront &from, bool in, DpLevel &next);
+    void collect(Window &w, const DpLevel &last, const std::vector<std::vector<DpNode>> &nodes);
     double betweenWork(int j, int32_t p, int32_t c) const;
-    void payLower(const Window &w, int32_t t);
-    void remove(const Window &w, int32_t x);
-    void leaf(Window &w);
-    void decideOut(const Window &w, int32_t x, int delta);
-    bool covered(const Window &w, double x0, double x1) const;
-    bool coveredBy(const std::vector<Point> &pts, double x0, double x1) const;
     Result<bool> attempt(RelaxedChainOutcome &out);
+    bool promote();
     Result<bool> buildCoupling();
     double couplingCost(int j, uint64_t a, uint64_t b) const;
     bool feasible(double t, std::vector<std::vector<double>> *heads);
@@ -115,24 +195,16 @@ private:
     std::vector<uint64_t> m_ancBits, m_descBits;
     std::vector<Tensor> m_tensors;
     std::vector<std::vector<int32_t>> m_produced, m_consumed; // tensor indices per unit
-    std::vector<std::vector<int32_t>> m_coupled; // per j >= 2: tensors that may cross I_{j-1} and I_j
+    std::vector<std::vector<int32_t>> m_coupled; // per j >= 2: tensors that may cross I_{j-1} and I_j, costed exactly
+    std::vector<std::vector<int32_t>> m_dropped; // per j >= 2: those left out (over the signature budget)
+    int64_t m_droppedCount = 0;
+    std::vector<char> m_priority; // per tensor: costed exactly first (a chain paid it while left out)
+    std::vector<int32_t> m_chainStage; // per unit: its stage in the last nested chain (0-based)
     std::vector<Window> m_windows; // index j = 1 .. k-1 (0 unused)
     std::vector<std::vector<double>> m_coupling; // per j >= 2: |fronts j-1| x |fronts j|
     // Search state.
-    std::vector<int32_t> m_free;
-    std::vector<std::vector<int32_t>> m_laterDesc; // per free position: later free positions below it
-    std::vector<int32_t> m_blocked; // per free position: free ancestors decided out
-    double m_avail = 0.0; // work of the free units that may still join
-    std::vector<char> m_in, m_pIn;
-    std::vector<int32_t> m_consIn, m_consOut; // consumers decided in / out
-    double m_lbHi = 0.0, m_lbLo = 0.0; // tensors that cross in every completion
-    int32_t m_sigLeft = 0; // signature units not decided yet
-    std::vector<uint64_t> m_bits;
-    double m_work = 0.0, m_sumHi = 0.0, m_sumLo = 0.0;
-    uint64_t m_sig = 0;
+    std::vector<int32_t> m_free; // the current window's free units, topological order
     int64_t m_steps = 0, m_leaves = 0;
-    bool m_aborted = false;
-    int32_t m_lastFront = -1;
 };
 
 void RelaxedChain::reachWork()
@@ -193,6 +265,58 @@ void RelaxedChain::buildTensors()
     }
 }
 
+// The signature layout of boundary j's window for the tensors kept at the
+// pairs (j - 1, j) and (j, j + 1) (docs/model.md §3.13 step 2); its bits.
+int RelaxedChain::layoutSignature(Window &w, int j) const
+{
+    w.bit.assign(size_t(m_n), -1);
+    w.maskLo = w.maskHi = 0;
+    w.hiCounts.assign(m_tensors.size(), 1);
+    w.loCounts.assign(m_tensors.size(), 1);
+    w.countAt.assign(m_tensors.size(), -1);
+    w.countWidth.assign(m_tensors.size(), 0);
+    int bits = 0;
+    for (int side = 0; side < 2; ++side) {
+        const int pair = side == 0 ? j : j + 1;
+        if (pair < 2 || pair >= m_k)
+            continue;
+        uint64_t &mask = side == 0 ? w.maskLo : w.maskHi;
+        for (int32_t t : m_coupled[size_t(pair)]) {
+            const Tensor &x = m_tensors[size_t(t)];
+            (side == 0 ? w.hiCounts : w.loCounts)[size_t(t)] = 0;
+            if (w.state[size_t(x.producer)] == 0 && w.bit[size_t(x.producer)] < 0) {
+                w.bit[size_t(x.producer)] = int8_t(std::min(bits, 63));
+                ++bits;
+            }
+            if (w.state[size_t(x.producer)] == 0)
+                mask |= uint64_t(1) << w.bit[size_t(x.producer)];
+            int width = 1, fresh = 0; // a count field, or a bit per consumer (shared between tensors)
+            while ((size_t(1) << width) <= x.consumers.size())
+                ++width;
+            for (int32_t c : x.consumers)
+                fresh += w.state[size_t(c)] == 0 && w.bit[size_t(c)] < 0 ? 1 : 0;
+            if (w.countAt[size_t(t)] < 0 && fresh > width) {
+                w.countAt[size_t(t)] = int8_t(std::min(bits, 63));
+                w.countWidth[size_t(t)] = int8_t(width);
+                bits += width;
+            }
+            if (w.countAt[size_t(t)] >= 0 && bits <= kMaxSigBits)
+                mask |= ((uint64_t(1) << w.countWidth[size_t(t)]) - 1) << w.countAt[size_t(t)];
+            for (int32_t c : x.consumers)
+                if (w.countAt[size_t(t)] < 0 && w.state[size_t(c)] == 0) {
+                    if (w.bit[size_t(c)] < 0)
+                        w.bit[size_t(c)] = int8_t(std::min(bits++, 63));
+                    mask |= uint64_t(1) << w.bit[size_t(c)];
+                }
+        }
+    }
+    for (int side = 0; side < 2; ++side)
+        if (const int pair = j + side; pair >= 2 && pair < m_k)
+            for (int32_t t : m_dropped[size_t(pair)])
+                (side == 0 ? w.hiCounts : w.loCounts)[size_t(t)] = 0;
+    return bits;
+}
+
 // Windows, forcing, the tensors that may cross two adjacent boundaries, and
 // the signature layout of each boundary (docs/model.md §3.13 steps 1-3).
 Result<bool> RelaxedChain::buildWindows()
@@ -225,86 +349,33 @@ Result<bool> RelaxedChain::buildWindows()
             if (may)
                 m_coupled[size_t(j)].push_back(t);
         }
-    for (int j = 1; j < m_k; ++j) {
-        Window &w = m_windows[size_t(j)];
-        w.hiCounts.assign(m_tensors.size(), 1);
-        w.loCounts.assign(m_tensors.size(), 1);
-        int bits = 0;
-        auto mark = [&](int32_t x) -> bool {
-            if (w.state[size_t(x)] == 0 && w.bit[size_t(x)] < 0)
-                w.bit[size_t(x)] = int8_t(bits++);
-            return bits <= kMaxSigBits;
-        };
-        bool ok = true;
-        for (int side = 0; side < 2; ++side) {
-            const int pair = side == 0 ? j : j + 1;
-            if (pair < 2 || pair >= m_k)
-                continue;
-            for (int32_t t : m_coupled[size_t(pair)]) {
-                (side == 0 ? w.hiCounts : w.loCounts)[size_t(t)] = 0;
-                ok = ok && mark(m_tensors[size_t(t)].producer);
-                for (int32_t c : m_tensors[size_t(t)].consumers)
-                    ok = ok && mark(c);
-            }
+    // The heaviest tensors that may skip a stage are costed exactly while the
+    // signatures of both windows fit the budget; the others are left out
+    // (costed 0 at that stage, docs/model.md §3.13 step 2).
+    std::vector<std::pair<int, int32_t>> order;
+    for (int j = 2; j < m_k; ++j)
+        for (int32_t t : m_coupled[size_t(j)])
+            order.emplace_back(j, t);
+    std::stable_sort(order.begin(), order.end(), [&](const auto &a, const auto &b) {
+        const int pa = m_priority[size_t(a.second)], pb = m_priority[size_t(b.second)];
+        return pa != pb ? pa > pb : m_tensors[size_t(a.second)].weight > m_tensors[size_t(b.second)].weight;
+    });
+    m_coupled.assign(size_t(m_k), {});
+    m_dropped.assign(size_t(m_k), {});
+    m_droppedCount = 0;
+    const int budget = std::min(kMaxSigBits, m_opt.signatureBits);
+    for (const auto &[j, t] : order) {
+        m_coupled[size_t(j)].push_back(t);
+        Window a = m_windows[size_t(j - 1)], b = m_windows[size_t(j)];
+        if (layoutSignature(a, j - 1) > budget || layoutSignature(b, j) > budget) {
+            m_coupled[size_t(j)].pop_back();
+            m_dropped[size_t(j)].push_back(t);
+            ++m_droppedCount;
         }
-        for (int side = 0; side < 2; ++side)
-            if (const int pair = j + side; pair >= 2 && pair < m_k)
-                for (int32_t t : m_coupled[size_t(pair)])
-                    (side == 0 ? w.before : w.after) += m_tensors[size_t(t)].weight;
-        if (!ok)
-            return makeError(ErrorKind::LimitExceeded,
-                "relaxed chain: more than " + std::to_string(kMaxSigBits) + " units of tensors that may skip a stage"
-                    + " at boundary " + std::to_string(j));
     }
+    for (int j = 1; j < m_k; ++j)
+        layoutSignature(m_windows[size_t(j)], j);
     return true;
-}
-
-void RelaxedChain::payLower(const Window &w, int32_t t)
-{
-    if (w.hiCounts[size_t(t)])
-        m_lbHi += m_tensors[size_t(t)].weight;
-    if (w.loCounts[size_t(t)])
-        m_lbLo += m_tensors[size_t(t)].weight;
-}
-
-// x decided out (delta 1) or undecided again (delta -1; the sums are restored by the caller).
-void RelaxedChain::decideOut(const Window &w, int32_t x, int delta)
-{
-    for (int32_t t : m_consumed[size_t(x)]) {
-        m_consOut[size_t(t)] += delta;
-        if (delta > 0 && m_consOut[size_t(t)] == 1 && m_pIn[size_t(t)])
-            payLower(w, t);
-    }
-}
-
-// Is every completion with work in [x0, x1] dominated by a kept point of the
-// current signature? A point P covers the works in [P.hi - lbHi, P.lo + lbLo].
-bool RelaxedChain::covered(const Window &w, double x0, double x1) const
-{
-    if (x0 > x1 || coveredBy(w.anySig, x0, x1))
-        return true;
-    if (m_sigLeft > 0)
-        return false;
-    const auto f = w.frontOf.find(m_sig);
-    return f != w.frontOf.end() && coveredBy(w.fronts[size_t(f->second)].points, x0, x1);
-}
-
-bool RelaxedChain::coveredBy(const std::vector<Point> &pts, double x0, double x1) const
-{
-    double cur = x0;
-    for (int guard = 0; guard < 64; ++guard) {
-        const auto it
-            = std::upper_bound(pts.begin(), pts.end(), cur + m_lbHi, [](double h, const Point &p) { return h < p.hi; });
-        if (it == pts.begin())
-            return false;
-        const double r = std::prev(it)->lo + m_lbLo;
-        if (r >= x1)
-            return true;
-        if (r <= cur)
-            return false;
-        cur = r;
-    }
-    return false;
 }
 
 // The most work a stage j can hold when it lies after I_{j-1} (holding p) and
@@ -322,180 +393,279 @@ double RelaxedChain::betweenWork(int j, int32_t p, int32_t c) const
     return work;
 }
 
-void RelaxedChain::add(const Window &w, int32_t x)
+// Key slots of window w: the signature so far in the first word, then
+// 64 + q for the membership of unit m_free[q] (kept while an undecided unit
+// reads it), then one slot per open tensor for "already crosses".
+Layout RelaxedChain::layout(const Window &w)
 {
-    m_in[size_t(x)] = 1;
-    m_bits[size_t(x) / 64] |= uint64_t(1) << (x % 64);
-    m_work += m_g.work(nodeId(x));
-    if (w.bit[size_t(x)] >= 0)
-        m_sig |= uint64_t(1) << w.bit[size_t(x)];
-    auto pay = [&](int32_t t, double sign) {
-        const double c = sign * m_tensors[size_t(t)].weight;
-        if (w.hiCounts[size_t(t)])
-            m_sumHi += c;
-        if (w.loCounts[size_t(t)])
-            m_sumLo += c;
-    };
-    for (int32_t t : m_produced[size_t(x)]) {
-        m_pIn[size_t(t)] = 1;
-        if (m_consIn[size_t(t)] < int32_t(m_tensors[size_t(t)].consumers.size()))
-            pay(t, 1.0);
-        if (m_consOut[size_t(t)] > 0)
-            payLower(w, t);
-    }
-    for (int32_t t : m_consumed[size_t(x)])
-        if (++m_consIn[size_t(t)] == int32_t(m_tensors[size_t(t)].consumers.size()) && m_pIn[size_t(t)])
-            pay(t, -1.0);
-}
-
-// The inverse of add() for the state that is not restored by the caller.
-void RelaxedChain::remove(const Window &w, int32_t x)
-{
-    m_in[size_t(x)] = 0;
-    m_bits[size_t(x) / 64] &= ~(uint64_t(1) << (x % 64));
-    if (w.bit[size_t(x)] >= 0)
-        m_sig &= ~(uint64_t(1) << w.bit[size_t(x)]);
-    for (int32_t t : m_produced[size_t(x)])
-        m_pIn[size_t(t)] = 0;
-    for (int32_t t : m_consumed[size_t(x)])
-        --m_consIn[size_t(t)];
-}
-
-// Inserts (hi, lo) into a staircase (hi ascending, lo strictly ascending),
-// dropping the points it dominates (their slots to `freed`); end() when it is
-// dominated itself.
-std::vector<Point>::iterator insertPoint(std::vector<Point> &pts, double hi, double lo, std::vector<int32_t> *freed)
-{
-    const auto ub = std::upper_bound(pts.begin(), pts.end(), hi, [](double h, const Point &p) { return h < p.hi; });
-    if (ub != pts.begin() && std::prev(ub)->lo >= lo)
-        return pts.end();
-    auto s = std::lower_bound(pts.begin(), pts.end(), hi, [](const Point &p, double h) { return p.hi < h; });
-    auto e = s;
-    while (e != pts.end() && e->lo <= lo) {
-        if (freed)
-            freed->push_back(e->slot);
-        ++e;
-    }
-    s = pts.erase(s, e);
-    return pts.insert(s, { hi, lo, -1 });
-}
-
-void RelaxedChain::leaf(Window &w)
-{
-    ++m_leaves;
-    const double hi = m_work + m_sumHi, lo = m_work - m_sumLo;
-    if (m_lastFront < 0 || w.fronts[size_t(m_lastFront)].sig != m_sig) {
-        auto [it, fresh] = w.frontOf.try_emplace(m_sig, int32_t(w.fronts.size()));
-        if (fresh)
-            w.fronts.push_back({ m_sig, {}, {}, {} });
-        m_lastFront = it->second;
-    }
-    Front &f = w.fronts[size_t(m_lastFront)];
-    const auto s = insertPoint(f.points, hi, lo, &f.freeSlots);
-    if (s == f.points.end())
-        return; // dominated
-    insertPoint(w.anySig, hi + w.before, lo - w.after, nullptr);
-    if (!f.freeSlots.empty()) {
-        s->slot = f.freeSlots.back();
-        f.freeSlots.pop_back();
-    } else {
-        s->slot = int32_t(f.pool.size() / m_words);
-        f.pool.resize(f.pool.size() + m_words);
-    }
-    std::copy(m_bits.begin(), m_bits.end(), f.pool.begin() + ptrdiff_t(size_t(s->slot) * m_words));
-}
-
-void RelaxedChain::dfs(Window &w, size_t i)
-{
-    if ((++m_steps & 16383) == 0 && (m_stop.stopRequested() || m_deadline.expired() || m_steps > m_opt.maxSteps))
-        m_aborted = true;
-    const double reach = m_work + std::max(0.0, m_avail) + m_eps; // m_avail carries rounding
-    if (m_aborted || m_work > w.hiW || reach < w.loW || covered(w, std::max(m_work, w.loW), std::min(reach, w.hiW)))
-        return;
-    if (i == m_free.size()) {
-        leaf(w);
-        return;
-    }
-    const int32_t x = m_free[i];
-    const bool ready = m_blocked[i] == 0; // every predecessor is in
-    const double work = m_work, hi = m_sumHi, lo = m_sumLo, lbHi = m_lbHi, lbLo = m_lbLo, avail = m_avail;
-    const int sigUnit = w.bit[size_t(x)] >= 0 ? 1 : 0;
-    m_sigLeft -= sigUnit;
-    if (ready) {
-        m_avail -= m_g.work(nodeId(x));
-        add(w, x);
-        dfs(w, i + 1);
-        remove(w, x);
-        m_work = work; // restored exactly: no drift over millions of steps
-        m_sumHi = hi;
-        m_sumLo = lo;
-        m_lbHi = lbHi;
-        m_lbLo = lbLo;
-        m_avail = avail;
-        // Out: the later free descendants can no longer join.
-        m_avail -= m_g.work(nodeId(x));
-        for (int32_t q : m_laterDesc[i])
-            if (m_blocked[size_t(q)]++ == 0) {
-                m_avail -= m_g.work(nodeId(m_free[size_t(q)]));
-                decideOut(w, m_free[size_t(q)], 1); // out in every completion
+    Layout lay;
+    const size_t f = m_free.size();
+    lay.pos.assign(size_t(m_n), -1);
+    for (size_t q = 0; q < f; ++q)
+        lay.pos[size_t(m_free[q])] = int32_t(q);
+    std::vector<int32_t> lastUse(f, -1);
+    lay.freePreds.assign(f, {});
+    lay.closeAt.assign(f, {});
+    for (size_t q = 0; q < f; ++q)
+        for (NodeId v : m_g.predecessors(nodeId(m_free[q])))
+            if (const int32_t p = lay.pos[size_t(index(v))]; p >= 0) {
+                lay.freePreds[q].push_back(p);
+                lastUse[size_t(p)] = std::max(lastUse[size_t(p)], int32_t(q));
             }
+    lay.tensorSlot.assign(m_tensors.size(), -1);
+    lay.forcedOut.assign(m_tensors.size(), 0);
+    int32_t slots = int32_t(kMember + f);
+    for (size_t t = 0; t < m_tensors.size(); ++t) {
+        const Tensor &x = m_tensors[t];
+        int32_t lastCons = -1;
+        for (int32_t c : x.consumers) {
+            lay.forcedOut[t] = lay.forcedOut[t] || w.state[size_t(c)] < 0;
+            lastCons = std::max(lastCons, lay.pos[size_t(c)]);
+        }
+        if (w.state[size_t(x.producer)] < 0 || lastCons < 0 || !(w.hiCounts[t] || w.loCounts[t]))
+            continue;
+        lay.tensorSlot[t] = slots++;
+        lay.closeAt[size_t(lastCons)].push_back(lay.tensorSlot[t]);
+        if (const int32_t p = lay.pos[size_t(x.producer)]; p >= 0) // the producer is read until then
+            lastUse[size_t(p)] = std::max(lastUse[size_t(p)], lastCons);
     }
-    decideOut(w, x, 1);
-    dfs(w, i + 1);
-    decideOut(w, x, -1);
-    if (ready)
-        for (int32_t q : m_laterDesc[i])
-            if (--m_blocked[size_t(q)] == 0)
-                decideOut(w, m_free[size_t(q)], -1);
-    m_lbHi = lbHi;
-    m_lbLo = lbLo;
-    m_avail = avail;
-    m_sigLeft += sigUnit;
+    lay.live.assign(f, 0);
+    for (size_t q = 0; q < f; ++q) {
+        lay.live[q] = lastUse[q] > int32_t(q);
+        if (lay.live[q])
+            lay.closeAt[size_t(lastUse[q])].push_back(int32_t(kMember + q));
+    }
+    lay.words = (size_t(slots) + 63) / 64;
+    return lay;
+}
+
+namespace {
+
+bool test(const Key &key, int32_t slot)
+{
+    return (key[size_t(slot) / 64] >> (slot % 64)) & 1u;
+}
+
+void set(Key &key, int32_t slot, bool on)
+{
+    const uint64_t mask = uint64_t(1) << (slot % 64);
+    key[size_t(slot) / 64] = on ? key[size_t(slot) / 64] | mask : key[size_t(slot) / 64] & ~mask;
+}
+
+} // namespace
+
+// The most work the undecided units (positions >= level) may still add: those
+// with no free ancestor decided out.
+double RelaxedChain::availOf(const Layout &lay, const Key &key, size_t level) const
+{
+    std::vector<char> blocked(m_free.size() - level, 0);
+    double avail = 0.0;
+    for (size_t q = level; q < m_free.size(); ++q) {
+        bool b = false;
+        for (int32_t p : lay.freePreds[q])
+            b = b || (size_t(p) < level ? !test(key, kMember + p) : blocked[size_t(p) - level] != 0);
+        blocked[q - level] = b;
+        if (!b)
+            avail += m_g.work(nodeId(m_free[q]));
+    }
+    return avail;
+}
+
+// Unit m_free[i] decided in or out for every point of `from`: the successors
+// go to their key's front at the next level when they can still reach the
+// window (hi <= hiW, lo + avail >= loW) and are not dominated there.
+void RelaxedChain::branch(const Window &w, const Layout &lay, size_t i, const DpFront &from, bool in, DpLevel &next)
+{
+    const int32_t x = m_free[i];
+    Key key = from.key;
+    double dHi = 0.0, dLo = 0.0;
+    auto pay = [&](int32_t t) {
+        const double c = m_tensors[size_t(t)].weight;
+        dHi += w.hiCounts[size_t(t)] ? c : 0.0;
+        dLo -= w.loCounts[size_t(t)] ? c : 0.0;
+    };
+    if (in) {
+        dHi = dLo = m_g.work(nodeId(x));
+        if (lay.live[i])
+            set(key, int32_t(kMember + i), true);
+        if (w.bit[size_t(x)] >= 0)
+            key[0] |= uint64_t(1) << w.bit[size_t(x)];
+        for (int32_t t : m_consumed[size_t(x)])
+            if (w.countAt[size_t(t)] >= 0)
+                key[0] += uint64_t(1) << w.countAt[size_t(t)];
+        for (int32_t t : m_produced[size_t(x)])
+            if (lay.forcedOut[size_t(t)]) {
+                pay(t);
+                if (lay.tensorSlot[size_t(t)] >= 0)
+                    set(key, lay.tensorSlot[size_t(t)], true);
+            }
+    } else {
+        for (int32_t t : m_consumed[size_t(x)]) {
+            const int32_t slot = lay.tensorSlot[size_t(t)], p = m_tensors[size_t(t)].producer;
+            const bool producerIn
+                = lay.pos[size_t(p)] >= 0 ? test(key, kMember + lay.pos[size_t(p)]) : w.state[size_t(p)] > 0;
+            if (slot >= 0 && producerIn && !test(key, slot)) {
+                pay(t);
+                set(key, slot, true);
+            }
+        }
+    }
+    for (int32_t slot : lay.closeAt[i])
+        set(key, slot, false);
+    auto [it, fresh] = next.index.try_emplace(key, int32_t(next.fronts.size()));
+    if (fresh) {
+        next.fronts.push_back({ key, availOf(lay, key, i + 1), {}, {} });
+    }
+    DpFront &to = next.fronts[size_t(it->second)];
+    for (size_t a = 0; a < from.points.size(); ++a) {
+        const Point &p = from.points[a];
+        const double hi = p.hi + dHi, lo = p.lo + dLo;
+        ++m_steps;
+        if (hi <= w.hiW && lo + to.avail + m_eps >= w.loW)
+            to.candidates.push_back({ hi, lo, { p.slot, int8_t(in ? 1 : 0) } });
+    }
+}
+
+// The last level's fronts become the window's: one per signature, each point
+// with its ideal rebuilt from the nodes.
+void RelaxedChain::collect(Window &w, const DpLevel &last, const std::vector<std::vector<DpNode>> &nodes)
+{
+    w.fronts.clear();
+    std::vector<uint64_t> base(m_words, 0);
+    for (int32_t x = 0; x < m_n; ++x)
+        if (w.state[size_t(x)] > 0)
+            base[size_t(x) / 64] |= uint64_t(1) << (x % 64);
+    for (const DpFront &from : last.fronts) {
+        if (from.points.empty())
+            continue;
+        Front f;
+        f.sig = from.key[0];
+        for (const Point &p : from.points) {
+            ++m_leaves;
+            std::vector<uint64_t> bits = base;
+            int32_t node = p.slot;
+            for (size_t level = m_free.size(); level > 0; --level) {
+                const DpNode &d = nodes[level][size_t(node)];
+                if (d.in) {
+                    const int32_t x = m_free[level - 1];
+                    bits[size_t(x) / 64] |= uint64_t(1) << (x % 64);
+                }
+                node = d.parent;
+            }
+            f.points.push_back({ p.hi, p.lo, int32_t(f.pool.size() / m_words) });
+            f.pool.insert(f.pool.end(), bits.begin(), bits.end());
+        }
+        w.fronts.push_back(std::move(f));
+    }
+}
+
+// The window's free units in a topological order that keeps few decided
+// units read by undecided ones (the key's width): among the units whose free
+// predecessors are placed, the one that is the last reader of the most of
+// them, then the one read by the fewest, then the first in topological order.
+void RelaxedChain::freeOrder(const Window &w)
+{
+    std::vector<int32_t> topo;
+    for (NodeId v : m_g.topologicalOrder())
+        if (w.state[size_t(index(v))] == 0)
+            topo.push_back(index(v));
+    std::vector<int32_t> waiting(size_t(m_n), 0), readers(size_t(m_n), 0);
+    for (int32_t x : topo)
+        for (NodeId s : m_g.successors(nodeId(x)))
+            if (w.state[size_t(index(s))] == 0) {
+                ++waiting[size_t(index(s))];
+                ++readers[size_t(x)];
+            }
+    std::vector<int32_t> ready;
+    for (int32_t x : topo)
+        if (waiting[size_t(x)] == 0)
+            ready.push_back(x);
+    std::vector<int32_t> rank(size_t(m_n), 0);
+    for (size_t i = 0; i < topo.size(); ++i)
+        rank[size_t(topo[i])] = int32_t(i);
+    m_free.clear();
+    while (!ready.empty()) {
+        size_t pick = 0;
+        int bestClosed = -1, bestReaders = 0;
+        for (size_t r = 0; r < ready.size(); ++r) {
+            const int32_t x = ready[r];
+            int closed = 0;
+            for (NodeId p : m_g.predecessors(nodeId(x)))
+                closed += w.state[size_t(index(p))] == 0 && readers[size_t(index(p))] == 1 ? 1 : 0;
+            const bool better = closed > bestClosed
+                || (closed == bestClosed
+                    && (readers[size_t(x)] < bestReaders
+                        || (readers[size_t(x)] == bestReaders && rank[size_t(x)] < rank[size_t(ready[pick])])));
+            if (better) {
+                pick = r;
+                bestClosed = closed;
+                bestReaders = readers[size_t(x)];
+            }
+        }
+        const int32_t x = ready[pick];
+        ready.erase(ready.begin() + ptrdiff_t(pick));
+        m_free.push_back(x);
+        for (NodeId p : m_g.predecessors(nodeId(x)))
+            if (w.state[size_t(index(p))] == 0)
+                --readers[size_t(index(p))];
+        for (NodeId s : m_g.successors(nodeId(x)))
+            if (w.state[size_t(index(s))] == 0 && --waiting[size_t(index(s))] == 0)
+                ready.push_back(index(s));
+    }
 }
 
 Result<bool> RelaxedChain::enumerate(int j)
 {
     Window &w = m_windows[size_t(j)];
-    m_aborted = m_stop.stopRequested() || m_deadline.expired();
-    m_in.assign(size_t(m_n), 0);
-    m_pIn.assign(m_tensors.size(), 0);
-    m_consIn.assign(m_tensors.size(), 0);
-    m_consOut.assign(m_tensors.size(), 0);
-    m_bits.assign(m_words, 0);
-    m_work = m_sumHi = m_sumLo = m_lbHi = m_lbLo = 0.0;
-    m_sig = 0;
-    m_sigLeft = 0;
-    for (int32_t x = 0; x < m_n; ++x) {
-        if (w.state[size_t(x)] < 0)
-            decideOut(w, x, 1);
-        m_sigLeft += w.bit[size_t(x)] >= 0 ? 1 : 0;
-    }
-    m_lastFront = -1;
-    m_free.clear();
-    for (NodeId v : m_g.topologicalOrder()) {
-        if (w.state[size_t(index(v))] > 0)
-            add(w, index(v));
-        else if (w.state[size_t(index(v))] == 0)
-            m_free.push_back(index(v));
-    }
-    m_avail = 0.0;
-    m_blocked.assign(m_free.size(), 0);
-    m_laterDesc.assign(m_free.size(), {});
+    freeOrder(w);
+    const Layout lay = layout(w);
+    DpLevel cur;
+    Key root(lay.words, 0);
+    double hi = 0.0, lo = 0.0;
+    for (int32_t x = 0; x < m_n; ++x)
+        if (w.state[size_t(x)] > 0) {
+            for (int32_t t : m_consumed[size_t(x)])
+                if (w.countAt[size_t(t)] >= 0)
+                    root[0] += uint64_t(1) << w.countAt[size_t(t)];
+            hi += m_g.work(nodeId(x));
+            lo += m_g.work(nodeId(x));
+            for (int32_t t : m_produced[size_t(x)])
+                if (lay.forcedOut[size_t(t)]) {
+                    hi += w.hiCounts[size_t(t)] ? m_tensors[size_t(t)].weight : 0.0;
+                    lo -= w.loCounts[size_t(t)] ? m_tensors[size_t(t)].weight : 0.0;
+                    if (lay.tensorSlot[size_t(t)] >= 0)
+                        set(root, lay.tensorSlot[size_t(t)], true);
+                }
+        }
+    std::vector<std::vector<DpNode>> nodes(m_free.size() + 1);
+    nodes[0].push_back({});
+    int64_t kept = 1;
+    cur.fronts.push_back({ root, availOf(lay, root, 0), { { hi, lo, 0 } } });
+    if (hi > w.hiW || lo + cur.fronts[0].avail + m_eps < w.loW)
+        return false;
     for (size_t i = 0; i < m_free.size(); ++i) {
-        m_avail += m_g.work(nodeId(m_free[i]));
-        const uint64_t *desc = m_descBits.data() + size_t(m_free[i]) * m_words;
-        for (size_t q = i + 1; q < m_free.size(); ++q)
-            if ((desc[size_t(m_free[q]) / 64] >> (m_free[q] % 64)) & 1u)
-                m_laterDesc[i].push_back(int32_t(q));
-    }
-    dfs(w, 0);
-    if (m_aborted) {
-        if (m_steps > m_opt.maxSteps)
+        DpLevel next;
+        for (size_t f = 0; f < cur.fronts.size(); ++f) {
+            if ((f & 255) == 0 && (m_stop.stopRequested() || m_deadline.expired()))
+                return makeError(
+                    ErrorKind::Stopped, "relaxed chain: stopped while enumerating boundary " + std::to_string(j));
+            const DpFront &from = cur.fronts[f];
+            bool canIn = true;
+            for (int32_t p : lay.freePreds[i])
+                canIn = canIn && test(from.key, kMember + p);
+            branch(w, lay, i, from, false, next);
+            if (canIn)
+                branch(w, lay, i, from, true, next);
+        }
+        settle(next.fronts, nodes[i + 1]);
+        kept += int64_t(nodes[i + 1].size());
+        if (m_steps > m_opt.maxSteps || kept > kMaxNodes)
             return makeError(ErrorKind::LimitExceeded,
-                "relaxed chain: more than " + std::to_string(m_opt.maxSteps) + " search steps (the cap) at boundary "
-                    + std::to_string(j));
-        return makeError(ErrorKind::Stopped, "relaxed chain: stopped while enumerating boundary " + std::to_string(j));
+                "relaxed chain: more than " + std::to_string(m_opt.maxSteps) + " search steps or "
+                    + std::to_string(kMaxNodes) + " kept states (the caps) at boundary " + std::to_string(j));
+        cur = std::move(next);
     }
+    collect(w, cur, nodes);
     return !w.fronts.empty();
 }
 
@@ -508,32 +678,48 @@ double RelaxedChain::couplingCost(int j, uint64_t a, uint64_t b) const
     for (int32_t t : m_coupled[size_t(j)]) {
         const Tensor &x = m_tensors[size_t(t)];
         const bool pa = wa.member(a, x.producer), pb = wb.member(b, x.producer);
-        bool newIn = false, outB = false;
-        for (int32_t c : x.consumers) {
-            const bool cb = wb.member(b, c);
-            newIn = newIn || (cb && !wa.member(a, c));
-            outB = outB || !cb;
-        }
+        const int32_t inA = wa.count(a, t, x.consumers), inB = wb.count(b, t, x.consumers);
+        const bool newIn = inB > inA, outB = inB < int32_t(x.consumers.size()); // exact when I_{j-1} is in I_j
         if ((pa && newIn) || (pb && !pa && outB))
             cost += x.weight;
     }
     return cost;
 }
 
+// Classes of each window's fronts by the signature bits each coupling reads,
+// and the coupling cost per pair of classes.
 Result<bool> RelaxedChain::buildCoupling()
 {
+    std::vector<std::vector<uint64_t>> loSigs(static_cast<size_t>(m_k)),
+        hiSigs(static_cast<size_t>(m_k)); // one per class
+    for (int j = 1; j < m_k; ++j) {
+        Window &w = m_windows[size_t(j)];
+        auto classify = [&](uint64_t mask, std::vector<int32_t> &cls, std::vector<uint64_t> &reps) {
+            std::unordered_map<uint64_t, int32_t> of;
+            cls.clear();
+            for (const Front &f : w.fronts) {
+                const auto [it, fresh] = of.try_emplace(f.sig & mask, int32_t(reps.size()));
+                if (fresh)
+                    reps.push_back(f.sig);
+                cls.push_back(it->second);
+            }
+            return int32_t(reps.size());
+        };
+        w.loClasses = classify(w.maskLo, w.loClass, loSigs[size_t(j)]);
+        w.hiClasses = classify(w.maskHi, w.hiClass, hiSigs[size_t(j)]);
+    }
     m_coupling.assign(size_t(m_k), {});
     for (int j = 2; j < m_k; ++j) {
-        const auto &fa = m_windows[size_t(j - 1)].fronts, &fb = m_windows[size_t(j)].fronts;
-        if (int64_t(fa.size()) * int64_t(fb.size()) > kMaxCouplingCells)
+        const auto &ra = hiSigs[size_t(j - 1)], &rb = loSigs[size_t(j)];
+        if (int64_t(ra.size()) * int64_t(rb.size()) > kMaxCouplingCells)
             return makeError(ErrorKind::LimitExceeded,
-                "relaxed chain: " + std::to_string(fa.size()) + " x " + std::to_string(fb.size())
+                "relaxed chain: " + std::to_string(ra.size()) + " x " + std::to_string(rb.size())
                     + " signatures at boundaries " + std::to_string(j - 1) + " and " + std::to_string(j));
         auto &cells = m_coupling[size_t(j)];
-        cells.resize(fa.size() * fb.size());
-        for (size_t a = 0; a < fa.size(); ++a)
-            for (size_t b = 0; b < fb.size(); ++b)
-                cells[a * fb.size() + b] = couplingCost(j, fa[a].sig, fb[b].sig);
+        cells.resize(ra.size() * rb.size());
+        for (size_t a = 0; a < ra.size(); ++a)
+            for (size_t b = 0; b < rb.size(); ++b)
+                cells[a * rb.size() + b] = couplingCost(j, ra[a], rb[b]);
     }
     return true;
 }
@@ -544,15 +730,20 @@ bool RelaxedChain::feasible(double t, std::vector<std::vector<double>> *heads)
 {
     std::vector<double> prev; // G_{j-1} per front
     for (int j = 1; j < m_k; ++j) {
-        const auto &fronts = m_windows[size_t(j)].fronts;
-        std::vector<double> head(fronts.size(), kNone), g(fronts.size(), kNone);
+        const Window &w = m_windows[size_t(j)];
+        const auto &fronts = w.fronts;
+        std::vector<double> head(fronts.size(), kNone), g(fronts.size(), kNone), byLo(size_t(w.loClasses), kNone);
+        if (j > 1) {
+            const Window &before = m_windows[size_t(j - 1)];
+            std::vector<double> byHi(size_t(before.hiClasses), kNone); // best G_{j-1} per class
+            for (size_t a = 0; a < prev.size(); ++a)
+                byHi[size_t(before.hiClass[a])] = std::max(byHi[size_t(before.hiClass[a])], prev[a]);
+            for (size_t a = 0; a < byHi.size(); ++a)
+                for (size_t b = 0; a < byHi.size() && byHi[a] != kNone && b < byLo.size(); ++b)
+                    byLo[b] = std::max(byLo[b], byHi[a] - m_coupling[size_t(j)][a * byLo.size() + b] + t);
+        }
         for (size_t s = 0; s < fronts.size(); ++s) {
-            if (j == 1)
-                head[s] = t;
-            else
-                for (size_t a = 0; a < prev.size(); ++a)
-                    if (prev[a] != kNone)
-                        head[s] = std::max(head[s], prev[a] - m_coupling[size_t(j)][a * fronts.size() + s] + t);
+            head[s] = j == 1 ? t : byLo[size_t(w.loClass[s])];
             const auto &pts = fronts[s].points;
             const auto it = std::upper_bound(
                 pts.begin(), pts.end(), head[s] + m_eps, [](double h, const Point &p) { return h < p.hi; });
@@ -581,9 +772,12 @@ bool RelaxedChain::rebuildFrom(int j, double t, const std::vector<std::vector<do
         ? m_windows[size_t(j + 1)].fronts[size_t(nextFront)].pool.data() + size_t(next->slot) * m_words
         : nullptr;
     for (size_t s = 0; s < fronts.size(); ++s) {
-        const double need = next
-            ? next->hi + m_coupling[size_t(j + 1)][s * m_windows[size_t(j + 1)].fronts.size() + size_t(nextFront)] - t
-            : m_total - t;
+        const Window &after = m_windows[size_t(std::min(j + 1, m_k - 1))];
+        const double need = next ? next->hi
+                + m_coupling[size_t(j + 1)][size_t(m_windows[size_t(j)].hiClass[s]) * size_t(after.loClasses)
+                    + size_t(after.loClass[size_t(nextFront)])]
+                - t
+                                 : m_total - t;
         const auto &pts = fronts[s].points;
         for (auto it = pts.rbegin(); it != pts.rend() && it->lo >= need - m_eps; ++it) {
             if (--budget < 0)
@@ -632,6 +826,7 @@ Result<bool> RelaxedChain::attempt(RelaxedChainOutcome &out)
     }
     out.steps = m_steps;
     out.leaves = m_leaves;
+    out.dropped = m_droppedCount;
     out.bound = m_window;
     if (!any) // no window ideal at some boundary: nothing at or below m_window
         return false;
@@ -663,6 +858,10 @@ Result<bool> RelaxedChain::attempt(RelaxedChainOutcome &out)
     }
     if (!checkFeasibility(m_graph, m_params, p, 1).empty())
         return true;
+    m_chainStage.assign(size_t(m_n), 0);
+    for (int32_t x = 0; x < m_n; ++x)
+        for (int j = 1; j < m_k; ++j)
+            m_chainStage[size_t(x)] += ((*chain)[size_t(j)][size_t(x) / 64] >> (x % 64)) & 1u ? 0 : 1;
     out.bottleneck = evaluate(m_graph, m_params, p).bottleneck;
     out.optimal = out.bottleneck <= out.bound * (1 + 2 * kRel);
     out.partition = std::move(p);
@@ -682,16 +881,69 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
             "relaxed chain: the incumbent is at or above W / (k - 1), where stages may be empty");
     reachWork();
     buildTensors();
+    m_priority.assign(m_tensors.size(), 0);
     const double floor = m_total / m_k;
-    for (double share : { 0.25, 0.5, 1.0 }) {
-        m_window = share < 1.0 ? floor + share * (m_upper - floor) : m_upper;
-        auto decided = attempt(out);
-        if (!decided)
-            return decided.failure();
-        if (*decided)
+    RelaxedChainOutcome best = out;
+    for (int round = 0; round < kMaxRounds; ++round) {
+        // After a round, T* rarely falls: the first width sits just above the last bound.
+        const double from = round == 0 ? floor : std::max(floor, std::min(m_upper, best.bound * (1 + 1e-4)));
+        for (double share : { 0.0, 0.25, 0.5, 1.0 }) {
+            if (share == 0.0 && round == 0)
+                continue;
+            m_window = share < 1.0 ? from + share * (m_upper - from) : m_upper;
+            auto decided = attempt(out);
+            if (!decided && round > 0) // the rounds before stand
+                return best;
+            if (!decided)
+                return decided.failure();
+            if (*decided)
+                break;
+        }
+        best.bound = std::max(best.bound, out.bound);
+        best.steps = out.steps;
+        best.leaves = out.leaves;
+        best.frontPoints = out.frontPoints;
+        best.dropped = out.dropped;
+        if (out.partition && (!best.partition || out.bottleneck < best.bottleneck)) {
+            best.partition = out.partition;
+            best.bottleneck = out.bottleneck;
+        }
+        best.optimal = best.partition && best.bottleneck <= best.bound * (1 + 2 * kRel);
+        if (best.optimal || !out.partition)
+            break;
+        // Another round when the chain is a better incumbent (narrower
+        // windows) or pays a tensor left out of the signatures (now first).
+        bool again = out.bottleneck < m_upper * (1 - kRel);
+        m_upper = std::min(m_upper, out.bottleneck);
+        again = promote() || again;
+        out = RelaxedChainOutcome();
+        out.units = m_n;
+        if (!again)
             break;
     }
-    return out;
+    return best;
+}
+
+// Marks the tensors left out at some pair whose stage the last chain makes
+// pay them; true when any is new.
+bool RelaxedChain::promote()
+{
+    bool any = false;
+    for (int j = 2; j < m_k; ++j)
+        for (int32_t t : m_dropped[size_t(j)]) {
+            const Tensor &x = m_tensors[size_t(t)];
+            const int sp = m_chainStage[size_t(x.producer)], here = j - 1;
+            bool recv = false, send = false;
+            for (int32_t c : x.consumers) {
+                recv = recv || (sp < here && m_chainStage[size_t(c)] == here);
+                send = send || (sp == here && m_chainStage[size_t(c)] > here);
+            }
+            if ((recv || send) && !m_priority[size_t(t)]) {
+                m_priority[size_t(t)] = 1;
+                any = true;
+            }
+        }
+    return any;
 }
 
 } // namespace
@@ -718,7 +970,7 @@ Result<RelaxedChainOutcome> relaxedChainSearch(const Graph &graph, const CostPar
 }
 
 std::optional<PartitionResult> proveWithRelaxedChain(const MethodContext &ctx, const Contraction &units,
-    const Partition &start, double startCost, double seconds, const std::string &method, std::string &note)
+    Partition &start, double &startCost, double seconds, const std::string &method, std::string &note)
 {
     const Deadline deadline(std::max(1e-3, std::min(seconds, ctx.deadline.remaining())));
     const auto r = relaxedChainSearch(ctx.graph, ctx.params, units, ctx.options.k, startCost, ctx.stop, deadline);
@@ -726,15 +978,22 @@ std::optional<PartitionResult> proveWithRelaxedChain(const MethodContext &ctx, c
         note = r.failure().message;
         return std::nullopt;
     }
+    const bool better = r->partition && r->bottleneck < startCost;
+    if (better) { // a better incumbent for whatever follows, proven or not
+        start = *r->partition;
+        startCost = r->bottleneck;
+    }
     const bool startOptimal = startCost <= r->bound * (1 + 2 * kRel);
     const std::string stats = std::to_string(r->leaves) + " window ideals, " + std::to_string(r->frontPoints)
-        + " kept on the fronts, bound " + std::to_string(r->bound);
-    if (!r->optimal && !startOptimal) {
-        note = "relaxed chain: " + stats + ", not tight";
+        + " kept on the fronts, " + std::to_string(r->dropped) + " skip couplings left out, bound "
+        + std::to_string(r->bound);
+    if (!startOptimal) {
+        note = "relaxed chain: " + stats + ", not tight"
+            + (better ? "; its chain improved the partition to " + std::to_string(startCost) : std::string());
         return std::nullopt;
     }
     PartitionResult out;
-    out.partition = r->optimal && r->bottleneck < startCost ? *r->partition : start;
+    out.partition = start;
     out.optimal = true;
     out.lowerBound = r->bound;
     out.method = method;

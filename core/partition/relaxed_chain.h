@@ -17,23 +17,34 @@
 // relaxation admits every nested chain). When the chain achieving T* is
 // nested, it is a partition of cost T*: proven optimal.
 //
-// Algorithm: per boundary, every ideal of its window is enumerated by a
-// depth-first search over the window's free units (forced in when their
-// descendants outweigh the later stages, out when their ancestors outweigh
-// the earlier ones), keeping per signature only the Pareto front of
-// (hi small, lo large). Feasibility of T is then a sweep over boundaries:
+// Algorithm: per boundary, the window's ideals are enumerated by a dynamic
+// programme over its free units in topological order (a unit joins when its
+// free predecessors have). States that agree on what their completions can
+// see (the membership of decided units an undecided one still reads, which
+// open tensors already cross, the signature so far) are merged, keeping only
+// the Pareto front of (hi small, lo large); a state is dropped when hi passes
+// j U' or lo plus the work that may still join cannot reach W - (k - j) U'.
+// The signature holds a bit per free producer and per consumer of a tensor
+// that may skip a stage, or for a tensor with many consumers a count of its
+// consumers in, which decides its cost for nested ideals just as well. Past
+// the signature budget the lightest such tensors are left out (costed 0 at
+// that stage: still a lower bound); rounds follow while the chain found is a
+// cheaper partition or pays a left-out tensor (taken first from then on).
+// Feasibility of T is then a sweep over boundaries:
 // G_j[s] = largest lo among signature s's points with
-// hi <= max_{s'} (G_{j-1}[s'] - coupling(s', s)) + T; bisection gives T*.
+// hi <= max_{s'} (G_{j-1}[s'] - coupling(s', s)) + T, with signatures grouped
+// by the bits each coupling reads; bisection gives T*.
 // The chain is rebuilt backwards preferring nested ideals and evaluated
 // exactly (evaluate()).
 //
 // Limits: refuses (LimitExceeded) on clusters, past kMaxUnits units, when
-// W - (k - 1) U <= 0, past 62 signature units at a boundary, or past
-// `maxSteps` search steps; Stopped on the stop token or the deadline
-// (polled every 16,384 steps). Memory limits are dropped in the relaxation
-// (the chain is checked against them).
-// Complexity: O(steps x degree) to enumerate, O(60 k s^2) for the bisection
-// over s signatures per boundary. Deterministic.
+// W - (k - 1) U <= 0, past 16 million pairs of signature classes, past 60
+// million kept states at one boundary, or past `maxSteps` state transitions;
+// Stopped on the stop token or the deadline (polled every 256 keys); a stop
+// after the first round returns the rounds before. Memory
+// limits are dropped in the relaxation (the chain is checked against them).
+// Complexity: O(states x (degree + key words)) to enumerate, O(60 k c^2) for
+// the bisection over c signature classes per boundary. Deterministic.
 // Example: a chain a -> b -> c -> d of works 1 and out 0, k = 2, U = 2: the
 // window of I_1 is [2, 2], holding {a, b} only, so T* = 2 with {a, b} | {c, d}.
 
@@ -51,7 +62,10 @@
 namespace pipecut {
 
 struct RelaxedChainOptions {
-    int64_t maxSteps = 4'000'000'000; // depth-first search steps over all windows
+    int64_t maxSteps = 4'000'000'000; // state transitions over all windows
+    // Signature bits per boundary (at most 62): the heaviest tensors that may
+    // skip a stage are costed exactly within it, the others left out.
+    int signatureBits = 16;
 };
 
 struct RelaxedChainOutcome {
@@ -63,6 +77,7 @@ struct RelaxedChainOutcome {
     int64_t leaves = 0; // ideals enumerated in the windows
     int64_t frontPoints = 0; // kept on the Pareto fronts
     int32_t units = 0; // after mergeFreeUnits
+    int64_t dropped = 0; // (pair, tensor) couplings left out of the signatures
 };
 
 // `upper` is the bottleneck of a known valid partition into k stages.
@@ -71,8 +86,8 @@ Result<RelaxedChainOutcome> relaxedChainSearch(const Graph &graph, const CostPar
 
 // For auto: runs the search from `start` (valid, cost `startCost`) within
 // `seconds`; the proven-optimal result (named `method`) or nothing, with the
-// reason in `note`.
+// reason in `note`. A cheaper nested chain replaces `start` either way.
 std::optional<PartitionResult> proveWithRelaxedChain(const MethodContext &ctx, const Contraction &units,
-    const Partition &start, double startCost, double seconds, const std::string &method, std::string &note);
+    Partition &start, double &startCost, double seconds, const std::string &method, std::string &note);
 
 } // namespace pipecut
