@@ -17,6 +17,7 @@
 
 #include "core/partition/ideal_dp.h"
 #include "core/partition/partitioner.h"
+#include "core/partition/relaxed_chain.h"
 #include "core/util/limits.h"
 
 #include <algorithm>
@@ -31,7 +32,7 @@ namespace pipecut {
 const std::vector<std::string> &boundMethods()
 {
     static const std::vector<std::string> methods { "best", "combinatorial", "anchor", "bottleneck", "guess", "mip",
-        "ideal-dp", "cover", "boundary" };
+        "ideal-dp", "cover", "boundary", "relaxed-chain" };
     return methods;
 }
 
@@ -58,6 +59,8 @@ namespace {
 using namespace bounds;
 
 constexpr double kDefaultTimeLimit = 60.0;
+// "best" runs the relaxed chain bound up to this many classes (its own cap is 8,192 units).
+constexpr int32_t kRelaxedChainClasses = 8192;
 // The exact MIP is skipped by "best" past this many binaries: CBC would not
 // finish even the root LP within typical limits, and the relaxations do better.
 constexpr int64_t kMipBinaryLimit = 60000;
@@ -144,6 +147,9 @@ public:
             raise(guess(m_ctx));
         } else if (method == "boundary") {
             raise(boundary(m_ctx, 1.0));
+        } else if (method == "relaxed-chain") {
+            quickIncumbent();
+            raise(relaxedChain(m_ctx));
         } else if (method == "mip" || method == "cover") {
             // Both start from the anchor bound and need an incumbent (the MIP's
             // warm start, the cover probes' ceiling).
@@ -255,6 +261,31 @@ private:
             chain.known = std::max(chain.known, r.lowerBound);
             if (BoundResult d = deviceChainBound(chain); d.lowerBound > r.lowerBound)
                 r = d;
+        }
+        return r;
+    }
+
+    // The relaxed chain proof (docs/model.md §3.13, §4.16) from the incumbent:
+    // wide graphs with narrow stage windows. Nothing (a zero bound) on a
+    // cluster, past kRelaxedChainClasses classes, without an incumbent, or
+    // when it refuses.
+    BoundResult relaxedChain(const BoundContext &c) const
+    {
+        BoundResult r;
+        r.provenBy = "relaxed-chain";
+        if (c.params.hasDevices() || c.classes.count > kRelaxedChainClasses || !c.incumbent || c.stopped())
+            return r;
+        auto units = contractGroups(c.graph);
+        if (!units)
+            return r;
+        const auto out = relaxedChainSearch(
+            c.graph, c.params, *units, m_options.k, c.upper, c.stop, Deadline(std::max(1e-3, c.remaining())));
+        if (!out)
+            return r;
+        r.lowerBound = out->bound;
+        if (out->partition) {
+            r.partition = out->partition;
+            r.upperBound = out->bottleneck;
         }
         return r;
     }
@@ -393,6 +424,14 @@ private:
         const double boundaryShare = mixed ? 0.1 : m_ctx.classes.count > 5000 ? 0.7 : 0.3;
         if (!excluded("boundary") && !done())
             raise(boundary(share(boundaryShare), 0.2));
+        // Wide graphs with light communication (NASNet-like cells): the relaxed
+        // chain (§4.16) is far stronger than the rest there.
+        if (!excluded("relaxed-chain") && !mixed && !done() && m_ctx.classes.count <= kRelaxedChainClasses
+            && !m_ctx.params.hasDevices()) {
+            quickIncumbent();
+            if (!done())
+                raise(relaxedChain(share(0.4)));
+        }
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
             AnchorOutcome a = anchors(share(0.3));
             m_anchorValues = a.anchors;

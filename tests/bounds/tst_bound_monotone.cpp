@@ -33,7 +33,7 @@ BoundOptions combinatorialOnly(int k)
     BoundOptions o;
     o.k = k;
     o.timeLimit = 20;
-    o.exclude = { "anchor", "bottleneck", "guess", "mip", "cover", "boundary" };
+    o.exclude = { "anchor", "bottleneck", "guess", "mip", "cover", "boundary", "relaxed-chain" };
     o.idealCap = 1;
     return o;
 }

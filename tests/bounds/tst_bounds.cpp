@@ -124,7 +124,8 @@ private slots:
             const auto [g, p, k] = test::randomBoundInstance(rng, trial);
             const test::BruteForce brute = test::bruteForceOptimum(g, p, k);
             const std::string instance = test::describe(g, p, k);
-            for (const std::string m : { "combinatorial", "anchor", "bottleneck", "guess", "mip", "best" }) {
+            for (const std::string m :
+                { "combinatorial", "anchor", "bottleneck", "guess", "mip", "relaxed-chain", "best" }) {
                 const BoundResult r = bound(g, p, k, m);
                 ++checked;
                 if (!brute.feasible) {
