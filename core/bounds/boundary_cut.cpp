@@ -14,6 +14,7 @@
 #include <limits>
 #include <memory>
 #include <queue>
+#include <span>
 #include <vector>
 
 namespace pipecut::bounds {
@@ -28,7 +29,16 @@ constexpr int32_t kPollClasses = 4096; // classes of a pass between two looks at
 constexpr int kPasses = 3; // rounds of window narrowing per threshold
 constexpr int32_t kMaxSearchClasses = 256; // free classes the exact interval search takes
 
-using Adjacency = std::vector<std::vector<int32_t>>;
+// The classes' predecessor or successor lists in one array (compressed rows):
+// on a million classes, a vector per class costs more to allocate than to use.
+struct Adjacency {
+    std::vector<int32_t> offset; // per class and one more: where its list starts
+    std::vector<int32_t> target;
+    std::span<const int32_t> operator[](int32_t c) const
+    {
+        return { target.data() + offset[c], target.data() + offset[c + 1] };
+    }
+};
 
 // Classes, edges or nodes of the set-up between two looks at the stop and the
 // clock: on a million-node graph each step of the set-up is long.
@@ -38,9 +48,8 @@ constexpr int32_t kPollSetup = 65536;
 // of smallest index, the order of the group-contracted graph (whose nodes are
 // the classes of buildClasses, block_model.h, numbered alike) without
 // building that graph. Incomplete when stopped.
-std::vector<int32_t> classOrder(const Adjacency &pred, const Adjacency &succ, const BoundContext &ctx)
+std::vector<int32_t> classOrder(int32_t n, const Adjacency &pred, const Adjacency &succ, const BoundContext &ctx)
 {
-    const auto n = static_cast<int32_t>(pred.size());
     std::vector<int32_t> indeg(n), order;
     order.reserve(n);
     std::priority_queue<int32_t, std::vector<int32_t>, std::greater<>> ready;
@@ -69,18 +78,22 @@ std::vector<double> closureWork(
     const std::vector<int32_t> &order, const Adjacency &into, const std::vector<double> &work, const BoundContext &ctx)
 {
     const auto n = static_cast<int32_t>(order.size());
-    std::vector<double> sum(work.size(), 0.0), path(work);
-    std::vector<int32_t> position(work.size(), 0);
+    std::vector<double> path(work);
     for (int32_t pos = 0; pos < n; ++pos) {
         if (pos % kPollClasses == kPollClasses - 1 && ctx.stopped())
             return path;
         const int32_t c = order[pos];
-        position[c] = pos;
         double heaviest = 0;
         for (int32_t p : into[c])
             heaviest = std::max(heaviest, path[p]);
         path[c] = heaviest + work[c];
     }
+    if (ctx.stopped())
+        return path;
+    std::vector<double> sum(n, 0.0);
+    std::vector<int32_t> position(n);
+    for (int32_t pos = 0; pos < n; ++pos)
+        position[order[pos]] = pos;
     constexpr int32_t kChunk = 64 * kChunkWords;
     // Each class's words are written when the pass reaches it, so they need
     // no zeroing: the first touch of these pages (128 bytes per class: page
@@ -194,12 +207,11 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
     d.total = d.work + (p.overflow ? std::max(0.0, g.totalParam() - ctx.k * p.fastMemory) / p.slowBandwidth : 0.0);
     d.classWork = cls.work;
     // Each step below polls the stop and the clock; a cut stopped in its
-    // set-up keeps what it has: the classes' own work as their closures, and
-    // no tensors (lower bounds still, but its callers look at the stop first).
-    d.above = d.below = cls.work;
+    // set-up keeps what it has, which proves nothing (windowCut), and its
+    // callers look at the stop first.
     if (!d.linkClasses(cls.edges, ctx))
         return;
-    std::vector<int32_t> order = classOrder(d.pred, d.succ, ctx);
+    std::vector<int32_t> order = classOrder(d.n, d.pred, d.succ, ctx);
     if (ctx.stopped())
         return;
     d.above = closureWork(order, d.pred, cls.work, ctx);
@@ -213,14 +225,30 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
 
 bool BoundaryCut::Impl::linkClasses(const std::vector<std::pair<int32_t, int32_t>> &edges, const BoundContext &ctx)
 {
-    pred.resize(n);
-    succ.resize(n);
+    // Counted, summed, then filled in the edges' order: sorted by (from, to),
+    // so every list comes out ascending.
+    succ.offset.assign(size_t(n) + 1, 0);
+    pred.offset.assign(size_t(n) + 1, 0);
+    for (const auto &[a, b] : edges) {
+        ++succ.offset[a + 1];
+        ++pred.offset[b + 1];
+    }
+    for (int32_t c = 0; c < n; ++c) {
+        succ.offset[c + 1] += succ.offset[c];
+        pred.offset[c + 1] += pred.offset[c];
+    }
+    if (ctx.stopped())
+        return false;
+    succ.target.resize(edges.size());
+    pred.target.resize(edges.size());
+    std::vector<int32_t> nextSucc(succ.offset.begin(), succ.offset.end() - 1);
+    std::vector<int32_t> nextPred(pred.offset.begin(), pred.offset.end() - 1);
     for (size_t e = 0; e < edges.size(); ++e) {
         if ((e & (kPollSetup - 1)) == kPollSetup - 1 && ctx.stopped())
             return false;
         const auto [a, b] = edges[e];
-        succ[a].push_back(b);
-        pred[b].push_back(a);
+        succ.target[nextSucc[a]++] = b;
+        pred.target[nextPred[b]++] = a;
     }
     return true;
 }
@@ -294,6 +322,8 @@ double BoundaryCut::Impl::windowCut(
 {
     if (open)
         *open = false;
+    if (above.size() < size_t(n) || below.size() < size_t(n))
+        return 0.0; // stopped in the set-up: no closures, no cut proven
     // 0: free, 1: in every ideal of the window, 2: in none.
     std::vector<int8_t> state(n, 0);
     std::vector<int32_t> id(n, -1);
