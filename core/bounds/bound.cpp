@@ -98,7 +98,7 @@ class Runner {
 public:
     Runner(const Graph &g, const CostParams &params, const BoundOptions &o, const NodeClasses &cls,
         const StopToken &stop, const ProgressFn &progress, double timeLimit, const Deadline &clock,
-        std::optional<std::pair<Graph, CostParams>> least)
+        uint64_t fingerprint, std::optional<std::pair<Graph, CostParams>> least)
         : m_options(o)
         , m_ctx { g, params, o.k, cls }
         , m_timeLimit(timeLimit)
@@ -107,7 +107,7 @@ public:
         m_ctx.limit = timeLimit;
         m_ctx.stop = stop;
         m_ctx.progress = progress;
-        m_key.graph = graphFingerprint(g);
+        m_key.graph = fingerprint; // runBound's (0 without the cache, which alone reads it)
         m_key.k = o.k;
         m_key.params = params;
         m_key.exclude = o.exclude;
@@ -582,7 +582,9 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
     }
 
     BoundKey key;
-    key.graph = graphFingerprint(graph);
+    // Only the cache reads the key, and the fingerprint is a pass over every
+    // node before the first look at the clock: not taken without it.
+    key.graph = options.useCache ? graphFingerprint(graph) : 0;
     key.k = options.k;
     key.params = params;
     key.method = options.method;
@@ -604,7 +606,7 @@ Result<BoundResult> runBound(const Graph &graph, const CostParams &params, const
             return refusal.failure();
         limited.exclude.push_back(method);
     }
-    Runner runner(graph, params, limited, classes, stop, progress, timeLimit, clock, std::move(least));
+    Runner runner(graph, params, limited, classes, stop, progress, timeLimit, clock, key.graph, std::move(least));
     runner.setIncumbent(options.incumbent ? &*options.incumbent : nullptr);
     BoundResult result = runner.run(options.method);
     if (options.useCache && !stop.stopRequested())

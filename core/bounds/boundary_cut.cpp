@@ -3,7 +3,6 @@
 #include "core/bounds/chain_cut.h"
 #include "core/bounds/ideal_cut_search.h"
 #include "core/bounds/light_chain.h"
-#include "core/graph/topology.h"
 #include "core/util/max_flow.h"
 
 #include <algorithm>
@@ -11,7 +10,11 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <memory>
+#include <queue>
+#include <span>
 #include <vector>
 
 namespace pipecut::bounds {
@@ -26,19 +29,43 @@ constexpr int32_t kPollClasses = 4096; // classes of a pass between two looks at
 constexpr int kPasses = 3; // rounds of window narrowing per threshold
 constexpr int32_t kMaxSearchClasses = 256; // free classes the exact interval search takes
 
-using Adjacency = std::vector<std::vector<int32_t>>;
+// The classes' predecessor or successor lists in one array (compressed rows):
+// on a million classes, a vector per class costs more to allocate than to use.
+struct Adjacency {
+    std::vector<int32_t> offset; // per class and one more: where its list starts
+    std::vector<int32_t> target;
+    std::span<const int32_t> operator[](int32_t c) const
+    {
+        return { target.data() + offset[c], target.data() + offset[c + 1] };
+    }
+};
 
-// A topological order of the classes: the contracted graph's, whose nodes
-// are the classes of buildClasses (block_model.h); one class per node when
-// the contraction fails, as there.
-std::vector<int32_t> classOrder(const Graph &graph, const NodeClasses &classes)
+// Classes, edges or nodes of the set-up between two looks at the stop and the
+// clock: on a million-node graph each step of the set-up is long.
+constexpr int32_t kPollSetup = 65536;
+
+// A topological order of the classes: Kahn's algorithm taking the ready class
+// of smallest index, the order of the group-contracted graph (whose nodes are
+// the classes of buildClasses, block_model.h, numbered alike) without
+// building that graph. Incomplete when stopped.
+std::vector<int32_t> classOrder(int32_t n, const Adjacency &pred, const Adjacency &succ, const BoundContext &ctx)
 {
-    std::vector<int32_t> order;
-    order.reserve(classes.count);
-    auto contraction = contractGroups(graph);
-    const Graph &dag = contraction.ok() ? contraction->graph : graph;
-    for (NodeId v : dag.topologicalOrder())
-        order.push_back(contraction.ok() ? index(v) : classes.classOf[index(v)]);
+    std::vector<int32_t> indeg(n), order;
+    order.reserve(n);
+    std::priority_queue<int32_t, std::vector<int32_t>, std::greater<>> ready;
+    for (int32_t c = 0; c < n; ++c)
+        if ((indeg[c] = static_cast<int32_t>(pred[c].size())) == 0)
+            ready.push(c);
+    while (!ready.empty()) {
+        if ((order.size() & (kPollSetup - 1)) == kPollSetup - 1 && ctx.stopped())
+            break;
+        const int32_t c = ready.top();
+        ready.pop();
+        order.push_back(c);
+        for (int32_t d : succ[c])
+            if (--indeg[d] == 0)
+                ready.push(d);
+    }
     return order;
 }
 
@@ -51,20 +78,35 @@ std::vector<double> closureWork(
     const std::vector<int32_t> &order, const Adjacency &into, const std::vector<double> &work, const BoundContext &ctx)
 {
     const auto n = static_cast<int32_t>(order.size());
-    std::vector<double> sum(n, 0.0), path(n, 0.0);
-    for (int32_t c : order) {
+    std::vector<double> path(work);
+    for (int32_t pos = 0; pos < n; ++pos) {
+        if (pos % kPollClasses == kPollClasses - 1 && ctx.stopped())
+            return path;
+        const int32_t c = order[pos];
         double heaviest = 0;
         for (int32_t p : into[c])
             heaviest = std::max(heaviest, path[p]);
         path[c] = heaviest + work[c];
     }
+    if (ctx.stopped())
+        return path;
+    std::vector<double> sum(n, 0.0);
+    std::vector<int32_t> position(n);
+    for (int32_t pos = 0; pos < n; ++pos)
+        position[order[pos]] = pos;
     constexpr int32_t kChunk = 64 * kChunkWords;
-    std::vector<uint64_t> bits(size_t(n) * kChunkWords);
+    // Each class's words are written when the pass reaches it, so they need
+    // no zeroing: the first touch of these pages (128 bytes per class: page
+    // faults that take long on a million classes) is spread over the polled
+    // passes, and nothing is allocated when the set-up was stopped.
+    std::unique_ptr<uint64_t[]> bits;
     // table[w][b][v]: work of the sources whose bits are set in byte value v
     // of byte b of word w of the current chunk.
     std::vector<std::array<std::array<double, 256>, 8>> table(kChunkWords);
     std::array<double, kChunkWords> full {}; // work of a word's 64 sources
     for (int32_t start = 0; start < n && !ctx.stopped(); start += kChunk) {
+        if (!bits)
+            bits = std::make_unique_for_overwrite<uint64_t[]>(size_t(n) * kChunkWords);
         for (int w = 0; w < kChunkWords; ++w)
             for (int b = 0; b < 8; ++b) {
                 auto &t = table[w][b];
@@ -80,7 +122,6 @@ std::vector<double> closureWork(
             for (int b = 0; b < 8; ++b)
                 full[w] += table[w][b][255];
         }
-        std::fill(bits.begin(), bits.end(), 0);
         // A pass over a million classes is a CPU second or more: the stop and
         // the clock are polled within it. A pass cut short leaves the classes
         // it reached with this chunk's share and the others without: still
@@ -90,7 +131,10 @@ std::vector<double> closureWork(
                 break;
             const int32_t c = order[pos];
             uint64_t *mine = &bits[size_t(c) * kChunkWords];
+            std::fill_n(mine, kChunkWords, 0);
             for (int32_t p : into[c]) {
+                if (position[p] < start) // before the chunk: reaches none of its sources
+                    continue;
                 const uint64_t *theirs = &bits[size_t(p) * kChunkWords];
                 for (int w = 0; w < kChunkWords; ++w)
                     mine[w] |= theirs[w];
@@ -132,6 +176,12 @@ struct BoundaryCut::Impl {
     std::vector<double> classWork;
     std::vector<Tensor> tensors;
 
+    // The class DAG's adjacency from its edges; false when stopped first.
+    bool linkClasses(const std::vector<std::pair<int32_t, int32_t>> &edges, const BoundContext &ctx);
+    // One tensor per node with consumers in other classes and a positive
+    // size; none when stopped first.
+    void addTensors(const Graph &g, const NodeClasses &cls, double bandwidth, const BoundContext &ctx);
+
     // c_j of the window [W - suffixCap, prefixCap], scaled by 1 / B; infinity
     // when no ideal fits the window. With exactVisits > 0 and few free
     // classes, the ideals are searched (ideal_cut_search.h) and the exact
@@ -155,30 +205,73 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
     d.work = g.totalWork();
     const CostParams &p = ctx.params;
     d.total = d.work + (p.overflow ? std::max(0.0, g.totalParam() - ctx.k * p.fastMemory) / p.slowBandwidth : 0.0);
-    d.pred.resize(d.n);
-    d.succ.resize(d.n);
-    for (const auto &[a, b] : cls.edges) {
-        d.succ[a].push_back(b);
-        d.pred[b].push_back(a);
-    }
-    std::vector<int32_t> order = classOrder(g, cls);
     d.classWork = cls.work;
+    // Each step below polls the stop and the clock; a cut stopped in its
+    // set-up keeps what it has, which proves nothing (windowCut), and its
+    // callers look at the stop first.
+    if (!d.linkClasses(cls.edges, ctx))
+        return;
+    std::vector<int32_t> order = classOrder(d.n, d.pred, d.succ, ctx);
+    if (ctx.stopped())
+        return;
     d.above = closureWork(order, d.pred, cls.work, ctx);
+    if (ctx.stopped())
+        return;
     std::reverse(order.begin(), order.end());
     d.below = closureWork(order, d.succ, cls.work, ctx);
+    if (!ctx.stopped())
+        d.addTensors(g, cls, p.bandwidth, ctx);
+}
+
+bool BoundaryCut::Impl::linkClasses(const std::vector<std::pair<int32_t, int32_t>> &edges, const BoundContext &ctx)
+{
+    // Counted, summed, then filled in the edges' order: sorted by (from, to),
+    // so every list comes out ascending.
+    succ.offset.assign(size_t(n) + 1, 0);
+    pred.offset.assign(size_t(n) + 1, 0);
+    for (const auto &[a, b] : edges) {
+        ++succ.offset[a + 1];
+        ++pred.offset[b + 1];
+    }
+    for (int32_t c = 0; c < n; ++c) {
+        succ.offset[c + 1] += succ.offset[c];
+        pred.offset[c + 1] += pred.offset[c];
+    }
+    if (ctx.stopped())
+        return false;
+    succ.target.resize(edges.size());
+    pred.target.resize(edges.size());
+    std::vector<int32_t> nextSucc(succ.offset.begin(), succ.offset.end() - 1);
+    std::vector<int32_t> nextPred(pred.offset.begin(), pred.offset.end() - 1);
+    for (size_t e = 0; e < edges.size(); ++e) {
+        if ((e & (kPollSetup - 1)) == kPollSetup - 1 && ctx.stopped())
+            return false;
+        const auto [a, b] = edges[e];
+        succ.target[nextSucc[a]++] = b;
+        pred.target[nextPred[b]++] = a;
+    }
+    return true;
+}
+
+void BoundaryCut::Impl::addTensors(const Graph &g, const NodeClasses &cls, double bandwidth, const BoundContext &ctx)
+{
     for (int32_t u = 0; u < g.nodeCount(); ++u) {
+        if ((u & (kPollSetup - 1)) == kPollSetup - 1 && ctx.stopped()) {
+            tensors.clear();
+            return;
+        }
         if (cls.succClasses[u].empty())
             continue;
-        Impl::Tensor t;
+        Tensor t;
         t.producer = cls.classOf[u];
-        t.size = g.out(nodeId(u)) / p.bandwidth;
+        t.size = g.out(nodeId(u)) / bandwidth;
         t.consumers = cls.succClasses[u];
         double minBelow = kInfinity;
         for (int32_t c : t.consumers)
-            minBelow = std::min(minBelow, d.below[c]);
-        t.maxFree = std::max(0.0, d.work - d.above[t.producer] - minBelow);
+            minBelow = std::min(minBelow, below[c]);
+        t.maxFree = std::max(0.0, work - above[t.producer] - minBelow);
         if (t.size > 0)
-            d.tensors.push_back(std::move(t));
+            tensors.push_back(std::move(t));
     }
 }
 
@@ -229,6 +322,8 @@ double BoundaryCut::Impl::windowCut(
 {
     if (open)
         *open = false;
+    if (above.size() < size_t(n) || below.size() < size_t(n))
+        return 0.0; // stopped in the set-up: no closures, no cut proven
     // 0: free, 1: in every ideal of the window, 2: in none.
     std::vector<int8_t> state(n, 0);
     std::vector<int32_t> id(n, -1);

@@ -42,7 +42,10 @@ namespace pipecut::bounds {
 
 class BoundaryCut {
 public:
-    // Computes the ancestor and descendant work of every class (within ctx's limits).
+    // Computes the ancestor and descendant work of every class (within ctx's
+    // limits). Every step polls ctx's stop and clock; a cut stopped in its
+    // set-up proves nothing (its cuts are 0), so callers look at
+    // ctx.stopped() before using it.
     explicit BoundaryCut(const BoundContext &ctx);
     ~BoundaryCut();
 

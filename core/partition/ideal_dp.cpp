@@ -650,7 +650,7 @@ std::vector<int32_t> stagesOfChain(const Graph &graph, const Contraction &units,
 
 } // namespace
 
-IdealCount countIdeals(const Graph &dag, int64_t cap, const StopToken *stop)
+IdealCount countIdeals(const Graph &dag, int64_t cap, const StopToken *stop, const Deadline *deadline)
 {
     IdealCount r;
     r.count = 1; // the empty ideal
@@ -662,7 +662,7 @@ IdealCount countIdeals(const Graph &dag, int64_t cap, const StopToken *stop)
                 r.exceeded = true;
                 return false;
             }
-            if ((r.count & 0xffff) == 0 && stop && stop->stopRequested()) {
+            if ((r.count & 0xffff) == 0 && ((stop && stop->stopRequested()) || (deadline && deadline->expired()))) {
                 r.stopped = true;
                 return false;
             }
@@ -789,7 +789,7 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
         return contraction.failure().prefixed("ideal-dp: ");
     const int64_t cap = ctx.options.idealCap > 0 ? ctx.options.idealCap : kDefaultIdealCap;
     // Count first: a refusal must be quick and must not run the heuristic.
-    const IdealCount count = countIdeals(contraction->graph, cap, &ctx.stop);
+    const IdealCount count = countIdeals(contraction->graph, cap, &ctx.stop, &ctx.deadline);
     if (count.exceeded)
         return makeError(ErrorKind::LimitExceeded,
             "ideal-dp refused: the group-contracted graph (" + std::to_string(contraction->graph.nodeCount())
@@ -806,9 +806,12 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
                 + formatBytes(double(budget)),
             ResourceLimit::MemoryBudget);
     // Incumbent: slicegraph 10x10 + refine (and the given start, when better).
+    // Not started once stopped: slicegraph always decodes one order, which
+    // on a million nodes is long, and a stop here is answered below like one
+    // in the contraction or the count (with the start when there is one).
     std::optional<Partition> incumbent;
     double incumbentCost = kInf;
-    {
+    if (!ctx.shouldStop()) {
         SliceGraphOptions o;
         o.k = ctx.options.k;
         o.population = 10;
@@ -822,12 +825,12 @@ Result<PartitionResult> runIdealDp(const MethodContext &ctx)
             incumbent = std::move(ref.partition);
             incumbentCost = ref.bottleneck;
         }
-        if (ctx.options.start && validatePartition(ctx.graph, ctx.params, *ctx.options.start).ok()) {
-            const double c = bottleneckOf(ctx.graph, ctx.params, ctx.options.start->stages(), ctx.options.k);
-            if (c < incumbentCost) {
-                incumbent = *ctx.options.start;
-                incumbentCost = c;
-            }
+    }
+    if (ctx.options.start && validatePartition(ctx.graph, ctx.params, *ctx.options.start).ok()) {
+        const double c = bottleneckOf(ctx.graph, ctx.params, ctx.options.start->stages(), ctx.options.k);
+        if (c < incumbentCost) {
+            incumbent = *ctx.options.start;
+            incumbentCost = c;
         }
     }
     ctx.report(incumbentCost, 0.0, "ideal-dp: " + std::to_string(count.count) + " ideals");

@@ -50,14 +50,15 @@ namespace pipecut {
 // Default refusal threshold: about 2.5 GB of DP tables at k = 64.
 inline constexpr int64_t kDefaultIdealCap = 3'000'000;
 
-// Counts the ideals of `dag` (a DAG without groups), stopping at cap + 1.
-// O(count * (1 + degree)).
+// Counts the ideals of `dag` (a DAG without groups), stopping at cap + 1, or
+// (stopped) at a stop request or the deadline. O(count * (1 + degree)).
 struct IdealCount {
     int64_t count = 0;
     bool exceeded = false; // more than cap
     bool stopped = false;
 };
-IdealCount countIdeals(const Graph &dag, int64_t cap, const StopToken *stop = nullptr);
+IdealCount countIdeals(
+    const Graph &dag, int64_t cap, const StopToken *stop = nullptr, const Deadline *deadline = nullptr);
 
 struct IdealDpOutcome {
     Partition partition;
