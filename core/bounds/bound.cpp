@@ -429,7 +429,7 @@ private:
         if (!excluded("relaxed-chain") && !mixed && !done() && m_ctx.classes.count <= kRelaxedChainClasses
             && !m_ctx.params.hasDevices()) {
             quickIncumbent();
-            if (!done())
+            if (!done() && !communicationBound()) // communication-heavy graphs: the cover's, and m <= 0 at many stages
                 raise(relaxedChain(share(0.4)));
         }
         if (!excluded("anchor") && !done() && fits(0.3) && maxSingleton() > m_ctx.known) {
