@@ -426,8 +426,8 @@ private:
             raise(boundary(share(boundaryShare), 0.2));
         // Wide graphs with light communication (NASNet-like cells): the relaxed
         // chain (§4.16) is far stronger than the rest there.
-        if (!excluded("relaxed-chain") && !mixed && !done() && m_ctx.classes.count <= kRelaxedChainClasses
-            && !m_ctx.params.hasDevices()) {
+        if (!excluded("relaxed-chain") && !m_ctx.params.hasDevices() && !done()
+            && m_ctx.classes.count <= kRelaxedChainClasses) {
             quickIncumbent();
             if (!done() && !communicationBound()) // communication-heavy graphs: the cover's, and m <= 0 at many stages
                 raise(relaxedChain(share(0.4)));

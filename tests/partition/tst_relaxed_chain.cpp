@@ -165,6 +165,47 @@ private slots:
         QVERIFY(family == 0 || dropped > 20); // the ladders and fans have skip tensors to leave out
     }
 
+    // proveWithRelaxedChain hands a cheaper nested chain back as the start,
+    // proven or not, and a proof it returns is the brute-force optimum.
+    void cheaperChainReplacesTheStart()
+    {
+        int replaced = 0;
+        checkFeasibleTrials(4127, 200, randomFan, [&](const BoundInstance &instance, const BruteForce &brute) {
+            const auto &[g, params, k] = instance;
+            auto units = contractGroups(g);
+            QVERIFY(units.ok());
+            const BruteForce slice
+                = bruteForceSliceOf(g, params, k, { g.topologicalOrder().begin(), g.topologicalOrder().end() });
+            if (!slice.feasible)
+                return;
+            Partition start = slice.best;
+            double startCost = slice.optimum;
+            const auto search = relaxedChainSearch(g, params, *units, k, startCost, StopToken(), Deadline());
+            PartitionOptions options;
+            options.k = k;
+            const StopToken stop;
+            const ProgressFn progress;
+            const MethodContext ctx { g, params, options, stop, progress, Deadline(10.0) };
+            std::string note;
+            const auto proof = proveWithRelaxedChain(ctx, *units, start, startCost, 10.0, "relaxed-chain", note);
+            const std::string where = describe(g, params, k);
+            QVERIFY2(validatePartition(g, params, start).ok(), where.c_str());
+            QVERIFY2(std::abs(evaluate(g, params, start).bottleneck - startCost) <= 1e-12 * std::max(1.0, startCost),
+                where.c_str());
+            QVERIFY(startCost <= slice.optimum);
+            if (search && search->partition && search->bottleneck < slice.optimum) {
+                QVERIFY2(std::abs(startCost - search->bottleneck) <= 1e-12 * std::max(1.0, startCost), where.c_str());
+                ++replaced;
+            }
+            if (proof)
+                QVERIFY2(std::abs(evaluate(g, params, proof->partition).bottleneck - brute.optimum)
+                        <= 1e-7 * std::max(1.0, brute.optimum),
+                    where.c_str());
+        });
+        qInfo("the start replaced %d times", replaced);
+        QVERIFY(replaced > 5);
+    }
+
     // docs/model.md §3.13, the example.
     void workedExample()
     {
