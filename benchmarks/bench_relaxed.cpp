@@ -3,7 +3,7 @@
 // chain at T* is a partition proven optimal, the search's sizes and the
 // seconds taken, median of --runs runs.
 //
-// Usage: bench_relaxed GRAPH PARTITION [--runs N] [--time-limit S] [--signature-bits B]
+// Usage: bench_relaxed GRAPH PARTITION [--runs N] [--time-limit S] [--signature-bits B] [--tighten] [--trace]
 #include "benchmarks/bench_args.h"
 #include "core/cost/evaluate.h"
 #include "core/graph/topology.h"
@@ -22,15 +22,25 @@ using namespace pipecut;
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: bench_relaxed GRAPH PARTITION [--runs N] [--time-limit S]\n");
+        std::fprintf(stderr,
+            "usage: bench_relaxed GRAPH PARTITION [--runs N] [--time-limit S] [--signature-bits B] [--tighten] "
+            "[--trace]\n");
         return 2;
     }
     int runs = 1;
     double limit = 30.0;
     RelaxedChainOptions options;
-    for (int i = 3; i + 1 < argc; i += 2) {
+    for (int i = 3; i < argc; i += 2) {
         const std::string a = argv[i];
-        if (a == "--runs")
+        if (a == "--tighten" || a == "--trace") {
+            if (a == "--tighten")
+                options.tightenBound = true;
+            else
+                options.trace = [](const std::string &line) { std::printf("  %s\n", line.c_str()); };
+            --i;
+        } else if (i + 1 >= argc)
+            break;
+        else if (a == "--runs")
             runs = std::max(1, std::atoi(argv[i + 1]));
         else if (a == "--time-limit")
             limit = std::atof(argv[i + 1]);

@@ -278,8 +278,11 @@ private:
         auto units = contractGroups(c.graph);
         if (!units)
             return r;
+        RelaxedChainOptions options;
+        options.tightenBound = true;
+        options.memoryBudget = m_options.memoryBudget;
         const auto out = relaxedChainSearch(
-            c.graph, c.params, *units, m_options.k, c.upper, c.stop, Deadline(std::max(1e-3, c.remaining())));
+            c.graph, c.params, *units, m_options.k, c.upper, c.stop, Deadline(std::max(1e-3, c.remaining())), options);
         if (!out)
             return r;
         r.lowerBound = out->bound;

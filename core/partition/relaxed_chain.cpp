@@ -2,8 +2,10 @@
 
 #include "core/cost/evaluate.h"
 #include "core/partition/frontier_dp.h"
+#include "core/util/limits.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <unordered_map>
 
@@ -15,11 +17,14 @@ constexpr double kNone = -std::numeric_limits<double>::infinity();
 constexpr double kRel = 1e-9; // slack on the permissive side of every comparison
 constexpr int32_t kMaxUnits = 8192;
 constexpr int kMaxSigBits = 62;
-constexpr int64_t kMaxCouplingCells = 16'000'000;
+constexpr int64_t kMaxCouplingCells = 400000000;
 constexpr int64_t kRebuildSteps = 2'000'000;
 constexpr int kMaxRounds = 8; // relaxations solved, each after a better chain or a promoted tensor
+constexpr int kMaxProbes = 4; // widths tried per round to raise the bound (tightenBound)
 constexpr int32_t kMember = 64; // key slot of the first free unit's membership
-constexpr int64_t kMaxNodes = 60'000'000; // kept DP states over all levels of one window (8 bytes each)
+// Memory per kept DP state: its node (8 bytes) and its share of the level
+// being built (points, candidates, keys), rounded up.
+constexpr int64_t kBytesPerState = 16;
 
 struct Tensor {
     int32_t producer = 0;
@@ -169,7 +174,9 @@ private:
     void branch(const Window &w, const Layout &lay, size_t i, const DpFront &from, bool in, DpLevel &next);
     void collect(Window &w, const DpLevel &last, const std::vector<std::vector<DpNode>> &nodes);
     double betweenWork(int j, int32_t p, int32_t c) const;
+    double skipWork(int32_t p, int32_t c) const;
     Result<bool> attempt(RelaxedChainOutcome &out);
+    Result<bool> widths(double from, bool first, RelaxedChainOutcome &out, RelaxedChainOutcome &best);
     bool promote();
     Result<bool> buildCoupling();
     double couplingCost(int j, uint64_t a, uint64_t b) const;
@@ -344,8 +351,14 @@ Result<bool> RelaxedChain::buildWindows()
             if (m_windows[size_t(j - 1)].state[size_t(x.producer)] < 0)
                 continue;
             bool may = false;
-            for (int32_t c : x.consumers)
-                may = may || (m_windows[size_t(j)].state[size_t(c)] <= 0 && betweenWork(j, x.producer, c) >= m - m_eps);
+            for (int32_t c : x.consumers) {
+                if (may || m_windows[size_t(j)].state[size_t(c)] > 0)
+                    continue;
+                const double skip = skipWork(x.producer, c);
+                may = m_anc[size_t(x.producer)] + skip <= (j - 1) * u + m_eps
+                    && m_desc[size_t(c)] + skip <= (m_k - j) * u + m_eps
+                    && betweenWork(j, x.producer, c) >= m + 2 * skip - m_eps;
+            }
             if (may)
                 m_coupled[size_t(j)].push_back(t);
         }
@@ -376,6 +389,25 @@ Result<bool> RelaxedChain::buildWindows()
     for (int j = 1; j < m_k; ++j)
         layoutSignature(m_windows[size_t(j)], j);
     return true;
+}
+
+// Tensors from an ancestor of p to a descendant of c, over B: when p is in
+// I_{j-1} and c is not in I_j, each crosses both boundaries (docs/model.md
+// §3.13 step 2).
+double RelaxedChain::skipWork(int32_t p, int32_t c) const
+{
+    const uint64_t *anc = m_ancBits.data() + size_t(p) * m_words, *desc = m_descBits.data() + size_t(c) * m_words;
+    double sum = 0.0;
+    for (const Tensor &t : m_tensors) {
+        if (!((anc[size_t(t.producer) / 64] >> (t.producer % 64)) & 1u))
+            continue;
+        for (int32_t y : t.consumers)
+            if ((desc[size_t(y) / 64] >> (y % 64)) & 1u) {
+                sum += t.weight;
+                break;
+            }
+    }
+    return sum;
 }
 
 // The most work a stage j can hold when it lies after I_{j-1} (holding p) and
@@ -659,10 +691,15 @@ Result<bool> RelaxedChain::enumerate(int j)
         }
         settle(next.fronts, nodes[i + 1]);
         kept += int64_t(nodes[i + 1].size());
-        if (m_steps > m_opt.maxSteps || kept > kMaxNodes)
+        if (m_steps > m_opt.maxSteps)
             return makeError(ErrorKind::LimitExceeded,
-                "relaxed chain: more than " + std::to_string(m_opt.maxSteps) + " search steps or "
-                    + std::to_string(kMaxNodes) + " kept states (the caps) at boundary " + std::to_string(j));
+                "relaxed chain: more than " + std::to_string(m_opt.maxSteps) + " search steps (the cap) at boundary "
+                    + std::to_string(j));
+        if (kept * kBytesPerState > memoryBudgetOr(m_opt.memoryBudget))
+            return makeError(ErrorKind::LimitExceeded,
+                "relaxed chain: " + std::to_string(kept) + " kept states at boundary " + std::to_string(j)
+                    + " need more than the memory budget of "
+                    + formatBytes(double(memoryBudgetOr(m_opt.memoryBudget))));
         cur = std::move(next);
     }
     collect(w, cur, nodes);
@@ -679,6 +716,11 @@ double RelaxedChain::couplingCost(int j, uint64_t a, uint64_t b) const
         const Tensor &x = m_tensors[size_t(t)];
         const bool pa = wa.member(a, x.producer), pb = wb.member(b, x.producer);
         const int32_t inA = wa.count(a, t, x.consumers), inB = wb.count(b, t, x.consumers);
+        if ((pa && !pb) || inA > inB) // not nested: no partition has this pair
+            return std::numeric_limits<double>::infinity();
+        for (int32_t c : x.consumers)
+            if (wa.countAt[size_t(t)] < 0 && wb.countAt[size_t(t)] < 0 && wa.member(a, c) && !wb.member(b, c))
+                return std::numeric_limits<double>::infinity();
         const bool newIn = inB > inA, outB = inB < int32_t(x.consumers.size()); // exact when I_{j-1} is in I_j
         if ((pa && newIn) || (pb && !pa && outB))
             cost += x.weight;
@@ -868,40 +910,83 @@ Result<bool> RelaxedChain::attempt(RelaxedChainOutcome &out)
     return true;
 }
 
-// Windows of growing width between W / k and the incumbent: narrow ones are
-// cheap and decide T* whenever it lies below their U' (docs/model.md §3.13).
+// One round's widths (docs/model.md §3.13 step 5): from `from` up to the
+// incumbent until the relaxation is feasible; then, with tightenBound, widths
+// between the bound and that one (an infeasible width is a bound, a feasible
+// one gives its T*). Every width raises best.bound; `out` gets the feasible
+// attempt with the cheapest chain. An error only when stopped or refused.
+Result<bool> RelaxedChain::widths(double from, bool first, RelaxedChainOutcome &out, RelaxedChainOutcome &best)
+{
+    double feasibleAt = 0.0;
+    auto probe = [&]() -> Result<bool> {
+        RelaxedChainOutcome o;
+        o.units = m_n;
+        auto decided = attempt(o);
+        if (m_opt.trace) {
+            char line[160];
+            std::snprintf(line, sizeof line, "width %.6f: %s, bound %.6f, %lld couplings left out, %lld steps so far",
+                m_window,
+                !decided       ? "stopped or refused"
+                    : *decided ? "feasible"
+                               : "infeasible",
+                o.bound, (long long)m_droppedCount, (long long)m_steps);
+            m_opt.trace(line + (o.partition ? ", chain " + std::to_string(o.bottleneck) : std::string()));
+        }
+        if (!decided)
+            return decided.failure();
+        best.bound = std::max(best.bound, o.bound);
+        if (*decided && (feasibleAt == 0.0 || (o.partition && (!out.partition || o.bottleneck < out.bottleneck))))
+            out = std::move(o);
+        if (*decided)
+            feasibleAt = m_window;
+        return *decided;
+    };
+    for (double share : { 0.0, 0.25, 0.5, 1.0 }) {
+        if (share == 0.0 && first)
+            continue;
+        m_window = share < 1.0 ? from + share * (m_upper - from) : m_upper;
+        auto decided = probe();
+        if (!decided)
+            return decided.failure();
+        if (*decided)
+            break;
+    }
+    if (feasibleAt == 0.0) // infeasible up to the incumbent: nothing below it
+        return true;
+    for (int i = 0; m_opt.tightenBound && i < kMaxProbes && feasibleAt - best.bound > 1e-7 * feasibleAt; ++i) {
+        m_window = 0.5 * (best.bound + feasibleAt);
+        if (!probe()) // stopped or refused: the widths before stand
+            break;
+    }
+    return true;
+}
+
+// Rounds of widths between W / k and the incumbent: narrow ones are cheap and
+// decide T* whenever it lies below their U' (docs/model.md §3.13 steps 5, 7).
 Result<RelaxedChainOutcome> RelaxedChain::run()
 {
-    RelaxedChainOutcome out;
-    out.units = m_n;
     m_total = m_g.totalWork();
     m_eps = kRel * m_upper;
     if (m_total - (m_k - 1) * m_upper <= 0.0)
         return makeError(ErrorKind::LimitExceeded,
             "relaxed chain: the incumbent is at or above W / (k - 1), where stages may be empty");
+    if (m_stop.stopRequested() || m_deadline.expired())
+        return makeError(ErrorKind::Stopped, "relaxed chain: stopped before it started");
     reachWork();
     buildTensors();
     m_priority.assign(m_tensors.size(), 0);
     const double floor = m_total / m_k;
-    RelaxedChainOutcome best = out;
+    RelaxedChainOutcome best;
+    best.units = m_n;
     for (int round = 0; round < kMaxRounds; ++round) {
         // After a round, T* rarely falls: the first width sits just above the last bound.
         const double from = round == 0 ? floor : std::max(floor, std::min(m_upper, best.bound * (1 + 1e-4)));
-        for (double share : { 0.0, 0.25, 0.5, 1.0 }) {
-            if (share == 0.0 && round == 0)
-                continue;
-            m_window = share < 1.0 ? from + share * (m_upper - from) : m_upper;
-            auto decided = attempt(out);
-            if (!decided && round > 0) // the rounds before stand
-                return best;
-            if (!decided)
-                return decided.failure();
-            if (*decided)
-                break;
-        }
-        best.bound = std::max(best.bound, out.bound);
-        best.steps = out.steps;
-        best.leaves = out.leaves;
+        RelaxedChainOutcome out;
+        auto done = widths(from, round == 0, out, best);
+        if (!done && best.bound <= 0.0)
+            return done.failure();
+        if (!done) // stopped or refused: the widths and rounds before stand
+            break;
         best.frontPoints = out.frontPoints;
         best.dropped = out.dropped;
         if (out.partition && (!best.partition || out.bottleneck < best.bottleneck)) {
@@ -916,11 +1001,12 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
         bool again = out.bottleneck < m_upper * (1 - kRel);
         m_upper = std::min(m_upper, out.bottleneck);
         again = promote() || again;
-        out = RelaxedChainOutcome();
-        out.units = m_n;
         if (!again)
             break;
     }
+    best.steps = m_steps;
+    best.leaves = m_leaves;
+    best.optimal = best.partition && best.bottleneck <= best.bound * (1 + 2 * kRel);
     return best;
 }
 
@@ -973,7 +1059,10 @@ std::optional<PartitionResult> proveWithRelaxedChain(const MethodContext &ctx, c
     Partition &start, double &startCost, double seconds, const std::string &method, std::string &note)
 {
     const Deadline deadline(std::max(1e-3, std::min(seconds, ctx.deadline.remaining())));
-    const auto r = relaxedChainSearch(ctx.graph, ctx.params, units, ctx.options.k, startCost, ctx.stop, deadline);
+    RelaxedChainOptions options;
+    options.memoryBudget = ctx.options.memoryBudget;
+    const auto r
+        = relaxedChainSearch(ctx.graph, ctx.params, units, ctx.options.k, startCost, ctx.stop, deadline, options);
     if (!r) {
         note = r.failure().message;
         return std::nullopt;

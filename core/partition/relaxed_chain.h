@@ -57,7 +57,9 @@
 #include "core/util/result.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string>
 
 namespace pipecut {
 
@@ -66,6 +68,13 @@ struct RelaxedChainOptions {
     // Signature bits per boundary (at most 62): the heaviest tensors that may
     // skip a stage are costed exactly within it, the others left out.
     int signatureBits = 16;
+    // For a bound: once the relaxation is feasible at a width, up to 4 more
+    // widths between the bound and it (each infeasible one raises the bound).
+    bool tightenBound = false;
+    // The DP states kept for one window must fit (0: core/util/limits.h).
+    int64_t memoryBudget = 0;
+    // Called with a line per window width tried (benchmarks).
+    std::function<void(const std::string &)> trace;
 };
 
 struct RelaxedChainOutcome {
