@@ -3,7 +3,8 @@
 // chain at T* is a partition proven optimal, the search's sizes and the
 // seconds taken, median of --runs runs.
 //
-// Usage: bench_relaxed GRAPH PARTITION [--runs N] [--time-limit S] [--signature-bits B] [--tighten] [--trace]
+// Usage: bench_relaxed GRAPH PARTITION [--runs N] [--time-limit S] [--signature-bits B] [--max-signature-bits M]
+// [--tighten] [--trace]
 #include "benchmarks/bench_args.h"
 #include "core/cost/evaluate.h"
 #include "core/graph/topology.h"
@@ -23,7 +24,8 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         std::fprintf(stderr,
-            "usage: bench_relaxed GRAPH PARTITION [--runs N] [--time-limit S] [--signature-bits B] [--tighten] "
+            "usage: bench_relaxed GRAPH PARTITION [--runs N] [--time-limit S] [--signature-bits B] "
+            "[--max-signature-bits M] [--threads N] [--tighten] "
             "[--trace]\n");
         return 2;
     }
@@ -46,6 +48,10 @@ int main(int argc, char **argv)
             limit = std::atof(argv[i + 1]);
         else if (a == "--signature-bits")
             options.signatureBits = std::atoi(argv[i + 1]);
+        else if (a == "--threads")
+            options.threads = std::max(1, std::atoi(argv[i + 1]));
+        else if (a == "--max-signature-bits")
+            options.maxSignatureBits = std::atoi(argv[i + 1]);
     }
     const auto loaded = bench::loadGraphAndPartition(argv[1], argv[2]);
     if (!loaded)

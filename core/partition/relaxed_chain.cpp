@@ -5,8 +5,11 @@
 #include "core/util/limits.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <limits>
+#include <thread>
 #include <unordered_map>
 
 namespace pipecut {
@@ -20,6 +23,7 @@ constexpr int kMaxSigBits = 62;
 constexpr int64_t kMaxCouplingCells = 400000000;
 constexpr int64_t kRebuildSteps = 2'000'000;
 constexpr int kMaxRounds = 8; // relaxations solved, each after a better chain or a promoted tensor
+constexpr int kBitsPerRound = 12; // the signature budget's growth per round
 constexpr int kMaxProbes = 4; // widths tried per round to raise the bound (tightenBound)
 constexpr int32_t kMember = 64; // key slot of the first free unit's membership
 // Memory per kept DP state: its node (8 bytes) and its share of the level
@@ -127,12 +131,14 @@ void settle(std::vector<DpFront> &fronts, std::vector<DpNode> &nodes)
 }
 
 struct DpLevel {
+    int64_t steps = 0; // state transitions made into this level
     std::vector<DpFront> fronts;
     std::unordered_map<Key, int32_t, KeyHash> index;
 };
 
 // Per window: key slots and when they close.
 struct Layout {
+    std::vector<int32_t> free; // the window's free units in the DP's order (freeOrder)
     std::vector<int32_t> pos; // per unit: free position, -1 when forced
     std::vector<int32_t> tensorSlot; // per tensor: its key slot, -1 when untracked
     std::vector<char> forcedOut; // per tensor: a consumer forced out of the ideal
@@ -167,15 +173,31 @@ private:
     void buildTensors();
     Result<bool> buildWindows();
     int layoutSignature(Window &w, int j) const;
-    Result<bool> enumerate(int j);
-    void freeOrder(const Window &w);
-    Layout layout(const Window &w);
+    Result<bool> enumerate(int j, int64_t &steps, int64_t &leaves);
+    Result<bool> enumerateAll();
+    std::vector<int32_t> freeOrder(const Window &w) const;
+    Layout layout(const Window &w, std::vector<int32_t> free) const;
     double availOf(const Layout &lay, const Key &key, size_t level) const;
-    void branch(const Window &w, const Layout &lay, size_t i, const DpFront &from, bool in, DpLevel &next);
-    void collect(Window &w, const DpLevel &last, const std::vector<std::vector<DpNode>> &nodes);
+    void branch(const Window &w, const Layout &lay, size_t i, const DpFront &from, bool in, DpLevel &next) const;
+    int64_t collect(
+        Window &w, const Layout &lay, const DpLevel &last, const std::vector<std::vector<DpNode>> &nodes) const;
     double betweenWork(int j, int32_t p, int32_t c) const;
     double skipWork(int32_t p, int32_t c) const;
     Result<bool> attempt(RelaxedChainOutcome &out);
+    Result<bool> attemptOnce(RelaxedChainOutcome &out);
+    struct WindowInputs {
+        double window = 0.0;
+        int bits = 0;
+        std::vector<int32_t> tensors; // coupled, then left out, at the pairs (j - 1, j) and (j, j + 1)
+        bool operator==(const WindowInputs &) const = default;
+    };
+    struct Cached {
+        bool valid = false;
+        WindowInputs inputs;
+        std::vector<Front> fronts;
+    };
+    WindowInputs inputsOf(int j) const;
+    void stash();
     Result<bool> widths(double from, bool first, RelaxedChainOutcome &out, RelaxedChainOutcome &best);
     bool promote();
     Result<bool> buildCoupling();
@@ -210,8 +232,12 @@ private:
     std::vector<Window> m_windows; // index j = 1 .. k-1 (0 unused)
     std::vector<std::vector<double>> m_coupling; // per j >= 2: |fronts j-1| x |fronts j|
     // Search state.
-    std::vector<int32_t> m_free; // the current window's free units, topological order
     int64_t m_steps = 0, m_leaves = 0;
+    int m_bits = 16; // signature budget of the current round
+    std::vector<Cached> m_cache; // per boundary: the last attempt's fronts and their inputs
+    std::atomic<bool> m_abandon { false };
+    std::chrono::steady_clock::time_point m_started
+        = std::chrono::steady_clock::now(); // a window has no ideal, or a stop: the other enumerations end
 };
 
 void RelaxedChain::reachWork()
@@ -376,7 +402,7 @@ Result<bool> RelaxedChain::buildWindows()
     m_coupled.assign(size_t(m_k), {});
     m_dropped.assign(size_t(m_k), {});
     m_droppedCount = 0;
-    const int budget = std::min(kMaxSigBits, m_opt.signatureBits);
+    const int budget = std::min(kMaxSigBits, m_bits);
     for (const auto &[j, t] : order) {
         m_coupled[size_t(j)].push_back(t);
         Window a = m_windows[size_t(j - 1)], b = m_windows[size_t(j)];
@@ -428,9 +454,11 @@ double RelaxedChain::betweenWork(int j, int32_t p, int32_t c) const
 // Key slots of window w: the signature so far in the first word, then
 // 64 + q for the membership of unit m_free[q] (kept while an undecided unit
 // reads it), then one slot per open tensor for "already crosses".
-Layout RelaxedChain::layout(const Window &w)
+Layout RelaxedChain::layout(const Window &w, std::vector<int32_t> free) const
 {
     Layout lay;
+    lay.free = std::move(free);
+    const auto &m_free = lay.free;
     const size_t f = m_free.size();
     lay.pos.assign(size_t(m_n), -1);
     for (size_t q = 0; q < f; ++q)
@@ -490,6 +518,7 @@ void set(Key &key, int32_t slot, bool on)
 // with no free ancestor decided out.
 double RelaxedChain::availOf(const Layout &lay, const Key &key, size_t level) const
 {
+    const auto &m_free = lay.free;
     std::vector<char> blocked(m_free.size() - level, 0);
     double avail = 0.0;
     for (size_t q = level; q < m_free.size(); ++q) {
@@ -506,9 +535,10 @@ double RelaxedChain::availOf(const Layout &lay, const Key &key, size_t level) co
 // Unit m_free[i] decided in or out for every point of `from`: the successors
 // go to their key's front at the next level when they can still reach the
 // window (hi <= hiW, lo + avail >= loW) and are not dominated there.
-void RelaxedChain::branch(const Window &w, const Layout &lay, size_t i, const DpFront &from, bool in, DpLevel &next)
+void RelaxedChain::branch(
+    const Window &w, const Layout &lay, size_t i, const DpFront &from, bool in, DpLevel &next) const
 {
-    const int32_t x = m_free[i];
+    const int32_t x = lay.free[i];
     Key key = from.key;
     double dHi = 0.0, dLo = 0.0;
     auto pay = [&](int32_t t) {
@@ -552,7 +582,7 @@ void RelaxedChain::branch(const Window &w, const Layout &lay, size_t i, const Dp
     for (size_t a = 0; a < from.points.size(); ++a) {
         const Point &p = from.points[a];
         const double hi = p.hi + dHi, lo = p.lo + dLo;
-        ++m_steps;
+        ++next.steps;
         if (hi <= w.hiW && lo + to.avail + m_eps >= w.loW)
             to.candidates.push_back({ hi, lo, { p.slot, int8_t(in ? 1 : 0) } });
     }
@@ -560,8 +590,11 @@ void RelaxedChain::branch(const Window &w, const Layout &lay, size_t i, const Dp
 
 // The last level's fronts become the window's: one per signature, each point
 // with its ideal rebuilt from the nodes.
-void RelaxedChain::collect(Window &w, const DpLevel &last, const std::vector<std::vector<DpNode>> &nodes)
+int64_t RelaxedChain::collect(
+    Window &w, const Layout &lay, const DpLevel &last, const std::vector<std::vector<DpNode>> &nodes) const
 {
+    const auto &m_free = lay.free;
+    int64_t leaves = 0;
     w.fronts.clear();
     std::vector<uint64_t> base(m_words, 0);
     for (int32_t x = 0; x < m_n; ++x)
@@ -573,7 +606,7 @@ void RelaxedChain::collect(Window &w, const DpLevel &last, const std::vector<std
         Front f;
         f.sig = from.key[0];
         for (const Point &p : from.points) {
-            ++m_leaves;
+            ++leaves;
             std::vector<uint64_t> bits = base;
             int32_t node = p.slot;
             for (size_t level = m_free.size(); level > 0; --level) {
@@ -589,14 +622,16 @@ void RelaxedChain::collect(Window &w, const DpLevel &last, const std::vector<std
         }
         w.fronts.push_back(std::move(f));
     }
+    return leaves;
 }
 
 // The window's free units in a topological order that keeps few decided
 // units read by undecided ones (the key's width): among the units whose free
 // predecessors are placed, the one that is the last reader of the most of
 // them, then the one read by the fewest, then the first in topological order.
-void RelaxedChain::freeOrder(const Window &w)
+std::vector<int32_t> RelaxedChain::freeOrder(const Window &w) const
 {
+    std::vector<int32_t> m_free;
     std::vector<int32_t> topo;
     for (NodeId v : m_g.topologicalOrder())
         if (w.state[size_t(index(v))] == 0)
@@ -644,13 +679,17 @@ void RelaxedChain::freeOrder(const Window &w)
             if (w.state[size_t(index(s))] == 0 && --waiting[size_t(index(s))] == 0)
                 ready.push_back(index(s));
     }
+    return m_free;
 }
 
-Result<bool> RelaxedChain::enumerate(int j)
+// Boundary j's window ideals (docs/model.md §3.13 step 4) into its fronts;
+// false when it has none. Adds its transitions to `steps` as it goes.
+Result<bool> RelaxedChain::enumerate(int j, int64_t &steps, int64_t &leaves)
 {
     Window &w = m_windows[size_t(j)];
-    freeOrder(w);
-    const Layout lay = layout(w);
+    const Layout lay = layout(w, freeOrder(w));
+    const auto &m_free = lay.free;
+    const int64_t budget = memoryBudgetOr(m_opt.memoryBudget) / std::max(1, m_opt.threads);
     DpLevel cur;
     Key root(lay.words, 0);
     double hi = 0.0, lo = 0.0;
@@ -678,7 +717,7 @@ Result<bool> RelaxedChain::enumerate(int j)
     for (size_t i = 0; i < m_free.size(); ++i) {
         DpLevel next;
         for (size_t f = 0; f < cur.fronts.size(); ++f) {
-            if ((f & 255) == 0 && (m_stop.stopRequested() || m_deadline.expired()))
+            if ((f & 255) == 0 && (m_stop.stopRequested() || m_deadline.expired() || m_abandon))
                 return makeError(
                     ErrorKind::Stopped, "relaxed chain: stopped while enumerating boundary " + std::to_string(j));
             const DpFront &from = cur.fronts[f];
@@ -691,19 +730,96 @@ Result<bool> RelaxedChain::enumerate(int j)
         }
         settle(next.fronts, nodes[i + 1]);
         kept += int64_t(nodes[i + 1].size());
-        if (m_steps > m_opt.maxSteps)
+        steps += next.steps;
+        if (steps > m_opt.maxSteps)
             return makeError(ErrorKind::LimitExceeded,
                 "relaxed chain: more than " + std::to_string(m_opt.maxSteps) + " search steps (the cap) at boundary "
                     + std::to_string(j));
-        if (kept * kBytesPerState > memoryBudgetOr(m_opt.memoryBudget))
+        if (kept * kBytesPerState > budget)
             return makeError(ErrorKind::LimitExceeded,
                 "relaxed chain: " + std::to_string(kept) + " kept states at boundary " + std::to_string(j)
-                    + " need more than the memory budget of "
-                    + formatBytes(double(memoryBudgetOr(m_opt.memoryBudget))));
+                    + " need more than " + formatBytes(double(budget)) + " (the memory budget over "
+                    + std::to_string(std::max(1, m_opt.threads)) + " threads)");
         cur = std::move(next);
     }
-    collect(w, cur, nodes);
+    leaves += collect(w, lay, cur, nodes);
     return !w.fronts.empty();
+}
+
+// Every boundary's window ideals: windows whose inputs are those of the last
+// attempt keep its fronts, the others are enumerated on m_opt.threads
+// threads. False when some window has no ideal.
+Result<bool> RelaxedChain::enumerateAll()
+{
+    std::vector<int> todo;
+    for (int j = 1; j < m_k; ++j) {
+        WindowInputs in = inputsOf(j);
+        Cached &c = m_cache[size_t(j)];
+        if (c.valid && c.inputs == in)
+            m_windows[size_t(j)].fronts = std::move(c.fronts);
+        else
+            todo.push_back(j);
+        c = Cached { false, std::move(in), {} };
+    }
+    std::vector<std::optional<Result<bool>>> results(todo.size());
+    std::vector<int64_t> steps(todo.size(), 0), leaves(todo.size(), 0);
+    std::atomic<size_t> next { 0 };
+    m_abandon = false;
+    auto work = [&] {
+        for (size_t i = next++; i < todo.size(); i = next++) {
+            steps[i] = m_steps;
+            results[i] = enumerate(todo[i], steps[i], leaves[i]);
+            steps[i] -= m_steps;
+            if (!*results[i] || !**results[i])
+                m_abandon = true; // no chain at this width, or stopped: the others need not finish
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < std::min<int>(std::max(1, m_opt.threads), int(todo.size())); ++t)
+        pool.emplace_back(work);
+    work();
+    for (std::thread &t : pool)
+        t.join();
+    for (size_t i = 0; i < todo.size(); ++i) {
+        m_steps += steps[i];
+        m_leaves += leaves[i];
+    }
+    bool any = true;
+    for (size_t i = 0; i < todo.size(); ++i) // the first refusal or "none" in boundary order decides
+        if (results[i] && !*results[i] && results[i]->errorKind() != ErrorKind::Stopped)
+            return results[i]->failure();
+        else if (results[i] && *results[i] && !**results[i])
+            any = false;
+    if (any)
+        for (const auto &r : results)
+            if (r && !*r)
+                return r->failure();
+    return any;
+}
+
+// What boundary j's fronts depend on besides the graph.
+RelaxedChain::WindowInputs RelaxedChain::inputsOf(int j) const
+{
+    WindowInputs in;
+    in.window = m_window;
+    in.bits = m_bits;
+    for (int pair : { j, j + 1 })
+        if (pair >= 2 && pair < m_k) {
+            in.tensors.insert(in.tensors.end(), m_coupled[size_t(pair)].begin(), m_coupled[size_t(pair)].end());
+            in.tensors.push_back(-1);
+            in.tensors.insert(in.tensors.end(), m_dropped[size_t(pair)].begin(), m_dropped[size_t(pair)].end());
+            in.tensors.push_back(-1);
+        }
+    return in;
+}
+
+// After an attempt: its fronts are kept for the next one.
+void RelaxedChain::stash()
+{
+    for (int j = 1; j < m_k && size_t(j) < m_windows.size(); ++j) {
+        m_cache[size_t(j)].fronts = std::move(m_windows[size_t(j)].fronts);
+        m_cache[size_t(j)].valid = !m_cache[size_t(j)].fronts.empty();
+    }
 }
 
 // Exact cost of the tensors that may cross both I_{j-1} (signature a) and
@@ -856,12 +972,19 @@ std::optional<std::vector<const uint64_t *>> RelaxedChain::rebuild(double t)
 // (out gets T* and its chain), false when it is not (out.bound = m_window).
 Result<bool> RelaxedChain::attempt(RelaxedChainOutcome &out)
 {
+    auto r = attemptOnce(out);
+    stash();
+    return r;
+}
+
+Result<bool> RelaxedChain::attemptOnce(RelaxedChainOutcome &out)
+{
     auto built = buildWindows();
     if (!built)
         return built.failure();
     bool any = *built;
-    for (int j = 1; j < m_k && any; ++j) {
-        auto e = enumerate(j);
+    if (any) {
+        auto e = enumerateAll();
         if (!e)
             return e.failure();
         any = *e;
@@ -923,13 +1046,15 @@ Result<bool> RelaxedChain::widths(double from, bool first, RelaxedChainOutcome &
         o.units = m_n;
         auto decided = attempt(o);
         if (m_opt.trace) {
-            char line[160];
-            std::snprintf(line, sizeof line, "width %.6f: %s, bound %.6f, %lld couplings left out, %lld steps so far",
-                m_window,
+            char line[200];
+            std::snprintf(line, sizeof line,
+                "width %.6f, %d signature bits: %s, bound %.6f, %lld couplings left out, %lld steps so far, %.2f s",
+                m_window, m_bits,
                 !decided       ? "stopped or refused"
                     : *decided ? "feasible"
                                : "infeasible",
-                o.bound, (long long)m_droppedCount, (long long)m_steps);
+                o.bound, (long long)m_droppedCount, (long long)m_steps,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count());
             m_opt.trace(line + (o.partition ? ", chain " + std::to_string(o.bottleneck) : std::string()));
         }
         if (!decided)
@@ -941,8 +1066,8 @@ Result<bool> RelaxedChain::widths(double from, bool first, RelaxedChainOutcome &
             feasibleAt = m_window;
         return *decided;
     };
-    for (double share : { 0.0, 0.25, 0.5, 1.0 }) {
-        if (share == 0.0 && first)
+    for (double share : { 0.25, 0.5, 1.0 }) {
+        if (share < 1.0 && !first)
             continue;
         m_window = share < 1.0 ? from + share * (m_upper - from) : m_upper;
         auto decided = probe();
@@ -975,12 +1100,14 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
     reachWork();
     buildTensors();
     m_priority.assign(m_tensors.size(), 0);
+    m_bits = std::min(m_opt.signatureBits, m_opt.maxSignatureBits);
+    m_cache.assign(size_t(m_k), {});
     const double floor = m_total / m_k;
     RelaxedChainOutcome best;
     best.units = m_n;
     for (int round = 0; round < kMaxRounds; ++round) {
-        // After a round, T* rarely falls: the first width sits just above the last bound.
-        const double from = round == 0 ? floor : std::max(floor, std::min(m_upper, best.bound * (1 + 1e-4)));
+        // After a round, T* rarely falls below U: the widths start at U.
+        const double from = round == 0 ? floor : m_upper;
         RelaxedChainOutcome out;
         auto done = widths(from, round == 0, out, best);
         if (!done && best.bound <= 0.0)
@@ -994,13 +1121,18 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
             best.bottleneck = out.bottleneck;
         }
         best.optimal = best.partition && best.bottleneck <= best.bound * (1 + 2 * kRel);
-        if (best.optimal || !out.partition)
+        if (best.optimal)
             break;
         // Another round when the chain is a better incumbent (narrower
-        // windows) or pays a tensor left out of the signatures (now first).
-        bool again = out.bottleneck < m_upper * (1 - kRel);
-        m_upper = std::min(m_upper, out.bottleneck);
-        again = promote() || again;
+        // windows), pays a tensor left out of the signatures (now first), or
+        // the signature budget can grow.
+        bool again = m_bits < m_opt.maxSignatureBits;
+        m_bits = std::min(m_opt.maxSignatureBits, m_bits + kBitsPerRound);
+        if (out.partition) {
+            again = again || out.bottleneck < m_upper * (1 - kRel);
+            m_upper = std::min(m_upper, out.bottleneck);
+            again = promote() || again;
+        }
         if (!again)
             break;
     }
@@ -1061,6 +1193,8 @@ std::optional<PartitionResult> proveWithRelaxedChain(const MethodContext &ctx, c
     const Deadline deadline(std::max(1e-3, std::min(seconds, ctx.deadline.remaining())));
     RelaxedChainOptions options;
     options.memoryBudget = ctx.options.memoryBudget;
+    options.threads
+        = ctx.options.threads > 0 ? ctx.options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     const auto r
         = relaxedChainSearch(ctx.graph, ctx.params, units, ctx.options.k, startCost, ctx.stop, deadline, options);
     if (!r) {

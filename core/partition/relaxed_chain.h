@@ -68,11 +68,15 @@ struct RelaxedChainOptions {
     // Signature bits per boundary (at most 62): the heaviest tensors that may
     // skip a stage are costed exactly within it, the others left out.
     int signatureBits = 16;
+    // Each later round adds 12 bits to the budget, up to this (at most 62).
+    int maxSignatureBits = 40;
     // For a bound: once the relaxation is feasible at a width, up to 4 more
     // widths between the bound and it (each infeasible one raises the bound).
     bool tightenBound = false;
     // The DP states kept for one window must fit (0: core/util/limits.h).
     int64_t memoryBudget = 0;
+    // Windows enumerated at once (each with its share of the memory budget).
+    int threads = 1;
     // Called with a line per window width tried (benchmarks).
     std::function<void(const std::string &)> trace;
 };
