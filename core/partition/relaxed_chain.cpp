@@ -23,9 +23,9 @@ constexpr int kMaxSigBits = 62;
 constexpr int64_t kMaxCouplingCells = 400000000;
 constexpr int64_t kRebuildSteps = 2'000'000;
 constexpr int kMaxRounds = 8; // relaxations solved, each after a better chain or a promoted tensor
-constexpr int kBitsPerRound = 12; // the signature budget's growth per round
+constexpr int kBitsPerRound = 24; // the signature budget's growth per round
 constexpr int kMaxProbes = 4; // widths tried per round to raise the bound (tightenBound)
-constexpr int32_t kMember = 64; // key slot of the first free unit's membership
+constexpr int32_t kMember = 64; // the first key slot after the signature
 // Memory per kept DP state: its node (8 bytes) and its share of the level
 // being built (points, candidates, keys), rounded up.
 constexpr int64_t kBytesPerState = 16;
@@ -143,7 +143,7 @@ struct Layout {
     std::vector<int32_t> tensorSlot; // per tensor: its key slot, -1 when untracked
     std::vector<char> forcedOut; // per tensor: a consumer forced out of the ideal
     std::vector<std::vector<int32_t>> freePreds; // per free position
-    std::vector<char> live; // per free position: its membership is kept in the key when in
+    std::vector<int32_t> memberSlot; // per free position: its membership's key slot while read, -1 none
     std::vector<std::vector<int32_t>> closeAt; // per free position i: slots cleared once i is decided
     size_t words = 0;
 };
@@ -451,30 +451,33 @@ double RelaxedChain::betweenWork(int j, int32_t p, int32_t c) const
     return work;
 }
 
-// Key slots of window w: the signature so far in the first word, then
-// 64 + q for the membership of unit m_free[q] (kept while an undecided unit
-// reads it), then one slot per open tensor for "already crosses".
+// Key slots of window w: the signature so far in the first word, then one
+// slot per live fact: the membership of a decided free unit while an
+// undecided one still reads it, and "already crosses" per open tensor. Slots
+// are reused once their fact is closed (interval colouring over the order).
 Layout RelaxedChain::layout(const Window &w, std::vector<int32_t> free) const
 {
     Layout lay;
     lay.free = std::move(free);
-    const auto &m_free = lay.free;
-    const size_t f = m_free.size();
+    const size_t f = lay.free.size();
     lay.pos.assign(size_t(m_n), -1);
     for (size_t q = 0; q < f; ++q)
-        lay.pos[size_t(m_free[q])] = int32_t(q);
+        lay.pos[size_t(lay.free[q])] = int32_t(q);
     std::vector<int32_t> lastUse(f, -1);
     lay.freePreds.assign(f, {});
     lay.closeAt.assign(f, {});
     for (size_t q = 0; q < f; ++q)
-        for (NodeId v : m_g.predecessors(nodeId(m_free[q])))
+        for (NodeId v : m_g.predecessors(nodeId(lay.free[q])))
             if (const int32_t p = lay.pos[size_t(index(v))]; p >= 0) {
                 lay.freePreds[q].push_back(p);
                 lastUse[size_t(p)] = std::max(lastUse[size_t(p)], int32_t(q));
             }
     lay.tensorSlot.assign(m_tensors.size(), -1);
     lay.forcedOut.assign(m_tensors.size(), 0);
-    int32_t slots = int32_t(kMember + f);
+    struct Fact {
+        int32_t start, end, id; // id >= 0: tensor, < 0: membership of free position -1 - id
+    };
+    std::vector<Fact> facts;
     for (size_t t = 0; t < m_tensors.size(); ++t) {
         const Tensor &x = m_tensors[t];
         int32_t lastCons = -1;
@@ -484,18 +487,29 @@ Layout RelaxedChain::layout(const Window &w, std::vector<int32_t> free) const
         }
         if (w.state[size_t(x.producer)] < 0 || lastCons < 0 || !(w.hiCounts[t] || w.loCounts[t]))
             continue;
-        lay.tensorSlot[t] = slots++;
-        lay.closeAt[size_t(lastCons)].push_back(lay.tensorSlot[t]);
-        if (const int32_t p = lay.pos[size_t(x.producer)]; p >= 0) // the producer is read until then
+        const int32_t p = lay.pos[size_t(x.producer)];
+        facts.push_back({ p, lastCons, int32_t(t) }); // set from the producer's decision (or the root) on
+        if (p >= 0) // the producer is read until then
             lastUse[size_t(p)] = std::max(lastUse[size_t(p)], lastCons);
     }
-    lay.live.assign(f, 0);
-    for (size_t q = 0; q < f; ++q) {
-        lay.live[q] = lastUse[q] > int32_t(q);
-        if (lay.live[q])
-            lay.closeAt[size_t(lastUse[q])].push_back(int32_t(kMember + q));
+    lay.memberSlot.assign(f, -1);
+    for (size_t q = 0; q < f; ++q)
+        if (lastUse[q] > int32_t(q))
+            facts.push_back({ int32_t(q), lastUse[q], -1 - int32_t(q) });
+    std::sort(facts.begin(), facts.end(), [](const Fact &a, const Fact &b) { return a.start < b.start; });
+    std::vector<int32_t> busyUntil; // per slot: the position after which it is cleared
+    for (const Fact &fact : facts) {
+        size_t slot = 0;
+        while (slot < busyUntil.size() && busyUntil[slot] >= fact.start)
+            ++slot;
+        if (slot == busyUntil.size())
+            busyUntil.push_back(0);
+        busyUntil[slot] = fact.end;
+        const int32_t key = int32_t(kMember + slot);
+        (fact.id >= 0 ? lay.tensorSlot[size_t(fact.id)] : lay.memberSlot[size_t(-1 - fact.id)]) = key;
+        lay.closeAt[size_t(fact.end)].push_back(key);
     }
-    lay.words = (size_t(slots) + 63) / 64;
+    lay.words = (size_t(kMember) + busyUntil.size() + 63) / 64;
     return lay;
 }
 
@@ -518,21 +532,21 @@ void set(Key &key, int32_t slot, bool on)
 // with no free ancestor decided out.
 double RelaxedChain::availOf(const Layout &lay, const Key &key, size_t level) const
 {
-    const auto &m_free = lay.free;
-    std::vector<char> blocked(m_free.size() - level, 0);
+    const auto &order = lay.free;
+    std::vector<char> blocked(order.size() - level, 0);
     double avail = 0.0;
-    for (size_t q = level; q < m_free.size(); ++q) {
+    for (size_t q = level; q < order.size(); ++q) {
         bool b = false;
         for (int32_t p : lay.freePreds[q])
-            b = b || (size_t(p) < level ? !test(key, kMember + p) : blocked[size_t(p) - level] != 0);
+            b = b || (size_t(p) < level ? !test(key, lay.memberSlot[size_t(p)]) : blocked[size_t(p) - level] != 0);
         blocked[q - level] = b;
         if (!b)
-            avail += m_g.work(nodeId(m_free[q]));
+            avail += m_g.work(nodeId(order[q]));
     }
     return avail;
 }
 
-// Unit m_free[i] decided in or out for every point of `from`: the successors
+// Unit lay.free[i] decided in or out for every point of `from`: the successors
 // go to their key's front at the next level when they can still reach the
 // window (hi <= hiW, lo + avail >= loW) and are not dominated there.
 void RelaxedChain::branch(
@@ -548,8 +562,8 @@ void RelaxedChain::branch(
     };
     if (in) {
         dHi = dLo = m_g.work(nodeId(x));
-        if (lay.live[i])
-            set(key, int32_t(kMember + i), true);
+        if (lay.memberSlot[i] >= 0)
+            set(key, lay.memberSlot[i], true);
         if (w.bit[size_t(x)] >= 0)
             key[0] |= uint64_t(1) << w.bit[size_t(x)];
         for (int32_t t : m_consumed[size_t(x)])
@@ -564,8 +578,8 @@ void RelaxedChain::branch(
     } else {
         for (int32_t t : m_consumed[size_t(x)]) {
             const int32_t slot = lay.tensorSlot[size_t(t)], p = m_tensors[size_t(t)].producer;
-            const bool producerIn
-                = lay.pos[size_t(p)] >= 0 ? test(key, kMember + lay.pos[size_t(p)]) : w.state[size_t(p)] > 0;
+            const bool producerIn = lay.pos[size_t(p)] >= 0 ? test(key, lay.memberSlot[size_t(lay.pos[size_t(p)])])
+                                                            : w.state[size_t(p)] > 0;
             if (slot >= 0 && producerIn && !test(key, slot)) {
                 pay(t);
                 set(key, slot, true);
@@ -593,7 +607,7 @@ void RelaxedChain::branch(
 int64_t RelaxedChain::collect(
     Window &w, const Layout &lay, const DpLevel &last, const std::vector<std::vector<DpNode>> &nodes) const
 {
-    const auto &m_free = lay.free;
+    const auto &order = lay.free;
     int64_t leaves = 0;
     w.fronts.clear();
     std::vector<uint64_t> base(m_words, 0);
@@ -609,10 +623,10 @@ int64_t RelaxedChain::collect(
             ++leaves;
             std::vector<uint64_t> bits = base;
             int32_t node = p.slot;
-            for (size_t level = m_free.size(); level > 0; --level) {
+            for (size_t level = order.size(); level > 0; --level) {
                 const DpNode &d = nodes[level][size_t(node)];
                 if (d.in) {
-                    const int32_t x = m_free[level - 1];
+                    const int32_t x = order[level - 1];
                     bits[size_t(x) / 64] |= uint64_t(1) << (x % 64);
                 }
                 node = d.parent;
@@ -631,7 +645,7 @@ int64_t RelaxedChain::collect(
 // them, then the one read by the fewest, then the first in topological order.
 std::vector<int32_t> RelaxedChain::freeOrder(const Window &w) const
 {
-    std::vector<int32_t> m_free;
+    std::vector<int32_t> order;
     std::vector<int32_t> topo;
     for (NodeId v : m_g.topologicalOrder())
         if (w.state[size_t(index(v))] == 0)
@@ -650,7 +664,7 @@ std::vector<int32_t> RelaxedChain::freeOrder(const Window &w) const
     std::vector<int32_t> rank(size_t(m_n), 0);
     for (size_t i = 0; i < topo.size(); ++i)
         rank[size_t(topo[i])] = int32_t(i);
-    m_free.clear();
+    order.clear();
     while (!ready.empty()) {
         size_t pick = 0;
         int bestClosed = -1, bestReaders = 0;
@@ -671,7 +685,7 @@ std::vector<int32_t> RelaxedChain::freeOrder(const Window &w) const
         }
         const int32_t x = ready[pick];
         ready.erase(ready.begin() + ptrdiff_t(pick));
-        m_free.push_back(x);
+        order.push_back(x);
         for (NodeId p : m_g.predecessors(nodeId(x)))
             if (w.state[size_t(index(p))] == 0)
                 --readers[size_t(index(p))];
@@ -679,7 +693,7 @@ std::vector<int32_t> RelaxedChain::freeOrder(const Window &w) const
             if (w.state[size_t(index(s))] == 0 && --waiting[size_t(index(s))] == 0)
                 ready.push_back(index(s));
     }
-    return m_free;
+    return order;
 }
 
 // Boundary j's window ideals (docs/model.md §3.13 step 4) into its fronts;
@@ -688,7 +702,7 @@ Result<bool> RelaxedChain::enumerate(int j, int64_t &steps, int64_t &leaves)
 {
     Window &w = m_windows[size_t(j)];
     const Layout lay = layout(w, freeOrder(w));
-    const auto &m_free = lay.free;
+    const auto &order = lay.free;
     const int64_t budget = memoryBudgetOr(m_opt.memoryBudget) / std::max(1, m_opt.threads);
     DpLevel cur;
     Key root(lay.words, 0);
@@ -708,13 +722,13 @@ Result<bool> RelaxedChain::enumerate(int j, int64_t &steps, int64_t &leaves)
                         set(root, lay.tensorSlot[size_t(t)], true);
                 }
         }
-    std::vector<std::vector<DpNode>> nodes(m_free.size() + 1);
+    std::vector<std::vector<DpNode>> nodes(order.size() + 1);
     nodes[0].push_back({});
     int64_t kept = 1;
     cur.fronts.push_back({ root, availOf(lay, root, 0), { { hi, lo, 0 } } });
     if (hi > w.hiW || lo + cur.fronts[0].avail + m_eps < w.loW)
         return false;
-    for (size_t i = 0; i < m_free.size(); ++i) {
+    for (size_t i = 0; i < order.size(); ++i) {
         DpLevel next;
         for (size_t f = 0; f < cur.fronts.size(); ++f) {
             if ((f & 255) == 0 && (m_stop.stopRequested() || m_deadline.expired() || m_abandon))
@@ -723,7 +737,7 @@ Result<bool> RelaxedChain::enumerate(int j, int64_t &steps, int64_t &leaves)
             const DpFront &from = cur.fronts[f];
             bool canIn = true;
             for (int32_t p : lay.freePreds[i])
-                canIn = canIn && test(from.key, kMember + p);
+                canIn = canIn && test(from.key, lay.memberSlot[size_t(p)]);
             branch(w, lay, i, from, false, next);
             if (canIn)
                 branch(w, lay, i, from, true, next);
@@ -1100,7 +1114,7 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
     reachWork();
     buildTensors();
     m_priority.assign(m_tensors.size(), 0);
-    m_bits = std::min(m_opt.signatureBits, m_opt.maxSignatureBits);
+    m_bits = std::clamp(m_opt.signatureBits, 0, kMaxSigBits);
     m_cache.assign(size_t(m_k), {});
     const double floor = m_total / m_k;
     RelaxedChainOutcome best;
@@ -1126,8 +1140,9 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
         // Another round when the chain is a better incumbent (narrower
         // windows), pays a tensor left out of the signatures (now first), or
         // the signature budget can grow.
-        bool again = m_bits < m_opt.maxSignatureBits;
-        m_bits = std::min(m_opt.maxSignatureBits, m_bits + kBitsPerRound);
+        const int bits = std::max(m_bits, std::min({ kMaxSigBits, m_opt.maxSignatureBits, m_bits + kBitsPerRound }));
+        bool again = bits > m_bits;
+        m_bits = bits;
         if (out.partition) {
             again = again || out.bottleneck < m_upper * (1 - kRel);
             m_upper = std::min(m_upper, out.bottleneck);

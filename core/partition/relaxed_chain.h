@@ -68,7 +68,7 @@ struct RelaxedChainOptions {
     // Signature bits per boundary (at most 62): the heaviest tensors that may
     // skip a stage are costed exactly within it, the others left out.
     int signatureBits = 16;
-    // Each later round adds 12 bits to the budget, up to this (at most 62).
+    // Each later round adds 24 bits to the budget, up to this (at most 62).
     int maxSignatureBits = 40;
     // For a bound: once the relaxation is feasible at a width, up to 4 more
     // widths between the bound and it (each infeasible one raises the bound).

@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <random>
+#include <tuple>
 
 using namespace pipecut;
 using namespace pipecut::test;
@@ -123,12 +124,15 @@ private slots:
                 QVERIFY(units.ok());
                 const std::string where = describe(g, params, k);
                 // From the optimum and from a worse start: the windows differ.
-                // With every skip tensor costed exactly, and with nearly all left out (a
-                // one-bit signature budget: a weaker bound, and rounds that promote them).
-                for (const auto &[upper, bits] :
-                    { std::pair { brute.optimum, 62 }, { brute.optimum * 1.05, 62 }, { brute.optimum * 1.05, 1 } }) {
+                // With every skip tensor costed exactly, with nearly all left out (a
+                // one-bit signature budget: a weaker bound, and rounds that promote them),
+                // and with a one-bit budget that grows in later rounds.
+                for (const auto &[upper, bits, maxBits] :
+                    { std::tuple { brute.optimum, 62, 62 }, { brute.optimum * 1.05, 62, 62 },
+                        { brute.optimum * 1.05, 1, 1 }, { brute.optimum * 1.05, 1, 40 } }) {
                     RelaxedChainOptions options;
                     options.signatureBits = bits;
+                    options.maxSignatureBits = maxBits;
                     const auto r = relaxedChainSearch(g, params, *units, k, upper, StopToken(), Deadline(), options);
                     if (!r) {
                         QVERIFY2(r.errorKind() == ErrorKind::LimitExceeded, r.error().c_str());
