@@ -106,7 +106,7 @@ struct DpCandidate {
 };
 
 struct DpFront {
-    Key key;
+    const Key *key = nullptr; // the level's index owns it (its nodes do not move)
     double avail = 0.0; // work of the undecided units that may still join
     std::vector<Point> points; // the Pareto front, slot = node index at the level
     std::vector<DpCandidate> candidates; // while the level is built
@@ -116,9 +116,12 @@ struct DpFront {
 // strictly ascending) and gives every kept point its node.
 void settle(std::vector<DpFront> &fronts, std::vector<DpNode> &nodes)
 {
+    auto before
+        = [](const DpCandidate &a, const DpCandidate &b) { return a.hi < b.hi || (a.hi == b.hi && a.lo > b.lo); };
     for (DpFront &f : fronts) {
-        std::sort(f.candidates.begin(), f.candidates.end(),
-            [](const DpCandidate &a, const DpCandidate &b) { return a.hi < b.hi || (a.hi == b.hi && a.lo > b.lo); });
+        // Each branch() into the front appends a sorted run: often one.
+        if (!std::is_sorted(f.candidates.begin(), f.candidates.end(), before))
+            std::sort(f.candidates.begin(), f.candidates.end(), before);
         double best = -std::numeric_limits<double>::infinity();
         for (const DpCandidate &c : f.candidates)
             if (c.lo > best) {
@@ -134,6 +137,7 @@ struct DpLevel {
     int64_t steps = 0; // state transitions made into this level
     std::vector<DpFront> fronts;
     std::unordered_map<Key, int32_t, KeyHash> index;
+    Key scratch; // branch()'s key, reused
 };
 
 // Per window: key slots and when they close.
@@ -553,7 +557,8 @@ void RelaxedChain::branch(
     const Window &w, const Layout &lay, size_t i, const DpFront &from, bool in, DpLevel &next) const
 {
     const int32_t x = lay.free[i];
-    Key key = from.key;
+    Key &key = next.scratch;
+    key.assign(from.key->begin(), from.key->end());
     double dHi = 0.0, dLo = 0.0;
     auto pay = [&](int32_t t) {
         const double c = m_tensors[size_t(t)].weight;
@@ -590,7 +595,7 @@ void RelaxedChain::branch(
         set(key, slot, false);
     auto [it, fresh] = next.index.try_emplace(key, int32_t(next.fronts.size()));
     if (fresh) {
-        next.fronts.push_back({ key, availOf(lay, key, i + 1), {}, {} });
+        next.fronts.push_back({ &it->first, availOf(lay, key, i + 1), {}, {} });
     }
     DpFront &to = next.fronts[size_t(it->second)];
     for (size_t a = 0; a < from.points.size(); ++a) {
@@ -618,7 +623,7 @@ int64_t RelaxedChain::collect(
         if (from.points.empty())
             continue;
         Front f;
-        f.sig = from.key[0];
+        f.sig = (*from.key)[0];
         for (const Point &p : from.points) {
             ++leaves;
             std::vector<uint64_t> bits = base;
@@ -725,7 +730,8 @@ Result<bool> RelaxedChain::enumerate(int j, int64_t &steps, int64_t &leaves)
     std::vector<std::vector<DpNode>> nodes(order.size() + 1);
     nodes[0].push_back({});
     int64_t kept = 1;
-    cur.fronts.push_back({ root, availOf(lay, root, 0), { { hi, lo, 0 } } });
+    const Key &rootKey = cur.index.try_emplace(root, 0).first->first;
+    cur.fronts.push_back({ &rootKey, availOf(lay, root, 0), { { hi, lo, 0 } } });
     if (hi > w.hiW || lo + cur.fronts[0].avail + m_eps < w.loW)
         return false;
     for (size_t i = 0; i < order.size(); ++i) {
@@ -737,7 +743,7 @@ Result<bool> RelaxedChain::enumerate(int j, int64_t &steps, int64_t &leaves)
             const DpFront &from = cur.fronts[f];
             bool canIn = true;
             for (int32_t p : lay.freePreds[i])
-                canIn = canIn && test(from.key, lay.memberSlot[size_t(p)]);
+                canIn = canIn && test(*from.key, lay.memberSlot[size_t(p)]);
             branch(w, lay, i, from, false, next);
             if (canIn)
                 branch(w, lay, i, from, true, next);
