@@ -281,6 +281,7 @@ private:
         RelaxedChainOptions options;
         options.tightenBound = true;
         options.memoryBudget = m_options.memoryBudget;
+        options.threads = int(std::max(1u, std::thread::hardware_concurrency()));
         const auto out = relaxedChainSearch(
             c.graph, c.params, *units, m_options.k, c.upper, c.stop, Deadline(std::max(1e-3, c.remaining())), options);
         if (!out)

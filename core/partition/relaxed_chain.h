@@ -28,8 +28,11 @@
 // that may skip a stage, or for a tensor with many consumers a count of its
 // consumers in, which decides its cost for nested ideals just as well. Past
 // the signature budget the lightest such tensors are left out (costed 0 at
-// that stage: still a lower bound); rounds follow while the chain found is a
-// cheaper partition or pays a left-out tensor (taken first from then on).
+// that stage: still a lower bound). Rounds follow while the chain found is a
+// cheaper partition, pays a left-out tensor (taken first from then on), or
+// the budget can grow (16 bits, then 40); later rounds use the incumbent's
+// width only, and a window whose inputs did not change keeps its fronts.
+// Windows are enumerated on `threads` threads.
 // Feasibility of T is then a sweep over boundaries:
 // G_j[s] = largest lo among signature s's points with
 // hi <= max_{s'} (G_{j-1}[s'] - coupling(s', s)) + T, with signatures grouped
@@ -38,10 +41,11 @@
 // exactly (evaluate()).
 //
 // Limits: refuses (LimitExceeded) on clusters, past kMaxUnits units, when
-// W - (k - 1) U <= 0, past 16 million pairs of signature classes, past 60
-// million kept states at one boundary, or past `maxSteps` state transitions;
-// Stopped on the stop token or the deadline (polled every 256 keys); a stop
-// after the first round returns the rounds before. Memory
+// W - (k - 1) U <= 0, past 16 million pairs of signature classes, when the
+// kept states of one window pass its share of the memory budget, or past
+// `maxSteps` state transitions; Stopped on the stop token or the deadline
+// (polled every 256 keys). A stop or refusal after some width was decided
+// returns the bound so far (widths proven infeasible, earlier rounds). Memory
 // limits are dropped in the relaxation (the chain is checked against them).
 // Complexity: O(states x (degree + key words)) to enumerate, O(60 k c^2) for
 // the bisection over c signature classes per boundary. Deterministic.
