@@ -881,7 +881,7 @@ Result<PartitionResult> proveWithFrontier(
     if (start && !ctx.params.hasDevices()) { // k = 2: a quarter, the rest for the walk of §3.11 item 3
         double startCost = bottleneckOf(ctx.graph, ctx.params, start->stages(), ctx.options.k);
         if (auto proof = proveWithRelaxedChain(ctx, units, *start, startCost,
-                ctx.deadline.remaining() * (ctx.options.k > 2 ? 0.75 : 0.25),
+                ctx.deadline.remaining() * (ctx.options.k > 2 ? 0.9 : 0.25),
                 method == "ideal-bb" ? "relaxed-chain" : "auto(slicegraph+relaxed-chain)", relaxedNote))
             return *proof;
     }

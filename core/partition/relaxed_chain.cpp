@@ -24,6 +24,7 @@ constexpr int64_t kMaxCouplingCells = 400000000;
 constexpr int64_t kRebuildSteps = 2'000'000;
 constexpr int kMaxRounds = 8; // relaxations solved, each after a better chain or a promoted tensor
 constexpr int kBitsPerRound = 24; // the signature budget's growth per round
+constexpr double kKeepWidth = 1e-3; // relative: a width kept when the incumbent improves less
 constexpr int kMaxProbes = 4; // widths tried per round to raise the bound (tightenBound)
 constexpr int32_t kMember = 64; // the first key slot after the signature
 // Memory per kept DP state: its node (8 bytes) and its share of the level
@@ -238,6 +239,7 @@ private:
     // Search state.
     int64_t m_steps = 0, m_leaves = 0;
     int m_bits = 16; // signature budget of the current round
+    double m_lastWidth = 0.0; // the last width at which the relaxation was feasible
     std::vector<Cached> m_cache; // per boundary: the last attempt's fronts and their inputs
     std::atomic<bool> m_abandon { false };
     std::chrono::steady_clock::time_point m_started
@@ -1083,13 +1085,17 @@ Result<bool> RelaxedChain::widths(double from, bool first, RelaxedChainOutcome &
         if (*decided && (feasibleAt == 0.0 || (o.partition && (!out.partition || o.bottleneck < out.bottleneck))))
             out = std::move(o);
         if (*decided)
-            feasibleAt = m_window;
+            feasibleAt = m_lastWidth = m_window;
         return *decided;
     };
     for (double share : { 0.25, 0.5, 1.0 }) {
         if (share < 1.0 && !first)
             continue;
         m_window = share < 1.0 ? from + share * (m_upper - from) : m_upper;
+        // A slightly better incumbent keeps the last width: its windows hold
+        // every chain up to it, and unchanged windows keep their fronts.
+        if (!first && m_lastWidth >= m_upper && m_lastWidth <= m_upper * (1 + kKeepWidth))
+            m_window = m_lastWidth;
         auto decided = probe();
         if (!decided)
             return decided.failure();
