@@ -165,6 +165,7 @@ private:
 //
 // Example: a -> b, a -> c with works 1, 2, 4: predecessor lists and the order
 // a, b, c give A = 1, 3, 5; successor lists and c, b, a give D = 7, 2, 4.
+
 // Each node's list of predecessors or successors, as compressed rows.
 struct Adjacency {
     std::vector<int32_t> offset; // per node and one more: where its list starts

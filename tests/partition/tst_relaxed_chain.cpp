@@ -2,7 +2,9 @@
 // brute-force optima on small random graphs and on small ladders of cells
 // with skip tensors (the NASNet shape, where tensors may skip a stage): the
 // bound never exceeds the optimum, and a partition claimed optimal is valid,
-// costs what evaluate() says and equals the optimum. A stop is reported as
+// costs what evaluate() says and equals the optimum; with a one-bit signature
+// budget some are proven only by the rounds after a promotion (docs/model.md
+// §3.13 step 7), not with one round. A stop is reported as
 // Stopped; k = 1 is refused.
 #include "core/cost/evaluate.h"
 #include "core/graph/topology.h"
