@@ -172,8 +172,8 @@ private slots:
     }
 
     // docs/model.md §3.13 step 7: from the optimum itself (no chain can be a
-    // cheaper incumbent, so only a promoted tensor starts another round) with
-    // a one-bit signature budget, some instances are proven optimal only by
+    // cheaper incumbent) with a one-bit signature budget that does not grow,
+    // only a promoted tensor starts another round: some instances are proven optimal only by
     // the rounds after the first, having promoted a tensor; every bound, with
     // one round or more, stays at or under the optimum.
     void promotionRoundsProve_data() { addFamilyRows({ "ladder", "fan" }); }
@@ -188,7 +188,7 @@ private slots:
                 QVERIFY(units.ok());
                 const std::string where = describe(g, params, k);
                 RelaxedChainOptions options;
-                options.signatureBits = 1;
+                options.signatureBits = options.maxSignatureBits = 1;
                 const auto rounds
                     = relaxedChainSearch(g, params, *units, k, brute.optimum, StopToken(), Deadline(), options);
                 options.maxRounds = 1;
