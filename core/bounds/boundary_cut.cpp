@@ -3,11 +3,10 @@
 #include "core/bounds/chain_cut.h"
 #include "core/bounds/ideal_cut_search.h"
 #include "core/bounds/light_chain.h"
+#include "core/graph/topology.h"
 #include "core/util/max_flow.h"
 
 #include <algorithm>
-#include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -24,21 +23,8 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Rounding slack: forcing and weighting always err on the weak (valid) side.
 constexpr double kSlack = 1e-9;
-constexpr int kChunkWords = 16; // 1,024 sources per reachability pass
-constexpr int32_t kPollClasses = 4096; // classes of a pass between two looks at the stop and the clock
 constexpr int kPasses = 3; // rounds of window narrowing per threshold
 constexpr int32_t kMaxSearchClasses = 256; // free classes the exact interval search takes
-
-// The classes' predecessor or successor lists in one array (compressed rows):
-// on a million classes, a vector per class costs more to allocate than to use.
-struct Adjacency {
-    std::vector<int32_t> offset; // per class and one more: where its list starts
-    std::vector<int32_t> target;
-    std::span<const int32_t> operator[](int32_t c) const
-    {
-        return { target.data() + offset[c], target.data() + offset[c + 1] };
-    }
-};
 
 // Classes, edges or nodes of the set-up between two looks at the stop and the
 // clock: on a million-node graph each step of the set-up is long.
@@ -69,95 +55,6 @@ std::vector<int32_t> classOrder(int32_t n, const Adjacency &pred, const Adjacenc
     return order;
 }
 
-// Lower bounds on the work of every class's closure under `into` (its
-// ancestors when `into` lists predecessors and `order` is topological), the
-// class included: exact when every chunk of sources is processed, otherwise
-// the sums over the processed chunks (and over the part of a chunk's pass
-// done when it was stopped) or the heaviest path, whichever is larger.
-std::vector<double> closureWork(
-    const std::vector<int32_t> &order, const Adjacency &into, const std::vector<double> &work, const BoundContext &ctx)
-{
-    const auto n = static_cast<int32_t>(order.size());
-    std::vector<double> path(work);
-    for (int32_t pos = 0; pos < n; ++pos) {
-        if (pos % kPollClasses == kPollClasses - 1 && ctx.stopped())
-            return path;
-        const int32_t c = order[pos];
-        double heaviest = 0;
-        for (int32_t p : into[c])
-            heaviest = std::max(heaviest, path[p]);
-        path[c] = heaviest + work[c];
-    }
-    if (ctx.stopped())
-        return path;
-    std::vector<double> sum(n, 0.0);
-    std::vector<int32_t> position(n);
-    for (int32_t pos = 0; pos < n; ++pos)
-        position[order[pos]] = pos;
-    constexpr int32_t kChunk = 64 * kChunkWords;
-    // Each class's words are written when the pass reaches it, so they need
-    // no zeroing: the first touch of these pages (128 bytes per class: page
-    // faults that take long on a million classes) is spread over the polled
-    // passes, and nothing is allocated when the set-up was stopped.
-    std::unique_ptr<uint64_t[]> bits;
-    // table[w][b][v]: work of the sources whose bits are set in byte value v
-    // of byte b of word w of the current chunk.
-    std::vector<std::array<std::array<double, 256>, 8>> table(kChunkWords);
-    std::array<double, kChunkWords> full {}; // work of a word's 64 sources
-    for (int32_t start = 0; start < n && !ctx.stopped(); start += kChunk) {
-        if (!bits)
-            bits = std::make_unique_for_overwrite<uint64_t[]>(size_t(n) * kChunkWords);
-        for (int w = 0; w < kChunkWords; ++w)
-            for (int b = 0; b < 8; ++b) {
-                auto &t = table[w][b];
-                t[0] = 0;
-                for (int v = 1; v < 256; ++v) {
-                    const int low = std::countr_zero(unsigned(v));
-                    const int32_t pos = start + w * 64 + b * 8 + low;
-                    t[v] = t[v & (v - 1)] + (pos < n ? work[order[pos]] : 0.0);
-                }
-            }
-        for (int w = 0; w < kChunkWords; ++w) {
-            full[w] = 0;
-            for (int b = 0; b < 8; ++b)
-                full[w] += table[w][b][255];
-        }
-        // A pass over a million classes is a CPU second or more: the stop and
-        // the clock are polled within it. A pass cut short leaves the classes
-        // it reached with this chunk's share and the others without: still
-        // the work of some of their ancestors.
-        for (int32_t pos = start; pos < n; ++pos) {
-            if ((pos - start) % kPollClasses == kPollClasses - 1 && ctx.stopped())
-                break;
-            const int32_t c = order[pos];
-            uint64_t *mine = &bits[size_t(c) * kChunkWords];
-            std::fill_n(mine, kChunkWords, 0);
-            for (int32_t p : into[c]) {
-                if (position[p] < start) // before the chunk: reaches none of its sources
-                    continue;
-                const uint64_t *theirs = &bits[size_t(p) * kChunkWords];
-                for (int w = 0; w < kChunkWords; ++w)
-                    mine[w] |= theirs[w];
-            }
-            if (pos - start < kChunk)
-                mine[(pos - start) / 64] |= uint64_t(1) << ((pos - start) % 64);
-            double s = 0;
-            for (int w = 0; w < kChunkWords; ++w) {
-                if (mine[w] == ~uint64_t(0)) { // common far from the chunk: every source reached
-                    s += full[w];
-                    continue;
-                }
-                for (uint64_t x = mine[w], b = 0; x; x >>= 8, ++b)
-                    s += table[w][b][x & 0xff];
-            }
-            sum[c] += s;
-        }
-    }
-    for (int32_t c = 0; c < n; ++c)
-        sum[c] = std::max(sum[c], path[c]);
-    return sum;
-}
-
 } // namespace
 
 struct BoundaryCut::Impl {
@@ -171,6 +68,8 @@ struct BoundaryCut::Impl {
     int k = 1;
     double total = 0; // W plus the overflow every partition pays at least
     double work = 0; // W
+    // Compressed rows (topology.h): on a million classes, a vector per class
+    // costs more to allocate than to use.
     Adjacency pred, succ;
     std::vector<double> above, below; // ancestor and descendant work, class included
     std::vector<double> classWork;
@@ -214,11 +113,14 @@ BoundaryCut::BoundaryCut(const BoundContext &ctx)
     std::vector<int32_t> order = classOrder(d.n, d.pred, d.succ, ctx);
     if (ctx.stopped())
         return;
-    d.above = closureWork(order, d.pred, cls.work, ctx);
+    // The classes' ancestor and descendant work (core/graph/topology.h),
+    // lower bounds when stopped.
+    const auto stopped = [&ctx] { return ctx.stopped(); };
+    d.above = closureWork(order, d.pred, cls.work, stopped);
     if (ctx.stopped())
         return;
     std::reverse(order.begin(), order.end());
-    d.below = closureWork(order, d.succ, cls.work, ctx);
+    d.below = closureWork(order, d.succ, cls.work, stopped);
     if (!ctx.stopped())
         d.addTensors(g, cls, p.bandwidth, ctx);
 }

@@ -21,7 +21,7 @@
 // monotone in T (larger T widens the windows and lowers the weights), so the
 // bound is the largest T so refuted, found by bisection between the best
 // proven bound and the value of the left-hand side over k at that bound.
-// Complexity: the exact ancestor and descendant work of every class, by
+// Complexity: the exact ancestor and descendant work of every class (closureWork, topology.h), by
 // bit-parallel reachability in chunks of 1,024 sources with byte tables of
 // work sums, O(n (n + m) / 64) time and 128 bytes per class (stopped early it
 // keeps the sums so far, still lower bounds, and the longest-path work); then

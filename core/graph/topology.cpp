@@ -3,6 +3,9 @@
 #include "core/graph/topology.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <memory>
 #include <string_view>
 #include <unordered_set>
 
@@ -231,6 +234,145 @@ Result<Contraction> contractGroups(const Graph &graph, const std::function<bool(
         return built.failure();
     result.graph = std::move(built).value();
     return result;
+}
+
+namespace {
+
+constexpr int kChunkWords = 16; // 1,024 sources per reachability pass
+constexpr int32_t kPollNodes = 4096; // nodes of a pass between two looks at shouldStop
+
+// The heaviest path's work to every node along `into` (`order` as in closureWork);
+// stopped, the nodes not reached keep their own work.
+std::vector<double> heaviestPath(std::span<const int32_t> order, const Adjacency &into, std::span<const double> work,
+    const std::function<bool()> &stop)
+{
+    std::vector<double> path(work.begin(), work.end());
+    for (size_t pos = 0; pos < order.size(); ++pos) {
+        if (pos % kPollNodes == kPollNodes - 1 && stop && stop())
+            break;
+        const int32_t c = order[pos];
+        double heaviest = 0;
+        for (int32_t p : into[c])
+            heaviest = std::max(heaviest, path[p]);
+        path[c] = heaviest + work[c];
+    }
+    return path;
+}
+
+// Work sums of a chunk's sources, for summing a row a byte at a time:
+// table[w][b][v] is the work of the sources whose bits are set in byte value v
+// of byte b of word w of the chunk starting at position `start` of `order`.
+using ChunkTable = std::vector<std::array<std::array<double, 256>, 8>>;
+void fillChunkTable(std::span<const int32_t> order, std::span<const double> work, int32_t start, ChunkTable &table,
+    std::array<double, kChunkWords> &full)
+{
+    const auto n = static_cast<int32_t>(order.size());
+    for (int w = 0; w < kChunkWords; ++w) {
+        full[w] = 0;
+        for (int b = 0; b < 8; ++b) {
+            auto &t = table[w][b];
+            t[0] = 0;
+            for (int v = 1; v < 256; ++v) {
+                const int low = std::countr_zero(unsigned(v));
+                const int32_t pos = start + w * 64 + b * 8 + low;
+                t[v] = t[v & (v - 1)] + (pos < n ? work[order[pos]] : 0.0);
+            }
+            full[w] += t[255];
+        }
+    }
+}
+
+} // namespace
+
+std::vector<double> closureWork(std::span<const int32_t> order, const Adjacency &into, std::span<const double> work,
+    const std::function<bool()> &shouldStop, std::vector<uint64_t> *closure)
+{
+    auto stopped = [&] { return shouldStop && shouldStop(); };
+    const auto n = static_cast<int32_t>(order.size());
+    const size_t rowWords = (size_t(n) + 63) / 64;
+    if (closure)
+        closure->assign(size_t(n) * rowWords, 0);
+    std::vector<double> path = heaviestPath(order, into, work, shouldStop);
+    if (stopped())
+        return path;
+    std::vector<double> sum(n, 0.0);
+    std::vector<int32_t> position(n);
+    for (int32_t pos = 0; pos < n; ++pos)
+        position[order[pos]] = pos;
+    constexpr int32_t kChunk = 64 * kChunkWords;
+    // Each node's words are written when the pass reaches it, so they need
+    // no zeroing: the first touch of these pages (128 bytes per node: page
+    // faults that take long on a million nodes) is spread over the polled
+    // passes, and nothing is allocated when stopped before the first.
+    std::unique_ptr<uint64_t[]> bits;
+    ChunkTable table(kChunkWords);
+    std::array<double, kChunkWords> full {}; // work of a word's 64 sources
+    for (int32_t start = 0; start < n && !stopped(); start += kChunk) {
+        if (!bits)
+            bits = std::make_unique_for_overwrite<uint64_t[]>(size_t(n) * kChunkWords);
+        fillChunkTable(order, work, start, table, full);
+        // A pass over a million nodes is a CPU second or more: shouldStop is
+        // asked within it. A pass cut short leaves the nodes it reached with
+        // this chunk's share and the others without: still the work of some
+        // of their closure.
+        for (int32_t pos = start; pos < n; ++pos) {
+            if ((pos - start) % kPollNodes == kPollNodes - 1 && stopped())
+                break;
+            const int32_t c = order[pos];
+            uint64_t *mine = &bits[size_t(c) * kChunkWords];
+            std::fill_n(mine, kChunkWords, 0);
+            for (int32_t p : into[c]) {
+                if (position[p] < start) // before the chunk: reaches none of its sources
+                    continue;
+                const uint64_t *theirs = &bits[size_t(p) * kChunkWords];
+                for (int w = 0; w < kChunkWords; ++w)
+                    mine[w] |= theirs[w];
+            }
+            if (pos - start < kChunk)
+                mine[(pos - start) / 64] |= uint64_t(1) << ((pos - start) % 64);
+            double s = 0;
+            for (int w = 0; w < kChunkWords; ++w) {
+                if (closure) // the sources by node index
+                    for (uint64_t x = mine[w]; x; x &= x - 1) {
+                        const int32_t y = order[start + w * 64 + std::countr_zero(x)];
+                        (*closure)[size_t(c) * rowWords + size_t(y) / 64] |= uint64_t(1) << (y % 64);
+                    }
+                if (mine[w] == ~uint64_t(0)) { // common far from the chunk: every source reached
+                    s += full[w];
+                    continue;
+                }
+                for (uint64_t x = mine[w], b = 0; x; x >>= 8, ++b)
+                    s += table[w][b][x & 0xff];
+            }
+            sum[c] += s;
+        }
+    }
+    for (int32_t c = 0; c < n; ++c)
+        sum[c] = std::max(sum[c], path[c]);
+    return sum;
+}
+
+std::vector<double> closureWork(const Graph &graph, ClosureOf which, std::vector<uint64_t> *closure)
+{
+    const int32_t n = graph.nodeCount();
+    const bool up = which == ClosureOf::Ancestors;
+    const auto offsets = up ? graph.predOffsets() : graph.succOffsets();
+    const auto targets = up ? graph.predecessorArray() : graph.successorArray();
+    Adjacency into;
+    into.offset.assign(offsets.begin(), offsets.end());
+    into.target.reserve(targets.size());
+    for (NodeId v : targets)
+        into.target.push_back(index(v));
+    std::vector<int32_t> order;
+    order.reserve(size_t(n));
+    for (NodeId v : graph.topologicalOrder())
+        order.push_back(index(v));
+    if (!up)
+        std::reverse(order.begin(), order.end());
+    std::vector<double> work(static_cast<size_t>(n));
+    for (int32_t x = 0; x < n; ++x)
+        work[size_t(x)] = graph.work(nodeId(x));
+    return closureWork(order, into, work, {}, closure);
 }
 
 } // namespace pipecut

@@ -1,6 +1,7 @@
 #pragma once
 // Topology utilities over a Graph: group contraction, reachability queries,
-// forced moves for the editor, and the width (largest antichain).
+// ancestor and descendant work, forced moves for the editor, and the width
+// (largest antichain).
 //
 // Everything here is deterministic: the same graph gives the same contraction,
 // the same labels and the same answers (randomised labels use a fixed seed).
@@ -141,6 +142,48 @@ private:
     mutable std::vector<int32_t> m_stack;
     mutable int32_t m_stamp = 0;
 };
+
+// ---------------------------------------------------------------------------
+// Closure work
+//
+// Problem: for every node c of a DAG, the work of its ancestors A(c) or of
+// its descendants D(c), c included (docs/model.md §3.13 step 1, §4.11): the
+// windows that force classes in or out of an ideal. Optionally also the
+// closures themselves as bitsets.
+// Algorithm: bit-parallel reachability over chunks of 1,024 sources, taken in
+// `order`: in one pass per chunk each node ORs the chunk rows of its lists
+// (nodes before the chunk reach none of its sources) and sums its row a byte
+// at a time from tables of the chunk's work sums. The nodes are 0 .. n - 1
+// with n = order.size(); `into` lists each node's predecessors (for A, with
+// `order` topological) or successors (for D, with `order` reversed).
+// Complexity: O(n (n + m) / 64) time and 128 bytes per node; with `closure`,
+// O(pairs in a closure) more and n^2 / 8 bytes.
+// Stop: `shouldStop` (optional) is asked every 4,096 nodes of a pass. Stopped,
+// each sum is the work over the sources processed or the heaviest path to
+// the node, whichever is larger: still a lower bound on the closure's work
+// (`closure` is then incomplete). Deterministic.
+//
+// Example: a -> b, a -> c with works 1, 2, 4: predecessor lists and the order
+// a, b, c give A = 1, 3, 5; successor lists and c, b, a give D = 7, 2, 4.
+
+// Each node's list of predecessors or successors, as compressed rows.
+struct Adjacency {
+    std::vector<int32_t> offset; // per node and one more: where its list starts
+    std::vector<int32_t> target;
+    std::span<const int32_t> operator[](int32_t c) const
+    {
+        return { target.data() + offset[c], target.data() + offset[c + 1] };
+    }
+};
+// `closure` (when given) is filled with n rows of (n + 63) / 64 words: bit y
+// of row x set when y is in x's closure.
+std::vector<double> closureWork(std::span<const int32_t> order, const Adjacency &into, std::span<const double> work,
+    const std::function<bool()> &shouldStop = {}, std::vector<uint64_t> *closure = nullptr);
+
+// The same on a graph's nodes and work, exact (no stop): A(x) or D(x) for
+// every node x; `closure` as above, indexed by node index.
+enum class ClosureOf { Ancestors, Descendants };
+std::vector<double> closureWork(const Graph &graph, ClosureOf which, std::vector<uint64_t> *closure = nullptr);
 
 // ---------------------------------------------------------------------------
 // Forced moves (for the editor's drag and drop)

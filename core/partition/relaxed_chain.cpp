@@ -22,7 +22,6 @@ constexpr int32_t kMaxUnits = 8192;
 constexpr int kMaxSigBits = 62;
 constexpr int64_t kMaxCouplingCells = 400000000;
 constexpr int64_t kRebuildSteps = 2'000'000;
-constexpr int kMaxRounds = 8; // relaxations solved, each after a better chain or a promoted tensor
 constexpr int kBitsPerRound = 24; // the signature budget's growth per round
 constexpr double kKeepWidth = 1e-3; // relative: a width kept when the incumbent improves less
 constexpr int kMaxProbes = 4; // widths tried per round to raise the bound (tightenBound)
@@ -172,6 +171,7 @@ public:
     }
 
     Result<RelaxedChainOutcome> run();
+    int64_t promoted() const { return m_promoted; } // tensors promote() marked, over all rounds
 
 private:
     void reachWork();
@@ -233,6 +233,7 @@ private:
     std::vector<std::vector<int32_t>> m_dropped; // per j >= 2: those left out (over the signature budget)
     int64_t m_droppedCount = 0;
     std::vector<char> m_priority; // per tensor: costed exactly first (a chain paid it while left out)
+    int64_t m_promoted = 0; // tensors marked in m_priority
     std::vector<int32_t> m_chainStage; // per unit: its stage in the last nested chain (0-based)
     std::vector<Window> m_windows; // index j = 1 .. k-1 (0 unused)
     std::vector<std::vector<double>> m_coupling; // per j >= 2: |fronts j-1| x |fronts j|
@@ -246,38 +247,11 @@ private:
         = std::chrono::steady_clock::now(); // a window has no ideal, or a stop: the other enumerations end
 };
 
+// A(x), D(x) and the closures behind them (core/graph/topology.h).
 void RelaxedChain::reachWork()
 {
-    const auto topo = m_g.topologicalOrder();
-    m_ancBits.assign(size_t(m_n) * m_words, 0);
-    m_descBits.assign(size_t(m_n) * m_words, 0);
-    auto row = [&](std::vector<uint64_t> &bits, int32_t x) { return bits.data() + size_t(x) * m_words; };
-    for (NodeId v : topo) {
-        const int32_t x = index(v);
-        uint64_t *r = row(m_ancBits, x);
-        r[size_t(x) / 64] |= uint64_t(1) << (x % 64);
-        for (NodeId u : m_g.predecessors(v))
-            for (size_t w = 0; w < m_words; ++w)
-                r[w] |= row(m_ancBits, index(u))[w];
-    }
-    for (auto it = topo.rbegin(); it != topo.rend(); ++it) {
-        const int32_t x = index(*it);
-        uint64_t *r = row(m_descBits, x);
-        r[size_t(x) / 64] |= uint64_t(1) << (x % 64);
-        for (NodeId s : m_g.successors(*it))
-            for (size_t w = 0; w < m_words; ++w)
-                r[w] |= row(m_descBits, index(s))[w];
-    }
-    m_anc.assign(size_t(m_n), 0.0);
-    m_desc.assign(size_t(m_n), 0.0);
-    for (int32_t x = 0; x < m_n; ++x)
-        for (int32_t y = 0; y < m_n; ++y) {
-            const uint64_t mask = uint64_t(1) << (y % 64);
-            if (row(m_ancBits, x)[size_t(y) / 64] & mask)
-                m_anc[size_t(x)] += m_g.work(nodeId(y));
-            if (row(m_descBits, x)[size_t(y) / 64] & mask)
-                m_desc[size_t(x)] += m_g.work(nodeId(y));
-        }
+    m_anc = closureWork(m_g, ClosureOf::Ancestors, &m_ancBits);
+    m_desc = closureWork(m_g, ClosureOf::Descendants, &m_descBits);
 }
 
 // One tensor per original node with a consumer in another unit (docs/model.md §1.3).
@@ -1131,7 +1105,7 @@ Result<RelaxedChainOutcome> RelaxedChain::run()
     const double floor = m_total / m_k;
     RelaxedChainOutcome best;
     best.units = m_n;
-    for (int round = 0; round < kMaxRounds; ++round) {
+    for (int round = 0; round < m_opt.maxRounds; ++round) {
         // After a round, T* rarely falls below U: the widths start at U.
         const double from = round == 0 ? floor : m_upper;
         RelaxedChainOutcome out;
@@ -1185,6 +1159,7 @@ bool RelaxedChain::promote()
             }
             if ((recv || send) && !m_priority[size_t(t)]) {
                 m_priority[size_t(t)] = 1;
+                ++m_promoted;
                 any = true;
             }
         }
@@ -1211,7 +1186,10 @@ Result<RelaxedChainOutcome> relaxedChainSearch(const Graph &graph, const CostPar
             "relaxed chain: " + std::to_string(merged->graph.nodeCount()) + " units > " + std::to_string(kMaxUnits)
                 + " (the cap)");
     RelaxedChain search(graph, params, *merged, k, upper, stop, deadline, options);
-    return search.run();
+    auto out = search.run();
+    if (out)
+        out->promoted = search.promoted();
+    return out;
 }
 
 std::optional<PartitionResult> proveWithRelaxedChain(const MethodContext &ctx, const Contraction &units,

@@ -83,6 +83,10 @@ struct RelaxedChainOptions {
     int threads = 1;
     // Called with a line per window width tried (benchmarks).
     std::function<void(const std::string &)> trace;
+    // Rounds solved at most: each after a cheaper chain, a promoted tensor or
+    // with a larger signature budget (docs/model.md §3.13 step 7); 1 solves
+    // the first only.
+    int maxRounds = 8;
 };
 
 struct RelaxedChainOutcome {
@@ -95,6 +99,7 @@ struct RelaxedChainOutcome {
     int64_t frontPoints = 0; // kept on the Pareto fronts
     int32_t units = 0; // after mergeFreeUnits
     int64_t dropped = 0; // (pair, tensor) couplings left out of the signatures
+    int64_t promoted = 0; // left-out tensors a chain paid, costed exactly first in the rounds after
 };
 
 // `upper` is the bottleneck of a known valid partition into k stages.

@@ -6,7 +6,9 @@
 // strictly above the anchor bound. The cover bound's cut pricing never bounds
 // an anchor's blocks below the best one found by enumeration, returns only
 // admissible blocks, and closes to the exact maximum when searched to the end.
-// CBC run on two threads proves the same optima as on one.
+// CBC run on two threads proves the same optima as on one. "best" runs the
+// relaxed chain on a compute-dominated wide ladder and not on the same ladder
+// when communication dominates.
 #include "core/bounds/bound.h"
 #include "core/bounds/bound_cache.h"
 #include "core/bounds/cover.h"
@@ -19,6 +21,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -76,6 +79,34 @@ Graph chain3()
         { { .id = "a", .work = 1 }, { .id = "b", .work = 1 }, { .id = "c", .work = 1 } }, { { 0, 1 }, { 1, 2 } });
 }
 
+// A ladder of `cells` cells (each reads the last cell's output and, a skip
+// tensor, the one's before; three branches joined), works 1 to 3 and outs
+// `outScale` times 0.5 to 1 (a fixed seed): wide, NASNet-like.
+Graph cellLadder(int cells, double outScale)
+{
+    std::mt19937_64 rng(17);
+    std::uniform_real_distribution<double> work(1.0, 3.0), out(0.5, 1.0);
+    std::vector<NodeSpec> nodes;
+    test::IndexEdges edges;
+    auto node = [&] {
+        nodes.push_back({ .id = "n" + std::to_string(nodes.size()), .work = work(rng), .out = outScale * out(rng) });
+        return static_cast<int32_t>(nodes.size() - 1);
+    };
+    int32_t prev2 = node(), prev = node();
+    edges.emplace_back(prev2, prev);
+    for (int c = 0; c < cells; ++c) {
+        const int32_t a = node(), b = node(), d = node(), join = node();
+        edges.emplace_back(prev, a);
+        edges.emplace_back(prev, b);
+        edges.emplace_back(prev2, d);
+        for (int32_t x : { a, b, d })
+            edges.emplace_back(x, join);
+        prev2 = prev;
+        prev = join;
+    }
+    return test::graphFromEdges("ladder", nodes, edges);
+}
+
 } // namespace
 
 class TestBounds : public QObject {
@@ -111,6 +142,50 @@ private slots:
         QCOMPARE(best.provenBy.empty(), false);
         // Guess is exact for k <= 3 (docs/model.md §4.6; the note in guess.h).
         QVERIFY(same(bound(g, p, k, "guess").lowerBound, optimum));
+    }
+
+    // best runs the relaxed chain (docs/model.md §4.16) only where
+    // communication does not dominate: on a wide ladder with light tensors
+    // (incumbent under twice W / k) it reports it, on the same ladder with
+    // tensors heavier than W / 2 (every partition of k = 4 over twice W / k)
+    // it does not. The methods run are the stages of best's progress reports.
+    void bestGatesTheRelaxedChainOnCommunication_data()
+    {
+        QTest::addColumn<double>("outScale");
+        QTest::addColumn<bool>("runs");
+        QTest::newRow("compute-dominated") << 0.05 << true;
+        QTest::newRow("communication-dominated") << 60.0 << false;
+    }
+    void bestGatesTheRelaxedChainOnCommunication()
+    {
+        QFETCH(double, outScale);
+        QFETCH(bool, runs);
+        const Graph g = cellLadder(10, outScale);
+        const CostParams p = CostParams::fromGraph(g);
+        constexpr int k = 4;
+        BoundOptions o;
+        o.k = k;
+        o.exclude = { "ideal-dp", "anchor", "bottleneck", "guess", "mip", "cover" };
+        o.timeLimit = 20;
+        o.useCache = false;
+        std::vector<std::string> stages;
+        double upper = 0, known = 0;
+        auto r = runBound(g, p, o, StopToken(), [&](const Progress &progress) {
+            stages.push_back(progress.stage);
+            if (progress.stage == "slicegraph") { // the incumbent the gate reads, and the bound then
+                upper = progress.incumbent;
+                known = progress.bound;
+            }
+        });
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().c_str());
+        QVERIFY(upper > 0); // the incumbent came before the gate
+        QCOMPARE(g.totalWork() < 0.5 * k * upper, !runs); // the instance is on the intended side
+        QVERIFY(known < upper * (1 - 1e-6)); // and the gap was open there: only the gate decides
+        const bool ran = std::find(stages.begin(), stages.end(), "relaxed-chain") != stages.end();
+        qInfo("W / k %g, incumbent %g, bound %g by %s", g.totalWork() / k, upper, r->lowerBound, r->provenBy.c_str());
+        QCOMPARE(ran, runs);
+        if (runs) // and here it is the strongest proof
+            QCOMPARE(r->provenBy, std::string("relaxed-chain"));
     }
 
     void randomGraphsNeverExceedOptimum()
