@@ -875,8 +875,8 @@ Result<PartitionResult> runIdealBb(const MethodContext &ctx)
 Result<PartitionResult> proveWithFrontier(
     const MethodContext &ctx, const Contraction &units, std::optional<Partition> start, const std::string &method)
 {
-    // Wide graphs: the relaxed chain proof (relaxed_chain.h, docs/model.md §3.13) first, with three quarters
-    // of the time (it ends early when its rounds stop helping)
+    // Wide graphs: the relaxed chain proof (relaxed_chain.h, docs/model.md §3.13) first, with 90 % of the
+    // time (it ends early when its rounds stop helping)
     std::string relaxedNote;
     if (start && !ctx.params.hasDevices()) { // k = 2: a quarter, the rest for the walk of §3.11 item 3
         double startCost = bottleneckOf(ctx.graph, ctx.params, start->stages(), ctx.options.k);

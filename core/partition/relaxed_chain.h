@@ -30,9 +30,10 @@
 // the signature budget the lightest such tensors are left out (costed 0 at
 // that stage: still a lower bound). Rounds follow while the chain found is a
 // cheaper partition, pays a left-out tensor (taken first from then on), or
-// the budget can grow (16 bits, then 40); later rounds use the incumbent's
-// width only, and a window whose inputs did not change keeps its fronts.
-// Windows are enumerated on `threads` threads.
+// the budget can grow (16 bits, then 40); later rounds use one width (the
+// incumbent's, or the last one when the incumbent improved by under 0.1 %),
+// and a window whose inputs did not change keeps its fronts. Windows are
+// enumerated on `threads` threads.
 // Feasibility of T is then a sweep over boundaries:
 // G_j[s] = largest lo among signature s's points with
 // hi <= max_{s'} (G_{j-1}[s'] - coupling(s', s)) + T, with signatures grouped

@@ -135,6 +135,7 @@ private slots:
                     RelaxedChainOptions options;
                     options.signatureBits = bits;
                     options.maxSignatureBits = maxBits;
+                    options.threads = maxBits == 40 ? 2 : 1; // windows enumerated side by side
                     const auto r = relaxedChainSearch(g, params, *units, k, upper, StopToken(), Deadline(), options);
                     if (!r) {
                         QVERIFY2(r.errorKind() == ErrorKind::LimitExceeded, r.error().c_str());
@@ -276,6 +277,37 @@ private slots:
         QVERIFY(std::abs(r->bottleneck - 3.5) <= 1e-12);
         QCOMPARE(index(r->partition->stage(*g->find("b"))), 0);
         QCOMPARE(index(r->partition->stage(*g->find("c"))), 1);
+    }
+
+    // A refusal after some width was decided keeps the bound of the widths
+    // before it (never above the optimum); without that, every run cut short
+    // by the step cap would be an error.
+    void refusalKeepsTheWidthsDecided()
+    {
+        int partial = 0, refused = 0;
+        checkFeasibleTrials(9391, 300, randomLadder, [&](const BoundInstance &instance, const BruteForce &brute) {
+            const auto &[g, params, k] = instance;
+            auto units = contractGroups(g);
+            QVERIFY(units.ok());
+            const auto full = relaxedChainSearch(g, params, *units, k, brute.optimum * 1.05, StopToken(), Deadline());
+            if (!full || full->steps < 4)
+                return;
+            RelaxedChainOptions capped;
+            capped.maxSteps = full->steps / 2;
+            const auto r
+                = relaxedChainSearch(g, params, *units, k, brute.optimum * 1.05, StopToken(), Deadline(), capped);
+            if (!r) {
+                QCOMPARE(r.errorKind(), ErrorKind::LimitExceeded);
+                ++refused;
+                return;
+            }
+            QVERIFY2(atMostOptimum(r->bound, brute.optimum),
+                aboveOptimum("capped relaxed chain bound", r->bound, brute.optimum, describe(g, params, k)).c_str());
+            QVERIFY(r->bound > 0.0);
+            ++partial;
+        });
+        qInfo("cut short by the step cap: %d kept a bound, %d refused", partial, refused);
+        QVERIFY(partial > 20);
     }
 
     void stopAndRefusals()
