@@ -192,7 +192,6 @@ private:
     Result<bool> attemptOnce(RelaxedChainOutcome &out);
     struct WindowInputs {
         double window = 0.0;
-        int bits = 0;
         std::vector<int32_t> tensors; // coupled, then left out, at the pairs (j - 1, j) and (j, j + 1)
         bool operator==(const WindowInputs &) const = default;
     };
@@ -780,17 +779,16 @@ Result<bool> RelaxedChain::enumerateAll()
         m_steps += steps[i];
         m_leaves += leaves[i];
     }
-    bool any = true;
-    for (size_t i = 0; i < todo.size(); ++i) // the first refusal or "none" in boundary order decides
-        if (results[i] && !*results[i] && results[i]->errorKind() != ErrorKind::Stopped)
-            return results[i]->failure();
-        else if (results[i] && *results[i] && !**results[i])
-            any = false;
-    if (any)
-        for (const auto &r : results)
-            if (r && !*r)
-                return r->failure();
-    return any;
+    for (const auto &r : results) // a window without ideals decides (nothing at this width)
+        if (r && *r && !**r)
+            return false;
+    for (const auto &r : results) // else the first refusal, else a stop
+        if (r && !*r && r->errorKind() != ErrorKind::Stopped)
+            return r->failure();
+    for (const auto &r : results)
+        if (r && !*r)
+            return r->failure();
+    return true;
 }
 
 // What boundary j's fronts depend on besides the graph.
@@ -798,7 +796,6 @@ RelaxedChain::WindowInputs RelaxedChain::inputsOf(int j) const
 {
     WindowInputs in;
     in.window = m_window;
-    in.bits = m_bits;
     for (int pair : { j, j + 1 })
         if (pair >= 2 && pair < m_k) {
             in.tensors.insert(in.tensors.end(), m_coupled[size_t(pair)].begin(), m_coupled[size_t(pair)].end());
