@@ -55,7 +55,8 @@ void addSolverLimitOptions(Args &args)
 {
     args.option("--max-ideals", "N", "ideal-dp refuses graphs with more ideals (default 3000000)");
     args.option("--max-mip-columns", "N", "MIP methods refuse larger models (default 4000000)");
-    args.option("--memory-budget", "BYTES", "ideal-dp tables and MIP models must fit (default 6G; suffixes K, M, G)");
+    args.option("--memory-budget", "BYTES",
+        "ideal-dp tables, MIP models and relaxed-chain states must fit (default 6G; suffixes K, M, G)");
 }
 
 void addSolverOptions(Args &args)

@@ -34,6 +34,7 @@ struct Tensor {
     int32_t producer = 0;
     std::vector<int32_t> consumers; // distinct units other than the producer
     double weight = 0.0; // out / B
+    std::vector<double> skip; // per consumer c: skipWork(producer, c)
 };
 
 struct Point {
@@ -275,6 +276,9 @@ void RelaxedChain::buildTensors()
             m_consumed[size_t(c)].push_back(id);
         m_tensors.push_back(std::move(t));
     }
+    for (Tensor &t : m_tensors) // independent of the window: once, not per attempt and pair
+        for (int32_t c : t.consumers)
+            t.skip.push_back(skipWork(t.producer, c));
 }
 
 // The signature layout of boundary j's window for the tensors kept at the
@@ -356,10 +360,11 @@ Result<bool> RelaxedChain::buildWindows()
             if (m_windows[size_t(j - 1)].state[size_t(x.producer)] < 0)
                 continue;
             bool may = false;
-            for (int32_t c : x.consumers) {
+            for (size_t i = 0; i < x.consumers.size(); ++i) {
+                const int32_t c = x.consumers[i];
                 if (may || m_windows[size_t(j)].state[size_t(c)] > 0)
                     continue;
-                const double skip = skipWork(x.producer, c);
+                const double skip = x.skip[i];
                 may = m_anc[size_t(x.producer)] + skip <= (j - 1) * u + m_eps
                     && m_desc[size_t(c)] + skip <= (m_k - j) * u + m_eps
                     && betweenWork(j, x.producer, c) >= m + 2 * skip - m_eps;
@@ -1059,9 +1064,8 @@ Result<bool> RelaxedChain::widths(double from, bool first, RelaxedChainOutcome &
             feasibleAt = m_lastWidth = m_window;
         return *decided;
     };
-    for (double share : { 0.25, 0.5, 1.0 }) {
-        if (share < 1.0 && !first)
-            continue;
+    const std::vector<double> shares = first ? std::vector<double> { 0.25, 0.5, 1.0 } : std::vector<double> { 1.0 };
+    for (double share : shares) {
         m_window = share < 1.0 ? from + share * (m_upper - from) : m_upper;
         // A slightly better incumbent keeps the last width: its windows hold
         // every chain up to it, and unchanged windows keep their fronts.
